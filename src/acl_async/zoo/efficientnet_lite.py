@@ -163,7 +163,9 @@ class _GraphBuilder:
         self.nodes.append(h.make_node("Flatten", ["pool.out"], ["flatten.out"], name="flatten", axis=1))
         self._add_const("fc.w", self._weight("_fc.weight").astype(np.float32))
         self._add_const("fc.b", self._weight("_fc.bias").astype(np.float32))
-        self.nodes.append(h.make_node("Gemm", ["flatten.out", "fc.w", "fc.b"], ["logits"], name="fc", transB=1))
+        self.nodes.append(
+            h.make_node("Gemm", ["flatten.out", "fc.w", "fc.b"], ["logits"], name="fc", transB=1)
+        )
         self.nodes.append(h.make_node("Softmax", ["logits"], [OUTPUT_NAME], name="softmax", axis=1))
         return OUTPUT_NAME
 

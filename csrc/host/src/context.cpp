@@ -1,0 +1,162 @@
+// Contexts and the per-thread current context.
+#include "detail/context.h"
+
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "acl/acl.h"
+#include "detail/device.h"
+#include "detail/error.h"
+#include "detail/report.h"
+#include "detail/runtime.h"
+#include "detail/stream.h"
+#include "detail/util.h"
+
+namespace acl_host {
+namespace {
+
+struct Registry {
+    std::mutex m;
+    std::unordered_map<const void *, std::shared_ptr<Context>> live;
+};
+Registry &reg() {
+    static NoDestructor<Registry> r;
+    return *r;
+}
+
+thread_local std::weak_ptr<Context> tl_current;
+
+}  // namespace
+
+std::shared_ptr<Stream> Context::default_stream() {
+    std::lock_guard<std::mutex> lock(m_);
+    if (!alive()) return nullptr;
+    if (!default_stream_) {
+        default_stream_ = std::make_shared<Stream>(this, device_, true);
+        stream::register_default(default_stream_);
+    }
+    return default_stream_;
+}
+
+std::shared_ptr<Stream> Context::kill() {
+    std::lock_guard<std::mutex> lock(m_);
+    alive_.store(false, std::memory_order_release);
+    return std::move(default_stream_);
+}
+
+namespace context {
+
+std::shared_ptr<Context> current() {
+    std::shared_ptr<Context> c = tl_current.lock();
+    if (c && !c->alive()) return nullptr;
+    return c;
+}
+
+void set_current(const std::shared_ptr<Context> &ctx) { tl_current = ctx; }
+
+aclError require_current(std::shared_ptr<Context> &out) {
+    out = current();
+    if (out) return ACL_SUCCESS;
+    return fail(ACL_ERROR_RT_CONTEXT_NULL,
+                "the calling thread has no current context: call aclrtSetDevice, aclrtCreateContext or "
+                "aclrtSetCurrentContext first");
+}
+
+std::shared_ptr<Context> create(int device, bool is_default) {
+    auto ctx = std::make_shared<Context>(device, is_default);
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    r.live.emplace(ctx.get(), ctx);
+    return ctx;
+}
+
+std::shared_ptr<Context> lookup(aclrtContext handle) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.live.find(handle);
+    if (it == r.live.end() || !it->second->alive()) return nullptr;
+    return it->second;
+}
+
+void destroy(const std::shared_ptr<Context> &ctx) {
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        r.live.erase(ctx.get());
+    }
+    stream::destroy_owned_by(ctx.get(), false);
+    std::shared_ptr<Stream> ds = ctx->kill();
+    if (ds) {
+        report::forget_stream(ds);
+        ds->shutdown(false);
+    }
+    if (tl_current.lock() == ctx) tl_current.reset();
+}
+
+void release_all() {
+    std::unordered_map<const void *, std::shared_ptr<Context>> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        doomed.swap(r.live);
+    }
+    for (auto &kv : doomed) {
+        std::shared_ptr<Stream> ds = kv.second->kill();
+        if (ds) ds->shutdown(true);
+    }
+    // Threads' current contexts are now dead (alive() == false): no need to
+    // touch thread-local state, which may already be gone at process exit.
+}
+
+}  // namespace context
+}  // namespace acl_host
+
+using namespace acl_host;
+
+extern "C" {
+
+aclError aclrtCreateContext(aclrtContext *context, int32_t deviceId) {
+    ACL_API();
+    if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
+    if (aclError e = require_init()) return e;
+    if (aclError e = device::check_id(deviceId)) return e;
+    auto ctx = context::create(deviceId, false);
+    context::set_current(ctx);
+    *context = ctx->handle();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtDestroyContext(aclrtContext context) {
+    ACL_API();
+    if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
+    auto ctx = context::lookup(context);
+    if (!ctx) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "context %p does not exist (destroyed or never created)", context);
+    if (ctx->is_default())
+        return fail(ACL_ERROR_RT_PARAM_INVALID,
+                    "context %p is the default context of device %d: it goes with aclrtResetDevice, not "
+                    "aclrtDestroyContext",
+                    context, ctx->device());
+    context::destroy(ctx);
+    return ACL_SUCCESS;
+}
+
+aclError aclrtSetCurrentContext(aclrtContext context) {
+    ACL_API();
+    if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
+    auto ctx = context::lookup(context);
+    if (!ctx) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "context %p does not exist (destroyed or never created)", context);
+    context::set_current(ctx);
+    return ACL_SUCCESS;
+}
+
+aclError aclrtGetCurrentContext(aclrtContext *context) {
+    ACL_API();
+    if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *context = ctx->handle();
+    return ACL_SUCCESS;
+}
+
+}  // extern "C"

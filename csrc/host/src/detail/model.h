@@ -1,0 +1,98 @@
+// Models: ONNX or OpenVINO IR recognised by content (whatever the file name),
+// compiled once per distinct content (a cache keyed by a hash of the bytes,
+// shared by every load) and executed by one ov::InferRequest per load, on
+// tensors wrapping the caller's device buffers (no copies).
+#ifndef ACL_HOST_DETAIL_MODEL_H
+#define ACL_HOST_DETAIL_MODEL_H
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <openvino/runtime/compiled_model.hpp>
+#include <openvino/runtime/infer_request.hpp>
+
+#include "acl/acl.h"
+#include "detail/stream.h"
+
+namespace acl_host {
+
+struct PortInfo {
+    std::string name;
+    aclDataType dtype = ACL_DT_UNDEFINED;
+    aclFormat format = ACL_FORMAT_ND;
+    std::vector<int64_t> dims;  // -1 for a dynamic dimension
+    size_t bytes = 0;           // 0 when the shape is dynamic
+    bool dynamic = false;
+    ov::element::Type type;
+    ov::Shape shape;  // when static
+};
+
+struct ModelInfo {
+    std::vector<PortInfo> inputs;
+    std::vector<PortInfo> outputs;
+    size_t work_size = 0;    // aclmdlQuerySize
+    size_t weight_size = 0;
+};
+
+// One compiled model per distinct content.
+struct CompiledEntry {
+    uint64_t key = 0;
+    std::mutex m;  // held while compiling
+    bool ready = false;
+    ov::CompiledModel compiled;
+    ModelInfo info;
+};
+
+class ModelInstance {
+public:
+    ModelInstance(uint32_t id, std::shared_ptr<CompiledEntry> entry, ov::InferRequest request, const void *context)
+        : id_(id), entry_(std::move(entry)), request_(std::move(request)), context_(context),
+          bound_(entry_->info.inputs.size() + entry_->info.outputs.size(), nullptr) {}
+
+    uint32_t id() const { return id_; }
+    const ModelInfo &info() const { return entry_->info; }
+    const void *context() const { return context_; }
+
+    // Checks an execution's buffers (count, sizes, device memory in strict mode).
+    aclError validate(const IoList &io, uint32_t num_inputs);
+    // Claims the model for one execution on `stream` (nullptr: aclmdlExecute).
+    // Strict mode rejects a second stream while executions are in flight.
+    aclError begin(const void *stream);
+    void end();
+    // Runs inference on the calling thread (the stream worker).
+    aclError run(const IoList &io, uint32_t num_inputs, std::string &msg);
+
+private:
+    const uint32_t id_;
+    std::shared_ptr<CompiledEntry> entry_;
+    ov::InferRequest request_;
+    const void *context_;
+    std::mutex run_m_;
+    std::vector<void *> bound_;  // pointer currently wrapped per port
+    std::mutex state_m_;
+    uint32_t inflight_ = 0;
+    const void *owner_ = nullptr;
+};
+
+namespace model {
+
+// Parse-only size query (file or memory).
+aclError query_file(const char *path, size_t *work, size_t *weight);
+aclError query_mem(const void *data, size_t size, size_t *work, size_t *weight);
+// Loads; work/weight may be NULL (runtime-managed).
+aclError load_file(const char *path, uint32_t *id, void *work, size_t work_size, void *weight, size_t weight_size,
+                   bool with_mem);
+aclError load_mem(const void *data, size_t size, uint32_t *id, void *work, size_t work_size, void *weight,
+                  size_t weight_size, bool with_mem);
+std::shared_ptr<ModelInstance> lookup(uint32_t id);
+aclError unload(uint32_t id);
+void release_all();
+
+}  // namespace model
+}  // namespace acl_host
+
+#endif  // ACL_HOST_DETAIL_MODEL_H

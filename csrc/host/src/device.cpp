@@ -1,0 +1,127 @@
+// Devices: reference counts and implicit default contexts.
+#include "detail/device.h"
+
+#include <mutex>
+#include <vector>
+
+#include "acl/acl.h"
+#include "detail/context.h"
+#include "detail/error.h"
+#include "detail/runtime.h"
+#include "detail/stream.h"
+#include "detail/util.h"
+
+namespace acl_host {
+namespace device {
+namespace {
+
+struct Slot {
+    uint64_t refs = 0;
+    std::shared_ptr<Context> default_ctx;
+};
+
+struct Registry {
+    std::mutex m;
+    std::vector<Slot> slots;
+};
+Registry &reg() {
+    static NoDestructor<Registry> r;
+    return *r;
+}
+
+}  // namespace
+
+int count() { return config().device_count; }
+
+aclError check_id(int32_t id) {
+    if (id >= 0 && id < count()) return ACL_SUCCESS;
+    return fail(ACL_ERROR_RT_INVALID_DEVICEID, "invalid device id %d: the host runtime has %d device(s) (0..%d; "
+                "ACL_HOST_DEVICE_COUNT sets the number)", id, count(), count() - 1);
+}
+
+std::shared_ptr<Context> acquire(int32_t id) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    if (r.slots.size() < static_cast<size_t>(count())) r.slots.resize(static_cast<size_t>(count()));
+    Slot &s = r.slots[static_cast<size_t>(id)];
+    ++s.refs;
+    if (!s.default_ctx || !s.default_ctx->alive()) s.default_ctx = context::create(id, true);
+    return s.default_ctx;
+}
+
+aclError release(int32_t id) {
+    std::shared_ptr<Context> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        if (static_cast<size_t>(id) >= r.slots.size() || r.slots[static_cast<size_t>(id)].refs == 0)
+            return ACL_SUCCESS;  // nothing set on this device: nothing to release
+        Slot &s = r.slots[static_cast<size_t>(id)];
+        if (--s.refs == 0) doomed = std::move(s.default_ctx);
+    }
+    if (doomed) context::destroy(doomed);  // waits for the default streams' work
+    return ACL_SUCCESS;
+}
+
+void release_all() {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    r.slots.clear();
+}
+
+}  // namespace device
+}  // namespace acl_host
+
+using namespace acl_host;
+
+extern "C" {
+
+aclError aclrtSetDevice(int32_t deviceId) {
+    ACL_API();
+    if (aclError e = require_init()) return e;
+    if (aclError e = device::check_id(deviceId)) return e;
+    context::set_current(device::acquire(deviceId));
+    return ACL_SUCCESS;
+}
+
+aclError aclrtResetDevice(int32_t deviceId) {
+    ACL_API();
+    if (aclError e = device::check_id(deviceId)) return e;
+    if (!initialized()) return ACL_SUCCESS;  // aclFinalize already released everything
+    return device::release(deviceId);
+}
+
+aclError aclrtGetDevice(int32_t *deviceId) {
+    ACL_API();
+    if (!deviceId) return fail(ACL_ERROR_INVALID_PARAM, "deviceId must not be NULL");
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *deviceId = ctx->device();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtGetDeviceCount(uint32_t *count) {
+    ACL_API();
+    if (!count) return fail(ACL_ERROR_INVALID_PARAM, "count must not be NULL");
+    *count = static_cast<uint32_t>(device::count());
+    return ACL_SUCCESS;
+}
+
+aclError aclrtGetRunMode(aclrtRunMode *runMode) {
+    ACL_API();
+    if (!runMode) return fail(ACL_ERROR_INVALID_PARAM, "runMode must not be NULL");
+    // Like an NPU card in a server: device memory is separate, copies are needed.
+    *runMode = ACL_HOST;
+    return ACL_SUCCESS;
+}
+
+const char *aclrtGetSocName() { return "HostCPU"; }
+
+aclError aclrtSynchronizeDevice(void) {
+    ACL_API();
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    return stream::synchronize_device(ctx->device());
+}
+
+}  // extern "C"

@@ -1,0 +1,249 @@
+// Events: record/wait tasks, status queries and elapsed time.
+#include "detail/event.h"
+
+#include <unordered_map>
+#include <vector>
+
+#include "acl/acl.h"
+#include "detail/context.h"
+#include "detail/error.h"
+#include "detail/runtime.h"
+#include "detail/stream.h"
+#include "detail/util.h"
+
+namespace acl_host {
+
+uint64_t Event::begin_record() {
+    std::lock_guard<std::mutex> lock(m_);
+    return ++recorded_;
+}
+
+void Event::complete(uint64_t generation) {
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        if (generation > completed_) {
+            completed_ = generation;
+            stamp_ = Clock::now();
+            has_stamp_ = true;
+        }
+    }
+    cv_.notify_all();
+}
+
+bool Event::is_complete() {
+    std::lock_guard<std::mutex> lock(m_);
+    return recorded_ > 0 && completed_ >= recorded_;
+}
+
+bool Event::ever_recorded() {
+    std::lock_guard<std::mutex> lock(m_);
+    return recorded_ > 0;
+}
+
+uint64_t Event::latest() {
+    std::lock_guard<std::mutex> lock(m_);
+    return recorded_;
+}
+
+bool Event::wait(uint64_t gen, const std::atomic<bool> *stop, int64_t timeout_ms) {
+    std::unique_lock<std::mutex> lock(m_);
+    auto pred = [&] {
+        return completed_ >= gen || dead_ || (stop && stop->load(std::memory_order_acquire));
+    };
+    if (timeout_ms < 0) {
+        cv_.wait(lock, pred);
+    } else if (!cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), pred)) {
+        return false;
+    }
+    return completed_ >= gen;
+}
+
+bool Event::timestamp(Clock::time_point &t) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (!has_stamp_) return false;
+    t = stamp_;
+    return true;
+}
+
+void Event::wake() {
+    { std::lock_guard<std::mutex> lock(m_); }
+    cv_.notify_all();
+}
+
+void Event::kill() {
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        dead_ = true;
+    }
+    cv_.notify_all();
+}
+
+namespace event {
+namespace {
+
+struct Registry {
+    std::mutex m;
+    std::unordered_map<const void *, std::shared_ptr<Event>> live;
+};
+Registry &reg() {
+    static NoDestructor<Registry> r;
+    return *r;
+}
+
+std::vector<std::shared_ptr<Event>> all() {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    std::vector<std::shared_ptr<Event>> v;
+    v.reserve(r.live.size());
+    for (auto &kv : r.live) v.push_back(kv.second);
+    return v;
+}
+
+}  // namespace
+
+std::shared_ptr<Event> lookup(aclrtEvent handle) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.live.find(handle);
+    return it == r.live.end() ? nullptr : it->second;
+}
+
+void wake_all() {
+    for (auto &e : all()) e->wake();
+}
+
+void release_all() {
+    std::unordered_map<const void *, std::shared_ptr<Event>> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        doomed.swap(r.live);
+    }
+    for (auto &kv : doomed) kv.second->kill();
+}
+
+std::shared_ptr<Event> create() {
+    auto e = std::make_shared<Event>();
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    r.live.emplace(e.get(), e);
+    return e;
+}
+
+std::shared_ptr<Event> remove(aclrtEvent handle) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.live.find(handle);
+    if (it == r.live.end()) return nullptr;
+    auto e = std::move(it->second);
+    r.live.erase(it);
+    return e;
+}
+
+aclError get(aclrtEvent handle, std::shared_ptr<Event> &out) {
+    if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    out = lookup(handle);
+    if (!out) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "event %p does not exist (destroyed or never created)", handle);
+    return ACL_SUCCESS;
+}
+
+}  // namespace event
+}  // namespace acl_host
+
+using namespace acl_host;
+
+extern "C" {
+
+aclError aclrtCreateEvent(aclrtEvent *event) {
+    ACL_API();
+    if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *event = event::create()->handle();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtDestroyEvent(aclrtEvent event) {
+    ACL_API();
+    if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    auto e = event::remove(event);
+    if (!e) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "event %p does not exist (destroyed or never created)", event);
+    // Queued record/wait tasks keep their own reference.
+    return ACL_SUCCESS;
+}
+
+aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream) {
+    ACL_API();
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    std::shared_ptr<Stream> s;
+    if (aclError r = stream::resolve(stream, true, s)) return r;
+    Task t;
+    t.kind = TaskKind::RecordEvent;
+    t.generation = e->begin_record();
+    t.event = std::move(e);
+    return s->enqueue(std::move(t));
+}
+
+aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status) {
+    ACL_API();
+    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    *status = e->is_complete() ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
+    return ACL_SUCCESS;
+}
+
+aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus *status) {
+    ACL_API();
+    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    *status = e->is_complete() ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
+    return ACL_SUCCESS;
+}
+
+aclError aclrtSynchronizeEvent(aclrtEvent event) {
+    ACL_API();
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    uint64_t gen = e->latest();
+    if (gen == 0) return ACL_SUCCESS;  // never recorded: nothing to wait for
+    e->wait(gen, nullptr, -1);
+    return ACL_SUCCESS;
+}
+
+aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endEvent) {
+    ACL_API();
+    if (!ms) return fail(ACL_ERROR_INVALID_PARAM, "ms must not be NULL");
+    std::shared_ptr<Event> a, b;
+    if (aclError r = event::get(startEvent, a)) return r;
+    if (aclError r = event::get(endEvent, b)) return r;
+    if (!a->ever_recorded() || !b->ever_recorded())
+        return fail(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "%s event was never recorded",
+                    !a->ever_recorded() ? "the start" : "the end");
+    Event::Clock::time_point ta, tb;
+    if (!a->is_complete() || !b->is_complete() || !a->timestamp(ta) || !b->timestamp(tb))
+        return fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "%s event has not completed yet (synchronize first)",
+                    !a->is_complete() ? "the start" : "the end");
+    *ms = std::chrono::duration<float, std::milli>(tb - ta).count();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) {
+    ACL_API();
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    std::shared_ptr<Stream> s;
+    if (aclError r = stream::resolve(stream, true, s)) return r;
+    uint64_t gen = e->latest();
+    if (gen == 0) return ACL_SUCCESS;  // never recorded: nothing to wait for
+    Task t;
+    t.kind = TaskKind::WaitEvent;
+    t.generation = gen;
+    t.event = std::move(e);
+    return s->enqueue(std::move(t));
+}
+
+}  // extern "C"

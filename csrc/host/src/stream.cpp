@@ -1,0 +1,367 @@
+// Streams: one worker thread per stream serving a FIFO of tasks.
+#include "detail/stream.h"
+
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "acl/acl.h"
+#include "detail/context.h"
+#include "detail/error.h"
+#include "detail/event.h"
+#include "detail/model.h"
+#include "detail/report.h"
+#include "detail/runtime.h"
+
+namespace acl_host {
+
+Stream::Stream(Context *owner, int device, bool is_default)
+    : owner_(owner), device_(device), is_default_(is_default) {
+    worker_ = std::thread([this] { run(); });
+}
+
+Stream::~Stream() { shutdown(true); }
+
+aclError Stream::enqueue(Task &&task) {
+    std::unique_lock<std::mutex> lock(m_);
+    if (stop_) {
+        lock.unlock();
+        discard(task);
+        return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p is being destroyed", static_cast<void *>(this));
+    }
+    queue_.push(std::move(task));
+    ++enqueued_;
+    bool wake = worker_idle_;
+    lock.unlock();
+    if (wake) work_cv_.notify_one();
+    return ACL_SUCCESS;
+}
+
+aclError Stream::synchronize(int64_t timeout_ms) {
+    std::unique_lock<std::mutex> lock(m_);
+    const uint64_t target = enqueued_;
+    auto done = [&] { return completed_ >= target; };
+    ++sync_waiters_;
+    bool ok = true;
+    if (timeout_ms < 0) {
+        state_cv_.wait(lock, done);
+    } else {
+        ok = state_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
+    }
+    --sync_waiters_;
+    if (!ok)
+        return fail(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, "stream %p did not finish its work within %lld ms (%llu task(s) left)",
+                    static_cast<void *>(this), static_cast<long long>(timeout_ms),
+                    static_cast<unsigned long long>(target - completed_));
+    aclError err = first_error_;
+    if (err == ACL_SUCCESS) return ACL_SUCCESS;
+    std::string msg;
+    msg.swap(first_error_msg_);
+    first_error_ = ACL_SUCCESS;
+    lock.unlock();
+    return fail(err, "work queued on stream %p failed: %s", static_cast<void *>(this), msg.c_str());
+}
+
+void Stream::shutdown(bool abort) {
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        if (abort) abort_.store(true, std::memory_order_release);
+        stop_ = true;
+        closed_.store(true, std::memory_order_release);
+    }
+    work_cv_.notify_all();
+    state_cv_.notify_all();
+    if (abort) event::wake_all();
+    std::lock_guard<std::mutex> lock(join_m_);
+    if (worker_.joinable()) {
+        if (worker_.get_id() == std::this_thread::get_id())
+            worker_.detach();
+        else
+            worker_.join();
+    }
+}
+
+std::shared_ptr<ReportQueue> Stream::subscriber() {
+    std::lock_guard<std::mutex> lock(m_);
+    return subscriber_;
+}
+
+void Stream::set_subscriber(std::shared_ptr<ReportQueue> q) {
+    std::lock_guard<std::mutex> lock(m_);
+    subscriber_ = std::move(q);
+}
+
+void Stream::callback_done(uint64_t ticket) {
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        if (ticket > cb_done_) cb_done_ = ticket;
+    }
+    state_cv_.notify_all();
+}
+
+void Stream::run() {
+    std::unique_lock<std::mutex> lock(m_);
+    for (;;) {
+        while (queue_.empty() && !stop_) {
+            worker_idle_ = true;
+            work_cv_.wait(lock);
+            worker_idle_ = false;
+        }
+        if (queue_.empty()) break;  // stopped and drained
+        Task task = std::move(queue_.front());
+        queue_.pop();
+        const bool aborting = abort_.load(std::memory_order_acquire);
+        lock.unlock();
+        std::string msg;
+        aclError err = ACL_SUCCESS;
+        if (aborting)
+            discard(task);
+        else
+            err = execute(task, msg);
+        task = Task();  // drop references outside the lock
+        lock.lock();
+        ++completed_;
+        if (err != ACL_SUCCESS && first_error_ == ACL_SUCCESS) {
+            first_error_ = err;
+            first_error_msg_ = std::move(msg);
+        }
+        if (sync_waiters_ > 0) state_cv_.notify_all();
+    }
+}
+
+void Stream::discard(Task &task) {
+    switch (task.kind) {
+        case TaskKind::Execute:
+            if (task.model) task.model->end();
+            break;
+        case TaskKind::RecordEvent:
+            if (task.event) task.event->complete(task.generation);  // never leave waiters hanging
+            break;
+        default:
+            break;
+    }
+}
+
+aclError Stream::execute(Task &task, std::string &msg) {
+    switch (task.kind) {
+        case TaskKind::Execute: {
+            aclError e = task.model->run(task.io, task.num_inputs, msg);
+            task.model->end();
+            return e;
+        }
+        case TaskKind::Memcpy:
+            std::memmove(task.dst, task.src, task.count);
+            return ACL_SUCCESS;
+        case TaskKind::Memset:
+            std::memset(task.dst, task.value, task.count);
+            return ACL_SUCCESS;
+        case TaskKind::Callback:
+            return run_callback(task);
+        case TaskKind::RecordEvent:
+            task.event->complete(task.generation);
+            return ACL_SUCCESS;
+        case TaskKind::WaitEvent:
+            task.event->wait(task.generation, &abort_, -1);
+            return ACL_SUCCESS;
+        case TaskKind::None:
+            break;
+    }
+    return ACL_SUCCESS;
+}
+
+aclError Stream::run_callback(Task &task) {
+    std::shared_ptr<ReportQueue> sub;
+    uint64_t ticket = 0;
+    {
+        std::lock_guard<std::mutex> lock(m_);
+        sub = subscriber_;
+        if (sub && task.block) ticket = ++cb_issued_;
+    }
+    if (!sub) return ACL_SUCCESS;  // unsubscribed since the launch: dropped
+    PendingCallback cb;
+    cb.fn = task.fn;
+    cb.user = task.user;
+    cb.origin = this;
+    if (task.block) {
+        cb.stream = weak_from_this();
+        cb.ticket = ticket;
+    }
+    if (!sub->push(std::move(cb))) return ACL_SUCCESS;  // report thread gone: dropped
+    if (task.block) {
+        std::unique_lock<std::mutex> lock(m_);
+        state_cv_.wait(lock, [&] { return cb_done_ >= ticket || abort_.load(std::memory_order_acquire); });
+    }
+    return ACL_SUCCESS;
+}
+
+namespace stream {
+namespace {
+
+struct Registry {
+    std::mutex m;
+    std::unordered_map<const void *, std::shared_ptr<Stream>> user;
+    std::vector<std::weak_ptr<Stream>> defaults;
+};
+Registry &reg() {
+    static NoDestructor<Registry> r;
+    return *r;
+}
+
+}  // namespace
+
+std::shared_ptr<Stream> create(Context *ctx) {
+    auto s = std::make_shared<Stream>(ctx, ctx->device(), false);
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    r.user.emplace(s.get(), s);
+    return s;
+}
+
+void register_default(const std::shared_ptr<Stream> &s) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    // Forget expired entries now and then.
+    if (r.defaults.size() >= 16) {
+        std::vector<std::weak_ptr<Stream>> keep;
+        for (auto &w : r.defaults)
+            if (!w.expired()) keep.push_back(w);
+        r.defaults.swap(keep);
+    }
+    r.defaults.push_back(s);
+}
+
+std::shared_ptr<Stream> lookup(aclrtStream handle) {
+    Registry &r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.user.find(handle);
+    return it == r.user.end() ? nullptr : it->second;
+}
+
+aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream> &out) {
+    if (!handle) {
+        std::shared_ptr<Context> ctx;
+        if (aclError e = context::require_current(ctx)) return e;
+        out = ctx->default_stream();
+        if (!out) return fail(ACL_ERROR_RT_CONTEXT_NULL, "the current context was destroyed");
+        return ACL_SUCCESS;
+    }
+    out = lookup(handle);
+    if (!out) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p does not exist (destroyed or never created)", handle);
+    if (check_context) {
+        std::shared_ptr<Context> ctx;
+        if (aclError e = context::require_current(ctx)) return e;
+        if (out->owner() != ctx.get())
+            return fail(ACL_ERROR_RT_STREAM_CONTEXT,
+                        "stream %p belongs to another context than the current one (%p): call "
+                        "aclrtSetCurrentContext first",
+                        handle, ctx->handle());
+    }
+    return ACL_SUCCESS;
+}
+
+void destroy(const std::shared_ptr<Stream> &s, bool abort) {
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        r.user.erase(s.get());
+    }
+    s->shutdown(abort);  // waits for the pending work (callbacks included)
+    report::forget_stream(s);
+}
+
+void destroy_owned_by(const Context *ctx, bool abort) {
+    std::vector<std::shared_ptr<Stream>> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        for (auto it = r.user.begin(); it != r.user.end();) {
+            if (it->second->owner() == ctx) {
+                doomed.push_back(std::move(it->second));
+                it = r.user.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto &s : doomed) {
+        s->shutdown(abort);
+        report::forget_stream(s);
+    }
+}
+
+aclError synchronize_device(int device) {
+    std::vector<std::shared_ptr<Stream>> all;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        for (auto &kv : r.user)
+            if (kv.second->device() == device) all.push_back(kv.second);
+        for (auto &w : r.defaults)
+            if (auto s = w.lock())
+                if (s->device() == device && !s->closed()) all.push_back(std::move(s));
+    }
+    aclError first = ACL_SUCCESS;
+    for (auto &s : all) {
+        aclError e = s->synchronize(-1);
+        if (e != ACL_SUCCESS && first == ACL_SUCCESS) first = e;
+    }
+    return first;
+}
+
+void release_all() {
+    std::vector<std::shared_ptr<Stream>> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        for (auto &kv : r.user) doomed.push_back(std::move(kv.second));
+        r.user.clear();
+        for (auto &w : r.defaults)
+            if (auto s = w.lock()) doomed.push_back(std::move(s));
+        r.defaults.clear();
+    }
+    for (auto &s : doomed) s->shutdown(true);
+}
+
+}  // namespace stream
+}  // namespace acl_host
+
+using namespace acl_host;
+
+extern "C" {
+
+aclError aclrtCreateStream(aclrtStream *stream) {
+    ACL_API();
+    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *stream = stream::create(ctx.get())->handle();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtDestroyStream(aclrtStream stream) {
+    ACL_API();
+    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, true, s)) return e;
+    stream::destroy(s, false);
+    return ACL_SUCCESS;
+}
+
+aclError aclrtSynchronizeStream(aclrtStream stream) {
+    ACL_API();
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    return s->synchronize(-1);
+}
+
+aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) {
+    ACL_API();
+    if (timeout < -1)
+        return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever) or >= 0 ms, got %d", timeout);
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    return s->synchronize(timeout == -1 ? -1 : timeout);
+}
+
+}  // extern "C"

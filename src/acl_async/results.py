@@ -61,8 +61,6 @@ def format_json(execution: int, source: str, classes: Sequence[Classification]) 
         {
             "execution": execution,
             "input": source,
-            "top": [
-                {"rank": c.rank, "index": c.index, "value": c.value, "label": c.label} for c in classes
-            ],
+            "top": [{"rank": c.rank, "index": c.index, "value": c.value, "label": c.label} for c in classes],
         }
     )

@@ -36,7 +36,9 @@ endif()
 
 if(ACL_ASYNC_BACKEND_RESOLVED STREQUAL "cann")
   # Cross builds link the stub; the real library is found at run time via LD_LIBRARY_PATH.
-  if(CMAKE_CROSSCOMPILING AND EXISTS "${ACL_ASYNC_CANN_DIR}/runtime/lib64/stub/libascendcl.so")
+  if(CMAKE_CROSSCOMPILING AND NOT "$ENV{NPU_HOST_LIB}" STREQUAL "" AND EXISTS "$ENV{NPU_HOST_LIB}/libascendcl.so")
+    set(_acl_lib "$ENV{NPU_HOST_LIB}/libascendcl.so")  # as Huawei's sample: NPU_HOST_LIB=$DDK_PATH/runtime/lib64/stub
+  elseif(CMAKE_CROSSCOMPILING AND EXISTS "${ACL_ASYNC_CANN_DIR}/runtime/lib64/stub/libascendcl.so")
     set(_acl_lib "${ACL_ASYNC_CANN_DIR}/runtime/lib64/stub/libascendcl.so")
   else()
     set(_acl_lib "${ACL_ASYNC_CANN_DIR}/runtime/lib64/libascendcl.so")

@@ -14,6 +14,7 @@ files (tests/models.py) on their command line and print "N passed, M failed".
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -148,8 +149,10 @@ def _run(exe: Path, args, env_extra=None, timeout=RUN_TIMEOUT, cwd=None):
     env.update(env_extra or {})
     start = time.monotonic()
     try:
-        res = subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, timeout=timeout,
-                             env=env, cwd=cwd)
+        # ACL_ASYNC_TEST_EXEC runs the programs through a launcher (CI: qemu-aarch64 for cross builds).
+        launcher = shlex.split(os.environ.get("ACL_ASYNC_TEST_EXEC", ""))
+        res = subprocess.run([*launcher, str(exe), *map(str, args)], capture_output=True, text=True,
+                             timeout=timeout, env=env, cwd=cwd)
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"{exe.name} hung (> {timeout} s)\nstdout:\n{exc.stdout}\nstderr:\n{exc.stderr}")
     elapsed = time.monotonic() - start

@@ -1,0 +1,36 @@
+// Registration of the Python classes, one function per concept (module.cpp
+// calls them in dependency order), and the methods every resource shares.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>  // std::optional and std::vector arguments and results
+
+#include "resource.h"
+
+namespace acl_async {
+
+namespace py = pybind11;
+
+void regclass_Runtime(py::module_& m);
+void regclass_Device(py::module_& m);
+void regclass_Context(py::module_& m);
+void regclass_Stream(py::module_& m);
+void regclass_Event(py::module_& m);
+void regclass_ReportThread(py::module_& m);
+void regclass_Model(py::module_& m);
+void regclass_MemoryPool(py::module_& m);
+void regclass_ResultQueue(py::module_& m);
+void regclass_InferQueue(py::module_& m);
+
+// close(), closed, and the context-manager protocol (exit closes).
+template <class T, class... Options>
+void def_resource_methods(py::class_<T, Options...>& cls) {
+  cls.def(
+         "close", [](T& self) { self.close(); },
+         "Release the ACL resources (children first). Idempotent; later use raises ClosedError.")
+      .def_property_readonly("closed", [](const T& self) { return self.closed(); })
+      .def("__enter__", [](py::object self) { return self; })
+      .def("__exit__", [](T& self, const py::args&) { self.close(); });
+}
+
+}  // namespace acl_async

@@ -1,0 +1,77 @@
+#include "context.h"
+
+#include "bindings.h"
+#include "error.h"
+#include "pyutil.h"
+
+namespace acl_async {
+
+namespace {
+
+std::atomic<uint64_t> next_serial{1};
+// Serial of the context this thread made current last (0: unknown). Serials are
+// never reused, so a destroyed context can never look current.
+thread_local uint64_t tls_current = 0;
+
+}  // namespace
+
+void invalidate_current_context() noexcept { tls_current = 0; }
+
+Context::Context(Key, std::shared_ptr<Device> device, aclrtContext handle) noexcept
+    : Resource("Context"), device_(std::move(device)), handle_(handle), serial_(next_serial.fetch_add(1)) {}
+
+std::shared_ptr<Context> Context::create(std::shared_ptr<Device> device) {
+  run_deferred();
+  device->check_open();
+  aclrtContext handle = nullptr;
+  aclError ret = aclrtCreateContext(&handle, device->id());
+  tls_current = 0;
+  check(ret, "aclrtCreateContext");
+  auto context = std::make_shared<Context>(Key{}, device, handle);
+  tls_current = context->serial_;  // aclrtCreateContext made it current
+  device->add_child(context);
+  return context;
+}
+
+void Context::activate() {
+  if (tls_current == serial_) return;
+  aclrtContext handle = handle_.load(std::memory_order_acquire);
+  if (handle == nullptr) throw ClosedError("Context is closed");
+  check(aclrtSetCurrentContext(handle), "aclrtSetCurrentContext");
+  tls_current = serial_;
+}
+
+bool Context::try_activate() noexcept {
+  if (tls_current == serial_) return true;
+  aclrtContext handle = handle_.load(std::memory_order_acquire);
+  if (handle == nullptr || aclrtSetCurrentContext(handle) != ACL_SUCCESS) return false;
+  tls_current = serial_;
+  return true;
+}
+
+void Context::release() noexcept {
+  aclrtContext handle = handle_.exchange(nullptr, std::memory_order_acq_rel);
+  if (handle == nullptr) return;
+  uint64_t serial = serial_;
+  run_or_defer([handle, serial] {
+    aclrtDestroyContext(handle);
+    if (tls_current == serial) tls_current = 0;
+  });
+}
+
+void regclass_Context(py::module_& m) {
+  py::class_<Context, std::shared_ptr<Context>> cls(m, "Context", R"doc(
+An ACL context (aclrtCreateContext) on a device. Streams, models, pools and
+report threads are made in a context and closed with it.
+)doc");
+  cls.def(py::init(&Context::create), py::arg("device"))
+      .def_property_readonly("device", &Context::device)
+      .def_property_readonly(
+          "run_mode", [](const Context& self) { return self.run_mode() == ACL_HOST ? "host" : "device"; })
+      .def(
+          "make_current", [](Context& self) { self.activate(); },
+          "aclrtSetCurrentContext on the calling thread (acl_async does this itself before each call).");
+  def_resource_methods(cls);
+}
+
+}  // namespace acl_async

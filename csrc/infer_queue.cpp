@@ -1,0 +1,459 @@
+#include "infer_queue.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bindings.h"
+#include "error.h"
+#include "pyutil.h"
+#include "report_thread.h"
+
+namespace acl_async {
+
+namespace {
+constexpr int64_t kSliceNs = 200'000'000;  // wait slices: Ctrl-C is seen within 0.2 s
+// Completions nobody collects for this long get their callbacks run on the report thread.
+constexpr int64_t kUnattendedNs = 2'000'000;
+}
+
+struct InferQueue::Core {
+  struct Job {
+    Core* core = nullptr;
+    size_t index = 0;
+    std::shared_ptr<Model> model;
+    std::shared_ptr<Stream> stream;
+    std::shared_ptr<Block> block;
+    aclrtStream handle = nullptr;
+    uint32_t model_id = 0;
+    SafeObject userdata;  // set and taken with the GIL
+    int64_t start_ns = 0;
+    int64_t end_ns = 0;
+  };
+
+  std::shared_ptr<Context> context;
+  std::shared_ptr<ReportThread> report;
+  std::shared_ptr<MemoryPool> pool;
+  std::vector<std::unique_ptr<Job>> jobs;
+
+  // Everything below is guarded by `mu`, whose holders never take the GIL.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<size_t> idle;
+  std::deque<size_t> completed;  // finished on the device, Python callback not run yet
+  size_t pending = 0;            // started, Python callback not finished
+  size_t waiters = 0;            // threads waiting in start_async/wait_all (GIL released)
+  size_t callers = 0;            // threads inside start_async/wait_all/is_ready (they drain)
+  int64_t unattended_since = 0;  // first time the report thread saw completions nobody collects
+  std::thread::id dispatcher;    // thread running Python callbacks (none: default id)
+  bool closed = false;
+  size_t done = 0;
+  bool timing = false;
+  std::vector<int64_t> timings;  // start, end pairs (steady clock ns)
+
+  SafeObject callback;  // read and written with the GIL
+  PendingErrors errors;
+
+  // Runs the Python callbacks of completed jobs, oldest first. GIL held, `lock` held.
+  void drain(std::unique_lock<std::mutex>& lock);
+  // Waits one slice with the GIL released (lock held on entry and exit).
+  template <class Pred>
+  void wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline, Pred pred);
+  bool can_drain() const { return !completed.empty() && (dispatcher == std::thread::id() || dispatcher == std::this_thread::get_id()); }
+  size_t acquire_slot(std::unique_lock<std::mutex>& lock);
+  // On the report thread after each aclrtProcessReport: runs the Python
+  // callbacks of completed jobs that no Python thread collected for a while.
+  void run_unattended();
+};
+
+namespace {
+
+// Marks a Python thread inside the queue's API: it runs completed callbacks
+// itself, so the report thread leaves them alone (no GIL hand-off).
+class Caller {
+ public:
+  explicit Caller(InferQueue::Core& core) : core_(core) {
+    std::lock_guard<std::mutex> lock(core_.mu);
+    ++core_.callers;
+  }
+  ~Caller() {
+    std::lock_guard<std::mutex> lock(core_.mu);
+    --core_.callers;
+  }
+  Caller(const Caller&) = delete;
+  Caller& operator=(const Caller&) = delete;
+
+ private:
+  InferQueue::Core& core_;
+};
+
+}  // namespace
+
+namespace {
+
+// Native completion callback: on the report thread, inside aclrtProcessReport,
+// without the GIL. Python runs later, outside the ACL callback.
+void job_done(void* data) {
+  auto* job = static_cast<InferQueue::Core::Job*>(data);
+  InferQueue::Core* core = job->core;
+  job->end_ns = now_ns();
+  {
+    std::lock_guard<std::mutex> lock(core->mu);
+    core->completed.push_back(job->index);
+  }
+  core->cv.notify_all();
+}
+
+}  // namespace
+
+void InferQueue::Core::drain(std::unique_lock<std::mutex>& lock) {
+  std::thread::id previous = dispatcher;
+  dispatcher = std::this_thread::get_id();
+  lock.unlock();
+  py::object cb = callback.get();
+  lock.lock();
+  while (!completed.empty() && !closed) {
+    size_t index = completed.front();
+    completed.pop_front();
+    Job& job = *jobs[index];
+    lock.unlock();
+    py::object outputs;
+    bool call = !cb.is_none();
+    if (call) {
+      try {
+        outputs = job.block->copy_outputs();
+      } catch (py::error_already_set& e) {
+        errors.add(e);
+        call = false;
+      } catch (const std::exception& e) {
+        errors.add_message(e.what());
+        call = false;
+      }
+    }
+    py::object userdata = job.userdata.take();
+    int64_t start = job.start_ns, end = job.end_ns;
+    lock.lock();
+    idle.push_back(index);  // free before the callback runs: it may start the next request
+    ++done;
+    if (timing) {
+      timings.push_back(start);
+      timings.push_back(end);
+    }
+    lock.unlock();
+    cv.notify_all();
+    if (call) {
+      try {
+        cb(std::move(outputs), std::move(userdata));
+      } catch (py::error_already_set& e) {
+        errors.add(e);
+      }
+    }
+    outputs = py::object();
+    userdata = py::object();
+    lock.lock();
+    --pending;
+  }
+  dispatcher = previous;
+  lock.unlock();
+  cv.notify_all();
+  lock.lock();
+}
+
+void InferQueue::Core::run_unattended() {
+  std::unique_lock<std::mutex> lock(mu);
+  auto attended = [this] {
+    return completed.empty() || callers > 0 || dispatcher != std::thread::id() || closed;
+  };
+  if (attended()) {
+    unattended_since = 0;
+    return;
+  }
+  int64_t now = now_ns();
+  if (unattended_since == 0) unattended_since = now;
+  if (now - unattended_since < kUnattendedNs) {
+    // Give a Python thread the chance to come back and run them itself.
+    cv.wait_for(lock, std::chrono::nanoseconds(unattended_since + kUnattendedNs - now), attended);
+    if (attended()) {
+      unattended_since = 0;
+      return;
+    }
+  }
+  unattended_since = 0;
+  lock.unlock();
+  if (python_finalizing()) return;
+  ReportThreadGil gil;
+  lock.lock();
+  if (dispatcher == std::thread::id() && !closed) drain(lock);
+}
+
+template <class Pred>
+void InferQueue::Core::wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline, Pred pred) {
+  int64_t now = now_ns();
+  int64_t until = now + kSliceNs;
+  if (deadline) until = std::min(until, *deadline);
+  ++waiters;
+  {
+    GilRelease nogil;
+    cv.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, until - now)), pred);
+    lock.unlock();  // never wait for the GIL while holding `mu`
+  }
+  lock.lock();
+  --waiters;
+  lock.unlock();
+  check_signals();  // Ctrl-C while waiting (may run Python: no lock held)
+  lock.lock();
+}
+
+size_t InferQueue::Core::acquire_slot(std::unique_lock<std::mutex>& lock) {
+  while (true) {
+    if (closed) throw ClosedError("InferQueue is closed");
+    if (!idle.empty()) {
+      size_t index = idle.front();
+      idle.pop_front();
+      return index;
+    }
+    if (can_drain()) {
+      drain(lock);
+      continue;
+    }
+    if (report->is_current()) {
+      throw UsageError("InferQueue.start_async() in a callback found no idle job: waiting would deadlock");
+    }
+    wait_slice(lock, std::nullopt, [this] { return closed || !idle.empty() || can_drain(); });
+  }
+}
+
+InferQueue::InferQueue(Key, std::shared_ptr<Model> model, std::shared_ptr<Core> core) noexcept
+    : Resource("InferQueue"), model_(std::move(model)), core_(std::move(core)) {}
+
+std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, size_t jobs, int32_t poll_ms) {
+  run_deferred();
+  model->check_open();
+  if (jobs == 0) throw std::invalid_argument("an InferQueue needs at least 1 job");
+  auto core = std::make_shared<Core>();
+  core->context = model->context();
+  std::weak_ptr<Core> weak_core = core;
+  core->report = ReportThread::create(core->context, poll_ms, [weak_core] {
+    if (auto c = weak_core.lock()) c->run_unattended();
+  });
+  core->pool = MemoryPool::create(core->context, model->layout(), jobs);
+  auto queue = std::make_shared<InferQueue>(Key{}, model, core);  // closes the parts above if a load fails
+  for (size_t i = 0; i < jobs; ++i) {
+    auto job = std::make_unique<Core::Job>();
+    job->core = core.get();
+    job->index = i;
+    job->model = model->load_copy();
+    job->stream = Stream::create(core->context);
+    core->report->subscribe(job->stream);
+    job->block = core->pool->try_acquire();
+    job->handle = job->stream->raw();
+    job->model_id = job->model->id();
+    core->jobs.push_back(std::move(job));
+    core->idle.push_back(i);
+  }
+  core->context->add_child(queue);
+  return queue;
+}
+
+void InferQueue::start_async(py::handle inputs, py::object userdata) {
+  run_deferred();
+  Core& core = *core_;
+  Caller caller(core);
+  std::unique_lock<std::mutex> lock(core.mu);
+  if (core.can_drain()) core.drain(lock);  // callbacks of finished requests first, here
+  size_t index = core.acquire_slot(lock);
+  lock.unlock();
+  Core::Job& job = *core.jobs[index];
+  auto give_back = [&] {
+    job.userdata.reset();
+    std::lock_guard<std::mutex> relock(core.mu);
+    core.idle.push_front(index);
+  };
+  if (!core.errors.empty()) {  // a callback failed since the last call: report it, start nothing
+    give_back();
+    core.errors.raise_if_any();
+  }
+  bool counted = false;
+  try {
+    job.block->set_inputs(inputs);
+    job.userdata = SafeObject(std::move(userdata));
+    core.context->activate();
+    job.start_ns = now_ns();
+    {
+      std::lock_guard<std::mutex> relock(core.mu);
+      ++core.pending;
+      counted = true;
+    }
+    job.block->enqueue(job.model_id, job.handle);
+    check(aclrtLaunchCallback(job_done, &job, ACL_CALLBACK_NO_BLOCK, job.handle), "aclrtLaunchCallback");
+  } catch (...) {
+    if (counted) {
+      std::lock_guard<std::mutex> relock(core.mu);
+      --core.pending;
+    }
+    give_back();
+    core.cv.notify_all();
+    throw;
+  }
+}
+
+void InferQueue::set_callback(py::object callback) {
+  check_open();
+  if (!callback.is_none() && !PyCallable_Check(callback.ptr())) {
+    throw py::type_error("callback must be callable or None, got " + std::string(Py_TYPE(callback.ptr())->tp_name));
+  }
+  core_->callback = SafeObject(std::move(callback));
+}
+
+py::object InferQueue::callback() const { return core_->callback.get(); }
+
+void InferQueue::wait_all(std::optional<double> timeout_s) {
+  run_deferred();
+  Core& core = *core_;
+  std::optional<int64_t> deadline = deadline_after(timeout_s);
+  Caller caller(core);
+  std::unique_lock<std::mutex> lock(core.mu);
+  if (core.report->is_current() || core.dispatcher == std::this_thread::get_id()) {
+    throw UsageError("InferQueue.wait_all() cannot be called from its own callback");
+  }
+  while (core.pending > 0) {
+    if (core.closed) throw ClosedError("InferQueue is closed");
+    if (core.can_drain()) {
+      core.drain(lock);
+      continue;
+    }
+    if (deadline && now_ns() >= *deadline) {
+      throw WaitTimeout("InferQueue.wait_all(): " + std::to_string(core.pending) + " request(s) still running after " +
+                        std::to_string(*timeout_s) + " s");
+    }
+    core.wait_slice(lock, deadline, [&core] { return core.closed || core.pending == 0 || core.can_drain(); });
+  }
+  if (core.closed) throw ClosedError("InferQueue is closed");
+  lock.unlock();
+  core.errors.raise_if_any();
+}
+
+bool InferQueue::is_ready() {
+  check_open();
+  Core& core = *core_;
+  Caller caller(core);
+  std::unique_lock<std::mutex> lock(core.mu);
+  if (core.can_drain()) core.drain(lock);
+  return !core.idle.empty();
+}
+
+size_t InferQueue::get_idle_request_id() {
+  run_deferred();
+  Core& core = *core_;
+  Caller caller(core);
+  std::unique_lock<std::mutex> lock(core.mu);
+  size_t index = core.acquire_slot(lock);
+  core.idle.push_front(index);  // only looked at: start_async takes it
+  return index;
+}
+
+size_t InferQueue::size() const noexcept { return core_->jobs.size(); }
+
+py::list InferQueue::userdata() const {
+  py::list result;
+  for (const auto& job : core_->jobs) result.append(job->userdata.get());
+  return result;
+}
+
+size_t InferQueue::completed() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return core_->done;
+}
+
+size_t InferQueue::in_flight() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return core_->pending;
+}
+
+bool InferQueue::timing() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return core_->timing;
+}
+
+void InferQueue::set_timing(bool on) {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  core_->timing = on;
+}
+
+py::array InferQueue::pop_timings() {
+  std::vector<int64_t> timings;
+  {
+    std::lock_guard<std::mutex> lock(core_->mu);
+    timings.swap(core_->timings);
+  }
+  py::array_t<int64_t> result({static_cast<py::ssize_t>(timings.size() / 2), static_cast<py::ssize_t>(2)});
+  if (!timings.empty()) std::memcpy(result.mutable_data(), timings.data(), timings.size() * sizeof(int64_t));
+  return std::move(result);
+}
+
+void InferQueue::release() noexcept {
+  std::shared_ptr<Core> core = core_;
+  {
+    std::lock_guard<std::mutex> lock(core->mu);
+    core->closed = true;
+  }
+  core->cv.notify_all();
+  run_or_defer([core] {
+    // The report thread drains the job streams (their completions only notify
+    // now), stops and joins; then nothing refers to the jobs any more.
+    core->report->close();
+    for (auto& job : core->jobs) job->userdata.reset();
+    core->pool->close();
+    for (auto& job : core->jobs) {
+      job->stream->close();
+      job->model->close();
+    }
+    core->callback.reset();
+    core->errors.clear();
+  });
+}
+
+void regclass_InferQueue(py::module_& m) {
+  py::class_<InferQueue, std::shared_ptr<InferQueue>> cls(m, "InferQueue", R"doc(
+``jobs`` parallel requests on ``model`` (each with its own stream, model load
+and block), with OpenVINO AsyncInferQueue semantics. acl_async.InferQueue
+(a subclass) also accepts jobs=0: the device's suggested number.
+)doc");
+  cls.def(py::init(&InferQueue::create), py::arg("model"), py::arg("jobs"), py::arg("poll_ms") = 20)
+      .def("start_async", &InferQueue::start_async, py::arg("inputs"), py::arg("userdata") = py::none(), R"doc(
+Start one request on an idle job, waiting (GIL released) while none is idle.
+``inputs`` as for Block.set_inputs. Raises the first error of an earlier
+callback instead (once; the request is not started then).
+)doc")
+      .def("set_callback", &InferQueue::set_callback, py::arg("callback"), R"doc(
+``callback(outputs, userdata)`` runs once per request, outputs being new
+numpy arrays (one per model output). None removes it.
+)doc")
+      .def_property_readonly("callback", &InferQueue::callback)
+      .def("wait_all", &InferQueue::wait_all, py::arg("timeout") = py::none(), R"doc(
+Wait until every started request finished and its callback ran, then
+re-raise (once) the first error a callback raised. ``timeout`` in seconds.
+)doc")
+      .def("is_ready", &InferQueue::is_ready, "True when a job is idle (start_async will not wait).")
+      .def("get_idle_request_id", &InferQueue::get_idle_request_id, "Index of an idle job, waiting for one.")
+      .def("__len__", &InferQueue::size)
+      .def_property_readonly("jobs", &InferQueue::size)
+      .def_property_readonly("userdata", &InferQueue::userdata, "Userdata of each job's current request.")
+      .def_property_readonly("completed", &InferQueue::completed, "Requests whose callback finished.")
+      .def_property_readonly("in_flight", &InferQueue::in_flight, "Requests started, callback not finished.")
+      .def_property("timing", &InferQueue::timing, &InferQueue::set_timing,
+                    "Record (start, end) steady-clock ns of each request, for pop_timings().")
+      .def("pop_timings", &InferQueue::pop_timings, R"doc(
+int64 array [n, 2]: start (start_async) and end (device completion) times,
+steady-clock ns comparable with time.perf_counter_ns(), in callback order.
+)doc")
+      .def_property_readonly("model", &InferQueue::model);
+  def_resource_methods(cls);
+}
+
+}  // namespace acl_async

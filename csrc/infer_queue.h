@@ -1,0 +1,59 @@
+// InferQueue: OpenVINO AsyncInferQueue semantics, valid on a real NPU. Each
+// job owns a stream, its own load of the model (a model id may not run on two
+// streams at once) and one pool block. The per-request path is C++ only:
+// start_async copies the inputs, queues copies + execution + a native
+// completion callback; completions are recorded on the report thread without
+// the GIL, and Python callbacks cb(outputs, userdata) run on whichever thread
+// is waiting in start_async/wait_all (no GIL hand-off), or on the report
+// thread when nobody waits. Callback errors are re-raised once, at the next
+// start_async or wait_all; a job is always returned.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <optional>
+
+#include "model.h"
+#include "resource.h"
+
+namespace acl_async {
+
+namespace py = pybind11;
+
+class InferQueue : public Resource, public std::enable_shared_from_this<InferQueue> {
+  struct Key {
+    explicit Key() = default;
+  };
+
+ public:
+  struct Core;
+  InferQueue(Key, std::shared_ptr<Model> model, std::shared_ptr<Core> core) noexcept;
+  ~InferQueue() override { close_from_destructor(); }
+  static std::shared_ptr<InferQueue> create(std::shared_ptr<Model> model, size_t jobs, int32_t poll_ms);
+
+  void start_async(py::handle inputs, py::object userdata);
+  void set_callback(py::object callback);
+  py::object callback() const;
+  void wait_all(std::optional<double> timeout_s);
+  bool is_ready();
+  size_t get_idle_request_id();
+  size_t size() const noexcept;
+  py::list userdata() const;
+  size_t completed() const;
+  size_t in_flight() const;
+  bool timing() const;
+  void set_timing(bool on);
+  py::array pop_timings();
+  const std::shared_ptr<Model>& model() const noexcept { return model_; }
+
+ protected:
+  void release() noexcept override;
+
+ private:
+  std::shared_ptr<Model> model_;
+  std::shared_ptr<Core> core_;
+};
+
+}  // namespace acl_async

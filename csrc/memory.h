@@ -1,0 +1,77 @@
+// Memory: one ACL allocation (aclrtMalloc or aclrtMallocHost), freed when the
+// last owner drops it (numpy views own it through HostBuffer). Dataset: an
+// aclmdlDataset with its aclDataBuffers, built once per block.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "acl/acl.h"
+#include "context.h"
+#include "tensor_desc.h"
+
+namespace acl_async {
+
+namespace py = pybind11;
+
+class Memory {
+  struct Key {
+    explicit Key() = default;
+  };
+
+ public:
+  enum class Kind { Device, Host };
+  Memory(Key, Kind kind, void* data, size_t size, std::shared_ptr<Context> context, uint64_t generation) noexcept
+      : kind_(kind), data_(data), size_(size), context_(std::move(context)), generation_(generation) {}
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+  static std::shared_ptr<Memory> allocate(Kind kind, size_t size, const std::shared_ptr<Context>& context);
+
+  void* data() const noexcept { return data_; }
+  size_t size() const noexcept { return size_; }
+
+ private:
+  Kind kind_;
+  void* data_;
+  size_t size_;
+  std::shared_ptr<Context> context_;
+  uint64_t generation_;
+};
+
+// The Python object behind zero-copy numpy views: exposes the buffer protocol
+// and keeps the memory alive as long as a view exists.
+struct HostBuffer {
+  std::shared_ptr<void> owner;
+  void* data = nullptr;
+  size_t size = 0;
+};
+
+// A numpy array viewing `data` (shape and dtype from `desc`), kept alive by `owner`.
+py::array make_view(const TensorDesc& desc, std::shared_ptr<void> owner, void* data);
+
+class Dataset {
+ public:
+  Dataset();
+  ~Dataset();
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
+  void add(void* data, size_t size);
+  aclmdlDataset* get() const noexcept { return dataset_; }
+
+ private:
+  aclmdlDataset* dataset_;
+  std::vector<aclDataBuffer*> buffers_;
+};
+
+// Locks `mu`; if it is busy, waits with the GIL released (holders never need the GIL).
+std::unique_lock<std::mutex> lock_releasing_gil(std::mutex& mu);
+
+void regclass_HostBuffer(py::module_& m);
+
+}  // namespace acl_async

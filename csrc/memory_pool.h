@@ -1,0 +1,137 @@
+// MemoryPool: N blocks sized from a model description, made up front. A block
+// holds the device buffers of every input and output, the host staging
+// buffers when the run mode is ACL_HOST (device memory is not host-visible),
+// and the input/output aclmdlDatasets, built once. acquire() waits (GIL
+// released) while every block is in flight: back-pressure, not failure.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "acl/acl.h"
+#include "context.h"
+#include "memory.h"
+#include "resource.h"
+#include "stream.h"
+#include "tensor_desc.h"
+
+namespace acl_async {
+
+namespace py = pybind11;
+
+class MemoryPool;
+
+class Block : public std::enable_shared_from_this<Block> {
+  struct Key {
+    explicit Key() = default;
+  };
+
+ public:
+  Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<const Layout> layout, bool copies);
+  static std::shared_ptr<Block> create(size_t index, std::weak_ptr<MemoryPool> pool,
+                                       std::shared_ptr<const Layout> layout, const std::shared_ptr<Context>& context);
+
+  size_t index() const noexcept { return index_; }
+  bool in_use() const noexcept { return in_use_.load(std::memory_order_acquire); }
+  const Layout& layout() const noexcept { return *layout_; }
+  const std::shared_ptr<const Layout>& layout_ptr() const noexcept { return layout_; }
+  std::shared_ptr<MemoryPool> pool() const noexcept { return pool_.lock(); }
+
+  // Zero-copy host views (writable numpy arrays of the model's dtype and shape).
+  py::array input_view(size_t i);
+  py::array output_view(size_t i);
+  // Validates and copies inputs (an array, a sequence or a dict by name or
+  // index) into the host buffers. GIL held.
+  void set_inputs(py::handle inputs);
+  // New arrays holding the outputs. GIL held.
+  py::list copy_outputs();
+  // The outputs as bytes, on any thread.
+  void copy_outputs_to(std::vector<std::vector<uint8_t>>& out);
+
+  // Queues the input copies, the execution and the output copies on `stream`.
+  void enqueue(uint32_t model_id, aclrtStream stream);
+  // The same, synchronously (call without the GIL).
+  void execute(uint32_t model_id);
+  void note_stream(const std::shared_ptr<Stream>& stream);
+  std::shared_ptr<Stream> last_stream() const;
+  // Frees the memory (pool closed); views keep their host memory.
+  void free_memory() noexcept;
+  void check_usable(const char* what) const;
+
+ private:
+  friend class MemoryPool;
+  struct Tensor {
+    std::shared_ptr<Memory> device;
+    std::shared_ptr<Memory> host;  // == device when no copies are needed
+  };
+  void* host_data(const std::vector<Tensor>& tensors, size_t i) const;
+  void copy_input(size_t i, py::handle value);
+
+  size_t index_;
+  std::weak_ptr<MemoryPool> pool_;
+  std::shared_ptr<const Layout> layout_;
+  bool copies_;
+  std::vector<Tensor> inputs_;
+  std::vector<Tensor> outputs_;
+  std::unique_ptr<Dataset> input_dataset_;
+  std::unique_ptr<Dataset> output_dataset_;
+  mutable std::mutex mu_;  // memory and datasets; holders never take the GIL
+  bool freed_ = false;
+  std::atomic<bool> in_use_{false};
+  std::weak_ptr<Stream> last_stream_;
+};
+
+class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPool> {
+  struct Key {
+    explicit Key() = default;
+  };
+
+ public:
+  MemoryPool(Key, std::shared_ptr<Context> context, std::shared_ptr<const Layout> layout) noexcept
+      : Resource("MemoryPool"), context_(std::move(context)), layout_(std::move(layout)) {}
+  ~MemoryPool() override { close_from_destructor(); }
+  static std::shared_ptr<MemoryPool> create(std::shared_ptr<Context> context, std::shared_ptr<const Layout> layout,
+                                            size_t size);
+
+  // A free block; waits (GIL released) while none is free. None = forever;
+  // expiry raises TimeoutError. GIL held on entry.
+  std::shared_ptr<Block> acquire(std::optional<double> timeout_s);
+  std::shared_ptr<Block> try_acquire();
+  // Returns a block; ValueError when it is not in use or not from this pool.
+  void give_back(Block& block);
+  // Same from a callback: never throws, ignores a block already back.
+  void give_back_quietly(Block& block) noexcept;
+
+  size_t size() const noexcept { return size_; }
+  size_t available() const;
+  std::vector<std::shared_ptr<Block>> blocks() const;
+  const std::shared_ptr<const Layout>& layout() const noexcept { return layout_; }
+  const std::shared_ptr<Context>& context() const noexcept { return context_; }
+
+ protected:
+  void release() noexcept override;
+
+ private:
+  std::shared_ptr<Block> take_locked(std::unique_lock<std::mutex>& lock);
+
+  std::shared_ptr<Context> context_;
+  std::shared_ptr<const Layout> layout_;
+  size_t size_ = 0;
+  mutable std::mutex mu_;  // holders never take the GIL
+  std::condition_variable cv_;
+  std::vector<std::shared_ptr<Block>> blocks_;
+  std::deque<size_t> idle_;
+};
+
+void regclass_Block(py::module_& m);
+
+}  // namespace acl_async

@@ -1,0 +1,223 @@
+#include "model.h"
+
+#include <pybind11/stl.h>
+
+#include <cerrno>
+#include <sys/stat.h>
+
+#include "bindings.h"
+#include "error.h"
+#include "pyutil.h"
+
+namespace acl_async {
+
+namespace {
+
+struct DescDeleter {
+  void operator()(aclmdlDesc* desc) const noexcept { aclmdlDestroyDesc(desc); }
+};
+
+TensorDesc read_tensor(aclmdlDesc* desc, size_t index, bool input) {
+  TensorDesc d;
+  d.index = index;
+  const char* name = input ? aclmdlGetInputNameByIndex(desc, index) : aclmdlGetOutputNameByIndex(desc, index);
+  d.name = name != nullptr ? name : "";
+  aclmdlIODims dims{};
+  aclError ret = input ? aclmdlGetInputDims(desc, index, &dims) : aclmdlGetOutputDims(desc, index, &dims);
+  check(ret, input ? "aclmdlGetInputDims" : "aclmdlGetOutputDims");
+  d.dims.assign(dims.dims, dims.dims + dims.dimCount);
+  if (d.name.empty()) d.name = dims.name;
+  d.dtype = input ? aclmdlGetInputDataType(desc, index) : aclmdlGetOutputDataType(desc, index);
+  d.format = input ? aclmdlGetInputFormat(desc, index) : aclmdlGetOutputFormat(desc, index);
+  d.size = input ? aclmdlGetInputSizeByIndex(desc, index) : aclmdlGetOutputSizeByIndex(desc, index);
+  return d;
+}
+
+std::shared_ptr<const Layout> read_layout(uint32_t model_id) {
+  std::unique_ptr<aclmdlDesc, DescDeleter> desc(aclmdlCreateDesc());
+  if (!desc) raise_acl(ACL_ERROR_BAD_ALLOC, "aclmdlCreateDesc");
+  check(aclmdlGetDesc(desc.get(), model_id), "aclmdlGetDesc");
+  auto layout = std::make_shared<Layout>();
+  size_t inputs = aclmdlGetNumInputs(desc.get());
+  size_t outputs = aclmdlGetNumOutputs(desc.get());
+  for (size_t i = 0; i < inputs; ++i) layout->inputs.push_back(read_tensor(desc.get(), i, true));
+  for (size_t i = 0; i < outputs; ++i) layout->outputs.push_back(read_tensor(desc.get(), i, false));
+  return layout;
+}
+
+uint32_t load_id(const Model::Source& source) {
+  uint32_t id = 0;
+  aclError ret;
+  {
+    GilRelease nogil;  // loading compiles the model: it can take a while
+    if (source.path) {
+      ret = aclmdlLoadFromFile(source.path->c_str(), &id);
+    } else {
+      ret = aclmdlLoadFromMem(source.bytes->data(), source.bytes->size(), &id);
+    }
+  }
+  check(ret, source.path ? "aclmdlLoadFromFile" : "aclmdlLoadFromMem");
+  return id;
+}
+
+}  // namespace
+
+Model::Model(Key, std::shared_ptr<Context> context, Source source, uint32_t id,
+             std::shared_ptr<const Layout> layout) noexcept
+    : Resource("Model"), context_(std::move(context)), source_(std::move(source)), id_(id), layout_(std::move(layout)) {}
+
+std::shared_ptr<Model> Model::load(std::shared_ptr<Context> context, Source source) {
+  run_deferred();
+  context->check_open();
+  context->activate();
+  uint32_t id = load_id(source);
+  std::shared_ptr<const Layout> layout;
+  try {
+    layout = read_layout(id);
+  } catch (...) {
+    aclmdlUnload(id);
+    throw;
+  }
+  auto model = std::make_shared<Model>(Key{}, context, std::move(source), id, std::move(layout));
+  context->add_child(model);
+  return model;
+}
+
+std::shared_ptr<Model> Model::load_copy() const {
+  check_open();
+  run_deferred();
+  context_->activate();
+  uint32_t id = load_id(source_);
+  auto model = std::make_shared<Model>(Key{}, context_, source_, id, layout_);
+  context_->add_child(model);
+  return model;
+}
+
+uint32_t Model::id() const {
+  check_open();
+  return id_;
+}
+
+void Model::check_block(Block& block, const char* what) const {
+  check_open();
+  block.check_usable(what);
+  if (!block.layout().same_sizes(*layout_)) {
+    throw std::invalid_argument(std::string(what) + ": the block's pool was made for a different model");
+  }
+}
+
+void Model::execute(Block& block) {
+  forbid_on_report_thread("Model.execute()");
+  check_block(block, "Model.execute()");
+  context_->activate();
+  GilRelease nogil;
+  block.execute(id_);
+}
+
+void Model::execute_async(Block& block, const std::shared_ptr<Stream>& stream) {
+  check_block(block, "Model.execute_async()");
+  aclrtStream handle = stream->handle();
+  if (stream->context() != context_) throw std::invalid_argument("the stream belongs to another context");
+  context_->activate();
+  {
+    GilRelease nogil;
+    block.enqueue(id_, handle);
+  }
+  block.note_stream(stream);
+}
+
+py::list Model::infer(py::handle inputs) {
+  forbid_on_report_thread("Model.infer()");
+  check_open();
+  std::unique_lock<std::mutex> lock = lock_releasing_gil(infer_mu_);
+  if (!infer_pool_ || infer_pool_->closed()) infer_pool_ = MemoryPool::create(context_, layout_, 1);
+  std::shared_ptr<Block> block = infer_pool_->try_acquire();
+  block->set_inputs(inputs);
+  try {
+    execute(*block);
+  } catch (...) {
+    infer_pool_->give_back_quietly(*block);
+    throw;
+  }
+  py::list outputs = block->copy_outputs();
+  infer_pool_->give_back_quietly(*block);
+  return outputs;
+}
+
+void Model::release() noexcept {
+  uint32_t id = id_;
+  std::shared_ptr<Context> context = context_;
+  run_or_defer([id, context] {
+    if (!context->try_activate()) return;  // the context took the model with it
+    GilRelease nogil;
+    aclmdlUnload(id);
+  });
+}
+
+namespace {
+
+Model::Source source_from(const py::object& model) {
+  Model::Source source;
+  if (py::isinstance<py::bytes>(model) || PyByteArray_Check(model.ptr()) || PyMemoryView_Check(model.ptr())) {
+    py::buffer_info info = py::reinterpret_borrow<py::buffer>(model).request();
+    source.bytes = std::make_shared<const std::string>(static_cast<const char*>(info.ptr),
+                                                       static_cast<size_t>(info.size * info.itemsize));
+    if (source.bytes->empty()) throw std::invalid_argument("the model bytes are empty");
+    return source;
+  }
+  std::string path = py::module_::import("os").attr("fspath")(model).cast<std::string>();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) {
+    errno = S_ISDIR(st.st_mode) ? EISDIR : ENOENT;
+    PyErr_SetFromErrnoWithFilename(PyExc_OSError, path.c_str());
+    throw py::error_already_set();
+  }
+  source.path = path;
+  return source;
+}
+
+}  // namespace
+
+void regclass_Model(py::module_& m) {
+  regclass_TensorDesc(m);
+  py::class_<Model, std::shared_ptr<Model>> cls(m, "Model", R"doc(
+A model loaded in a context from a file path or from bytes (aclmdlLoadFromFile
+/ aclmdlLoadFromMem), with its description. A missing file raises
+FileNotFoundError; a file the runtime cannot load raises AclError.
+)doc");
+  cls.def(py::init([](std::shared_ptr<Context> context, const py::object& model) {
+            return Model::load(std::move(context), source_from(model));
+          }),
+          py::arg("context"), py::arg("model"))
+      .def_property_readonly("id", &Model::id, "The ACL model id.")
+      .def_property_readonly("path", [](const Model& self) { return self.source().path; },
+                             "The file the model was loaded from (None when loaded from bytes).")
+      .def_property_readonly("inputs", [](const Model& self) { return self.layout()->inputs; })
+      .def_property_readonly("outputs", [](const Model& self) { return self.layout()->outputs; })
+      .def_property_readonly("context", &Model::context)
+      .def(
+          "source_bytes",
+          [](const Model& self) -> py::object {
+            if (!self.source().bytes) return py::none();
+            return py::bytes(*self.source().bytes);
+          },
+          "The bytes the model was loaded from (None when loaded from a file).")
+      .def("load_copy", &Model::load_copy,
+           "Load the same model again in the same context: a new model id, e.g. for another stream.")
+      .def("execute", &Model::execute, py::arg("block"),
+           "Run the model on an acquired block now (input copy, aclmdlExecute, output copy); GIL released.")
+      .def("execute_async", &Model::execute_async, py::arg("block"), py::arg("stream"), R"doc(
+Queue the block's input copies, aclmdlExecuteAsync and output copies on
+``stream`` and return. The outputs are valid once the stream got there
+(synchronize, or a callback launched afterwards on the same stream).
+)doc")
+      .def("infer", &Model::infer, py::arg("inputs"),
+           "One synchronous inference: inputs as for Block.set_inputs, returns new output arrays.")
+      .def("__repr__", [](const Model& self) {
+        std::string where = self.source().path ? "'" + *self.source().path + "'" : std::string("<bytes>");
+        return "<Model " + where + (self.closed() ? " closed>" : " id=" + std::to_string(self.id()) + ">");
+      });
+  def_resource_methods(cls);
+}
+
+}  // namespace acl_async

@@ -1,0 +1,196 @@
+#include "runtime.h"
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+#include "acl/acl.h"
+#include "bindings.h"
+#include "error.h"
+#include "pyutil.h"
+
+namespace acl_async {
+
+namespace {
+
+struct AclState {
+  std::mutex mu;
+  int refs = 0;
+  bool owned = false;  // we called aclInit (someone else may have, e.g. another library)
+  uint64_t generation = 0;
+  std::vector<std::weak_ptr<Runtime>> live;
+  int64_t live_memory = 0;             // allocations not freed yet
+  bool finalize_pending = false;       // last reference gone, waiting for live_memory == 0
+  std::vector<int32_t> pending_resets; // devices closed while memory was alive
+};
+
+AclState& state() {
+  static AclState instance;
+  return instance;
+}
+
+}  // namespace
+
+std::shared_ptr<Runtime> Runtime::create(const std::optional<std::string>& config) {
+  run_deferred();
+  AclState& st = state();
+  std::lock_guard<std::mutex> lock(st.mu);
+  if (st.refs == 0 && st.finalize_pending) {
+    st.finalize_pending = false;  // never finalized: still initialized, memory still valid
+  } else if (st.refs == 0) {
+    aclError ret;
+    {
+      GilRelease nogil;
+      ret = aclInit(config ? config->c_str() : nullptr);
+    }
+    if (ret == ACL_SUCCESS) {
+      st.owned = true;
+      ++st.generation;
+    } else if (ret == ACL_ERROR_REPEAT_INITIALIZE) {
+      st.owned = false;  // initialized by someone else in this process: never finalize it
+    } else {
+      raise_acl(ret, "aclInit");
+    }
+  }
+  auto runtime = std::make_shared<Runtime>(Key{});
+  ++st.refs;
+  st.live.erase(std::remove_if(st.live.begin(), st.live.end(), [](const auto& w) { return w.expired(); }),
+                st.live.end());
+  st.live.emplace_back(runtime);
+  return runtime;
+}
+
+void Runtime::release() noexcept {
+  AclState& st = state();
+  {
+    std::lock_guard<std::mutex> lock(st.mu);
+    --st.refs;
+  }
+  run_or_defer([] {
+    AclState& s = state();
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (s.refs != 0 || !s.owned) return;
+    if (s.live_memory > 0) {
+      s.finalize_pending = true;  // numpy views still use ACL memory: finalize after the last one
+      return;
+    }
+    s.owned = false;
+    GilRelease nogil;
+    aclFinalize();
+  });
+}
+
+void note_memory_allocated() noexcept {
+  std::lock_guard<std::mutex> lock(state().mu);
+  ++state().live_memory;
+}
+
+void note_memory_freed() noexcept {
+  AclState& s = state();
+  std::vector<int32_t> resets;
+  bool finalize = false;
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (--s.live_memory > 0) return;
+    resets.swap(s.pending_resets);
+    finalize = s.finalize_pending && s.refs == 0 && s.owned;
+    if (finalize) {
+      s.finalize_pending = false;
+      s.owned = false;
+    }
+  }
+  GilRelease nogil;
+  for (int32_t id : resets) aclrtResetDevice(id);
+  if (finalize) aclFinalize();
+}
+
+void reset_device_when_unused(int32_t id) noexcept {
+  {
+    std::lock_guard<std::mutex> lock(state().mu);
+    if (state().live_memory > 0) {
+      state().pending_resets.push_back(id);
+      return;
+    }
+  }
+  GilRelease nogil;
+  aclrtResetDevice(id);
+}
+
+int Runtime::refcount() noexcept {
+  std::lock_guard<std::mutex> lock(state().mu);
+  return state().refs;
+}
+
+uint64_t Runtime::generation() noexcept {
+  std::lock_guard<std::mutex> lock(state().mu);
+  return state().owned || state().refs > 0 ? state().generation : 0;
+}
+
+bool Runtime::initialized() noexcept { return refcount() > 0; }
+
+void shutdown() noexcept {
+  std::vector<std::weak_ptr<Runtime>> live;
+  {
+    std::lock_guard<std::mutex> lock(state().mu);
+    live.swap(state().live);
+  }
+  for (auto it = live.rbegin(); it != live.rend(); ++it) {
+    if (auto runtime = it->lock()) runtime->close();
+  }
+  run_deferred();
+  // Memory still referenced by numpy views at exit: leave ACL to the process exit.
+}
+
+namespace {
+
+std::optional<std::string> fspath(const py::object& path) {
+  if (path.is_none()) return std::nullopt;
+  return py::module_::import("os").attr("fspath")(path).cast<std::string>();
+}
+
+}  // namespace
+
+void regclass_Runtime(py::module_& m) {
+  py::class_<Runtime, std::shared_ptr<Runtime>> cls(m, "Runtime", R"doc(
+A reference to the process-wide ACL initialization.
+
+aclInit(config) runs when the first reference is made, aclFinalize when the
+last one is closed (or at interpreter exit). ``config`` is an acl.json path or
+None; it only matters for the reference that initializes ACL.
+)doc");
+  cls.def(py::init([](const py::object& config) { return Runtime::create(fspath(config)); }),
+          py::arg("config") = py::none())
+      .def_static("refcount", &Runtime::refcount, "Live Runtime references in this process.")
+      .def_static("is_initialized", &Runtime::initialized, "True while ACL is initialized by acl_async.")
+      .def_property_readonly(
+          "version",
+          [](Runtime& self) {
+            self.check_open();
+            int32_t major = 0, minor = 0, patch = 0;
+            check(aclrtGetVersion(&major, &minor, &patch), "aclrtGetVersion");
+            return py::make_tuple(major, minor, patch);
+          },
+          "(major, minor, patch) of the ACL runtime.")
+      .def_property_readonly(
+          "soc_name",
+          [](Runtime& self) -> py::object {
+            self.check_open();
+            const char* name = aclrtGetSocName();
+            if (name == nullptr) return py::none();
+            return py::str(name);
+          },
+          "The SoC the runtime drives ('HostCPU' on the host runtime), or None.")
+      .def(
+          "device_count",
+          [](Runtime& self) {
+            self.check_open();
+            uint32_t count = 0;
+            check(aclrtGetDeviceCount(&count), "aclrtGetDeviceCount");
+            return count;
+          },
+          "Number of devices (aclrtGetDeviceCount).");
+  def_resource_methods(cls);
+  m.def("_shutdown", [] { shutdown(); }, "Close everything still open (registered with atexit).");
+}
+
+}  // namespace acl_async

@@ -1,0 +1,176 @@
+#include "stream.h"
+
+#include <algorithm>
+
+#include "bindings.h"
+#include "error.h"
+#include "event.h"
+#include "report_thread.h"
+
+namespace acl_async {
+
+namespace {
+constexpr int64_t kSliceNs = 200'000'000;  // wait slices: Ctrl-C is seen within 0.2 s
+}
+
+void CallbackTracker::launched() noexcept {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++launched_;
+}
+
+void CallbackTracker::finished() noexcept {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++finished_;
+  }
+  cv_.notify_all();
+}
+
+uint64_t CallbackTracker::launched_count() noexcept {
+  std::lock_guard<std::mutex> lock(mu_);
+  return launched_;
+}
+
+template <class Gone>
+bool CallbackTracker::wait_for(uint64_t target, std::optional<int64_t> deadline, Gone gone) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (finished_ < target) {
+    int64_t now = now_ns();
+    if (deadline && now >= *deadline) return false;
+    int64_t until = now + kSliceNs;
+    if (deadline) until = std::min(until, *deadline);
+    {
+      GilRelease nogil;
+      cv_.wait_for(lock, std::chrono::nanoseconds(until - now), [&] { return finished_ >= target; });
+      lock.unlock();  // never wait for the GIL while holding mu_
+    }
+    if (finished_ < target && gone()) return true;  // dropped by the runtime: they will never run
+    if (PyGILState_Check()) check_signals();
+    lock.lock();
+  }
+  return true;
+}
+
+Stream::Stream(Key, std::shared_ptr<Context> context, aclrtStream handle) noexcept
+    : Resource("Stream"),
+      context_(std::move(context)),
+      handle_(handle),
+      errors_(std::make_shared<PendingErrors>()),
+      callbacks_(std::make_shared<CallbackTracker>()) {}
+
+std::shared_ptr<Stream> Stream::create(std::shared_ptr<Context> context) {
+  run_deferred();
+  context->check_open();
+  context->activate();
+  aclrtStream handle = nullptr;
+  check(aclrtCreateStream(&handle), "aclrtCreateStream");
+  auto stream = std::make_shared<Stream>(Key{}, context, handle);
+  context->add_child(stream);
+  return stream;
+}
+
+aclrtStream Stream::handle() const {
+  if (closed()) throw ClosedError("Stream is closed");
+  return handle_;
+}
+
+std::shared_ptr<ReportThread> Stream::subscriber() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return subscriber_.lock();
+}
+
+void Stream::set_subscriber(const std::shared_ptr<ReportThread>& thread) {
+  std::lock_guard<std::mutex> lock(mu_);
+  subscriber_ = thread;
+}
+
+void synchronize_stream(aclrtStream stream, std::optional<double> timeout_s) {
+  std::optional<int64_t> deadline = deadline_after(timeout_s);
+  while (true) {
+    int64_t slice = kSliceNs;
+    if (deadline) slice = std::max<int64_t>(0, std::min<int64_t>(slice, *deadline - now_ns()));
+    int32_t slice_ms = static_cast<int32_t>((slice + 999'999) / 1'000'000);
+    aclError ret;
+    {
+      GilRelease nogil;
+      ret = aclrtSynchronizeStreamWithTimeout(stream, slice_ms);
+    }
+    if (ret == ACL_SUCCESS) return;
+    if (ret != ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) raise_acl(ret, "aclrtSynchronizeStreamWithTimeout");
+    if (deadline && now_ns() >= *deadline) raise_acl(ret, "aclrtSynchronizeStreamWithTimeout");
+    aclGetRecentErrMsg();  // a slice that expired is not an error: drop its message
+    if (PyGILState_Check()) check_signals();
+  }
+}
+
+void synchronize_with_callbacks(Stream& stream, std::optional<double> timeout_s) {
+  std::optional<int64_t> deadline = deadline_after(timeout_s);
+  uint64_t target = stream.callbacks()->launched_count();
+  synchronize_stream(stream.raw(), timeout_s);
+  std::optional<double> rest;
+  if (deadline) rest = std::max<int64_t>(0, *deadline - now_ns()) / 1e9;
+  bool done = stream.callbacks()->wait_for(target, deadline_after(rest), [&stream] {
+    auto thread = stream.subscriber();
+    return !thread || !thread->running();
+  });
+  if (!done) {
+    throw AclFailure(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, "Stream.synchronize",
+                     "callbacks launched on the stream are still running after the timeout");
+  }
+}
+
+void Stream::synchronize(std::optional<double> timeout_s) {
+  run_deferred();
+  forbid_on_report_thread("Stream.synchronize()");
+  handle();  // ClosedError once closed
+  context_->activate();
+  synchronize_with_callbacks(*this, timeout_s);
+  errors_->raise_if_any();
+}
+
+void Stream::release() noexcept {
+  aclrtStream handle = handle_;
+  std::shared_ptr<ReportThread> subscriber = this->subscriber();
+  std::shared_ptr<Context> context = context_;
+  std::shared_ptr<PendingErrors> errors = errors_;
+  run_or_defer([handle, subscriber, context, errors] {
+    if (!context->try_activate()) return;  // the context is gone, and the stream with it
+    {
+      GilRelease nogil;
+      aclrtSynchronizeStream(handle);
+    }
+    if (subscriber) subscriber->forget_stream(handle);
+    aclrtDestroyStream(handle);
+    errors->clear();
+  });
+}
+
+void regclass_Stream(py::module_& m) {
+  py::class_<Stream, std::shared_ptr<Stream>> cls(m, "Stream", R"doc(
+An ACL stream: a FIFO of tasks (copies, model executions, callbacks).
+)doc");
+  cls.def(py::init(&Stream::create), py::arg("context"))
+      .def_property_readonly("context", &Stream::context)
+      .def(
+          "synchronize", [](Stream& self, std::optional<double> timeout) { self.synchronize(timeout); },
+          py::arg("timeout") = py::none(), R"doc(
+Wait (GIL released) until every task queued on the stream has finished.
+``timeout`` in seconds (None: forever); expiry raises AclTimeoutError
+(a TimeoutError). Then re-raises, once, the first exception raised by a
+Python callback launched on this stream since the previous synchronize.
+)doc")
+      .def(
+          "wait_event",
+          [](Stream& self, Event& event) {
+            aclrtStream stream = self.handle();
+            aclrtEvent handle = event.handle();
+            self.context()->activate();
+            check(aclrtStreamWaitEvent(stream, handle), "aclrtStreamWaitEvent");
+          },
+          py::arg("event"), "Make later tasks of this stream wait for ``event`` (aclrtStreamWaitEvent).")
+      .def_property_readonly("report_thread", &Stream::subscriber,
+                             "The ReportThread this stream is subscribed to, or None.");
+  def_resource_methods(cls);
+}
+
+}  // namespace acl_async

@@ -1,0 +1,262 @@
+"""AsyncRunner: Huawei's resnet50_async sample pipeline as an object.
+
+Per :meth:`AsyncRunner.submit`: take a block from the pool (waiting while all are in flight), copy the
+inputs into it, queue ``execute_async`` (input copy, ``aclmdlExecuteAsync``, output copy) on the stream,
+then a native callback that copies the outputs out and returns the block at once. Every
+``callback_interval`` executions, a Python callback is launched on the stream (``aclrtLaunchCallback``,
+blocking); it runs on the report thread and hands every result since the previous one, in order, to
+``callback(outputs, userdata)`` (and/or ``on_batch(results)``). With interval 0 there are no callbacks:
+results are processed by :meth:`wait`, after the stream is synchronized. Unlike the sample, a tail that
+does not fill an interval is processed too, and any pool size works with any number of executions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import _acl
+from .errors import ClosedError
+
+__all__ = ["AsyncRunner", "BatchCallback", "Result", "ResultCallback"]
+
+
+class Result(NamedTuple):
+    """One execution: its number (0-based, in submission order), output arrays and user data."""
+
+    index: int
+    outputs: list[np.ndarray]
+    userdata: Any
+
+
+#: ``callback(outputs, userdata)``, once per execution, in order.
+ResultCallback = Callable[[list, Any], None]
+#: ``on_batch(results)``, once per callback, with every result since the previous one.
+BatchCallback = Callable[[list], None]
+
+
+def _count(value: object, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+class AsyncRunner:
+    """Asynchronous executions of ``model`` through a pool of ``pool_size`` blocks, with a callback every
+    ``callback_interval`` executions (0: results are processed by :meth:`wait`).
+
+    Without ``callback`` and ``on_batch`` the results are kept in :attr:`results`. ``stream`` and
+    ``report_thread`` default to new ones in the model's context (closed with the runner). Callback
+    exceptions are re-raised once, by the next :meth:`wait`; the other results are still delivered and
+    every block still goes back to the pool. ``submit`` is meant to be called from one thread.
+
+    The runner executes ``model`` itself on its stream: a model id may not run on two streams at once
+    (an NPU rule the host runtime enforces in strict mode), so use ``model.load_copy()`` to execute the
+    same model elsewhere while the runner works.
+    """
+
+    def __init__(
+        self,
+        model: _acl.Model,
+        pool_size: int = 4,
+        callback_interval: int = 1,
+        callback: ResultCallback | None = None,
+        *,
+        on_batch: BatchCallback | None = None,
+        stream: _acl.Stream | None = None,
+        report_thread: _acl.ReportThread | None = None,
+        poll_ms: int = 20,
+    ) -> None:
+        self._pool_size = _count(pool_size, "pool_size", 1)
+        self._interval = _count(callback_interval, "callback_interval", 0)
+        for name, fn in (("callback", callback), ("on_batch", on_batch)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{name} must be callable, got {type(fn).__name__}")
+        self._model = model
+        self._callback = callback
+        self._on_batch = on_batch
+        self._results: list[Result] = []
+        self._lock = threading.Lock()
+        self._submitted = 0
+        self._processed = 0
+        self._launched = 0
+        self._unflushed = 0
+        self._closed = False
+        self._owned: list[Any] = []
+        try:
+            if stream is None:
+                stream = _acl.Stream(model.context)
+                self._owned.append(stream)
+            if report_thread is None:
+                report_thread = _acl.ReportThread(model.context, poll_ms)
+                self._owned.append(report_thread)
+            report_thread.subscribe(stream)
+            self._stream = stream
+            self._report = report_thread
+            self._pool = _acl.MemoryPool(model, self._pool_size)
+            self._owned.append(self._pool)
+            self._collector = _acl.ResultQueue(report_thread)
+        except BaseException:
+            self._close_owned()
+            raise
+
+    # -- properties ----------------------------------------------------------------------------
+
+    @property
+    def model(self) -> _acl.Model:
+        return self._model
+
+    @property
+    def pool(self) -> _acl.MemoryPool:
+        return self._pool
+
+    @property
+    def stream(self) -> _acl.Stream:
+        return self._stream
+
+    @property
+    def report_thread(self) -> _acl.ReportThread:
+        return self._report
+
+    @property
+    def pool_size(self) -> int:
+        return self._pool_size
+
+    @property
+    def callback_interval(self) -> int:
+        return self._interval
+
+    @property
+    def submitted(self) -> int:
+        """Executions submitted so far."""
+        return self._submitted
+
+    @property
+    def processed(self) -> int:
+        """Results delivered so far."""
+        with self._lock:
+            return self._processed
+
+    @property
+    def callbacks(self) -> int:
+        """Callbacks launched on the stream so far (``ceil(submitted / interval)`` after :meth:`wait`)."""
+        return self._launched
+
+    @property
+    def results(self) -> list[Result]:
+        """The results, in order, when neither ``callback`` nor ``on_batch`` was given."""
+        with self._lock:
+            return list(self._results)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- work ----------------------------------------------------------------------------------
+
+    def submit(self, inputs: Any, userdata: Any = None, *, timeout: float | None = None) -> int:
+        """Queue one execution of ``inputs`` (an array, a list/tuple of arrays or a dict by input name);
+        returns its index. Waits (GIL released) while every pool block is in flight; ``timeout`` in
+        seconds raises TimeoutError."""
+        if self._closed:
+            raise ClosedError("the AsyncRunner is closed")
+        block = self._pool.acquire(timeout)
+        try:
+            block.set_inputs(inputs)
+            self._model.execute_async(block, self._stream)
+        except BaseException:
+            block.release()
+            raise
+        index = self._submitted
+        self._collector.push_async(block, self._stream, (index, userdata))
+        self._submitted += 1
+        self._unflushed += 1
+        if self._interval and self._unflushed >= self._interval:
+            self._launch()
+        return index
+
+    def run(self, inputs: Iterable[Any], userdata: Iterable[Any] | None = None) -> None:
+        """Submit every item of ``inputs`` (with the matching ``userdata`` item), then :meth:`wait`."""
+        data = iter(userdata) if userdata is not None else None
+        for item in inputs:
+            self.submit(item, next(data) if data is not None else None)
+        self.wait()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Process the tail, wait until every execution and callback finished, and re-raise (once) the
+        first exception a callback raised. ``timeout`` in seconds raises AclTimeoutError."""
+        if self._closed:
+            raise ClosedError("the AsyncRunner is closed")
+        if self._interval and self._unflushed:
+            self._launch()
+        self._stream.synchronize(timeout)
+        if self._interval == 0:
+            self._process()
+
+    def _launch(self) -> None:
+        self._unflushed = 0
+        self._report.launch_callback(self._process, self._stream, True)
+        self._launched += 1
+
+    def _process(self) -> None:
+        """Deliver every collected result (on the report thread, or in wait() with interval 0)."""
+        results = [Result(tag[0], outputs, tag[1]) for tag, outputs in self._collector.pop_all()]
+        if not results:
+            return
+        error: BaseException | None = None
+        if self._on_batch is not None:
+            try:
+                self._on_batch(results)
+            except Exception as exc:  # noqa: BLE001 - re-raised below, after the others ran
+                error = exc
+        if self._callback is not None:
+            for result in results:
+                try:
+                    self._callback(result.outputs, result.userdata)
+                except Exception as exc:  # noqa: BLE001 - re-raised below, after the others ran
+                    error = error or exc
+        with self._lock:
+            if self._callback is None and self._on_batch is None:
+                self._results.extend(results)
+            self._processed += len(results)
+        if error is not None:
+            raise error
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Wait for the executions in flight (their callbacks run; errors are dropped), then release the
+        pool and the stream and report thread made by the runner. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if not self._stream.closed:
+                self._stream.synchronize()
+        except Exception:  # noqa: BLE001 - close() must not fail on a callback's error
+            pass
+        self._close_owned()
+
+    def _close_owned(self) -> None:
+        for resource in reversed(self._owned):
+            resource.close()
+        self._owned = []
+
+    def __enter__(self) -> AsyncRunner:
+        return self
+
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
+        try:
+            if exc_type is None and not self._closed:
+                self.wait()
+        finally:
+            self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"{self._submitted} submitted, {self.processed} processed"
+        return f"<AsyncRunner pool_size={self._pool_size} callback_interval={self._interval} {state}>"

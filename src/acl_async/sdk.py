@@ -1,0 +1,104 @@
+"""Where the ACL SDK is, for C/C++ applications: ``python -m acl_async --ddk-path`` and friends.
+
+With the host runtime, the wheel carries a CANN-like SDK inside the package::
+
+    acl_async/runtime/include/acl/*.h
+    acl_async/runtime/lib64/libascendcl.so
+    acl_async/runtime/lib64/cmake/acl_async/acl_asyncConfig.cmake
+
+so Huawei's sample builds with ``DDK_PATH=$(python -m acl_async --ddk-path)`` and
+``NPU_HOST_LIB=$(python -m acl_async --libdir)``, and CMake projects with
+``-Dacl_async_DIR=$(python -m acl_async --cmakedir)``. With the CANN backend, the paths are the CANN
+toolkit's the package was built against.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+__all__ = ["SDK_FLAGS", "SdkError", "backend", "cmake_dir", "ddk_path", "include_dir", "lib_dir", "main"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class SdkError(Exception):
+    """The asked-for part of the SDK does not exist for this build."""
+
+
+def _build_info() -> tuple[str, str]:
+    try:
+        from ._build_info import BACKEND, CANN_DIR
+    except ImportError as exc:
+        raise SdkError("acl_async was not built (no acl_async/_build_info.py): install the package") from exc
+    return str(BACKEND), str(CANN_DIR)
+
+
+def backend() -> str:
+    """``"host"`` (acl-async's CPU runtime) or ``"cann"`` (a CANN toolkit's libascendcl)."""
+    return _build_info()[0]
+
+
+def ddk_path() -> Path:
+    """The directory holding ``runtime/include`` and ``runtime/lib64`` (like CANN's ``DDK_PATH``)."""
+    kind, cann_dir = _build_info()
+    if kind == "cann":
+        if not cann_dir:
+            raise SdkError("built for CANN, but the CANN directory was not recorded")
+        return Path(cann_dir)
+    return PACKAGE_DIR
+
+
+def include_dir() -> Path:
+    """The directory holding ``acl/acl.h``."""
+    return ddk_path() / "runtime" / "include"
+
+
+def lib_dir() -> Path:
+    """The directory holding ``libascendcl.so``."""
+    return ddk_path() / "runtime" / "lib64"
+
+
+def cmake_dir() -> Path:
+    """The directory holding ``acl_asyncConfig.cmake`` (host runtime builds only)."""
+    if backend() == "cann":
+        raise SdkError(
+            "the CANN backend has no acl_async CMake package: use the toolkit "
+            f"({ddk_path()}) with include_directories/link_directories"
+        )
+    return lib_dir() / "cmake" / "acl_async"
+
+
+#: Command-line flag -> what it prints.
+SDK_FLAGS: dict[str, Callable[[], Path]] = {
+    "--ddk-path": ddk_path,
+    "--includedir": include_dir,
+    "--libdir": lib_dir,
+    "--cmakedir": cmake_dir,
+}
+
+USAGE = "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir} ..."
+
+
+def main(argv: Sequence[str]) -> int:
+    """Print one path per flag, in the order given. Exit 2 for an unknown flag, 1 when a path does not
+    exist for this build."""
+    if not argv:
+        print(USAGE, file=sys.stderr)
+        return 2
+    for flag in argv:
+        if flag in ("-h", "--help"):
+            print(USAGE)
+            return 0
+        if flag not in SDK_FLAGS:
+            print(f"{USAGE}\nerror: unknown option {flag!r}", file=sys.stderr)
+            return 2
+    try:
+        paths = [SDK_FLAGS[flag]() for flag in argv]
+    except SdkError as exc:
+        print(f"acl_async: error: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,287 @@
+"""acl_async._acl: runtime reference counting, devices, contexts, streams, events, errors, teardown."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+from models import make_add_model
+
+from acl_async import _acl
+from acl_async.errors import (
+    AclError,
+    AclModelError,
+    AclParamError,
+    AclTimeoutError,
+    ClosedError,
+    InputError,
+)
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def chain():
+    """Runtime -> Device -> Context, closed newest first."""
+    runtime = _acl.Runtime()
+    device = _acl.Device(0, runtime)
+    context = _acl.Context(device)
+    yield runtime, device, context
+    for obj in (context, device, runtime):
+        obj.close()
+
+
+def test_runtime_is_reference_counted():
+    before = _acl.Runtime.refcount()
+    a = _acl.Runtime()
+    b = _acl.Runtime()
+    assert _acl.Runtime.refcount() == before + 2
+    assert _acl.Runtime.is_initialized()
+    a.close()
+    a.close()  # idempotent: no double decrement
+    assert _acl.Runtime.refcount() == before + 1
+    b.close()
+    assert _acl.Runtime.refcount() == before
+    with _acl.Runtime() as c:
+        assert _acl.Runtime.refcount() == before + 1
+        assert not c.closed
+    assert c.closed
+    assert _acl.Runtime.refcount() == before
+
+
+def test_runtime_reinitializes_after_finalize():
+    """aclFinalize at the last release; a new reference initializes again and works."""
+    for _ in range(2):
+        with _acl.Runtime() as runtime:
+            assert runtime.device_count() >= 1
+            assert len(runtime.version) == 3
+            with _acl.Device(0, runtime) as device, _acl.Context(device) as context:
+                stream = _acl.Stream(context)
+                stream.synchronize()
+    assert _acl.Runtime.refcount() == 0
+
+
+def test_runtime_config_file(tmp_path):
+    config = tmp_path / "acl.json"
+    config.write_text("{}")
+    with _acl.Runtime(config) as runtime:
+        assert runtime.soc_name is None or isinstance(runtime.soc_name, str)
+
+
+def test_device_and_context(chain):
+    runtime, device, context = chain
+    assert device.id == 0
+    assert device.run_mode in ("host", "device")
+    assert device.runtime is runtime
+    assert context.device is device
+    assert context.run_mode == device.run_mode
+    context.make_current()
+
+
+def test_device_without_runtime_holds_its_own_reference():
+    before = _acl.Runtime.refcount()
+    with _acl.Device(0) as device:
+        assert _acl.Runtime.refcount() == before + 1
+        assert device.run_mode in ("host", "device")
+    del device
+    import gc
+
+    gc.collect()
+    assert _acl.Runtime.refcount() == before
+
+
+def test_invalid_device_raises_acl_error():
+    with _acl.Runtime() as runtime:
+        with pytest.raises(AclError) as info:
+            _acl.Device(1000, runtime)
+        assert info.value.code != 0
+        assert info.value.function == "aclrtSetDevice"
+
+
+def test_closing_a_parent_closes_its_children(chain):
+    runtime, device, context = chain
+    stream = _acl.Stream(context)
+    event = _acl.Event(context)
+    report = _acl.ReportThread(context)
+    device.close()
+    for obj in (context, stream, event, report):
+        assert obj.closed
+    with pytest.raises(ClosedError):
+        stream.synchronize()
+    with pytest.raises(ClosedError):
+        _acl.Stream(context)
+    with pytest.raises(ClosedError):
+        event.record(stream)
+    assert not runtime.closed
+
+
+def test_stream_synchronize_and_timeout_validation(chain):
+    _, _, context = chain
+    stream = _acl.Stream(context)
+    stream.synchronize()
+    stream.synchronize(timeout=1.0)
+    stream.synchronize(0)
+    with pytest.raises(ValueError):
+        stream.synchronize(-1)
+    stream.close()
+    stream.close()
+    with pytest.raises(ClosedError):
+        stream.synchronize()
+
+
+def test_stream_synchronize_timeout_expires(chain):
+    """A callback that blocks the stream makes synchronize(timeout) raise AclTimeoutError (a TimeoutError)."""
+    _, _, context = chain
+    stream = _acl.Stream(context)
+    report = _acl.ReportThread(context)
+    gate = threading.Event()
+    report.launch_callback(lambda: gate.wait(TIMEOUT), stream)
+    try:
+        with pytest.raises(AclTimeoutError) as info:
+            stream.synchronize(0.05)
+        assert isinstance(info.value, TimeoutError)
+        assert info.value.code == 507046
+    finally:
+        gate.set()
+    stream.synchronize(TIMEOUT)
+    report.close()
+
+
+def test_events_record_query_elapsed(chain, tmp_path):
+    _, _, context = chain
+    path = make_add_model(tmp_path / "add.onnx", (1, 64), np.float32)
+    model = _acl.Model(context, path)
+    pool = _acl.MemoryPool(model, 1)
+    block = pool.acquire()
+    block.set_inputs(np.zeros((1, 64), np.float32))
+    stream = _acl.Stream(context)
+    start, end = _acl.Event(context), _acl.Event(context)
+    start.record(stream)
+    model.execute_async(block, stream)
+    end.record(stream)
+    end.synchronize()
+    assert start.query() and end.query()
+    assert start.elapsed_ms(end) >= 0.0
+    other = _acl.Stream(context)
+    other.wait_event(end)
+    other.synchronize()
+
+
+def test_acl_error_attributes_and_families():
+    error = AclError.from_code(100000, "aclrtMalloc", "size is 0")
+    assert isinstance(error, AclParamError) and isinstance(error, ValueError)
+    assert (error.code, error.function, error.message) == (100000, "aclrtMalloc", "size is 0")
+    assert "ACL_ERROR_INVALID_PARAM" in str(error) and "aclrtMalloc" in str(error)
+    assert isinstance(AclError.from_code(507046, "f"), TimeoutError)
+    assert isinstance(AclError.from_code(200000, "f"), MemoryError)
+    assert isinstance(AclError.from_code(100013, "f"), AclModelError)
+    assert type(AclError.from_code(123, "f")) is AclError
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is AclParamError and copy.code == 100000 and copy.message == "size is 0"
+    assert issubclass(ClosedError, RuntimeError) and issubclass(InputError, ValueError)
+    assert _acl.AclError is AclError and _acl.ClosedError is ClosedError
+
+
+def test_acl_error_carries_the_runtime_message(chain, tmp_path):
+    _, _, context = chain
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model at all" * 10)
+    with pytest.raises(AclError) as info:
+        _acl.Model(context, bad)
+    assert info.value.function == "aclmdlLoadFromFile"
+    assert info.value.message  # aclGetRecentErrMsg() said something
+
+
+def _run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def test_exit_with_everything_open_and_callbacks_pending(tmp_path):
+    """Interpreter exit with a live session, a report thread and pending callbacks: no crash, no hang."""
+    path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
+    result = _run_python(f"""
+        import time, numpy as np
+        from acl_async import _acl
+        runtime = _acl.Runtime(); device = _acl.Device(0, runtime); context = _acl.Context(device)
+        model = _acl.Model(context, {path!r}); pool = _acl.MemoryPool(model, 2)
+        stream = _acl.Stream(context); report = _acl.ReportThread(context)
+        ran = []
+        for i in range(20):
+            block = pool.acquire()
+            block.set_inputs(np.zeros((1, 8), np.float32))
+            model.execute_async(block, stream)
+            report.launch_callback(lambda i=i: (time.sleep(0.001), ran.append(i)), stream)
+            report.launch_callback(block.release, stream)
+        print("leaving")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "leaving" in result.stdout
+
+
+def test_exit_inside_callback_heavy_queue(tmp_path):
+    path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
+    result = _run_python(f"""
+        import numpy as np
+        from acl_async import Session, InferQueue
+        session = Session()
+        queue = InferQueue(session.load_model({path!r}), 3)
+        queue.set_callback(lambda outputs, userdata: None)
+        for i in range(50):
+            queue.start_async(np.zeros((1, 8), np.float32), i)
+        print("leaving")
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "leaving" in result.stdout
+
+
+def test_teardown_any_order(tmp_path):
+    """Dropping or closing objects in any order never crashes or hangs."""
+    path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
+    orders = [
+        ("runtime", "device", "context", "model", "pool", "stream", "report"),
+        ("pool", "model", "stream", "report", "context", "device", "runtime"),
+        ("model", "runtime", "pool", "report", "device", "stream", "context"),
+        ("report", "stream", "pool", "context", "model", "runtime", "device"),
+    ]
+    for order in orders:
+        objs = {}
+        objs["runtime"] = _acl.Runtime()
+        objs["device"] = _acl.Device(0, objs["runtime"])
+        objs["context"] = _acl.Context(objs["device"])
+        objs["model"] = _acl.Model(objs["context"], path)
+        objs["pool"] = _acl.MemoryPool(objs["model"], 2)
+        objs["stream"] = _acl.Stream(objs["context"])
+        objs["report"] = _acl.ReportThread(objs["context"])
+        block = objs["pool"].acquire()
+        view = block.outputs[0]
+        objs["model"].execute_async(block, objs["stream"])
+        objs["report"].launch_callback(lambda: time.sleep(0.01), objs["stream"])
+        for name in order:  # explicit close in this order
+            objs[name].close()
+        assert view.shape == (1, 8)  # the numpy view keeps its memory
+        view[...] = 1.0
+        block = None
+        # and by reference count in the same order
+        objs = {}
+        objs["runtime"] = _acl.Runtime()
+        objs["device"] = _acl.Device(0, objs["runtime"])
+        objs["context"] = _acl.Context(objs["device"])
+        objs["model"] = _acl.Model(objs["context"], path)
+        objs["pool"] = _acl.MemoryPool(objs["model"], 2)
+        objs["stream"] = _acl.Stream(objs["context"])
+        objs["report"] = _acl.ReportThread(objs["context"])
+        block = objs["pool"].acquire()
+        objs["model"].execute_async(block, objs["stream"])
+        objs["report"].launch_callback(lambda: time.sleep(0.01), objs["stream"])
+        block = None
+        for name in order:
+            del objs[name]
+    assert _acl.Runtime.refcount() == 0

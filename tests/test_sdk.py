@@ -1,0 +1,110 @@
+"""``python -m acl_async --ddk-path|--includedir|--libdir|--cmakedir`` and the SDK it points to."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from acl_async import __main__ as entry
+from acl_async import sdk
+
+TIMEOUT = 300
+
+
+def run_module(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "acl_async", *args], capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def test_paths_follow_the_ddk_layout():
+    ddk = sdk.ddk_path()
+    assert sdk.include_dir() == ddk / "runtime" / "include"
+    assert sdk.lib_dir() == ddk / "runtime" / "lib64"
+    if sdk.backend() == "host":
+        assert ddk == Path(sdk.__file__).resolve().parent
+        assert (sdk.include_dir() / "acl" / "acl.h").is_file()
+        assert (sdk.lib_dir() / "libascendcl.so").is_file()
+        assert (sdk.cmake_dir() / "acl_asyncConfig.cmake").is_file()
+    else:
+        with pytest.raises(sdk.SdkError):
+            sdk.cmake_dir()
+
+
+def test_command_line_prints_each_path():
+    result = run_module("--ddk-path", "--includedir", "--libdir")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [str(sdk.ddk_path()), str(sdk.include_dir()), str(sdk.lib_dir())]
+    result = run_module("--cmakedir")
+    if sdk.backend() == "host":
+        assert result.returncode == 0 and result.stdout.strip() == str(sdk.cmake_dir())
+    else:
+        assert result.returncode == 1 and "CMake" in result.stderr
+
+
+def test_bad_sdk_options():
+    assert entry.main(["--ddk-path", "--bogus"]) == 2
+    assert sdk.main([]) == 2
+    assert sdk.main(["--help"]) == 0
+
+
+def test_other_arguments_go_to_the_cli(monkeypatch, capsys):
+    calls = []
+    import acl_async.cli
+
+    monkeypatch.setattr(acl_async.cli, "main", lambda argv: calls.append(list(argv)) or 0)
+    assert entry.main(["7", "3", "2"]) == 0
+    assert calls == [["7", "3", "2"]]
+
+
+def test_usage_when_the_cli_is_missing(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "acl_async.cli", None)  # import fails as if the module did not exist
+    # ModuleNotFoundError for acl_async.cli itself: usage, exit 2
+    assert entry.main(["5"]) == 2
+    assert "usage" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(
+    shutil.which("cmake") is None or shutil.which("c++") is None, reason="needs cmake and c++"
+)
+def test_a_cmake_project_builds_and_runs_against_the_sdk(tmp_path):
+    if sdk.backend() != "host":
+        pytest.skip("the CMake package exists for the host runtime only")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.18)\nproject(app CXX)\n"
+        "find_package(acl_async REQUIRED)\nadd_executable(app main.cpp)\n"
+        "target_link_libraries(app PRIVATE acl_async::ascendcl)\n"
+    )
+    (src / "main.cpp").write_text(
+        '#include "acl/acl.h"\n#include <cstdio>\n'
+        "int main() {\n"
+        "  if (aclInit(nullptr) != ACL_SUCCESS) return 1;\n"
+        "  uint32_t n = 0;\n"
+        "  if (aclrtGetDeviceCount(&n) != ACL_SUCCESS || n == 0) return 2;\n"
+        '  std::printf("devices %u\\n", n);\n'
+        "  return aclFinalize() == ACL_SUCCESS ? 0 : 3;\n}\n"
+    )
+    build = tmp_path / "build"
+    cmake_dir = run_module("--cmakedir").stdout.strip()
+    subprocess.run(
+        ["cmake", "-S", str(src), "-B", str(build), f"-Dacl_async_DIR={cmake_dir}"],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    subprocess.run(["cmake", "--build", str(build)], check=True, capture_output=True, timeout=TIMEOUT)
+    import openvino
+
+    env = dict(os.environ)
+    libs = str(Path(openvino.__file__).parent / "libs")
+    env["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (env.get("LD_LIBRARY_PATH"), libs) if p)
+    result = subprocess.run([str(build / "app")], capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("devices ")

@@ -110,6 +110,9 @@ class AclError(RuntimeError):
         where = f"{self.function} failed" if self.function else "ACL call failed"
         text = f"{where}: {self.name} ({self.code})"
         message = " ".join(line.strip() for line in self.message.splitlines() if line.strip())
+        # Runtimes often repeat the function and the code around the message: say each once.
+        message = message.removeprefix(f"{self.function}: ") if self.function else message
+        message = message.removesuffix(f" (error {self.code})")
         return f"{text}: {message}" if message else text
 
     @classmethod

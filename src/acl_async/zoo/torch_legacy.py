@@ -186,7 +186,7 @@ def _materialize(ref: _TensorRef) -> np.ndarray:
     assert root.data is not None
     count = int(np.prod(ref.size, dtype=np.int64))
     if count:
-        last = ref.offset + sum((s - 1) * st for s, st in zip(ref.size, ref.stride))
+        last = ref.offset + sum((s - 1) * st for s, st in zip(ref.size, ref.stride, strict=True))
         if last >= limit:
             raise LegacyFormatError(f"tensor of size {ref.size} runs past its storage ({limit} elements)")
     flat = root.data[base : base + limit]

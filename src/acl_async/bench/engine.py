@@ -1,0 +1,262 @@
+"""The ACL side of a benchmark run: what executes one request.
+
+* :class:`SyncEngine` -- one model load, one pool block, ``Model.execute`` (``aclmdlExecute``).
+* :class:`AsyncEngine` -- N requests in flight on N streams, each stream with its own load of the model
+  (a model id must not run on two streams at once) and its own pool block; a request is
+  ``execute_async`` (input copy, ``aclmdlExecuteAsync``, output copy) followed by a completion callback
+  launched on the same stream, run by one report thread subscribed to every stream.
+* :class:`QueueEngine` -- the same through :class:`acl_async.InferQueue` (``start_async`` + a Python
+  ``cb(outputs, userdata)``).
+
+Every engine gives the model input description, takes inputs per request id, runs a first (warm-up)
+inference, and submits requests whose completion calls the function given to ``on_complete``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .inputs import InputDesc
+
+__all__ = [
+    "AsyncEngine",
+    "Engine",
+    "QueueEngine",
+    "SyncEngine",
+    "describe_inputs",
+    "load_model",
+    "open_engine",
+    "open_queue",
+    "suggested_requests",
+]
+
+SYNC_TIMEOUT_S = 120.0
+
+
+class Engine(Protocol):
+    requests: int
+    inputs: list[InputDesc]
+
+    def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None: ...
+    def first_inference(self) -> float: ...
+    def execute(self) -> None: ...
+    def on_complete(self, fn: Callable[[int], None]) -> None: ...
+    def submit(self, rid: int, iteration: int) -> None: ...
+    def check(self) -> None: ...
+    def finish(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def _acl() -> Any:
+    from .. import _acl
+
+    return _acl
+
+
+def load_model(session: Any, path: str | Path) -> Any:
+    """``session.load_model(path)``."""
+    return session.load_model(str(path))
+
+
+def describe_inputs(model: Any) -> list[InputDesc]:
+    """The model's inputs from its ACL description."""
+    out = []
+    for desc in model.inputs:
+        dims = getattr(desc, "shape", None)
+        if dims is None:
+            dims = desc.dims
+        out.append(InputDesc(str(desc.name), tuple(int(d) for d in dims), np.dtype(desc.dtype).name))
+    return out
+
+
+def suggested_requests(model: Any) -> int:
+    """The device's suggested number of requests in flight (on the host runtime: OpenVINO's optimal
+    number of infer requests for the model)."""
+    from .. import infer_queue
+
+    return max(1, int(infer_queue.suggested_jobs(model)))
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000.0
+
+
+def _close(*objects: Any) -> None:
+    for obj in objects:
+        close = getattr(obj, "close", None)
+        if close is not None:
+            close()
+
+
+class SyncEngine:
+    """One request, executed synchronously."""
+
+    requests = 1
+
+    def __init__(self, model: Any) -> None:
+        acl = _acl()
+        self.model = model
+        self.inputs = describe_inputs(model)
+        self.pool = acl.MemoryPool(self.model, 1)
+        self.block = self.pool.acquire()
+
+    def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
+        self.block.set_inputs(list(arrays))
+
+    def first_inference(self) -> float:
+        start = time.perf_counter()
+        self.model.execute(self.block)
+        return _ms_since(start)
+
+    def execute(self) -> None:
+        self.model.execute(self.block)
+
+    def on_complete(self, fn: Callable[[int], None]) -> None:
+        raise NotImplementedError("the sync engine has no callbacks")
+
+    def submit(self, rid: int, iteration: int) -> None:
+        raise NotImplementedError("the sync engine executes synchronously")
+
+    def check(self) -> None:
+        return None
+
+    def finish(self) -> None:
+        return None
+
+    def close(self) -> None:
+        _close(self.pool, self.model)
+
+
+class AsyncEngine:
+    """N requests on N streams, one model load and one block per stream, callbacks via a report thread."""
+
+    def __init__(self, first: Any, requests: int | None) -> None:
+        acl = _acl()
+        self.models: list[Any] = [first]
+        self.streams: list[Any] = []
+        self.pool: Any = None
+        self.report: Any = None
+        try:
+            self.inputs = describe_inputs(first)
+            self.requests = requests if requests is not None else suggested_requests(first)
+            self.models += [first.load_copy() for _ in range(self.requests - 1)]
+            context = first.context
+            self.streams = [acl.Stream(context) for _ in range(self.requests)]
+            self.pool = acl.MemoryPool(first, self.requests)
+            self.blocks = [self.pool.acquire() for _ in range(self.requests)]
+            self.report = acl.ReportThread(context)
+            for stream in self.streams:
+                self.report.subscribe(stream)
+        except BaseException:
+            self.close()
+            raise
+        self._callbacks: list[Callable[[], None]] = []
+
+    def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
+        self.blocks[rid].set_inputs(list(arrays))
+
+    def first_inference(self) -> float:
+        start = time.perf_counter()
+        self.models[0].execute_async(self.blocks[0], self.streams[0])
+        self.streams[0].synchronize(SYNC_TIMEOUT_S)
+        return _ms_since(start)
+
+    def execute(self) -> None:
+        raise NotImplementedError("the async engine submits requests")
+
+    def on_complete(self, fn: Callable[[int], None]) -> None:
+        self._callbacks = [partial(fn, rid) for rid in range(self.requests)]
+
+    def submit(self, rid: int, iteration: int) -> None:
+        stream = self.streams[rid]
+        self.models[rid].execute_async(self.blocks[rid], stream)
+        self.report.launch_callback(self._callbacks[rid], stream)
+
+    def check(self) -> None:
+        return None
+
+    def finish(self) -> None:
+        """Wait for every stream; re-raises an execution or callback failure."""
+        for stream in self.streams:
+            stream.synchronize(SYNC_TIMEOUT_S)
+
+    def close(self) -> None:
+        _close(self.report, *self.streams, self.pool, *reversed(self.models))
+
+
+def open_queue(model: Any, jobs: int = 0, max_jobs: int | None = None) -> Any:
+    """An :class:`acl_async.InferQueue` on ``model``: ``jobs`` (0: the device's suggested number),
+    at most ``max_jobs``."""
+    from ..infer_queue import InferQueue
+
+    if jobs == 0 and max_jobs is not None:
+        jobs = max(1, min(max_jobs, suggested_requests(model)))
+    return InferQueue(model, jobs=jobs)
+
+
+class QueueEngine:
+    """The same through ``InferQueue``, driven by :func:`~acl_async.bench.loops.run_queue`."""
+
+    def __init__(self, model: Any, requests: int | None) -> None:
+        self.model = model
+        self.inputs = describe_inputs(model)
+        self.queue = open_queue(model, jobs=requests or 0)
+        self.requests = len(self.queue)
+        self._data: list[list[np.ndarray]] = [[] for _ in range(self.requests)]
+
+    def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
+        self._data[rid] = list(arrays)
+
+    def first_inference(self) -> float:
+        self.queue.set_callback(lambda outputs, userdata: None)
+        start = time.perf_counter()
+        self.queue.start_async(self._data[0], None)
+        self.queue.wait_all()
+        return _ms_since(start)
+
+    def data_for(self, source: Any | None) -> Callable[[int, int], list[np.ndarray]]:
+        """``inputs(job, i)`` for the queue loop: the prepared inputs of the job, or (with a ``source``,
+        full-pipeline mode) the pictures of iteration ``i`` decoded now."""
+        if source is None:
+            return lambda job, i: self._data[job]
+        return lambda job, i: source.decode(i)
+
+    def execute(self) -> None:
+        raise NotImplementedError("the queue engine submits requests")
+
+    def on_complete(self, fn: Callable[[int], None]) -> None:
+        raise NotImplementedError("the queue loop installs its own callback")
+
+    def submit(self, rid: int, iteration: int) -> None:
+        raise NotImplementedError("the queue loop calls start_async itself")
+
+    def check(self) -> None:
+        return None
+
+    def finish(self) -> None:
+        self.queue.wait_all()
+
+    def close(self) -> None:
+        _close(self.queue, self.model)
+
+
+def open_engine(api: str, model: Any, requests: int | None) -> Engine:
+    """The engine for ``api`` on a loaded ``model`` (closed with the engine, also on failure)."""
+    try:
+        if api == "sync":
+            return SyncEngine(model)
+        if api == "async":
+            return AsyncEngine(model, requests)
+        if api == "queue":
+            return QueueEngine(model, requests)
+    except BaseException:
+        _close(model)
+        raise
+    _close(model)
+    raise ValueError(f"unknown api {api!r}")

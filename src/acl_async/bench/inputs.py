@@ -1,0 +1,154 @@
+"""Input data for benchmark requests.
+
+Inference-only (the default, what ``benchmark_app`` does): every request gets its inputs once, before
+the measured loop -- pictures/tensors given with ``-i`` (round-robin, ``batch`` of them per request), or
+random values when no inputs are given.  Full pipeline (``--full-pipeline``, what applications do):
+each iteration reads, decodes and preprocesses its ``batch`` pictures inside the loop.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, infer_layout, load_input, load_tensor_file
+
+__all__ = ["InputDesc", "InputSource", "check_batch", "is_picture_input", "model_batch"]
+
+
+@dataclass(frozen=True)
+class InputDesc:
+    """One model input as the ACL model description gives it (-1 for a dynamic dimension)."""
+
+    name: str
+    dims: tuple[int, ...]
+    dtype: str
+
+
+def model_batch(descs: Sequence[InputDesc]) -> int | None:
+    """The batch the model takes: the first dimension of its first input (None when dynamic, or when the
+    input has fewer than 2 dimensions: no batch dimension)."""
+    if not descs or len(descs[0].dims) < 2:
+        return None
+    first = int(descs[0].dims[0])
+    return first if first > 0 else None
+
+
+def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
+    """The batch to use; ValueError when the model cannot take ``requested``.
+
+    ACL models have static shapes, so a batch other than the model's own is refused; a model whose
+    first dimension is dynamic cannot be sized by the memory pool.
+    """
+    if not descs:
+        raise ValueError("the model has no inputs")
+    for desc in descs:
+        if any(int(d) <= 0 for d in desc.dims):
+            raise ValueError(
+                f"input {desc.name!r} has dynamic dims {list(desc.dims)}: ACL models need static shapes"
+            )
+    own = model_batch(descs)
+    if own is None:
+        if requested not in (None, 1):
+            raise ValueError(f"the model has no batch dimension, so it cannot take batch {requested}")
+        return 1
+    if requested is not None and requested != own:
+        raise ValueError(
+            f"the model takes batch {own} (input {descs[0].name!r} {list(descs[0].dims)}), not {requested}: "
+            "ACL models have a static batch"
+        )
+    return own
+
+
+def is_picture_input(descs: Sequence[InputDesc]) -> bool:
+    """One 4-D input with 3 channels (NCHW or NHWC) of a picture element type."""
+    if len(descs) != 1 or len(descs[0].dims) != 4 or descs[0].dtype not in ("float32", "float16", "uint8"):
+        return False
+    try:
+        infer_layout(descs[0].dims)
+    except ValueError:
+        return False
+    return True
+
+
+def _random(desc: InputDesc, rng: np.random.Generator) -> np.ndarray:
+    dtype = np.dtype(desc.dtype)
+    shape = tuple(int(d) for d in desc.dims)
+    if dtype.kind == "f":
+        return rng.standard_normal(shape).astype(dtype)
+    if dtype.kind == "b":
+        return rng.integers(0, 2, shape).astype(dtype)
+    if dtype.kind in "iu":
+        return rng.integers(0, 10, shape).astype(dtype)
+    raise ValueError(f"cannot make random data of type {dtype.name} for input {desc.name!r}")
+
+
+class InputSource:
+    """Makes the input arrays of requests (one array per model input, with the model's exact shapes).
+
+    ``paths`` are pictures or ``.bin``/``.npy`` tensors (already expanded); they need a picture-shaped
+    model (:func:`is_picture_input`) and a ``spec``.  Without paths, random values are used.
+    """
+
+    def __init__(
+        self,
+        descs: Sequence[InputDesc],
+        batch: int,
+        paths: Sequence[Path] = (),
+        spec: PreprocessSpec | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.descs = list(descs)
+        self.batch = batch
+        self.paths = list(paths)
+        self.spec = spec
+        self._rng = np.random.default_rng(seed)
+        self.tensors_only = bool(self.paths) and all(p.suffix.lower() in TENSOR_SUFFIXES for p in self.paths)
+        if self.paths:
+            if self.tensors_only and len(self.descs) == 1:
+                pass  # .bin/.npy files of one batch item each, for any single-input model
+            elif not is_picture_input(self.descs):
+                dims = [list(d.dims) for d in self.descs]
+                raise ValueError(f"pictures need a model with one [N,3,H,W] or [N,H,W,3] input, not {dims}")
+            elif spec is None:
+                raise ValueError("pictures need a preprocessing spec")
+
+    @property
+    def random(self) -> bool:
+        return not self.paths
+
+    def describe(self) -> str:
+        if self.random:
+            return "random values (no -i given)"
+        return f"{len(self.paths)} file(s), {self.batch} per request"
+
+    def decode(self, iteration: int) -> list[np.ndarray]:
+        """Read and preprocess the pictures of ``iteration`` now (round-robin over the paths)."""
+        if self.random:
+            return [_random(desc, self._rng) for desc in self.descs]
+        desc = self.descs[0]
+        start = iteration * self.batch
+        paths = [self.paths[(start + j) % len(self.paths)] for j in range(self.batch)]
+        if self.tensors_only and self.spec is None:
+            item = (1, *desc.dims[1:]) if len(desc.dims) >= 2 else tuple(desc.dims)
+            arrays = [load_tensor_file(p, item, desc.dtype) for p in paths]
+        else:
+            assert self.spec is not None
+            arrays = [load_input(p, self.spec) for p in paths]
+        tensor = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=0)
+        if tensor.shape != tuple(desc.dims) or tensor.dtype != np.dtype(desc.dtype):
+            raise ValueError(
+                f"preprocessing gives {tensor.dtype.name} {list(tensor.shape)} but input {desc.name!r} is "
+                f"{desc.dtype} {list(desc.dims)}"
+            )
+        return [tensor]
+
+    def prepare(self, requests: int) -> list[list[np.ndarray]]:
+        """Inputs for each of ``requests`` requests, made once (inference-only mode)."""
+        distinct = requests if self.random else min(requests, max(1, math.ceil(len(self.paths) / self.batch)))
+        sets = [self.decode(k) for k in range(distinct)]
+        return [sets[k % distinct] for k in range(requests)]

@@ -1,0 +1,149 @@
+"""One benchmark run: load, prepare inputs, first inference, the measured loop -> :class:`BenchResult`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
+from .engine import Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
+from .inputs import InputDesc, InputSource, check_batch, is_picture_input
+from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
+from .progress import Progress
+from .result import MODE_FULL, MODE_INFERENCE, BenchResult
+from .stats import DEFAULT_PERCENTILES
+
+__all__ = ["BatchError", "BenchOptions", "picture_spec", "run_one"]
+
+log = logging.getLogger("acl_async")
+
+
+class BatchError(ValueError):
+    """The model cannot take the requested batch or inputs (a usage error)."""
+
+
+@dataclass
+class BenchOptions:
+    model: Path
+    device: int = 0
+    config: str | None = None
+    nireq: int | None = None
+    niter: int | None = None
+    time_s: float | None = None
+    batch: int | None = None
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES
+    full_pipeline: bool = False
+    paths: Sequence[Path] = field(default_factory=list)
+    progress: bool = True
+
+
+def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
+    """The model's own preprocessing (ONNX metadata), else one inferred from its input description."""
+    from .. import zoo
+
+    try:
+        return zoo.model_preprocess_spec(model)
+    except (ValueError, OSError):
+        return spec_for_model(list(descs[0].dims), descs[0].dtype, None)
+
+
+def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
+    if not opts.paths:
+        return InputSource(descs, batch)
+    if len(descs) == 1 and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths) \
+            and not is_picture_input(descs):
+        return InputSource(descs, batch, opts.paths)
+    if not is_picture_input(descs):
+        dims = [list(d.dims) for d in descs]
+        raise BatchError(f"-i needs a model with one picture input [N,3,H,W] or [N,H,W,3]; it has {dims}")
+    try:
+        spec = picture_spec(opts.model, descs)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
+    return InputSource(descs, batch, opts.paths, spec)
+
+
+def _stop(opts: BenchOptions, requests: int) -> StopRule:
+    if opts.niter is not None:
+        iterations = round_up(opts.niter, requests)
+        if iterations != opts.niter:
+            log.warning(
+                "Number of iterations was aligned by request number from %d to %d "
+                "using number of requests %d", opts.niter, iterations, requests,
+            )  # fmt: skip
+        return StopRule(iterations=iterations, multiple=requests)
+    assert opts.time_s is not None
+    return StopRule(duration_s=opts.time_s, multiple=requests)
+
+
+def _progress(opts: BenchOptions, stop: StopRule) -> Progress:
+    enabled = None if opts.progress else False
+    return Progress(total=stop.iterations, duration_s=stop.duration_s, enabled=enabled)
+
+
+def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progress: Progress) -> Timings:
+    """The measured loop for ``engine``; with a ``source`` (full pipeline) inputs are decoded inside it."""
+    if isinstance(engine, SyncEngine):
+        prepare = None if source is None else (lambda i: engine.set_inputs(0, source.decode(i)))
+        return run_sync(engine.execute, stop, prepare, progress)
+    if isinstance(engine, QueueEngine):
+        return run_queue(engine.queue, engine.data_for(source), stop, progress)
+    loop = AsyncLoop(engine.requests, check=engine.check)
+    engine.on_complete(loop.complete)
+    prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
+    return loop.run(engine.submit, stop, prepare_async, progress)
+
+
+def run_one(api: str, opts: BenchOptions, session: object,
+            announce: Callable[[str], None] | None = None) -> BenchResult:
+    """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
+    start = time.perf_counter()
+    model = load_model(session, opts.model)
+    try:
+        descs = describe_inputs(model)
+        batch = check_batch(descs, opts.batch)
+        source = _source(opts, descs, batch)
+    except ValueError as exc:
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+        raise BatchError(str(exc)) from None
+    engine: Engine = open_engine(api, model, opts.nireq)
+    try:
+        load_ms = (time.perf_counter() - start) * 1000.0
+        requests = engine.requests
+        stop = _stop(opts, requests)
+        if announce is not None:
+            announce(f"{api}: {requests} request(s), batch {batch}, inputs: {source.describe()}")
+
+        prepared = source.prepare(requests)
+        for rid in range(requests):
+            engine.set_inputs(rid, prepared[rid])
+        first_ms = engine.first_inference()
+
+        with _progress(opts, stop) as progress:
+            timings = _measure(engine, source if opts.full_pipeline else None, stop, progress)
+        engine.finish()
+    finally:
+        engine.close()
+
+    return BenchResult(
+        api=api,
+        mode=MODE_FULL if opts.full_pipeline else MODE_INFERENCE,
+        model=str(opts.model),
+        batch=batch,
+        requests=requests,
+        count=timings.count,
+        duration_s=timings.duration_s,
+        latencies_ms=timings.latencies_ms,
+        load_ms=load_ms,
+        first_inference_ms=first_ms,
+        percentiles=tuple(opts.percentiles),
+        device=opts.device,
+        iterations_requested=opts.niter,
+        time_requested_s=opts.time_s,
+        extra={"inputs": source.describe()},
+    )

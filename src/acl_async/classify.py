@@ -1,0 +1,178 @@
+"""``acl-async classify``: OpenVINO's ``classification_sample_async``, on AscendCL.
+
+Reads the pictures, runs them through the model asynchronously (an :class:`~acl_async.InferQueue`, one
+request per batch, completion callbacks through the report thread) and prints the sample's table for
+each picture, in the order given::
+
+    Top 10 results:
+
+    Image cat.jpg
+
+    classid probability label
+    ------- ----------- -----
+    282     0.3832451   tiger cat
+    ...
+
+Batch: all the pictures go in one request when the model's batch dimension takes them (a model whose
+batch equals the number of pictures); otherwise they go in requests of the model's own (static) batch,
+the last one padded by repeating its last picture (padding results are not shown).  ACL models have
+static shapes, so unlike the OpenVINO sample the model is not reshaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .results import Classification, top_n
+
+__all__ = ["PictureResult", "classify", "format_table", "run_classify_command"]
+
+log = logging.getLogger("acl_async")
+
+CLASSID, PROBABILITY, LABEL = "classid", "probability", "label"
+
+
+@dataclass(frozen=True)
+class PictureResult:
+    path: Path
+    classes: list[Classification]
+
+
+def format_table(results: Sequence[PictureResult], top: int, with_labels: bool) -> str:
+    """The sample's output (``ClassificationResult::show``): probabilities fixed with 7 decimals."""
+    lines = ["", f"Top {top} results:", ""]
+    for result in results:
+        lines += [f"Image {result.path}", ""]
+        header = f"{CLASSID} {PROBABILITY}"
+        rule = f"{'-' * len(CLASSID)} {'-' * len(PROBABILITY)}"
+        if with_labels:
+            header += f" {LABEL}"
+            rule += f" {'-' * len(LABEL)}"
+        lines += [header, rule]
+        for c in result.classes:
+            line = f"{c.index:<{len(CLASSID)}} {c.value:<{len(PROBABILITY)}.7f}"
+            if with_labels:
+                line += f" {c.label if c.label is not None else ''}"
+            lines.append(line.rstrip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _chunks(count: int, batch: int) -> list[list[int]]:
+    """Picture indices per request: ``batch`` each, the last padded by repeating its last index."""
+    out = []
+    for start in range(0, count, batch):
+        chunk = list(range(start, min(start + batch, count)))
+        out.append(chunk + [chunk[-1]] * (batch - len(chunk)))
+    return out
+
+
+def classify(
+    session: object,
+    model_path: Path,
+    pictures: Sequence[Path],
+    top: int,
+    labels: Sequence[str] | None,
+) -> tuple[list[PictureResult], int]:
+    """Classify ``pictures``; returns the results (in order) and the batch used."""
+    from .bench.engine import describe_inputs, load_model, open_queue
+    from .bench.inputs import check_batch, is_picture_input
+    from .bench.run import BatchError, picture_spec
+    from .preprocess import load_picture
+
+    model = load_model(session, model_path)
+    descs = describe_inputs(model)
+    if not is_picture_input(descs):
+        raise BatchError(f"classify needs a model with one picture input [N,3,H,W] or [N,H,W,3], not "
+                         f"{[list(d.dims) for d in descs]}")  # fmt: skip
+    try:
+        batch = check_batch(descs, None)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
+    if batch != len(pictures):
+        log.info("the model takes batch %d; %d picture(s) go in %d request(s)", batch, len(pictures),
+                 -(-len(pictures) // batch))  # fmt: skip
+    spec = picture_spec(model_path, descs)
+    tensors = [load_picture(p, spec) for p in pictures]  # decode everything first: errors before running
+    chunks = _chunks(len(pictures), batch)
+
+    outputs: dict[int, np.ndarray] = {}
+    lock = threading.Lock()
+
+    def done(results: Sequence[np.ndarray], userdata: object) -> None:
+        with lock:
+            outputs[int(userdata)] = np.array(results[0], copy=True)  # type: ignore[call-overload]
+
+    queue = open_queue(model, max_jobs=len(chunks))
+    try:
+        queue.set_callback(done)
+        for n, chunk in enumerate(chunks):
+            data = tensors[chunk[0]] if batch == 1 else np.concatenate([tensors[i] for i in chunk], axis=0)
+            queue.start_async([data], n)
+        queue.wait_all()
+    finally:
+        close = getattr(queue, "close", None)
+        if close is not None:
+            close()
+
+    results: list[PictureResult] = []
+    for n, chunk in enumerate(chunks):
+        scores = outputs[n].reshape(batch, -1)
+        real = min(batch, len(pictures) - n * batch)  # the rest is padding
+        for row in range(real):
+            results.append(PictureResult(pictures[chunk[row]], top_n(scores[row], top, labels)))
+    return results, batch
+
+
+def _labels(arg: str | None, model: Path, embedded: bool) -> list[str] | None:
+    from . import labels
+
+    if arg:
+        return labels.load_labels(arg)
+    beside = labels.labels_beside_model(model)
+    if beside is not None:
+        return labels.load_labels(beside)
+    return labels.load_labels(labels.IMAGENET1K) if embedded else None
+
+
+def run_classify_command(args: argparse.Namespace) -> int:
+    from . import preprocess, zoo
+    from .bench.command import resolve_device, resolve_model
+    from .bench.run import BatchError
+    from .cli import UsageError
+    from .errors import AclError
+    from .session import Session
+
+    device = resolve_device(args.device)
+    model, embedded = resolve_model(args.model)
+    try:
+        pictures = preprocess.collect_inputs(args.input, preprocess.PICTURE_SUFFIXES) if args.input \
+            else zoo.default_pictures()
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not pictures:
+        raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
+    try:
+        labels = _labels(args.labels, model, embedded)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        with Session(device_id=device, config=args.config) as session:
+            results, batch = classify(session, model, pictures, args.top, labels)
+    except BatchError as exc:
+        raise UsageError(str(exc)) from None
+    except (preprocess.InputFileError, AclError, OSError, ValueError, RuntimeError) as exc:
+        print(f"acl-async: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"[ INFO ] Batch size is {batch}")
+    top = max((len(r.classes) for r in results), default=args.top)
+    print(format_table(results, top, labels is not None))
+    return 0

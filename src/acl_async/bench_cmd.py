@@ -18,7 +18,7 @@ import math
 import sys
 from collections.abc import Sequence
 
-from .argparse_util import OneLineParser, count
+from .cli_util import OneLineParser, count
 
 __all__ = ["build_bench_parser", "build_classify_parser", "main_bench", "main_classify"]
 

@@ -132,27 +132,17 @@ def classify(
     return results, batch
 
 
-def _labels(arg: str | None, model: Path, embedded: bool) -> list[str] | None:
-    from . import labels
-
-    if arg:
-        return labels.load_labels(arg)
-    beside = labels.labels_beside_model(model)
-    if beside is not None:
-        return labels.load_labels(beside)
-    return labels.load_labels(labels.IMAGENET1K) if embedded else None
-
-
 def run_classify_command(args: argparse.Namespace) -> int:
     from . import preprocess, zoo
-    from .bench.command import resolve_device, resolve_model
     from .bench.run import BatchError
     from .cli import UsageError
+    from .cli_util import resolve_device, resolve_model
     from .errors import AclError
+    from .labels import labels_for_model
     from .session import Session
 
     device = resolve_device(args.device)
-    model, embedded = resolve_model(args.model)
+    model, _ = resolve_model(args.model)
     try:
         pictures = preprocess.collect_inputs(args.input, preprocess.PICTURE_SUFFIXES) if args.input \
             else zoo.default_pictures()
@@ -161,7 +151,7 @@ def run_classify_command(args: argparse.Namespace) -> int:
     if not pictures:
         raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
     try:
-        labels = _labels(args.labels, model, embedded)
+        labels = labels_for_model(model, args.labels)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:

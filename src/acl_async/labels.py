@@ -57,3 +57,24 @@ def labels_beside_model(model_path: str | os.PathLike[str]) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+#: ONNX metadata key naming a model's labels (``"imagenet1k"`` for the embedded models).
+METADATA_KEY = "acl_async.labels"
+
+
+def labels_for_model(model_path: str | os.PathLike[str], explicit: str | None = None) -> list[str] | None:
+    """The labels to print for a model: ``explicit`` (``--labels``), else ``<model>.labels`` beside it,
+    else what the model's own metadata names (``acl_async.labels``), else None."""
+    if explicit:
+        return load_labels(explicit)
+    beside = labels_beside_model(model_path)
+    if beside is not None:
+        return load_labels(beside)
+    from .zoo import read_model_metadata
+
+    try:
+        named = read_model_metadata(model_path).get(METADATA_KEY)
+    except OSError:
+        return None
+    return load_labels(named) if named == IMAGENET1K else None

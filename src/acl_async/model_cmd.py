@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .argparse_util import OneLineParser
+from .cli_util import OneLineParser
 
 
 def main(argv: Sequence[str]) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import threading
 import time
@@ -20,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .argparse_util import OneLineParser, count
+from .cli_util import OneLineParser, count, resolve_device, resolve_model
 from .dump import DUMP_FORMATS, OutputDumper
+from .labels import labels_for_model
 from .results import format_json, format_sample_lines, top_n
 
 log = logging.getLogger("acl_async")
@@ -107,44 +107,6 @@ class _Input:
     tensor: np.ndarray
 
 
-def _device_id(arg: int | None) -> int:
-    from .cli import UsageError
-
-    if arg is not None:
-        return arg
-    env = os.environ.get("ASCEND_DEVICE_ID", "").strip()
-    if not env:
-        return 0
-    if not env.isdigit():
-        raise UsageError(f"ASCEND_DEVICE_ID must be a device number, got {env!r}")
-    return int(env)
-
-
-def _resolve_model(args: argparse.Namespace) -> tuple[Path, bool]:
-    from .cli import UsageError
-
-    if args.model is None:
-        from . import zoo
-
-        log.info("building/using the embedded model %s", zoo.DEFAULT_MODEL)
-        return zoo.default_model_path(), True
-    path = Path(args.model)
-    if not path.is_file():
-        raise UsageError(f"model file not found: {path}")
-    return path, False
-
-
-def _labels(args: argparse.Namespace, model: Path, embedded: bool) -> list[str] | None:
-    from . import labels
-
-    if args.labels:
-        return labels.load_labels(args.labels)
-    if embedded:
-        return labels.load_labels("imagenet1k")
-    beside = labels.labels_beside_model(model)
-    return labels.load_labels(beside) if beside else None
-
-
 def _load_inputs(args: argparse.Namespace, spec, bad_input: str) -> list[_Input]:  # noqa: ANN001
     from . import preprocess, zoo
     from .cli import UsageError
@@ -211,7 +173,7 @@ def _info(args: argparse.Namespace, message: str) -> None:
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    device = _device_id(args.device)
+    device = resolve_device(args.device)
     from . import preprocess
     from .errors import AclError
 
@@ -230,8 +192,8 @@ def main(argv: Sequence[str]) -> int:
     _info(args, f"callback interval = {args.callback_interval}")
     _info(args, f"memory pool size = {args.pool_size}")
     try:
-        model_path, embedded = _resolve_model(args)
-        labels = _labels(args, model_path, embedded)
+        model_path, _ = resolve_model(args.model)
+        labels = labels_for_model(model_path, args.labels)
         return _run(args, device, model_path, labels, dumper)
     except preprocess.InputFileError as exc:
         print(f"acl-async: error: {exc}", file=sys.stderr)

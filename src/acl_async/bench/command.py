@@ -4,40 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
 from ..cli import UsageError
+from ..cli_util import resolve_device, resolve_model
 from .report import check_writable, format_compare, format_report, mode_sentence, write_csv, write_json
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 
-__all__ = ["run_bench_command", "resolve_device", "resolve_model"]
+__all__ = ["run_bench_command"]
 
 log = logging.getLogger("acl_async")
-
-
-def resolve_device(arg: int | None) -> int:
-    if arg is not None:
-        return arg
-    env = os.environ.get("ASCEND_DEVICE_ID", "").strip()
-    if not env:
-        return 0
-    if not env.isdigit():
-        raise UsageError(f"ASCEND_DEVICE_ID must be a device number, got {env!r}")
-    return int(env)
-
-
-def resolve_model(arg: str | None) -> tuple[Path, bool]:
-    """The model file and whether it is the embedded default."""
-    if arg is None:
-        from .. import zoo
-
-        return zoo.default_model_path(), True
-    path = Path(arg)
-    if not path.is_file():
-        raise UsageError(f"model file not found: {path}")
-    return path, False
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

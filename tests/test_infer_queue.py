@@ -9,29 +9,12 @@ import warnings
 import numpy as np
 import openvino as ov
 import pytest
-from models import make_add_model, make_classifier_model, make_two_output_model
 
-from acl_async import InferQueue, Session, suggested_jobs
+from acl_async import InferQueue, suggested_jobs
 from acl_async.errors import ClosedError, InputError
 from acl_async.infer_queue import CANN_SUGGESTED_JOBS
 
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def session():
-    with Session() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def paths(tmp_path_factory):
-    d = tmp_path_factory.mktemp("models")
-    return {
-        "add": make_add_model(d / "add.onnx", (1, 4), np.float32, const=1.0),
-        "cls": make_classifier_model(d / "cls.onnx"),
-        "two": make_two_output_model(d / "two.onnx", (2, 3)),
-    }
 
 
 def test_userdata_and_outputs_match_openvino(session, paths):

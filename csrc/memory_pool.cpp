@@ -79,28 +79,21 @@ void* Block::host_data(const std::vector<Tensor>& tensors, size_t i) const {
   return tensors.at(i).host->data();
 }
 
-py::array Block::input_view(size_t i) {
-  if (i >= layout_->inputs.size()) throw py::index_error("input index out of range");
-  std::shared_ptr<Memory> memory;
-  {
-    std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
-    if (freed_) throw ClosedError("the block's MemoryPool is closed");
-    memory = inputs_[i].host;
-  }
-  void* data = memory->data();
-  return make_view(layout_->inputs[i], std::move(memory), data);
-}
+py::array Block::input_view(size_t i) { return view(inputs_, layout_->inputs, i, "input"); }
 
-py::array Block::output_view(size_t i) {
-  if (i >= layout_->outputs.size()) throw py::index_error("output index out of range");
+py::array Block::output_view(size_t i) { return view(outputs_, layout_->outputs, i, "output"); }
+
+py::array Block::view(const std::vector<Tensor>& tensors, const std::vector<TensorDesc>& descs, size_t i,
+                      const char* what) {
+  if (i >= descs.size()) throw py::index_error(std::string(what) + " index out of range");
   std::shared_ptr<Memory> memory;
   {
     std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
     if (freed_) throw ClosedError("the block's MemoryPool is closed");
-    memory = outputs_[i].host;
+    memory = tensors[i].host;
   }
   void* data = memory->data();
-  return make_view(layout_->outputs[i], std::move(memory), data);
+  return make_view(descs[i], std::move(memory), data);
 }
 
 void Block::copy_input(size_t i, py::handle value) {

@@ -74,6 +74,9 @@ class Block : public std::enable_shared_from_this<Block> {
     std::shared_ptr<Memory> host;  // == device when no copies are needed
   };
   void* host_data(const std::vector<Tensor>& tensors, size_t i) const;
+  // A zero-copy numpy view of host staging buffer i (keeps its memory alive).
+  py::array view(const std::vector<Tensor>& tensors, const std::vector<TensorDesc>& descs, size_t i,
+                 const char* what);
   void copy_input(size_t i, py::handle value);
 
   size_t index_;

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,6 +23,10 @@ from .cli_util import OneLineParser, count, resolve_device, resolve_model
 from .dump import DUMP_FORMATS, OutputDumper
 from .labels import labels_for_model
 from .results import format_json, format_sample_lines, top_n
+
+if TYPE_CHECKING:
+    from ._acl import Model
+    from .preprocess import PreprocessSpec
 
 log = logging.getLogger("acl_async")
 
@@ -107,7 +111,7 @@ class _Input:
     tensor: np.ndarray
 
 
-def _load_inputs(args: argparse.Namespace, spec, bad_input: str) -> list[_Input]:  # noqa: ANN001
+def _load_inputs(args: argparse.Namespace, spec: PreprocessSpec, bad_input: str) -> list[_Input]:
     from . import preprocess, zoo
     from .cli import UsageError
 
@@ -131,7 +135,7 @@ def _load_inputs(args: argparse.Namespace, spec, bad_input: str) -> list[_Input]
     return inputs
 
 
-def _model_spec(model: Path, desc):  # noqa: ANN001, ANN202
+def _model_spec(model: Path, desc: Model) -> PreprocessSpec:
     """Preprocessing from the model's metadata, else inferred from its first input description."""
     from . import preprocess, zoo
 
@@ -143,27 +147,25 @@ def _model_spec(model: Path, desc):  # noqa: ANN001, ANN202
 
 
 class _Printer:
-    """Prints results in execution order; called from the report thread (one at a time)."""
+    """Prints (and dumps) results in execution order; AsyncRunner calls it one result at a time."""
 
     def __init__(self, args: argparse.Namespace, labels: list[str] | None, dumper: OutputDumper | None):
         self.args = args
         self.labels = labels
         self.dumper = dumper
         self.done = 0
-        self.lock = threading.Lock()
 
     def __call__(self, outputs: Sequence[np.ndarray], userdata: tuple[int, str]) -> None:
         execution, source = userdata
         if self.dumper is not None:
             self.dumper.write(execution, list(outputs))
         classes = top_n(outputs[0], self.args.top, self.labels)
-        with self.lock:
-            if self.args.json:
-                print(format_json(execution, source, classes), flush=False)
-            else:
-                for line in format_sample_lines(classes):
-                    print(f"[INFO]  {line}" if not self.args.quiet else line)
-            self.done += 1
+        if self.args.json:
+            print(format_json(execution, source, classes))
+        else:
+            for line in format_sample_lines(classes):
+                print(line if self.args.quiet else f"[INFO]  {line}")
+        self.done += 1
 
 
 def _info(args: argparse.Namespace, message: str) -> None:
@@ -174,7 +176,6 @@ def _info(args: argparse.Namespace, message: str) -> None:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     device = resolve_device(args.device)
-    from . import preprocess
     from .errors import AclError
 
     dumper = None
@@ -195,13 +196,7 @@ def main(argv: Sequence[str]) -> int:
         model_path, _ = resolve_model(args.model)
         labels = labels_for_model(model_path, args.labels)
         return _run(args, device, model_path, labels, dumper)
-    except preprocess.InputFileError as exc:
-        print(f"acl-async: error: {exc}", file=sys.stderr)
-        return 1
-    except AclError as exc:
-        print(f"acl-async: error: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:
+    except (AclError, OSError, ValueError) as exc:  # ValueError covers unusable input files
         print(f"acl-async: error: {exc}", file=sys.stderr)
         return 1
 

@@ -208,3 +208,13 @@ def test_ctrl_c_stops_cleanly_and_dumps_are_whole(cache_env: dict[str, str], tmp
     for f in files:
         assert f.name.startswith("output") and f.suffix == ".bin", f.name  # no temp files left
         assert f.stat().st_size == 4000
+
+
+def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
+    script = Path(sys.executable).with_name("acl-async")
+    assert script.is_file(), "pip install should put the acl-async console script beside python"
+    proc = subprocess.run([str(script), "--help"], env=cache_env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "EXECUTE_TIMES" in proc.stdout
+    for sub in ("bench", "classify", "model"):
+        proc = run(cache_env, sub, "--help")
+        assert proc.returncode == 0 and f"acl-async {sub}" in proc.stdout, proc.stderr

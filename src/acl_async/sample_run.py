@@ -88,8 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-nt", "--top", type=count(1, "top N"), default=1, help="classes per result (default 1)")
     p.add_argument(
         "--labels",
-        help="labels file, one per line (default: ImageNet for the embedded model, "
-        "else <model>.labels when present)",
+        help="labels file, one per line (default: <model>.labels beside the model, else the labels the "
+        "model names in its metadata, e.g. ImageNet for the embedded model)",
     )
     p.add_argument("--dump", metavar="DIR", help="write every output to DIR/output{N}_{i}.<format>")
     p.add_argument("--dump-format", choices=DUMP_FORMATS, default="bin")

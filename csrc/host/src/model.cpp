@@ -286,6 +286,10 @@ std::shared_ptr<CompiledEntry> cache_find_ready(uint64_t key) {
     return e;
 }
 
+// Models whose weights and working memory fit in this are "tiny" (see compile()); real
+// networks are far above it (MobileNet: megabytes of weights).
+constexpr size_t kTinyModelBytes = 1 << 20;
+
 aclError compile(const Source &src, CompiledEntry &entry) {
     std::shared_ptr<ov::Model> m;
     if (aclError e = parse(src, m)) return e;
@@ -298,6 +302,15 @@ aclError compile(const Source &src, CompiledEntry &entry) {
                                                        : ov::hint::PerformanceMode::THROUGHPUT;
         if (!config().inference_precision.empty())
             props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
+        if (info.weight_size + info.work_size <= kTinyModelBytes) {
+            // A tiny model infers in microseconds, less than handing each infer() to OpenVINO's
+            // executor thread and back (two thread wake-ups, plus re-pinning that thread per
+            // request under THROUGHPUT) costs. LATENCY without pinning makes OpenVINO run
+            // infer() inline on the calling stream worker; streams still run in parallel.
+            // (Not INFERENCE_NUM_THREADS=1: OpenVINO 2026.4 then skips Reshape's shape check.)
+            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
+            props[ov::hint::enable_cpu_pinning.name()] = false;
+        }
         entry.compiled = core().compile_model(m, "CPU", props);
         for (const auto &in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
         for (const auto &out : entry.compiled.outputs()) info.outputs.push_back(describe(out));

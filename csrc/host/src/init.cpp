@@ -61,7 +61,8 @@ Config load_config() {
     c.device_memory = static_cast<size_t>(env_long("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
     std::string strict = env_upper("ACL_HOST_STRICT");
     c.strict = !(strict == "0" || strict == "OFF" || strict == "FALSE" || strict == "NO");
-    c.performance_hint = env_upper("ACL_HOST_PERFORMANCE_HINT") == "LATENCY" ? "LATENCY" : "THROUGHPUT";
+    std::string hint = env_upper("ACL_HOST_PERFORMANCE_HINT");
+    c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
     std::string prec = env_upper("ACL_HOST_INFERENCE_PRECISION");
     if (prec == "F32" || prec == "FP32") c.inference_precision = "f32";
     else if (prec == "F16" || prec == "FP16") c.inference_precision = "f16";

@@ -297,20 +297,21 @@ aclError compile(const Source &src, CompiledEntry &entry) {
         ModelInfo info;
         query_sizes(m, info.work_size, info.weight_size);
         ov::AnyMap props;
-        props[ov::hint::performance_mode.name()] = config().performance_hint == "LATENCY"
-                                                       ? ov::hint::PerformanceMode::LATENCY
-                                                       : ov::hint::PerformanceMode::THROUGHPUT;
-        if (!config().inference_precision.empty())
-            props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
-        if (info.weight_size + info.work_size <= kTinyModelBytes) {
+        const std::string &hint = config().performance_hint;
+        const bool tiny = info.weight_size + info.work_size <= kTinyModelBytes;
+        if (hint == "LATENCY" || (hint.empty() && tiny)) {
+            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
             // A tiny model infers in microseconds, less than handing each infer() to OpenVINO's
             // executor thread and back (two thread wake-ups, plus re-pinning that thread per
             // request under THROUGHPUT) costs. LATENCY without pinning makes OpenVINO run
             // infer() inline on the calling stream worker; streams still run in parallel.
             // (Not INFERENCE_NUM_THREADS=1: OpenVINO 2026.4 then skips Reshape's shape check.)
-            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
-            props[ov::hint::enable_cpu_pinning.name()] = false;
+            if (hint.empty()) props[ov::hint::enable_cpu_pinning.name()] = false;
+        } else {
+            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
         }
+        if (!config().inference_precision.empty())
+            props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
         entry.compiled = core().compile_model(m, "CPU", props);
         for (const auto &in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
         for (const auto &out : entry.compiled.outputs()) info.outputs.push_back(describe(out));

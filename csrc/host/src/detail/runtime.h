@@ -18,7 +18,7 @@ struct Config {
     int device_count = 1;                  // ACL_HOST_DEVICE_COUNT
     size_t device_memory = size_t(8) << 30;  // ACL_HOST_DEVICE_MEMORY_MB
     bool strict = true;                    // ACL_HOST_STRICT (0 relaxes)
-    std::string performance_hint = "THROUGHPUT";  // ACL_HOST_PERFORMANCE_HINT
+    std::string performance_hint;  // ACL_HOST_PERFORMANCE_HINT: LATENCY, THROUGHPUT or "" (per model)
     std::string inference_precision;       // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
 };
 

@@ -32,6 +32,7 @@ bool ReportQueue::push(PendingCallback &&cb) {
         std::lock_guard<std::mutex> lock(m_);
         if (closed_) return false;
         q_.push_back(std::move(cb));
+        pushed_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
     return true;
@@ -60,6 +61,13 @@ int ReportQueue::process(int64_t timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
     while (q_.empty()) {
         if (closed_ || subscriptions.load(std::memory_order_acquire) == 0) return -1;
+        if (idle_spin_.begin()) {  // the next callback is likely microseconds away
+            const uint64_t seen = pushed_.load(std::memory_order_relaxed);
+            lock.unlock();
+            idle_spin_.spin([&] { return pushed_.load(std::memory_order_acquire) == seen; });
+            lock.lock();
+            continue;
+        }
         const uint64_t seq = wake_seq_;
         auto ready = [&] { return !q_.empty() || closed_ || wake_seq_ != seq; };
         if (timeout_ms < 0) {
@@ -68,6 +76,7 @@ int ReportQueue::process(int64_t timeout_ms) {
             return 0;
         }
     }
+    idle_spin_.end();
     // Take the whole queue; hand it a recycled vector so steady state does not allocate.
     batch.swap(q_);
     q_.swap(spare_);

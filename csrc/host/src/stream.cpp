@@ -1,6 +1,7 @@
 // Streams: one worker thread per stream serving a FIFO of tasks.
 #include "detail/stream.h"
 
+#include <chrono>
 #include <cstring>
 #include <unordered_map>
 #include <vector>
@@ -31,6 +32,7 @@ aclError Stream::enqueue(Task &&task) {
     }
     queue_.push(std::move(task));
     ++enqueued_;
+    posted_.store(enqueued_, std::memory_order_release);
     bool wake = worker_idle_;
     lock.unlock();
     if (wake) work_cv_.notify_one();
@@ -103,10 +105,22 @@ void Stream::run() {
     std::unique_lock<std::mutex> lock(m_);
     for (;;) {
         while (queue_.empty() && !stop_) {
+            // The next task is likely microseconds away, unless this stream runs
+            // heavy models: there a spin would only slow the next inference down.
+            if (idle_spin_.begin() && !heavy_models_) {
+                const uint64_t seen = enqueued_;
+                lock.unlock();
+                idle_spin_.spin([&] {
+                    return posted_.load(std::memory_order_acquire) == seen && !closed_.load(std::memory_order_acquire);
+                });
+                lock.lock();
+                continue;
+            }
             worker_idle_ = true;
             work_cv_.wait(lock);
             worker_idle_ = false;
         }
+        idle_spin_.end();
         if (queue_.empty()) break;  // stopped and drained
         Task task = std::move(queue_.front());
         queue_.pop();
@@ -116,8 +130,13 @@ void Stream::run() {
         aclError err = ACL_SUCCESS;
         if (aborting)
             discard(task);
-        else
+        else if (task.kind == TaskKind::Execute) {
+            const auto t0 = std::chrono::steady_clock::now();
             err = execute(task, msg);
+            heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
+        } else {
+            err = execute(task, msg);
+        }
         task = Task();  // drop references outside the lock
         lock.lock();
         ++completed_;

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "acl/acl.h"
+#include "detail/idle_spin.h"
 
 namespace acl_host {
 
@@ -53,6 +54,8 @@ private:
     std::mutex m_;
     std::condition_variable cv_;
     std::vector<PendingCallback> q_;
+    std::atomic<uint64_t> pushed_{0};  // callbacks ever queued, readable without m_ (the spin)
+    IdleSpin idle_spin_;                // the processing thread only
     std::vector<PendingCallback> spare_;  // recycled storage for q_
     bool closed_ = false;
     uint64_t wake_seq_ = 0;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "acl/acl.h"
+#include "detail/idle_spin.h"
 #include "detail/util.h"
 
 namespace acl_host {
@@ -92,8 +93,11 @@ private:
     std::condition_variable state_cv_;  // synchronize / BLOCK callback waits
     RingQueue<Task> queue_;
     uint64_t enqueued_ = 0;
+    std::atomic<uint64_t> posted_{0};  // enqueued_, readable without m_ (the worker's spin)
     uint64_t completed_ = 0;
     bool worker_idle_ = false;
+    IdleSpin idle_spin_;         // worker thread only
+    bool heavy_models_ = false;  // worker thread only: the last model execution took > IdleSpin::kShortBusy
     int sync_waiters_ = 0;
     bool stop_ = false;
     std::atomic<bool> abort_{false};

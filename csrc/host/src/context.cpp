@@ -2,12 +2,12 @@
 #include "detail/context.h"
 
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "acl/acl.h"
 #include "detail/device.h"
 #include "detail/error.h"
+#include "detail/live_set.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
 #include "detail/stream.h"
@@ -16,13 +16,9 @@
 namespace acl_host {
 namespace {
 
-struct Registry {
-    std::mutex m;
-    std::unordered_map<const void *, std::shared_ptr<Context>> live;
-};
-Registry &reg() {
-    static NoDestructor<Registry> r;
-    return *r;
+LiveSet<const void *, Context> &live() {
+    static NoDestructor<LiveSet<const void *, Context>> set;
+    return *set;
 }
 
 thread_local std::weak_ptr<Context> tl_current;
@@ -65,26 +61,17 @@ aclError require_current(std::shared_ptr<Context> &out) {
 
 std::shared_ptr<Context> create(int device, bool is_default) {
     auto ctx = std::make_shared<Context>(device, is_default);
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    r.live.emplace(ctx.get(), ctx);
+    live().add(ctx.get(), ctx);
     return ctx;
 }
 
 std::shared_ptr<Context> lookup(aclrtContext handle) {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.live.find(handle);
-    if (it == r.live.end() || !it->second->alive()) return nullptr;
-    return it->second;
+    std::shared_ptr<Context> ctx = live().find(handle);
+    return ctx && ctx->alive() ? ctx : nullptr;
 }
 
 void destroy(const std::shared_ptr<Context> &ctx) {
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        r.live.erase(ctx.get());
-    }
+    live().take(ctx.get());
     stream::destroy_owned_by(ctx.get(), false);
     std::shared_ptr<Stream> ds = ctx->kill();
     if (ds) {
@@ -95,13 +82,7 @@ void destroy(const std::shared_ptr<Context> &ctx) {
 }
 
 void release_all() {
-    std::unordered_map<const void *, std::shared_ptr<Context>> doomed;
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        doomed.swap(r.live);
-    }
-    for (auto &kv : doomed) {
+    for (auto &kv : live().take_all()) {
         std::shared_ptr<Stream> ds = kv.second->kill();
         if (ds) ds->shutdown(true);
     }

@@ -7,6 +7,7 @@
 #include "acl/acl.h"
 #include "detail/context.h"
 #include "detail/error.h"
+#include "detail/live_set.h"
 #include "detail/runtime.h"
 #include "detail/stream.h"
 #include "detail/util.h"
@@ -81,64 +82,30 @@ void Event::kill() {
 namespace event {
 namespace {
 
-struct Registry {
-    std::mutex m;
-    std::unordered_map<const void *, std::shared_ptr<Event>> live;
-};
-Registry &reg() {
-    static NoDestructor<Registry> r;
-    return *r;
-}
-
-std::vector<std::shared_ptr<Event>> all() {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    std::vector<std::shared_ptr<Event>> v;
-    v.reserve(r.live.size());
-    for (auto &kv : r.live) v.push_back(kv.second);
-    return v;
+LiveSet<const void *, Event> &live() {
+    static NoDestructor<LiveSet<const void *, Event>> set;
+    return *set;
 }
 
 }  // namespace
 
-std::shared_ptr<Event> lookup(aclrtEvent handle) {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.live.find(handle);
-    return it == r.live.end() ? nullptr : it->second;
-}
+std::shared_ptr<Event> lookup(aclrtEvent handle) { return live().find(handle); }
 
 void wake_all() {
-    for (auto &e : all()) e->wake();
+    for (auto &e : live().snapshot()) e->wake();
 }
 
 void release_all() {
-    std::unordered_map<const void *, std::shared_ptr<Event>> doomed;
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        doomed.swap(r.live);
-    }
-    for (auto &kv : doomed) kv.second->kill();
+    for (auto &kv : live().take_all()) kv.second->kill();
 }
 
 std::shared_ptr<Event> create() {
     auto e = std::make_shared<Event>();
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    r.live.emplace(e.get(), e);
+    live().add(e.get(), e);
     return e;
 }
 
-std::shared_ptr<Event> remove(aclrtEvent handle) {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.live.find(handle);
-    if (it == r.live.end()) return nullptr;
-    auto e = std::move(it->second);
-    r.live.erase(it);
-    return e;
-}
+std::shared_ptr<Event> remove(aclrtEvent handle) { return live().take(handle); }
 
 aclError get(aclrtEvent handle, std::shared_ptr<Event> &out) {
     if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");

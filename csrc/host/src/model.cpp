@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "detail/context.h"
 #include "detail/dataset.h"
 #include "detail/error.h"
+#include "detail/live_set.h"
 #include "detail/runtime.h"
 #include "detail/strict.h"
 #include "detail/stream.h"
@@ -326,14 +328,16 @@ aclError compile(const Source &src, CompiledEntry &entry) {
 
 // ---- Loaded models ----
 
-struct Models {
-    std::mutex m;
-    std::unordered_map<uint32_t, std::shared_ptr<ModelInstance>> live;
-    uint32_t next_id = 1;
-};
-Models &models() {
-    static NoDestructor<Models> r;
-    return *r;
+LiveSet<uint32_t, ModelInstance> &models() {
+    static NoDestructor<LiveSet<uint32_t, ModelInstance>> set;
+    return *set;
+}
+
+// Model ids count up from 1; 0 is never handed out.
+uint32_t next_model_id() {
+    static std::atomic<uint32_t> next{1};
+    uint32_t id = next.fetch_add(1, std::memory_order_relaxed);
+    return id != 0 ? id : next.fetch_add(1, std::memory_order_relaxed);
 }
 
 aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *weight, size_t weight_size,
@@ -363,11 +367,8 @@ aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *wei
         return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
                     src.origin.c_str(), first_line(e.what()).c_str());
     }
-    Models &r = models();
-    std::lock_guard<std::mutex> lock(r.m);
-    uint32_t mid = r.next_id++;
-    if (r.next_id == 0) r.next_id = 1;
-    r.live.emplace(mid, std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get()));
+    uint32_t mid = next_model_id();
+    models().add(mid, std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get()));
     *id = mid;
     return ACL_SUCCESS;
 }
@@ -549,32 +550,18 @@ aclError load_mem(const void *data, size_t size, uint32_t *id, void *work, size_
 }
 
 std::shared_ptr<ModelInstance> lookup(uint32_t id) {
-    Models &r = models();
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.live.find(id);
-    return it == r.live.end() ? nullptr : it->second;
+    return models().find(id);
 }
 
 aclError unload(uint32_t id) {
-    std::shared_ptr<ModelInstance> doomed;
-    {
-        Models &r = models();
-        std::lock_guard<std::mutex> lock(r.m);
-        auto it = r.live.find(id);
-        if (it == r.live.end())
-            return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded (unloaded already or never loaded)", id);
-        doomed = std::move(it->second);
-        r.live.erase(it);
-    }
+    if (!models().take(id))
+        return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded (unloaded already or never loaded)", id);
     // Queued executions hold their own reference and finish normally.
     return ACL_SUCCESS;
 }
 
 void release_all() {
-    std::unordered_map<uint32_t, std::shared_ptr<ModelInstance>> doomed;
-    Models &r = models();
-    std::lock_guard<std::mutex> lock(r.m);
-    doomed.swap(r.live);
+    models().take_all();  // the instances go here, outside the set's lock
 }
 
 }  // namespace model

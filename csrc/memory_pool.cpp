@@ -421,6 +421,17 @@ void MemoryPool::release() noexcept {
 
 // ---------------------------------------------------------------- bindings
 
+namespace {
+
+// Every input (or output) view of a block, as a list.
+py::list all_views(Block& block, size_t count, py::array (Block::*view)(size_t)) {
+  py::list views;
+  for (size_t i = 0; i < count; ++i) views.append((block.*view)(i));
+  return views;
+}
+
+}  // namespace
+
 void regclass_Block(py::module_& m) {
   py::class_<Block, std::shared_ptr<Block>>(m, "Block", R"doc(
 One block of a MemoryPool: the device buffers of every model input and
@@ -432,19 +443,11 @@ output, their host staging buffers (ACL_HOST run mode) and the datasets.
       .def_property_readonly("pool", &Block::pool)
       .def_property_readonly(
           "inputs",
-          [](Block& self) {
-            py::list views;
-            for (size_t i = 0; i < self.layout().inputs.size(); ++i) views.append(self.input_view(i));
-            return views;
-          },
+          [](Block& self) { return all_views(self, self.layout().inputs.size(), &Block::input_view); },
           "Zero-copy writable numpy views of the host input buffers.")
       .def_property_readonly(
           "outputs",
-          [](Block& self) {
-            py::list views;
-            for (size_t i = 0; i < self.layout().outputs.size(); ++i) views.append(self.output_view(i));
-            return views;
-          },
+          [](Block& self) { return all_views(self, self.layout().outputs.size(), &Block::output_view); },
           "Zero-copy numpy views of the host output buffers (valid after the execution completed).")
       .def("input", &Block::input_view, py::arg("index"))
       .def("output", &Block::output_view, py::arg("index"))

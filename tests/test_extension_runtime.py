@@ -242,6 +242,18 @@ def test_exit_inside_callback_heavy_queue(tmp_path):
     assert "leaving" in result.stdout
 
 
+def _resource_chain(path) -> dict:
+    """Runtime -> device -> context -> model, pool, stream and report thread, by name."""
+    objs = {"runtime": _acl.Runtime()}
+    objs["device"] = _acl.Device(0, objs["runtime"])
+    objs["context"] = _acl.Context(objs["device"])
+    objs["model"] = _acl.Model(objs["context"], path)
+    objs["pool"] = _acl.MemoryPool(objs["model"], 2)
+    objs["stream"] = _acl.Stream(objs["context"])
+    objs["report"] = _acl.ReportThread(objs["context"])
+    return objs
+
+
 def test_teardown_any_order(tmp_path):
     """Dropping or closing objects in any order never crashes or hangs."""
     path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
@@ -252,14 +264,7 @@ def test_teardown_any_order(tmp_path):
         ("report", "stream", "pool", "context", "model", "runtime", "device"),
     ]
     for order in orders:
-        objs = {}
-        objs["runtime"] = _acl.Runtime()
-        objs["device"] = _acl.Device(0, objs["runtime"])
-        objs["context"] = _acl.Context(objs["device"])
-        objs["model"] = _acl.Model(objs["context"], path)
-        objs["pool"] = _acl.MemoryPool(objs["model"], 2)
-        objs["stream"] = _acl.Stream(objs["context"])
-        objs["report"] = _acl.ReportThread(objs["context"])
+        objs = _resource_chain(path)
         block = objs["pool"].acquire()
         view = block.outputs[0]
         objs["model"].execute_async(block, objs["stream"])
@@ -270,14 +275,7 @@ def test_teardown_any_order(tmp_path):
         view[...] = 1.0
         block = None
         # and by reference count in the same order
-        objs = {}
-        objs["runtime"] = _acl.Runtime()
-        objs["device"] = _acl.Device(0, objs["runtime"])
-        objs["context"] = _acl.Context(objs["device"])
-        objs["model"] = _acl.Model(objs["context"], path)
-        objs["pool"] = _acl.MemoryPool(objs["model"], 2)
-        objs["stream"] = _acl.Stream(objs["context"])
-        objs["report"] = _acl.ReportThread(objs["context"])
+        objs = _resource_chain(path)
         block = objs["pool"].acquire()
         objs["model"].execute_async(block, objs["stream"])
         objs["report"].launch_callback(lambda: time.sleep(0.01), objs["stream"])

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
@@ -175,8 +175,16 @@ class ModelInput(NamedTuple):
 
 
 def _load_onnx(path: str | os.PathLike[str]) -> object | None:
-    """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None."""
-    path = Path(path)
+    """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None.
+
+    Parsed once per file version: the driver asks for the metadata, the inputs and the labels."""
+    path = Path(path).resolve()
+    stat = path.stat()
+    return _load_onnx_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     if path.suffix.lower() in {".xml", ".bin"}:
         return None
     try:

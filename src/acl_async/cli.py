@@ -22,17 +22,14 @@ class UsageError(Exception):
 
 
 def _subcommands() -> dict[str, Callable[[list[str]], int]]:
-    from . import model_cmd, sample_run
+    from . import bench_cmd, model_cmd, sample_run
 
-    commands: dict[str, Callable[[list[str]], int]] = {"model": model_cmd.main, "run": sample_run.main}
-    try:  # optional subcommands, present once their modules exist
-        from . import bench_cmd
-
-        commands["bench"] = bench_cmd.main_bench
-        commands["classify"] = bench_cmd.main_classify
-    except ImportError:
-        pass
-    return commands
+    return {
+        "bench": bench_cmd.main_bench,
+        "classify": bench_cmd.main_classify,
+        "model": model_cmd.main,
+        "run": sample_run.main,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -150,12 +150,13 @@ run_c_test() {  # run_c_test NAME ARGS...: the program prints "N passed, M faile
   fi
 }
 [ -x "$tests_dir/test_pipeline" ] || fail "test_pipeline was not built"
-run_c_test test_pipeline "$models/add.onnx" 1.5 "$models/acl.json"
-run_c_test test_pipeline "$models/add_named.om" 1.5 "$models/acl.json"
-[ ! -x "$tests_dir/test_acl_base" ] || run_c_test test_acl_base
+# Each program: <case>|all <data dir> (csrc/host/tests/CMakeLists.txt).
+run_c_test test_pipeline run "$models"
+run_c_test test_pipeline model_named_om "$models"
+[ ! -x "$tests_dir/test_acl_base" ] || run_c_test test_acl_base all
 if [ -x "$tests_dir/test_acl_rt" ]; then
   mkdir -p "$work/rt-tmp"
-  run_c_test test_acl_rt "$work/rt-tmp"
+  run_c_test test_acl_rt all "$work/rt-tmp"
 fi
 echo "C programs under qemu: $n_pass ran and passed, $n_fail did not"
 [ "$n_fail" = 0 ] || fail "C test programs failed under qemu"

@@ -58,8 +58,9 @@ def _save(model: onnx.ModelProto, path: PathLike) -> str:
 
 
 def _model(graph: onnx.GraphProto) -> onnx.ModelProto:
-    model = helper.make_model(graph, producer_name="acl-async-tests",
-                              opset_imports=[helper.make_opsetid("", OPSET)])
+    model = helper.make_model(
+        graph, producer_name="acl-async-tests", opset_imports=[helper.make_opsetid("", OPSET)]
+    )
     model.ir_version = IR_VERSION
     return model
 
@@ -73,18 +74,26 @@ def reference_add(x: np.ndarray, const: float = 1.0) -> np.ndarray:
     return (x + np.asarray(const, dtype=x.dtype)).astype(x.dtype)
 
 
-def make_add_model(path: PathLike, shape: Sequence[int] = (1, 3, 8, 8), dtype=np.float32,
-                   const: float = 1.0, input_name: str = "x", output_name: str = "y") -> str:
+def make_add_model(
+    path: PathLike,
+    shape: Sequence[int] = (1, 3, 8, 8),
+    dtype=np.float32,
+    const: float = 1.0,
+    input_name: str = "x",
+    output_name: str = "y",
+) -> str:
     """y = x + const (same shape and dtype as x). One input, one output."""
     shape = [int(d) for d in shape]
     t = _onnx_type(dtype)
     c = numpy_helper.from_array(add_constant(shape, dtype, const), name="c")
     node = helper.make_node("Add", [input_name, "c"], [output_name], name="add")
     graph = helper.make_graph(
-        [node], "add",
+        [node],
+        "add",
         [helper.make_tensor_value_info(input_name, t, shape)],
         [helper.make_tensor_value_info(output_name, t, shape)],
-        initializer=[c])
+        initializer=[c],
+    )
     return _save(_model(graph), path)
 
 
@@ -97,10 +106,12 @@ def make_fp16_model(path: PathLike, shape: Sequence[int] = (1, 3, 8, 8), scale: 
         helper.make_node("Mul", ["data32", "scale"], ["prob"], name="mul"),
     ]
     graph = helper.make_graph(
-        nodes, "fp16_in",
+        nodes,
+        "fp16_in",
         [helper.make_tensor_value_info("data", TensorProto.FLOAT16, shape)],
         [helper.make_tensor_value_info("prob", TensorProto.FLOAT, shape)],
-        initializer=[s])
+        initializer=[s],
+    )
     return _save(_model(graph), path)
 
 
@@ -113,11 +124,17 @@ def make_two_output_model(path: PathLike, shape: Sequence[int] = (2, 5)) -> str:
         helper.make_node("ArgMax", ["a"], ["argmax"], axis=-1, keepdims=0, name="argmax"),
     ]
     graph = helper.make_graph(
-        nodes, "two_outputs",
-        [helper.make_tensor_value_info("a", TensorProto.FLOAT, shape),
-         helper.make_tensor_value_info("b", TensorProto.FLOAT, shape)],
-        [helper.make_tensor_value_info("sum", TensorProto.FLOAT, shape),
-         helper.make_tensor_value_info("argmax", TensorProto.INT64, shape[:-1])])
+        nodes,
+        "two_outputs",
+        [
+            helper.make_tensor_value_info("a", TensorProto.FLOAT, shape),
+            helper.make_tensor_value_info("b", TensorProto.FLOAT, shape),
+        ],
+        [
+            helper.make_tensor_value_info("sum", TensorProto.FLOAT, shape),
+            helper.make_tensor_value_info("argmax", TensorProto.INT64, shape[:-1]),
+        ],
+    )
     return _save(_model(graph), path)
 
 
@@ -150,10 +167,12 @@ def make_classifier_model(path: PathLike, seed: int = 0, dtype=np.float32) -> st
         helper.make_node("Softmax", ["logits"], ["prob"], axis=1, name="softmax"),
     ]
     graph = helper.make_graph(
-        nodes, "classifier",
+        nodes,
+        "classifier",
         [helper.make_tensor_value_info("input", _onnx_type(dtype), [1, 3, 8, 8])],
         [helper.make_tensor_value_info("prob", TensorProto.FLOAT, [1, 10])],
-        initializer=inits)
+        initializer=inits,
+    )
     return _save(_model(graph), path)
 
 
@@ -166,7 +185,7 @@ def reference_classifier(x: np.ndarray, seed: int = 0) -> np.ndarray:
     conv = np.zeros((n, 8, h, w), np.float32)
     for i in range(3):
         for j in range(3):
-            conv += np.einsum("nchw,oc->nohw", xp[:, :, i:i + h, j:j + w], w1[:, :, i, j])
+            conv += np.einsum("nchw,oc->nohw", xp[:, :, i : i + h, j : j + w], w1[:, :, i, j])
     conv += b1[None, :, None, None]
     gap = np.maximum(conv, 0).mean(axis=(2, 3))
     logits = gap @ w2.T + b2
@@ -178,10 +197,12 @@ def make_dynamic_batch_model(path: PathLike, feature: int = 4) -> str:
     """y = x + 1 with x: ["N", feature] fp32 (dynamic first dimension)."""
     one = numpy_helper.from_array(np.array(1.0, dtype=np.float32), name="one")
     graph = helper.make_graph(
-        [helper.make_node("Add", ["x", "one"], ["y"], name="add")], "dyn",
+        [helper.make_node("Add", ["x", "one"], ["y"], name="add")],
+        "dyn",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", feature])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", feature])],
-        initializer=[one])
+        initializer=[one],
+    )
     return _save(_model(graph), path)
 
 
@@ -190,10 +211,12 @@ def make_reshape_model(path: PathLike, feature: int = 4, rows: int = 4) -> str:
     with N != rows fails inside the runtime (a model execution error)."""
     target = numpy_helper.from_array(np.array([rows, feature], dtype=np.int64), name="target")
     graph = helper.make_graph(
-        [helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape")], "reshape",
+        [helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape")],
+        "reshape",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", feature])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [rows, feature])],
-        initializer=[target])
+        initializer=[target],
+    )
     return _save(_model(graph), path)
 
 
@@ -223,3 +246,42 @@ def make_ir_model(xml_path: PathLike, onnx_path: PathLike) -> str:
     model = ov.Core().read_model(str(onnx_path))
     ov.save_model(model, str(xml_path), compress_to_fp16=False)
     return str(xml_path)
+
+
+def write_host_test_data(folder: PathLike) -> Path:
+    """Writes the files the C test programs of csrc/host/tests read from their data folder
+    (see csrc/host/tests/CMakeLists.txt). Needs ``openvino`` (IR model, classifier reference)."""
+    import shutil  # noqa: PLC0415
+
+    import openvino as ov  # noqa: PLC0415
+
+    d = Path(folder)
+    d.mkdir(parents=True, exist_ok=True)
+    make_add_model(d / "add.onnx", (1, 3, 8, 8), np.float32, const=1.5)
+    make_fp16_model(d / "fp16.onnx", (1, 3, 8, 8), scale=2.0)
+    make_two_output_model(d / "two.onnx", (2, 5))
+    make_classifier_model(d / "classifier.onnx")
+    make_dynamic_batch_model(d / "dynamic.onnx", feature=4)
+    make_reshape_model(d / "reshape.onnx", feature=4, rows=4)
+    make_om_file(d / "resnet50.om")
+    make_corrupt_file(d / "corrupt.onnx")
+    # An ONNX model under the sample's .om name: recognised by content.
+    shutil.copy(d / "add.onnx", d / "add_named.om")
+    make_ir_model(d / "add_ir.xml", d / "add.onnx")
+    # Classifier reference: an input and OpenVINO's own output (run directly).
+    x = np.random.default_rng(3).standard_normal((1, 3, 8, 8)).astype(np.float32)
+    y = ov.Core().compile_model(str(d / "classifier.onnx"), "CPU")(x)[0].astype(np.float32)
+    if not np.allclose(y, reference_classifier(x), atol=2e-2):
+        raise AssertionError("OpenVINO's classifier output differs from reference_classifier")
+    x.tofile(d / "classifier_in.bin")
+    y.tofile(d / "classifier_out.bin")
+    (d / "acl.json").write_text("{}\n")
+    return d
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/models.py <folder>: writes the C tests' models there")
+    print(write_host_test_data(sys.argv[1]))

@@ -7,21 +7,22 @@ unmodified ACL application is built:
 The DDK comes from, in order: the ACL_ASYNC_DDK_PATH environment variable, the
 installed package (``python -m acl_async --ddk-path``), or a CMake build of
 csrc/host from this checkout into a temporary directory (session fixture).
-The test programs live in csrc/host/tests; they take the generated model
-files (tests/models.py) on their command line and print "N passed, M failed".
+The test programs live in csrc/host/tests: its CMakeLists.txt, configured on its
+own against the DDK, builds them once and registers each case of each program
+with CTest; this module runs CTest once and reports one result per case.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
+from xml.etree import ElementTree
 
-import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,14 +37,20 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 
 def _is_ddk(path: Path) -> bool:
-    return (path / "runtime" / "include" / "acl" / "acl.h").is_file() and \
-        (path / "runtime" / "lib64" / "libascendcl.so").exists()
+    return (path / "runtime" / "include" / "acl" / "acl.h").is_file() and (
+        path / "runtime" / "lib64" / "libascendcl.so"
+    ).exists()
 
 
 def _ddk_from_package() -> Path | None:
     try:
-        out = subprocess.run([sys.executable, "-m", "acl_async", "--ddk-path"], capture_output=True,
-                             text=True, timeout=120, cwd=str(Path.home()))
+        out = subprocess.run(
+            [sys.executable, "-m", "acl_async", "--ddk-path"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=str(Path.home()),
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if out.returncode != 0:
@@ -60,9 +67,17 @@ def _build_ddk(tmp: Path) -> Path:
     if shutil.which("cmake") is None:
         pytest.skip("cmake is needed to build the host runtime (or set ACL_ASYNC_DDK_PATH)")
     build = tmp / "build"
-    cfg = ["cmake", "-S", str(ROOT), "-B", str(build), "-DACL_ASYNC_BUILD_PYTHON=OFF",
-           "-DACL_ASYNC_BACKEND=host", "-DCMAKE_BUILD_TYPE=Release",
-           f"-DPython3_EXECUTABLE={sys.executable}"]
+    cfg = [
+        "cmake",
+        "-S",
+        str(ROOT),
+        "-B",
+        str(build),
+        "-DACL_ASYNC_BUILD_PYTHON=OFF",
+        "-DACL_ASYNC_BACKEND=host",
+        "-DCMAKE_BUILD_TYPE=Release",
+        f"-DPython3_EXECUTABLE={sys.executable}",
+    ]
     jobs = str(os.cpu_count() or 2)
     for cmd in (cfg, ["cmake", "--build", str(build), "--target", "ascendcl", "-j", jobs]):
         res = subprocess.run(cmd, capture_output=True, text=True)
@@ -84,8 +99,10 @@ def ddk(tmp_path_factory) -> Path:
     if env:
         path = Path(env)
         if not _is_ddk(path):
-            pytest.fail(f"ACL_ASYNC_DDK_PATH={env} does not hold runtime/include/acl/acl.h and "
-                        "runtime/lib64/libascendcl.so")
+            pytest.fail(
+                f"ACL_ASYNC_DDK_PATH={env} does not hold runtime/include/acl/acl.h and "
+                "runtime/lib64/libascendcl.so"
+            )
         return path
     path = _ddk_from_package()
     if path is not None:
@@ -93,122 +110,109 @@ def ddk(tmp_path_factory) -> Path:
     return _build_ddk(tmp_path_factory.mktemp("acl_host_ddk"))
 
 
+def _cmake_program(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is needed to build and run the C tests")
+    return path
+
+
+def _registered_cases() -> list[str]:
+    """The CTest names csrc/host/tests/CMakeLists.txt registers, read from the same lines it
+    reads: its acl_host_test(...) calls (program, VARIANTs) and each program's ACL_TEST_CASE
+    lines. test_ctest_registers_every_case checks the two agree."""
+    calls = re.findall(r"^acl_host_test\((.*?)\)", (TEST_SRC / "CMakeLists.txt").read_text(), re.M | re.S)
+    names = []
+    for call in calls:
+        words = call.split()
+        src = TEST_SRC / words[0]
+        short = src.stem.removeprefix("test_")
+        variants = [""] + [words[i + 1] + "." for i, w in enumerate(words) if w == "VARIANT"]
+        cases = re.findall(r'ACL_TEST_CASE\("([^"]+)"', src.read_text())
+        names += [f"{short}.{variant}{case}" for variant in variants for case in cases]
+    return names
+
+
 @pytest.fixture(scope="session")
-def programs(ddk, tmp_path_factory) -> dict:
-    """Compiles every test program against the DDK; maps name -> executable."""
-    out_dir = tmp_path_factory.mktemp("acl_host_bin")
-    inc = ddk / "runtime" / "include"
-    lib = ddk / "runtime" / "lib64"
-    built = {}
-    for src in sorted(TEST_SRC.glob("test_*.c*")):
-        exe = out_dir / src.stem
-        if src.suffix == ".c":
-            cmd = [os.environ.get("CC", "gcc"), "-std=c99", "-Wall", "-Wextra", "-O1"]
-        else:
-            cmd = [os.environ.get("CXX", "g++"), "-std=c++11", "-Wall", "-Wextra", "-O1"]
-        cmd += [f"-I{inc}", f"-I{TEST_SRC}", str(src), "-o", str(exe), f"-L{lib}", "-lascendcl", "-lpthread",
-                f"-Wl,-rpath,{lib}"]
+def ctest_build(ddk, tmp_path_factory) -> Path:
+    """csrc/host/tests configured on its own against the DDK (-I<ddk>/runtime/include
+    -L<ddk>/runtime/lib64 -lascendcl, as an application builds), built once, with its models."""
+    tmp = tmp_path_factory.mktemp("acl_host_ctest")
+    build = tmp / "build"
+    data = models.write_host_test_data(tmp / "data")
+    cfg = [
+        _cmake_program("cmake"),
+        "-S",
+        str(TEST_SRC),
+        "-B",
+        str(build),
+        f"-DACL_DDK={ddk}",
+        f"-DACL_HOST_TEST_DATA={data}",
+        f"-DACL_HOST_TEST_TIMEOUT={RUN_TIMEOUT}",
+        "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+    ]
+    # ACL_ASYNC_TEST_EXEC runs the programs through a launcher (CI: qemu-aarch64 for cross builds);
+    # CC/CXX choose the compilers (cross compilers there).
+    launcher = shlex.split(os.environ.get("ACL_ASYNC_TEST_EXEC", ""))
+    if launcher:
+        cfg.append("-DACL_HOST_TEST_LAUNCHER=" + ";".join(launcher))
+    jobs = str(os.cpu_count() or 2)
+    for cmd in (cfg, [_cmake_program("cmake"), "--build", str(build), "-j", jobs]):
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:
-            pytest.fail(f"compiling {src.name} failed:\n{' '.join(cmd)}\n{res.stdout}\n{res.stderr}")
-        built[src.stem] = exe
-    return built
+            pytest.fail(f"{' '.join(cmd)} failed:\n{res.stdout[-4000:]}\n{res.stderr[-4000:]}")
+    return build
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("acl_host_models")
-    models.make_add_model(d / "add.onnx", (1, 3, 8, 8), np.float32, const=1.5)
-    models.make_fp16_model(d / "fp16.onnx", (1, 3, 8, 8), scale=2.0)
-    models.make_two_output_model(d / "two.onnx", (2, 5))
-    models.make_classifier_model(d / "classifier.onnx")
-    models.make_dynamic_batch_model(d / "dynamic.onnx", feature=4)
-    models.make_reshape_model(d / "reshape.onnx", feature=4, rows=4)
-    models.make_om_file(d / "resnet50.om")
-    models.make_corrupt_file(d / "corrupt.onnx")
-    # An ONNX model under the sample's .om name: recognised by content.
-    shutil.copy(d / "add.onnx", d / "add_named.om")
-    models.make_ir_model(d / "add_ir.xml", d / "add.onnx")
-    # Classifier reference: input and OpenVINO's own output (run directly).
-    import openvino as ov
-
-    x = np.random.default_rng(3).standard_normal((1, 3, 8, 8)).astype(np.float32)
-    compiled = ov.Core().compile_model(str(d / "classifier.onnx"), "CPU")
-    y = compiled(x)[0].astype(np.float32)
-    assert np.allclose(y, models.reference_classifier(x), atol=2e-2)
-    x.tofile(d / "classifier_in.bin")
-    y.tofile(d / "classifier_out.bin")
-    (d / "acl.json").write_text("{}\n")
-    return d
-
-
-def _run(exe: Path, args, env_extra=None, timeout=RUN_TIMEOUT, cwd=None):
+def ctest_results(ctest_build) -> dict[str, tuple[str, str]]:
+    """Runs every case once (ctest -j); maps test name -> (status, output)."""
     env = dict(os.environ)
-    for k in ("ACL_HOST_STRICT", "ACL_HOST_DEVICE_COUNT", "ACL_HOST_DEVICE_MEMORY_MB"):
+    for k in (
+        "ACL_HOST_STRICT",
+        "ACL_HOST_DEVICE_COUNT",
+        "ACL_HOST_DEVICE_MEMORY_MB",
+        "ACL_HOST_PERFORMANCE_HINT",
+    ):
         env.pop(k, None)
-    env.update(env_extra or {})
-    start = time.monotonic()
-    try:
-        # ACL_ASYNC_TEST_EXEC runs the programs through a launcher (CI: qemu-aarch64 for cross builds).
-        launcher = shlex.split(os.environ.get("ACL_ASYNC_TEST_EXEC", ""))
-        res = subprocess.run([*launcher, str(exe), *map(str, args)], capture_output=True, text=True,
-                             timeout=timeout, env=env, cwd=cwd)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"{exe.name} hung (> {timeout} s)\nstdout:\n{exc.stdout}\nstderr:\n{exc.stderr}")
-    elapsed = time.monotonic() - start
-    report = f"{exe.name} {' '.join(map(str, args))} ({elapsed:.1f} s, rc={res.returncode})\n" \
-             f"stdout:\n{res.stdout[-6000:]}\nstderr:\n{res.stderr[-6000:]}"
-    lines = res.stdout.strip().splitlines()
-    assert lines, report
-    last = lines[-1]
-    assert last.endswith(" 0 failed") and res.returncode == 0, report
-    passed = int(last.split()[0])
-    assert passed > 0, report
-    return res
+    junit = ctest_build / "results.xml"
+    cmd = [
+        _cmake_program("ctest"),
+        "--test-dir",
+        str(ctest_build),
+        "-j",
+        str(os.cpu_count() or 2),
+        "--output-junit",
+        str(junit),
+    ]
+    subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=RUN_TIMEOUT * 6)
+    results = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        out = case.find("system-out")
+        results[case.get("name")] = (case.get("status", ""), (out.text or "") if out is not None else "")
+    return results
 
 
-def test_pipeline(programs, model_dir):
-    _run(programs["test_pipeline"], [model_dir / "add.onnx", 1.5, model_dir / "acl.json"])
+def test_ctest_registers_every_case(ctest_build):
+    out = subprocess.run(
+        [_cmake_program("ctest"), "--test-dir", str(ctest_build), "-N"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = re.findall(r"Test +#\d+: (\S+)", out)
+    assert listed and sorted(listed) == sorted(_registered_cases()), out
 
 
-def test_pipeline_model_named_om(programs, model_dir):
-    # Huawei's sample hard-codes ../model/resnet50.om: an ONNX file under that name loads.
-    _run(programs["test_pipeline"], [model_dir / "add_named.om", 1.5, model_dir / "acl.json"])
-
-
-def test_exit_without_finalize(programs, model_dir):
-    """Returning from main with work queued, a BLOCK callback pending and no aclFinalize exits cleanly."""
-    args = [model_dir / "add.onnx", 1.5, model_dir / "acl.json", "exit-live"]
-    _run(programs["test_pipeline"], args, timeout=60)
-
-
-def test_acl_base(programs):
-    _run(programs["test_acl_base"], [])
-
-
-@pytest.mark.parametrize("strict", ["1", "0"])
-def test_acl_rt(programs, tmp_path, strict):
-    _run(programs["test_acl_rt"], [tmp_path], {"ACL_HOST_STRICT": strict})
-
-
-def test_acl_rt_small_arena_two_devices(programs, tmp_path):
-    env = {"ACL_HOST_DEVICE_MEMORY_MB": "64", "ACL_HOST_DEVICE_COUNT": "2"}
-    _run(programs["test_acl_rt"], [tmp_path], env)
-
-
-def _mdl_args(d: Path):
-    return [d / "add.onnx", 1.5, d / "fp16.onnx", d / "two.onnx", d / "classifier.onnx",
-            d / "classifier_in.bin", d / "classifier_out.bin", d / "dynamic.onnx", d / "resnet50.om",
-            d / "corrupt.onnx", d / "add_ir.xml", d / "does_not_exist.onnx", d / "reshape.onnx"]
-
-
-@pytest.mark.parametrize("strict", ["1", "0"])
-def test_acl_mdl(programs, model_dir, strict):
-    _run(programs["test_acl_mdl"], _mdl_args(model_dir), {"ACL_HOST_STRICT": strict})
-
-
-def test_acl_mdl_latency_hint(programs, model_dir):
-    _run(programs["test_acl_mdl"], _mdl_args(model_dir), {"ACL_HOST_PERFORMANCE_HINT": "LATENCY"})
+@pytest.mark.parametrize("name", _registered_cases())
+def test_c_case(ctest_results, name):
+    """One CTest case of the C test programs (e.g. acl_rt.relaxed.memory): it ran and passed."""
+    assert name in ctest_results, f"{name} did not run (registered: {sorted(ctest_results)})"
+    status, output = ctest_results[name]
+    lines = [line for line in output.splitlines() if re.fullmatch(r"\d+ passed, \d+ failed", line)]
+    assert status == "run" and lines and lines[-1].endswith(" 0 failed"), (
+        f"{name}: {status}\n{output[-6000:]}"
+    )
 
 
 def test_exports_only_acl(ddk):
@@ -221,6 +225,13 @@ def test_exports_only_acl(ddk):
     c_names = [n for n in names if not n.startswith("_Z")]
     assert c_names, out.stdout
     assert all(n.startswith("acl") for n in c_names), [n for n in c_names if not n.startswith("acl")]
-    for required in ("aclInit", "aclFinalize", "aclrtSetDevice", "aclrtProcessReport", "aclmdlExecuteAsync",
-                     "aclmdlLoadFromFileWithMem", "aclGetRecentErrMsg"):
+    for required in (
+        "aclInit",
+        "aclFinalize",
+        "aclrtSetDevice",
+        "aclrtProcessReport",
+        "aclmdlExecuteAsync",
+        "aclmdlLoadFromFileWithMem",
+        "aclGetRecentErrMsg",
+    ):
         assert required in c_names

@@ -1,5 +1,16 @@
 /* Minimal check macros for the host runtime's C/C++ test programs (C99/C++11).
- * Each program prints a final "N passed, M failed" line and exits non-zero on failure. */
+ *
+ * A program is a table of named cases, each registered with CTest as its own test
+ * (csrc/host/tests/CMakeLists.txt reads the names from the ACL_TEST_CASE lines):
+ *
+ *     static const AclTestCase k_cases[] = {
+ *         ACL_TEST_CASE("memory", case_memory),   <- one entry per line
+ *     };
+ *     int main(int argc, char **argv) { ...; return acl_run_cases(k_cases, ACL_COUNT(k_cases), argv[1]); }
+ *
+ * usage of every program: <program> <case>|all|--list [its own arguments]
+ * A run prints a final "N passed, M failed" line and exits non-zero when a check failed
+ * or when no check ran at all; an unknown case name exits 2. */
 #ifndef ACL_HOST_TESTS_ACL_CHECK_H
 #define ACL_HOST_TESTS_ACL_CHECK_H
 
@@ -95,7 +106,43 @@ static const char *g_section = "";
 static int check_finish(void) {
     printf("%d passed, %d failed\n", g_passed, g_failed);
     fflush(stdout);
-    return g_failed ? 1 : 0;
+    return (g_failed || !g_passed) ? 1 : 0;
+}
+
+typedef struct {
+    const char *name;
+    void (*run)(void);
+} AclTestCase;
+
+#define ACL_TEST_CASE(name, fn) {name, fn}
+#define ACL_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* Runs the case called `which` ("all": every case in order; "--list": prints the names). */
+static int acl_run_cases(const AclTestCase *cases, size_t n, const char *which) {
+    size_t i;
+    int found = 0;
+    if (which == NULL) {
+        fprintf(stderr, "usage: <program> <case>|all|--list [arguments]\n");
+        return 2;
+    }
+    for (i = 0; i < n; ++i) {
+        if (strcmp(which, "--list") == 0) {
+            printf("%s\n", cases[i].name);
+            found = 1;
+        } else if (strcmp(which, "all") == 0 || strcmp(which, cases[i].name) == 0) {
+            printf("== %s\n", cases[i].name);
+            fflush(stdout);
+            cases[i].run();
+            found = 1;
+        }
+    }
+    if (!found) {
+        fprintf(stderr, "unknown case '%s'; the cases are:", which);
+        for (i = 0; i < n; ++i) fprintf(stderr, " %s", cases[i].name);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+    return strcmp(which, "--list") == 0 ? 0 : check_finish();
 }
 
 #endif /* ACL_HOST_TESTS_ACL_CHECK_H */

@@ -1,6 +1,6 @@
 /* acl_base.h on the host runtime: data types, fp16 conversion, data buffers,
  * the SoC name and the thread-local recent error message. C99, acl/acl.h only.
- * usage: test_acl_base */
+ * usage: test_acl_base <case>|all|--list */
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -120,11 +120,12 @@ static void test_soc_name(void) {
     CHECK(soc != NULL && strlen(soc) > 0);
 }
 
-int main(void) {
-    test_data_type_size();
-    test_fp16();
-    test_data_buffer();
-    test_recent_error();
-    test_soc_name();
-    return check_finish();
-}
+static const AclTestCase k_cases[] = {
+    ACL_TEST_CASE("data_type_size", test_data_type_size),
+    ACL_TEST_CASE("fp16", test_fp16),
+    ACL_TEST_CASE("data_buffer", test_data_buffer),
+    ACL_TEST_CASE("recent_error", test_recent_error),
+    ACL_TEST_CASE("soc_name", test_soc_name),
+};
+
+int main(int argc, char **argv) { return acl_run_cases(k_cases, ACL_COUNT(k_cases), argc > 1 ? argv[1] : NULL); }

@@ -2,10 +2,11 @@
  * model descriptions, datasets, execution (sync/async), bad input and the
  * strict-mode rules of execution. C99 + pthreads, acl/acl.h only.
  *
- * usage: test_acl_mdl <add.onnx> <const> <fp16.onnx> <two.onnx> <classifier.onnx>
- *                     <classifier_in.bin> <classifier_out.bin> <dynamic.onnx>
- *                     <model.om> <corrupt> <add_ir.xml> <missing path> <reshape.onnx>
- * add: y = x + const, x/y float32 [1,3,8,8]; fp16: prob(f32) = data(f16) * 2;
+ * usage: test_acl_mdl <case>|all|--list <model dir>   (cases: the table at the end)
+ * <model dir> holds the files `python tests/models.py <dir>` writes:
+ *   add.onnx fp16.onnx two.onnx classifier.onnx classifier_in.bin classifier_out.bin
+ *   dynamic.onnx resnet50.om corrupt.onnx add_ir.xml reshape.onnx (does_not_exist.onnx must not)
+ * add: y = x + 1.5, x/y float32 [1,3,8,8]; fp16: prob(f32) = data(f16) * 2;
  * two: (a, b) [2,5] f32 -> sum = a + b, argmax = argmax(a, -1) (int64 [2]);
  * classifier: input [1,3,8,8] -> prob [1,10], expected output from OpenVINO;
  * dynamic: y = x + 1, x ["N", 4]; reshape: y [4,4] = Reshape(x ["N", 4]) (fails unless N == 4);
@@ -22,9 +23,11 @@
 #include "acl_check.h"
 
 static int g_strict = 1;
-static const char *ADD, *FP16, *TWO, *CLS, *CLS_IN, *CLS_OUT, *DYN, *OM, *CORRUPT, *IR, *MISSING, *RESHAPE;
-static float ADD_CONST = 1.0f;
+static char ADD[1024], FP16[1024], TWO[1024], CLS[1024], CLS_IN[1024], CLS_OUT[1024], DYN[1024], OM[1024],
+    CORRUPT[1024], IR[1024], MISSING[1024], RESHAPE[1024];
+static const float ADD_CONST = 1.5f;
 static aclrtContext g_ctx = NULL;
+static aclrtStream g_stream = NULL;
 
 #define ADD_N 192 /* 1*3*8*8 */
 #define ADD_BYTES (ADD_N * 4)
@@ -741,67 +744,113 @@ static void *no_context_load(void *arg) {
     return NULL;
 }
 
-int main(int argc, char **argv) {
-    const char *v;
-    aclrtStream s = NULL;
+/* ---------------------------------------------------------------- cases */
+
+/* Each case: a fresh runtime with a device, a context and a stream, finalized afterwards. */
+static void up(void) {
+    CHECK_OK(aclInit(NULL));
+    CHECK_OK(aclrtSetDevice(0));
+    CHECK_OK(aclrtCreateContext(&g_ctx, 0));
+    CHECK_OK(aclrtCreateStream(&g_stream));
+}
+
+static void down(void) {
+    CHECK_OK(aclrtDestroyStream(g_stream));
+    CHECK_OK(aclrtDestroyContext(g_ctx));
+    CHECK_OK(aclrtResetDevice(0));
+    CHECK_OK(aclFinalize());
+}
+
+static void case_lifecycle(void) {
     uint32_t id = 0;
     pthread_t t;
     aclError e = ACL_SUCCESS;
-    if (argc < 14) {
-        fprintf(stderr, "usage: see the header of test_acl_mdl.c\n");
-        return 2;
-    }
-    ADD = argv[1];
-    ADD_CONST = (float)atof(argv[2]);
-    FP16 = argv[3];
-    TWO = argv[4];
-    CLS = argv[5];
-    CLS_IN = argv[6];
-    CLS_OUT = argv[7];
-    DYN = argv[8];
-    OM = argv[9];
-    CORRUPT = argv[10];
-    IR = argv[11];
-    MISSING = argv[12];
-    RESHAPE = argv[13];
-    v = getenv("ACL_HOST_STRICT");
-    g_strict = !(v && strcmp(v, "0") == 0);
-    printf("strict=%d\n", g_strict);
-
     SECTION("setup");
     CHECK_ERR(aclmdlLoadFromFile(ADD, &id), ACL_ERROR_UNINITIALIZE);
     CHECK_OK(aclInit(NULL));
     CHECK_ERR(aclmdlLoadFromFile(ADD, &id), ACL_ERROR_RT_CONTEXT_NULL);
     CHECK_OK(aclrtSetDevice(0));
     CHECK_OK(aclrtCreateContext(&g_ctx, 0));
-    CHECK_OK(aclrtCreateStream(&s));
+    CHECK_OK(aclrtCreateStream(&g_stream));
     pthread_create(&t, NULL, no_context_load, &e);
     pthread_join(t, NULL);
     CHECK(e == ACL_ERROR_RT_CONTEXT_NULL);
-
-    test_bad_models();
-    test_load_with_mem();
     CHECK_OK(aclmdlLoadFromFile(ADD, &id));
-    test_desc(id);
-    test_datasets();
-    test_execute_add(id, s);
-    test_one_stream_per_model(id);
     CHECK_OK(aclmdlUnload(id));
     CHECK_ERR(aclmdlUnload(id), ACL_ERROR_INVALID_MODEL_ID);
-    test_fp16(s);
-    test_two_outputs(s);
-    test_classifier(s);
-    test_dynamic(s);
-    test_execution_error(s);
-    test_ir(s);
-    test_threads();
 
     SECTION("teardown");
     CHECK_OK(aclmdlLoadFromFile(ADD, &id)); /* left loaded: aclFinalize cleans up */
-    CHECK_OK(aclrtDestroyStream(s));
-    CHECK_OK(aclrtDestroyContext(g_ctx));
-    CHECK_OK(aclrtResetDevice(0));
-    CHECK_OK(aclFinalize());
+    down();
     CHECK_ERR(aclmdlLoadFromFile(ADD, &id), ACL_ERROR_UNINITIALIZE);
-    return check_finish();
+}
+
+/* A case on the add model, loaded from its file. */
+static void with_add(void (*fn)(uint32_t, aclrtStream)) {
+    uint32_t id = 0;
+    up();
+    CHECK_OK(aclmdlLoadFromFile(ADD, &id));
+    fn(id, g_stream);
+    CHECK_OK(aclmdlUnload(id));
+    down();
+}
+
+static void desc_on(uint32_t id, aclrtStream s) { (void)s; test_desc(id); }
+static void one_stream_on(uint32_t id, aclrtStream s) { (void)s; test_one_stream_per_model(id); }
+
+static void case_bad_models(void) { up(); test_bad_models(); down(); }
+static void case_load_with_mem(void) { up(); test_load_with_mem(); down(); }
+static void case_desc(void) { with_add(desc_on); }
+static void case_datasets(void) { up(); test_datasets(); down(); }
+static void case_execute(void) { with_add(test_execute_add); }
+static void case_one_stream(void) { with_add(one_stream_on); }
+static void case_fp16(void) { up(); test_fp16(g_stream); down(); }
+static void case_two_outputs(void) { up(); test_two_outputs(g_stream); down(); }
+static void case_classifier(void) { up(); test_classifier(g_stream); down(); }
+static void case_dynamic(void) { up(); test_dynamic(g_stream); down(); }
+static void case_execution_error(void) { up(); test_execution_error(g_stream); down(); }
+static void case_ir(void) { up(); test_ir(g_stream); down(); }
+static void case_threads(void) { up(); test_threads(); down(); }
+
+static const AclTestCase k_cases[] = {
+    ACL_TEST_CASE("lifecycle", case_lifecycle),
+    ACL_TEST_CASE("bad_models", case_bad_models),
+    ACL_TEST_CASE("load_with_mem", case_load_with_mem),
+    ACL_TEST_CASE("desc", case_desc),
+    ACL_TEST_CASE("datasets", case_datasets),
+    ACL_TEST_CASE("execute", case_execute),
+    ACL_TEST_CASE("one_stream", case_one_stream),
+    ACL_TEST_CASE("fp16", case_fp16),
+    ACL_TEST_CASE("two_outputs", case_two_outputs),
+    ACL_TEST_CASE("classifier", case_classifier),
+    ACL_TEST_CASE("dynamic", case_dynamic),
+    ACL_TEST_CASE("execution_error", case_execution_error),
+    ACL_TEST_CASE("ir", case_ir),
+    ACL_TEST_CASE("threads", case_threads),
+};
+
+static void model_path(char *out, const char *dir, const char *name) { snprintf(out, 1024, "%s/%s", dir, name); }
+
+int main(int argc, char **argv) {
+    const char *v, *dir = argc > 2 ? argv[2] : ".";
+    if (argc > 1 && strcmp(argv[1], "--list") != 0 && argc < 3) {
+        fprintf(stderr, "usage: test_acl_mdl <case>|all|--list <model dir>\n");
+        return 2;
+    }
+    model_path(ADD, dir, "add.onnx");
+    model_path(FP16, dir, "fp16.onnx");
+    model_path(TWO, dir, "two.onnx");
+    model_path(CLS, dir, "classifier.onnx");
+    model_path(CLS_IN, dir, "classifier_in.bin");
+    model_path(CLS_OUT, dir, "classifier_out.bin");
+    model_path(DYN, dir, "dynamic.onnx");
+    model_path(OM, dir, "resnet50.om");
+    model_path(CORRUPT, dir, "corrupt.onnx");
+    model_path(IR, dir, "add_ir.xml");
+    model_path(MISSING, dir, "does_not_exist.onnx");
+    model_path(RESHAPE, dir, "reshape.onnx");
+    v = getenv("ACL_HOST_STRICT");
+    g_strict = !(v && strcmp(v, "0") == 0);
+    if (argc > 1 && strcmp(argv[1], "--list") != 0) printf("strict=%d\n", g_strict);
+    return acl_run_cases(k_cases, ACL_COUNT(k_cases), argc > 1 ? argv[1] : NULL);
 }

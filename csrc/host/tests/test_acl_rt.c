@@ -1,8 +1,9 @@
 /* acl_rt.h on the host runtime: init, devices, contexts, streams, events,
  * memory (strict-mode rules), report callbacks, timeouts and teardown with
- * live resources. C99 + pthreads, acl/acl.h only.
+ * live resources. C99 + pthreads, acl/acl.h only. Threads synchronise through gates
+ * (gate.h), callbacks and aclrtProcessReport, never through sleeps.
  *
- * usage: test_acl_rt <scratch dir>
+ * usage: test_acl_rt <case>|all|--list [<scratch dir>]   (cases: the table at the end)
  * Reads ACL_HOST_STRICT, ACL_HOST_DEVICE_COUNT and ACL_HOST_DEVICE_MEMORY_MB
  * to know what the runtime under test was told. */
 #define _POSIX_C_SOURCE 200809L
@@ -12,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "acl/acl.h"
 #include "acl_check.h"
+#include "gate.h"
 
 static int g_strict = 1;
 static uint32_t g_devices = 1;
@@ -30,14 +33,12 @@ static double now_ms(void) {
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void sleep_ms(int ms) {
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 static uint64_t self_id(void) { return (uint64_t)pthread_self(); }
+
+/* <scratch dir>/<pid>.<name>: cases of several runs may share the folder. */
+static void scratch_path(char *out, size_t size, const char *name) {
+    snprintf(out, size, "%s/%ld.%s", g_dir, (long)getpid(), name);
+}
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "wb");
@@ -49,27 +50,56 @@ static void write_file(const char *path, const char *text) {
     fclose(f);
 }
 
-static int g_counter = 0;
+/* count_cb: counts its calls (a gate: wait for the n-th) and records its thread. */
+static Gate g_counter;
 static uint64_t g_cb_thread = 0;
 
 static void count_cb(void *user) {
     (void)user;
-    __atomic_fetch_add(&g_counter, 1, __ATOMIC_SEQ_CST);
     __atomic_store_n(&g_cb_thread, self_id(), __ATOMIC_SEQ_CST);
+    gate_add(&g_counter, 1);
 }
 
-static void sleep_cb(void *user) { sleep_ms((int)(intptr_t)user); }
+static int counter(void) { return gate_count(&g_counter); }
 
-static int counter(void) { return __atomic_load_n(&g_counter, __ATOMIC_SEQ_CST); }
+/* hold_cb: a callback that says it started, then waits until the test lets it return. */
+typedef struct {
+    Gate entered;  /* +1 when the callback starts */
+    Gate release;  /* the callback returns once this is >= 1 */
+    Gate returned; /* +1 when it returns */
+} Hold;
 
-/* A report thread like the sample's: loops aclrtProcessReport until told to stop. */
+static void hold_init(Hold *h) {
+    gate_init(&h->entered);
+    gate_init(&h->release);
+    gate_init(&h->returned);
+}
+
+static void hold_destroy(Hold *h) {
+    gate_destroy(&h->entered);
+    gate_destroy(&h->release);
+    gate_destroy(&h->returned);
+}
+
+static void hold_cb(void *user) {
+    Hold *h = (Hold *)user;
+    gate_add(&h->entered, 1);
+    gate_wait(&h->release, 1);
+    gate_add(&h->returned, 1);
+}
+
+/* A report thread like the sample's: loops aclrtProcessReport until told to stop. Its
+ * results are gates the test waits on. Until the test subscribed it (reporter_subscribe),
+ * the sample's loop spins on 107012; here it waits for the subscription instead. */
 typedef struct {
     pthread_t thread;
     int stop;
     int timeout_ms;
     aclrtContext ctx;
-    int processed;     /* calls that ran callbacks */
-    int not_subscribed; /* 107012 results */
+    Gate subscribed;     /* opened by reporter_subscribe */
+    Gate processed;      /* calls that ran callbacks */
+    Gate timeouts;       /* ACL_ERROR_RT_REPORT_TIMEOUT results */
+    Gate not_subscribed; /* 107012 results */
     int other_errors;
 } Reporter;
 
@@ -79,12 +109,14 @@ static void *reporter_main(void *arg) {
     while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
         aclError e = aclrtProcessReport(r->timeout_ms);
         if (e == ACL_SUCCESS)
-            ++r->processed;
+            gate_add(&r->processed, 1);
+        else if (e == ACL_ERROR_RT_REPORT_TIMEOUT)
+            gate_add(&r->timeouts, 1);
         else if (e == ACL_ERROR_RT_THREAD_SUBSCRIBE) {
-            ++r->not_subscribed;
-            sleep_ms(1);
-        } else if (e != ACL_ERROR_RT_REPORT_TIMEOUT)
-            ++r->other_errors;
+            gate_add(&r->not_subscribed, 1);
+            gate_wait(&r->subscribed, 1);
+        } else
+            __atomic_fetch_add(&r->other_errors, 1, __ATOMIC_SEQ_CST);
     }
     return NULL;
 }
@@ -93,14 +125,32 @@ static void reporter_start(Reporter *r, aclrtContext ctx) {
     memset(r, 0, sizeof *r);
     r->timeout_ms = 20;
     r->ctx = ctx;
+    gate_init(&r->subscribed);
+    gate_init(&r->processed);
+    gate_init(&r->timeouts);
+    gate_init(&r->not_subscribed);
     pthread_create(&r->thread, NULL, reporter_main, r);
 }
 
 static uint64_t reporter_id(Reporter *r) { return (uint64_t)r->thread; }
 
+static aclError reporter_subscribe(Reporter *r, aclrtStream s) {
+    aclError e = aclrtSubscribeReport(reporter_id(r), s);
+    gate_add(&r->subscribed, 1);
+    return e;
+}
+
 static void reporter_stop(Reporter *r) {
     __atomic_store_n(&r->stop, 1, __ATOMIC_SEQ_CST);
+    gate_add(&r->subscribed, 1);
     pthread_join(r->thread, NULL);
+}
+
+static void reporter_destroy(Reporter *r) {
+    gate_destroy(&r->subscribed);
+    gate_destroy(&r->processed);
+    gate_destroy(&r->timeouts);
+    gate_destroy(&r->not_subscribed);
 }
 
 /* Runs fn in a fresh thread (which has no current context) and joins it. */
@@ -128,10 +178,10 @@ static void test_init(void) {
     char good[1024], bad[1024], array[1024], empty[1024], missing[1024];
     int32_t major = 0, minor = 0, patch = 0;
     SECTION("aclInit");
-    snprintf(good, sizeof good, "%s/acl.json", g_dir);
-    snprintf(bad, sizeof bad, "%s/bad.json", g_dir);
-    snprintf(array, sizeof array, "%s/array.json", g_dir);
-    snprintf(empty, sizeof empty, "%s/empty.json", g_dir);
+    scratch_path(good, sizeof good, "acl.json");
+    scratch_path(bad, sizeof bad, "bad.json");
+    scratch_path(array, sizeof array, "array.json");
+    scratch_path(empty, sizeof empty, "empty.json");
     snprintf(missing, sizeof missing, "%s/no/such/acl.json", g_dir);
     write_file(good, "{\n  \"dump\": {\"dump_list\": [], \"dump_path\": \"/tmp\"},\n  \"x\": [1, 2.5e3, true, null]\n}\n");
     write_file(bad, "{ \"dump\": ");
@@ -149,6 +199,10 @@ static void test_init(void) {
     CHECK_OK(aclFinalize());
     CHECK_ERR(aclFinalize(), ACL_ERROR_REPEAT_FINALIZE);
     CHECK_OK(aclInit(NULL));
+    remove(good);
+    remove(bad);
+    remove(array);
+    remove(empty);
 
     SECTION("aclrtGetVersion");
     CHECK_OK(aclrtGetVersion(&major, &minor, &patch));
@@ -424,19 +478,40 @@ static void test_memory(void) {
 
 /* ---------------------------------------------------------------- report */
 
+/* Destroys a stream on its own thread; says when it starts and whether it returned
+ * only after the held callback did. */
+typedef struct {
+    aclrtStream stream;
+    Hold *hold;
+    Gate started, done;
+    aclError result;
+    int returned_after_callback;
+} DestroyArg;
+
+static void *destroy_thread(void *p) {
+    DestroyArg *a = (DestroyArg *)p;
+    aclrtSetCurrentContext(g_default_ctx);
+    gate_add(&a->started, 1);
+    a->result = aclrtDestroyStream(a->stream);
+    a->returned_after_callback = gate_count(&a->hold->returned) == 1;
+    gate_add(&a->done, 1);
+    return NULL;
+}
+
 static void test_report(void) {
     aclrtStream s = NULL, s2 = NULL, other_s = NULL;
     aclrtContext other = NULL;
     uint64_t me = self_id();
     double t0;
     Reporter r;
+    Hold hold;
     int before;
     SECTION("aclrtProcessReport: arguments");
     CHECK_ERR(aclrtProcessReport(0), ACL_ERROR_INVALID_PARAM);
     CHECK_ERR(aclrtProcessReport(-2), ACL_ERROR_INVALID_PARAM);
     t0 = now_ms();
-    CHECK_ERR(aclrtProcessReport(1000), ACL_ERROR_RT_THREAD_SUBSCRIBE); /* subscribed to nothing: at once */
-    CHECK(now_ms() - t0 < 500);
+    CHECK_ERR(aclrtProcessReport(60000), ACL_ERROR_RT_THREAD_SUBSCRIBE); /* subscribed to nothing: at once */
+    CHECK(now_ms() - t0 < 30000);
 
     SECTION("aclrtLaunchCallback: arguments");
     CHECK_OK(aclrtCreateStream(&s));
@@ -512,18 +587,26 @@ static void test_report(void) {
     SECTION("the sample's report thread");
     /* Started before the subscription: it spins on 107012 until then. */
     reporter_start(&r, g_default_ctx);
-    sleep_ms(20);
-    CHECK_OK(aclrtSubscribeReport(reporter_id(&r), s));
+    CHECK(gate_wait(&r.not_subscribed, 1));
+    CHECK_OK(reporter_subscribe(&r, s));
     before = counter();
+    hold_init(&hold);
     CHECK_OK(aclrtLaunchCallback(count_cb, NULL, ACL_CALLBACK_BLOCK, s));
-    CHECK_OK(aclrtLaunchCallback(sleep_cb, (void *)(intptr_t)5, ACL_CALLBACK_BLOCK, s));
+    CHECK_OK(aclrtLaunchCallback(hold_cb, &hold, ACL_CALLBACK_BLOCK, s));
     CHECK_OK(aclrtLaunchCallback(count_cb, NULL, ACL_CALLBACK_NO_BLOCK, s));
-    CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 10000));
-    sleep_ms(50);
+    CHECK(gate_wait(&hold.entered, 1));
+    /* The BLOCK callback holds the stream: the NO_BLOCK one behind it has not run. */
+    CHECK_ERR(aclrtSynchronizeStreamWithTimeout(s, 10), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
+    CHECK(counter() == before + 1);
+    gate_add(&hold.release, 1);
+    CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 30000));
+    CHECK(gate_wait(&g_counter, before + 2)); /* NO_BLOCK: may still run after the stream completed */
     CHECK(counter() == before + 2);
     CHECK(__atomic_load_n(&g_cb_thread, __ATOMIC_SEQ_CST) == reporter_id(&r));
     reporter_stop(&r);
-    CHECK(r.not_subscribed > 0 && r.processed >= 1 && r.other_errors == 0);
+    CHECK(gate_count(&r.not_subscribed) > 0 && gate_count(&r.processed) >= 1 && r.other_errors == 0);
+    reporter_destroy(&r);
+    hold_destroy(&hold);
     /* Unsubscribed from another thread with the report thread's id, as the sample does. */
     CHECK_OK(aclrtUnSubscribeReport(reporter_id(&r), s));
 
@@ -531,30 +614,49 @@ static void test_report(void) {
     {
         void *d = NULL;
         unsigned char out[64];
+        DestroyArg arg;
+        pthread_t t;
         reporter_start(&r, g_default_ctx);
-        CHECK_OK(aclrtSubscribeReport(reporter_id(&r), s2));
+        CHECK_OK(reporter_subscribe(&r, s2));
+        hold_init(&hold);
         CHECK_OK(aclrtMalloc(&d, 64, ACL_MEM_MALLOC_HUGE_FIRST));
         CHECK_OK(aclrtMemsetAsync(d, 64, 1, 64, s2));
-        CHECK_OK(aclrtLaunchCallback(sleep_cb, (void *)(intptr_t)50, ACL_CALLBACK_BLOCK, s2));
+        CHECK_OK(aclrtLaunchCallback(hold_cb, &hold, ACL_CALLBACK_BLOCK, s2));
         CHECK_OK(aclrtMemsetAsync(d, 64, 2, 64, s2));
-        t0 = now_ms();
-        CHECK_OK(aclrtDestroyStream(s2));
-        CHECK(now_ms() - t0 >= 40);
+        CHECK(gate_wait(&hold.entered, 1));
+        /* Another thread destroys the stream while the callback holds it ... */
+        arg.stream = s2;
+        arg.hold = &hold;
+        gate_init(&arg.started);
+        gate_init(&arg.done);
+        pthread_create(&t, NULL, destroy_thread, &arg);
+        CHECK(gate_wait(&arg.started, 1));
+        CHECK(gate_count(&arg.done) == 0);
+        gate_add(&hold.release, 1);
+        pthread_join(t, NULL);
+        /* ... and returned only after the callback and the work behind it. */
+        CHECK(arg.returned_after_callback);
+        CHECK_OK(arg.result);
         CHECK_OK(aclrtMemcpy(out, 64, d, 64, ACL_MEMCPY_DEVICE_TO_HOST));
         CHECK(out[0] == 2 && out[63] == 2);
         CHECK_OK(aclrtFree(d));
         reporter_stop(&r);
+        reporter_destroy(&r);
+        hold_destroy(&hold);
+        gate_destroy(&arg.started);
+        gate_destroy(&arg.done);
     }
 
     SECTION("a BLOCK callback whose report thread exited does not hang the stream");
     {
         reporter_start(&r, g_default_ctx);
-        CHECK_OK(aclrtSubscribeReport(reporter_id(&r), s));
-        sleep_ms(30); /* it processed reports (timeouts) */
-        reporter_stop(&r); /* ... and exits still subscribed */
+        CHECK_OK(reporter_subscribe(&r, s));
+        CHECK(gate_wait(&r.timeouts, 1)); /* it processed reports (timeouts) */
+        reporter_stop(&r);                /* ... and exits still subscribed */
         CHECK_OK(aclrtLaunchCallback(count_cb, NULL, ACL_CALLBACK_BLOCK, s));
-        CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 5000));
+        CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 30000));
         CHECK_OK(aclrtUnSubscribeReport(reporter_id(&r), s));
+        reporter_destroy(&r);
     }
     CHECK_OK(aclrtDestroyStream(s));
 }
@@ -567,7 +669,10 @@ static void test_events(void) {
     aclrtEventStatus st = ACL_EVENT_STATUS_RESERVED;
     aclrtEventRecordedStatus rst = ACL_EVENT_RECORDED_STATUS_COMPLETE;
     float ms = -1.0f;
+    double t0, t_entered, t_released, t_end;
     Reporter r;
+    Hold hold;
+    aclrtEvent eb = NULL;
     SECTION("events");
     CHECK_ERR(aclrtCreateEvent(NULL), ACL_ERROR_INVALID_PARAM);
     CHECK_OK(aclrtCreateEvent(&e1));
@@ -586,32 +691,57 @@ static void test_events(void) {
     CHECK_OK(aclrtCreateStream(&a));
     CHECK_OK(aclrtCreateStream(&b));
     reporter_start(&r, g_default_ctx);
-    CHECK_OK(aclrtSubscribeReport(reporter_id(&r), a));
+    CHECK_OK(reporter_subscribe(&r, a));
+    hold_init(&hold);
+    t0 = now_ms();
     CHECK_OK(aclrtRecordEvent(e1, a));
-    CHECK_OK(aclrtLaunchCallback(sleep_cb, (void *)(intptr_t)60, ACL_CALLBACK_BLOCK, a));
+    CHECK_OK(aclrtLaunchCallback(hold_cb, &hold, ACL_CALLBACK_BLOCK, a));
     CHECK_OK(aclrtRecordEvent(e2, a));
+    CHECK(gate_wait(&hold.entered, 1));
+    t_entered = now_ms();
+    CHECK_OK(aclrtQueryEvent(e2, &st));
+    CHECK(st == ACL_EVENT_STATUS_NOT_READY); /* recorded behind the held callback */
+    CHECK_OK(aclrtQueryEvent(e1, &st));
+    CHECK(st == ACL_EVENT_STATUS_COMPLETE); /* recorded before it */
+    t_released = now_ms();
+    gate_add(&hold.release, 1);
     CHECK_OK(aclrtSynchronizeEvent(e2));
+    t_end = now_ms();
     CHECK_OK(aclrtQueryEvent(e2, &st));
     CHECK(st == ACL_EVENT_STATUS_COMPLETE);
     CHECK_OK(aclrtQueryEventStatus(e2, &rst));
     CHECK(rst == ACL_EVENT_RECORDED_STATUS_COMPLETE);
     CHECK_OK(aclrtEventElapsedTime(&ms, e1, e2));
-    CHECK(ms >= 50.0f && ms < 5000.0f);
+    /* e1..e2 spans the time the callback was held, within what this thread saw. */
+    CHECK(ms >= (float)(t_released - t_entered) - 1.0f && ms <= (float)(t_end - t0) + 1.0f);
     CHECK_ERR(aclrtEventElapsedTime(NULL, e1, e2), ACL_ERROR_INVALID_PARAM);
+    hold_destroy(&hold);
 
     SECTION("events: a stream waits for another");
-    CHECK_OK(aclrtLaunchCallback(sleep_cb, (void *)(intptr_t)100, ACL_CALLBACK_BLOCK, a));
+    hold_init(&hold);
+    CHECK_OK(aclrtCreateEvent(&eb));
+    CHECK_OK(aclrtLaunchCallback(hold_cb, &hold, ACL_CALLBACK_BLOCK, a));
     CHECK_OK(aclrtRecordEvent(e1, a));
     CHECK_OK(aclrtStreamWaitEvent(b, e1));
+    CHECK_OK(aclrtRecordEvent(eb, b)); /* b's work behind the wait */
+    CHECK(gate_wait(&hold.entered, 1));
     CHECK_OK(aclrtQueryEvent(e1, &st));
-    CHECK(st == ACL_EVENT_STATUS_NOT_READY); /* a is still sleeping */
-    CHECK_OK(aclrtSynchronizeStream(b));     /* b waited for e1 ... */
+    CHECK(st == ACL_EVENT_STATUS_NOT_READY); /* a is held ... */
+    CHECK_OK(aclrtQueryEvent(eb, &st));
+    CHECK(st == ACL_EVENT_STATUS_NOT_READY); /* ... so b waits */
+    CHECK_ERR(aclrtSynchronizeStreamWithTimeout(b, 10), ACL_ERROR_RT_STREAM_SYNC_TIMEOUT);
+    gate_add(&hold.release, 1);
+    CHECK_OK(aclrtSynchronizeStream(b)); /* b waited for e1 ... */
     CHECK_OK(aclrtQueryEvent(e1, &st));
     CHECK(st == ACL_EVENT_STATUS_COMPLETE); /* ... so it completed */
+    CHECK(gate_count(&hold.returned) == 1);
     CHECK_ERR(aclrtStreamWaitEvent(b, NULL), ACL_ERROR_INVALID_PARAM);
     CHECK_OK(aclrtSynchronizeStream(a));
+    CHECK_OK(aclrtDestroyEvent(eb));
     reporter_stop(&r);
     CHECK_OK(aclrtUnSubscribeReport(reporter_id(&r), a));
+    reporter_destroy(&r);
+    hold_destroy(&hold);
 
     SECTION("events: stale handles");
     CHECK_OK(aclrtDestroyEvent(e1));
@@ -626,9 +756,15 @@ static void test_events(void) {
 
 /* ---------------------------------------------------------------- finalize */
 
+typedef struct {
+    Gate calling;
+    aclError result;
+} BlockedReporter;
+
 static void *blocked_reporter(void *arg) {
-    aclError *out = (aclError *)arg;
-    *out = aclrtProcessReport(-1); /* forever: only aclFinalize can end it */
+    BlockedReporter *b = (BlockedReporter *)arg;
+    gate_add(&b->calling, 1);
+    b->result = aclrtProcessReport(-1); /* forever: only aclFinalize can end it */
     return NULL;
 }
 
@@ -638,7 +774,7 @@ static void test_finalize_with_live_resources(void) {
     aclrtEvent e = NULL;
     void *d = NULL, *h = NULL;
     pthread_t t;
-    aclError blocked = ACL_SUCCESS;
+    BlockedReporter blocked;
     double t0;
     int i;
     SECTION("aclFinalize with live resources");
@@ -655,14 +791,18 @@ static void test_finalize_with_live_resources(void) {
     CHECK_OK(aclrtRecordEvent(e, s));
     CHECK_OK(aclrtStreamWaitEvent(s2, e)); /* s2 waits for an event that cannot come */
     /* A report thread blocked forever in aclrtProcessReport. */
+    gate_init(&blocked.calling);
+    blocked.result = ACL_SUCCESS;
     pthread_create(&t, NULL, blocked_reporter, &blocked);
     CHECK_OK(aclrtSubscribeReport((uint64_t)t, s2));
-    sleep_ms(30);
+    /* Whether its call has started or not, it must end with an error. */
+    CHECK(gate_wait(&blocked.calling, 1));
     t0 = now_ms();
     CHECK_OK(aclFinalize());
-    CHECK(now_ms() - t0 < 5000);
+    CHECK(now_ms() - t0 < 30000);
     pthread_join(t, NULL);
-    CHECK(blocked != ACL_SUCCESS);
+    CHECK(blocked.result != ACL_SUCCESS);
+    gate_destroy(&blocked.calling);
     /* Everything is gone: handles are stale, not crashes. */
     CHECK_FAIL(aclrtSynchronizeStream(s));
     CHECK_FAIL(aclrtSetCurrentContext(c));
@@ -682,25 +822,55 @@ static void test_finalize_with_live_resources(void) {
     CHECK_OK(aclFinalize());
 }
 
+/* ---------------------------------------------------------------- cases */
+
+/* Each case starts from a fresh process (CTest) or after the previous case's aclFinalize. */
+static void acl_up(void) { CHECK_OK(aclInit(NULL)); }
+
+static void device_up(void) {
+    acl_up();
+    CHECK_OK(aclrtSetDevice(0));
+    CHECK_OK(aclrtGetCurrentContext(&g_default_ctx));
+}
+
+static void acl_down(void) {
+    aclFinalize(); /* whatever the case left, including nothing */
+    g_default_ctx = NULL;
+}
+
+static void case_before_init(void) { test_before_init(); }
+static void case_init(void) { test_init(); acl_down(); }
+static void case_devices(void) { acl_up(); test_devices(); acl_down(); }
+static void case_contexts(void) { device_up(); test_contexts(); acl_down(); }
+static void case_streams(void) { device_up(); test_streams(); acl_down(); }
+static void case_memory(void) { device_up(); test_memory(); acl_down(); }
+static void case_report(void) { device_up(); test_report(); acl_down(); }
+static void case_events(void) { device_up(); test_events(); acl_down(); }
+static void case_finalize(void) { device_up(); test_finalize_with_live_resources(); }
+
+static const AclTestCase k_cases[] = {
+    ACL_TEST_CASE("before_init", case_before_init),
+    ACL_TEST_CASE("init", case_init),
+    ACL_TEST_CASE("devices", case_devices),
+    ACL_TEST_CASE("contexts", case_contexts),
+    ACL_TEST_CASE("streams", case_streams),
+    ACL_TEST_CASE("memory", case_memory),
+    ACL_TEST_CASE("report", case_report),
+    ACL_TEST_CASE("events", case_events),
+    ACL_TEST_CASE("finalize", case_finalize),
+};
+
 int main(int argc, char **argv) {
     const char *v;
-    if (argc > 1) g_dir = argv[1];
+    if (argc > 2) g_dir = argv[2];
     v = getenv("ACL_HOST_STRICT");
     g_strict = !(v && (strcmp(v, "0") == 0));
     v = getenv("ACL_HOST_DEVICE_COUNT");
     if (v && atoi(v) > 0) g_devices = (uint32_t)atoi(v);
     v = getenv("ACL_HOST_DEVICE_MEMORY_MB");
     if (v && atol(v) > 0) g_arena = (size_t)atol(v) << 20;
-    printf("strict=%d devices=%u arena=%zu MiB\n", g_strict, g_devices, g_arena >> 20);
-
-    test_before_init();
-    test_init();
-    test_devices();
-    test_contexts();
-    test_streams();
-    test_memory();
-    test_report();
-    test_events();
-    test_finalize_with_live_resources();
-    return check_finish();
+    if (argc > 1 && strcmp(argv[1], "--list") != 0)
+        printf("strict=%d devices=%u arena=%zu MiB\n", g_strict, g_devices, g_arena >> 20);
+    gate_init(&g_counter);
+    return acl_run_cases(k_cases, ACL_COUNT(k_cases), argc > 1 ? argv[1] : NULL);
 }

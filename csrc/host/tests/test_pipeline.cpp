@@ -5,11 +5,12 @@
 // aclrtProcessReport (its id taken the sample's way) -> synchronize -> D2H ->
 // compare with input + const -> teardown.
 //
-// usage: test_pipeline <add_model.onnx> <const> <acl.json> [exit-live]
-//   the model: y = x + const, x/y float32 of any static shape.
-//   exit-live: skip the teardown and return from main with everything alive
+// usage: test_pipeline <case>|all|--list <model dir>   (cases: the table at the end)
+//   <model dir> (python tests/models.py <dir>): add.onnx, y = x + 1.5, x/y float32 of a
+//   static shape; add_named.om, the same ONNX file under the sample's .om name; acl.json.
+//   exit_live: skip the teardown and return from main with everything alive
 //   (a BLOCK callback nobody processes, queued executions, no aclFinalize):
-//   the process must still exit cleanly.
+//   the process must still exit cleanly. It must be the last case.
 #include <pthread.h>
 
 #include <atomic>
@@ -67,15 +68,20 @@ struct Block {
 
 }  // namespace
 
-int main(int argc, char **argv) {
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s <add_model.onnx> <const> <acl.json>\n", argv[0]);
-        return 2;
-    }
-    const char *model_path = argv[1];
-    const float add_const = static_cast<float>(std::atof(argv[2]));
-    const char *config = argv[3];
-    const bool exit_live = argc > 4 && std::string(argv[4]) == "exit-live";
+namespace {
+
+std::string g_dir = ".";
+const float kAddConst = 1.5f;
+
+void pipeline(const char *model_name, bool exit_live) {
+    const std::string model = g_dir + "/" + model_name, config_path = g_dir + "/acl.json";
+    const char *model_path = model.c_str();
+    const char *config = config_path.c_str();
+    const float add_const = kAddConst;
+    g_exit.store(false);
+    g_callbacks.store(0);
+    g_order_errors.store(0);
+    g_thread_errors.store(0);
 
     SECTION("setup");
     CHECK_OK(aclInit(config));
@@ -175,7 +181,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 10; ++i) CHECK_OK(aclmdlExecuteAsync(model_id, pool[i].in, pool[i].out, stream));
         CHECK_OK(aclrtLaunchCallback(callback, &batches[0], ACL_CALLBACK_BLOCK, stream));
         for (int i = 0; i < 10; ++i) CHECK_OK(aclmdlExecuteAsync(model_id, pool[i].in, pool[i].out, stream));
-        return check_finish();
+        return;  // main returns with all of it alive
     }
 
     SECTION("teardown");
@@ -196,5 +202,26 @@ int main(int argc, char **argv) {
     CHECK_OK(aclrtDestroyContext(g_context));
     CHECK_OK(aclrtResetDevice(0));
     CHECK_OK(aclFinalize());
-    return check_finish();
+}
+
+void case_run() { pipeline("add.onnx", false); }
+// Huawei's sample hard-codes ../model/resnet50.om: an ONNX file under an .om name loads.
+void case_model_named_om() { pipeline("add_named.om", false); }
+void case_exit_live() { pipeline("add.onnx", true); }
+
+const AclTestCase k_cases[] = {
+    ACL_TEST_CASE("run", case_run),
+    ACL_TEST_CASE("model_named_om", case_model_named_om),
+    ACL_TEST_CASE("exit_live", case_exit_live),
+};
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc > 1 && std::string(argv[1]) != "--list" && argc < 3) {
+        fprintf(stderr, "usage: %s <case>|all|--list <model dir>\n", argv[0]);
+        return 2;
+    }
+    if (argc > 2) g_dir = argv[2];
+    return acl_run_cases(k_cases, ACL_COUNT(k_cases), argc > 1 ? argv[1] : nullptr);
 }

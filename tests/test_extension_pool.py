@@ -297,7 +297,7 @@ def test_pool_close_wakes_waiters(context, paths):
 
     waiter = threading.Thread(target=wait)
     waiter.start()
-    time.sleep(0.1)
+    waiter.join(0.1)  # (whether it is waiting yet or not, close() must make acquire() fail)
     pool.close()
     waiter.join(10)
     assert not waiter.is_alive()
@@ -305,19 +305,36 @@ def test_pool_close_wakes_waiters(context, paths):
 
 
 def test_pool_close_waits_for_work_in_flight(context, paths):
-    """Closing a pool whose blocks are still queued on a stream waits for that work first."""
-    model = _acl.Model(context, paths["cls"])
+    """Closing a pool whose blocks are still queued on a stream waits for that work first:
+    the executions complete into the blocks (whose views outlive the pool)."""
+    model = _acl.Model(context, paths["add"])
     pool = _acl.MemoryPool(model, 4)
     stream = _acl.Stream(context)
     report = _acl.ReportThread(context)
-    report.launch_callback(lambda: time.sleep(0.2), stream)  # holds the stream for a while
-    for _ in range(4):
+    release = threading.Event()
+    report.launch_callback(lambda: release.wait(60), stream)  # holds the stream
+    outputs = []
+    for i in range(4):
         block = pool.acquire()
+        block.set_inputs(np.full((1, 3, 8, 8), i, np.float32))
+        block.outputs[0][...] = -1.0
+        outputs.append(block.outputs[0])
         model.execute_async(block, stream)
-    pool.close()
+    del block
+    closer = threading.Thread(target=pool.close)
+    closer.start()
+    closer.join(0.2)
+    try:
+        assert closer.is_alive() and pool.available == 0  # waiting for the held stream
+        assert all((out == -1.0).all() for out in outputs)
+    finally:
+        release.set()
+    closer.join(60)
+    assert not closer.is_alive() and pool.closed
+    for i, out in enumerate(outputs):  # every queued execution ran before close returned
+        np.testing.assert_array_equal(out, i + 1.5)
     stream.synchronize()
     report.close()
-    del block
     gc.collect()
 
 

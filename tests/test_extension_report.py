@@ -11,7 +11,7 @@ import pytest
 from models import make_add_model
 
 from acl_async import _acl
-from acl_async.errors import ClosedError
+from acl_async.errors import AclTimeoutError, ClosedError
 
 TIMEOUT = 60
 
@@ -46,19 +46,36 @@ def test_callbacks_run_in_order_on_the_report_thread(ctx):
     assert stream.report_thread is None
 
 
-def test_blocking_callback_holds_later_tasks(ctx):
+@pytest.mark.parametrize("blocking", [True, False], ids=["BLOCK", "NO_BLOCK"])
+def test_blocking_callback_holds_later_tasks(ctx, blocking):
+    """BLOCK: the work queued after the callback waits until it returns; NO_BLOCK: it does not."""
     context, model = ctx
     stream = _acl.Stream(context)
     report = _acl.ReportThread(context)
     pool = _acl.MemoryPool(model, 1)
     block = pool.acquire()
     block.set_inputs(np.zeros((1, 16), np.float32))
-    order = []
-    report.launch_callback(lambda: (time.sleep(0.1), order.append("callback")), stream, block=True)
+    block.outputs[0][...] = -7.0  # not written yet
+    entered, release = threading.Event(), threading.Event()
+    report.launch_callback(lambda: (entered.set(), release.wait(TIMEOUT)), stream, block=blocking)
     model.execute_async(block, stream)
-    report.launch_callback(lambda: order.append(float(block.outputs[0][0, 0])), stream)
+    after = _acl.Event(context)
+    after.record(stream)
+    watcher = _acl.Stream(context)  # a stream that waits for `after`, and has no callback of its own
+    watcher.wait_event(after)
+    assert entered.wait(TIMEOUT)
+    try:
+        if blocking:
+            with pytest.raises(AclTimeoutError):
+                watcher.synchronize(0.3)  # the callback is held: the execution behind it cannot run
+            assert not after.query() and block.outputs[0][0, 0] == -7.0
+        else:
+            watcher.synchronize(TIMEOUT)  # the stream went on past the held callback
+            assert after.query() and block.outputs[0][0, 0] == 1.0
+    finally:
+        release.set()
     stream.synchronize(TIMEOUT)
-    assert order == ["callback", 1.0]
+    assert after.query() and block.outputs[0][0, 0] == 1.0
     report.close()
 
 
@@ -156,12 +173,18 @@ def test_close_with_callbacks_pending(ctx):
     stream = _acl.Stream(context)
     report = _acl.ReportThread(context)
     ran = []
+    release = threading.Event()
+    report.launch_callback(lambda: release.wait(TIMEOUT), stream)
     for i in range(20):
-        report.launch_callback(lambda i=i: (time.sleep(0.005), ran.append(i)), stream)
-    start = time.monotonic()
-    report.close()  # drains: pending callbacks still run, then the thread is joined
+        report.launch_callback(lambda i=i: ran.append(i), stream)
+    closer = threading.Thread(target=report.close)  # drains: pending callbacks still run, then joins
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive() and ran == []  # held by the first callback, nothing dropped
+    release.set()
+    closer.join(TIMEOUT)
+    assert not closer.is_alive() and report.closed
     assert ran == list(range(20))
-    assert time.monotonic() - start < TIMEOUT
     stream.close()
 
 

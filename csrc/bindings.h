@@ -1,5 +1,6 @@
-// Registration of the Python classes, one function per concept (module.cpp
-// calls them in dependency order), and the methods every resource shares.
+// Registration of the Python classes, one function per class; module.cpp calls
+// every one of them, in order, and nothing else registers a class. The methods
+// every resource shares are here too.
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -14,9 +15,12 @@ namespace py = pybind11;
 void regclass_Runtime(py::module_& m);
 void regclass_Device(py::module_& m);
 void regclass_Context(py::module_& m);
-void regclass_Stream(py::module_& m);
 void regclass_Event(py::module_& m);
+void regclass_Stream(py::module_& m);
 void regclass_ReportThread(py::module_& m);
+void regclass_TensorDesc(py::module_& m);
+void regclass_HostBuffer(py::module_& m);
+void regclass_Block(py::module_& m);
 void regclass_Model(py::module_& m);
 void regclass_MemoryPool(py::module_& m);
 void regclass_ResultQueue(py::module_& m);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bindings.h"
 #include "error.h"
 #include "pyutil.h"
 #include "runtime.h"

@@ -72,6 +72,5 @@ class Dataset {
 // Locks `mu`; if it is busy, waits with the GIL released (holders never need the GIL).
 std::unique_lock<std::mutex> lock_releasing_gil(std::mutex& mu);
 
-void regclass_HostBuffer(py::module_& m);
 
 }  // namespace acl_async

@@ -478,8 +478,6 @@ bytes-like objects are taken as raw data of the exact byte size.
 }
 
 void regclass_MemoryPool(py::module_& m) {
-  regclass_HostBuffer(m);
-  regclass_Block(m);
   py::class_<MemoryPool, std::shared_ptr<MemoryPool>> cls(m, "MemoryPool", R"doc(
 ``size`` blocks of input/output memory for ``model``, made up front.
 acquire() waits while every block is in use (back-pressure).

@@ -135,6 +135,5 @@ class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPo
   std::deque<size_t> idle_;
 };
 
-void regclass_Block(py::module_& m);
 
 }  // namespace acl_async

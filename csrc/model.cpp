@@ -179,7 +179,6 @@ Model::Source source_from(const py::object& model) {
 }  // namespace
 
 void regclass_Model(py::module_& m) {
-  regclass_TensorDesc(m);
   py::class_<Model, std::shared_ptr<Model>> cls(m, "Model", R"doc(
 A model loaded in a context from a file path or from bytes (aclmdlLoadFromFile
 / aclmdlLoadFromMem), with its description. A missing file raises

@@ -190,7 +190,6 @@ None; it only matters for the reference that initializes ACL.
           },
           "Number of devices (aclrtGetDeviceCount).");
   def_resource_methods(cls);
-  m.def("_shutdown", [] { shutdown(); }, "Close everything still open (registered with atexit).");
 }
 
 }  // namespace acl_async

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "bindings.h"
+
 namespace acl_async {
 
 namespace {

@@ -42,6 +42,5 @@ struct Layout {
 const char* dtype_name(aclDataType dtype) noexcept;
 const char* format_name(aclFormat format) noexcept;
 
-void regclass_TensorDesc(py::module_& m);
 
 }  // namespace acl_async

@@ -59,6 +59,9 @@ python -m pip install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>
 cc=${CC:-gcc}
 libasan=$("$cc" -print-file-name=libasan.so)
 [ -f "$libasan" ] || { echo "sanitize: $cc has no libasan.so" >&2; exit 1; }
+# Python is not built with ASan: the runtime goes first (LD_PRELOAD), with libstdc++ so its
+# __cxa_throw interceptor finds the real one (else: "CHECK failed ... real___cxa_throw").
+asan_preload="$libasan $("$cc" -print-file-name=libstdc++.so)"
 symbolizer=$(command -v llvm-symbolizer || true)
 if [ -n "$symbolizer" ]; then
   export ASAN_SYMBOLIZER_PATH=$symbolizer TSAN_SYMBOLIZER_PATH=$symbolizer
@@ -71,7 +74,7 @@ asan_opts="$common:abort_on_error=0:detect_leaks=1:allocator_may_return_null=1:s
 asan_opts="$asan_opts:check_initialization_order=1:suppressions=$supp/asan.supp:log_path=$reports/asan"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="$common:print_stacktrace=1:suppressions=$supp/ubsan.supp:log_path=$reports/ubsan"
-tsan_opts="$common:second_deadlock_stack=1:suppressions=$supp/tsan.supp:log_path=$reports/tsan"
+tsan_opts="$common:second_deadlock_stack=1:allocator_may_return_null=1:suppressions=$supp/tsan.supp:log_path=$reports/tsan"
 
 data=$work/data
 step "test models"
@@ -82,7 +85,7 @@ run_ctest() {  # run_ctest NAME BUILD_DIR
   local name=$1 build=$2
   step "$name: C test cases (ctest)"
   if ! ctest --test-dir "$build" -j "$CMAKE_BUILD_PARALLEL_LEVEL" --output-on-failure --timeout 600 \
-    | grep -v -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed'; then
+    | grep -v -E '^ *([0-9]+/[0-9]+ Test +#[0-9]+: .* Passed|Start +[0-9]+: )'; then
     failed+=("$name C tests")
   fi
 }
@@ -109,13 +112,13 @@ if [ "$only" != tsan ]; then
   done
   # Python: PYTHONMALLOC=malloc so ASan sees Python's allocations; detect_leaks=0 because
   # CPython keeps objects alive at exit by design (the C tests check our leaks with LSan).
-  if ! (cd "$root" && LD_PRELOAD=$libasan PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
+  if ! (cd "$root" && LD_PRELOAD=$asan_preload PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
     python -m pytest -q -p no:cacheprovider -x -k "$pytest_deselect" "${present[@]}"); then
     failed+=("asan+ubsan pytest")
   fi
 
   step "stubtest: acl_async/_acl.pyi against the extension"
-  if ! (cd "$work" && LD_PRELOAD=$libasan PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
+  if ! (cd "$work" && LD_PRELOAD=$asan_preload PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
     python -m mypy.stubtest acl_async._acl --allowlist "$root/.ci/stubtest_allowlist.txt"); then
     failed+=("stubtest acl_async._acl")
   fi
@@ -137,12 +140,19 @@ fi
 
 # --- verdict ------------------------------------------------------------------------
 step "reports"
+# A report has a SUMMARY line (ASan, LSan, UBSan with print_stacktrace, TSan) or is a
+# sanitizer's own failure (CHECK failed); other lines (e.g. "WARNING: AddressSanitizer failed
+# to allocate", the C tests asking for 2^62 bytes on purpose) are shown, not counted.
 n_reports=0
 for f in "$reports"/*; do
   [ -e "$f" ] || continue
-  n_reports=$((n_reports + 1))
-  echo "---- $(basename "$f")"
-  head -n 80 "$f"
+  if grep -q -E 'SUMMARY: |CHECK failed' "$f"; then
+    n_reports=$((n_reports + 1))
+    echo "---- $(basename "$f")"
+    head -n 80 "$f"
+  else
+    echo "---- $(basename "$f") (not a report): $(head -n 3 "$f")"
+  fi
 done
 [ "$n_reports" = 0 ] || failed+=("$n_reports sanitizer report(s) in $reports")
 if [ ${#failed[@]} -gt 0 ]; then

@@ -107,7 +107,7 @@ def _types(model: Any, opts: AtcOptions, aipp_ranks: set[int]) -> Any:
 def _ov_type(name: str) -> Any:
     import openvino as ov
 
-    return ov.Type(name)
+    return {"f32": ov.Type.f32, "f16": ov.Type.f16, "u8": ov.Type.u8, "i8": ov.Type.i8}[name]
 
 
 def _dims(port: Any) -> list[int]:

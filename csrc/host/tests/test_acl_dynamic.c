@@ -3,11 +3,11 @@
  * it a buffer of aclmdlGetInputSizeByIndex bytes, aclmdlSetDynamicBatchSize,
  * execute, aclmdlGetCurOutputDims. C99, acl/acl.h only.
  *
- * usage: test_acl_dynamic <batch.om> <batch_in.bin> <batch_out.bin> <hw.om> <hw_in.bin> <hw_out.bin>
+ * usage: test_acl_dynamic <batch.om> <batch_in.bin> <batch_out.bin> <hw.om> <hw_in.bin> <hw_out.bin> <hw_out8.bin>
  * batch.om: data [-1,3,16,16] f32 -> prob [-1,5], profiles 1,2,4,8; batch_in holds 8 pictures and
  * batch_out OpenVINO's 8 output rows (each row depends on its own picture only).
  * hw.om: data [1,3,-1,-1] -> prob [1,5], profiles 8x8 and 16x16; hw_in/hw_out: one 16x16 picture
- * and its output. */
+ * and its output; hw_out8: the output of the buffer's first 3*8*8 floats as an 8x8 picture. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -190,11 +190,12 @@ static void batch_model(const char *om, const char *in_path, const char *out_pat
     free(expect);
 }
 
-static void hw_model(const char *om, const char *in_path, const char *out_path) {
+static void hw_model(const char *om, const char *in_path, const char *out_path, const char *out8_path) {
     uint32_t id = 0;
     size_t in_size = 0, out_size = 0, index = 99, data_size, prob_size, dyn_size;
     float *pic = (float *)read_all(in_path, &in_size);
     float *expect = (float *)read_all(out_path, &out_size);
+    float *expect8 = (float *)read_all(out8_path, &out_size);
     float host_out[CLASSES];
     aclmdlDesc *desc = aclmdlCreateDesc();
     aclmdlDataset *input = aclmdlCreateDataset(), *output = aclmdlCreateDataset();
@@ -236,7 +237,11 @@ static void hw_model(const char *om, const char *in_path, const char *out_path) 
     CHECK_OK(aclrtMemcpy(host_out, sizeof host_out, out_dev, prob_size, ACL_MEMCPY_DEVICE_TO_HOST));
     CHECK(close_enough(host_out, expect, CLASSES));
     CHECK_OK(aclmdlSetDynamicHWSize(id, input, index, 8, 8));
-    CHECK_OK(aclmdlExecute(id, input, output)); /* runs on the first 8x8 pixels' worth of the buffer */
+    CHECK_OK(aclmdlGetCurOutputDims(desc, 0, &dims));
+    CHECK(dims.dimCount == 2 && dims.dims[1] == CLASSES);
+    CHECK_OK(aclmdlExecute(id, input, output)); /* the buffer's first 3*8*8 floats are the picture */
+    CHECK_OK(aclrtMemcpy(host_out, sizeof host_out, out_dev, prob_size, ACL_MEMCPY_DEVICE_TO_HOST));
+    CHECK(close_enough(host_out, expect8, CLASSES));
     CHECK_ERR(aclmdlSetDynamicHWSize(id, input, index, 8, 16), ACL_ERROR_INVALID_PARAM);
     CHECK_ERR(aclmdlSetDynamicBatchSize(id, input, index, 1), ACL_ERROR_INVALID_PARAM);
     {
@@ -263,10 +268,11 @@ static void hw_model(const char *om, const char *in_path, const char *out_path) 
     CHECK_OK(aclmdlUnload(id));
     free(pic);
     free(expect);
+    free(expect8);
 }
 
 int main(int argc, char **argv) {
-    if (argc < 7) {
+    if (argc < 8) {
         fprintf(stderr, "usage: see the header of test_acl_dynamic.c\n");
         return 2;
     }
@@ -274,7 +280,7 @@ int main(int argc, char **argv) {
     CHECK_OK(aclInit(NULL));
     CHECK_OK(aclrtSetDevice(0));
     batch_model(argv[1], argv[2], argv[3]);
-    hw_model(argv[4], argv[5], argv[6]);
+    hw_model(argv[4], argv[5], argv[6], argv[7]);
     SECTION("teardown");
     CHECK_OK(aclrtResetDevice(0));
     CHECK_OK(aclFinalize());

@@ -12,7 +12,7 @@ import atc_models  # noqa: E402
 
 from acl_async.atc import parse_aipp_config, parse_atc_args, read_container  # noqa: E402
 from acl_async.atc.aipp import parse_aipp_text  # noqa: E402
-from acl_async.atc.command import main as atc_main  # noqa: E402
+from acl_async.cli import main as cli_main  # noqa: E402
 
 BASE = ["--framework=5", "--soc_version=Ascend310"]
 
@@ -20,6 +20,10 @@ BASE = ["--framework=5", "--soc_version=Ascend310"]
 @pytest.fixture(scope="module")
 def onnx_model(tmp_path_factory) -> str:
     return atc_models.make_classifier(tmp_path_factory.mktemp("atc") / "net.onnx")
+
+
+def atc_main(argv):
+    return cli_main(["atc", *argv])
 
 
 def run(argv, capsys):
@@ -225,7 +229,8 @@ def test_aipp_size_must_match_model(tmp_path, onnx_model, capsys):
     assert code == 2 and "does not resize" in err
 
 
-def test_subcommand_is_reachable():
-    from acl_async.atc import command
-
-    assert command.main(["--help"]) == 0
+def test_subcommand_help_and_no_flags(capsys):
+    assert cli_main(["atc", "--help"]) == 0
+    assert "--dynamic_batch_size" in capsys.readouterr().out
+    code, _, err = run([], capsys)
+    assert code == 2 and "no flags given" in err

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import atc_models  # noqa: E402
 from test_host_runtime import _run, ddk, programs  # noqa: E402,F401  (session fixtures)
 
-from acl_async.atc.command import main as atc_main  # noqa: E402
+from acl_async.cli import main as cli_main  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the host runtime targets Linux")
 BASE = ["--framework=5", "--soc_version=Ascend310"]
@@ -29,7 +29,7 @@ TOL = dict(rtol=1e-4, atol=1e-4)
 
 
 def _atc(*argv: str) -> None:
-    assert atc_main([*BASE, *argv]) == 0
+    assert cli_main(["atc", *BASE, *argv]) == 0
 
 
 @pytest.fixture(scope="module")

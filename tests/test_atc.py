@@ -191,6 +191,7 @@ def test_convert_dynamic_batch_writes_our_container(tmp_path, onnx_model, capsys
     )
     assert c.meta["dynamic_inputs"] == "data:-1,3,16,16" and c.xml.lstrip().startswith(b"<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net_dyn.om"]  # no temporary left behind
+    assert (tmp_path / "net_dyn.om").stat().st_mode & 0o044  # readable by others, like atc's output
 
 
 def test_convert_errors(tmp_path, onnx_model, capsys):

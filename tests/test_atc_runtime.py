@@ -110,3 +110,35 @@ def test_static_aipp_matches_numpy_reference(tmp_path, case, crop):
         assert desc.size == pic.nbytes  # aclmdlGetInputSizeByIndex: the source picture
         got = model.infer([pic[None]])[0]
     np.testing.assert_allclose(got, expected, **TOL)
+
+
+def test_driver_and_classify_feed_pictures_to_an_aipp_model(tmp_path, capsys):
+    """An .om with RGB888_U8 AIPP: the commands hand decoded uint8 pictures straight in (no float
+    preprocessing) and classify the shipped photos as the plain ONNX model does."""
+    from acl_async import Session, preprocess, zoo
+    from acl_async.cli import main as cli
+
+    onnx_path = zoo.model_path(zoo.DEFAULT_MODEL)
+    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {
+        "input_format": "RGB888_U8", "src_image_size_w": 224, "src_image_size_h": 224,
+        **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
+    })  # fmt: skip
+    om = tmp_path / "eff_aipp.om"
+    _atc(
+        f"--model={onnx_path}",
+        f"--output={om.with_suffix('')}",
+        f"--insert_op_conf={conf}",
+        "--output_type=FP32",
+    )
+    with Session() as session:
+        desc = session.load_model(str(om)).inputs[0]
+        assert preprocess.is_uint8_image_input(list(desc.shape), desc.dtype_name)
+    pictures = zoo.default_pictures()
+    capsys.readouterr()
+    assert cli(["classify", "-m", str(om), "-i", *map(str, pictures), "-nt", "1"]) == 0
+    tops = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert cli(["classify", "-m", str(onnx_path), "-i", *map(str, pictures), "-nt", "1"]) == 0
+    expected = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert tops == expected and len(tops) == len(pictures)
+    assert cli(["3", "1", "3", "-m", str(om), "-q"]) == 0
+    assert "top 1" in capsys.readouterr().out

@@ -61,8 +61,15 @@ def gear_models(tmp_path_factory) -> list[Path]:
     x[:1].tofile(d / "hw_in.bin")
     hw(x[:1])[0].astype(np.float32).tofile(d / "hw_out.bin")
     hw(x[:1].reshape(-1)[: 3 * 8 * 8].reshape(1, 3, 8, 8))[0].astype(np.float32).tofile(d / "hw_out8.bin")
+    conf = atc_models.write_aipp(d / "nv12.cfg", {
+        "input_format": "YUV420SP_U8", "src_image_size_w": 20, "src_image_size_h": 18, "crop": True,
+        "load_start_pos_w": 2, "load_start_pos_h": 2, "crop_size_w": 16, "crop_size_h": 16,
+        "csc_switch": True, **atc_models.JPEG_YUV2RGB, "mean_chn_0": 104, "var_reci_chn_0": 0.5,
+    })  # fmt: skip
+    _atc(f"--model={net}", f"--output={d / 'aipp'}", "--input_shape=data:-1,3,16,16",
+         "--dynamic_batch_size=1,2", f"--insert_op_conf={conf}", "--output_type=FP32", "--input_format=NCHW")
     return [d / "batch.om", d / "batch_in.bin", d / "batch_out.bin", d / "hw.om", d / "hw_in.bin",
-            d / "hw_out.bin", d / "hw_out8.bin"]  # fmt: skip
+            d / "hw_out.bin", d / "hw_out8.bin", d / "aipp.om"]  # fmt: skip
 
 
 @pytest.mark.parametrize("strict", ["1", "0"])

@@ -4,10 +4,13 @@
  * execute, aclmdlGetCurOutputDims. C99, acl/acl.h only.
  *
  * usage: test_acl_dynamic <batch.om> <batch_in.bin> <batch_out.bin> <hw.om> <hw_in.bin> <hw_out.bin> <hw_out8.bin>
+ *                         <aipp.om>
  * batch.om: data [-1,3,16,16] f32 -> prob [-1,5], profiles 1,2,4,8; batch_in holds 8 pictures and
  * batch_out OpenVINO's 8 output rows (each row depends on its own picture only).
  * hw.om: data [1,3,-1,-1] -> prob [1,5], profiles 8x8 and 16x16; hw_in/hw_out: one 16x16 picture
- * and its output; hw_out8: the output of the buffer's first 3*8*8 floats as an 8x8 picture. */
+ * and its output; hw_out8: the output of the buffer's first 3*8*8 floats as an 8x8 picture.
+ * aipp.om: the batch network with dynamic batch 1,2 and static AIPP from YUV420SP_U8 20x18 (w x h),
+ * crop 16x16 at (2, 2), CSC on with the JPEG matrix, mean_chn_0 104, var_reci_chn_0 0.5. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -271,8 +274,78 @@ static void hw_model(const char *om, const char *in_path, const char *out_path, 
     free(expect8);
 }
 
+static void aipp_model(const char *om) {
+    uint32_t id = 0;
+    size_t index = 99, size, i;
+    aclmdlDesc *desc = aclmdlCreateDesc();
+    aclmdlInputAippType type = ACL_DYNAMIC_AIPP_NODE;
+    size_t attached = 0;
+    aclAippInfo info;
+    aclmdlIODims dims;
+    aclmdlDataset *input = aclmdlCreateDataset(), *output = aclmdlCreateDataset();
+    void *bufs[3] = {NULL, NULL, NULL};
+    aclDataBuffer *dbs[3];
+
+    SECTION("aipp: describe");
+    CHECK_OK(aclmdlLoadFromFile(om, &id));
+    CHECK_OK(aclmdlGetDesc(desc, id));
+    CHECK_OK(aclmdlGetAippType(id, 0, &type, &attached));
+    CHECK(type == ACL_DATA_WITH_STATIC_AIPP && attached == ACL_INVALID_NODE_INDEX);
+    CHECK_OK(aclmdlGetInputIndexByName(desc, ACL_DYNAMIC_TENSOR_NAME, &index));
+    CHECK_OK(aclmdlGetAippType(id, index, &type, &attached));
+    CHECK(type == ACL_DATA_WITHOUT_AIPP);
+    CHECK_ERR(aclmdlGetFirstAippInfo(id, index, &info), 145015);
+    CHECK_ERR(aclmdlGetAippType(id, 7, &type, &attached), ACL_ERROR_INVALID_PARAM);
+    memset(&info, 0, sizeof info);
+    CHECK_OK(aclmdlGetFirstAippInfo(id, 0, &info));
+    CHECK(info.inputFormat == ACL_YUV420SP_U8 && info.srcImageSizeW == 20 && info.srcImageSizeH == 18);
+    CHECK(info.cropSwitch == 1 && info.loadStartPosW == 2 && info.loadStartPosH == 2);
+    CHECK(info.cropSizeW == 16 && info.cropSizeH == 16 && info.cscSwitch == 1);
+    CHECK(info.matrixR0C2 == 359 && info.matrixR1C1 == -88 && info.inputBias1 == 128 && info.inputBias0 == 0);
+    CHECK(info.meanChn0 == 104 && info.varReciChn0 == 0.5f && info.varReciChn1 == 1.0f);
+    CHECK(info.shapeCount == 2 && info.srcDatatype == ACL_UINT8 && info.srcFormat == ACL_FORMAT_NHWC);
+    CHECK(info.outDims[1].srcSize == 2 * 20 * 18 * 3 / 2);
+    CHECK(info.outDims[0].aippOutdims.dims[2] == 16 && info.outDims[0].aippOutdims.dims[3] == 16);
+    /* The input is what AIPP takes: uint8 NV12 pictures of the source size, for the largest gear. */
+    size = aclmdlGetInputSizeByIndex(desc, 0);
+    CHECK(size == 2 * 20 * 18 * 3 / 2);
+    CHECK(aclmdlGetInputDataType(desc, 0) == ACL_UINT8 && aclmdlGetInputFormat(desc, 0) == ACL_FORMAT_NHWC);
+    CHECK_OK(aclmdlGetInputDims(desc, 0, &dims));
+    CHECK(dims.dimCount == 4 && dims.dims[0] == -1 && dims.dims[1] == 27 && dims.dims[2] == 20 && dims.dims[3] == 1);
+
+    SECTION("aipp: execute each gear");
+    for (i = 0; i < 2; ++i) {
+        size_t n = i == 0 ? aclmdlGetInputSizeByIndex(desc, 0) : aclmdlGetInputSizeByIndex(desc, index);
+        CHECK_OK(aclrtMalloc(&bufs[i], n, ACL_MEM_MALLOC_HUGE_FIRST));
+        CHECK_OK(aclrtMemset(bufs[i], n, 0x80, n));
+        dbs[i] = aclCreateDataBuffer(bufs[i], n);
+        CHECK_OK(aclmdlAddDatasetBuffer(input, dbs[i]));
+    }
+    size = aclmdlGetOutputSizeByIndex(desc, 0);
+    CHECK_OK(aclrtMalloc(&bufs[2], size, ACL_MEM_MALLOC_HUGE_FIRST));
+    dbs[2] = aclCreateDataBuffer(bufs[2], size);
+    CHECK_OK(aclmdlAddDatasetBuffer(output, dbs[2]));
+    CHECK_OK(aclmdlSetDynamicBatchSize(id, input, index, 1));
+    CHECK_OK(aclmdlExecute(id, input, output));
+    CHECK_OK(aclmdlSetDynamicBatchSize(id, input, index, 2));
+    CHECK_OK(aclmdlExecute(id, input, output));
+    {
+        float out[2 * CLASSES];
+        CHECK_OK(aclrtMemcpy(out, sizeof out, bufs[2], size, ACL_MEMCPY_DEVICE_TO_HOST));
+        CHECK(close_enough(out, out + CLASSES, CLASSES)); /* two identical pictures, identical rows */
+    }
+    aclmdlDestroyDataset(input);
+    aclmdlDestroyDataset(output);
+    for (i = 0; i < 3; ++i) {
+        aclDestroyDataBuffer(dbs[i]);
+        aclrtFree(bufs[i]);
+    }
+    CHECK_OK(aclmdlDestroyDesc(desc));
+    CHECK_OK(aclmdlUnload(id));
+}
+
 int main(int argc, char **argv) {
-    if (argc < 8) {
+    if (argc < 9) {
         fprintf(stderr, "usage: see the header of test_acl_dynamic.c\n");
         return 2;
     }
@@ -281,6 +354,7 @@ int main(int argc, char **argv) {
     CHECK_OK(aclrtSetDevice(0));
     batch_model(argv[1], argv[2], argv[3]);
     hw_model(argv[4], argv[5], argv[6], argv[7]);
+    aipp_model(argv[8]);
     SECTION("teardown");
     CHECK_OK(aclrtResetDevice(0));
     CHECK_OK(aclFinalize());

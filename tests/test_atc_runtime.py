@@ -66,8 +66,15 @@ def gear_models(tmp_path_factory) -> list[Path]:
         "load_start_pos_w": 2, "load_start_pos_h": 2, "crop_size_w": 16, "crop_size_h": 16,
         "csc_switch": True, **atc_models.JPEG_YUV2RGB, "mean_chn_0": 104, "var_reci_chn_0": 0.5,
     })  # fmt: skip
-    _atc(f"--model={net}", f"--output={d / 'aipp'}", "--input_shape=data:-1,3,16,16",
-         "--dynamic_batch_size=1,2", f"--insert_op_conf={conf}", "--output_type=FP32", "--input_format=NCHW")
+    _atc(
+        f"--model={net}",
+        f"--output={d / 'aipp'}",
+        "--input_shape=data:-1,3,16,16",
+        "--dynamic_batch_size=1,2",
+        f"--insert_op_conf={conf}",
+        "--output_type=FP32",
+        "--input_format=NCHW",
+    )
     return [d / "batch.om", d / "batch_in.bin", d / "batch_out.bin", d / "hw.om", d / "hw_in.bin",
             d / "hw_out.bin", d / "hw_out8.bin", d / "aipp.om"]  # fmt: skip
 

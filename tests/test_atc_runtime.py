@@ -156,3 +156,22 @@ def test_driver_and_classify_feed_pictures_to_an_aipp_model(tmp_path, capsys):
     assert tops == expected and len(tops) == len(pictures)
     assert cli(["3", "1", "3", "-m", str(om), "-q"]) == 0
     assert "top 1" in capsys.readouterr().out
+
+
+def test_fp16_input_and_output_type(tmp_path):
+    """--input_fp16_nodes and --output_type: the sample's fp16 `data` in, the requested output type out."""
+    import openvino as ov
+
+    from acl_async import Session
+
+    net = atc_models.make_classifier(tmp_path / "net.onnx")
+    _atc(f"--model={net}", f"--output={tmp_path / 'half'}", "--input_shape=data:1,3,16,16",
+         "--input_fp16_nodes=data", "--output_type=FP16")  # fmt: skip
+    x = np.random.default_rng(5).standard_normal((1, 3, 16, 16)).astype(np.float16)
+    expected = ov.Core().compile_model(net, "CPU")(x.astype(np.float32))[0]
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "half.om"))
+        assert model.inputs[0].dtype == np.float16 and model.outputs[0].dtype == np.float16
+        assert model.inputs[0].size == x.nbytes
+        got = model.infer([x])[0]
+    np.testing.assert_allclose(got.astype(np.float32), expected, rtol=1e-2, atol=1e-2)

@@ -113,3 +113,56 @@ def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
         "YUV420SP_U8": (h * 3 // 2, w, 1),
     }[fmt]
     return rng.integers(0, 256, size=shape, dtype=np.uint8)
+
+
+# ---- a TensorFlow frozen graph without TensorFlow: GraphDef protobuf bytes written by hand ----
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    n &= (1 << 64) - 1
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(num: int, value: bytes | int) -> bytes:
+    if isinstance(value, int):
+        return _varint(num << 3) + _varint(value)
+    return _varint(num << 3 | 2) + _varint(len(value)) + value
+
+
+def _shape(dims: Sequence[int]) -> bytes:
+    return b"".join(_field(2, _field(1, d)) for d in dims)
+
+
+def _node(name: str, op: str, inputs: Sequence[str], attrs: dict[str, bytes]) -> bytes:
+    body = _field(1, name.encode()) + _field(2, op.encode())
+    body += b"".join(_field(3, i.encode()) for i in inputs)
+    body += b"".join(_field(5, _field(1, k.encode()) + _field(2, v)) for k, v in attrs.items())
+    return body
+
+
+def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
+    """Frozen graph: ``data`` [1, K] float (Placeholder) -> MatMul by constant ``weights`` -> ``prob``."""
+    dt_float = _field(6, 1)  # AttrValue.type = DT_FLOAT
+    w = np.ascontiguousarray(weights, dtype=np.float32)
+    tensor = (
+        _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
+    )  # dtype, shape, tensor_content
+    nodes = [
+        _node("data", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([1, w.shape[0]]))}),
+        _node("w", "Const", [], {"dtype": dt_float, "value": _field(8, tensor)}),
+        _node(
+            "prob",
+            "MatMul",
+            ["data", "w"],
+            {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)},
+        ),
+    ]
+    graph = b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27))  # versions.producer
+    Path(path).write_bytes(graph)
+    return str(path)

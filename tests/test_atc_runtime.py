@@ -175,3 +175,23 @@ def test_fp16_input_and_output_type(tmp_path):
         assert model.inputs[0].size == x.nbytes
         got = model.infer([x])[0]
     np.testing.assert_allclose(got.astype(np.float32), expected, rtol=1e-2, atol=1e-2)
+
+
+def test_tensorflow_frozen_graph(tmp_path):
+    """--framework=3: a TensorFlow frozen .pb, read by OpenVINO's TensorFlow frontend."""
+    from acl_async import Session
+
+    w = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    pb = atc_models.make_tf_matmul(tmp_path / "net.pb", w)
+    assert (
+        cli_main(["atc", f"--model={pb}", "--framework=3", f"--output={tmp_path / 'tf'}", "--soc_version=S"])
+        == 0
+    )
+    import openvino as ov
+
+    x = np.arange(4, dtype=np.float32)[None]
+    expected = ov.Core().compile_model(pb, "CPU")(x)[0]  # OpenVINO run directly on the .pb
+    with Session() as session:
+        got = session.load_model(str(tmp_path / "tf.om")).infer([x])[0]
+    np.testing.assert_allclose(got, expected, **TOL)
+    np.testing.assert_allclose(got, x @ w, rtol=1e-2)  # the CPU may infer in bf16

@@ -311,6 +311,9 @@ def spec_for_model(
             spec = spec.replace(crop=hw)
         elif spec.output_hw != hw:
             raise ValueError(f"model metadata gives {spec.output_hw} pictures but the input is {hw}")
+    if is_uint8_image_input(input_dims, dtype_name):
+        # The model normalises (static AIPP): keep the metadata's resize and crop, hand pixels over.
+        spec = spec.replace(mean=0.0, std=1.0, channel_order="RGB")
     changes: dict[str, Any] = {}
     if layout is not None:
         changes["layout"] = layout

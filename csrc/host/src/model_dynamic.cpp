@@ -300,6 +300,19 @@ aclError ModelInstance::run_gears(const IoList &io, uint32_t num_inputs, std::st
         return ACL_ERROR_INVALID_PARAM;
     }
     const Gear &gear = d.gears[static_cast<size_t>(g)];
+    // The gear may have changed since validate_gears (the buffer is read when the execution runs):
+    // never read or write past a buffer.
+    for (size_t i = 0, k = 0; i < io.size(); ++i) {
+        if (i == d.tensor_index) continue;
+        const bool is_in = i < num_inputs;
+        const PortInfo &p = is_in ? gear.inputs[k] : gear.outputs[i - num_inputs];
+        if (is_in) ++k;
+        if (io[i].size < p.bytes) {
+            msg = format("model %u: profile %s needs %zu bytes for '%s', its buffer holds %zu", id_,
+                         dynamic::gear_text(gear.values).c_str(), p.bytes, p.name.c_str(), io[i].size);
+            return is_in ? ACL_ERROR_MODEL_INPUT_NOT_MATCH : ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
+        }
+    }
     std::lock_guard<std::mutex> lock(run_m_);
     ov::InferRequest &request = gear_requests_[static_cast<size_t>(g)];
     try {

@@ -16,7 +16,9 @@ Meta keys written by ``acl-async atc``: ``format`` (``acl-async-om``), ``version
 ``input_fp16_nodes``, ``dynamic`` (``batch`` | ``hw`` | absent), ``gears`` (``;``-separated
 profiles, each ``,``-separated: batch sizes or ``h,w``), ``dynamic_inputs`` (``;``-separated
 ``name:dims`` with -1 where the profile applies), and ``aipp.*`` for a static AIPP input. The host
-runtime (``csrc/host/src/om_container.cpp``) reads the same layout.
+runtime (``csrc/host/src/om_container.cpp``) reads the same layout. ``inputs`` lists the converted
+network's inputs (``name:dims:type``, ``;``-separated) and ``meta.<key>`` carries the ONNX model's own
+``metadata_props`` (labels, preprocessing).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MAGIC", "OmContainer", "read_container", "write_container", "pack", "unpack"]
+__all__ = ["MAGIC", "OmContainer", "is_container", "pack", "read_container", "unpack", "write_container"]
 
 MAGIC = b"ACLAOM01"
 CANN_MAGIC = b"IMOD"
@@ -66,6 +68,15 @@ def unpack(data: bytes, origin: str = "model") -> OmContainer:
     xml = data[o : o + xml_len]
     weights = data[o + xml_len :]
     return OmContainer(meta, bytes(xml), bytes(weights))
+
+
+def is_container(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a file that starts like an acl-async .om container."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
 
 
 def read_container(path: str | os.PathLike[str]) -> OmContainer:

@@ -110,6 +110,23 @@ def _ov_type(name: str) -> Any:
     return {"f32": ov.Type.f32, "f16": ov.Type.f16, "u8": ov.Type.u8, "i8": ov.Type.i8}[name]
 
 
+def _onnx_metadata(opts: AtcOptions) -> dict[str, str]:
+    """The ONNX model's ``metadata_props`` (labels, preprocessing) as ``meta.<key>`` entries."""
+    if opts.framework != 5:
+        return {}
+    try:
+        import onnx
+
+        model = onnx.load_model(opts.model, load_external_data=False)
+    except Exception:  # the model was read by OpenVINO already; metadata is a bonus
+        return {}
+    out = {}
+    for prop in model.metadata_props:
+        if "\n" not in prop.key and "=" not in prop.key and "\n" not in prop.value:
+            out[f"meta.{prop.key}"] = prop.value
+    return out
+
+
 def _dims(port: Any) -> list[int]:
     ps = port.get_partial_shape()
     return [d.get_length() if d.is_static else -1 for d in ps]
@@ -167,6 +184,7 @@ def convert(opts: AtcOptions) -> ConversionResult:
                 raise ValueError(
                     f"profile {','.join(map(str, g))}: the model does not take it: {_first_line(exc)}"
                 ) from None
+    meta.update(_onnx_metadata(opts))
     for cfg in aipp:
         meta.update(
             {k.replace("aipp.", f"aipp{cfg.related_input_rank}.", 1): v for k, v in cfg.to_meta().items()}

@@ -195,3 +195,20 @@ def test_tensorflow_frozen_graph(tmp_path):
         got = session.load_model(str(tmp_path / "tf.om")).infer([x])[0]
     np.testing.assert_allclose(got, expected, **TOL)
     np.testing.assert_allclose(got, x @ w, rtol=1e-2)  # the CPU may infer in bf16
+
+
+def test_truncated_container_and_real_cann_om_are_refused_clearly(tmp_path):
+    from acl_async import AclError, Session
+
+    net = atc_models.make_classifier(tmp_path / "net.onnx")
+    _atc(f"--model={net}", f"--output={tmp_path / 'ok'}", "--input_shape=data:1,3,16,16")
+    data = (tmp_path / "ok.om").read_bytes()
+    (tmp_path / "cut.om").write_bytes(data[: len(data) - 10])
+    (tmp_path / "cann.om").write_bytes(b"IMOD" + bytes(252))
+    with Session() as session:
+        assert session.load_model(str(tmp_path / "ok.om")).inputs[0].size == 3 * 16 * 16 * 4
+        with pytest.raises(AclError, match="truncated or corrupt acl-async .om") as cut:
+            session.load_model(str(tmp_path / "cut.om"))
+        assert cut.value.code == 100013  # ACL_ERROR_PARSE_MODEL
+        with pytest.raises(AclError, match="Ascend offline model"):
+            session.load_model(str(tmp_path / "cann.om"))

@@ -262,7 +262,8 @@ def test_app_log_levels_to_stdout(programs, tmp_path, level):
     assert "marker-bad-level" not in res.stdout
     if level < 4:
         line = next(x for x in res.stdout.splitlines() if "marker-error" in x)
-        assert line.startswith("[ERROR] APP(") and "[test_app_log.c:" in line and "]main: marker-error" in line
+        assert line.startswith("[ERROR] APP(") and "[test_app_log.c:" in line
+        assert "]main: marker-error" in line
     assert not list(tmp_path.rglob("*.log"))  # stdout only
 
 
@@ -286,12 +287,14 @@ def test_stub_links_and_real_library_runs(ddk, tmp_path):
     stub = ddk / "runtime" / "lib64" / "stub" / "libascendcl.so"
     assert stub.is_file() and not stub.is_symlink()
     if shutil.which("readelf"):
-        dyn = subprocess.run(["readelf", "-d", str(stub.resolve())], capture_output=True, text=True, check=True).stdout
+        dyn = subprocess.run(["readelf", "-d", str(stub.resolve())], capture_output=True, text=True,
+                             check=True).stdout
         assert "NEEDED" not in dyn, dyn  # no dependencies
         assert "libascendcl.so" in dyn  # SONAME: programs record the runtime's name
     exe = tmp_path / "test_stub_link"
     cmd = [os.environ.get("CC", "gcc"), "-std=c99", "-Wall", "-Wextra", f"-I{ddk / 'runtime' / 'include'}",
-           f"-I{TEST_SRC}", str(TEST_SRC / "test_stub_link.c"), "-o", str(exe), f"-L{stub.parent}", "-lascendcl"]
+           f"-I{TEST_SRC}", str(TEST_SRC / "test_stub_link.c"), "-o", str(exe), f"-L{stub.parent}",
+           "-lascendcl"]
     res = subprocess.run(cmd, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     real = ddk / "runtime" / "lib64"

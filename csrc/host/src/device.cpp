@@ -66,6 +66,21 @@ aclError release(int32_t id) {
     return ACL_SUCCESS;
 }
 
+aclError release_force(int32_t id) {
+    std::shared_ptr<Context> doomed;
+    {
+        Registry &r = reg();
+        std::lock_guard<std::mutex> lock(r.m);
+        if (static_cast<size_t>(id) >= r.slots.size() || r.slots[static_cast<size_t>(id)].refs == 0)
+            return ACL_SUCCESS;
+        Slot &s = r.slots[static_cast<size_t>(id)];
+        s.refs = 0;
+        doomed = std::move(s.default_ctx);
+    }
+    if (doomed) context::destroy(doomed);
+    return ACL_SUCCESS;
+}
+
 void release_all() {
     Registry &r = reg();
     std::lock_guard<std::mutex> lock(r.m);
@@ -130,6 +145,13 @@ aclError aclrtResetDevice(int32_t deviceId) {
     if (aclError e = device::check_id(deviceId)) return e;
     if (!initialized()) return ACL_SUCCESS;  // aclFinalize already released everything
     return device::release(deviceId);
+}
+
+aclError aclrtResetDeviceForce(int32_t deviceId) {
+    ACL_API();
+    if (aclError e = device::check_id(deviceId)) return e;
+    if (!initialized()) return ACL_SUCCESS;
+    return device::release_force(deviceId);
 }
 
 aclError aclrtGetDevice(int32_t *deviceId) {

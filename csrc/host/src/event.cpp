@@ -305,6 +305,30 @@ aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) {
     return s->enqueue(std::move(t));
 }
 
+aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp) {
+    ACL_API();
+    if (!timestamp) return fail(ACL_ERROR_INVALID_PARAM, "timestamp must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    if (!e->ever_recorded()) return fail(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "event %p was never recorded", event);
+    Event::Clock::time_point t;
+    if (!e->is_complete() || !e->timestamp(t))
+        return fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "event %p has not completed yet (synchronize first)", event);
+    *timestamp = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+    return ACL_SUCCESS;
+}
+
+aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status) {
+    ACL_API();
+    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    if (aclError r = event::check_not_ex(*e, "aclrtQueryEventWaitStatus")) return r;
+    if (aclError r = event::check_sync_use(*e, "aclrtQueryEventWaitStatus")) return r;
+    *status = e->is_complete() ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
+    return ACL_SUCCESS;
+}
+
 aclError aclrtSetOpWaitTimeout(uint32_t timeout) {
     ACL_API();
     if (aclError e = require_init()) return e;

@@ -415,6 +415,42 @@ aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) 
     return s->synchronize(timeout == -1 ? -1 : timeout);
 }
 
+aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority) {
+    ACL_API();
+    if (!priority) return fail(ACL_ERROR_INVALID_PARAM, "priority must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *priority = s->priority();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *flags) {
+    ACL_API();
+    if (!flags) return fail(ACL_ERROR_INVALID_PARAM, "flags must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *flags = s->flags();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamGetId(aclrtStream stream, int32_t *streamId) {
+    ACL_API();
+    if (!streamId) return fail(ACL_ERROR_INVALID_PARAM, "streamId must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *streamId = static_cast<int32_t>(s->id());
+    return ACL_SUCCESS;
+}
+
+aclError aclrtDestroyStreamForce(aclrtStream stream) {
+    ACL_API();
+    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, true, s)) return e;
+    stream::destroy(s, true);  // pending tasks are dropped
+    return ACL_SUCCESS;
+}
+
 aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status) {
     ACL_API();
     if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
@@ -428,13 +464,14 @@ aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uin
     ACL_API();
     if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
     if (priority > 7) return fail(ACL_ERROR_INVALID_PARAM, "priority must be 0..7, got %u", priority);
-    (void)flag;  // documented: other values give a stream like aclrtCreateStream's
     if (aclError e = require_init()) return e;
     std::shared_ptr<Context> ctx;
     if (aclError e = context::require_current(ctx)) return e;
     // Every host stream is served by its own worker thread: the flags and the
-    // priority change nothing on the CPU.
-    *stream = stream::create(ctx.get())->handle();
+    // priority change nothing on the CPU (they are kept for the getters).
+    auto s = stream::create(ctx.get());
+    s->set_config(priority, flag);
+    *stream = s->handle();
     return ACL_SUCCESS;
 }
 

@@ -318,6 +318,75 @@ static void test_device_queries(void) {
     }
 }
 
+static void test_stream_and_event_queries(void) {
+    aclrtStream s = NULL, plain = NULL, doomed = NULL;
+    aclrtEvent e = NULL, t = NULL, ex = NULL;
+    uint32_t v = 99;
+    int32_t id = -1, id2 = -1;
+    uint64_t ts = 0, ts2 = 0;
+    aclrtEventWaitStatus ws;
+    SECTION("stream getters");
+    CHECK_OK(aclrtCreateStreamWithConfig(&s, 3, ACL_STREAM_FAST_SYNC));
+    CHECK_OK(aclrtCreateStream(&plain));
+    CHECK_OK(aclrtStreamGetPriority(s, &v));
+    CHECK(v == 3);
+    CHECK_OK(aclrtStreamGetFlags(s, &v));
+    CHECK(v == ACL_STREAM_FAST_SYNC);
+    CHECK_OK(aclrtStreamGetFlags(plain, &v));
+    CHECK(v == 0);
+    CHECK_OK(aclrtStreamGetId(s, &id));
+    CHECK_OK(aclrtStreamGetId(plain, &id2));
+    CHECK(id >= 0 && id2 >= 0 && id != id2);
+    CHECK_ERR_ARG(aclrtStreamGetPriority(s, NULL), ACL_ERROR_INVALID_PARAM, "priority");
+    CHECK_ERR_ARG(aclrtStreamGetFlags(s, NULL), ACL_ERROR_INVALID_PARAM, "flags");
+    CHECK_ERR_ARG(aclrtStreamGetId(s, NULL), ACL_ERROR_INVALID_PARAM, "streamId");
+    CHECK_ERR(aclrtStreamGetId((aclrtStream)&v, &id), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+
+    SECTION("event timestamp and wait status");
+    CHECK_OK(aclrtCreateEventWithFlag(&e, ACL_EVENT_SYNC));
+    CHECK_OK(aclrtCreateEventWithFlag(&t, ACL_EVENT_TIME_LINE));
+    CHECK_OK(aclrtCreateEventExWithFlag(&ex, ACL_EVENT_SYNC));
+    CHECK_ERR(aclrtEventGetTimestamp(e, &ts), ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID); /* never recorded */
+    CHECK_OK(aclrtQueryEventWaitStatus(e, &ws));
+    CHECK(ws == ACL_EVENT_WAIT_STATUS_NOT_READY);
+    CHECK_OK(aclrtRecordEvent(e, s));
+    CHECK_OK(aclrtRecordEvent(t, s));
+    CHECK_OK(aclrtSynchronizeStream(s));
+    CHECK_OK(aclrtEventGetTimestamp(e, &ts));
+    CHECK_OK(aclrtEventGetTimestamp(t, &ts2));
+    CHECK(ts > 0 && ts2 >= ts);
+    CHECK_OK(aclrtQueryEventWaitStatus(e, &ws));
+    CHECK(ws == ACL_EVENT_WAIT_STATUS_COMPLETE);
+    CHECK_STRICT(g_strict, aclrtQueryEventWaitStatus(ex, &ws), ACL_ERROR_INVALID_PARAM);
+    CHECK_STRICT(g_strict, aclrtQueryEventWaitStatus(t, &ws), ACL_ERROR_INVALID_PARAM); /* no ACL_EVENT_SYNC */
+    CHECK_ERR_ARG(aclrtEventGetTimestamp(e, NULL), ACL_ERROR_INVALID_PARAM, "timestamp");
+    CHECK_ERR_ARG(aclrtQueryEventWaitStatus(e, NULL), ACL_ERROR_INVALID_PARAM, "status");
+
+    SECTION("destroy stream by force");
+    CHECK_OK(aclrtCreateStream(&doomed));
+    CHECK_OK(aclrtMemsetAsync(&v, sizeof v, 0, sizeof v, doomed)); /* queued, maybe dropped */
+    CHECK_OK(aclrtDestroyStreamForce(doomed));
+    CHECK_ERR(aclrtDestroyStreamForce(doomed), ACL_ERROR_INVALID_RESOURCE_HANDLE);
+    CHECK_ERR(aclrtDestroyStreamForce(NULL), ACL_ERROR_INVALID_PARAM);
+
+    CHECK_OK(aclrtDestroyEvent(e));
+    CHECK_OK(aclrtDestroyEvent(t));
+    CHECK_OK(aclrtDestroyEvent(ex));
+    CHECK_OK(aclrtDestroyStream(s));
+    CHECK_OK(aclrtDestroyStream(plain));
+}
+
+static void test_reset_device_force(void) {
+    aclrtStream s = NULL;
+    SECTION("aclrtResetDeviceForce");
+    CHECK_OK(aclrtSetDevice(0));
+    CHECK_OK(aclrtSetDevice(0)); /* two references */
+    CHECK_OK(aclrtResetDeviceForce(0));
+    /* One call released both: the default context is gone. */
+    CHECK_FAIL(aclrtCreateStream(&s));
+    CHECK_ERR(aclrtResetDeviceForce(99), ACL_ERROR_RT_INVALID_DEVICEID);
+}
+
 static void test_finalize_reference(void) {
     uint64_t refs = 99;
     SECTION("aclFinalizeReference");
@@ -343,7 +412,9 @@ int main(void) {
     test_memory();
     test_last_error();
     test_device_queries();
+    test_stream_and_event_queries();
     CHECK_OK(aclrtResetDevice(0));
+    test_reset_device_force();
     test_finalize_reference();
     return check_finish();
 }

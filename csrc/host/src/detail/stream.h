@@ -64,6 +64,13 @@ public:
     uint32_t id() const { return id_; }
     // True when every task queued so far has completed (aclrtStreamQuery).
     bool idle();
+    // aclrtCreateStreamWithConfig's priority and flags (set once, before use).
+    void set_config(uint32_t priority, uint32_t flags) {
+        priority_ = priority;
+        flags_ = flags;
+    }
+    uint32_t priority() const { return priority_; }
+    uint32_t flags() const { return flags_; }
 
     // Queues a task (fails once the stream is shutting down).
     aclError enqueue(Task &&task);
@@ -93,6 +100,8 @@ private:
     const int device_;
     const bool is_default_;
     const uint32_t id_;
+    uint32_t priority_ = 0;
+    uint32_t flags_ = 0;
 
     std::mutex m_;
     std::condition_variable work_cv_;   // worker waits for tasks

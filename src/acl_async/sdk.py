@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
+    "SDK_COMMANDS",
     "SDK_FLAGS",
     "SdkError",
     "backend",
@@ -110,13 +111,17 @@ def cmake_dir() -> Path:
 
 
 #: Command-line flag -> what it prints.
-SDK_FLAGS: dict[str, Callable[[], Path]] = {
+SDK_FLAGS: dict[str, Callable[[], Path | str]] = {
     "--ddk-path": ddk_path,
     "--includedir": include_dir,
     "--libdir": lib_dir,
     "--stubdir": stub_dir,
     "--cmakedir": cmake_dir,
+    "--env": env_script,
 }
+
+#: Everything :func:`main` takes first on the command line (``--coverage`` has options of its own).
+SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage"])
 
 USAGE = (
     "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env}..."
@@ -124,20 +129,24 @@ USAGE = (
 
 
 def main(argv: Sequence[str]) -> int:
-    """Print one path per flag, in the order given. Exit 2 for an unknown flag, 1 when a path does not
-    exist for this build."""
+    """Print one path per flag, in the order given (``--coverage [...]``: the coverage report). Exit 2
+    for an unknown flag, 1 when a path does not exist for this build."""
     if not argv:
         print(USAGE, file=sys.stderr)
         return 2
+    if argv[0] == "--coverage":
+        from .coverage import main as coverage_main
+
+        return coverage_main(argv[1:])
     for flag in argv:
         if flag in ("-h", "--help"):
             print(USAGE)
             return 0
-        if flag not in SDK_FLAGS and flag != "--env":
+        if flag not in SDK_FLAGS:
             print(f"{USAGE}\nerror: unknown option {flag!r}", file=sys.stderr)
             return 2
     try:
-        paths = [env_script() if flag == "--env" else SDK_FLAGS[flag]() for flag in argv]
+        paths = [SDK_FLAGS[flag]() for flag in argv]
     except SdkError as exc:
         print(f"acl_async: error: {exc}", file=sys.stderr)
         return 1

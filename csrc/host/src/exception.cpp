@@ -8,7 +8,6 @@
 
 #include "acl/acl.h"
 #include "detail/error.h"
-#include "detail/runtime.h"
 
 namespace acl_host {
 namespace exception {
@@ -37,8 +36,7 @@ extern "C" {
 
 aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback) {
     ACL_API();
-    if (aclError e = require_init()) return e;
-    exception::set_callback(callback);
+    exception::set_callback(callback);  // process-wide, before or after aclInit
     return ACL_SUCCESS;
 }
 

@@ -28,6 +28,13 @@ Threads &threads() {
 }
 
 void thread_main(ThreadJob *raw) {
+    // Make the runtime know this thread as a report thread from the start, so
+    // that when it ends (even without ever calling acl.rt.process_report) the
+    // callbacks still queued for it are dropped and BLOCK waits released,
+    // instead of holding its streams forever. Usually it is not subscribed yet
+    // and this returns at once; if it is, it runs what is already pending.
+    (void)aclrtProcessReport(1);
+    (void)aclGetRecentErrMsg();  // clear the message that left
     if (python_exiting()) return;
     PyGILState_STATE gil = PyGILState_Ensure();
     {

@@ -24,9 +24,8 @@ import threading
 from collections import deque
 from pathlib import Path
 
-import numpy as np
-
 import acl
+import numpy as np
 
 LOG = logging.getLogger("pyacl_async_sample")
 
@@ -54,8 +53,12 @@ class Block:
         self.buffers: list[int] = []  # device memory to free
         self.input = self._dataset([picture.nbytes])
         data = picture.tobytes()
-        check("acl.rt.memcpy", acl.rt.memcpy(self.buffers[0], len(data), acl.util.bytes_to_ptr(data), len(data),
-                                             ACL_MEMCPY_HOST_TO_DEVICE))
+        check(
+            "acl.rt.memcpy",
+            acl.rt.memcpy(
+                self.buffers[0], len(data), acl.util.bytes_to_ptr(data), len(data), ACL_MEMCPY_HOST_TO_DEVICE
+            ),
+        )
         self.output = self._dataset(output_sizes)
         self.output_sizes = output_sizes
         self.execution = 0
@@ -80,8 +83,10 @@ class Block:
             host, ret = acl.rt.malloc_host(size)
             check("acl.rt.malloc_host", ret)
             try:
-                check("acl.rt.memcpy", acl.rt.memcpy(host, size, acl.get_data_buffer_addr(buf), size,
-                                                     ACL_MEMCPY_DEVICE_TO_HOST))
+                check(
+                    "acl.rt.memcpy",
+                    acl.rt.memcpy(host, size, acl.get_data_buffer_addr(buf), size, ACL_MEMCPY_DEVICE_TO_HOST),
+                )
                 result.append(np.frombuffer(acl.util.ptr_to_bytes(host, size), dtype=np.float32))
             finally:
                 acl.rt.free_host(host)
@@ -120,7 +125,9 @@ class Pool:
 
 
 class AsyncSample:
-    def __init__(self, args: argparse.Namespace, pictures: list[tuple[str, np.ndarray]], labels: list[str] | None):
+    def __init__(
+        self, args: argparse.Namespace, pictures: list[tuple[str, np.ndarray]], labels: list[str] | None
+    ):
         self.args = args
         self.pictures = pictures
         self.labels = labels
@@ -145,10 +152,13 @@ class AsyncSample:
         for name, tensor in self.pictures:
             if tensor.nbytes != need:
                 raise AclFailure(f"{name}: {tensor.nbytes} bytes, but the model's input takes {need}")
-        outputs = [acl.mdl.get_output_size_by_index(self.model_desc, i)
-                   for i in range(acl.mdl.get_num_outputs(self.model_desc))]
-        self.pool = Pool([Block(self.pictures[i % len(self.pictures)][1], outputs)
-                          for i in range(self.args.mem_pools)])
+        outputs = [
+            acl.mdl.get_output_size_by_index(self.model_desc, i)
+            for i in range(acl.mdl.get_num_outputs(self.model_desc))
+        ]
+        self.pool = Pool(
+            [Block(self.pictures[i % len(self.pictures)][1], outputs) for i in range(self.args.mem_pools)]
+        )
         LOG.info("memory pool of %d blocks ready", self.args.mem_pools)
 
     def teardown(self) -> None:
@@ -203,12 +213,16 @@ class AsyncSample:
                     batch = []
                 block = self.pool.take()
                 block.execution, block.source = n + 1, self.pictures[n % len(self.pictures)][0]
-                check("acl.mdl.execute_async",
-                      acl.mdl.execute_async(self.model_id, block.input, block.output, self.stream))
+                check(
+                    "acl.mdl.execute_async",
+                    acl.mdl.execute_async(self.model_id, block.input, block.output, self.stream),
+                )
                 batch.append(block)
                 if interval and len(batch) == interval:
-                    check("acl.rt.launch_callback",
-                          acl.rt.launch_callback(self.on_done, batch, ACL_CALLBACK_BLOCK, self.stream))
+                    check(
+                        "acl.rt.launch_callback",
+                        acl.rt.launch_callback(self.on_done, batch, ACL_CALLBACK_BLOCK, self.stream),
+                    )
                     batch = []
             if batch:  # the tail that does not fill an interval
                 self.flush(batch)
@@ -224,8 +238,10 @@ class AsyncSample:
     def flush(self, batch: list[Block]) -> None:
         """Results of `batch`: by a callback, or (interval 0) here after synchronizing."""
         if self.args.callback_interval:
-            check("acl.rt.launch_callback",
-                  acl.rt.launch_callback(self.on_done, batch, ACL_CALLBACK_BLOCK, self.stream))
+            check(
+                "acl.rt.launch_callback",
+                acl.rt.launch_callback(self.on_done, batch, ACL_CALLBACK_BLOCK, self.stream),
+            )
         else:
             check("acl.rt.synchronize_stream", acl.rt.synchronize_stream(self.stream))
             self.on_done(batch)
@@ -262,10 +278,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--execute_times", type=positive, default=100)
     parser.add_argument("--callback_interval", type=non_negative, default=1)
     parser.add_argument("--mem_pools", type=positive, default=100)
-    parser.add_argument("--model_path", type=Path, default=None,
-                        help="ONNX / OpenVINO IR on the host runtime, .om on an NPU (default: the embedded model)")
-    parser.add_argument("--images_path", type=Path, default=None,
-                        help="folder of pictures (default: the pictures shipped with acl_async)")
+    parser.add_argument(
+        "--model_path",
+        type=Path,
+        default=None,
+        help="ONNX / OpenVINO IR on the host runtime, .om on an NPU (default: the embedded model)",
+    )
+    parser.add_argument(
+        "--images_path",
+        type=Path,
+        default=None,
+        help="folder of pictures (default: the pictures shipped with acl_async)",
+    )
     parser.add_argument("--top", type=positive, default=5, help="classes printed per result (default 5)")
     args = parser.parse_args(argv)
     if args.model_path is None or args.images_path is None:
@@ -287,8 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"pyacl_async_sample: error: {exc}", file=sys.stderr)
         return 1
-    LOG.info("execute times = %d, callback interval = %d, memory pool size = %d",
-             args.execute_times, args.callback_interval, args.mem_pools)
+    LOG.info(
+        "execute times = %d, callback interval = %d, memory pool size = %d",
+        args.execute_times,
+        args.callback_interval,
+        args.mem_pools,
+    )
     sample = AsyncSample(args, pictures, labels)
     try:
         sample.setup()

@@ -20,7 +20,9 @@ H2D, D2H = 1, 2
 BLOCK, NO_BLOCK = 1, 0
 NPY_FLOAT32 = 11
 
-strict_only = pytest.mark.skipif(not acl._strict(), reason="strict mode checks (host runtime, ACL_HOST_STRICT=1)")
+strict_only = pytest.mark.skipif(
+    not acl._strict(), reason="strict mode checks (host runtime, ACL_HOST_STRICT=1)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -249,8 +251,12 @@ def test_callbacks_run_on_the_subscribed_thread_in_order(env):
     seen = []
     try:
         for i in range(5):
-            assert acl.rt.launch_callback(lambda d: seen.append((d, threading.get_ident())), i, BLOCK,
-                                          env["stream"]) == SUCCESS
+            assert (
+                acl.rt.launch_callback(
+                    lambda d: seen.append((d, threading.get_ident())), i, BLOCK, env["stream"]
+                )
+                == SUCCESS
+            )
     finally:
         report.close()
     assert [d for d, _ in seen] == list(range(5))
@@ -384,9 +390,18 @@ def test_gil_released_while_synchronize_waits(env):
         (lambda: acl.rt.malloc(64), "acl.rt.malloc() missing required argument 'policy'"),
         (lambda: acl.rt.set_device(0, 1), "acl.rt.set_device() takes 1 positional argument but 2 were given"),
         (lambda: acl.mdl.load_from_file(3), "acl.mdl.load_from_file(): argument 'model_path' must be str"),
-        (lambda: acl.rt.memcpy(1, 2.5, 3, 4, 1), "acl.rt.memcpy(): argument 'dest_max' must be int, not float"),
-        (lambda: acl.util.start_thread(42, []), "acl.util.start_thread(): argument 'thr_func' must be callable"),
-        (lambda: acl.util.numpy_to_ptr([1, 2]), "acl.util.numpy_to_ptr(): argument 'data' must be numpy.ndarray"),
+        (
+            lambda: acl.rt.memcpy(1, 2.5, 3, 4, 1),
+            "acl.rt.memcpy(): argument 'dest_max' must be int, not float",
+        ),
+        (
+            lambda: acl.util.start_thread(42, []),
+            "acl.util.start_thread(): argument 'thr_func' must be callable",
+        ),
+        (
+            lambda: acl.util.numpy_to_ptr([1, 2]),
+            "acl.util.numpy_to_ptr(): argument 'data' must be numpy.ndarray",
+        ),
         (lambda: acl.init(config_path=1), "acl.init(): argument 'config_path' must be str"),
         (lambda: acl.rt.free(nope=1), "acl.rt.free() got an unexpected keyword argument 'nope'"),
     ],

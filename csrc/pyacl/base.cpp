@@ -22,6 +22,23 @@ void bind_base(py::module_ &m) {
         return py::int_(ret);
     }, "ret = acl.finalize()");
 
+    defn(m, "finalize_reference", {}, 0, [](Args &) -> py::object {
+        // Not in every acl.h (ours exports it without declaring it): looked up at run time.
+        using Fn = aclError (*)(uint64_t *);
+        static const Fn fn = reinterpret_cast<Fn>(acl_symbol("aclFinalizeReference"));
+        if (!fn)
+            return pair(py::int_(0), refuse(ACL_ERROR_API_NOT_SUPPORT,
+                                            "acl.finalize_reference: this libascendcl has no aclFinalizeReference"));
+        uint64_t count = 0;
+        aclError ret;
+        {
+            py::gil_scoped_release nogil;
+            ret = fn(&count);
+        }
+        if (ret == ACL_SUCCESS && count == 0) ranges::clear_acl();
+        return pair(py::int_(count), ret);
+    }, "ref_count, ret = acl.finalize_reference(): drops one acl.init reference; finalizes at 0");
+
     defn(m, "get_version", {}, 0, [](Args &) -> py::object {
         int32_t major = 0, minor = 0, patch = 0;
         aclError ret = aclrtGetVersion(&major, &minor, &patch);

@@ -1,6 +1,8 @@
 // pyACL: argument parsing, strict-mode registries and the binding's error messages.
 #include "common.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -127,6 +129,15 @@ void defn(py::module_ &m, const char *name, std::vector<const char *> params, si
             return impl(a);
         },
         doc);
+}
+
+void *acl_symbol(const char *name) {
+    static void *lib = [] {
+        Dl_info info{};
+        if (!dladdr(reinterpret_cast<void *>(&aclInit), &info) || !info.dli_fname) return static_cast<void *>(nullptr);
+        return dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    }();
+    return lib ? dlsym(lib, name) : nullptr;
 }
 
 // ---------------------------------------------------------------- refusals

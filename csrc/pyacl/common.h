@@ -63,6 +63,10 @@ inline T *as(uintptr_t v) {
     return reinterpret_cast<T *>(v);
 }
 
+// A function of the libascendcl this module links, looked up by name (for
+// entry points not every acl.h declares); nullptr when it has none.
+void *acl_symbol(const char *name);
+
 // ---- the binding's recent error message (per thread) ----
 // Records why the binding refused a call; returns `code`.
 aclError refuse(aclError code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,6 +1,4 @@
 // pyACL: `acl.mdl` model loading, descriptions, datasets and execution.
-#include <dlfcn.h>
-
 #include "common.h"
 
 namespace pyacl {
@@ -38,7 +36,7 @@ py::object dims_call(Args &a, DimsFn fn) {
 // aclmdlGetCurOutputDims where the library has it; else the output's static
 // dims (what it reports for models without dynamic batch/resolution).
 aclError cur_output_dims(const aclmdlDesc *desc, size_t index, aclmdlIODims *dims) {
-    static const DimsFn fn = reinterpret_cast<DimsFn>(dlsym(RTLD_DEFAULT, "aclmdlGetCurOutputDims"));
+    static const DimsFn fn = reinterpret_cast<DimsFn>(acl_symbol("aclmdlGetCurOutputDims"));
     if (fn) return fn(desc, index, dims);
     return aclmdlGetOutputDims(desc, index, dims);
 }

@@ -18,7 +18,17 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["SDK_FLAGS", "SdkError", "backend", "cmake_dir", "ddk_path", "include_dir", "lib_dir", "main"]
+__all__ = [
+    "INFO_FLAGS",
+    "SDK_FLAGS",
+    "SdkError",
+    "backend",
+    "cmake_dir",
+    "ddk_path",
+    "include_dir",
+    "lib_dir",
+    "main",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -78,7 +88,10 @@ SDK_FLAGS: dict[str, Callable[[], Path]] = {
     "--cmakedir": cmake_dir,
 }
 
-USAGE = "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir} ..."
+#: Flags that print a report instead of a path: ``--pyacl-info`` (which ``acl`` module and libascendcl).
+INFO_FLAGS = frozenset({"--pyacl-info"})
+
+USAGE = "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir | --pyacl-info} ..."
 
 
 def main(argv: Sequence[str]) -> int:
@@ -87,6 +100,10 @@ def main(argv: Sequence[str]) -> int:
     if not argv:
         print(USAGE, file=sys.stderr)
         return 2
+    if list(argv) == ["--pyacl-info"]:
+        from .pyacl_info import main as info_main
+
+        return info_main()
     for flag in argv:
         if flag in ("-h", "--help"):
             print(USAGE)

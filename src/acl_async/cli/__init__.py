@@ -44,9 +44,9 @@ EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
 
 
 def _sdk_flags() -> frozenset[str]:
-    from ..sdk import SDK_FLAGS
+    from ..sdk import INFO_FLAGS, SDK_FLAGS
 
-    return frozenset(SDK_FLAGS)
+    return frozenset(SDK_FLAGS) | INFO_FLAGS
 
 
 def _pick(args: list[str]) -> tuple[str, list[str]]:

@@ -187,6 +187,9 @@ const char *kind_name(Kind k) {
         case Kind::Dataset: return "dataset";
         case Kind::DataBuffer: return "data buffer";
         case Kind::ModelDesc: return "model description";
+        case Kind::TensorDesc: return "tensor description";
+        case Kind::ConfigHandle: return "model config handle";
+        case Kind::ExecConfigHandle: return "execution config handle";
         default: return "handle";
     }
 }

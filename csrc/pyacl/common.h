@@ -13,6 +13,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <string>
 #include <vector>
@@ -76,7 +77,18 @@ std::string take_refusal();
 // ---- strict mode ----
 bool strict();
 
-enum class Kind : uint8_t { Context, Stream, Event, Dataset, DataBuffer, ModelDesc, Other };
+enum class Kind : uint8_t {
+    Context,
+    Stream,
+    Event,
+    Dataset,
+    DataBuffer,
+    ModelDesc,
+    TensorDesc,
+    ConfigHandle,
+    ExecConfigHandle,
+    Other
+};
 const char *kind_name(Kind k);
 
 namespace handles {
@@ -115,6 +127,9 @@ void bind_rt(py::module_ &m);
 void bind_report(py::module_ &m);
 void bind_mdl(py::module_ &m);
 void bind_util(py::module_ &m);
+void bind_tensor_desc(py::module_ &m);
+void bind_rt_ext(py::module_ &m);
+void bind_mdl_ext(py::module_ &m);
 
 }  // namespace pyacl
 

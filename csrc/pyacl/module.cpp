@@ -28,11 +28,14 @@ PYBIND11_MODULE(acl, m) {
         modules[py::str(std::string("acl.") + name)] = sub;
     }
     bind_base(m);
+    bind_tensor_desc(m);
     py::module_ rt = m.attr("rt");
     bind_rt(rt);
     bind_report(rt);
+    bind_rt_ext(rt);
     py::module_ mdl = m.attr("mdl");
     bind_mdl(mdl);
+    bind_mdl_ext(mdl);
     py::module_ util = m.attr("util");
     bind_util(util);
 

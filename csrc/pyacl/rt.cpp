@@ -126,7 +126,10 @@ void bind_rt(py::module_ &m) {
     defn(m, "query_event", {"event"}, 1, [](Args &a) -> py::object {
         if (aclError e = handles::check(a, 0, Kind::Event)) return pair(py::int_(0), e);
         aclrtEventStatus st = ACL_EVENT_STATUS_RESERVED;
-        aclError ret = aclrtQueryEvent(as<void>(a.ptr(0)), &st);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        aclError ret = aclrtQueryEvent(as<void>(a.ptr(0)), &st);  // pyACL keeps the deprecated call
+#pragma GCC diagnostic pop
         return pair(py::int_(static_cast<int>(st)), ret);
     }, "status, ret = acl.rt.query_event(event): 0 complete, 1 not ready");
     defn(m, "query_event_status", {"event"}, 1, [](Args &a) -> py::object {

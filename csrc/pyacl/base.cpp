@@ -39,6 +39,25 @@ void bind_base(py::module_ &m) {
         return pair(py::int_(count), ret);
     }, "ref_count, ret = acl.finalize_reference(): drops one acl.init reference; finalizes at 0");
 
+    defn(m, "app_log", {"log_level", "message"}, 2, [](Args &a) -> py::object {
+        int32_t level = a.i32(0);
+        std::string msg = a.str(1);
+        // The Python caller's function, file and line, as ACL_APP_LOG passes the C ones.
+        std::string func = "<python>", file = "<python>";
+        uint32_t line = 0;
+        py::object frame = py::module_::import("sys").attr("_getframe")(0);
+        if (!frame.is_none()) {
+            py::object code = frame.attr("f_code");
+            func = py::str(code.attr("co_name"));
+            file = py::str(code.attr("co_filename"));
+            line = frame.attr("f_lineno").cast<uint32_t>();
+        }
+        using Fn = void (*)(aclLogLevel, const char *, const char *, uint32_t, const char *, ...);
+        static const Fn fn = reinterpret_cast<Fn>(acl_symbol("aclAppLog"));
+        if (fn) fn(static_cast<aclLogLevel>(level), func.c_str(), file.c_str(), line, "%s", msg.c_str());
+        return py::none();
+    }, "acl.app_log(log_level, message): 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR");
+
     defn(m, "get_version", {}, 0, [](Args &) -> py::object {
         int32_t major = 0, minor = 0, patch = 0;
         aclError ret = aclrtGetVersion(&major, &minor, &patch);

@@ -215,12 +215,17 @@ void bind_mdl_ext(py::module_ &m) {
         aclmdlHW hw{};
         aclError ret = aclmdlGetDynamicHW(as<aclmdlDesc>(a.ptr(0)), a.size(1), &hw);
         py::list list;
-        for (size_t i = 0; i < hw.hwCount && i < ACL_MAX_HW_NUM; ++i) list.append(py::make_tuple(hw.hw[i][0], hw.hw[i][1]));
+        for (size_t i = 0; i < hw.hwCount && i < ACL_MAX_HW_NUM; ++i) {
+            py::list pair_hw;
+            pair_hw.append(hw.hw[i][0]);
+            pair_hw.append(hw.hw[i][1]);
+            list.append(pair_hw);
+        }
         py::dict out;
         out["hwCount"] = hw.hwCount;
         out["hw"] = list;
         return pair(out, ret);
-    }, "hw, ret = acl.mdl.get_dynamic_hw(model_desc, index): {'hwCount', 'hw': [(h, w), ...]}");
+    }, "hw, ret = acl.mdl.get_dynamic_hw(model_desc, index): {'hwCount', 'hw': [[h, w], ...]}");
     defn(m, "get_input_dynamic_gear_count", {"model_desc", "index"}, 2, [](Args &a) -> py::object {
         if (aclError e = handles::check(a, 0, Kind::ModelDesc)) return pair(py::int_(0), e);
         size_t n = 0;

@@ -227,9 +227,9 @@ aclError check(const Args &a, size_t i, Kind k) {
     if (it == table().live.end())
         return refuse(ACL_ERROR_INVALID_PARAM,
                       "%s: %s 0x%llx is not a live %s (never produced by an ACL call, or already destroyed)",
-                      a.fn().c_str(), "argument", static_cast<unsigned long long>(h), kind_name(k));
+                      a.fn().c_str(), a.name(i), static_cast<unsigned long long>(h), kind_name(k));
     if (it->second != k)
-        return refuse(ACL_ERROR_INVALID_PARAM, "%s: 0x%llx is a %s, not a %s", a.fn().c_str(),
+        return refuse(ACL_ERROR_INVALID_PARAM, "%s: %s 0x%llx is a %s, not a %s", a.fn().c_str(), a.name(i),
                       static_cast<unsigned long long>(h), kind_name(it->second), kind_name(k));
     return ACL_SUCCESS;
 }

@@ -31,6 +31,7 @@ public:
          const py::kwargs &kwargs);
 
     const std::string &fn() const { return fn_; }
+    const char *name(size_t i) const { return names_[i]; }
     bool has(size_t i) const { return i < slots_.size() && slots_[i]; }
     py::handle get(size_t i) const { return slots_[i]; }
     int64_t i64(size_t i) const;

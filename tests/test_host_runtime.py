@@ -119,17 +119,19 @@ def _cmake_program(name: str) -> str:
 
 def _registered_cases() -> list[str]:
     """The CTest names csrc/host/tests/CMakeLists.txt registers, read from the same lines it
-    reads: its acl_host_test(...) calls (program, VARIANTs) and each program's ACL_TEST_CASE
-    lines. test_ctest_registers_every_case checks the two agree."""
-    calls = re.findall(r"^acl_host_test\((.*?)\)", (TEST_SRC / "CMakeLists.txt").read_text(), re.M | re.S)
+    reads: its acl_host_test(...) calls (program, NO_TEST, VARIANTs) and each program's
+    ACL_TEST_CASE lines. test_ctest_registers_every_case checks the two agree."""
+    text = (TEST_SRC / "CMakeLists.txt").read_text()
     names = []
-    for call in calls:
+    for call in re.findall(r"^acl_host_test\((.*?)\)$", text, re.M | re.S):
         words = call.split()
+        if "NO_TEST" in words:
+            continue
         src = TEST_SRC / words[0]
         short = src.stem.removeprefix("test_")
-        variants = [""] + [words[i + 1] + "." for i, w in enumerate(words) if w == "VARIANT"]
+        prefixes = [short] + [f"{short}.{words[i + 1]}" for i, w in enumerate(words) if w == "VARIANT"]
         cases = re.findall(r'ACL_TEST_CASE\("([^"]+)"', src.read_text())
-        names += [f"{short}.{variant}{case}" for variant in variants for case in cases]
+        names += [f"{p}.{c}" for p in prefixes for c in cases] if cases else prefixes
     return names
 
 
@@ -193,6 +195,43 @@ def ctest_results(ctest_build) -> dict[str, tuple[str, str]]:
     return results
 
 
+@pytest.fixture(scope="session")
+def programs(ctest_build) -> dict[str, Path]:
+    """The test programs of the CTest build (built once), by name, for tests that drive one
+    themselves (test_app_log, test_acl_dynamic in test_atc_runtime.py)."""
+    return {p.name: p for p in ctest_build.iterdir() if p.name.startswith("test_") and p.is_file()}
+
+
+def _run(exe: Path, args, env_extra=None, timeout=RUN_TIMEOUT, cwd=None):
+    """Runs one test program; it must exit 0 with a last line "N passed, 0 failed" (N > 0)."""
+    env = dict(os.environ)
+    for k in ("ACL_HOST_STRICT", "ACL_HOST_DEVICE_COUNT", "ACL_HOST_DEVICE_MEMORY_MB"):
+        env.pop(k, None)
+    env.update(env_extra or {})
+    # ACL_ASYNC_TEST_EXEC runs the programs through a launcher (CI: qemu-aarch64 for cross builds).
+    launcher = shlex.split(os.environ.get("ACL_ASYNC_TEST_EXEC", ""))
+    try:
+        res = subprocess.run(
+            [*launcher, str(exe), *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=cwd,
+        )
+    except subprocess.TimeoutExpired as exc:
+        pytest.fail(f"{exe.name} hung (> {timeout} s)\nstdout:\n{exc.stdout}\nstderr:\n{exc.stderr}")
+    report = (
+        f"{exe.name} {' '.join(map(str, args))} (rc={res.returncode})\n"
+        f"stdout:\n{res.stdout[-6000:]}\nstderr:\n{res.stderr[-6000:]}"
+    )
+    lines = res.stdout.strip().splitlines()
+    assert lines and res.returncode == 0, report
+    m = re.fullmatch(r"(\d+) passed, 0 failed", lines[-1])
+    assert m and int(m.group(1)) > 0, report
+    return res
+
+
 def test_ctest_registers_every_case(ctest_build):
     out = subprocess.run(
         [_cmake_program("ctest"), "--test-dir", str(ctest_build), "-N"],
@@ -235,3 +274,106 @@ def test_exports_only_acl(ddk):
         "aclGetRecentErrMsg",
     ):
         assert required in c_names
+
+
+# ---- Runtime breadth (issue 12): tensor descs, rt/mdl extensions, memory matrix, app log, stub link ----
+
+
+# test_acl_tensor_desc, test_acl_rt_ext, test_memset_matrix and test_acl_mdl_ext run as CTest
+# cases (test_c_case); test_app_log is driven here, with its environment and output checks.
+
+
+_LOG_MARKERS = ("marker-debug 7", "marker-info text", "marker-warning", "marker-error 100%")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3, 4])
+def test_app_log_levels_to_stdout(programs, tmp_path, level):
+    """ACL_APP_LOG writes the levels >= ASCEND_GLOBAL_LOG_LEVEL to stdout when asked to, nothing else."""
+    env = {
+        "ASCEND_GLOBAL_LOG_LEVEL": str(level),
+        "ASCEND_SLOG_PRINT_TO_STDOUT": "1",
+        "ASCEND_PROCESS_LOG_PATH": str(tmp_path),
+    }
+    res = _run(programs["test_app_log"], [], env)
+    for i, marker in enumerate(_LOG_MARKERS):
+        assert (marker in res.stdout) == (i >= level), res.stdout
+    assert "marker-bad-level" not in res.stdout
+    if level < 4:
+        line = next(x for x in res.stdout.splitlines() if "marker-error" in x)
+        assert line.startswith("[ERROR] APP(") and "[test_app_log.c:" in line
+        assert "]main: marker-error" in line
+    assert not list(tmp_path.rglob("*.log"))  # stdout only
+
+
+def test_app_log_default_goes_to_plog_file(programs, tmp_path):
+    """Without ASCEND_SLOG_PRINT_TO_STDOUT, errors (the default level) go to the process's plog file."""
+    env = {"ASCEND_PROCESS_LOG_PATH": str(tmp_path)}
+    for k in ("ASCEND_GLOBAL_LOG_LEVEL", "ASCEND_SLOG_PRINT_TO_STDOUT"):
+        env[k] = ""
+    res = _run(programs["test_app_log"], [], env)
+    assert "marker" not in res.stdout
+    logs = list((tmp_path / "debug" / "plog").glob("plog-*.log"))
+    assert len(logs) == 1, list(tmp_path.rglob("*"))
+    text = logs[0].read_text()
+    assert "marker-error 100%" in text and "marker-no-location" in text
+    assert "marker-warning" not in text and "marker-info" not in text
+
+
+def test_stub_links_and_real_library_runs(ddk, tmp_path):
+    """A program linked against runtime/lib64/stub (no RPATH, as the samples build) runs on the real
+    library found through LD_LIBRARY_PATH; against the stub alone every call fails."""
+    stub = ddk / "runtime" / "lib64" / "stub" / "libascendcl.so"
+    assert stub.is_file() and not stub.is_symlink()
+    if shutil.which("readelf"):
+        dyn = subprocess.run(
+            ["readelf", "-d", str(stub.resolve())], capture_output=True, text=True, check=True
+        ).stdout
+        assert "NEEDED" not in dyn, dyn  # no dependencies
+        assert "libascendcl.so" in dyn  # SONAME: programs record the runtime's name
+    exe = tmp_path / "test_stub_link"
+    cmd = [
+        os.environ.get("CC", "gcc"),
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        f"-I{ddk / 'runtime' / 'include'}",
+        f"-I{TEST_SRC}",
+        str(TEST_SRC / "test_stub_link.c"),
+        "-o",
+        str(exe),
+        f"-L{stub.parent}",
+        "-lascendcl",
+    ]
+    real = ddk / "runtime" / "lib64"
+    emulated = bool(os.environ.get("ACL_ASYNC_TEST_EXEC"))
+    if emulated:  # the launcher (qemu -E) sets the guest's LD_LIBRARY_PATH: find the real one by RUNPATH
+        cmd.append(f"-Wl,-rpath,{real}")
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    _run(exe, [], {"LD_LIBRARY_PATH": str(real)})
+    if emulated:
+        return
+    env = dict(os.environ, LD_LIBRARY_PATH=str(stub.parent))
+    res = subprocess.run([str(exe)], capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode != 0 and "link-time stub" in res.stderr, res.stderr
+
+
+def test_every_declared_function_is_exported_and_stubbed(ddk):
+    """The public headers, the runtime and the stub agree: each declared function is exported by both."""
+    if shutil.which("nm") is None:
+        pytest.skip("nm not available")
+    sys.path.insert(0, str(HOST_SRC / "stub"))
+    import gen_stub  # noqa: E402
+
+    headers = sorted((HOST_SRC / "include" / "acl").glob("*.h"))
+    declared = {name for _, name, _ in gen_stub.declarations(headers)}
+    assert {"aclCreateTensorDesc", "aclrtMemcpy2dAsync", "aclFinalizeReference", "aclAppLog"} <= declared
+
+    def exports(lib: Path) -> set[str]:
+        cmd = ["nm", "-D", "--defined-only", str(lib.resolve())]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        return {line.split()[-1] for line in out.splitlines() if line.strip()}
+
+    lib64 = ddk / "runtime" / "lib64"
+    assert declared <= exports(lib64 / "libascendcl.so"), sorted(declared - exports(lib64 / "libascendcl.so"))
+    assert declared == exports(lib64 / "stub" / "libascendcl.so")

@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import atc_models  # noqa: E402
-from test_host_runtime import _run, ddk, programs  # noqa: E402,F401  (session fixtures)
+from test_host_runtime import _run, ctest_build, ddk, programs  # noqa: E402,F401  (session fixtures)
 
 from acl_async.cli import main as cli_main  # noqa: E402
 

@@ -37,7 +37,7 @@ static pthread_mutex_t g_m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
 static int g_gate_open = 0;
 static int g_gate_entered = 0;
-static volatile int g_report_stop = 0;
+static int g_report_stop = 0; /* read by the report thread: atomic accesses (TSan) */
 static aclrtContext g_ctx = NULL;
 
 static void gate_cb(void *user) {
@@ -72,7 +72,7 @@ static void gate_reset(void) {
 static void *report_thread(void *arg) {
     (void)arg;
     aclrtSetCurrentContext(g_ctx);
-    while (!g_report_stop) aclrtProcessReport(50);
+    while (!__atomic_load_n(&g_report_stop, __ATOMIC_SEQ_CST)) aclrtProcessReport(50);
     return NULL;
 }
 
@@ -184,7 +184,7 @@ static void test_held_stream(void) {
     CHECK_OK(aclrtCreateStreamWithConfig(&s, 0, ACL_STREAM_FAST_LAUNCH | ACL_STREAM_FAST_SYNC));
     CHECK_OK(aclrtCreateStream(&s2));
     CHECK_OK(aclrtCreateEventWithFlag(&e, ACL_EVENT_SYNC));
-    g_report_stop = 0;
+    __atomic_store_n(&g_report_stop, 0, __ATOMIC_SEQ_CST);
     pthread_create(&tid, NULL, report_thread, NULL);
     CHECK_OK(aclrtSubscribeReport((uint64_t)tid, s));
     CHECK_OK(aclrtStreamQuery(s, &ss));
@@ -238,7 +238,7 @@ static void test_held_stream(void) {
     CHECK_MSG();
 
     CHECK_OK(aclrtUnSubscribeReport((uint64_t)tid, s));
-    g_report_stop = 1;
+    __atomic_store_n(&g_report_stop, 1, __ATOMIC_SEQ_CST);
     pthread_join(tid, NULL);
     CHECK_OK(aclrtDestroyEvent(e));
     CHECK_OK(aclrtDestroyStream(s));

@@ -47,6 +47,7 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   void set_timing(bool on);
   py::array pop_timings();
   const std::shared_ptr<Model>& model() const noexcept { return model_; }
+  bool in_callback() const;
 
  protected:
   void release() noexcept override;

@@ -103,8 +103,10 @@ class InferQueue(_acl.InferQueue):
 
     def close(self) -> None:
         """Let the requests in flight finish (their callbacks run), then release the jobs. An error a
-        callback raised and nobody collected is reported as a warning. Idempotent."""
-        if not self.closed:
+        callback raised and nobody collected is reported as a warning. Idempotent, from any thread;
+        inside one of its callbacks the remaining callbacks run before close() returns (on the report
+        thread: as soon as the callback returned)."""
+        if not self.closed and not self.in_callback:
             try:
                 self.wait_all()
             except Exception as exc:  # noqa: BLE001 - close() must not fail on a callback's error

@@ -454,9 +454,10 @@ void InferQueue::Core::finish_accepted(std::unique_lock<std::mutex>& lock) {
   // Threads queueing work finish first (this one, if it is one of them, cannot).
   const size_t self = tls_starting == this ? 1 : 0;
   wait_quietly(cv, lock, [&] { return starting <= self; }, [] { return false; });
-  // The device work: the report thread drains the job streams (completions are
-  // recorded), stops and joins.
+  // The device work, completions included (recorded by the report thread, which
+  // may be closed already, its stop deferred behind this), then the report thread.
   lock.unlock();
+  for (auto& job : jobs) job->stream->drain_quietly();
   report->close();
   lock.lock();
   // The Python callback of every completed request: here, or on the thread running them now.

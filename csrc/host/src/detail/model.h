@@ -41,6 +41,7 @@ struct ModelInfo {
 // One compiled model per distinct content.
 struct CompiledEntry {
     uint64_t key = 0;
+    std::string bytes, weights;  // the content it was compiled from (compared on every cache hit)
     std::mutex m;  // held while compiling
     bool ready = false;
     ov::CompiledModel compiled;

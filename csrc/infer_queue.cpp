@@ -14,6 +14,7 @@
 #include "bindings.h"
 #include "error.h"
 #include "interruptible.h"
+#include "limits.h"
 #include "pyutil.h"
 #include "report_thread.h"
 
@@ -281,6 +282,8 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
   run_deferred();
   model->check_open();
   if (jobs == 0) throw std::invalid_argument("an InferQueue needs at least 1 job");
+  // Each job owns a stream (a thread in the host runtime), plus one report thread.
+  check_threads_available("an InferQueue of " + std::to_string(jobs) + " jobs", jobs + 1);
   auto core = std::make_shared<Core>();
   core->context = model->context();
   std::weak_ptr<Core> weak_core = core;
@@ -290,6 +293,7 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
   core->pool = MemoryPool::create(core->context, model->layout(), jobs);
   auto queue = std::make_shared<InferQueue>(Key{}, model, core);  // closes the parts above if a load fails
   for (size_t i = 0; i < jobs; ++i) {
+    check_signals_if_gil();  // loading many jobs takes a while: Ctrl-C stops it (and closes them)
     auto job = std::make_unique<Core::Job>();
     job->core = core.get();
     job->index = i;

@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "error.h"
 #include "interruptible.h"
+#include "limits.h"
 #include "model.h"
 #include "pyutil.h"
 
@@ -292,10 +293,20 @@ std::shared_ptr<MemoryPool> MemoryPool::create(std::shared_ptr<Context> context,
       }
     }
   }
+  // Limits first: a pool that cannot fit fails at once, not after minutes of allocating.
+  size_t device_bytes = 0;
+  for (const auto* descs : {&layout->inputs, &layout->outputs}) {
+    for (const TensorDesc& d : *descs) device_bytes += (std::max<size_t>(d.size, 1) + 63) / 64 * 64;
+  }
+  const bool copies = context->run_mode() == ACL_HOST;
+  context->activate();
+  check_memory_fits("a MemoryPool of " + std::to_string(size) + " blocks", size, device_bytes,
+                    copies ? device_bytes : 0);
   auto pool = std::make_shared<MemoryPool>(Key{}, context, layout);
   pool->size_ = size;
   pool->blocks_.reserve(size);
   for (size_t i = 0; i < size; ++i) {
+    if (i % 1024 == 1023) check_signals_if_gil();  // a big pool takes a while: Ctrl-C stops it (and frees it)
     pool->blocks_.push_back(Block::create(i, pool, layout, context));
     pool->idle_.push_back(i);
   }

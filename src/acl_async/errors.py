@@ -6,6 +6,8 @@
   :class:`AclModelError`, :class:`AclTimeoutError` (also a TimeoutError).
 * :class:`ClosedError` -- an object was used after it (or its session) was closed.
 * :class:`InputError` -- an input array does not fit the model (dtype, shape, byte size, names).
+* :class:`LimitError` -- a request cannot fit a resource limit (device or host memory, threads); raised
+  before anything is allocated, naming the limit.
 
 Timeouts of acl_async's own waits (a pool with no free block, ``InferQueue.wait_all``) raise the
 built-in :class:`TimeoutError`.
@@ -22,6 +24,7 @@ __all__ = [
     "AclTimeoutError",
     "ClosedError",
     "InputError",
+    "LimitError",
 ]
 
 #: Symbolic names of the ACL error codes (values as in CANN's headers).
@@ -149,6 +152,12 @@ class InputError(ValueError, TypeError):
 
     Both a ValueError and a TypeError (a wrong dtype is a type error to some callers).
     """
+
+
+class LimitError(ValueError):
+    """A request cannot fit a resource limit: a memory pool larger than the free device memory (as
+    ``aclrtGetMemInfo`` reports it) or the available host memory, more jobs than threads the process can
+    start. Raised at once, before anything is allocated; the message names the limit."""
 
 
 _PARAM = {100000, 107000, 107001, 200002, 100026, 100027}

@@ -475,6 +475,16 @@ void InferQueue::Core::finish_accepted(std::unique_lock<std::mutex>& lock) {
   }
 }
 
+std::pair<uint64_t, uint64_t> InferQueue::wait_stats() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return {core_->spins, core_->sleeps};
+}
+
+void InferQueue::set_spin_latency(int64_t ns) {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  core_->spin_latency_ns = ns;
+}
+
 bool InferQueue::in_callback() const {
   const Core& core = *core_;
   if (core.report->is_current()) return true;
@@ -550,7 +560,16 @@ steady-clock ns comparable with time.perf_counter_ns(), in callback order.
 )doc")
       .def_property_readonly("model", &InferQueue::model)
       .def_property_readonly("in_callback", &InferQueue::in_callback,
-                             "True when called from one of this queue's callbacks.");
+                             "True when called from one of this queue's callbacks.")
+      .def_property_readonly(
+          "_wait_stats",
+          [](const InferQueue& self) {
+            auto [spins, sleeps] = self.wait_stats();
+            return py::make_tuple(spins, sleeps);
+          },
+          "(waits that spun before sleeping, waits that slept at once): the idle-spin heuristic, for tests.")
+      .def("_set_spin_latency", &InferQueue::set_spin_latency, py::arg("ns"),
+           "Waiters spin only after requests that took at most ``ns`` (default 200 us); for tests.");
   def_resource_methods(cls);
 }
 

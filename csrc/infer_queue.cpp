@@ -125,11 +125,13 @@ class Starting {
   }
   ~Starting() {
     tls_starting = outer_;
+    bool wake;
     {
       std::lock_guard<std::mutex> lock(core_.mu);
       --core_.starting;
+      wake = core_.closed;  // only closing waits for it
     }
-    core_.cv.notify_all();
+    if (wake) core_.cv.notify_all();
   }
   Starting(const Starting&) = delete;
   Starting& operator=(const Starting&) = delete;

@@ -17,11 +17,13 @@ void CallbackTracker::launched() noexcept {
 }
 
 void CallbackTracker::finished() noexcept {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++finished_;
+    wake = waiting_ > 0;  // the per-request path pays no wake-up when nobody waits
   }
-  cv_.notify_all();
+  if (wake) cv_.notify_all();
 }
 
 uint64_t CallbackTracker::launched_count() noexcept {
@@ -33,6 +35,15 @@ template <class Gone>
 bool CallbackTracker::wait_for(uint64_t target, std::optional<int64_t> deadline, Gone gone) {
   std::unique_lock<std::mutex> lock(mu_);
   auto done = [&] { return finished_ >= target; };
+  ++waiting_;
+  struct Leave {
+    std::unique_lock<std::mutex>& lock;
+    int& waiting;
+    ~Leave() {
+      if (!lock.owns_lock()) lock.lock();
+      --waiting;
+    }
+  } leave{lock, waiting_};
   while (!done()) {
     if (deadline && now_ns() >= *deadline) return false;
     if (wait_slice(cv_, lock, deadline, done)) break;
@@ -47,7 +58,9 @@ bool CallbackTracker::wait_for(uint64_t target, std::optional<int64_t> deadline,
 template <class Gone>
 void CallbackTracker::wait_quietly(uint64_t target, Gone gone) noexcept {
   std::unique_lock<std::mutex> lock(mu_);
+  ++waiting_;
   acl_async::wait_quietly(cv_, lock, [&] { return finished_ >= target; }, gone);
+  --waiting_;
 }
 
 Stream::Stream(Key, std::shared_ptr<Context> context, aclrtStream handle) noexcept

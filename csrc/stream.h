@@ -39,6 +39,7 @@ class CallbackTracker {
   std::condition_variable cv_;
   uint64_t launched_ = 0;
   uint64_t finished_ = 0;
+  int waiting_ = 0;  // threads in wait_for/wait_quietly
 };
 
 class Stream : public Resource {

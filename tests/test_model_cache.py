@@ -8,9 +8,8 @@ import sys
 
 import numpy as np
 import pytest
-from models import make_add_model
-
 from acl_async._build_info import BACKEND
+from models import make_add_model
 
 pytestmark = pytest.mark.skipif(BACKEND != "host", reason="the host runtime's cache")
 
@@ -33,5 +32,7 @@ def test_colliding_keys_never_share_a_compiled_model(tmp_path):
     for const in (1.0, 2.0, 3.0):
         models += [make_add_model(tmp_path / f"add{const}.onnx", (1, 4), np.float32, const=const), str(const)]
     env = dict(os.environ, ACL_HOST_MODEL_CACHE_KEY_MASK="0")
-    proc = subprocess.run([sys.executable, "-c", CHILD, *models], env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, *models], env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]

@@ -103,9 +103,10 @@ class InferQueue(_acl.InferQueue):
 
     def close(self) -> None:
         """Let the requests in flight finish (their callbacks run), then release the jobs. An error a
-        callback raised and nobody collected is reported as a warning. Idempotent, from any thread;
-        inside one of its callbacks the remaining callbacks run before close() returns (on the report
-        thread: as soon as the callback returned)."""
+        callback raised and nobody collected is reported as a warning. Idempotent, from any thread.
+        Inside one of its callbacks on a Python thread, the remaining callbacks run before close()
+        returns; on the report thread, as soon as the callback returned (by the report thread or the
+        next call into acl_async, at the latest at interpreter exit)."""
         if not self.closed and not self.in_callback:
             try:
                 self.wait_all()

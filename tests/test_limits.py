@@ -50,8 +50,8 @@ import sys
 from acl_async import LimitError, MemoryPool, Session
 session = Session()
 model = session.load_model(sys.argv[1])
-print("building", flush=True)
 try:
+    print("building", flush=True)
     pool = MemoryPool(model, 4_000_000)
 except KeyboardInterrupt:
     print("interrupted", flush=True)

@@ -30,11 +30,18 @@ void regclass_InferQueue(py::module_& m);
 template <class T, class... Options>
 void def_resource_methods(py::class_<T, Options...>& cls) {
   cls.def(
-         "close", [](T& self) { self.close(); },
+         "close",
+         [](T& self) {
+           run_deferred();  // earlier teardown deferred by report threads goes first
+           self.close();
+         },
          "Release the ACL resources (children first). Idempotent; later use raises ClosedError.")
       .def_property_readonly("closed", [](const T& self) { return self.closed(); })
       .def("__enter__", [](py::object self) { return self; })
-      .def("__exit__", [](T& self, const py::args&) { self.close(); });
+      .def("__exit__", [](T& self, const py::args&) {
+        run_deferred();
+        self.close();
+      });
 }
 
 }  // namespace acl_async

@@ -18,7 +18,12 @@ thread_local uint64_t tls_current = 0;
 void invalidate_current_context() noexcept { tls_current = 0; }
 
 Context::Context(Key, std::shared_ptr<Device> device, aclrtContext handle) noexcept
-    : Resource("Context"), device_(std::move(device)), handle_(handle), serial_(next_serial.fetch_add(1)) {}
+    : Resource("Context"),
+      device_(std::move(device)),
+      handle_(handle),
+      raw_(handle),
+      destroyed_(std::make_shared<std::atomic<bool>>(false)),
+      serial_(next_serial.fetch_add(1)) {}
 
 std::shared_ptr<Context> Context::create(std::shared_ptr<Device> device) {
   run_deferred();
@@ -42,9 +47,9 @@ void Context::activate() {
 }
 
 bool Context::try_activate() noexcept {
+  if (destroyed_->load(std::memory_order_acquire)) return false;
   if (tls_current == serial_) return true;
-  aclrtContext handle = handle_.load(std::memory_order_acquire);
-  if (handle == nullptr || aclrtSetCurrentContext(handle) != ACL_SUCCESS) return false;
+  if (aclrtSetCurrentContext(raw_) != ACL_SUCCESS) return false;
   tls_current = serial_;
   return true;
 }
@@ -53,8 +58,13 @@ void Context::release() noexcept {
   aclrtContext handle = handle_.exchange(nullptr, std::memory_order_acq_rel);
   if (handle == nullptr) return;
   uint64_t serial = serial_;
-  run_or_defer([handle, serial] {
-    aclrtDestroyContext(handle);
+  std::shared_ptr<std::atomic<bool>> destroyed = destroyed_;
+  run_or_defer([handle, serial, destroyed] {
+    {
+      GilRelease nogil;  // destroying drains the context's streams: their callbacks may need the GIL
+      aclrtDestroyContext(handle);
+    }
+    destroyed->store(true, std::memory_order_release);
     if (tls_current == serial) tls_current = 0;
   });
 }

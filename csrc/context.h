@@ -25,7 +25,8 @@ class Context : public Resource {
 
   // Makes the context current on this thread; ClosedError once destroyed.
   void activate();
-  // Same without throwing; false when the context is gone.
+  // Same without throwing, for teardown: works after close() until the
+  // deferred aclrtDestroyContext ran; false once the context is destroyed.
   bool try_activate() noexcept;
   aclrtContext handle() const noexcept { return handle_.load(std::memory_order_acquire); }
   const std::shared_ptr<Device>& device() const noexcept { return device_; }
@@ -36,7 +37,9 @@ class Context : public Resource {
 
  private:
   std::shared_ptr<Device> device_;
-  std::atomic<aclrtContext> handle_;
+  std::atomic<aclrtContext> handle_;  // null once closed
+  aclrtContext raw_;                  // valid until *destroyed_
+  std::shared_ptr<std::atomic<bool>> destroyed_;
   uint64_t serial_;
 };
 

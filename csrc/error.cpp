@@ -17,6 +17,7 @@ struct ErrorClasses {
   py::handle make_acl_error;  // acl_async.errors.AclError.from_code
   py::handle closed;
   py::handle input;
+  py::handle limit;
 };
 
 ErrorClasses& classes() {
@@ -45,8 +46,9 @@ void register_errors(py::module_& m) {
   cls.make_acl_error = py::object(errors.attr("AclError").attr("from_code")).release();
   cls.closed = py::object(errors.attr("ClosedError")).release();
   cls.input = py::object(errors.attr("InputError")).release();
+  cls.limit = py::object(errors.attr("LimitError")).release();
   for (const char* name : {"AclError", "AclParamError", "AclMemoryError", "AclModelError", "AclTimeoutError",
-                           "ClosedError", "InputError"}) {
+                           "ClosedError", "InputError", "LimitError"}) {
     m.attr(name) = errors.attr(name);
   }
 
@@ -61,6 +63,8 @@ void register_errors(py::module_& m) {
       PyErr_SetString(classes().closed.ptr(), e.what());
     } catch (const InputError& e) {
       PyErr_SetString(classes().input.ptr(), e.what());
+    } catch (const LimitExceeded& e) {
+      PyErr_SetString(classes().limit.ptr(), e.what());
     } catch (const WaitTimeout& e) {
       PyErr_SetString(PyExc_TimeoutError, e.what());
     } catch (const UsageError& e) {

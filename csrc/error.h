@@ -40,6 +40,13 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A request that cannot fit a resource limit (device or host memory, threads),
+// refused before allocating. Becomes acl_async.LimitError (a ValueError).
+class LimitExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // One of our own waits expired. Becomes the built-in TimeoutError.
 class WaitTimeout : public std::runtime_error {
  public:

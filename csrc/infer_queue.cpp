@@ -6,19 +6,21 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bindings.h"
 #include "error.h"
+#include "interruptible.h"
+#include "limits.h"
 #include "pyutil.h"
 #include "report_thread.h"
 
 namespace acl_async {
 
 namespace {
-constexpr int64_t kSliceNs = 200'000'000;  // wait slices: Ctrl-C is seen within 0.2 s
 // Completions nobody collects for this long get their callbacks run on the report thread.
 constexpr int64_t kUnattendedNs = 2'000'000;
 // A waiter spins (yielding, GIL released) this long before sleeping on `cv`,
@@ -28,7 +30,7 @@ constexpr int64_t kUnattendedNs = 2'000'000;
 // models (latency above the bound) never spin.
 constexpr int64_t kSpinNs = 50'000;
 constexpr int64_t kSpinLatencyNs = 200'000;
-}
+}  // namespace
 
 struct InferQueue::Core {
   struct Job {
@@ -55,7 +57,7 @@ struct InferQueue::Core {
   std::deque<size_t> idle;
   std::deque<size_t> completed;  // finished on the device, Python callback not run yet
   size_t pending = 0;            // started, Python callback not finished
-  size_t waiters = 0;            // threads waiting in start_async/wait_all (GIL released)
+  size_t starting = 0;           // threads between taking a job and queueing its work
   size_t callers = 0;            // threads inside start_async/wait_all/is_ready (they drain)
   int64_t unattended_since = 0;  // first time the report thread saw completions nobody collects
   std::thread::id dispatcher;    // thread running Python callbacks (none: default id)
@@ -65,6 +67,9 @@ struct InferQueue::Core {
   // spin briefly on it without taking `mu`.
   std::atomic<uint64_t> events{0};
   int64_t last_latency_ns = -1;  // start to device completion of the last collected request (-1: none yet)
+  int64_t spin_latency_ns = kSpinLatencyNs;  // waiters spin only after requests this fast
+  uint64_t spins = 0;                        // waits that spun before sleeping
+  uint64_t sleeps = 0;                       // waits that slept at once
   bool timing = false;
   std::vector<int64_t> timings;  // start, end pairs (steady clock ns)
 
@@ -73,9 +78,13 @@ struct InferQueue::Core {
 
   // Runs the Python callbacks of completed jobs, oldest first. GIL held, `lock` held.
   void drain(std::unique_lock<std::mutex>& lock);
-  // Waits one slice with the GIL released (lock held on entry and exit).
+  // Waits one slice with the GIL released (lock held on entry and exit),
+  // spinning first when the last request was fast.
   template <class Pred>
   void wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline, Pred pred);
+  // Teardown: waits for the threads queueing work, then for the device work,
+  // then runs every remaining Python callback. GIL held.
+  void finish_accepted(std::unique_lock<std::mutex>& lock);
   bool can_drain() const { return !completed.empty() && (dispatcher == std::thread::id() || dispatcher == std::this_thread::get_id()); }
   size_t acquire_slot(std::unique_lock<std::mutex>& lock);
   // On the report thread after each aclrtProcessReport: runs the Python
@@ -104,6 +113,34 @@ class Caller {
   InferQueue::Core& core_;
 };
 
+// Marks a thread between taking a job and queueing its work (`mu` held when
+// made): closing waits for it, so nothing is queued on memory being freed.
+thread_local const InferQueue::Core* tls_starting = nullptr;
+
+class Starting {
+ public:
+  explicit Starting(InferQueue::Core& core) : core_(core), outer_(tls_starting) {
+    ++core_.starting;
+    tls_starting = &core_;
+  }
+  ~Starting() {
+    tls_starting = outer_;
+    bool wake;
+    {
+      std::lock_guard<std::mutex> lock(core_.mu);
+      --core_.starting;
+      wake = core_.closed;  // only closing waits for it
+    }
+    if (wake) core_.cv.notify_all();
+  }
+  Starting(const Starting&) = delete;
+  Starting& operator=(const Starting&) = delete;
+
+ private:
+  InferQueue::Core& core_;
+  const InferQueue::Core* outer_;
+};
+
 }  // namespace
 
 namespace {
@@ -120,6 +157,7 @@ void job_done(void* data) {
     core->events.fetch_add(1, std::memory_order_release);
   }
   core->cv.notify_all();
+  job->stream->callbacks()->finished();
 }
 
 }  // namespace
@@ -130,7 +168,7 @@ void InferQueue::Core::drain(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   py::object cb = callback.get();
   lock.lock();
-  while (!completed.empty() && !closed) {
+  while (!completed.empty()) {  // also after close(): every accepted request gets its callback
     size_t index = completed.front();
     completed.pop_front();
     Job& job = *jobs[index];
@@ -182,7 +220,7 @@ void InferQueue::Core::drain(std::unique_lock<std::mutex>& lock) {
 void InferQueue::Core::run_unattended() {
   std::unique_lock<std::mutex> lock(mu);
   auto attended = [this] {
-    return completed.empty() || callers > 0 || dispatcher != std::thread::id() || closed;
+    return completed.empty() || callers > 0 || dispatcher != std::thread::id();
   };
   if (attended()) {
     unattended_since = 0;
@@ -203,32 +241,21 @@ void InferQueue::Core::run_unattended() {
   if (python_finalizing()) return;
   ReportThreadGil gil;
   lock.lock();
-  if (dispatcher == std::thread::id() && !closed) drain(lock);
+  if (dispatcher == std::thread::id()) drain(lock);
 }
 
 template <class Pred>
 void InferQueue::Core::wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline, Pred pred) {
-  int64_t now = now_ns();
-  int64_t until = now + kSliceNs;
-  if (deadline) until = std::min(until, *deadline);
-  ++waiters;
-  {
-    GilRelease nogil;
-    if (last_latency_ns >= 0 && last_latency_ns <= kSpinLatencyNs && !pred()) {
-      const uint64_t seen = events.load(std::memory_order_acquire);
-      lock.unlock();
-      const int64_t spin_until = now + std::min<int64_t>(kSpinNs, until - now);
-      while (events.load(std::memory_order_acquire) == seen && now_ns() < spin_until) std::this_thread::yield();
-      lock.lock();
-    }
-    cv.wait_for(lock, std::chrono::nanoseconds(std::max<int64_t>(0, until - now)), pred);
-    lock.unlock();  // never wait for the GIL while holding `mu`
-  }
-  lock.lock();
-  --waiters;
-  lock.unlock();
-  check_signals();  // Ctrl-C while waiting (may run Python: no lock held)
-  lock.lock();
+  bool spin = last_latency_ns >= 0 && last_latency_ns <= spin_latency_ns && !pred();
+  ++(spin ? spins : sleeps);
+  acl_async::wait_slice(cv, lock, deadline, pred, [&] {
+    if (!spin) return;
+    const uint64_t seen = events.load(std::memory_order_acquire);
+    lock.unlock();
+    const int64_t spin_until = std::min(slice_end(deadline), now_ns() + kSpinNs);
+    while (events.load(std::memory_order_acquire) == seen && now_ns() < spin_until) std::this_thread::yield();
+    lock.lock();
+  });
 }
 
 size_t InferQueue::Core::acquire_slot(std::unique_lock<std::mutex>& lock) {
@@ -257,6 +284,8 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
   run_deferred();
   model->check_open();
   if (jobs == 0) throw std::invalid_argument("an InferQueue needs at least 1 job");
+  // Each job owns a stream (a thread in the host runtime), plus one report thread.
+  check_threads_available("an InferQueue of " + std::to_string(jobs) + " jobs", jobs + 1);
   auto core = std::make_shared<Core>();
   core->context = model->context();
   std::weak_ptr<Core> weak_core = core;
@@ -266,6 +295,7 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
   core->pool = MemoryPool::create(core->context, model->layout(), jobs);
   auto queue = std::make_shared<InferQueue>(Key{}, model, core);  // closes the parts above if a load fails
   for (size_t i = 0; i < jobs; ++i) {
+    check_signals_if_gil();  // loading many jobs takes a while: Ctrl-C stops it (and closes them)
     auto job = std::make_unique<Core::Job>();
     job->core = core.get();
     job->index = i;
@@ -279,6 +309,7 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
     core->idle.push_back(i);
   }
   core->context->add_child(queue);
+  model->add_child(queue);  // closing the model closes the queues made from it first
   return queue;
 }
 
@@ -289,6 +320,7 @@ void InferQueue::start_async(py::handle inputs, py::object userdata) {
   std::unique_lock<std::mutex> lock(core.mu);
   if (core.can_drain()) core.drain(lock);  // callbacks of finished requests first, here
   size_t index = core.acquire_slot(lock);
+  Starting starting(core);  // closing waits until this request is queued (or given back)
   lock.unlock();
   Core::Job& job = *core.jobs[index];
   auto give_back = [&] {
@@ -311,8 +343,14 @@ void InferQueue::start_async(py::handle inputs, py::object userdata) {
       ++core.pending;
       counted = true;
     }
-    job.block->enqueue(job.model_id, job.handle);
-    check(aclrtLaunchCallback(job_done, &job, ACL_CALLBACK_NO_BLOCK, job.handle), "aclrtLaunchCallback");
+    job.block->enqueue(job.model_id, job.stream);
+    CallbackTracker& tracker = *job.stream->callbacks();  // closing the report thread waits for it
+    tracker.launched();
+    aclError ret = aclrtLaunchCallback(job_done, &job, ACL_CALLBACK_NO_BLOCK, job.handle);
+    if (ret != ACL_SUCCESS) {
+      tracker.finished();
+      raise_acl(ret, "aclrtLaunchCallback");
+    }
   } catch (...) {
     if (counted) {
       std::lock_guard<std::mutex> relock(core.mu);
@@ -418,17 +456,65 @@ py::array InferQueue::pop_timings() {
   return std::move(result);
 }
 
+void InferQueue::Core::finish_accepted(std::unique_lock<std::mutex>& lock) {
+  // Threads queueing work finish first (this one, if it is one of them, cannot).
+  const size_t self = tls_starting == this ? 1 : 0;
+  wait_quietly(cv, lock, [&] { return starting <= self; }, [] { return false; });
+  // The device work, completions included (recorded by the report thread, which
+  // may be closed already, its stop deferred behind this), then the report thread.
+  lock.unlock();
+  for (auto& job : jobs) job->stream->drain_quietly();
+  report->close();
+  lock.lock();
+  // The Python callback of every completed request: here, or on the thread running them now.
+  if (python_finalizing()) return;
+  while (!completed.empty()) {
+    if (can_drain()) {
+      drain(lock);
+      continue;
+    }
+    wait_quietly(cv, lock, [&] { return completed.empty() || can_drain(); }, [] { return false; });
+  }
+}
+
+std::pair<uint64_t, uint64_t> InferQueue::wait_stats() const {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return {core_->spins, core_->sleeps};
+}
+
+void InferQueue::set_spin_latency(int64_t ns) {
+  std::lock_guard<std::mutex> lock(core_->mu);
+  core_->spin_latency_ns = ns;
+}
+
+bool InferQueue::in_callback() const {
+  const Core& core = *core_;
+  if (core.report->is_current()) return true;
+  std::lock_guard<std::mutex> lock(core_->mu);
+  return core.dispatcher == std::this_thread::get_id();
+}
+
 void InferQueue::release() noexcept {
   std::shared_ptr<Core> core = core_;
   {
     std::lock_guard<std::mutex> lock(core->mu);
-    core->closed = true;
+    core->closed = true;  // start_async refuses new requests from here on
   }
   core->cv.notify_all();
   run_or_defer([core] {
-    // The report thread drains the job streams (their completions only notify
-    // now), stops and joins; then nothing refers to the jobs any more.
-    core->report->close();
+    // Every accepted request completes: its work runs, then its callback.
+    if (!python_finalizing()) {
+      std::optional<py::gil_scoped_acquire> gil;
+      if (!PyGILState_Check()) gil.emplace();
+      std::unique_lock<std::mutex> lock(core->mu);
+      try {
+        core->finish_accepted(lock);
+      } catch (...) {
+      }
+    } else {
+      core->report->close();
+    }
+    // Nothing refers to the jobs any more.
     for (auto& job : core->jobs) job->userdata.reset();
     core->pool->close();
     for (auto& job : core->jobs) {
@@ -474,7 +560,18 @@ re-raise (once) the first error a callback raised. ``timeout`` in seconds.
 int64 array [n, 2]: start (start_async) and end (device completion) times,
 steady-clock ns comparable with time.perf_counter_ns(), in callback order.
 )doc")
-      .def_property_readonly("model", &InferQueue::model);
+      .def_property_readonly("model", &InferQueue::model)
+      .def_property_readonly("in_callback", &InferQueue::in_callback,
+                             "True when called from one of this queue's callbacks.")
+      .def_property_readonly(
+          "_wait_stats",
+          [](const InferQueue& self) {
+            auto [spins, sleeps] = self.wait_stats();
+            return py::make_tuple(spins, sleeps);
+          },
+          "(waits that spun before sleeping, waits that slept at once): the idle-spin heuristic, for tests.")
+      .def("_set_spin_latency", &InferQueue::set_spin_latency, py::arg("ns"),
+           "Waiters spin only after requests that took at most ``ns`` (default 200 us); for tests.");
   def_resource_methods(cls);
 }
 

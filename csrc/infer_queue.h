@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "model.h"
 #include "resource.h"
@@ -47,6 +48,10 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   void set_timing(bool on);
   py::array pop_timings();
   const std::shared_ptr<Model>& model() const noexcept { return model_; }
+  bool in_callback() const;
+  // The idle-spin heuristic (tests): counts of waits that spun / slept at once, and its bound.
+  std::pair<uint64_t, uint64_t> wait_stats() const;
+  void set_spin_latency(int64_t ns);
 
  protected:
   void release() noexcept override;

@@ -1,19 +1,20 @@
 #include "memory_pool.h"
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <string>
 
 #include "bindings.h"
 #include "error.h"
+#include "interruptible.h"
+#include "limits.h"
 #include "model.h"
 #include "pyutil.h"
 
 namespace acl_async {
 
 namespace {
-
-constexpr int64_t kSliceNs = 200'000'000;  // wait slices: Ctrl-C is seen within 0.2 s
 
 std::string shape_text(const py::array& a) {
   std::ostringstream out;
@@ -216,62 +217,52 @@ void Block::copy_outputs_to(std::vector<std::vector<uint8_t>>& out) {
   }
 }
 
-void Block::enqueue(uint32_t model_id, aclrtStream stream) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (freed_) throw ClosedError("the block's MemoryPool is closed");
+void Block::run_locked(uint32_t model_id, aclrtStream stream) {
+  if (freed_ || retired_) throw ClosedError("the block's MemoryPool is closed");
   const Layout& layout = *layout_;
+  auto copy = [&](void* dst, const void* src, size_t size, aclrtMemcpyKind kind) {
+    if (size == 0) return;
+    if (stream != nullptr) {
+      check(aclrtMemcpyAsync(dst, size, src, size, kind, stream), "aclrtMemcpyAsync");
+    } else {
+      check(aclrtMemcpy(dst, size, src, size, kind), "aclrtMemcpy");
+    }
+  };
   if (copies_) {
     for (size_t i = 0; i < inputs_.size(); ++i) {
-      size_t size = layout.inputs[i].size;
-      if (size == 0) continue;
-      check(aclrtMemcpyAsync(inputs_[i].device->data(), size, inputs_[i].host->data(), size,
-                             ACL_MEMCPY_HOST_TO_DEVICE, stream),
-            "aclrtMemcpyAsync");
+      copy(inputs_[i].device->data(), inputs_[i].host->data(), layout.inputs[i].size, ACL_MEMCPY_HOST_TO_DEVICE);
     }
   }
-  check(aclmdlExecuteAsync(model_id, input_dataset_->get(), output_dataset_->get(), stream), "aclmdlExecuteAsync");
+  if (stream != nullptr) {
+    check(aclmdlExecuteAsync(model_id, input_dataset_->get(), output_dataset_->get(), stream), "aclmdlExecuteAsync");
+  } else {
+    check(aclmdlExecute(model_id, input_dataset_->get(), output_dataset_->get()), "aclmdlExecute");
+  }
   if (copies_) {
     for (size_t i = 0; i < outputs_.size(); ++i) {
-      size_t size = layout.outputs[i].size;
-      if (size == 0) continue;
-      check(aclrtMemcpyAsync(outputs_[i].host->data(), size, outputs_[i].device->data(), size,
-                             ACL_MEMCPY_DEVICE_TO_HOST, stream),
-            "aclrtMemcpyAsync");
+      copy(outputs_[i].host->data(), outputs_[i].device->data(), layout.outputs[i].size, ACL_MEMCPY_DEVICE_TO_HOST);
     }
   }
+}
+
+void Block::enqueue(uint32_t model_id, const std::shared_ptr<Stream>& stream) {
+  aclrtStream handle = stream->handle();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!freed_ && !retired_ && std::find(streams_.begin(), streams_.end(), stream) == streams_.end()) {
+    streams_.push_back(stream);  // before any task is queued
+  }
+  run_locked(model_id, handle);
 }
 
 void Block::execute(uint32_t model_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (freed_) throw ClosedError("the block's MemoryPool is closed");
-  const Layout& layout = *layout_;
-  if (copies_) {
-    for (size_t i = 0; i < inputs_.size(); ++i) {
-      size_t size = layout.inputs[i].size;
-      if (size == 0) continue;
-      check(aclrtMemcpy(inputs_[i].device->data(), size, inputs_[i].host->data(), size, ACL_MEMCPY_HOST_TO_DEVICE),
-            "aclrtMemcpy");
-    }
-  }
-  check(aclmdlExecute(model_id, input_dataset_->get(), output_dataset_->get()), "aclmdlExecute");
-  if (copies_) {
-    for (size_t i = 0; i < outputs_.size(); ++i) {
-      size_t size = layout.outputs[i].size;
-      if (size == 0) continue;
-      check(aclrtMemcpy(outputs_[i].host->data(), size, outputs_[i].device->data(), size, ACL_MEMCPY_DEVICE_TO_HOST),
-            "aclrtMemcpy");
-    }
-  }
+  run_locked(model_id, nullptr);
 }
 
-void Block::note_stream(const std::shared_ptr<Stream>& stream) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (last_stream_.lock() != stream) last_stream_ = stream;
-}
-
-std::shared_ptr<Stream> Block::last_stream() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return last_stream_.lock();
+std::vector<std::shared_ptr<Stream>> Block::retire() noexcept {
+  std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);  // waits for an execute()/enqueue() in progress
+  retired_ = true;
+  return std::move(streams_);
 }
 
 void Block::free_memory() noexcept {
@@ -302,10 +293,20 @@ std::shared_ptr<MemoryPool> MemoryPool::create(std::shared_ptr<Context> context,
       }
     }
   }
+  // Limits first: a pool that cannot fit fails at once, not after minutes of allocating.
+  size_t device_bytes = 0;
+  for (const auto* descs : {&layout->inputs, &layout->outputs}) {
+    for (const TensorDesc& d : *descs) device_bytes += (std::max<size_t>(d.size, 1) + 63) / 64 * 64;
+  }
+  const bool copies = context->run_mode() == ACL_HOST;
+  context->activate();
+  check_memory_fits("a MemoryPool of " + std::to_string(size) + " blocks", size, device_bytes,
+                    copies ? device_bytes : 0);
   auto pool = std::make_shared<MemoryPool>(Key{}, context, layout);
   pool->size_ = size;
   pool->blocks_.reserve(size);
   for (size_t i = 0; i < size; ++i) {
+    if (i % 1024 == 1023) check_signals_if_gil();  // a big pool takes a while: Ctrl-C stops it (and frees it)
     pool->blocks_.push_back(Block::create(i, pool, layout, context));
     pool->idle_.push_back(i);
   }
@@ -336,15 +337,7 @@ std::shared_ptr<Block> MemoryPool::acquire(std::optional<double> timeout_s) {
       throw UsageError("MemoryPool.acquire() without a timeout cannot wait in a callback: blocks are "
                        "returned by callbacks on this thread");
     }
-    int64_t until = now + kSliceNs;
-    if (deadline) until = std::min(until, *deadline);
-    {
-      GilRelease nogil;
-      cv_.wait_for(lock, std::chrono::nanoseconds(until - now), [&] { return !idle_.empty() || closed(); });
-      lock.unlock();  // never wait for the GIL while holding the pool lock
-    }
-    check_signals();
-    lock.lock();
+    wait_slice(cv_, lock, deadline, [&] { return !idle_.empty() || closed(); });
   }
   if (closed()) throw ClosedError("MemoryPool is closed");
   return take_locked(lock);
@@ -399,19 +392,15 @@ void MemoryPool::release() noexcept {
     idle_.clear();
   }
   cv_.notify_all();
-  run_or_defer([blocks] {
-    // Work still queued on a block's stream must finish before its memory goes.
-    std::vector<std::shared_ptr<Stream>> streams;
-    for (const auto& block : blocks) {
-      auto stream = block->last_stream();
-      if (stream && !stream->closed() && std::find(streams.begin(), streams.end(), stream) == streams.end()) {
-        streams.push_back(std::move(stream));
-      }
+  // No block takes new work from here on; what is queued finishes before the memory goes.
+  std::vector<std::shared_ptr<Stream>> streams;
+  for (const auto& block : blocks) {
+    for (auto& stream : block->retire()) {
+      if (std::find(streams.begin(), streams.end(), stream) == streams.end()) streams.push_back(std::move(stream));
     }
-    GilRelease nogil;
-    for (const auto& stream : streams) {
-      if (stream->context()->try_activate()) aclrtSynchronizeStream(stream->raw());
-    }
+  }
+  run_or_defer([blocks, streams] {
+    for (const auto& stream : streams) stream->drain_quietly();
     for (const auto& block : blocks) {
       block->free_memory();
       block->in_use_.store(false, std::memory_order_release);

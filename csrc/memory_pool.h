@@ -57,13 +57,16 @@ class Block : public std::enable_shared_from_this<Block> {
   // The outputs as bytes, on any thread.
   void copy_outputs_to(std::vector<std::vector<uint8_t>>& out);
 
-  // Queues the input copies, the execution and the output copies on `stream`.
-  void enqueue(uint32_t model_id, aclrtStream stream);
+  // Queues the input copies, the execution and the output copies on `stream`,
+  // which the block remembers (its pool drains its streams before freeing).
+  void enqueue(uint32_t model_id, const std::shared_ptr<Stream>& stream);
   // The same, synchronously (call without the GIL).
   void execute(uint32_t model_id);
-  void note_stream(const std::shared_ptr<Stream>& stream);
-  std::shared_ptr<Stream> last_stream() const;
-  // Frees the memory (pool closed); views keep their host memory.
+  // Teardown, first step: refuses further work (ClosedError) and returns the
+  // streams the block was enqueued on, which may still use its memory.
+  std::vector<std::shared_ptr<Stream>> retire() noexcept;
+  // Frees the memory (pool closed; call after draining the retired stream).
+  // Numpy views keep their host memory.
   void free_memory() noexcept;
   void check_usable(const char* what) const;
 
@@ -78,6 +81,8 @@ class Block : public std::enable_shared_from_this<Block> {
   py::array view(const std::vector<Tensor>& tensors, const std::vector<TensorDesc>& descs, size_t i,
                  const char* what);
   void copy_input(size_t i, py::handle value);
+  // The one path of enqueue() and execute(): `stream` null runs synchronously. mu_ held.
+  void run_locked(uint32_t model_id, aclrtStream stream);
 
   size_t index_;
   std::weak_ptr<MemoryPool> pool_;
@@ -89,8 +94,9 @@ class Block : public std::enable_shared_from_this<Block> {
   std::unique_ptr<Dataset> output_dataset_;
   mutable std::mutex mu_;  // memory and datasets; holders never take the GIL
   bool freed_ = false;
+  bool retired_ = false;
   std::atomic<bool> in_use_{false};
-  std::weak_ptr<Stream> last_stream_;
+  std::vector<std::shared_ptr<Stream>> streams_;  // every stream it was enqueued on (usually one)
 };
 
 class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPool> {

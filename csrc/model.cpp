@@ -8,6 +8,8 @@
 
 #include "bindings.h"
 #include "error.h"
+#include "interruptible.h"
+#include "memory.h"
 #include "pyutil.h"
 
 namespace acl_async {
@@ -142,19 +144,34 @@ void Model::execute(Block& block) {
   check_block(block, "Model.execute()");
   context_->activate();
   GilRelease nogil;
+  {
+    std::lock_guard<std::mutex> lock(use_mu_);
+    if (retired_) throw ClosedError("Model is closed");
+    ++running_;
+  }
+  struct Done {
+    Model& model;
+    ~Done() {
+      {
+        std::lock_guard<std::mutex> lock(model.use_mu_);
+        --model.running_;
+      }
+      model.use_cv_.notify_all();
+    }
+  } done{*this};
   block.execute(id_);
 }
 
 void Model::execute_async(Block& block, const std::shared_ptr<Stream>& stream) {
   check_block(block, "Model.execute_async()");
-  aclrtStream handle = stream->handle();
+  stream->handle();  // ClosedError once closed
   if (stream->context() != context_) throw std::invalid_argument("the stream belongs to another context");
   context_->activate();
-  {
-    GilRelease nogil;
-    block.enqueue(id_, handle);
-  }
-  block.note_stream(stream);
+  GilRelease nogil;
+  std::lock_guard<std::mutex> lock(use_mu_);  // closing waits until the work is queued and the stream noted
+  if (retired_) throw ClosedError("Model is closed");
+  if (std::find(streams_.begin(), streams_.end(), stream) == streams_.end()) streams_.push_back(stream);
+  block.enqueue(id_, stream);
 }
 
 py::list Model::infer(py::handle inputs) {
@@ -178,7 +195,16 @@ py::list Model::infer(py::handle inputs) {
 void Model::release() noexcept {
   uint32_t id = id_;
   std::shared_ptr<Context> context = context_;
-  run_or_defer([id, context] {
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    // No new work from here on; synchronous runs in progress finish first.
+    std::unique_lock<std::mutex> lock = lock_releasing_gil(use_mu_);
+    retired_ = true;
+    wait_quietly(use_cv_, lock, [this] { return running_ == 0; }, [] { return false; });
+    streams.swap(streams_);
+  }
+  run_or_defer([id, context, streams] {
+    for (const auto& stream : streams) stream->drain_quietly();  // executions queued on them finish first
     if (!context->try_activate()) return;  // the context took the model with it
     GilRelease nogil;
     aclmdlUnload(id);

@@ -7,11 +7,13 @@
 
 #include <pybind11/pybind11.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "context.h"
 #include "memory_pool.h"
@@ -66,6 +68,13 @@ class Model : public Resource, public std::enable_shared_from_this<Model> {
   std::shared_ptr<const Layout> layout_;
   std::mutex infer_mu_;  // guards infer_pool_; waited for without the GIL
   std::shared_ptr<MemoryPool> infer_pool_;
+  // Streams the model was queued on and synchronous runs in progress: closing
+  // drains them before aclmdlUnload. Holders of use_mu_ never take the GIL.
+  std::mutex use_mu_;
+  std::condition_variable use_cv_;
+  std::vector<std::shared_ptr<Stream>> streams_;
+  int running_ = 0;
+  bool retired_ = false;
 };
 
 }  // namespace acl_async

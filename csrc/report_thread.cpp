@@ -220,11 +220,7 @@ void ReportThread::release() noexcept {
     bool active = context->try_activate();
     // Drain first: pending callbacks still run on the thread.
     for (const auto& entry : streams) {
-      if (!active || !entry.second) continue;
-      try {
-        synchronize_with_callbacks(*entry.second, std::nullopt);
-      } catch (...) {
-      }
+      if (entry.second) entry.second->drain_quietly();
     }
     {
       GilRelease nogil;

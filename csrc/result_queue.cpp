@@ -4,6 +4,10 @@
 #include "error.h"
 #include "memory.h"
 
+#include <algorithm>
+#include <optional>
+#include <string>
+
 namespace acl_async {
 
 struct ResultQueue::State {
@@ -16,6 +20,7 @@ struct ResultQueue::State {
   mutable std::mutex mu;  // holders never take the GIL
   std::deque<Item> items;
   size_t in_flight = 0;
+  std::vector<std::shared_ptr<Stream>> streams;  // every stream pushed on (drained at close)
 };
 
 namespace {
@@ -45,16 +50,34 @@ void collect_outputs(void* data) {
 
 }  // namespace
 
-ResultQueue::ResultQueue(std::shared_ptr<ReportThread> thread)
-    : thread_(std::move(thread)), state_(std::make_shared<State>()) {}
+ResultQueue::ResultQueue(Key, std::shared_ptr<ReportThread> thread, py::object on_close)
+    : Resource("ResultQueue"),
+      thread_(std::move(thread)),
+      state_(std::make_shared<State>()),
+      on_close_(std::make_shared<SafeObject>(std::move(on_close))) {}
+
+std::shared_ptr<ResultQueue> ResultQueue::create(std::shared_ptr<ReportThread> thread, py::object on_close) {
+  run_deferred();
+  if (!on_close.is_none() && !PyCallable_Check(on_close.ptr())) {
+    throw py::type_error("on_close must be callable or None");
+  }
+  thread->check_open();
+  auto queue = std::make_shared<ResultQueue>(Key{}, thread, std::move(on_close));
+  thread->context()->add_child(queue);
+  thread->add_child(queue);  // closed before its report thread stops
+  return queue;
+}
 
 void ResultQueue::push_async(const std::shared_ptr<Block>& block, const std::shared_ptr<Stream>& stream,
                              py::object tag) {
+  check_open();
   block->check_usable("ResultQueue.push_async()");
   auto record = std::make_unique<Collect>(Collect{state_, block, SafeObject(std::move(tag))});
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     ++state_->in_flight;
+    auto& streams = state_->streams;
+    if (std::find(streams.begin(), streams.end(), stream) == streams.end()) streams.push_back(stream);
   }
   try {
     thread_->launch_native(collect_outputs, record.get(), stream, /*block=*/false);
@@ -72,19 +95,74 @@ py::list ResultQueue::pop_all() {
     std::unique_lock<std::mutex> lock = lock_releasing_gil(state_->mu);
     items.swap(state_->items);
   }
+  // Whatever is not handed out goes back to the front of the queue, in order.
+  auto put_back = [this, &items](size_t from) {
+    std::unique_lock<std::mutex> lock = lock_releasing_gil(state_->mu);
+    for (size_t i = items.size(); i-- > from;) state_->items.push_front(std::move(items[i]));
+  };
   py::list result;
-  for (State::Item& item : items) {
-    py::object tag = item.tag.take();
-    if (item.failed) throw ClosedError("the MemoryPool was closed before the outputs were collected");
-    py::list outputs;
-    for (size_t i = 0; i < item.outputs.size(); ++i) {
-      auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(item.outputs[i]));
-      void* data = bytes->data();
-      outputs.append(make_view(item.layout->outputs[i], std::move(bytes), data));
+  size_t i = 0;
+  try {
+    for (; i < items.size(); ++i) {
+      State::Item& item = items[i];
+      if (item.failed) {
+        if (i > 0) break;  // first the results before it
+        py::object tag = item.tag.take();
+        put_back(1);
+        throw ClosedError("the MemoryPool was closed before the outputs of " + py::repr(tag).cast<std::string>() +
+                          " were collected");
+      }
+      // The outputs move into the arrays (no copy); on failure they move back.
+      std::vector<std::shared_ptr<std::vector<uint8_t>>> moved;
+      try {
+        py::list outputs;
+        for (size_t k = 0; k < item.outputs.size(); ++k) {
+          moved.push_back(std::make_shared<std::vector<uint8_t>>(std::move(item.outputs[k])));
+          void* data = moved.back()->data();
+          outputs.append(make_view(item.layout->outputs[k], moved.back(), data));
+        }
+        result.append(py::make_tuple(item.tag.get(), std::move(outputs)));
+      } catch (...) {
+        for (size_t k = 0; k < moved.size(); ++k) {
+          if (moved[k].use_count() == 1) item.outputs[k] = std::move(*moved[k]);
+        }
+        throw;
+      }
     }
-    result.append(py::make_tuple(std::move(tag), std::move(outputs)));
+  } catch (const ClosedError&) {
+    throw;
+  } catch (...) {
+    // Out of memory converting item i: hand out what is ready, keep the rest.
+    if (i == 0) {
+      put_back(0);
+      throw;
+    }
+    PyErr_Clear();
   }
+  put_back(i);
   return result;
+}
+
+void ResultQueue::release() noexcept {
+  std::vector<std::shared_ptr<Stream>> streams;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    streams.swap(state_->streams);
+  }
+  std::shared_ptr<SafeObject> on_close = on_close_;
+  run_or_defer([streams, on_close] {
+    for (const auto& stream : streams) stream->drain_quietly();  // every collection in flight lands
+    if (!*on_close || python_finalizing()) return;
+    std::optional<py::gil_scoped_acquire> gil;
+    if (!PyGILState_Check()) gil.emplace();
+    try {
+      py::object fn = on_close->take();
+      if (!fn.is_none()) fn();
+    } catch (py::error_already_set& e) {
+      e.discard_as_unraisable("acl_async.ResultQueue on_close");
+    } catch (...) {
+    }
+  });
 }
 
 size_t ResultQueue::ready() const {
@@ -98,18 +176,21 @@ size_t ResultQueue::in_flight() const {
 }
 
 void regclass_ResultQueue(py::module_& m) {
-  py::class_<ResultQueue, std::shared_ptr<ResultQueue>>(m, "ResultQueue", R"doc(
+  py::class_<ResultQueue, std::shared_ptr<ResultQueue>> cls(m, "ResultQueue", R"doc(
 Collects execution outputs on the report thread without the GIL:
 ``push_async(block, stream, tag)`` queues, after the block's execution, a
 native callback that copies the outputs, returns the block to its pool and
 appends ``(tag, outputs)``; ``pop_all()`` returns them in completion order.
-)doc")
-      .def(py::init<std::shared_ptr<ReportThread>>(), py::arg("report_thread"))
+Closing it (or its report thread, or its context) waits for the collections
+in flight, then calls ``on_close()`` so what is left can be delivered.
+)doc");
+  cls.def(py::init(&ResultQueue::create), py::arg("report_thread"), py::arg("on_close") = py::none())
       .def("push_async", &ResultQueue::push_async, py::arg("block"), py::arg("stream"), py::arg("tag") = py::none())
       .def("pop_all", &ResultQueue::pop_all, "Every result collected so far: [(tag, [arrays]), ...].")
       .def_property_readonly("ready", &ResultQueue::ready, "Results waiting for pop_all().")
       .def_property_readonly("in_flight", &ResultQueue::in_flight, "Pushed results not collected yet.")
       .def_property_readonly("report_thread", &ResultQueue::report_thread);
+  def_resource_methods(cls);
 }
 
 }  // namespace acl_async

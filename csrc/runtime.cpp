@@ -129,6 +129,7 @@ uint64_t Runtime::generation() noexcept {
 bool Runtime::initialized() noexcept { return refcount() > 0; }
 
 void shutdown() noexcept {
+  run_deferred();  // teardown deferred by report threads goes first, in the order it was asked for
   std::vector<std::weak_ptr<Runtime>> live;
   {
     std::lock_guard<std::mutex> lock(state().mu);

@@ -5,13 +5,11 @@
 #include "bindings.h"
 #include "error.h"
 #include "event.h"
+#include "interruptible.h"
+#include "memory.h"
 #include "report_thread.h"
 
 namespace acl_async {
-
-namespace {
-constexpr int64_t kSliceNs = 200'000'000;  // wait slices: Ctrl-C is seen within 0.2 s
-}
 
 void CallbackTracker::launched() noexcept {
   std::lock_guard<std::mutex> lock(mu_);
@@ -19,11 +17,13 @@ void CallbackTracker::launched() noexcept {
 }
 
 void CallbackTracker::finished() noexcept {
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++finished_;
+    wake = waiting_ > 0;  // the per-request path pays no wake-up when nobody waits
   }
-  cv_.notify_all();
+  if (wake) cv_.notify_all();
 }
 
 uint64_t CallbackTracker::launched_count() noexcept {
@@ -34,21 +34,33 @@ uint64_t CallbackTracker::launched_count() noexcept {
 template <class Gone>
 bool CallbackTracker::wait_for(uint64_t target, std::optional<int64_t> deadline, Gone gone) {
   std::unique_lock<std::mutex> lock(mu_);
-  while (finished_ < target) {
-    int64_t now = now_ns();
-    if (deadline && now >= *deadline) return false;
-    int64_t until = now + kSliceNs;
-    if (deadline) until = std::min(until, *deadline);
-    {
-      GilRelease nogil;
-      cv_.wait_for(lock, std::chrono::nanoseconds(until - now), [&] { return finished_ >= target; });
-      lock.unlock();  // never wait for the GIL while holding mu_
+  auto done = [&] { return finished_ >= target; };
+  ++waiting_;
+  struct Leave {
+    std::unique_lock<std::mutex>& lock;
+    int& waiting;
+    ~Leave() {
+      if (!lock.owns_lock()) lock.lock();
+      --waiting;
     }
-    if (finished_ < target && gone()) return true;  // dropped by the runtime: they will never run
-    if (PyGILState_Check()) check_signals();
+  } leave{lock, waiting_};
+  while (!done()) {
+    if (deadline && now_ns() >= *deadline) return false;
+    if (wait_slice(cv_, lock, deadline, done)) break;
+    lock.unlock();
+    bool dropped = gone();  // dropped by the runtime: they will never run
     lock.lock();
+    if (dropped && !done()) return true;
   }
   return true;
+}
+
+template <class Gone>
+void CallbackTracker::wait_quietly(uint64_t target, Gone gone) noexcept {
+  std::unique_lock<std::mutex> lock(mu_);
+  ++waiting_;
+  acl_async::wait_quietly(cv_, lock, [&] { return finished_ >= target; }, gone);
+  --waiting_;
 }
 
 Stream::Stream(Key, std::shared_ptr<Context> context, aclrtStream handle) noexcept
@@ -87,8 +99,7 @@ void Stream::set_subscriber(const std::shared_ptr<ReportThread>& thread) {
 void synchronize_stream(aclrtStream stream, std::optional<double> timeout_s) {
   std::optional<int64_t> deadline = deadline_after(timeout_s);
   while (true) {
-    int64_t slice = kSliceNs;
-    if (deadline) slice = std::max<int64_t>(0, std::min<int64_t>(slice, *deadline - now_ns()));
+    int64_t slice = std::max<int64_t>(0, slice_end(deadline) - now_ns());
     int32_t slice_ms = static_cast<int32_t>((slice + 999'999) / 1'000'000);
     aclError ret;
     {
@@ -99,7 +110,7 @@ void synchronize_stream(aclrtStream stream, std::optional<double> timeout_s) {
     if (ret != ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) raise_acl(ret, "aclrtSynchronizeStreamWithTimeout");
     if (deadline && now_ns() >= *deadline) raise_acl(ret, "aclrtSynchronizeStreamWithTimeout");
     aclGetRecentErrMsg();  // a slice that expired is not an error: drop its message
-    if (PyGILState_Check()) check_signals();
+    check_signals_if_gil();
   }
 }
 
@@ -128,19 +139,47 @@ void Stream::synchronize(std::optional<double> timeout_s) {
   errors_->raise_if_any();
 }
 
+namespace {
+
+// Waits for the work queued on `handle` so far and for the callbacks launched on
+// it to have run (or been dropped with their report thread). Context current.
+void drain_handle(aclrtStream handle, CallbackTracker& callbacks,
+                  const std::shared_ptr<ReportThread>& subscriber) noexcept {
+  uint64_t target = callbacks.launched_count();
+  {
+    GilRelease nogil;
+    if (aclrtSynchronizeStream(handle) != ACL_SUCCESS) aclGetRecentErrMsg();
+  }
+  callbacks.wait_quietly(target, [&subscriber] { return !subscriber || !subscriber->running(); });
+}
+
+}  // namespace
+
+void Stream::drain_quietly() const noexcept {
+  std::unique_lock<std::mutex> lock = lock_releasing_gil(life_->mu);
+  if (life_->destroyed || !context_->try_activate()) return;  // destroyed: drained then
+  drain_handle(handle_, *callbacks_, subscriber());
+}
+
 void Stream::release() noexcept {
   aclrtStream handle = handle_;
   std::shared_ptr<ReportThread> subscriber = this->subscriber();
   std::shared_ptr<Context> context = context_;
   std::shared_ptr<PendingErrors> errors = errors_;
-  run_or_defer([handle, subscriber, context, errors] {
+  std::shared_ptr<CallbackTracker> callbacks = callbacks_;
+  std::shared_ptr<Life> life = life_;
+  run_or_defer([handle, subscriber, context, errors, callbacks, life] {
+    std::unique_lock<std::mutex> lock = lock_releasing_gil(life->mu);
+    if (life->destroyed) return;
+    life->destroyed = true;
     if (!context->try_activate()) return;  // the context is gone, and the stream with it
+    drain_handle(handle, *callbacks, subscriber);
+    if (subscriber) subscriber->forget_stream(handle);
     {
       GilRelease nogil;
-      aclrtSynchronizeStream(handle);
+      aclrtDestroyStream(handle);
     }
-    if (subscriber) subscriber->forget_stream(handle);
-    aclrtDestroyStream(handle);
+    lock.unlock();
     errors->clear();
   });
 }

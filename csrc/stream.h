@@ -30,12 +30,16 @@ class CallbackTracker {
   // finished, `deadline` passed (false) or `gone()` says they never will.
   template <class Gone>
   bool wait_for(uint64_t target, std::optional<int64_t> deadline, Gone gone);
+  // The same for teardown: no deadline, no signals, never raises.
+  template <class Gone>
+  void wait_quietly(uint64_t target, Gone gone) noexcept;
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t launched_ = 0;
   uint64_t finished_ = 0;
+  int waiting_ = 0;  // threads in wait_for/wait_quietly
 };
 
 class Stream : public Resource {
@@ -63,6 +67,11 @@ class Stream : public Resource {
   std::shared_ptr<ReportThread> subscriber() const;
   void set_subscriber(const std::shared_ptr<ReportThread>& thread);
 
+  // Teardown: waits (GIL released, never raising) for every task queued so
+  // far, callbacks included, unless the stream is already destroyed (which
+  // drained it). Memory the stream uses may be freed afterwards.
+  void drain_quietly() const noexcept;
+
  protected:
   void release() noexcept override;
 
@@ -71,6 +80,11 @@ class Stream : public Resource {
   aclrtStream handle_;
   std::shared_ptr<PendingErrors> errors_;
   std::shared_ptr<CallbackTracker> callbacks_;
+  struct Life {
+    std::mutex mu;  // held while draining or destroying; holders never take the GIL
+    bool destroyed = false;
+  };
+  std::shared_ptr<Life> life_ = std::make_shared<Life>();
   mutable std::mutex mu_;
   std::weak_ptr<ReportThread> subscriber_;
 };

@@ -31,6 +31,7 @@ from .errors import (
     AclTimeoutError,
     ClosedError,
     InputError,
+    LimitError,
 )
 
 
@@ -110,6 +111,7 @@ __all__ = [
     "HostBuffer",
     "InferQueue",
     "InputError",
+    "LimitError",
     "MemoryPool",
     "Model",
     "ReportThread",

@@ -6,8 +6,8 @@
   :class:`AclModelError`, :class:`AclTimeoutError` (also a TimeoutError).
 * :class:`ClosedError` -- an object was used after it (or its session) was closed.
 * :class:`InputError` -- an input array does not fit the model (dtype, shape, byte size, names).
-* :class:`LimitError` -- a pool size or job count that cannot fit the device memory or thread limits
-  (checked before allocating).
+* :class:`LimitError` -- a request cannot fit a resource limit (device or host memory, threads); raised
+  before anything is allocated, naming the limit.
 
 Timeouts of acl_async's own waits (a pool with no free block, ``InferQueue.wait_all``) raise the
 built-in :class:`TimeoutError`.
@@ -155,8 +155,9 @@ class InputError(ValueError, TypeError):
 
 
 class LimitError(ValueError):
-    """A requested size (pool blocks, jobs, requests) cannot fit the device memory or the thread limits;
-    raised before anything is allocated, naming the limit."""
+    """A request cannot fit a resource limit: a memory pool larger than the free device memory (as
+    ``aclrtGetMemInfo`` reports it) or the available host memory, more jobs than threads the process can
+    start. Raised at once, before anything is allocated; the message names the limit."""
 
 
 _PARAM = {100000, 107000, 107001, 200002, 100026, 100027}

@@ -112,8 +112,11 @@ class InferQueue(_acl.InferQueue):
 
     def close(self) -> None:
         """Let the requests in flight finish (their callbacks run), then release the jobs. An error a
-        callback raised and nobody collected is reported as a warning. Idempotent."""
-        if not self.closed:
+        callback raised and nobody collected is reported as a warning. Idempotent, from any thread.
+        Inside one of its callbacks on a Python thread, the remaining callbacks run before close()
+        returns; on the report thread, as soon as the callback returned (by the report thread or the
+        next call into acl_async, at the latest at interpreter exit)."""
+        if not self.closed and not self.in_callback:
             try:
                 self.wait_all()
             except Exception as exc:  # noqa: BLE001 - close() must not fail on a callback's error

@@ -13,6 +13,7 @@ does not fill an interval is processed too, and any pool size works with any num
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -36,6 +37,18 @@ class Result(NamedTuple):
 ResultCallback = Callable[[list, Any], None]
 #: ``on_batch(results)``, once per callback, with every result since the previous one.
 BatchCallback = Callable[[list], None]
+
+
+def _weak_call(method: Callable[[], None]) -> Callable[[], None]:
+    """``method()`` through a weak reference: the C++ side holding it keeps no cycle alive."""
+    ref = weakref.WeakMethod(method)  # type: ignore[arg-type]
+
+    def call() -> None:
+        bound = ref()
+        if bound is not None:
+            bound()
+
+    return call
 
 
 def _count(value: object, name: str, minimum: int) -> int:
@@ -82,6 +95,7 @@ class AsyncRunner:
         self._on_batch = on_batch
         self._results: list[Result] = []
         self._lock = threading.Lock()
+        self._submit_lock = threading.Lock()  # submit() vs close() from another thread or a callback
         self._submitted = 0
         self._processed = 0
         self._launched = 0
@@ -100,7 +114,10 @@ class AsyncRunner:
             self._report = report_thread
             self._pool = _acl.MemoryPool(model, self._pool_size)
             self._owned.append(self._pool)
-            self._collector = _acl.ResultQueue(report_thread)
+            # Closed with the runner, its report thread or its context (Session.close(), interpreter
+            # exit, from any thread): it waits for the executions in flight, then calls _flush.
+            self._collector = _acl.ResultQueue(report_thread, _weak_call(self._flush))
+            self._owned.append(self._collector)
         except BaseException:
             self._close_owned()
             raise
@@ -166,18 +183,25 @@ class AsyncRunner:
         if self._closed:
             raise ClosedError("the AsyncRunner is closed")
         block = self._pool.acquire(timeout)
-        try:
-            block.set_inputs(inputs)
-            self._model.execute_async(block, self._stream)
-        except BaseException:
-            block.release()
-            raise
-        index = self._submitted
-        self._collector.push_async(block, self._stream, (index, userdata))
-        self._submitted += 1
-        self._unflushed += 1
-        if self._interval and self._unflushed >= self._interval:
-            self._launch()
+        with self._submit_lock:
+            index = self._submitted
+            try:
+                if self._closed:
+                    raise ClosedError("the AsyncRunner is closed")
+                block.set_inputs(inputs)
+                self._model.execute_async(block, self._stream)
+                self._collector.push_async(block, self._stream, (index, userdata))
+            except BaseException:
+                block.release()
+                raise
+            # Accepted: its callback runs, at the latest when the runner (or its session) closes.
+            self._submitted += 1
+            self._unflushed += 1
+            if self._interval and self._unflushed >= self._interval:
+                try:
+                    self._launch()
+                except ClosedError:
+                    pass  # closing under us: the collector's close delivers the result
         return index
 
     def run(self, inputs: Iterable[Any], userdata: Iterable[Any] | None = None) -> None:
@@ -202,6 +226,14 @@ class AsyncRunner:
         self._unflushed = 0
         self._report.launch_callback(self._process, self._stream, True)
         self._launched += 1
+
+    def _flush(self) -> None:
+        """Deliver whatever is left when the collector closes (its executions have all landed)."""
+        while self._collector.ready:
+            try:
+                self._process()
+            except Exception:  # noqa: BLE001,S112 - closing drops callback errors (see close())
+                continue
 
     def _process(self) -> None:
         """Deliver every collected result (on the report thread, or in wait() with interval 0)."""
@@ -230,16 +262,14 @@ class AsyncRunner:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Wait for the executions in flight (their callbacks run; errors are dropped), then release the
-        pool and the stream and report thread made by the runner. Idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if not self._stream.closed:
-                self._stream.synchronize()
-        except Exception:  # noqa: BLE001 - close() must not fail on a callback's error
-            pass
+        """Let every accepted execution finish and reach its callback (callback errors are dropped), then
+        release the pool and the stream and report thread made by the runner. Idempotent, from any
+        thread; inside a callback the remaining results are delivered as soon as it returned (on the
+        next thread that calls into acl_async, at the latest at interpreter exit)."""
+        with self._submit_lock:
+            if self._closed:
+                return
+            self._closed = True
         self._close_owned()
 
     def _close_owned(self) -> None:

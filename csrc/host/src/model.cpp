@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <openvino/core/model.hpp>
 #include <openvino/frontend/manager.hpp>
@@ -138,13 +140,19 @@ aclError source_from_mem(const void *data, size_t size, Source &src) {
     return classify(src);
 }
 
+// A hash of the content: finds cache candidates, which are then compared byte for byte.
+// ACL_HOST_MODEL_CACHE_KEY_MASK (hex, for tests) masks it: 0 makes every model collide.
 uint64_t content_key(const Source &src) {
+    static const uint64_t mask = [] {
+        const char *v = std::getenv("ACL_HOST_MODEL_CACHE_KEY_MASK");
+        return v && *v ? std::strtoull(v, nullptr, 16) : ~uint64_t(0);
+    }();
     std::hash<std::string_view> h;
     uint64_t k = h(std::string_view(src.bytes));
     k ^= h(std::string_view(src.weights)) + 0x9e3779b97f4a7c15ULL + (k << 6) + (k >> 2);
     k ^= (static_cast<uint64_t>(src.bytes.size()) << 1) ^ (static_cast<uint64_t>(src.weights.size()) << 33);
     for (const auto &kv : src.meta) k = k * 1099511628211ULL ^ h(std::string_view(kv.first + "=" + kv.second));
-    return k;
+    return k & mask;
 }
 
 std::string first_line(const char *what) {
@@ -278,36 +286,50 @@ void query_sizes(const std::shared_ptr<ov::Model> &m, size_t &work, size_t &weig
 
 struct Cache {
     std::mutex m;
-    std::unordered_map<uint64_t, std::weak_ptr<CompiledEntry>> entries;
+    // Entries with the same key differ in content (a hash collision): each is compared in full.
+    std::unordered_map<uint64_t, std::vector<std::weak_ptr<CompiledEntry>>> entries;
 };
 Cache &cache() {
     static NoDestructor<Cache> c;
     return *c;
 }
 
-std::shared_ptr<CompiledEntry> cache_slot(uint64_t key) {
+// The live entry holding exactly this content, or null. c.m held.
+std::shared_ptr<CompiledEntry> cache_lookup(Cache &c, uint64_t key, const Source &src) {
+    auto it = c.entries.find(key);
+    if (it == c.entries.end()) return nullptr;
+    for (auto &w : it->second)
+        if (auto e = w.lock())
+            if (e->bytes == src.bytes && e->weights == src.weights && e->source_meta == src.meta) return e;
+    return nullptr;
+}
+
+std::shared_ptr<CompiledEntry> cache_slot(const Source &src) {
     Cache &c = cache();
+    const uint64_t key = content_key(src);
     std::lock_guard<std::mutex> lock(c.m);
-    auto &w = c.entries[key];
-    auto e = w.lock();
-    if (!e) {
-        e = std::make_shared<CompiledEntry>();
-        e->key = key;
-        w = e;
-        if (c.entries.size() > 64)  // forget dead slots now and then
-            for (auto it = c.entries.begin(); it != c.entries.end();)
-                it = it->second.expired() ? c.entries.erase(it) : std::next(it);
-    }
+    if (auto e = cache_lookup(c, key, src)) return e;
+    auto e = std::make_shared<CompiledEntry>();
+    e->key = key;
+    e->bytes = src.bytes;
+    e->weights = src.weights;
+    e->source_meta = src.meta;
+    auto &slots = c.entries[key];
+    slots.erase(std::remove_if(slots.begin(), slots.end(), [](const auto &w) { return w.expired(); }), slots.end());
+    slots.push_back(e);
+    if (c.entries.size() > 64)  // forget dead slots now and then
+        for (auto it = c.entries.begin(); it != c.entries.end();)
+            it = std::all_of(it->second.begin(), it->second.end(), [](const auto &w) { return w.expired(); })
+                     ? c.entries.erase(it)
+                     : std::next(it);
     return e;
 }
 
-std::shared_ptr<CompiledEntry> cache_find_ready(uint64_t key) {
+std::shared_ptr<CompiledEntry> cache_find_ready(const Source &src) {
     Cache &c = cache();
+    const uint64_t key = content_key(src);
     std::lock_guard<std::mutex> lock(c.m);
-    auto it = c.entries.find(key);
-    if (it == c.entries.end()) return nullptr;
-    auto e = it->second.lock();
-    return e;
+    return cache_lookup(c, key, src);
 }
 
 // Models whose weights and working memory fit in this are "tiny" (see compile()); real
@@ -381,7 +403,7 @@ aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *wei
         if (weight && weight_size == 0)
             return fail(ACL_ERROR_INVALID_PARAM, "weightSize must not be 0 when weightPtr is set");
     }
-    auto entry = cache_slot(content_key(src));
+    auto entry = cache_slot(src);
     {
         std::lock_guard<std::mutex> lock(entry->m);
         if (!entry->ready)
@@ -415,7 +437,7 @@ aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *wei
 
 aclError query(Source &src, size_t *work, size_t *weight) {
     if (aclError e = require_init()) return e;
-    if (auto e = cache_find_ready(content_key(src))) {
+    if (auto e = cache_find_ready(src)) {
         std::lock_guard<std::mutex> lock(e->m);
         if (e->ready) {
             *work = e->info.work_size;

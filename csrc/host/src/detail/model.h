@@ -61,6 +61,9 @@ struct DynamicInfo {
 // One compiled model per distinct content.
 struct CompiledEntry {
     uint64_t key = 0;
+    // The content it was compiled from (compared on every cache hit; never changed).
+    std::string bytes, weights;
+    std::map<std::string, std::string> source_meta;
     std::mutex m;  // held while compiling
     bool ready = false;
     ov::CompiledModel compiled;

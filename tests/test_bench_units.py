@@ -171,31 +171,6 @@ def test_compare_table() -> None:
     assert lines[3].split()[0] == "async" and lines[3].endswith("2.00x")
 
 
-def test_check_writable(tmp_path) -> None:  # noqa: ANN001
-    assert report.check_writable(tmp_path / "ok.json") == tmp_path / "ok.json"
-    with pytest.raises(ValueError, match="does not exist"):
-        report.check_writable(tmp_path / "missing" / "r.json")
-    with pytest.raises(ValueError, match="folder"):
-        report.check_writable(tmp_path)
-    (tmp_path / "file").write_text("x")
-    with pytest.raises(ValueError):
-        report.check_writable(tmp_path / "file" / "r.json")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
-
-
-def test_write_atomic_keeps_old_file_on_failure(tmp_path) -> None:  # noqa: ANN001
-    target = tmp_path / "r.json"
-    target.write_text("old")
-
-    def boom(f: object) -> None:
-        raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError):
-        report.write_atomic(target, boom)
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
-
-
 # -- loops ----------------------------------------------------------------------------------------
 
 

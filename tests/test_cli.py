@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from models import make_classifier_model
 
 from acl_async import zoo
 
@@ -141,7 +142,7 @@ def test_bin_from_transfer_pic_classifies_like_the_picture(cache_env: dict[str, 
         (("10", "1", "0"), "POOL_SIZE must be >= 1"),
         (("10", "1", "1", "-m", "/nonexistent/model.onnx"), "model file not found"),
         (("1", "--json", "-q"), "not allowed with"),
-        (("2", "--dump", "/proc/acl-async-cannot-write"), "cannot write dumps"),
+        (("2", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
         (("benchmark",), "did you mean 'bench'?"),
     ],
 )
@@ -219,3 +220,64 @@ def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
     for sub in ("bench", "classify", "model"):
         proc = run(cache_env, sub, "--help")
         assert proc.returncode == 0 and f"acl-async {sub}" in proc.stdout, proc.stderr
+
+
+# -- checked before ACL is initialized (device 99 does not exist: reaching ACL would exit 1) ---------
+
+
+def test_usage_errors_come_before_acl_init(cache_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    model = make_classifier_model(tmp_path / "cls.onnx")  # 10 classes
+    (tmp_path / "three.labels").write_text("a\nb\nc\n")
+    cases = [
+        (("2", "-d", "99", "-i", str(tmp_path / "empty")), "no input files"),
+        (("2", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "3 lines, but"),
+        (("classify", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "has 10 classes"),
+        (("bench", "-d", "99", "-m", model, "-b", "4", "-niter", "1"), "takes batch 1"),
+        (("2", "-d", "99", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
+        (("model", "build", "efficientnet-lite0", "-o", "/proc/x.onnx"), "not writable"),
+    ]
+    for args, message in cases:
+        proc = run(cache_env, *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert message in proc.stderr, (args, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and ".tmp" not in proc.stderr, proc.stderr
+        assert "init success" not in proc.stdout
+
+
+def test_labels_beside_the_model_are_checked_too(cache_env: dict[str, str], tmp_path: Path) -> None:
+    model = make_classifier_model(tmp_path / "cls.onnx")
+    (tmp_path / "cls.labels").write_text("".join(f"class {i}\n" for i in range(10)))
+    proc = run(cache_env, "1", "-m", model, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json_results(proc.stdout)[0]["top"][0]["label"].startswith("class ")
+    (tmp_path / "cls.labels").write_text("one\ntwo\n")
+    proc = run(cache_env, "1", "-m", model)
+    assert proc.returncode == 2 and "cls.labels: 2 lines" in proc.stderr, proc.stderr
+
+
+# -- the dump folder policy ---------------------------------------------------------------------------
+
+
+def test_dump_folder_of_an_earlier_run_is_refused_unless_overwrite(
+    cache_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(cache_env, "5", "1", "2", "--dump", str(out), "-q").returncode == 0
+    (out / ".output9_0.bin.x1y2.tmp").write_bytes(b"debris of a killed run")
+    (out / "notes.txt").write_text("mine")
+    proc = run(cache_env, "2", "1", "2", "--dump", str(out), "-q")
+    assert proc.returncode == 2 and "--overwrite" in proc.stderr, proc.stderr
+    assert len(list(out.glob("output*"))) == 5  # untouched
+    proc = run(cache_env, "2", "1", "2", "--dump", str(out), "-q", "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "output1_0.bin", "output2_0.bin"]
+
+
+def test_dump_files_follow_the_umask(cache_env: dict[str, str], tmp_path: Path) -> None:
+    proc = subprocess.run(
+        ["sh", "-c", f'umask 002 && exec "{sys.executable}" -m acl_async 1 --dump "{tmp_path}/out" -q'],
+        env=cache_env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "output1_0.bin").stat().st_mode & 0o777 == 0o664

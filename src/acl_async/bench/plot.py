@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import write_atomic
+from ..fileio import write_atomic
 from .result import BenchResult
 
 __all__ = ["LABELS", "matplotlib_available", "plot_results"]

@@ -82,13 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    from ..bench.report import check_writable
+    from ..fileio import check_file_writable
 
     for option, value in (("--report-json", args.report_json), ("--report-csv", args.report_csv),
                           ("--plot", args.plot)):  # fmt: skip
         if value is not None:
             try:
-                check_writable(value)
+                check_file_writable(value)
             except ValueError as exc:
                 raise UsageError(f"{option}: {exc}") from None
     if args.plot is not None:
@@ -112,6 +112,20 @@ def _paths(args: argparse.Namespace) -> list[Path]:
     return paths
 
 
+def _check_batch(model: Path, batch: int | None) -> None:
+    """``-b`` against the batch the model file declares (ONNX), before ACL is initialized; other
+    formats are checked once loaded."""
+    from .. import zoo
+    from ..bench.inputs import InputDesc, check_batch
+
+    descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(model)]
+    if descs:
+        try:
+            check_batch(descs, batch)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+
+
 def _print(args: argparse.Namespace, line: str) -> None:
     if not args.quiet:
         print(f"[ INFO ] {line}", flush=True)
@@ -126,6 +140,7 @@ def main(argv: Sequence[str]) -> int:
     _check_outputs(args)
     device = resolve_device(args.device)
     model = resolve_model(args.model)
+    _check_batch(model, args.batch)
     opts = BenchOptions(
         model=model, device=device, config=args.config, nireq=args.nireq, niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,

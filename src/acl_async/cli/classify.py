@@ -20,6 +20,7 @@ from .options import (
     add_labels,
     add_model,
     add_top,
+    load_labels,
     resolve_device,
     resolve_model,
 )
@@ -46,7 +47,6 @@ def main(argv: Sequence[str]) -> int:
     from .. import preprocess, zoo
     from ..bench.run import BatchError
     from ..classify import classify, format_table
-    from ..labels import labels_for_model
     from ..session import Session
 
     device = resolve_device(args.device)
@@ -58,10 +58,7 @@ def main(argv: Sequence[str]) -> int:
         raise UsageError(str(exc)) from None
     if not pictures:
         raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
-    try:
-        labels = labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    labels, _ = load_labels(model, args.labels)
     try:
         with Session(device_id=device, config=args.config) as session:
             results, batch = classify(session, model, pictures, args.top, labels)

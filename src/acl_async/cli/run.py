@@ -24,7 +24,10 @@ from .options import (
     add_labels,
     add_model,
     add_top,
+    check_labels,
+    classes,
     count,
+    load_labels,
     resolve_device,
     resolve_model,
 )
@@ -100,15 +103,6 @@ def _input_paths(args: argparse.Namespace) -> list[Path]:
     return paths
 
 
-def _labels(args: argparse.Namespace, model: Path) -> list[str] | None:
-    from ..labels import labels_for_model
-
-    try:
-        return labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported lazily
     if not args.dump:
         if args.overwrite:
@@ -118,9 +112,9 @@ def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported 
 
     dumper = OutputDumper(args.dump, args.dump_format)
     try:
-        dumper.check_writable()
-    except OSError as exc:
-        raise UsageError(f"cannot write dumps to {args.dump}: {exc.strerror or exc}") from None
+        dumper.prepare(overwrite=args.overwrite)
+    except (ValueError, FileExistsError) as exc:
+        raise UsageError(f"--dump: {exc}") from None
     return dumper
 
 
@@ -146,7 +140,7 @@ def main(argv: Sequence[str]) -> int:
     dumper = _dumper(args)
     model_path = resolve_model(args.model)
     paths = _input_paths(args)
-    labels = _labels(args, model_path)
+    labels, labels_source = load_labels(model_path, args.labels)
 
     from .. import sample_run
     from ..session import Session
@@ -162,6 +156,7 @@ def main(argv: Sequence[str]) -> int:
         _info(args, f"get run mode success ({session.run_mode})")
         model = session.load_model(model_path)
         _info(args, f"load model {model_path} success")
+        check_labels(labels, labels_source, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model)
         inputs = sample_run.load_inputs(paths, spec, skip_bad=args.bad_input == "skip")
         handler = sample_run.ResultHandler(_shower(args, labels), dumper)

@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -20,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
+from ..fileio import write_atomic
 from ..preprocess import PreprocessSpec, spec_for_model
 from . import efficientnet_lite
 
@@ -37,6 +37,7 @@ __all__ = [
     "model_preprocess_spec",
     "read_model_inputs",
     "read_model_metadata",
+    "read_model_outputs",
 ]
 
 log = logging.getLogger(__name__)
@@ -89,28 +90,14 @@ def cache_dir() -> Path:
     return base / "acl-async"
 
 
-def _write_atomically(data: bytes, output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_model(name: str, output: str | os.PathLike[str]) -> Path:
     """Build model ``name`` into ``output`` (written atomically; parent folders created)."""
     recipe = _recipe(name)
     output = Path(output)
     start = time.perf_counter()
     data = recipe.build()
-    _write_atomically(data, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, data)
     log.info("built %s into %s (%d bytes, %.2f s)", name, output, len(data), time.perf_counter() - start)
     return output
 
@@ -160,7 +147,8 @@ def default_pictures() -> list[Path]:
         # Installed in a zip: copy out once into the cache.
         target = cache_dir() / "pictures" / name
         if not target.is_file():
-            _write_atomically(resource.read_bytes(), target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, resource.read_bytes())
         out.append(target)
     return out
 
@@ -209,6 +197,20 @@ def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
     return {p.key: p.value for p in model.metadata_props}  # type: ignore[attr-defined]
 
 
+def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
+    from onnx import helper
+
+    out: list[ModelInput] = []
+    for value in values:  # type: ignore[attr-defined]
+        if value.name in skip or not value.type.HasField("tensor_type"):
+            continue
+        tensor = value.type.tensor_type
+        dims = tuple(d.dim_value if d.HasField("dim_value") else -1 for d in tensor.shape.dim)
+        dtype = helper.tensor_dtype_to_np_dtype(tensor.elem_type).name
+        out.append(ModelInput(value.name, dims, dtype))
+    return out
+
+
 def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
     if not Path(path).is_file():
@@ -216,19 +218,18 @@ def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     model = _load_onnx(path)
     if model is None:
         return []
-    from onnx import helper
-
     graph = model.graph  # type: ignore[attr-defined]
-    initializers = {t.name for t in graph.initializer}
-    inputs: list[ModelInput] = []
-    for value in graph.input:
-        if value.name in initializers or not value.type.HasField("tensor_type"):
-            continue
-        tensor = value.type.tensor_type
-        dims = tuple(d.dim_value if d.HasField("dim_value") else -1 for d in tensor.shape.dim)
-        dtype = helper.tensor_dtype_to_np_dtype(tensor.elem_type).name
-        inputs.append(ModelInput(value.name, dims, dtype))
-    return inputs
+    return _tensor_values(graph.input, {t.name for t in graph.initializer})
+
+
+def read_model_outputs(path: str | os.PathLike[str]) -> list[ModelInput]:
+    """The graph outputs of an ONNX model; ``[]`` for other formats."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    model = _load_onnx(path)
+    if model is None:
+        return []
+    return _tensor_values(model.graph.output, set())  # type: ignore[attr-defined]
 
 
 def model_preprocess_spec(path: str | os.PathLike[str]) -> PreprocessSpec:

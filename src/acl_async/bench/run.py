@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
-from .engine import Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
+from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
 from .inputs import InputDesc, InputSource, check_batch, is_picture_input
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
 from .progress import Progress
@@ -91,7 +91,8 @@ def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progres
         return run_sync(engine.execute, stop, prepare, progress)
     if isinstance(engine, QueueEngine):
         return run_queue(engine.queue, engine.data_for(source), stop, progress)
-    loop = AsyncLoop(engine.requests, check=engine.check)
+    assert isinstance(engine, AsyncEngine)
+    loop = AsyncLoop(engine.requests)
     engine.on_complete(loop.complete)
     prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
     return loop.run(engine.submit, stop, prepare_async, progress)

@@ -113,8 +113,20 @@ def test_report_block_fields_consistent() -> None:
     r = _result(count=8, batch=2, duration_s=0.5)
     lines = report.format_report(r)
     text = "\n".join(lines)
-    for name in ("Count:", "Duration:", "Latency:", "Median:", "Average:", "Min:", "Max:", "Throughput:",
-                 "First inference took", "Load model took", "90 percentile:", "99.9 percentile:"):
+    for name in (
+        "Count:",
+        "Duration:",
+        "Latency:",
+        "Median:",
+        "Average:",
+        "Min:",
+        "Max:",
+        "Throughput:",
+        "First inference took",
+        "Load model took",
+        "90 percentile:",
+        "99.9 percentile:",
+    ):
         assert name in text
     count = int(_field(lines, "Count:").split()[0])
     duration_ms = float(_field(lines, "Duration:").split()[0])
@@ -140,8 +152,21 @@ def test_json_schema(tmp_path) -> None:  # noqa: ANN001
     assert doc["percentiles"] == [50, 90, 99.9]
     assert [run["api"] for run in doc["runs"]] == ["sync", "async"]
     run = doc["runs"][1]
-    for key in ("mode", "model", "device", "batch", "requests", "count", "duration_ms", "throughput_fps",
-                "load_ms", "first_inference_ms", "latency_ms", "iterations_requested", "time_requested_s"):
+    for key in (
+        "mode",
+        "model",
+        "device",
+        "batch",
+        "requests",
+        "count",
+        "duration_ms",
+        "throughput_fps",
+        "load_ms",
+        "first_inference_ms",
+        "latency_ms",
+        "iterations_requested",
+        "time_requested_s",
+    ):
         assert key in run
     assert run["throughput_fps"] == pytest.approx(run["batch"] * run["count"] / (run["duration_ms"] / 1000))
     lat = run["latency_ms"]
@@ -246,8 +271,11 @@ def test_async_loop_prepare_runs_before_submit() -> None:
     loop = AsyncLoop(2)
     engine = FakeEngine(loop)
     order: list[str] = []
-    timings = loop.run(lambda rid, i: (order.append(f"s{i}"), engine.submit(rid, i)),
-                       StopRule(iterations=4, multiple=2), prepare=lambda rid, i: order.append(f"p{i}"))
+    timings = loop.run(
+        lambda rid, i: (order.append(f"s{i}"), engine.submit(rid, i)),
+        StopRule(iterations=4, multiple=2),
+        prepare=lambda rid, i: order.append(f"p{i}"),
+    )
     assert timings.count == 4
     assert order == ["p0", "s0", "p1", "s1", "p2", "s2", "p3", "s3"]
 

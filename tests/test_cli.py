@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -19,14 +18,6 @@ from acl_async import zoo
 
 RESULT = re.compile(r"^\[INFO\]  top 1: index\[(\d+)\] value\[([0-9.e+-]+)\](?: (.*))?$")
 PICTURES = list(zoo.EXPECTED_CLASSES)  # round-robin order of the default inputs
-
-
-@pytest.fixture(scope="session")
-def cache_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = dict(os.environ)
-    env["ACL_ASYNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    env.pop("ASCEND_DEVICE_ID", None)
-    return env
 
 
 def run(

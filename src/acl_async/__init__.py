@@ -21,6 +21,7 @@ import without it.
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -68,8 +69,6 @@ def _preload_openvino() -> None:
 _preload_openvino()
 
 try:
-    from importlib.metadata import PackageNotFoundError, version
-
     __version__ = version("acl-async")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"

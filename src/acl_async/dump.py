@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .fileio import PathArg, as_path, check_folder_writable, write_atomic
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["DUMP_FORMATS", "OutputDumper", "earlier_outputs"]
 
@@ -58,6 +60,8 @@ class OutputDumper:
         return self.directory / f"output{execution}_{index}.{self.fmt}"
 
     def write(self, execution: int, outputs: list[np.ndarray]) -> None:
+        import numpy as np
+
         for index, array in enumerate(outputs):
             array = np.ascontiguousarray(array)
             if self.fmt == "bin":

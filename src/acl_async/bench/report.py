@@ -176,8 +176,12 @@ def to_csv(results: Sequence[BenchResult], percentiles: Sequence[float]) -> str:
     return buffer.getvalue()
 
 
-def write_json(path: str | os.PathLike[str], results: Sequence[BenchResult], percentiles: Sequence[float],
-               version: str = "") -> Path:
+def write_json(
+    path: str | os.PathLike[str],
+    results: Sequence[BenchResult],
+    percentiles: Sequence[float],
+    version: str = "",
+) -> Path:
     return write_atomic(path, to_json(results, percentiles, version).encode())
 
 

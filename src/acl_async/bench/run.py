@@ -53,8 +53,11 @@ def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
     if not opts.paths:
         return InputSource(descs, batch)
-    if len(descs) == 1 and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths) \
-            and not is_picture_input(descs):
+    if (
+        len(descs) == 1
+        and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths)
+        and not is_picture_input(descs)
+    ):
         return InputSource(descs, batch, opts.paths)
     if not is_picture_input(descs):
         dims = [list(d.dims) for d in descs]
@@ -98,8 +101,9 @@ def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progres
     return loop.run(engine.submit, stop, prepare_async, progress)
 
 
-def run_one(api: str, opts: BenchOptions, session: object,
-            announce: Callable[[str], None] | None = None) -> BenchResult:
+def run_one(
+    api: str, opts: BenchOptions, session: object, announce: Callable[[str], None] | None = None
+) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
     start = time.perf_counter()
     model = load_model(session, opts.model)

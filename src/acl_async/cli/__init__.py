@@ -134,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run_command(name, rest)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
             return status
+    except SystemExit as exc:  # argparse's --help / --version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED

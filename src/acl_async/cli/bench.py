@@ -56,27 +56,63 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_inputs(p, "pictures, .bin/.npy tensors or folders (default: random values; with "
                "--full-pipeline: the shipped pictures)")  # fmt: skip
-    p.add_argument("-api", "--api", choices=("sync", "async", "queue"), default="async",
-                   help="sync: one request, aclmdlExecute; async: N requests on N streams with callbacks "
-                   "through the report thread (default); queue: the same through InferQueue")
-    p.add_argument("-nireq", "--nireq", type=count(1, "-nireq"), default=None,
-                   help="requests in flight (async/queue; default: the device's suggested number)")
+    p.add_argument(
+        "-api",
+        "--api",
+        choices=("sync", "async", "queue"),
+        default="async",
+        help="sync: one request, aclmdlExecute; async: N requests on N streams with callbacks "
+        "through the report thread (default); queue: the same through InferQueue",
+    )
+    p.add_argument(
+        "-nireq",
+        "--nireq",
+        type=count(1, "-nireq"),
+        default=None,
+        help="requests in flight (async/queue; default: the device's suggested number)",
+    )
     stop = p.add_mutually_exclusive_group()
-    stop.add_argument("-niter", "--niter", type=count(1, "-niter"), default=None,
-                      help="iterations (rounded up to a multiple of -nireq)")
-    stop.add_argument("-t", "--time", type=positive_seconds, default=None,
-                      help=f"seconds to run (default {DEFAULT_TIME_S:g} when -niter is not given)")
-    p.add_argument("-b", "--batch", type=count(1, "-b"), default=None,
-                   help="batch size; must be the model's own (default: the model's)")
-    p.add_argument("--percentiles", type=_percentiles, default=(50.0, 90.0, 95.0, 99.0),
-                   metavar="P,P,...", help="latency percentiles to report (default 50,90,95,99)")
+    stop.add_argument(
+        "-niter",
+        "--niter",
+        type=count(1, "-niter"),
+        default=None,
+        help="iterations (rounded up to a multiple of -nireq)",
+    )
+    stop.add_argument(
+        "-t",
+        "--time",
+        type=positive_seconds,
+        default=None,
+        help=f"seconds to run (default {DEFAULT_TIME_S:g} when -niter is not given)",
+    )
+    p.add_argument(
+        "-b",
+        "--batch",
+        type=count(1, "-b"),
+        default=None,
+        help="batch size; must be the model's own (default: the model's)",
+    )
+    p.add_argument(
+        "--percentiles",
+        type=_percentiles,
+        default=(50.0, 90.0, 95.0, 99.0),
+        metavar="P,P,...",
+        help="latency percentiles to report (default 50,90,95,99)",
+    )
     p.add_argument("--report-json", metavar="PATH", help="write the results as JSON (atomically)")
     p.add_argument("--report-csv", metavar="PATH", help="write the results as CSV (atomically)")
     p.add_argument("--plot", metavar="PNG", help="draw throughput bars and a latency histogram (matplotlib)")
-    p.add_argument("--full-pipeline", action="store_true",
-                   help="decode + preprocess the pictures inside the measured loop (what applications do)")
-    p.add_argument("--compare", action="store_true",
-                   help="run sync, async and the queue API back to back and print a table")
+    p.add_argument(
+        "--full-pipeline",
+        action="store_true",
+        help="decode + preprocess the pictures inside the measured loop (what applications do)",
+    )
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="run sync, async and the queue API back to back and print a table",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result block")
     return p  # fmt: skip
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
+
 def _epilog() -> str:
     width = max(map(len, COMMANDS))
     lines = ["commands (acl-async COMMAND --help):"]
@@ -53,33 +54,68 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("execute_times", nargs="?", type=count(1, "EXECUTE_TIMES"), default=100,
-                   metavar="EXECUTE_TIMES", help="model executions (default 100)")
-    p.add_argument("callback_interval", nargs="?", type=count(0, "CALLBACK_INTERVAL"), default=1,
-                   metavar="CALLBACK_INTERVAL", help="executions per callback; 0 = no callbacks (default 1)")
-    p.add_argument("pool_size", nargs="?", type=count(1, "POOL_SIZE"), default=100, metavar="POOL_SIZE",
-                   help="memory blocks in the pool (default 100)")
+    p.add_argument(
+        "execute_times",
+        nargs="?",
+        type=count(1, "EXECUTE_TIMES"),
+        default=100,
+        metavar="EXECUTE_TIMES",
+        help="model executions (default 100)",
+    )
+    p.add_argument(
+        "callback_interval",
+        nargs="?",
+        type=count(0, "CALLBACK_INTERVAL"),
+        default=1,
+        metavar="CALLBACK_INTERVAL",
+        help="executions per callback; 0 = no callbacks (default 1)",
+    )
+    p.add_argument(
+        "pool_size",
+        nargs="?",
+        type=count(1, "POOL_SIZE"),
+        default=100,
+        metavar="POOL_SIZE",
+        help="memory blocks in the pool (default 100)",
+    )
     add_model(p)
-    add_inputs(p, "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
-               "(default: the shipped pictures)")
+    add_inputs(
+        p,
+        "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
+        "(default: the shipped pictures)",
+    )
     add_device(p)
     add_config(p)
     add_top(p, 1)
     add_labels(p)
-    p.add_argument("--dump", metavar="DIR", help="write every output to DIR/output{N}_{i}.<format> "
-                   "(refused if DIR holds outputs of an earlier run, unless --overwrite)")
+    p.add_argument(
+        "--dump",
+        metavar="DIR",
+        help="write every output to DIR/output{N}_{i}.<format> "
+        "(refused if DIR holds outputs of an earlier run, unless --overwrite)",
+    )
     p.add_argument("--dump-format", choices=DUMP_FORMATS, default="bin")
-    p.add_argument("--overwrite", action="store_true",
-                   help="with --dump: delete the earlier run's output* files in DIR first")
-    p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
-                   help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --dump: delete the earlier run's output* files in DIR first",
+    )
+    p.add_argument(
+        "--bad-input",
+        choices=("fatal", "skip"),
+        default="fatal",
+        help="an unreadable picture among the inputs: stop (default) or skip it with a warning",
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
     out.add_argument("--json", action="store_true", help="print one JSON object per execution")
     sdk = p.add_argument_group("SDK paths (for C/C++ builds; alone, first on the command line)")
-    for flag, text in (("--ddk-path", "the CANN-like DDK_PATH"), ("--includedir", "the folder of acl/acl.h"),
-                       ("--libdir", "the folder of libascendcl.so"),
-                       ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)")):
+    for flag, text in (
+        ("--ddk-path", "the CANN-like DDK_PATH"),
+        ("--includedir", "the folder of acl/acl.h"),
+        ("--libdir", "the folder of libascendcl.so"),
+        ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)"),
+    ):
         sdk.add_argument(flag, action="store_true", help=f"print {text}")
     return p  # fmt: skip
 

@@ -19,6 +19,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
+from .._signals import deferred
 from ..fileio import write_atomic
 from ..preprocess import PreprocessSpec, spec_for_model
 from . import efficientnet_lite
@@ -53,10 +54,25 @@ EXPECTED_CLASSES: dict[str, tuple[int, ...]] = {
 }
 
 
+class ModelInput(NamedTuple):
+    name: str
+    dims: tuple[int, ...]  # -1 for a dynamic dimension
+    dtype: str  # numpy name, e.g. "float32"
+
+
+class _Description(NamedTuple):
+    """What a model file says about itself: metadata, graph inputs and outputs."""
+
+    metadata: dict[str, str]
+    inputs: list[ModelInput]
+    outputs: list[ModelInput]
+
+
 class _ModelRecipe(NamedTuple):
     version: int
     build: Callable[[], bytes]
     source: Callable[[], Path]
+    description: _Description
 
 
 _RECIPES: dict[str, _ModelRecipe] = {
@@ -64,8 +80,30 @@ _RECIPES: dict[str, _ModelRecipe] = {
         efficientnet_lite.CONVERTER_VERSION,
         efficientnet_lite.build_efficientnet_lite0,
         efficientnet_lite.weights_path,
+        _Description(
+            dict(efficientnet_lite.METADATA),
+            [ModelInput(*efficientnet_lite.INPUT)],
+            [ModelInput(*efficientnet_lite.OUTPUT)],
+        ),  # fmt: skip
     ),
 }
+
+#: Built models this process knows without parsing them (so a run on the embedded model does not
+#: import onnx): (resolved path, mtime_ns, size) -> description.
+_KNOWN: dict[tuple[Path, int, int], _Description] = {}
+
+
+def _file_key(path: str | os.PathLike[str]) -> tuple[Path, int, int]:
+    resolved = Path(path).resolve()
+    st = resolved.stat()
+    return resolved, st.st_mtime_ns, st.st_size
+
+
+def _known(path: str | os.PathLike[str]) -> _Description | None:
+    try:
+        return _KNOWN.get(_file_key(path))
+    except OSError:
+        return None
 
 
 def available_models() -> list[str]:
@@ -125,6 +163,7 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
     if not path.is_file():
         log.info("building %s into the cache: %s", name, path)
         build_model(name, path)
+    _KNOWN[_file_key(path)] = recipe.description
     return path
 
 
@@ -156,12 +195,6 @@ def default_pictures() -> list[Path]:
 # -- reading model files --------------------------------------------------------------------------
 
 
-class ModelInput(NamedTuple):
-    name: str
-    dims: tuple[int, ...]  # -1 for a dynamic dimension
-    dtype: str  # numpy name, e.g. "float32"
-
-
 def _load_onnx(path: str | os.PathLike[str]) -> object | None:
     """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None.
 
@@ -176,7 +209,8 @@ def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     if path.suffix.lower() in {".xml", ".bin"}:
         return None
     try:
-        import onnx
+        with deferred():  # Ctrl-C inside onnx's initialization can crash the interpreter later
+            import onnx
 
         model = onnx.load_model(str(path), load_external_data=False)
     except Exception as exc:  # anything that is not a parseable ONNX file
@@ -191,6 +225,9 @@ def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
     """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
+    known = _known(path)
+    if known is not None:
+        return dict(known.metadata)
     model = _load_onnx(path)
     if model is None:
         return {}
@@ -215,6 +252,9 @@ def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
+    known = _known(path)
+    if known is not None:
+        return list(known.inputs)
     model = _load_onnx(path)
     if model is None:
         return []
@@ -226,6 +266,9 @@ def read_model_outputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     """The graph outputs of an ONNX model; ``[]`` for other formats."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
+    known = _known(path)
+    if known is not None:
+        return list(known.outputs)
     model = _load_onnx(path)
     if model is None:
         return []

@@ -116,6 +116,15 @@ def _silence_stdout() -> None:
         pass
 
 
+def _names_print_as_bytes() -> None:
+    """File names that are not valid UTF-8 (surrogate-escaped by Python) print as their own bytes, like
+    ``ls | cat`` does, instead of failing with UnicodeEncodeError in a UTF-8 locale."""
+    try:
+        sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):  # not a TextIOWrapper (captured by tests)
+        pass
+
+
 def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
@@ -124,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``acl-async`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(format="[%(levelname)s]  %(message)s", level=logging.WARNING)
+    _names_print_as_bytes()
     try:
         with _sigterm_raises():
             if args and args[0] in _sdk_flags():

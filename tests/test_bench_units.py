@@ -8,7 +8,6 @@ import io
 import json
 import math
 import threading
-import time
 
 import pytest
 
@@ -327,7 +326,6 @@ def test_progress_silent_when_not_a_tty_or_short() -> None:
 def test_progress_draws_on_tty_after_delay() -> None:
     tty = _Tty(True)
     p = Progress(total=10, stream=tty, delay=0.0, interval=0.0)
-    time.sleep(0.001)
     p.update(5)
     assert "50%" in tty.getvalue() and "5 iterations" in tty.getvalue()
     p.close()

@@ -1,0 +1,44 @@
+"""Helpers shared by test files (import them: ``from helpers import ...``; never copy them)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+TIMEOUT = 120
+
+
+def call_in_thread_and_release(
+    call: Callable[[], object], c_function: str, release: Callable[[], None]
+) -> None:
+    """Prove a blocking C call releases the GIL, without timing anything.
+
+    ``call`` runs in a new thread; when that thread calls the C function named ``c_function`` (a gate:
+    a profile hook sees the call start), this thread runs ``release`` -- Python code, so it can only run
+    if the waiting thread let go of the GIL -- and ``release`` must make the wait return. If the wait held
+    the GIL, ``release`` would never run and ``call`` would fail with its own timeout."""
+    inside = threading.Event()
+    outcome: list[BaseException | None] = []
+
+    def hook(frame: Any, event: str, arg: Any) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") == c_function:
+            inside.set()
+
+    def target() -> None:
+        sys.setprofile(hook)
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - reported in the calling thread
+            outcome.append(exc)
+        finally:
+            sys.setprofile(None)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    assert inside.wait(TIMEOUT), f"{c_function} was never called"
+    release()
+    thread.join(TIMEOUT)
+    assert not thread.is_alive() and outcome == [None], outcome

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 TIMEOUT = 120
@@ -42,3 +45,32 @@ def call_in_thread_and_release(
     release()
     thread.join(TIMEOUT)
     assert not thread.is_alive() and outcome == [None], outcome
+
+
+@contextmanager
+def interrupt_when_called(name: str) -> Iterator[None]:
+    """Send SIGINT to this process once this (main) thread calls the function ``name`` (a Python
+    function or a C method): the gate is the call itself, seen by a profile hook, not a delay."""
+    inside, done = threading.Event(), threading.Event()
+
+    def hook(frame: Any, event: str, arg: Any) -> None:
+        if (event == "c_call" and getattr(arg, "__name__", "") == name) or (
+            event == "call" and frame.f_code.co_name == name
+        ):
+            inside.set()
+
+    def send() -> None:
+        while not done.is_set():
+            if inside.wait(0.05):  # wakes up to notice `done`; not a synchronisation delay
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    sys.setprofile(hook)
+    try:
+        yield
+    finally:
+        sys.setprofile(None)
+        done.set()
+        sender.join(TIMEOUT)

@@ -2,8 +2,8 @@
 
     python benchmarks/run_all.py [--repeats 5] [--seconds 10] [--out benchmarks/RESULTS.md] [--quick]
 
-(P1) async throughput on ResNet-50 (``light_resnet50.onnx`` from the onnx package: the real ResNet-50
-     graph, every convolution computed) -- ``acl-async bench -api async`` vs ``benchmark_app -hint
+(P1) async throughput on ResNet-50 (``bench_models.make_resnet50``: the ResNet-50 v1.5 graph with random
+     weights of the real shapes, generated locally) -- ``acl-async bench -api async`` vs ``benchmark_app -hint
      throughput``, both with their default number of requests (OpenVINO's optimal number); and (P1')
      vs plain OpenVINO executed the way the host runtime executes it (``ov_threads.py``).
 (P2) requests/s with a trivial model and a Python callback -- acl-async ``InferQueue`` vs OpenVINO
@@ -71,7 +71,7 @@ def _median(values: Sequence[float]) -> float:
 
 
 def p1(repeats: int, seconds: float, tmp: Path) -> dict[str, Any]:
-    model = bench_models.light_resnet50_path()
+    model = bench_models.make_resnet50(tmp / "resnet50.onnx")
     app = _benchmark_app()
     ours: list[float] = []
     theirs: list[float] = []
@@ -94,7 +94,8 @@ def p1(repeats: int, seconds: float, tmp: Path) -> dict[str, Any]:
         print(f"P1 run {n + 1}/{repeats}: acl-async {ours[-1]:.2f} FPS, benchmark_app {theirs[-1]:.2f} FPS, "
               f"OpenVINO threads + sync infer {threads[-1]:.2f} FPS", flush=True)
     return {
-        "model": f"{model.name} (onnx {bench_models.onnx.__version__}, ResNet-50 graph, 4.09 GMAC/picture)",
+        "model": f"{model.name} (ResNet-50 v1.5, random weights of the real shapes, seed 0, "
+        f"{bench_models.parameters(model) / 1e6:.1f} M parameters, 4.1 GMAC/picture; bench_models.py)",
         "ours": ours, "theirs": theirs, "ov_threads": threads,
         "ours_requests": sorted(ours_req), "theirs_requests": sorted(theirs_req),
     }  # fmt: skip
@@ -246,7 +247,7 @@ def write_results(path: Path, data: dict[str, Any], settings: dict[str, Any]) ->
         d = data["p1"]
         lines += [
             f"- P1 model: {d['model']}. Inference only, batch 1, {settings['seconds']:g} s per run. "
-            f"acl-async: `acl-async bench -m light_resnet50.onnx -api async -t {settings['seconds']:g}` "
+            f"acl-async: `acl-async bench -m resnet50.onnx -api async -t {settings['seconds']:g}` "
             f"({'/'.join(map(str, d['ours_requests']))} requests, each on its own stream and model load); "
             f"benchmark_app: `-d CPU -hint throughput -t {settings['seconds']:g}` "
             f"({'/'.join(d['theirs_requests'])} requests).",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models import make_classifier_model
+from models import make_add_model, make_classifier_model
 
 from acl_async import zoo
 
@@ -194,12 +194,14 @@ def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
 def test_usage_errors_come_before_acl_init(cache_env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     model = make_classifier_model(tmp_path / "cls.onnx")  # 10 classes
+    vector = make_add_model(tmp_path / "vector.onnx", (1, 16))
     (tmp_path / "three.labels").write_text("a\nb\nc\n")
     cases = [
         (("2", "-d", "99", "-i", str(tmp_path / "empty")), "no input files"),
         (("2", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "3 lines, but"),
         (("classify", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "has 10 classes"),
         (("bench", "-d", "99", "-m", model, "-b", "4", "-niter", "1"), "takes batch 1"),
+        (("bench", "-d", "99", "-m", vector, "-i", str(zoo.default_pictures()[0]), "-niter", "1"), "picture"),
         (("2", "-d", "99", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
         (("model", "build", "efficientnet-lite0", "-o", "/proc/x.onnx"), "not writable"),
     ]

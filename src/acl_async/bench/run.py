@@ -16,7 +16,7 @@ from .progress import Progress
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 from .stats import DEFAULT_PERCENTILES
 
-__all__ = ["BatchError", "BenchOptions", "picture_spec", "run_one"]
+__all__ = ["BatchError", "BenchOptions", "check_inputs", "picture_spec", "run_one"]
 
 log = logging.getLogger("acl_async")
 
@@ -67,6 +67,17 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     except ValueError as exc:
         raise BatchError(str(exc)) from None
     return InputSource(descs, batch, opts.paths, spec)
+
+
+def check_inputs(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
+    """The batch to use with ``descs`` (from the model file, before loading it); BatchError when the
+    model cannot take ``opts.batch`` or ``opts.paths``."""
+    try:
+        batch = check_batch(descs, opts.batch)
+        _source(opts, descs, batch)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
+    return batch
 
 
 def _stop(opts: BenchOptions, requests: int) -> StopRule:

@@ -14,6 +14,7 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .options import (
@@ -22,11 +23,15 @@ from .options import (
     add_device,
     add_inputs,
     add_model,
+    collect_inputs,
     count,
     positive_seconds,
     resolve_device,
     resolve_model,
 )
+
+if TYPE_CHECKING:
+    from ..bench.run import BenchOptions
 
 __all__ = ["DEFAULT_TIME_S", "build_parser", "main"]
 
@@ -134,31 +139,24 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise UsageError("--plot needs matplotlib: pip install 'acl-async[plot]'")
 
 
-def _paths(args: argparse.Namespace) -> list[Path]:
-    from .. import preprocess, zoo
-
-    if not args.input:
-        return list(zoo.default_pictures()) if args.full_pipeline else []
-    try:
-        paths = preprocess.collect_inputs(args.input)
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not paths:
-        raise UsageError("no input files (jpg/jpeg/png/bmp/bin/npy) in " + " ".join(args.input))
-    return paths
-
-
-def _check_batch(model: Path, batch: int | None) -> None:
-    """``-b`` against the batch the model file declares (ONNX), before ACL is initialized; other
-    formats are checked once loaded."""
+def _paths(given: list[str], full_pipeline: bool) -> list[Path]:
     from .. import zoo
-    from ..bench.inputs import InputDesc, check_batch
 
-    descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(model)]
+    return collect_inputs(given, zoo.default_pictures if full_pipeline else list)
+
+
+def _check_model(opts: BenchOptions) -> None:
+    """``-b`` and ``-i`` against the inputs the model file declares (ONNX), before ACL is initialized;
+    other formats are checked once loaded."""
+    from .. import zoo
+    from ..bench.inputs import InputDesc
+    from ..bench.run import BatchError, check_inputs
+
+    descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(opts.model)]
     if descs:
         try:
-            check_batch(descs, batch)
-        except ValueError as exc:
+            check_inputs(opts, descs)
+        except BatchError as exc:
             raise UsageError(str(exc)) from None
 
 
@@ -176,12 +174,13 @@ def main(argv: Sequence[str]) -> int:
     _check_outputs(args)
     device = resolve_device(args.device)
     model = resolve_model(args.model)
-    _check_batch(model, args.batch)
+    paths = _paths(args.input, args.full_pipeline)
     opts = BenchOptions(
         model=model, device=device, config=args.config, nireq=args.nireq, niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
-        percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=_paths(args),
+        percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=paths,
     )  # fmt: skip
+    _check_model(opts)
     if opts.niter is None and opts.time_s is None:
         opts.time_s = DEFAULT_TIME_S
     apis = ["sync", "async", "queue"] if args.compare else [args.api]

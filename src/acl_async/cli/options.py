@@ -23,6 +23,7 @@ __all__ = [
     "add_top",
     "check_labels",
     "classes",
+    "collect_inputs",
     "count",
     "file_classes",
     "load_labels",
@@ -105,6 +106,26 @@ def add_top(p: argparse.ArgumentParser, default: int) -> None:
 
 
 # -- lookups --------------------------------------------------------------------------------------
+
+
+def collect_inputs(
+    given: Sequence[str], default: Callable[[], list[Path]], suffixes: Sequence[str] = ()
+) -> list[Path]:
+    """``-i`` expanded (folders to their files with ``suffixes``, default: every input kind), else
+    ``default()``; UsageError for a missing path or when nothing is left."""
+    from .. import preprocess
+
+    if not given:
+        return default()
+    wanted = suffixes or sorted(preprocess.INPUT_SUFFIXES)
+    try:
+        paths = preprocess.collect_inputs(given, wanted)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not paths:
+        kinds = "/".join(s.lstrip(".") for s in sorted(wanted))
+        raise UsageError(f"no input files ({kinds}) in " + " ".join(given))
+    return paths
 
 
 def resolve_device(arg: int | None) -> int:

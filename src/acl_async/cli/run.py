@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dump import DUMP_FORMATS
@@ -26,6 +25,7 @@ from .options import (
     add_top,
     check_labels,
     classes,
+    collect_inputs,
     count,
     load_labels,
     resolve_device,
@@ -125,20 +125,6 @@ def _info(args: argparse.Namespace, message: str) -> None:
         print(f"[INFO]  {message}")
 
 
-def _input_paths(args: argparse.Namespace) -> list[Path]:
-    from .. import preprocess, zoo
-
-    if not args.input:
-        return zoo.default_pictures()
-    try:
-        paths = preprocess.collect_inputs(args.input)
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not paths:
-        raise UsageError("no input files (jpg/jpeg/png/bmp/bin/npy) in " + " ".join(args.input))
-    return paths
-
-
 def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported lazily
     if not args.dump:
         if args.overwrite:
@@ -175,7 +161,9 @@ def main(argv: Sequence[str]) -> int:
     device = resolve_device(args.device)
     dumper = _dumper(args)
     model_path = resolve_model(args.model)
-    paths = _input_paths(args)
+    from .. import zoo
+
+    paths = collect_inputs(args.input, zoo.default_pictures)
     labels, labels_source = load_labels(model_path, args.labels)
 
     from .. import sample_run

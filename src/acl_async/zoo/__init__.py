@@ -221,19 +221,6 @@ def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     return model
 
 
-def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{path}: no such model file")
-    known = _known(path)
-    if known is not None:
-        return dict(known.metadata)
-    model = _load_onnx(path)
-    if model is None:
-        return {}
-    return {p.key: p.value for p in model.metadata_props}  # type: ignore[attr-defined]
-
-
 def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
     from onnx import helper
 
@@ -248,31 +235,38 @@ def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
     return out
 
 
-def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
-    """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
+def _describe(path: str | os.PathLike[str]) -> _Description:
+    """What the model file says about itself: known for the built models, else parsed (ONNX); empty
+    for other formats (OpenVINO IR, .om)."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
     known = _known(path)
     if known is not None:
-        return list(known.inputs)
+        return known
     model = _load_onnx(path)
     if model is None:
-        return []
+        return _Description({}, [], [])
     graph = model.graph  # type: ignore[attr-defined]
-    return _tensor_values(graph.input, {t.name for t in graph.initializer})
+    return _Description(
+        {p.key: p.value for p in model.metadata_props},  # type: ignore[attr-defined]
+        _tensor_values(graph.input, {t.name for t in graph.initializer}),
+        _tensor_values(graph.output, set()),
+    )
+
+
+def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
+    return dict(_describe(path).metadata)
+
+
+def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
+    """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
+    return list(_describe(path).inputs)
 
 
 def read_model_outputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     """The graph outputs of an ONNX model; ``[]`` for other formats."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{path}: no such model file")
-    known = _known(path)
-    if known is not None:
-        return list(known.outputs)
-    model = _load_onnx(path)
-    if model is None:
-        return []
-    return _tensor_values(model.graph.output, set())  # type: ignore[attr-defined]
+    return list(_describe(path).outputs)
 
 
 def model_preprocess_spec(path: str | os.PathLike[str]) -> PreprocessSpec:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 TIMEOUT = 120
@@ -74,3 +76,17 @@ def interrupt_when_called(name: str) -> Iterator[None]:
         sys.setprofile(None)
         done.set()
         sender.join(TIMEOUT)
+
+
+def run_cli(
+    env: dict[str, str], *args: str, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m acl_async ARGS`` (the ``acl-async`` command) in a fresh process, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "acl_async", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -7,11 +7,11 @@ import csv
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_cli
 from models import make_add_model, make_classifier_model, make_dynamic_batch_model, make_two_output_model
 
 from acl_async import zoo
@@ -34,8 +34,7 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def bench(cache_env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acl_async.cli", "bench", *args], env=cache_env,
-                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    return run_cli(cache_env, "bench", *args, timeout=timeout)
 
 
 def ok(proc: subprocess.CompletedProcess[str]) -> str:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
+from helpers import run_cli
 from models import make_add_model, make_classifier_model
 
 from acl_async import zoo
@@ -63,8 +63,7 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def classify(cache_env: Env, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acl_async.cli", "classify", *args], env=cache_env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return run_cli(cache_env, "classify", *args)
 
 
 def parse(stdout: str) -> dict[str, list[tuple[int, float, str | None]]]:

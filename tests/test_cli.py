@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_cli
 from models import make_add_model, make_classifier_model
 
 from acl_async import zoo
@@ -18,17 +21,7 @@ RESULT = re.compile(r"^\[INFO\]  top 1: index\[(\d+)\] value\[([0-9.e+-]+)\](?: 
 PICTURES = list(zoo.EXPECTED_CLASSES)  # round-robin order of the default inputs
 
 
-def run(
-    env: dict[str, str], *args: str, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "acl_async", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+run = run_cli
 
 
 def json_results(stdout: str) -> list[dict]:
@@ -186,6 +179,45 @@ def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
     for sub in ("bench", "classify", "model"):
         proc = run(cache_env, sub, "--help")
         assert proc.returncode == 0 and f"acl-async {sub}" in proc.stdout, proc.stderr
+    for command in ("run", "bench", "classify", "model"):  # every subcommand is listed in the help
+        assert f"  {command} " in proc.stdout or command in run(cache_env, "--help").stdout
+    module = [sys.executable, "-m", "acl_async.cli", "model", "list"]  # python -m acl_async.cli too
+    proc = subprocess.run(module, env=cache_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and "efficientnet-lite0" in proc.stdout, proc.stderr
+
+
+def test_exit_statuses_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() maps each kind of exception to its status and prints at most one line, in one place."""
+    from acl_async import cli
+    from acl_async.cli import commands
+    from acl_async.errors import AclError, LimitError
+
+    cases = [
+        (LimitError("pool of 10**9 blocks needs 4 TB"), 2, "acl-async: error: pool of 10**9 blocks"),
+        (AclError(507011, "aclmdlExecute", "boom"), 1, "acl-async: error: aclmdlExecute failed"),
+        (FileNotFoundError(2, "No such file or directory", "/x/y"), 1, "acl-async: error: /x/y: No such"),
+        (ValueError("bad\nvalue"), 1, "acl-async: error: bad value"),
+        (KeyboardInterrupt(), 130, "acl-async: interrupted"),
+        (cli.Terminated(), 143, "acl-async: terminated"),
+        (BrokenPipeError(), 141, None),
+    ]
+    fake = types.ModuleType("acl_async_test_command")
+    monkeypatch.setitem(sys.modules, fake.__name__, fake)
+    monkeypatch.setitem(commands.COMMANDS, "boom", (fake.__name__, "raises"))
+    for exc, status, message in cases:
+
+        def main(argv: list[str], exc: BaseException = exc) -> int:
+            raise exc
+
+        fake.main = main  # type: ignore[attr-defined]
+        err = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", err)
+        assert cli.main(["boom"]) == status, exc
+        lines = err.getvalue().splitlines()
+        if message is None:
+            assert lines == []
+        else:
+            assert len(lines) == 1 and lines[0].startswith(message), lines
 
 
 # -- checked before ACL is initialized (device 99 does not exist: reaching ACL would exit 1) ---------

@@ -126,6 +126,8 @@ def test_bin_from_transfer_pic_classifies_like_the_picture(cache_env: dict[str, 
         (("1", "--json", "-q"), "not allowed with"),
         (("2", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
         (("benchmark",), "did you mean 'bench'?"),
+        (("clasify", "-i", "x"), "did you mean 'classify'?"),
+        (("-m", "/nonexistent/model.onnx"), "model file not found"),  # options first: the default run
     ],
 )
 def test_usage_errors(cache_env: dict[str, str], args: tuple[str, ...], message: str) -> None:

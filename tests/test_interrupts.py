@@ -26,12 +26,13 @@ def blocked_runner(session, paths, gate: threading.Event) -> AsyncRunner:
 def test_ctrl_c_while_submit_waits_for_a_free_block(session, paths) -> None:
     gate = threading.Event()
     runner = blocked_runner(session, paths, gate)
-    runner.submit(X, 0)  # takes the only block; its callback holds the stream
+    runner.submit(X, 0)  # its callback holds the stream (the block comes back when execution 0 ends)
+    runner.submit(X, 1)  # takes the only block; execution 1 waits behind the held callback
     with pytest.raises(KeyboardInterrupt), interrupt_when_called("acquire"):
-        runner.submit(X, 1, timeout=TIMEOUT)  # a wait blind to signals would fail with TimeoutError
+        runner.submit(X, 2, timeout=TIMEOUT)  # a wait blind to signals would fail with TimeoutError
     gate.set()
-    runner.close()  # the accepted execution completes; nothing is left running
-    assert runner.submitted == 1 and runner.processed == 1
+    runner.close()  # the accepted executions complete; nothing is left running
+    assert runner.submitted == 2 and runner.processed == 2
 
 
 def test_ctrl_c_while_runner_waits(session, paths) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from acl_async import cli, sdk
+from acl_async.cli.sdk import USAGE as SDK_USAGE
 
 TIMEOUT = 300
 
@@ -46,10 +47,20 @@ def test_command_line_prints_each_path():
         assert result.returncode == 1 and "CMake" in result.stderr
 
 
-def test_bad_sdk_options():
+def test_bad_sdk_options(capsys):
     assert cli.main(["--ddk-path", "--bogus"]) == 2
-    assert sdk.main([]) == 2
-    assert sdk.main(["--help"]) == 0
+    assert capsys.readouterr().err == "acl-async: error: unknown SDK flag '--bogus'; " + SDK_USAGE + "\n"
+    assert cli.main(["--libdir", "--help"]) == 0
+    assert capsys.readouterr().out == SDK_USAGE + "\n"
+
+
+def test_sdk_error_is_a_runtime_error(monkeypatch, capsys):
+    def missing():
+        raise sdk.SdkError("acl_async was not built")
+
+    monkeypatch.setitem(sdk.SDK_FLAGS, "--libdir", missing)
+    assert cli.main(["--libdir"]) == 1
+    assert capsys.readouterr().err == "acl-async: error: acl_async was not built\n"
 
 
 def test_help_lists_the_sdk_flags():

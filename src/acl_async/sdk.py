@@ -14,16 +14,15 @@ toolkit's the package was built against.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["SDK_FLAGS", "SdkError", "backend", "cmake_dir", "ddk_path", "include_dir", "lib_dir", "main"]
+__all__ = ["SDK_FLAGS", "SdkError", "backend", "cmake_dir", "ddk_path", "include_dir", "lib_dir"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-class SdkError(Exception):
+class SdkError(RuntimeError):
     """The asked-for part of the SDK does not exist for this build."""
 
 
@@ -77,28 +76,3 @@ SDK_FLAGS: dict[str, Callable[[], Path]] = {
     "--libdir": lib_dir,
     "--cmakedir": cmake_dir,
 }
-
-USAGE = "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir} ..."
-
-
-def main(argv: Sequence[str]) -> int:
-    """Print one path per flag, in the order given. Exit 2 for an unknown flag, 1 when a path does not
-    exist for this build."""
-    if not argv:
-        print(USAGE, file=sys.stderr)
-        return 2
-    for flag in argv:
-        if flag in ("-h", "--help"):
-            print(USAGE)
-            return 0
-        if flag not in SDK_FLAGS:
-            print(f"{USAGE}\nerror: unknown option {flag!r}", file=sys.stderr)
-            return 2
-    try:
-        paths = [SDK_FLAGS[flag]() for flag in argv]
-    except SdkError as exc:
-        print(f"acl_async: error: {exc}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(path)
-    return 0

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .commands import COMMANDS, DEFAULT
+from .commands import COMMANDS, DEFAULT, HIDDEN
 from .errors import Terminated, UsageError
 
 __all__ = ["PROG", "Terminated", "UsageError", "describe_error", "main"]
@@ -64,7 +64,7 @@ def _pick(args: list[str]) -> tuple[str, list[str]]:
 
 
 def run_command(name: str, args: list[str]) -> int:
-    module = importlib.import_module(COMMANDS[name][0])
+    module = importlib.import_module(COMMANDS[name][0] if name in COMMANDS else HIDDEN[name])
     return int(module.main(args) or 0)
 
 
@@ -136,11 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _names_print_as_bytes()
     try:
         with _sigterm_raises():
-            if args and args[0] in _sdk_flags():
-                from ..sdk import main as sdk_main
-
-                return sdk_main(args)
-            name, rest = _pick(args)
+            name, rest = ("sdk", args) if args and args[0] in _sdk_flags() else _pick(args)
             status = run_command(name, rest)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
             return status

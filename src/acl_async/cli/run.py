@@ -38,6 +38,18 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 
+#: The SDK flags (handled by :mod:`acl_async.cli.sdk`), listed in the help.
+SDK_HELP = {
+    "--ddk-path": "the CANN-like DDK_PATH",
+    "--includedir": "the folder of acl/acl.h",
+    "--libdir": "the folder of libascendcl.so",
+    "--stubdir": "the folder of the link-time stub libascendcl.so (NPU_HOST_LIB)",
+    "--cmakedir": "the folder of acl_asyncConfig.cmake (host runtime)",
+    "--env": "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)",
+    "--coverage": "which CANN ACL functions libascendcl.so implements",
+}
+
+
 def _epilog() -> str:
     width = max(map(len, COMMANDS))
     lines = ["commands (acl-async COMMAND --help):"]
@@ -110,12 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
     out.add_argument("--json", action="store_true", help="print one JSON object per execution")
     sdk = p.add_argument_group("SDK paths (for C/C++ builds; alone, first on the command line)")
-    for flag, text in (
-        ("--ddk-path", "the CANN-like DDK_PATH"),
-        ("--includedir", "the folder of acl/acl.h"),
-        ("--libdir", "the folder of libascendcl.so"),
-        ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)"),
-    ):
+    for flag, text in SDK_HELP.items():
         sdk.add_argument(flag, action="store_true", help=f"print {text}")
     return p  # fmt: skip
 
@@ -156,8 +163,8 @@ def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    if any(getattr(args, flag) for flag in ("ddk_path", "includedir", "libdir", "cmakedir")):
-        raise UsageError("the SDK flags (--ddk-path, --includedir, --libdir, --cmakedir) go alone, first")
+    if any(getattr(args, flag.lstrip("-").replace("-", "_")) for flag in SDK_HELP):
+        raise UsageError("the SDK flags (--ddk-path, --libdir, --coverage ...) go first, without a run")
     device = resolve_device(args.device)
     dumper = _dumper(args)
     model_path = resolve_model(args.model)

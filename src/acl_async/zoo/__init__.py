@@ -195,6 +195,16 @@ def default_pictures() -> list[Path]:
 # -- reading model files --------------------------------------------------------------------------
 
 
+_OV_TO_NUMPY = {
+    "f32": "float32",
+    "f16": "float16",
+    "u8": "uint8",
+    "i8": "int8",
+    "i32": "int32",
+    "i64": "int64",
+}
+
+
 def _load_onnx(path: str | os.PathLike[str]) -> object | None:
     """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None.
 
@@ -221,6 +231,25 @@ def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     return model
 
 
+def _om_meta(path: str | os.PathLike[str]) -> dict[str, str] | None:
+    """The metadata of an ``acl-async atc`` .om container, or None for other files."""
+    from ..atc.container import is_container, read_container
+
+    return read_container(path).meta if is_container(path) else None
+
+
+def _om_description(om: dict[str, str]) -> _Description:
+    """What an ``acl-async atc`` .om carries over from its ONNX: metadata and inputs
+    ("name:dims:type;..." with OpenVINO type names)."""
+    inputs = []
+    for item in filter(None, om.get("inputs", "").split(";")):
+        name, dims, ov_type = item.rsplit(":", 2)
+        dtype = _OV_TO_NUMPY.get(ov_type, ov_type)
+        inputs.append(ModelInput(name, tuple(int(d) for d in dims.split(",") if d), dtype))
+    metadata = {k[len("meta.") :]: v for k, v in om.items() if k.startswith("meta.")}
+    return _Description(metadata, inputs, [])
+
+
 def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
     from onnx import helper
 
@@ -236,13 +265,16 @@ def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
 
 
 def _describe(path: str | os.PathLike[str]) -> _Description:
-    """What the model file says about itself: known for the built models, else parsed (ONNX); empty
-    for other formats (OpenVINO IR, .om)."""
+    """What the model file says about itself: known for the built models, else read (ONNX, or an
+    ``acl-async atc`` .om); empty for other formats (OpenVINO IR, CANN's .om)."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
     known = _known(path)
     if known is not None:
         return known
+    om = _om_meta(path)
+    if om is not None:
+        return _om_description(om)
     model = _load_onnx(path)
     if model is None:
         return _Description({}, [], [])
@@ -255,12 +287,14 @@ def _describe(path: str | os.PathLike[str]) -> _Description:
 
 
 def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
+    """The ``metadata_props`` of an ONNX model (whatever its file name), or those an ``acl-async atc``
+    .om carries over from its ONNX; ``{}`` for other formats."""
     return dict(_describe(path).metadata)
 
 
 def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
-    """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
+    """The graph inputs of an ONNX model (initializers excluded) or of an ``acl-async atc`` .om; ``[]``
+    for other formats."""
     return list(_describe(path).inputs)
 
 

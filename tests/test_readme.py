@@ -1,7 +1,8 @@
 """Every ``bash`` and ``python`` block of README.md runs as written.
 
-The blocks run in README order, in one temporary folder (a later block may use what an earlier one
-made, as a reader following the README would), with this interpreter's ``python``, ``pip`` and
+The blocks run in README order, in one temporary folder that links the checkout's top-level entries
+(so ``scripts/...`` resolves, and a later block may use what an earlier one made, as a reader following
+the README from the checkout would), with this interpreter's ``python``, ``pip`` and
 ``acl-async`` first on PATH, a fresh model cache and no ``LD_LIBRARY_PATH``. A block preceded by
 ``<!-- readme-test: skip: <reason> -->`` needs what this machine cannot have; it is reported as skipped
 with that reason. Blocks of any other language (``text``: output samples, usage) are documentation.
@@ -77,6 +78,11 @@ def workdir(
     tmp_path_factory: pytest.TempPathFactory, cache_env: dict[str, str]
 ) -> tuple[Path, dict[str, str]]:
     folder = tmp_path_factory.mktemp("readme")
+    # Paths the README gives relative to the checkout (scripts/..., benchmarks/...) resolve; what the
+    # blocks write lands in the temporary folder.
+    for entry in README.parent.iterdir():
+        if not entry.name.startswith(".") and entry.name not in ("build", "dist", "README.md"):
+            (folder / entry.name).symlink_to(entry)
     env = dict(cache_env)
     env.pop("LD_LIBRARY_PATH", None)  # the README promises RUNPATHs that work without it
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])

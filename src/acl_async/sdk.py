@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
+    "INFO_FLAGS",
     "SDK_COMMANDS",
     "SDK_FLAGS",
     "SdkError",
@@ -118,6 +119,9 @@ SDK_FLAGS: dict[str, Callable[[], Path | str]] = {
     "--env": env_script,
 }
 
+#: Flags that print a report instead of a path: ``--pyacl-info`` (which ``acl`` module and libascendcl).
+INFO_FLAGS = frozenset({"--pyacl-info"})
+
 #: Everything ``acl-async`` takes as SDK flags first on its command line (``--coverage`` has options of
 #: its own); the command line is :mod:`acl_async.cli.sdk`.
-SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage"])
+SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage", *INFO_FLAGS])

@@ -47,6 +47,7 @@ SDK_HELP = {
     "--cmakedir": "the folder of acl_asyncConfig.cmake (host runtime)",
     "--env": "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)",
     "--coverage": "which CANN ACL functions libascendcl.so implements",
+    "--pyacl-info": "which pyACL 'acl' module and libascendcl are used",
 }
 
 

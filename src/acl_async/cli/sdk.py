@@ -12,7 +12,8 @@ __all__ = ["USAGE", "main"]
 
 USAGE = (
     "usage: acl-async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env} ...\n"
-    "       acl-async --coverage [--missing] [--json] [--library SO]"
+    "       acl-async --coverage [--missing] [--json] [--library SO]\n"
+    "       acl-async --pyacl-info"
 )
 
 
@@ -25,6 +26,10 @@ def main(argv: Sequence[str]) -> int:
         from ..coverage import main as coverage_main
 
         return coverage_main(argv[1:])
+    if list(argv) == ["--pyacl-info"]:
+        from ..pyacl_info import main as info_main
+
+        return info_main()
     if any(flag in ("-h", "--help") for flag in argv):
         print(USAGE)
         return 0

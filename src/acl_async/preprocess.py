@@ -15,7 +15,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -481,17 +480,9 @@ def collect_inputs(
 
 def save_tensor(array: np.ndarray, path: str | os.PathLike[str]) -> Path:
     """Write the raw bytes of ``array`` (C order) to ``path`` atomically (temp file + rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(np.ascontiguousarray(array).tobytes())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from .fileio import write_atomic
+
+    return write_atomic(path, np.ascontiguousarray(array).tobytes())
 
 
 @dataclass(frozen=True)

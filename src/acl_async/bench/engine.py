@@ -40,15 +40,14 @@ SYNC_TIMEOUT_S = 120.0
 
 
 class Engine(Protocol):
+    """What every engine does; how requests are driven is engine-specific (``SyncEngine.execute``,
+    ``AsyncEngine.on_complete`` + ``submit``, ``QueueEngine.queue``)."""
+
     requests: int
     inputs: list[InputDesc]
 
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None: ...
     def first_inference(self) -> float: ...
-    def execute(self) -> None: ...
-    def on_complete(self, fn: Callable[[int], None]) -> None: ...
-    def submit(self, rid: int, iteration: int) -> None: ...
-    def check(self) -> None: ...
     def finish(self) -> None: ...
     def close(self) -> None: ...
 
@@ -66,13 +65,10 @@ def load_model(session: Any, path: str | Path) -> Any:
 
 def describe_inputs(model: Any) -> list[InputDesc]:
     """The model's inputs from its ACL description."""
-    out = []
-    for desc in model.inputs:
-        dims = getattr(desc, "shape", None)
-        if dims is None:
-            dims = desc.dims
-        out.append(InputDesc(str(desc.name), tuple(int(d) for d in dims), np.dtype(desc.dtype).name))
-    return out
+    return [
+        InputDesc(str(desc.name), tuple(int(n) for n in desc.shape), np.dtype(desc.dtype).name)
+        for desc in model.inputs
+    ]
 
 
 def suggested_requests(model: Any) -> int:
@@ -117,15 +113,6 @@ class SyncEngine:
     def execute(self) -> None:
         self.model.execute(self.block)
 
-    def on_complete(self, fn: Callable[[int], None]) -> None:
-        raise NotImplementedError("the sync engine has no callbacks")
-
-    def submit(self, rid: int, iteration: int) -> None:
-        raise NotImplementedError("the sync engine executes synchronously")
-
-    def check(self) -> None:
-        return None
-
     def finish(self) -> None:
         return None
 
@@ -167,9 +154,6 @@ class AsyncEngine:
         self.streams[0].synchronize(SYNC_TIMEOUT_S)
         return _ms_since(start)
 
-    def execute(self) -> None:
-        raise NotImplementedError("the async engine submits requests")
-
     def on_complete(self, fn: Callable[[int], None]) -> None:
         self._callbacks = [partial(fn, rid) for rid in range(self.requests)]
 
@@ -177,9 +161,6 @@ class AsyncEngine:
         stream = self.streams[rid]
         self.models[rid].execute_async(self.blocks[rid], stream)
         self.report.launch_callback(self._callbacks[rid], stream)
-
-    def check(self) -> None:
-        return None
 
     def finish(self) -> None:
         """Wait for every stream; re-raises an execution or callback failure."""
@@ -226,18 +207,6 @@ class QueueEngine:
         if source is None:
             return lambda job, i: self._data[job]
         return lambda job, i: source.decode(i)
-
-    def execute(self) -> None:
-        raise NotImplementedError("the queue engine submits requests")
-
-    def on_complete(self, fn: Callable[[int], None]) -> None:
-        raise NotImplementedError("the queue loop installs its own callback")
-
-    def submit(self, rid: int, iteration: int) -> None:
-        raise NotImplementedError("the queue loop calls start_async itself")
-
-    def check(self) -> None:
-        return None
 
     def finish(self) -> None:
         self.queue.wait_all()

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
-from .engine import Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
+from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
 from .inputs import InputDesc, InputSource, check_batch, is_picture_input
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
 from .progress import Progress
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 from .stats import DEFAULT_PERCENTILES
 
-__all__ = ["BatchError", "BenchOptions", "picture_spec", "run_one"]
+__all__ = ["BatchError", "BenchOptions", "check_inputs", "picture_spec", "run_one"]
 
 log = logging.getLogger("acl_async")
 
@@ -53,8 +53,11 @@ def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
     if not opts.paths:
         return InputSource(descs, batch)
-    if len(descs) == 1 and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths) \
-            and not is_picture_input(descs):
+    if (
+        len(descs) == 1
+        and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths)
+        and not is_picture_input(descs)
+    ):
         return InputSource(descs, batch, opts.paths)
     if not is_picture_input(descs):
         dims = [list(d.dims) for d in descs]
@@ -64,6 +67,17 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     except ValueError as exc:
         raise BatchError(str(exc)) from None
     return InputSource(descs, batch, opts.paths, spec)
+
+
+def check_inputs(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
+    """The batch to use with ``descs`` (from the model file, before loading it); BatchError when the
+    model cannot take ``opts.batch`` or ``opts.paths``."""
+    try:
+        batch = check_batch(descs, opts.batch)
+        _source(opts, descs, batch)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
+    return batch
 
 
 def _stop(opts: BenchOptions, requests: int) -> StopRule:
@@ -91,14 +105,16 @@ def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progres
         return run_sync(engine.execute, stop, prepare, progress)
     if isinstance(engine, QueueEngine):
         return run_queue(engine.queue, engine.data_for(source), stop, progress)
-    loop = AsyncLoop(engine.requests, check=engine.check)
+    assert isinstance(engine, AsyncEngine)
+    loop = AsyncLoop(engine.requests)
     engine.on_complete(loop.complete)
     prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
     return loop.run(engine.submit, stop, prepare_async, progress)
 
 
-def run_one(api: str, opts: BenchOptions, session: object,
-            announce: Callable[[str], None] | None = None) -> BenchResult:
+def run_one(
+    api: str, opts: BenchOptions, session: object, announce: Callable[[str], None] | None = None
+) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
     start = time.perf_counter()
     model = load_model(session, opts.model)

@@ -20,6 +20,8 @@ from .options import (
     add_labels,
     add_model,
     add_top,
+    collect_inputs,
+    load_labels,
     resolve_device,
     resolve_model,
 )
@@ -46,22 +48,12 @@ def main(argv: Sequence[str]) -> int:
     from .. import preprocess, zoo
     from ..bench.run import BatchError
     from ..classify import classify, format_table
-    from ..labels import labels_for_model
     from ..session import Session
 
     device = resolve_device(args.device)
     model = resolve_model(args.model)
-    try:
-        pictures = (preprocess.collect_inputs(args.input, preprocess.PICTURE_SUFFIXES) if args.input
-                    else zoo.default_pictures())  # fmt: skip
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not pictures:
-        raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
-    try:
-        labels = labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    pictures = collect_inputs(args.input, zoo.default_pictures, sorted(preprocess.PICTURE_SUFFIXES))
+    labels, _ = load_labels(model, args.labels)
     try:
         with Session(device_id=device, config=args.config) as session:
             results, batch = classify(session, model, pictures, args.top, labels)

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pictures import large, shipped  # noqa: E402
 
 from acl_async import preprocess  # noqa: E402
-from acl_async.zoo import model_preprocess_spec, default_model_path  # noqa: E402
+from acl_async.zoo import default_model_path, model_preprocess_spec  # noqa: E402
 
 SPEC = model_preprocess_spec(default_model_path()).replace(dtype="uint8", mean=0.0, std=1.0, layout="NHWC")
 CROP = 224
@@ -126,8 +126,9 @@ def main() -> int:
                 out = fn(data).astype(np.int16)
                 diff = np.abs(out - reference)
                 ms = measure(fn, data, args.repeat if group == "shipped" else max(3, args.repeat // 4))
-                rows.append({"group": group, "picture": path.name, "decoder": name, "ms": round(ms, 2),
-                             "max_diff": int(diff.max()), "mean_diff": round(float(diff.mean()), 3)})  # fmt: skip
+                row = {"group": group, "picture": path.name, "decoder": name, "ms": round(ms, 2)}
+                row.update(max_diff=int(diff.max()), mean_diff=round(float(diff.mean()), 3))
+                rows.append(row)
                 print(f"{group:8} {path.name:28} {name:13} {ms:8.2f} ms  max|d| {diff.max():3d}  "
                       f"mean|d| {diff.mean():.3f}", flush=True)  # fmt: skip
     if args.json:

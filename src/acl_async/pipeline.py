@@ -25,7 +25,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: Upper bound of the default number of decode threads.
 MAX_DECODE_THREADS = 8
+
+_POLL_S = 0.1
 
 #: ``load(path, out)``: the input tensor of ``path``, written into ``out`` when it is not None.
 Loader = Callable[[Path, "np.ndarray | None"], np.ndarray]
@@ -204,6 +206,7 @@ class DecodeStage:
                 if not self._pending:
                     return
                 item = self._pending[0]
+                _wait_done(item[3])
                 try:
                     tensor = item[3].result()
                 except InputFileError as exc:
@@ -245,11 +248,23 @@ class DecodeStage:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
 
+    def join(self) -> None:
+        """After :meth:`close`: wait until every decoder is idle (their slots are back)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
     def __enter__(self) -> DecodeStage:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _wait_done(future: Future[np.ndarray]) -> None:
+    """Wait for ``future`` in short slices: Ctrl-C (SIGINT, handled between slices) is never held up by
+    a decoder that takes long or hangs."""
+    while not future.done():
+        wait([future], timeout=_POLL_S)
 
 
 def _load_spec(spec: PreprocessSpec, draft: bool, path: Path, out: np.ndarray | None) -> np.ndarray:

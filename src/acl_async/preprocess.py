@@ -304,6 +304,10 @@ def spec_for_model(
         changes["layout"] = layout
     if dtype_name is not None:
         changes["dtype"] = dtype_name
+    if dtype_name == "uint8":
+        # A uint8 input takes the decoded pixels (an AIPP .om, or a model that normalizes inside): no
+        # float preprocessing; the stored mean/std are the model's business.
+        changes.update(mean=0.0, std=1.0)
     return spec.replace(**changes) if changes else spec
 
 

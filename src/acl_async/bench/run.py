@@ -36,6 +36,9 @@ class BenchOptions:
     batch: int | None = None
     percentiles: Sequence[float] = DEFAULT_PERCENTILES
     full_pipeline: bool = False
+    #: Decode threads in full-pipeline mode (None: :func:`~acl_async.pipeline.default_decode_threads`;
+    #: 0: decode on the loop's thread, as before).
+    decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
 
@@ -124,10 +127,13 @@ def run_one(api: str, opts: BenchOptions, session: object,
             engine.set_inputs(rid, prepared[rid])
         first_ms = engine.first_inference()
 
+        if opts.full_pipeline and opts.decode_threads != 0:
+            source.start_decoding(opts.decode_threads)
         with _progress(opts, stop) as progress:
             timings = _measure(engine, source if opts.full_pipeline else None, stop, progress)
         engine.finish()
     finally:
+        source.stop_decoding()
         engine.close()
 
     return BenchResult(

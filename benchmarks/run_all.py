@@ -91,11 +91,8 @@ def p1(repeats: int, seconds: float, tmp: Path) -> dict[str, Any]:
         theirs_req.add(nireq.group(1) if nireq else "?")
         out = _run([sys.executable, str(HERE / "ov_threads.py"), str(model), "--seconds", f"{seconds:g}"])
         threads.append(json.loads(out.strip().splitlines()[-1])["fps"])
-        print(
-            f"P1 run {n + 1}/{repeats}: acl-async {ours[-1]:.2f} FPS, benchmark_app {theirs[-1]:.2f} FPS, "
-            f"OpenVINO threads + sync infer {threads[-1]:.2f} FPS",
-            flush=True,
-        )
+        print(f"P1 run {n + 1}/{repeats}: acl-async {ours[-1]:.2f} FPS, benchmark_app {theirs[-1]:.2f} FPS, "
+              f"OpenVINO threads + sync infer {threads[-1]:.2f} FPS", flush=True)
     return {
         "model": f"{model.name} (onnx {bench_models.onnx.__version__}, ResNet-50 graph, 4.09 GMAC/picture)",
         "ours": ours, "theirs": theirs, "ov_threads": threads,
@@ -118,11 +115,8 @@ def p2(repeats: int, requests: int, tmp: Path) -> dict[str, Any]:
             out = json.loads(stdout.strip().splitlines()[-1])
             values.append(out["requests_per_s"])
             jobs[side] = out["jobs"]
-        print(
-            f"P2 run {n + 1}/{repeats}: acl-async {ours[-1]:.0f} req/s, "
-            f"AsyncInferQueue {theirs[-1]:.0f} req/s",
-            flush=True,
-        )
+        print(f"P2 run {n + 1}/{repeats}: acl-async {ours[-1]:.0f} req/s, "
+              f"AsyncInferQueue {theirs[-1]:.0f} req/s", flush=True)
     return {"ours": ours, "theirs": theirs, "jobs": jobs, "requests": requests}
 
 
@@ -211,53 +205,23 @@ def write_results(path: Path, data: dict[str, Any], settings: dict[str, Any]) ->
     if "p1" in data:
         d = data["p1"]
         a, b = _median(d["ours"]), _median(d["theirs"])
-        rows.append(
-            (
-                "P1",
-                f"async throughput, ResNet-50 ({d['model'].split(' ')[0]}), FPS",
-                f"{a:.2f}",
-                f"{b:.2f} (`benchmark_app -hint throughput`)",
-                f"{a / b:.2f}x",
-                ">= ~1x (no overhead)",
-            )
-        )
+        rows.append(("P1", f"async throughput, ResNet-50 ({d['model'].split(' ')[0]}), FPS",
+                     f"{a:.2f}", f"{b:.2f} (`benchmark_app -hint throughput`)", f"{a / b:.2f}x",
+                     ">= ~1x (no overhead)"))
         c = _median(d["ov_threads"])
-        rows.append(
-            (
-                "P1'",
-                "the same vs plain OpenVINO run the host runtime's way (threads, sync `infer()`)",
-                f"{a:.2f}",
-                f"{c:.2f} (`benchmarks/ov_threads.py`)",
-                f"{a / c:.2f}x",
-                ">= ~1x (no overhead)",
-            )
-        )
+        rows.append(("P1'", "the same vs plain OpenVINO run the host runtime's way (threads, sync `infer()`)",
+                     f"{a:.2f}", f"{c:.2f} (`benchmarks/ov_threads.py`)", f"{a / c:.2f}x",
+                     ">= ~1x (no overhead)"))
     if "p2" in data:
         d = data["p2"]
         a, b = _median(d["ours"]), _median(d["theirs"])
-        rows.append(
-            (
-                "P2",
-                "requests/s, trivial model + Python callback",
-                f"{a:.0f}",
-                f"{b:.0f} (`AsyncInferQueue`)",
-                f"{a / b:.2f}x",
-                ">= 3x",
-            )
-        )
+        rows.append(("P2", "requests/s, trivial model + Python callback", f"{a:.0f}",
+                     f"{b:.0f} (`AsyncInferQueue`)", f"{a / b:.2f}x", ">= 3x"))
     if "p4" in data:
         d = data["p4"]["fps"]
         s, a = _median(d["sync"]), _median(d["async"])
-        rows.append(
-            (
-                "P4",
-                "end to end on JPEGs (EfficientNet-Lite0, decode + preprocess in the loop), FPS",
-                f"{a:.2f} async",
-                f"{s:.2f} sync (acl-async)",
-                f"{a / s:.2f}x",
-                "> 1x",
-            )
-        )
+        rows.append(("P4", "end to end on JPEGs (EfficientNet-Lite0, decode + preprocess in the loop), FPS",
+                     f"{a:.2f} async", f"{s:.2f} sync (acl-async)", f"{a / s:.2f}x", "> 1x"))
     lines = [
         "# acl-async benchmark results",
         "",
@@ -344,12 +308,8 @@ def main() -> None:
             data["p2"] = p2(args.repeats, args.requests, tmp)
         if "p4" in args.only:
             data["p4"] = p4(args.repeats, args.p4_seconds, tmp)
-    settings = {
-        "repeats": args.repeats,
-        "seconds": args.seconds,
-        "p4_seconds": args.p4_seconds,
-        "load_start": load_start,
-    }
+    settings = {"repeats": args.repeats, "seconds": args.seconds, "p4_seconds": args.p4_seconds,
+                "load_start": load_start}
     print(write_results(args.out, data, settings))
     raw = args.out.with_suffix(".json")
     raw.write_text(json.dumps({"settings": settings, "data": data}, indent=2) + "\n")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +45,7 @@ __all__ = [
     "default_decode_threads",
     "feed_queue",
     "feed_runner",
+    "feed_runner_cycle",
 ]
 
 log = logging.getLogger(__name__)
@@ -293,6 +294,52 @@ def feed_runner(
                 continue
             runner.submit_block(item.slot, userdata(item) if userdata is not None else item.path)
             submitted += 1
+    return submitted
+
+
+def feed_runner_cycle(
+    runner: Any,
+    paths: Sequence[str | os.PathLike[str]],
+    spec: PreprocessSpec,
+    executions: int,
+    *,
+    threads: int | None = None,
+    bad_input: str = "fatal",
+    userdata: Callable[[int, Decoded], Any] | None = None,
+    draft: bool = True,
+) -> int:
+    """The driver's loop (Huawei's sample: ``executions`` executions over the inputs round-robin): decode
+    ``paths`` in turn, again and again, straight into the blocks of ``runner`` and submit each with
+    ``userdata(n, item)`` (n: 0-based execution number).  A bad input is handled by ``bad_input`` once
+    (``skip``: a warning, then it is left out of the later rounds).  Raises InputFileError when no input
+    is usable.  Returns ``executions``."""
+    names = [Path(p) for p in paths]
+    if not names:
+        raise ValueError("no inputs")
+    bad: set[Path] = set()
+
+    def rounds() -> Iterator[Path]:
+        while len(bad) < len(set(names)):
+            for path in names:
+                if path not in bad:
+                    yield path
+
+    submitted = 0
+    if executions <= 0:
+        return 0
+    with DecodeStage(rounds(), spec, threads=threads, slots=BlockSlots(runner.pool), draft=draft) as stage:
+        for item in stage:
+            if item.error is not None:
+                if item.path not in bad:  # decoded again ahead of its report: report once
+                    bad.add(item.path)
+                    check(item, bad_input)
+                continue
+            runner.submit_block(item.slot, userdata(submitted, item) if userdata is not None else item.path)
+            submitted += 1
+            if submitted == executions:
+                break
+    if submitted < executions:
+        raise InputFileError(names[0], "no usable input among the given files")
     return submitted
 
 

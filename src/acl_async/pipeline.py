@@ -307,12 +307,13 @@ def feed_runner_cycle(
     bad_input: str = "fatal",
     userdata: Callable[[int, Decoded], Any] | None = None,
     draft: bool = True,
+    stop: Callable[[], bool] | None = None,
 ) -> int:
     """The driver's loop (Huawei's sample: ``executions`` executions over the inputs round-robin): decode
     ``paths`` in turn, again and again, straight into the blocks of ``runner`` and submit each with
     ``userdata(n, item)`` (n: 0-based execution number).  A bad input is handled by ``bad_input`` once
     (``skip``: a warning, then it is left out of the later rounds).  Raises InputFileError when no input
-    is usable.  Returns ``executions``."""
+    is usable.  ``stop()`` true ends the loop early.  Returns the number of executions submitted."""
     names = [Path(p) for p in paths]
     if not names:
         raise ValueError("no inputs")
@@ -329,6 +330,10 @@ def feed_runner_cycle(
         return 0
     with DecodeStage(rounds(), spec, threads=threads, slots=BlockSlots(runner.pool), draft=draft) as stage:
         for item in stage:
+            if stop is not None and stop():
+                if item.slot is not None:
+                    item.slot.release()
+                return submitted
             if item.error is not None:
                 if item.path not in bad:  # decoded again ahead of its report: report once
                     bad.add(item.path)

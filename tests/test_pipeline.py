@@ -271,8 +271,11 @@ def test_ctrl_c_while_decoders_are_busy(classifier, folder):
             gate.wait()
         return preprocess.load_input(path, SMALL_SPEC, out=out)
 
+    consumer_waits = threading.Event()  # item 2 handled: the consumer now waits for item 3
+
     def interrupt():
         entered.wait()
+        consumer_waits.wait()
         os.kill(os.getpid(), signal.SIGINT)
 
     got = []
@@ -284,6 +287,8 @@ def test_ctrl_c_while_decoders_are_busy(classifier, folder):
             for item in stage:
                 got.append(item.path)
                 runner.submit_block(item.slot, item.path)
+                if item.index == 2:
+                    consumer_waits.set()
         killer.join()
         assert stage.closed
         assert got == folder[:3]

@@ -3,9 +3,12 @@ memory, bad input, Ctrl-C), pictures written straight into pool blocks, uint8 mo
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -326,3 +329,57 @@ def test_uint8_model_gets_the_decoded_pixels(session, folder, tmp_path):
             np.testing.assert_allclose(result.outputs[0], expected, atol=5e-3)
     finally:
         model.close()
+
+
+# -- the command line ----------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "acl_async", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_decode_threads_keep_the_order_and_the_bad_input_policy(tmp_path):
+    pics = tmp_path / "pics"
+    pictures = zoo.copy_default_pictures(pics)
+    broken = pics / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8 broken")
+    one = _cli("7", "1", "4", "-i", str(pics), "--bad-input", "skip", "--json", "--decode-threads", "1")
+    three = _cli("7", "1", "4", "-i", str(pics), "--bad-input", "skip", "--json", "--decode-threads", "3")
+    for proc in (one, three):
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.count("broken.jpg") == 1
+    lines = [json.loads(line) for line in three.stdout.splitlines() if line.startswith("{")]
+    names = sorted(p.name for p in pictures)  # broken.jpg sorts first and is skipped
+    assert [r["input"] for r in lines] == [names[n % 3] for n in range(7)]
+    assert three.stdout == one.stdout
+    fatal = _cli("7", "1", "4", "-i", str(pics), "--decode-threads", "3", "-q")
+    assert fatal.returncode == 1 and "broken.jpg" in fatal.stderr
+    assert len(fatal.stderr.strip().splitlines()) == 1 and "Traceback" not in fatal.stderr
+    bad_flag = _cli("2", "--decode-threads", "0")
+    assert bad_flag.returncode == 2 and "--decode-threads" in bad_flag.stderr
+
+
+def test_cli_classify_and_bench_take_decode_threads(tmp_path):
+    proc = _cli("classify", "-nt", "1", "--decode-threads", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert [line.split()[0] for line in proc.stdout.splitlines() if line[:3].isdigit()] == [
+        "285",
+        "967",
+        "657",
+    ]
+    report = tmp_path / "r.json"
+    proc = _cli(
+        "bench",
+        "--full-pipeline",
+        "-niter",
+        "12",
+        "--decode-threads",
+        "2",
+        "-q",
+        "--report-json",
+        str(report),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(report.read_text())["runs"][0]["count"] == 12

@@ -374,22 +374,28 @@ def preprocess_image(
         pixels = pixels[top : top + ch, left : left + cw]
     if spec.channel_order == "BGR":
         pixels = pixels[:, :, ::-1]
-    if spec.dtype == "uint8":
-        tensor = pixels  # raw pixels: no float work at all
-    else:
-        mean = np.asarray(spec.mean, dtype=np.float32)
-        std = np.asarray(spec.std, dtype=np.float32)
-        tensor = ((pixels.astype(np.float32) - mean) / std).astype(spec.dtype)
     if spec.layout == "NCHW":
-        tensor = tensor.transpose(2, 0, 1)
+        pixels = pixels.transpose(2, 0, 1)
+    shape = (1, *pixels.shape)
     if out is None:
-        return np.ascontiguousarray(tensor[np.newaxis])
-    if out.shape != (1, *tensor.shape) or out.dtype != tensor.dtype:
+        out = np.empty(shape, dtype=spec.dtype)
+    elif out.shape != shape or out.dtype != np.dtype(spec.dtype):
         raise ValueError(
-            f"preprocessing gives {tensor.dtype.name} {[1, *tensor.shape]} but the destination is "
+            f"preprocessing gives {spec.dtype} {list(shape)} but the destination is "
             f"{out.dtype.name} {list(out.shape)}"
         )
-    out[0] = tensor
+    if spec.dtype == "uint8":
+        out[0] = pixels  # raw pixels: no float work at all
+        return out
+    # (x - mean) / std in float32, written once into the destination (cast there for float16).
+    at = (slice(None), None, None) if spec.layout == "NCHW" else (None, None, slice(None))
+    mean = np.asarray(spec.mean, dtype=np.float32)[at]
+    std = np.asarray(spec.std, dtype=np.float32)[at]
+    if out.dtype == np.float32:
+        np.subtract(pixels, mean, out=out[0])
+        np.divide(out[0], std, out=out[0])
+    else:
+        out[0] = (pixels - mean) / std
     return out
 
 

@@ -383,3 +383,21 @@ def test_cli_classify_and_bench_take_decode_threads(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(report.read_text())["runs"][0]["count"] == 12
+
+
+def test_bench_full_pipeline_decodes_into_the_pool_blocks(classifier, folder):
+    from acl_async import _acl
+    from acl_async.bench.inputs import InputDesc, InputSource
+
+    pool = _acl.MemoryPool(classifier, 6)
+    source = InputSource([InputDesc("input", (1, 3, 8, 8), "float32")], 1, folder[:4], SMALL_SPEC)
+    try:
+        assert source.start_decoding(2, BlockSlots(pool))
+        for i in range(10):
+            block = source.decode_block(i)
+            expected = preprocess.load_picture(folder[i % 4], SMALL_SPEC)
+            np.testing.assert_array_equal(block.input(0), expected)
+            block.release()
+    finally:
+        source.stop_decoding()
+        pool.close()

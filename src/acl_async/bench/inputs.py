@@ -14,10 +14,11 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ..pipeline import Decoded, DecodeStage, check
+from ..pipeline import Decoded, DecodeStage, Slots, check
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, infer_layout, load_input, load_tensor_file
 
 __all__ = ["InputDesc", "InputSource", "check_batch", "is_picture_input", "model_batch"]
@@ -110,6 +111,7 @@ class InputSource:
         self.paths = list(paths)
         self.spec = spec
         self._rng = np.random.default_rng(seed)
+        self.in_blocks = False
         self._stage: DecodeStage | None = None
         self._items: Iterator[Decoded] | None = None
         self._next = 0
@@ -140,14 +142,41 @@ class InputSource:
         assert self.spec is not None
         return load_input(path, self.spec, out=out)
 
-    def start_decoding(self, threads: int | None = None) -> None:
-        """From now on, :meth:`decode` takes iterations 0, 1, 2... (in this order) from ``threads`` decode
-        threads (None: the default number) working ahead of it; a no-op for random inputs."""
+    def _load_into(self, path: Path, out: np.ndarray | None) -> np.ndarray:
+        tensor = self._load(path, out)
+        if out is not None and tensor is not out:
+            out[...] = tensor
+            return out
+        return tensor
+
+    def start_decoding(self, threads: int | None = None, slots: Slots | None = None) -> bool:
+        """From now on, :meth:`decode` (or :meth:`decode_block`) takes iterations 0, 1, 2... (in this
+        order) from ``threads`` decode threads (None: the default number) working ahead of it; a no-op
+        for random inputs.  With ``slots`` (pool blocks) and batch 1, the pictures are written straight
+        into the blocks: returns True, then use :meth:`decode_block`."""
         if self.random or self._stage is not None:
-            return
-        self._stage = DecodeStage(itertools.cycle(self.paths), load=self._load, threads=threads)
+            return False
+        self.in_blocks = slots is not None and self.batch == 1
+        stage_slots = slots if self.in_blocks else None
+        self._stage = DecodeStage(itertools.cycle(self.paths), load=self._load_into, threads=threads,
+                                  slots=stage_slots)  # fmt: skip
         self._items = iter(self._stage)
         self._next = 0
+        return self.in_blocks
+
+    def _take(self, iteration: int) -> Decoded:
+        assert self._items is not None
+        if iteration != self._next:
+            raise RuntimeError(f"decode threads give iteration {self._next}, not {iteration}")
+        item = next(self._items)
+        check(item, "fatal")
+        return item
+
+    def decode_block(self, iteration: int) -> Any:
+        """The pool block holding the inputs of ``iteration`` (after ``start_decoding`` with slots)."""
+        item = self._take(iteration)
+        self._next += 1
+        return item.slot
 
     def stop_decoding(self) -> None:
         """Stop the decode threads (idempotent)."""
@@ -163,10 +192,8 @@ class InputSource:
             return [_random(desc, self._rng) for desc in self.descs]
         desc = self.descs[0]
         if self._items is not None:
-            if iteration != self._next:
-                raise RuntimeError(f"decode threads give iteration {self._next}, not {iteration}")
+            arrays = [_usable(self._take(iteration)) for _ in range(self.batch)]
             self._next += 1
-            arrays = [_usable(next(self._items)) for _ in range(self.batch)]
         else:
             start = iteration * self.batch
             arrays = [self._load(self.paths[(start + j) % len(self.paths)]) for j in range(self.batch)]
@@ -186,6 +213,5 @@ class InputSource:
 
 
 def _usable(item: Decoded) -> np.ndarray:
-    check(item, "fatal")
     assert item.tensor is not None
     return item.tensor

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..pipeline import BlockSlots, default_decode_threads
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
 from .engine import Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
 from .inputs import InputDesc, InputSource, check_batch, is_picture_input
@@ -89,14 +90,19 @@ def _progress(opts: BenchOptions, stop: StopRule) -> Progress:
 
 def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progress: Progress) -> Timings:
     """The measured loop for ``engine``; with a ``source`` (full pipeline) inputs are decoded inside it."""
+    in_blocks = source is not None and source.in_blocks
     if isinstance(engine, SyncEngine):
         prepare = None if source is None else (lambda i: engine.set_inputs(0, source.decode(i)))
+        if in_blocks:
+            prepare = lambda i: engine.use_block(0, source.decode_block(i))  # noqa: E731
         return run_sync(engine.execute, stop, prepare, progress)
     if isinstance(engine, QueueEngine):
         return run_queue(engine.queue, engine.data_for(source), stop, progress)
     loop = AsyncLoop(engine.requests, check=engine.check)
     engine.on_complete(loop.complete)
     prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
+    if in_blocks:
+        prepare_async = lambda rid, i: engine.use_block(rid, source.decode_block(i))  # noqa: E731
     return loop.run(engine.submit, stop, prepare_async, progress)
 
 
@@ -114,7 +120,11 @@ def run_one(api: str, opts: BenchOptions, session: object,
         if close is not None:
             close()
         raise BatchError(str(exc)) from None
-    engine: Engine = open_engine(api, model, opts.nireq)
+    threaded = opts.full_pipeline and opts.decode_threads != 0 and not source.random
+    threads = opts.decode_threads if opts.decode_threads is not None else default_decode_threads()
+    # Pictures decoded straight into pool blocks: the window of the decode threads needs its own blocks.
+    in_blocks = threaded and api in ("sync", "async") and batch == 1
+    engine: Engine = open_engine(api, model, opts.nireq, 2 * threads + 1 if in_blocks else 0)
     try:
         load_ms = (time.perf_counter() - start) * 1000.0
         requests = engine.requests
@@ -127,8 +137,8 @@ def run_one(api: str, opts: BenchOptions, session: object,
             engine.set_inputs(rid, prepared[rid])
         first_ms = engine.first_inference()
 
-        if opts.full_pipeline and opts.decode_threads != 0:
-            source.start_decoding(opts.decode_threads)
+        if threaded:
+            source.start_decoding(threads, BlockSlots(engine.pool) if in_blocks else None)  # type: ignore[attr-defined]
         with _progress(opts, stop) as progress:
             timings = _measure(engine, source if opts.full_pipeline else None, stop, progress)
         engine.finish()

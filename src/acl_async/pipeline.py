@@ -162,7 +162,10 @@ class DecodeStage:
             raise ValueError("give exactly one of spec and load")
         self.threads = default_decode_threads() if threads is None else _count(threads, "threads")
         self.window = 2 * self.threads if window is None else _count(window, "window")
-        self._load: Loader = load if load is not None else partial(_load_spec, spec, draft)
+        if load is None:
+            assert spec is not None
+            load = partial(_load_spec, spec, draft)
+        self._load: Loader = load
         self._paths = iter(paths)
         self._slots = slots
         self._executor: ThreadPoolExecutor | None = None
@@ -235,6 +238,9 @@ class DecodeStage:
         if slot is not None and self._slots is not None:
             self._slots.release(slot)
 
+    def _give_back_when_done(self, slot: Any, _future: Future[np.ndarray]) -> None:
+        self._give_back(slot)
+
     def close(self) -> None:
         """Stop: cancel the inputs not started, give back their slots (a busy decoder's slot once it is
         done), never wait for a decoder. Idempotent."""
@@ -245,7 +251,7 @@ class DecodeStage:
         for _, _, slot, future in pending:
             future.cancel()
             if slot is not None:
-                future.add_done_callback(lambda _f, s=slot: self._give_back(s))
+                future.add_done_callback(partial(self._give_back_when_done, slot))
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
 

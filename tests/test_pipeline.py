@@ -18,7 +18,7 @@ from models import U8_MEAN, U8_STD, make_classifier_model, make_uint8_classifier
 from PIL import Image
 
 from acl_async import AsyncRunner, preprocess, zoo
-from acl_async.pipeline import BlockSlots, DecodeStage, feed_runner, feed_runner_cycle
+from acl_async.pipeline import BlockSlots, DecodeStage, feed_queue, feed_runner, feed_runner_cycle
 from acl_async.preprocess import InputFileError, PreprocessSpec
 
 #: Largest probability difference allowed between DCT-scaled and full-size decoding (measured: 0.086,
@@ -401,3 +401,23 @@ def test_bench_full_pipeline_decodes_into_the_pool_blocks(classifier, folder):
     finally:
         source.stop_decoding()
         pool.close()
+
+
+def test_infer_queue_fed_by_decode_threads(classifier, folder):
+    from acl_async import InferQueue
+
+    got = {}
+    lock = threading.Lock()
+
+    def done(outputs, userdata):
+        with lock:
+            got[userdata] = np.array(outputs[0], copy=True)
+
+    with InferQueue(classifier, jobs=2) as queue:
+        queue.set_callback(done)
+        assert feed_queue(queue, folder[:12], SMALL_SPEC, threads=3) == 12
+        queue.wait_all()
+    assert sorted(got) == sorted(folder[:12])
+    for path, probs in got.items():
+        expected = reference_classifier(preprocess.load_picture(path, SMALL_SPEC))
+        np.testing.assert_allclose(probs, expected, atol=5e-3)

@@ -421,3 +421,16 @@ def test_infer_queue_fed_by_decode_threads(classifier, folder):
     for path, probs in got.items():
         expected = reference_classifier(preprocess.load_picture(path, SMALL_SPEC))
         np.testing.assert_allclose(probs, expected, atol=5e-3)
+
+
+@pytest.mark.parametrize("api", ["sync", "async", "queue"])
+def test_bench_run_decodes_on_threads_into_blocks(session, tmp_path, folder, api):
+    from acl_async.bench.run import BenchOptions, run_one
+
+    model = make_classifier_model(tmp_path / "cls.onnx")
+    opts = BenchOptions(model=Path(model), niter=8, full_pipeline=True, paths=folder[:5], decode_threads=2,
+                        progress=False, nireq=2)  # fmt: skip
+    result = run_one(api, opts, session)
+    assert result.count == 8
+    where = "into arrays, copied" if api == "queue" else "into pool blocks"
+    assert result.extra["decoding"] == f"2 decode thread(s), {where}"

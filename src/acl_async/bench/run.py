@@ -106,6 +106,16 @@ def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progres
     return loop.run(engine.submit, stop, prepare_async, progress)
 
 
+def _decoding(opts: BenchOptions, threaded: bool, threads: int, in_blocks: bool) -> str:
+    """How the full pipeline decoded its pictures (for the report)."""
+    if not opts.full_pipeline:
+        return "before the loop"
+    if not threaded:
+        return "on the loop's thread"
+    where = "into pool blocks" if in_blocks else "into arrays, copied"
+    return f"{threads} decode thread(s), {where}"
+
+
 def run_one(api: str, opts: BenchOptions, session: object,
             announce: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
@@ -161,5 +171,5 @@ def run_one(api: str, opts: BenchOptions, session: object,
         device=opts.device,
         iterations_requested=opts.niter,
         time_requested_s=opts.time_s,
-        extra={"inputs": source.describe()},
+        extra={"inputs": source.describe(), "decoding": _decoding(opts, threaded, threads, in_blocks)},
     )

@@ -291,7 +291,8 @@ def feed_runner(
     """Decode ``paths`` on ``threads`` workers straight into the pool blocks of ``runner`` (an
     :class:`~acl_async.AsyncRunner`, model with one picture input of batch 1) and submit them in input
     order, ``userdata(item)`` (default: the path) with each; ``bad_input`` as :func:`check`.  Returns the
-    number of executions submitted (call ``runner.wait()`` after)."""
+    number of executions submitted (call ``runner.wait()`` after).  The decoders work ahead only into
+    free blocks: give the runner a pool of the executions wanted in flight plus ``2 * threads``."""
     stage = DecodeStage(paths, spec, threads=threads, slots=BlockSlots(runner.pool), draft=draft)
     submitted = 0
     with stage:

@@ -95,15 +95,20 @@ class SyncEngine:
 
     requests = 1
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, spare_blocks: int = 0) -> None:
         acl = _acl()
         self.model = model
         self.inputs = describe_inputs(model)
-        self.pool = acl.MemoryPool(self.model, 1)
+        self.pool = acl.MemoryPool(self.model, 1 + spare_blocks)
         self.block = self.pool.acquire()
 
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
         self.block.set_inputs(list(arrays))
+
+    def use_block(self, rid: int, block: Any) -> None:
+        """Execute ``block`` (a pool block whose inputs were written in place) from now on."""
+        old, self.block = self.block, block
+        old.release()
 
     def first_inference(self) -> float:
         start = time.perf_counter()
@@ -123,7 +128,7 @@ class SyncEngine:
 class AsyncEngine:
     """N requests on N streams, one model load and one block per stream, callbacks via a report thread."""
 
-    def __init__(self, first: Any, requests: int | None) -> None:
+    def __init__(self, first: Any, requests: int | None, spare_blocks: int = 0) -> None:
         acl = _acl()
         self.models: list[Any] = [first]
         self.streams: list[Any] = []
@@ -135,7 +140,7 @@ class AsyncEngine:
             self.models += [first.load_copy() for _ in range(self.requests - 1)]
             context = first.context
             self.streams = [acl.Stream(context) for _ in range(self.requests)]
-            self.pool = acl.MemoryPool(first, self.requests)
+            self.pool = acl.MemoryPool(first, self.requests + spare_blocks)
             self.blocks = [self.pool.acquire() for _ in range(self.requests)]
             self.report = acl.ReportThread(context)
             for stream in self.streams:
@@ -147,6 +152,12 @@ class AsyncEngine:
 
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
         self.blocks[rid].set_inputs(list(arrays))
+
+    def use_block(self, rid: int, block: Any) -> None:
+        """Request ``rid`` (idle: its last execution is done) executes ``block`` (a pool block whose
+        inputs were written in place) from now on; its previous block goes back to the pool."""
+        old, self.blocks[rid] = self.blocks[rid], block
+        old.release()
 
     def first_inference(self) -> float:
         start = time.perf_counter()
@@ -215,13 +226,14 @@ class QueueEngine:
         _close(self.queue, self.model)
 
 
-def open_engine(api: str, model: Any, requests: int | None) -> Engine:
-    """The engine for ``api`` on a loaded ``model`` (closed with the engine, also on failure)."""
+def open_engine(api: str, model: Any, requests: int | None, spare_blocks: int = 0) -> Engine:
+    """The engine for ``api`` on a loaded ``model`` (closed with the engine, also on failure);
+    ``spare_blocks`` more pool blocks (sync/async) for inputs written in place ahead of their request."""
     try:
         if api == "sync":
-            return SyncEngine(model)
+            return SyncEngine(model, spare_blocks)
         if api == "async":
-            return AsyncEngine(model, requests)
+            return AsyncEngine(model, requests, spare_blocks)
         if api == "queue":
             return QueueEngine(model, requests)
     except BaseException:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..pipeline import BlockSlots, default_decode_threads
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
 from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
 from .inputs import InputDesc, InputSource, check_batch, is_picture_input
@@ -36,6 +37,9 @@ class BenchOptions:
     batch: int | None = None
     percentiles: Sequence[float] = DEFAULT_PERCENTILES
     full_pipeline: bool = False
+    #: Decode threads in full-pipeline mode (None: :func:`~acl_async.pipeline.default_decode_threads`;
+    #: 0: decode on the loop's thread, as before).
+    decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
 
@@ -100,8 +104,11 @@ def _progress(opts: BenchOptions, stop: StopRule) -> Progress:
 
 def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progress: Progress) -> Timings:
     """The measured loop for ``engine``; with a ``source`` (full pipeline) inputs are decoded inside it."""
+    in_blocks = source is not None and source.in_blocks
     if isinstance(engine, SyncEngine):
         prepare = None if source is None else (lambda i: engine.set_inputs(0, source.decode(i)))
+        if in_blocks:
+            prepare = lambda i: engine.use_block(0, source.decode_block(i))  # noqa: E731
         return run_sync(engine.execute, stop, prepare, progress)
     if isinstance(engine, QueueEngine):
         return run_queue(engine.queue, engine.data_for(source), stop, progress)
@@ -109,12 +116,23 @@ def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progres
     loop = AsyncLoop(engine.requests)
     engine.on_complete(loop.complete)
     prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
+    if in_blocks:
+        prepare_async = lambda rid, i: engine.use_block(rid, source.decode_block(i))  # noqa: E731
     return loop.run(engine.submit, stop, prepare_async, progress)
 
 
-def run_one(
-    api: str, opts: BenchOptions, session: object, announce: Callable[[str], None] | None = None
-) -> BenchResult:
+def _decoding(opts: BenchOptions, threaded: bool, threads: int, in_blocks: bool) -> str:
+    """How the full pipeline decoded its pictures (for the report)."""
+    if not opts.full_pipeline:
+        return "before the loop"
+    if not threaded:
+        return "on the loop's thread"
+    where = "into pool blocks" if in_blocks else "into arrays, copied"
+    return f"{threads} decode thread(s), {where}"
+
+
+def run_one(api: str, opts: BenchOptions, session: object,
+            announce: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
     start = time.perf_counter()
     model = load_model(session, opts.model)
@@ -127,7 +145,11 @@ def run_one(
         if close is not None:
             close()
         raise BatchError(str(exc)) from None
-    engine: Engine = open_engine(api, model, opts.nireq)
+    threaded = opts.full_pipeline and opts.decode_threads != 0 and not source.random
+    threads = opts.decode_threads if opts.decode_threads is not None else default_decode_threads()
+    # Pictures decoded straight into pool blocks: the window of the decode threads needs its own blocks.
+    in_blocks = threaded and api in ("sync", "async") and batch == 1
+    engine: Engine = open_engine(api, model, opts.nireq, 2 * threads + 1 if in_blocks else 0)
     try:
         load_ms = (time.perf_counter() - start) * 1000.0
         requests = engine.requests
@@ -140,10 +162,13 @@ def run_one(
             engine.set_inputs(rid, prepared[rid])
         first_ms = engine.first_inference()
 
+        if threaded:
+            source.start_decoding(threads, BlockSlots(engine.pool) if in_blocks else None)  # type: ignore[attr-defined]
         with _progress(opts, stop) as progress:
             timings = _measure(engine, source if opts.full_pipeline else None, stop, progress)
         engine.finish()
     finally:
+        source.stop_decoding()
         engine.close()
 
     return BenchResult(
@@ -161,5 +186,5 @@ def run_one(
         device=opts.device,
         iterations_requested=opts.niter,
         time_requested_s=opts.time_s,
-        extra={"inputs": source.describe()},
+        extra={"inputs": source.describe(), "decoding": _decoding(opts, threaded, threads, in_blocks)},
     )

@@ -20,6 +20,7 @@ from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_model,
@@ -108,16 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-json", metavar="PATH", help="write the results as JSON (atomically)")
     p.add_argument("--report-csv", metavar="PATH", help="write the results as CSV (atomically)")
     p.add_argument("--plot", metavar="PNG", help="draw throughput bars and a latency histogram (matplotlib)")
-    p.add_argument(
-        "--full-pipeline",
-        action="store_true",
-        help="decode + preprocess the pictures inside the measured loop (what applications do)",
-    )
-    p.add_argument(
-        "--compare",
-        action="store_true",
-        help="run sync, async and the queue API back to back and print a table",
-    )
+    p.add_argument("--full-pipeline", action="store_true",
+                   help="decode + preprocess the pictures inside the measured loop (what applications do)")
+    add_decode_threads(p, 0, "; 0: on the loop's thread. With --full-pipeline")
+    p.add_argument("--compare", action="store_true",
+                   help="run sync, async and the queue API back to back and print a table")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result block")
     return p  # fmt: skip
 
@@ -179,6 +175,7 @@ def main(argv: Sequence[str]) -> int:
         model=model, device=device, config=args.config, nireq=args.nireq, niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
         percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=paths,
+        decode_threads=args.decode_threads,
     )  # fmt: skip
     _check_model(opts)
     if opts.niter is None and opts.time_s is None:

@@ -15,6 +15,7 @@ from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_labels,
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_inputs(p, "pictures or folders of pictures (default: the shipped pictures)")
     add_top(p, 10)
     add_labels(p)
+    add_decode_threads(p)
     return p
 
 
@@ -56,7 +58,8 @@ def main(argv: Sequence[str]) -> int:
     labels, _ = load_labels(model, args.labels)
     try:
         with Session(device_id=device, config=args.config) as session:
-            results, batch = classify(session, model, pictures, args.top, labels)
+            results, batch = classify(session, model, pictures, args.top, labels,
+                                      decode_threads=args.decode_threads)  # fmt: skip
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"[ INFO ] Batch size is {batch}")

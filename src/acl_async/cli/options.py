@@ -105,6 +105,12 @@ def add_top(p: argparse.ArgumentParser, default: int) -> None:
                    help=f"classes per result (default {default})")  # fmt: skip
 
 
+def add_decode_threads(p: argparse.ArgumentParser, minimum: int = 1, extra: str = "") -> None:
+    p.add_argument("--decode-threads", type=count(minimum, "--decode-threads"), default=None, metavar="N",
+                   help="threads decoding and preprocessing the pictures while the model runs, in order "
+                   f"(default: one per CPU core, at most 8){extra}")  # fmt: skip
+
+
 # -- lookups --------------------------------------------------------------------------------------
 
 

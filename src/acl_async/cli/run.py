@@ -18,6 +18,7 @@ from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_labels,
@@ -108,17 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(refused if DIR holds outputs of an earlier run, unless --overwrite)",
     )
     p.add_argument("--dump-format", choices=DUMP_FORMATS, default="bin")
-    p.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="with --dump: delete the earlier run's output* files in DIR first",
-    )
-    p.add_argument(
-        "--bad-input",
-        choices=("fatal", "skip"),
-        default="fatal",
-        help="an unreadable picture among the inputs: stop (default) or skip it with a warning",
-    )
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --dump: delete the earlier run's output* files in DIR first")
+    p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
+                   help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
+    add_decode_threads(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
     out.add_argument("--json", action="store_true", help="print one JSON object per execution")
@@ -190,13 +185,13 @@ def main(argv: Sequence[str]) -> int:
         _info(args, f"load model {model_path} success")
         check_labels(labels, labels_source, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model)
-        inputs = sample_run.load_inputs(paths, spec, skip_bad=args.bad_input == "skip")
         handler = sample_run.ResultHandler(_shower(args, labels), dumper)
         _info(args, "init memory pool success")
         _info(args, "subscribe report success")
         start = time.perf_counter()
-        done = sample_run.execute(model, inputs, args.execute_times, args.pool_size, args.callback_interval,
-                                  handler)  # fmt: skip
+        done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
+                                        args.callback_interval, handler, bad_input=args.bad_input,
+                                        decode_threads=args.decode_threads)  # fmt: skip
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

@@ -1,0 +1,310 @@
+"""``classify_dataset``: one Ray Data pipeline from picture files to a results output.
+
+    read (paths listed here, or Ray's binary reader for URIs)
+      -> decode + preprocess (CPU tasks, :mod:`.decode`)
+      -> classify (a pool of actors, one per device, :class:`.actor.ClassifyActor`)
+      -> materialized result rows -> results (Parquet/JSONL/CSV) + errors output
+
+Everything that can be checked is checked before any picture is read: the output, the inputs, Ray, the
+cluster, its resources, and the model (loaded once on one device of the kind the actors get, so a
+model that cannot load fails once with its error, not once per actor).
+
+Fault tolerance is Ray's: the actors are created with ``max_restarts=-1`` and their tasks with
+``max_task_retries=-1`` (a killed actor process is restarted and the batch it held is run again), and
+decode tasks keep Ray's task retries.  A batch's rows exist only once its task returned, so a retried
+batch is not duplicated; the run checks that every input gave exactly one row all the same.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import math
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
+from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor
+from .cluster import connect, import_ray, plan_actors
+from .decode import ERROR, PATH, decode_batch
+from .errors import ModelLoadError, RayRunError
+from .output import OutputSpec, remove_stale, write_dataset
+from .summary import RunSummary
+
+__all__ = ["DEFAULT_BATCH_SIZE", "classify_dataset", "list_inputs"]
+
+log = logging.getLogger("acl_async")
+
+#: Pictures per Ray Data batch (one decode task call, one actor call).
+DEFAULT_BATCH_SIZE = 32
+
+
+def list_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str]]:
+    """Local pictures (files, folders, globs; absolute paths, in order, no duplicates) and URIs left to
+    Ray's reader.  :class:`~acl_async.preprocess.InputFileError` for a path or glob that finds nothing."""
+    local: list[str] = []
+    remote: list[str] = []
+    for item in inputs:
+        text = os.fspath(item)
+        if "://" in text and not text.startswith("local://"):
+            remote.append(text)
+            continue
+        text = text.removeprefix("local://")
+        if glob.has_magic(text):
+            matches = sorted(glob.glob(text))
+            kept = [m for m in matches if os.path.isdir(m) or Path(m).suffix.lower() in PICTURE_SUFFIXES]
+            if not kept:
+                raise InputFileError(text, "no picture or folder matches")
+            local.extend(kept)
+        else:
+            local.append(text)
+    files = collect_inputs(local, PICTURE_SUFFIXES)
+    return [str(p.absolute()) for p in files], remote
+
+
+def _first_line(exc: BaseException) -> str:
+    """The root cause of a Ray error, in one line."""
+    cause: BaseException | None = exc
+    seen = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        inner = getattr(cause, "cause", None) or cause.__cause__
+        if inner is None or inner is cause:
+            break
+        cause = inner
+    text = str(cause) if cause is not None else str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines and "Traceback" in lines[0] else (lines[0] if lines else type(exc).__name__)
+
+
+def _describe_model(ray: Any, model_ref: Any, remote_args: dict[str, Any], config: str | None) -> Any:
+    """Load the model once, on a device like the actors' (a Ray task with their resources)."""
+    from .devices import assigned_device
+
+    def describe(model: bytes, config: str | None) -> Any:
+        from ..bench.engine import describe_inputs
+        from ..session import Session
+
+        with Session(device_id=assigned_device().device_id, config=config) as session:
+            return describe_inputs(session.load_model(model))
+
+    task = ray.remote(max_retries=0, **remote_args)(describe)
+    try:
+        return ray.get(task.remote(model_ref, config))
+    except Exception as exc:  # noqa: BLE001 - any load failure is reported once, in one line
+        raise ModelLoadError(f"cannot load the model: {_first_line(exc)}") from None
+
+
+def _ok_rows(table: Any) -> Any:
+    import pyarrow.compute as pc
+
+    return table.filter(pc.equal(table[ERROR], "")).select([PATH, TOP_IDS, PROBABILITIES, LABELS])
+
+
+def _error_rows(table: Any) -> Any:
+    import pyarrow.compute as pc
+
+    failed = table.filter(pc.not_equal(table[ERROR], ""))
+    return failed.select([PATH, ERROR]).rename_columns([PATH, "reason"])
+
+
+def _first_per_path(table: Any) -> Any:
+    import pyarrow.compute as pc
+
+    table = table.sort_by(PATH)
+    keep = [0] if table.num_rows else []
+    keep += [i for i in range(1, table.num_rows) if table[PATH][i] != table[PATH][i - 1]]
+    return table.take(pc.cast(keep, "int64")) if table.num_rows else table
+
+
+def classify_dataset(
+    inputs: Sequence[str | os.PathLike[str]],
+    model: str | os.PathLike[str],
+    *,
+    output: str | os.PathLike[str],
+    top_k: int = 5,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    devices: int | None = None,
+    address: str | None = None,
+    labels: str | None = None,
+    output_format: str | None = None,
+    errors_output: str | None = None,
+    overwrite: bool = False,
+    config: str | None = None,
+    actor_cpus: float | None = None,
+    progress: bool = True,
+    after_batch: AfterBatch | None = None,
+) -> RunSummary:
+    """Classify every picture of ``inputs`` with ``model`` on a Ray cluster; write the results.
+
+    ``inputs``: files, folders (their pictures), globs, or URIs Ray's readers take (``s3://...``).
+    ``output``: the results (path, top-k class ids, probabilities, labels), Parquet unless its suffix
+    (or ``output_format``) says JSON lines or CSV; unreadable pictures go to ``errors_output``
+    (default ``<output stem>.errors.<suffix>``: path, reason).  ``devices``: actors (default: every NPU
+    of the cluster, else one host-runtime actor per node).  ``address``: see :func:`.cluster.connect`.
+    ``after_batch`` runs in each actor after each batch (see :data:`.actor.AfterBatch`).
+
+    Raises :class:`~acl_async.ray.errors.RayRunError` subclasses (one-line messages) and
+    :class:`~acl_async.preprocess.InputFileError` for inputs that do not exist.
+    """
+    if top_k < 1:
+        raise ValueError(f"top_k must be >= 1, got {top_k}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    out = OutputSpec.make(output, fmt=output_format, errors_path=errors_output, overwrite=overwrite)
+    out.check()
+    model_path = Path(model)
+    if not model_path.is_file():
+        raise InputFileError(model_path, "model file not found")
+    local, remote = list_inputs(inputs)
+    if not local and not remote:
+        raise InputFileError(" ".join(os.fspath(i) for i in inputs), "no pictures (jpg/jpeg/png/bmp)")
+    from ..bench.inputs import check_batch, is_picture_input
+    from ..bench.run import picture_spec
+    from ..labels import labels_for_model
+
+    names = labels_for_model(model_path, labels)
+    ray = import_ray()
+    owned = connect(address)
+    try:
+        plan = plan_actors(devices, actor_cpus)
+        model_ref = ray.put(model_path.read_bytes())
+        descs = _describe_model(ray, model_ref, plan.remote_args(), config)
+        if not is_picture_input(descs):
+            raise ModelLoadError(
+                f"the model needs one picture input [N,3,H,W] or [N,H,W,3], not "
+                f"{[list(d.dims) for d in descs]}"
+            )
+        try:
+            model_batch = check_batch(descs, None)
+            spec = picture_spec(model_path, descs)
+        except ValueError as exc:
+            raise ModelLoadError(str(exc)) from None
+        shape, dtype = tuple(descs[0].dims[1:]), descs[0].dtype
+        return _run(
+            ray,
+            local,
+            remote,
+            out,
+            plan,
+            model_ref,
+            model_batch,
+            spec,
+            shape,
+            dtype,
+            names,
+            top_k,
+            batch_size,
+            config,
+            progress,
+            after_batch,
+        )
+    finally:
+        if owned:
+            ray.shutdown()
+
+
+def _run(
+    ray: Any,
+    local: list[str],
+    remote: list[str],
+    out: OutputSpec,
+    plan: Any,
+    model_ref: Any,
+    model_batch: int,
+    spec: Any,
+    shape: tuple[int, ...],
+    dtype: str,
+    names: list[str] | None,
+    top_k: int,
+    batch_size: int,
+    config: str | None,
+    progress: bool,
+    after_batch: AfterBatch | None,
+) -> RunSummary:
+    from ray.data import ActorPoolStrategy, DataContext
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = progress
+    decode_args = {"spec": spec, "shape": shape, "dtype": dtype}
+    parts = []
+    if local:
+        blocks = max(1, min(math.ceil(len(local) / batch_size), 10_000))
+        items = ray.data.from_items([{PATH: p} for p in local], override_num_blocks=blocks)
+        parts.append(
+            items.map_batches(
+                decode_batch, fn_kwargs=decode_args, batch_size=batch_size, batch_format="numpy"
+            )
+        )
+    if remote:
+        files = ray.data.read_binary_files(
+            remote, include_paths=True, file_extensions=sorted(s[1:] for s in PICTURE_SUFFIXES)
+        )
+        parts.append(
+            files.map_batches(
+                decode_batch, fn_kwargs=decode_args, batch_size=batch_size, batch_format="numpy"
+            )
+        )
+    pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    classified = pictures.map_batches(
+        ClassifyActor,
+        fn_constructor_kwargs={
+            "model": model_ref,
+            "model_batch": model_batch,
+            "top_k": top_k,
+            "labels": names,
+            "config": config,
+            "after_batch": after_batch,
+        },
+        compute=ActorPoolStrategy(size=plan.actors),
+        batch_size=batch_size,
+        batch_format="numpy",
+        max_restarts=-1,  # a killed actor process is started again ...
+        max_task_retries=-1,  # ... and the batches it held are run again
+        **plan.remote_args(),
+    )
+    start = time.perf_counter()
+    try:
+        rows = classified.materialize()
+    except Exception as exc:  # noqa: BLE001 - Ray wraps the cause; report it in one line
+        raise RayRunError(f"the Ray run failed: {_first_line(exc)}") from None
+    seconds = time.perf_counter() - start
+
+    per_actor: Counter[str] = Counter()
+    failures = total = 0
+    for block in rows.select_columns([ACTOR, ERROR]).iter_batches(batch_format="pyarrow", batch_size=None):
+        total += block.num_rows
+        for actor, error in zip(block[ACTOR].to_pylist(), block[ERROR].to_pylist(), strict=True):
+            if error:
+                failures += 1
+            else:
+                per_actor[actor] += 1
+    if not remote and total != len(local):
+        log.warning("%d result rows for %d pictures: keeping one row per picture", total, len(local))
+        rows = rows.repartition(1).map_batches(_first_per_path, batch_format="pyarrow", batch_size=None)
+        rows = rows.materialize()
+        failures = rows.filter(lambda r: bool(r[ERROR])).count()
+        per_actor = Counter(r[ACTOR] for r in rows.filter(lambda r: not r[ERROR]).iter_rows())
+
+    write_dataset(rows.map_batches(_ok_rows, batch_format="pyarrow"), out.path, out.format, out.overwrite)
+    errors_path: str | None = None
+    if failures:
+        write_dataset(
+            rows.map_batches(_error_rows, batch_format="pyarrow"), out.errors_path, out.format, out.overwrite
+        )
+        errors_path = out.errors_path
+    elif out.overwrite:
+        remove_stale(out.errors_path)
+    return RunSummary(
+        pictures=sum(per_actor.values()),
+        failures=failures,
+        seconds=seconds,
+        per_actor=dict(per_actor),
+        output=out.path,
+        errors_output=errors_path,
+        devices=plan.actors,
+    )

@@ -9,10 +9,12 @@ Everything that can be checked is checked before any picture is read: the output
 cluster, its resources, and the model (loaded once on one device of the kind the actors get, so a
 model that cannot load fails once with its error, not once per actor).
 
-Fault tolerance is Ray's: the actors are created with ``max_restarts=-1`` and their tasks with
-``max_task_retries=-1`` (a killed actor process is restarted and the batch it held is run again), and
-decode tasks keep Ray's task retries.  A batch's rows exist only once its task returned, so a retried
-batch is not duplicated; the run checks that every input gave exactly one row all the same.
+Fault tolerance is Ray's: Ray Data creates the pool's actors with ``max_restarts=-1`` and their tasks
+with ``max_task_retries=-1`` unless told otherwise (``ActorPoolMapOperator._apply_default_remote_args``
+in the pinned Ray 2.60, where passing them by hand is deprecated), so a killed actor process is
+restarted and the batch it held is run again; decode tasks keep Ray's task retries.  A batch's rows
+exist only once its task returned, so a retried batch is not duplicated; the run checks that every
+input gave exactly one row all the same (and keeps one row per path if not).
 """
 
 from __future__ import annotations
@@ -263,8 +265,6 @@ def _run(
         compute=ActorPoolStrategy(size=plan.actors),
         batch_size=batch_size,
         batch_format="numpy",
-        max_restarts=-1,  # a killed actor process is started again ...
-        max_task_retries=-1,  # ... and the batches it held are run again
         **plan.remote_args(),
     )
     start = time.perf_counter()

@@ -1,0 +1,234 @@
+"""acl_async.ray on a local two-node Ray cluster whose nodes offer custom ``NPU`` resources.
+
+One cluster for the module (a head and a second node, 2 CPUs, 1 NPU and a 128 MB object store each),
+shut down at the end.  The NPU path is the one exercised: Ray gives each actor one ``NPU`` and sets
+``ASCEND_RT_VISIBLE_DEVICES``; the host runtime stands in for the device.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from models import make_classifier_model
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from acl_async.ray import (  # noqa: E402
+    ModelLoadError,
+    OutputExistsError,
+    ResourceError,
+    classify_dataset,
+    logical_device,
+)
+
+PICTURES = 48
+OBJECT_STORE = 128 * 2**20
+REASONS = {"broken.jpg": "not a picture Pillow can read", "empty.png": "not a picture Pillow can read"}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from ray.cluster_utils import Cluster
+
+    # Functions defined here (the actors' after_batch hooks) travel by value: workers cannot import tests.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    c = Cluster(
+        initialize_head=True,
+        head_node_args={"num_cpus": 2, "resources": {"NPU": 1}, "object_store_memory": OBJECT_STORE},
+    )
+    c.add_node(num_cpus=2, resources={"NPU": 1}, object_store_memory=OBJECT_STORE)
+    ray.init(address=c.address, logging_level="WARNING")
+    try:
+        yield c
+    finally:
+        ray.shutdown()
+        c.shutdown()
+
+
+def _batch4(path: Path) -> str:
+    """The test classifier with a static batch of 4 (requests are padded by the pipeline)."""
+    import onnx
+
+    model = onnx.load(make_classifier_model(path.with_name("b1.onnx")))
+    for value in (model.graph.input[0], model.graph.output[0]):
+        value.type.tensor_type.shape.dim[0].dim_value = 4
+    onnx.save(model, path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from PIL import Image
+
+    d = tmp_path_factory.mktemp("ray")
+    pics = d / "pictures"
+    pics.mkdir()
+    rng = np.random.default_rng(7)
+    for i in range(PICTURES):
+        size = (int(rng.integers(10, 20)), int(rng.integers(10, 20)))
+        Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)).save(
+            pics / f"p{i:03d}.png"
+        )
+    (pics / "broken.jpg").write_bytes(b"this is not a jpeg")
+    (pics / "empty.png").write_bytes(b"")
+    return {
+        "dir": pics,
+        "good": sorted(p for p in pics.iterdir() if p.name not in REASONS),
+        "model": make_classifier_model(d / "cls.onnx"),
+        "model4": _batch4(d / "cls4.onnx"),
+    }
+
+
+def _local(model: str, pictures: list[Path], top: int) -> dict[str, tuple[list[int], list[float]]]:
+    """What the local ``classify`` gives, by absolute path."""
+    from acl_async import Session
+    from acl_async.classify import classify
+
+    with Session() as session:
+        results, _ = classify(session, Path(model), pictures, top, None)
+    return {
+        str(r.path.absolute()): ([c.index for c in r.classes], [c.value for c in r.classes]) for r in results
+    }
+
+
+def _read(path: Path) -> list[dict]:
+    if path.suffix == ".jsonl":
+        return [
+            json.loads(line) for f in sorted(path.iterdir()) for line in f.read_text().splitlines() if line
+        ]
+    return pq.read_table(path).to_pylist()
+
+
+def _check_equal(rows: list[dict], expected: dict[str, tuple[list[int], list[float]]]) -> None:
+    paths = [r["path"] for r in rows]
+    assert sorted(paths) == sorted(expected), "every readable picture exactly once"
+    for r in rows:
+        ids, probs = expected[r["path"]]
+        assert r["top_ids"] == ids, r["path"]
+        np.testing.assert_allclose(r["probabilities"], probs, rtol=0, atol=1e-6)
+
+
+def test_results_equal_local_classify_picture_by_picture(cluster, data, tmp_path):
+    out = tmp_path / "results.parquet"
+    summary = classify_dataset(
+        [data["dir"]], data["model4"], output=out, top_k=3, batch_size=7, progress=False
+    )
+
+    _check_equal(_read(out), _local(data["model4"], data["good"], 3))
+    assert summary.pictures == PICTURES and summary.failures == len(REASONS)
+    assert sum(summary.per_actor.values()) == PICTURES
+    assert all(name.startswith("NPU ") for name in summary.per_actor), summary.per_actor
+    assert summary.devices == 2  # one actor per NPU of the cluster
+    errors = {Path(r["path"]).name: r["reason"] for r in _read(tmp_path / "results.errors.parquet")}
+    assert errors == REASONS
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary output left"
+
+
+@ray.remote(num_cpus=0)
+class Gate:
+    """Lets the first actor that finishes a batch report its pid, then keeps it waiting (to be killed)."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.pids: list[int] = []
+        self.first = asyncio.Event()
+
+    async def arrive(self, pid: int) -> bool:
+        self.pids.append(pid)
+        if len(self.pids) == 1:
+            self.first.set()
+            return True
+        return False
+
+    async def first_pid(self) -> int:
+        await self.first.wait()
+        return self.pids[0]
+
+    async def arrivals(self) -> list[int]:
+        return list(self.pids)
+
+
+def _hold_first_batch(info, batches):  # runs in the actors
+    gate = ray.get_actor("acl-async-test-gate")
+    if ray.get(gate.arrive.remote(info.pid)):
+        threading.Event().wait()  # killed here, holding a classified batch that was never returned
+
+
+def test_actor_killed_mid_run_output_complete_without_duplicates(cluster, data, tmp_path):
+    gate = Gate.options(name="acl-async-test-gate").remote()
+    out = tmp_path / "results.jsonl"
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["summary"] = classify_dataset(
+                [data["dir"]],
+                data["model"],
+                output=out,
+                top_k=5,
+                batch_size=4,
+                progress=False,
+                after_batch=_hold_first_batch,
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            box["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    pid = ray.get(gate.first_pid.remote(), timeout=180)
+    os.kill(pid, signal.SIGKILL)
+    runner.join(timeout=300)
+    assert not runner.is_alive(), "the run did not finish after the actor was killed"
+    assert "error" not in box, box.get("error")
+
+    _check_equal(_read(out), _local(data["model"], data["good"], 5))
+    assert box["summary"].pictures == PICTURES
+    assert len(ray.get(gate.arrivals.remote())) > 1  # the run went on after the kill
+    ray.kill(gate)
+
+
+def test_more_devices_than_npus_fails_before_any_work(cluster, data, tmp_path):
+    out = tmp_path / "r.parquet"
+    with pytest.raises(
+        ResourceError, match=r"--devices 3 .* more NPUs than the Ray cluster has \(2\)"
+    ) as exc:
+        classify_dataset([data["dir"]], data["model"], output=out, devices=3, progress=False)
+    assert "\n" not in str(exc.value)
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_model_that_cannot_load_fails_once(cluster, data, tmp_path):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model at all")
+    with pytest.raises(ModelLoadError, match="cannot load the model") as exc:
+        classify_dataset([data["dir"]], bad, output=tmp_path / "r.parquet", progress=False)
+    assert "\n" not in str(exc.value)
+    assert not (tmp_path / "r.parquet").exists()
+
+
+def test_existing_output_refused_unless_overwrite(cluster, data, tmp_path):
+    out = tmp_path / "r.parquet"
+    out.mkdir()
+    (out / "old.parquet").write_bytes(b"old")
+    with pytest.raises(OutputExistsError, match="exists"):
+        classify_dataset([data["dir"]], data["model"], output=out, progress=False)
+    assert (out / "old.parquet").read_bytes() == b"old"
+
+
+def test_logical_device_is_the_position_in_ascend_rt_visible_devices():
+    assert logical_device(["3"], "3").device_id == 0
+    assert logical_device(["5"], "1,5,7").device_id == 1
+    assert logical_device(["2"], None).device_id == 2
+    assert logical_device([], None).npu is None
+    with pytest.raises(RuntimeError):
+        logical_device(["4"], "0,1")

@@ -26,12 +26,13 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor
-from .cluster import connect, import_ray, plan_actors
+from .cluster import ActorPlan, connect, import_ray, plan_actors
 from .decode import ERROR, PATH, decode_batch
 from .errors import ModelLoadError, RayRunError
 from .output import OutputSpec, remove_stale, write_dataset
@@ -186,86 +187,96 @@ def classify_dataset(
             spec = picture_spec(model_path, descs)
         except ValueError as exc:
             raise ModelLoadError(str(exc)) from None
-        shape, dtype = tuple(descs[0].dims[1:]), descs[0].dtype
-        return _run(
-            ray,
+        job = _Job(
             local,
             remote,
             out,
             plan,
             model_ref,
             model_batch,
-            spec,
-            shape,
-            dtype,
             names,
             top_k,
             batch_size,
             config,
-            progress,
             after_batch,
+            {"spec": spec, "shape": tuple(descs[0].dims[1:]), "dtype": descs[0].dtype},
         )
+        return _run(ray, job, progress)
     finally:
         if owned:
             ray.shutdown()
 
 
-def _run(
-    ray: Any,
-    local: list[str],
-    remote: list[str],
-    out: OutputSpec,
-    plan: Any,
-    model_ref: Any,
-    model_batch: int,
-    spec: Any,
-    shape: tuple[int, ...],
-    dtype: str,
-    names: list[str] | None,
-    top_k: int,
-    batch_size: int,
-    config: str | None,
-    progress: bool,
-    after_batch: AfterBatch | None,
-) -> RunSummary:
-    from ray.data import ActorPoolStrategy, DataContext
+@dataclass(frozen=True)
+class _Job:
+    """Everything a run needs once the checks passed."""
 
-    ctx = DataContext.get_current()
-    ctx.enable_progress_bars = progress
-    decode_args = {"spec": spec, "shape": shape, "dtype": dtype}
+    local: list[str]
+    remote: list[str]
+    out: OutputSpec
+    plan: ActorPlan
+    model_ref: Any
+    model_batch: int
+    labels: list[str] | None
+    top_k: int
+    batch_size: int
+    config: str | None
+    after_batch: AfterBatch | None
+    decode_args: dict[str, Any]
+
+
+def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
+    from ray.data import DataContext
+
+    DataContext.get_current().enable_progress_bars = progress
+    data_log = logging.getLogger("ray.data")
+    level = data_log.level
+    data_log.setLevel(logging.WARNING)  # Ray Data's INFO lines (plans, "execution finished") drown the bars
+    try:
+        return _execute(ray, job)
+    finally:
+        data_log.setLevel(level)
+
+
+def _execute(ray: Any, job: _Job) -> RunSummary:
+    from ray.data import ActorPoolStrategy
+
     parts = []
-    if local:
-        blocks = max(1, min(math.ceil(len(local) / batch_size), 10_000))
-        items = ray.data.from_items([{PATH: p} for p in local], override_num_blocks=blocks)
+    batch_size = job.batch_size
+    if job.local:
+        # at most batch_size pictures a batch, and at least two batches per actor to share out
+        batch_size = max(1, min(batch_size, math.ceil(len(job.local) / (2 * job.plan.actors))))
+        blocks = max(1, min(math.ceil(len(job.local) / batch_size), 10_000))
+        items = ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks)
         parts.append(
             items.map_batches(
-                decode_batch, fn_kwargs=decode_args, batch_size=batch_size, batch_format="numpy"
+                decode_batch, fn_kwargs=job.decode_args, batch_size=batch_size, batch_format="numpy"
             )
         )
-    if remote:
+    if job.remote:
         files = ray.data.read_binary_files(
-            remote, include_paths=True, file_extensions=sorted(s[1:] for s in PICTURE_SUFFIXES)
+            job.remote, include_paths=True, file_extensions=sorted(s[1:] for s in PICTURE_SUFFIXES)
         )
         parts.append(
             files.map_batches(
-                decode_batch, fn_kwargs=decode_args, batch_size=batch_size, batch_format="numpy"
+                decode_batch, fn_kwargs=job.decode_args, batch_size=batch_size, batch_format="numpy"
             )
         )
     pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     classified = pictures.map_batches(
         ClassifyActor,
         fn_constructor_kwargs={
-            "model": model_ref,
-            "model_batch": model_batch,
-            "top_k": top_k,
-            "labels": names,
-            "config": config,
-            "after_batch": after_batch,
+            "model": job.model_ref,
+            "model_batch": job.model_batch,
+            "top_k": job.top_k,
+            "labels": job.labels,
+            "config": job.config,
+            "after_batch": job.after_batch,
         },
-        compute=ActorPoolStrategy(size=plan.actors),
+        compute=ActorPoolStrategy(size=job.plan.actors),
         batch_size=batch_size,
         batch_format="numpy",
-        **plan.remote_args(),
+        **job.plan.remote_args(),
     )
     start = time.perf_counter()
     try:
@@ -283,28 +294,33 @@ def _run(
                 failures += 1
             else:
                 per_actor[actor] += 1
-    if not remote and total != len(local):
-        log.warning("%d result rows for %d pictures: keeping one row per picture", total, len(local))
+    if not job.remote and total != len(job.local):
+        log.warning("%d result rows for %d pictures: keeping one row per picture", total, len(job.local))
         rows = rows.repartition(1).map_batches(_first_per_path, batch_format="pyarrow", batch_size=None)
         rows = rows.materialize()
         failures = rows.filter(lambda r: bool(r[ERROR])).count()
         per_actor = Counter(r[ACTOR] for r in rows.filter(lambda r: not r[ERROR]).iter_rows())
 
-    write_dataset(rows.map_batches(_ok_rows, batch_format="pyarrow"), out.path, out.format, out.overwrite)
+    write_dataset(
+        rows.map_batches(_ok_rows, batch_format="pyarrow"), job.out.path, job.out.format, job.out.overwrite
+    )
     errors_path: str | None = None
     if failures:
         write_dataset(
-            rows.map_batches(_error_rows, batch_format="pyarrow"), out.errors_path, out.format, out.overwrite
+            rows.map_batches(_error_rows, batch_format="pyarrow"),
+            job.out.errors_path,
+            job.out.format,
+            job.out.overwrite,
         )
-        errors_path = out.errors_path
-    elif out.overwrite:
-        remove_stale(out.errors_path)
+        errors_path = job.out.errors_path
+    elif job.out.overwrite:
+        remove_stale(job.out.errors_path)
     return RunSummary(
         pictures=sum(per_actor.values()),
         failures=failures,
         seconds=seconds,
         per_actor=dict(per_actor),
-        output=out.path,
+        output=job.out.path,
         errors_output=errors_path,
-        devices=plan.actors,
+        devices=job.plan.actors,
     )

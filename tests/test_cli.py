@@ -141,6 +141,8 @@ def test_bin_from_transfer_pic_classifies_like_the_picture(cache_env: dict[str, 
         (("10", "1", "0"), "POOL_SIZE must be >= 1"),
         (("10", "1", "1", "-m", "/nonexistent/model.onnx"), "model file not found"),
         (("1", "--json", "-q"), "not allowed with"),
+        (("2", "--dump", "/proc/acl-async-cannot-write"), "cannot write dumps"),
+        (("benchmark",), "did you mean 'bench'?"),
     ],
 )
 def test_usage_errors(cache_env: dict[str, str], args: tuple[str, ...], message: str) -> None:
@@ -166,7 +168,6 @@ def test_runtime_errors(cache_env: dict[str, str], tmp_path: Path) -> None:
         (("2", "-m", str(om)), "ONNX"),
         (("2", "-i", str(good), str(bad_pic)), "broken.jpg"),
         (("2", "-i", str(short_bin)), "short.bin"),
-        (("2", "--dump", "/proc/acl-async-cannot-write"), "cannot write dumps"),
     ]
     for args, message in cases:
         proc = run(cache_env, *args)

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from acl_async import __main__ as entry
-from acl_async import sdk
+from acl_async import cli, sdk
 
 TIMEOUT = 300
 
@@ -48,25 +47,22 @@ def test_command_line_prints_each_path():
 
 
 def test_bad_sdk_options():
-    assert entry.main(["--ddk-path", "--bogus"]) == 2
+    assert cli.main(["--ddk-path", "--bogus"]) == 2
     assert sdk.main([]) == 2
     assert sdk.main(["--help"]) == 0
 
 
-def test_other_arguments_go_to_the_cli(monkeypatch, capsys):
-    calls = []
-    import acl_async.cli
-
-    monkeypatch.setattr(acl_async.cli, "main", lambda argv: calls.append(list(argv)) or 0)
-    assert entry.main(["7", "3", "2"]) == 0
-    assert calls == [["7", "3", "2"]]
+def test_help_lists_the_sdk_flags():
+    result = run_module("--help")
+    assert result.returncode == 0, result.stderr
+    for flag in sdk.SDK_FLAGS:
+        assert flag in result.stdout
 
 
-def test_usage_when_the_cli_is_missing(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "acl_async.cli", None)  # import fails as if the module did not exist
-    # ModuleNotFoundError for acl_async.cli itself: usage, exit 2
-    assert entry.main(["5"]) == 2
-    assert "usage" in capsys.readouterr().err
+def test_sdk_flags_only_alone_and_first():
+    result = run_module("3", "--libdir")
+    assert result.returncode == 2
+    assert "go alone" in result.stderr
 
 
 @pytest.mark.skipif(

@@ -1,31 +1,9 @@
-"""``python -m acl_async``: the SDK paths (``--ddk-path``, ``--includedir``, ``--libdir``,
-``--cmakedir``), otherwise the ``acl-async`` command (``acl_async.cli:main``)."""
-
-from __future__ import annotations
+"""``python -m acl_async``: the same as ``acl-async`` (including the SDK flags ``--ddk-path``,
+``--includedir``, ``--libdir``, ``--cmakedir``)."""
 
 import sys
-from collections.abc import Sequence
 
-from .sdk import SDK_FLAGS
-from .sdk import main as sdk_main
-
-USAGE = """usage: python -m acl_async [EXECUTE_TIMES [CALLBACK_INTERVAL [POOL_SIZE]]] [options]
-       python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir}"""
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in SDK_FLAGS:
-        return sdk_main(args)
-    try:
-        from .cli import main as cli_main
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.cli":
-            raise
-        print(USAGE, file=sys.stderr)
-        return 2
-    return int(cli_main(args) or 0)
-
+from .cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

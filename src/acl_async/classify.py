@@ -21,9 +21,7 @@ static shapes, so unlike the OpenVINO sample the model is not reshaped.
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +31,7 @@ import numpy as np
 
 from .results import Classification, top_n
 
-__all__ = ["PictureResult", "classify", "format_table", "run_classify_command"]
+__all__ = ["PictureResult", "classify", "format_table"]
 
 log = logging.getLogger("acl_async")
 
@@ -130,39 +128,3 @@ def classify(
         for row in range(real):
             results.append(PictureResult(pictures[chunk[row]], top_n(scores[row], top, labels)))
     return results, batch
-
-
-def run_classify_command(args: argparse.Namespace) -> int:
-    from . import preprocess, zoo
-    from .bench.run import BatchError
-    from .cli import UsageError
-    from .cli_util import resolve_device, resolve_model
-    from .errors import AclError
-    from .labels import labels_for_model
-    from .session import Session
-
-    device = resolve_device(args.device)
-    model, _ = resolve_model(args.model)
-    try:
-        pictures = preprocess.collect_inputs(args.input, preprocess.PICTURE_SUFFIXES) if args.input \
-            else zoo.default_pictures()
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not pictures:
-        raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
-    try:
-        labels = labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    try:
-        with Session(device_id=device, config=args.config) as session:
-            results, batch = classify(session, model, pictures, args.top, labels)
-    except BatchError as exc:
-        raise UsageError(str(exc)) from None
-    except (preprocess.InputFileError, AclError, OSError, ValueError, RuntimeError) as exc:
-        print(f"acl-async: error: {exc}", file=sys.stderr)
-        return 1
-    print(f"[ INFO ] Batch size is {batch}")
-    top = max((len(r.classes) for r in results), default=args.top)
-    print(format_table(results, top, labels is not None))
-    return 0

@@ -6,6 +6,8 @@
   :class:`AclModelError`, :class:`AclTimeoutError` (also a TimeoutError).
 * :class:`ClosedError` -- an object was used after it (or its session) was closed.
 * :class:`InputError` -- an input array does not fit the model (dtype, shape, byte size, names).
+* :class:`LimitError` -- a pool size or job count that cannot fit the device memory or thread limits
+  (checked before allocating).
 
 Timeouts of acl_async's own waits (a pool with no free block, ``InferQueue.wait_all``) raise the
 built-in :class:`TimeoutError`.
@@ -22,6 +24,7 @@ __all__ = [
     "AclTimeoutError",
     "ClosedError",
     "InputError",
+    "LimitError",
 ]
 
 #: Symbolic names of the ACL error codes (values as in CANN's headers).
@@ -149,6 +152,11 @@ class InputError(ValueError, TypeError):
 
     Both a ValueError and a TypeError (a wrong dtype is a type error to some callers).
     """
+
+
+class LimitError(ValueError):
+    """A requested size (pool blocks, jobs, requests) cannot fit the device memory or the thread limits;
+    raised before anything is allocated, naming the limit."""
 
 
 _PARAM = {100000, 107000, 107001, 200002, 100026, 100027}

@@ -1,0 +1,127 @@
+"""Options shared by the ``acl-async`` subcommands, defined once: the parser class that reports errors
+in one line, integer and seconds types, and the model / device / config / input / labels / top options
+with the lookups they need."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from .errors import UsageError
+
+__all__ = [
+    "OneLineParser",
+    "add_config",
+    "add_device",
+    "add_inputs",
+    "add_labels",
+    "add_model",
+    "add_top",
+    "count",
+    "positive_seconds",
+    "resolve_device",
+    "resolve_model",
+]
+
+MODEL_HELP = "ONNX / OpenVINO IR model (host runtime) or .om (NPU); default: the embedded EfficientNet-Lite0"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors raise :class:`UsageError` (one line, exit 2) instead of printing
+    the usage and exiting."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def count(minimum: int, what: str) -> Callable[[str], int]:
+    """An argparse ``type`` for an integer >= ``minimum`` (the sample's atoi took "abc" as 0)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be >= {minimum}, got {value}")
+        return value
+
+    parse.__name__ = what
+    return parse
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse ``type`` for a finite number of seconds > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
+
+
+# -- options --------------------------------------------------------------------------------------
+
+
+def add_model(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-m", "--model", help=MODEL_HELP)
+
+
+def add_device(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-d", "--device", type=count(0, "device id"), default=None,
+                   help="device id (default $ASCEND_DEVICE_ID or 0)")  # fmt: skip
+
+
+def add_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-c", "--config", help="acl.json passed to aclInit")
+
+
+def add_inputs(p: argparse.ArgumentParser, text: str) -> None:
+    p.add_argument("-i", "--input", nargs="+", action="extend", default=[], metavar="PATH", help=text)
+
+
+def add_labels(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--labels", help="labels file, one per line, as many lines as the model has classes "
+                   "(default: <model>.labels beside the model, else the labels the model names in its "
+                   "metadata, e.g. ImageNet for the embedded model)")  # fmt: skip
+
+
+def add_top(p: argparse.ArgumentParser, default: int) -> None:
+    p.add_argument("-nt", "--top", type=count(1, "-nt"), default=default,
+                   help=f"classes per result (default {default})")  # fmt: skip
+
+
+# -- lookups --------------------------------------------------------------------------------------
+
+
+def resolve_device(arg: int | None) -> int:
+    """``-d/--device``, else ``$ASCEND_DEVICE_ID``, else 0."""
+    if arg is not None:
+        return arg
+    env = os.environ.get("ASCEND_DEVICE_ID", "").strip()
+    if not env:
+        return 0
+    if not env.isdigit():
+        raise UsageError(f"ASCEND_DEVICE_ID must be a device number, got {env!r}")
+    return int(env)
+
+
+def resolve_model(arg: str | None) -> Path:
+    """``-m/--model`` (must be a file), else the embedded default model (built on first use)."""
+    if arg is None:
+        from .. import zoo
+
+        return zoo.default_model_path()
+    path = Path(arg)
+    if not path.is_file():
+        raise UsageError(f"model file not found: {path}")
+    return path

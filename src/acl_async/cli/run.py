@@ -1,0 +1,180 @@
+"""``acl-async [EXECUTE_TIMES [CALLBACK_INTERVAL [POOL_SIZE]]]``: Huawei's resnet50_async sample (the
+default command). The driver itself is :mod:`acl_async.sample_run`.
+
+Everything that can be checked without the device (arguments, model file, input files, labels, dump
+folder) is checked before ACL is initialized.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..dump import DUMP_FORMATS
+from .commands import COMMANDS
+from .errors import UsageError
+from .options import (
+    OneLineParser,
+    add_config,
+    add_device,
+    add_inputs,
+    add_labels,
+    add_model,
+    add_top,
+    count,
+    resolve_device,
+    resolve_model,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["build_parser", "main"]
+
+def _epilog() -> str:
+    width = max(map(len, COMMANDS))
+    lines = ["commands (acl-async COMMAND --help):"]
+    lines += [f"  {name:<{width}}  {summary}" for name, (_, summary) in COMMANDS.items()]
+    lines.append("exit status: 0 ok, 1 runtime error, 2 usage error, 130 interrupted, 141 stdout closed, "
+                 "143 terminated")  # fmt: skip
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = OneLineParser(
+        prog="acl-async",
+        description="Asynchronous image classification through AscendCL (Huawei's resnet50_async sample).",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("execute_times", nargs="?", type=count(1, "EXECUTE_TIMES"), default=100,
+                   metavar="EXECUTE_TIMES", help="model executions (default 100)")
+    p.add_argument("callback_interval", nargs="?", type=count(0, "CALLBACK_INTERVAL"), default=1,
+                   metavar="CALLBACK_INTERVAL", help="executions per callback; 0 = no callbacks (default 1)")
+    p.add_argument("pool_size", nargs="?", type=count(1, "POOL_SIZE"), default=100, metavar="POOL_SIZE",
+                   help="memory blocks in the pool (default 100)")
+    add_model(p)
+    add_inputs(p, "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
+               "(default: the shipped pictures)")
+    add_device(p)
+    add_config(p)
+    add_top(p, 1)
+    add_labels(p)
+    p.add_argument("--dump", metavar="DIR", help="write every output to DIR/output{N}_{i}.<format> "
+                   "(refused if DIR holds outputs of an earlier run, unless --overwrite)")
+    p.add_argument("--dump-format", choices=DUMP_FORMATS, default="bin")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --dump: delete the earlier run's output* files in DIR first")
+    p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
+                   help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
+    out.add_argument("--json", action="store_true", help="print one JSON object per execution")
+    sdk = p.add_argument_group("SDK paths (for C/C++ builds; alone, first on the command line)")
+    for flag, text in (("--ddk-path", "the CANN-like DDK_PATH"), ("--includedir", "the folder of acl/acl.h"),
+                       ("--libdir", "the folder of libascendcl.so"),
+                       ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)")):
+        sdk.add_argument(flag, action="store_true", help=f"print {text}")
+    return p  # fmt: skip
+
+
+def _info(args: argparse.Namespace, message: str) -> None:
+    if not (args.quiet or args.json):
+        print(f"[INFO]  {message}")
+
+
+def _input_paths(args: argparse.Namespace) -> list[Path]:
+    from .. import preprocess, zoo
+
+    if not args.input:
+        return zoo.default_pictures()
+    try:
+        paths = preprocess.collect_inputs(args.input)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not paths:
+        raise UsageError("no input files (jpg/jpeg/png/bmp/bin/npy) in " + " ".join(args.input))
+    return paths
+
+
+def _labels(args: argparse.Namespace, model: Path) -> list[str] | None:
+    from ..labels import labels_for_model
+
+    try:
+        return labels_for_model(model, args.labels)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported lazily
+    if not args.dump:
+        if args.overwrite:
+            raise UsageError("--overwrite needs --dump DIR")
+        return None
+    from ..dump import OutputDumper
+
+    dumper = OutputDumper(args.dump, args.dump_format)
+    try:
+        dumper.check_writable()
+    except OSError as exc:
+        raise UsageError(f"cannot write dumps to {args.dump}: {exc.strerror or exc}") from None
+    return dumper
+
+
+def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
+    from ..results import format_json, format_sample_lines, top_n
+
+    def show(execution: int, source: str, outputs: Sequence[np.ndarray]) -> None:
+        classes = top_n(outputs[0], args.top, labels)
+        if args.json:
+            print(format_json(execution, source, classes))
+        else:
+            for line in format_sample_lines(classes):
+                print(line if args.quiet else f"[INFO]  {line}")
+
+    return show
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    if any(getattr(args, flag) for flag in ("ddk_path", "includedir", "libdir", "cmakedir")):
+        raise UsageError("the SDK flags (--ddk-path, --includedir, --libdir, --cmakedir) go alone, first")
+    device = resolve_device(args.device)
+    dumper = _dumper(args)
+    model_path = resolve_model(args.model)
+    paths = _input_paths(args)
+    labels = _labels(args, model_path)
+
+    from .. import sample_run
+    from ..session import Session
+
+    _info(args, f"execute times = {args.execute_times}")
+    _info(args, f"callback interval = {args.callback_interval}")
+    _info(args, f"memory pool size = {args.pool_size}")
+    with Session(device_id=device, config=args.config) as session:
+        _info(args, "acl init success")
+        _info(args, f"set device {device} success")
+        _info(args, "create context success")
+        _info(args, "create stream success")
+        _info(args, f"get run mode success ({session.run_mode})")
+        model = session.load_model(model_path)
+        _info(args, f"load model {model_path} success")
+        spec = sample_run.model_spec(model_path, model)
+        inputs = sample_run.load_inputs(paths, spec, skip_bad=args.bad_input == "skip")
+        handler = sample_run.ResultHandler(_shower(args, labels), dumper)
+        _info(args, "init memory pool success")
+        _info(args, "subscribe report success")
+        start = time.perf_counter()
+        done = sample_run.execute(model, inputs, args.execute_times, args.pool_size, args.callback_interval,
+                                  handler)  # fmt: skip
+        elapsed = time.perf_counter() - start
+        _info(args, "model execute success")
+        _info(args, "unsubscribe report success")
+    _info(args, "execute sample success")
+    if not (args.quiet or args.json):
+        rate = done / elapsed if elapsed > 0 else float("inf")
+        print(f"[INFO]  {done} executions in {elapsed:.3f} s, {rate:.1f} executions/s")
+    return 0

@@ -15,8 +15,9 @@ __all__ = [
 INSTALL_HINT = "pip install 'acl-async[ray]'"
 
 
-class RayRunError(Exception):
-    """Base class: something that stops a Ray run before or while it runs (one-line message)."""
+class RayRunError(RuntimeError):
+    """Base class: something that stops a Ray run before or while it runs (one-line message; a
+    RuntimeError, so the command line reports it with exit status 1 unless it says otherwise)."""
 
 
 class RayNotInstalledError(RayRunError):

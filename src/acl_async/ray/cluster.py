@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +64,89 @@ def connect(address: str | None) -> bool:
             socket.create_connection(hp, timeout=CONNECT_TIMEOUT_S).close()
         except OSError as exc:
             raise ClusterError(f"cannot reach the Ray cluster at {target}: {exc.strerror or exc}") from None
+        if _is_this_machine(hp[0]):
+            _token_auth_like_ray_auto()
+    with _stderr_captured() as captured:
+        try:
+            ray.init(address=target, logging_level=logging.WARNING)
+            failure = None
+        except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
+            failure = exc
+        noise = captured.read()
+    if failure is None:
+        sys.stderr.write(noise)  # nothing hidden when it worked
+        return True
+    where = target or "auto"
+    if "InvalidAuthToken" in noise or "Unauthenticated" in noise:
+        raise ClusterError(
+            f"the Ray cluster at {where} wants token authentication: set RAY_AUTH_MODE=token (and the "
+            "cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN)"
+        )
+    raise ClusterError(f"cannot join the Ray cluster ({where}): {str(failure).splitlines()[0]}")
+
+
+def _is_this_machine(host: str) -> bool:
     try:
-        ray.init(address=target, logging_level=logging.WARNING)
-    except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
-        where = target or "auto"
-        raise ClusterError(f"cannot join the Ray cluster ({where}): {str(exc).splitlines()[0]}") from None
-    return True
+        address = socket.gethostbyname(host)
+    except OSError:
+        return False
+    if address.startswith("127."):
+        return True
+    try:
+        import ray.util
+
+        mine = {socket.gethostbyname(socket.gethostname()), ray.util.get_node_ip_address()}
+    except OSError:
+        return False
+    return address in mine
+
+
+def _token_auth_like_ray_auto() -> None:
+    """For a cluster on this machine, what ``ray.init("auto")`` does: with ``RAY_AUTH_MODE`` unset and a
+    token in ``~/.ray/auth_token`` (``ray start`` enables token authentication then), send it.  Ray does
+    not do this for an explicit address, which may be another machine's."""
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # another Ray release: leave authentication to Ray
+        return
+    quiet = logging.getLogger(maybe_enable_token_auth_if_token_available.__module__)
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its "token authentication is enabled" warning is not news here
+    try:
+        maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+    finally:
+        quiet.setLevel(level)
+
+
+class _Captured:
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def read(self) -> str:
+        self.file.seek(0)
+        return self.file.read().decode(errors="replace")
+
+
+@contextmanager
+def _stderr_captured() -> Iterator[_Captured]:
+    """File descriptor 2 goes to a temporary file (Ray's C++ client logs a line a second while it
+    retries a cluster that refuses it): the caller reports one line instead."""
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as tmp:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no file descriptor 2: nothing to capture
+            yield _Captured(tmp)
+            return
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield _Captured(tmp)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 @dataclass(frozen=True)

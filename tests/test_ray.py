@@ -232,3 +232,123 @@ def test_logical_device_is_the_position_in_ascend_rt_visible_devices():
     assert logical_device([], None).npu is None
     with pytest.raises(RuntimeError):
         logical_device(["4"], "0,1")
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> int:
+    from acl_async.cli import main
+
+    return main(["classify", *args])
+
+
+def test_cli_classify_ray_csv_matches_local_and_prints_summary(cluster, data, tmp_path, capsys):
+    import csv
+
+    out = tmp_path / "results.csv"
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        data["model"],
+        "--ray",
+        cluster.address,
+        "--output",
+        str(out),
+        "-nt",
+        "4",
+    ]
+    assert _cli(*argv) == 0
+    text = capsys.readouterr().out
+    assert f"Pictures:   {PICTURES} classified, {len(REASONS)} failed" in text
+    assert "pictures/s on 2 actor(s)" in text and text.count("NPU ") >= 1
+    rows = [r for f in sorted(out.iterdir()) for r in csv.DictReader(f.read_text().splitlines())]
+    parsed = [
+        {
+            "path": r["path"],
+            "top_ids": json.loads(r["top_ids"]),
+            "probabilities": json.loads(r["probabilities"]),
+        }
+        for r in rows
+    ]
+    _check_equal(parsed, _local(data["model"], data["good"], 4))
+    assert {
+        Path(r["path"]).name
+        for f in (tmp_path / "results.errors.csv").iterdir()
+        for r in csv.DictReader(f.read_text().splitlines())
+    } == set(REASONS)
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("acl-async: error: ")
+    return lines[0]
+
+
+def test_cli_existing_output_refused_unless_overwrite(cluster, data, tmp_path, capsys):
+    out = tmp_path / "r.parquet"
+    out.mkdir()
+    argv = ["-i", str(data["dir"]), "-m", data["model"], "--ray", cluster.address, "--output", str(out)]
+    assert _cli(*argv) == 2
+    assert "--overwrite" in _one_line_error(capsys)
+    assert _cli(*argv, "--overwrite", "--devices", "1") == 0
+    assert len(pq.read_table(out)) == PICTURES
+
+
+def test_cli_more_devices_than_npus_one_line_before_any_work(cluster, data, tmp_path, capsys):
+    out = tmp_path / "r.parquet"
+    argv = ["-i", str(data["dir"]), "-m", data["model"], "--ray", cluster.address, "--output", str(out)]
+    assert _cli(*argv, "--devices", "5") == 2
+    assert "more NPUs than the Ray cluster has (2)" in _one_line_error(capsys)
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_model_the_actors_cannot_load_reports_it_once(cluster, data, tmp_path, capsys):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08\x07garbage")
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        str(bad),
+        "--ray",
+        cluster.address,
+        "--output",
+        str(tmp_path / "r.pq"),
+    ]
+    assert _cli(*argv) == 1
+    assert "cannot load the model" in _one_line_error(capsys)
+    assert not (tmp_path / "r.pq").exists()
+
+
+def test_cli_unreachable_address_one_line_exit_1(data, tmp_path):
+    import socket
+    import subprocess
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        data["model"],
+        "--ray",
+        f"127.0.0.1:{port}",
+        "--output",
+        str(tmp_path / "r.parquet"),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "acl_async.cli", "classify", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"acl-async: error: cannot reach the Ray cluster at 127.0.0.1:{port}: Connection refused"
+    ]

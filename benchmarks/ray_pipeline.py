@@ -88,6 +88,7 @@ def main() -> int:
         folder.mkdir()
         pictures = make_pictures(folder, args.pictures)
         ray.init(
+            address="local",  # a new cluster, whatever runs on this machine
             num_cpus=4,
             resources={"NPU": 2},
             object_store_memory=256 * 2**20,

@@ -352,3 +352,14 @@ def test_cli_unreachable_address_one_line_exit_1(data, tmp_path):
     assert proc.stderr.splitlines() == [
         f"acl-async: error: cannot reach the Ray cluster at 127.0.0.1:{port}: Connection refused"
     ]
+
+
+def test_duplicate_rows_keep_one_per_path():
+    import pyarrow as pa
+
+    from acl_async.ray.pipeline import _first_per_path
+
+    table = pa.table({"path": ["b", "a", "b", "c", "a"], "n": [1, 2, 3, 4, 5]})
+    kept = _first_per_path(table)
+    assert kept["path"].to_pylist() == ["a", "b", "c"]
+    assert _first_per_path(table.slice(0, 0)).num_rows == 0

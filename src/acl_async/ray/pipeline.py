@@ -116,12 +116,13 @@ def _error_rows(table: Any) -> Any:
 
 
 def _first_per_path(table: Any) -> Any:
-    import pyarrow.compute as pc
+    """One row per path (the first in path order): the guard against a batch counted twice."""
+    import pyarrow as pa
 
     table = table.sort_by(PATH)
-    keep = [0] if table.num_rows else []
-    keep += [i for i in range(1, table.num_rows) if table[PATH][i] != table[PATH][i - 1]]
-    return table.take(pc.cast(keep, "int64")) if table.num_rows else table
+    paths = table[PATH].to_pylist()
+    keep = [i for i, path in enumerate(paths) if i == 0 or path != paths[i - 1]]
+    return table.take(pa.array(keep, type=pa.int64()))
 
 
 def classify_dataset(

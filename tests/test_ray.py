@@ -363,3 +363,60 @@ def test_duplicate_rows_keep_one_per_path():
     kept = _first_per_path(table)
     assert kept["path"].to_pylist() == ["a", "b", "c"]
     assert _first_per_path(table.slice(0, 0)).num_rows == 0
+
+
+def _open_writer(path: Path, timeout: float = 180) -> int:
+    """Open a FIFO for writing: returns once a reader (a decode task) has opened it."""
+    box: dict = {}
+    opener = threading.Thread(target=lambda: box.update(fd=os.open(path, os.O_WRONLY)), daemon=True)
+    opener.start()
+    opener.join(timeout)
+    assert "fd" in box, f"no decode task opened {path}"
+    return box["fd"]
+
+
+def _readers(path: Path) -> list[int]:
+    """Processes (other than this one) that have ``path`` open."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if any(os.readlink(fd) == str(path) for fd in (proc / "fd").iterdir()):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, data, tmp_path):
+    """A FIFO among the inputs holds a decode task in ``read()`` until the test has killed its worker
+    process; the retried task reads the real picture from the FIFO."""
+    fifo = tmp_path / "slow.png"
+    os.mkfifo(fifo)
+    out = tmp_path / "results.parquet"
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["summary"] = classify_dataset([data["dir"], fifo], data["model"], output=out, progress=False)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            box["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    fd = _open_writer(fifo)
+    pids = _readers(fifo)
+    assert len(pids) == 1, pids
+    os.kill(pids[0], signal.SIGKILL)
+    os.close(fd)
+    fd = _open_writer(fifo)  # the retried task, in a new worker process
+    os.write(fd, data["good"][0].read_bytes())
+    os.close(fd)
+    runner.join(timeout=300)
+    assert not runner.is_alive() and "error" not in box, box.get("error")
+
+    rows = {r["path"]: r for r in _read(out)}
+    assert len(rows) == len(pq.read_table(out)) == PICTURES + 1  # no duplicates
+    assert rows[str(fifo)]["top_ids"] == rows[str(data["good"][0])]["top_ids"]
+    assert box["summary"].failures == len(REASONS)

@@ -389,6 +389,18 @@ def _readers(path: Path) -> list[int]:
     return pids
 
 
+def _kill_and_wait(pid: int) -> None:
+    """SIGKILL ``pid`` and wait until it has exited (its pidfd turns readable), its files closed."""
+    import select
+
+    pidfd = os.pidfd_open(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        assert select.select([pidfd], [], [], 60)[0], f"process {pid} did not exit"
+    finally:
+        os.close(pidfd)
+
+
 def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, data, tmp_path):
     """A FIFO among the inputs holds a decode task in ``read()`` until the test has killed its worker
     process; the retried task reads the real picture from the FIFO."""
@@ -408,9 +420,10 @@ def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, dat
     fd = _open_writer(fifo)
     pids = _readers(fifo)
     assert len(pids) == 1, pids
-    os.kill(pids[0], signal.SIGKILL)
+    _kill_and_wait(pids[0])
     os.close(fd)
     fd = _open_writer(fifo)  # the retried task, in a new worker process
+    assert pids[0] not in _readers(fifo)
     os.write(fd, data["good"][0].read_bytes())
     os.close(fd)
     runner.join(timeout=300)

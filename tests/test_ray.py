@@ -220,8 +220,8 @@ def test_existing_output_refused_unless_overwrite(cluster, data, tmp_path):
     out = tmp_path / "r.parquet"
     out.mkdir()
     (out / "old.parquet").write_bytes(b"old")
-    with pytest.raises(OutputExistsError, match="exists"):
-        classify_dataset([data["dir"]], data["model"], output=out, progress=False)
+    with pytest.raises(OutputExistsError, match="exists"):  # before the cluster is asked (devices=99)
+        classify_dataset([data["dir"]], data["model"], output=out, devices=99, progress=False)
     assert (out / "old.parquet").read_bytes() == b"old"
 
 

@@ -20,8 +20,10 @@ __all__ = ["ActorPlan", "connect", "import_ray", "plan_actors"]
 CONNECT_TIMEOUT_S = 5.0
 #: The Ray resource name of Huawei Ascend NPUs.
 NPU = "NPU"
-#: CPUs left free for the decoding tasks (one task at least must be able to run).
-DECODE_CPUS = 1.0
+#: Logical CPUs of one decoding task; at least one must fit beside the actors.
+DECODE_CPUS = 0.5
+#: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
+NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0
 
 
 def import_ray() -> Any:
@@ -178,9 +180,9 @@ def plan_actors(devices: int | None, actor_cpus: float | None = None) -> ActorPl
         count = npus if devices is None else devices
         if count > npus:
             raise ResourceError(f"--devices {count} asks for more NPUs than the Ray cluster has ({npus})")
-        plan = ActorPlan(count, True, 1.0 if actor_cpus is None else actor_cpus)
+        plan = ActorPlan(count, True, NPU_ACTOR_CPUS if actor_cpus is None else actor_cpus)
     else:
-        per_actor = 1.0 if actor_cpus is None else actor_cpus
+        per_actor = HOST_ACTOR_CPUS if actor_cpus is None else actor_cpus
         nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
         fit = int((cpus - DECODE_CPUS) // per_actor) if per_actor > 0 else nodes
         plan = ActorPlan(max(1, min(nodes, fit)) if devices is None else devices, False, per_actor)

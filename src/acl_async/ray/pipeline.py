@@ -32,7 +32,7 @@ from typing import Any
 
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor
-from .cluster import ActorPlan, connect, import_ray, plan_actors
+from .cluster import DECODE_CPUS, ActorPlan, connect, import_ray, plan_actors
 from .decode import ERROR, PATH, decode_batch
 from .errors import ModelLoadError, RayRunError
 from .output import OutputSpec, remove_stale, write_dataset
@@ -251,7 +251,11 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
         items = ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks)
         parts.append(
             items.map_batches(
-                decode_batch, fn_kwargs=job.decode_args, batch_size=batch_size, batch_format="numpy"
+                decode_batch,
+                fn_kwargs=job.decode_args,
+                batch_size=batch_size,
+                batch_format="numpy",
+                num_cpus=DECODE_CPUS,
             )
         )
     if job.remote:
@@ -260,7 +264,11 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
         )
         parts.append(
             files.map_batches(
-                decode_batch, fn_kwargs=job.decode_args, batch_size=batch_size, batch_format="numpy"
+                decode_batch,
+                fn_kwargs=job.decode_args,
+                batch_size=batch_size,
+                batch_format="numpy",
+                num_cpus=DECODE_CPUS,
             )
         )
     pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]

@@ -41,11 +41,10 @@ def cluster():
 
     # Functions defined here (the actors' after_batch hooks) travel by value: workers cannot import tests.
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
-    c = Cluster(
-        initialize_head=True,
-        head_node_args={"num_cpus": 2, "resources": {"NPU": 1}, "object_store_memory": OBJECT_STORE},
-    )
-    c.add_node(num_cpus=2, resources={"NPU": 1}, object_store_memory=OBJECT_STORE)
+    node = {"num_cpus": 2, "resources": {"NPU": 1}, "object_store_memory": OBJECT_STORE, "wait": False}
+    c = Cluster(initialize_head=True, head_node_args=node)
+    c.add_node(**node)
+    c.wait_for_nodes(timeout=300)  # not Cluster's 30 s per node: a busy CI machine starts nodes slowly
     ray.init(address=c.address, logging_level="WARNING")
     try:
         yield c

@@ -135,7 +135,7 @@ def test_bin_from_transfer_pic_classifies_like_the_picture(cache_env: dict[str, 
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("abc",), "EXECUTE_TIMES must be an integer"),
+        (("ten",), "EXECUTE_TIMES must be an integer"),  # not "abc": close to "atc"
         (("-5",), "EXECUTE_TIMES"),
         (("10", "-1"), "CALLBACK_INTERVAL"),
         (("10", "1", "0"), "POOL_SIZE must be >= 1"),

@@ -224,3 +224,107 @@ def test_exports_only_acl(ddk):
     for required in ("aclInit", "aclFinalize", "aclrtSetDevice", "aclrtProcessReport", "aclmdlExecuteAsync",
                      "aclmdlLoadFromFileWithMem", "aclGetRecentErrMsg"):
         assert required in c_names
+
+
+# ---- Runtime breadth (issue 12): tensor descs, rt/mdl extensions, memory matrix, app log, stub link ----
+
+
+def test_acl_tensor_desc(programs):
+    _run(programs["test_acl_tensor_desc"], [])
+
+
+@pytest.mark.parametrize("strict", ["1", "0"])
+def test_acl_rt_ext(programs, strict):
+    _run(programs["test_acl_rt_ext"], [], {"ACL_HOST_STRICT": strict, "ACL_HOST_DEVICE_COUNT": "2"})
+
+
+@pytest.mark.parametrize("strict", ["1", "0"])
+def test_memset_memcpy_matrix(programs, strict):
+    _run(programs["test_memset_matrix"], [], {"ACL_HOST_STRICT": strict})
+
+
+@pytest.mark.parametrize("strict", ["1", "0"])
+def test_acl_mdl_ext(programs, model_dir, strict):
+    _run(programs["test_acl_mdl_ext"], [model_dir / "add.onnx", 1.5], {"ACL_HOST_STRICT": strict})
+
+
+_LOG_MARKERS = ("marker-debug 7", "marker-info text", "marker-warning", "marker-error 100%")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3, 4])
+def test_app_log_levels_to_stdout(programs, tmp_path, level):
+    """ACL_APP_LOG writes the levels >= ASCEND_GLOBAL_LOG_LEVEL to stdout when asked to, nothing else."""
+    env = {"ASCEND_GLOBAL_LOG_LEVEL": str(level), "ASCEND_SLOG_PRINT_TO_STDOUT": "1",
+           "ASCEND_PROCESS_LOG_PATH": str(tmp_path)}
+    res = _run(programs["test_app_log"], [], env)
+    for i, marker in enumerate(_LOG_MARKERS):
+        assert (marker in res.stdout) == (i >= level), res.stdout
+    assert "marker-bad-level" not in res.stdout
+    if level < 4:
+        line = next(x for x in res.stdout.splitlines() if "marker-error" in x)
+        assert line.startswith("[ERROR] APP(") and "[test_app_log.c:" in line
+        assert "]main: marker-error" in line
+    assert not list(tmp_path.rglob("*.log"))  # stdout only
+
+
+def test_app_log_default_goes_to_plog_file(programs, tmp_path):
+    """Without ASCEND_SLOG_PRINT_TO_STDOUT, errors (the default level) go to the process's plog file."""
+    env = {"ASCEND_PROCESS_LOG_PATH": str(tmp_path)}
+    for k in ("ASCEND_GLOBAL_LOG_LEVEL", "ASCEND_SLOG_PRINT_TO_STDOUT"):
+        env[k] = ""
+    res = _run(programs["test_app_log"], [], env)
+    assert "marker" not in res.stdout
+    logs = list((tmp_path / "debug" / "plog").glob("plog-*.log"))
+    assert len(logs) == 1, list(tmp_path.rglob("*"))
+    text = logs[0].read_text()
+    assert "marker-error 100%" in text and "marker-no-location" in text
+    assert "marker-warning" not in text and "marker-info" not in text
+
+
+def test_stub_links_and_real_library_runs(ddk, tmp_path):
+    """A program linked against runtime/lib64/stub (no RPATH, as the samples build) runs on the real
+    library found through LD_LIBRARY_PATH; against the stub alone every call fails."""
+    stub = ddk / "runtime" / "lib64" / "stub" / "libascendcl.so"
+    assert stub.is_file() and not stub.is_symlink()
+    if shutil.which("readelf"):
+        dyn = subprocess.run(["readelf", "-d", str(stub.resolve())], capture_output=True, text=True,
+                             check=True).stdout
+        assert "NEEDED" not in dyn, dyn  # no dependencies
+        assert "libascendcl.so" in dyn  # SONAME: programs record the runtime's name
+    exe = tmp_path / "test_stub_link"
+    cmd = [os.environ.get("CC", "gcc"), "-std=c99", "-Wall", "-Wextra", f"-I{ddk / 'runtime' / 'include'}",
+           f"-I{TEST_SRC}", str(TEST_SRC / "test_stub_link.c"), "-o", str(exe), f"-L{stub.parent}",
+           "-lascendcl"]
+    real = ddk / "runtime" / "lib64"
+    emulated = bool(os.environ.get("ACL_ASYNC_TEST_EXEC"))
+    if emulated:  # the launcher (qemu -E) sets the guest's LD_LIBRARY_PATH: find the real one by RUNPATH
+        cmd.append(f"-Wl,-rpath,{real}")
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    _run(exe, [], {"LD_LIBRARY_PATH": str(real)})
+    if emulated:
+        return
+    env = dict(os.environ, LD_LIBRARY_PATH=str(stub.parent))
+    res = subprocess.run([str(exe)], capture_output=True, text=True, env=env, timeout=60)
+    assert res.returncode != 0 and "link-time stub" in res.stderr, res.stderr
+
+
+def test_every_declared_function_is_exported_and_stubbed(ddk):
+    """The public headers, the runtime and the stub agree: each declared function is exported by both."""
+    if shutil.which("nm") is None:
+        pytest.skip("nm not available")
+    sys.path.insert(0, str(HOST_SRC / "stub"))
+    import gen_stub  # noqa: E402
+
+    headers = sorted((HOST_SRC / "include" / "acl").glob("*.h"))
+    declared = {name for _, name, _ in gen_stub.declarations(headers)}
+    assert {"aclCreateTensorDesc", "aclrtMemcpy2dAsync", "aclFinalizeReference", "aclAppLog"} <= declared
+
+    def exports(lib: Path) -> set[str]:
+        cmd = ["nm", "-D", "--defined-only", str(lib.resolve())]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        return {line.split()[-1] for line in out.splitlines() if line.strip()}
+
+    lib64 = ddk / "runtime" / "lib64"
+    assert declared <= exports(lib64 / "libascendcl.so"), sorted(declared - exports(lib64 / "libascendcl.so"))
+    assert declared == exports(lib64 / "stub" / "libascendcl.so")

@@ -104,3 +104,55 @@ def test_a_cmake_project_builds_and_runs_against_the_sdk(tmp_path):
     result = subprocess.run([str(build / "app")], capture_output=True, text=True, timeout=TIMEOUT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("devices ")
+
+
+# ---- The stub directory, the samples' environment and the coverage report (issue 12) ----
+
+
+@pytest.mark.skipif(sdk.backend() != "host", reason="the host runtime's SDK")
+def test_stub_is_a_link_time_library_beside_the_runtime():
+    stub = sdk.stub_dir() / "libascendcl.so"
+    assert sdk.stub_dir() == sdk.lib_dir() / "stub"
+    assert stub.is_file() and not stub.is_symlink()
+    assert stub.stat().st_size < (sdk.lib_dir() / "libascendcl.so").stat().st_size
+    result = run_module("--stubdir")
+    assert result.returncode == 0 and result.stdout.strip() == str(sdk.stub_dir())
+
+
+def test_env_exports_what_the_samples_read(tmp_path):
+    result = run_module("--env")
+    assert result.returncode == 0, result.stderr
+    script = tmp_path / "env.sh"
+    show = 'echo "$DDK_PATH|$INSTALL_DIR|$NPU_HOST_LIB|$CPU_ARCH|$THIRDPART_PATH"\necho "$LD_LIBRARY_PATH"\n'
+    script.write_text(result.stdout + "\n" + show)
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), "LD_LIBRARY_PATH": "/x"}
+    out = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, check=True)
+    values, ld = out.stdout.splitlines()
+    ddk, install, npu, arch, third = values.split("|")
+    assert ddk == install == str(sdk.ddk_path())
+    assert npu == str(sdk.lib_dir() / "stub")
+    assert arch and third == f"{tmp_path}/Ascend/thirdpart/{arch}"
+    assert ld == f"{sdk.lib_dir()}:/x"
+    env["THIRDPART_PATH"] = "/kept"
+    out = subprocess.run(["bash", str(script)], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.splitlines()[0].split("|")[4] == "/kept"
+
+
+@pytest.mark.skipif(sdk.backend() != "host", reason="the host runtime's coverage")
+def test_coverage_reports_the_installed_library():
+    from acl_async import coverage
+
+    rows, acl_h = coverage.coverage()
+    by = {r.header: r for r in rows}
+    assert "acl_rt.h" in acl_h and "acl_base_mdl.h" in acl_h
+    # What this build implements is found in the library; what it does not, is missing.
+    assert "aclrtMemcpy2dAsync" in by["acl_rt.h"].exported
+    assert "aclCreateTensorDesc" in by["acl_base_mdl.h"].exported
+    assert "aclopCompile" in by["acl_op_compiler.h"].missing
+    assert len(by["acl_base_mdl.h"].exported) == len(by["acl_base_mdl.h"].declared)
+    result = run_module("--coverage", "--missing")
+    assert result.returncode == 0, result.stderr
+    assert "| `acl_rt.h` | 358 |" in result.stdout and "**`acl/acl.h` and its includes**" in result.stdout
+    assert "aclopCompile" in result.stdout
+    result = run_module("--coverage", "--library", "/nonexistent/libascendcl.so")
+    assert result.returncode == 1 and "does not exist" in result.stderr

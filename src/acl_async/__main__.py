@@ -1,5 +1,5 @@
 """``python -m acl_async``: the same as ``acl-async`` (including the SDK flags ``--ddk-path``,
-``--includedir``, ``--libdir``, ``--cmakedir``)."""
+``--includedir``, ``--libdir``, ``--stubdir``, ``--cmakedir``, ``--env`` and ``--coverage``)."""
 
 import sys
 

@@ -35,6 +35,7 @@ __all__ = [
     "TransferResult",
     "collect_inputs",
     "infer_layout",
+    "is_uint8_image_input",
     "load_input",
     "load_picture",
     "load_tensor_file",
@@ -270,6 +271,18 @@ def infer_layout(dims: Sequence[int]) -> tuple[str, tuple[int, int] | None]:
     return layout, ((h, w) if h > 0 and w > 0 else None)
 
 
+def is_uint8_image_input(input_dims: Sequence[int] | None, dtype: object) -> bool:
+    """True for a uint8 NHWC picture input ``[N,H,W,3]``: a model converted by ``acl-async atc`` with
+    static AIPP, which does its own colour conversion and normalisation, so decoded pixels go in as
+    they are (RGB, no float preprocessing)."""
+    if input_dims is None or dtype is None or len(input_dims) != 4:
+        return False
+    try:
+        return normalize_dtype(dtype) == "uint8" and int(input_dims[3]) == 3
+    except (TypeError, ValueError):
+        return False
+
+
 def spec_for_model(
     input_dims: Sequence[int] | None,
     dtype: object = None,
@@ -291,11 +304,16 @@ def spec_for_model(
             spec = spec.replace(resize=(round(hw[0] * 256 / 224), round(hw[1] * 256 / 224)), crop=hw)
         if dtype_name == "uint8":
             spec = spec.replace(mean=0.0, std=1.0)
+        if is_uint8_image_input(input_dims, dtype_name):
+            spec = spec.replace(channel_order="RGB")  # AIPP's RGB888_U8 takes R, G, B
     elif hw is not None:
         if spec.output_hw is None:
             spec = spec.replace(crop=hw)
         elif spec.output_hw != hw:
             raise ValueError(f"model metadata gives {spec.output_hw} pictures but the input is {hw}")
+    if is_uint8_image_input(input_dims, dtype_name):
+        # The model normalises (static AIPP): keep the metadata's resize and crop, hand pixels over.
+        spec = spec.replace(mean=0.0, std=1.0, channel_order="RGB")
     changes: dict[str, Any] = {}
     if layout is not None:
         changes["layout"] = layout

@@ -4,21 +4,37 @@ With the host runtime, the wheel carries a CANN-like SDK inside the package::
 
     acl_async/runtime/include/acl/*.h
     acl_async/runtime/lib64/libascendcl.so
+    acl_async/runtime/lib64/stub/libascendcl.so      (link-time only, as CANN's)
     acl_async/runtime/lib64/cmake/acl_async/acl_asyncConfig.cmake
 
-so Huawei's sample builds with ``DDK_PATH=$(python -m acl_async --ddk-path)`` and
-``NPU_HOST_LIB=$(python -m acl_async --libdir)``, and CMake projects with
+so Huawei's samples build with ``eval "$(python -m acl_async --env)"`` (``DDK_PATH``, ``INSTALL_DIR``,
+``NPU_HOST_LIB`` = the stub directory, ``CPU_ARCH``, ``THIRDPART_PATH``, and ``LD_LIBRARY_PATH`` for
+running, as CANN's ``set_env.sh`` does), and CMake projects with
 ``-Dacl_async_DIR=$(python -m acl_async --cmakedir)``. With the CANN backend, the paths are the CANN
 toolkit's the package was built against.
 """
 
 from __future__ import annotations
 
+import platform
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-__all__ = ["SDK_FLAGS", "SdkError", "backend", "cmake_dir", "ddk_path", "include_dir", "lib_dir", "main"]
+__all__ = [
+    "SDK_COMMANDS",
+    "SDK_FLAGS",
+    "SdkError",
+    "backend",
+    "cmake_dir",
+    "ddk_path",
+    "env_script",
+    "include_dir",
+    "lib_dir",
+    "main",
+    "stub_dir",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -60,6 +76,30 @@ def lib_dir() -> Path:
     return ddk_path() / "runtime" / "lib64"
 
 
+def stub_dir() -> Path:
+    """The directory holding the link-time stub ``libascendcl.so`` (``NPU_HOST_LIB`` of the samples)."""
+    return lib_dir() / "stub"
+
+
+def env_script() -> str:
+    """Shell lines exporting what Huawei's samples read: ``DDK_PATH`` and ``INSTALL_DIR`` (the SDK),
+    ``NPU_HOST_LIB`` (the stub directory, for linking), ``CPU_ARCH``, ``THIRDPART_PATH`` (kept when set;
+    the samples' README copies ``samples/common`` there) and ``LD_LIBRARY_PATH`` (the real library, for
+    running)."""
+    ddk = shlex.quote(str(ddk_path()))
+    arch = platform.machine() or "x86_64"
+    return "\n".join(
+        [
+            f"export DDK_PATH={ddk}",
+            f"export INSTALL_DIR={ddk}",
+            f"export NPU_HOST_LIB={shlex.quote(str(stub_dir()))}",
+            f"export CPU_ARCH={arch}",
+            f'export THIRDPART_PATH="${{THIRDPART_PATH:-$HOME/Ascend/thirdpart/{arch}}}"',
+            f'export LD_LIBRARY_PATH={shlex.quote(str(lib_dir()))}"${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"',
+        ]
+    )
+
+
 def cmake_dir() -> Path:
     """The directory holding ``acl_asyncConfig.cmake`` (host runtime builds only)."""
     if backend() == "cann":
@@ -71,22 +111,33 @@ def cmake_dir() -> Path:
 
 
 #: Command-line flag -> what it prints.
-SDK_FLAGS: dict[str, Callable[[], Path]] = {
+SDK_FLAGS: dict[str, Callable[[], Path | str]] = {
     "--ddk-path": ddk_path,
     "--includedir": include_dir,
     "--libdir": lib_dir,
+    "--stubdir": stub_dir,
     "--cmakedir": cmake_dir,
+    "--env": env_script,
 }
 
-USAGE = "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --cmakedir} ..."
+#: Everything :func:`main` takes first on the command line (``--coverage`` has options of its own).
+SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage"])
+
+USAGE = (
+    "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env}..."
+)
 
 
 def main(argv: Sequence[str]) -> int:
-    """Print one path per flag, in the order given. Exit 2 for an unknown flag, 1 when a path does not
-    exist for this build."""
+    """Print one path per flag, in the order given (``--coverage [...]``: the coverage report). Exit 2
+    for an unknown flag, 1 when a path does not exist for this build."""
     if not argv:
         print(USAGE, file=sys.stderr)
         return 2
+    if argv[0] == "--coverage":
+        from .coverage import main as coverage_main
+
+        return coverage_main(argv[1:])
     for flag in argv:
         if flag in ("-h", "--help"):
             print(USAGE)

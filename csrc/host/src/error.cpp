@@ -12,6 +12,7 @@ namespace {
 thread_local const char *tl_api = nullptr;
 thread_local std::string tl_recent;    // last error, not yet read
 thread_local std::string tl_returned;  // what aclGetRecentErrMsg handed out last
+thread_local aclError tl_last_code = ACL_SUCCESS;  // aclrtGetLastError / aclrtPeekAtLastError
 
 std::string vformat(const char *fmt, va_list ap) {
     char small[512];
@@ -55,6 +56,7 @@ aclError fail(aclError code, const char *fmt, ...) {
     std::string body = vformat(fmt, ap);
     va_end(ap);
     record(body, code, true);
+    tl_last_code = code;
     return code;
 }
 
@@ -83,6 +85,32 @@ const char *take_recent_error() {
     return tl_returned.c_str();
 }
 
+aclError last_error(bool clear) {
+    aclError code = tl_last_code;
+    if (clear) tl_last_code = ACL_SUCCESS;
+    return code;
+}
+
 }  // namespace acl_host
 
-extern "C" const char *aclGetRecentErrMsg() { return acl_host::take_recent_error(); }
+extern "C" {
+
+const char *aclGetRecentErrMsg() { return acl_host::take_recent_error(); }
+
+aclError aclrtGetLastError(aclrtLastErrLevel level) {
+    if (level != ACL_RT_THREAD_LEVEL) {
+        acl_host::ApiScope scope(__func__);
+        return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL", static_cast<int>(level));
+    }
+    return acl_host::last_error(true);
+}
+
+aclError aclrtPeekAtLastError(aclrtLastErrLevel level) {
+    if (level != ACL_RT_THREAD_LEVEL) {
+        acl_host::ApiScope scope(__func__);
+        return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL", static_cast<int>(level));
+    }
+    return acl_host::last_error(false);
+}
+
+}  // extern "C"

@@ -33,12 +33,18 @@ void Event::complete(uint64_t generation) {
 
 bool Event::is_complete() {
     std::lock_guard<std::mutex> lock(m_);
-    return recorded_ > 0 && completed_ >= recorded_;
+    return recorded_ > reset_at_ && completed_ >= recorded_;
 }
 
 bool Event::ever_recorded() {
     std::lock_guard<std::mutex> lock(m_);
-    return recorded_ > 0;
+    return recorded_ > reset_at_;
+}
+
+void Event::reset(uint64_t at) {
+    std::lock_guard<std::mutex> lock(m_);
+    if (at > reset_at_) reset_at_ = at;
+    if (recorded_ <= reset_at_) has_stamp_ = false;
 }
 
 uint64_t Event::latest() {
@@ -61,7 +67,7 @@ bool Event::wait(uint64_t gen, const std::atomic<bool> *stop, int64_t timeout_ms
 
 bool Event::timestamp(Clock::time_point &t) {
     std::lock_guard<std::mutex> lock(m_);
-    if (!has_stamp_) return false;
+    if (!has_stamp_ || recorded_ <= reset_at_) return false;
     t = stamp_;
     return true;
 }
@@ -99,8 +105,30 @@ void release_all() {
     for (auto &kv : live().take_all()) kv.second->kill();
 }
 
-std::shared_ptr<Event> create() {
-    auto e = std::make_shared<Event>();
+std::atomic<int64_t> g_op_wait_timeout_ms{-1};
+
+int64_t op_wait_timeout_ms() { return g_op_wait_timeout_ms.load(std::memory_order_relaxed); }
+
+aclError check_sync_use(const Event &e, const char *use) {
+    if (!strict_mode()) return ACL_SUCCESS;
+    if (!e.syncs())
+        return fail(ACL_ERROR_INVALID_PARAM,
+                    "event %p was created without ACL_EVENT_SYNC: it cannot be used in %s (strict mode; "
+                    "ACL_HOST_STRICT=0 relaxes)",
+                    static_cast<const void *>(&e), use);
+    return ACL_SUCCESS;
+}
+
+aclError check_not_ex(const Event &e, const char *use) {
+    if (!strict_mode() || !e.ex()) return ACL_SUCCESS;
+    return fail(ACL_ERROR_INVALID_PARAM,
+                "event %p was created by aclrtCreateEventExWithFlag: it cannot be used in %s (strict mode; "
+                "ACL_HOST_STRICT=0 relaxes)",
+                static_cast<const void *>(&e), use);
+}
+
+std::shared_ptr<Event> create(uint32_t flags = Event::kDefaultFlags, bool ex = false) {
+    auto e = std::make_shared<Event>(flags, ex);
     live().add(e.get(), e);
     return e;
 }
@@ -158,6 +186,7 @@ aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus *status) {
     if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
     std::shared_ptr<Event> e;
     if (aclError r = event::get(event, e)) return r;
+    if (aclError r = event::check_not_ex(*e, "aclrtQueryEvent")) return r;
     *status = e->is_complete() ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
     return ACL_SUCCESS;
 }
@@ -190,6 +219,14 @@ aclError aclrtEventElapsedTime(float *ms, aclrtEvent startEvent, aclrtEvent endE
     if (!a->ever_recorded() || !b->ever_recorded())
         return fail(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "%s event was never recorded",
                     !a->ever_recorded() ? "the start" : "the end");
+    if (((a->flags() | b->flags()) & ACL_EVENT_IPC) != 0 && strict_mode())
+        return fail(ACL_ERROR_INVALID_PARAM, "an ACL_EVENT_IPC event cannot be used in aclrtEventElapsedTime (strict mode; "
+                    "ACL_HOST_STRICT=0 relaxes)");
+    if ((!a->timed() || !b->timed()) && strict_mode())
+        return fail(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID,
+                    "%s event was created without ACL_EVENT_TIME_LINE and records no timestamp (strict mode; "
+                    "ACL_HOST_STRICT=0 relaxes)",
+                    !a->timed() ? "the start" : "the end");
     Event::Clock::time_point ta, tb;
     if (!a->is_complete() || !b->is_complete() || !a->timestamp(ta) || !b->timestamp(tb))
         return fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "%s event has not completed yet (synchronize first)",
@@ -202,6 +239,7 @@ aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) {
     ACL_API();
     std::shared_ptr<Event> e;
     if (aclError r = event::get(event, e)) return r;
+    if (aclError r = event::check_sync_use(*e, "aclrtStreamWaitEvent")) return r;
     std::shared_ptr<Stream> s;
     if (aclError r = stream::resolve(stream, true, s)) return r;
     uint64_t gen = e->latest();
@@ -211,6 +249,105 @@ aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) {
     t.generation = gen;
     t.event = std::move(e);
     return s->enqueue(std::move(t));
+}
+
+// ---- Events with flags, reset, synchronize with a timeout. ----
+
+aclError aclrtCreateEventWithFlag(aclrtEvent *event, uint32_t flag) {
+    ACL_API();
+    if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    constexpr uint32_t known = ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |
+                               ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL;
+    if (flag == 0 || (flag & ~known) != 0)
+        return fail(ACL_ERROR_INVALID_PARAM,
+                    "flag 0x%x: aclrtCreateEventWithFlag takes ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, "
+                    "ACL_EVENT_CAPTURE_STREAM_PROGRESS, ACL_EVENT_DEVICE_USE_ONLY or ACL_EVENT_EXTERNAL",
+                    flag);
+    if ((flag & ACL_EVENT_EXTERNAL) != 0 && flag != ACL_EVENT_EXTERNAL)
+        return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: ACL_EVENT_EXTERNAL cannot be combined with other flags", flag);
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *event = event::create(flag)->handle();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtCreateEventExWithFlag(aclrtEvent *event, uint32_t flag) {
+    ACL_API();
+    if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
+    constexpr uint32_t known = ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | ACL_EVENT_IPC;
+    if (flag == 0 || (flag & ~known) != 0)
+        return fail(ACL_ERROR_INVALID_PARAM,
+                    "flag 0x%x: aclrtCreateEventExWithFlag takes ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, "
+                    "ACL_EVENT_CAPTURE_STREAM_PROGRESS or ACL_EVENT_IPC",
+                    flag);
+    if ((flag & ACL_EVENT_IPC) != 0 && flag != ACL_EVENT_IPC)
+        return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: ACL_EVENT_IPC cannot be combined with other flags", flag);
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    *event = event::create(flag, true)->handle();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) {
+    ACL_API();
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    if (aclError r = event::check_not_ex(*e, "aclrtResetEvent")) return r;
+    if (aclError r = event::check_sync_use(*e, "aclrtResetEvent")) return r;
+    std::shared_ptr<Stream> s;
+    if (aclError r = stream::resolve(stream, true, s)) return r;
+    Task t;
+    t.kind = TaskKind::ResetEvent;
+    t.generation = e->latest();
+    t.event = std::move(e);
+    return s->enqueue(std::move(t));
+}
+
+aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t *timestamp) {
+    ACL_API();
+    if (!timestamp) return fail(ACL_ERROR_INVALID_PARAM, "timestamp must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    if (!e->ever_recorded()) return fail(ACL_ERROR_RT_EVENT_TIMESTAMP_INVALID, "event %p was never recorded", event);
+    Event::Clock::time_point t;
+    if (!e->is_complete() || !e->timestamp(t))
+        return fail(ACL_ERROR_RT_EVENT_NOT_COMPLETE, "event %p has not completed yet (synchronize first)", event);
+    *timestamp = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
+    return ACL_SUCCESS;
+}
+
+aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus *status) {
+    ACL_API();
+    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    if (aclError r = event::check_not_ex(*e, "aclrtQueryEventWaitStatus")) return r;
+    if (aclError r = event::check_sync_use(*e, "aclrtQueryEventWaitStatus")) return r;
+    *status = e->is_complete() ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
+    return ACL_SUCCESS;
+}
+
+aclError aclrtSetOpWaitTimeout(uint32_t timeout) {
+    ACL_API();
+    if (aclError e = require_init()) return e;
+    event::g_op_wait_timeout_ms.store(timeout == 0 ? -1 : static_cast<int64_t>(timeout) * 1000, std::memory_order_relaxed);
+    return ACL_SUCCESS;
+}
+
+aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout) {
+    ACL_API();
+    if (timeout < -1)
+        return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever), 0 (check) or > 0 ms, got %d",
+                    timeout);
+    std::shared_ptr<Event> e;
+    if (aclError r = event::get(event, e)) return r;
+    uint64_t gen = e->latest();
+    if (gen == 0) return ACL_SUCCESS;  // never recorded: nothing to wait for
+    if (!e->wait(gen, nullptr, timeout))
+        return fail(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT, "event %p did not complete within %d ms", event, timeout);
+    return ACL_SUCCESS;
 }
 
 }  // extern "C"

@@ -240,7 +240,7 @@ aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
     ACL_API();
     if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
     if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_device_range(devPtr, count, "devPtr")) return e;
+    if (aclError e = strict::check_memset(devPtr, count)) return e;
     std::memset(devPtr, value, count);
     return ACL_SUCCESS;
 }
@@ -251,13 +251,40 @@ aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t c
     std::shared_ptr<Stream> s;
     if (aclError e = stream::resolve(stream, true, s)) return e;
     if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_device_range(devPtr, count, "devPtr")) return e;
+    if (aclError e = strict::check_memset(devPtr, count)) return e;
     Task t;
     t.kind = TaskKind::Memset;
     t.dst = devPtr;
     t.count = count;
     t.value = value;
     return s->enqueue(std::move(t));
+}
+
+aclError aclrtMallocCached(void **devPtr, size_t size, aclrtMemMallocPolicy policy) {
+    ACL_API();
+    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+    if (!valid_policy(static_cast<int>(policy)))
+        return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    // Host and "device" share one coherent memory: cached memory is plain device memory (freed by aclrtFree).
+    return memory::allocate(devPtr, size, memory::Kind::Device);
+}
+
+aclError aclrtMemFlush(void *devPtr, size_t size) {
+    ACL_API();
+    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+    return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to write back
+}
+
+aclError aclrtMemInvalidate(void *devPtr, size_t size) {
+    ACL_API();
+    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+    return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to drop
 }
 
 aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, size_t *total) {

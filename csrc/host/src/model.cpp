@@ -24,6 +24,8 @@
 #include "detail/dataset.h"
 #include "detail/error.h"
 #include "detail/live_set.h"
+#include "detail/model_dynamic.h"
+#include "detail/om_container.h"
 #include "detail/runtime.h"
 #include "detail/strict.h"
 #include "detail/stream.h"
@@ -44,6 +46,8 @@ struct Source {
     std::string bytes;
     std::string weights;
     Kind kind = Kind::Unknown;
+    bool container = false;  // an `acl-async atc` .om: bytes/weights are its IR, meta its metadata
+    std::map<std::string, std::string> meta;
 };
 
 Kind sniff(const std::string &b) {
@@ -84,6 +88,16 @@ aclError read_file(const std::string &path, std::string &out, const char *what) 
 
 aclError classify(Source &src) {
     if (src.bytes.empty()) return fail(ACL_ERROR_PARSE_MODEL, "model %s is empty; %s", src.origin.c_str(), kFormats);
+    if (om::is_container(src.bytes)) {
+        std::string xml, weights, err;
+        if (!om::unpack(src.bytes, src.meta, xml, weights, err))
+            return fail(ACL_ERROR_PARSE_MODEL, "model %s: %s", src.origin.c_str(), err.c_str());
+        src.bytes = std::move(xml);
+        src.weights = std::move(weights);
+        src.kind = Kind::Ir;
+        src.container = true;
+        return ACL_SUCCESS;
+    }
     src.kind = sniff(src.bytes);
     if (src.kind == Kind::Om)
         return fail(ACL_ERROR_PARSE_MODEL,
@@ -101,7 +115,7 @@ aclError source_from_file(const char *path, Source &src) {
     src.path = path;
     if (aclError e = read_file(path, src.bytes, "model file")) return e;
     if (aclError e = classify(src)) return e;
-    if (src.kind == Kind::Ir) {
+    if (src.kind == Kind::Ir && !src.container) {
         std::string p(path);
         size_t slash = p.find_last_of('/');
         size_t dot = p.find_last_of('.');
@@ -129,6 +143,7 @@ uint64_t content_key(const Source &src) {
     uint64_t k = h(std::string_view(src.bytes));
     k ^= h(std::string_view(src.weights)) + 0x9e3779b97f4a7c15ULL + (k << 6) + (k >> 2);
     k ^= (static_cast<uint64_t>(src.bytes.size()) << 1) ^ (static_cast<uint64_t>(src.weights.size()) << 33);
+    for (const auto &kv : src.meta) k = k * 1099511628211ULL ^ h(std::string_view(kv.first + "=" + kv.second));
     return k;
 }
 
@@ -202,6 +217,8 @@ size_t byte_size(const ov::element::Type &t, size_t elements) {
     return (elements * t.bitwidth() + 7) / 8;
 }
 
+}  // namespace
+
 template <typename Port>
 PortInfo describe(const Port &port) {
     PortInfo p;
@@ -228,6 +245,11 @@ PortInfo describe(const Port &port) {
     }
     return p;
 }
+
+PortInfo describe_input(const ov::Output<const ov::Node> &port) { return describe(port); }
+PortInfo describe_output(const ov::Output<const ov::Node> &port) { return describe(port); }
+
+namespace {
 
 // Work and weight sizes, consistent between aclmdlQuerySize and loading.
 void query_sizes(const std::shared_ptr<ov::Model> &m, size_t &work, size_t &weight) {
@@ -314,9 +336,18 @@ aclError compile(const Source &src, CompiledEntry &entry) {
         }
         if (!config().inference_precision.empty())
             props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
-        entry.compiled = core().compile_model(m, "CPU", props);
-        for (const auto &in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
-        for (const auto &out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
+        entry.meta = src.meta;
+        if (dynamic::has_gears(src.meta)) {
+            std::string err;
+            if (!dynamic::compile_gears(m, props, entry, info, err))
+                return fail(ACL_ERROR_PARSE_MODEL, "cannot compile model %s for the CPU: %s", src.origin.c_str(),
+                            err.c_str());
+        } else {
+            entry.compiled = core().compile_model(m, "CPU", props);
+            for (const auto &in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
+            for (const auto &out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
+        }
+        dynamic::mark_aipp_inputs(entry.meta, info);
         entry.info = std::move(info);
         entry.ready = true;
     } catch (const std::exception &e) {
@@ -367,8 +398,17 @@ aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *wei
         return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
                     src.origin.c_str(), first_line(e.what()).c_str());
     }
+    std::vector<ov::InferRequest> gear_requests;
+    try {
+        for (auto &g : entry->dyn.gears) gear_requests.push_back(g.compiled.create_infer_request());
+    } catch (const std::exception &e) {
+        return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
+                    src.origin.c_str(), first_line(e.what()).c_str());
+    }
     uint32_t mid = next_model_id();
-    models().add(mid, std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get()));
+    auto instance = std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get());
+    instance->set_gear_requests(std::move(gear_requests));
+    models().add(mid, std::move(instance));
     *id = mid;
     return ACL_SUCCESS;
 }
@@ -425,6 +465,7 @@ bool infer_shape(const PortInfo &p, size_t size, ov::Shape &shape, std::string &
 // ---- ModelInstance ----
 
 aclError ModelInstance::validate(const IoList &io, uint32_t num_inputs) {
+    if (has_gears()) return validate_gears(io, num_inputs);
     const ModelInfo &mi = info();
     const size_t nout = io.size() - num_inputs;
     if (num_inputs != mi.inputs.size())
@@ -472,6 +513,7 @@ void ModelInstance::end() {
 }
 
 aclError ModelInstance::run(const IoList &io, uint32_t num_inputs, std::string &msg) {
+    if (has_gears()) return run_gears(io, num_inputs, msg);
     const ModelInfo &mi = info();
     std::lock_guard<std::mutex> lock(run_m_);
     try {

@@ -229,3 +229,17 @@ aclError aclmdlGetOutputIndexByName(const aclmdlDesc *modelDesc, const char *nam
 }
 
 }  // extern "C"
+
+namespace acl_host {
+namespace desc {
+
+// The model id of a live, filled description (model_dynamic.cpp, aipp.cpp).
+aclError model_of(const aclmdlDesc *d, uint32_t *id) {
+    DescAccess a(d);
+    if (a.error()) return a.error();
+    *id = a->model_id;
+    return ACL_SUCCESS;
+}
+
+}  // namespace desc
+}  // namespace acl_host

@@ -10,14 +10,19 @@
 #include "detail/context.h"
 #include "detail/error.h"
 #include "detail/event.h"
+#include "detail/exception.h"
 #include "detail/model.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
 
 namespace acl_host {
+namespace {
+std::atomic<uint32_t> g_next_stream_id{0};
+}  // namespace
 
 Stream::Stream(Context *owner, int device, bool is_default)
-    : owner_(owner), device_(device), is_default_(is_default) {
+    : owner_(owner), device_(device), is_default_(is_default),
+      id_(g_next_stream_id.fetch_add(1, std::memory_order_relaxed)) {
     worker_ = std::thread([this] { run(); });
 }
 
@@ -62,6 +67,11 @@ aclError Stream::synchronize(int64_t timeout_ms) {
     first_error_ = ACL_SUCCESS;
     lock.unlock();
     return fail(err, "work queued on stream %p failed: %s", static_cast<void *>(this), msg.c_str());
+}
+
+bool Stream::idle() {
+    std::lock_guard<std::mutex> lock(m_);
+    return completed_ >= enqueued_;
 }
 
 void Stream::shutdown(bool abort) {
@@ -138,6 +148,7 @@ void Stream::run() {
             err = execute(task, msg);
         }
         task = Task();  // drop references outside the lock
+        if (err != ACL_SUCCESS) exception::report(static_cast<uint32_t>(completed_), id_, static_cast<uint32_t>(device_), err);
         lock.lock();
         ++completed_;
         if (err != ACL_SUCCESS && first_error_ == ACL_SUCCESS) {
@@ -174,13 +185,27 @@ aclError Stream::execute(Task &task, std::string &msg) {
         case TaskKind::Memset:
             std::memset(task.dst, task.value, task.count);
             return ACL_SUCCESS;
+        case TaskKind::Memcpy2d:
+            for (size_t row = 0; row < task.height; ++row)
+                std::memmove(static_cast<char *>(task.dst) + row * task.dpitch,
+                             static_cast<const char *>(task.src) + row * task.spitch, task.count);
+            return ACL_SUCCESS;
         case TaskKind::Callback:
             return run_callback(task);
         case TaskKind::RecordEvent:
             task.event->complete(task.generation);
             return ACL_SUCCESS;
-        case TaskKind::WaitEvent:
-            task.event->wait(task.generation, &abort_, -1);
+        case TaskKind::WaitEvent: {
+            const int64_t limit = event::op_wait_timeout_ms();
+            if (!task.event->wait(task.generation, &abort_, limit) && limit >= 0 && !aborting()) {
+                msg = format("the event wait did not end within the %lld s set by aclrtSetOpWaitTimeout",
+                             static_cast<long long>(limit / 1000));
+                return ACL_ERROR_RT_EVENT_SYNC_TIMEOUT;
+            }
+            return ACL_SUCCESS;
+        }
+        case TaskKind::ResetEvent:
+            task.event->reset(task.generation);
             return ACL_SUCCESS;
         case TaskKind::None:
             break;
@@ -308,7 +333,7 @@ void destroy_owned_by(const Context *ctx, bool abort) {
     }
 }
 
-aclError synchronize_device(int device) {
+aclError synchronize_device(int device, int64_t timeout_ms) {
     std::vector<std::shared_ptr<Stream>> all;
     {
         Registry &r = reg();
@@ -320,8 +345,15 @@ aclError synchronize_device(int device) {
                 if (s->device() == device && !s->closed()) all.push_back(std::move(s));
     }
     aclError first = ACL_SUCCESS;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
     for (auto &s : all) {
-        aclError e = s->synchronize(-1);
+        int64_t left = -1;
+        if (timeout_ms >= 0) {
+            left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+            if (left < 0) left = 0;
+        }
+        aclError e = s->synchronize(left);
+        if (e == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) return e;
         if (e != ACL_SUCCESS && first == ACL_SUCCESS) first = e;
     }
     return first;
@@ -381,6 +413,66 @@ aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) 
     std::shared_ptr<Stream> s;
     if (aclError e = stream::resolve(stream, false, s)) return e;
     return s->synchronize(timeout == -1 ? -1 : timeout);
+}
+
+aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority) {
+    ACL_API();
+    if (!priority) return fail(ACL_ERROR_INVALID_PARAM, "priority must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *priority = s->priority();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *flags) {
+    ACL_API();
+    if (!flags) return fail(ACL_ERROR_INVALID_PARAM, "flags must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *flags = s->flags();
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamGetId(aclrtStream stream, int32_t *streamId) {
+    ACL_API();
+    if (!streamId) return fail(ACL_ERROR_INVALID_PARAM, "streamId must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *streamId = static_cast<int32_t>(s->id());
+    return ACL_SUCCESS;
+}
+
+aclError aclrtDestroyStreamForce(aclrtStream stream) {
+    ACL_API();
+    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, true, s)) return e;
+    stream::destroy(s, true);  // pending tasks are dropped
+    return ACL_SUCCESS;
+}
+
+aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status) {
+    ACL_API();
+    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+    std::shared_ptr<Stream> s;
+    if (aclError e = stream::resolve(stream, false, s)) return e;
+    *status = s->idle() ? ACL_STREAM_STATUS_COMPLETE : ACL_STREAM_STATUS_NOT_READY;
+    return ACL_SUCCESS;
+}
+
+aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag) {
+    ACL_API();
+    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
+    if (priority > 7) return fail(ACL_ERROR_INVALID_PARAM, "priority must be 0..7, got %u", priority);
+    if (aclError e = require_init()) return e;
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    // Every host stream is served by its own worker thread: the flags and the
+    // priority change nothing on the CPU (they are kept for the getters).
+    auto s = stream::create(ctx.get());
+    s->set_config(priority, flag);
+    *stream = s->handle();
+    return ACL_SUCCESS;
 }
 
 }  // extern "C"

@@ -68,6 +68,34 @@ aclError check_memcpy(void *dst, const void *src, size_t count, aclrtMemcpyKind 
     }
 }
 
+aclError check_copy_side(const void *ptr, size_t len, bool want_device, const char *side, aclrtMemcpyKind kind) {
+    if (!strict_mode()) return ACL_SUCCESS;
+    return check_side(ptr, len, want_device, side, static_cast<int>(kind));
+}
+
+aclError check_memset(const void *ptr, size_t count) {
+    if (!strict_mode()) return ACL_SUCCESS;
+    memory::Where w = memory::classify(ptr, count);
+    if (w.kind != Kind::Foreign && !w.contains)
+        return fail(ACL_ERROR_RT_PARAM_INVALID, "devPtr range [%p, +%zu) overruns its allocation (base %p, %zu bytes)",
+                    ptr, count, w.base, w.size);
+    return ACL_SUCCESS;
+}
+
+aclError check_acl_range(const void *ptr, size_t size, const char *what) {
+    if (!strict_mode()) return ACL_SUCCESS;
+    memory::Where w = memory::classify(ptr, size);
+    if (w.kind == Kind::Foreign)
+        return fail(ACL_ERROR_INVALID_PARAM,
+                    "%s %p was not allocated by aclrtMalloc, aclrtMallocCached or aclrtMallocHost (strict mode; "
+                    "ACL_HOST_STRICT=0 relaxes)",
+                    what, ptr);
+    if (!w.contains)
+        return fail(ACL_ERROR_RT_PARAM_INVALID, "%s range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", what,
+                    ptr, size, w.base, w.size);
+    return ACL_SUCCESS;
+}
+
 aclError check_device_range(const void *ptr, size_t size, const char *what) {
     if (!strict_mode()) return ACL_SUCCESS;
     memory::Where w = memory::classify(ptr, size);

@@ -2,7 +2,7 @@
 
     acl-async [EXECUTE_TIMES [CALLBACK_INTERVAL [POOL_SIZE]]] [-m MODEL] [-i INPUT ...] ...
     acl-async {bench,classify,model} ...
-    acl-async {--ddk-path | --includedir | --libdir | --cmakedir}
+    acl-async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env | --coverage}
 
 :func:`main` is the only place that reports an error and picks the exit status:
 
@@ -44,9 +44,9 @@ EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
 
 
 def _sdk_flags() -> frozenset[str]:
-    from ..sdk import SDK_FLAGS
+    from ..sdk import SDK_COMMANDS
 
-    return frozenset(SDK_FLAGS)
+    return SDK_COMMANDS
 
 
 def _pick(args: list[str]) -> tuple[str, list[str]]:

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("acl_async.cli.bench", "throughput and latency, like OpenVINO's benchmark_app"),
     "classify": ("acl_async.cli.classify", "classify pictures, like OpenVINO's classification_sample_async"),
     "model": ("acl_async.cli.model", "build, locate or list the embedded models"),
+    "atc": ("acl_async.cli.atc", "convert ONNX / TensorFlow models to .om, CANN's atc flags (gears, AIPP)"),
 }
 
 #: The subcommand run when the first argument is not a subcommand name.

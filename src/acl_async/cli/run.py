@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     sdk = p.add_argument_group("SDK paths (for C/C++ builds; alone, first on the command line)")
     for flag, text in (("--ddk-path", "the CANN-like DDK_PATH"), ("--includedir", "the folder of acl/acl.h"),
                        ("--libdir", "the folder of libascendcl.so"),
-                       ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)")):
+                       ("--stubdir", "the folder of the link-time stub libascendcl.so (NPU_HOST_LIB)"),
+                       ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)"),
+                       ("--env", "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)"),
+                       ("--coverage", "which CANN ACL functions libascendcl.so implements")):
         sdk.add_argument(flag, action="store_true", help=f"print {text}")
     return p  # fmt: skip
 

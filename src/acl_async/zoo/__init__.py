@@ -168,6 +168,16 @@ def default_pictures() -> list[Path]:
 # -- reading model files --------------------------------------------------------------------------
 
 
+_OV_TO_NUMPY = {
+    "f32": "float32",
+    "f16": "float16",
+    "u8": "uint8",
+    "i8": "int8",
+    "i32": "int32",
+    "i64": "int64",
+}
+
+
 class ModelInput(NamedTuple):
     name: str
     dims: tuple[int, ...]  # -1 for a dynamic dimension
@@ -199,10 +209,21 @@ def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     return model
 
 
+def _om_meta(path: str | os.PathLike[str]) -> dict[str, str] | None:
+    """The metadata of an ``acl-async atc`` .om container, or None for other files."""
+    from ..atc.container import is_container, read_container
+
+    return read_container(path).meta if is_container(path) else None
+
+
 def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The ``metadata_props`` of an ONNX model (whatever its file name); ``{}`` for other formats."""
+    """The ``metadata_props`` of an ONNX model (whatever its file name), or those an ``acl-async atc``
+    .om carries over from its ONNX; ``{}`` for other formats."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
+    om = _om_meta(path)
+    if om is not None:
+        return {k[len("meta.") :]: v for k, v in om.items() if k.startswith("meta.")}
     model = _load_onnx(path)
     if model is None:
         return {}
@@ -213,6 +234,14 @@ def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"{path}: no such model file")
+    om = _om_meta(path)
+    if om is not None:  # "name:dims:type;..." (OpenVINO type names)
+        found = []
+        for item in filter(None, om.get("inputs", "").split(";")):
+            name, dims, ov_type = item.rsplit(":", 2)
+            dtype = _OV_TO_NUMPY.get(ov_type, ov_type)
+            found.append(ModelInput(name, tuple(int(d) for d in dims.split(",") if d), dtype))
+        return found
     model = _load_onnx(path)
     if model is None:
         return []

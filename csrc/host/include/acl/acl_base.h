@@ -123,6 +123,13 @@ typedef enum {
     ACL_FORMAT_NCL = 47
 } aclFormat;
 
+/* Where a tensor's memory lives (aclSetTensorPlaceMent). */
+typedef enum {
+    ACL_MEMTYPE_DEVICE = 0,
+    ACL_MEMTYPE_HOST = 1,
+    ACL_MEMTYPE_HOST_COMPILE_INDEPENDENT = 2
+} aclMemType;
+
 typedef enum {
     ACL_DEBUG = 0,
     ACL_INFO = 1,
@@ -146,11 +153,21 @@ ACL_FUNC_VISIBILITY size_t aclGetDataBufferSizeV2(const aclDataBuffer *dataBuffe
 /* Bytes per element of a data type; 0 for types without a fixed size. */
 ACL_FUNC_VISIBILITY size_t aclDataTypeSize(aclDataType dataType);
 
+/* Application log: a line "[LEVEL] APP(pid,process):time [file:line]func: message" on stdout
+ * when ASCEND_SLOG_PRINT_TO_STDOUT=1, else on stderr; dropped below ASCEND_GLOBAL_LOG_LEVEL
+ * (0 debug, 1 info, 2 warning, 3 error (default), 4 none). */
+ACL_FUNC_VISIBILITY void aclAppLog(aclLogLevel logLevel, const char *func, const char *file, uint32_t line,
+                                   const char *fmt, ...);
+
+#define ACL_APP_LOG(level, fmt, ...) aclAppLog(level, __FUNCTION__, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
 /* The name of the SoC the runtime drives ("HostCPU" on the host runtime). */
 ACL_FUNC_VISIBILITY const char *aclrtGetSocName();
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "acl_base_mdl.h"
 
 #endif /* ACL_ASYNC_ACL_BASE_H */

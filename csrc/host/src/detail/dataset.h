@@ -5,6 +5,7 @@
 #define ACL_HOST_DETAIL_DATASET_H
 
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct aclDataBuffer {
 
 struct aclmdlDataset {
     std::vector<aclDataBuffer *> buffers;
+    // aclmdlSetDatasetTensorDesc: the dataset's own copy per buffer index (or null).
+    std::vector<std::shared_ptr<aclTensorDesc>> descs;
 };
 
 namespace acl_host {

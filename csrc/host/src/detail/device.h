@@ -22,6 +22,8 @@ aclError check_id(int32_t id);
 std::shared_ptr<Context> acquire(int32_t id);
 // aclrtResetDevice: -1 reference; the default context goes with the last one.
 aclError release(int32_t id);
+// Drops every reference to the device at once (aclrtResetDeviceForce).
+aclError release_force(int32_t id);
 // aclFinalize.
 void release_all();
 

@@ -32,6 +32,9 @@ void set_recent_error(const std::string &msg);
 // printf-style formatting into a std::string.
 std::string format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// The thread's last error code (aclrtGetLastError); clear resets it to ACL_SUCCESS.
+aclError last_error(bool clear);
+
 // Reads and clears the thread's recent error message (NULL when none).
 const char *take_recent_error();
 

@@ -6,7 +6,9 @@
 #define ACL_HOST_DETAIL_MODEL_H
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +40,24 @@ struct ModelInfo {
     size_t weight_size = 0;
 };
 
+// One profile (gear) of a model converted with dynamic batch / image size: compiled once, static.
+struct Gear {
+    std::vector<uint64_t> values;  // the batch size, or height and width
+    ov::CompiledModel compiled;
+    std::vector<PortInfo> inputs;  // the network's inputs at this gear (no dynamic tensor)
+    std::vector<PortInfo> outputs;
+};
+
+// Gears of an `acl-async atc` model (detail/model_dynamic.h); empty for other models.
+struct DynamicInfo {
+    enum class Kind { None, Batch, HW };
+    Kind kind = Kind::None;
+    std::vector<Gear> gears;
+    std::vector<bool> dynamic_input;  // per network input: takes the gear
+    size_t tensor_index = 0;          // the ACL_DYNAMIC_TENSOR_NAME input (the last one)
+    size_t largest = 0;               // gear whose buffers are the largest
+};
+
 // One compiled model per distinct content.
 struct CompiledEntry {
     uint64_t key = 0;
@@ -45,6 +65,8 @@ struct CompiledEntry {
     bool ready = false;
     ov::CompiledModel compiled;
     ModelInfo info;
+    std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
+    DynamicInfo dyn;
 };
 
 class ModelInstance {
@@ -66,6 +88,15 @@ public:
     // Runs inference on the calling thread (the stream worker).
     aclError run(const IoList &io, uint32_t num_inputs, std::string &msg);
 
+    // Models with gears (model_dynamic.cpp).
+    const CompiledEntry &entry() const { return *entry_; }
+    bool has_gears() const { return !entry_->dyn.gears.empty(); }
+    void set_gear_requests(std::vector<ov::InferRequest> r) { gear_requests_ = std::move(r); }
+    int chosen_gear() const { return chosen_gear_.load(std::memory_order_relaxed); }
+    void choose_gear(int g) { chosen_gear_.store(g, std::memory_order_relaxed); }
+    aclError validate_gears(const IoList &io, uint32_t num_inputs);
+    aclError run_gears(const IoList &io, uint32_t num_inputs, std::string &msg);
+
 private:
     const uint32_t id_;
     std::shared_ptr<CompiledEntry> entry_;
@@ -76,6 +107,8 @@ private:
     std::mutex state_m_;
     uint32_t inflight_ = 0;
     const void *owner_ = nullptr;
+    std::vector<ov::InferRequest> gear_requests_;  // one per gear
+    std::atomic<int> chosen_gear_{-1};              // last aclmdlSetDynamic*; -1: none yet
 };
 
 namespace model {

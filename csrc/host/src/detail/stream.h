@@ -30,7 +30,7 @@ struct IoRef {
 };
 using IoList = SmallVec<IoRef, 8>;
 
-enum class TaskKind : uint8_t { None, Execute, Memcpy, Memset, Callback, RecordEvent, WaitEvent };
+enum class TaskKind : uint8_t { None, Execute, Memcpy, Memcpy2d, Memset, Callback, RecordEvent, WaitEvent, ResetEvent };
 
 struct Task {
     TaskKind kind = TaskKind::None;
@@ -39,10 +39,11 @@ struct Task {
     IoList io;  // Execute: inputs then outputs
     std::shared_ptr<ModelInstance> model;
     std::shared_ptr<Event> event;
-    uint64_t generation = 0;  // RecordEvent / WaitEvent
+    uint64_t generation = 0;  // RecordEvent / WaitEvent / ResetEvent
     void *dst = nullptr;
     const void *src = nullptr;
-    size_t count = 0;
+    size_t count = 0;  // Memcpy2d: the width
+    size_t dpitch = 0, spitch = 0, height = 0;  // Memcpy2d
     int value = 0;
     aclrtCallback fn = nullptr;
     void *user = nullptr;
@@ -59,6 +60,17 @@ public:
     int device() const { return device_; }
     bool is_default() const { return is_default_; }
     aclrtStream handle() { return static_cast<aclrtStream>(this); }
+    // A small number naming the stream in exception reports.
+    uint32_t id() const { return id_; }
+    // True when every task queued so far has completed (aclrtStreamQuery).
+    bool idle();
+    // aclrtCreateStreamWithConfig's priority and flags (set once, before use).
+    void set_config(uint32_t priority, uint32_t flags) {
+        priority_ = priority;
+        flags_ = flags;
+    }
+    uint32_t priority() const { return priority_; }
+    uint32_t flags() const { return flags_; }
 
     // Queues a task (fails once the stream is shutting down).
     aclError enqueue(Task &&task);
@@ -87,6 +99,9 @@ private:
     Context *const owner_;  // identity only: never dereferenced
     const int device_;
     const bool is_default_;
+    const uint32_t id_;
+    uint32_t priority_ = 0;
+    uint32_t flags_ = 0;
 
     std::mutex m_;
     std::condition_variable work_cv_;   // worker waits for tasks
@@ -125,8 +140,9 @@ aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream>
 void destroy(const std::shared_ptr<Stream> &s, bool abort);
 // Every registered stream of a context (for context destruction).
 void destroy_owned_by(const Context *ctx, bool abort);
-// Synchronizes every stream (registered or default) of a device.
-aclError synchronize_device(int device);
+// Synchronizes every stream (registered or default) of a device; timeout_ms < 0
+// waits forever, else ACL_ERROR_RT_STREAM_SYNC_TIMEOUT once it has passed.
+aclError synchronize_device(int device, int64_t timeout_ms = -1);
 // Streams still alive, including default ones, for aclFinalize.
 void register_default(const std::shared_ptr<Stream> &s);
 void release_all();

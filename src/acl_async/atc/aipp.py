@@ -1,0 +1,281 @@
+"""The AIPP configuration file of ``--insert_op_conf`` (static AIPP), parsed and validated.
+
+The file holds one ``aipp_op { key : value ... }`` block per AIPP-processed input (``#`` starts a
+comment). Order of the steps, as CANN's ATC instructions give it: channel swap
+(``rbuv_swap_switch``), crop, colour space conversion (CSC), then data type conversion
+``out = (in - mean_chn_i - min_chn_i) * var_reci_chn_i`` per channel. CSC, with ``M`` the
+``matrix_rXcY`` coefficients::
+
+    YUV input (YUV420SP_U8, YUV400_U8):   out = (M @ (in - input_bias)) >> 8
+    RGB input (RGB888_U8, XRGB8888_U8):   out = ((M @ in) >> 8) + output_bias
+
+(``>> 8`` an arithmetic shift, i.e. floor division by 256; results clamped to 0..255, the 8-bit
+pixels the hardware produces). Unknown keys, values out of CANN's documented ranges and features
+acl-async does not implement (resize, padding, single-line mode, dynamic AIPP) are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+__all__ = ["AippConfig", "INPUT_FORMATS", "parse_aipp_config", "parse_aipp_text"]
+
+# aclAippInputFormat values (CANN's acl_mdl.h).
+INPUT_FORMATS = {"YUV420SP_U8": 1, "XRGB8888_U8": 2, "RGB888_U8": 3, "YUV400_U8": 4}
+# Keys CANN knows that acl-async does not implement: allowed only with these (default) values.
+_UNSUPPORTED = {
+    "resize": False,
+    "padding": False,
+    "single_line_mode": False,
+    "support_rotation": False,
+}
+_IGNORED_KEYS = (
+    "resize_output_w",
+    "resize_output_h",
+    "left_padding_size",
+    "right_padding_size",
+    "top_padding_size",
+    "bottom_padding_size",
+    "padding_value",
+    "max_src_image_size",
+    "input_edge_idx",
+)
+_MATRIX_RANGE = (-32677, 32676)
+_BIAS_RANGE = (0, 255)
+
+
+def _default_matrix() -> list[int]:
+    # The configuration template's defaults (BT.601 narrow YUV -> RGB).
+    return [298, 516, 0, 298, -100, -208, 298, 0, 409]
+
+
+@dataclass
+class AippConfig:
+    """One static ``aipp_op`` block."""
+
+    input_format: str = ""
+    related_input_rank: int = 0
+    src_image_size_w: int = 0
+    src_image_size_h: int = 0
+    crop: bool = False
+    load_start_pos_w: int = 0
+    load_start_pos_h: int = 0
+    crop_size_w: int = 0
+    crop_size_h: int = 0
+    csc_switch: bool = False
+    rbuv_swap_switch: bool = False
+    ax_swap_switch: bool = False
+    matrix: list[int] = field(default_factory=_default_matrix)  # r0c0 .. r2c2
+    output_bias: list[int] = field(default_factory=lambda: [16, 128, 128])
+    input_bias: list[int] = field(default_factory=lambda: [16, 128, 128])
+    mean_chn: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    min_chn: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
+    var_reci_chn: list[float] = field(default_factory=lambda: [1.0, 1.0, 1.0, 1.0])
+
+    @property
+    def format_code(self) -> int:
+        return INPUT_FORMATS[self.input_format]
+
+    @property
+    def is_yuv(self) -> bool:
+        return self.input_format in ("YUV420SP_U8", "YUV400_U8")
+
+    @property
+    def source_channels(self) -> int:
+        """Channels of the picture AIPP produces before CSC (what the network sees)."""
+        return 1 if self.input_format == "YUV400_U8" else 3
+
+    def input_shape(self, batch: int) -> list[int]:
+        """The model input after AIPP: uint8, NHWC, the source size (YUV420SP: one plane of H*3/2 rows)."""
+        w, h = self.src_image_size_w, self.src_image_size_h
+        if self.input_format == "YUV420SP_U8":
+            return [batch, h * 3 // 2, w, 1]
+        channels = {"RGB888_U8": 3, "XRGB8888_U8": 4, "YUV400_U8": 1}[self.input_format]
+        return [batch, h, w, channels]
+
+    def output_hw(self) -> tuple[int, int]:
+        if self.crop:
+            return self.crop_size_h, self.crop_size_w
+        return self.src_image_size_h, self.src_image_size_w
+
+    def to_meta(self) -> dict[str, str]:
+        """Flat ``aipp.*`` entries for the container (read by the host runtime)."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, list):
+                out[f"aipp.{f.name}"] = ",".join(
+                    repr(float(x)) if isinstance(x, float) else str(x) for x in v
+                )
+            elif isinstance(v, bool):
+                out[f"aipp.{f.name}"] = "1" if v else "0"
+            else:
+                out[f"aipp.{f.name}"] = str(v)
+        out["aipp.format_code"] = str(self.format_code)
+        return out
+
+    def validate_for_model(self, height: int, width: int, channels: int) -> None:
+        """Checks the block against the network input it feeds (NCHW ``channels, height, width``)."""
+        if self.src_image_size_w == 0:
+            self.src_image_size_w = width if not self.crop else 0
+        if self.src_image_size_h == 0:
+            self.src_image_size_h = height if not self.crop else 0
+        if self.src_image_size_w == 0 or self.src_image_size_h == 0:
+            raise ValueError("aipp: src_image_size_w and src_image_size_h are required with crop")
+        if self.input_format == "YUV420SP_U8" and (self.src_image_size_w % 2 or self.src_image_size_h % 2):
+            raise ValueError("aipp: YUV420SP_U8 needs an even src_image_size_w and src_image_size_h")
+        if self.crop:
+            if self.crop_size_w == 0:
+                self.crop_size_w = width
+            if self.crop_size_h == 0:
+                self.crop_size_h = height
+            if self.load_start_pos_w + self.crop_size_w > self.src_image_size_w:
+                raise ValueError("aipp: load_start_pos_w + crop_size_w exceeds src_image_size_w")
+            if self.load_start_pos_h + self.crop_size_h > self.src_image_size_h:
+                raise ValueError("aipp: load_start_pos_h + crop_size_h exceeds src_image_size_h")
+            if self.input_format == "YUV420SP_U8" and (
+                self.load_start_pos_w % 2 or self.load_start_pos_h % 2
+            ):
+                raise ValueError("aipp: YUV420SP_U8 needs even load_start_pos_w and load_start_pos_h")
+        out_h, out_w = self.output_hw()
+        if (out_h, out_w) != (height, width):
+            raise ValueError(
+                f"aipp: AIPP makes {out_w}x{out_h} (w x h) pictures but the model input is {width}x{height}; "
+                "acl-async atc does not resize: set crop or src_image_size to the model's size"
+            )
+        if channels != self.source_channels:
+            raise ValueError(
+                f"aipp: {self.input_format} makes {self.source_channels}-channel pictures, the model input "
+                f"has {channels} channels"
+            )
+
+
+_KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*?)\s*$")
+
+
+def _bool(key: str, value: str) -> bool:
+    v = value.lower()
+    if v in ("true", "1"):
+        return True
+    if v in ("false", "0"):
+        return False
+    raise ValueError(f"aipp: {key} must be true or false, not '{value}'")
+
+
+def _int(key: str, value: str, lo: int, hi: int) -> int:
+    if not re.fullmatch(r"[+-]?\d+", value):
+        raise ValueError(f"aipp: {key} must be an integer, not '{value}'")
+    n = int(value)
+    if not lo <= n <= hi:
+        raise ValueError(f"aipp: {key} = {n} is out of range [{lo}, {hi}]")
+    return n
+
+
+def _float(key: str, value: str, lo: float, hi: float) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise ValueError(f"aipp: {key} must be a number, not '{value}'") from None
+    if not lo <= x <= hi:
+        raise ValueError(f"aipp: {key} = {value} is out of range [{lo:g}, {hi:g}]")
+    return x
+
+
+def _apply(cfg: AippConfig, key: str, value: str, seen: set[str]) -> None:
+    if key in seen:
+        raise ValueError(f"aipp: {key} is given twice")
+    seen.add(key)
+    if key == "aipp_mode":
+        if value == "dynamic":
+            raise ValueError("aipp: aipp_mode dynamic is not supported by acl-async (use static)")
+        if value != "static":
+            raise ValueError(f"aipp: aipp_mode must be static or dynamic, not '{value}'")
+    elif key == "input_format":
+        if value not in INPUT_FORMATS:
+            raise ValueError(f"aipp: input_format '{value}' is not one of {', '.join(INPUT_FORMATS)}")
+        cfg.input_format = value
+    elif key == "related_input_rank":
+        cfg.related_input_rank = _int(key, value, 0, 1024)
+    elif key in ("src_image_size_w", "src_image_size_h"):
+        setattr(cfg, key, _int(key, value, 0, 4096))
+    elif key in ("load_start_pos_w", "load_start_pos_h"):
+        setattr(cfg, key, _int(key, value, 0, 4095))
+    elif key in ("crop_size_w", "crop_size_h"):
+        setattr(cfg, key, _int(key, value, 0, 4096))
+    elif key in ("crop", "csc_switch", "rbuv_swap_switch", "ax_swap_switch"):
+        setattr(cfg, key, _bool(key, value))
+    elif m := re.fullmatch(r"matrix_r([0-2])c([0-2])", key):
+        cfg.matrix[int(m.group(1)) * 3 + int(m.group(2))] = _int(key, value, *_MATRIX_RANGE)
+    elif m := re.fullmatch(r"(output_bias|input_bias)_([0-2])", key):
+        getattr(cfg, m.group(1))[int(m.group(2))] = _int(key, value, *_BIAS_RANGE)
+    elif m := re.fullmatch(r"mean_chn_([0-3])", key):
+        cfg.mean_chn[int(m.group(1))] = _int(key, value, 0, 255)
+    elif m := re.fullmatch(r"min_chn_([0-3])", key):
+        cfg.min_chn[int(m.group(1))] = _float(key, value, 0.0, 255.0)
+    elif m := re.fullmatch(r"var_reci_chn_([0-3])", key):
+        cfg.var_reci_chn[int(m.group(1))] = _float(key, value, -65504.0, 65504.0)
+    elif key in _UNSUPPORTED:
+        if _bool(key, value) != _UNSUPPORTED[key]:
+            raise ValueError(f"aipp: {key} is not supported by acl-async atc")
+    elif key in _IGNORED_KEYS:
+        pass
+    else:
+        raise ValueError(f"aipp: unknown key '{key}'")
+
+
+def parse_aipp_text(text: str, origin: str = "insert_op_conf") -> list[AippConfig]:
+    """Parses every ``aipp_op`` block of a configuration file's text."""
+    blocks: list[AippConfig] = []
+    current: AippConfig | None = None
+    seen: set[str] = set()
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            if current is None:
+                if re.fullmatch(r"aipp_op\s*\{", line):
+                    current, seen = AippConfig(), set()
+                    continue
+                if line == "aipp_op":
+                    raise ValueError("aipp: write 'aipp_op {' on one line")
+                raise ValueError(f"aipp: expected 'aipp_op {{', found '{line}'")
+            if line == "}":
+                if "aipp_mode" not in seen:
+                    raise ValueError("aipp: aipp_mode is required (aipp_mode: static)")
+                if not current.input_format:
+                    raise ValueError("aipp: input_format is required")
+                if current.input_format == "YUV400_U8" and current.csc_switch:
+                    raise ValueError("aipp: csc_switch is not available with YUV400_U8")
+                if any(b.related_input_rank == current.related_input_rank for b in blocks):
+                    raise ValueError(
+                        f"aipp: two aipp_op blocks for related_input_rank {current.related_input_rank}"
+                    )
+                blocks.append(current)
+                current = None
+                continue
+            m = _KEY_RE.match(line)
+            if not m:
+                raise ValueError(f"aipp: expected 'key : value', found '{line}'")
+            _apply(current, m.group(1), m.group(2).strip().strip('"'), seen)
+        except ValueError as exc:
+            raise ValueError(f"{origin}:{lineno}: {exc}") from None
+    if current is not None:
+        raise ValueError(f"{origin}: aipp_op block is not closed with '}}'")
+    if not blocks:
+        raise ValueError(f"{origin}: no aipp_op block")
+    return blocks
+
+
+def parse_aipp_config(path: str | Path) -> list[AippConfig]:
+    """Reads and parses an AIPP configuration file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"--insert_op_conf: cannot read '{p}': {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"--insert_op_conf: '{p}' is not a text file") from None
+    return parse_aipp_text(text, str(p))

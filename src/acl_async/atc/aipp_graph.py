@@ -1,0 +1,137 @@
+"""Static AIPP as OpenVINO graph operations in front of a network input.
+
+The new input is uint8 NHWC at the source size (:meth:`AippConfig.input_shape`); the operations
+follow the order and formulas documented in :mod:`acl_async.atc.aipp` and feed the network's old
+input (NCHW or NHWC, float).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .aipp import AippConfig
+
+__all__ = ["insert_aipp"]
+
+
+def _const(values: Any, dtype: Any = np.float32) -> Any:
+    from openvino import opset13 as ops
+
+    return ops.constant(np.asarray(values, dtype=dtype))
+
+
+def _slice(node: Any, axis: int, start: int, stop: int) -> Any:
+    from openvino import opset13 as ops
+
+    return ops.slice(
+        node,
+        _const([start], np.int64),
+        _const([stop], np.int64),
+        _const([1], np.int64),
+        _const([axis], np.int64),
+    )
+
+
+def _yuv420sp_to_yuv(x: Any, h: int, w: int) -> Any:
+    """[N, H*3/2, W, 1] NV12 -> [N, H, W, 3] (Y, U, V); chroma repeated over each 2x2 block."""
+    from openvino import opset13 as ops
+
+    y = _slice(x, 1, 0, h)
+    uv = _slice(x, 1, h, h * 3 // 2)
+    uv = ops.reshape(uv, _const([0, h // 2, 1, w // 2, 1, 2], np.int64), special_zero=True)
+    uv = ops.broadcast(uv, _const([1, 1, 2, 1, 2, 1], np.int64), broadcast_spec="BIDIRECTIONAL")
+    uv = ops.reshape(uv, _const([0, h, w, 2], np.int64), special_zero=True)
+    return ops.concat([y, uv], axis=3)
+
+
+def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any) -> Any:
+    """The AIPP subgraph from ``param`` (uint8 NHWC) to the network's input (``layout``, ``out_type``)."""
+    from openvino import opset13 as ops
+
+    x = ops.convert(param, "f32")
+    src_h, src_w = cfg.src_image_size_h, cfg.src_image_size_w
+    fmt = cfg.input_format
+    if fmt == "YUV420SP_U8":
+        x = _yuv420sp_to_yuv(x, src_h, src_w)
+    elif fmt == "XRGB8888_U8":
+        x = _slice(x, 3, 0, 3) if cfg.ax_swap_switch else _slice(x, 3, 1, 4)
+    channels = cfg.source_channels
+    # 1. channel swap: R<->B for RGB input, U<->V for YUV input.
+    if cfg.rbuv_swap_switch and channels == 3:
+        order = [0, 2, 1] if cfg.is_yuv else [2, 1, 0]
+        x = ops.gather(x, _const(order, np.int64), _const(3, np.int64))
+    # 2. crop.
+    if cfg.crop:
+        x = _slice(x, 1, cfg.load_start_pos_h, cfg.load_start_pos_h + cfg.crop_size_h)
+        x = _slice(x, 2, cfg.load_start_pos_w, cfg.load_start_pos_w + cfg.crop_size_w)
+    # 3. colour space conversion (integer arithmetic, exact in float32 for these ranges).
+    if cfg.csc_switch and channels == 3:
+        m = np.asarray(cfg.matrix, dtype=np.float32).reshape(3, 3)
+        if cfg.is_yuv:
+            x = ops.subtract(x, _const(cfg.input_bias))
+        x = ops.matmul(x, _const(m.T), False, False)
+        x = ops.floor(ops.divide(x, _const(256.0)))
+        if not cfg.is_yuv:
+            x = ops.add(x, _const(cfg.output_bias))
+        x = ops.clamp(x, 0.0, 255.0)
+    # 4. data type conversion: (x - mean - min) * var_reci, per channel.
+    mean = np.asarray(cfg.mean_chn[:channels], np.float32) + np.asarray(cfg.min_chn[:channels], np.float32)
+    if mean.any():
+        x = ops.subtract(x, _const(mean))
+    var = np.asarray(cfg.var_reci_chn[:channels], np.float32)
+    if not np.all(var == 1.0):
+        x = ops.multiply(x, _const(var))
+    if layout == "NCHW":
+        x = ops.transpose(x, _const([0, 3, 1, 2], np.int64))
+    if out_type != x.get_output_element_type(0):
+        x = ops.convert(x, out_type)
+    return x
+
+
+def insert_aipp(model: Any, cfg: AippConfig, layout: str) -> Any:
+    """Returns a new model whose input ``cfg.related_input_rank`` takes AIPP's uint8 pictures."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    params = list(model.get_parameters())
+    if cfg.related_input_rank >= len(params):
+        raise ValueError(
+            f"aipp: related_input_rank {cfg.related_input_rank} but the model has {len(params)} input(s)"
+        )
+    old = params[cfg.related_input_rank]
+    ps = old.get_output_partial_shape(0)
+    if ps.rank.is_dynamic or ps.rank.get_length() != 4:
+        raise ValueError(f"aipp: input '{old.get_friendly_name()}' must be 4-D (give --input_shape)")
+    dims = [d.get_length() if d.is_static else -1 for d in ps]
+    c_axis, h_axis, w_axis = (1, 2, 3) if layout == "NCHW" else (3, 1, 2)
+    if dims[c_axis] == -1:
+        raise ValueError("aipp: the model input's channel dimension must be known (give --input_shape)")
+    dynamic_hw = dims[h_axis] == -1 or dims[w_axis] == -1
+    if dynamic_hw:
+        if cfg.crop or cfg.src_image_size_w or cfg.src_image_size_h:
+            raise ValueError("aipp: with --dynamic_image_size, crop must be off and src_image_size_w/h 0")
+        if cfg.input_format == "YUV420SP_U8":
+            raise ValueError("aipp: YUV420SP_U8 with --dynamic_image_size is not supported by acl-async atc")
+        if dims[c_axis] != cfg.source_channels:
+            raise ValueError(
+                f"aipp: {cfg.input_format} makes {cfg.source_channels}-channel pictures but the model "
+                f"input has {dims[c_axis]} channels"
+            )
+        new_dims = cfg.input_shape(dims[0])
+        new_dims[1], new_dims[2] = -1, -1
+    else:
+        cfg.validate_for_model(dims[h_axis], dims[w_axis], dims[c_axis])
+        new_dims = cfg.input_shape(dims[0])
+    names = set(old.output(0).get_names())
+    new = ops.parameter(ov.PartialShape(new_dims), ov.Type.u8, name=old.get_friendly_name())
+    old.output(0).get_tensor().set_names(set())
+    new.output(0).get_tensor().set_names(names or {old.get_friendly_name()})
+    out = build_aipp(new, cfg, layout, old.get_element_type())
+    for target in list(old.output(0).get_target_inputs()):
+        target.replace_source_output(out.output(0))
+    params[cfg.related_input_rank] = new
+    rebuilt = ov.Model(model.get_results(), params, model.get_friendly_name())
+    rebuilt.validate_nodes_and_infer_types()
+    return rebuilt

@@ -1,0 +1,168 @@
+"""Test networks and the numpy reference of static AIPP for the atc tests.
+
+``make_classifier(path, channels, n, h, w)``: Conv 3x3 (pad 1) -> ReLU -> global average pool ->
+Gemm to 5 classes; ``-1`` dims become symbolic. ``aipp_reference`` applies CANN's documented AIPP
+steps in numpy (channel swap, crop, CSC with ``>> 8``, then ``(x - mean - min) * var_reci``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+CLASSES = 5
+
+
+def make_classifier(path: Path | str, channels: int = 3, n: int = -1, h: int = -1, w: int = -1) -> str:
+    rng = np.random.default_rng(7)
+    weight = numpy_helper.from_array((rng.standard_normal((4, channels, 3, 3)) * 0.1).astype(np.float32), "W")
+    gemm = numpy_helper.from_array(rng.standard_normal((CLASSES, 4)).astype(np.float32), "G")
+    nodes = [
+        helper.make_node("Conv", ["data", "W"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("GlobalAveragePool", ["r"], ["p"]),
+        helper.make_node("Flatten", ["p"], ["f"]),
+        helper.make_node("Gemm", ["f", "G"], ["prob"], transB=1),
+    ]
+
+    def dim(v: int, name: str) -> int | str:
+        return name if v == -1 else v
+
+    graph = helper.make_graph(
+        nodes,
+        "classifier",
+        [
+            helper.make_tensor_value_info(
+                "data", TensorProto.FLOAT, [dim(n, "N"), channels, dim(h, "H"), dim(w, "W")]
+            )
+        ],
+        [helper.make_tensor_value_info("prob", TensorProto.FLOAT, [dim(n, "N"), CLASSES])],
+        [weight, gemm],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    Path(path).write_bytes(model.SerializeToString())
+    return str(path)
+
+
+def write_aipp(path: Path, entries: dict[str, object]) -> str:
+    lines = ["aipp_op {", "    aipp_mode: static"]
+    for k, v in entries.items():
+        lines.append(f"    {k} : {str(v).lower() if isinstance(v, bool) else v}")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+JPEG_YUV2RGB = dict(
+    matrix_r0c0=256, matrix_r0c1=0, matrix_r0c2=359, matrix_r1c0=256, matrix_r1c1=-88, matrix_r1c2=-183,
+    matrix_r2c0=256, matrix_r2c1=454, matrix_r2c2=0, input_bias_0=0, input_bias_1=128, input_bias_2=128,
+)  # fmt: skip
+RGB2YUV = dict(
+    matrix_r0c0=77, matrix_r0c1=150, matrix_r0c2=29, matrix_r1c0=-43, matrix_r1c1=-85, matrix_r1c2=128,
+    matrix_r2c0=128, matrix_r2c1=-107, matrix_r2c2=-21, output_bias_0=0, output_bias_1=128, output_bias_2=128,
+)  # fmt: skip
+
+
+def aipp_reference(picture: np.ndarray, fmt: str, cfg: dict[str, object]) -> np.ndarray:
+    """A uint8 picture as the om takes it ([H, W, C]; YUV420SP [H*3/2, W, 1]) -> float32 NCHW [1, C, h, w]."""
+    x = picture.astype(np.float64)
+    if fmt == "YUV420SP_U8":
+        h = x.shape[0] * 2 // 3
+        y = x[:h, :, 0]
+        uv = x[h:, :, 0].reshape(h // 2, -1, 2)
+        uv = uv.repeat(2, axis=0).repeat(2, axis=1)
+        x = np.concatenate([y[..., None], uv], axis=2)
+    elif fmt == "XRGB8888_U8":
+        x = x[..., 0:3] if cfg.get("ax_swap_switch") else x[..., 1:4]
+    channels = x.shape[2]
+    yuv = fmt in ("YUV420SP_U8", "YUV400_U8")
+    if cfg.get("rbuv_swap_switch") and channels == 3:  # 1. channel swap
+        x = x[..., [0, 2, 1]] if yuv else x[..., [2, 1, 0]]
+    if cfg.get("crop"):  # 2. crop
+        top, left = int(cfg.get("load_start_pos_h", 0)), int(cfg.get("load_start_pos_w", 0))
+        x = x[top : top + int(cfg["crop_size_h"]), left : left + int(cfg["crop_size_w"])]
+    if cfg.get("csc_switch"):  # 3. CSC
+        m = np.array([[cfg[f"matrix_r{r}c{c}"] for c in range(3)] for r in range(3)], dtype=np.float64)
+        if yuv:
+            bias = np.array([cfg.get(f"input_bias_{i}", 0) for i in range(3)], dtype=np.float64)
+            x = np.floor((x - bias) @ m.T / 256.0)
+        else:
+            bias = np.array([cfg.get(f"output_bias_{i}", 0) for i in range(3)], dtype=np.float64)
+            x = np.floor(x @ m.T / 256.0) + bias
+        x = np.clip(x, 0, 255)
+    mean = np.array(
+        [float(cfg.get(f"mean_chn_{i}", 0)) + float(cfg.get(f"min_chn_{i}", 0)) for i in range(channels)]
+    )
+    var = np.array([float(cfg.get(f"var_reci_chn_{i}", 1.0)) for i in range(channels)])
+    x = (x - mean) * var  # 4. data type conversion
+    return x.transpose(2, 0, 1)[None].astype(np.float32)
+
+
+def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    shape: Sequence[int] = {
+        "RGB888_U8": (h, w, 3),
+        "XRGB8888_U8": (h, w, 4),
+        "YUV400_U8": (h, w, 1),
+        "YUV420SP_U8": (h * 3 // 2, w, 1),
+    }[fmt]
+    return rng.integers(0, 256, size=shape, dtype=np.uint8)
+
+
+# ---- a TensorFlow frozen graph without TensorFlow: GraphDef protobuf bytes written by hand ----
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    n &= (1 << 64) - 1
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(num: int, value: bytes | int) -> bytes:
+    if isinstance(value, int):
+        return _varint(num << 3) + _varint(value)
+    return _varint(num << 3 | 2) + _varint(len(value)) + value
+
+
+def _shape(dims: Sequence[int]) -> bytes:
+    return b"".join(_field(2, _field(1, d)) for d in dims)
+
+
+def _node(name: str, op: str, inputs: Sequence[str], attrs: dict[str, bytes]) -> bytes:
+    body = _field(1, name.encode()) + _field(2, op.encode())
+    body += b"".join(_field(3, i.encode()) for i in inputs)
+    body += b"".join(_field(5, _field(1, k.encode()) + _field(2, v)) for k, v in attrs.items())
+    return body
+
+
+def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
+    """Frozen graph: ``data`` [1, K] float (Placeholder) -> MatMul by constant ``weights`` -> ``prob``."""
+    dt_float = _field(6, 1)  # AttrValue.type = DT_FLOAT
+    w = np.ascontiguousarray(weights, dtype=np.float32)
+    tensor = (
+        _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
+    )  # dtype, shape, tensor_content
+    nodes = [
+        _node("data", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([1, w.shape[0]]))}),
+        _node("w", "Const", [], {"dtype": dt_float, "value": _field(8, tensor)}),
+        _node(
+            "prob",
+            "MatMul",
+            ["data", "w"],
+            {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)},
+        ),
+    ]
+    graph = b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27))  # versions.producer
+    Path(path).write_bytes(graph)
+    return str(path)

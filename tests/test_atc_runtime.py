@@ -1,0 +1,197 @@
+"""Models converted by `acl-async atc`, run by the host runtime.
+
+- The C program test_acl_dynamic (built like an unmodified application) follows Huawei's
+  dynamic-batch flow on a dynamic batch 1,2,4,8 model and a dynamic image size model; every gear's
+  output is compared with OpenVINO run directly on the same data at that shape.
+- Static AIPP, for each input format: the .om's output for a uint8 picture equals the plain
+  network run by OpenVINO on the same picture preprocessed in numpy by CANN's documented AIPP
+  formulas (tests/atc_models.py), within 1e-4 (absolute and relative; the CSC integer arithmetic
+  is exact in float32, so only the network's own float rounding differs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import atc_models  # noqa: E402
+from test_host_runtime import _run, ddk, programs  # noqa: E402,F401  (session fixtures)
+
+from acl_async.cli import main as cli_main  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the host runtime targets Linux")
+BASE = ["--framework=5", "--soc_version=Ascend310"]
+TOL = dict(rtol=1e-4, atol=1e-4)
+
+
+def _atc(*argv: str) -> None:
+    assert cli_main(["atc", *BASE, *argv]) == 0
+
+
+@pytest.fixture(scope="module")
+def gear_models(tmp_path_factory) -> list[Path]:
+    import openvino as ov
+
+    d = tmp_path_factory.mktemp("atc_gears")
+    net = atc_models.make_classifier(d / "net.onnx")
+    hw_net = atc_models.make_classifier(d / "hw.onnx", n=1)
+    _atc(
+        f"--model={net}",
+        f"--output={d / 'batch'}",
+        "--input_shape=data:-1,3,16,16",
+        "--dynamic_batch_size=1,2,4,8",
+    )
+    _atc(f"--model={hw_net}", f"--output={d / 'hw'}", "--input_shape=data:1,3,-1,-1",
+         "--dynamic_image_size=8,8;16,16")  # fmt: skip
+    core = ov.Core()
+    x = np.random.default_rng(1).standard_normal((8, 3, 16, 16)).astype(np.float32)
+    batch = core.compile_model(net, "CPU")
+    # Every row of the batch output depends on its own picture only: the first b rows are gear b's answer;
+    # check that against OpenVINO at each gear's shape here.
+    full = batch(x)[0]
+    for b in (1, 2, 4, 8):
+        np.testing.assert_allclose(batch(x[:b])[0], full[:b], **TOL)
+    x.tofile(d / "batch_in.bin")
+    full.astype(np.float32).tofile(d / "batch_out.bin")
+    hw = core.compile_model(hw_net, "CPU")
+    x[:1].tofile(d / "hw_in.bin")
+    hw(x[:1])[0].astype(np.float32).tofile(d / "hw_out.bin")
+    hw(x[:1].reshape(-1)[: 3 * 8 * 8].reshape(1, 3, 8, 8))[0].astype(np.float32).tofile(d / "hw_out8.bin")
+    conf = atc_models.write_aipp(d / "nv12.cfg", {
+        "input_format": "YUV420SP_U8", "src_image_size_w": 20, "src_image_size_h": 18, "crop": True,
+        "load_start_pos_w": 2, "load_start_pos_h": 2, "crop_size_w": 16, "crop_size_h": 16,
+        "csc_switch": True, **atc_models.JPEG_YUV2RGB, "mean_chn_0": 104, "var_reci_chn_0": 0.5,
+    })  # fmt: skip
+    _atc(
+        f"--model={net}",
+        f"--output={d / 'aipp'}",
+        "--input_shape=data:-1,3,16,16",
+        "--dynamic_batch_size=1,2",
+        f"--insert_op_conf={conf}",
+        "--output_type=FP32",
+        "--input_format=NCHW",
+    )
+    return [d / "batch.om", d / "batch_in.bin", d / "batch_out.bin", d / "hw.om", d / "hw_in.bin",
+            d / "hw_out.bin", d / "hw_out8.bin", d / "aipp.om"]  # fmt: skip
+
+
+@pytest.mark.parametrize("strict", ["1", "0"])
+def test_dynamic_gears_c_program(programs, gear_models, strict):  # noqa: F811
+    _run(programs["test_acl_dynamic"], gear_models, {"ACL_HOST_STRICT": strict})
+
+
+CASES = {
+    "RGB888_U8": {"rbuv_swap_switch": True, "mean_chn_0": 104, "mean_chn_1": 117, "mean_chn_2": 123,
+                  "var_reci_chn_0": 0.017, "var_reci_chn_1": 0.0175, "var_reci_chn_2": 0.0174},
+    "RGB888_U8-csc": {"csc_switch": True, **atc_models.RGB2YUV, "min_chn_0": 16.5, "var_reci_chn_1": 0.5},
+    "XRGB8888_U8": {"ax_swap_switch": False, "min_chn_0": 127.5, "min_chn_1": 127.5, "min_chn_2": 127.5,
+                    "var_reci_chn_0": 0.0078, "var_reci_chn_1": 0.0078, "var_reci_chn_2": 0.0078},
+    "YUV420SP_U8": {"csc_switch": True, "rbuv_swap_switch": True, **atc_models.JPEG_YUV2RGB,
+                    "mean_chn_0": 100,
+                    "var_reci_chn_2": 2.0},
+    "YUV400_U8": {"mean_chn_0": 50, "min_chn_0": 0.5, "var_reci_chn_0": 0.01},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("crop", [False, True])
+def test_static_aipp_matches_numpy_reference(tmp_path, case, crop):
+    import openvino as ov
+
+    from acl_async import Session
+
+    fmt = case.split("-")[0]
+    channels = 1 if fmt == "YUV400_U8" else 3
+    net = atc_models.make_classifier(tmp_path / "net.onnx", channels=channels)
+    cfg: dict[str, object] = {"input_format": fmt, **CASES[case]}
+    src_h, src_w = (20, 24) if crop else (16, 16)
+    cfg.update(src_image_size_w=src_w, src_image_size_h=src_h)
+    if crop:
+        cfg.update(crop=True, load_start_pos_w=4, load_start_pos_h=2, crop_size_w=16, crop_size_h=16)
+    conf = atc_models.write_aipp(tmp_path / "aipp.cfg", cfg)
+    _atc(f"--model={net}", f"--output={tmp_path / 'aipp'}", f"--input_shape=data:1,{channels},16,16",
+         f"--insert_op_conf={conf}")  # fmt: skip
+    pic = atc_models.picture(fmt, src_h, src_w, seed=len(case))
+    expected = ov.Core().compile_model(net, "CPU")(atc_models.aipp_reference(pic, fmt, cfg))[0]
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "aipp.om"))
+        desc = model.inputs[0]
+        assert desc.dtype == np.uint8 and list(desc.shape) == [1, *pic.shape]
+        assert desc.size == pic.nbytes  # aclmdlGetInputSizeByIndex: the source picture
+        got = model.infer([pic[None]])[0]
+    np.testing.assert_allclose(got, expected, **TOL)
+
+
+def test_driver_and_classify_feed_pictures_to_an_aipp_model(tmp_path, capsys):
+    """An .om with RGB888_U8 AIPP: the commands hand decoded uint8 pictures straight in (no float
+    preprocessing) and classify the shipped photos as the plain ONNX model does."""
+    from acl_async import Session, preprocess, zoo
+    from acl_async.cli import main as cli
+
+    onnx_path = zoo.model_path(zoo.DEFAULT_MODEL)
+    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {
+        "input_format": "RGB888_U8", "src_image_size_w": 224, "src_image_size_h": 224,
+        **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
+    })  # fmt: skip
+    om = tmp_path / "eff_aipp.om"
+    _atc(
+        f"--model={onnx_path}",
+        f"--output={om.with_suffix('')}",
+        f"--insert_op_conf={conf}",
+        "--output_type=FP32",
+    )
+    with Session() as session:
+        desc = session.load_model(str(om)).inputs[0]
+        assert preprocess.is_uint8_image_input(list(desc.shape), desc.dtype_name)
+    pictures = zoo.default_pictures()
+    capsys.readouterr()
+    assert cli(["classify", "-m", str(om), "-i", *map(str, pictures), "-nt", "1"]) == 0
+    tops = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert cli(["classify", "-m", str(onnx_path), "-i", *map(str, pictures), "-nt", "1"]) == 0
+    expected = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line[:1].isdigit()]
+    assert tops == expected and len(tops) == len(pictures)
+    assert cli(["3", "1", "3", "-m", str(om), "-q"]) == 0
+    assert "top 1" in capsys.readouterr().out
+
+
+def test_fp16_input_and_output_type(tmp_path):
+    """--input_fp16_nodes and --output_type: the sample's fp16 `data` in, the requested output type out."""
+    import openvino as ov
+
+    from acl_async import Session
+
+    net = atc_models.make_classifier(tmp_path / "net.onnx")
+    _atc(f"--model={net}", f"--output={tmp_path / 'half'}", "--input_shape=data:1,3,16,16",
+         "--input_fp16_nodes=data", "--output_type=FP16")  # fmt: skip
+    x = np.random.default_rng(5).standard_normal((1, 3, 16, 16)).astype(np.float16)
+    expected = ov.Core().compile_model(net, "CPU")(x.astype(np.float32))[0]
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "half.om"))
+        assert model.inputs[0].dtype == np.float16 and model.outputs[0].dtype == np.float16
+        assert model.inputs[0].size == x.nbytes
+        got = model.infer([x])[0]
+    np.testing.assert_allclose(got.astype(np.float32), expected, rtol=1e-2, atol=1e-2)
+
+
+def test_tensorflow_frozen_graph(tmp_path):
+    """--framework=3: a TensorFlow frozen .pb, read by OpenVINO's TensorFlow frontend."""
+    from acl_async import Session
+
+    w = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    pb = atc_models.make_tf_matmul(tmp_path / "net.pb", w)
+    assert (
+        cli_main(["atc", f"--model={pb}", "--framework=3", f"--output={tmp_path / 'tf'}", "--soc_version=S"])
+        == 0
+    )
+    import openvino as ov
+
+    x = np.arange(4, dtype=np.float32)[None]
+    expected = ov.Core().compile_model(pb, "CPU")(x)[0]  # OpenVINO run directly on the .pb
+    with Session() as session:
+        got = session.load_model(str(tmp_path / "tf.om")).infer([x])[0]
+    np.testing.assert_allclose(got, expected, **TOL)
+    np.testing.assert_allclose(got, x @ w, rtol=1e-2)  # the CPU may infer in bf16

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 __all__ = [
+    "INFO_FLAGS",
     "SDK_COMMANDS",
     "SDK_FLAGS",
     "SdkError",
@@ -120,11 +121,15 @@ SDK_FLAGS: dict[str, Callable[[], Path | str]] = {
     "--env": env_script,
 }
 
+#: Flags that print a report instead of a path: ``--pyacl-info`` (which ``acl`` module and libascendcl).
+INFO_FLAGS = frozenset({"--pyacl-info"})
+
 #: Everything :func:`main` takes first on the command line (``--coverage`` has options of its own).
-SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage"])
+SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage", *INFO_FLAGS])
 
 USAGE = (
-    "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env}..."
+    "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env}...\n"
+    "       python -m acl_async --pyacl-info"
 )
 
 
@@ -138,6 +143,10 @@ def main(argv: Sequence[str]) -> int:
         from .coverage import main as coverage_main
 
         return coverage_main(argv[1:])
+    if list(argv) == ["--pyacl-info"]:
+        from .pyacl_info import main as info_main
+
+        return info_main()
     for flag in argv:
         if flag in ("-h", "--help"):
             print(USAGE)

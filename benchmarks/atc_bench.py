@@ -6,17 +6,15 @@
      ``acl-async bench --full-pipeline -api async`` on the plain ONNX (float preprocessing in Python)
      vs the .om with RGB888_U8 static AIPP (uint8 pixels go in; normalisation runs inside the model).
 (A2) Dynamic batch: the same network converted with ``--dynamic_batch_size=1,2,4,8``; images/s of
-     each gear through the C API (``gear_bench.c``, built against the installed SDK, synchronous
-     ``aclmdlExecute`` as in Huawei's dynamic-batch samples).
+     each gear, ``acl-async bench -m gears.om -b N -api async`` (random inputs, batch x count / duration).
 
 Every figure is the median of ``--repeats`` runs, the sides alternating run by run, each in a fresh
-process. Needs acl-async installed (``pip install .``) and a C compiler.
+process. Needs acl-async installed (``pip install .``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import subprocess
@@ -65,7 +63,6 @@ def main() -> int:
     import acl_async.zoo as zoo
 
     pictures = [str(p) for p in zoo.default_pictures()]
-    ddk = sh([*cli, "--ddk-path"]).strip().splitlines()[-1]
     with tempfile.TemporaryDirectory(prefix="atc-bench-") as tmp:
         t = Path(tmp)
         (t / "rgb.cfg").write_text(AIPP)
@@ -86,26 +83,6 @@ def main() -> int:
                 "--dynamic_batch_size=1,2,4,8",
             ]
         )
-        exe = t / "gear_bench"
-        lib = Path(ddk) / "runtime" / "lib64"
-        inc = Path(ddk) / "runtime" / "include"
-        cc = os.environ.get("CC", "cc")
-        src = str(HERE / "gear_bench.c")
-        sh(
-            [
-                cc,
-                "-O2",
-                "-std=c99",
-                f"-I{inc}",
-                src,
-                "-o",
-                str(exe),
-                f"-L{lib}",
-                "-lascendcl",
-                f"-Wl,-rpath,{lib}",
-            ]
-        )
-
         e2e: dict[str, list[float]] = {"onnx": [], "aipp": []}
         gears: dict[int, list[float]] = {1: [], 2: [], 4: [], 8: []}
         for r in range(args.repeats):
@@ -114,8 +91,9 @@ def main() -> int:
                           "-t", str(args.seconds)])  # fmt: skip
                 e2e[name].append(fps(out))
             for b in gears:
-                out = sh([str(exe), str(t / "gears.om"), str(b), str(args.seconds)])
-                gears[b].append(float(re.search(r"images_per_s=([\d.]+)", out).group(1)))  # type: ignore[union-attr]
+                out = sh([*cli, "bench", "-m", str(t / "gears.om"), "-b", str(b), "-api", "async",
+                          "-t", str(args.seconds)])  # fmt: skip
+                gears[b].append(fps(out))
             print(f"run {r + 1}: e2e onnx {e2e['onnx'][-1]:.1f} aipp {e2e['aipp'][-1]:.1f}; gears "
                   + " ".join(f"{b}:{v[-1]:.1f}" for b, v in gears.items()), flush=True)  # fmt: skip
 
@@ -138,7 +116,7 @@ def main() -> int:
     for b, v in gears.items():
         values = ", ".join(f"{x:.1f}" for x in v)
         lines.append(
-            f"| A2 dynamic batch gear {b}, images/s (sync aclmdlExecute) | {statistics.median(v):.1f} "
+            f"| A2 dynamic batch gear {b}, images/s (bench -api async) | {statistics.median(v):.1f} "
             f"| {values} |"
         )
     Path(args.out).write_text("\n".join(lines) + "\n")

@@ -2,6 +2,7 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <sys/stat.h>
 
@@ -33,6 +34,35 @@ TensorDesc read_tensor(aclmdlDesc* desc, size_t index, bool input) {
   return d;
 }
 
+// A model converted with profiles (gears: dynamic batch or image size) has an extra input named
+// ACL_DYNAMIC_TENSOR_NAME and -1 where the profile applies; its buffers are sized for the largest
+// profile. Python sees that largest profile's dims, so memory pools and views stay static; the
+// profile of an execution is the value written into the dynamic tensor.
+void resolve_gears(aclmdlDesc* desc, Layout& layout) {
+  bool gears = false;
+  for (const TensorDesc& t : layout.inputs) gears = gears || t.name == ACL_DYNAMIC_TENSOR_NAME;
+  if (!gears) return;
+  std::vector<int64_t> largest;
+  aclmdlBatch batch{};
+  if (aclmdlGetDynamicBatch(desc, &batch) == ACL_SUCCESS && batch.batchCount > 0) {
+    uint64_t b = 0;
+    for (size_t i = 0; i < batch.batchCount; ++i) b = std::max(b, batch.batch[i]);
+    largest = {static_cast<int64_t>(b)};
+  } else {
+    aclmdlHW hw{};
+    if (aclmdlGetDynamicHW(desc, static_cast<size_t>(-1), &hw) != ACL_SUCCESS || hw.hwCount == 0) return;
+    size_t best = 0;
+    for (size_t i = 1; i < hw.hwCount; ++i)
+      if (hw.hw[i][0] * hw.hw[i][1] > hw.hw[best][0] * hw.hw[best][1]) best = i;
+    largest = {static_cast<int64_t>(hw.hw[best][0]), static_cast<int64_t>(hw.hw[best][1])};
+  }
+  for (TensorDesc& t : layout.inputs) {
+    size_t k = 0;
+    for (int64_t& d : t.dims)
+      if (d < 0) d = largest[(k++) % largest.size()];
+  }
+}
+
 std::shared_ptr<const Layout> read_layout(uint32_t model_id) {
   std::unique_ptr<aclmdlDesc, DescDeleter> desc(aclmdlCreateDesc());
   if (!desc) raise_acl(ACL_ERROR_BAD_ALLOC, "aclmdlCreateDesc");
@@ -42,6 +72,7 @@ std::shared_ptr<const Layout> read_layout(uint32_t model_id) {
   size_t outputs = aclmdlGetNumOutputs(desc.get());
   for (size_t i = 0; i < inputs; ++i) layout->inputs.push_back(read_tensor(desc.get(), i, true));
   for (size_t i = 0; i < outputs; ++i) layout->outputs.push_back(read_tensor(desc.get(), i, false));
+  resolve_gears(desc.get(), *layout);
   return layout;
 }
 

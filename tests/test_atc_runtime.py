@@ -195,3 +195,52 @@ def test_tensorflow_frozen_graph(tmp_path):
         got = session.load_model(str(tmp_path / "tf.om")).infer([x])[0]
     np.testing.assert_allclose(got, expected, **TOL)
     np.testing.assert_allclose(got, x @ w, rtol=1e-2)  # the CPU may infer in bf16
+
+
+def test_truncated_container_and_real_cann_om_are_refused_clearly(tmp_path):
+    from acl_async import AclError, Session
+
+    net = atc_models.make_classifier(tmp_path / "net.onnx")
+    _atc(f"--model={net}", f"--output={tmp_path / 'ok'}", "--input_shape=data:1,3,16,16")
+    data = (tmp_path / "ok.om").read_bytes()
+    (tmp_path / "cut.om").write_bytes(data[: len(data) - 10])
+    (tmp_path / "cann.om").write_bytes(b"IMOD" + bytes(252))
+    with Session() as session:
+        assert session.load_model(str(tmp_path / "ok.om")).inputs[0].size == 3 * 16 * 16 * 4
+        with pytest.raises(AclError, match="truncated or corrupt acl-async .om") as cut:
+            session.load_model(str(tmp_path / "cut.om"))
+        assert cut.value.code == 100013  # ACL_ERROR_PARSE_MODEL
+        with pytest.raises(AclError, match="Ascend offline model"):
+            session.load_model(str(tmp_path / "cann.om"))
+
+
+def test_bench_runs_each_dynamic_batch_gear(gear_models, tmp_path, capsys):
+    """`acl-async bench -b N` on a dynamic-batch .om: buffers of the largest profile, the profile N
+    written into ACL_DYNAMIC_TENSOR_NAME, throughput counted in N-picture batches."""
+    import csv
+
+    from acl_async import Session
+
+    om = str(gear_models[0])
+    with Session() as session:
+        model = session.load_model(om)
+        assert [list(d.shape) for d in model.inputs] == [[8, 3, 16, 16], [1]]  # the largest profile
+        x = np.fromfile(gear_models[1], np.float32).reshape(8, 3, 16, 16)
+        expected = np.fromfile(gear_models[2], np.float32).reshape(8, 5)
+        for b in (1, 2, 4, 8):
+            got = model.infer([x, np.array([b], np.int64)])[0]
+            np.testing.assert_allclose(got[:b], expected[:b], **TOL)
+    for b in (1, 2, 4, 8):
+        report = tmp_path / f"gear{b}.csv"
+        assert (
+            cli_main(
+                ["bench", "-m", om, "-b", str(b), "-api", "sync", "-niter", "3", "--report-csv", str(report)]
+            )
+            == 0
+        )
+        row = next(csv.DictReader(report.open()))
+        assert row["batch"] == str(b) and row["count"] == "3"
+    capsys.readouterr()
+    assert cli_main(["bench", "-m", om, "-b", "3", "-api", "sync", "-niter", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "not a profile of the model" in err and err.count("\n") == 1

@@ -37,10 +37,19 @@ def _backend() -> str:
 def _openvino_optimal_requests(key: tuple[str, ...], path: str | None, data: bytes | None) -> int:
     """OpenVINO's OPTIMAL_NUMBER_OF_INFER_REQUESTS for the model compiled on CPU with the throughput hint
     (what the host runtime executes on). ``key`` identifies the model for the cache."""
+    import numpy as np
     import openvino as ov
 
+    from .atc.container import MAGIC, is_container, unpack
+
     core = ov.Core()
-    if path is not None:
+    if path is not None and is_container(path):  # an `acl-async atc` .om: its IR
+        data = Path(path).read_bytes()
+    if data is not None and data[: len(MAGIC)] == MAGIC:
+        om = unpack(data)
+        weights = np.frombuffer(om.weights, dtype=np.uint8) if om.weights else np.zeros(0, np.uint8)
+        model = core.read_model(om.xml.decode("utf-8"), ov.Tensor(weights))
+    elif path is not None:
         model = core.read_model(path)
     else:
         assert data is not None

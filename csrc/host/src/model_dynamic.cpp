@@ -259,31 +259,32 @@ aclError ModelInstance::validate_gears(const IoList &io, uint32_t num_inputs) {
                     id_, d.tensor_index, ACL_DYNAMIC_TENSOR_NAME, t.size, mi.inputs[d.tensor_index].bytes);
     if (strict)
         if (aclError e = strict::check_device_range(t.ptr, t.size, ACL_DYNAMIC_TENSOR_NAME " buffer")) return e;
-    std::vector<uint64_t> values;
-    const int g = dynamic::gear_from_buffer(d, t, values);
-    if (g < 0)
-        return fail(ACL_ERROR_INVALID_PARAM, "model %u: the %s buffer holds %s, not a profile of the model (%s): "
-                    "choose one with aclmdlSetDynamic%s", id_, ACL_DYNAMIC_TENSOR_NAME,
-                    dynamic::gear_text(values).c_str(), dynamic::gears_text(d).c_str(),
-                    d.kind == DynamicInfo::Kind::HW ? "HWSize" : "BatchSize");
-    const Gear &gear = d.gears[static_cast<size_t>(g)];
+    // The profile is the dynamic tensor's content when the execution runs (an earlier copy on the
+    // stream may still write it): here, only check that every buffer fits some profile; run_gears
+    // checks the one that runs.
     for (size_t i = 0; i < io.size(); ++i) {
         if (i == d.tensor_index) continue;
         const bool is_in = i < num_inputs;
         const size_t k = is_in ? i : i - num_inputs;
         const PortInfo &largest = is_in ? mi.inputs[k] : mi.outputs[k];
-        const PortInfo &now = is_in ? gear.inputs[k] : gear.outputs[k];
         const aclError code = is_in ? ACL_ERROR_MODEL_INPUT_NOT_MATCH : ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
         const char *side = is_in ? "input" : "output";
         const IoRef &b = io[i];
-        if (b.size < now.bytes || (strict && b.size != now.bytes && b.size != largest.bytes))
+        size_t smallest = largest.bytes;
+        bool exact = b.size == largest.bytes;
+        for (const Gear &gear : d.gears) {
+            const PortInfo &p = is_in ? gear.inputs[k] : gear.outputs[k];
+            smallest = std::min(smallest, p.bytes);
+            exact = exact || b.size == p.bytes;
+        }
+        if (b.size < smallest || (strict && !exact))
             return fail(code,
-                        "model %u %s %zu ('%s') buffer holds %zu bytes; profile %s needs %zu%s%s", id_, side, k,
-                        now.name.c_str(), b.size, dynamic::gear_text(gear.values).c_str(), now.bytes,
-                        strict ? " (strict mode: that size or the largest profile's, " : "",
-                        strict ? (std::to_string(largest.bytes) + ")").c_str() : "");
+                        "model %u %s %zu ('%s') buffer holds %zu bytes; the model's profiles (%s) need %zu for the "
+                        "largest%s", id_, side, k, largest.name.c_str(), b.size,
+                        dynamic::gears_text(d).c_str(), largest.bytes,
+                        strict ? " (strict mode: a profile's exact size)" : "");
         if (strict) {
-            std::string what = format("model %u %s %zu ('%s') buffer", id_, side, k, now.name.c_str());
+            std::string what = format("model %u %s %zu ('%s') buffer", id_, side, k, largest.name.c_str());
             if (aclError e = strict::check_device_range(b.ptr, b.size, what.c_str())) return e;
         }
     }
@@ -295,8 +296,9 @@ aclError ModelInstance::run_gears(const IoList &io, uint32_t num_inputs, std::st
     std::vector<uint64_t> values;
     const int g = dynamic::gear_from_buffer(d, io[d.tensor_index], values);
     if (g < 0) {
-        msg = format("model %u: the %s buffer holds %s, not a profile of the model (%s)", id_, ACL_DYNAMIC_TENSOR_NAME,
-                     dynamic::gear_text(values).c_str(), dynamic::gears_text(d).c_str());
+        msg = format("model %u: the %s buffer holds %s, not a profile of the model (%s): choose one with "
+                     "aclmdlSetDynamic%s", id_, ACL_DYNAMIC_TENSOR_NAME, dynamic::gear_text(values).c_str(),
+                     dynamic::gears_text(d).c_str(), d.kind == DynamicInfo::Kind::HW ? "HWSize" : "BatchSize");
         return ACL_ERROR_INVALID_PARAM;
     }
     const Gear &gear = d.gears[static_cast<size_t>(g)];

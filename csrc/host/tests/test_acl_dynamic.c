@@ -140,6 +140,19 @@ static void batch_model(const char *om, const char *in_path, const char *out_pat
     CHECK_OK(aclrtSynchronizeStream(stream));
     CHECK_OK(aclrtMemcpy(host_out, sizeof host_out, out_dev, prob_size, ACL_MEMCPY_DEVICE_TO_HOST));
     CHECK(close_enough(host_out, expect, 4 * CLASSES));
+    {
+        /* The profile is read when the execution runs, in stream order: a copy queued before it counts. */
+        uint64_t *two = NULL;
+        CHECK_OK(aclrtMallocHost((void **)&two, sizeof *two));
+        *two = 2;
+        CHECK_OK(aclrtMemset(dyn_dev, dyn_size, 0xff, dyn_size)); /* not a profile */
+        CHECK_OK(aclrtMemcpyAsync(dyn_dev, dyn_size, two, sizeof *two, ACL_MEMCPY_HOST_TO_DEVICE, stream));
+        CHECK_OK(aclmdlExecuteAsync(id, input, output, stream));
+        CHECK_OK(aclrtSynchronizeStream(stream));
+        CHECK_OK(aclrtMemcpy(host_out, sizeof host_out, out_dev, prob_size, ACL_MEMCPY_DEVICE_TO_HOST));
+        CHECK(close_enough(host_out, expect, 2 * CLASSES));
+        CHECK_OK(aclrtFreeHost(two));
+    }
     CHECK_OK(aclrtDestroyStream(stream));
 
     SECTION("batch: bad input");

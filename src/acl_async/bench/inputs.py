@@ -17,7 +17,15 @@ import numpy as np
 
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, infer_layout, load_input, load_tensor_file
 
-__all__ = ["InputDesc", "InputSource", "check_batch", "is_picture_input", "model_batch"]
+__all__ = [
+    "DYNAMIC_TENSOR_NAME",
+    "InputDesc",
+    "InputSource",
+    "check_batch",
+    "has_gears",
+    "is_picture_input",
+    "model_batch",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,16 @@ def model_batch(descs: Sequence[InputDesc]) -> int | None:
     return first if first > 0 else None
 
 
+#: The extra input of a model converted with dynamic batch profiles (``acl-async atc``): it holds the
+#: batch size of each execution.
+DYNAMIC_TENSOR_NAME = "ascend_mbatch_shape_data"
+
+
+def has_gears(descs: Sequence[InputDesc]) -> bool:
+    """A model with dynamic batch or image size profiles (its inputs are sized for the largest one)."""
+    return any(d.name == DYNAMIC_TENSOR_NAME for d in descs)
+
+
 def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
     """The batch to use; ValueError when the model cannot take ``requested``.
 
@@ -46,6 +64,11 @@ def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
     """
     if not descs:
         raise ValueError("the model has no inputs")
+    if has_gears(descs):  # buffers of the largest profile; the runtime checks that -b is a profile
+        own = model_batch(descs) or 1
+        if requested is not None and requested > own:
+            raise ValueError(f"the model's largest batch profile is {own}, not {requested}")
+        return requested or own
     for desc in descs:
         if any(int(d) <= 0 for d in desc.dims):
             raise ValueError(
@@ -129,7 +152,13 @@ class InputSource:
     def decode(self, iteration: int) -> list[np.ndarray]:
         """Read and preprocess the pictures of ``iteration`` now (round-robin over the paths)."""
         if self.random:
-            return [_random(desc, self._rng) for desc in self.descs]
+            arrays = [_random(desc, self._rng) for desc in self.descs]
+            for k, desc in enumerate(self.descs):
+                if desc.name == DYNAMIC_TENSOR_NAME:  # the profile: the batch size (0: the largest)
+                    arrays[k] = np.zeros(arrays[k].shape, arrays[k].dtype)
+                    if arrays[k].size == 1:
+                        arrays[k][...] = self.batch
+            return arrays
         desc = self.descs[0]
         start = iteration * self.batch
         paths = [self.paths[(start + j) % len(self.paths)] for j in range(self.batch)]

@@ -143,8 +143,12 @@ def _paths(given: list[str], full_pipeline: bool) -> list[Path]:
 
 def _check_model(opts: BenchOptions) -> None:
     """``-b`` and ``-i`` against the inputs the model file declares (ONNX), before ACL is initialized;
-    other formats are checked once loaded."""
+    other formats (an ``acl-async atc`` .om, whose profiles only the runtime knows) are checked once loaded."""
     from .. import zoo
+    from ..atc.container import is_container
+
+    if is_container(opts.model):
+        return
     from ..bench.inputs import InputDesc
     from ..bench.run import BatchError, check_inputs
 

@@ -2,8 +2,8 @@
 
     python benchmarks/run_all.py [--repeats 5] [--seconds 10] [--out benchmarks/RESULTS.md] [--quick]
 
-(P1) async throughput on ResNet-50 (``light_resnet50.onnx`` from the onnx package: the real ResNet-50
-     graph, every convolution computed) -- ``acl-async bench -api async`` vs ``benchmark_app -hint
+(P1) async throughput on ResNet-50 (``bench_models.make_resnet50``: the ResNet-50 v1.5 graph with random
+     weights of the real shapes, generated locally) -- ``acl-async bench -api async`` vs ``benchmark_app -hint
      throughput``, both with their default number of requests (OpenVINO's optimal number); and (P1')
      vs plain OpenVINO executed the way the host runtime executes it (``ov_threads.py``).
 (P2) requests/s with a trivial model and a Python callback -- acl-async ``InferQueue`` vs OpenVINO
@@ -71,7 +71,7 @@ def _median(values: Sequence[float]) -> float:
 
 
 def p1(repeats: int, seconds: float, tmp: Path) -> dict[str, Any]:
-    model = bench_models.light_resnet50_path()
+    model = bench_models.make_resnet50(tmp / "resnet50.onnx")
     app = _benchmark_app()
     ours: list[float] = []
     theirs: list[float] = []
@@ -91,10 +91,14 @@ def p1(repeats: int, seconds: float, tmp: Path) -> dict[str, Any]:
         theirs_req.add(nireq.group(1) if nireq else "?")
         out = _run([sys.executable, str(HERE / "ov_threads.py"), str(model), "--seconds", f"{seconds:g}"])
         threads.append(json.loads(out.strip().splitlines()[-1])["fps"])
-        print(f"P1 run {n + 1}/{repeats}: acl-async {ours[-1]:.2f} FPS, benchmark_app {theirs[-1]:.2f} FPS, "
-              f"OpenVINO threads + sync infer {threads[-1]:.2f} FPS", flush=True)
+        print(
+            f"P1 run {n + 1}/{repeats}: acl-async {ours[-1]:.2f} FPS, benchmark_app {theirs[-1]:.2f} FPS, "
+            f"OpenVINO threads + sync infer {threads[-1]:.2f} FPS",
+            flush=True,
+        )
     return {
-        "model": f"{model.name} (onnx {bench_models.onnx.__version__}, ResNet-50 graph, 4.09 GMAC/picture)",
+        "model": f"{model.name} (ResNet-50 v1.5, random weights of the real shapes, seed 0, "
+        f"{bench_models.parameters(model) / 1e6:.1f} M parameters, 4.1 GMAC/picture; bench_models.py)",
         "ours": ours, "theirs": theirs, "ov_threads": threads,
         "ours_requests": sorted(ours_req), "theirs_requests": sorted(theirs_req),
     }  # fmt: skip
@@ -115,8 +119,11 @@ def p2(repeats: int, requests: int, tmp: Path) -> dict[str, Any]:
             out = json.loads(stdout.strip().splitlines()[-1])
             values.append(out["requests_per_s"])
             jobs[side] = out["jobs"]
-        print(f"P2 run {n + 1}/{repeats}: acl-async {ours[-1]:.0f} req/s, "
-              f"AsyncInferQueue {theirs[-1]:.0f} req/s", flush=True)
+        print(
+            f"P2 run {n + 1}/{repeats}: acl-async {ours[-1]:.0f} req/s, "
+            f"AsyncInferQueue {theirs[-1]:.0f} req/s",
+            flush=True,
+        )
     return {"ours": ours, "theirs": theirs, "jobs": jobs, "requests": requests}
 
 
@@ -205,23 +212,53 @@ def write_results(path: Path, data: dict[str, Any], settings: dict[str, Any]) ->
     if "p1" in data:
         d = data["p1"]
         a, b = _median(d["ours"]), _median(d["theirs"])
-        rows.append(("P1", f"async throughput, ResNet-50 ({d['model'].split(' ')[0]}), FPS",
-                     f"{a:.2f}", f"{b:.2f} (`benchmark_app -hint throughput`)", f"{a / b:.2f}x",
-                     ">= ~1x (no overhead)"))
+        rows.append(
+            (
+                "P1",
+                f"async throughput, ResNet-50 ({d['model'].split(' ')[0]}), FPS",
+                f"{a:.2f}",
+                f"{b:.2f} (`benchmark_app -hint throughput`)",
+                f"{a / b:.2f}x",
+                ">= ~1x (no overhead)",
+            )
+        )
         c = _median(d["ov_threads"])
-        rows.append(("P1'", "the same vs plain OpenVINO run the host runtime's way (threads, sync `infer()`)",
-                     f"{a:.2f}", f"{c:.2f} (`benchmarks/ov_threads.py`)", f"{a / c:.2f}x",
-                     ">= ~1x (no overhead)"))
+        rows.append(
+            (
+                "P1'",
+                "the same vs plain OpenVINO run the host runtime's way (threads, sync `infer()`)",
+                f"{a:.2f}",
+                f"{c:.2f} (`benchmarks/ov_threads.py`)",
+                f"{a / c:.2f}x",
+                ">= ~1x (no overhead)",
+            )
+        )
     if "p2" in data:
         d = data["p2"]
         a, b = _median(d["ours"]), _median(d["theirs"])
-        rows.append(("P2", "requests/s, trivial model + Python callback", f"{a:.0f}",
-                     f"{b:.0f} (`AsyncInferQueue`)", f"{a / b:.2f}x", ">= 3x"))
+        rows.append(
+            (
+                "P2",
+                "requests/s, trivial model + Python callback",
+                f"{a:.0f}",
+                f"{b:.0f} (`AsyncInferQueue`)",
+                f"{a / b:.2f}x",
+                ">= 3x",
+            )
+        )
     if "p4" in data:
         d = data["p4"]["fps"]
         s, a = _median(d["sync"]), _median(d["async"])
-        rows.append(("P4", "end to end on JPEGs (EfficientNet-Lite0, decode + preprocess in the loop), FPS",
-                     f"{a:.2f} async", f"{s:.2f} sync (acl-async)", f"{a / s:.2f}x", "> 1x"))
+        rows.append(
+            (
+                "P4",
+                "end to end on JPEGs (EfficientNet-Lite0, decode + preprocess in the loop), FPS",
+                f"{a:.2f} async",
+                f"{s:.2f} sync (acl-async)",
+                f"{a / s:.2f}x",
+                "> 1x",
+            )
+        )
     lines = [
         "# acl-async benchmark results",
         "",
@@ -246,7 +283,7 @@ def write_results(path: Path, data: dict[str, Any], settings: dict[str, Any]) ->
         d = data["p1"]
         lines += [
             f"- P1 model: {d['model']}. Inference only, batch 1, {settings['seconds']:g} s per run. "
-            f"acl-async: `acl-async bench -m light_resnet50.onnx -api async -t {settings['seconds']:g}` "
+            f"acl-async: `acl-async bench -m resnet50.onnx -api async -t {settings['seconds']:g}` "
             f"({'/'.join(map(str, d['ours_requests']))} requests, each on its own stream and model load); "
             f"benchmark_app: `-d CPU -hint throughput -t {settings['seconds']:g}` "
             f"({'/'.join(d['theirs_requests'])} requests).",
@@ -308,8 +345,12 @@ def main() -> None:
             data["p2"] = p2(args.repeats, args.requests, tmp)
         if "p4" in args.only:
             data["p4"] = p4(args.repeats, args.p4_seconds, tmp)
-    settings = {"repeats": args.repeats, "seconds": args.seconds, "p4_seconds": args.p4_seconds,
-                "load_start": load_start}
+    settings = {
+        "repeats": args.repeats,
+        "seconds": args.seconds,
+        "p4_seconds": args.p4_seconds,
+        "load_start": load_start,
+    }
     print(write_results(args.out, data, settings))
     raw = args.out.with_suffix(".json")
     raw.write_text(json.dumps({"settings": settings, "data": data}, indent=2) + "\n")

@@ -25,6 +25,16 @@ ErrorClasses& classes() {
   return instance;
 }
 
+// Messages may quote file names that are not valid UTF-8: decode like os.fsdecode (surrogateescape),
+// never fail while raising.
+py::object to_str(const std::string& text) {
+  PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "surrogateescape");
+  if (str == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(str);
+}
+
+void set_python_error(py::handle type, const char* what) { PyErr_SetObject(type.ptr(), to_str(what).ptr()); }
+
 }  // namespace
 
 AclFailure::AclFailure(aclError code, std::string function, std::string message)
@@ -57,18 +67,18 @@ void register_errors(py::module_& m) {
     try {
       std::rethrow_exception(ptr);
     } catch (const AclFailure& e) {
-      py::object exc = classes().make_acl_error(e.code(), e.function(), e.message());
+      py::object exc = classes().make_acl_error(e.code(), e.function(), to_str(e.message()));
       PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
     } catch (const ClosedError& e) {
-      PyErr_SetString(classes().closed.ptr(), e.what());
+      set_python_error(classes().closed, e.what());
     } catch (const InputError& e) {
-      PyErr_SetString(classes().input.ptr(), e.what());
+      set_python_error(classes().input, e.what());
     } catch (const LimitExceeded& e) {
-      PyErr_SetString(classes().limit.ptr(), e.what());
+      set_python_error(classes().limit, e.what());
     } catch (const WaitTimeout& e) {
-      PyErr_SetString(PyExc_TimeoutError, e.what());
+      set_python_error(PyExc_TimeoutError, e.what());
     } catch (const UsageError& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
+      set_python_error(PyExc_RuntimeError, e.what());
     }
   });
 }

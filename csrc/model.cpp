@@ -222,7 +222,8 @@ Model::Source source_from(const py::object& model) {
     if (source.bytes->empty()) throw std::invalid_argument("the model bytes are empty");
     return source;
   }
-  std::string path = py::module_::import("os").attr("fspath")(model).cast<std::string>();
+  // os.fsencode: str (non-UTF-8 names arrive surrogate-escaped), bytes paths from os.fsencode, PathLike.
+  std::string path = py::module_::import("os").attr("fsencode")(model).cast<std::string>();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) {
     errno = S_ISDIR(st.st_mode) ? EISDIR : ENOENT;
@@ -246,7 +247,11 @@ FileNotFoundError; a file the runtime cannot load raises AclError.
           }),
           py::arg("context"), py::arg("model"))
       .def_property_readonly("id", &Model::id, "The ACL model id.")
-      .def_property_readonly("path", [](const Model& self) { return self.source().path; },
+      .def_property_readonly("path",
+                             [](const Model& self) -> py::object {
+                               if (!self.source().path) return py::none();
+                               return py::module_::import("os").attr("fsdecode")(py::bytes(*self.source().path));
+                             },
                              "The file the model was loaded from (None when loaded from bytes).")
       .def_property_readonly("inputs", [](const Model& self) { return self.layout()->inputs; })
       .def_property_readonly("outputs", [](const Model& self) { return self.layout()->outputs; })

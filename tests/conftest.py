@@ -1,6 +1,15 @@
-"""Fixtures shared by the Python API tests."""
+"""Fixtures and helpers shared by the tests (one place: test files do not copy them).
+
+* ``cache_env``: the environment for ``acl-async`` subprocesses: one model cache for the whole session
+  (the embedded model is built once, in pytest's temporary folder, removed after a passing run),
+  no ``ASCEND_DEVICE_ID``.
+* ``default_model``: the embedded model built into that cache.
+* ``session``, ``paths``: an ACL session per module and small generated models.
+"""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -25,3 +34,22 @@ def paths(tmp_path_factory):
         "cls": make_classifier_model(d / "cls.onnx"),
         "two": make_two_output_model(d / "two.onnx", (2, 3)),
     }
+
+
+@pytest.fixture(scope="session")
+def cache_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """``os.environ`` with a session-wide model cache and without ``ASCEND_DEVICE_ID``."""
+    env = dict(os.environ)
+    env["ACL_ASYNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    env.pop("ASCEND_DEVICE_ID", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def default_model(cache_env: dict[str, str]) -> str:
+    """The embedded model, built once into the session's cache."""
+    from acl_async import zoo
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ACL_ASYNC_CACHE_DIR", cache_env["ACL_ASYNC_CACHE_DIR"])
+        return str(zoo.default_model_path())

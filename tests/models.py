@@ -279,6 +279,37 @@ def write_host_test_data(folder: PathLike) -> Path:
     return d
 
 
+#: ``make_uint8_classifier_model`` normalizes inside: (x - U8_MEAN) / U8_STD.
+U8_MEAN, U8_STD = 128.0, 64.0
+
+
+def make_uint8_classifier_model(path: PathLike, seed: int = 0) -> str:
+    """The classifier of ``make_classifier_model`` behind its own preprocessing, like an AIPP model:
+    ``image`` uint8 NHWC [1,8,8,3] -> Cast -> (x - 128) / 64 -> NCHW -> the classifier -> ``prob``."""
+    w1, b1, w2, b2 = _classifier_weights(seed)
+    consts = [(w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"),
+              (np.float32(U8_MEAN).reshape(()), "mean"), (np.float32(U8_STD).reshape(()), "std")]
+    inits = [numpy_helper.from_array(np.asarray(a), n) for a, n in consts]
+    nodes = [
+        helper.make_node("Cast", ["image"], ["f"], to=TensorProto.FLOAT, name="cast"),
+        helper.make_node("Sub", ["f", "mean"], ["c"], name="sub"),
+        helper.make_node("Div", ["c", "std"], ["n"], name="div"),
+        helper.make_node("Transpose", ["n"], ["input"], perm=[0, 3, 1, 2], name="nchw"),
+        helper.make_node("Conv", ["input", "w1", "b1"], ["conv"], pads=[1, 1, 1, 1], name="conv"),
+        helper.make_node("Relu", ["conv"], ["relu"], name="relu"),
+        helper.make_node("GlobalAveragePool", ["relu"], ["gap"], name="gap"),
+        helper.make_node("Flatten", ["gap"], ["flat"], axis=1, name="flatten"),
+        helper.make_node("Gemm", ["flat", "w2", "b2"], ["logits"], transB=1, name="fc"),
+        helper.make_node("Softmax", ["logits"], ["prob"], axis=1, name="softmax"),
+    ]
+    graph = helper.make_graph(
+        nodes, "uint8_classifier",
+        [helper.make_tensor_value_info("image", TensorProto.UINT8, [1, 8, 8, 3])],
+        [helper.make_tensor_value_info("prob", TensorProto.FLOAT, [1, 10])],
+        initializer=inits)
+    return _save(_model(graph), path)
+
+
 if __name__ == "__main__":
     import sys
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_cli
 from models import make_add_model, make_classifier_model, make_dynamic_batch_model, make_two_output_model
 
 from acl_async import zoo
@@ -20,14 +19,6 @@ from acl_async.bench.report import JSON_SCHEMA, csv_columns
 
 Env = dict[str, str]
 Models = dict[str, str]
-
-
-@pytest.fixture(scope="session")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    e = dict(os.environ)
-    e["ACL_ASYNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    e.pop("ASCEND_DEVICE_ID", None)
-    return e
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +33,8 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
-def bench(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acl_async.cli", "bench", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+def bench(cache_env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return run_cli(cache_env, "bench", *args, timeout=timeout)
 
 
 def ok(proc: subprocess.CompletedProcess[str]) -> str:
@@ -92,39 +82,39 @@ def one_line_error(proc: subprocess.CompletedProcess[str], *words: str) -> str:
 # -- runs -----------------------------------------------------------------------------------------
 
 
-def test_sync_block(env: Env, models: Models) -> None:
-    out = ok(bench(env, "-m", models["classifier"], "-api", "sync", "-niter", "7"))
+def test_sync_block(cache_env: Env, models: Models) -> None:
+    out = ok(bench(cache_env, "-m", models["classifier"], "-api", "sync", "-niter", "7"))
     assert check_block(out, batch=1) == 7
     assert "inference-only" in out and "API: sync" in out
 
 
-def test_async_rounds_niter_to_multiple_of_nireq(env: Env, models: Models) -> None:
-    proc = bench(env, "-m", models["classifier"], "-api", "async", "-nireq", "4", "-niter", "10")
+def test_async_rounds_niter_to_multiple_of_nireq(cache_env: Env, models: Models) -> None:
+    proc = bench(cache_env, "-m", models["classifier"], "-api", "async", "-nireq", "4", "-niter", "10")
     out = ok(proc)
     assert check_block(out, batch=1) == 12
     assert "from 10 to 12" in proc.stderr
     assert "4 requests in flight on 4 streams" in out
 
 
-def test_async_default_nireq_and_duration_mode(env: Env, models: Models,
+def test_async_default_nireq_and_duration_mode(cache_env: Env, models: Models,
                                                 tmp_path: Path) -> None:  # fmt: skip
     report = tmp_path / "r.json"
-    out = ok(bench(env, "-m", models["vector"], "-t", "0.3", "--report-json", str(report)))
+    out = ok(bench(cache_env, "-m", models["vector"], "-t", "0.3", "--report-json", str(report)))
     run = json.loads(report.read_text())["runs"][0]
     assert run["api"] == "async" and run["requests"] >= 1
     assert run["count"] % run["requests"] == 0 and run["count"] == check_block(out, batch=1)
     assert run["iterations_requested"] is None and run["time_requested_s"] == 0.3
 
 
-def test_queue_api(env: Env, models: Models) -> None:
-    out = ok(bench(env, "-m", models["classifier"], "-api", "queue", "-nireq", "2", "-niter", "5"))
+def test_queue_api(cache_env: Env, models: Models) -> None:
+    out = ok(bench(cache_env, "-m", models["classifier"], "-api", "queue", "-nireq", "2", "-niter", "5"))
     assert check_block(out, batch=1) == 6
     assert "InferQueue" in out
 
 
-def test_batch_counts_in_throughput(env: Env, models: Models, tmp_path: Path) -> None:
+def test_batch_counts_in_throughput(cache_env: Env, models: Models, tmp_path: Path) -> None:
     report = tmp_path / "r.csv"
-    out = ok(bench(env, "-m", models["batch2"], "-b", "2", "-api", "sync", "-niter", "4",
+    out = ok(bench(cache_env, "-m", models["batch2"], "-b", "2", "-api", "sync", "-niter", "4",
                    "--report-csv", str(report)))  # fmt: skip
     assert check_block(out, batch=2) == 4
     row = next(csv.DictReader(report.open()))
@@ -133,22 +123,24 @@ def test_batch_counts_in_throughput(env: Env, models: Models, tmp_path: Path) ->
     seconds = float(row["duration_ms"]) / 1000
     assert float(row["throughput_fps"]) == pytest.approx(frames / seconds, rel=1e-4)
     # without -b the model's own batch is used
-    assert check_block(ok(bench(env, "-m", models["batch2"], "-api", "sync", "-niter", "2")), batch=2) == 2
+    assert (
+        check_block(ok(bench(cache_env, "-m", models["batch2"], "-api", "sync", "-niter", "2")), batch=2) == 2
+    )
 
 
-def test_percentiles_nearest_rank_in_block(env: Env, models: Models, tmp_path: Path) -> None:
+def test_percentiles_nearest_rank_in_block(cache_env: Env, models: Models, tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    out = ok(bench(env, "-m", models["vector"], "-api", "sync", "-niter", "9", "--percentiles", "50,100",
-                   "--report-json", str(report)))  # fmt: skip
+    args = ["-m", models["vector"], "-api", "sync", "-niter", "9", "--percentiles", "50,100"]
+    out = ok(bench(cache_env, *args, "--report-json", str(report)))
     assert field(out, "100 percentile:") == field(out, "Max:")
     assert field(out, "50 percentile:") == field(out, "Median:")
     lat = json.loads(report.read_text())["runs"][0]["latency_ms"]
     assert lat["percentiles"]["p100"] == lat["max"] and lat["percentiles"]["p50"] == lat["median"]
 
 
-def test_json_and_csv_schema_with_compare(env: Env, models: Models, tmp_path: Path) -> None:
+def test_json_and_csv_schema_with_compare(cache_env: Env, models: Models, tmp_path: Path) -> None:
     js, cs = tmp_path / "r.json", tmp_path / "r.csv"
-    out = ok(bench(env, "-m", models["classifier"], "--compare", "-nireq", "2", "-niter", "4",
+    out = ok(bench(cache_env, "-m", models["classifier"], "--compare", "-nireq", "2", "-niter", "4",
                    "--report-json", str(js), "--report-csv", str(cs)))  # fmt: skip
     doc = json.loads(js.read_text())
     assert doc["schema"] == JSON_SCHEMA and doc["percentiles"] == [50, 90, 95, 99]
@@ -167,38 +159,38 @@ def test_json_and_csv_schema_with_compare(env: Env, models: Models, tmp_path: Pa
     rows = list(csv.DictReader(cs.open()))
     assert list(rows[0]) == csv_columns((50, 90, 95, 99))
     assert [r["api"] for r in rows] == ["sync", "async", "queue"]
-    table = out[out.index("API  "):].splitlines()
+    table = out[out.index("API  ") :].splitlines()
     assert [line.split()[0] for line in table[2:5]] == ["sync", "async", "queue"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_plot_writes_png(env: Env, models: Models, tmp_path: Path) -> None:
+def test_plot_writes_png(cache_env: Env, models: Models, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     png = tmp_path / "bench.png"
-    ok(bench(env, "-m", models["vector"], "--compare", "-niter", "4", "--plot", str(png)))
+    ok(bench(cache_env, "-m", models["vector"], "--compare", "-niter", "4", "--plot", str(png)))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["bench.png"]
 
 
-def test_full_pipeline_on_pictures(env: Env, models: Models) -> None:
+def test_full_pipeline_on_pictures(cache_env: Env, models: Models) -> None:
     pictures = [str(p) for p in zoo.default_pictures()]
     for api in ("sync", "async"):
-        out = ok(bench(env, "-m", models["classifier"], "--full-pipeline", "-api", api, "-nireq", "2",
+        out = ok(bench(cache_env, "-m", models["classifier"], "--full-pipeline", "-api", api, "-nireq", "2",
                        "-niter", "4", "-i", *pictures))  # fmt: skip
         assert "full-pipeline" in out
         assert check_block(out, batch=1) == 4
 
 
-def test_inference_only_with_pictures_and_tensors(env: Env, models: Models,
+def test_inference_only_with_pictures_and_tensors(cache_env: Env, models: Models,
                                                   tmp_path: Path) -> None:  # fmt: skip
     np.save(tmp_path / "x.npy", np.ones((1, 3, 8, 8), np.float32))
-    out = ok(bench(env, "-m", models["classifier"], "-niter", "2", "-nireq", "2", "-i", str(tmp_path),
+    out = ok(bench(cache_env, "-m", models["classifier"], "-niter", "2", "-nireq", "2", "-i", str(tmp_path),
                    str(zoo.default_pictures()[0])))  # fmt: skip
     assert "2 file(s)" in out and check_block(out, batch=1) == 2
 
 
-def test_no_progress_bar_when_not_a_tty(env: Env, models: Models) -> None:
-    proc = bench(env, "-m", models["vector"], "-api", "sync", "-t", "2.5")
+def test_no_progress_bar_when_not_a_tty(cache_env: Env, models: Models) -> None:
+    proc = bench(cache_env, "-m", models["vector"], "-api", "sync", "-t", "2.5")
     ok(proc)
     assert "\r" not in proc.stderr and "\r" not in proc.stdout
 
@@ -226,33 +218,37 @@ def test_no_progress_bar_when_not_a_tty(env: Env, models: Models) -> None:
         (("--bogus",), ("--bogus",)),
     ],
 )
-def test_bad_arguments(env: Env, models: Models, args: tuple[str, ...],
+def test_bad_arguments(cache_env: Env, models: Models, args: tuple[str, ...],
                        words: tuple[str, ...]) -> None:  # fmt: skip
-    one_line_error(bench(env, "-m", models["vector"], *args), *words)
+    one_line_error(bench(cache_env, "-m", models["vector"], *args), *words)
 
 
-def test_unwritable_report_paths_checked_before_running(env: Env, models: Models,
+def test_unwritable_report_paths_checked_before_running(cache_env: Env, models: Models,
                                                         tmp_path: Path) -> None:  # fmt: skip
     good = tmp_path / "ok.json"
     # a folder as the CSV path: nothing runs, nothing is written
-    one_line_error(bench(env, "-m", models["vector"], "-niter", "1", "--report-json", str(good),
+    one_line_error(bench(cache_env, "-m", models["vector"], "-niter", "1", "--report-json", str(good),
                          "--report-csv", str(tmp_path)), "--report-csv", "folder")  # fmt: skip
     assert not good.exists()
     (tmp_path / "file").write_text("")
-    one_line_error(bench(env, "-m", models["vector"], "-niter", "1", "--report-json",
+    one_line_error(bench(cache_env, "-m", models["vector"], "-niter", "1", "--report-json",
                          str(tmp_path / "file" / "r.json")), "--report-json")  # fmt: skip
 
 
-def test_batch_the_model_cannot_take(env: Env, models: Models) -> None:
-    one_line_error(bench(env, "-m", models["classifier"], "-b", "4", "-niter", "1"), "batch 1", "4")
-    one_line_error(bench(env, "-m", models["batch2"], "-b", "3", "-api", "sync", "-niter", "1"), "batch 2")
-    one_line_error(bench(env, "-m", models["dynamic"], "-b", "4", "-niter", "1"), "dynamic")
+def test_batch_the_model_cannot_take(cache_env: Env, models: Models) -> None:
+    one_line_error(bench(cache_env, "-m", models["classifier"], "-b", "4", "-niter", "1"), "batch 1", "4")
+    one_line_error(
+        bench(cache_env, "-m", models["batch2"], "-b", "3", "-api", "sync", "-niter", "1"), "batch 2"
+    )
+    one_line_error(bench(cache_env, "-m", models["dynamic"], "-b", "4", "-niter", "1"), "dynamic")
 
 
-def test_bad_model_and_inputs(env: Env, models: Models, tmp_path: Path) -> None:
-    one_line_error(bench(env, "-m", str(tmp_path / "missing.onnx")), "not found")
-    one_line_error(bench(env, "-m", models["two_inputs"], "-niter", "1", "-i",
+def test_bad_model_and_inputs(cache_env: Env, models: Models, tmp_path: Path) -> None:
+    one_line_error(bench(cache_env, "-m", str(tmp_path / "missing.onnx")), "not found")
+    one_line_error(bench(cache_env, "-m", models["two_inputs"], "-niter", "1", "-i",
                          str(zoo.default_pictures()[0])), "picture input")  # fmt: skip
-    one_line_error(bench(env, "-m", models["vector"], "-niter", "1", "-i", str(tmp_path / "none.jpg")),
+    one_line_error(bench(cache_env, "-m", models["vector"], "-niter", "1", "-i", str(tmp_path / "none.jpg")),
                    "none.jpg")  # fmt: skip
-    one_line_error(bench(env, "-m", models["vector"], "--full-pipeline", "-niter", "1"), "picture input")
+    one_line_error(
+        bench(cache_env, "-m", models["vector"], "--full-pipeline", "-niter", "1"), "picture input"
+    )

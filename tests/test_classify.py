@@ -4,15 +4,14 @@ top-N equal to a direct OpenVINO run of the same model on the same preprocessed 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
+from helpers import run_cli
 from models import make_add_model, make_classifier_model
 
 from acl_async import zoo
@@ -23,16 +22,17 @@ from acl_async.results import Classification
 Env = dict[str, str]
 ROW = re.compile(r"^(\d+)\s+(\d+\.\d{7})\s*(.*)$")
 #: Normalized pictures (about N(0, 1)), so the tiny test classifier gives distinct probabilities.
-PREPROCESS = json.dumps({"resize": 8, "crop": 8, "mean": [123.7, 116.3, 103.5], "std": [58.4, 57.1, 57.4],
-                         "dtype": "float32", "layout": "NCHW", "interpolation": "bilinear"})
-
-
-@pytest.fixture(scope="session")
-def env(tmp_path_factory: pytest.TempPathFactory) -> Env:
-    e = dict(os.environ)
-    e["ACL_ASYNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    e.pop("ASCEND_DEVICE_ID", None)
-    return e
+PREPROCESS = json.dumps(
+    {
+        "resize": 8,
+        "crop": 8,
+        "mean": [123.7, 116.3, 103.5],
+        "std": [58.4, 57.1, 57.4],
+        "dtype": "float32",
+        "layout": "NCHW",
+        "interpolation": "bilinear",
+    }
+)
 
 
 def with_batch(src: str, dst: Path, batch: int) -> str:
@@ -62,9 +62,8 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
-def classify(env: Env, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "acl_async.cli", "classify", *args], env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+def classify(cache_env: Env, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_cli(cache_env, "classify", *args)
 
 
 def parse(stdout: str) -> dict[str, list[tuple[int, float, str | None]]]:
@@ -73,7 +72,7 @@ def parse(stdout: str) -> dict[str, list[tuple[int, float, str | None]]]:
     current: list[tuple[int, float, str | None]] = []
     for line in stdout.splitlines():
         if line.startswith("Image "):
-            current = tables.setdefault(line[len("Image "):], [])
+            current = tables.setdefault(line[len("Image ") :], [])
         elif (m := ROW.match(line)) is not None:
             current.append((int(m.group(1)), float(m.group(2)), m.group(3) or None))
     return tables
@@ -89,7 +88,7 @@ def openvino_scores(model: str, pictures: list[Path]) -> np.ndarray:
     tensors = [load_picture(p, spec) for p in pictures]
     rows = []
     for start in range(0, len(tensors), batch):
-        chunk = tensors[start:start + batch]
+        chunk = tensors[start : start + batch]
         chunk += [chunk[-1]] * (batch - len(chunk))
         out = compiled.create_infer_request().infer({0: np.concatenate(chunk)})
         rows.append(out[compiled.output(0)].reshape(batch, -1)[: min(batch, len(tensors) - start)])
@@ -122,12 +121,15 @@ def test_table_format() -> None:
         "7       0.0125000",
     ]  # fmt: skip
     assert format_table(results, 2, False).splitlines()[5:8] == [
-        "classid probability", "------- -----------", "281     0.3800000"]
+        "classid probability",
+        "------- -----------",
+        "281     0.3800000",
+    ]
 
 
-def test_top_n_equals_openvino(env: Env, models: dict[str, str]) -> None:
+def test_top_n_equals_openvino(cache_env: Env, models: dict[str, str]) -> None:
     pictures = zoo.default_pictures()
-    proc = classify(env, "-m", models["classifier"], "-i", *map(str, pictures), "-nt", "5")
+    proc = classify(cache_env, "-m", models["classifier"], "-i", *map(str, pictures), "-nt", "5")
     assert proc.returncode == 0, proc.stderr
     assert "Top 5 results:" in proc.stdout
     assert "classid probability label" in proc.stdout  # labels from classifier.labels beside the model
@@ -135,37 +137,43 @@ def test_top_n_equals_openvino(env: Env, models: dict[str, str]) -> None:
     assert "class number" in proc.stdout
 
 
-def test_batch_is_number_of_pictures_when_model_takes_it(env: Env, models: dict[str, str]) -> None:
+def test_batch_is_number_of_pictures_when_model_takes_it(cache_env: Env, models: dict[str, str]) -> None:
     pictures = zoo.default_pictures()
     assert len(pictures) == 3
-    proc = classify(env, "-m", models["batch3"], "-i", *map(str, pictures), "-nt", "3")
+    proc = classify(cache_env, "-m", models["batch3"], "-i", *map(str, pictures), "-nt", "3")
     assert proc.returncode == 0, proc.stderr
     assert "Batch size is 3" in proc.stdout
     check_against_openvino(proc.stdout, models["batch3"], pictures, 3)
 
 
-def test_fewer_pictures_than_batch_and_folder_input(env: Env, models: dict[str, str], tmp_path: Path) -> None:
+def test_fewer_pictures_than_batch_and_folder_input(
+    cache_env: Env, models: dict[str, str], tmp_path: Path
+) -> None:
     zoo.copy_default_pictures(tmp_path / "two")
     (tmp_path / "two" / "rocket.jpg").unlink()
-    proc = classify(env, "-m", models["batch3"], "-i", str(tmp_path / "two"), "-nt", "10")
+    proc = classify(cache_env, "-m", models["batch3"], "-i", str(tmp_path / "two"), "-nt", "10")
     assert proc.returncode == 0, proc.stderr
     two = sorted((tmp_path / "two").iterdir())
     check_against_openvino(proc.stdout, models["batch3"], two, 10)
 
 
-def test_top_n_clamped_to_classes_and_labels_option(env: Env, models: dict[str, str], tmp_path: Path) -> None:
+def test_top_n_clamped_to_classes_and_labels_option(
+    cache_env: Env, models: dict[str, str], tmp_path: Path
+) -> None:
     labels = tmp_path / "my.labels"
     labels.write_text("".join(f"label-{i}\n" for i in range(10)))
     picture = zoo.default_pictures()[1]
-    proc = classify(env, "-m", models["classifier"], "-i", str(picture), "-nt", "50", "--labels", str(labels))
+    proc = classify(
+        cache_env, "-m", models["classifier"], "-i", str(picture), "-nt", "50", "--labels", str(labels)
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Top 10 results:" in proc.stdout
     rows = parse(proc.stdout)[str(picture)]
     assert len(rows) == 10 and all(label == f"label-{cid}" for cid, _, label in rows)
 
 
-def test_embedded_model_default_pictures(env: Env) -> None:
-    proc = classify(env, "-nt", "3")
+def test_embedded_model_default_pictures(cache_env: Env) -> None:
+    proc = classify(cache_env, "-nt", "3")
     assert proc.returncode == 0, proc.stderr
     tables = parse(proc.stdout)
     assert len(tables) == 3
@@ -184,21 +192,23 @@ def test_embedded_model_default_pictures(env: Env) -> None:
         (("-m", "/nonexistent/model.onnx"), ("not found",)),
     ],
 )
-def test_bad_input(env: Env, models: dict[str, str], args: tuple[str, ...], words: tuple[str, ...]) -> None:
+def test_bad_input(
+    cache_env: Env, models: dict[str, str], args: tuple[str, ...], words: tuple[str, ...]
+) -> None:
     base = ["-m", models["classifier"]] if "-m" not in args else []
-    proc = classify(env, *base, *args)
+    proc = classify(cache_env, *base, *args)
     assert proc.returncode == 2, (proc.stdout, proc.stderr)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("acl-async: error:")
     assert all(w in lines[0] for w in words), lines[0]
 
 
-def test_model_without_picture_input_and_broken_picture(env: Env, models: dict[str, str],
+def test_model_without_picture_input_and_broken_picture(cache_env: Env, models: dict[str, str],
                                                         tmp_path: Path) -> None:  # fmt: skip
-    proc = classify(env, "-m", models["vector"], "-i", str(zoo.default_pictures()[0]))
+    proc = classify(cache_env, "-m", models["vector"], "-i", str(zoo.default_pictures()[0]))
     assert proc.returncode == 2 and "picture input" in proc.stderr, proc.stderr
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"not a jpeg")
-    proc = classify(env, "-m", models["classifier"], "-i", str(broken))
+    proc = classify(cache_env, "-m", models["classifier"], "-i", str(broken))
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and "broken.jpg" in proc.stderr and "Traceback" not in proc.stderr

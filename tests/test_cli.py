@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import run_cli
+from models import make_add_model, make_classifier_model
 
 from acl_async import zoo
 
@@ -20,25 +21,7 @@ RESULT = re.compile(r"^\[INFO\]  top 1: index\[(\d+)\] value\[([0-9.e+-]+)\](?: 
 PICTURES = list(zoo.EXPECTED_CLASSES)  # round-robin order of the default inputs
 
 
-@pytest.fixture(scope="session")
-def cache_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    env = dict(os.environ)
-    env["ACL_ASYNC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    env.pop("ASCEND_DEVICE_ID", None)
-    return env
-
-
-def run(
-    env: dict[str, str], *args: str, cwd: Path | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "acl_async", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+run = run_cli
 
 
 def json_results(stdout: str) -> list[dict]:
@@ -141,8 +124,10 @@ def test_bin_from_transfer_pic_classifies_like_the_picture(cache_env: dict[str, 
         (("10", "1", "0"), "POOL_SIZE must be >= 1"),
         (("10", "1", "1", "-m", "/nonexistent/model.onnx"), "model file not found"),
         (("1", "--json", "-q"), "not allowed with"),
-        (("2", "--dump", "/proc/acl-async-cannot-write"), "cannot write dumps"),
+        (("2", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
         (("benchmark",), "did you mean 'bench'?"),
+        (("clasify", "-i", "x"), "did you mean 'classify'?"),
+        (("-m", "/nonexistent/model.onnx"), "model file not found"),  # options first: the default run
     ],
 )
 def test_usage_errors(cache_env: dict[str, str], args: tuple[str, ...], message: str) -> None:
@@ -188,29 +173,6 @@ def test_bad_picture_skipped_on_request(cache_env: dict[str, str], tmp_path: Pat
     assert {r["input"] for r in results} <= {p.name for p in pictures}
 
 
-def test_ctrl_c_stops_cleanly_and_dumps_are_whole(cache_env: dict[str, str], tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "acl_async", "100000", "1", "8", "--dump", str(out), "-q"],
-        env=cache_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(out.glob("output*_0.bin"))) < 5:
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
-    files = list(out.iterdir())
-    assert files, "the run was interrupted before it dumped anything"
-    for f in files:
-        assert f.name.startswith("output") and f.suffix == ".bin", f.name  # no temp files left
-        assert f.stat().st_size == 4000
-
-
 def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
     script = Path(sys.executable).with_name("acl-async")
     assert script.is_file(), "pip install should put the acl-async console script beside python"
@@ -219,3 +181,105 @@ def test_console_script_and_subcommand_help(cache_env: dict[str, str]) -> None:
     for sub in ("bench", "classify", "model"):
         proc = run(cache_env, sub, "--help")
         assert proc.returncode == 0 and f"acl-async {sub}" in proc.stdout, proc.stderr
+    for command in ("run", "bench", "classify", "model"):  # every subcommand is listed in the help
+        assert f"  {command} " in proc.stdout or command in run(cache_env, "--help").stdout
+    module = [sys.executable, "-m", "acl_async.cli", "model", "list"]  # python -m acl_async.cli too
+    proc = subprocess.run(module, env=cache_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and "efficientnet-lite0" in proc.stdout, proc.stderr
+
+
+def test_exit_statuses_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() maps each kind of exception to its status and prints at most one line, in one place."""
+    from acl_async import cli
+    from acl_async.cli import commands
+    from acl_async.errors import AclError, LimitError
+
+    cases = [
+        (LimitError("pool of 10**9 blocks needs 4 TB"), 2, "acl-async: error: pool of 10**9 blocks"),
+        (AclError(507011, "aclmdlExecute", "boom"), 1, "acl-async: error: aclmdlExecute failed"),
+        (FileNotFoundError(2, "No such file or directory", "/x/y"), 1, "acl-async: error: /x/y: No such"),
+        (ValueError("bad\nvalue"), 1, "acl-async: error: bad value"),
+        (KeyboardInterrupt(), 130, "acl-async: interrupted"),
+        (cli.Terminated(), 143, "acl-async: terminated"),
+        (BrokenPipeError(), 141, None),
+    ]
+    fake = types.ModuleType("acl_async_test_command")
+    monkeypatch.setitem(sys.modules, fake.__name__, fake)
+    monkeypatch.setitem(commands.COMMANDS, "boom", (fake.__name__, "raises"))
+    for exc, status, message in cases:
+
+        def main(argv: list[str], exc: BaseException = exc) -> int:
+            raise exc
+
+        fake.main = main  # type: ignore[attr-defined]
+        err = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", err)
+        assert cli.main(["boom"]) == status, exc
+        lines = err.getvalue().splitlines()
+        if message is None:
+            assert lines == []
+        else:
+            assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+# -- checked before ACL is initialized (device 99 does not exist: reaching ACL would exit 1) ---------
+
+
+def test_usage_errors_come_before_acl_init(cache_env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    model = make_classifier_model(tmp_path / "cls.onnx")  # 10 classes
+    vector = make_add_model(tmp_path / "vector.onnx", (1, 16))
+    (tmp_path / "three.labels").write_text("a\nb\nc\n")
+    cases = [
+        (("2", "-d", "99", "-i", str(tmp_path / "empty")), "no input files"),
+        (("2", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "3 lines, but"),
+        (("classify", "-d", "99", "-m", model, "--labels", str(tmp_path / "three.labels")), "has 10 classes"),
+        (("bench", "-d", "99", "-m", model, "-b", "4", "-niter", "1"), "takes batch 1"),
+        (("bench", "-d", "99", "-m", vector, "-i", str(zoo.default_pictures()[0]), "-niter", "1"), "picture"),
+        (("2", "-d", "99", "--dump", "/proc/acl-async-cannot-write"), "not writable"),
+        (("model", "build", "efficientnet-lite0", "-o", "/proc/x.onnx"), "not writable"),
+    ]
+    for args, message in cases:
+        proc = run(cache_env, *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert message in proc.stderr, (args, proc.stderr)
+        assert proc.stderr.count("\n") == 1 and ".tmp" not in proc.stderr, proc.stderr
+        assert "init success" not in proc.stdout
+
+
+def test_labels_beside_the_model_are_checked_too(cache_env: dict[str, str], tmp_path: Path) -> None:
+    model = make_classifier_model(tmp_path / "cls.onnx")
+    (tmp_path / "cls.labels").write_text("".join(f"class {i}\n" for i in range(10)))
+    proc = run(cache_env, "1", "-m", model, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json_results(proc.stdout)[0]["top"][0]["label"].startswith("class ")
+    (tmp_path / "cls.labels").write_text("one\ntwo\n")
+    proc = run(cache_env, "1", "-m", model)
+    assert proc.returncode == 2 and "cls.labels: 2 lines" in proc.stderr, proc.stderr
+
+
+# -- the dump folder policy ---------------------------------------------------------------------------
+
+
+def test_dump_folder_of_an_earlier_run_is_refused_unless_overwrite(
+    cache_env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(cache_env, "5", "1", "2", "--dump", str(out), "-q").returncode == 0
+    (out / ".output9_0.bin.x1y2.tmp").write_bytes(b"debris of a killed run")
+    (out / "notes.txt").write_text("mine")
+    proc = run(cache_env, "2", "1", "2", "--dump", str(out), "-q")
+    assert proc.returncode == 2 and "--overwrite" in proc.stderr, proc.stderr
+    assert len(list(out.glob("output*"))) == 5  # untouched
+    proc = run(cache_env, "2", "1", "2", "--dump", str(out), "-q", "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "output1_0.bin", "output2_0.bin"]
+
+
+def test_dump_files_follow_the_umask(cache_env: dict[str, str], tmp_path: Path) -> None:
+    proc = subprocess.run(
+        ["sh", "-c", f'umask 002 && exec "{sys.executable}" -m acl_async 1 --dump "{tmp_path}/out" -q'],
+        env=cache_env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "output1_0.bin").stat().st_mode & 0o777 == 0o664

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import numpy as np
 import openvino as ov
 import pytest
+from helpers import call_in_thread_and_release
 
 from acl_async import AsyncRunner, Result
 from acl_async.errors import ClosedError, InputError
@@ -101,7 +101,8 @@ def test_interval_zero_processes_after_synchronize(session, paths):
     )
     for i, item in enumerate(inputs):
         runner.submit({"a": item[0], "b": item[1]}, i)
-    time.sleep(0.05)
+    # every execution done; a callback launched on the stream (blocking) would have run by now
+    runner.stream.synchronize(TIMEOUT)
     assert seen == []  # nothing before wait(): interval 0 launches no callbacks
     runner.wait(TIMEOUT)
     assert runner.callbacks == 0
@@ -154,28 +155,15 @@ def test_interval_zero_raising_callback(session, paths):
 
 
 def test_main_thread_is_free_while_waiting(session, paths):
-    """wait() releases the GIL: another Python thread keeps running during slow callbacks."""
+    """wait() releases the GIL: while one thread waits for blocked callbacks, another runs Python code
+    (the code that unblocks them)."""
     model = session.load_model(paths["add"])
-    runner = AsyncRunner(model, pool_size=2, callback_interval=1, callback=lambda o, ud: time.sleep(0.02))
-    ticks = []
-    stop = threading.Event()
-
-    def ticker():
-        while not stop.is_set():
-            ticks.append(time.monotonic())
-            time.sleep(0.002)
-
-    for i in range(10):
+    gate = threading.Event()
+    runner = AsyncRunner(model, pool_size=2, callback_interval=1, callback=lambda o, ud: gate.wait(TIMEOUT))
+    for i in range(2):  # = pool_size: the blocked callbacks hold the stream, so no block comes back
         runner.submit(np.zeros((1, 4), np.float32), i)
-    thread = threading.Thread(target=ticker)
-    thread.start()
-    start = time.monotonic()
-    runner.wait(TIMEOUT)
-    end = time.monotonic()
-    stop.set()
-    thread.join()
-    assert end - start > 0.05
-    assert len([t for t in ticks if start <= t <= end]) >= 10
+    call_in_thread_and_release(lambda: runner.wait(TIMEOUT), "synchronize", gate.set)
+    assert runner.processed == 2
     runner.close()
 
 

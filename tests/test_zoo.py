@@ -228,6 +228,27 @@ def test_model_metadata_and_inputs(model_file) -> None:
     assert METADATA_KEY in meta
 
 
+def test_known_description_of_the_embedded_model_is_what_its_file_says(model_file, monkeypatch) -> None:
+    """The embedded model is described without parsing it (no onnx import on a default run): that
+    description must be exactly what the file holds."""
+    known = (zoo.read_model_metadata(model_file), zoo.read_model_inputs(model_file),
+             zoo.read_model_outputs(model_file))  # fmt: skip
+    monkeypatch.setattr(zoo, "_KNOWN", {})
+    parsed = (zoo.read_model_metadata(model_file), zoo.read_model_inputs(model_file),
+              zoo.read_model_outputs(model_file))  # fmt: skip
+    assert parsed == known
+    assert parsed[2] == [zoo.ModelInput("prob", (1, 1000), "float32")]
+
+
+def test_a_changed_file_is_parsed_again(model_file, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ACL_ASYNC_CACHE_DIR", str(model_file.parent))
+    path = zoo.default_model_path()
+    assert zoo._known(path) is not None
+    copy = tmp_path / "copy.onnx"
+    copy.write_bytes(path.read_bytes())
+    assert zoo._known(copy) is None  # only the file built or checked by this process
+
+
 def test_metadata_of_other_files_is_empty(tmp_path) -> None:
     (tmp_path / "model.om").write_bytes(b"IMOD" + bytes(range(256)) * 4)
     assert zoo.read_model_metadata(tmp_path / "model.om") == {}

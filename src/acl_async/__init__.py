@@ -4,14 +4,19 @@ The same code runs on Huawei Ascend NPUs (real CANN) and on any CPU (acl-async's
 ``libascendcl`` backed by OpenVINO)::
 
     import acl_async
+    from acl_async import zoo
+    from acl_async.preprocess import load_picture
 
+    path = zoo.default_model_path()                   # the embedded EfficientNet-Lite0
+    spec = zoo.model_preprocess_spec(path)
+    inputs = [load_picture(p, spec) for p in zoo.default_pictures()]
     with acl_async.Session() as session:
-        model = session.load_model("model.onnx")
-        queue = acl_async.InferQueue(model)          # jobs=0: the device's suggested number
-        queue.set_callback(lambda outputs, userdata: print(userdata, outputs[0].argmax()))
-        for i, x in enumerate(inputs):
-            queue.start_async(x, i)
-        queue.wait_all()
+        model = session.load_model(path)
+        with acl_async.InferQueue(model) as queue:    # jobs=0: the device's suggested number
+            queue.set_callback(lambda outputs, userdata: print(userdata, outputs[0].argmax()))
+            for i, x in enumerate(inputs):
+                queue.start_async(x, i)
+            queue.wait_all()
 
 The extension (``acl_async._acl``) is imported on first use of one of its names, so the pure-Python
 modules (``acl_async.preprocess``, ``acl_async.labels``, ``acl_async.zoo``, ``acl_async.errors``)
@@ -21,6 +26,7 @@ import without it.
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -69,8 +75,6 @@ def _preload_openvino() -> None:
 _preload_openvino()
 
 try:
-    from importlib.metadata import PackageNotFoundError, version
-
     __version__ = version("acl-async")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"

@@ -79,12 +79,17 @@ def classify(
     pictures: Sequence[Path],
     top: int,
     labels: Sequence[str] | None,
+    *,
+    decode_threads: int | None = None,
 ) -> tuple[list[PictureResult], int]:
-    """Classify ``pictures``; returns the results (in order) and the batch used."""
+    """Classify ``pictures``; returns the results (in order) and the batch used.
+
+    The pictures are decoded on ``decode_threads`` threads (None: the default number) while the
+    requests run, in order; an unreadable picture raises its one-line InputFileError."""
     from .bench.engine import describe_inputs, load_model, open_queue
     from .bench.inputs import check_batch, is_picture_input
     from .bench.run import BatchError, picture_spec
-    from .preprocess import load_picture
+    from .pipeline import DecodeStage, check
 
     model = load_model(session, model_path)
     descs = describe_inputs(model)
@@ -99,7 +104,6 @@ def classify(
         log.info("the model takes batch %d; %d picture(s) go in %d request(s)", batch, len(pictures),
                  -(-len(pictures) // batch))  # fmt: skip
     spec = picture_spec(model_path, descs)
-    tensors = [load_picture(p, spec) for p in pictures]  # decode everything first: errors before running
     chunks = _chunks(len(pictures), batch)
 
     outputs: dict[int, np.ndarray] = {}
@@ -112,9 +116,17 @@ def classify(
     queue = open_queue(model, max_jobs=len(chunks))
     try:
         queue.set_callback(done)
-        for n, chunk in enumerate(chunks):
-            data = tensors[chunk[0]] if batch == 1 else np.concatenate([tensors[i] for i in chunk], axis=0)
-            queue.start_async([data], n)
+        group: list[np.ndarray] = []
+        with DecodeStage(pictures, spec, threads=decode_threads) as stage:
+            for item in stage:
+                check(item, "fatal")
+                assert item.tensor is not None
+                group.append(item.tensor)
+                if len(group) == batch or item.index == len(pictures) - 1:
+                    group += [group[-1]] * (batch - len(group))  # padding, as _chunks
+                    data = group[0] if batch == 1 else np.concatenate(group, axis=0)
+                    queue.start_async([data], item.index // batch)
+                    group = []
         queue.wait_all()
     finally:
         close = getattr(queue, "close", None)

@@ -15,7 +15,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -34,13 +33,16 @@ __all__ = [
     "PreprocessSpec",
     "TransferResult",
     "collect_inputs",
+    "draft_size",
     "infer_layout",
     "is_uint8_image_input",
     "load_input",
     "load_picture",
     "load_tensor_file",
     "normalize_dtype",
+    "open_picture",
     "preprocess_image",
+    "resize_target",
     "save_tensor",
     "spec_for_model",
     "transfer_pictures",
@@ -319,6 +321,10 @@ def spec_for_model(
         changes["layout"] = layout
     if dtype_name is not None:
         changes["dtype"] = dtype_name
+    if dtype_name == "uint8":
+        # A uint8 input takes the decoded pixels (an AIPP .om, or a model that normalizes inside): no
+        # float preprocessing; the stored mean/std are the model's business.
+        changes.update(mean=0.0, std=1.0)
     return spec.replace(**changes) if changes else spec
 
 
@@ -332,21 +338,51 @@ def _resample(name: str) -> Any:
     return getattr(filters, name.upper())
 
 
-def preprocess_image(image: Any, spec: PreprocessSpec) -> np.ndarray:
-    """Apply ``spec`` to a Pillow image; returns a C-contiguous tensor with a batch dimension of 1."""
+def resize_target(spec: PreprocessSpec, width: int, height: int) -> tuple[int, int] | None:
+    """(width, height) a ``width`` x ``height`` picture is resized to by ``spec`` (None: no resize)."""
+    if spec.resize is None:
+        return None
+    if spec.resize_mode == "exact":
+        th, tw = _hw(spec.resize)
+        return tw, th
+    assert isinstance(spec.resize, int)
+    short = spec.resize
+    return (short, int(short * height / width)) if width <= height else (int(short * width / height), short)
+
+
+def preprocess_image(
+    image: Any,
+    spec: PreprocessSpec,
+    *,
+    source_size: tuple[int, int] | None = None,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Apply ``spec`` to a Pillow image; returns a C-contiguous tensor with a batch dimension of 1.
+
+    ``source_size`` (width, height) is the size the resize target is computed from when ``image`` was
+    decoded at a reduced DCT scale (see :func:`load_picture`); default: ``image.size``.  With ``out``
+    (a writable array of the tensor's exact shape and type, e.g. a pool block's host input view) the
+    tensor is written there and ``out`` is returned.
+    """
     image = image.convert("RGB")
-    if spec.resize is not None:
-        w, h = image.size
-        if spec.resize_mode == "exact":
-            th, tw = _hw(spec.resize)
-        else:
-            assert isinstance(spec.resize, int)
-            short = spec.resize
-            th, tw = (int(short * h / w), short) if w <= h else (short, int(short * w / h))
-        if (tw, th) != (w, h):
-            image = image.resize((tw, th), resample=_resample(spec.interpolation))
+    w, h = source_size if source_size is not None else image.size
+    target = resize_target(spec, w, h)
+    cropped = False
+    if target is not None and spec.crop is not None and target != image.size:
+        ch, cw = _hw(spec.crop)
+        tw, th = target
+        if ch <= th and cw <= tw:
+            # Resize only the part the center crop keeps: the same pixels (the same filter taps around the
+            # same source positions) for a fraction of the work.
+            top, left = (th - ch) // 2, (tw - cw) // 2
+            sx, sy = image.width / tw, image.height / th
+            box = (left * sx, top * sy, (left + cw) * sx, (top + ch) * sy)
+            image = image.resize((cw, ch), resample=_resample(spec.interpolation), box=box)
+            cropped = True
+    if not cropped and target is not None and target != image.size:
+        image = image.resize(target, resample=_resample(spec.interpolation))
     pixels = np.asarray(image, dtype=np.uint8)
-    if spec.crop is not None:
+    if spec.crop is not None and not cropped:
         ch, cw = _hw(spec.crop)
         h, w = pixels.shape[:2]
         if ch > h or cw > w:
@@ -355,27 +391,81 @@ def preprocess_image(image: Any, spec: PreprocessSpec) -> np.ndarray:
         pixels = pixels[top : top + ch, left : left + cw]
     if spec.channel_order == "BGR":
         pixels = pixels[:, :, ::-1]
-    if spec.dtype == "uint8":
-        tensor = pixels
-    else:
-        mean = np.asarray(spec.mean, dtype=np.float32)
-        std = np.asarray(spec.std, dtype=np.float32)
-        tensor = ((pixels.astype(np.float32) - mean) / std).astype(spec.dtype)
     if spec.layout == "NCHW":
-        tensor = tensor.transpose(2, 0, 1)
-    return np.ascontiguousarray(tensor[np.newaxis])
+        pixels = pixels.transpose(2, 0, 1)
+    shape = (1, *pixels.shape)
+    if out is None:
+        out = np.empty(shape, dtype=spec.dtype)
+    elif out.shape != shape or out.dtype != np.dtype(spec.dtype):
+        raise ValueError(
+            f"preprocessing gives {spec.dtype} {list(shape)} but the destination is "
+            f"{out.dtype.name} {list(out.shape)}"
+        )
+    if spec.dtype == "uint8":
+        out[0] = pixels  # raw pixels: no float work at all
+        return out
+    # (x - mean) / std in float32, written once into the destination (cast there for float16).
+    at = (slice(None), None, None) if spec.layout == "NCHW" else (None, None, slice(None))
+    mean = np.asarray(spec.mean, dtype=np.float32)[at]
+    std = np.asarray(spec.std, dtype=np.float32)[at]
+    if out.dtype == np.float32:
+        np.subtract(pixels, mean, out=out[0])
+        np.divide(out[0], std, out=out[0])
+    else:
+        out[0] = (pixels - mean) / std
+    return out
 
 
-def load_picture(path: str | os.PathLike[str], spec: PreprocessSpec) -> np.ndarray:
-    """Read a picture (EXIF orientation applied) and preprocess it; raises :class:`PictureError`."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+def draft_size(spec: PreprocessSpec, width: int, height: int) -> tuple[int, int] | None:
+    """The smallest (width, height) a ``width`` x ``height`` picture may be decoded at for ``spec``: its
+    resize target (never smaller), or None when the picture is needed at full size (no resize)."""
+    return resize_target(spec, width, height)
+
+
+_SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})  # EXIF orientations that transpose width and height
+_EXIF_ORIENTATION = 0x0112
+
+
+def open_picture(image: Any, spec: PreprocessSpec, draft: bool = True) -> tuple[Any, tuple[int, int]]:
+    """Decode an opened Pillow ``image`` (JPEG: at the smallest DCT scale, 1/1 to 1/8, whose size still
+    covers the resize target, when ``draft``), apply its EXIF orientation, and return it with the
+    oriented full-size (width, height) that the resize target is computed from."""
+    from PIL import ImageOps
+
+    width, height = image.size
+    try:
+        swap = image.getexif().get(_EXIF_ORIENTATION) in _SWAPPING_ORIENTATIONS
+    except Exception:  # noqa: BLE001 - a broken EXIF block: no orientation, like exif_transpose
+        swap = False
+    full = (height, width) if swap else (width, height)
+    if draft and getattr(image, "format", None) == "JPEG":
+        need = draft_size(spec, *full)
+        if need is not None:
+            image.draft("RGB", (need[1], need[0]) if swap else need)
+    image.load()
+    return ImageOps.exif_transpose(image), full
+
+
+def load_picture(
+    path: str | os.PathLike[str],
+    spec: PreprocessSpec,
+    *,
+    draft: bool = True,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Read a picture (EXIF orientation applied) and preprocess it; raises :class:`PictureError`.
+
+    ``draft`` (default) decodes JPEGs at the smallest DCT scale that still covers the resize target
+    (libjpeg's 1/2, 1/4, 1/8 scaling: a fraction of the cost for pictures much larger than the model
+    input); ``draft=False`` decodes at full size.  ``out``: see :func:`preprocess_image`.
+    """
+    from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
     try:
-        with Image.open(path) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            return preprocess_image(image, spec)
+        with Image.open(path) as opened:
+            image, full = open_picture(opened, spec, draft)
+            return preprocess_image(image, spec, source_size=full, out=out)
     except FileNotFoundError as exc:
         raise PictureError(path, "no such file") from exc
     except IsADirectoryError as exc:
@@ -436,15 +526,26 @@ def load_tensor_file(
     raise InputFileError(path, f"unknown tensor file type {path.suffix!r} (.bin or .npy)")
 
 
-def load_input(path: str | os.PathLike[str], spec: PreprocessSpec) -> np.ndarray:
-    """A picture through ``spec``, or a ``.bin``/``.npy`` tensor checked against ``spec.input_shape``."""
+def load_input(
+    path: str | os.PathLike[str],
+    spec: PreprocessSpec,
+    *,
+    draft: bool = True,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """A picture through ``spec``, or a ``.bin``/``.npy`` tensor checked against ``spec.input_shape``;
+    ``draft`` and ``out`` as for :func:`load_picture`."""
     path = Path(path)
     if path.suffix.lower() in TENSOR_SUFFIXES:
         shape = spec.input_shape
         if shape is None:
             raise InputFileError(path, "tensor files need a model input of known size")
-        return load_tensor_file(path, shape, spec.dtype)
-    return load_picture(path, spec)
+        tensor = load_tensor_file(path, shape, spec.dtype)
+        if out is None:
+            return tensor
+        out[...] = tensor
+        return out
+    return load_picture(path, spec, draft=draft, out=out)
 
 
 def collect_inputs(
@@ -481,17 +582,9 @@ def collect_inputs(
 
 def save_tensor(array: np.ndarray, path: str | os.PathLike[str]) -> Path:
     """Write the raw bytes of ``array`` (C order) to ``path`` atomically (temp file + rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(np.ascontiguousarray(array).tobytes())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from .fileio import write_atomic
+
+    return write_atomic(path, np.ascontiguousarray(array).tobytes())
 
 
 @dataclass(frozen=True)

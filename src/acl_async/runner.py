@@ -204,6 +204,34 @@ class AsyncRunner:
                     pass  # closing under us: the collector's close delivers the result
         return index
 
+    def acquire_block(self, timeout: float | None = None) -> _acl.Block:
+        """A free pool block to write the inputs of the next execution into, in place (``block.input(i)``
+        is a writable view of its host input memory); waits like :meth:`submit`. Hand it to
+        :meth:`submit_block`, or give it back with ``block.release()``."""
+        if self._closed:
+            raise ClosedError("the AsyncRunner is closed")
+        return self._pool.acquire(timeout)
+
+    def submit_block(self, block: _acl.Block, userdata: Any = None) -> int:
+        """Queue one execution of a block from :meth:`acquire_block` whose inputs were written in place;
+        returns its index. The block goes back to the pool when the execution is done (also when
+        queueing it fails)."""
+        if self._closed:
+            block.release()
+            raise ClosedError("the AsyncRunner is closed")
+        try:
+            self._model.execute_async(block, self._stream)
+        except BaseException:
+            block.release()
+            raise
+        index = self._submitted
+        self._collector.push_async(block, self._stream, (index, userdata))
+        self._submitted += 1
+        self._unflushed += 1
+        if self._interval and self._unflushed >= self._interval:
+            self._launch()
+        return index
+
     def run(self, inputs: Iterable[Any], userdata: Iterable[Any] | None = None) -> None:
         """Submit every item of ``inputs`` (with the matching ``userdata`` item), then :meth:`wait`."""
         data = iter(userdata) if userdata is not None else None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("acl_async")
 
-__all__ = ["ResultHandler", "SampleInput", "execute", "load_inputs", "model_spec"]
+__all__ = ["ResultHandler", "SampleInput", "execute", "execute_paths", "load_inputs", "model_spec"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,40 @@ def execute(
                 break
             item = inputs[n % len(inputs)]
             runner.submit([item.tensor], userdata=(n + 1, item.name))
+        runner.wait()
+    if handler.error is not None:
+        raise handler.error
+    return handler.done
+
+
+def execute_paths(
+    model: Model,
+    paths: Sequence[Path],
+    spec: PreprocessSpec,
+    times: int,
+    pool_size: int,
+    callback_interval: int,
+    handler: ResultHandler,
+    *,
+    bad_input: str = "fatal",
+    decode_threads: int | None = None,
+    runner_options: dict[str, Any] | None = None,
+) -> int:
+    """:func:`execute` with the input files decoded while the model runs: ``decode_threads`` threads
+    (None: the default number) decode ``paths`` round-robin straight into the pool blocks, in order
+    (:func:`acl_async.pipeline.feed_runner_cycle`); an unusable file is handled by ``bad_input`` once
+    (``fatal``: its InputFileError, after the results already submitted are handled).  Memory stays
+    bounded whatever the number of files."""
+    from .pipeline import feed_runner_cycle
+    from .runner import AsyncRunner
+
+    runner = AsyncRunner(model, pool_size=pool_size, callback_interval=callback_interval, callback=handler,
+                         **(runner_options or {}))  # fmt: skip
+    with runner:
+        feed_runner_cycle(
+            runner, paths, spec, times, threads=decode_threads, bad_input=bad_input,
+            userdata=lambda n, item: (n + 1, item.path.name), stop=handler.failed.is_set,
+        )  # fmt: skip
         runner.wait()
     if handler.error is not None:
         raise handler.error

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import platform
 import shlex
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
@@ -33,14 +32,13 @@ __all__ = [
     "env_script",
     "include_dir",
     "lib_dir",
-    "main",
     "stub_dir",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-class SdkError(Exception):
+class SdkError(RuntimeError):
     """The asked-for part of the SDK does not exist for this build."""
 
 
@@ -124,41 +122,6 @@ SDK_FLAGS: dict[str, Callable[[], Path | str]] = {
 #: Flags that print a report instead of a path: ``--pyacl-info`` (which ``acl`` module and libascendcl).
 INFO_FLAGS = frozenset({"--pyacl-info"})
 
-#: Everything :func:`main` takes first on the command line (``--coverage`` has options of its own).
+#: Everything ``acl-async`` takes as SDK flags first on its command line (``--coverage`` has options of
+#: its own); the command line is :mod:`acl_async.cli.sdk`.
 SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage", *INFO_FLAGS])
-
-USAGE = (
-    "usage: python -m acl_async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env}...\n"
-    "       python -m acl_async --pyacl-info"
-)
-
-
-def main(argv: Sequence[str]) -> int:
-    """Print one path per flag, in the order given (``--coverage [...]``: the coverage report). Exit 2
-    for an unknown flag, 1 when a path does not exist for this build."""
-    if not argv:
-        print(USAGE, file=sys.stderr)
-        return 2
-    if argv[0] == "--coverage":
-        from .coverage import main as coverage_main
-
-        return coverage_main(argv[1:])
-    if list(argv) == ["--pyacl-info"]:
-        from .pyacl_info import main as info_main
-
-        return info_main()
-    for flag in argv:
-        if flag in ("-h", "--help"):
-            print(USAGE)
-            return 0
-        if flag not in SDK_FLAGS:
-            print(f"{USAGE}\nerror: unknown option {flag!r}", file=sys.stderr)
-            return 2
-    try:
-        paths = [SDK_FLAGS[flag]() for flag in argv]
-    except SdkError as exc:
-        print(f"acl_async: error: {exc}", file=sys.stderr)
-        return 1
-    for path in paths:
-        print(path)
-    return 0

@@ -2,6 +2,12 @@
 #include "detail/report.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
 
 #include <chrono>
 #include <unordered_map>
@@ -115,6 +121,15 @@ void ReportQueue::reopen() {
     closed_ = false;
 }
 
+bool ReportQueue::owner_exited() const {
+    const int64_t t = os_tid_.load(std::memory_order_acquire);
+    if (t == 0) return false;
+    if (t < 0) return true;
+    // Signal 0 only checks that the thread exists in this process. Kernel
+    // thread ids are reused only after the pid space wraps.
+    return syscall(SYS_tgkill, static_cast<long>(getpid()), static_cast<long>(t), 0L) != 0 && errno == ESRCH;
+}
+
 void ReportQueue::wake() {
     {
         std::lock_guard<std::mutex> lock(m_);
@@ -160,6 +175,35 @@ struct ThreadGuard {
 };
 thread_local ThreadGuard tl_guard;
 
+int64_t current_os_thread() {
+    static thread_local const int64_t t = static_cast<int64_t>(syscall(SYS_gettid));
+    return t;
+}
+
+// The kernel thread id behind a pthread id given to aclrtSubscribeReport, read
+// while the thread is expected to live (a subscriber's exit is then checked
+// with tgkill, never through its pthread_t, which dangles once it is joined).
+// 0 when unknown: an id that is not a mapped, aligned pthread descriptor
+// (ACL takes any number) is never dereferenced. < 0: the thread has exited.
+int64_t os_thread_of(uint64_t tid) {
+    if (tid == self_id()) return current_os_thread();
+    if (tid == 0 || tid % alignof(void *) != 0) return 0;
+    // glibc's pthread_getcpuclockid reads the descriptor's tid field, within
+    // its first KiB on x86-64 and aarch64: those bytes must be mapped.
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t first = static_cast<uintptr_t>(tid) & ~(page - 1);
+    const uintptr_t last = (static_cast<uintptr_t>(tid) + 1023) & ~(page - 1);
+    unsigned char resident[2];
+    if (mincore(reinterpret_cast<void *>(first), last - first + page, resident) != 0) return 0;
+    clockid_t clock;
+    const int rc = pthread_getcpuclockid(static_cast<pthread_t>(tid), &clock);
+    if (rc == ESRCH) return -1;  // glibc: the descriptor's thread has exited
+    // Linux's per-thread CPU clock id encodes the thread id: ~tid << 3 | 6.
+    if (rc != 0 || (clock & 7) != 6) return 0;
+    const int64_t os_tid = ~(static_cast<int64_t>(clock) >> 3);
+    return os_tid > 0 ? os_tid : 0;
+}
+
 }  // namespace
 
 uint64_t self_id() { return static_cast<uint64_t>(pthread_self()); }
@@ -173,6 +217,7 @@ aclError subscribe(uint64_t tid, const std::shared_ptr<Stream> &s) {
     auto &q = r.queues[tid];
     if (!q) q = std::make_shared<ReportQueue>(tid);
     q->reopen();
+    q->set_os_thread(os_thread_of(tid));
     q->subscriptions.fetch_add(1, std::memory_order_acq_rel);
     s->set_subscriber(q);
     return ACL_SUCCESS;
@@ -230,6 +275,7 @@ aclError process(int32_t timeout_ms) {
         return fail(ACL_ERROR_RT_THREAD_SUBSCRIBE,
                     "thread %llu is not subscribed to any stream (aclrtSubscribeReport first)",
                     static_cast<unsigned long long>(tid));
+    q->set_os_thread(current_os_thread());  // the caller is that thread, alive
     int n = q->process(timeout_ms);
     if (n > 0) return ACL_SUCCESS;
     if (n == 0)

@@ -232,8 +232,19 @@ aclError Stream::run_callback(Task &task) {
     }
     if (!sub->push(std::move(cb))) return ACL_SUCCESS;  // report thread gone: dropped
     if (task.block) {
+        // A subscribed thread that exits without ever calling aclrtProcessReport
+        // arms no exit guard: check now and then that it lives. Once it is gone
+        // its queue closes as for any report thread that ended (README: queued
+        // callbacks are dropped, never run on a dead thread, and the BLOCK wait
+        // is released). ACL documents no error for this, so the stream goes on
+        // and its synchronize succeeds, like every dropped callback here.
         std::unique_lock<std::mutex> lock(m_);
-        state_cv_.wait(lock, [&] { return cb_done_ >= ticket || abort_.load(std::memory_order_acquire); });
+        auto done = [&] { return cb_done_ >= ticket || abort_.load(std::memory_order_acquire); };
+        while (!state_cv_.wait_for(lock, std::chrono::milliseconds(report::kOwnerCheckMs), done)) {
+            lock.unlock();
+            if (sub->owner_exited()) sub->close();  // releases this wait (callback_done)
+            lock.lock();
+        }
     }
     return ACL_SUCCESS;
 }

@@ -245,6 +245,70 @@ static void test_held_stream(void) {
     CHECK_OK(aclrtDestroyStream(s2));
 }
 
+/* ---- a subscribed thread that never calls aclrtProcessReport ---- */
+static int g_idle_may_exit = 0;
+static int g_dead_cb_runs = 0;
+
+static void *idle_thread(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&g_m);
+    while (!g_idle_may_exit) pthread_cond_wait(&g_cv, &g_m);
+    pthread_mutex_unlock(&g_m);
+    return NULL; /* exits still subscribed, never having processed a report */
+}
+
+static void dead_cb(void *user) {
+    (void)user;
+    pthread_mutex_lock(&g_m);
+    ++g_dead_cb_runs;
+    pthread_mutex_unlock(&g_m);
+}
+
+/* The runtime notices the exit of a subscribed thread that never called
+ * aclrtProcessReport: its BLOCK callbacks are dropped (never run on a dead
+ * thread), the stream is released and goes on, synchronize succeeds (as for a
+ * report thread that processed reports and then exited). A regression makes
+ * the synchronize time out (and unsubscribing then releases the stream). */
+static void test_dead_subscriber(void) {
+    aclrtStream s = NULL;
+    pthread_t tid;
+    void *d = NULL;
+    unsigned char out[32];
+
+    SECTION("dead subscriber: a BLOCK callback does not hang the stream");
+    CHECK_OK(aclrtCreateStream(&s));
+    CHECK_OK(aclrtMalloc(&d, sizeof out, ACL_MEM_MALLOC_HUGE_FIRST));
+    g_idle_may_exit = 0;
+    g_dead_cb_runs = 0;
+    pthread_create(&tid, NULL, idle_thread, NULL);
+    CHECK_OK(aclrtSubscribeReport((uint64_t)tid, s));
+    /* Queued while the thread lives: the stream reaches the callback and waits. */
+    CHECK_OK(aclrtLaunchCallback(dead_cb, NULL, ACL_CALLBACK_BLOCK, s));
+    CHECK_OK(aclrtMemsetAsync(d, sizeof out, 3, sizeof out, s));
+    pthread_mutex_lock(&g_m);
+    g_idle_may_exit = 1;
+    pthread_cond_broadcast(&g_cv);
+    pthread_mutex_unlock(&g_m);
+    pthread_join(tid, NULL);
+    CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 10000));
+    CHECK_OK(aclrtMemcpy(out, sizeof out, d, sizeof out, ACL_MEMCPY_DEVICE_TO_HOST));
+    CHECK(out[0] == 3 && out[sizeof out - 1] == 3); /* the work after the callback ran */
+
+    SECTION("dead subscriber: later callbacks are dropped at once");
+    CHECK_OK(aclrtLaunchCallback(dead_cb, NULL, ACL_CALLBACK_BLOCK, s));
+    CHECK_OK(aclrtMemsetAsync(d, sizeof out, 4, sizeof out, s));
+    CHECK_OK(aclrtSynchronizeStreamWithTimeout(s, 10000));
+    CHECK_OK(aclrtMemcpy(out, sizeof out, d, sizeof out, ACL_MEMCPY_DEVICE_TO_HOST));
+    CHECK(out[0] == 4);
+    pthread_mutex_lock(&g_m);
+    CHECK(g_dead_cb_runs == 0); /* never run (there is no thread to run them) */
+    pthread_mutex_unlock(&g_m);
+
+    CHECK_OK(aclrtUnSubscribeReport((uint64_t)tid, s)); /* releases the stream after a regression */
+    CHECK_OK(aclrtDestroyStream(s));
+    CHECK_OK(aclrtFree(d));
+}
+
 static void test_memory(void) {
     void *c = NULL, *h = NULL, *d = NULL;
     char local[64];
@@ -409,6 +473,7 @@ int main(void) {
     CHECK_OK(aclrtSetDevice(0));
     test_events();
     test_held_stream();
+    test_dead_subscriber();
     test_memory();
     test_last_error();
     test_device_queries();

@@ -40,15 +40,14 @@ SYNC_TIMEOUT_S = 120.0
 
 
 class Engine(Protocol):
+    """What every engine does; how requests are driven is engine-specific (``SyncEngine.execute``,
+    ``AsyncEngine.on_complete`` + ``submit``, ``QueueEngine.queue``)."""
+
     requests: int
     inputs: list[InputDesc]
 
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None: ...
     def first_inference(self) -> float: ...
-    def execute(self) -> None: ...
-    def on_complete(self, fn: Callable[[int], None]) -> None: ...
-    def submit(self, rid: int, iteration: int) -> None: ...
-    def check(self) -> None: ...
     def finish(self) -> None: ...
     def close(self) -> None: ...
 
@@ -66,13 +65,10 @@ def load_model(session: Any, path: str | Path) -> Any:
 
 def describe_inputs(model: Any) -> list[InputDesc]:
     """The model's inputs from its ACL description."""
-    out = []
-    for desc in model.inputs:
-        dims = getattr(desc, "shape", None)
-        if dims is None:
-            dims = desc.dims
-        out.append(InputDesc(str(desc.name), tuple(int(d) for d in dims), np.dtype(desc.dtype).name))
-    return out
+    return [
+        InputDesc(str(desc.name), tuple(int(n) for n in desc.shape), np.dtype(desc.dtype).name)
+        for desc in model.inputs
+    ]
 
 
 def suggested_requests(model: Any) -> int:
@@ -99,15 +95,20 @@ class SyncEngine:
 
     requests = 1
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, spare_blocks: int = 0) -> None:
         acl = _acl()
         self.model = model
         self.inputs = describe_inputs(model)
-        self.pool = acl.MemoryPool(self.model, 1)
+        self.pool = acl.MemoryPool(self.model, 1 + spare_blocks)
         self.block = self.pool.acquire()
 
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
         self.block.set_inputs(list(arrays))
+
+    def use_block(self, rid: int, block: Any) -> None:
+        """Execute ``block`` (a pool block whose inputs were written in place) from now on."""
+        old, self.block = self.block, block
+        old.release()
 
     def first_inference(self) -> float:
         start = time.perf_counter()
@@ -116,15 +117,6 @@ class SyncEngine:
 
     def execute(self) -> None:
         self.model.execute(self.block)
-
-    def on_complete(self, fn: Callable[[int], None]) -> None:
-        raise NotImplementedError("the sync engine has no callbacks")
-
-    def submit(self, rid: int, iteration: int) -> None:
-        raise NotImplementedError("the sync engine executes synchronously")
-
-    def check(self) -> None:
-        return None
 
     def finish(self) -> None:
         return None
@@ -136,7 +128,7 @@ class SyncEngine:
 class AsyncEngine:
     """N requests on N streams, one model load and one block per stream, callbacks via a report thread."""
 
-    def __init__(self, first: Any, requests: int | None) -> None:
+    def __init__(self, first: Any, requests: int | None, spare_blocks: int = 0) -> None:
         acl = _acl()
         self.models: list[Any] = [first]
         self.streams: list[Any] = []
@@ -148,7 +140,7 @@ class AsyncEngine:
             self.models += [first.load_copy() for _ in range(self.requests - 1)]
             context = first.context
             self.streams = [acl.Stream(context) for _ in range(self.requests)]
-            self.pool = acl.MemoryPool(first, self.requests)
+            self.pool = acl.MemoryPool(first, self.requests + spare_blocks)
             self.blocks = [self.pool.acquire() for _ in range(self.requests)]
             self.report = acl.ReportThread(context)
             for stream in self.streams:
@@ -161,14 +153,17 @@ class AsyncEngine:
     def set_inputs(self, rid: int, arrays: Sequence[np.ndarray]) -> None:
         self.blocks[rid].set_inputs(list(arrays))
 
+    def use_block(self, rid: int, block: Any) -> None:
+        """Request ``rid`` (idle: its last execution is done) executes ``block`` (a pool block whose
+        inputs were written in place) from now on; its previous block goes back to the pool."""
+        old, self.blocks[rid] = self.blocks[rid], block
+        old.release()
+
     def first_inference(self) -> float:
         start = time.perf_counter()
         self.models[0].execute_async(self.blocks[0], self.streams[0])
         self.streams[0].synchronize(SYNC_TIMEOUT_S)
         return _ms_since(start)
-
-    def execute(self) -> None:
-        raise NotImplementedError("the async engine submits requests")
 
     def on_complete(self, fn: Callable[[int], None]) -> None:
         self._callbacks = [partial(fn, rid) for rid in range(self.requests)]
@@ -177,9 +172,6 @@ class AsyncEngine:
         stream = self.streams[rid]
         self.models[rid].execute_async(self.blocks[rid], stream)
         self.report.launch_callback(self._callbacks[rid], stream)
-
-    def check(self) -> None:
-        return None
 
     def finish(self) -> None:
         """Wait for every stream; re-raises an execution or callback failure."""
@@ -227,18 +219,6 @@ class QueueEngine:
             return lambda job, i: self._data[job]
         return lambda job, i: source.decode(i)
 
-    def execute(self) -> None:
-        raise NotImplementedError("the queue engine submits requests")
-
-    def on_complete(self, fn: Callable[[int], None]) -> None:
-        raise NotImplementedError("the queue loop installs its own callback")
-
-    def submit(self, rid: int, iteration: int) -> None:
-        raise NotImplementedError("the queue loop calls start_async itself")
-
-    def check(self) -> None:
-        return None
-
     def finish(self) -> None:
         self.queue.wait_all()
 
@@ -246,13 +226,14 @@ class QueueEngine:
         _close(self.queue, self.model)
 
 
-def open_engine(api: str, model: Any, requests: int | None) -> Engine:
-    """The engine for ``api`` on a loaded ``model`` (closed with the engine, also on failure)."""
+def open_engine(api: str, model: Any, requests: int | None, spare_blocks: int = 0) -> Engine:
+    """The engine for ``api`` on a loaded ``model`` (closed with the engine, also on failure);
+    ``spare_blocks`` more pool blocks (sync/async) for inputs written in place ahead of their request."""
     try:
         if api == "sync":
-            return SyncEngine(model)
+            return SyncEngine(model, spare_blocks)
         if api == "async":
-            return AsyncEngine(model, requests)
+            return AsyncEngine(model, requests, spare_blocks)
         if api == "queue":
             return QueueEngine(model, requests)
     except BaseException:

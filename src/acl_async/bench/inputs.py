@@ -3,18 +3,22 @@
 Inference-only (the default, what ``benchmark_app`` does): every request gets its inputs once, before
 the measured loop -- pictures/tensors given with ``-i`` (round-robin, ``batch`` of them per request), or
 random values when no inputs are given.  Full pipeline (``--full-pipeline``, what applications do):
-each iteration reads, decodes and preprocesses its ``batch`` pictures inside the loop.
+each iteration reads, decodes and preprocesses its ``batch`` pictures inside the loop -- on the loop's
+thread, or (:meth:`InputSource.start_decoding`) on decode threads working ahead of the loop, in order.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from ..pipeline import Decoded, DecodeStage, Slots, check
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, infer_layout, load_input, load_tensor_file
 
 __all__ = [
@@ -130,6 +134,10 @@ class InputSource:
         self.paths = list(paths)
         self.spec = spec
         self._rng = np.random.default_rng(seed)
+        self.in_blocks = False
+        self._stage: DecodeStage | None = None
+        self._items: Iterator[Decoded] | None = None
+        self._next = 0
         self.tensors_only = bool(self.paths) and all(p.suffix.lower() in TENSOR_SUFFIXES for p in self.paths)
         if self.paths:
             if self.tensors_only and len(self.descs) == 1:
@@ -149,8 +157,60 @@ class InputSource:
             return "random values (no -i given)"
         return f"{len(self.paths)} file(s), {self.batch} per request"
 
+    def _load(self, path: Path, out: np.ndarray | None = None) -> np.ndarray:
+        desc = self.descs[0]
+        if self.tensors_only and self.spec is None:
+            item = (1, *desc.dims[1:]) if len(desc.dims) >= 2 else tuple(desc.dims)
+            return load_tensor_file(path, item, desc.dtype)
+        assert self.spec is not None
+        return load_input(path, self.spec, out=out)
+
+    def _load_into(self, path: Path, out: np.ndarray | None) -> np.ndarray:
+        tensor = self._load(path, out)
+        if out is not None and tensor is not out:
+            out[...] = tensor
+            return out
+        return tensor
+
+    def start_decoding(self, threads: int | None = None, slots: Slots | None = None) -> bool:
+        """From now on, :meth:`decode` (or :meth:`decode_block`) takes iterations 0, 1, 2... (in this
+        order) from ``threads`` decode threads (None: the default number) working ahead of it; a no-op
+        for random inputs.  With ``slots`` (pool blocks) and batch 1, the pictures are written straight
+        into the blocks: returns True, then use :meth:`decode_block`."""
+        if self.random or self._stage is not None:
+            return False
+        self.in_blocks = slots is not None and self.batch == 1
+        stage_slots = slots if self.in_blocks else None
+        self._stage = DecodeStage(itertools.cycle(self.paths), load=self._load_into, threads=threads,
+                                  slots=stage_slots)  # fmt: skip
+        self._items = iter(self._stage)
+        self._next = 0
+        return self.in_blocks
+
+    def _take(self, iteration: int) -> Decoded:
+        assert self._items is not None
+        if iteration != self._next:
+            raise RuntimeError(f"decode threads give iteration {self._next}, not {iteration}")
+        item = next(self._items)
+        check(item, "fatal")
+        return item
+
+    def decode_block(self, iteration: int) -> Any:
+        """The pool block holding the inputs of ``iteration`` (after ``start_decoding`` with slots)."""
+        item = self._take(iteration)
+        self._next += 1
+        return item.slot
+
+    def stop_decoding(self) -> None:
+        """Stop the decode threads (idempotent)."""
+        if self._stage is not None:
+            self._stage.close()
+        self._stage = None
+        self._items = None
+
     def decode(self, iteration: int) -> list[np.ndarray]:
-        """Read and preprocess the pictures of ``iteration`` now (round-robin over the paths)."""
+        """The preprocessed pictures of ``iteration`` (round-robin over the paths): read now, or taken
+        from the decode threads after :meth:`start_decoding`."""
         if self.random:
             arrays = [_random(desc, self._rng) for desc in self.descs]
             for k, desc in enumerate(self.descs):
@@ -160,14 +220,12 @@ class InputSource:
                         arrays[k][...] = self.batch
             return arrays
         desc = self.descs[0]
-        start = iteration * self.batch
-        paths = [self.paths[(start + j) % len(self.paths)] for j in range(self.batch)]
-        if self.tensors_only and self.spec is None:
-            item = (1, *desc.dims[1:]) if len(desc.dims) >= 2 else tuple(desc.dims)
-            arrays = [load_tensor_file(p, item, desc.dtype) for p in paths]
+        if self._items is not None:
+            arrays = [_usable(self._take(iteration)) for _ in range(self.batch)]
+            self._next += 1
         else:
-            assert self.spec is not None
-            arrays = [load_input(p, self.spec) for p in paths]
+            start = iteration * self.batch
+            arrays = [self._load(self.paths[(start + j) % len(self.paths)]) for j in range(self.batch)]
         tensor = arrays[0] if len(arrays) == 1 else np.concatenate(arrays, axis=0)
         if tensor.shape != tuple(desc.dims) or tensor.dtype != np.dtype(desc.dtype):
             raise ValueError(
@@ -181,3 +239,8 @@ class InputSource:
         distinct = requests if self.random else min(requests, max(1, math.ceil(len(self.paths) / self.batch)))
         sets = [self.decode(k) for k in range(distinct)]
         return [sets[k % distinct] for k in range(requests)]
+
+
+def _usable(item: Decoded) -> np.ndarray:
+    assert item.tensor is not None
+    return item.tensor

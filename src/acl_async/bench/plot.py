@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .report import write_atomic
+from ..fileio import write_atomic
 from .result import BenchResult
 
 __all__ = ["LABELS", "matplotlib_available", "plot_results"]
@@ -50,8 +50,16 @@ def plot_results(path: str | os.PathLike[str], results: Sequence[BenchResult], t
     edges = np.histogram_bin_edges(everything, bins=min(50, max(5, longest // 4)))
     for r, name in zip(results, names, strict=True):
         color = _COLORS.get(r.api, "tab:gray")
-        hist.hist(list(r.latencies_ms), bins=edges, histtype="stepfilled", alpha=0.35, color=color,
-                  edgecolor=color, linewidth=1.2, label=f"{name} (median {r.latency.median:.2f} ms)")
+        hist.hist(
+            list(r.latencies_ms),
+            bins=edges,
+            histtype="stepfilled",
+            alpha=0.35,
+            color=color,
+            edgecolor=color,
+            linewidth=1.2,
+            label=f"{name} (median {r.latency.median:.2f} ms)",
+        )
     hist.yaxis.get_major_locator().set_params(integer=True)
     hist.set_title("Latency")
     hist.set_xlabel("Latency (ms)")

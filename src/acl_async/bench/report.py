@@ -21,17 +21,16 @@ import csv
 import io
 import json
 import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from ..fileio import write_atomic
 from .result import MODE_FULL, BenchResult
 from .stats import format_percentile
 
 __all__ = [
     "CSV_BASE_COLUMNS",
     "JSON_SCHEMA",
-    "check_writable",
     "csv_columns",
     "format_compare",
     "format_latency",
@@ -39,7 +38,6 @@ __all__ = [
     "mode_sentence",
     "to_csv",
     "to_json",
-    "write_atomic",
     "write_csv",
     "write_json",
 ]
@@ -178,48 +176,12 @@ def to_csv(results: Sequence[BenchResult], percentiles: Sequence[float]) -> str:
     return buffer.getvalue()
 
 
-def check_writable(path: str | os.PathLike[str]) -> Path:
-    """Prove ``path`` can be written (atomically) before a run: its folder exists and takes a file, and
-    the path itself is not a folder.  Raises ValueError with a one-line reason."""
-    target = Path(path)
-    if target.is_dir():
-        raise ValueError(f"{target}: is a folder, not a file")
-    parent = target.parent
-    if not parent.is_dir():
-        raise ValueError(f"{target}: folder {parent} does not exist")
-    try:
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=parent)
-    except OSError as exc:
-        raise ValueError(f"{target}: cannot write in {parent}: {exc.strerror or exc}") from None
-    os.close(fd)
-    os.unlink(probe)
-    if target.exists() and not os.access(target, os.W_OK):
-        raise ValueError(f"{target}: not writable")
-    return target
-
-
-def write_atomic(path: str | os.PathLike[str], writer: Callable[[io.BufferedWriter], None] | bytes) -> Path:
-    """Write ``path`` through a temporary file in the same folder and a rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if isinstance(writer, bytes):
-                f.write(writer)
-            else:
-                writer(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def write_json(path: str | os.PathLike[str], results: Sequence[BenchResult], percentiles: Sequence[float],
-               version: str = "") -> Path:
+def write_json(
+    path: str | os.PathLike[str],
+    results: Sequence[BenchResult],
+    percentiles: Sequence[float],
+    version: str = "",
+) -> Path:
     return write_atomic(path, to_json(results, percentiles, version).encode())
 
 

@@ -8,15 +8,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..pipeline import BlockSlots, default_decode_threads
 from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
-from .engine import Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
+from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
 from .inputs import InputDesc, InputSource, check_batch, is_picture_input
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
 from .progress import Progress
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 from .stats import DEFAULT_PERCENTILES
 
-__all__ = ["BatchError", "BenchOptions", "picture_spec", "run_one"]
+__all__ = ["BatchError", "BenchOptions", "check_inputs", "picture_spec", "run_one"]
 
 log = logging.getLogger("acl_async")
 
@@ -36,6 +37,9 @@ class BenchOptions:
     batch: int | None = None
     percentiles: Sequence[float] = DEFAULT_PERCENTILES
     full_pipeline: bool = False
+    #: Decode threads in full-pipeline mode (None: :func:`~acl_async.pipeline.default_decode_threads`;
+    #: 0: decode on the loop's thread, as before).
+    decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
 
@@ -53,8 +57,11 @@ def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
     if not opts.paths:
         return InputSource(descs, batch)
-    if len(descs) == 1 and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths) \
-            and not is_picture_input(descs):
+    if (
+        len(descs) == 1
+        and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths)
+        and not is_picture_input(descs)
+    ):
         return InputSource(descs, batch, opts.paths)
     if not is_picture_input(descs):
         dims = [list(d.dims) for d in descs]
@@ -64,6 +71,17 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     except ValueError as exc:
         raise BatchError(str(exc)) from None
     return InputSource(descs, batch, opts.paths, spec)
+
+
+def check_inputs(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
+    """The batch to use with ``descs`` (from the model file, before loading it); BatchError when the
+    model cannot take ``opts.batch`` or ``opts.paths``."""
+    try:
+        batch = check_batch(descs, opts.batch)
+        _source(opts, descs, batch)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
+    return batch
 
 
 def _stop(opts: BenchOptions, requests: int) -> StopRule:
@@ -86,15 +104,31 @@ def _progress(opts: BenchOptions, stop: StopRule) -> Progress:
 
 def _measure(engine: Engine, source: InputSource | None, stop: StopRule, progress: Progress) -> Timings:
     """The measured loop for ``engine``; with a ``source`` (full pipeline) inputs are decoded inside it."""
+    in_blocks = source is not None and source.in_blocks
     if isinstance(engine, SyncEngine):
         prepare = None if source is None else (lambda i: engine.set_inputs(0, source.decode(i)))
+        if in_blocks:
+            prepare = lambda i: engine.use_block(0, source.decode_block(i))  # noqa: E731
         return run_sync(engine.execute, stop, prepare, progress)
     if isinstance(engine, QueueEngine):
         return run_queue(engine.queue, engine.data_for(source), stop, progress)
-    loop = AsyncLoop(engine.requests, check=engine.check)
+    assert isinstance(engine, AsyncEngine)
+    loop = AsyncLoop(engine.requests)
     engine.on_complete(loop.complete)
     prepare_async = None if source is None else (lambda rid, i: engine.set_inputs(rid, source.decode(i)))
+    if in_blocks:
+        prepare_async = lambda rid, i: engine.use_block(rid, source.decode_block(i))  # noqa: E731
     return loop.run(engine.submit, stop, prepare_async, progress)
+
+
+def _decoding(opts: BenchOptions, threaded: bool, threads: int, in_blocks: bool) -> str:
+    """How the full pipeline decoded its pictures (for the report)."""
+    if not opts.full_pipeline:
+        return "before the loop"
+    if not threaded:
+        return "on the loop's thread"
+    where = "into pool blocks" if in_blocks else "into arrays, copied"
+    return f"{threads} decode thread(s), {where}"
 
 
 def run_one(api: str, opts: BenchOptions, session: object,
@@ -111,7 +145,11 @@ def run_one(api: str, opts: BenchOptions, session: object,
         if close is not None:
             close()
         raise BatchError(str(exc)) from None
-    engine: Engine = open_engine(api, model, opts.nireq)
+    threaded = opts.full_pipeline and opts.decode_threads != 0 and not source.random
+    threads = opts.decode_threads if opts.decode_threads is not None else default_decode_threads()
+    # Pictures decoded straight into pool blocks: the window of the decode threads needs its own blocks.
+    in_blocks = threaded and api in ("sync", "async") and batch == 1
+    engine: Engine = open_engine(api, model, opts.nireq, 2 * threads + 1 if in_blocks else 0)
     try:
         load_ms = (time.perf_counter() - start) * 1000.0
         requests = engine.requests
@@ -124,10 +162,13 @@ def run_one(api: str, opts: BenchOptions, session: object,
             engine.set_inputs(rid, prepared[rid])
         first_ms = engine.first_inference()
 
+        if threaded:
+            source.start_decoding(threads, BlockSlots(engine.pool) if in_blocks else None)  # type: ignore[attr-defined]
         with _progress(opts, stop) as progress:
             timings = _measure(engine, source if opts.full_pipeline else None, stop, progress)
         engine.finish()
     finally:
+        source.stop_decoding()
         engine.close()
 
     return BenchResult(
@@ -145,5 +186,5 @@ def run_one(api: str, opts: BenchOptions, session: object,
         device=opts.device,
         iterations_requested=opts.niter,
         time_requested_s=opts.time_s,
-        extra={"inputs": source.describe()},
+        extra={"inputs": source.describe(), "decoding": _decoding(opts, threaded, threads, in_blocks)},
     )

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from .commands import COMMANDS, DEFAULT
+from .commands import COMMANDS, DEFAULT, HIDDEN
 from .errors import Terminated, UsageError
 
 __all__ = ["PROG", "Terminated", "UsageError", "describe_error", "main"]
@@ -64,7 +64,7 @@ def _pick(args: list[str]) -> tuple[str, list[str]]:
 
 
 def run_command(name: str, args: list[str]) -> int:
-    module = importlib.import_module(COMMANDS[name][0])
+    module = importlib.import_module(COMMANDS[name][0] if name in COMMANDS else HIDDEN[name])
     return int(module.main(args) or 0)
 
 
@@ -116,6 +116,15 @@ def _silence_stdout() -> None:
         pass
 
 
+def _names_print_as_bytes() -> None:
+    """File names that are not valid UTF-8 (surrogate-escaped by Python) print as their own bytes, like
+    ``ls | cat`` does, instead of failing with UnicodeEncodeError in a UTF-8 locale."""
+    try:
+        sys.stdout.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):  # not a TextIOWrapper (captured by tests)
+        pass
+
+
 def _error(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
 
@@ -124,16 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``acl-async`` with ``argv`` (default ``sys.argv[1:]``) and return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(format="[%(levelname)s]  %(message)s", level=logging.WARNING)
+    _names_print_as_bytes()
     try:
         with _sigterm_raises():
-            if args and args[0] in _sdk_flags():
-                from ..sdk import main as sdk_main
-
-                return sdk_main(args)
-            name, rest = _pick(args)
+            name, rest = ("sdk", args) if args and args[0] in _sdk_flags() else _pick(args)
             status = run_command(name, rest)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
             return status
+    except SystemExit as exc:  # argparse's --help / --version
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED

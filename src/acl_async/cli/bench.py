@@ -14,19 +14,25 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_model,
+    collect_inputs,
     count,
     positive_seconds,
     resolve_device,
     resolve_model,
 )
+
+if TYPE_CHECKING:
+    from ..bench.run import BenchOptions
 
 __all__ = ["DEFAULT_TIME_S", "build_parser", "main"]
 
@@ -56,25 +62,56 @@ def build_parser() -> argparse.ArgumentParser:
     add_config(p)
     add_inputs(p, "pictures, .bin/.npy tensors or folders (default: random values; with "
                "--full-pipeline: the shipped pictures)")  # fmt: skip
-    p.add_argument("-api", "--api", choices=("sync", "async", "queue"), default="async",
-                   help="sync: one request, aclmdlExecute; async: N requests on N streams with callbacks "
-                   "through the report thread (default); queue: the same through InferQueue")
-    p.add_argument("-nireq", "--nireq", type=count(1, "-nireq"), default=None,
-                   help="requests in flight (async/queue; default: the device's suggested number)")
+    p.add_argument(
+        "-api",
+        "--api",
+        choices=("sync", "async", "queue"),
+        default="async",
+        help="sync: one request, aclmdlExecute; async: N requests on N streams with callbacks "
+        "through the report thread (default); queue: the same through InferQueue",
+    )
+    p.add_argument(
+        "-nireq",
+        "--nireq",
+        type=count(1, "-nireq"),
+        default=None,
+        help="requests in flight (async/queue; default: the device's suggested number)",
+    )
     stop = p.add_mutually_exclusive_group()
-    stop.add_argument("-niter", "--niter", type=count(1, "-niter"), default=None,
-                      help="iterations (rounded up to a multiple of -nireq)")
-    stop.add_argument("-t", "--time", type=positive_seconds, default=None,
-                      help=f"seconds to run (default {DEFAULT_TIME_S:g} when -niter is not given)")
-    p.add_argument("-b", "--batch", type=count(1, "-b"), default=None,
-                   help="batch size; must be the model's own (default: the model's)")
-    p.add_argument("--percentiles", type=_percentiles, default=(50.0, 90.0, 95.0, 99.0),
-                   metavar="P,P,...", help="latency percentiles to report (default 50,90,95,99)")
+    stop.add_argument(
+        "-niter",
+        "--niter",
+        type=count(1, "-niter"),
+        default=None,
+        help="iterations (rounded up to a multiple of -nireq)",
+    )
+    stop.add_argument(
+        "-t",
+        "--time",
+        type=positive_seconds,
+        default=None,
+        help=f"seconds to run (default {DEFAULT_TIME_S:g} when -niter is not given)",
+    )
+    p.add_argument(
+        "-b",
+        "--batch",
+        type=count(1, "-b"),
+        default=None,
+        help="batch size; must be the model's own (default: the model's)",
+    )
+    p.add_argument(
+        "--percentiles",
+        type=_percentiles,
+        default=(50.0, 90.0, 95.0, 99.0),
+        metavar="P,P,...",
+        help="latency percentiles to report (default 50,90,95,99)",
+    )
     p.add_argument("--report-json", metavar="PATH", help="write the results as JSON (atomically)")
     p.add_argument("--report-csv", metavar="PATH", help="write the results as CSV (atomically)")
     p.add_argument("--plot", metavar="PNG", help="draw throughput bars and a latency histogram (matplotlib)")
     p.add_argument("--full-pipeline", action="store_true",
                    help="decode + preprocess the pictures inside the measured loop (what applications do)")
+    add_decode_threads(p, 0, "; 0: on the loop's thread. With --full-pipeline")
     p.add_argument("--compare", action="store_true",
                    help="run sync, async and the queue API back to back and print a table")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result block")
@@ -82,13 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    from ..bench.report import check_writable
+    from ..fileio import check_file_writable
 
     for option, value in (("--report-json", args.report_json), ("--report-csv", args.report_csv),
                           ("--plot", args.plot)):  # fmt: skip
         if value is not None:
             try:
-                check_writable(value)
+                check_file_writable(value)
             except ValueError as exc:
                 raise UsageError(f"{option}: {exc}") from None
     if args.plot is not None:
@@ -98,18 +135,29 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise UsageError("--plot needs matplotlib: pip install 'acl-async[plot]'")
 
 
-def _paths(args: argparse.Namespace) -> list[Path]:
-    from .. import preprocess, zoo
+def _paths(given: list[str], full_pipeline: bool) -> list[Path]:
+    from .. import zoo
 
-    if not args.input:
-        return list(zoo.default_pictures()) if args.full_pipeline else []
-    try:
-        paths = preprocess.collect_inputs(args.input)
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not paths:
-        raise UsageError("no input files (jpg/jpeg/png/bmp/bin/npy) in " + " ".join(args.input))
-    return paths
+    return collect_inputs(given, zoo.default_pictures if full_pipeline else list)
+
+
+def _check_model(opts: BenchOptions) -> None:
+    """``-b`` and ``-i`` against the inputs the model file declares (ONNX), before ACL is initialized;
+    other formats (an ``acl-async atc`` .om, whose profiles only the runtime knows) are checked once loaded."""
+    from .. import zoo
+    from ..atc.container import is_container
+
+    if is_container(opts.model):
+        return
+    from ..bench.inputs import InputDesc
+    from ..bench.run import BatchError, check_inputs
+
+    descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(opts.model)]
+    if descs:
+        try:
+            check_inputs(opts, descs)
+        except BatchError as exc:
+            raise UsageError(str(exc)) from None
 
 
 def _print(args: argparse.Namespace, line: str) -> None:
@@ -126,11 +174,14 @@ def main(argv: Sequence[str]) -> int:
     _check_outputs(args)
     device = resolve_device(args.device)
     model = resolve_model(args.model)
+    paths = _paths(args.input, args.full_pipeline)
     opts = BenchOptions(
         model=model, device=device, config=args.config, nireq=args.nireq, niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
-        percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=_paths(args),
+        percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=paths,
+        decode_threads=args.decode_threads,
     )  # fmt: skip
+    _check_model(opts)
     if opts.niter is None and opts.time_s is None:
         opts.time_s = DEFAULT_TIME_S
     apis = ["sync", "async", "queue"] if args.compare else [args.api]

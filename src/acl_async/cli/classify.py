@@ -1,6 +1,10 @@
 """``acl-async classify``: OpenVINO's ``classification_sample_async`` on AscendCL.
 
     acl-async classify -m MODEL -i FILES_OR_FOLDER [-nt 10] [--labels FILE]
+    acl-async classify -m MODEL -i INPUTS --ray [ADDRESS] --output results.parquet [--devices N]
+
+With ``--ray`` the pictures are classified by a Ray Data pipeline over a cluster and the results
+written to ``--output`` (see :mod:`acl_async.cli.classify_ray`).
 
 The work is in :mod:`acl_async.classify`; this module parses, checks the input before the device is
 touched, and prints the sample's table.
@@ -11,15 +15,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from .classify_ray import add_ray_options, check_ray_options, run_ray
 from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_labels,
     add_model,
     add_top,
+    collect_inputs,
+    load_labels,
     resolve_device,
     resolve_model,
 )
@@ -38,36 +46,46 @@ def build_parser() -> argparse.ArgumentParser:
     add_inputs(p, "pictures or folders of pictures (default: the shipped pictures)")
     add_top(p, 10)
     add_labels(p)
+    add_decode_threads(p)
+    add_ray_options(p)
     return p
 
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
+    check_ray_options(args)
+    if args.ray is not None:
+        return _main_ray(args)
     from .. import preprocess, zoo
     from ..bench.run import BatchError
     from ..classify import classify, format_table
-    from ..labels import labels_for_model
     from ..session import Session
 
     device = resolve_device(args.device)
     model = resolve_model(args.model)
-    try:
-        pictures = (preprocess.collect_inputs(args.input, preprocess.PICTURE_SUFFIXES) if args.input
-                    else zoo.default_pictures())  # fmt: skip
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not pictures:
-        raise UsageError("no pictures (jpg/jpeg/png/bmp) in " + " ".join(args.input))
-    try:
-        labels = labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    pictures = collect_inputs(args.input, zoo.default_pictures, sorted(preprocess.PICTURE_SUFFIXES))
+    labels, _ = load_labels(model, args.labels)
     try:
         with Session(device_id=device, config=args.config) as session:
-            results, batch = classify(session, model, pictures, args.top, labels)
+            results, batch = classify(session, model, pictures, args.top, labels,
+                                      decode_threads=args.decode_threads)  # fmt: skip
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"[ INFO ] Batch size is {batch}")
     top = max((len(r.classes) for r in results), default=args.top)
     print(format_table(results, top, labels is not None))
     return 0
+
+
+def _main_ray(args: argparse.Namespace) -> int:
+    from .. import zoo
+    from ..ray.cluster import import_ray
+    from ..ray.errors import RayNotInstalledError
+
+    try:
+        import_ray()  # before anything else: without Ray nothing below can run
+    except RayNotInstalledError as exc:
+        raise UsageError(str(exc)) from None
+    model = resolve_model(args.model)
+    inputs = list(args.input) if args.input else [str(p) for p in zoo.default_pictures()]
+    return run_ray(args, model, inputs, args.labels)

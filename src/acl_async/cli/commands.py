@@ -7,7 +7,7 @@ To add a subcommand, add a module and one line here.
 
 from __future__ import annotations
 
-__all__ = ["COMMANDS", "DEFAULT"]
+__all__ = ["COMMANDS", "DEFAULT", "HIDDEN"]
 
 #: name -> (module, one-line summary for ``acl-async --help``).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -17,6 +17,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "model": ("acl_async.cli.model", "build, locate or list the embedded models"),
     "atc": ("acl_async.cli.atc", "convert ONNX / TensorFlow models to .om, CANN's atc flags (gears, AIPP)"),
 }
+
+#: Modules run for a first argument that is not a command name: the SDK flags (``--libdir`` ...).
+HIDDEN: dict[str, str] = {"sdk": "acl_async.cli.sdk"}
 
 #: The subcommand run when the first argument is not a subcommand name.
 DEFAULT = "run"

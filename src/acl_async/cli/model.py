@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..fileio import as_path, check_file_writable, check_folder_writable
+from .errors import UsageError
 from .options import OneLineParser
 
 __all__ = ["main"]
+
+
+def _check_output(output: str) -> None:
+    """``-o`` must be writable before the (slow) build: its folder is created, then probed."""
+    try:
+        check_folder_writable(as_path(output).parent)
+        check_file_writable(output)
+    except ValueError as exc:
+        raise UsageError(f"-o: {exc}") from None
 
 
 def main(argv: Sequence[str]) -> int:
@@ -24,6 +35,7 @@ def main(argv: Sequence[str]) -> int:
     args = parser.parse_args(list(argv))
 
     if args.action == "build":
+        _check_output(args.output)
         print(zoo.build_model(args.name, args.output))
     elif args.action == "path":
         print(zoo.model_path(args.name))

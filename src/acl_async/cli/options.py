@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,7 +21,12 @@ __all__ = [
     "add_labels",
     "add_model",
     "add_top",
+    "check_labels",
+    "classes",
+    "collect_inputs",
     "count",
+    "file_classes",
+    "load_labels",
     "positive_seconds",
     "resolve_device",
     "resolve_model",
@@ -100,7 +105,33 @@ def add_top(p: argparse.ArgumentParser, default: int) -> None:
                    help=f"classes per result (default {default})")  # fmt: skip
 
 
+def add_decode_threads(p: argparse.ArgumentParser, minimum: int = 1, extra: str = "") -> None:
+    p.add_argument("--decode-threads", type=count(minimum, "--decode-threads"), default=None, metavar="N",
+                   help="threads decoding and preprocessing the pictures while the model runs, in order "
+                   f"(default: one per CPU core, at most 8){extra}")  # fmt: skip
+
+
 # -- lookups --------------------------------------------------------------------------------------
+
+
+def collect_inputs(
+    given: Sequence[str], default: Callable[[], list[Path]], suffixes: Sequence[str] = ()
+) -> list[Path]:
+    """``-i`` expanded (folders to their files with ``suffixes``, default: every input kind), else
+    ``default()``; UsageError for a missing path or when nothing is left."""
+    from .. import preprocess
+
+    if not given:
+        return default()
+    wanted = suffixes or sorted(preprocess.INPUT_SUFFIXES)
+    try:
+        paths = preprocess.collect_inputs(given, wanted)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if not paths:
+        kinds = "/".join(s.lstrip(".") for s in sorted(wanted))
+        raise UsageError(f"no input files ({kinds}) in " + " ".join(given))
+    return paths
 
 
 def resolve_device(arg: int | None) -> int:
@@ -125,3 +156,43 @@ def resolve_model(arg: str | None) -> Path:
     if not path.is_file():
         raise UsageError(f"model file not found: {path}")
     return path
+
+
+def classes(dims: Sequence[int]) -> int | None:
+    """The number of classes of a classifier output ``[N, C]`` (or ``[C]``, ``[N, C, 1, 1]``); None when
+    a dimension is dynamic."""
+    dims = [int(d) for d in dims]
+    if not dims or any(d <= 0 for d in dims):
+        return None
+    return dims[0] if len(dims) == 1 else math.prod(dims[1:])
+
+
+def file_classes(model: Path) -> int | None:
+    """The classes of the model's first output as its file says (ONNX), before it is loaded."""
+    from .. import zoo
+
+    try:
+        outputs = zoo.read_model_outputs(model)
+    except OSError:
+        return None
+    return classes(outputs[0].dims) if outputs else None
+
+
+def check_labels(labels: Sequence[str] | None, source: str, count_: int | None) -> None:
+    """UsageError when the labels do not name exactly the model's ``count_`` classes."""
+    if labels is not None and count_ is not None and len(labels) != count_:
+        raise UsageError(f"labels {source}: {len(labels)} lines, but the model has {count_} classes")
+
+
+def load_labels(model: Path, explicit: str | None) -> tuple[list[str] | None, str]:
+    """``--labels`` (or ``<model>.labels``, or the model's metadata) as a list, with where they came
+    from; checked against the model file's classes when it tells them (UsageError)."""
+    from ..labels import labels_beside_model, labels_for_model
+
+    try:
+        labels = labels_for_model(model, explicit)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    source = explicit or str(labels_beside_model(model) or "named in the model")
+    check_labels(labels, source, file_classes(model))
+    return labels, source

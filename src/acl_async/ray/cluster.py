@@ -1,0 +1,196 @@
+"""Joining a Ray cluster and sizing the actor pool from its resources, before any work starts."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ClusterError, RayNotInstalledError, ResourceError
+
+__all__ = ["ActorPlan", "connect", "import_ray", "plan_actors"]
+
+#: Seconds to wait for a TCP connection to a given cluster address before calling it unreachable.
+CONNECT_TIMEOUT_S = 5.0
+#: The Ray resource name of Huawei Ascend NPUs.
+NPU = "NPU"
+#: Logical CPUs of one decoding task; at least one must fit beside the actors.
+DECODE_CPUS = 0.5
+#: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
+NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0
+
+
+def import_ray() -> Any:
+    """``import ray`` and ``ray.data``, or :class:`RayNotInstalledError`."""
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise RayNotInstalledError(str(exc)) from None
+    return ray
+
+
+def _host_port(address: str) -> tuple[str, int] | None:
+    """``host:port`` of an address (``ray://host:port`` or ``host:port``); None when it has no port."""
+    text = address.split("://", 1)[1] if "://" in address else address
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit():
+        return None
+    return host.strip("[]") or "127.0.0.1", int(port)
+
+
+def connect(address: str | None) -> bool:
+    """Join the cluster at ``address``; returns whether this call started the connection (the caller then
+    shuts it down).  An already initialized Ray is used as it is.
+
+    ``None`` or ``"auto"``: the cluster this machine belongs to (``RAY_ADDRESS``, else the latest
+    ``ray start`` here), else a new local one.  ``"local"``: a new local cluster.  Anything else is a
+    cluster address (``host:port`` or ``ray://host:port``) that must answer.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return False
+    target = None if address in (None, "", "auto") else address
+    if target not in (None, "local"):
+        assert target is not None
+        hp = _host_port(target)
+        if hp is None:
+            raise ClusterError(f"bad Ray address {target!r}: expected host:port or ray://host:port")
+        try:
+            socket.create_connection(hp, timeout=CONNECT_TIMEOUT_S).close()
+        except OSError as exc:
+            raise ClusterError(f"cannot reach the Ray cluster at {target}: {exc.strerror or exc}") from None
+        if _is_this_machine(hp[0]):
+            _token_auth_like_ray_auto()
+    with _stderr_captured() as captured:
+        try:
+            ray.init(address=target, logging_level=logging.WARNING)
+            failure = None
+        except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
+            failure = exc
+        noise = captured.read()
+    if failure is None:
+        sys.stderr.write(noise)  # nothing hidden when it worked
+        return True
+    where = target or "auto"
+    if "InvalidAuthToken" in noise or "Unauthenticated" in noise:
+        raise ClusterError(
+            f"the Ray cluster at {where} wants token authentication: set RAY_AUTH_MODE=token (and the "
+            "cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN)"
+        )
+    raise ClusterError(f"cannot join the Ray cluster ({where}): {str(failure).splitlines()[0]}")
+
+
+def _is_this_machine(host: str) -> bool:
+    try:
+        address = socket.gethostbyname(host)
+    except OSError:
+        return False
+    if address.startswith("127."):
+        return True
+    try:
+        import ray.util
+
+        mine = {socket.gethostbyname(socket.gethostname()), ray.util.get_node_ip_address()}
+    except OSError:
+        return False
+    return address in mine
+
+
+def _token_auth_like_ray_auto() -> None:
+    """For a cluster on this machine, what ``ray.init("auto")`` does: with ``RAY_AUTH_MODE`` unset and a
+    token in ``~/.ray/auth_token`` (``ray start`` enables token authentication then), send it.  Ray does
+    not do this for an explicit address, which may be another machine's."""
+    try:
+        from ray._private.authentication.authentication_token_setup import (
+            maybe_enable_token_auth_if_token_available,
+        )
+    except ImportError:  # another Ray release: leave authentication to Ray
+        return
+    quiet = logging.getLogger(maybe_enable_token_auth_if_token_available.__module__)
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # its "token authentication is enabled" warning is not news here
+    try:
+        maybe_enable_token_auth_if_token_available(warn_if_disabled=False)
+    finally:
+        quiet.setLevel(level)
+
+
+class _Captured:
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def read(self) -> str:
+        self.file.seek(0)
+        return self.file.read().decode(errors="replace")
+
+
+@contextmanager
+def _stderr_captured() -> Iterator[_Captured]:
+    """File descriptor 2 goes to a temporary file (Ray's C++ client logs a line a second while it
+    retries a cluster that refuses it): the caller reports one line instead."""
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as tmp:
+        try:
+            saved = os.dup(2)
+        except OSError:  # no file descriptor 2: nothing to capture
+            yield _Captured(tmp)
+            return
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield _Captured(tmp)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+@dataclass(frozen=True)
+class ActorPlan:
+    """How many actors, and what each asks Ray for."""
+
+    actors: int
+    npu: bool
+    num_cpus: float
+
+    def remote_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"num_cpus": self.num_cpus}
+        if self.npu:
+            args["resources"] = {NPU: 1}
+        return args
+
+
+def plan_actors(devices: int | None, actor_cpus: float | None = None) -> ActorPlan:
+    """One actor per NPU when the cluster has NPUs (all of them by default), else CPU actors on the host
+    runtime (one per node by default).  :class:`ResourceError` when the cluster cannot hold them."""
+    import ray
+
+    if devices is not None and devices < 1:
+        raise ResourceError(f"devices must be >= 1, got {devices}")
+    total = ray.cluster_resources()
+    npus = int(total.get(NPU, 0))
+    cpus = float(total.get("CPU", 0))
+    if npus > 0:
+        count = npus if devices is None else devices
+        if count > npus:
+            raise ResourceError(f"--devices {count} asks for more NPUs than the Ray cluster has ({npus})")
+        plan = ActorPlan(count, True, NPU_ACTOR_CPUS if actor_cpus is None else actor_cpus)
+    else:
+        per_actor = HOST_ACTOR_CPUS if actor_cpus is None else actor_cpus
+        nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
+        fit = int((cpus - DECODE_CPUS) // per_actor) if per_actor > 0 else nodes
+        plan = ActorPlan(max(1, min(nodes, fit)) if devices is None else devices, False, per_actor)
+    need = plan.actors * plan.num_cpus + DECODE_CPUS
+    if need > cpus:
+        what = "NPU actors" if plan.npu else "host-runtime actors (the cluster has no NPU)"
+        raise ResourceError(
+            f"{plan.actors} {what} at {plan.num_cpus:g} CPU each plus {DECODE_CPUS:g} for decoding need "
+            f"{need:g} CPUs; the Ray cluster has {cpus:g}"
+        )
+    return plan

@@ -1,0 +1,434 @@
+"""acl_async.ray on a local two-node Ray cluster whose nodes offer custom ``NPU`` resources.
+
+One cluster for the module (a head and a second node, 2 CPUs, 1 NPU and a 128 MB object store each),
+shut down at the end.  The NPU path is the one exercised: Ray gives each actor one ``NPU`` and sets
+``ASCEND_RT_VISIBLE_DEVICES``; the host runtime stands in for the device.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from models import make_classifier_model
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from acl_async.ray import (  # noqa: E402
+    ModelLoadError,
+    OutputExistsError,
+    ResourceError,
+    classify_dataset,
+    logical_device,
+)
+
+PICTURES = 48
+OBJECT_STORE = 128 * 2**20
+REASONS = {"broken.jpg": "not a picture Pillow can read", "empty.png": "not a picture Pillow can read"}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from ray.cluster_utils import Cluster
+
+    # Functions defined here (the actors' after_batch hooks) travel by value: workers cannot import tests.
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    node = {"num_cpus": 2, "resources": {"NPU": 1}, "object_store_memory": OBJECT_STORE, "wait": False}
+    c = Cluster(initialize_head=True, head_node_args=node)
+    c.add_node(**node)
+    c.wait_for_nodes(timeout=300)  # not Cluster's 30 s per node: a busy CI machine starts nodes slowly
+    ray.init(address=c.address, logging_level="WARNING")
+    try:
+        yield c
+    finally:
+        ray.shutdown()
+        c.shutdown()
+
+
+def _batch4(path: Path) -> str:
+    """The test classifier with a static batch of 4 (requests are padded by the pipeline)."""
+    import onnx
+
+    model = onnx.load(make_classifier_model(path.with_name("b1.onnx")))
+    for value in (model.graph.input[0], model.graph.output[0]):
+        value.type.tensor_type.shape.dim[0].dim_value = 4
+    onnx.save(model, path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    from PIL import Image
+
+    d = tmp_path_factory.mktemp("ray")
+    pics = d / "pictures"
+    pics.mkdir()
+    rng = np.random.default_rng(7)
+    for i in range(PICTURES):
+        size = (int(rng.integers(10, 20)), int(rng.integers(10, 20)))
+        Image.fromarray(rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)).save(
+            pics / f"p{i:03d}.png"
+        )
+    (pics / "broken.jpg").write_bytes(b"this is not a jpeg")
+    (pics / "empty.png").write_bytes(b"")
+    return {
+        "dir": pics,
+        "good": sorted(p for p in pics.iterdir() if p.name not in REASONS),
+        "model": make_classifier_model(d / "cls.onnx"),
+        "model4": _batch4(d / "cls4.onnx"),
+    }
+
+
+def _local(model: str, pictures: list[Path], top: int) -> dict[str, tuple[list[int], list[float]]]:
+    """What the local ``classify`` gives, by absolute path."""
+    from acl_async import Session
+    from acl_async.classify import classify
+
+    with Session() as session:
+        results, _ = classify(session, Path(model), pictures, top, None)
+    return {
+        str(r.path.absolute()): ([c.index for c in r.classes], [c.value for c in r.classes]) for r in results
+    }
+
+
+def _read(path: Path) -> list[dict]:
+    if path.suffix == ".jsonl":
+        return [
+            json.loads(line) for f in sorted(path.iterdir()) for line in f.read_text().splitlines() if line
+        ]
+    return pq.read_table(path).to_pylist()
+
+
+def _check_equal(rows: list[dict], expected: dict[str, tuple[list[int], list[float]]]) -> None:
+    paths = [r["path"] for r in rows]
+    assert sorted(paths) == sorted(expected), "every readable picture exactly once"
+    for r in rows:
+        ids, probs = expected[r["path"]]
+        assert r["top_ids"] == ids, r["path"]
+        np.testing.assert_allclose(r["probabilities"], probs, rtol=0, atol=1e-6)
+
+
+def test_results_equal_local_classify_picture_by_picture(cluster, data, tmp_path):
+    out = tmp_path / "results.parquet"
+    summary = classify_dataset(
+        [data["dir"]], data["model4"], output=out, top_k=3, batch_size=7, progress=False
+    )
+
+    _check_equal(_read(out), _local(data["model4"], data["good"], 3))
+    assert summary.pictures == PICTURES and summary.failures == len(REASONS)
+    assert sum(summary.per_actor.values()) == PICTURES
+    assert all(name.startswith("NPU ") for name in summary.per_actor), summary.per_actor
+    assert summary.devices == 2  # one actor per NPU of the cluster
+    errors = {Path(r["path"]).name: r["reason"] for r in _read(tmp_path / "results.errors.parquet")}
+    assert errors == REASONS
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary output left"
+
+
+@ray.remote(num_cpus=0)
+class Gate:
+    """Lets the first actor that finishes a batch report its pid, then keeps it waiting (to be killed)."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.pids: list[int] = []
+        self.first = asyncio.Event()
+
+    async def arrive(self, pid: int) -> bool:
+        self.pids.append(pid)
+        if len(self.pids) == 1:
+            self.first.set()
+            return True
+        return False
+
+    async def first_pid(self) -> int:
+        await self.first.wait()
+        return self.pids[0]
+
+    async def arrivals(self) -> list[int]:
+        return list(self.pids)
+
+
+def _hold_first_batch(info, batches):  # runs in the actors
+    gate = ray.get_actor("acl-async-test-gate")
+    if ray.get(gate.arrive.remote(info.pid)):
+        threading.Event().wait()  # killed here, holding a classified batch that was never returned
+
+
+def test_actor_killed_mid_run_output_complete_without_duplicates(cluster, data, tmp_path):
+    gate = Gate.options(name="acl-async-test-gate").remote()
+    out = tmp_path / "results.jsonl"
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["summary"] = classify_dataset(
+                [data["dir"]],
+                data["model"],
+                output=out,
+                top_k=5,
+                batch_size=4,
+                progress=False,
+                after_batch=_hold_first_batch,
+            )
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            box["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    pid = ray.get(gate.first_pid.remote(), timeout=180)
+    os.kill(pid, signal.SIGKILL)
+    runner.join(timeout=300)
+    assert not runner.is_alive(), "the run did not finish after the actor was killed"
+    assert "error" not in box, box.get("error")
+
+    _check_equal(_read(out), _local(data["model"], data["good"], 5))
+    assert box["summary"].pictures == PICTURES
+    assert len(ray.get(gate.arrivals.remote())) > 1  # the run went on after the kill
+    ray.kill(gate)
+
+
+def test_more_devices_than_npus_fails_before_any_work(cluster, data, tmp_path):
+    out = tmp_path / "r.parquet"
+    with pytest.raises(
+        ResourceError, match=r"--devices 3 .* more NPUs than the Ray cluster has \(2\)"
+    ) as exc:
+        classify_dataset([data["dir"]], data["model"], output=out, devices=3, progress=False)
+    assert "\n" not in str(exc.value)
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_model_that_cannot_load_fails_once(cluster, data, tmp_path):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model at all")
+    with pytest.raises(ModelLoadError, match="cannot load the model") as exc:
+        classify_dataset([data["dir"]], bad, output=tmp_path / "r.parquet", progress=False)
+    assert "\n" not in str(exc.value)
+    assert not (tmp_path / "r.parquet").exists()
+
+
+def test_existing_output_refused_unless_overwrite(cluster, data, tmp_path):
+    out = tmp_path / "r.parquet"
+    out.mkdir()
+    (out / "old.parquet").write_bytes(b"old")
+    with pytest.raises(OutputExistsError, match="exists"):  # before the cluster is asked (devices=99)
+        classify_dataset([data["dir"]], data["model"], output=out, devices=99, progress=False)
+    assert (out / "old.parquet").read_bytes() == b"old"
+
+
+def test_logical_device_is_the_position_in_ascend_rt_visible_devices():
+    assert logical_device(["3"], "3").device_id == 0
+    assert logical_device(["5"], "1,5,7").device_id == 1
+    assert logical_device(["2"], None).device_id == 2
+    assert logical_device([], None).npu is None
+    with pytest.raises(RuntimeError):
+        logical_device(["4"], "0,1")
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> int:
+    from acl_async.cli import main
+
+    return main(["classify", *args])
+
+
+def test_cli_classify_ray_csv_matches_local_and_prints_summary(cluster, data, tmp_path, capsys):
+    import csv
+
+    out = tmp_path / "results.csv"
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        data["model"],
+        "--ray",
+        cluster.address,
+        "--output",
+        str(out),
+        "-nt",
+        "4",
+    ]
+    assert _cli(*argv) == 0
+    text = capsys.readouterr().out
+    assert f"Pictures:   {PICTURES} classified, {len(REASONS)} failed" in text
+    assert "pictures/s on 2 actor(s)" in text and text.count("NPU ") >= 1
+    rows = [r for f in sorted(out.iterdir()) for r in csv.DictReader(f.read_text().splitlines())]
+    parsed = [
+        {
+            "path": r["path"],
+            "top_ids": json.loads(r["top_ids"]),
+            "probabilities": json.loads(r["probabilities"]),
+        }
+        for r in rows
+    ]
+    _check_equal(parsed, _local(data["model"], data["good"], 4))
+    assert {
+        Path(r["path"]).name
+        for f in (tmp_path / "results.errors.csv").iterdir()
+        for r in csv.DictReader(f.read_text().splitlines())
+    } == set(REASONS)
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("acl-async: error: ")
+    return lines[0]
+
+
+def test_cli_existing_output_refused_unless_overwrite(cluster, data, tmp_path, capsys):
+    out = tmp_path / "r.parquet"
+    out.mkdir()
+    argv = ["-i", str(data["dir"]), "-m", data["model"], "--ray", cluster.address, "--output", str(out)]
+    assert _cli(*argv) == 2
+    assert "--overwrite" in _one_line_error(capsys)
+    assert _cli(*argv, "--overwrite", "--devices", "1") == 0
+    assert len(pq.read_table(out)) == PICTURES
+
+
+def test_cli_more_devices_than_npus_one_line_before_any_work(cluster, data, tmp_path, capsys):
+    out = tmp_path / "r.parquet"
+    argv = ["-i", str(data["dir"]), "-m", data["model"], "--ray", cluster.address, "--output", str(out)]
+    assert _cli(*argv, "--devices", "5") == 2
+    assert "more NPUs than the Ray cluster has (2)" in _one_line_error(capsys)
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_model_the_actors_cannot_load_reports_it_once(cluster, data, tmp_path, capsys):
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08\x07garbage")
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        str(bad),
+        "--ray",
+        cluster.address,
+        "--output",
+        str(tmp_path / "r.pq"),
+    ]
+    assert _cli(*argv) == 1
+    assert "cannot load the model" in _one_line_error(capsys)
+    assert not (tmp_path / "r.pq").exists()
+
+
+def test_cli_unreachable_address_one_line_exit_1(data, tmp_path):
+    import socket
+    import subprocess
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [
+        "-i",
+        str(data["dir"]),
+        "-m",
+        data["model"],
+        "--ray",
+        f"127.0.0.1:{port}",
+        "--output",
+        str(tmp_path / "r.parquet"),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "acl_async.cli", "classify", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"acl-async: error: cannot reach the Ray cluster at 127.0.0.1:{port}: Connection refused"
+    ]
+
+
+def test_duplicate_rows_keep_one_per_path():
+    import pyarrow as pa
+
+    from acl_async.ray.pipeline import _first_per_path
+
+    table = pa.table({"path": ["b", "a", "b", "c", "a"], "n": [1, 2, 3, 4, 5]})
+    kept = _first_per_path(table)
+    assert kept["path"].to_pylist() == ["a", "b", "c"]
+    assert _first_per_path(table.slice(0, 0)).num_rows == 0
+
+
+def _open_writer(path: Path, timeout: float = 180) -> int:
+    """Open a FIFO for writing: returns once a reader (a decode task) has opened it."""
+    box: dict = {}
+    opener = threading.Thread(target=lambda: box.update(fd=os.open(path, os.O_WRONLY)), daemon=True)
+    opener.start()
+    opener.join(timeout)
+    assert "fd" in box, f"no decode task opened {path}"
+    return box["fd"]
+
+
+def _readers(path: Path) -> list[int]:
+    """Processes (other than this one) that have ``path`` open."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if any(os.readlink(fd) == str(path) for fd in (proc / "fd").iterdir()):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def _kill_and_wait(pid: int) -> None:
+    """SIGKILL ``pid`` and wait until it has exited (its pidfd turns readable), its files closed."""
+    import select
+
+    pidfd = os.pidfd_open(pid)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        assert select.select([pidfd], [], [], 60)[0], f"process {pid} did not exit"
+    finally:
+        os.close(pidfd)
+
+
+def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, data, tmp_path):
+    """A FIFO among the inputs holds a decode task in ``read()`` until the test has killed its worker
+    process; the retried task reads the real picture from the FIFO."""
+    fifo = tmp_path / "slow.png"
+    os.mkfifo(fifo)
+    out = tmp_path / "results.parquet"
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["summary"] = classify_dataset([data["dir"], fifo], data["model"], output=out, progress=False)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test thread
+            box["error"] = exc
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    fd = _open_writer(fifo)
+    pids = _readers(fifo)
+    assert len(pids) == 1, pids
+    _kill_and_wait(pids[0])
+    os.close(fd)
+    fd = _open_writer(fifo)  # the retried task, in a new worker process
+    assert pids[0] not in _readers(fifo)
+    os.write(fd, data["good"][0].read_bytes())
+    os.close(fd)
+    runner.join(timeout=300)
+    assert not runner.is_alive() and "error" not in box, box.get("error")
+
+    rows = {r["path"]: r for r in _read(out)}
+    assert len(rows) == len(pq.read_table(out)) == PICTURES + 1  # no duplicates
+    assert rows[str(fifo)]["top_ids"] == rows[str(data["good"][0])]["top_ids"]
+    assert box["summary"].failures == len(REASONS)

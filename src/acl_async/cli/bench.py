@@ -143,7 +143,8 @@ def _paths(given: list[str], full_pipeline: bool) -> list[Path]:
 
 def _check_model(opts: BenchOptions) -> None:
     """``-b`` and ``-i`` against the inputs the model file declares (ONNX), before ACL is initialized;
-    other formats (an ``acl-async atc`` .om, whose profiles only the runtime knows) are checked once loaded."""
+    other formats (an ``acl-async atc`` .om, whose profiles only the runtime knows) are checked once
+    loaded."""
     from .. import zoo
     from ..atc.container import is_container
 

@@ -85,7 +85,10 @@ struct InferQueue::Core {
   // Teardown: waits for the threads queueing work, then for the device work,
   // then runs every remaining Python callback. GIL held.
   void finish_accepted(std::unique_lock<std::mutex>& lock);
-  bool can_drain() const { return !completed.empty() && (dispatcher == std::thread::id() || dispatcher == std::this_thread::get_id()); }
+  bool can_drain() const {
+    return !completed.empty() &&
+           (dispatcher == std::thread::id() || dispatcher == std::this_thread::get_id());
+  }
   size_t acquire_slot(std::unique_lock<std::mutex>& lock);
   // On the report thread after each aclrtProcessReport: runs the Python
   // callbacks of completed jobs that no Python thread collected for a while.
@@ -219,9 +222,7 @@ void InferQueue::Core::drain(std::unique_lock<std::mutex>& lock) {
 
 void InferQueue::Core::run_unattended() {
   std::unique_lock<std::mutex> lock(mu);
-  auto attended = [this] {
-    return completed.empty() || callers > 0 || dispatcher != std::thread::id();
-  };
+  auto attended = [this] { return completed.empty() || callers > 0 || dispatcher != std::thread::id(); };
   if (attended()) {
     unattended_since = 0;
     return;
@@ -245,7 +246,8 @@ void InferQueue::Core::run_unattended() {
 }
 
 template <class Pred>
-void InferQueue::Core::wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline, Pred pred) {
+void InferQueue::Core::wait_slice(std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline,
+                                  Pred pred) {
   bool spin = last_latency_ns >= 0 && last_latency_ns <= spin_latency_ns && !pred();
   ++(spin ? spins : sleeps);
   acl_async::wait_slice(cv, lock, deadline, pred, [&] {
@@ -365,7 +367,8 @@ void InferQueue::start_async(py::handle inputs, py::object userdata) {
 void InferQueue::set_callback(py::object callback) {
   check_open();
   if (!callback.is_none() && !PyCallable_Check(callback.ptr())) {
-    throw py::type_error("callback must be callable or None, got " + std::string(Py_TYPE(callback.ptr())->tp_name));
+    throw py::type_error("callback must be callable or None, got " +
+                         std::string(Py_TYPE(callback.ptr())->tp_name));
   }
   core_->callback = SafeObject(std::move(callback));
 }
@@ -388,8 +391,8 @@ void InferQueue::wait_all(std::optional<double> timeout_s) {
       continue;
     }
     if (deadline && now_ns() >= *deadline) {
-      throw WaitTimeout("InferQueue.wait_all(): " + std::to_string(core.pending) + " request(s) still running after " +
-                        std::to_string(*timeout_s) + " s");
+      throw WaitTimeout("InferQueue.wait_all(): " + std::to_string(core.pending) +
+                        " request(s) still running after " + std::to_string(*timeout_s) + " s");
     }
     core.wait_slice(lock, deadline, [&core] { return core.closed || core.pending == 0 || core.can_drain(); });
   }
@@ -533,7 +536,8 @@ and block), with OpenVINO AsyncInferQueue semantics. acl_async.InferQueue
 (a subclass) also accepts jobs=0: the device's suggested number.
 )doc");
   cls.def(py::init(&InferQueue::create), py::arg("model"), py::arg("jobs"), py::arg("poll_ms") = 20)
-      .def("start_async", &InferQueue::start_async, py::arg("inputs"), py::arg("userdata") = py::none(), R"doc(
+      .def("start_async", &InferQueue::start_async, py::arg("inputs"), py::arg("userdata") = py::none(),
+           R"doc(
 Start one request on an idle job, waiting (GIL released) while none is idle.
 ``inputs`` as for Block.set_inputs. Raises the first error of an earlier
 callback instead (once; the request is not started then).

@@ -37,8 +37,8 @@ inline void check_signals_if_gil() {
 // the GIL back without holding `lock` (its holders never need the GIL) and
 // checks for signals. Returns pred().
 template <class Pred, class BeforeSleep>
-bool wait_slice(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline,
-                Pred pred, BeforeSleep before_sleep) {
+bool wait_slice(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                std::optional<int64_t> deadline, Pred pred, BeforeSleep before_sleep) {
   const int64_t until = slice_end(deadline);
   {
     GilRelease nogil;
@@ -52,8 +52,8 @@ bool wait_slice(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
 }
 
 template <class Pred>
-bool wait_slice(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, std::optional<int64_t> deadline,
-                Pred pred) {
+bool wait_slice(std::condition_variable& cv, std::unique_lock<std::mutex>& lock,
+                std::optional<int64_t> deadline, Pred pred) {
   return wait_slice(cv, lock, deadline, pred, [] {});
 }
 

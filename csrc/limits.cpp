@@ -98,8 +98,9 @@ void check_memory_fits(const std::string& what, size_t blocks, size_t device_byt
   }
   const double host = n * static_cast<double>(host_bytes + kBlockOverheadBytes);
   if (auto available = host_memory_available(); available && host > static_cast<double>(*available)) {
-    exceeded(what, human(host) + " of host memory",
-             "the " + human(static_cast<double>(*available)) + " available (MemAvailable / cgroup memory.max)");
+    exceeded(
+        what, human(host) + " of host memory",
+        "the " + human(static_cast<double>(*available)) + " available (MemAvailable / cgroup memory.max)");
   }
 }
 
@@ -124,7 +125,7 @@ void check_threads_available(const std::string& what, size_t threads) {
   if (auto max = read_number("/proc/sys/kernel/pid_max")) {
     limits.push_back({left_of(max, running), "kernel.pid_max " + std::to_string(*max)});
   }
-  struct rlimit nproc {};
+  struct rlimit nproc{};
   if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &nproc) == 0 && nproc.rlim_cur != RLIM_INFINITY) {
     limits.push_back({left_of(static_cast<uint64_t>(nproc.rlim_cur), running),
                       "RLIMIT_NPROC " + std::to_string(nproc.rlim_cur)});

@@ -26,7 +26,8 @@ class Memory {
 
  public:
   enum class Kind { Device, Host };
-  Memory(Key, Kind kind, void* data, size_t size, std::shared_ptr<Context> context, uint64_t generation) noexcept
+  Memory(Key, Kind kind, void* data, size_t size, std::shared_ptr<Context> context,
+         uint64_t generation) noexcept
       : kind_(kind), data_(data), size_(size), context_(std::move(context)), generation_(generation) {}
   ~Memory();
   Memory(const Memory&) = delete;
@@ -71,6 +72,5 @@ class Dataset {
 
 // Locks `mu`; if it is busy, waits with the GIL released (holders never need the GIL).
 std::unique_lock<std::mutex> lock_releasing_gil(std::mutex& mu);
-
 
 }  // namespace acl_async

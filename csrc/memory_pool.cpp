@@ -25,7 +25,9 @@ std::string shape_text(const py::array& a) {
   return out.str();
 }
 
-std::string input_label(const TensorDesc& d) { return "input " + std::to_string(d.index) + " ('" + d.name + "')"; }
+std::string input_label(const TensorDesc& d) {
+  return "input " + std::to_string(d.index) + " ('" + d.name + "')";
+}
 
 bool is_raw_bytes(py::handle value) {
   return PyBytes_Check(value.ptr()) || PyByteArray_Check(value.ptr()) || PyMemoryView_Check(value.ptr());
@@ -43,11 +45,13 @@ bool shape_matches(const py::array& a, const std::vector<py::ssize_t>& shape) {
 
 // ---------------------------------------------------------------- Block
 
-Block::Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<const Layout> layout, bool copies)
+Block::Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<const Layout> layout,
+             bool copies)
     : index_(index), pool_(std::move(pool)), layout_(std::move(layout)), copies_(copies) {}
 
 std::shared_ptr<Block> Block::create(size_t index, std::weak_ptr<MemoryPool> pool,
-                                     std::shared_ptr<const Layout> layout, const std::shared_ptr<Context>& context) {
+                                     std::shared_ptr<const Layout> layout,
+                                     const std::shared_ptr<Context>& context) {
   bool copies = context->run_mode() == ACL_HOST;
   auto block = std::make_shared<Block>(Key{}, index, std::move(pool), layout, copies);
   block->input_dataset_ = std::make_unique<Dataset>();
@@ -106,7 +110,8 @@ void Block::copy_input(size_t i, py::handle value) {
       throw InputError(input_label(d) + ": expected " + std::to_string(d.size) + " bytes (" + d.describe() +
                        "), got " + std::to_string(nbytes));
     }
-    if (!PyBuffer_IsContiguous(info.view(), 'C')) throw InputError(input_label(d) + ": buffer is not contiguous");
+    if (!PyBuffer_IsContiguous(info.view(), 'C'))
+      throw InputError(input_label(d) + ": buffer is not contiguous");
     std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
     std::memcpy(host_data(inputs_, i), info.ptr, nbytes);
     return;
@@ -153,7 +158,8 @@ void Block::set_inputs(py::handle inputs) {
         if (index == n) throw InputError("the model has no input named '" + name + "'");
       } else if (PyLong_Check(item.first.ptr())) {
         auto i = item.first.cast<long long>();
-        if (i < 0 || static_cast<size_t>(i) >= n) throw InputError("input index " + std::to_string(i) + " out of range");
+        if (i < 0 || static_cast<size_t>(i) >= n)
+          throw InputError("input index " + std::to_string(i) + " out of range");
         index = static_cast<size_t>(i);
       } else {
         throw InputError("input keys must be names (str) or indices (int)");
@@ -174,7 +180,8 @@ void Block::set_inputs(py::handle inputs) {
     auto items = py::reinterpret_borrow<py::sequence>(inputs);
     size_t count = static_cast<size_t>(py::len(items));
     // One entry per input; a single-input model also takes its data as a nested list.
-    bool per_input = n != 1 || (count == 1 && (py::isinstance<py::array>(items[0]) || is_raw_bytes(items[0])));
+    bool per_input =
+        n != 1 || (count == 1 && (py::isinstance<py::array>(items[0]) || is_raw_bytes(items[0])));
     if (per_input) {
       if (count != n) {
         throw InputError("the model has " + std::to_string(n) + " input(s), got " + std::to_string(count));
@@ -230,17 +237,20 @@ void Block::run_locked(uint32_t model_id, aclrtStream stream) {
   };
   if (copies_) {
     for (size_t i = 0; i < inputs_.size(); ++i) {
-      copy(inputs_[i].device->data(), inputs_[i].host->data(), layout.inputs[i].size, ACL_MEMCPY_HOST_TO_DEVICE);
+      copy(inputs_[i].device->data(), inputs_[i].host->data(), layout.inputs[i].size,
+           ACL_MEMCPY_HOST_TO_DEVICE);
     }
   }
   if (stream != nullptr) {
-    check(aclmdlExecuteAsync(model_id, input_dataset_->get(), output_dataset_->get(), stream), "aclmdlExecuteAsync");
+    check(aclmdlExecuteAsync(model_id, input_dataset_->get(), output_dataset_->get(), stream),
+          "aclmdlExecuteAsync");
   } else {
     check(aclmdlExecute(model_id, input_dataset_->get(), output_dataset_->get()), "aclmdlExecute");
   }
   if (copies_) {
     for (size_t i = 0; i < outputs_.size(); ++i) {
-      copy(outputs_[i].host->data(), outputs_[i].device->data(), layout.outputs[i].size, ACL_MEMCPY_DEVICE_TO_HOST);
+      copy(outputs_[i].host->data(), outputs_[i].device->data(), layout.outputs[i].size,
+           ACL_MEMCPY_DEVICE_TO_HOST);
     }
   }
 }
@@ -260,7 +270,8 @@ void Block::execute(uint32_t model_id) {
 }
 
 std::vector<std::shared_ptr<Stream>> Block::retire() noexcept {
-  std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);  // waits for an execute()/enqueue() in progress
+  std::unique_lock<std::mutex> lock =
+      lock_releasing_gil(mu_);  // waits for an execute()/enqueue() in progress
   retired_ = true;
   return std::move(streams_);
 }
@@ -281,15 +292,16 @@ void Block::free_memory() noexcept {
 
 // ---------------------------------------------------------------- MemoryPool
 
-std::shared_ptr<MemoryPool> MemoryPool::create(std::shared_ptr<Context> context, std::shared_ptr<const Layout> layout,
-                                               size_t size) {
+std::shared_ptr<MemoryPool> MemoryPool::create(std::shared_ptr<Context> context,
+                                               std::shared_ptr<const Layout> layout, size_t size) {
   run_deferred();
   context->check_open();
   if (size == 0) throw std::invalid_argument("a MemoryPool needs at least 1 block");
   for (const auto* descs : {&layout->inputs, &layout->outputs}) {
     for (const TensorDesc& d : *descs) {
       if (d.dynamic()) {
-        throw std::invalid_argument("tensor '" + d.name + "' has a dynamic shape: MemoryPool needs static shapes");
+        throw std::invalid_argument("tensor '" + d.name +
+                                    "' has a dynamic shape: MemoryPool needs static shapes");
       }
     }
   }
@@ -334,8 +346,9 @@ std::shared_ptr<Block> MemoryPool::acquire(std::optional<double> timeout_s) {
       throw WaitTimeout("no free block in the MemoryPool within " + std::to_string(*timeout_s) + " s");
     }
     if (!deadline && on_report_thread()) {
-      throw UsageError("MemoryPool.acquire() without a timeout cannot wait in a callback: blocks are "
-                       "returned by callbacks on this thread");
+      throw UsageError(
+          "MemoryPool.acquire() without a timeout cannot wait in a callback: blocks are "
+          "returned by callbacks on this thread");
     }
     wait_slice(cv_, lock, deadline, [&] { return !idle_.empty() || closed(); });
   }
@@ -396,7 +409,8 @@ void MemoryPool::release() noexcept {
   std::vector<std::shared_ptr<Stream>> streams;
   for (const auto& block : blocks) {
     for (auto& stream : block->retire()) {
-      if (std::find(streams.begin(), streams.end(), stream) == streams.end()) streams.push_back(std::move(stream));
+      if (std::find(streams.begin(), streams.end(), stream) == streams.end())
+        streams.push_back(std::move(stream));
     }
   }
   run_or_defer([blocks, streams] {

@@ -38,7 +38,8 @@ class Block : public std::enable_shared_from_this<Block> {
  public:
   Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<const Layout> layout, bool copies);
   static std::shared_ptr<Block> create(size_t index, std::weak_ptr<MemoryPool> pool,
-                                       std::shared_ptr<const Layout> layout, const std::shared_ptr<Context>& context);
+                                       std::shared_ptr<const Layout> layout,
+                                       const std::shared_ptr<Context>& context);
 
   size_t index() const noexcept { return index_; }
   bool in_use() const noexcept { return in_use_.load(std::memory_order_acquire); }
@@ -108,8 +109,8 @@ class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPo
   MemoryPool(Key, std::shared_ptr<Context> context, std::shared_ptr<const Layout> layout) noexcept
       : Resource("MemoryPool"), context_(std::move(context)), layout_(std::move(layout)) {}
   ~MemoryPool() override { close_from_destructor(); }
-  static std::shared_ptr<MemoryPool> create(std::shared_ptr<Context> context, std::shared_ptr<const Layout> layout,
-                                            size_t size);
+  static std::shared_ptr<MemoryPool> create(std::shared_ptr<Context> context,
+                                            std::shared_ptr<const Layout> layout, size_t size);
 
   // A free block; waits (GIL released) while none is free. None = forever;
   // expiry raises TimeoutError. GIL held on entry.
@@ -140,6 +141,5 @@ class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPo
   std::vector<std::shared_ptr<Block>> blocks_;
   std::deque<size_t> idle_;
 };
-
 
 }  // namespace acl_async

@@ -97,7 +97,11 @@ uint32_t load_id(const Model::Source& source) {
 
 Model::Model(Key, std::shared_ptr<Context> context, Source source, uint32_t id,
              std::shared_ptr<const Layout> layout) noexcept
-    : Resource("Model"), context_(std::move(context)), source_(std::move(source)), id_(id), layout_(std::move(layout)) {}
+    : Resource("Model"),
+      context_(std::move(context)),
+      source_(std::move(source)),
+      id_(id),
+      layout_(std::move(layout)) {}
 
 std::shared_ptr<Model> Model::load(std::shared_ptr<Context> context, Source source) {
   run_deferred();
@@ -205,7 +209,7 @@ void Model::release() noexcept {
   }
   run_or_defer([id, context, streams] {
     for (const auto& stream : streams) stream->drain_quietly();  // executions queued on them finish first
-    if (!context->try_activate()) return;  // the context took the model with it
+    if (!context->try_activate()) return;                        // the context took the model with it
     GilRelease nogil;
     aclmdlUnload(id);
   });
@@ -224,7 +228,7 @@ Model::Source source_from(const py::object& model) {
   }
   // os.fsencode: str (non-UTF-8 names arrive surrogate-escaped), bytes paths from os.fsencode, PathLike.
   std::string path = py::module_::import("os").attr("fsencode")(model).cast<std::string>();
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) {
     errno = S_ISDIR(st.st_mode) ? EISDIR : ENOENT;
     PyErr_SetFromErrnoWithFilename(PyExc_OSError, path.c_str());
@@ -247,12 +251,13 @@ FileNotFoundError; a file the runtime cannot load raises AclError.
           }),
           py::arg("context"), py::arg("model"))
       .def_property_readonly("id", &Model::id, "The ACL model id.")
-      .def_property_readonly("path",
-                             [](const Model& self) -> py::object {
-                               if (!self.source().path) return py::none();
-                               return py::module_::import("os").attr("fsdecode")(py::bytes(*self.source().path));
-                             },
-                             "The file the model was loaded from (None when loaded from bytes).")
+      .def_property_readonly(
+          "path",
+          [](const Model& self) -> py::object {
+            if (!self.source().path) return py::none();
+            return py::module_::import("os").attr("fsdecode")(py::bytes(*self.source().path));
+          },
+          "The file the model was loaded from (None when loaded from bytes).")
       .def_property_readonly("inputs", [](const Model& self) { return self.layout()->inputs; })
       .def_property_readonly("outputs", [](const Model& self) { return self.layout()->outputs; })
       .def_property_readonly("context", &Model::context)

@@ -14,8 +14,9 @@
 namespace py = pybind11;
 
 PYBIND11_MODULE(_acl, m) {
-  m.doc() = "AscendCL (ACL) asynchronous inference: runtime, devices, contexts, streams, events, "
-            "models, memory pools, report threads and the InferQueue core.";
+  m.doc() =
+      "AscendCL (ACL) asynchronous inference: runtime, devices, contexts, streams, events, "
+      "models, memory pools, report threads and the InferQueue core.";
   acl_async::register_errors(m);
   acl_async::regclass_Runtime(m);
   acl_async::regclass_Device(m);

@@ -93,7 +93,8 @@ void PendingErrors::add(py::error_already_set& error) {
 }
 
 void PendingErrors::add_message(const char* what) {
-  py::object value = py::module_::import("builtins").attr("RuntimeError")(std::string("callback failed: ") + what);
+  py::object value =
+      py::module_::import("builtins").attr("RuntimeError")(std::string("callback failed: ") + what);
   std::lock_guard<std::mutex> lock(mu_);
   errors_.emplace_back(std::move(value));
   count_.store(errors_.size(), std::memory_order_release);
@@ -138,7 +139,8 @@ int64_t now_ns() noexcept {
 
 std::optional<int64_t> deadline_after(std::optional<double> timeout_s) {
   if (!timeout_s) return std::nullopt;
-  if (std::isnan(*timeout_s) || *timeout_s < 0) throw std::invalid_argument("timeout must be >= 0 seconds or None");
+  if (std::isnan(*timeout_s) || *timeout_s < 0)
+    throw std::invalid_argument("timeout must be >= 0 seconds or None");
   double ns = *timeout_s * 1e9;
   if (ns > 9e18) return std::nullopt;  // effectively forever
   return now_ns() + static_cast<int64_t>(ns);

@@ -25,7 +25,8 @@ struct ReportThread::State {
 
 namespace {
 
-void report_loop(std::shared_ptr<ReportThread::State> state, std::shared_ptr<Context> context, int32_t poll_ms) {
+void report_loop(std::shared_ptr<ReportThread::State> state, std::shared_ptr<Context> context,
+                 int32_t poll_ms) {
   mark_report_thread();
   context->try_activate();
   while (true) {
@@ -94,7 +95,10 @@ void launch_counted(aclrtCallback fn, void* data, aclrtStream handle, bool block
 }  // namespace
 
 ReportThread::ReportThread(Key, std::shared_ptr<Context> context, int32_t poll_ms)
-    : Resource("ReportThread"), context_(std::move(context)), poll_ms_(poll_ms), state_(std::make_shared<State>()) {}
+    : Resource("ReportThread"),
+      context_(std::move(context)),
+      poll_ms_(poll_ms),
+      state_(std::make_shared<State>()) {}
 
 std::shared_ptr<ReportThread> ReportThread::create(std::shared_ptr<Context> context, int32_t poll_ms,
                                                    std::function<void()> after_report) {
@@ -158,7 +162,8 @@ void ReportThread::ensure_subscribed(const std::shared_ptr<Stream>& stream) {
 void ReportThread::unsubscribe(Stream& stream) {
   forbid_on_report_thread("ReportThread.unsubscribe()");
   aclrtStream handle = stream.handle();
-  if (stream.subscriber().get() != this) throw std::invalid_argument("the stream is not subscribed to this thread");
+  if (stream.subscriber().get() != this)
+    throw std::invalid_argument("the stream is not subscribed to this thread");
   context_->activate();
   synchronize_with_callbacks(stream, std::nullopt);  // its pending callbacks run first
   stream.set_subscriber(nullptr);
@@ -183,7 +188,8 @@ void ReportThread::forget_stream(aclrtStream handle) noexcept {
   --state_->subscribed;
 }
 
-void ReportThread::launch_native(aclrtCallback fn, void* data, const std::shared_ptr<Stream>& stream, bool block) {
+void ReportThread::launch_native(aclrtCallback fn, void* data, const std::shared_ptr<Stream>& stream,
+                                 bool block) {
   check_open();
   aclrtStream handle = stream->handle();
   ensure_subscribed(stream);
@@ -201,7 +207,8 @@ void ReportThread::launch_callback(const py::object& fn, const std::shared_ptr<S
   aclrtStream handle = stream->handle();
   ensure_subscribed(stream);
   stream->context()->activate();
-  auto record = std::make_unique<PythonCallback>(PythonCallback{SafeObject(fn), stream->errors(), stream->callbacks()});
+  auto record =
+      std::make_unique<PythonCallback>(PythonCallback{SafeObject(fn), stream->errors(), stream->callbacks()});
   launch_counted(run_python_callback, record.get(), handle, block, *stream->callbacks());
   record.release();  // owned by the queued callback now
 }
@@ -260,11 +267,13 @@ after every earlier task of the stream; with ``block`` later tasks wait for
 it to return. An exception it raises is re-raised, once, by the stream's
 next ``synchronize()``. Subscribes the stream if it has no report thread.
 )doc")
-      .def_property_readonly("thread_id", &ReportThread::thread_id, "The pthread id given to aclrtSubscribeReport.")
+      .def_property_readonly("thread_id", &ReportThread::thread_id,
+                             "The pthread id given to aclrtSubscribeReport.")
       .def_property_readonly("poll_ms", &ReportThread::poll_ms)
       .def_property_readonly("streams", &ReportThread::streams)
       .def_property_readonly("context", &ReportThread::context)
-      .def("is_current", &ReportThread::is_current, "True when called from this report thread (in a callback).");
+      .def("is_current", &ReportThread::is_current,
+           "True when called from this report thread (in a callback).");
   def_resource_methods(cls);
 }
 

@@ -109,8 +109,8 @@ py::list ResultQueue::pop_all() {
         if (i > 0) break;  // first the results before it
         py::object tag = item.tag.take();
         put_back(1);
-        throw ClosedError("the MemoryPool was closed before the outputs of " + py::repr(tag).cast<std::string>() +
-                          " were collected");
+        throw ClosedError("the MemoryPool was closed before the outputs of " +
+                          py::repr(tag).cast<std::string>() + " were collected");
       }
       // The outputs move into the arrays (no copy); on failure they move back.
       std::vector<std::shared_ptr<std::vector<uint8_t>>> moved;
@@ -185,7 +185,8 @@ Closing it (or its report thread, or its context) waits for the collections
 in flight, then calls ``on_close()`` so what is left can be delivered.
 )doc");
   cls.def(py::init(&ResultQueue::create), py::arg("report_thread"), py::arg("on_close") = py::none())
-      .def("push_async", &ResultQueue::push_async, py::arg("block"), py::arg("stream"), py::arg("tag") = py::none())
+      .def("push_async", &ResultQueue::push_async, py::arg("block"), py::arg("stream"),
+           py::arg("tag") = py::none())
       .def("pop_all", &ResultQueue::pop_all, "Every result collected so far: [(tag, [arrays]), ...].")
       .def_property_readonly("ready", &ResultQueue::ready, "Results waiting for pop_all().")
       .def_property_readonly("in_flight", &ResultQueue::in_flight, "Pushed results not collected yet.")

@@ -19,9 +19,9 @@ struct AclState {
   bool owned = false;  // we called aclInit (someone else may have, e.g. another library)
   uint64_t generation = 0;
   std::vector<std::weak_ptr<Runtime>> live;
-  int64_t live_memory = 0;             // allocations not freed yet
-  bool finalize_pending = false;       // last reference gone, waiting for live_memory == 0
-  std::vector<int32_t> pending_resets; // devices closed while memory was alive
+  int64_t live_memory = 0;              // allocations not freed yet
+  bool finalize_pending = false;        // last reference gone, waiting for live_memory == 0
+  std::vector<int32_t> pending_resets;  // devices closed while memory was alive
 };
 
 AclState& state() {

@@ -42,5 +42,4 @@ struct Layout {
 const char* dtype_name(aclDataType dtype) noexcept;
 const char* format_name(aclFormat format) noexcept;
 
-
 }  // namespace acl_async

@@ -24,120 +24,122 @@ std::string type_name(py::handle h) { return Py_TYPE(h.ptr())->tp_name; }
 
 // ---------------------------------------------------------------- Args
 
-Args::Args(const std::string &qualname, const std::vector<const char *> &names, size_t required, const py::args &args,
-           const py::kwargs &kwargs)
+Args::Args(const std::string& qualname, const std::vector<const char*>& names, size_t required,
+           const py::args& args, const py::kwargs& kwargs)
     : fn_(qualname), names_(names), slots_(names.size()) {
-    const size_t n = args.size();
-    if (n > names.size()) {
-        throw py::type_error(fn_ + "() takes " + std::to_string(names.size()) + " positional argument" +
-                             (names.size() == 1 ? "" : "s") + " but " + std::to_string(n) + " were given");
-    }
-    for (size_t i = 0; i < n; ++i) slots_[i] = args[i];
-    for (auto item : kwargs) {
-        const std::string key = py::str(item.first);
-        size_t i = 0;
-        while (i < names.size() && key != names[i]) ++i;
-        if (i == names.size()) throw py::type_error(fn_ + "() got an unexpected keyword argument '" + key + "'");
-        if (slots_[i]) throw py::type_error(fn_ + "() got multiple values for argument '" + key + "'");
-        slots_[i] = item.second;
-    }
-    for (size_t i = 0; i < required; ++i) {
-        if (!slots_[i])
-            throw py::type_error(fn_ + "() missing required argument '" + names[i] + "' (pos " + std::to_string(i + 1) +
-                                 ")");
-    }
+  const size_t n = args.size();
+  if (n > names.size()) {
+    throw py::type_error(fn_ + "() takes " + std::to_string(names.size()) + " positional argument" +
+                         (names.size() == 1 ? "" : "s") + " but " + std::to_string(n) + " were given");
+  }
+  for (size_t i = 0; i < n; ++i) slots_[i] = args[i];
+  for (auto item : kwargs) {
+    const std::string key = py::str(item.first);
+    size_t i = 0;
+    while (i < names.size() && key != names[i]) ++i;
+    if (i == names.size()) throw py::type_error(fn_ + "() got an unexpected keyword argument '" + key + "'");
+    if (slots_[i]) throw py::type_error(fn_ + "() got multiple values for argument '" + key + "'");
+    slots_[i] = item.second;
+  }
+  for (size_t i = 0; i < required; ++i) {
+    if (!slots_[i])
+      throw py::type_error(fn_ + "() missing required argument '" + names[i] + "' (pos " +
+                           std::to_string(i + 1) + ")");
+  }
 }
 
-void Args::type_error(size_t i, const char *expected) const {
-    throw py::type_error(fn_ + "(): argument '" + names_[i] + "' must be " + expected + ", not " +
-                         type_name(slots_[i]));
+void Args::type_error(size_t i, const char* expected) const {
+  throw py::type_error(fn_ + "(): argument '" + names_[i] + "' must be " + expected + ", not " +
+                       type_name(slots_[i]));
 }
 
 namespace {
 
 // An int-like argument (int, bool, numpy integers), never a float or a str.
-py::object index_of(const Args &a, size_t i) {
-    py::handle h = a.get(i);
-    if (PyFloat_Check(h.ptr()) || !PyIndex_Check(h.ptr())) a.type_error(i, "int");
-    PyObject *idx = PyNumber_Index(h.ptr());
-    if (!idx) throw py::error_already_set();
-    return py::reinterpret_steal<py::object>(idx);
+py::object index_of(const Args& a, size_t i) {
+  py::handle h = a.get(i);
+  if (PyFloat_Check(h.ptr()) || !PyIndex_Check(h.ptr())) a.type_error(i, "int");
+  PyObject* idx = PyNumber_Index(h.ptr());
+  if (!idx) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(idx);
 }
 
 }  // namespace
 
 int64_t Args::i64(size_t i) const {
-    py::object o = index_of(*this, i);
-    long long v = PyLong_AsLongLong(o.ptr());
-    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-    return v;
+  py::object o = index_of(*this, i);
+  long long v = PyLong_AsLongLong(o.ptr());
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
 }
 
 uint64_t Args::u64(size_t i) const {
-    py::object o = index_of(*this, i);
-    if (PyObject_RichCompareBool(o.ptr(), py::int_(0).ptr(), Py_LT) == 1)
-        throw py::value_error(fn_ + "(): argument '" + names_[i] + "' must not be negative");
-    unsigned long long v = PyLong_AsUnsignedLongLong(o.ptr());
-    if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) throw py::error_already_set();
-    return v;
+  py::object o = index_of(*this, i);
+  if (PyObject_RichCompareBool(o.ptr(), py::int_(0).ptr(), Py_LT) == 1)
+    throw py::value_error(fn_ + "(): argument '" + names_[i] + "' must not be negative");
+  unsigned long long v = PyLong_AsUnsignedLongLong(o.ptr());
+  if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) throw py::error_already_set();
+  return v;
 }
 
 int32_t Args::i32(size_t i) const {
-    int64_t v = i64(i);
-    if (v < INT32_MIN || v > INT32_MAX)
-        throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the int32 range");
-    return static_cast<int32_t>(v);
+  int64_t v = i64(i);
+  if (v < INT32_MIN || v > INT32_MAX)
+    throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the int32 range");
+  return static_cast<int32_t>(v);
 }
 
 uint32_t Args::u32(size_t i) const {
-    uint64_t v = u64(i);
-    if (v > UINT32_MAX) throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the uint32 range");
-    return static_cast<uint32_t>(v);
+  uint64_t v = u64(i);
+  if (v > UINT32_MAX)
+    throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the uint32 range");
+  return static_cast<uint32_t>(v);
 }
 
 uintptr_t Args::ptr(size_t i) const {
-    if (slots_[i].is_none()) return 0;
-    return static_cast<uintptr_t>(u64(i));
+  if (slots_[i].is_none()) return 0;
+  return static_cast<uintptr_t>(u64(i));
 }
 
 double Args::f64(size_t i) const {
-    py::handle h = slots_[i];
-    if (!PyFloat_Check(h.ptr()) && !PyIndex_Check(h.ptr())) type_error(i, "float");
-    double v = PyFloat_AsDouble(h.ptr());
-    if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
-    return v;
+  py::handle h = slots_[i];
+  if (!PyFloat_Check(h.ptr()) && !PyIndex_Check(h.ptr())) type_error(i, "float");
+  double v = PyFloat_AsDouble(h.ptr());
+  if (v == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
 }
 
 std::string Args::str(size_t i) const {
-    py::handle h = slots_[i];
-    if (PyUnicode_Check(h.ptr())) return h.cast<std::string>();
-    if (PyBytes_Check(h.ptr())) return std::string(PyBytes_AS_STRING(h.ptr()), PyBytes_GET_SIZE(h.ptr()));
-    if (PyObject_HasAttrString(h.ptr(), "__fspath__")) {
-        py::object p = py::module_::import("os").attr("fspath")(h);
-        if (PyUnicode_Check(p.ptr())) return p.cast<std::string>();
-    }
-    type_error(i, "str");
+  py::handle h = slots_[i];
+  if (PyUnicode_Check(h.ptr())) return h.cast<std::string>();
+  if (PyBytes_Check(h.ptr())) return std::string(PyBytes_AS_STRING(h.ptr()), PyBytes_GET_SIZE(h.ptr()));
+  if (PyObject_HasAttrString(h.ptr(), "__fspath__")) {
+    py::object p = py::module_::import("os").attr("fspath")(h);
+    if (PyUnicode_Check(p.ptr())) return p.cast<std::string>();
+  }
+  type_error(i, "str");
 }
 
-void defn(py::module_ &m, const char *name, std::vector<const char *> params, size_t required, Impl impl,
-          const char *doc) {
-    std::string qual = py::str(m.attr("__name__")).cast<std::string>() + "." + name;
-    m.def(
-        name,
-        [qual, params, required, impl](py::args args, py::kwargs kwargs) -> py::object {
-            Args a(qual, params, required, args, kwargs);
-            return impl(a);
-        },
-        doc);
+void defn(py::module_& m, const char* name, std::vector<const char*> params, size_t required, Impl impl,
+          const char* doc) {
+  std::string qual = py::str(m.attr("__name__")).cast<std::string>() + "." + name;
+  m.def(
+      name,
+      [qual, params, required, impl](py::args args, py::kwargs kwargs) -> py::object {
+        Args a(qual, params, required, args, kwargs);
+        return impl(a);
+      },
+      doc);
 }
 
-void *acl_symbol(const char *name) {
-    static void *lib = [] {
-        Dl_info info{};
-        if (!dladdr(reinterpret_cast<void *>(&aclInit), &info) || !info.dli_fname) return static_cast<void *>(nullptr);
-        return dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
-    }();
-    return lib ? dlsym(lib, name) : nullptr;
+void* acl_symbol(const char* name) {
+  static void* lib = [] {
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void*>(&aclInit), &info) || !info.dli_fname)
+      return static_cast<void*>(nullptr);
+    return dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+  }();
+  return lib ? dlsym(lib, name) : nullptr;
 }
 
 // ---------------------------------------------------------------- refusals
@@ -146,239 +148,254 @@ namespace {
 thread_local std::string t_refusal;
 }
 
-aclError refuse(aclError code, const char *fmt, ...) {
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    std::vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    t_refusal = buf;
-    return code;
+aclError refuse(aclError code, const char* fmt, ...) {
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  t_refusal = buf;
+  return code;
 }
 
 std::string take_refusal() {
-    std::string s;
-    s.swap(t_refusal);
-    return s;
+  std::string s;
+  s.swap(t_refusal);
+  return s;
 }
 
 // ---------------------------------------------------------------- strict mode
 
 bool strict() {
 #ifdef ACL_PYACL_HOST_BACKEND
-    static const bool on = [] {
-        const char *v = std::getenv("ACL_HOST_STRICT");
-        if (!v) return true;
-        std::string s(v);
-        for (auto &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        return !(s == "0" || s == "OFF" || s == "FALSE" || s == "NO");
-    }();
-    return on;
+  static const bool on = [] {
+    const char* v = std::getenv("ACL_HOST_STRICT");
+    if (!v) return true;
+    std::string s(v);
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return !(s == "0" || s == "OFF" || s == "FALSE" || s == "NO");
+  }();
+  return on;
 #else
-    return false;  // CANN: behave as pyACL does
+  return false;  // CANN: behave as pyACL does
 #endif
 }
 
-const char *kind_name(Kind k) {
-    switch (k) {
-        case Kind::Context: return "context";
-        case Kind::Stream: return "stream";
-        case Kind::Event: return "event";
-        case Kind::Dataset: return "dataset";
-        case Kind::DataBuffer: return "data buffer";
-        case Kind::ModelDesc: return "model description";
-        case Kind::TensorDesc: return "tensor description";
-        case Kind::ConfigHandle: return "model config handle";
-        case Kind::ExecConfigHandle: return "execution config handle";
-        default: return "handle";
-    }
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::Context:
+      return "context";
+    case Kind::Stream:
+      return "stream";
+    case Kind::Event:
+      return "event";
+    case Kind::Dataset:
+      return "dataset";
+    case Kind::DataBuffer:
+      return "data buffer";
+    case Kind::ModelDesc:
+      return "model description";
+    case Kind::TensorDesc:
+      return "tensor description";
+    case Kind::ConfigHandle:
+      return "model config handle";
+    case Kind::ExecConfigHandle:
+      return "execution config handle";
+    default:
+      return "handle";
+  }
 }
 
 namespace handles {
 namespace {
 struct Table {
-    std::mutex m;
-    std::unordered_map<uintptr_t, Kind> live;
+  std::mutex m;
+  std::unordered_map<uintptr_t, Kind> live;
 };
-Table &table() {
-    static Table *t = new Table();  // never destroyed: C threads may use it at exit
-    return *t;
+Table& table() {
+  static Table* t = new Table();  // never destroyed: C threads may use it at exit
+  return *t;
 }
 }  // namespace
 
 void add(uintptr_t h, Kind k) {
-    if (!h || !strict()) return;
-    std::lock_guard<std::mutex> lock(table().m);
-    table().live[h] = k;
+  if (!h || !strict()) return;
+  std::lock_guard<std::mutex> lock(table().m);
+  table().live[h] = k;
 }
 
 void remove(uintptr_t h) {
-    if (!h || !strict()) return;
-    std::lock_guard<std::mutex> lock(table().m);
-    table().live.erase(h);
+  if (!h || !strict()) return;
+  std::lock_guard<std::mutex> lock(table().m);
+  table().live.erase(h);
 }
 
-aclError check(const Args &a, size_t i, Kind k) {
-    if (!strict()) return ACL_SUCCESS;
-    uintptr_t h = a.ptr(i);
-    if (!h) return ACL_SUCCESS;  // NULL: the runtime's own rules (e.g. the default stream)
-    std::lock_guard<std::mutex> lock(table().m);
-    auto it = table().live.find(h);
-    if (it == table().live.end())
-        return refuse(ACL_ERROR_INVALID_PARAM,
-                      "%s: %s 0x%llx is not a live %s (never produced by an ACL call, or already destroyed)",
-                      a.fn().c_str(), a.name(i), static_cast<unsigned long long>(h), kind_name(k));
-    if (it->second != k)
-        return refuse(ACL_ERROR_INVALID_PARAM, "%s: %s 0x%llx is a %s, not a %s", a.fn().c_str(), a.name(i),
-                      static_cast<unsigned long long>(h), kind_name(it->second), kind_name(k));
-    return ACL_SUCCESS;
+aclError check(const Args& a, size_t i, Kind k) {
+  if (!strict()) return ACL_SUCCESS;
+  uintptr_t h = a.ptr(i);
+  if (!h) return ACL_SUCCESS;  // NULL: the runtime's own rules (e.g. the default stream)
+  std::lock_guard<std::mutex> lock(table().m);
+  auto it = table().live.find(h);
+  if (it == table().live.end())
+    return refuse(ACL_ERROR_INVALID_PARAM,
+                  "%s: %s 0x%llx is not a live %s (never produced by an ACL call, or already destroyed)",
+                  a.fn().c_str(), a.name(i), static_cast<unsigned long long>(h), kind_name(k));
+  if (it->second != k)
+    return refuse(ACL_ERROR_INVALID_PARAM, "%s: %s 0x%llx is a %s, not a %s", a.fn().c_str(), a.name(i),
+                  static_cast<unsigned long long>(h), kind_name(it->second), kind_name(k));
+  return ACL_SUCCESS;
 }
 }  // namespace handles
 
 namespace ranges {
 namespace {
 struct Range {
-    size_t size;
-    Mem kind;
-    PyObject *owner;  // Python memory: a strong reference
+  size_t size;
+  Mem kind;
+  PyObject* owner;  // Python memory: a strong reference
 };
 struct Table {
-    std::mutex m;
-    std::map<uintptr_t, Range> live;
-    size_t python = 0;        // Python ranges held
-    size_t sweep_at = 64;     // next sweep when python reaches this
+  std::mutex m;
+  std::map<uintptr_t, Range> live;
+  size_t python = 0;     // Python ranges held
+  size_t sweep_at = 64;  // next sweep when python reaches this
 };
-Table &table() {
-    static Table *t = new Table();
-    return *t;
+Table& table() {
+  static Table* t = new Table();
+  return *t;
 }
-const char *mem_name(Mem k) {
-    switch (k) {
-        case Mem::Device: return "device memory (acl.rt.malloc)";
-        case Mem::Host: return "host memory (acl.rt.malloc_host)";
-        default: return "Python memory (acl.util.bytes_to_ptr/numpy_to_ptr)";
-    }
+const char* mem_name(Mem k) {
+  switch (k) {
+    case Mem::Device:
+      return "device memory (acl.rt.malloc)";
+    case Mem::Host:
+      return "host memory (acl.rt.malloc_host)";
+    default:
+      return "Python memory (acl.util.bytes_to_ptr/numpy_to_ptr)";
+  }
 }
 // Only this registry still references the owner: the pointer is stale. GIL held.
-bool orphaned(const Range &r) { return r.owner && Py_REFCNT(r.owner) <= 1; }
+bool orphaned(const Range& r) { return r.owner && Py_REFCNT(r.owner) <= 1; }
 
 // Drops orphaned Python ranges. Lock and GIL held; the owners are released by the caller.
-void sweep(Table &t, std::vector<PyObject *> &dead) {
-    for (auto it = t.live.begin(); it != t.live.end();) {
-        if (orphaned(it->second)) {
-            dead.push_back(it->second.owner);
-            --t.python;
-            it = t.live.erase(it);
-        } else {
-            ++it;
-        }
+void sweep(Table& t, std::vector<PyObject*>& dead) {
+  for (auto it = t.live.begin(); it != t.live.end();) {
+    if (orphaned(it->second)) {
+      dead.push_back(it->second.owner);
+      --t.python;
+      it = t.live.erase(it);
+    } else {
+      ++it;
     }
+  }
 }
-void release(std::vector<PyObject *> &dead) {
-    for (PyObject *o : dead) Py_DECREF(o);
+void release(std::vector<PyObject*>& dead) {
+  for (PyObject* o : dead) Py_DECREF(o);
 }
 }  // namespace
 
 void add(uintptr_t base, size_t size, Mem kind) {
-    if (!base || !strict()) return;
-    std::vector<PyObject *> dead;
-    {
-        std::lock_guard<std::mutex> lock(table().m);
-        auto it = table().live.find(base);
-        if (it != table().live.end() && it->second.owner) {
-            dead.push_back(it->second.owner);
-            --table().python;
-        }
-        table().live[base] = Range{size, kind, nullptr};
+  if (!base || !strict()) return;
+  std::vector<PyObject*> dead;
+  {
+    std::lock_guard<std::mutex> lock(table().m);
+    auto it = table().live.find(base);
+    if (it != table().live.end() && it->second.owner) {
+      dead.push_back(it->second.owner);
+      --table().python;
     }
-    release(dead);
+    table().live[base] = Range{size, kind, nullptr};
+  }
+  release(dead);
 }
 
 bool remove(uintptr_t base, Mem kind) {
-    if (!strict()) return true;
-    std::lock_guard<std::mutex> lock(table().m);
-    auto it = table().live.find(base);
-    if (it == table().live.end() || it->second.kind != kind) return false;
-    table().live.erase(it);
-    return true;
+  if (!strict()) return true;
+  std::lock_guard<std::mutex> lock(table().m);
+  auto it = table().live.find(base);
+  if (it == table().live.end() || it->second.kind != kind) return false;
+  table().live.erase(it);
+  return true;
 }
 
 void add_python(uintptr_t base, size_t size, py::handle owner) {
-    if (!base || !strict()) return;
-    std::vector<PyObject *> dead;
-    {
-        Table &t = table();
-        std::lock_guard<std::mutex> lock(t.m);
-        auto it = t.live.find(base);
-        if (it != t.live.end()) {
-            if (it->second.owner) {
-                dead.push_back(it->second.owner);
-                --t.python;
-            }
-            t.live.erase(it);
-        }
-        Py_INCREF(owner.ptr());
-        t.live[base] = Range{size, Mem::Python, owner.ptr()};
-        if (++t.python >= t.sweep_at) {
-            sweep(t, dead);
-            t.sweep_at = std::max<size_t>(64, 2 * t.python);
-        }
+  if (!base || !strict()) return;
+  std::vector<PyObject*> dead;
+  {
+    Table& t = table();
+    std::lock_guard<std::mutex> lock(t.m);
+    auto it = t.live.find(base);
+    if (it != t.live.end()) {
+      if (it->second.owner) {
+        dead.push_back(it->second.owner);
+        --t.python;
+      }
+      t.live.erase(it);
     }
-    release(dead);
+    Py_INCREF(owner.ptr());
+    t.live[base] = Range{size, Mem::Python, owner.ptr()};
+    if (++t.python >= t.sweep_at) {
+      sweep(t, dead);
+      t.sweep_at = std::max<size_t>(64, 2 * t.python);
+    }
+  }
+  release(dead);
 }
 
-aclError check(const std::string &fn, const char *param, uintptr_t p, size_t len, bool host_only) {
-    if (!strict()) return ACL_SUCCESS;
-    std::vector<PyObject *> dead;
-    aclError err = ACL_SUCCESS;
-    {
-        Table &t = table();
-        std::lock_guard<std::mutex> lock(t.m);
-        auto it = t.live.upper_bound(p);
-        bool found = false;
-        if (it != t.live.begin()) {
-            --it;
-            // Python memory: past the end of a buffer is not inside it.
-            found = p >= it->first && p - it->first < std::max<size_t>(it->second.size, 1);
-        }
-        if (found && orphaned(it->second)) {
-            dead.push_back(it->second.owner);
-            --t.python;
-            t.live.erase(it);
-            err = refuse(ACL_ERROR_INVALID_PARAM,
-                         "%s: %s 0x%llx points into Python memory that no longer exists (its bytes/ndarray was "
-                         "released)",
-                         fn.c_str(), param, static_cast<unsigned long long>(p));
-        } else if (!found) {
-            err = refuse(ACL_ERROR_INVALID_PARAM,
-                         "%s: %s 0x%llx is not memory an ACL call handed out (acl.rt.malloc, acl.rt.malloc_host, "
-                         "acl.util.bytes_to_ptr/numpy_to_ptr), or it was freed (strict mode; ACL_HOST_STRICT=0 relaxes)",
-                         fn.c_str(), param, static_cast<unsigned long long>(p));
-        } else if (host_only && it->second.kind == Mem::Device) {
-            err = refuse(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
-                         "%s: %s 0x%llx is device memory, which the host cannot read or write directly (copy it "
-                         "with acl.rt.memcpy first; strict mode)",
-                         fn.c_str(), param, static_cast<unsigned long long>(p));
-        } else if (len > it->second.size - (p - it->first)) {
-            err = refuse(ACL_ERROR_RT_PARAM_INVALID,
-                         "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
-                         fn.c_str(), param, static_cast<unsigned long long>(p), len, mem_name(it->second.kind),
-                         static_cast<unsigned long long>(it->first), it->second.size);
-        }
+aclError check(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_only) {
+  if (!strict()) return ACL_SUCCESS;
+  std::vector<PyObject*> dead;
+  aclError err = ACL_SUCCESS;
+  {
+    Table& t = table();
+    std::lock_guard<std::mutex> lock(t.m);
+    auto it = t.live.upper_bound(p);
+    bool found = false;
+    if (it != t.live.begin()) {
+      --it;
+      // Python memory: past the end of a buffer is not inside it.
+      found = p >= it->first && p - it->first < std::max<size_t>(it->second.size, 1);
     }
-    release(dead);
-    return err;
+    if (found && orphaned(it->second)) {
+      dead.push_back(it->second.owner);
+      --t.python;
+      t.live.erase(it);
+      err = refuse(ACL_ERROR_INVALID_PARAM,
+                   "%s: %s 0x%llx points into Python memory that no longer exists (its bytes/ndarray was "
+                   "released)",
+                   fn.c_str(), param, static_cast<unsigned long long>(p));
+    } else if (!found) {
+      err = refuse(
+          ACL_ERROR_INVALID_PARAM,
+          "%s: %s 0x%llx is not memory an ACL call handed out (acl.rt.malloc, acl.rt.malloc_host, "
+          "acl.util.bytes_to_ptr/numpy_to_ptr), or it was freed (strict mode; ACL_HOST_STRICT=0 relaxes)",
+          fn.c_str(), param, static_cast<unsigned long long>(p));
+    } else if (host_only && it->second.kind == Mem::Device) {
+      err = refuse(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+                   "%s: %s 0x%llx is device memory, which the host cannot read or write directly (copy it "
+                   "with acl.rt.memcpy first; strict mode)",
+                   fn.c_str(), param, static_cast<unsigned long long>(p));
+    } else if (len > it->second.size - (p - it->first)) {
+      err =
+          refuse(ACL_ERROR_RT_PARAM_INVALID,
+                 "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
+                 fn.c_str(), param, static_cast<unsigned long long>(p), len, mem_name(it->second.kind),
+                 static_cast<unsigned long long>(it->first), it->second.size);
+    }
+  }
+  release(dead);
+  return err;
 }
 
 void clear_acl() {
-    if (!strict()) return;
-    std::lock_guard<std::mutex> lock(table().m);
-    for (auto it = table().live.begin(); it != table().live.end();) {
-        if (it->second.kind != Mem::Python)
-            it = table().live.erase(it);
-        else
-            ++it;
-    }
+  if (!strict()) return;
+  std::lock_guard<std::mutex> lock(table().m);
+  for (auto it = table().live.begin(); it != table().live.end();) {
+    if (it->second.kind != Mem::Python)
+      it = table().live.erase(it);
+    else
+      ++it;
+  }
 }
 }  // namespace ranges
 
@@ -389,25 +406,25 @@ std::atomic<bool> g_exiting{false};
 }
 
 bool python_exiting() {
-    if (g_exiting.load(std::memory_order_acquire)) return true;
+  if (g_exiting.load(std::memory_order_acquire)) return true;
 #if PY_VERSION_HEX >= 0x030D0000
-    return Py_IsFinalizing();
+  return Py_IsFinalizing();
 #else
-    return _Py_IsFinalizing();
+  return _Py_IsFinalizing();
 #endif
 }
 
 void mark_exiting() { g_exiting.store(true, std::memory_order_release); }
 
-void report_exception(const char *where, py::handle fn) {
-    // sys.unraisablehook gets the exception; the default hook prints it with a traceback.
-    std::string msg = std::string("Exception ignored in ") + where;
-    PyObject *ctx = fn.ptr();
+void report_exception(const char* where, py::handle fn) {
+  // sys.unraisablehook gets the exception; the default hook prints it with a traceback.
+  std::string msg = std::string("Exception ignored in ") + where;
+  PyObject* ctx = fn.ptr();
 #if PY_VERSION_HEX >= 0x030D0000
-    PyErr_FormatUnraisable("%s %R", msg.c_str(), ctx);
+  PyErr_FormatUnraisable("%s %R", msg.c_str(), ctx);
 #else
-    (void)msg;
-    PyErr_WriteUnraisable(ctx);
+  (void)msg;
+  PyErr_WriteUnraisable(ctx);
 #endif
 }
 

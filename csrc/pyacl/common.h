@@ -7,8 +7,7 @@
 //     allocation is an ACL error code instead of a crash;
 //   - the binding's own "recent error" message, read by acl.get_recent_err_msg.
 // Written against the public ACL C API only.
-#ifndef ACL_PYACL_COMMON_H
-#define ACL_PYACL_COMMON_H
+#pragma once
 
 #include <pybind11/pybind11.h>
 
@@ -26,52 +25,52 @@ namespace py = pybind11;
 
 // Positional (or keyword) arguments of one pyACL call.
 class Args {
-public:
-    Args(const std::string &qualname, const std::vector<const char *> &names, size_t required, const py::args &args,
-         const py::kwargs &kwargs);
+ public:
+  Args(const std::string& qualname, const std::vector<const char*>& names, size_t required,
+       const py::args& args, const py::kwargs& kwargs);
 
-    const std::string &fn() const { return fn_; }
-    const char *name(size_t i) const { return names_[i]; }
-    bool has(size_t i) const { return i < slots_.size() && slots_[i]; }
-    py::handle get(size_t i) const { return slots_[i]; }
-    int64_t i64(size_t i) const;
-    uint64_t u64(size_t i) const;
-    int32_t i32(size_t i) const;
-    uint32_t u32(size_t i) const;
-    size_t size(size_t i) const { return static_cast<size_t>(u64(i)); }
-    // A pointer or handle: an int (None means 0).
-    uintptr_t ptr(size_t i) const;
-    double f64(size_t i) const;
-    std::string str(size_t i) const;  // str or os.PathLike
-    [[noreturn]] void type_error(size_t i, const char *expected) const;
+  const std::string& fn() const { return fn_; }
+  const char* name(size_t i) const { return names_[i]; }
+  bool has(size_t i) const { return i < slots_.size() && slots_[i]; }
+  py::handle get(size_t i) const { return slots_[i]; }
+  int64_t i64(size_t i) const;
+  uint64_t u64(size_t i) const;
+  int32_t i32(size_t i) const;
+  uint32_t u32(size_t i) const;
+  size_t size(size_t i) const { return static_cast<size_t>(u64(i)); }
+  // A pointer or handle: an int (None means 0).
+  uintptr_t ptr(size_t i) const;
+  double f64(size_t i) const;
+  std::string str(size_t i) const;  // str or os.PathLike
+  [[noreturn]] void type_error(size_t i, const char* expected) const;
 
-private:
-    std::string fn_;
-    std::vector<const char *> names_;
-    std::vector<py::handle> slots_;
+ private:
+  std::string fn_;
+  std::vector<const char*> names_;
+  std::vector<py::handle> slots_;
 };
 
-using Impl = std::function<py::object(Args &)>;
+using Impl = std::function<py::object(Args&)>;
 
 // Defines `name` in module `m` (pyACL name `<m.__name__>.<name>`).
-void defn(py::module_ &m, const char *name, std::vector<const char *> params, size_t required, Impl impl,
-          const char *doc);
+void defn(py::module_& m, const char* name, std::vector<const char*> params, size_t required, Impl impl,
+          const char* doc);
 
 // (value, ret) tuples.
 inline py::tuple pair(py::object value, aclError ret) { return py::make_tuple(std::move(value), ret); }
-inline py::int_ ptr_obj(const void *p) { return py::int_(reinterpret_cast<uintptr_t>(p)); }
+inline py::int_ ptr_obj(const void* p) { return py::int_(reinterpret_cast<uintptr_t>(p)); }
 template <typename T>
-inline T *as(uintptr_t v) {
-    return reinterpret_cast<T *>(v);
+inline T* as(uintptr_t v) {
+  return reinterpret_cast<T*>(v);
 }
 
 // A function of the libascendcl this module links, looked up by name (for
 // entry points not every acl.h declares); nullptr when it has none.
-void *acl_symbol(const char *name);
+void* acl_symbol(const char* name);
 
 // ---- the binding's recent error message (per thread) ----
 // Records why the binding refused a call; returns `code`.
-aclError refuse(aclError code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+aclError refuse(aclError code, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 // Takes (and clears) this thread's binding message; empty when none.
 std::string take_refusal();
 
@@ -79,25 +78,25 @@ std::string take_refusal();
 bool strict();
 
 enum class Kind : uint8_t {
-    Context,
-    Stream,
-    Event,
-    Dataset,
-    DataBuffer,
-    ModelDesc,
-    TensorDesc,
-    ConfigHandle,
-    ExecConfigHandle,
-    Other
+  Context,
+  Stream,
+  Event,
+  Dataset,
+  DataBuffer,
+  ModelDesc,
+  TensorDesc,
+  ConfigHandle,
+  ExecConfigHandle,
+  Other
 };
-const char *kind_name(Kind k);
+const char* kind_name(Kind k);
 
 namespace handles {
 void add(uintptr_t h, Kind k);
 void remove(uintptr_t h);
 // 0 when `h` may be passed on (strict: a live handle of kind k, or NULL which
 // the runtime judges itself), else an ACL error code with a message.
-aclError check(const Args &a, size_t i, Kind k);
+aclError check(const Args& a, size_t i, Kind k);
 }  // namespace handles
 
 enum class Mem : uint8_t { Device, Host, Python };
@@ -111,27 +110,25 @@ bool remove(uintptr_t base, Mem kind);
 void add_python(uintptr_t base, size_t size, py::handle owner);
 // 0 when [p, p+len) lies inside one live allocation this module handed out
 // (host_only: not device memory), else an ACL error code with a message.
-aclError check(const std::string &fn, const char *param, uintptr_t p, size_t len, bool host_only);
+aclError check(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_only);
 // Forget every Device/Host range (acl.finalize released them).
 void clear_acl();
 }  // namespace ranges
 
 // Python callables run from C threads (callbacks, start_thread): reports an
 // exception through sys.unraisablehook and goes on. Call with the GIL held.
-void report_exception(const char *where, py::handle fn);
+void report_exception(const char* where, py::handle fn);
 // True once the interpreter is shutting down: C threads must not enter Python.
 bool python_exiting();
 void mark_exiting();
 
-void bind_base(py::module_ &m);
-void bind_rt(py::module_ &m);
-void bind_report(py::module_ &m);
-void bind_mdl(py::module_ &m);
-void bind_util(py::module_ &m);
-void bind_tensor_desc(py::module_ &m);
-void bind_rt_ext(py::module_ &m);
-void bind_mdl_ext(py::module_ &m);
+void bind_base(py::module_& m);
+void bind_rt(py::module_& m);
+void bind_report(py::module_& m);
+void bind_mdl(py::module_& m);
+void bind_util(py::module_& m);
+void bind_tensor_desc(py::module_& m);
+void bind_rt_ext(py::module_& m);
+void bind_mdl_ext(py::module_& m);
 
 }  // namespace pyacl
-
-#endif  // ACL_PYACL_COMMON_H

@@ -9,108 +9,110 @@
 namespace acl_host {
 namespace {
 
-thread_local const char *tl_api = nullptr;
-thread_local std::string tl_recent;    // last error, not yet read
-thread_local std::string tl_returned;  // what aclGetRecentErrMsg handed out last
+thread_local const char* tl_api = nullptr;
+thread_local std::string tl_recent;                // last error, not yet read
+thread_local std::string tl_returned;              // what aclGetRecentErrMsg handed out last
 thread_local aclError tl_last_code = ACL_SUCCESS;  // aclrtGetLastError / aclrtPeekAtLastError
 
-std::string vformat(const char *fmt, va_list ap) {
-    char small[512];
-    va_list copy;
-    va_copy(copy, ap);
-    int n = std::vsnprintf(small, sizeof small, fmt, copy);
-    va_end(copy);
-    if (n < 0) return std::string(fmt);
-    if (static_cast<size_t>(n) < sizeof small) return std::string(small, static_cast<size_t>(n));
-    std::string out(static_cast<size_t>(n) + 1, '\0');
-    std::vsnprintf(&out[0], out.size(), fmt, ap);
-    out.resize(static_cast<size_t>(n));
-    return out;
+std::string vformat(const char* fmt, va_list ap) {
+  char small[512];
+  va_list copy;
+  va_copy(copy, ap);
+  int n = std::vsnprintf(small, sizeof small, fmt, copy);
+  va_end(copy);
+  if (n < 0) return std::string(fmt);
+  if (static_cast<size_t>(n) < sizeof small) return std::string(small, static_cast<size_t>(n));
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  std::vsnprintf(&out[0], out.size(), fmt, ap);
+  out.resize(static_cast<size_t>(n));
+  return out;
 }
 
-void record(const std::string &body, aclError code, bool with_code) {
-    std::string msg;
-    if (tl_api) {
-        msg += tl_api;
-        msg += ": ";
-    }
-    msg += body;
-    if (with_code) {
-        msg += " (error ";
-        msg += std::to_string(code);
-        msg += ")";
-    }
-    tl_recent = std::move(msg);
+void record(const std::string& body, aclError code, bool with_code) {
+  std::string msg;
+  if (tl_api) {
+    msg += tl_api;
+    msg += ": ";
+  }
+  msg += body;
+  if (with_code) {
+    msg += " (error ";
+    msg += std::to_string(code);
+    msg += ")";
+  }
+  tl_recent = std::move(msg);
 }
 
 }  // namespace
 
-ApiScope::ApiScope(const char *name) : prev_(tl_api) { tl_api = name; }
+ApiScope::ApiScope(const char* name) : prev_(tl_api) { tl_api = name; }
 ApiScope::~ApiScope() { tl_api = prev_; }
 
-const char *current_api() { return tl_api ? tl_api : "acl"; }
+const char* current_api() { return tl_api ? tl_api : "acl"; }
 
-aclError fail(aclError code, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    std::string body = vformat(fmt, ap);
-    va_end(ap);
-    record(body, code, true);
-    tl_last_code = code;
-    return code;
+aclError fail(aclError code, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string body = vformat(fmt, ap);
+  va_end(ap);
+  record(body, code, true);
+  tl_last_code = code;
+  return code;
 }
 
-void note(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    std::string body = vformat(fmt, ap);
-    va_end(ap);
-    record(body, 0, false);
+void note(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string body = vformat(fmt, ap);
+  va_end(ap);
+  record(body, 0, false);
 }
 
-void set_recent_error(const std::string &msg) { tl_recent = msg; }
+void set_recent_error(const std::string& msg) { tl_recent = msg; }
 
-std::string format(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    std::string s = vformat(fmt, ap);
-    va_end(ap);
-    return s;
+std::string format(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string s = vformat(fmt, ap);
+  va_end(ap);
+  return s;
 }
 
-const char *take_recent_error() {
-    if (tl_recent.empty()) return nullptr;
-    tl_returned.swap(tl_recent);
-    tl_recent.clear();
-    return tl_returned.c_str();
+const char* take_recent_error() {
+  if (tl_recent.empty()) return nullptr;
+  tl_returned.swap(tl_recent);
+  tl_recent.clear();
+  return tl_returned.c_str();
 }
 
 aclError last_error(bool clear) {
-    aclError code = tl_last_code;
-    if (clear) tl_last_code = ACL_SUCCESS;
-    return code;
+  aclError code = tl_last_code;
+  if (clear) tl_last_code = ACL_SUCCESS;
+  return code;
 }
 
 }  // namespace acl_host
 
 extern "C" {
 
-const char *aclGetRecentErrMsg() { return acl_host::take_recent_error(); }
+const char* aclGetRecentErrMsg() { return acl_host::take_recent_error(); }
 
 aclError aclrtGetLastError(aclrtLastErrLevel level) {
-    if (level != ACL_RT_THREAD_LEVEL) {
-        acl_host::ApiScope scope(__func__);
-        return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL", static_cast<int>(level));
-    }
-    return acl_host::last_error(true);
+  if (level != ACL_RT_THREAD_LEVEL) {
+    acl_host::ApiScope scope(__func__);
+    return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL",
+                          static_cast<int>(level));
+  }
+  return acl_host::last_error(true);
 }
 
 aclError aclrtPeekAtLastError(aclrtLastErrLevel level) {
-    if (level != ACL_RT_THREAD_LEVEL) {
-        acl_host::ApiScope scope(__func__);
-        return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL", static_cast<int>(level));
-    }
-    return acl_host::last_error(false);
+  if (level != ACL_RT_THREAD_LEVEL) {
+    acl_host::ApiScope scope(__func__);
+    return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL",
+                          static_cast<int>(level));
+  }
+  return acl_host::last_error(false);
 }
 
 }  // extern "C"

@@ -20,11 +20,11 @@ std::atomic<aclrtExceptionInfoCallback> g_callback{nullptr};
 void set_callback(aclrtExceptionInfoCallback cb) { g_callback.store(cb, std::memory_order_release); }
 
 void report(uint32_t task_id, uint32_t stream_id, uint32_t device_id, aclError code) {
-    aclrtExceptionInfoCallback cb = g_callback.load(std::memory_order_acquire);
-    if (!cb) return;
-    rtExceptionInfo info{task_id, stream_id, static_cast<uint32_t>(::syscall(SYS_gettid)), device_id,
-                         static_cast<uint32_t>(code)};
-    cb(&info);
+  aclrtExceptionInfoCallback cb = g_callback.load(std::memory_order_acquire);
+  if (!cb) return;
+  rtExceptionInfo info{task_id, stream_id, static_cast<uint32_t>(::syscall(SYS_gettid)), device_id,
+                       static_cast<uint32_t>(code)};
+  cb(&info);
 }
 
 }  // namespace exception
@@ -35,20 +35,20 @@ using namespace acl_host;
 extern "C" {
 
 aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback) {
-    ACL_API();
-    exception::set_callback(callback);  // process-wide, before or after aclInit
-    return ACL_SUCCESS;
+  ACL_API();
+  exception::set_callback(callback);  // process-wide, before or after aclInit
+  return ACL_SUCCESS;
 }
 
-#define ACL_HOST_EXCEPTION_GETTER(fn, field)              \
-    uint32_t fn(const aclrtExceptionInfo *info) {         \
-        if (!info) {                                      \
-            ApiScope scope(#fn);                          \
-            fail(ACL_ERROR_INVALID_PARAM, "info must not be NULL"); \
-            return 0xFFFFFFFFU;                           \
-        }                                                 \
-        return info->field;                               \
-    }
+#define ACL_HOST_EXCEPTION_GETTER(fn, field)                  \
+  uint32_t fn(const aclrtExceptionInfo* info) {               \
+    if (!info) {                                              \
+      ApiScope scope(#fn);                                    \
+      fail(ACL_ERROR_INVALID_PARAM, "info must not be NULL"); \
+      return 0xFFFFFFFFU;                                     \
+    }                                                         \
+    return info->field;                                       \
+  }
 
 ACL_HOST_EXCEPTION_GETTER(aclrtGetTaskIdFromExceptionInfo, task_id)
 ACL_HOST_EXCEPTION_GETTER(aclrtGetStreamIdFromExceptionInfo, stream_id)

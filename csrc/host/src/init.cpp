@@ -30,242 +30,260 @@ std::atomic<bool> g_initialized{false};
 std::atomic<bool> g_process_alive{true};
 
 struct InitState {
-    std::mutex m;
-    uint64_t refcount = 0;
+  std::mutex m;
+  uint64_t refcount = 0;
 };
-InitState &init_state() {
-    static NoDestructor<InitState> s;
-    return *s;
+InitState& init_state() {
+  static NoDestructor<InitState> s;
+  return *s;
 }
 
-long env_long(const char *name, long fallback, long lo, long hi) {
-    const char *v = std::getenv(name);
-    if (!v || !*v) return fallback;
-    char *end = nullptr;
-    errno = 0;
-    long x = std::strtol(v, &end, 10);
-    if (errno || end == v || *end || x < lo || x > hi) return fallback;
-    return x;
+long env_long(const char* name, long fallback, long lo, long hi) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  long x = std::strtol(v, &end, 10);
+  if (errno || end == v || *end || x < lo || x > hi) return fallback;
+  return x;
 }
 
-std::string env_upper(const char *name) {
-    const char *v = std::getenv(name);
-    std::string s = v ? v : "";
-    for (auto &c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
+std::string env_upper(const char* name) {
+  const char* v = std::getenv(name);
+  std::string s = v ? v : "";
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 Config load_config() {
-    Config c;
-    c.device_count = static_cast<int>(env_long("ACL_HOST_DEVICE_COUNT", 1, 1, 64));
-    c.device_memory = static_cast<size_t>(env_long("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
-    std::string strict = env_upper("ACL_HOST_STRICT");
-    c.strict = !(strict == "0" || strict == "OFF" || strict == "FALSE" || strict == "NO");
-    std::string hint = env_upper("ACL_HOST_PERFORMANCE_HINT");
-    c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
-    std::string prec = env_upper("ACL_HOST_INFERENCE_PRECISION");
-    if (prec == "F32" || prec == "FP32") c.inference_precision = "f32";
-    else if (prec == "F16" || prec == "FP16") c.inference_precision = "f16";
-    else if (prec == "BF16") c.inference_precision = "bf16";
-    return c;
+  Config c;
+  c.device_count = static_cast<int>(env_long("ACL_HOST_DEVICE_COUNT", 1, 1, 64));
+  c.device_memory = static_cast<size_t>(env_long("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
+  std::string strict = env_upper("ACL_HOST_STRICT");
+  c.strict = !(strict == "0" || strict == "OFF" || strict == "FALSE" || strict == "NO");
+  std::string hint = env_upper("ACL_HOST_PERFORMANCE_HINT");
+  c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
+  std::string prec = env_upper("ACL_HOST_INFERENCE_PRECISION");
+  if (prec == "F32" || prec == "FP32")
+    c.inference_precision = "f32";
+  else if (prec == "F16" || prec == "FP16")
+    c.inference_precision = "f16";
+  else if (prec == "BF16")
+    c.inference_precision = "bf16";
+  return c;
 }
 
 // ---- A strict JSON syntax check (RFC 8259), for aclInit's config file. ----
 class JsonChecker {
-public:
-    JsonChecker(const std::string &s) : s_(s) {}
-    bool check(std::string &err) {
-        ws();
-        if (!value(0)) {
-            err = err_.empty() ? "invalid JSON" : err_;
-            return false;
-        }
-        ws();
-        if (i_ != s_.size()) return fail_at("unexpected trailing characters", err);
-        return true;
+ public:
+  JsonChecker(const std::string& s) : s_(s) {}
+  bool check(std::string& err) {
+    ws();
+    if (!value(0)) {
+      err = err_.empty() ? "invalid JSON" : err_;
+      return false;
     }
-    bool root_is_object() const { return root_object_; }
+    ws();
+    if (i_ != s_.size()) return fail_at("unexpected trailing characters", err);
+    return true;
+  }
+  bool root_is_object() const { return root_object_; }
 
-private:
-    bool fail_at(const char *what, std::string &err) {
-        err = format("%s at offset %zu", what, i_);
-        return false;
+ private:
+  bool fail_at(const char* what, std::string& err) {
+    err = format("%s at offset %zu", what, i_);
+    return false;
+  }
+  bool bad(const char* what) {
+    if (err_.empty()) err_ = format("%s at offset %zu", what, i_);
+    return false;
+  }
+  void ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  bool lit(const char* w) {
+    size_t n = std::strlen(w);
+    if (s_.compare(i_, n, w) != 0) return bad("invalid literal");
+    i_ += n;
+    return true;
+  }
+  bool value(int depth) {
+    if (depth > 256) return bad("nesting too deep");
+    if (i_ >= s_.size()) return bad("unexpected end of input");
+    char c = s_[i_];
+    if (depth == 0) root_object_ = (c == '{');
+    switch (c) {
+      case '{':
+        return object(depth);
+      case '[':
+        return array(depth);
+      case '"':
+        return str();
+      case 't':
+        return lit("true");
+      case 'f':
+        return lit("false");
+      case 'n':
+        return lit("null");
+      default:
+        return number();
     }
-    bool bad(const char *what) {
-        if (err_.empty()) err_ = format("%s at offset %zu", what, i_);
-        return false;
-    }
-    void ws() {
-        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
-    }
-    bool lit(const char *w) {
-        size_t n = std::strlen(w);
-        if (s_.compare(i_, n, w) != 0) return bad("invalid literal");
-        i_ += n;
-        return true;
-    }
-    bool value(int depth) {
-        if (depth > 256) return bad("nesting too deep");
-        if (i_ >= s_.size()) return bad("unexpected end of input");
-        char c = s_[i_];
-        if (depth == 0) root_object_ = (c == '{');
-        switch (c) {
-            case '{': return object(depth);
-            case '[': return array(depth);
-            case '"': return str();
-            case 't': return lit("true");
-            case 'f': return lit("false");
-            case 'n': return lit("null");
-            default: return number();
-        }
-    }
-    bool object(int depth) {
+  }
+  bool object(int depth) {
+    ++i_;
+    ws();
+    if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+    for (;;) {
+      ws();
+      if (i_ >= s_.size() || s_[i_] != '"') return bad("expected a string key");
+      if (!str()) return false;
+      ws();
+      if (i_ >= s_.size() || s_[i_] != ':') return bad("expected ':'");
+      ++i_;
+      ws();
+      if (!value(depth + 1)) return false;
+      ws();
+      if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
-        ws();
-        if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-        for (;;) {
-            ws();
-            if (i_ >= s_.size() || s_[i_] != '"') return bad("expected a string key");
-            if (!str()) return false;
-            ws();
-            if (i_ >= s_.size() || s_[i_] != ':') return bad("expected ':'");
-            ++i_;
-            ws();
-            if (!value(depth + 1)) return false;
-            ws();
-            if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-            if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-            return bad("expected ',' or '}'");
-        }
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+      return bad("expected ',' or '}'");
     }
-    bool array(int depth) {
+  }
+  bool array(int depth) {
+    ++i_;
+    ws();
+    if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+    for (;;) {
+      ws();
+      if (!value(depth + 1)) return false;
+      ws();
+      if (i_ < s_.size() && s_[i_] == ',') {
         ++i_;
-        ws();
-        if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-        for (;;) {
-            ws();
-            if (!value(depth + 1)) return false;
-            ws();
-            if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-            if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-            return bad("expected ',' or ']'");
-        }
+        continue;
+      }
+      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+      return bad("expected ',' or ']'");
     }
-    bool str() {
+  }
+  bool str() {
+    ++i_;
+    while (i_ < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') return ++i_, true;
+      if (c < 0x20) return bad("control character in string");
+      if (c == '\\') {
         ++i_;
-        while (i_ < s_.size()) {
-            unsigned char c = static_cast<unsigned char>(s_[i_]);
-            if (c == '"') return ++i_, true;
-            if (c < 0x20) return bad("control character in string");
-            if (c == '\\') {
-                ++i_;
-                if (i_ >= s_.size()) break;
-                char e = s_[i_];
-                if (e == 'u') {
-                    for (int k = 1; k <= 4; ++k)
-                        if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k])))
-                            return bad("invalid \\u escape");
-                    i_ += 4;
-                } else if (!std::strchr("\"\\/bfnrt", e)) {
-                    return bad("invalid escape");
-                }
-            }
-            ++i_;
+        if (i_ >= s_.size()) break;
+        char e = s_[i_];
+        if (e == 'u') {
+          for (int k = 1; k <= 4; ++k)
+            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k])))
+              return bad("invalid \\u escape");
+          i_ += 4;
+        } else if (!std::strchr("\"\\/bfnrt", e)) {
+          return bad("invalid escape");
         }
-        return bad("unterminated string");
+      }
+      ++i_;
     }
-    bool digits() {
-        size_t st = i_;
-        while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-        return i_ > st;
+    return bad("unterminated string");
+  }
+  bool digits() {
+    size_t st = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    return i_ > st;
+  }
+  bool number() {
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    if (i_ >= s_.size()) return bad("unexpected end of input");
+    if (s_[i_] == '0')
+      ++i_;
+    else if (!digits())
+      return bad("unexpected character");
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (!digits()) return bad("invalid number");
     }
-    bool number() {
-        if (i_ < s_.size() && s_[i_] == '-') ++i_;
-        if (i_ >= s_.size()) return bad("unexpected end of input");
-        if (s_[i_] == '0') ++i_;
-        else if (!digits()) return bad("unexpected character");
-        if (i_ < s_.size() && s_[i_] == '.') {
-            ++i_;
-            if (!digits()) return bad("invalid number");
-        }
-        if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
-            ++i_;
-            if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
-            if (!digits()) return bad("invalid number");
-        }
-        return true;
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (!digits()) return bad("invalid number");
     }
+    return true;
+  }
 
-    const std::string &s_;
-    size_t i_ = 0;
-    bool root_object_ = false;
-    std::string err_;
+  const std::string& s_;
+  size_t i_ = 0;
+  bool root_object_ = false;
+  std::string err_;
 };
 
-aclError check_config_file(const char *path) {
-    struct stat st {};
-    if (::stat(path, &st) != 0)
-        return fail(ACL_ERROR_INVALID_FILE, "cannot open config file '%s': %s", path, std::strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fail(ACL_ERROR_INVALID_FILE, "config file '%s' is not a regular file", path);
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return fail(ACL_ERROR_INVALID_FILE, "cannot open config file '%s': %s", path, std::strerror(errno));
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    if (f.bad()) return fail(ACL_ERROR_INVALID_FILE, "cannot read config file '%s'", path);
-    std::string text = ss.str();
-    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
-        text.erase(0, 3);
-    JsonChecker checker(text);
-    std::string err;
-    if (!checker.check(err))
-        return fail(ACL_ERROR_PARSE_FILE, "config file '%s' is not valid JSON: %s", path, err.c_str());
-    if (!checker.root_is_object())
-        return fail(ACL_ERROR_PARSE_FILE, "config file '%s' must hold a JSON object (e.g. {})", path);
-    return ACL_SUCCESS;
+aclError check_config_file(const char* path) {
+  struct stat st{};
+  if (::stat(path, &st) != 0)
+    return fail(ACL_ERROR_INVALID_FILE, "cannot open config file '%s': %s", path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return fail(ACL_ERROR_INVALID_FILE, "config file '%s' is not a regular file", path);
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return fail(ACL_ERROR_INVALID_FILE, "cannot open config file '%s': %s", path, std::strerror(errno));
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  if (f.bad()) return fail(ACL_ERROR_INVALID_FILE, "cannot read config file '%s'", path);
+  std::string text = ss.str();
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+    text.erase(0, 3);
+  JsonChecker checker(text);
+  std::string err;
+  if (!checker.check(err))
+    return fail(ACL_ERROR_PARSE_FILE, "config file '%s' is not valid JSON: %s", path, err.c_str());
+  if (!checker.root_is_object())
+    return fail(ACL_ERROR_PARSE_FILE, "config file '%s' must hold a JSON object (e.g. {})", path);
+  return ACL_SUCCESS;
 }
 
 // Finalizes at process exit when the application did not: stops stream
 // workers while OpenVINO (loaded before us, destroyed after us) still works.
 struct ExitGuard {
-    ~ExitGuard() {
-        if (g_initialized.exchange(false)) shutdown_all();
-        g_process_alive.store(false);
-    }
+  ~ExitGuard() {
+    if (g_initialized.exchange(false)) shutdown_all();
+    g_process_alive.store(false);
+  }
 } g_exit_guard;
 
 }  // namespace
 
-const Config &config() {
-    static const Config c = load_config();
-    return c;
+const Config& config() {
+  static const Config c = load_config();
+  return c;
 }
 
 bool initialized() { return g_initialized.load(std::memory_order_acquire); }
 
 aclError require_init() {
-    if (initialized()) return ACL_SUCCESS;
-    return fail(ACL_ERROR_UNINITIALIZE, "ACL is not initialized: call aclInit first");
+  if (initialized()) return ACL_SUCCESS;
+  return fail(ACL_ERROR_UNINITIALIZE, "ACL is not initialized: call aclInit first");
 }
 
-ov::Core &core() {
-    static NoDestructor<ov::Core> c;
-    return *c;
+ov::Core& core() {
+  static NoDestructor<ov::Core> c;
+  return *c;
 }
 
 bool process_alive() { return g_process_alive.load(std::memory_order_acquire); }
 
 void shutdown_all() {
-    // Order: wake callback waiters, stop stream workers (dropping queued
-    // work), then release models, events, contexts, devices and memory.
-    report::release_all();
-    stream::release_all();
-    event::release_all();
-    model::release_all();
-    device::release_all();
-    context::release_all();
-    memory::release_all();
+  // Order: wake callback waiters, stop stream workers (dropping queued
+  // work), then release models, events, contexts, devices and memory.
+  report::release_all();
+  stream::release_all();
+  event::release_all();
+  model::release_all();
+  device::release_all();
+  context::release_all();
+  memory::release_all();
 }
 
 }  // namespace acl_host
@@ -274,71 +292,73 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclInit(const char *configPath) {
-    ACL_API();
-    InitState &st = init_state();
-    std::lock_guard<std::mutex> lock(st.m);
-    if (g_initialized.load()) {
-        ++st.refcount;
-        return fail(ACL_ERROR_REPEAT_INITIALIZE, "ACL is already initialized (reference count now %llu)",
-                    static_cast<unsigned long long>(st.refcount));
-    }
-    if (configPath && *configPath) {
-        aclError e = check_config_file(configPath);
-        if (e != ACL_SUCCESS) return e;
-    }
-    (void)config();
-    st.refcount = 1;
-    g_initialized.store(true, std::memory_order_release);
-    return ACL_SUCCESS;
+aclError aclInit(const char* configPath) {
+  ACL_API();
+  InitState& st = init_state();
+  std::lock_guard<std::mutex> lock(st.m);
+  if (g_initialized.load()) {
+    ++st.refcount;
+    return fail(ACL_ERROR_REPEAT_INITIALIZE, "ACL is already initialized (reference count now %llu)",
+                static_cast<unsigned long long>(st.refcount));
+  }
+  if (configPath && *configPath) {
+    aclError e = check_config_file(configPath);
+    if (e != ACL_SUCCESS) return e;
+  }
+  (void)config();
+  st.refcount = 1;
+  g_initialized.store(true, std::memory_order_release);
+  return ACL_SUCCESS;
 }
 
 aclError aclFinalize() {
-    ACL_API();
-    InitState &st = init_state();
-    std::lock_guard<std::mutex> lock(st.m);
-    if (!g_initialized.load())
-        return fail(ACL_ERROR_REPEAT_FINALIZE, "ACL is not initialized (aclFinalize repeated or aclInit never called)");
-    g_initialized.store(false, std::memory_order_release);
-    st.refcount = 0;
-    shutdown_all();
-    return ACL_SUCCESS;
+  ACL_API();
+  InitState& st = init_state();
+  std::lock_guard<std::mutex> lock(st.m);
+  if (!g_initialized.load())
+    return fail(ACL_ERROR_REPEAT_FINALIZE,
+                "ACL is not initialized (aclFinalize repeated or aclInit never called)");
+  g_initialized.store(false, std::memory_order_release);
+  st.refcount = 0;
+  shutdown_all();
+  return ACL_SUCCESS;
 }
 
 // Reference-counted finalize (newer CANN): releases everything when the
 // count of successful + repeated aclInit calls drops to 0. Not declared by
 // our headers (the real ones have it).
-__attribute__((visibility("default"))) aclError aclFinalizeReference(uint64_t *refCount) {
-    ACL_API();
-    InitState &st = init_state();
-    std::lock_guard<std::mutex> lock(st.m);
-    if (!g_initialized.load()) {
-        if (refCount) *refCount = 0;
-        return fail(ACL_ERROR_REPEAT_FINALIZE, "ACL is not initialized (aclFinalize repeated or aclInit never called)");
-    }
-    if (st.refcount > 0) --st.refcount;
-    if (refCount) *refCount = st.refcount;
-    if (st.refcount == 0) {
-        g_initialized.store(false, std::memory_order_release);
-        shutdown_all();
-    }
-    return ACL_SUCCESS;
+__attribute__((visibility("default"))) aclError aclFinalizeReference(uint64_t* refCount) {
+  ACL_API();
+  InitState& st = init_state();
+  std::lock_guard<std::mutex> lock(st.m);
+  if (!g_initialized.load()) {
+    if (refCount) *refCount = 0;
+    return fail(ACL_ERROR_REPEAT_FINALIZE,
+                "ACL is not initialized (aclFinalize repeated or aclInit never called)");
+  }
+  if (st.refcount > 0) --st.refcount;
+  if (refCount) *refCount = st.refcount;
+  if (st.refcount == 0) {
+    g_initialized.store(false, std::memory_order_release);
+    shutdown_all();
+  }
+  return ACL_SUCCESS;
 }
 
-aclError aclrtGetVersion(int32_t *majorVersion, int32_t *minorVersion, int32_t *patchVersion) {
-    ACL_API();
-    if (!majorVersion || !minorVersion || !patchVersion)
-        return fail(ACL_ERROR_INVALID_PARAM, "majorVersion, minorVersion and patchVersion must not be NULL");
-    *majorVersion = 1;
-    *minorVersion = 17;
-    *patchVersion = 0;
-    return ACL_SUCCESS;
+aclError aclrtGetVersion(int32_t* majorVersion, int32_t* minorVersion, int32_t* patchVersion) {
+  ACL_API();
+  if (!majorVersion || !minorVersion || !patchVersion)
+    return fail(ACL_ERROR_INVALID_PARAM, "majorVersion, minorVersion and patchVersion must not be NULL");
+  *majorVersion = 1;
+  *minorVersion = 17;
+  *patchVersion = 0;
+  return ACL_SUCCESS;
 }
 
 // Older name of aclrtGetVersion (not declared by current headers).
-__attribute__((visibility("default"))) aclError aclGetVersion(int32_t *majorVersion, int32_t *minorVersion,
-                                                              int32_t *patchVersion) {
-    return aclrtGetVersion(majorVersion, minorVersion, patchVersion);
+__attribute__((visibility("default"))) aclError aclGetVersion(int32_t* majorVersion, int32_t* minorVersion,
+                                                              int32_t* patchVersion) {
+  return aclrtGetVersion(majorVersion, minorVersion, patchVersion);
 }
 
 }  // extern "C"

@@ -23,84 +23,88 @@ namespace {
 constexpr int kLevelNull = 4;
 
 struct LogSink {
-    std::mutex m;
-    bool ready = false;
-    int level = ACL_ERROR;  // CANN's default global level
-    bool to_stdout = false;
-    std::string dir;
-    FILE *file = nullptr;  // the plog file, opened on the first line written
-    bool file_failed = false;
+  std::mutex m;
+  bool ready = false;
+  int level = ACL_ERROR;  // CANN's default global level
+  bool to_stdout = false;
+  std::string dir;
+  FILE* file = nullptr;  // the plog file, opened on the first line written
+  bool file_failed = false;
 };
 
-LogSink &sink() {
-    static NoDestructor<LogSink> s;
-    return *s;
+LogSink& sink() {
+  static NoDestructor<LogSink> s;
+  return *s;
 }
 
 int env_level() {
-    const char *v = std::getenv("ASCEND_GLOBAL_LOG_LEVEL");
-    if (!v || !*v) return ACL_ERROR;
-    char *end = nullptr;
-    long l = std::strtol(v, &end, 10);
-    if (*end != '\0' || l < ACL_DEBUG || l > kLevelNull) return ACL_ERROR;  // CANN ignores invalid values
-    return static_cast<int>(l);
+  const char* v = std::getenv("ASCEND_GLOBAL_LOG_LEVEL");
+  if (!v || !*v) return ACL_ERROR;
+  char* end = nullptr;
+  long l = std::strtol(v, &end, 10);
+  if (*end != '\0' || l < ACL_DEBUG || l > kLevelNull) return ACL_ERROR;  // CANN ignores invalid values
+  return static_cast<int>(l);
 }
 
-void mkdirs(const std::string &path) {
-    for (size_t i = 1; i <= path.size(); ++i)
-        if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0750);
+void mkdirs(const std::string& path) {
+  for (size_t i = 1; i <= path.size(); ++i)
+    if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0750);
 }
 
-void setup(LogSink &s) {
-    if (s.ready) return;
-    s.ready = true;
-    s.level = env_level();
-    const char *out = std::getenv("ASCEND_SLOG_PRINT_TO_STDOUT");
-    s.to_stdout = out && std::strcmp(out, "1") == 0;
-    const char *root = std::getenv("ASCEND_PROCESS_LOG_PATH");
-    if (root && *root) {
-        s.dir = root;
-    } else {
-        const char *home = std::getenv("HOME");
-        s.dir = std::string(home && *home ? home : "/tmp") + "/ascend/log";
-    }
-    s.dir += "/debug/plog";
+void setup(LogSink& s) {
+  if (s.ready) return;
+  s.ready = true;
+  s.level = env_level();
+  const char* out = std::getenv("ASCEND_SLOG_PRINT_TO_STDOUT");
+  s.to_stdout = out && std::strcmp(out, "1") == 0;
+  const char* root = std::getenv("ASCEND_PROCESS_LOG_PATH");
+  if (root && *root) {
+    s.dir = root;
+  } else {
+    const char* home = std::getenv("HOME");
+    s.dir = std::string(home && *home ? home : "/tmp") + "/ascend/log";
+  }
+  s.dir += "/debug/plog";
 }
 
-FILE *plog(LogSink &s) {
-    if (s.file || s.file_failed) return s.file;
-    mkdirs(s.dir);
-    char stamp[32];
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-    std::string path = s.dir + "/plog-" + std::to_string(::getpid()) + "_" + stamp + ".log";
-    s.file = std::fopen(path.c_str(), "a");
-    if (!s.file) {
-        s.file_failed = true;
-        std::fprintf(stderr, "[WARNING] acl: cannot write the application log %s: %s\n", path.c_str(),
-                     std::strerror(errno));
-    }
-    return s.file;
+FILE* plog(LogSink& s) {
+  if (s.file || s.file_failed) return s.file;
+  mkdirs(s.dir);
+  char stamp[32];
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
+  std::string path = s.dir + "/plog-" + std::to_string(::getpid()) + "_" + stamp + ".log";
+  s.file = std::fopen(path.c_str(), "a");
+  if (!s.file) {
+    s.file_failed = true;
+    std::fprintf(stderr, "[WARNING] acl: cannot write the application log %s: %s\n", path.c_str(),
+                 std::strerror(errno));
+  }
+  return s.file;
 }
 
-const char *level_name(int level) {
-    switch (level) {
-        case ACL_DEBUG: return "DEBUG";
-        case ACL_INFO: return "INFO";
-        case ACL_WARNING: return "WARNING";
-        default: return "ERROR";
-    }
+const char* level_name(int level) {
+  switch (level) {
+    case ACL_DEBUG:
+      return "DEBUG";
+    case ACL_INFO:
+      return "INFO";
+    case ACL_WARNING:
+      return "WARNING";
+    default:
+      return "ERROR";
+  }
 }
 
 std::string process_name() {
-    char buf[256] = {0};
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return "app";
-    std::string p(buf, static_cast<size_t>(n));
-    size_t slash = p.rfind('/');
-    return slash == std::string::npos ? p : p.substr(slash + 1);
+  char buf[256] = {0};
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "app";
+  std::string p(buf, static_cast<size_t>(n));
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
 }  // namespace
@@ -108,37 +112,37 @@ std::string process_name() {
 
 using namespace acl_host;
 
-extern "C" void aclAppLog(aclLogLevel logLevel, const char *func, const char *file, uint32_t line, const char *fmt,
-                          ...) {
-    const int level = static_cast<int>(logLevel);
-    if (level < ACL_DEBUG || level > ACL_ERROR || !fmt) return;
-    LogSink &s = sink();
-    {
-        std::lock_guard<std::mutex> lock(s.m);
-        setup(s);
-        if (level < s.level) return;
-    }
-    char body[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    std::vsnprintf(body, sizeof body, fmt, ap);
-    va_end(ap);
-    struct timeval tv {};
-    ::gettimeofday(&tv, nullptr);
-    std::tm tm{};
-    localtime_r(&tv.tv_sec, &tm);
-    char when[64];
-    std::strftime(when, sizeof when, "%Y-%m-%d-%H:%M:%S", &tm);
-    const char *base = file ? std::strrchr(file, '/') : nullptr;
-    base = base ? base + 1 : (file ? file : "");
-    static const std::string proc = process_name();
-    char head[512];
-    std::snprintf(head, sizeof head, "[%s] APP(%d,%s):%s.%03ld.%03ld [%s:%u]%s: ", level_name(level),
-                  static_cast<int>(::getpid()), proc.c_str(), when, static_cast<long>(tv.tv_usec / 1000),
-                  static_cast<long>(tv.tv_usec % 1000), base, line, func ? func : "");
+extern "C" void aclAppLog(aclLogLevel logLevel, const char* func, const char* file, uint32_t line,
+                          const char* fmt, ...) {
+  const int level = static_cast<int>(logLevel);
+  if (level < ACL_DEBUG || level > ACL_ERROR || !fmt) return;
+  LogSink& s = sink();
+  {
     std::lock_guard<std::mutex> lock(s.m);
-    FILE *out = s.to_stdout ? stdout : plog(s);
-    if (!out) return;
-    std::fprintf(out, "%s%s\n", head, body);
-    std::fflush(out);
+    setup(s);
+    if (level < s.level) return;
+  }
+  char body[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(body, sizeof body, fmt, ap);
+  va_end(ap);
+  struct timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  localtime_r(&tv.tv_sec, &tm);
+  char when[64];
+  std::strftime(when, sizeof when, "%Y-%m-%d-%H:%M:%S", &tm);
+  const char* base = file ? std::strrchr(file, '/') : nullptr;
+  base = base ? base + 1 : (file ? file : "");
+  static const std::string proc = process_name();
+  char head[512];
+  std::snprintf(head, sizeof head, "[%s] APP(%d,%s):%s.%03ld.%03ld [%s:%u]%s: ", level_name(level),
+                static_cast<int>(::getpid()), proc.c_str(), when, static_cast<long>(tv.tv_usec / 1000),
+                static_cast<long>(tv.tv_usec % 1000), base, line, func ? func : "");
+  std::lock_guard<std::mutex> lock(s.m);
+  FILE* out = s.to_stdout ? stdout : plog(s);
+  if (!out) return;
+  std::fprintf(out, "%s%s\n", head, body);
+  std::fflush(out);
 }

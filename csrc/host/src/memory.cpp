@@ -22,124 +22,126 @@ namespace {
 constexpr size_t kAlign = 64;
 
 struct FreeDeleter {
-    void operator()(void *p) const { std::free(p); }
+  void operator()(void* p) const { std::free(p); }
 };
 
 struct Block {
-    size_t size;       // requested
-    size_t reserved;   // accounted (aligned)
-    Kind kind;
-    std::unique_ptr<void, FreeDeleter> mem;
+  size_t size;      // requested
+  size_t reserved;  // accounted (aligned)
+  Kind kind;
+  std::unique_ptr<void, FreeDeleter> mem;
 };
 
 struct Registry {
-    std::mutex m;
-    std::map<uintptr_t, Block> blocks;
-    size_t device_used = 0;
+  std::mutex m;
+  std::map<uintptr_t, Block> blocks;
+  size_t device_used = 0;
 };
 
-Registry &reg() {
-    static NoDestructor<Registry> r;
-    return *r;
+Registry& reg() {
+  static NoDestructor<Registry> r;
+  return *r;
 }
 
-aclError allocate(void **out, size_t size, Kind kind) {
-    if (size > (SIZE_MAX >> 1))
-        return kind == Kind::Device
-                   ? fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot allocate %zu bytes of device memory", size)
-                   : fail(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes of host memory", size);
-    size_t reserved = align_up(size, kAlign);
-    Registry &r = reg();
-    {
-        std::lock_guard<std::mutex> lock(r.m);
-        if (kind == Kind::Device) {
-            size_t total = config().device_memory;
-            if (reserved > total || r.device_used > total - reserved)
-                return fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
-                            "out of device memory: %zu bytes requested, %zu of %zu bytes free "
-                            "(ACL_HOST_DEVICE_MEMORY_MB sets the arena size)",
-                            size, total - r.device_used, total);
-            r.device_used += reserved;
-        }
-    }
-    void *p = std::aligned_alloc(kAlign, reserved);
+aclError allocate(void** out, size_t size, Kind kind) {
+  if (size > (SIZE_MAX >> 1))
+    return kind == Kind::Device
+               ? fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot allocate %zu bytes of device memory", size)
+               : fail(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes of host memory", size);
+  size_t reserved = align_up(size, kAlign);
+  Registry& r = reg();
+  {
     std::lock_guard<std::mutex> lock(r.m);
-    if (!p) {
-        if (kind == Kind::Device) {
-            r.device_used -= reserved;
-            return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot allocate %zu bytes of device memory", size);
-        }
-        return fail(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes of host memory", size);
+    if (kind == Kind::Device) {
+      size_t total = config().device_memory;
+      if (reserved > total || r.device_used > total - reserved)
+        return fail(ACL_ERROR_RT_MEMORY_ALLOCATION,
+                    "out of device memory: %zu bytes requested, %zu of %zu bytes free "
+                    "(ACL_HOST_DEVICE_MEMORY_MB sets the arena size)",
+                    size, total - r.device_used, total);
+      r.device_used += reserved;
     }
-    r.blocks.emplace(reinterpret_cast<uintptr_t>(p), Block{size, reserved, kind, std::unique_ptr<void, FreeDeleter>(p)});
-    *out = p;
-    return ACL_SUCCESS;
+  }
+  void* p = std::aligned_alloc(kAlign, reserved);
+  std::lock_guard<std::mutex> lock(r.m);
+  if (!p) {
+    if (kind == Kind::Device) {
+      r.device_used -= reserved;
+      return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot allocate %zu bytes of device memory", size);
+    }
+    return fail(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes of host memory", size);
+  }
+  r.blocks.emplace(reinterpret_cast<uintptr_t>(p),
+                   Block{size, reserved, kind, std::unique_ptr<void, FreeDeleter>(p)});
+  *out = p;
+  return ACL_SUCCESS;
 }
 
 // Frees ptr if it starts a block of `want` kind (or any kind in relaxed mode).
-aclError release(void *ptr, Kind want) {
-    Registry &r = reg();
-    std::unique_ptr<void, FreeDeleter> doomed;
-    {
-        std::lock_guard<std::mutex> lock(r.m);
-        auto it = r.blocks.find(reinterpret_cast<uintptr_t>(ptr));
-        if (it == r.blocks.end()) {
-            if (!strict_mode()) return ACL_SUCCESS;  // relaxed: not ours, leave it alone
-            auto up = r.blocks.upper_bound(reinterpret_cast<uintptr_t>(ptr));
-            if (up != r.blocks.begin()) {
-                --up;
-                if (reinterpret_cast<uintptr_t>(ptr) < up->first + up->second.size)
-                    return fail(ACL_ERROR_RT_PARAM_INVALID,
-                                "%p points inside an allocation (base %p), not at its start", ptr,
-                                reinterpret_cast<void *>(up->first));
-            }
-            return fail(ACL_ERROR_RT_PARAM_INVALID,
-                        "%p was not allocated by %s or was already freed (double free?)", ptr,
-                        want == Kind::Device ? "aclrtMalloc" : "aclrtMallocHost");
-        }
-        if (it->second.kind != want && strict_mode())
-            return fail(ACL_ERROR_RT_INVALID_MEMORY_TYPE, "%p is %s: free it with %s", ptr, kind_name(it->second.kind),
-                        it->second.kind == Kind::Device ? "aclrtFree" : "aclrtFreeHost");
-        if (it->second.kind == Kind::Device) r.device_used -= it->second.reserved;
-        doomed = std::move(it->second.mem);
-        r.blocks.erase(it);
+aclError release(void* ptr, Kind want) {
+  Registry& r = reg();
+  std::unique_ptr<void, FreeDeleter> doomed;
+  {
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.blocks.find(reinterpret_cast<uintptr_t>(ptr));
+    if (it == r.blocks.end()) {
+      if (!strict_mode()) return ACL_SUCCESS;  // relaxed: not ours, leave it alone
+      auto up = r.blocks.upper_bound(reinterpret_cast<uintptr_t>(ptr));
+      if (up != r.blocks.begin()) {
+        --up;
+        if (reinterpret_cast<uintptr_t>(ptr) < up->first + up->second.size)
+          return fail(ACL_ERROR_RT_PARAM_INVALID,
+                      "%p points inside an allocation (base %p), not at its start", ptr,
+                      reinterpret_cast<void*>(up->first));
+      }
+      return fail(ACL_ERROR_RT_PARAM_INVALID,
+                  "%p was not allocated by %s or was already freed (double free?)", ptr,
+                  want == Kind::Device ? "aclrtMalloc" : "aclrtMallocHost");
     }
-    return ACL_SUCCESS;
+    if (it->second.kind != want && strict_mode())
+      return fail(ACL_ERROR_RT_INVALID_MEMORY_TYPE, "%p is %s: free it with %s", ptr,
+                  kind_name(it->second.kind),
+                  it->second.kind == Kind::Device ? "aclrtFree" : "aclrtFreeHost");
+    if (it->second.kind == Kind::Device) r.device_used -= it->second.reserved;
+    doomed = std::move(it->second.mem);
+    r.blocks.erase(it);
+  }
+  return ACL_SUCCESS;
 }
 
 }  // namespace
 
-Where classify(const void *ptr, size_t len) {
-    Where w;
-    Registry &r = reg();
-    uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.blocks.upper_bound(p);
-    if (it == r.blocks.begin()) return w;
-    --it;
-    // A pointer one past the end belongs to nothing (zero-size requests excluded).
-    if (p >= it->first + it->second.reserved) return w;
-    w.kind = it->second.kind;
-    w.base = reinterpret_cast<const void *>(it->first);
-    w.size = it->second.size;
-    w.contains = len <= it->second.size && p - it->first <= it->second.size - len;
-    return w;
+Where classify(const void* ptr, size_t len) {
+  Where w;
+  Registry& r = reg();
+  uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.blocks.upper_bound(p);
+  if (it == r.blocks.begin()) return w;
+  --it;
+  // A pointer one past the end belongs to nothing (zero-size requests excluded).
+  if (p >= it->first + it->second.reserved) return w;
+  w.kind = it->second.kind;
+  w.base = reinterpret_cast<const void*>(it->first);
+  w.size = it->second.size;
+  w.contains = len <= it->second.size && p - it->first <= it->second.size - len;
+  return w;
 }
 
 void release_all() {
-    Registry &r = reg();
-    std::map<uintptr_t, Block> doomed;
-    {
-        std::lock_guard<std::mutex> lock(r.m);
-        doomed.swap(r.blocks);
-        r.device_used = 0;
-    }
+  Registry& r = reg();
+  std::map<uintptr_t, Block> doomed;
+  {
+    std::lock_guard<std::mutex> lock(r.m);
+    doomed.swap(r.blocks);
+    r.device_used = 0;
+  }
 }
 
 size_t device_used() {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    return r.device_used;
+  Registry& r = reg();
+  std::lock_guard<std::mutex> lock(r.m);
+  return r.device_used;
 }
 
 }  // namespace memory
@@ -147,29 +149,29 @@ size_t device_used() {
 namespace {
 
 bool valid_policy(int policy) {
-    unsigned p = static_cast<unsigned>(policy);
-    unsigned base = p & 0xFFu;
-    unsigned rest = p & ~0xFFu;
-    // Huge/normal/P2P variants, optionally with a bandwidth or read-only flag.
-    return base <= 7u && (rest & ~(0x100u | 0x1000u | 0x100000u)) == 0;
+  unsigned p = static_cast<unsigned>(policy);
+  unsigned base = p & 0xFFu;
+  unsigned rest = p & ~0xFFu;
+  // Huge/normal/P2P variants, optionally with a bandwidth or read-only flag.
+  return base <= 7u && (rest & ~(0x100u | 0x1000u | 0x100000u)) == 0;
 }
 
 bool valid_kind(int kind) { return kind >= 0 && kind <= 4; }
 
-aclError check_copy_args(void *dst, size_t destMax, const void *src, size_t count, int kind) {
-    if (!dst) return fail(ACL_ERROR_INVALID_PARAM, "dst must not be NULL");
-    if (!src) return fail(ACL_ERROR_INVALID_PARAM, "src must not be NULL");
-    if (!valid_kind(kind)) return fail(ACL_ERROR_INVALID_PARAM, "invalid memcpy kind %d", kind);
-    if (count > destMax)
-        return fail(ACL_ERROR_RT_PARAM_INVALID, "count (%zu) exceeds destMax (%zu)", count, destMax);
-    return ACL_SUCCESS;
+aclError check_copy_args(void* dst, size_t destMax, const void* src, size_t count, int kind) {
+  if (!dst) return fail(ACL_ERROR_INVALID_PARAM, "dst must not be NULL");
+  if (!src) return fail(ACL_ERROR_INVALID_PARAM, "src must not be NULL");
+  if (!valid_kind(kind)) return fail(ACL_ERROR_INVALID_PARAM, "invalid memcpy kind %d", kind);
+  if (count > destMax)
+    return fail(ACL_ERROR_RT_PARAM_INVALID, "count (%zu) exceeds destMax (%zu)", count, destMax);
+  return ACL_SUCCESS;
 }
 
-aclError check_set_args(void *devPtr, size_t maxCount, size_t count) {
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    if (count > maxCount)
-        return fail(ACL_ERROR_RT_PARAM_INVALID, "count (%zu) exceeds maxCount (%zu)", count, maxCount);
-    return ACL_SUCCESS;
+aclError check_set_args(void* devPtr, size_t maxCount, size_t count) {
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (count > maxCount)
+    return fail(ACL_ERROR_RT_PARAM_INVALID, "count (%zu) exceeds maxCount (%zu)", count, maxCount);
+  return ACL_SUCCESS;
 }
 
 }  // namespace
@@ -179,125 +181,125 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtMalloc(void **devPtr, size_t size, aclrtMemMallocPolicy policy) {
-    ACL_API();
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-    if (!valid_policy(static_cast<int>(policy)))
-        return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
-    if (aclError e = require_init()) return e;
-    std::shared_ptr<Context> ctx;
-    if (aclError e = context::require_current(ctx)) return e;
-    return memory::allocate(devPtr, size, memory::Kind::Device);
+aclError aclrtMalloc(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
+  ACL_API();
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (!valid_policy(static_cast<int>(policy)))
+    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  return memory::allocate(devPtr, size, memory::Kind::Device);
 }
 
-aclError aclrtFree(void *devPtr) {
-    ACL_API();
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    return memory::release(devPtr, memory::Kind::Device);
+aclError aclrtFree(void* devPtr) {
+  ACL_API();
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  return memory::release(devPtr, memory::Kind::Device);
 }
 
-aclError aclrtMallocHost(void **hostPtr, size_t size) {
-    ACL_API();
-    if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
-    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-    if (aclError e = require_init()) return e;
-    return memory::allocate(hostPtr, size, memory::Kind::Host);
+aclError aclrtMallocHost(void** hostPtr, size_t size) {
+  ACL_API();
+  if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (aclError e = require_init()) return e;
+  return memory::allocate(hostPtr, size, memory::Kind::Host);
 }
 
-aclError aclrtFreeHost(void *hostPtr) {
-    ACL_API();
-    if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
-    return memory::release(hostPtr, memory::Kind::Host);
+aclError aclrtFreeHost(void* hostPtr) {
+  ACL_API();
+  if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
+  return memory::release(hostPtr, memory::Kind::Host);
 }
 
-aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count, aclrtMemcpyKind kind) {
-    ACL_API();
-    if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
-    if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
-    std::memmove(dst, src, count);
-    return ACL_SUCCESS;
+aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, aclrtMemcpyKind kind) {
+  ACL_API();
+  if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
+  if (count == 0) return ACL_SUCCESS;
+  if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
+  std::memmove(dst, src, count);
+  return ACL_SUCCESS;
 }
 
-aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count, aclrtMemcpyKind kind,
+aclError aclrtMemcpyAsync(void* dst, size_t destMax, const void* src, size_t count, aclrtMemcpyKind kind,
                           aclrtStream stream) {
-    ACL_API();
-    if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, true, s)) return e;
-    if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
-    Task t;
-    t.kind = TaskKind::Memcpy;
-    t.dst = dst;
-    t.src = src;
-    t.count = count;
-    return s->enqueue(std::move(t));
+  ACL_API();
+  if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, true, s)) return e;
+  if (count == 0) return ACL_SUCCESS;
+  if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
+  Task t;
+  t.kind = TaskKind::Memcpy;
+  t.dst = dst;
+  t.src = src;
+  t.count = count;
+  return s->enqueue(std::move(t));
 }
 
-aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count) {
-    ACL_API();
-    if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
-    if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_memset(devPtr, count)) return e;
-    std::memset(devPtr, value, count);
-    return ACL_SUCCESS;
+aclError aclrtMemset(void* devPtr, size_t maxCount, int32_t value, size_t count) {
+  ACL_API();
+  if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
+  if (count == 0) return ACL_SUCCESS;
+  if (aclError e = strict::check_memset(devPtr, count)) return e;
+  std::memset(devPtr, value, count);
+  return ACL_SUCCESS;
 }
 
-aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t count, aclrtStream stream) {
-    ACL_API();
-    if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, true, s)) return e;
-    if (count == 0) return ACL_SUCCESS;
-    if (aclError e = strict::check_memset(devPtr, count)) return e;
-    Task t;
-    t.kind = TaskKind::Memset;
-    t.dst = devPtr;
-    t.count = count;
-    t.value = value;
-    return s->enqueue(std::move(t));
+aclError aclrtMemsetAsync(void* devPtr, size_t maxCount, int32_t value, size_t count, aclrtStream stream) {
+  ACL_API();
+  if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, true, s)) return e;
+  if (count == 0) return ACL_SUCCESS;
+  if (aclError e = strict::check_memset(devPtr, count)) return e;
+  Task t;
+  t.kind = TaskKind::Memset;
+  t.dst = devPtr;
+  t.count = count;
+  t.value = value;
+  return s->enqueue(std::move(t));
 }
 
-aclError aclrtMallocCached(void **devPtr, size_t size, aclrtMemMallocPolicy policy) {
-    ACL_API();
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-    if (!valid_policy(static_cast<int>(policy)))
-        return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
-    if (aclError e = require_init()) return e;
-    std::shared_ptr<Context> ctx;
-    if (aclError e = context::require_current(ctx)) return e;
-    // Host and "device" share one coherent memory: cached memory is plain device memory (freed by aclrtFree).
-    return memory::allocate(devPtr, size, memory::Kind::Device);
+aclError aclrtMallocCached(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
+  ACL_API();
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (!valid_policy(static_cast<int>(policy)))
+    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  // Host and "device" share one coherent memory: cached memory is plain device memory (freed by aclrtFree).
+  return memory::allocate(devPtr, size, memory::Kind::Device);
 }
 
-aclError aclrtMemFlush(void *devPtr, size_t size) {
-    ACL_API();
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-    return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to write back
+aclError aclrtMemFlush(void* devPtr, size_t size) {
+  ACL_API();
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to write back
 }
 
-aclError aclrtMemInvalidate(void *devPtr, size_t size) {
-    ACL_API();
-    if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-    if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-    return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to drop
+aclError aclrtMemInvalidate(void* devPtr, size_t size) {
+  ACL_API();
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to drop
 }
 
-aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, size_t *total) {
-    ACL_API();
-    if (!free || !total) return fail(ACL_ERROR_INVALID_PARAM, "free and total must not be NULL");
-    if (static_cast<int>(attr) < 0 || static_cast<int>(attr) > 17)
-        return fail(ACL_ERROR_INVALID_PARAM, "invalid memory attribute %d", static_cast<int>(attr));
-    if (aclError e = require_init()) return e;
-    size_t t = config().device_memory;
-    size_t used = memory::device_used();
-    *total = t;
-    *free = used > t ? 0 : t - used;
-    return ACL_SUCCESS;
+aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t* free, size_t* total) {
+  ACL_API();
+  if (!free || !total) return fail(ACL_ERROR_INVALID_PARAM, "free and total must not be NULL");
+  if (static_cast<int>(attr) < 0 || static_cast<int>(attr) > 17)
+    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory attribute %d", static_cast<int>(attr));
+  if (aclError e = require_init()) return e;
+  size_t t = config().device_memory;
+  size_t used = memory::device_used();
+  *total = t;
+  *free = used > t ? 0 : t - used;
+  return ACL_SUCCESS;
 }
 
 }  // extern "C"

@@ -36,596 +36,629 @@
 namespace acl_host {
 namespace {
 
-constexpr const char *kFormats = "the host runtime executes ONNX models and OpenVINO IR (.xml + .bin)";
+constexpr const char* kFormats = "the host runtime executes ONNX models and OpenVINO IR (.xml + .bin)";
 
 enum class Kind { Onnx, Ir, Om, Unknown };
 
 // A model's bytes (and, for IR, its weights).
 struct Source {
-    std::string origin;  // for messages: the path or "memory"
-    std::string path;    // file loads: the model file
-    std::string missing_weights;  // IR without its .bin: the path looked for
-    std::string bytes;
-    std::string weights;
-    Kind kind = Kind::Unknown;
-    bool container = false;  // an `acl-async atc` .om: bytes/weights are its IR, meta its metadata
-    std::map<std::string, std::string> meta;
+  std::string origin;           // for messages: the path or "memory"
+  std::string path;             // file loads: the model file
+  std::string missing_weights;  // IR without its .bin: the path looked for
+  std::string bytes;
+  std::string weights;
+  Kind kind = Kind::Unknown;
+  bool container = false;  // an `acl-async atc` .om: bytes/weights are its IR, meta its metadata
+  std::map<std::string, std::string> meta;
 };
 
-Kind sniff(const std::string &b) {
-    if (b.size() >= 4 && std::memcmp(b.data(), "IMOD", 4) == 0) return Kind::Om;
-    size_t i = 0;
-    if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xEF && static_cast<unsigned char>(b[1]) == 0xBB &&
-        static_cast<unsigned char>(b[2]) == 0xBF)
-        i = 3;
-    while (i < b.size() && std::isspace(static_cast<unsigned char>(b[i]))) ++i;
-    if (i < b.size() && b[i] == '<') {
-        std::string_view head(b.data() + i, std::min<size_t>(b.size() - i, 1 << 16));
-        return head.find("<net") != std::string_view::npos ? Kind::Ir : Kind::Unknown;
-    }
-    if (b.empty()) return Kind::Unknown;
-    // An ONNX ModelProto starts with one of its field tags (ir_version first in practice).
-    switch (static_cast<unsigned char>(b[0])) {
-        case 0x08: case 0x12: case 0x1a: case 0x22: case 0x28: case 0x32: case 0x3a: case 0x42: case 0x72:
-        case 0xa2: case 0xca: case 0xd2:
-            return Kind::Onnx;
-        default:
-            return Kind::Unknown;
-    }
+Kind sniff(const std::string& b) {
+  if (b.size() >= 4 && std::memcmp(b.data(), "IMOD", 4) == 0) return Kind::Om;
+  size_t i = 0;
+  if (b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xEF && static_cast<unsigned char>(b[1]) == 0xBB &&
+      static_cast<unsigned char>(b[2]) == 0xBF)
+    i = 3;
+  while (i < b.size() && std::isspace(static_cast<unsigned char>(b[i]))) ++i;
+  if (i < b.size() && b[i] == '<') {
+    std::string_view head(b.data() + i, std::min<size_t>(b.size() - i, 1 << 16));
+    return head.find("<net") != std::string_view::npos ? Kind::Ir : Kind::Unknown;
+  }
+  if (b.empty()) return Kind::Unknown;
+  // An ONNX ModelProto starts with one of its field tags (ir_version first in practice).
+  switch (static_cast<unsigned char>(b[0])) {
+    case 0x08:
+    case 0x12:
+    case 0x1a:
+    case 0x22:
+    case 0x28:
+    case 0x32:
+    case 0x3a:
+    case 0x42:
+    case 0x72:
+    case 0xa2:
+    case 0xca:
+    case 0xd2:
+      return Kind::Onnx;
+    default:
+      return Kind::Unknown;
+  }
 }
 
-aclError read_file(const std::string &path, std::string &out, const char *what) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s': %s", what, path.c_str(), std::strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s': not a regular file", what, path.c_str());
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot open %s '%s': %s", what, path.c_str(), std::strerror(errno));
-    out.resize(static_cast<size_t>(st.st_size));
-    if (!out.empty() && !f.read(&out[0], static_cast<std::streamsize>(out.size())))
-        return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s'", what, path.c_str());
+aclError read_file(const std::string& path, std::string& out, const char* what) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0)
+    return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s': %s", what, path.c_str(),
+                std::strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s': not a regular file", what, path.c_str());
+  std::ifstream f(path, std::ios::binary);
+  if (!f)
+    return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot open %s '%s': %s", what, path.c_str(),
+                std::strerror(errno));
+  out.resize(static_cast<size_t>(st.st_size));
+  if (!out.empty() && !f.read(&out[0], static_cast<std::streamsize>(out.size())))
+    return fail(ACL_ERROR_READ_MODEL_FAILURE, "cannot read %s '%s'", what, path.c_str());
+  return ACL_SUCCESS;
+}
+
+aclError classify(Source& src) {
+  if (src.bytes.empty())
+    return fail(ACL_ERROR_PARSE_MODEL, "model %s is empty; %s", src.origin.c_str(), kFormats);
+  if (om::is_container(src.bytes)) {
+    std::string xml, weights, err;
+    if (!om::unpack(src.bytes, src.meta, xml, weights, err))
+      return fail(ACL_ERROR_PARSE_MODEL, "model %s: %s", src.origin.c_str(), err.c_str());
+    src.bytes = std::move(xml);
+    src.weights = std::move(weights);
+    src.kind = Kind::Ir;
+    src.container = true;
     return ACL_SUCCESS;
+  }
+  src.kind = sniff(src.bytes);
+  if (src.kind == Kind::Om)
+    return fail(ACL_ERROR_PARSE_MODEL,
+                "model %s is an Ascend offline model (.om), which only an NPU runs; %s: export the "
+                "network to ONNX instead",
+                src.origin.c_str(), kFormats);
+  if (src.kind == Kind::Unknown)
+    return fail(ACL_ERROR_PARSE_MODEL, "model %s is neither ONNX nor OpenVINO IR; %s", src.origin.c_str(),
+                kFormats);
+  return ACL_SUCCESS;
 }
 
-aclError classify(Source &src) {
-    if (src.bytes.empty()) return fail(ACL_ERROR_PARSE_MODEL, "model %s is empty; %s", src.origin.c_str(), kFormats);
-    if (om::is_container(src.bytes)) {
-        std::string xml, weights, err;
-        if (!om::unpack(src.bytes, src.meta, xml, weights, err))
-            return fail(ACL_ERROR_PARSE_MODEL, "model %s: %s", src.origin.c_str(), err.c_str());
-        src.bytes = std::move(xml);
-        src.weights = std::move(weights);
-        src.kind = Kind::Ir;
-        src.container = true;
-        return ACL_SUCCESS;
+aclError source_from_file(const char* path, Source& src) {
+  src.origin = std::string("'") + path + "'";
+  src.path = path;
+  if (aclError e = read_file(path, src.bytes, "model file")) return e;
+  if (aclError e = classify(src)) return e;
+  if (src.kind == Kind::Ir && !src.container) {
+    std::string p(path);
+    size_t slash = p.find_last_of('/');
+    size_t dot = p.find_last_of('.');
+    std::string bin = (dot != std::string::npos && (slash == std::string::npos || dot > slash))
+                          ? p.substr(0, dot) + ".bin"
+                          : p + ".bin";
+    struct stat st{};
+    if (::stat(bin.c_str(), &st) == 0) {
+      if (aclError e = read_file(bin, src.weights, "IR weights file")) return e;
+    } else {
+      src.missing_weights = bin;  // fine for a model without constants
     }
-    src.kind = sniff(src.bytes);
-    if (src.kind == Kind::Om)
-        return fail(ACL_ERROR_PARSE_MODEL,
-                    "model %s is an Ascend offline model (.om), which only an NPU runs; %s: export the "
-                    "network to ONNX instead",
-                    src.origin.c_str(), kFormats);
-    if (src.kind == Kind::Unknown)
-        return fail(ACL_ERROR_PARSE_MODEL, "model %s is neither ONNX nor OpenVINO IR; %s", src.origin.c_str(),
-                    kFormats);
-    return ACL_SUCCESS;
+  }
+  return ACL_SUCCESS;
 }
 
-aclError source_from_file(const char *path, Source &src) {
-    src.origin = std::string("'") + path + "'";
-    src.path = path;
-    if (aclError e = read_file(path, src.bytes, "model file")) return e;
-    if (aclError e = classify(src)) return e;
-    if (src.kind == Kind::Ir && !src.container) {
-        std::string p(path);
-        size_t slash = p.find_last_of('/');
-        size_t dot = p.find_last_of('.');
-        std::string bin = (dot != std::string::npos && (slash == std::string::npos || dot > slash))
-                              ? p.substr(0, dot) + ".bin"
-                              : p + ".bin";
-        struct stat st {};
-        if (::stat(bin.c_str(), &st) == 0) {
-            if (aclError e = read_file(bin, src.weights, "IR weights file")) return e;
-        } else {
-            src.missing_weights = bin;  // fine for a model without constants
-        }
-    }
-    return ACL_SUCCESS;
-}
-
-aclError source_from_mem(const void *data, size_t size, Source &src) {
-    src.origin = "in memory";
-    src.bytes.assign(static_cast<const char *>(data), size);
-    return classify(src);
+aclError source_from_mem(const void* data, size_t size, Source& src) {
+  src.origin = "in memory";
+  src.bytes.assign(static_cast<const char*>(data), size);
+  return classify(src);
 }
 
 // A hash of the content: finds cache candidates, which are then compared byte for byte.
 // ACL_HOST_MODEL_CACHE_KEY_MASK (hex, for tests) masks it: 0 makes every model collide.
-uint64_t content_key(const Source &src) {
-    static const uint64_t mask = [] {
-        const char *v = std::getenv("ACL_HOST_MODEL_CACHE_KEY_MASK");
-        return v && *v ? std::strtoull(v, nullptr, 16) : ~uint64_t(0);
-    }();
-    std::hash<std::string_view> h;
-    uint64_t k = h(std::string_view(src.bytes));
-    k ^= h(std::string_view(src.weights)) + 0x9e3779b97f4a7c15ULL + (k << 6) + (k >> 2);
-    k ^= (static_cast<uint64_t>(src.bytes.size()) << 1) ^ (static_cast<uint64_t>(src.weights.size()) << 33);
-    for (const auto &kv : src.meta) k = k * 1099511628211ULL ^ h(std::string_view(kv.first + "=" + kv.second));
-    return k & mask;
+uint64_t content_key(const Source& src) {
+  static const uint64_t mask = [] {
+    const char* v = std::getenv("ACL_HOST_MODEL_CACHE_KEY_MASK");
+    return v && *v ? std::strtoull(v, nullptr, 16) : ~uint64_t(0);
+  }();
+  std::hash<std::string_view> h;
+  uint64_t k = h(std::string_view(src.bytes));
+  k ^= h(std::string_view(src.weights)) + 0x9e3779b97f4a7c15ULL + (k << 6) + (k >> 2);
+  k ^= (static_cast<uint64_t>(src.bytes.size()) << 1) ^ (static_cast<uint64_t>(src.weights.size()) << 33);
+  for (const auto& kv : src.meta) k = k * 1099511628211ULL ^ h(std::string_view(kv.first + "=" + kv.second));
+  return k & mask;
 }
 
-std::string first_line(const char *what) {
-    std::string s(what);
-    // OpenVINO messages carry source locations and long traces: keep them short.
-    size_t cut = s.find("\n\n");
-    if (cut != std::string::npos) s.resize(cut);
-    if (s.size() > 600) s.resize(600);
-    return s;
+std::string first_line(const char* what) {
+  std::string s(what);
+  // OpenVINO messages carry source locations and long traces: keep them short.
+  size_t cut = s.find("\n\n");
+  if (cut != std::string::npos) s.resize(cut);
+  if (s.size() > 600) s.resize(600);
+  return s;
 }
 
-std::shared_ptr<ov::Model> read_onnx(const Source &src) {
-    ov::frontend::FrontEndManager manager;
-    ov::frontend::FrontEnd::Ptr onnx = manager.load_by_framework("onnx");
-    ov::frontend::InputModel::Ptr input;
-    if (!src.path.empty()) {
-        input = onnx->load(src.path);  // resolves external data relative to the file
-    } else {
-        std::istringstream stream(src.bytes);
-        std::istream *in = &stream;
-        input = onnx->load(in);
+std::shared_ptr<ov::Model> read_onnx(const Source& src) {
+  ov::frontend::FrontEndManager manager;
+  ov::frontend::FrontEnd::Ptr onnx = manager.load_by_framework("onnx");
+  ov::frontend::InputModel::Ptr input;
+  if (!src.path.empty()) {
+    input = onnx->load(src.path);  // resolves external data relative to the file
+  } else {
+    std::istringstream stream(src.bytes);
+    std::istream* in = &stream;
+    input = onnx->load(in);
+  }
+  return onnx->convert(input);
+}
+
+aclError parse(const Source& src, std::shared_ptr<ov::Model>& out) {
+  try {
+    ov::Tensor weights;
+    if (!src.weights.empty()) {
+      weights = ov::Tensor(ov::element::u8, ov::Shape{src.weights.size()});
+      std::memcpy(weights.data(), src.weights.data(), src.weights.size());
     }
-    return onnx->convert(input);
+    if (src.kind == Kind::Onnx)
+      out = read_onnx(src);  // only the ONNX frontend: others log noise when probing ONNX bytes
+    else
+      out = core().read_model(src.bytes, weights);
+  } catch (const std::exception& e) {
+    std::string err = first_line(e.what());
+    if (!src.missing_weights.empty())
+      err = "its weights file '" + src.missing_weights + "' does not exist; " + err;
+    return fail(ACL_ERROR_PARSE_MODEL, "cannot parse model %s as %s: %s", src.origin.c_str(),
+                src.kind == Kind::Ir ? "OpenVINO IR" : "ONNX", err.c_str());
+  }
+  if (!out) return fail(ACL_ERROR_PARSE_MODEL, "cannot parse model %s", src.origin.c_str());
+  return ACL_SUCCESS;
 }
 
-aclError parse(const Source &src, std::shared_ptr<ov::Model> &out) {
-    try {
-        ov::Tensor weights;
-        if (!src.weights.empty()) {
-            weights = ov::Tensor(ov::element::u8, ov::Shape{src.weights.size()});
-            std::memcpy(weights.data(), src.weights.data(), src.weights.size());
-        }
-        if (src.kind == Kind::Onnx)
-            out = read_onnx(src);  // only the ONNX frontend: others log noise when probing ONNX bytes
-        else
-            out = core().read_model(src.bytes, weights);
-    } catch (const std::exception &e) {
-        std::string err = first_line(e.what());
-        if (!src.missing_weights.empty())
-            err = "its weights file '" + src.missing_weights + "' does not exist; " + err;
-        return fail(ACL_ERROR_PARSE_MODEL, "cannot parse model %s as %s: %s", src.origin.c_str(),
-                    src.kind == Kind::Ir ? "OpenVINO IR" : "ONNX", err.c_str());
-    }
-    if (!out) return fail(ACL_ERROR_PARSE_MODEL, "cannot parse model %s", src.origin.c_str());
-    return ACL_SUCCESS;
+aclDataType to_acl(const ov::element::Type& t) {
+  using ov::element::Type_t;
+  switch (static_cast<Type_t>(t)) {
+    case Type_t::f32:
+      return ACL_FLOAT;
+    case Type_t::f16:
+      return ACL_FLOAT16;
+    case Type_t::bf16:
+      return ACL_BF16;
+    case Type_t::f64:
+      return ACL_DOUBLE;
+    case Type_t::i8:
+      return ACL_INT8;
+    case Type_t::u8:
+      return ACL_UINT8;
+    case Type_t::i16:
+      return ACL_INT16;
+    case Type_t::u16:
+      return ACL_UINT16;
+    case Type_t::i32:
+      return ACL_INT32;
+    case Type_t::u32:
+      return ACL_UINT32;
+    case Type_t::i64:
+      return ACL_INT64;
+    case Type_t::u64:
+      return ACL_UINT64;
+    case Type_t::boolean:
+      return ACL_BOOL;
+    case Type_t::string:
+      return ACL_STRING;
+    default:
+      return ACL_DT_UNDEFINED;
+  }
 }
 
-aclDataType to_acl(const ov::element::Type &t) {
-    using ov::element::Type_t;
-    switch (static_cast<Type_t>(t)) {
-        case Type_t::f32: return ACL_FLOAT;
-        case Type_t::f16: return ACL_FLOAT16;
-        case Type_t::bf16: return ACL_BF16;
-        case Type_t::f64: return ACL_DOUBLE;
-        case Type_t::i8: return ACL_INT8;
-        case Type_t::u8: return ACL_UINT8;
-        case Type_t::i16: return ACL_INT16;
-        case Type_t::u16: return ACL_UINT16;
-        case Type_t::i32: return ACL_INT32;
-        case Type_t::u32: return ACL_UINT32;
-        case Type_t::i64: return ACL_INT64;
-        case Type_t::u64: return ACL_UINT64;
-        case Type_t::boolean: return ACL_BOOL;
-        case Type_t::string: return ACL_STRING;
-        default: return ACL_DT_UNDEFINED;
-    }
-}
-
-size_t byte_size(const ov::element::Type &t, size_t elements) {
-    return (elements * t.bitwidth() + 7) / 8;
-}
+size_t byte_size(const ov::element::Type& t, size_t elements) { return (elements * t.bitwidth() + 7) / 8; }
 
 }  // namespace
 
 template <typename Port>
-PortInfo describe(const Port &port) {
-    PortInfo p;
-    try {
-        p.name = port.get_any_name();
-    } catch (const std::exception &) {
-        p.name = port.get_node()->get_friendly_name();
-    }
-    p.type = port.get_element_type();
-    p.dtype = to_acl(p.type);
-    const ov::PartialShape &ps = port.get_partial_shape();
-    if (ps.rank().is_dynamic()) {
-        p.dynamic = true;
-        p.dims = {-2};  // unknown rank
-        p.format = ACL_FORMAT_ND;
-        return p;
-    }
-    for (const auto &d : ps) p.dims.push_back(d.is_static() ? d.get_length() : -1);
-    p.format = p.dims.size() == 4 ? ACL_FORMAT_NCHW : ACL_FORMAT_ND;
-    p.dynamic = ps.is_dynamic();
-    if (!p.dynamic) {
-        p.shape = ps.to_shape();
-        p.bytes = byte_size(p.type, ov::shape_size(p.shape));
-    }
+PortInfo describe(const Port& port) {
+  PortInfo p;
+  try {
+    p.name = port.get_any_name();
+  } catch (const std::exception&) {
+    p.name = port.get_node()->get_friendly_name();
+  }
+  p.type = port.get_element_type();
+  p.dtype = to_acl(p.type);
+  const ov::PartialShape& ps = port.get_partial_shape();
+  if (ps.rank().is_dynamic()) {
+    p.dynamic = true;
+    p.dims = {-2};  // unknown rank
+    p.format = ACL_FORMAT_ND;
     return p;
+  }
+  for (const auto& d : ps) p.dims.push_back(d.is_static() ? d.get_length() : -1);
+  p.format = p.dims.size() == 4 ? ACL_FORMAT_NCHW : ACL_FORMAT_ND;
+  p.dynamic = ps.is_dynamic();
+  if (!p.dynamic) {
+    p.shape = ps.to_shape();
+    p.bytes = byte_size(p.type, ov::shape_size(p.shape));
+  }
+  return p;
 }
 
-PortInfo describe_input(const ov::Output<const ov::Node> &port) { return describe(port); }
-PortInfo describe_output(const ov::Output<const ov::Node> &port) { return describe(port); }
+PortInfo describe_input(const ov::Output<const ov::Node>& port) { return describe(port); }
+PortInfo describe_output(const ov::Output<const ov::Node>& port) { return describe(port); }
 
 namespace {
 
 // Work and weight sizes, consistent between aclmdlQuerySize and loading.
-void query_sizes(const std::shared_ptr<ov::Model> &m, size_t &work, size_t &weight) {
-    size_t weights = 0, io = 0, largest = 0;
-    for (const auto &op : m->get_ops()) {
-        if (auto c = std::dynamic_pointer_cast<ov::op::v0::Constant>(op)) {
-            weights += byte_size(c->get_element_type(), ov::shape_size(c->get_shape()));
-            continue;
-        }
-        for (const auto &out : op->outputs()) {
-            if (!out.get_partial_shape().is_static()) continue;
-            size_t b = byte_size(out.get_element_type(), ov::shape_size(out.get_shape()));
-            largest = std::max(largest, b);
-        }
+void query_sizes(const std::shared_ptr<ov::Model>& m, size_t& work, size_t& weight) {
+  size_t weights = 0, io = 0, largest = 0;
+  for (const auto& op : m->get_ops()) {
+    if (auto c = std::dynamic_pointer_cast<ov::op::v0::Constant>(op)) {
+      weights += byte_size(c->get_element_type(), ov::shape_size(c->get_shape()));
+      continue;
     }
-    for (const auto &in : m->inputs())
-        if (in.get_partial_shape().is_static()) io += byte_size(in.get_element_type(), ov::shape_size(in.get_shape()));
-    for (const auto &out : m->outputs())
-        if (out.get_partial_shape().is_static())
-            io += byte_size(out.get_element_type(), ov::shape_size(out.get_shape()));
-    work = std::max<size_t>(align_up(io + 2 * largest, 64), 64);
-    weight = std::max<size_t>(align_up(weights, 64), 64);
+    for (const auto& out : op->outputs()) {
+      if (!out.get_partial_shape().is_static()) continue;
+      size_t b = byte_size(out.get_element_type(), ov::shape_size(out.get_shape()));
+      largest = std::max(largest, b);
+    }
+  }
+  for (const auto& in : m->inputs())
+    if (in.get_partial_shape().is_static())
+      io += byte_size(in.get_element_type(), ov::shape_size(in.get_shape()));
+  for (const auto& out : m->outputs())
+    if (out.get_partial_shape().is_static())
+      io += byte_size(out.get_element_type(), ov::shape_size(out.get_shape()));
+  work = std::max<size_t>(align_up(io + 2 * largest, 64), 64);
+  weight = std::max<size_t>(align_up(weights, 64), 64);
 }
 
 // ---- Compiled-model cache (one CompiledModel per distinct content) ----
 
 struct Cache {
-    std::mutex m;
-    // Entries with the same key differ in content (a hash collision): each is compared in full.
-    std::unordered_map<uint64_t, std::vector<std::weak_ptr<CompiledEntry>>> entries;
+  std::mutex m;
+  // Entries with the same key differ in content (a hash collision): each is compared in full.
+  std::unordered_map<uint64_t, std::vector<std::weak_ptr<CompiledEntry>>> entries;
 };
-Cache &cache() {
-    static NoDestructor<Cache> c;
-    return *c;
+Cache& cache() {
+  static NoDestructor<Cache> c;
+  return *c;
 }
 
 // The live entry holding exactly this content, or null. c.m held.
-std::shared_ptr<CompiledEntry> cache_lookup(Cache &c, uint64_t key, const Source &src) {
-    auto it = c.entries.find(key);
-    if (it == c.entries.end()) return nullptr;
-    for (auto &w : it->second)
-        if (auto e = w.lock())
-            if (e->bytes == src.bytes && e->weights == src.weights && e->source_meta == src.meta) return e;
-    return nullptr;
+std::shared_ptr<CompiledEntry> cache_lookup(Cache& c, uint64_t key, const Source& src) {
+  auto it = c.entries.find(key);
+  if (it == c.entries.end()) return nullptr;
+  for (auto& w : it->second)
+    if (auto e = w.lock())
+      if (e->bytes == src.bytes && e->weights == src.weights && e->source_meta == src.meta) return e;
+  return nullptr;
 }
 
-std::shared_ptr<CompiledEntry> cache_slot(const Source &src) {
-    Cache &c = cache();
-    const uint64_t key = content_key(src);
-    std::lock_guard<std::mutex> lock(c.m);
-    if (auto e = cache_lookup(c, key, src)) return e;
-    auto e = std::make_shared<CompiledEntry>();
-    e->key = key;
-    e->bytes = src.bytes;
-    e->weights = src.weights;
-    e->source_meta = src.meta;
-    auto &slots = c.entries[key];
-    slots.erase(std::remove_if(slots.begin(), slots.end(), [](const auto &w) { return w.expired(); }), slots.end());
-    slots.push_back(e);
-    if (c.entries.size() > 64)  // forget dead slots now and then
-        for (auto it = c.entries.begin(); it != c.entries.end();)
-            it = std::all_of(it->second.begin(), it->second.end(), [](const auto &w) { return w.expired(); })
-                     ? c.entries.erase(it)
-                     : std::next(it);
-    return e;
+std::shared_ptr<CompiledEntry> cache_slot(const Source& src) {
+  Cache& c = cache();
+  const uint64_t key = content_key(src);
+  std::lock_guard<std::mutex> lock(c.m);
+  if (auto e = cache_lookup(c, key, src)) return e;
+  auto e = std::make_shared<CompiledEntry>();
+  e->key = key;
+  e->bytes = src.bytes;
+  e->weights = src.weights;
+  e->source_meta = src.meta;
+  auto& slots = c.entries[key];
+  slots.erase(std::remove_if(slots.begin(), slots.end(), [](const auto& w) { return w.expired(); }),
+              slots.end());
+  slots.push_back(e);
+  if (c.entries.size() > 64)  // forget dead slots now and then
+    for (auto it = c.entries.begin(); it != c.entries.end();)
+      it = std::all_of(it->second.begin(), it->second.end(), [](const auto& w) { return w.expired(); })
+               ? c.entries.erase(it)
+               : std::next(it);
+  return e;
 }
 
-std::shared_ptr<CompiledEntry> cache_find_ready(const Source &src) {
-    Cache &c = cache();
-    const uint64_t key = content_key(src);
-    std::lock_guard<std::mutex> lock(c.m);
-    return cache_lookup(c, key, src);
+std::shared_ptr<CompiledEntry> cache_find_ready(const Source& src) {
+  Cache& c = cache();
+  const uint64_t key = content_key(src);
+  std::lock_guard<std::mutex> lock(c.m);
+  return cache_lookup(c, key, src);
 }
 
 // Models whose weights and working memory fit in this are "tiny" (see compile()); real
 // networks are far above it (MobileNet: megabytes of weights).
 constexpr size_t kTinyModelBytes = 1 << 20;
 
-aclError compile(const Source &src, CompiledEntry &entry) {
-    std::shared_ptr<ov::Model> m;
-    if (aclError e = parse(src, m)) return e;
-    try {
-        ModelInfo info;
-        query_sizes(m, info.work_size, info.weight_size);
-        ov::AnyMap props;
-        const std::string &hint = config().performance_hint;
-        const bool tiny = info.weight_size + info.work_size <= kTinyModelBytes;
-        if (hint == "LATENCY" || (hint.empty() && tiny)) {
-            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
-            // A tiny model infers in microseconds, less than handing each infer() to OpenVINO's
-            // executor thread and back (two thread wake-ups, plus re-pinning that thread per
-            // request under THROUGHPUT) costs. LATENCY without pinning makes OpenVINO run
-            // infer() inline on the calling stream worker; streams still run in parallel.
-            // (Not INFERENCE_NUM_THREADS=1: OpenVINO 2026.4 then skips Reshape's shape check.)
-            if (hint.empty()) props[ov::hint::enable_cpu_pinning.name()] = false;
-        } else {
-            props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
-        }
-        if (!config().inference_precision.empty())
-            props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
-        entry.meta = src.meta;
-        if (dynamic::has_gears(src.meta)) {
-            std::string err;
-            if (!dynamic::compile_gears(m, props, entry, info, err))
-                return fail(ACL_ERROR_PARSE_MODEL, "cannot compile model %s for the CPU: %s", src.origin.c_str(),
-                            err.c_str());
-        } else {
-            entry.compiled = core().compile_model(m, "CPU", props);
-            for (const auto &in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
-            for (const auto &out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
-        }
-        dynamic::mark_aipp_inputs(entry.meta, info);
-        entry.info = std::move(info);
-        entry.ready = true;
-    } catch (const std::exception &e) {
-        return fail(ACL_ERROR_PARSE_MODEL, "cannot compile model %s for the CPU: %s", src.origin.c_str(),
-                    first_line(e.what()).c_str());
+aclError compile(const Source& src, CompiledEntry& entry) {
+  std::shared_ptr<ov::Model> m;
+  if (aclError e = parse(src, m)) return e;
+  try {
+    ModelInfo info;
+    query_sizes(m, info.work_size, info.weight_size);
+    ov::AnyMap props;
+    const std::string& hint = config().performance_hint;
+    const bool tiny = info.weight_size + info.work_size <= kTinyModelBytes;
+    if (hint == "LATENCY" || (hint.empty() && tiny)) {
+      props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
+      // A tiny model infers in microseconds, less than handing each infer() to OpenVINO's
+      // executor thread and back (two thread wake-ups, plus re-pinning that thread per
+      // request under THROUGHPUT) costs. LATENCY without pinning makes OpenVINO run
+      // infer() inline on the calling stream worker; streams still run in parallel.
+      // (Not INFERENCE_NUM_THREADS=1: OpenVINO 2026.4 then skips Reshape's shape check.)
+      if (hint.empty()) props[ov::hint::enable_cpu_pinning.name()] = false;
+    } else {
+      props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
     }
-    return ACL_SUCCESS;
+    if (!config().inference_precision.empty())
+      props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
+    entry.meta = src.meta;
+    if (dynamic::has_gears(src.meta)) {
+      std::string err;
+      if (!dynamic::compile_gears(m, props, entry, info, err))
+        return fail(ACL_ERROR_PARSE_MODEL, "cannot compile model %s for the CPU: %s", src.origin.c_str(),
+                    err.c_str());
+    } else {
+      entry.compiled = core().compile_model(m, "CPU", props);
+      for (const auto& in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
+      for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
+    }
+    dynamic::mark_aipp_inputs(entry.meta, info);
+    entry.info = std::move(info);
+    entry.ready = true;
+  } catch (const std::exception& e) {
+    return fail(ACL_ERROR_PARSE_MODEL, "cannot compile model %s for the CPU: %s", src.origin.c_str(),
+                first_line(e.what()).c_str());
+  }
+  return ACL_SUCCESS;
 }
 
 // ---- Loaded models ----
 
-LiveSet<uint32_t, ModelInstance> &models() {
-    static NoDestructor<LiveSet<uint32_t, ModelInstance>> set;
-    return *set;
+LiveSet<uint32_t, ModelInstance>& models() {
+  static NoDestructor<LiveSet<uint32_t, ModelInstance>> set;
+  return *set;
 }
 
 // Model ids count up from 1; 0 is never handed out.
 uint32_t next_model_id() {
-    static std::atomic<uint32_t> next{1};
-    uint32_t id = next.fetch_add(1, std::memory_order_relaxed);
-    return id != 0 ? id : next.fetch_add(1, std::memory_order_relaxed);
+  static std::atomic<uint32_t> next{1};
+  uint32_t id = next.fetch_add(1, std::memory_order_relaxed);
+  return id != 0 ? id : next.fetch_add(1, std::memory_order_relaxed);
 }
 
-aclError load(Source &src, uint32_t *id, void *work, size_t work_size, void *weight, size_t weight_size,
+aclError load(Source& src, uint32_t* id, void* work, size_t work_size, void* weight, size_t weight_size,
               bool with_mem) {
-    if (aclError e = require_init()) return e;
-    std::shared_ptr<Context> ctx;
-    if (aclError e = context::require_current(ctx)) return e;
-    if (with_mem) {
-        if (work && work_size == 0) return fail(ACL_ERROR_INVALID_PARAM, "workSize must not be 0 when workPtr is set");
-        if (weight && weight_size == 0)
-            return fail(ACL_ERROR_INVALID_PARAM, "weightSize must not be 0 when weightPtr is set");
-    }
-    auto entry = cache_slot(src);
-    {
-        std::lock_guard<std::mutex> lock(entry->m);
-        if (!entry->ready)
-            if (aclError e = compile(src, *entry)) return e;
-    }
-    if (with_mem)
-        if (aclError e = strict::check_load_memory(work, work_size, weight, weight_size, entry->info.work_size,
-                                                   entry->info.weight_size))
-            return e;
-    ov::InferRequest request;
-    try {
-        request = entry->compiled.create_infer_request();
-    } catch (const std::exception &e) {
-        return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
-                    src.origin.c_str(), first_line(e.what()).c_str());
-    }
-    std::vector<ov::InferRequest> gear_requests;
-    try {
-        for (auto &g : entry->dyn.gears) gear_requests.push_back(g.compiled.create_infer_request());
-    } catch (const std::exception &e) {
-        return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
-                    src.origin.c_str(), first_line(e.what()).c_str());
-    }
-    uint32_t mid = next_model_id();
-    auto instance = std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get());
-    instance->set_gear_requests(std::move(gear_requests));
-    models().add(mid, std::move(instance));
-    *id = mid;
-    return ACL_SUCCESS;
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  if (with_mem) {
+    if (work && work_size == 0)
+      return fail(ACL_ERROR_INVALID_PARAM, "workSize must not be 0 when workPtr is set");
+    if (weight && weight_size == 0)
+      return fail(ACL_ERROR_INVALID_PARAM, "weightSize must not be 0 when weightPtr is set");
+  }
+  auto entry = cache_slot(src);
+  {
+    std::lock_guard<std::mutex> lock(entry->m);
+    if (!entry->ready)
+      if (aclError e = compile(src, *entry)) return e;
+  }
+  if (with_mem)
+    if (aclError e = strict::check_load_memory(work, work_size, weight, weight_size, entry->info.work_size,
+                                               entry->info.weight_size))
+      return e;
+  ov::InferRequest request;
+  try {
+    request = entry->compiled.create_infer_request();
+  } catch (const std::exception& e) {
+    return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
+                src.origin.c_str(), first_line(e.what()).c_str());
+  }
+  std::vector<ov::InferRequest> gear_requests;
+  try {
+    for (auto& g : entry->dyn.gears) gear_requests.push_back(g.compiled.create_infer_request());
+  } catch (const std::exception& e) {
+    return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
+                src.origin.c_str(), first_line(e.what()).c_str());
+  }
+  uint32_t mid = next_model_id();
+  auto instance = std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get());
+  instance->set_gear_requests(std::move(gear_requests));
+  models().add(mid, std::move(instance));
+  *id = mid;
+  return ACL_SUCCESS;
 }
 
-aclError query(Source &src, size_t *work, size_t *weight) {
-    if (aclError e = require_init()) return e;
-    if (auto e = cache_find_ready(src)) {
-        std::lock_guard<std::mutex> lock(e->m);
-        if (e->ready) {
-            *work = e->info.work_size;
-            *weight = e->info.weight_size;
-            return ACL_SUCCESS;
-        }
+aclError query(Source& src, size_t* work, size_t* weight) {
+  if (aclError e = require_init()) return e;
+  if (auto e = cache_find_ready(src)) {
+    std::lock_guard<std::mutex> lock(e->m);
+    if (e->ready) {
+      *work = e->info.work_size;
+      *weight = e->info.weight_size;
+      return ACL_SUCCESS;
     }
-    std::shared_ptr<ov::Model> m;
-    if (aclError e = parse(src, m)) return e;
-    try {
-        query_sizes(m, *work, *weight);
-    } catch (const std::exception &e) {
-        return fail(ACL_ERROR_PARSE_MODEL, "cannot size model %s: %s", src.origin.c_str(), first_line(e.what()).c_str());
-    }
-    return ACL_SUCCESS;
+  }
+  std::shared_ptr<ov::Model> m;
+  if (aclError e = parse(src, m)) return e;
+  try {
+    query_sizes(m, *work, *weight);
+  } catch (const std::exception& e) {
+    return fail(ACL_ERROR_PARSE_MODEL, "cannot size model %s: %s", src.origin.c_str(),
+                first_line(e.what()).c_str());
+  }
+  return ACL_SUCCESS;
 }
 
 // Shape of a dynamic input from its buffer size (one dynamic dimension).
-bool infer_shape(const PortInfo &p, size_t size, ov::Shape &shape, std::string &msg) {
-    if (p.dims.size() == 1 && p.dims[0] == -2) {
-        msg = "input '" + p.name + "' has a dynamic rank: the host runtime cannot infer its shape";
-        return false;
+bool infer_shape(const PortInfo& p, size_t size, ov::Shape& shape, std::string& msg) {
+  if (p.dims.size() == 1 && p.dims[0] == -2) {
+    msg = "input '" + p.name + "' has a dynamic rank: the host runtime cannot infer its shape";
+    return false;
+  }
+  size_t known = byte_size(p.type, 1), dyn = 0, where = 0;
+  for (size_t i = 0; i < p.dims.size(); ++i) {
+    if (p.dims[i] < 0) {
+      ++dyn;
+      where = i;
+    } else {
+      known *= static_cast<size_t>(p.dims[i]);
     }
-    size_t known = byte_size(p.type, 1), dyn = 0, where = 0;
-    for (size_t i = 0; i < p.dims.size(); ++i) {
-        if (p.dims[i] < 0) {
-            ++dyn;
-            where = i;
-        } else {
-            known *= static_cast<size_t>(p.dims[i]);
-        }
-    }
-    if (dyn != 1 || known == 0 || size % known != 0) {
-        msg = format("cannot infer the shape of dynamic input '%s' from a %zu-byte buffer (one dynamic dimension "
-                     "is supported)",
-                     p.name.c_str(), size);
-        return false;
-    }
-    shape.clear();
-    for (size_t i = 0; i < p.dims.size(); ++i)
-        shape.push_back(i == where ? size / known : static_cast<size_t>(p.dims[i]));
-    return true;
+  }
+  if (dyn != 1 || known == 0 || size % known != 0) {
+    msg = format(
+        "cannot infer the shape of dynamic input '%s' from a %zu-byte buffer (one dynamic dimension "
+        "is supported)",
+        p.name.c_str(), size);
+    return false;
+  }
+  shape.clear();
+  for (size_t i = 0; i < p.dims.size(); ++i)
+    shape.push_back(i == where ? size / known : static_cast<size_t>(p.dims[i]));
+  return true;
 }
 
 }  // namespace
 
 // ---- ModelInstance ----
 
-aclError ModelInstance::validate(const IoList &io, uint32_t num_inputs) {
-    if (has_gears()) return validate_gears(io, num_inputs);
-    const ModelInfo &mi = info();
-    const size_t nout = io.size() - num_inputs;
-    if (num_inputs != mi.inputs.size())
-        return fail(ACL_ERROR_MODEL_INPUT_NOT_MATCH, "model %u has %zu input(s) but the input dataset holds %u buffer(s)",
-                    id_, mi.inputs.size(), num_inputs);
-    if (nout != mi.outputs.size())
-        return fail(ACL_ERROR_MODEL_OUTPUT_NOT_MATCH,
-                    "model %u has %zu output(s) but the output dataset holds %zu buffer(s)", id_, mi.outputs.size(),
-                    nout);
-    const bool strict = strict_mode();
-    for (size_t i = 0; i < io.size(); ++i) {
-        const bool is_in = i < num_inputs;
-        const size_t k = is_in ? i : i - num_inputs;
-        const PortInfo &p = is_in ? mi.inputs[k] : mi.outputs[k];
-        const aclError code = is_in ? ACL_ERROR_MODEL_INPUT_NOT_MATCH : ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
-        const char *side = is_in ? "input" : "output";
-        const IoRef &b = io[i];
-        if (!b.ptr) return fail(code, "model %u %s %zu ('%s') has a NULL buffer address", id_, side, k, p.name.c_str());
-        if (!p.dynamic && (b.size < p.bytes || (strict && b.size != p.bytes)))
-            return fail(code, "model %u %s %zu ('%s') buffer holds %zu bytes, the model needs %zu%s", id_, side, k,
-                        p.name.c_str(), b.size, p.bytes, strict ? " (strict mode: sizes must be equal)" : "");
-        if (strict) {
-            std::string what = format("model %u %s %zu ('%s') buffer", id_, side, k, p.name.c_str());
-            if (aclError e = strict::check_device_range(b.ptr, b.size, what.c_str())) return e;
-        }
+aclError ModelInstance::validate(const IoList& io, uint32_t num_inputs) {
+  if (has_gears()) return validate_gears(io, num_inputs);
+  const ModelInfo& mi = info();
+  const size_t nout = io.size() - num_inputs;
+  if (num_inputs != mi.inputs.size())
+    return fail(ACL_ERROR_MODEL_INPUT_NOT_MATCH,
+                "model %u has %zu input(s) but the input dataset holds %u buffer(s)", id_, mi.inputs.size(),
+                num_inputs);
+  if (nout != mi.outputs.size())
+    return fail(ACL_ERROR_MODEL_OUTPUT_NOT_MATCH,
+                "model %u has %zu output(s) but the output dataset holds %zu buffer(s)", id_,
+                mi.outputs.size(), nout);
+  const bool strict = strict_mode();
+  for (size_t i = 0; i < io.size(); ++i) {
+    const bool is_in = i < num_inputs;
+    const size_t k = is_in ? i : i - num_inputs;
+    const PortInfo& p = is_in ? mi.inputs[k] : mi.outputs[k];
+    const aclError code = is_in ? ACL_ERROR_MODEL_INPUT_NOT_MATCH : ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
+    const char* side = is_in ? "input" : "output";
+    const IoRef& b = io[i];
+    if (!b.ptr)
+      return fail(code, "model %u %s %zu ('%s') has a NULL buffer address", id_, side, k, p.name.c_str());
+    if (!p.dynamic && (b.size < p.bytes || (strict && b.size != p.bytes)))
+      return fail(code, "model %u %s %zu ('%s') buffer holds %zu bytes, the model needs %zu%s", id_, side, k,
+                  p.name.c_str(), b.size, p.bytes, strict ? " (strict mode: sizes must be equal)" : "");
+    if (strict) {
+      std::string what = format("model %u %s %zu ('%s') buffer", id_, side, k, p.name.c_str());
+      if (aclError e = strict::check_device_range(b.ptr, b.size, what.c_str())) return e;
     }
-    return ACL_SUCCESS;
+  }
+  return ACL_SUCCESS;
 }
 
-aclError ModelInstance::begin(const void *stream) {
-    std::lock_guard<std::mutex> lock(state_m_);
-    if (inflight_ > 0 && owner_ != stream && strict_mode())
-        return fail(ACL_ERROR_RT_STREAM_MODEL,
-                    "model %u is still executing on %s %p; a model id runs on one stream at a time (load the "
-                    "model once per stream; strict mode, ACL_HOST_STRICT=0 relaxes)",
-                    id_, owner_ ? "stream" : "aclmdlExecute of thread", owner_);
-    if (inflight_ == 0) owner_ = stream;
-    ++inflight_;
-    return ACL_SUCCESS;
+aclError ModelInstance::begin(const void* stream) {
+  std::lock_guard<std::mutex> lock(state_m_);
+  if (inflight_ > 0 && owner_ != stream && strict_mode())
+    return fail(ACL_ERROR_RT_STREAM_MODEL,
+                "model %u is still executing on %s %p; a model id runs on one stream at a time (load the "
+                "model once per stream; strict mode, ACL_HOST_STRICT=0 relaxes)",
+                id_, owner_ ? "stream" : "aclmdlExecute of thread", owner_);
+  if (inflight_ == 0) owner_ = stream;
+  ++inflight_;
+  return ACL_SUCCESS;
 }
 
 void ModelInstance::end() {
-    std::lock_guard<std::mutex> lock(state_m_);
-    if (inflight_ > 0 && --inflight_ == 0) owner_ = nullptr;
+  std::lock_guard<std::mutex> lock(state_m_);
+  if (inflight_ > 0 && --inflight_ == 0) owner_ = nullptr;
 }
 
-aclError ModelInstance::run(const IoList &io, uint32_t num_inputs, std::string &msg) {
-    if (has_gears()) return run_gears(io, num_inputs, msg);
-    const ModelInfo &mi = info();
-    std::lock_guard<std::mutex> lock(run_m_);
-    try {
-        bool dynamic_out = false;
-        for (size_t i = 0; i < io.size(); ++i) {
-            const bool is_in = i < num_inputs;
-            const size_t k = is_in ? i : i - num_inputs;
-            const PortInfo &p = is_in ? mi.inputs[k] : mi.outputs[k];
-            if (p.dynamic) {
-                if (!is_in) {
-                    dynamic_out = true;
-                    continue;
-                }
-                ov::Shape shape;
-                if (!infer_shape(p, io[i].size, shape, msg)) return ACL_ERROR_MODEL_INPUT_NOT_MATCH;
-                request_.set_input_tensor(k, ov::Tensor(p.type, shape, io[i].ptr));
-                bound_[i] = nullptr;
-                continue;
-            }
-            if (bound_[i] == io[i].ptr) continue;  // same buffer as last time: still wrapped
-            ov::Tensor t(p.type, p.shape, io[i].ptr);
-            if (is_in)
-                request_.set_input_tensor(k, t);
-            else
-                request_.set_output_tensor(k, t);
-            bound_[i] = io[i].ptr;
+aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& msg) {
+  if (has_gears()) return run_gears(io, num_inputs, msg);
+  const ModelInfo& mi = info();
+  std::lock_guard<std::mutex> lock(run_m_);
+  try {
+    bool dynamic_out = false;
+    for (size_t i = 0; i < io.size(); ++i) {
+      const bool is_in = i < num_inputs;
+      const size_t k = is_in ? i : i - num_inputs;
+      const PortInfo& p = is_in ? mi.inputs[k] : mi.outputs[k];
+      if (p.dynamic) {
+        if (!is_in) {
+          dynamic_out = true;
+          continue;
         }
-        request_.infer();
-        if (dynamic_out) {
-            for (size_t k = 0; k < mi.outputs.size(); ++k) {
-                if (!mi.outputs[k].dynamic) continue;
-                ov::Tensor t = request_.get_output_tensor(k);
-                const IoRef &b = io[num_inputs + k];
-                if (t.get_byte_size() > b.size) {
-                    msg = format("output %zu ('%s') needs %zu bytes, its buffer holds %zu", k,
-                                 mi.outputs[k].name.c_str(), t.get_byte_size(), b.size);
-                    return ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
-                }
-                std::memcpy(b.ptr, t.data(), t.get_byte_size());
-            }
-        }
-    } catch (const std::exception &e) {
-        std::fill(bound_.begin(), bound_.end(), nullptr);
-        msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
-        return ACL_ERROR_RT_MODEL_EXECUTE;
+        ov::Shape shape;
+        if (!infer_shape(p, io[i].size, shape, msg)) return ACL_ERROR_MODEL_INPUT_NOT_MATCH;
+        request_.set_input_tensor(k, ov::Tensor(p.type, shape, io[i].ptr));
+        bound_[i] = nullptr;
+        continue;
+      }
+      if (bound_[i] == io[i].ptr) continue;  // same buffer as last time: still wrapped
+      ov::Tensor t(p.type, p.shape, io[i].ptr);
+      if (is_in)
+        request_.set_input_tensor(k, t);
+      else
+        request_.set_output_tensor(k, t);
+      bound_[i] = io[i].ptr;
     }
-    return ACL_SUCCESS;
+    request_.infer();
+    if (dynamic_out) {
+      for (size_t k = 0; k < mi.outputs.size(); ++k) {
+        if (!mi.outputs[k].dynamic) continue;
+        ov::Tensor t = request_.get_output_tensor(k);
+        const IoRef& b = io[num_inputs + k];
+        if (t.get_byte_size() > b.size) {
+          msg = format("output %zu ('%s') needs %zu bytes, its buffer holds %zu", k,
+                       mi.outputs[k].name.c_str(), t.get_byte_size(), b.size);
+          return ACL_ERROR_MODEL_OUTPUT_NOT_MATCH;
+        }
+        std::memcpy(b.ptr, t.data(), t.get_byte_size());
+      }
+    }
+  } catch (const std::exception& e) {
+    std::fill(bound_.begin(), bound_.end(), nullptr);
+    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
+    return ACL_ERROR_RT_MODEL_EXECUTE;
+  }
+  return ACL_SUCCESS;
 }
 
 namespace model {
 
-aclError query_file(const char *path, size_t *work, size_t *weight) {
-    Source src;
-    if (aclError e = source_from_file(path, src)) return e;
-    return query(src, work, weight);
+aclError query_file(const char* path, size_t* work, size_t* weight) {
+  Source src;
+  if (aclError e = source_from_file(path, src)) return e;
+  return query(src, work, weight);
 }
 
-aclError query_mem(const void *data, size_t size, size_t *work, size_t *weight) {
-    Source src;
-    if (aclError e = source_from_mem(data, size, src)) return e;
-    return query(src, work, weight);
+aclError query_mem(const void* data, size_t size, size_t* work, size_t* weight) {
+  Source src;
+  if (aclError e = source_from_mem(data, size, src)) return e;
+  return query(src, work, weight);
 }
 
-aclError load_file(const char *path, uint32_t *id, void *work, size_t work_size, void *weight, size_t weight_size,
-                   bool with_mem) {
-    Source src;
-    if (aclError e = source_from_file(path, src)) return e;
-    return load(src, id, work, work_size, weight, weight_size, with_mem);
+aclError load_file(const char* path, uint32_t* id, void* work, size_t work_size, void* weight,
+                   size_t weight_size, bool with_mem) {
+  Source src;
+  if (aclError e = source_from_file(path, src)) return e;
+  return load(src, id, work, work_size, weight, weight_size, with_mem);
 }
 
-aclError load_mem(const void *data, size_t size, uint32_t *id, void *work, size_t work_size, void *weight,
+aclError load_mem(const void* data, size_t size, uint32_t* id, void* work, size_t work_size, void* weight,
                   size_t weight_size, bool with_mem) {
-    Source src;
-    if (aclError e = source_from_mem(data, size, src)) return e;
-    return load(src, id, work, work_size, weight, weight_size, with_mem);
+  Source src;
+  if (aclError e = source_from_mem(data, size, src)) return e;
+  return load(src, id, work, work_size, weight, weight_size, with_mem);
 }
 
-std::shared_ptr<ModelInstance> lookup(uint32_t id) {
-    return models().find(id);
-}
+std::shared_ptr<ModelInstance> lookup(uint32_t id) { return models().find(id); }
 
 aclError unload(uint32_t id) {
-    if (!models().take(id))
-        return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded (unloaded already or never loaded)", id);
-    // Queued executions hold their own reference and finish normally.
-    return ACL_SUCCESS;
+  if (!models().take(id))
+    return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded (unloaded already or never loaded)",
+                id);
+  // Queued executions hold their own reference and finish normally.
+  return ACL_SUCCESS;
 }
 
 void release_all() {
-    models().take_all();  // the instances go here, outside the set's lock
+  models().take_all();  // the instances go here, outside the set's lock
 }
 
 }  // namespace model
@@ -635,97 +668,99 @@ using namespace acl_host;
 
 namespace {
 
-aclError execute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output, aclrtStream stream, bool async) {
-    auto m = model::lookup(modelId);
-    if (!m) return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
-    std::shared_ptr<Stream> s;
-    if (async) {
-        if (aclError e = stream::resolve(stream, true, s)) return e;
-    } else {
-        std::shared_ptr<Context> ctx;
-        if (aclError e = context::require_current(ctx)) return e;
-    }
-    IoList io;
-    if (aclError e = handles::snapshot(input, "input", io)) return e;
-    const uint32_t nin = static_cast<uint32_t>(io.size());
-    if (aclError e = handles::snapshot(output, "output", io)) return e;
-    if (aclError e = m->validate(io, nin)) return e;
-    if (aclError e = m->begin(async ? static_cast<const void *>(s.get()) : nullptr)) return e;
-    if (!async) {
-        std::string msg;
-        aclError e = m->run(io, nin, msg);
-        m->end();
-        if (e != ACL_SUCCESS) return fail(e, "%s", msg.c_str());
-        return ACL_SUCCESS;
-    }
-    Task t;
-    t.kind = TaskKind::Execute;
-    t.model = std::move(m);
-    t.io = std::move(io);
-    t.num_inputs = nin;
-    return s->enqueue(std::move(t));  // on failure the task is discarded (model->end())
+aclError execute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output, aclrtStream stream,
+                 bool async) {
+  auto m = model::lookup(modelId);
+  if (!m) return fail(ACL_ERROR_INVALID_MODEL_ID, "model id %u is not loaded", modelId);
+  std::shared_ptr<Stream> s;
+  if (async) {
+    if (aclError e = stream::resolve(stream, true, s)) return e;
+  } else {
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+  }
+  IoList io;
+  if (aclError e = handles::snapshot(input, "input", io)) return e;
+  const uint32_t nin = static_cast<uint32_t>(io.size());
+  if (aclError e = handles::snapshot(output, "output", io)) return e;
+  if (aclError e = m->validate(io, nin)) return e;
+  if (aclError e = m->begin(async ? static_cast<const void*>(s.get()) : nullptr)) return e;
+  if (!async) {
+    std::string msg;
+    aclError e = m->run(io, nin, msg);
+    m->end();
+    if (e != ACL_SUCCESS) return fail(e, "%s", msg.c_str());
+    return ACL_SUCCESS;
+  }
+  Task t;
+  t.kind = TaskKind::Execute;
+  t.model = std::move(m);
+  t.io = std::move(io);
+  t.num_inputs = nin;
+  return s->enqueue(std::move(t));  // on failure the task is discarded (model->end())
 }
 
 }  // namespace
 
 extern "C" {
 
-aclError aclmdlQuerySize(const char *fileName, size_t *workSize, size_t *weightSize) {
-    ACL_API();
-    if (!fileName || !workSize || !weightSize)
-        return fail(ACL_ERROR_INVALID_PARAM, "fileName, workSize and weightSize must not be NULL");
-    return model::query_file(fileName, workSize, weightSize);
+aclError aclmdlQuerySize(const char* fileName, size_t* workSize, size_t* weightSize) {
+  ACL_API();
+  if (!fileName || !workSize || !weightSize)
+    return fail(ACL_ERROR_INVALID_PARAM, "fileName, workSize and weightSize must not be NULL");
+  return model::query_file(fileName, workSize, weightSize);
 }
 
-aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize, size_t *weightSize) {
-    ACL_API();
-    if (!model || !workSize || !weightSize)
-        return fail(ACL_ERROR_INVALID_PARAM, "model, workSize and weightSize must not be NULL");
-    if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
-    return model::query_mem(model, modelSize, workSize, weightSize);
+aclError aclmdlQuerySizeFromMem(const void* model, size_t modelSize, size_t* workSize, size_t* weightSize) {
+  ACL_API();
+  if (!model || !workSize || !weightSize)
+    return fail(ACL_ERROR_INVALID_PARAM, "model, workSize and weightSize must not be NULL");
+  if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
+  return model::query_mem(model, modelSize, workSize, weightSize);
 }
 
-aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId) {
-    ACL_API();
-    if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
-    return model::load_file(modelPath, modelId, nullptr, 0, nullptr, 0, false);
+aclError aclmdlLoadFromFile(const char* modelPath, uint32_t* modelId) {
+  ACL_API();
+  if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
+  return model::load_file(modelPath, modelId, nullptr, 0, nullptr, 0, false);
 }
 
-aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr, size_t workSize,
-                                   void *weightPtr, size_t weightSize) {
-    ACL_API();
-    if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
-    return model::load_file(modelPath, modelId, workPtr, workSize, weightPtr, weightSize, true);
+aclError aclmdlLoadFromFileWithMem(const char* modelPath, uint32_t* modelId, void* workPtr, size_t workSize,
+                                   void* weightPtr, size_t weightSize) {
+  ACL_API();
+  if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
+  return model::load_file(modelPath, modelId, workPtr, workSize, weightPtr, weightSize, true);
 }
 
-aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId) {
-    ACL_API();
-    if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
-    if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
-    return model::load_mem(model, modelSize, modelId, nullptr, 0, nullptr, 0, false);
+aclError aclmdlLoadFromMem(const void* model, size_t modelSize, uint32_t* modelId) {
+  ACL_API();
+  if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
+  if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
+  return model::load_mem(model, modelSize, modelId, nullptr, 0, nullptr, 0, false);
 }
 
-aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId, void *workPtr,
-                                  size_t workSize, void *weightPtr, size_t weightSize) {
-    ACL_API();
-    if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
-    if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
-    return model::load_mem(model, modelSize, modelId, workPtr, workSize, weightPtr, weightSize, true);
+aclError aclmdlLoadFromMemWithMem(const void* model, size_t modelSize, uint32_t* modelId, void* workPtr,
+                                  size_t workSize, void* weightPtr, size_t weightSize) {
+  ACL_API();
+  if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
+  if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
+  return model::load_mem(model, modelSize, modelId, workPtr, workSize, weightPtr, weightSize, true);
 }
 
 aclError aclmdlUnload(uint32_t modelId) {
-    ACL_API();
-    return model::unload(modelId);
+  ACL_API();
+  return model::unload(modelId);
 }
 
-aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output) {
-    ACL_API();
-    return execute(modelId, input, output, nullptr, false);
+aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output) {
+  ACL_API();
+  return execute(modelId, input, output, nullptr, false);
 }
 
-aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output, aclrtStream stream) {
-    ACL_API();
-    return execute(modelId, input, output, stream, true);
+aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output,
+                            aclrtStream stream) {
+  ACL_API();
+  return execute(modelId, input, output, stream, true);
 }
 
 }  // extern "C"

@@ -20,368 +20,377 @@ namespace {
 std::atomic<uint32_t> g_next_stream_id{0};
 }  // namespace
 
-Stream::Stream(Context *owner, int device, bool is_default)
-    : owner_(owner), device_(device), is_default_(is_default),
+Stream::Stream(Context* owner, int device, bool is_default)
+    : owner_(owner),
+      device_(device),
+      is_default_(is_default),
       id_(g_next_stream_id.fetch_add(1, std::memory_order_relaxed)) {
-    worker_ = std::thread([this] { run(); });
+  worker_ = std::thread([this] { run(); });
 }
 
 Stream::~Stream() { shutdown(true); }
 
-aclError Stream::enqueue(Task &&task) {
-    std::unique_lock<std::mutex> lock(m_);
-    if (stop_) {
-        lock.unlock();
-        discard(task);
-        return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p is being destroyed", static_cast<void *>(this));
-    }
-    queue_.push(std::move(task));
-    ++enqueued_;
-    posted_.store(enqueued_, std::memory_order_release);
-    bool wake = worker_idle_;
+aclError Stream::enqueue(Task&& task) {
+  std::unique_lock<std::mutex> lock(m_);
+  if (stop_) {
     lock.unlock();
-    if (wake) work_cv_.notify_one();
-    return ACL_SUCCESS;
+    discard(task);
+    return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p is being destroyed", static_cast<void*>(this));
+  }
+  queue_.push(std::move(task));
+  ++enqueued_;
+  posted_.store(enqueued_, std::memory_order_release);
+  bool wake = worker_idle_;
+  lock.unlock();
+  if (wake) work_cv_.notify_one();
+  return ACL_SUCCESS;
 }
 
 aclError Stream::synchronize(int64_t timeout_ms) {
-    std::unique_lock<std::mutex> lock(m_);
-    const uint64_t target = enqueued_;
-    auto done = [&] { return completed_ >= target; };
-    ++sync_waiters_;
-    bool ok = true;
-    if (timeout_ms < 0) {
-        state_cv_.wait(lock, done);
-    } else {
-        ok = state_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
-    }
-    --sync_waiters_;
-    if (!ok)
-        return fail(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT, "stream %p did not finish its work within %lld ms (%llu task(s) left)",
-                    static_cast<void *>(this), static_cast<long long>(timeout_ms),
-                    static_cast<unsigned long long>(target - completed_));
-    aclError err = first_error_;
-    if (err == ACL_SUCCESS) return ACL_SUCCESS;
-    std::string msg;
-    msg.swap(first_error_msg_);
-    first_error_ = ACL_SUCCESS;
-    lock.unlock();
-    return fail(err, "work queued on stream %p failed: %s", static_cast<void *>(this), msg.c_str());
+  std::unique_lock<std::mutex> lock(m_);
+  const uint64_t target = enqueued_;
+  auto done = [&] { return completed_ >= target; };
+  ++sync_waiters_;
+  bool ok = true;
+  if (timeout_ms < 0) {
+    state_cv_.wait(lock, done);
+  } else {
+    ok = state_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
+  }
+  --sync_waiters_;
+  if (!ok)
+    return fail(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT,
+                "stream %p did not finish its work within %lld ms (%llu task(s) left)",
+                static_cast<void*>(this), static_cast<long long>(timeout_ms),
+                static_cast<unsigned long long>(target - completed_));
+  aclError err = first_error_;
+  if (err == ACL_SUCCESS) return ACL_SUCCESS;
+  std::string msg;
+  msg.swap(first_error_msg_);
+  first_error_ = ACL_SUCCESS;
+  lock.unlock();
+  return fail(err, "work queued on stream %p failed: %s", static_cast<void*>(this), msg.c_str());
 }
 
 bool Stream::idle() {
-    std::lock_guard<std::mutex> lock(m_);
-    return completed_ >= enqueued_;
+  std::lock_guard<std::mutex> lock(m_);
+  return completed_ >= enqueued_;
 }
 
 void Stream::shutdown(bool abort) {
-    {
-        std::lock_guard<std::mutex> lock(m_);
-        if (abort) abort_.store(true, std::memory_order_release);
-        stop_ = true;
-        closed_.store(true, std::memory_order_release);
-    }
-    work_cv_.notify_all();
-    state_cv_.notify_all();
-    if (abort) event::wake_all();
-    std::lock_guard<std::mutex> lock(join_m_);
-    if (worker_.joinable()) {
-        if (worker_.get_id() == std::this_thread::get_id())
-            worker_.detach();
-        else
-            worker_.join();
-    }
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    if (abort) abort_.store(true, std::memory_order_release);
+    stop_ = true;
+    closed_.store(true, std::memory_order_release);
+  }
+  work_cv_.notify_all();
+  state_cv_.notify_all();
+  if (abort) event::wake_all();
+  std::lock_guard<std::mutex> lock(join_m_);
+  if (worker_.joinable()) {
+    if (worker_.get_id() == std::this_thread::get_id())
+      worker_.detach();
+    else
+      worker_.join();
+  }
 }
 
 std::shared_ptr<ReportQueue> Stream::subscriber() {
-    std::lock_guard<std::mutex> lock(m_);
-    return subscriber_;
+  std::lock_guard<std::mutex> lock(m_);
+  return subscriber_;
 }
 
 void Stream::set_subscriber(std::shared_ptr<ReportQueue> q) {
-    std::lock_guard<std::mutex> lock(m_);
-    subscriber_ = std::move(q);
+  std::lock_guard<std::mutex> lock(m_);
+  subscriber_ = std::move(q);
 }
 
 void Stream::callback_done(uint64_t ticket) {
-    {
-        std::lock_guard<std::mutex> lock(m_);
-        if (ticket > cb_done_) cb_done_ = ticket;
-    }
-    state_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    if (ticket > cb_done_) cb_done_ = ticket;
+  }
+  state_cv_.notify_all();
 }
 
 void Stream::run() {
-    std::unique_lock<std::mutex> lock(m_);
-    for (;;) {
-        while (queue_.empty() && !stop_) {
-            // The next task is likely microseconds away, unless this stream runs
-            // heavy models: there a spin would only slow the next inference down.
-            if (idle_spin_.begin() && !heavy_models_) {
-                const uint64_t seen = enqueued_;
-                lock.unlock();
-                idle_spin_.spin([&] {
-                    return posted_.load(std::memory_order_acquire) == seen && !closed_.load(std::memory_order_acquire);
-                });
-                lock.lock();
-                continue;
-            }
-            worker_idle_ = true;
-            work_cv_.wait(lock);
-            worker_idle_ = false;
-        }
-        idle_spin_.end();
-        if (queue_.empty()) break;  // stopped and drained
-        Task task = std::move(queue_.front());
-        queue_.pop();
-        const bool aborting = abort_.load(std::memory_order_acquire);
+  std::unique_lock<std::mutex> lock(m_);
+  for (;;) {
+    while (queue_.empty() && !stop_) {
+      // The next task is likely microseconds away, unless this stream runs
+      // heavy models: there a spin would only slow the next inference down.
+      if (idle_spin_.begin() && !heavy_models_) {
+        const uint64_t seen = enqueued_;
         lock.unlock();
-        std::string msg;
-        aclError err = ACL_SUCCESS;
-        if (aborting)
-            discard(task);
-        else if (task.kind == TaskKind::Execute) {
-            const auto t0 = std::chrono::steady_clock::now();
-            err = execute(task, msg);
-            heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
-        } else {
-            err = execute(task, msg);
-        }
-        task = Task();  // drop references outside the lock
-        if (err != ACL_SUCCESS) exception::report(static_cast<uint32_t>(completed_), id_, static_cast<uint32_t>(device_), err);
+        idle_spin_.spin([&] {
+          return posted_.load(std::memory_order_acquire) == seen && !closed_.load(std::memory_order_acquire);
+        });
         lock.lock();
-        ++completed_;
-        if (err != ACL_SUCCESS && first_error_ == ACL_SUCCESS) {
-            first_error_ = err;
-            first_error_msg_ = std::move(msg);
-        }
-        if (sync_waiters_ > 0) state_cv_.notify_all();
+        continue;
+      }
+      worker_idle_ = true;
+      work_cv_.wait(lock);
+      worker_idle_ = false;
     }
+    idle_spin_.end();
+    if (queue_.empty()) break;  // stopped and drained
+    Task task = std::move(queue_.front());
+    queue_.pop();
+    const bool aborting = abort_.load(std::memory_order_acquire);
+    lock.unlock();
+    std::string msg;
+    aclError err = ACL_SUCCESS;
+    if (aborting)
+      discard(task);
+    else if (task.kind == TaskKind::Execute) {
+      const auto t0 = std::chrono::steady_clock::now();
+      err = execute(task, msg);
+      heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
+    } else {
+      err = execute(task, msg);
+    }
+    task = Task();  // drop references outside the lock
+    if (err != ACL_SUCCESS)
+      exception::report(static_cast<uint32_t>(completed_), id_, static_cast<uint32_t>(device_), err);
+    lock.lock();
+    ++completed_;
+    if (err != ACL_SUCCESS && first_error_ == ACL_SUCCESS) {
+      first_error_ = err;
+      first_error_msg_ = std::move(msg);
+    }
+    if (sync_waiters_ > 0) state_cv_.notify_all();
+  }
 }
 
-void Stream::discard(Task &task) {
-    switch (task.kind) {
-        case TaskKind::Execute:
-            if (task.model) task.model->end();
-            break;
-        case TaskKind::RecordEvent:
-            if (task.event) task.event->complete(task.generation);  // never leave waiters hanging
-            break;
-        default:
-            break;
-    }
+void Stream::discard(Task& task) {
+  switch (task.kind) {
+    case TaskKind::Execute:
+      if (task.model) task.model->end();
+      break;
+    case TaskKind::RecordEvent:
+      if (task.event) task.event->complete(task.generation);  // never leave waiters hanging
+      break;
+    default:
+      break;
+  }
 }
 
-aclError Stream::execute(Task &task, std::string &msg) {
-    switch (task.kind) {
-        case TaskKind::Execute: {
-            aclError e = task.model->run(task.io, task.num_inputs, msg);
-            task.model->end();
-            return e;
-        }
-        case TaskKind::Memcpy:
-            std::memmove(task.dst, task.src, task.count);
-            return ACL_SUCCESS;
-        case TaskKind::Memset:
-            std::memset(task.dst, task.value, task.count);
-            return ACL_SUCCESS;
-        case TaskKind::Memcpy2d:
-            for (size_t row = 0; row < task.height; ++row)
-                std::memmove(static_cast<char *>(task.dst) + row * task.dpitch,
-                             static_cast<const char *>(task.src) + row * task.spitch, task.count);
-            return ACL_SUCCESS;
-        case TaskKind::Callback:
-            return run_callback(task);
-        case TaskKind::RecordEvent:
-            task.event->complete(task.generation);
-            return ACL_SUCCESS;
-        case TaskKind::WaitEvent: {
-            const int64_t limit = event::op_wait_timeout_ms();
-            if (!task.event->wait(task.generation, &abort_, limit) && limit >= 0 && !aborting()) {
-                msg = format("the event wait did not end within the %lld s set by aclrtSetOpWaitTimeout",
-                             static_cast<long long>(limit / 1000));
-                return ACL_ERROR_RT_EVENT_SYNC_TIMEOUT;
-            }
-            return ACL_SUCCESS;
-        }
-        case TaskKind::ResetEvent:
-            task.event->reset(task.generation);
-            return ACL_SUCCESS;
-        case TaskKind::None:
-            break;
+aclError Stream::execute(Task& task, std::string& msg) {
+  switch (task.kind) {
+    case TaskKind::Execute: {
+      aclError e = task.model->run(task.io, task.num_inputs, msg);
+      task.model->end();
+      return e;
     }
-    return ACL_SUCCESS;
+    case TaskKind::Memcpy:
+      std::memmove(task.dst, task.src, task.count);
+      return ACL_SUCCESS;
+    case TaskKind::Memset:
+      std::memset(task.dst, task.value, task.count);
+      return ACL_SUCCESS;
+    case TaskKind::Memcpy2d:
+      for (size_t row = 0; row < task.height; ++row)
+        std::memmove(static_cast<char*>(task.dst) + row * task.dpitch,
+                     static_cast<const char*>(task.src) + row * task.spitch, task.count);
+      return ACL_SUCCESS;
+    case TaskKind::Callback:
+      return run_callback(task);
+    case TaskKind::RecordEvent:
+      task.event->complete(task.generation);
+      return ACL_SUCCESS;
+    case TaskKind::WaitEvent: {
+      const int64_t limit = event::op_wait_timeout_ms();
+      if (!task.event->wait(task.generation, &abort_, limit) && limit >= 0 && !aborting()) {
+        msg = format("the event wait did not end within the %lld s set by aclrtSetOpWaitTimeout",
+                     static_cast<long long>(limit / 1000));
+        return ACL_ERROR_RT_EVENT_SYNC_TIMEOUT;
+      }
+      return ACL_SUCCESS;
+    }
+    case TaskKind::ResetEvent:
+      task.event->reset(task.generation);
+      return ACL_SUCCESS;
+    case TaskKind::None:
+      break;
+  }
+  return ACL_SUCCESS;
 }
 
-aclError Stream::run_callback(Task &task) {
-    std::shared_ptr<ReportQueue> sub;
-    uint64_t ticket = 0;
-    {
-        std::lock_guard<std::mutex> lock(m_);
-        sub = subscriber_;
-        if (sub && task.block) ticket = ++cb_issued_;
+aclError Stream::run_callback(Task& task) {
+  std::shared_ptr<ReportQueue> sub;
+  uint64_t ticket = 0;
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    sub = subscriber_;
+    if (sub && task.block) ticket = ++cb_issued_;
+  }
+  if (!sub) return ACL_SUCCESS;  // unsubscribed since the launch: dropped
+  PendingCallback cb;
+  cb.fn = task.fn;
+  cb.user = task.user;
+  cb.origin = this;
+  if (task.block) {
+    cb.stream = weak_from_this();
+    cb.ticket = ticket;
+  }
+  if (!sub->push(std::move(cb))) return ACL_SUCCESS;  // report thread gone: dropped
+  if (task.block) {
+    // A subscribed thread that exits without ever calling aclrtProcessReport
+    // arms no exit guard: check now and then that it lives. Once it is gone
+    // its queue closes as for any report thread that ended (README: queued
+    // callbacks are dropped, never run on a dead thread, and the BLOCK wait
+    // is released). ACL documents no error for this, so the stream goes on
+    // and its synchronize succeeds, like every dropped callback here.
+    std::unique_lock<std::mutex> lock(m_);
+    auto done = [&] { return cb_done_ >= ticket || abort_.load(std::memory_order_acquire); };
+    while (!state_cv_.wait_for(lock, std::chrono::milliseconds(report::kOwnerCheckMs), done)) {
+      lock.unlock();
+      if (sub->owner_exited()) sub->close();  // releases this wait (callback_done)
+      lock.lock();
     }
-    if (!sub) return ACL_SUCCESS;  // unsubscribed since the launch: dropped
-    PendingCallback cb;
-    cb.fn = task.fn;
-    cb.user = task.user;
-    cb.origin = this;
-    if (task.block) {
-        cb.stream = weak_from_this();
-        cb.ticket = ticket;
-    }
-    if (!sub->push(std::move(cb))) return ACL_SUCCESS;  // report thread gone: dropped
-    if (task.block) {
-        // A subscribed thread that exits without ever calling aclrtProcessReport
-        // arms no exit guard: check now and then that it lives. Once it is gone
-        // its queue closes as for any report thread that ended (README: queued
-        // callbacks are dropped, never run on a dead thread, and the BLOCK wait
-        // is released). ACL documents no error for this, so the stream goes on
-        // and its synchronize succeeds, like every dropped callback here.
-        std::unique_lock<std::mutex> lock(m_);
-        auto done = [&] { return cb_done_ >= ticket || abort_.load(std::memory_order_acquire); };
-        while (!state_cv_.wait_for(lock, std::chrono::milliseconds(report::kOwnerCheckMs), done)) {
-            lock.unlock();
-            if (sub->owner_exited()) sub->close();  // releases this wait (callback_done)
-            lock.lock();
-        }
-    }
-    return ACL_SUCCESS;
+  }
+  return ACL_SUCCESS;
 }
 
 namespace stream {
 namespace {
 
 struct Registry {
-    std::mutex m;
-    std::unordered_map<const void *, std::shared_ptr<Stream>> user;
-    std::vector<std::weak_ptr<Stream>> defaults;
+  std::mutex m;
+  std::unordered_map<const void*, std::shared_ptr<Stream>> user;
+  std::vector<std::weak_ptr<Stream>> defaults;
 };
-Registry &reg() {
-    static NoDestructor<Registry> r;
-    return *r;
+Registry& reg() {
+  static NoDestructor<Registry> r;
+  return *r;
 }
 
 }  // namespace
 
-std::shared_ptr<Stream> create(Context *ctx) {
-    auto s = std::make_shared<Stream>(ctx, ctx->device(), false);
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    r.user.emplace(s.get(), s);
-    return s;
+std::shared_ptr<Stream> create(Context* ctx) {
+  auto s = std::make_shared<Stream>(ctx, ctx->device(), false);
+  Registry& r = reg();
+  std::lock_guard<std::mutex> lock(r.m);
+  r.user.emplace(s.get(), s);
+  return s;
 }
 
-void register_default(const std::shared_ptr<Stream> &s) {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    // Forget expired entries now and then.
-    if (r.defaults.size() >= 16) {
-        std::vector<std::weak_ptr<Stream>> keep;
-        for (auto &w : r.defaults)
-            if (!w.expired()) keep.push_back(w);
-        r.defaults.swap(keep);
-    }
-    r.defaults.push_back(s);
+void register_default(const std::shared_ptr<Stream>& s) {
+  Registry& r = reg();
+  std::lock_guard<std::mutex> lock(r.m);
+  // Forget expired entries now and then.
+  if (r.defaults.size() >= 16) {
+    std::vector<std::weak_ptr<Stream>> keep;
+    for (auto& w : r.defaults)
+      if (!w.expired()) keep.push_back(w);
+    r.defaults.swap(keep);
+  }
+  r.defaults.push_back(s);
 }
 
 std::shared_ptr<Stream> lookup(aclrtStream handle) {
-    Registry &r = reg();
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.user.find(handle);
-    return it == r.user.end() ? nullptr : it->second;
+  Registry& r = reg();
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.user.find(handle);
+  return it == r.user.end() ? nullptr : it->second;
 }
 
-aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream> &out) {
-    if (!handle) {
-        std::shared_ptr<Context> ctx;
-        if (aclError e = context::require_current(ctx)) return e;
-        out = ctx->default_stream();
-        if (!out) return fail(ACL_ERROR_RT_CONTEXT_NULL, "the current context was destroyed");
-        return ACL_SUCCESS;
-    }
-    out = lookup(handle);
-    if (!out) return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p does not exist (destroyed or never created)", handle);
-    if (check_context) {
-        std::shared_ptr<Context> ctx;
-        if (aclError e = context::require_current(ctx)) return e;
-        if (out->owner() != ctx.get())
-            return fail(ACL_ERROR_RT_STREAM_CONTEXT,
-                        "stream %p belongs to another context than the current one (%p): call "
-                        "aclrtSetCurrentContext first",
-                        handle, ctx->handle());
-    }
+aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream>& out) {
+  if (!handle) {
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    out = ctx->default_stream();
+    if (!out) return fail(ACL_ERROR_RT_CONTEXT_NULL, "the current context was destroyed");
     return ACL_SUCCESS;
+  }
+  out = lookup(handle);
+  if (!out)
+    return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "stream %p does not exist (destroyed or never created)",
+                handle);
+  if (check_context) {
+    std::shared_ptr<Context> ctx;
+    if (aclError e = context::require_current(ctx)) return e;
+    if (out->owner() != ctx.get())
+      return fail(ACL_ERROR_RT_STREAM_CONTEXT,
+                  "stream %p belongs to another context than the current one (%p): call "
+                  "aclrtSetCurrentContext first",
+                  handle, ctx->handle());
+  }
+  return ACL_SUCCESS;
 }
 
-void destroy(const std::shared_ptr<Stream> &s, bool abort) {
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        r.user.erase(s.get());
+void destroy(const std::shared_ptr<Stream>& s, bool abort) {
+  {
+    Registry& r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    r.user.erase(s.get());
+  }
+  s->shutdown(abort);  // waits for the pending work (callbacks included)
+  report::forget_stream(s);
+}
+
+void destroy_owned_by(const Context* ctx, bool abort) {
+  std::vector<std::shared_ptr<Stream>> doomed;
+  {
+    Registry& r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    for (auto it = r.user.begin(); it != r.user.end();) {
+      if (it->second->owner() == ctx) {
+        doomed.push_back(std::move(it->second));
+        it = r.user.erase(it);
+      } else {
+        ++it;
+      }
     }
-    s->shutdown(abort);  // waits for the pending work (callbacks included)
+  }
+  for (auto& s : doomed) {
+    s->shutdown(abort);
     report::forget_stream(s);
-}
-
-void destroy_owned_by(const Context *ctx, bool abort) {
-    std::vector<std::shared_ptr<Stream>> doomed;
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        for (auto it = r.user.begin(); it != r.user.end();) {
-            if (it->second->owner() == ctx) {
-                doomed.push_back(std::move(it->second));
-                it = r.user.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    for (auto &s : doomed) {
-        s->shutdown(abort);
-        report::forget_stream(s);
-    }
+  }
 }
 
 aclError synchronize_device(int device, int64_t timeout_ms) {
-    std::vector<std::shared_ptr<Stream>> all;
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        for (auto &kv : r.user)
-            if (kv.second->device() == device) all.push_back(kv.second);
-        for (auto &w : r.defaults)
-            if (auto s = w.lock())
-                if (s->device() == device && !s->closed()) all.push_back(std::move(s));
+  std::vector<std::shared_ptr<Stream>> all;
+  {
+    Registry& r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    for (auto& kv : r.user)
+      if (kv.second->device() == device) all.push_back(kv.second);
+    for (auto& w : r.defaults)
+      if (auto s = w.lock())
+        if (s->device() == device && !s->closed()) all.push_back(std::move(s));
+  }
+  aclError first = ACL_SUCCESS;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  for (auto& s : all) {
+    int64_t left = -1;
+    if (timeout_ms >= 0) {
+      left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+              .count();
+      if (left < 0) left = 0;
     }
-    aclError first = ACL_SUCCESS;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
-    for (auto &s : all) {
-        int64_t left = -1;
-        if (timeout_ms >= 0) {
-            left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-            if (left < 0) left = 0;
-        }
-        aclError e = s->synchronize(left);
-        if (e == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) return e;
-        if (e != ACL_SUCCESS && first == ACL_SUCCESS) first = e;
-    }
-    return first;
+    aclError e = s->synchronize(left);
+    if (e == ACL_ERROR_RT_STREAM_SYNC_TIMEOUT) return e;
+    if (e != ACL_SUCCESS && first == ACL_SUCCESS) first = e;
+  }
+  return first;
 }
 
 void release_all() {
-    std::vector<std::shared_ptr<Stream>> doomed;
-    {
-        Registry &r = reg();
-        std::lock_guard<std::mutex> lock(r.m);
-        for (auto &kv : r.user) doomed.push_back(std::move(kv.second));
-        r.user.clear();
-        for (auto &w : r.defaults)
-            if (auto s = w.lock()) doomed.push_back(std::move(s));
-        r.defaults.clear();
-    }
-    for (auto &s : doomed) s->shutdown(true);
+  std::vector<std::shared_ptr<Stream>> doomed;
+  {
+    Registry& r = reg();
+    std::lock_guard<std::mutex> lock(r.m);
+    for (auto& kv : r.user) doomed.push_back(std::move(kv.second));
+    r.user.clear();
+    for (auto& w : r.defaults)
+      if (auto s = w.lock()) doomed.push_back(std::move(s));
+    r.defaults.clear();
+  }
+  for (auto& s : doomed) s->shutdown(true);
 }
 
 }  // namespace stream
@@ -391,99 +400,101 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtCreateStream(aclrtStream *stream) {
-    ACL_API();
-    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
-    if (aclError e = require_init()) return e;
-    std::shared_ptr<Context> ctx;
-    if (aclError e = context::require_current(ctx)) return e;
-    *stream = stream::create(ctx.get())->handle();
-    return ACL_SUCCESS;
+aclError aclrtCreateStream(aclrtStream* stream) {
+  ACL_API();
+  if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  *stream = stream::create(ctx.get())->handle();
+  return ACL_SUCCESS;
 }
 
 aclError aclrtDestroyStream(aclrtStream stream) {
-    ACL_API();
-    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, true, s)) return e;
-    stream::destroy(s, false);
-    return ACL_SUCCESS;
+  ACL_API();
+  if (!stream)
+    return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, true, s)) return e;
+  stream::destroy(s, false);
+  return ACL_SUCCESS;
 }
 
 aclError aclrtSynchronizeStream(aclrtStream stream) {
-    ACL_API();
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    return s->synchronize(-1);
+  ACL_API();
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  return s->synchronize(-1);
 }
 
 aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) {
-    ACL_API();
-    if (timeout < -1)
-        return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever) or >= 0 ms, got %d", timeout);
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    return s->synchronize(timeout == -1 ? -1 : timeout);
+  ACL_API();
+  if (timeout < -1)
+    return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever) or >= 0 ms, got %d", timeout);
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  return s->synchronize(timeout == -1 ? -1 : timeout);
 }
 
-aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t *priority) {
-    ACL_API();
-    if (!priority) return fail(ACL_ERROR_INVALID_PARAM, "priority must not be NULL");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    *priority = s->priority();
-    return ACL_SUCCESS;
+aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t* priority) {
+  ACL_API();
+  if (!priority) return fail(ACL_ERROR_INVALID_PARAM, "priority must not be NULL");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  *priority = s->priority();
+  return ACL_SUCCESS;
 }
 
-aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t *flags) {
-    ACL_API();
-    if (!flags) return fail(ACL_ERROR_INVALID_PARAM, "flags must not be NULL");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    *flags = s->flags();
-    return ACL_SUCCESS;
+aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t* flags) {
+  ACL_API();
+  if (!flags) return fail(ACL_ERROR_INVALID_PARAM, "flags must not be NULL");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  *flags = s->flags();
+  return ACL_SUCCESS;
 }
 
-aclError aclrtStreamGetId(aclrtStream stream, int32_t *streamId) {
-    ACL_API();
-    if (!streamId) return fail(ACL_ERROR_INVALID_PARAM, "streamId must not be NULL");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    *streamId = static_cast<int32_t>(s->id());
-    return ACL_SUCCESS;
+aclError aclrtStreamGetId(aclrtStream stream, int32_t* streamId) {
+  ACL_API();
+  if (!streamId) return fail(ACL_ERROR_INVALID_PARAM, "streamId must not be NULL");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  *streamId = static_cast<int32_t>(s->id());
+  return ACL_SUCCESS;
 }
 
 aclError aclrtDestroyStreamForce(aclrtStream stream) {
-    ACL_API();
-    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, true, s)) return e;
-    stream::destroy(s, true);  // pending tasks are dropped
-    return ACL_SUCCESS;
+  ACL_API();
+  if (!stream)
+    return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, true, s)) return e;
+  stream::destroy(s, true);  // pending tasks are dropped
+  return ACL_SUCCESS;
 }
 
-aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus *status) {
-    ACL_API();
-    if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
-    std::shared_ptr<Stream> s;
-    if (aclError e = stream::resolve(stream, false, s)) return e;
-    *status = s->idle() ? ACL_STREAM_STATUS_COMPLETE : ACL_STREAM_STATUS_NOT_READY;
-    return ACL_SUCCESS;
+aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus* status) {
+  ACL_API();
+  if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, false, s)) return e;
+  *status = s->idle() ? ACL_STREAM_STATUS_COMPLETE : ACL_STREAM_STATUS_NOT_READY;
+  return ACL_SUCCESS;
 }
 
-aclError aclrtCreateStreamWithConfig(aclrtStream *stream, uint32_t priority, uint32_t flag) {
-    ACL_API();
-    if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
-    if (priority > 7) return fail(ACL_ERROR_INVALID_PARAM, "priority must be 0..7, got %u", priority);
-    if (aclError e = require_init()) return e;
-    std::shared_ptr<Context> ctx;
-    if (aclError e = context::require_current(ctx)) return e;
-    // Every host stream is served by its own worker thread: the flags and the
-    // priority change nothing on the CPU (they are kept for the getters).
-    auto s = stream::create(ctx.get());
-    s->set_config(priority, flag);
-    *stream = s->handle();
-    return ACL_SUCCESS;
+aclError aclrtCreateStreamWithConfig(aclrtStream* stream, uint32_t priority, uint32_t flag) {
+  ACL_API();
+  if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
+  if (priority > 7) return fail(ACL_ERROR_INVALID_PARAM, "priority must be 0..7, got %u", priority);
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  // Every host stream is served by its own worker thread: the flags and the
+  // priority change nothing on the CPU (they are kept for the getters).
+  auto s = stream::create(ctx.get());
+  s->set_config(priority, flag);
+  *stream = s->handle();
+  return ACL_SUCCESS;
 }
 
 }  // extern "C"

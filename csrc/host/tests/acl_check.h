@@ -11,8 +11,7 @@
  * usage of every program: <program> <case>|all|--list [its own arguments]
  * A run prints a final "N passed, M failed" line and exits non-zero when a check failed
  * or when no check ran at all; an unknown case name exits 2. */
-#ifndef ACL_HOST_TESTS_ACL_CHECK_H
-#define ACL_HOST_TESTS_ACL_CHECK_H
+#pragma once
 
 #include <stdio.h>
 #include <string.h>
@@ -21,128 +20,125 @@
 
 static int g_passed = 0;
 static int g_failed = 0;
-static const char *g_section = "";
+static const char* g_section = "";
 
 #define SECTION(name) (g_section = (name))
 
-#define CHECK(cond)                                                                               \
-    do {                                                                                          \
-        if (cond) {                                                                               \
-            ++g_passed;                                                                           \
-        } else {                                                                                  \
-            ++g_failed;                                                                           \
-            fprintf(stderr, "FAIL [%s] %s:%d: %s\n", g_section, __FILE__, __LINE__, #cond);       \
-        }                                                                                         \
-    } while (0)
+#define CHECK(cond)                                                                   \
+  do {                                                                                \
+    if (cond) {                                                                       \
+      ++g_passed;                                                                     \
+    } else {                                                                          \
+      ++g_failed;                                                                     \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s\n", g_section, __FILE__, __LINE__, #cond); \
+    }                                                                                 \
+  } while (0)
 
 /* The call returns `expect`. */
-#define CHECK_RET(call, expect)                                                                   \
-    do {                                                                                          \
-        aclError r_ = (call);                                                                     \
-        if (r_ == (aclError)(expect)) {                                                           \
-            ++g_passed;                                                                           \
-        } else {                                                                                  \
-            const char *m_ = aclGetRecentErrMsg();                                                \
-            ++g_failed;                                                                           \
-            fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d (%s)\n", g_section,     \
-                    __FILE__, __LINE__, #call, (int)r_, (int)(expect), m_ ? m_ : "no message");   \
-        }                                                                                         \
-    } while (0)
+#define CHECK_RET(call, expect)                                                                             \
+  do {                                                                                                      \
+    aclError r_ = (call);                                                                                   \
+    if (r_ == (aclError)(expect)) {                                                                         \
+      ++g_passed;                                                                                           \
+    } else {                                                                                                \
+      const char* m_ = aclGetRecentErrMsg();                                                                \
+      ++g_failed;                                                                                           \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d (%s)\n", g_section, __FILE__, __LINE__, \
+              #call, (int)r_, (int)(expect), m_ ? m_ : "no message");                                       \
+    }                                                                                                       \
+  } while (0)
 
 #define CHECK_OK(call) CHECK_RET(call, ACL_SUCCESS)
 
 /* The call fails with `expect` and leaves a readable message in aclGetRecentErrMsg
  * (which reading clears). */
-#define CHECK_ERR(call, expect)                                                                   \
-    do {                                                                                          \
-        aclError r_ = (call);                                                                     \
-        const char *m_ = aclGetRecentErrMsg();                                                    \
-        if (r_ == (aclError)(expect) && m_ != NULL && strlen(m_) > 8) {                           \
-            ++g_passed;                                                                           \
-        } else {                                                                                  \
-            ++g_failed;                                                                           \
-            fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d; message: %s\n",        \
-                    g_section, __FILE__, __LINE__, #call, (int)r_, (int)(expect),                  \
-                    m_ ? m_ : "(none)");                                                          \
-        }                                                                                         \
-    } while (0)
+#define CHECK_ERR(call, expect)                                                                           \
+  do {                                                                                                    \
+    aclError r_ = (call);                                                                                 \
+    const char* m_ = aclGetRecentErrMsg();                                                                \
+    if (r_ == (aclError)(expect) && m_ != NULL && strlen(m_) > 8) {                                       \
+      ++g_passed;                                                                                         \
+    } else {                                                                                              \
+      ++g_failed;                                                                                         \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d; message: %s\n", g_section, __FILE__, \
+              __LINE__, #call, (int)r_, (int)(expect), m_ ? m_ : "(none)");                               \
+    }                                                                                                     \
+  } while (0)
 
 /* The call fails (any code) and leaves a readable message. */
-#define CHECK_FAIL(call)                                                                          \
-    do {                                                                                          \
-        aclError r_ = (call);                                                                     \
-        const char *m_ = aclGetRecentErrMsg();                                                    \
-        if (r_ != ACL_SUCCESS && m_ != NULL && strlen(m_) > 8) {                                  \
-            ++g_passed;                                                                           \
-        } else {                                                                                  \
-            ++g_failed;                                                                           \
-            fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected a failure; message: %s\n", \
-                    g_section, __FILE__, __LINE__, #call, (int)r_, m_ ? m_ : "(none)");           \
-        }                                                                                         \
-    } while (0)
+#define CHECK_FAIL(call)                                                                               \
+  do {                                                                                                 \
+    aclError r_ = (call);                                                                              \
+    const char* m_ = aclGetRecentErrMsg();                                                             \
+    if (r_ != ACL_SUCCESS && m_ != NULL && strlen(m_) > 8) {                                           \
+      ++g_passed;                                                                                      \
+    } else {                                                                                           \
+      ++g_failed;                                                                                      \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected a failure; message: %s\n", g_section, \
+              __FILE__, __LINE__, #call, (int)r_, m_ ? m_ : "(none)");                                 \
+    }                                                                                                  \
+  } while (0)
 
 /* strict ? CHECK_ERR(call, code) : CHECK_OK(call) */
-#define CHECK_STRICT(strict, call, code)                                                          \
-    do {                                                                                          \
-        if (strict) {                                                                             \
-            CHECK_ERR(call, code);                                                                \
-        } else {                                                                                  \
-            CHECK_OK(call);                                                                       \
-        }                                                                                         \
-    } while (0)
+#define CHECK_STRICT(strict, call, code) \
+  do {                                   \
+    if (strict) {                        \
+      CHECK_ERR(call, code);             \
+    } else {                             \
+      CHECK_OK(call);                    \
+    }                                    \
+  } while (0)
 
 /* A non-aclError call failed (NULL / 0 result) and left a message. */
-#define CHECK_MSG()                                                                               \
-    do {                                                                                          \
-        const char *m_ = aclGetRecentErrMsg();                                                    \
-        if (m_ != NULL && strlen(m_) > 8) {                                                       \
-            ++g_passed;                                                                           \
-        } else {                                                                                  \
-            ++g_failed;                                                                           \
-            fprintf(stderr, "FAIL [%s] %s:%d: no error message\n", g_section, __FILE__, __LINE__); \
-        }                                                                                         \
-    } while (0)
+#define CHECK_MSG()                                                                          \
+  do {                                                                                       \
+    const char* m_ = aclGetRecentErrMsg();                                                   \
+    if (m_ != NULL && strlen(m_) > 8) {                                                      \
+      ++g_passed;                                                                            \
+    } else {                                                                                 \
+      ++g_failed;                                                                            \
+      fprintf(stderr, "FAIL [%s] %s:%d: no error message\n", g_section, __FILE__, __LINE__); \
+    }                                                                                        \
+  } while (0)
 
 static int check_finish(void) {
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    fflush(stdout);
-    return (g_failed || !g_passed) ? 1 : 0;
+  printf("%d passed, %d failed\n", g_passed, g_failed);
+  fflush(stdout);
+  return (g_failed || !g_passed) ? 1 : 0;
 }
 
 typedef struct {
-    const char *name;
-    void (*run)(void);
+  const char* name;
+  void (*run)(void);
 } AclTestCase;
 
 #define ACL_TEST_CASE(name, fn) {name, fn}
 #define ACL_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* Runs the case called `which` ("all": every case in order; "--list": prints the names). */
-static int acl_run_cases(const AclTestCase *cases, size_t n, const char *which) {
-    size_t i;
-    int found = 0;
-    if (which == NULL) {
-        fprintf(stderr, "usage: <program> <case>|all|--list [arguments]\n");
-        return 2;
+static int acl_run_cases(const AclTestCase* cases, size_t n, const char* which) {
+  size_t i;
+  int found = 0;
+  if (which == NULL) {
+    fprintf(stderr, "usage: <program> <case>|all|--list [arguments]\n");
+    return 2;
+  }
+  for (i = 0; i < n; ++i) {
+    if (strcmp(which, "--list") == 0) {
+      printf("%s\n", cases[i].name);
+      found = 1;
+    } else if (strcmp(which, "all") == 0 || strcmp(which, cases[i].name) == 0) {
+      printf("== %s\n", cases[i].name);
+      fflush(stdout);
+      cases[i].run();
+      found = 1;
     }
-    for (i = 0; i < n; ++i) {
-        if (strcmp(which, "--list") == 0) {
-            printf("%s\n", cases[i].name);
-            found = 1;
-        } else if (strcmp(which, "all") == 0 || strcmp(which, cases[i].name) == 0) {
-            printf("== %s\n", cases[i].name);
-            fflush(stdout);
-            cases[i].run();
-            found = 1;
-        }
-    }
-    if (!found) {
-        fprintf(stderr, "unknown case '%s'; the cases are:", which);
-        for (i = 0; i < n; ++i) fprintf(stderr, " %s", cases[i].name);
-        fprintf(stderr, "\n");
-        return 2;
-    }
-    return strcmp(which, "--list") == 0 ? 0 : check_finish();
+  }
+  if (!found) {
+    fprintf(stderr, "unknown case '%s'; the cases are:", which);
+    for (i = 0; i < n; ++i) fprintf(stderr, " %s", cases[i].name);
+    fprintf(stderr, "\n");
+    return 2;
+  }
+  return strcmp(which, "--list") == 0 ? 0 : check_finish();
 }
-
-#endif /* ACL_HOST_TESTS_ACL_CHECK_H */

@@ -9,15 +9,15 @@
 #include "acl_check.h"
 
 int main(void) {
-    int n = 7;
-    ACL_APP_LOG(ACL_DEBUG, "marker-debug %d", n);
-    ACL_APP_LOG(ACL_INFO, "marker-info %s", "text");
-    ACL_APP_LOG(ACL_WARNING, "marker-warning");
-    ACL_APP_LOG(ACL_ERROR, "marker-error %d%%", 100);
-    aclAppLog((aclLogLevel)9, __FUNCTION__, __FILE__, __LINE__, "marker-bad-level");
-    aclAppLog(ACL_ERROR, NULL, NULL, 0, NULL);
-    aclAppLog(ACL_ERROR, NULL, NULL, 0, "marker-no-location");
-    fflush(stdout);
-    CHECK(1); /* reached the end without crashing */
-    return check_finish();
+  int n = 7;
+  ACL_APP_LOG(ACL_DEBUG, "marker-debug %d", n);
+  ACL_APP_LOG(ACL_INFO, "marker-info %s", "text");
+  ACL_APP_LOG(ACL_WARNING, "marker-warning");
+  ACL_APP_LOG(ACL_ERROR, "marker-error %d%%", 100);
+  aclAppLog((aclLogLevel)9, __FUNCTION__, __FILE__, __LINE__, "marker-bad-level");
+  aclAppLog(ACL_ERROR, NULL, NULL, 0, NULL);
+  aclAppLog(ACL_ERROR, NULL, NULL, 0, "marker-no-location");
+  fflush(stdout);
+  CHECK(1); /* reached the end without crashing */
+  return check_finish();
 }

@@ -21,57 +21,62 @@ typedef struct aclmdlDataset aclmdlDataset;
 typedef struct aclmdlDesc aclmdlDesc;
 
 typedef struct aclmdlIODims {
-    char name[ACL_MAX_TENSOR_NAME_LEN];
-    size_t dimCount;
-    int64_t dims[ACL_MAX_DIM_CNT];
+  char name[ACL_MAX_TENSOR_NAME_LEN];
+  size_t dimCount;
+  int64_t dims[ACL_MAX_DIM_CNT];
 } aclmdlIODims;
 
 /* Loading. The host runtime reads ONNX and OpenVINO IR, whatever the file name. */
-ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char *fileName, size_t *workSize, size_t *weightSize);
-ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void *model, size_t modelSize, size_t *workSize,
-                                                    size_t *weightSize);
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char *modelPath, uint32_t *modelId);
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char *modelPath, uint32_t *modelId, void *workPtr,
-                                                       size_t workSize, void *weightPtr, size_t weightSize);
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void *model, size_t modelSize, uint32_t *modelId);
-ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void *model, size_t modelSize, uint32_t *modelId,
-                                                      void *workPtr, size_t workSize, void *weightPtr,
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySize(const char* fileName, size_t* workSize, size_t* weightSize);
+ACL_FUNC_VISIBILITY aclError aclmdlQuerySizeFromMem(const void* model, size_t modelSize, size_t* workSize,
+                                                    size_t* weightSize);
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFile(const char* modelPath, uint32_t* modelId);
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromFileWithMem(const char* modelPath, uint32_t* modelId,
+                                                       void* workPtr, size_t workSize, void* weightPtr,
+                                                       size_t weightSize);
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMem(const void* model, size_t modelSize, uint32_t* modelId);
+ACL_FUNC_VISIBILITY aclError aclmdlLoadFromMemWithMem(const void* model, size_t modelSize, uint32_t* modelId,
+                                                      void* workPtr, size_t workSize, void* weightPtr,
                                                       size_t weightSize);
 ACL_FUNC_VISIBILITY aclError aclmdlUnload(uint32_t modelId);
 
 /* Model description. */
-ACL_FUNC_VISIBILITY aclmdlDesc *aclmdlCreateDesc();
-ACL_FUNC_VISIBILITY aclError aclmdlGetDesc(aclmdlDesc *modelDesc, uint32_t modelId);
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyDesc(aclmdlDesc *modelDesc);
-ACL_FUNC_VISIBILITY size_t aclmdlGetNumInputs(aclmdlDesc *modelDesc);
-ACL_FUNC_VISIBILITY size_t aclmdlGetNumOutputs(aclmdlDesc *modelDesc);
-ACL_FUNC_VISIBILITY size_t aclmdlGetInputSizeByIndex(aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY size_t aclmdlGetOutputSizeByIndex(aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims);
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDimsV2(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims);
-ACL_FUNC_VISIBILITY aclError aclmdlGetOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims);
-ACL_FUNC_VISIBILITY const char *aclmdlGetInputNameByIndex(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY const char *aclmdlGetOutputNameByIndex(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclDataType aclmdlGetInputDataType(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclDataType aclmdlGetOutputDataType(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclFormat aclmdlGetInputFormat(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclFormat aclmdlGetOutputFormat(const aclmdlDesc *modelDesc, size_t index);
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputIndexByName(const aclmdlDesc *modelDesc, const char *name,
-                                                       size_t *index);
-ACL_FUNC_VISIBILITY aclError aclmdlGetOutputIndexByName(const aclmdlDesc *modelDesc, const char *name,
-                                                        size_t *index);
+ACL_FUNC_VISIBILITY aclmdlDesc* aclmdlCreateDesc();
+ACL_FUNC_VISIBILITY aclError aclmdlGetDesc(aclmdlDesc* modelDesc, uint32_t modelId);
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyDesc(aclmdlDesc* modelDesc);
+ACL_FUNC_VISIBILITY size_t aclmdlGetNumInputs(aclmdlDesc* modelDesc);
+ACL_FUNC_VISIBILITY size_t aclmdlGetNumOutputs(aclmdlDesc* modelDesc);
+ACL_FUNC_VISIBILITY size_t aclmdlGetInputSizeByIndex(aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY size_t aclmdlGetOutputSizeByIndex(aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDims(const aclmdlDesc* modelDesc, size_t index,
+                                                aclmdlIODims* dims);
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDimsV2(const aclmdlDesc* modelDesc, size_t index,
+                                                  aclmdlIODims* dims);
+ACL_FUNC_VISIBILITY aclError aclmdlGetOutputDims(const aclmdlDesc* modelDesc, size_t index,
+                                                 aclmdlIODims* dims);
+ACL_FUNC_VISIBILITY const char* aclmdlGetInputNameByIndex(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY const char* aclmdlGetOutputNameByIndex(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclDataType aclmdlGetInputDataType(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclDataType aclmdlGetOutputDataType(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclFormat aclmdlGetInputFormat(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclFormat aclmdlGetOutputFormat(const aclmdlDesc* modelDesc, size_t index);
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputIndexByName(const aclmdlDesc* modelDesc, const char* name,
+                                                       size_t* index);
+ACL_FUNC_VISIBILITY aclError aclmdlGetOutputIndexByName(const aclmdlDesc* modelDesc, const char* name,
+                                                        size_t* index);
 
 /* Datasets: ordered lists of data buffers, one per model input or output. */
-ACL_FUNC_VISIBILITY aclmdlDataset *aclmdlCreateDataset();
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyDataset(const aclmdlDataset *dataset);
-ACL_FUNC_VISIBILITY aclError aclmdlAddDatasetBuffer(aclmdlDataset *dataset, aclDataBuffer *dataBuffer);
-ACL_FUNC_VISIBILITY size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset *dataset);
-ACL_FUNC_VISIBILITY aclDataBuffer *aclmdlGetDatasetBuffer(const aclmdlDataset *dataset, size_t index);
+ACL_FUNC_VISIBILITY aclmdlDataset* aclmdlCreateDataset();
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyDataset(const aclmdlDataset* dataset);
+ACL_FUNC_VISIBILITY aclError aclmdlAddDatasetBuffer(aclmdlDataset* dataset, aclDataBuffer* dataBuffer);
+ACL_FUNC_VISIBILITY size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset* dataset);
+ACL_FUNC_VISIBILITY aclDataBuffer* aclmdlGetDatasetBuffer(const aclmdlDataset* dataset, size_t index);
 
 /* Execution: aclmdlExecute blocks; aclmdlExecuteAsync queues on a stream. */
-ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output);
-ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
-                                                aclrtStream stream);
+ACL_FUNC_VISIBILITY aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset* input,
+                                           aclmdlDataset* output);
+ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset* input,
+                                                aclmdlDataset* output, aclrtStream stream);
 
 /* ---- Load with a config handle, execute V2, tensor descs of datasets (runtime breadth). ---- */
 
@@ -89,72 +94,73 @@ typedef struct aclmdlExecConfigHandle aclmdlExecConfigHandle;
 /* aclmdlSetConfigOpt attributes; *_PTR values are passed as a pointer to the pointer,
  * *_SIZET as a pointer to a size_t, *_INT32 as a pointer to an int32_t. */
 typedef enum {
-    ACL_MDL_PRIORITY_INT32 = 0,
-    ACL_MDL_LOAD_TYPE_SIZET,
-    ACL_MDL_PATH_PTR,
-    ACL_MDL_MEM_ADDR_PTR,
-    ACL_MDL_MEM_SIZET,
-    ACL_MDL_WEIGHT_ADDR_PTR,
-    ACL_MDL_WEIGHT_SIZET,
-    ACL_MDL_WORKSPACE_ADDR_PTR,
-    ACL_MDL_WORKSPACE_SIZET,
-    ACL_MDL_INPUTQ_NUM_SIZET,
-    ACL_MDL_INPUTQ_ADDR_PTR,
-    ACL_MDL_OUTPUTQ_NUM_SIZET,
-    ACL_MDL_OUTPUTQ_ADDR_PTR,
-    ACL_MDL_WORKSPACE_MEM_OPTIMIZE,
-    ACL_MDL_WEIGHT_PATH_PTR,
-    ACL_MDL_MODEL_DESC_PTR,
-    ACL_MDL_MODEL_DESC_SIZET,
-    ACL_MDL_KERNEL_PTR,
-    ACL_MDL_KERNEL_SIZET,
-    ACL_MDL_KERNEL_ARGS_PTR,
-    ACL_MDL_KERNEL_ARGS_SIZET,
-    ACL_MDL_STATIC_TASK_PTR,
-    ACL_MDL_STATIC_TASK_SIZET,
-    ACL_MDL_DYNAMIC_TASK_PTR,
-    ACL_MDL_DYNAMIC_TASK_SIZET,
-    ACL_MDL_MEM_MALLOC_POLICY_SIZET,
-    ACL_MDL_FIFO_PTR,
-    ACL_MDL_FIFO_SIZET,
-    ACL_MDL_WITHOUT_GRAPH_INT32
+  ACL_MDL_PRIORITY_INT32 = 0,
+  ACL_MDL_LOAD_TYPE_SIZET,
+  ACL_MDL_PATH_PTR,
+  ACL_MDL_MEM_ADDR_PTR,
+  ACL_MDL_MEM_SIZET,
+  ACL_MDL_WEIGHT_ADDR_PTR,
+  ACL_MDL_WEIGHT_SIZET,
+  ACL_MDL_WORKSPACE_ADDR_PTR,
+  ACL_MDL_WORKSPACE_SIZET,
+  ACL_MDL_INPUTQ_NUM_SIZET,
+  ACL_MDL_INPUTQ_ADDR_PTR,
+  ACL_MDL_OUTPUTQ_NUM_SIZET,
+  ACL_MDL_OUTPUTQ_ADDR_PTR,
+  ACL_MDL_WORKSPACE_MEM_OPTIMIZE,
+  ACL_MDL_WEIGHT_PATH_PTR,
+  ACL_MDL_MODEL_DESC_PTR,
+  ACL_MDL_MODEL_DESC_SIZET,
+  ACL_MDL_KERNEL_PTR,
+  ACL_MDL_KERNEL_SIZET,
+  ACL_MDL_KERNEL_ARGS_PTR,
+  ACL_MDL_KERNEL_ARGS_SIZET,
+  ACL_MDL_STATIC_TASK_PTR,
+  ACL_MDL_STATIC_TASK_SIZET,
+  ACL_MDL_DYNAMIC_TASK_PTR,
+  ACL_MDL_DYNAMIC_TASK_SIZET,
+  ACL_MDL_MEM_MALLOC_POLICY_SIZET,
+  ACL_MDL_FIFO_PTR,
+  ACL_MDL_FIFO_SIZET,
+  ACL_MDL_WITHOUT_GRAPH_INT32
 } aclmdlConfigAttr;
 
 typedef enum {
-    ACL_MDL_STREAM_SYNC_TIMEOUT = 0,
-    ACL_MDL_EVENT_SYNC_TIMEOUT,
-    ACL_MDL_WORK_ADDR_PTR,
-    ACL_MDL_WORK_SIZET,
-    ACL_MDL_MPAIMID_SIZET,
-    ACL_MDL_AICQOS_SIZET,
-    ACL_MDL_AICOST_SIZET,
-    ACL_MDL_MEC_TIMETHR_SIZET
+  ACL_MDL_STREAM_SYNC_TIMEOUT = 0,
+  ACL_MDL_EVENT_SYNC_TIMEOUT,
+  ACL_MDL_WORK_ADDR_PTR,
+  ACL_MDL_WORK_SIZET,
+  ACL_MDL_MPAIMID_SIZET,
+  ACL_MDL_AICQOS_SIZET,
+  ACL_MDL_AICOST_SIZET,
+  ACL_MDL_MEC_TIMETHR_SIZET
 } aclmdlExecConfigAttr;
 
-ACL_FUNC_VISIBILITY aclmdlConfigHandle *aclmdlCreateConfigHandle();
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle *handle);
-ACL_FUNC_VISIBILITY aclError aclmdlSetConfigOpt(aclmdlConfigHandle *handle, aclmdlConfigAttr attr,
-                                                const void *attrValue, size_t valueSize);
+ACL_FUNC_VISIBILITY aclmdlConfigHandle* aclmdlCreateConfigHandle();
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle* handle);
+ACL_FUNC_VISIBILITY aclError aclmdlSetConfigOpt(aclmdlConfigHandle* handle, aclmdlConfigAttr attr,
+                                                const void* attrValue, size_t valueSize);
 /* Loads what the handle describes (ACL_MDL_LOAD_TYPE_SIZET and its source attributes). */
-ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle *handle, uint32_t *modelId);
+ACL_FUNC_VISIBILITY aclError aclmdlLoadWithConfig(const aclmdlConfigHandle* handle, uint32_t* modelId);
 
-ACL_FUNC_VISIBILITY aclmdlExecConfigHandle *aclmdlCreateExecConfigHandle();
-ACL_FUNC_VISIBILITY aclError aclmdlDestroyExecConfigHandle(const aclmdlExecConfigHandle *handle);
-ACL_FUNC_VISIBILITY aclError aclmdlSetExecConfigOpt(aclmdlExecConfigHandle *handle, aclmdlExecConfigAttr attr,
-                                                    const void *attrValue, size_t valueSize);
+ACL_FUNC_VISIBILITY aclmdlExecConfigHandle* aclmdlCreateExecConfigHandle();
+ACL_FUNC_VISIBILITY aclError aclmdlDestroyExecConfigHandle(const aclmdlExecConfigHandle* handle);
+ACL_FUNC_VISIBILITY aclError aclmdlSetExecConfigOpt(aclmdlExecConfigHandle* handle, aclmdlExecConfigAttr attr,
+                                                    const void* attrValue, size_t valueSize);
 /* aclmdlExecuteV2 returns when the outputs are ready; aclmdlExecuteAsyncV2 queues on stream.
  * handle may be NULL (defaults). */
-ACL_FUNC_VISIBILITY aclError aclmdlExecuteV2(uint32_t modelId, const aclmdlDataset *input, aclmdlDataset *output,
-                                             aclrtStream stream, const aclmdlExecConfigHandle *handle);
-ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsyncV2(uint32_t modelId, const aclmdlDataset *input,
-                                                  aclmdlDataset *output, aclrtStream stream,
-                                                  const aclmdlExecConfigHandle *handle);
+ACL_FUNC_VISIBILITY aclError aclmdlExecuteV2(uint32_t modelId, const aclmdlDataset* input,
+                                             aclmdlDataset* output, aclrtStream stream,
+                                             const aclmdlExecConfigHandle* handle);
+ACL_FUNC_VISIBILITY aclError aclmdlExecuteAsyncV2(uint32_t modelId, const aclmdlDataset* input,
+                                                  aclmdlDataset* output, aclrtStream stream,
+                                                  const aclmdlExecConfigHandle* handle);
 
 /* The dataset keeps a copy of tensorDesc for buffer `index` (which must exist). */
-ACL_FUNC_VISIBILITY aclError aclmdlSetDatasetTensorDesc(aclmdlDataset *dataset, aclTensorDesc *tensorDesc,
+ACL_FUNC_VISIBILITY aclError aclmdlSetDatasetTensorDesc(aclmdlDataset* dataset, aclTensorDesc* tensorDesc,
                                                         size_t index);
 /* The desc set for buffer `index`, owned by the dataset; NULL when none. */
-ACL_FUNC_VISIBILITY aclTensorDesc *aclmdlGetDatasetTensorDesc(const aclmdlDataset *dataset, size_t index);
+ACL_FUNC_VISIBILITY aclTensorDesc* aclmdlGetDatasetTensorDesc(const aclmdlDataset* dataset, size_t index);
 /* ---- Dynamic batch / dynamic image size and static AIPP (models made by `acl-async atc`) ---- */
 #define ACL_MAX_BATCH_NUM 128
 #define ACL_MAX_HW_NUM 128
@@ -167,122 +173,123 @@ ACL_FUNC_VISIBILITY aclTensorDesc *aclmdlGetDatasetTensorDesc(const aclmdlDatase
 typedef struct aclAippExtendInfo aclAippExtendInfo;
 
 typedef enum {
-    ACL_YUV420SP_U8 = 1,
-    ACL_XRGB8888_U8 = 2,
-    ACL_RGB888_U8 = 3,
-    ACL_YUV400_U8 = 4,
-    ACL_NC1HWC0DI_FP16 = 5,
-    ACL_NC1HWC0DI_S8 = 6,
-    ACL_ARGB8888_U8 = 7,
-    ACL_YUYV_U8 = 8,
-    ACL_YUV422SP_U8 = 9,
-    ACL_AYUV444_U8 = 10,
-    ACL_RAW10 = 11,
-    ACL_RAW12 = 12,
-    ACL_RAW16 = 13,
-    ACL_RAW24 = 14,
-    ACL_AIPP_RESERVED = 0xFFFF
+  ACL_YUV420SP_U8 = 1,
+  ACL_XRGB8888_U8 = 2,
+  ACL_RGB888_U8 = 3,
+  ACL_YUV400_U8 = 4,
+  ACL_NC1HWC0DI_FP16 = 5,
+  ACL_NC1HWC0DI_S8 = 6,
+  ACL_ARGB8888_U8 = 7,
+  ACL_YUYV_U8 = 8,
+  ACL_YUV422SP_U8 = 9,
+  ACL_AYUV444_U8 = 10,
+  ACL_RAW10 = 11,
+  ACL_RAW12 = 12,
+  ACL_RAW16 = 13,
+  ACL_RAW24 = 14,
+  ACL_AIPP_RESERVED = 0xFFFF
 } aclAippInputFormat;
 
 typedef enum {
-    ACL_DATA_WITHOUT_AIPP = 0,
-    ACL_DATA_WITH_STATIC_AIPP,
-    ACL_DATA_WITH_DYNAMIC_AIPP,
-    ACL_DYNAMIC_AIPP_NODE
+  ACL_DATA_WITHOUT_AIPP = 0,
+  ACL_DATA_WITH_STATIC_AIPP,
+  ACL_DATA_WITH_DYNAMIC_AIPP,
+  ACL_DYNAMIC_AIPP_NODE
 } aclmdlInputAippType;
 
 typedef struct aclAippDims {
-    aclmdlIODims srcDims;
-    size_t srcSize;
-    aclmdlIODims aippOutdims;
-    size_t aippOutSize;
+  aclmdlIODims srcDims;
+  size_t srcSize;
+  aclmdlIODims aippOutdims;
+  size_t aippOutSize;
 } aclAippDims;
 
 typedef struct aclmdlBatch {
-    size_t batchCount;
-    uint64_t batch[ACL_MAX_BATCH_NUM];
+  size_t batchCount;
+  uint64_t batch[ACL_MAX_BATCH_NUM];
 } aclmdlBatch;
 
 typedef struct aclmdlHW {
-    size_t hwCount;
-    uint64_t hw[ACL_MAX_HW_NUM][2];
+  size_t hwCount;
+  uint64_t hw[ACL_MAX_HW_NUM][2];
 } aclmdlHW;
 
 typedef struct aclAippInfo {
-    aclAippInputFormat inputFormat;
-    int32_t srcImageSizeW;
-    int32_t srcImageSizeH;
-    int8_t cropSwitch;
-    int32_t loadStartPosW;
-    int32_t loadStartPosH;
-    int32_t cropSizeW;
-    int32_t cropSizeH;
-    int8_t resizeSwitch;
-    int32_t resizeOutputW;
-    int32_t resizeOutputH;
-    int8_t paddingSwitch;
-    int32_t leftPaddingSize;
-    int32_t rightPaddingSize;
-    int32_t topPaddingSize;
-    int32_t bottomPaddingSize;
-    int8_t cscSwitch;
-    int8_t rbuvSwapSwitch;
-    int8_t axSwapSwitch;
-    int8_t singleLineMode;
-    int32_t matrixR0C0;
-    int32_t matrixR0C1;
-    int32_t matrixR0C2;
-    int32_t matrixR1C0;
-    int32_t matrixR1C1;
-    int32_t matrixR1C2;
-    int32_t matrixR2C0;
-    int32_t matrixR2C1;
-    int32_t matrixR2C2;
-    int32_t outputBias0;
-    int32_t outputBias1;
-    int32_t outputBias2;
-    int32_t inputBias0;
-    int32_t inputBias1;
-    int32_t inputBias2;
-    int32_t meanChn0;
-    int32_t meanChn1;
-    int32_t meanChn2;
-    int32_t meanChn3;
-    float minChn0;
-    float minChn1;
-    float minChn2;
-    float minChn3;
-    float varReciChn0;
-    float varReciChn1;
-    float varReciChn2;
-    float varReciChn3;
-    aclFormat srcFormat;
-    aclDataType srcDatatype;
-    size_t srcDimNum;
-    size_t shapeCount;
-    aclAippDims outDims[ACL_MAX_SHAPE_COUNT];
-    aclAippExtendInfo *aippExtend; /* reserved: NULL */
+  aclAippInputFormat inputFormat;
+  int32_t srcImageSizeW;
+  int32_t srcImageSizeH;
+  int8_t cropSwitch;
+  int32_t loadStartPosW;
+  int32_t loadStartPosH;
+  int32_t cropSizeW;
+  int32_t cropSizeH;
+  int8_t resizeSwitch;
+  int32_t resizeOutputW;
+  int32_t resizeOutputH;
+  int8_t paddingSwitch;
+  int32_t leftPaddingSize;
+  int32_t rightPaddingSize;
+  int32_t topPaddingSize;
+  int32_t bottomPaddingSize;
+  int8_t cscSwitch;
+  int8_t rbuvSwapSwitch;
+  int8_t axSwapSwitch;
+  int8_t singleLineMode;
+  int32_t matrixR0C0;
+  int32_t matrixR0C1;
+  int32_t matrixR0C2;
+  int32_t matrixR1C0;
+  int32_t matrixR1C1;
+  int32_t matrixR1C2;
+  int32_t matrixR2C0;
+  int32_t matrixR2C1;
+  int32_t matrixR2C2;
+  int32_t outputBias0;
+  int32_t outputBias1;
+  int32_t outputBias2;
+  int32_t inputBias0;
+  int32_t inputBias1;
+  int32_t inputBias2;
+  int32_t meanChn0;
+  int32_t meanChn1;
+  int32_t meanChn2;
+  int32_t meanChn3;
+  float minChn0;
+  float minChn1;
+  float minChn2;
+  float minChn3;
+  float varReciChn0;
+  float varReciChn1;
+  float varReciChn2;
+  float varReciChn3;
+  aclFormat srcFormat;
+  aclDataType srcDatatype;
+  size_t srcDimNum;
+  size_t shapeCount;
+  aclAippDims outDims[ACL_MAX_SHAPE_COUNT];
+  aclAippExtendInfo* aippExtend; /* reserved: NULL */
 } aclAippInfo;
 
 /* Choose the profile of the next executions (writes it into the ACL_DYNAMIC_TENSOR_NAME buffer). */
-ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicBatchSize(uint32_t modelId, aclmdlDataset *dataset, size_t index,
+ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicBatchSize(uint32_t modelId, aclmdlDataset* dataset, size_t index,
                                                        uint64_t batchSize);
-ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicHWSize(uint32_t modelId, aclmdlDataset *dataset, size_t index,
+ACL_FUNC_VISIBILITY aclError aclmdlSetDynamicHWSize(uint32_t modelId, aclmdlDataset* dataset, size_t index,
                                                     uint64_t height, uint64_t width);
-ACL_FUNC_VISIBILITY aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset *dataset, size_t index,
-                                                       const aclmdlIODims *dims);
+ACL_FUNC_VISIBILITY aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset* dataset, size_t index,
+                                                       const aclmdlIODims* dims);
 /* The profiles a model was converted with, and the output dims of the chosen one. */
-ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicBatch(const aclmdlDesc *modelDesc, aclmdlBatch *batch);
-ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicHW(const aclmdlDesc *modelDesc, size_t index, aclmdlHW *hw);
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc *modelDesc, size_t index,
-                                                            size_t *gearCount);
-ACL_FUNC_VISIBILITY aclError aclmdlGetInputDynamicDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims,
-                                                       size_t gearCount);
-ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc *modelDesc, size_t index, aclmdlIODims *dims);
+ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicBatch(const aclmdlDesc* modelDesc, aclmdlBatch* batch);
+ACL_FUNC_VISIBILITY aclError aclmdlGetDynamicHW(const aclmdlDesc* modelDesc, size_t index, aclmdlHW* hw);
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc* modelDesc, size_t index,
+                                                            size_t* gearCount);
+ACL_FUNC_VISIBILITY aclError aclmdlGetInputDynamicDims(const aclmdlDesc* modelDesc, size_t index,
+                                                       aclmdlIODims* dims, size_t gearCount);
+ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc* modelDesc, size_t index,
+                                                    aclmdlIODims* dims);
 /* Static AIPP of an input. */
-ACL_FUNC_VISIBILITY aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType *type,
-                                               size_t *dynamicAttachedDataIndex);
-ACL_FUNC_VISIBILITY aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo *aippInfo);
+ACL_FUNC_VISIBILITY aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType* type,
+                                               size_t* dynamicAttachedDataIndex);
+ACL_FUNC_VISIBILITY aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aippInfo);
 /* ---- end of dynamic / AIPP block ---- */
 
 #ifdef __cplusplus

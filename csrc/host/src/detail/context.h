@@ -1,7 +1,6 @@
 // Contexts: a device plus a default stream. The current context is per
 // thread; aclrtSetDevice makes the device's implicit default context current.
-#ifndef ACL_HOST_DETAIL_CONTEXT_H
-#define ACL_HOST_DETAIL_CONTEXT_H
+#pragma once
 
 #include <atomic>
 #include <memory>
@@ -14,35 +13,35 @@ namespace acl_host {
 class Stream;
 
 class Context {
-public:
-    Context(int device, bool is_default) : device_(device), is_default_(is_default) {}
-    Context(const Context &) = delete;
-    Context &operator=(const Context &) = delete;
+ public:
+  Context(int device, bool is_default) : device_(device), is_default_(is_default) {}
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
 
-    int device() const { return device_; }
-    bool is_default() const { return is_default_; }
-    bool alive() const { return alive_.load(std::memory_order_acquire); }
-    aclrtContext handle() { return static_cast<aclrtContext>(this); }
+  int device() const { return device_; }
+  bool is_default() const { return is_default_; }
+  bool alive() const { return alive_.load(std::memory_order_acquire); }
+  aclrtContext handle() { return static_cast<aclrtContext>(this); }
 
-    // The context's default stream (the NULL stream), created on first use.
-    std::shared_ptr<Stream> default_stream();
-    // Marks the context dead and hands back its default stream (if any) so
-    // the caller can shut it down.
-    std::shared_ptr<Stream> kill();
+  // The context's default stream (the NULL stream), created on first use.
+  std::shared_ptr<Stream> default_stream();
+  // Marks the context dead and hands back its default stream (if any) so
+  // the caller can shut it down.
+  std::shared_ptr<Stream> kill();
 
-private:
-    const int device_;
-    const bool is_default_;
-    std::atomic<bool> alive_{true};
-    std::mutex m_;
-    std::shared_ptr<Stream> default_stream_;
+ private:
+  const int device_;
+  const bool is_default_;
+  std::atomic<bool> alive_{true};
+  std::mutex m_;
+  std::shared_ptr<Stream> default_stream_;
 };
 
 namespace context {
 
 // The calling thread's current context; null when none (or destroyed).
 std::shared_ptr<Context> current();
-void set_current(const std::shared_ptr<Context> &ctx);
+void set_current(const std::shared_ptr<Context>& ctx);
 
 // Creates and registers a context.
 std::shared_ptr<Context> create(int device, bool is_default);
@@ -50,14 +49,12 @@ std::shared_ptr<Context> create(int device, bool is_default);
 std::shared_ptr<Context> lookup(aclrtContext handle);
 // Destroys a context: its streams finish their work and stop, then it is
 // unregistered. Not for the caller-facing checks (see aclrtDestroyContext).
-void destroy(const std::shared_ptr<Context> &ctx);
+void destroy(const std::shared_ptr<Context>& ctx);
 // aclFinalize: forget every context (streams are stopped separately).
 void release_all();
 
 // Returns ACL_ERROR_RT_CONTEXT_NULL (with a message) when the thread has none.
-aclError require_current(std::shared_ptr<Context> &out);
+aclError require_current(std::shared_ptr<Context>& out);
 
 }  // namespace context
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_CONTEXT_H

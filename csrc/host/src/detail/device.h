@@ -1,8 +1,7 @@
 // Devices 0..N-1 (N = 1, or ACL_HOST_DEVICE_COUNT). aclrtSetDevice counts a
 // reference and creates the device's implicit default context (and stream);
 // aclrtResetDevice drops them once the last reference goes.
-#ifndef ACL_HOST_DETAIL_DEVICE_H
-#define ACL_HOST_DETAIL_DEVICE_H
+#pragma once
 
 #include <cstdint>
 #include <memory>
@@ -29,5 +28,3 @@ void release_all();
 
 }  // namespace device
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_DEVICE_H

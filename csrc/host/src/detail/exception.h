@@ -1,18 +1,17 @@
 // Exception reports (aclrtSetExceptionInfoCallback): a task that fails on a
 // stream worker is reported to the registered callback, on that worker.
-#ifndef ACL_HOST_DETAIL_EXCEPTION_H
-#define ACL_HOST_DETAIL_EXCEPTION_H
+#pragma once
 
 #include <cstdint>
 
 #include "acl/acl.h"
 
 struct rtExceptionInfo {
-    uint32_t task_id;
-    uint32_t stream_id;
-    uint32_t thread_id;
-    uint32_t device_id;
-    uint32_t error_code;
+  uint32_t task_id;
+  uint32_t stream_id;
+  uint32_t thread_id;
+  uint32_t device_id;
+  uint32_t error_code;
 };
 
 namespace acl_host {
@@ -24,5 +23,3 @@ void report(uint32_t task_id, uint32_t stream_id, uint32_t device_id, aclError c
 
 }  // namespace exception
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_EXCEPTION_H

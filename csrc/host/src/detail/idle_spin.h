@@ -1,8 +1,7 @@
 // A bounded, yielding spin before a futex sleep, for threads whose next piece
 // of work usually arrives within microseconds (stream workers and report
 // threads serving a stream of small requests).
-#ifndef ACL_HOST_DETAIL_IDLE_SPIN_H
-#define ACL_HOST_DETAIL_IDLE_SPIN_H
+#pragma once
 
 #include <chrono>
 #include <thread>
@@ -18,42 +17,40 @@ namespace acl_host {
 // next time, so idle or slow streams never spin.
 // Used by one thread at a time (the owner's lock or thread confinement).
 class IdleSpin {
-public:
-    using Clock = std::chrono::steady_clock;
-    static constexpr std::chrono::microseconds kSpin{30};       // longest spin
-    static constexpr std::chrono::microseconds kShortGap{200};  // gaps up to this are "imminent"
-    static constexpr std::chrono::microseconds kShortBusy{1000};  // only after work this light
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::microseconds kSpin{30};         // longest spin
+  static constexpr std::chrono::microseconds kShortGap{200};    // gaps up to this are "imminent"
+  static constexpr std::chrono::microseconds kShortBusy{1000};  // only after work this light
 
-    // Call on finding no work. True once per idle period, when the last gap was short.
-    bool begin() {
-        if (idle_) return false;
-        idle_ = true;
-        const auto now = Clock::now();
-        const bool light = now - busy_since_ <= kShortBusy;
-        since_ = now;
-        return short_gap_ && light;
-    }
-    // Spins (without the owner's lock!) while `unchanged()` holds, at most kSpin.
-    template <class Unchanged>
-    void spin(Unchanged unchanged) const {
-        const auto until = since_ + kSpin;
-        while (unchanged() && Clock::now() < until) std::this_thread::yield();
-    }
-    // Call when work arrived: remembers whether this idle gap was short.
-    void end() {
-        if (!idle_) return;
-        idle_ = false;
-        busy_since_ = Clock::now();
-        short_gap_ = busy_since_ - since_ <= kShortGap;
-    }
+  // Call on finding no work. True once per idle period, when the last gap was short.
+  bool begin() {
+    if (idle_) return false;
+    idle_ = true;
+    const auto now = Clock::now();
+    const bool light = now - busy_since_ <= kShortBusy;
+    since_ = now;
+    return short_gap_ && light;
+  }
+  // Spins (without the owner's lock!) while `unchanged()` holds, at most kSpin.
+  template <class Unchanged>
+  void spin(Unchanged unchanged) const {
+    const auto until = since_ + kSpin;
+    while (unchanged() && Clock::now() < until) std::this_thread::yield();
+  }
+  // Call when work arrived: remembers whether this idle gap was short.
+  void end() {
+    if (!idle_) return;
+    idle_ = false;
+    busy_since_ = Clock::now();
+    short_gap_ = busy_since_ - since_ <= kShortGap;
+  }
 
-private:
-    Clock::time_point since_{};       // start of the current / last idle gap
-    Clock::time_point busy_since_{};  // end of the last idle gap
-    bool idle_ = false;
-    bool short_gap_ = false;  // no history yet: sleep
+ private:
+  Clock::time_point since_{};       // start of the current / last idle gap
+  Clock::time_point busy_since_{};  // end of the last idle gap
+  bool idle_ = false;
+  bool short_gap_ = false;  // no history yet: sleep
 };
 
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_IDLE_SPIN_H

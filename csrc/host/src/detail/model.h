@@ -2,8 +2,7 @@
 // compiled once per distinct content (a cache keyed by a hash of the bytes,
 // shared by every load) and executed by one ov::InferRequest per load, on
 // tensors wrapping the caller's device buffers (no copies).
-#ifndef ACL_HOST_DETAIL_MODEL_H
-#define ACL_HOST_DETAIL_MODEL_H
+#pragma once
 
 #include <cstddef>
 #include <atomic>
@@ -23,106 +22,110 @@
 namespace acl_host {
 
 struct PortInfo {
-    std::string name;
-    aclDataType dtype = ACL_DT_UNDEFINED;
-    aclFormat format = ACL_FORMAT_ND;
-    std::vector<int64_t> dims;  // -1 for a dynamic dimension
-    size_t bytes = 0;           // 0 when the shape is dynamic
-    bool dynamic = false;
-    ov::element::Type type;
-    ov::Shape shape;  // when static
+  std::string name;
+  aclDataType dtype = ACL_DT_UNDEFINED;
+  aclFormat format = ACL_FORMAT_ND;
+  std::vector<int64_t> dims;  // -1 for a dynamic dimension
+  size_t bytes = 0;           // 0 when the shape is dynamic
+  bool dynamic = false;
+  ov::element::Type type;
+  ov::Shape shape;  // when static
 };
 
 struct ModelInfo {
-    std::vector<PortInfo> inputs;
-    std::vector<PortInfo> outputs;
-    size_t work_size = 0;    // aclmdlQuerySize
-    size_t weight_size = 0;
+  std::vector<PortInfo> inputs;
+  std::vector<PortInfo> outputs;
+  size_t work_size = 0;  // aclmdlQuerySize
+  size_t weight_size = 0;
 };
 
 // One profile (gear) of a model converted with dynamic batch / image size: compiled once, static.
 struct Gear {
-    std::vector<uint64_t> values;  // the batch size, or height and width
-    ov::CompiledModel compiled;
-    std::vector<PortInfo> inputs;  // the network's inputs at this gear (no dynamic tensor)
-    std::vector<PortInfo> outputs;
+  std::vector<uint64_t> values;  // the batch size, or height and width
+  ov::CompiledModel compiled;
+  std::vector<PortInfo> inputs;  // the network's inputs at this gear (no dynamic tensor)
+  std::vector<PortInfo> outputs;
 };
 
 // Gears of an `acl-async atc` model (detail/model_dynamic.h); empty for other models.
 struct DynamicInfo {
-    enum class Kind { None, Batch, HW };
-    Kind kind = Kind::None;
-    std::vector<Gear> gears;
-    std::vector<bool> dynamic_input;  // per network input: takes the gear
-    size_t tensor_index = 0;          // the ACL_DYNAMIC_TENSOR_NAME input (the last one)
-    size_t largest = 0;               // gear whose buffers are the largest
+  enum class Kind { None, Batch, HW };
+  Kind kind = Kind::None;
+  std::vector<Gear> gears;
+  std::vector<bool> dynamic_input;  // per network input: takes the gear
+  size_t tensor_index = 0;          // the ACL_DYNAMIC_TENSOR_NAME input (the last one)
+  size_t largest = 0;               // gear whose buffers are the largest
 };
 
 // One compiled model per distinct content.
 struct CompiledEntry {
-    uint64_t key = 0;
-    // The content it was compiled from (compared on every cache hit; never changed).
-    std::string bytes, weights;
-    std::map<std::string, std::string> source_meta;
-    std::mutex m;  // held while compiling
-    bool ready = false;
-    ov::CompiledModel compiled;
-    ModelInfo info;
-    std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
-    DynamicInfo dyn;
+  uint64_t key = 0;
+  // The content it was compiled from (compared on every cache hit; never changed).
+  std::string bytes, weights;
+  std::map<std::string, std::string> source_meta;
+  std::mutex m;  // held while compiling
+  bool ready = false;
+  ov::CompiledModel compiled;
+  ModelInfo info;
+  std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
+  DynamicInfo dyn;
 };
 
 class ModelInstance {
-public:
-    ModelInstance(uint32_t id, std::shared_ptr<CompiledEntry> entry, ov::InferRequest request, const void *context)
-        : id_(id), entry_(std::move(entry)), request_(std::move(request)), context_(context),
-          bound_(entry_->info.inputs.size() + entry_->info.outputs.size(), nullptr) {}
+ public:
+  ModelInstance(uint32_t id, std::shared_ptr<CompiledEntry> entry, ov::InferRequest request,
+                const void* context)
+      : id_(id),
+        entry_(std::move(entry)),
+        request_(std::move(request)),
+        context_(context),
+        bound_(entry_->info.inputs.size() + entry_->info.outputs.size(), nullptr) {}
 
-    uint32_t id() const { return id_; }
-    const ModelInfo &info() const { return entry_->info; }
-    const void *context() const { return context_; }
+  uint32_t id() const { return id_; }
+  const ModelInfo& info() const { return entry_->info; }
+  const void* context() const { return context_; }
 
-    // Checks an execution's buffers (count, sizes, device memory in strict mode).
-    aclError validate(const IoList &io, uint32_t num_inputs);
-    // Claims the model for one execution on `stream` (nullptr: aclmdlExecute).
-    // Strict mode rejects a second stream while executions are in flight.
-    aclError begin(const void *stream);
-    void end();
-    // Runs inference on the calling thread (the stream worker).
-    aclError run(const IoList &io, uint32_t num_inputs, std::string &msg);
+  // Checks an execution's buffers (count, sizes, device memory in strict mode).
+  aclError validate(const IoList& io, uint32_t num_inputs);
+  // Claims the model for one execution on `stream` (nullptr: aclmdlExecute).
+  // Strict mode rejects a second stream while executions are in flight.
+  aclError begin(const void* stream);
+  void end();
+  // Runs inference on the calling thread (the stream worker).
+  aclError run(const IoList& io, uint32_t num_inputs, std::string& msg);
 
-    // Models with gears (model_dynamic.cpp).
-    const CompiledEntry &entry() const { return *entry_; }
-    bool has_gears() const { return !entry_->dyn.gears.empty(); }
-    void set_gear_requests(std::vector<ov::InferRequest> r) { gear_requests_ = std::move(r); }
-    int chosen_gear() const { return chosen_gear_.load(std::memory_order_relaxed); }
-    void choose_gear(int g) { chosen_gear_.store(g, std::memory_order_relaxed); }
-    aclError validate_gears(const IoList &io, uint32_t num_inputs);
-    aclError run_gears(const IoList &io, uint32_t num_inputs, std::string &msg);
+  // Models with gears (model_dynamic.cpp).
+  const CompiledEntry& entry() const { return *entry_; }
+  bool has_gears() const { return !entry_->dyn.gears.empty(); }
+  void set_gear_requests(std::vector<ov::InferRequest> r) { gear_requests_ = std::move(r); }
+  int chosen_gear() const { return chosen_gear_.load(std::memory_order_relaxed); }
+  void choose_gear(int g) { chosen_gear_.store(g, std::memory_order_relaxed); }
+  aclError validate_gears(const IoList& io, uint32_t num_inputs);
+  aclError run_gears(const IoList& io, uint32_t num_inputs, std::string& msg);
 
-private:
-    const uint32_t id_;
-    std::shared_ptr<CompiledEntry> entry_;
-    ov::InferRequest request_;
-    const void *context_;
-    std::mutex run_m_;
-    std::vector<void *> bound_;  // pointer currently wrapped per port
-    std::mutex state_m_;
-    uint32_t inflight_ = 0;
-    const void *owner_ = nullptr;
-    std::vector<ov::InferRequest> gear_requests_;  // one per gear
-    std::atomic<int> chosen_gear_{-1};              // last aclmdlSetDynamic*; -1: none yet
+ private:
+  const uint32_t id_;
+  std::shared_ptr<CompiledEntry> entry_;
+  ov::InferRequest request_;
+  const void* context_;
+  std::mutex run_m_;
+  std::vector<void*> bound_;  // pointer currently wrapped per port
+  std::mutex state_m_;
+  uint32_t inflight_ = 0;
+  const void* owner_ = nullptr;
+  std::vector<ov::InferRequest> gear_requests_;  // one per gear
+  std::atomic<int> chosen_gear_{-1};             // last aclmdlSetDynamic*; -1: none yet
 };
 
 namespace model {
 
 // Parse-only size query (file or memory).
-aclError query_file(const char *path, size_t *work, size_t *weight);
-aclError query_mem(const void *data, size_t size, size_t *work, size_t *weight);
+aclError query_file(const char* path, size_t* work, size_t* weight);
+aclError query_mem(const void* data, size_t size, size_t* work, size_t* weight);
 // Loads; work/weight may be NULL (runtime-managed).
-aclError load_file(const char *path, uint32_t *id, void *work, size_t work_size, void *weight, size_t weight_size,
-                   bool with_mem);
-aclError load_mem(const void *data, size_t size, uint32_t *id, void *work, size_t work_size, void *weight,
+aclError load_file(const char* path, uint32_t* id, void* work, size_t work_size, void* weight,
+                   size_t weight_size, bool with_mem);
+aclError load_mem(const void* data, size_t size, uint32_t* id, void* work, size_t work_size, void* weight,
                   size_t weight_size, bool with_mem);
 std::shared_ptr<ModelInstance> lookup(uint32_t id);
 aclError unload(uint32_t id);
@@ -130,5 +133,3 @@ void release_all();
 
 }  // namespace model
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_MODEL_H

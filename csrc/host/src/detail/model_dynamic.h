@@ -3,8 +3,7 @@
 // input ACL_DYNAMIC_TENSOR_NAME (int64 values: the batch size, or height and
 // width) whose content picks the gear of each execution, input and output
 // sizes of the largest gear; plus the AIPP facts of the container metadata.
-#ifndef ACL_HOST_DETAIL_MODEL_DYNAMIC_H
-#define ACL_HOST_DETAIL_MODEL_DYNAMIC_H
+#pragma once
 
 #include <map>
 #include <memory>
@@ -18,21 +17,19 @@
 namespace acl_host {
 
 // model.cpp: a port's description.
-PortInfo describe_input(const ov::Output<const ov::Node> &port);
-PortInfo describe_output(const ov::Output<const ov::Node> &port);
+PortInfo describe_input(const ov::Output<const ov::Node>& port);
+PortInfo describe_output(const ov::Output<const ov::Node>& port);
 
 namespace dynamic {
 
-bool has_gears(const std::map<std::string, std::string> &meta);
+bool has_gears(const std::map<std::string, std::string>& meta);
 // Compiles every gear of `m` and fills entry.dyn, entry.compiled (the largest
 // gear) and info (network inputs with -1 where the gear applies, sized for the
 // largest gear, then the dynamic tensor; outputs of the largest gear).
-bool compile_gears(const std::shared_ptr<ov::Model> &m, const ov::AnyMap &props, CompiledEntry &entry, ModelInfo &info,
-                   std::string &err);
+bool compile_gears(const std::shared_ptr<ov::Model>& m, const ov::AnyMap& props, CompiledEntry& entry,
+                   ModelInfo& info, std::string& err);
 // AIPP inputs are NHWC pictures.
-void mark_aipp_inputs(const std::map<std::string, std::string> &meta, ModelInfo &info);
+void mark_aipp_inputs(const std::map<std::string, std::string>& meta, ModelInfo& info);
 
 }  // namespace dynamic
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_MODEL_DYNAMIC_H

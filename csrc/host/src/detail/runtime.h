@@ -1,7 +1,6 @@
 // Process-wide state of the host runtime: aclInit/aclFinalize reference
 // counting, configuration read from the environment, and the OpenVINO Core.
-#ifndef ACL_HOST_DETAIL_RUNTIME_H
-#define ACL_HOST_DETAIL_RUNTIME_H
+#pragma once
 
 #include <atomic>
 #include <cstddef>
@@ -15,15 +14,15 @@
 namespace acl_host {
 
 struct Config {
-    int device_count = 1;                  // ACL_HOST_DEVICE_COUNT
-    size_t device_memory = size_t(8) << 30;  // ACL_HOST_DEVICE_MEMORY_MB
-    bool strict = true;                    // ACL_HOST_STRICT (0 relaxes)
-    std::string performance_hint;  // ACL_HOST_PERFORMANCE_HINT: LATENCY, THROUGHPUT or "" (per model)
-    std::string inference_precision;       // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
+  int device_count = 1;                    // ACL_HOST_DEVICE_COUNT
+  size_t device_memory = size_t(8) << 30;  // ACL_HOST_DEVICE_MEMORY_MB
+  bool strict = true;                      // ACL_HOST_STRICT (0 relaxes)
+  std::string performance_hint;            // ACL_HOST_PERFORMANCE_HINT: LATENCY, THROUGHPUT or "" (per model)
+  std::string inference_precision;         // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
 };
 
 // Read once from the environment (first use).
-const Config &config();
+const Config& config();
 inline bool strict_mode() { return config().strict; }
 
 // True between a successful aclInit and aclFinalize.
@@ -32,7 +31,7 @@ bool initialized();
 aclError require_init();
 
 // The shared OpenVINO Core (created on first use, kept for the process).
-ov::Core &core();
+ov::Core& core();
 
 // False once the process is exiting (static destruction started).
 bool process_alive();
@@ -41,5 +40,3 @@ bool process_alive();
 void shutdown_all();
 
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_RUNTIME_H

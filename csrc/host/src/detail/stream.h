@@ -1,8 +1,7 @@
 // Streams: a FIFO of tasks served by one worker thread. Async calls queue a
 // task and return; synchronize waits for everything queued before it and
 // returns (then clears) the first failure of that work.
-#ifndef ACL_HOST_DETAIL_STREAM_H
-#define ACL_HOST_DETAIL_STREAM_H
+#pragma once
 
 #include <atomic>
 #include <condition_variable>
@@ -25,129 +24,137 @@ class ModelInstance;
 class ReportQueue;
 
 struct IoRef {
-    void *ptr;
-    size_t size;
+  void* ptr;
+  size_t size;
 };
 using IoList = SmallVec<IoRef, 8>;
 
-enum class TaskKind : uint8_t { None, Execute, Memcpy, Memcpy2d, Memset, Callback, RecordEvent, WaitEvent, ResetEvent };
+enum class TaskKind : uint8_t {
+  None,
+  Execute,
+  Memcpy,
+  Memcpy2d,
+  Memset,
+  Callback,
+  RecordEvent,
+  WaitEvent,
+  ResetEvent
+};
 
 struct Task {
-    TaskKind kind = TaskKind::None;
-    bool block = false;  // Callback: ACL_CALLBACK_BLOCK
-    uint32_t num_inputs = 0;
-    IoList io;  // Execute: inputs then outputs
-    std::shared_ptr<ModelInstance> model;
-    std::shared_ptr<Event> event;
-    uint64_t generation = 0;  // RecordEvent / WaitEvent / ResetEvent
-    void *dst = nullptr;
-    const void *src = nullptr;
-    size_t count = 0;  // Memcpy2d: the width
-    size_t dpitch = 0, spitch = 0, height = 0;  // Memcpy2d
-    int value = 0;
-    aclrtCallback fn = nullptr;
-    void *user = nullptr;
+  TaskKind kind = TaskKind::None;
+  bool block = false;  // Callback: ACL_CALLBACK_BLOCK
+  uint32_t num_inputs = 0;
+  IoList io;  // Execute: inputs then outputs
+  std::shared_ptr<ModelInstance> model;
+  std::shared_ptr<Event> event;
+  uint64_t generation = 0;  // RecordEvent / WaitEvent / ResetEvent
+  void* dst = nullptr;
+  const void* src = nullptr;
+  size_t count = 0;                           // Memcpy2d: the width
+  size_t dpitch = 0, spitch = 0, height = 0;  // Memcpy2d
+  int value = 0;
+  aclrtCallback fn = nullptr;
+  void* user = nullptr;
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {
-public:
-    Stream(Context *owner, int device, bool is_default);
-    ~Stream();
-    Stream(const Stream &) = delete;
-    Stream &operator=(const Stream &) = delete;
+ public:
+  Stream(Context* owner, int device, bool is_default);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
 
-    Context *owner() const { return owner_; }
-    int device() const { return device_; }
-    bool is_default() const { return is_default_; }
-    aclrtStream handle() { return static_cast<aclrtStream>(this); }
-    // A small number naming the stream in exception reports.
-    uint32_t id() const { return id_; }
-    // True when every task queued so far has completed (aclrtStreamQuery).
-    bool idle();
-    // aclrtCreateStreamWithConfig's priority and flags (set once, before use).
-    void set_config(uint32_t priority, uint32_t flags) {
-        priority_ = priority;
-        flags_ = flags;
-    }
-    uint32_t priority() const { return priority_; }
-    uint32_t flags() const { return flags_; }
+  Context* owner() const { return owner_; }
+  int device() const { return device_; }
+  bool is_default() const { return is_default_; }
+  aclrtStream handle() { return static_cast<aclrtStream>(this); }
+  // A small number naming the stream in exception reports.
+  uint32_t id() const { return id_; }
+  // True when every task queued so far has completed (aclrtStreamQuery).
+  bool idle();
+  // aclrtCreateStreamWithConfig's priority and flags (set once, before use).
+  void set_config(uint32_t priority, uint32_t flags) {
+    priority_ = priority;
+    flags_ = flags;
+  }
+  uint32_t priority() const { return priority_; }
+  uint32_t flags() const { return flags_; }
 
-    // Queues a task (fails once the stream is shutting down).
-    aclError enqueue(Task &&task);
-    // Waits for the work queued so far; timeout_ms < 0 waits forever.
-    // Returns the first failure of that work (and clears it), or
-    // ACL_ERROR_RT_STREAM_SYNC_TIMEOUT.
-    aclError synchronize(int64_t timeout_ms);
-    // Stops the worker: after the pending work (abort = false) or dropping
-    // it (abort = true). Joins the worker. Idempotent.
-    void shutdown(bool abort);
-    bool aborting() const { return abort_.load(std::memory_order_acquire); }
-    bool closed() const { return closed_.load(std::memory_order_acquire); }
+  // Queues a task (fails once the stream is shutting down).
+  aclError enqueue(Task&& task);
+  // Waits for the work queued so far; timeout_ms < 0 waits forever.
+  // Returns the first failure of that work (and clears it), or
+  // ACL_ERROR_RT_STREAM_SYNC_TIMEOUT.
+  aclError synchronize(int64_t timeout_ms);
+  // Stops the worker: after the pending work (abort = false) or dropping
+  // it (abort = true). Joins the worker. Idempotent.
+  void shutdown(bool abort);
+  bool aborting() const { return abort_.load(std::memory_order_acquire); }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
 
-    // Report subscription (aclrtSubscribeReport).
-    std::shared_ptr<ReportQueue> subscriber();
-    void set_subscriber(std::shared_ptr<ReportQueue> q);
-    // A BLOCK callback handed to the report thread has returned (or was dropped).
-    void callback_done(uint64_t ticket);
+  // Report subscription (aclrtSubscribeReport).
+  std::shared_ptr<ReportQueue> subscriber();
+  void set_subscriber(std::shared_ptr<ReportQueue> q);
+  // A BLOCK callback handed to the report thread has returned (or was dropped).
+  void callback_done(uint64_t ticket);
 
-private:
-    void run();
-    aclError execute(Task &task, std::string &msg);
-    void discard(Task &task);
-    aclError run_callback(Task &task);
+ private:
+  void run();
+  aclError execute(Task& task, std::string& msg);
+  void discard(Task& task);
+  aclError run_callback(Task& task);
 
-    Context *const owner_;  // identity only: never dereferenced
-    const int device_;
-    const bool is_default_;
-    const uint32_t id_;
-    uint32_t priority_ = 0;
-    uint32_t flags_ = 0;
+  Context* const owner_;  // identity only: never dereferenced
+  const int device_;
+  const bool is_default_;
+  const uint32_t id_;
+  uint32_t priority_ = 0;
+  uint32_t flags_ = 0;
 
-    std::mutex m_;
-    std::condition_variable work_cv_;   // worker waits for tasks
-    std::condition_variable state_cv_;  // synchronize / BLOCK callback waits
-    RingQueue<Task> queue_;
-    uint64_t enqueued_ = 0;
-    std::atomic<uint64_t> posted_{0};  // enqueued_, readable without m_ (the worker's spin)
-    uint64_t completed_ = 0;
-    bool worker_idle_ = false;
-    IdleSpin idle_spin_;         // worker thread only
-    bool heavy_models_ = false;  // worker thread only: the last model execution took > IdleSpin::kShortBusy
-    int sync_waiters_ = 0;
-    bool stop_ = false;
-    std::atomic<bool> abort_{false};
-    std::atomic<bool> closed_{false};
-    aclError first_error_ = ACL_SUCCESS;
-    std::string first_error_msg_;
-    std::shared_ptr<ReportQueue> subscriber_;
-    uint64_t cb_issued_ = 0;
-    uint64_t cb_done_ = 0;
-    std::thread worker_;
-    std::mutex join_m_;
+  std::mutex m_;
+  std::condition_variable work_cv_;   // worker waits for tasks
+  std::condition_variable state_cv_;  // synchronize / BLOCK callback waits
+  RingQueue<Task> queue_;
+  uint64_t enqueued_ = 0;
+  std::atomic<uint64_t> posted_{0};  // enqueued_, readable without m_ (the worker's spin)
+  uint64_t completed_ = 0;
+  bool worker_idle_ = false;
+  IdleSpin idle_spin_;         // worker thread only
+  bool heavy_models_ = false;  // worker thread only: the last model execution took > IdleSpin::kShortBusy
+  int sync_waiters_ = 0;
+  bool stop_ = false;
+  std::atomic<bool> abort_{false};
+  std::atomic<bool> closed_{false};
+  aclError first_error_ = ACL_SUCCESS;
+  std::string first_error_msg_;
+  std::shared_ptr<ReportQueue> subscriber_;
+  uint64_t cb_issued_ = 0;
+  uint64_t cb_done_ = 0;
+  std::thread worker_;
+  std::mutex join_m_;
 };
 
 namespace stream {
 
 // Creates a registered stream owned by ctx.
-std::shared_ptr<Stream> create(Context *ctx);
+std::shared_ptr<Stream> create(Context* ctx);
 // A registered stream; null otherwise (default streams are not registered).
 std::shared_ptr<Stream> lookup(aclrtStream handle);
 // Resolves a stream argument: NULL = the current context's default stream.
 // With check_context, the stream must belong to the current context
 // (ACL_ERROR_RT_STREAM_CONTEXT), and a current context is required.
-aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream> &out);
+aclError resolve(aclrtStream handle, bool check_context, std::shared_ptr<Stream>& out);
 // Unregisters, drains (or aborts) and joins.
-void destroy(const std::shared_ptr<Stream> &s, bool abort);
+void destroy(const std::shared_ptr<Stream>& s, bool abort);
 // Every registered stream of a context (for context destruction).
-void destroy_owned_by(const Context *ctx, bool abort);
+void destroy_owned_by(const Context* ctx, bool abort);
 // Synchronizes every stream (registered or default) of a device; timeout_ms < 0
 // waits forever, else ACL_ERROR_RT_STREAM_SYNC_TIMEOUT once it has passed.
 aclError synchronize_device(int device, int64_t timeout_ms = -1);
 // Streams still alive, including default ones, for aclFinalize.
-void register_default(const std::shared_ptr<Stream> &s);
+void register_default(const std::shared_ptr<Stream>& s);
 void release_all();
 
 }  // namespace stream
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_STREAM_H

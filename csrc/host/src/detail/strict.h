@@ -10,8 +10,7 @@
 //   - 2-D copies go host to device or device to host only;
 //   - LoadWithMem work/weight pointers are device memory, large enough;
 //   - a model id executes on one stream at a time (see ModelInstance).
-#ifndef ACL_HOST_DETAIL_STRICT_H
-#define ACL_HOST_DETAIL_STRICT_H
+#pragma once
 
 #include <cstddef>
 
@@ -20,20 +19,19 @@
 namespace acl_host {
 namespace strict {
 
-aclError check_memcpy(void *dst, const void *src, size_t count, aclrtMemcpyKind kind);
+aclError check_memcpy(void* dst, const void* src, size_t count, aclrtMemcpyKind kind);
 // One side of a copy: [ptr, ptr+len) is device memory when want_device (else
 // not), inside its allocation. `side` names it ("dst"/"src").
-aclError check_copy_side(const void *ptr, size_t len, bool want_device, const char *side, aclrtMemcpyKind kind);
+aclError check_copy_side(const void* ptr, size_t len, bool want_device, const char* side,
+                         aclrtMemcpyKind kind);
 // aclrtMemset[Async]: any memory; a range in an ACL allocation must fit in it.
-aclError check_memset(const void *ptr, size_t count);
+aclError check_memset(const void* ptr, size_t count);
 // [ptr, ptr+size) must lie inside one ACL allocation (device or host).
-aclError check_acl_range(const void *ptr, size_t size, const char *what);
+aclError check_acl_range(const void* ptr, size_t size, const char* what);
 // [ptr, ptr+size) must be device memory. `what` names the buffer in messages.
-aclError check_device_range(const void *ptr, size_t size, const char *what);
-aclError check_load_memory(void *work, size_t work_size, void *weight, size_t weight_size,
-                           size_t need_work, size_t need_weight);
+aclError check_device_range(const void* ptr, size_t size, const char* what);
+aclError check_load_memory(void* work, size_t work_size, void* weight, size_t weight_size, size_t need_work,
+                           size_t need_weight);
 
 }  // namespace strict
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_STRICT_H

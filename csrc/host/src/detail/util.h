@@ -1,7 +1,6 @@
 // Small building blocks shared by the host runtime: a never-destroyed
 // singleton holder, a ring-buffer FIFO and a small vector with inline storage.
-#ifndef ACL_HOST_DETAIL_UTIL_H
-#define ACL_HOST_DETAIL_UTIL_H
+#pragma once
 
 #include <cstddef>
 #include <cstdint>
@@ -16,86 +15,86 @@ namespace acl_host {
 // outlive every thread that may still touch them at process exit.
 template <typename T>
 class NoDestructor {
-public:
-    template <typename... Args>
-    explicit NoDestructor(Args &&...args) { ::new (static_cast<void *>(storage_)) T(std::forward<Args>(args)...); }
-    NoDestructor(const NoDestructor &) = delete;
-    NoDestructor &operator=(const NoDestructor &) = delete;
-    T &get() { return *std::launder(reinterpret_cast<T *>(storage_)); }
-    T *operator->() { return &get(); }
-    T &operator*() { return get(); }
+ public:
+  template <typename... Args>
+  explicit NoDestructor(Args&&... args) {
+    ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
+  }
+  NoDestructor(const NoDestructor&) = delete;
+  NoDestructor& operator=(const NoDestructor&) = delete;
+  T& get() { return *std::launder(reinterpret_cast<T*>(storage_)); }
+  T* operator->() { return &get(); }
+  T& operator*() { return get(); }
 
-private:
-    alignas(T) unsigned char storage_[sizeof(T)];
+ private:
+  alignas(T) unsigned char storage_[sizeof(T)];
 };
 
 // FIFO over a power-of-two ring: no allocation per push once grown.
 template <typename T>
 class RingQueue {
-public:
-    bool empty() const { return size_ == 0; }
-    size_t size() const { return size_; }
-    void push(T &&v) {
-        if (size_ == buf_.size()) grow();
-        buf_[(head_ + size_) & (buf_.size() - 1)] = std::move(v);
-        ++size_;
-    }
-    T &front() { return buf_[head_]; }
-    void pop() {
-        buf_[head_] = T();
-        head_ = (head_ + 1) & (buf_.size() - 1);
-        --size_;
-    }
-    void clear() {
-        while (!empty()) pop();
-    }
+ public:
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  void push(T&& v) {
+    if (size_ == buf_.size()) grow();
+    buf_[(head_ + size_) & (buf_.size() - 1)] = std::move(v);
+    ++size_;
+  }
+  T& front() { return buf_[head_]; }
+  void pop() {
+    buf_[head_] = T();
+    head_ = (head_ + 1) & (buf_.size() - 1);
+    --size_;
+  }
+  void clear() {
+    while (!empty()) pop();
+  }
 
-private:
-    void grow() {
-        std::vector<T> next(buf_.empty() ? 16 : buf_.size() * 2);
-        for (size_t i = 0; i < size_; ++i) next[i] = std::move(buf_[(head_ + i) & (buf_.size() - 1)]);
-        buf_.swap(next);
-        head_ = 0;
-    }
-    std::vector<T> buf_;
-    size_t head_ = 0;
-    size_t size_ = 0;
+ private:
+  void grow() {
+    std::vector<T> next(buf_.empty() ? 16 : buf_.size() * 2);
+    for (size_t i = 0; i < size_; ++i) next[i] = std::move(buf_[(head_ + i) & (buf_.size() - 1)]);
+    buf_.swap(next);
+    head_ = 0;
+  }
+  std::vector<T> buf_;
+  size_t head_ = 0;
+  size_t size_ = 0;
 };
 
 // Vector with N elements of inline storage (T trivially copyable).
 template <typename T, size_t N>
 class SmallVec {
-    static_assert(std::is_trivially_copyable<T>::value, "SmallVec holds trivially copyable values");
+  static_assert(std::is_trivially_copyable<T>::value, "SmallVec holds trivially copyable values");
 
-public:
-    SmallVec() = default;
-    void push_back(const T &v) {
-        if (!heap_.empty()) {
-            heap_.push_back(v);
-        } else if (size_ < N) {
-            inline_[size_] = v;
-        } else {
-            heap_.assign(inline_, inline_ + N);
-            heap_.push_back(v);
-        }
-        ++size_;
+ public:
+  SmallVec() = default;
+  void push_back(const T& v) {
+    if (!heap_.empty()) {
+      heap_.push_back(v);
+    } else if (size_ < N) {
+      inline_[size_] = v;
+    } else {
+      heap_.assign(inline_, inline_ + N);
+      heap_.push_back(v);
     }
-    void clear() {
-        size_ = 0;
-        heap_.clear();
-    }
-    size_t size() const { return size_; }
-    const T *data() const { return heap_.empty() ? inline_ : heap_.data(); }
-    const T &operator[](size_t i) const { return data()[i]; }
+    ++size_;
+  }
+  void clear() {
+    size_ = 0;
+    heap_.clear();
+  }
+  size_t size() const { return size_; }
+  const T* data() const { return heap_.empty() ? inline_ : heap_.data(); }
+  const T& operator[](size_t i) const { return data()[i]; }
 
-private:
-    T inline_[N];
-    std::vector<T> heap_;
-    size_t size_ = 0;
+ private:
+  T inline_[N];
+  std::vector<T> heap_;
+  size_t size_ = 0;
 };
 
 inline size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
 }  // namespace acl_host
-
-#endif  // ACL_HOST_DETAIL_UTIL_H

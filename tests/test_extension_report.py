@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 
 import numpy as np
@@ -142,29 +141,29 @@ def test_one_report_thread_per_stream(ctx):
 
 
 def test_gil_is_released_while_synchronizing(ctx):
-    """A Python thread keeps running while the main thread waits in synchronize (and a callback runs)."""
+    """A Python thread runs while the main thread waits in synchronize: the stream is held by a callback
+    that only another Python thread can release (gates, no timing)."""
     context, _ = ctx
     stream = _acl.Stream(context)
     report = _acl.ReportThread(context)
-    ticks = []
-    stop = threading.Event()
+    held = threading.Event()  # the callback is running, the main thread is (about to be) in synchronize
+    release = threading.Event()  # set by the helper thread: needs the GIL while synchronize waits
+    released_in_time = []
 
-    def ticker():
-        while not stop.is_set():
-            ticks.append(time.monotonic())
-            time.sleep(0.005)
+    def hold():
+        held.set()
+        released_in_time.append(release.wait(TIMEOUT))
 
-    report.launch_callback(lambda: time.sleep(0.5), stream)
-    thread = threading.Thread(target=ticker)
+    def helper():
+        held.wait(TIMEOUT)
+        release.set()
+
+    report.launch_callback(hold, stream)
+    thread = threading.Thread(target=helper)
     thread.start()
-    start = time.monotonic()
     stream.synchronize(TIMEOUT)
-    waited = time.monotonic() - start
-    stop.set()
     thread.join()
-    assert waited >= 0.4
-    during = [t for t in ticks if start <= t <= start + waited]
-    assert len(during) >= 20  # ~100 without the GIL held; 0 if synchronize held it
+    assert released_in_time == [True]  # False: the helper could not run while synchronize held the GIL
     report.close()
 
 

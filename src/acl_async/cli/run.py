@@ -68,30 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument(
-        "execute_times",
-        nargs="?",
-        type=count(1, "EXECUTE_TIMES"),
-        default=100,
-        metavar="EXECUTE_TIMES",
-        help="model executions (default 100)",
-    )
-    p.add_argument(
-        "callback_interval",
-        nargs="?",
-        type=count(0, "CALLBACK_INTERVAL"),
-        default=1,
-        metavar="CALLBACK_INTERVAL",
-        help="executions per callback; 0 = no callbacks (default 1)",
-    )
-    p.add_argument(
-        "pool_size",
-        nargs="?",
-        type=count(1, "POOL_SIZE"),
-        default=100,
-        metavar="POOL_SIZE",
-        help="memory blocks in the pool (default 100)",
-    )
+    for name, minimum, default, text in (
+        ("EXECUTE_TIMES", 1, 100, "model executions"),
+        ("CALLBACK_INTERVAL", 0, 1, "executions per callback; 0 = no callbacks"),
+        ("POOL_SIZE", 1, 100, "memory blocks in the pool"),
+    ):
+        p.add_argument(name.lower(), nargs="?", type=count(minimum, name), default=default, metavar=name,
+                       help=f"{text} (default {default})")  # fmt: skip
     add_model(p)
     add_inputs(
         p,

@@ -9,6 +9,7 @@ threads), the device and the runtime reference.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import weakref
@@ -27,6 +28,23 @@ __all__ = ["ModelSource", "Session"]
 
 #: What :meth:`Session.load_model` accepts: a file path, or the model bytes.
 ModelSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+
+_LIVE: weakref.WeakSet[Session] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """CANN does not support ACL across fork(): in the child the parent's sessions are closed
+    (ClosedError) and their objects are never released, since releasing them would stop
+    streams and join threads that only exist in the parent (the runtime fails such calls)."""
+    for session in list(_LIVE):
+        session._closed = True
+        keep = [session] + [child for child in (ref() for ref in session._children) if child is not None]
+        for obj in keep:
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Session:
@@ -56,6 +74,7 @@ class Session:
         except BaseException:
             self.close()
             raise
+        _LIVE.add(self)
 
     # -- state ---------------------------------------------------------------------------------
 

@@ -59,7 +59,7 @@ using namespace acl_host;
 extern "C" {
 
 aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType* type,
-                           size_t* dynamicAttachedDataIndex) {
+                           size_t* dynamicAttachedDataIndex) ACL_API_TRY {
   ACL_API();
   if (!type || !dynamicAttachedDataIndex)
     return fail(ACL_ERROR_INVALID_PARAM, "type and dynamicAttachedDataIndex must not be NULL");
@@ -69,9 +69,9 @@ aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType* 
   *type = a.present() ? ACL_DATA_WITH_STATIC_AIPP : ACL_DATA_WITHOUT_AIPP;
   *dynamicAttachedDataIndex = ACL_INVALID_NODE_INDEX;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aippInfo) {
+aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aippInfo) ACL_API_TRY {
   ACL_API();
   if (!aippInfo) return fail(ACL_ERROR_INVALID_PARAM, "aippInfo must not be NULL");
   std::shared_ptr<ModelInstance> m;
@@ -140,6 +140,6 @@ aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aip
   }
   o.aippExtend = nullptr;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -25,6 +25,13 @@ thread_local std::weak_ptr<Context> tl_current;
 
 }  // namespace
 
+Context::Context(int device, bool is_default)
+    : device_(device), is_default_(is_default), fork_epoch_(fork_epoch()) {}
+
+bool Context::alive() const {
+  return alive_.load(std::memory_order_acquire) && fork_epoch_ == fork_epoch();
+}
+
 std::shared_ptr<Stream> Context::default_stream() {
   std::lock_guard<std::mutex> lock(m_);
   if (!alive()) return nullptr;
@@ -97,7 +104,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtCreateContext(aclrtContext* context, int32_t deviceId) {
+aclError aclrtCreateContext(aclrtContext* context, int32_t deviceId) ACL_API_TRY {
   ACL_API();
   if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
   if (aclError e = require_init()) return e;
@@ -106,9 +113,9 @@ aclError aclrtCreateContext(aclrtContext* context, int32_t deviceId) {
   context::set_current(ctx);
   *context = ctx->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtDestroyContext(aclrtContext context) {
+aclError aclrtDestroyContext(aclrtContext context) ACL_API_TRY {
   ACL_API();
   if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
   auto ctx = context::lookup(context);
@@ -122,9 +129,9 @@ aclError aclrtDestroyContext(aclrtContext context) {
                 context, ctx->device());
   context::destroy(ctx);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtSetCurrentContext(aclrtContext context) {
+aclError aclrtSetCurrentContext(aclrtContext context) ACL_API_TRY {
   ACL_API();
   if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
   auto ctx = context::lookup(context);
@@ -133,15 +140,15 @@ aclError aclrtSetCurrentContext(aclrtContext context) {
                 context);
   context::set_current(ctx);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtGetCurrentContext(aclrtContext* context) {
+aclError aclrtGetCurrentContext(aclrtContext* context) ACL_API_TRY {
   ACL_API();
   if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
   std::shared_ptr<Context> ctx;
   if (aclError e = context::require_current(ctx)) return e;
   *context = ctx->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -66,27 +66,27 @@ using namespace acl_host;
 
 extern "C" {
 
-aclDataBuffer* aclCreateDataBuffer(void* data, size_t size) {
+aclDataBuffer* aclCreateDataBuffer(void* data, size_t size) ACL_API_TRY {
   ACL_API();
   return handles::create_buffer(data, size);
-}
+} ACL_API_CATCH
 
-aclError aclDestroyDataBuffer(const aclDataBuffer* dataBuffer) {
+aclError aclDestroyDataBuffer(const aclDataBuffer* dataBuffer) ACL_API_TRY {
   ACL_API();
   if (!dataBuffer || !handles::destroy_buffer(dataBuffer)) return bad_buffer(dataBuffer);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclUpdateDataBuffer(aclDataBuffer* dataBuffer, void* data, size_t size) {
+aclError aclUpdateDataBuffer(aclDataBuffer* dataBuffer, void* data, size_t size) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::buffer_valid_locked(dataBuffer)) return bad_buffer(dataBuffer);
   dataBuffer->data = data;
   dataBuffer->size = size;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-void* aclGetDataBufferAddr(const aclDataBuffer* dataBuffer) {
+void* aclGetDataBufferAddr(const aclDataBuffer* dataBuffer) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::buffer_valid_locked(dataBuffer)) {
@@ -94,9 +94,9 @@ void* aclGetDataBufferAddr(const aclDataBuffer* dataBuffer) {
     return nullptr;
   }
   return dataBuffer->data;
-}
+} ACL_API_CATCH
 
-size_t aclGetDataBufferSizeV2(const aclDataBuffer* dataBuffer) {
+size_t aclGetDataBufferSizeV2(const aclDataBuffer* dataBuffer) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::buffer_valid_locked(dataBuffer)) {
@@ -104,13 +104,13 @@ size_t aclGetDataBufferSizeV2(const aclDataBuffer* dataBuffer) {
     return 0;
   }
   return dataBuffer->size;
-}
+} ACL_API_CATCH
 
-uint32_t aclGetDataBufferSize(const aclDataBuffer* dataBuffer) {
+uint32_t aclGetDataBufferSize(const aclDataBuffer* dataBuffer) ACL_API_TRY {
   return static_cast<uint32_t>(aclGetDataBufferSizeV2(dataBuffer));
-}
+} ACL_API_CATCH
 
-size_t aclDataTypeSize(aclDataType dataType) {
+size_t aclDataTypeSize(aclDataType dataType) ACL_API_TRY {
   switch (static_cast<int>(dataType)) {
     case 0:
       return 4;  // ACL_FLOAT
@@ -145,9 +145,9 @@ size_t aclDataTypeSize(aclDataType dataType) {
     default:
       return 0;  // ACL_STRING, ACL_DT_UNDEFINED, unknown
   }
-}
+} ACL_API_CATCH
 
-float aclFloat16ToFloat(aclFloat16 value) {
+float aclFloat16ToFloat(aclFloat16 value) ACL_API_TRY {
   const uint32_t h = value;
   const uint32_t sign = (h & 0x8000u) << 16;
   uint32_t exp = (h >> 10) & 0x1Fu;
@@ -173,9 +173,9 @@ float aclFloat16ToFloat(aclFloat16 value) {
   float f;
   std::memcpy(&f, &bits, sizeof f);
   return f;
-}
+} ACL_API_CATCH
 
-aclFloat16 aclFloatToFloat16(float value) {
+aclFloat16 aclFloatToFloat16(float value) ACL_API_TRY {
   uint32_t x;
   std::memcpy(&x, &value, sizeof x);
   const uint32_t sign = (x >> 16) & 0x8000u;
@@ -200,6 +200,6 @@ aclFloat16 aclFloatToFloat16(float value) {
   const uint32_t rem = absx & 0x1FFFu;
   if (rem > 0x1000u || (rem == 0x1000u && (res & 1u))) ++res;
   return static_cast<aclFloat16>(sign | res);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -57,16 +57,16 @@ aclError bad_dataset(const aclmdlDataset* d) {
 
 extern "C" {
 
-aclmdlDataset* aclmdlCreateDataset() {
+aclmdlDataset* aclmdlCreateDataset() ACL_API_TRY {
   ACL_API();
   auto d = std::make_unique<aclmdlDataset>();
   aclmdlDataset* raw = d.get();
   std::lock_guard<std::mutex> lock(handles::mutex());
   handles::datasets().live.emplace(raw, std::move(d));
   return raw;
-}
+} ACL_API_CATCH
 
-aclError aclmdlDestroyDataset(const aclmdlDataset* dataset) {
+aclError aclmdlDestroyDataset(const aclmdlDataset* dataset) ACL_API_TRY {
   ACL_API();
   std::unique_ptr<aclmdlDataset> doomed;
   std::lock_guard<std::mutex> lock(handles::mutex());
@@ -76,9 +76,9 @@ aclError aclmdlDestroyDataset(const aclmdlDataset* dataset) {
   doomed = std::move(it->second);  // the buffers stay: they belong to the caller
   live.erase(it);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlAddDatasetBuffer(aclmdlDataset* dataset, aclDataBuffer* dataBuffer) {
+aclError aclmdlAddDatasetBuffer(aclmdlDataset* dataset, aclDataBuffer* dataBuffer) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::dataset_valid_locked(dataset)) return bad_dataset(dataset);
@@ -89,9 +89,9 @@ aclError aclmdlAddDatasetBuffer(aclmdlDataset* dataset, aclDataBuffer* dataBuffe
                 static_cast<const void*>(dataBuffer));
   dataset->buffers.push_back(dataBuffer);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset* dataset) {
+size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset* dataset) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::dataset_valid_locked(dataset)) {
@@ -99,9 +99,9 @@ size_t aclmdlGetDatasetNumBuffers(const aclmdlDataset* dataset) {
     return 0;
   }
   return dataset->buffers.size();
-}
+} ACL_API_CATCH
 
-aclDataBuffer* aclmdlGetDatasetBuffer(const aclmdlDataset* dataset, size_t index) {
+aclDataBuffer* aclmdlGetDatasetBuffer(const aclmdlDataset* dataset, size_t index) ACL_API_TRY {
   ACL_API();
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!handles::dataset_valid_locked(dataset)) {
@@ -114,6 +114,6 @@ aclDataBuffer* aclmdlGetDatasetBuffer(const aclmdlDataset* dataset, size_t index
     return nullptr;
   }
   return dataset->buffers[index];
-}
+} ACL_API_CATCH
 
 }  // extern "C"

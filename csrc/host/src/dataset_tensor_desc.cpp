@@ -11,7 +11,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclmdlSetDatasetTensorDesc(aclmdlDataset* dataset, aclTensorDesc* tensorDesc, size_t index) {
+aclError aclmdlSetDatasetTensorDesc(aclmdlDataset* dataset, aclTensorDesc* tensorDesc, size_t index) ACL_API_TRY {
   ACL_API();
   if (!dataset) return fail(ACL_ERROR_INVALID_PARAM, "dataset must not be NULL");
   if (!tensorDesc) return fail(ACL_ERROR_INVALID_PARAM, "tensorDesc must not be NULL");
@@ -32,9 +32,9 @@ aclError aclmdlSetDatasetTensorDesc(aclmdlDataset* dataset, aclTensorDesc* tenso
   old = std::move(dataset->descs[index]);
   dataset->descs[index] = std::move(copy);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclTensorDesc* aclmdlGetDatasetTensorDesc(const aclmdlDataset* dataset, size_t index) {
+aclTensorDesc* aclmdlGetDatasetTensorDesc(const aclmdlDataset* dataset, size_t index) ACL_API_TRY {
   ACL_API();
   if (!dataset) {
     fail(ACL_ERROR_INVALID_PARAM, "dataset must not be NULL");
@@ -52,6 +52,6 @@ aclTensorDesc* aclmdlGetDatasetTensorDesc(const aclmdlDataset* dataset, size_t i
     return nullptr;
   }
   return index < dataset->descs.size() ? dataset->descs[index].get() : nullptr;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -134,71 +134,71 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtSetDevice(int32_t deviceId) {
+aclError aclrtSetDevice(int32_t deviceId) ACL_API_TRY {
   ACL_API();
   if (aclError e = require_init()) return e;
   if (aclError e = device::check_id(deviceId)) return e;
   context::set_current(device::acquire(deviceId));
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtResetDevice(int32_t deviceId) {
+aclError aclrtResetDevice(int32_t deviceId) ACL_API_TRY {
   ACL_API();
   if (aclError e = device::check_id(deviceId)) return e;
   if (!initialized()) return ACL_SUCCESS;  // aclFinalize already released everything
   return device::release(deviceId);
-}
+} ACL_API_CATCH
 
-aclError aclrtResetDeviceForce(int32_t deviceId) {
+aclError aclrtResetDeviceForce(int32_t deviceId) ACL_API_TRY {
   ACL_API();
   if (aclError e = device::check_id(deviceId)) return e;
   if (!initialized()) return ACL_SUCCESS;
   return device::release_force(deviceId);
-}
+} ACL_API_CATCH
 
-aclError aclrtGetDevice(int32_t* deviceId) {
+aclError aclrtGetDevice(int32_t* deviceId) ACL_API_TRY {
   ACL_API();
   if (!deviceId) return fail(ACL_ERROR_INVALID_PARAM, "deviceId must not be NULL");
   std::shared_ptr<Context> ctx;
   if (aclError e = context::require_current(ctx)) return e;
   *deviceId = ctx->device();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtGetDeviceCount(uint32_t* count) {
+aclError aclrtGetDeviceCount(uint32_t* count) ACL_API_TRY {
   ACL_API();
   if (!count) return fail(ACL_ERROR_INVALID_PARAM, "count must not be NULL");
   *count = static_cast<uint32_t>(device::count());
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtGetRunMode(aclrtRunMode* runMode) {
+aclError aclrtGetRunMode(aclrtRunMode* runMode) ACL_API_TRY {
   ACL_API();
   if (!runMode) return fail(ACL_ERROR_INVALID_PARAM, "runMode must not be NULL");
   // Like an NPU card in a server: device memory is separate, copies are needed.
   *runMode = ACL_HOST;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-const char* aclrtGetSocName() { return "HostCPU"; }
+const char* aclrtGetSocName() ACL_API_TRY { return "HostCPU"; } ACL_API_CATCH
 
-aclError aclrtSynchronizeDevice(void) {
+aclError aclrtSynchronizeDevice(void) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Context> ctx;
   if (aclError e = context::require_current(ctx)) return e;
   return stream::synchronize_device(ctx->device());
-}
+} ACL_API_CATCH
 
-aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout) {
+aclError aclrtSynchronizeDeviceWithTimeout(int32_t timeout) ACL_API_TRY {
   ACL_API();
   if (timeout == 0 || timeout < -1)
     return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever) or > 0 ms, got %d", timeout);
   std::shared_ptr<Context> ctx;
   if (aclError e = context::require_current(ctx)) return e;
   return stream::synchronize_device(ctx->device(), timeout);
-}
+} ACL_API_CATCH
 
-aclError aclrtGetDeviceUtilizationRate(int32_t deviceId, aclrtUtilizationInfo* utilizationInfo) {
+aclError aclrtGetDeviceUtilizationRate(int32_t deviceId, aclrtUtilizationInfo* utilizationInfo) ACL_API_TRY {
   ACL_API();
   if (!utilizationInfo) return fail(ACL_ERROR_INVALID_PARAM, "utilizationInfo must not be NULL");
   if (utilizationInfo->utilizationExtend)
@@ -213,9 +213,9 @@ aclError aclrtGetDeviceUtilizationRate(int32_t deviceId, aclrtUtilizationInfo* u
   utilizationInfo->aicpuUtilization = cpu;
   utilizationInfo->memoryUtilization = -1;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtDeviceCanAccessPeer(int32_t* canAccessPeer, int32_t deviceId, int32_t peerDeviceId) {
+aclError aclrtDeviceCanAccessPeer(int32_t* canAccessPeer, int32_t deviceId, int32_t peerDeviceId) ACL_API_TRY {
   ACL_API();
   if (!canAccessPeer) return fail(ACL_ERROR_INVALID_PARAM, "canAccessPeer must not be NULL");
   if (aclError e = require_init()) return e;
@@ -225,6 +225,6 @@ aclError aclrtDeviceCanAccessPeer(int32_t* canAccessPeer, int32_t deviceId, int3
     return fail(ACL_ERROR_INVALID_PARAM, "deviceId and peerDeviceId must differ (both %d)", deviceId);
   *canAccessPeer = 1;  // every host device shares the process's memory
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

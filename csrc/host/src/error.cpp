@@ -46,7 +46,29 @@ void record(const std::string& body, aclError code, bool with_code) {
 }  // namespace
 
 ApiScope::ApiScope(const char* name) : prev_(tl_api) { tl_api = name; }
+
 ApiScope::~ApiScope() { tl_api = prev_; }
+
+ApiFailure::ApiFailure(const char* api) noexcept : code_(ACL_ERROR_INTERNAL_ERROR) {
+  ApiScope scope(api);
+  try {
+    try {
+      throw;
+    } catch (const Error& e) {
+      code_ = e.code();
+      fail(code_, "%s", e.what());
+    } catch (const std::bad_alloc&) {
+      code_ = ACL_ERROR_BAD_ALLOC;
+      fail(code_, "out of host memory");
+    } catch (const std::exception& e) {
+      fail(code_, "internal error: %s", e.what());
+    } catch (...) {
+      fail(code_, "internal error: unknown exception");
+    }
+  } catch (...) {  // recording the message itself failed (no memory): the code still goes back
+    tl_last_code = code_;
+  }
+}
 
 const char* current_api() { return tl_api ? tl_api : "acl"; }
 
@@ -95,24 +117,24 @@ aclError last_error(bool clear) {
 
 extern "C" {
 
-const char* aclGetRecentErrMsg() { return acl_host::take_recent_error(); }
+const char* aclGetRecentErrMsg() ACL_API_TRY { return acl_host::take_recent_error(); } ACL_API_CATCH
 
-aclError aclrtGetLastError(aclrtLastErrLevel level) {
+aclError aclrtGetLastError(aclrtLastErrLevel level) ACL_API_TRY {
   if (level != ACL_RT_THREAD_LEVEL) {
     acl_host::ApiScope scope(__func__);
     return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL",
                           static_cast<int>(level));
   }
   return acl_host::last_error(true);
-}
+} ACL_API_CATCH
 
-aclError aclrtPeekAtLastError(aclrtLastErrLevel level) {
+aclError aclrtPeekAtLastError(aclrtLastErrLevel level) ACL_API_TRY {
   if (level != ACL_RT_THREAD_LEVEL) {
     acl_host::ApiScope scope(__func__);
     return acl_host::fail(ACL_ERROR_INVALID_PARAM, "level %d is not ACL_RT_THREAD_LEVEL",
                           static_cast<int>(level));
   }
   return acl_host::last_error(false);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -151,7 +151,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtCreateEvent(aclrtEvent* event) {
+aclError aclrtCreateEvent(aclrtEvent* event) ACL_API_TRY {
   ACL_API();
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   if (aclError e = require_init()) return e;
@@ -159,9 +159,9 @@ aclError aclrtCreateEvent(aclrtEvent* event) {
   if (aclError e = context::require_current(ctx)) return e;
   *event = event::create()->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtDestroyEvent(aclrtEvent event) {
+aclError aclrtDestroyEvent(aclrtEvent event) ACL_API_TRY {
   ACL_API();
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   auto e = event::remove(event);
@@ -170,9 +170,9 @@ aclError aclrtDestroyEvent(aclrtEvent event) {
                 event);
   // Queued record/wait tasks keep their own reference.
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream) {
+aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Event> e;
   if (aclError r = event::get(event, e)) return r;
@@ -183,9 +183,9 @@ aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream) {
   t.generation = e->begin_record();
   t.event = std::move(e);
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
-aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus* status) {
+aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus* status) ACL_API_TRY {
   ACL_API();
   if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
   std::shared_ptr<Event> e;
@@ -193,18 +193,18 @@ aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus* status) {
   if (aclError r = event::check_not_ex(*e, "aclrtQueryEvent")) return r;
   *status = e->is_complete() ? ACL_EVENT_STATUS_COMPLETE : ACL_EVENT_STATUS_NOT_READY;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus* status) {
+aclError aclrtQueryEventStatus(aclrtEvent event, aclrtEventRecordedStatus* status) ACL_API_TRY {
   ACL_API();
   if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
   std::shared_ptr<Event> e;
   if (aclError r = event::get(event, e)) return r;
   *status = e->is_complete() ? ACL_EVENT_RECORDED_STATUS_COMPLETE : ACL_EVENT_RECORDED_STATUS_NOT_READY;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtSynchronizeEvent(aclrtEvent event) {
+aclError aclrtSynchronizeEvent(aclrtEvent event) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Event> e;
   if (aclError r = event::get(event, e)) return r;
@@ -212,9 +212,9 @@ aclError aclrtSynchronizeEvent(aclrtEvent event) {
   if (gen == 0) return ACL_SUCCESS;  // never recorded: nothing to wait for
   e->wait(gen, nullptr, -1);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtEventElapsedTime(float* ms, aclrtEvent startEvent, aclrtEvent endEvent) {
+aclError aclrtEventElapsedTime(float* ms, aclrtEvent startEvent, aclrtEvent endEvent) ACL_API_TRY {
   ACL_API();
   if (!ms) return fail(ACL_ERROR_INVALID_PARAM, "ms must not be NULL");
   std::shared_ptr<Event> a, b;
@@ -238,9 +238,9 @@ aclError aclrtEventElapsedTime(float* ms, aclrtEvent startEvent, aclrtEvent endE
                 !a->is_complete() ? "the start" : "the end");
   *ms = std::chrono::duration<float, std::milli>(tb - ta).count();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) {
+aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Event> e;
   if (aclError r = event::get(event, e)) return r;
@@ -254,11 +254,11 @@ aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) {
   t.generation = gen;
   t.event = std::move(e);
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
 // ---- Events with flags, reset, synchronize with a timeout. ----
 
-aclError aclrtCreateEventWithFlag(aclrtEvent* event, uint32_t flag) {
+aclError aclrtCreateEventWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY {
   ACL_API();
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   constexpr uint32_t known = ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |
@@ -276,9 +276,9 @@ aclError aclrtCreateEventWithFlag(aclrtEvent* event, uint32_t flag) {
   if (aclError e = context::require_current(ctx)) return e;
   *event = event::create(flag)->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) {
+aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY {
   ACL_API();
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   constexpr uint32_t known =
@@ -296,9 +296,9 @@ aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) {
   if (aclError e = context::require_current(ctx)) return e;
   *event = event::create(flag, true)->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) {
+aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Event> e;
   if (aclError r = event::get(event, e)) return r;
@@ -311,9 +311,9 @@ aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) {
   t.generation = e->latest();
   t.event = std::move(e);
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
-aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t* timestamp) {
+aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t* timestamp) ACL_API_TRY {
   ACL_API();
   if (!timestamp) return fail(ACL_ERROR_INVALID_PARAM, "timestamp must not be NULL");
   std::shared_ptr<Event> e;
@@ -326,9 +326,9 @@ aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t* timestamp) {
   *timestamp = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus* status) {
+aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus* status) ACL_API_TRY {
   ACL_API();
   if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
   std::shared_ptr<Event> e;
@@ -337,17 +337,17 @@ aclError aclrtQueryEventWaitStatus(aclrtEvent event, aclrtEventWaitStatus* statu
   if (aclError r = event::check_sync_use(*e, "aclrtQueryEventWaitStatus")) return r;
   *status = e->is_complete() ? ACL_EVENT_WAIT_STATUS_COMPLETE : ACL_EVENT_WAIT_STATUS_NOT_READY;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtSetOpWaitTimeout(uint32_t timeout) {
+aclError aclrtSetOpWaitTimeout(uint32_t timeout) ACL_API_TRY {
   ACL_API();
   if (aclError e = require_init()) return e;
   event::g_op_wait_timeout_ms.store(timeout == 0 ? -1 : static_cast<int64_t>(timeout) * 1000,
                                     std::memory_order_relaxed);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout) {
+aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout) ACL_API_TRY {
   ACL_API();
   if (timeout < -1)
     return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever), 0 (check) or > 0 ms, got %d",
@@ -359,6 +359,6 @@ aclError aclrtSynchronizeEventWithTimeout(aclrtEvent event, int32_t timeout) {
   if (!e->wait(gen, nullptr, timeout))
     return fail(ACL_ERROR_RT_EVENT_SYNC_TIMEOUT, "event %p did not complete within %d ms", event, timeout);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -34,21 +34,22 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback) {
+aclError aclrtSetExceptionInfoCallback(aclrtExceptionInfoCallback callback) ACL_API_TRY {
   ACL_API();
   exception::set_callback(callback);  // process-wide, before or after aclInit
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 #define ACL_HOST_EXCEPTION_GETTER(fn, field)                  \
-  uint32_t fn(const aclrtExceptionInfo* info) {               \
+  uint32_t fn(const aclrtExceptionInfo* info) ACL_API_TRY {   \
     if (!info) {                                              \
       ApiScope scope(#fn);                                    \
       fail(ACL_ERROR_INVALID_PARAM, "info must not be NULL"); \
       return 0xFFFFFFFFU;                                     \
     }                                                         \
     return info->field;                                       \
-  }
+  }                                                           \
+  ACL_API_CATCH
 
 ACL_HOST_EXCEPTION_GETTER(aclrtGetTaskIdFromExceptionInfo, task_id)
 ACL_HOST_EXCEPTION_GETTER(aclrtGetStreamIdFromExceptionInfo, stream_id)

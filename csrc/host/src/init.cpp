@@ -1,4 +1,5 @@
 // aclInit / aclFinalize, versions, configuration and process-wide teardown.
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -28,6 +29,25 @@ namespace {
 
 std::atomic<bool> g_initialized{false};
 std::atomic<bool> g_process_alive{true};
+std::atomic<uint64_t> g_fork_epoch{0};
+std::atomic<ForkRenewable*> g_renewables{nullptr};
+
+// fork(): CANN does not support using ACL across fork (a context belongs to the
+// process that made it). The child starts as a process that never called aclInit:
+// fresh registries (the parent's stream threads do not exist here and its locks may
+// be held), every handle from the parent invalid, the parent's contexts no longer
+// current; calls fail at once (ACL_ERROR_UNINITIALIZE, ACL_ERROR_RT_CONTEXT_NULL,
+// ACL_ERROR_INVALID_RESOURCE_HANDLE ...) and aclInit starts over.
+void in_fork_child() {
+  for (ForkRenewable* r = g_renewables.load(std::memory_order_acquire); r; r = r->next_renewable)
+    r->renew_in_fork_child();
+  g_initialized.store(false, std::memory_order_release);
+  g_fork_epoch.fetch_add(1, std::memory_order_acq_rel);
+}
+
+struct AtFork {
+  AtFork() { ::pthread_atfork(nullptr, nullptr, in_fork_child); }
+} g_at_fork;
 
 struct InitState {
   std::mutex m;
@@ -268,11 +288,21 @@ aclError require_init() {
 }
 
 ov::Core& core() {
-  static NoDestructor<ov::Core> c;
+  // Not renewed in a fork child: OpenVINO's own state goes with its threads.
+  static NoDestructor<ov::Core, false> c;
   return *c;
 }
 
 bool process_alive() { return g_process_alive.load(std::memory_order_acquire); }
+
+uint64_t fork_epoch() { return g_fork_epoch.load(std::memory_order_acquire); }
+
+void enlist_for_fork(ForkRenewable* r) {
+  ForkRenewable* head = g_renewables.load(std::memory_order_relaxed);
+  do {
+    r->next_renewable = head;
+  } while (!g_renewables.compare_exchange_weak(head, r, std::memory_order_release, std::memory_order_relaxed));
+}
 
 void shutdown_all() {
   // Order: wake callback waiters, stop stream workers (dropping queued
@@ -292,7 +322,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclInit(const char* configPath) {
+aclError aclInit(const char* configPath) ACL_API_TRY {
   ACL_API();
   InitState& st = init_state();
   std::lock_guard<std::mutex> lock(st.m);
@@ -309,9 +339,9 @@ aclError aclInit(const char* configPath) {
   st.refcount = 1;
   g_initialized.store(true, std::memory_order_release);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclFinalize() {
+aclError aclFinalize() ACL_API_TRY {
   ACL_API();
   InitState& st = init_state();
   std::lock_guard<std::mutex> lock(st.m);
@@ -322,12 +352,12 @@ aclError aclFinalize() {
   st.refcount = 0;
   shutdown_all();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 // Reference-counted finalize (newer CANN): releases everything when the
 // count of successful + repeated aclInit calls drops to 0. Not declared by
 // our headers (the real ones have it).
-__attribute__((visibility("default"))) aclError aclFinalizeReference(uint64_t* refCount) {
+__attribute__((visibility("default"))) aclError aclFinalizeReference(uint64_t* refCount) ACL_API_TRY {
   ACL_API();
   InitState& st = init_state();
   std::lock_guard<std::mutex> lock(st.m);
@@ -343,9 +373,9 @@ __attribute__((visibility("default"))) aclError aclFinalizeReference(uint64_t* r
     shutdown_all();
   }
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtGetVersion(int32_t* majorVersion, int32_t* minorVersion, int32_t* patchVersion) {
+aclError aclrtGetVersion(int32_t* majorVersion, int32_t* minorVersion, int32_t* patchVersion) ACL_API_TRY {
   ACL_API();
   if (!majorVersion || !minorVersion || !patchVersion)
     return fail(ACL_ERROR_INVALID_PARAM, "majorVersion, minorVersion and patchVersion must not be NULL");
@@ -353,12 +383,12 @@ aclError aclrtGetVersion(int32_t* majorVersion, int32_t* minorVersion, int32_t* 
   *minorVersion = 17;
   *patchVersion = 0;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 // Older name of aclrtGetVersion (not declared by current headers).
 __attribute__((visibility("default"))) aclError aclGetVersion(int32_t* majorVersion, int32_t* minorVersion,
-                                                              int32_t* patchVersion) {
+                                                              int32_t* patchVersion) ACL_API_TRY {
   return aclrtGetVersion(majorVersion, minorVersion, patchVersion);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -1,6 +1,8 @@
 // aclAppLog: application log lines filtered by ASCEND_GLOBAL_LOG_LEVEL and
 // written to stdout (ASCEND_SLOG_PRINT_TO_STDOUT=1) or, as CANN's plog does,
 // to a per-process file under $ASCEND_PROCESS_LOG_PATH (default ~/ascend/log)/debug/plog/.
+#include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "acl/acl.h"
+#include "detail/error.h"
 #include "detail/util.h"
 
 namespace acl_host {
@@ -51,6 +54,30 @@ void mkdirs(const std::string& path) {
     if (i == path.size() || path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0750);
 }
 
+// The user's home: $HOME, else the password database's.
+std::string home_dir() {
+  const char* home = std::getenv("HOME");
+  if (home && *home) return home;
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  char buf[4096];
+  if (::getpwuid_r(::getuid(), &pw, buf, sizeof buf, &found) == 0 && found && found->pw_dir && *found->pw_dir)
+    return found->pw_dir;
+  return "";
+}
+
+// A private folder of this user under /tmp when there is no home: created 0700 and
+// used only if it is a real directory this user owns that nobody else can write.
+std::string private_tmp_dir() {
+  const std::string dir = "/tmp/ascend-" + std::to_string(::getuid());
+  ::mkdir(dir.c_str(), 0700);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() ||
+      (st.st_mode & 022) != 0)
+    return "";
+  return dir;
+}
+
 void setup(LogSink& s) {
   if (s.ready) return;
   s.ready = true;
@@ -61,22 +88,39 @@ void setup(LogSink& s) {
   if (root && *root) {
     s.dir = root;
   } else {
-    const char* home = std::getenv("HOME");
-    s.dir = std::string(home && *home ? home : "/tmp") + "/ascend/log";
+    std::string base = home_dir();
+    if (base.empty()) base = private_tmp_dir();
+    s.dir = base.empty() ? std::string() : base + "/ascend/log";
   }
-  s.dir += "/debug/plog";
+  if (!s.dir.empty()) s.dir += "/debug/plog";
 }
 
 FILE* plog(LogSink& s) {
   if (s.file || s.file_failed) return s.file;
+  if (s.dir.empty()) {
+    s.file_failed = true;
+    std::fprintf(stderr, "[WARNING] acl: no folder for the application log (no home; set ASCEND_PROCESS_LOG_PATH)\n");
+    return nullptr;
+  }
   mkdirs(s.dir);
   char stamp[32];
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   localtime_r(&now, &tm);
   std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-  std::string path = s.dir + "/plog-" + std::to_string(::getpid()) + "_" + stamp + ".log";
-  s.file = std::fopen(path.c_str(), "a");
+  // A new file, never an existing one or a symlink planted at this predictable name.
+  std::string path;
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < 16; ++attempt) {
+    path = s.dir + "/plog-" + std::to_string(::getpid()) + "_" + stamp +
+           (attempt ? "-" + std::to_string(attempt) : std::string()) + ".log";
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd >= 0) {
+    s.file = ::fdopen(fd, "w");
+    if (!s.file) ::close(fd);
+  }
   if (!s.file) {
     s.file_failed = true;
     std::fprintf(stderr, "[WARNING] acl: cannot write the application log %s: %s\n", path.c_str(),
@@ -113,7 +157,7 @@ std::string process_name() {
 using namespace acl_host;
 
 extern "C" void aclAppLog(aclLogLevel logLevel, const char* func, const char* file, uint32_t line,
-                          const char* fmt, ...) {
+                          const char* fmt, ...) ACL_API_TRY {
   const int level = static_cast<int>(logLevel);
   if (level < ACL_DEBUG || level > ACL_ERROR || !fmt) return;
   LogSink& s = sink();
@@ -145,4 +189,4 @@ extern "C" void aclAppLog(aclLogLevel logLevel, const char* func, const char* fi
   if (!out) return;
   std::fprintf(out, "%s%s\n", head, body);
   std::fflush(out);
-}
+} ACL_API_CATCH_VOID

@@ -64,15 +64,15 @@ using namespace acl_host;
 extern "C" {
 
 aclError aclrtMemcpy2d(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width, size_t height,
-                       aclrtMemcpyKind kind) {
+                       aclrtMemcpyKind kind) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_2d(dst, dpitch, src, spitch, width, height, kind)) return e;
   copy_rows(dst, dpitch, src, spitch, width, height);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 aclError aclrtMemcpy2dAsync(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width,
-                            size_t height, aclrtMemcpyKind kind, aclrtStream stream) {
+                            size_t height, aclrtMemcpyKind kind, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_2d(dst, dpitch, src, spitch, width, height, kind)) return e;
   std::shared_ptr<Stream> s;
@@ -86,6 +86,6 @@ aclError aclrtMemcpy2dAsync(void* dst, size_t dpitch, const void* src, size_t sp
   t.spitch = spitch;
   t.height = height;
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -1,7 +1,9 @@
 // Device memory (bounded arena, 64-byte aligned), host memory, copies and memsets.
 #include <cstdint>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +22,10 @@ namespace memory {
 namespace {
 
 constexpr size_t kAlign = 64;
+// Guard bytes on each side of every allocation: the runtime's own, so a range that
+// starts just before or runs just past an allocation touches it (strict mode rejects
+// it as an overrun) instead of reaching the C heap's bookkeeping next to it.
+constexpr size_t kGuard = kAlign;
 
 struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
@@ -29,14 +35,27 @@ struct Block {
   size_t size;      // requested
   size_t reserved;  // accounted (aligned)
   Kind kind;
-  std::unique_ptr<void, FreeDeleter> mem;
+  std::unique_ptr<void, FreeDeleter> mem;  // the allocation with its guards (key - kGuard)
+  uint64_t serial = 0;
+  uint32_t pins = 0;  // stream tasks queued or running that use the block (Pins)
 };
 
 struct Registry {
   std::mutex m;
   std::map<uintptr_t, Block> blocks;
   size_t device_used = 0;
+  uint64_t next_serial = 1;
+  int unpin_waiters = 0;
+  std::condition_variable unpinned;  // a block's pins dropped to 0 (or blocks were released)
 };
+
+// The block holding address p (registry locked); end() when none.
+std::map<uintptr_t, Block>::iterator holder(Registry& r, uintptr_t p) {
+  auto it = r.blocks.upper_bound(p);
+  if (it == r.blocks.begin()) return r.blocks.end();
+  --it;
+  return p < it->first + it->second.reserved ? it : r.blocks.end();
+}
 
 Registry& reg() {
   static NoDestructor<Registry> r;
@@ -62,7 +81,8 @@ aclError allocate(void** out, size_t size, Kind kind) {
       r.device_used += reserved;
     }
   }
-  void* p = std::aligned_alloc(kAlign, reserved);
+  void* raw = reserved <= SIZE_MAX - 2 * kGuard ? std::aligned_alloc(kAlign, reserved + 2 * kGuard) : nullptr;
+  void* p = raw ? static_cast<char*>(raw) + kGuard : nullptr;
   std::lock_guard<std::mutex> lock(r.m);
   if (!p) {
     if (kind == Kind::Device) {
@@ -72,7 +92,7 @@ aclError allocate(void** out, size_t size, Kind kind) {
     return fail(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes of host memory", size);
   }
   r.blocks.emplace(reinterpret_cast<uintptr_t>(p),
-                   Block{size, reserved, kind, std::unique_ptr<void, FreeDeleter>(p)});
+                   Block{size, reserved, kind, std::unique_ptr<void, FreeDeleter>(raw), r.next_serial++, 0});
   *out = p;
   return ACL_SUCCESS;
 }
@@ -82,14 +102,15 @@ aclError release(void* ptr, Kind want) {
   Registry& r = reg();
   std::unique_ptr<void, FreeDeleter> doomed;
   {
-    std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.blocks.find(reinterpret_cast<uintptr_t>(ptr));
+    std::unique_lock<std::mutex> lock(r.m);
+    const uintptr_t key = reinterpret_cast<uintptr_t>(ptr);
+    auto it = r.blocks.find(key);
     if (it == r.blocks.end()) {
       if (!strict_mode()) return ACL_SUCCESS;  // relaxed: not ours, leave it alone
-      auto up = r.blocks.upper_bound(reinterpret_cast<uintptr_t>(ptr));
+      auto up = r.blocks.upper_bound(key);
       if (up != r.blocks.begin()) {
         --up;
-        if (reinterpret_cast<uintptr_t>(ptr) < up->first + up->second.size)
+        if (key < up->first + up->second.size)
           return fail(ACL_ERROR_RT_PARAM_INVALID,
                       "%p points inside an allocation (base %p), not at its start", ptr,
                       reinterpret_cast<void*>(up->first));
@@ -102,6 +123,25 @@ aclError release(void* ptr, Kind want) {
       return fail(ACL_ERROR_RT_INVALID_MEMORY_TYPE, "%p is %s: free it with %s", ptr,
                   kind_name(it->second.kind),
                   it->second.kind == Kind::Device ? "aclrtFree" : "aclrtFreeHost");
+    if (it->second.pins > 0) {
+      // CANN's aclrtFree frees at once, "without implicit device or stream synchronization:
+      // the caller makes sure the memory is no longer accessed" (aclrtFreeWithDevSync is the
+      // one that waits). Strict mode reports the caller's bug; relaxed mode waits for the
+      // queued work instead of freeing under it.
+      if (strict_mode())
+        return fail(ACL_ERROR_RT_MEMORY_FREE,
+                    "%p is still used by %u task(s) queued on a stream: synchronize the stream before "
+                    "freeing it (aclrtFree does not wait; strict mode, ACL_HOST_STRICT=0 waits)",
+                    ptr, it->second.pins);
+      const uint64_t serial = it->second.serial;
+      ++r.unpin_waiters;
+      r.unpinned.wait(lock, [&] {
+        it = r.blocks.find(key);
+        return it == r.blocks.end() || it->second.serial != serial || it->second.pins == 0;
+      });
+      --r.unpin_waiters;
+      if (it == r.blocks.end() || it->second.serial != serial) return ACL_SUCCESS;  // freed meanwhile
+    }
     if (it->second.kind == Kind::Device) r.device_used -= it->second.reserved;
     doomed = std::move(it->second.mem);
     r.blocks.erase(it);
@@ -111,20 +151,62 @@ aclError release(void* ptr, Kind want) {
 
 }  // namespace
 
+void Pins::add(const void* ptr, size_t len) {
+  if (!ptr || len == 0) return;
+  Registry& r = reg();
+  const uintptr_t first = reinterpret_cast<uintptr_t>(ptr);
+  const uintptr_t last = len - 1 > UINTPTR_MAX - first ? UINTPTR_MAX : first + (len - 1);
+  std::lock_guard<std::mutex> lock(r.m);
+  auto a = holder(r, first);
+  if (a != r.blocks.end()) {
+    ++a->second.pins;
+    held_.push_back(Held{a->first, a->second.serial});
+  }
+  auto b = holder(r, last);
+  if (b != r.blocks.end() && b != a) {
+    ++b->second.pins;
+    held_.push_back(Held{b->first, b->second.serial});
+  }
+}
+
+void Pins::release() {
+  if (held_.size() == 0) return;
+  Registry& r = reg();
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(r.m);
+    for (size_t i = 0; i < held_.size(); ++i) {
+      auto it = r.blocks.find(held_[i].base);
+      if (it == r.blocks.end() || it->second.serial != held_[i].serial || it->second.pins == 0) continue;
+      if (--it->second.pins == 0 && r.unpin_waiters > 0) wake = true;
+    }
+    held_.clear();
+  }
+  if (wake) r.unpinned.notify_all();
+}
+
 Where classify(const void* ptr, size_t len) {
   Where w;
   Registry& r = reg();
-  uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  const uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
   std::lock_guard<std::mutex> lock(r.m);
-  auto it = r.blocks.upper_bound(p);
-  if (it == r.blocks.begin()) return w;
-  --it;
-  // A pointer one past the end belongs to nothing (zero-size requests excluded).
-  if (p >= it->first + it->second.reserved) return w;
-  w.kind = it->second.kind;
-  w.base = reinterpret_cast<const void*>(it->first);
-  w.size = it->second.size;
-  w.contains = len <= it->second.size && p - it->first <= it->second.size - len;
+  // The first allocation whose guarded span [key - kGuard, key + reserved + kGuard) starts after p.
+  auto next = r.blocks.upper_bound(p > UINTPTR_MAX - kGuard ? UINTPTR_MAX : p + kGuard);
+  auto set = [&](const std::pair<const uintptr_t, Block>& b) {
+    w.kind = b.second.kind;
+    w.base = reinterpret_cast<const void*>(b.first);
+    w.size = b.second.size;
+  };
+  if (next != r.blocks.begin()) {
+    auto it = std::prev(next);
+    if (p < it->first + it->second.reserved + kGuard) {  // p is in this allocation or its guards
+      set(*it);
+      w.contains = p >= it->first && len <= it->second.size && p - it->first <= it->second.size - len;
+      return w;
+    }
+  }
+  // p is in no allocation: the range must not reach into the next one (its guard included).
+  if (next != r.blocks.end() && len > next->first - kGuard - p) set(*next);
   return w;
 }
 
@@ -136,6 +218,7 @@ void release_all() {
     doomed.swap(r.blocks);
     r.device_used = 0;
   }
+  r.unpinned.notify_all();
 }
 
 size_t device_used() {
@@ -181,7 +264,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtMalloc(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
+aclError aclrtMalloc(void** devPtr, size_t size, aclrtMemMallocPolicy policy) ACL_API_TRY {
   ACL_API();
   if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
   if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
@@ -191,39 +274,39 @@ aclError aclrtMalloc(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
   std::shared_ptr<Context> ctx;
   if (aclError e = context::require_current(ctx)) return e;
   return memory::allocate(devPtr, size, memory::Kind::Device);
-}
+} ACL_API_CATCH
 
-aclError aclrtFree(void* devPtr) {
+aclError aclrtFree(void* devPtr) ACL_API_TRY {
   ACL_API();
   if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
   return memory::release(devPtr, memory::Kind::Device);
-}
+} ACL_API_CATCH
 
-aclError aclrtMallocHost(void** hostPtr, size_t size) {
+aclError aclrtMallocHost(void** hostPtr, size_t size) ACL_API_TRY {
   ACL_API();
   if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
   if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
   if (aclError e = require_init()) return e;
   return memory::allocate(hostPtr, size, memory::Kind::Host);
-}
+} ACL_API_CATCH
 
-aclError aclrtFreeHost(void* hostPtr) {
+aclError aclrtFreeHost(void* hostPtr) ACL_API_TRY {
   ACL_API();
   if (!hostPtr) return fail(ACL_ERROR_INVALID_PARAM, "hostPtr must not be NULL");
   return memory::release(hostPtr, memory::Kind::Host);
-}
+} ACL_API_CATCH
 
-aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, aclrtMemcpyKind kind) {
+aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, aclrtMemcpyKind kind) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
   if (count == 0) return ACL_SUCCESS;
   if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
   std::memmove(dst, src, count);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 aclError aclrtMemcpyAsync(void* dst, size_t destMax, const void* src, size_t count, aclrtMemcpyKind kind,
-                          aclrtStream stream) {
+                          aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
   std::shared_ptr<Stream> s;
@@ -236,18 +319,18 @@ aclError aclrtMemcpyAsync(void* dst, size_t destMax, const void* src, size_t cou
   t.src = src;
   t.count = count;
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
-aclError aclrtMemset(void* devPtr, size_t maxCount, int32_t value, size_t count) {
+aclError aclrtMemset(void* devPtr, size_t maxCount, int32_t value, size_t count) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
   if (count == 0) return ACL_SUCCESS;
   if (aclError e = strict::check_memset(devPtr, count)) return e;
   std::memset(devPtr, value, count);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtMemsetAsync(void* devPtr, size_t maxCount, int32_t value, size_t count, aclrtStream stream) {
+aclError aclrtMemsetAsync(void* devPtr, size_t maxCount, int32_t value, size_t count, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
   std::shared_ptr<Stream> s;
@@ -260,9 +343,9 @@ aclError aclrtMemsetAsync(void* devPtr, size_t maxCount, int32_t value, size_t c
   t.count = count;
   t.value = value;
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
-aclError aclrtMallocCached(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
+aclError aclrtMallocCached(void** devPtr, size_t size, aclrtMemMallocPolicy policy) ACL_API_TRY {
   ACL_API();
   if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
   if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
@@ -273,23 +356,23 @@ aclError aclrtMallocCached(void** devPtr, size_t size, aclrtMemMallocPolicy poli
   if (aclError e = context::require_current(ctx)) return e;
   // Host and "device" share one coherent memory: cached memory is plain device memory (freed by aclrtFree).
   return memory::allocate(devPtr, size, memory::Kind::Device);
-}
+} ACL_API_CATCH
 
-aclError aclrtMemFlush(void* devPtr, size_t size) {
+aclError aclrtMemFlush(void* devPtr, size_t size) ACL_API_TRY {
   ACL_API();
   if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
   if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
   return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to write back
-}
+} ACL_API_CATCH
 
-aclError aclrtMemInvalidate(void* devPtr, size_t size) {
+aclError aclrtMemInvalidate(void* devPtr, size_t size) ACL_API_TRY {
   ACL_API();
   if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
   if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
   return strict::check_acl_range(devPtr, size, "devPtr");  // coherent memory: nothing to drop
-}
+} ACL_API_CATCH
 
-aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t* free, size_t* total) {
+aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t* free, size_t* total) ACL_API_TRY {
   ACL_API();
   if (!free || !total) return fail(ACL_ERROR_INVALID_PARAM, "free and total must not be NULL");
   if (static_cast<int>(attr) < 0 || static_cast<int>(attr) > 17)
@@ -300,6 +383,6 @@ aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t* free, size_t* total) {
   *total = t;
   *free = used > t ? 0 : t - used;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -149,6 +149,7 @@ aclError source_from_file(const char* path, Source& src) {
 }
 
 aclError source_from_mem(const void* data, size_t size, Source& src) {
+  if (aclError e = strict::check_range(data, size, "model")) return e;
   src.origin = "in memory";
   src.bytes.assign(static_cast<const char*>(data), size);
   return classify(src);
@@ -185,9 +186,13 @@ std::shared_ptr<ov::Model> read_onnx(const Source& src) {
   if (!src.path.empty()) {
     input = onnx->load(src.path);  // resolves external data relative to the file
   } else {
+    // Bytes from memory have no model folder, and without one OpenVINO resolves external
+    // data against the working directory. Name a folder that cannot exist (nobody can
+    // create directories in /proc/self) so that every external reference fails: OpenVINO
+    // refuses `../` and absolute locations, and nothing is inside it.
     std::istringstream stream(src.bytes);
     std::istream* in = &stream;
-    input = onnx->load(in);
+    input = onnx->load(in, std::string("/proc/self/acl-model-from-memory/model.onnx"));
   }
   return onnx->convert(input);
 }
@@ -205,6 +210,12 @@ aclError parse(const Source& src, std::shared_ptr<ov::Model>& out) {
       out = core().read_model(src.bytes, weights);
   } catch (const std::exception& e) {
     std::string err = first_line(e.what());
+    if (src.path.empty() && src.kind == Kind::Onnx &&
+        (err.find("extern") != std::string::npos || err.find("base directory") != std::string::npos))
+      return fail(ACL_ERROR_PARSE_MODEL,
+                  "model %s refers to external data files, which a model loaded from memory may not read "
+                  "(there is no model folder): load it from its file (aclmdlLoadFromFile)",
+                  src.origin.c_str());
     if (!src.missing_weights.empty())
       err = "its weights file '" + src.missing_weights + "' does not exist; " + err;
     return fail(ACL_ERROR_PARSE_MODEL, "cannot parse model %s as %s: %s", src.origin.c_str(),
@@ -704,63 +715,63 @@ aclError execute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* ou
 
 extern "C" {
 
-aclError aclmdlQuerySize(const char* fileName, size_t* workSize, size_t* weightSize) {
+aclError aclmdlQuerySize(const char* fileName, size_t* workSize, size_t* weightSize) ACL_API_TRY {
   ACL_API();
   if (!fileName || !workSize || !weightSize)
     return fail(ACL_ERROR_INVALID_PARAM, "fileName, workSize and weightSize must not be NULL");
   return model::query_file(fileName, workSize, weightSize);
-}
+} ACL_API_CATCH
 
-aclError aclmdlQuerySizeFromMem(const void* model, size_t modelSize, size_t* workSize, size_t* weightSize) {
+aclError aclmdlQuerySizeFromMem(const void* model, size_t modelSize, size_t* workSize, size_t* weightSize) ACL_API_TRY {
   ACL_API();
   if (!model || !workSize || !weightSize)
     return fail(ACL_ERROR_INVALID_PARAM, "model, workSize and weightSize must not be NULL");
   if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
   return model::query_mem(model, modelSize, workSize, weightSize);
-}
+} ACL_API_CATCH
 
-aclError aclmdlLoadFromFile(const char* modelPath, uint32_t* modelId) {
+aclError aclmdlLoadFromFile(const char* modelPath, uint32_t* modelId) ACL_API_TRY {
   ACL_API();
   if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
   return model::load_file(modelPath, modelId, nullptr, 0, nullptr, 0, false);
-}
+} ACL_API_CATCH
 
 aclError aclmdlLoadFromFileWithMem(const char* modelPath, uint32_t* modelId, void* workPtr, size_t workSize,
-                                   void* weightPtr, size_t weightSize) {
+                                   void* weightPtr, size_t weightSize) ACL_API_TRY {
   ACL_API();
   if (!modelPath || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelPath and modelId must not be NULL");
   return model::load_file(modelPath, modelId, workPtr, workSize, weightPtr, weightSize, true);
-}
+} ACL_API_CATCH
 
-aclError aclmdlLoadFromMem(const void* model, size_t modelSize, uint32_t* modelId) {
+aclError aclmdlLoadFromMem(const void* model, size_t modelSize, uint32_t* modelId) ACL_API_TRY {
   ACL_API();
   if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
   if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
   return model::load_mem(model, modelSize, modelId, nullptr, 0, nullptr, 0, false);
-}
+} ACL_API_CATCH
 
 aclError aclmdlLoadFromMemWithMem(const void* model, size_t modelSize, uint32_t* modelId, void* workPtr,
-                                  size_t workSize, void* weightPtr, size_t weightSize) {
+                                  size_t workSize, void* weightPtr, size_t weightSize) ACL_API_TRY {
   ACL_API();
   if (!model || !modelId) return fail(ACL_ERROR_INVALID_PARAM, "model and modelId must not be NULL");
   if (modelSize == 0) return fail(ACL_ERROR_INVALID_PARAM, "modelSize must be greater than 0");
   return model::load_mem(model, modelSize, modelId, workPtr, workSize, weightPtr, weightSize, true);
-}
+} ACL_API_CATCH
 
-aclError aclmdlUnload(uint32_t modelId) {
+aclError aclmdlUnload(uint32_t modelId) ACL_API_TRY {
   ACL_API();
   return model::unload(modelId);
-}
+} ACL_API_CATCH
 
-aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output) {
+aclError aclmdlExecute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output) ACL_API_TRY {
   ACL_API();
   return execute(modelId, input, output, nullptr, false);
-}
+} ACL_API_CATCH
 
 aclError aclmdlExecuteAsync(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output,
-                            aclrtStream stream) {
+                            aclrtStream stream) ACL_API_TRY {
   ACL_API();
   return execute(modelId, input, output, stream, true);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -117,18 +117,18 @@ using namespace acl_host;
 
 extern "C" {
 
-aclmdlConfigHandle* aclmdlCreateConfigHandle() {
+aclmdlConfigHandle* aclmdlCreateConfigHandle() ACL_API_TRY {
   ACL_API();
   return create<aclmdlConfigHandle>();
-}
+} ACL_API_CATCH
 
-aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle* handle) {
+aclError aclmdlDestroyConfigHandle(aclmdlConfigHandle* handle) ACL_API_TRY {
   ACL_API();
   return destroy(handle);
-}
+} ACL_API_CATCH
 
 aclError aclmdlSetConfigOpt(aclmdlConfigHandle* handle, aclmdlConfigAttr attr, const void* attrValue,
-                            size_t valueSize) {
+                            size_t valueSize) ACL_API_TRY {
   ACL_API();
   if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
   if (!attrValue) return fail(ACL_ERROR_INVALID_PARAM, "attrValue must not be NULL");
@@ -177,9 +177,9 @@ aclError aclmdlSetConfigOpt(aclmdlConfigHandle* handle, aclmdlConfigAttr attr, c
     }
   }
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlLoadWithConfig(const aclmdlConfigHandle* handle, uint32_t* modelId) {
+aclError aclmdlLoadWithConfig(const aclmdlConfigHandle* handle, uint32_t* modelId) ACL_API_TRY {
   ACL_API();
   if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
   if (!modelId) return fail(ACL_ERROR_INVALID_PARAM, "modelId must not be NULL");
@@ -229,20 +229,20 @@ aclError aclmdlLoadWithConfig(const aclmdlConfigHandle* handle, uint32_t* modelI
               "ACL_MDL_LOAD_TYPE_SIZET %zu (a load with queues) is not supported by the host "
               "runtime: it has no data queues",
               t);
-}
+} ACL_API_CATCH
 
-aclmdlExecConfigHandle* aclmdlCreateExecConfigHandle() {
+aclmdlExecConfigHandle* aclmdlCreateExecConfigHandle() ACL_API_TRY {
   ACL_API();
   return create<aclmdlExecConfigHandle>();
-}
+} ACL_API_CATCH
 
-aclError aclmdlDestroyExecConfigHandle(const aclmdlExecConfigHandle* handle) {
+aclError aclmdlDestroyExecConfigHandle(const aclmdlExecConfigHandle* handle) ACL_API_TRY {
   ACL_API();
   return destroy(handle);
-}
+} ACL_API_CATCH
 
 aclError aclmdlSetExecConfigOpt(aclmdlExecConfigHandle* handle, aclmdlExecConfigAttr attr,
-                                const void* attrValue, size_t valueSize) {
+                                const void* attrValue, size_t valueSize) ACL_API_TRY {
   ACL_API();
   if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
   if (!attrValue) return fail(ACL_ERROR_INVALID_PARAM, "attrValue must not be NULL");
@@ -275,20 +275,20 @@ aclError aclmdlSetExecConfigOpt(aclmdlExecConfigHandle* handle, aclmdlExecConfig
       return ACL_SUCCESS;  // reserved attributes: accepted, no effect on the CPU
     }
   }
-}
+} ACL_API_CATCH
 
 aclError aclmdlExecuteAsyncV2(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output,
-                              aclrtStream stream, const aclmdlExecConfigHandle* handle) {
+                              aclrtStream stream, const aclmdlExecConfigHandle* handle) ACL_API_TRY {
   ACL_API();
   if (handle && !is_live(handle))
     return fail(ACL_ERROR_INVALID_PARAM,
                 "handle %p is not a live aclmdlExecConfigHandle (destroyed or never created)",
                 static_cast<const void*>(handle));
   return aclmdlExecuteAsync(modelId, input, output, stream);
-}
+} ACL_API_CATCH
 
 aclError aclmdlExecuteV2(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* output,
-                         aclrtStream stream, const aclmdlExecConfigHandle* handle) {
+                         aclrtStream stream, const aclmdlExecConfigHandle* handle) ACL_API_TRY {
   ACL_API();
   int32_t timeout = -1;
   if (handle) {
@@ -302,6 +302,6 @@ aclError aclmdlExecuteV2(uint32_t modelId, const aclmdlDataset* input, aclmdlDat
   // Ordered after the work already queued on the stream, and returns with the outputs.
   if (aclError e = aclmdlExecuteAsync(modelId, input, output, stream)) return e;
   return aclrtSynchronizeStreamWithTimeout(stream, timeout);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

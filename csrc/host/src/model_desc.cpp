@@ -98,16 +98,16 @@ using namespace acl_host;
 
 extern "C" {
 
-aclmdlDesc* aclmdlCreateDesc() {
+aclmdlDesc* aclmdlCreateDesc() ACL_API_TRY {
   ACL_API();
   auto d = std::make_unique<aclmdlDesc>();
   aclmdlDesc* raw = d.get();
   std::lock_guard<std::mutex> lock(descs().m);
   descs().live.emplace(raw, std::move(d));
   return raw;
-}
+} ACL_API_CATCH
 
-aclError aclmdlDestroyDesc(aclmdlDesc* modelDesc) {
+aclError aclmdlDestroyDesc(aclmdlDesc* modelDesc) ACL_API_TRY {
   ACL_API();
   if (!modelDesc) return fail(ACL_ERROR_INVALID_PARAM, "modelDesc must not be NULL");
   std::unique_ptr<aclmdlDesc> doomed;
@@ -120,9 +120,9 @@ aclError aclmdlDestroyDesc(aclmdlDesc* modelDesc) {
   doomed = std::move(it->second);
   descs().live.erase(it);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetDesc(aclmdlDesc* modelDesc, uint32_t modelId) {
+aclError aclmdlGetDesc(aclmdlDesc* modelDesc, uint32_t modelId) ACL_API_TRY {
   ACL_API();
   if (!modelDesc) return fail(ACL_ERROR_INVALID_PARAM, "modelDesc must not be NULL");
   auto m = model::lookup(modelId);
@@ -137,100 +137,100 @@ aclError aclmdlGetDesc(aclmdlDesc* modelDesc, uint32_t modelId) {
   modelDesc->outputs = m->info().outputs;
   modelDesc->filled = true;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-size_t aclmdlGetNumInputs(aclmdlDesc* modelDesc) {
+size_t aclmdlGetNumInputs(aclmdlDesc* modelDesc) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   return a.error() ? 0 : a->inputs.size();
-}
+} ACL_API_CATCH
 
-size_t aclmdlGetNumOutputs(aclmdlDesc* modelDesc) {
+size_t aclmdlGetNumOutputs(aclmdlDesc* modelDesc) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   return a.error() ? 0 : a->outputs.size();
-}
+} ACL_API_CATCH
 
-size_t aclmdlGetInputSizeByIndex(aclmdlDesc* modelDesc, size_t index) {
+size_t aclmdlGetInputSizeByIndex(aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(true, index);
   return p ? p->bytes : 0;
-}
+} ACL_API_CATCH
 
-size_t aclmdlGetOutputSizeByIndex(aclmdlDesc* modelDesc, size_t index) {
+size_t aclmdlGetOutputSizeByIndex(aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(false, index);
   return p ? p->bytes : 0;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetInputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) {
+aclError aclmdlGetInputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
   return get_dims(modelDesc, true, index, dims);
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetInputDimsV2(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) {
+aclError aclmdlGetInputDimsV2(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
   return get_dims(modelDesc, true, index, dims);
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) {
+aclError aclmdlGetOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
   return get_dims(modelDesc, false, index, dims);
-}
+} ACL_API_CATCH
 
-const char* aclmdlGetInputNameByIndex(const aclmdlDesc* modelDesc, size_t index) {
+const char* aclmdlGetInputNameByIndex(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(true, index);
   return p ? p->name.c_str() : "";
-}
+} ACL_API_CATCH
 
-const char* aclmdlGetOutputNameByIndex(const aclmdlDesc* modelDesc, size_t index) {
+const char* aclmdlGetOutputNameByIndex(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(false, index);
   return p ? p->name.c_str() : "";
-}
+} ACL_API_CATCH
 
-aclDataType aclmdlGetInputDataType(const aclmdlDesc* modelDesc, size_t index) {
+aclDataType aclmdlGetInputDataType(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(true, index);
   return p ? p->dtype : ACL_DT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-aclDataType aclmdlGetOutputDataType(const aclmdlDesc* modelDesc, size_t index) {
+aclDataType aclmdlGetOutputDataType(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(false, index);
   return p ? p->dtype : ACL_DT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-aclFormat aclmdlGetInputFormat(const aclmdlDesc* modelDesc, size_t index) {
+aclFormat aclmdlGetInputFormat(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(true, index);
   return p ? p->format : ACL_FORMAT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-aclFormat aclmdlGetOutputFormat(const aclmdlDesc* modelDesc, size_t index) {
+aclFormat aclmdlGetOutputFormat(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
   DescAccess a(modelDesc);
   const PortInfo* p = a.port(false, index);
   return p ? p->format : ACL_FORMAT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetInputIndexByName(const aclmdlDesc* modelDesc, const char* name, size_t* index) {
+aclError aclmdlGetInputIndexByName(const aclmdlDesc* modelDesc, const char* name, size_t* index) ACL_API_TRY {
   ACL_API();
   return index_by_name(modelDesc, true, name, index);
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetOutputIndexByName(const aclmdlDesc* modelDesc, const char* name, size_t* index) {
+aclError aclmdlGetOutputIndexByName(const aclmdlDesc* modelDesc, const char* name, size_t* index) ACL_API_TRY {
   ACL_API();
   return index_by_name(modelDesc, false, name, index);
-}
+} ACL_API_CATCH
 
 }  // extern "C"
 

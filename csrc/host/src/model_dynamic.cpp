@@ -175,6 +175,26 @@ bool compile_gears(const std::shared_ptr<ov::Model>& m, const ov::AnyMap& props,
     }
     d.dynamic_input.push_back(unknown != 0);
   }
+  // Cap before anything is allocated: at every profile each input fits the device memory.
+  for (const Gear& g : d.gears)
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (!d.dynamic_input[i]) continue;
+      const ov::PartialShape& ps = params[i].get_partial_shape();
+      const size_t limit = config().device_memory;
+      size_t bytes = (params[i].get_element_type().bitwidth() + 7) / 8, k = 0;
+      bool over = false;
+      for (const auto& dim : ps) {
+        const uint64_t n = dim.is_dynamic() ? g.values[(k++) % width] : static_cast<uint64_t>(dim.get_length());
+        if (n != 0 && bytes > limit / n) over = true;
+        bytes = over ? limit : bytes * n;
+      }
+      if (over) {
+        err = "profile " + gear_text(g.values) + ": input '" + params[i].get_any_name() +
+              "' would not fit the device memory (" + std::to_string(limit >> 20) +
+              " MB; ACL_HOST_DEVICE_MEMORY_MB sets it)";
+        return false;
+      }
+    }
   size_t best = 0;
   for (size_t gi = 0; gi < d.gears.size(); ++gi) {
     Gear& g = d.gears[gi];
@@ -354,21 +374,21 @@ using namespace acl_host;
 extern "C" {
 
 aclError aclmdlSetDynamicBatchSize(uint32_t modelId, aclmdlDataset* dataset, size_t index,
-                                   uint64_t batchSize) {
+                                   uint64_t batchSize) ACL_API_TRY {
   ACL_API();
   if (!dataset) return fail(ACL_ERROR_INVALID_PARAM, "dataset must not be NULL");
   return dynamic::choose(modelId, dataset, index, DynamicInfo::Kind::Batch, {batchSize});
-}
+} ACL_API_CATCH
 
 aclError aclmdlSetDynamicHWSize(uint32_t modelId, aclmdlDataset* dataset, size_t index, uint64_t height,
-                                uint64_t width) {
+                                uint64_t width) ACL_API_TRY {
   ACL_API();
   if (!dataset) return fail(ACL_ERROR_INVALID_PARAM, "dataset must not be NULL");
   return dynamic::choose(modelId, dataset, index, DynamicInfo::Kind::HW, {height, width});
-}
+} ACL_API_CATCH
 
 aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset* dataset, size_t index,
-                                   const aclmdlIODims* dims) {
+                                   const aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
   if (!dataset || !dims) return fail(ACL_ERROR_INVALID_PARAM, "dataset and dims must not be NULL");
   if (dims->dimCount == 0 || dims->dimCount > ACL_MAX_DIM_CNT)
@@ -381,9 +401,9 @@ aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset* dataset, siz
     values.push_back(static_cast<uint64_t>(dims->dims[i]));
   }
   return dynamic::choose(modelId, dataset, index, DynamicInfo::Kind::None, values);
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetDynamicBatch(const aclmdlDesc* modelDesc, aclmdlBatch* batch) {
+aclError aclmdlGetDynamicBatch(const aclmdlDesc* modelDesc, aclmdlBatch* batch) ACL_API_TRY {
   ACL_API();
   if (!batch) return fail(ACL_ERROR_INVALID_PARAM, "batch must not be NULL");
   dynamic::DescModel r = dynamic::from_desc(modelDesc);
@@ -394,9 +414,9 @@ aclError aclmdlGetDynamicBatch(const aclmdlDesc* modelDesc, aclmdlBatch* batch) 
   batch->batchCount = std::min<size_t>(d.gears.size(), ACL_MAX_BATCH_NUM);
   for (size_t i = 0; i < batch->batchCount; ++i) batch->batch[i] = d.gears[i].values[0];
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetDynamicHW(const aclmdlDesc* modelDesc, size_t index, aclmdlHW* hw) {
+aclError aclmdlGetDynamicHW(const aclmdlDesc* modelDesc, size_t index, aclmdlHW* hw) ACL_API_TRY {
   ACL_API();
   (void)index;  // every dynamic input shares the profiles
   if (!hw) return fail(ACL_ERROR_INVALID_PARAM, "hw must not be NULL");
@@ -411,9 +431,9 @@ aclError aclmdlGetDynamicHW(const aclmdlDesc* modelDesc, size_t index, aclmdlHW*
     hw->hw[i][1] = d.gears[i].values[1];
   }
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc* modelDesc, size_t index, size_t* gearCount) {
+aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc* modelDesc, size_t index, size_t* gearCount) ACL_API_TRY {
   ACL_API();
   (void)index;  // documented as unused (-1)
   if (!gearCount) return fail(ACL_ERROR_INVALID_PARAM, "gearCount must not be NULL");
@@ -421,10 +441,10 @@ aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc* modelDesc, size_t inde
   if (!r.m) return r.e;
   *gearCount = r.m->entry().dyn.gears.size();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 aclError aclmdlGetInputDynamicDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims,
-                                   size_t gearCount) {
+                                   size_t gearCount) ACL_API_TRY {
   ACL_API();
   (void)index;
   if (!dims) return fail(ACL_ERROR_INVALID_PARAM, "dims must not be NULL");
@@ -447,9 +467,9 @@ aclError aclmdlGetInputDynamicDims(const aclmdlDesc* modelDesc, size_t index, ac
     }
   }
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclmdlGetCurOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) {
+aclError aclmdlGetCurOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
   if (!dims) return fail(ACL_ERROR_INVALID_PARAM, "dims must not be NULL");
   dynamic::DescModel r = dynamic::from_desc(modelDesc);
@@ -468,6 +488,6 @@ aclError aclmdlGetCurOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmd
   dims->dimCount = std::min<size_t>(p.dims.size(), ACL_MAX_DIM_CNT);
   for (size_t i = 0; i < dims->dimCount; ++i) dims->dims[i] = p.dims[i];
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

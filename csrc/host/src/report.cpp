@@ -307,30 +307,30 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream) {
+aclError aclrtSubscribeReport(uint64_t threadId, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (aclError e = require_init()) return e;
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   return report::subscribe(threadId, s);
-}
+} ACL_API_CATCH
 
-aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream) {
+aclError aclrtUnSubscribeReport(uint64_t threadId, aclrtStream stream) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   return report::unsubscribe(threadId, s);
-}
+} ACL_API_CATCH
 
-aclError aclrtProcessReport(int32_t timeout) {
+aclError aclrtProcessReport(int32_t timeout) ACL_API_TRY {
   ACL_API();
   if (timeout == 0 || timeout < -1)
     return fail(ACL_ERROR_INVALID_PARAM, "timeout must be -1 (wait forever) or > 0 ms, got %d", timeout);
   return report::process(timeout);
-}
+} ACL_API_CATCH
 
 aclError aclrtLaunchCallback(aclrtCallback fn, void* userData, aclrtCallbackBlockType blockType,
-                             aclrtStream stream) {
+                             aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (!fn) return fail(ACL_ERROR_INVALID_PARAM, "fn must not be NULL");
   const int bt = static_cast<int>(blockType);
@@ -353,6 +353,6 @@ aclError aclrtLaunchCallback(aclrtCallback fn, void* userData, aclrtCallbackBloc
   t.user = userData;
   t.block = bt == 1;
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,32 @@
 namespace acl_host {
 namespace {
 std::atomic<uint32_t> g_next_stream_id{0};
+
+size_t span_2d(size_t pitch, size_t width, size_t height) {
+  return height == 0 ? 0 : (height - 1) * pitch + width;  // no overflow: aclrtMemcpy2dAsync checked it
+}
+
+// Every range a task touches, pinned for the task's lifetime (memory::Pins).
+void pin_memory(Task& t) {
+  switch (t.kind) {
+    case TaskKind::Execute:
+      for (size_t i = 0; i < t.io.size(); ++i) t.pins.add(t.io[i].ptr, t.io[i].size);
+      break;
+    case TaskKind::Memcpy:
+      t.pins.add(t.dst, t.count);
+      t.pins.add(t.src, t.count);
+      break;
+    case TaskKind::Memset:
+      t.pins.add(t.dst, t.count);
+      break;
+    case TaskKind::Memcpy2d:
+      t.pins.add(t.dst, span_2d(t.dpitch, t.count, t.height));
+      t.pins.add(t.src, span_2d(t.spitch, t.count, t.height));
+      break;
+    default:
+      break;
+  }
+}
 }  // namespace
 
 Stream::Stream(Context* owner, int device, bool is_default)
@@ -25,12 +52,18 @@ Stream::Stream(Context* owner, int device, bool is_default)
       device_(device),
       is_default_(is_default),
       id_(g_next_stream_id.fetch_add(1, std::memory_order_relaxed)) {
-  worker_ = std::thread([this] { run(); });
+  try {
+    worker_ = std::thread([this] { run(); });
+  } catch (const std::system_error& e) {  // no thread (EAGAIN: a thread limit): a resource error
+    throw Error(ACL_ERROR_RT_NO_STREAM_RESOURCE,
+                format("cannot start the worker thread of a stream: %s", e.what()));
+  }
 }
 
 Stream::~Stream() { shutdown(true); }
 
 aclError Stream::enqueue(Task&& task) {
+  pin_memory(task);
   std::unique_lock<std::mutex> lock(m_);
   if (stop_) {
     lock.unlock();
@@ -400,7 +433,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError aclrtCreateStream(aclrtStream* stream) {
+aclError aclrtCreateStream(aclrtStream* stream) ACL_API_TRY {
   ACL_API();
   if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
   if (aclError e = require_init()) return e;
@@ -408,9 +441,9 @@ aclError aclrtCreateStream(aclrtStream* stream) {
   if (aclError e = context::require_current(ctx)) return e;
   *stream = stream::create(ctx.get())->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtDestroyStream(aclrtStream stream) {
+aclError aclrtDestroyStream(aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (!stream)
     return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
@@ -418,52 +451,52 @@ aclError aclrtDestroyStream(aclrtStream stream) {
   if (aclError e = stream::resolve(stream, true, s)) return e;
   stream::destroy(s, false);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtSynchronizeStream(aclrtStream stream) {
+aclError aclrtSynchronizeStream(aclrtStream stream) ACL_API_TRY {
   ACL_API();
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   return s->synchronize(-1);
-}
+} ACL_API_CATCH
 
-aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) {
+aclError aclrtSynchronizeStreamWithTimeout(aclrtStream stream, int32_t timeout) ACL_API_TRY {
   ACL_API();
   if (timeout < -1)
     return fail(ACL_ERROR_RT_PARAM_INVALID, "timeout must be -1 (wait forever) or >= 0 ms, got %d", timeout);
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   return s->synchronize(timeout == -1 ? -1 : timeout);
-}
+} ACL_API_CATCH
 
-aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t* priority) {
+aclError aclrtStreamGetPriority(aclrtStream stream, uint32_t* priority) ACL_API_TRY {
   ACL_API();
   if (!priority) return fail(ACL_ERROR_INVALID_PARAM, "priority must not be NULL");
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   *priority = s->priority();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t* flags) {
+aclError aclrtStreamGetFlags(aclrtStream stream, uint32_t* flags) ACL_API_TRY {
   ACL_API();
   if (!flags) return fail(ACL_ERROR_INVALID_PARAM, "flags must not be NULL");
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   *flags = s->flags();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtStreamGetId(aclrtStream stream, int32_t* streamId) {
+aclError aclrtStreamGetId(aclrtStream stream, int32_t* streamId) ACL_API_TRY {
   ACL_API();
   if (!streamId) return fail(ACL_ERROR_INVALID_PARAM, "streamId must not be NULL");
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   *streamId = static_cast<int32_t>(s->id());
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtDestroyStreamForce(aclrtStream stream) {
+aclError aclrtDestroyStreamForce(aclrtStream stream) ACL_API_TRY {
   ACL_API();
   if (!stream)
     return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL (the default stream is not destroyable)");
@@ -471,18 +504,18 @@ aclError aclrtDestroyStreamForce(aclrtStream stream) {
   if (aclError e = stream::resolve(stream, true, s)) return e;
   stream::destroy(s, true);  // pending tasks are dropped
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus* status) {
+aclError aclrtStreamQuery(aclrtStream stream, aclrtStreamStatus* status) ACL_API_TRY {
   ACL_API();
   if (!status) return fail(ACL_ERROR_INVALID_PARAM, "status must not be NULL");
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, false, s)) return e;
   *status = s->idle() ? ACL_STREAM_STATUS_COMPLETE : ACL_STREAM_STATUS_NOT_READY;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclrtCreateStreamWithConfig(aclrtStream* stream, uint32_t priority, uint32_t flag) {
+aclError aclrtCreateStreamWithConfig(aclrtStream* stream, uint32_t priority, uint32_t flag) ACL_API_TRY {
   ACL_API();
   if (!stream) return fail(ACL_ERROR_INVALID_PARAM, "stream must not be NULL");
   if (priority > 7) return fail(ACL_ERROR_INVALID_PARAM, "priority must be 0..7, got %u", priority);
@@ -495,6 +528,6 @@ aclError aclrtCreateStreamWithConfig(aclrtStream* stream, uint32_t priority, uin
   s->set_config(priority, flag);
   *stream = s->handle();
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

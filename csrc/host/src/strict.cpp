@@ -27,6 +27,14 @@ const char* kind_label(int kind) {
   }
 }
 
+// The one range rule of every (ptr, size) argument: a range that touches an ACL
+// allocation (or its guard bytes) lies inside it, whether it starts inside or outside.
+aclError check_inside(const memory::Where& w, const void* ptr, size_t len, const char* what) {
+  if (w.kind == Kind::Foreign || w.contains) return ACL_SUCCESS;
+  return fail(ACL_ERROR_RT_PARAM_INVALID, "%s range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", what,
+              ptr, len, w.base, w.size);
+}
+
 // side: "dst"/"src"; want_device: the kind says this side is device memory.
 aclError check_side(const void* ptr, size_t count, bool want_device, const char* side, int kind) {
   memory::Where w = memory::classify(ptr, count);
@@ -40,11 +48,8 @@ aclError check_side(const void* ptr, size_t count, bool want_device, const char*
                 "%s: %s %p is device memory, but the kind says host memory (strict mode; "
                 "ACL_HOST_STRICT=0 relaxes)",
                 kind_label(kind), side, ptr);
-  if (w.kind != Kind::Foreign && !w.contains)
-    return fail(ACL_ERROR_RT_PARAM_INVALID,
-                "%s: %s range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", kind_label(kind),
-                side, ptr, count, w.base, w.size);
-  return ACL_SUCCESS;
+  if (w.kind == Kind::Foreign || w.contains) return ACL_SUCCESS;
+  return check_inside(w, ptr, count, format("%s: %s", kind_label(kind), side).c_str());
 }
 
 }  // namespace
@@ -82,12 +87,12 @@ aclError check_copy_side(const void* ptr, size_t len, bool want_device, const ch
 
 aclError check_memset(const void* ptr, size_t count) {
   if (!strict_mode()) return ACL_SUCCESS;
-  memory::Where w = memory::classify(ptr, count);
-  if (w.kind != Kind::Foreign && !w.contains)
-    return fail(ACL_ERROR_RT_PARAM_INVALID,
-                "devPtr range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", ptr, count, w.base,
-                w.size);
-  return ACL_SUCCESS;
+  return check_inside(memory::classify(ptr, count), ptr, count, "devPtr");
+}
+
+aclError check_range(const void* ptr, size_t size, const char* what) {
+  if (!strict_mode()) return ACL_SUCCESS;
+  return check_inside(memory::classify(ptr, size), ptr, size, what);
 }
 
 aclError check_acl_range(const void* ptr, size_t size, const char* what) {
@@ -98,11 +103,7 @@ aclError check_acl_range(const void* ptr, size_t size, const char* what) {
                 "%s %p was not allocated by aclrtMalloc, aclrtMallocCached or aclrtMallocHost (strict mode; "
                 "ACL_HOST_STRICT=0 relaxes)",
                 what, ptr);
-  if (!w.contains)
-    return fail(ACL_ERROR_RT_PARAM_INVALID,
-                "%s range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", what, ptr, size, w.base,
-                w.size);
-  return ACL_SUCCESS;
+  return check_inside(w, ptr, size, what);
 }
 
 aclError check_device_range(const void* ptr, size_t size, const char* what) {
@@ -113,11 +114,7 @@ aclError check_device_range(const void* ptr, size_t size, const char* what) {
                 "%s %p is %s; the NPU only reaches device memory from aclrtMalloc (strict mode; "
                 "ACL_HOST_STRICT=0 relaxes)",
                 what, ptr, memory::kind_name(w.kind));
-  if (!w.contains)
-    return fail(ACL_ERROR_RT_PARAM_INVALID,
-                "%s range [%p, +%zu) overruns its allocation (base %p, %zu bytes)", what, ptr, size, w.base,
-                w.size);
-  return ACL_SUCCESS;
+  return check_inside(w, ptr, size, what);
 }
 
 aclError check_load_memory(void* work, size_t work_size, void* weight, size_t weight_size, size_t need_work,

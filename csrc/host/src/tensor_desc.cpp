@@ -114,7 +114,7 @@ using namespace acl_host;
 
 extern "C" {
 
-aclTensorDesc* aclCreateTensorDesc(aclDataType dataType, int numDims, const int64_t* dims, aclFormat format) {
+aclTensorDesc* aclCreateTensorDesc(aclDataType dataType, int numDims, const int64_t* dims, aclFormat format) ACL_API_TRY {
   ACL_API();
   std::vector<int64_t> shape;
   if (read_shape(numDims, dims, shape) != ACL_SUCCESS) return nullptr;
@@ -128,9 +128,9 @@ aclTensorDesc* aclCreateTensorDesc(aclDataType dataType, int numDims, const int6
   d->origin_dims = shape;
   tensor_desc::add(d.get());
   return d.release();
-}
+} ACL_API_CATCH
 
-void aclDestroyTensorDesc(const aclTensorDesc* desc) {
+void aclDestroyTensorDesc(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   if (!desc) return;
   if (!tensor_desc::remove(desc)) {
@@ -141,10 +141,10 @@ void aclDestroyTensorDesc(const aclTensorDesc* desc) {
     return;
   }
   delete desc;
-}
+} ACL_API_CATCH_VOID
 
 aclError aclSetTensorShapeRange(aclTensorDesc* desc, size_t dimsCount,
-                                int64_t dimsRange[][ACL_TENSOR_SHAPE_RANGE_NUM]) {
+                                int64_t dimsRange[][ACL_TENSOR_SHAPE_RANGE_NUM]) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (dimsCount > 0 && !dimsRange)
@@ -163,10 +163,10 @@ aclError aclSetTensorShapeRange(aclTensorDesc* desc, size_t dimsCount,
   }
   desc->shape_range.swap(r);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 aclError aclSetTensorValueRange(aclTensorDesc* desc, size_t valueCount,
-                                int64_t valueRange[][ACL_TENSOR_VALUE_RANGE_NUM]) {
+                                int64_t valueRange[][ACL_TENSOR_VALUE_RANGE_NUM]) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (valueCount > 0 && !valueRange)
@@ -180,36 +180,36 @@ aclError aclSetTensorValueRange(aclTensorDesc* desc, size_t valueCount,
   }
   desc->value_range.swap(r);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclDataType aclGetTensorDescType(const aclTensorDesc* desc) {
+aclDataType aclGetTensorDescType(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   return check(desc) ? desc->dtype : ACL_DT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-aclFormat aclGetTensorDescFormat(const aclTensorDesc* desc) {
+aclFormat aclGetTensorDescFormat(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   return check(desc) ? desc->format : ACL_FORMAT_UNDEFINED;
-}
+} ACL_API_CATCH
 
-size_t aclGetTensorDescSize(const aclTensorDesc* desc) {
+size_t aclGetTensorDescSize(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return 0;
   return element_count(desc->dims) * aclDataTypeSize(desc->dtype);
-}
+} ACL_API_CATCH
 
-size_t aclGetTensorDescElementCount(const aclTensorDesc* desc) {
+size_t aclGetTensorDescElementCount(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   return check(desc) ? element_count(desc->dims) : 0;
-}
+} ACL_API_CATCH
 
-size_t aclGetTensorDescNumDims(const aclTensorDesc* desc) {
+size_t aclGetTensorDescNumDims(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return 0;
   return unknown_rank(desc->dims) ? static_cast<size_t>(ACL_UNKNOWN_RANK) : desc->dims.size();
-}
+} ACL_API_CATCH
 
-int64_t aclGetTensorDescDim(const aclTensorDesc* desc, size_t index) {
+int64_t aclGetTensorDescDim(const aclTensorDesc* desc, size_t index) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return -1;
   if (index >= desc->dims.size()) {
@@ -218,9 +218,9 @@ int64_t aclGetTensorDescDim(const aclTensorDesc* desc, size_t index) {
     return -1;
   }
   return desc->dims[index];
-}
+} ACL_API_CATCH
 
-aclError aclGetTensorDescDimV2(const aclTensorDesc* desc, size_t index, int64_t* dimSize) {
+aclError aclGetTensorDescDimV2(const aclTensorDesc* desc, size_t index, int64_t* dimSize) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (!dimSize) return fail(ACL_ERROR_INVALID_PARAM, "dimSize must not be NULL");
@@ -229,10 +229,10 @@ aclError aclGetTensorDescDimV2(const aclTensorDesc* desc, size_t index, int64_t*
                 desc->dims.size());
   *dimSize = desc->dims[index];
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 aclError aclGetTensorDescDimRange(const aclTensorDesc* desc, size_t index, size_t dimRangeNum,
-                                  int64_t* dimRange) {
+                                  int64_t* dimRange) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (!dimRange) return fail(ACL_ERROR_INVALID_PARAM, "dimRange must not be NULL");
@@ -247,22 +247,22 @@ aclError aclGetTensorDescDimRange(const aclTensorDesc* desc, size_t index, size_
   dimRange[0] = desc->shape_range[index].first;
   dimRange[1] = desc->shape_range[index].second;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-void aclSetTensorDescName(aclTensorDesc* desc, const char* name) {
+void aclSetTensorDescName(aclTensorDesc* desc, const char* name) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return;
   desc->name = name ? name : "";
-}
+} ACL_API_CATCH_VOID
 
-const char* aclGetTensorDescName(aclTensorDesc* desc) {
+const char* aclGetTensorDescName(aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return "";
   return desc->name.c_str();
-}
+} ACL_API_CATCH
 
 aclError aclTransTensorDescFormat(const aclTensorDesc* srcDesc, aclFormat dstFormat,
-                                  aclTensorDesc** dstDesc) {
+                                  aclTensorDesc** dstDesc) ACL_API_TRY {
   ACL_API();
   if (!check(srcDesc, "srcDesc")) return ACL_ERROR_INVALID_PARAM;
   if (!dstDesc) return fail(ACL_ERROR_INVALID_PARAM, "dstDesc must not be NULL");
@@ -297,48 +297,48 @@ aclError aclTransTensorDescFormat(const aclTensorDesc* srcDesc, aclFormat dstFor
   d->placement = srcDesc->placement;
   *dstDesc = d;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorStorageFormat(aclTensorDesc* desc, aclFormat format) {
+aclError aclSetTensorStorageFormat(aclTensorDesc* desc, aclFormat format) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   desc->storage_format = format;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorStorageShape(aclTensorDesc* desc, int numDims, const int64_t* dims) {
+aclError aclSetTensorStorageShape(aclTensorDesc* desc, int numDims, const int64_t* dims) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   return read_shape(numDims, dims, desc->storage_dims);
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorFormat(aclTensorDesc* desc, aclFormat format) {
+aclError aclSetTensorFormat(aclTensorDesc* desc, aclFormat format) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   desc->format = format;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorShape(aclTensorDesc* desc, int numDims, const int64_t* dims) {
+aclError aclSetTensorShape(aclTensorDesc* desc, int numDims, const int64_t* dims) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   return read_shape(numDims, dims, desc->dims);
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorOriginFormat(aclTensorDesc* desc, aclFormat format) {
+aclError aclSetTensorOriginFormat(aclTensorDesc* desc, aclFormat format) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   desc->origin_format = format;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorOriginShape(aclTensorDesc* desc, int numDims, const int64_t* dims) {
+aclError aclSetTensorOriginShape(aclTensorDesc* desc, int numDims, const int64_t* dims) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   return read_shape(numDims, dims, desc->origin_dims);
-}
+} ACL_API_CATCH
 
-aclTensorDesc* aclGetTensorDescByIndex(aclTensorDesc* desc, size_t index) {
+aclTensorDesc* aclGetTensorDescByIndex(aclTensorDesc* desc, size_t index) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return nullptr;
   if (index != 0) {
@@ -347,23 +347,23 @@ aclTensorDesc* aclGetTensorDescByIndex(aclTensorDesc* desc, size_t index) {
     return nullptr;
   }
   return desc;
-}
+} ACL_API_CATCH
 
-void* aclGetTensorDescAddress(const aclTensorDesc* desc) {
+void* aclGetTensorDescAddress(const aclTensorDesc* desc) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return nullptr;
   return desc->has_const ? const_cast<unsigned char*>(desc->const_data.data()) : nullptr;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorDynamicInput(aclTensorDesc* desc, const char* dynamicInputName) {
+aclError aclSetTensorDynamicInput(aclTensorDesc* desc, const char* dynamicInputName) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (!dynamicInputName) return fail(ACL_ERROR_INVALID_PARAM, "dynamicInputName must not be NULL");
   desc->dynamic_input = dynamicInputName;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorConst(aclTensorDesc* desc, void* dataBuffer, size_t length) {
+aclError aclSetTensorConst(aclTensorDesc* desc, void* dataBuffer, size_t length) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   if (!dataBuffer) return fail(ACL_ERROR_INVALID_PARAM, "dataBuffer must not be NULL");
@@ -372,9 +372,9 @@ aclError aclSetTensorConst(aclTensorDesc* desc, void* dataBuffer, size_t length)
   desc->const_data.assign(p, p + length);
   desc->has_const = true;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclSetTensorPlaceMent(aclTensorDesc* desc, aclMemType memType) {
+aclError aclSetTensorPlaceMent(aclTensorDesc* desc, aclMemType memType) ACL_API_TRY {
   ACL_API();
   if (!check(desc)) return ACL_ERROR_INVALID_PARAM;
   const int m = static_cast<int>(memType);
@@ -384,6 +384,6 @@ aclError aclSetTensorPlaceMent(aclTensorDesc* desc, aclMemType memType) {
         "memType %d is not ACL_MEMTYPE_DEVICE, ACL_MEMTYPE_HOST or ACL_MEMTYPE_HOST_COMPILE_INDEPENDENT", m);
   desc->placement = memType;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
 }  // extern "C"

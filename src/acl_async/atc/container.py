@@ -19,11 +19,17 @@ profiles, each ``,``-separated: batch sizes or ``h,w``), ``dynamic_inputs`` (``;
 runtime (``csrc/host/src/om_container.cpp``) reads the same layout. ``inputs`` lists the converted
 network's inputs (``name:dims:type``, ``;``-separated) and ``meta.<key>`` carries the ONNX model's own
 ``metadata_props`` (labels, preprocessing).
+
+Metadata rules, the same as the host runtime's (``om::validate``), so both readers accept exactly the
+same files: UTF-8; every non-empty ``\n``-separated line ``key=value`` with a key; ``dynamic`` is
+``batch`` or ``hw`` and then ``gears`` holds 1..100 distinct profiles of integers in 1..2048 (batch)
+or 1..8192 (height, width); dims in ``inputs``/``dynamic_inputs`` are -1 or 0..2^31-1, at most 32.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import struct
 import tempfile
 from dataclasses import dataclass, field
@@ -34,6 +40,12 @@ __all__ = ["MAGIC", "OmContainer", "is_container", "pack", "read_container", "un
 MAGIC = b"ACLAOM01"
 CANN_MAGIC = b"IMOD"
 _HEADER = struct.Struct("<8sIQQ")
+MAX_PROFILES = 100
+MAX_BATCH = 2048
+MAX_IMAGE_SIDE = 8192
+MAX_RANK = 32
+MAX_DIM = 2**31 - 1
+_INT = re.compile(r"-?[0-9]{1,12}")
 
 
 @dataclass
@@ -62,12 +74,76 @@ def unpack(data: bytes, origin: str = "model") -> OmContainer:
     if _HEADER.size + meta_len + xml_len + bin_len != len(data):
         raise ValueError(f"{origin}: truncated or corrupt acl-async .om container")
     o = _HEADER.size
-    meta_text = data[o : o + meta_len].decode("utf-8")
+    try:
+        meta_text = data[o : o + meta_len].decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{origin}: corrupt .om metadata: not UTF-8 text") from None
     o += meta_len
-    meta = dict(line.split("=", 1) for line in meta_text.splitlines() if line)
+    meta: dict[str, str] = {}
+    for n, line in enumerate(meta_text.split("\n"), 1):
+        if line:
+            key, eq, value = line.partition("=")
+            if not eq or not key:
+                raise ValueError(f"{origin}: corrupt .om metadata: line {n} is not key=value")
+            meta[key] = value
+    problem = check_meta(meta)
+    if problem:
+        raise ValueError(f"{origin}: corrupt .om metadata: {problem}")
     xml = data[o : o + xml_len]
     weights = data[o + xml_len :]
     return OmContainer(meta, bytes(xml), bytes(weights))
+
+
+def _integer(text: str, lo: int, hi: int) -> bool:
+    return bool(_INT.fullmatch(text)) and lo <= int(text) <= hi
+
+
+def _dims_problem(text: str) -> str | None:
+    if not text:
+        return None  # a scalar
+    dims = text.split(",")
+    if len(dims) > MAX_RANK:
+        return f"{len(dims)} dimensions (at most {MAX_RANK})"
+    for d in dims:
+        if not _integer(d, -1, MAX_DIM):
+            return f"dimension '{d}' is not -1 or an integer in 0..{MAX_DIM}"
+    return None
+
+
+def check_meta(meta: dict[str, str]) -> str | None:
+    """What breaks the metadata rules (naming the field), or None."""
+    dyn = meta.get("dynamic")
+    if dyn is not None:
+        if dyn not in ("batch", "hw"):
+            return f"field 'dynamic': '{dyn}' is not batch or hw"
+        gears = meta.get("gears", "")
+        if not gears:
+            return f"field 'gears': missing (dynamic={dyn} needs profiles)"
+        profiles = gears.split(";")
+        if len(profiles) > MAX_PROFILES:
+            return f"field 'gears': {len(profiles)} profiles (at most {MAX_PROFILES})"
+        cap = MAX_IMAGE_SIDE if dyn == "hw" else MAX_BATCH
+        width = 2 if dyn == "hw" else 1
+        for p in profiles:
+            values = p.split(",")
+            if len(values) != width:
+                need = "2 values (h,w)" if width == 2 else "1 value (a batch size)"
+                return f"field 'gears': profile '{p}' needs {need}"
+            for v in values:
+                if v.startswith("-") or not _integer(v, 1, cap):
+                    return f"field 'gears': profile '{p}': '{v}' is not an integer in 1..{cap}"
+        if len(set(profiles)) != len(profiles):
+            dup = next(p for p in profiles if profiles.count(p) > 1)
+            return f"field 'gears': profile '{dup}' is given twice"
+    for key, form in (("inputs", "name:dims:type"), ("dynamic_inputs", "name:dims")):
+        for item in filter(None, meta.get(key, "").split(";")):
+            pieces = item.rsplit(":", form.count(":"))
+            if len(pieces) != form.count(":") + 1:
+                return f"field '{key}': entry '{item}' is not {form}"
+            problem = _dims_problem(pieces[1])
+            if problem:
+                return f"field '{key}': entry '{item}': {problem}"
+    return None
 
 
 def is_container(path: str | os.PathLike[str]) -> bool:

@@ -14,13 +14,14 @@ class Stream;
 
 class Context {
  public:
-  Context(int device, bool is_default) : device_(device), is_default_(is_default) {}
+  Context(int device, bool is_default);
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
   int device() const { return device_; }
   bool is_default() const { return is_default_; }
-  bool alive() const { return alive_.load(std::memory_order_acquire); }
+  // Not destroyed, and made in this process (a fork child's parent contexts are not).
+  bool alive() const;
   aclrtContext handle() { return static_cast<aclrtContext>(this); }
 
   // The context's default stream (the NULL stream), created on first use.
@@ -32,6 +33,7 @@ class Context {
  private:
   const int device_;
   const bool is_default_;
+  const uint64_t fork_epoch_;
   std::atomic<bool> alive_{true};
   std::mutex m_;
   std::shared_ptr<Stream> default_stream_;

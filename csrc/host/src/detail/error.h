@@ -2,7 +2,11 @@
 // thread-local slot that aclGetRecentErrMsg returns (and clears).
 #pragma once
 
+#include <cxxabi.h>
+
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "acl/acl.h"
 
@@ -37,6 +41,61 @@ aclError last_error(bool clear);
 // Reads and clears the thread's recent error message (NULL when none).
 const char* take_recent_error();
 
+// An ACL error raised where no error code can be returned (a constructor, a
+// thread that cannot start): the entry point's guard returns its code.
+class Error : public std::runtime_error {
+ public:
+  Error(aclError code, const std::string& msg) : std::runtime_error(msg), code_(code) {}
+  aclError code() const { return code_; }
+
+ private:
+  aclError code_;
+};
+
+// What an exported function returns when its guard (ACL_API_TRY/ACL_API_CATCH)
+// caught an exception: records the error (aclGetRecentErrMsg, aclrtGetLastError)
+// and converts to the function's return type: the ACL error code for aclError,
+// NULL for a pointer, 0 otherwise. Constructed only inside a catch handler.
+class ApiFailure {
+ public:
+  explicit ApiFailure(const char* api) noexcept;
+  template <typename T>
+  operator T() const noexcept {
+    if constexpr (std::is_pointer<T>::value)
+      return nullptr;
+    else if constexpr (std::is_same<T, aclError>::value)
+      return code_;
+    else
+      return T{};
+  }
+
+ private:
+  aclError code_;
+};
+
 }  // namespace acl_host
 
 #define ACL_API() ::acl_host::ApiScope acl_api_scope_(__func__)
+
+// The guard of every exported function (a function-try-block, so bodies keep
+// their indentation): no C++ exception leaves the library; the caller gets an
+// ACL error code instead (tests/test_runtime_reliability.py checks every export):
+//   aclError aclFoo(int x) ACL_API_TRY { ... } ACL_API_CATCH
+//   void aclBar(int x) ACL_API_TRY { ... } ACL_API_CATCH_VOID
+// Thread cancellation's forced unwind must go on (swallowing it aborts).
+#define ACL_API_TRY try
+#define ACL_API_CATCH                                \
+  catch (abi::__forced_unwind&) {                    \
+    throw;                                           \
+  }                                                  \
+  catch (...) {                                      \
+    return ::acl_host::ApiFailure(__func__);         \
+  }
+#define ACL_API_CATCH_VOID                           \
+  catch (abi::__forced_unwind&) {                    \
+    throw;                                           \
+  }                                                  \
+  catch (...) {                                      \
+    ::acl_host::ApiFailure failure_(__func__);       \
+    (void)failure_;                                  \
+  }

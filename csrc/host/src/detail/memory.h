@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+
+#include "detail/util.h"
 
 namespace acl_host {
 namespace memory {
@@ -18,7 +21,8 @@ struct Where {
   bool contains = false;
 };
 
-// Classifies [ptr, ptr+len).
+// Classifies [ptr, ptr+len): the allocation it starts in (or in whose guard bytes), else
+// the allocation it reaches into (contains = false), else Foreign.
 Where classify(const void* ptr, size_t len);
 
 inline const char* kind_name(Kind k) {
@@ -31,6 +35,38 @@ inline const char* kind_name(Kind k) {
       return "memory not allocated by ACL";
   }
 }
+
+// Keeps the ACL allocations under some ranges alive while queued stream work
+// uses them (a stream task holds one): aclrtFree/aclrtFreeHost of a pinned
+// allocation waits until every task pinning it has ended (relaxed mode) or is
+// refused (strict mode), so memory is never freed under queued work.
+class Pins {
+ public:
+  Pins() = default;
+  Pins(Pins&& o) noexcept : held_(o.held_) { o.held_.clear(); }
+  Pins& operator=(Pins&& o) noexcept {
+    if (this != &o) {
+      release();
+      held_ = o.held_;
+      o.held_.clear();
+    }
+    return *this;
+  }
+  Pins(const Pins&) = delete;
+  Pins& operator=(const Pins&) = delete;
+  ~Pins() { release(); }
+  // Pins the allocation(s) holding the first and last byte of [ptr, ptr+len), if any.
+  void add(const void* ptr, size_t len);
+  void release();
+
+  struct Held {
+    uintptr_t base;
+    uint64_t serial;  // tells a block from a later one at the same address
+  };
+
+ private:
+  SmallVec<Held, 4> held_;
+};
 
 // Bytes of the device arena in use.
 size_t device_used();

@@ -36,6 +36,10 @@ ov::Core& core();
 // False once the process is exiting (static destruction started).
 bool process_alive();
 
+// Counts the fork() children this process descends from (0 in the original
+// process): objects made before a fork are stale in the child.
+uint64_t fork_epoch();
+
 // Tears everything down (aclFinalize and process exit).
 void shutdown_all();
 

@@ -14,6 +14,7 @@
 
 #include "acl/acl.h"
 #include "detail/idle_spin.h"
+#include "detail/memory.h"
 #include "detail/util.h"
 
 namespace acl_host {
@@ -56,6 +57,9 @@ struct Task {
   int value = 0;
   aclrtCallback fn = nullptr;
   void* user = nullptr;
+  // The ACL memory the task reads or writes, kept allocated until the task is
+  // destroyed (set by Stream::enqueue from the fields above).
+  memory::Pins pins;
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {

@@ -26,6 +26,9 @@ aclError check_copy_side(const void* ptr, size_t len, bool want_device, const ch
                          aclrtMemcpyKind kind);
 // aclrtMemset[Async]: any memory; a range in an ACL allocation must fit in it.
 aclError check_memset(const void* ptr, size_t count);
+// Any (ptr, size) argument: a range touching an ACL allocation lies inside it
+// (other memory passes). Every check below applies this same rule.
+aclError check_range(const void* ptr, size_t size, const char* what);
 // [ptr, ptr+size) must lie inside one ACL allocation (device or host).
 aclError check_acl_range(const void* ptr, size_t size, const char* what);
 // [ptr, ptr+size) must be device memory. `what` names the buffer in messages.

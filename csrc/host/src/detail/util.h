@@ -11,14 +11,33 @@
 
 namespace acl_host {
 
+// State renewed in the child of fork(): the parent's threads do not exist
+// there and its mutexes may be held by them, so the child starts over with
+// fresh, empty registries (the parent's are abandoned, never destroyed).
+class ForkRenewable {
+ public:
+  virtual void renew_in_fork_child() = 0;
+  ForkRenewable* next_renewable = nullptr;
+
+ protected:
+  ~ForkRenewable() = default;
+};
+// Adds r to the objects renewed in a fork child (init.cpp; thread-safe).
+void enlist_for_fork(ForkRenewable* r);
+
 // Holds a T constructed on first use and never destroyed: registries must
-// outlive every thread that may still touch them at process exit.
-template <typename T>
-class NoDestructor {
+// outlive every thread that may still touch them at process exit. Unless
+// kForkFresh is false, a fork child gets a fresh default-constructed T.
+template <typename T, bool kForkFresh = true>
+class NoDestructor : public ForkRenewable {
  public:
   template <typename... Args>
   explicit NoDestructor(Args&&... args) {
     ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
+    if (kForkFresh) enlist_for_fork(this);
+  }
+  void renew_in_fork_child() override {
+    if constexpr (kForkFresh) ::new (static_cast<void*>(storage_)) T();  // the parent's T is abandoned
   }
   NoDestructor(const NoDestructor&) = delete;
   NoDestructor& operator=(const NoDestructor&) = delete;

@@ -21,7 +21,18 @@ LiveSet<const void*, Context>& live() {
   return *set;
 }
 
-thread_local std::weak_ptr<Context> tl_current;
+// The thread's current context. exit() runs the calling thread's thread_local
+// destructors before atexit handlers and static destructors, which may still call
+// ACL (issue 21): after its destructor the slot reads as "no current context".
+struct CurrentSlot {
+  std::weak_ptr<Context> ctx;
+  bool alive = true;
+  ~CurrentSlot() {
+    alive = false;
+    ctx.reset();
+  }
+};
+thread_local CurrentSlot tl_current;
 
 }  // namespace
 
@@ -51,12 +62,15 @@ std::shared_ptr<Stream> Context::kill() {
 namespace context {
 
 std::shared_ptr<Context> current() {
-  std::shared_ptr<Context> c = tl_current.lock();
+  if (!tl_current.alive) return nullptr;
+  std::shared_ptr<Context> c = tl_current.ctx.lock();
   if (c && !c->alive()) return nullptr;
   return c;
 }
 
-void set_current(const std::shared_ptr<Context>& ctx) { tl_current = ctx; }
+void set_current(const std::shared_ptr<Context>& ctx) {
+  if (tl_current.alive) tl_current.ctx = ctx;
+}
 
 aclError require_current(std::shared_ptr<Context>& out) {
   out = current();
@@ -85,7 +99,7 @@ void destroy(const std::shared_ptr<Context>& ctx) {
     report::forget_stream(ds);
     ds->shutdown(false);
   }
-  if (tl_current.lock() == ctx) tl_current.reset();
+  if (tl_current.alive && tl_current.ctx.lock() == ctx) tl_current.ctx.reset();
 }
 
 void release_all() {

@@ -10,8 +10,15 @@ namespace acl_host {
 namespace {
 
 thread_local const char* tl_api = nullptr;
-thread_local std::string tl_recent;                // last error, not yet read
-thread_local std::string tl_returned;              // what aclGetRecentErrMsg handed out last
+// exit() destroys the calling thread's thread_locals before atexit handlers and static
+// destructors, which may still call ACL: after that the messages are dropped.
+struct Messages {
+  std::string recent;    // last error, not yet read
+  std::string returned;  // what aclGetRecentErrMsg handed out last
+  bool alive = true;
+  ~Messages() { alive = false; }
+};
+thread_local Messages tl_msgs;
 thread_local aclError tl_last_code = ACL_SUCCESS;  // aclrtGetLastError / aclrtPeekAtLastError
 
 std::string vformat(const char* fmt, va_list ap) {
@@ -40,7 +47,7 @@ void record(const std::string& body, aclError code, bool with_code) {
     msg += std::to_string(code);
     msg += ")";
   }
-  tl_recent = std::move(msg);
+  if (tl_msgs.alive) tl_msgs.recent = std::move(msg);
 }
 
 }  // namespace
@@ -90,7 +97,9 @@ void note(const char* fmt, ...) {
   record(body, 0, false);
 }
 
-void set_recent_error(const std::string& msg) { tl_recent = msg; }
+void set_recent_error(const std::string& msg) {
+  if (tl_msgs.alive) tl_msgs.recent = msg;
+}
 
 std::string format(const char* fmt, ...) {
   va_list ap;
@@ -101,10 +110,10 @@ std::string format(const char* fmt, ...) {
 }
 
 const char* take_recent_error() {
-  if (tl_recent.empty()) return nullptr;
-  tl_returned.swap(tl_recent);
-  tl_recent.clear();
-  return tl_returned.c_str();
+  if (!tl_msgs.alive || tl_msgs.recent.empty()) return nullptr;
+  tl_msgs.returned.swap(tl_msgs.recent);
+  tl_msgs.recent.clear();
+  return tl_msgs.returned.c_str();
 }
 
 aclError last_error(bool clear) {

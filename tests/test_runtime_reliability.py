@@ -60,7 +60,7 @@ def _guarded_names(sources: list[Path]) -> set[str]:
     macros: set[str] = set()
     texts = [p.read_text() for p in sources]
     for text in texts:
-        for m in re.finditer(r"\b(acl\w+)\s*\(([^;{}]*)\)\s*ACL_API_TRY\s*\{", text):
+        for m in re.finditer(r"\b(acl\w+)\s*\(([^;{}()]*)\)\s*ACL_API_TRY\s*\{", text):
             guarded.add(m.group(1))
         for m in re.finditer(r"#define\s+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)", text):
             if "ACL_API_TRY" in m.group(3):
@@ -97,7 +97,7 @@ def test_guard_check_sees_an_unguarded_function(tmp_path):
 # ---- pyACL / Session fixtures -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def acl_env():
     acl = pytest.importorskip("acl")
     ret = acl.init()
@@ -352,3 +352,37 @@ def test_exit_in_any_order(tmp_path, where, order):
         tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+# ---- item 8: threads end after unload and finalize ------------------------------------------
+
+
+def test_models_leave_no_threads_after_finalize(tmp_path):
+    for i in range(10):
+        make_add_model(tmp_path / f"m{i}.onnx", (1, 3, 8 + i, 8), np.float32, const=1.0 + i)
+    result = _run_python(
+        """
+        import os
+        import acl
+        def threads():
+            return len(os.listdir("/proc/self/task"))
+        start = threads()
+        acl.init(); acl.rt.set_device(0)
+        ctx, _ = acl.rt.create_context(0)
+        ids = []
+        for i in range(10):
+            mid, ret = acl.mdl.load_from_file(f"m{i}.onnx")
+            assert ret == 0, acl.get_recent_err_msg()
+            ids.append(mid)
+        loaded = threads()
+        for mid in ids:
+            assert acl.mdl.unload(mid) == 0
+        assert acl.rt.destroy_context(ctx) == 0 and acl.rt.reset_device(0) == 0 and acl.finalize() == 0
+        print(start, loaded, threads())
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    start, loaded, end = map(int, result.stdout.split())
+    assert loaded > start  # the models did start threads
+    assert end <= start, (start, loaded, end)

@@ -30,6 +30,7 @@ namespace {
 std::atomic<bool> g_initialized{false};
 std::atomic<bool> g_process_alive{true};
 std::atomic<uint64_t> g_fork_epoch{0};
+std::atomic<bool> g_exiting{false};  // exit() started (see watch_exit)
 std::atomic<ForkRenewable*> g_renewables{nullptr};
 
 // fork(): CANN does not support using ACL across fork (a context belongs to the
@@ -268,6 +269,7 @@ aclError check_config_file(const char* path) {
 // workers while OpenVINO (loaded before us, destroyed after us) still works.
 struct ExitGuard {
   ~ExitGuard() {
+    g_exiting.store(true, std::memory_order_release);
     if (g_initialized.exchange(false)) shutdown_all();
     g_process_alive.store(false);
   }
@@ -297,6 +299,11 @@ bool process_alive() { return g_process_alive.load(std::memory_order_acquire); }
 
 uint64_t fork_epoch() { return g_fork_epoch.load(std::memory_order_acquire); }
 
+void watch_exit() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit([] { g_exiting.store(true, std::memory_order_release); }); });
+}
+
 void enlist_for_fork(ForkRenewable* r) {
   ForkRenewable* head = g_renewables.load(std::memory_order_relaxed);
   do {
@@ -311,6 +318,14 @@ void shutdown_all() {
   stream::release_all();
   event::release_all();
   model::release_all();
+  // Compiled models are gone: unloading the CPU plugin ends the executor threads
+  // OpenVINO keeps for them (two per model otherwise stay until process exit).
+  if (!g_exiting.load(std::memory_order_acquire)) {
+    try {
+      core().unload_plugin("CPU");
+    } catch (const std::exception&) {  // never loaded
+    }
+  }
   device::release_all();
   context::release_all();
   memory::release_all();

@@ -450,6 +450,7 @@ aclError load(Source& src, uint32_t* id, void* work, size_t work_size, void* wei
     if (!entry->ready)
       if (aclError e = compile(src, *entry)) return e;
   }
+  watch_exit();
   if (with_mem)
     if (aclError e = strict::check_load_memory(work, work_size, weight, weight_size, entry->info.work_size,
                                                entry->info.weight_size))

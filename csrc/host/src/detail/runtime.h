@@ -40,6 +40,11 @@ bool process_alive();
 // process): objects made before a fork are stale in the child.
 uint64_t fork_epoch();
 
+// Registers (once) an atexit handler that notes that exit() started. Called after
+// OpenVINO loaded its plugin: the handler then runs before the plugin's static
+// destructors, and teardown from later exit handlers leaves the plugin alone.
+void watch_exit();
+
 // Tears everything down (aclFinalize and process exit).
 void shutdown_all();
 

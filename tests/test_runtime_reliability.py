@@ -386,3 +386,68 @@ def test_models_leave_no_threads_after_finalize(tmp_path):
     start, loaded, end = map(int, result.stdout.split())
     assert loaded > start  # the models did start threads
     assert end <= start, (start, loaded, end)
+
+
+# ---- item 8: the application log never follows a planted symlink ----------------------------
+
+LOG_SCRIPT = """
+import os
+import acl
+acl.app_log(3, "hello from the test")
+print(os.getpid())
+"""
+
+
+def test_app_log_does_not_follow_a_planted_symlink(tmp_path):
+    """The file name is predictable (plog-<pid>_<time>.log): a symlink planted there, to a file
+    of the victim's, must not be followed."""
+    plog = tmp_path / "logs" / "debug" / "plog"
+    plog.mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    script = tmp_path / "script.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, time
+            now = time.time()
+            for dt in range(10):  # this process's name for the next seconds
+                stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now + dt))
+                name = f"plog-{{os.getpid()}}_{{stamp}}.log"
+                os.symlink({str(victim)!r}, os.path.join({str(plog)!r}, name))
+            import acl
+            acl.app_log(3, "hello from the test")
+            """
+        )
+    )
+    env = {**os.environ, "ASCEND_PROCESS_LOG_PATH": str(tmp_path / "logs")}
+    env.pop("ASCEND_SLOG_PRINT_TO_STDOUT", None)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "precious\n"
+    written = [p for p in plog.iterdir() if not p.is_symlink()]
+    assert len(written) == 1 and "hello from the test" in written[0].read_text(), result.stderr
+    assert (written[0].stat().st_mode & 0o037) == 0  # no group write, nothing for others
+
+
+def test_app_log_without_home_uses_a_private_folder(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "ASCEND_PROCESS_LOG_PATH")}
+    env.pop("ASCEND_SLOG_PRINT_TO_STDOUT", None)
+    script = tmp_path / "script.py"
+    script.write_text(LOG_SCRIPT)
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    pid = result.stdout.split()[0]
+    import pwd
+
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    logs = list(Path(home, "ascend", "log", "debug", "plog").glob(f"plog-{pid}_*.log"))
+    assert not Path("/tmp/ascend/log/debug/plog").exists() or not list(
+        Path("/tmp/ascend/log/debug/plog").glob(f"plog-{pid}_*.log")
+    )
+    assert len(logs) == 1, "the log goes to the home of the password database"
+    logs[0].unlink()

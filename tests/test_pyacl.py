@@ -319,7 +319,7 @@ def test_stop_thread_with_callbacks_pending(env):
         warnings.simplefilter("always")
         assert acl.util.stop_thread(tid) == SUCCESS  # joins: returns once the thread function returned
     assert acl.util.stop_thread(tid) == INVALID_PARAM
-    # Whatever was still pending is dropped, never run on a dead thread, and said so; the stream keeps working.
+    # What was still pending is dropped, never run on a dead thread, and said so; the stream keeps working.
     assert acl.rt.synchronize_stream(env["stream"]) == SUCCESS
     assert acl.rt.unsubscribe_report(tid, env["stream"]) == SUCCESS
     assert ran == sorted(ran) and set(ran) <= {0, 1, 2}

@@ -56,7 +56,9 @@ void bind_base(py::module_& m) {
         using Fn = void (*)(aclLogLevel, const char*, const char*, uint32_t, const char*, ...);
         static const Fn fn = reinterpret_cast<Fn>(acl_symbol("aclAppLog"));
         if (fn)
-          call_nogil([&] { fn(static_cast<aclLogLevel>(level), func.c_str(), file.c_str(), line, "%s", msg.c_str()); });
+          call_nogil([&] {
+            fn(static_cast<aclLogLevel>(level), func.c_str(), file.c_str(), line, "%s", msg.c_str());
+          });
         return py::none();
       },
       "acl.app_log(log_level, message): 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR");
@@ -82,14 +84,16 @@ void bind_base(py::module_& m) {
 
   // ---- data buffers (the runtime only records the address: nothing is admitted here)
   bind<aclCreateDataBuffer, Quick>(m, "create_data_buffer",
-                                   "data_buffer = acl.create_data_buffer(data, size): 0 on failure", In{"data"},
-                                   In{"size"});
+                                   "data_buffer = acl.create_data_buffer(data, size): 0 on failure",
+                                   In{"data"}, In{"size"});
   bind<aclDestroyDataBuffer, Quick>(m, "destroy_data_buffer", "ret = acl.destroy_data_buffer(data_buffer)",
                                     In{"data_buffer"});
-  bind<aclUpdateDataBuffer, Quick>(m, "update_data_buffer", "ret = acl.update_data_buffer(data_buffer, data, size)",
-                                   In{"data_buffer"}, In{"data"}, In{"size"});
+  bind<aclUpdateDataBuffer, Quick>(m, "update_data_buffer",
+                                   "ret = acl.update_data_buffer(data_buffer, data, size)", In{"data_buffer"},
+                                   In{"data"}, In{"size"});
   bind<aclGetDataBufferAddr, Quick>(m, "get_data_buffer_addr",
-                                    "data = acl.get_data_buffer_addr(data_buffer): 0 on failure", In{"data_buffer"});
+                                    "data = acl.get_data_buffer_addr(data_buffer): 0 on failure",
+                                    In{"data_buffer"});
   defn(
       m, "get_data_buffer_size", {"data_buffer"}, 1,
       [](Args& a) -> py::object {
@@ -100,10 +104,11 @@ void bind_base(py::module_& m) {
                                       "size = acl.get_data_buffer_size_v2(data_buffer)", In{"data_buffer"});
 
   // ---- types
-  bind<aclDataTypeSize, Quick>(m, "data_type_size",
-                               "size = acl.data_type_size(data_type): bytes per element, 0 for types without a "
-                               "fixed size",
-                               In{"data_type"});
+  bind<aclDataTypeSize, Quick>(
+      m, "data_type_size",
+      "size = acl.data_type_size(data_type): bytes per element, 0 for types without a "
+      "fixed size",
+      In{"data_type"});
   defn(
       m, "float16_to_float", {"value"}, 1,
       [](Args& a) -> py::object {

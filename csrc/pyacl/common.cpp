@@ -330,14 +330,16 @@ aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len
                      "with acl.rt.memcpy first; strict mode)",
                      fn.c_str(), param, addr);
       else if (overrun && (r.kind == Mem::Python || host_read))  // ACL memory: the C function judges
-        err = refuse(ACL_ERROR_RT_PARAM_INVALID,
-                     "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
-                     fn.c_str(), param, addr, len, mem_name(r.kind), static_cast<unsigned long long>(it->first),
-                     r.size);
+        err = refuse(
+            ACL_ERROR_RT_PARAM_INVALID,
+            "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
+            fn.c_str(), param, addr, len, mem_name(r.kind), static_cast<unsigned long long>(it->first),
+            r.size);
     } else if (next != t.live.end() && next->second.kind != Mem::Python && len > next->first - p) {
       err = refuse(ACL_ERROR_RT_PARAM_INVALID,
-                   "%s: %s range [0x%llx, +%zu) overlaps %s at 0x%llx from outside it (strict mode)", fn.c_str(),
-                   param, addr, len, mem_name(next->second.kind), static_cast<unsigned long long>(next->first));
+                   "%s: %s range [0x%llx, +%zu) overlaps %s at 0x%llx from outside it (strict mode)",
+                   fn.c_str(), param, addr, len, mem_name(next->second.kind),
+                   static_cast<unsigned long long>(next->first));
     } else {
       err = refuse(
           ACL_ERROR_INVALID_PARAM,

@@ -2,7 +2,8 @@
 //
 // BINDING A NEW C FUNCTION: one line, one codec per C parameter, in order.
 //
-//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret = acl.rt.stream_get_priority(stream)",
+//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret =
+//   acl.rt.stream_get_priority(stream)",
 //                                In{"stream"}, Out());
 //
 //   In{"name"}    a Python argument converted to the C parameter's type (ints range-checked; a pointer
@@ -326,8 +327,7 @@ py::object invoke(Args& a, std::index_sequence<I...>, const C&... c) {
       outs.append(py::int_(ret));
       return py::tuple(outs);
     } else {
-      static_assert(!(std::is_same<C, Out>::value || ...),
-                    "out-parameters need an aclError return");
+      static_assert(!(std::is_same<C, Out>::value || ...), "out-parameters need an aclError return");
       return to_py(r);
     }
   }

@@ -8,7 +8,8 @@ namespace pyacl {
 
 void bind_mdl_dataset(py::module_& m) {
   bind<aclmdlCreateDataset, Quick>(m, "create_dataset", "dataset = acl.mdl.create_dataset(): 0 on failure");
-  bind<aclmdlDestroyDataset, Quick>(m, "destroy_dataset", "ret = acl.mdl.destroy_dataset(dataset)", In{"dataset"});
+  bind<aclmdlDestroyDataset, Quick>(m, "destroy_dataset", "ret = acl.mdl.destroy_dataset(dataset)",
+                                    In{"dataset"});
   defn(
       m, "add_dataset_buffer", {"dataset", "data_buffer"}, 2,
       [](Args& a) -> py::object {
@@ -17,17 +18,18 @@ void bind_mdl_dataset(py::module_& m) {
         return pair(py::int_(ds), ret);
       },
       "dataset, ret = acl.mdl.add_dataset_buffer(dataset, data_buffer)");
-  bind<aclmdlGetDatasetNumBuffers, Quick>(m, "get_dataset_num_buffers", "num = acl.mdl.get_dataset_num_buffers(dataset)",
-                                          In{"dataset"});
-  bind<aclmdlGetDatasetBuffer, Quick>(m, "get_dataset_buffer",
-                                      "data_buffer = acl.mdl.get_dataset_buffer(dataset, index): 0 on failure",
-                                      In{"dataset"}, In{"index"});
+  bind<aclmdlGetDatasetNumBuffers, Quick>(m, "get_dataset_num_buffers",
+                                          "num = acl.mdl.get_dataset_num_buffers(dataset)", In{"dataset"});
+  bind<aclmdlGetDatasetBuffer, Quick>(
+      m, "get_dataset_buffer", "data_buffer = acl.mdl.get_dataset_buffer(dataset, index): 0 on failure",
+      In{"dataset"}, In{"index"});
 #ifdef ACL_MDL_LOAD_FROM_FILE
   defn(
       m, "set_dataset_tensor_desc", {"dataset", "tensor_desc", "index"}, 3,
       [](Args& a) -> py::object {
         const uintptr_t ds = a.ptr(0);
-        aclError ret = aclmdlSetDatasetTensorDesc(as<aclmdlDataset>(ds), as<aclTensorDesc>(a.ptr(1)), a.size(2));
+        aclError ret =
+            aclmdlSetDatasetTensorDesc(as<aclmdlDataset>(ds), as<aclTensorDesc>(a.ptr(1)), a.size(2));
         return pair(py::int_(ds), ret);
       },
       "dataset, ret = acl.mdl.set_dataset_tensor_desc(dataset, tensor_desc, index)");
@@ -36,12 +38,13 @@ void bind_mdl_dataset(py::module_& m) {
                                           In{"dataset"}, In{"index"});
 #endif
 #ifdef ACL_MAX_BATCH_NUM
-  bind<aclmdlSetDynamicBatchSize, Quick>(m, "set_dynamic_batch_size",
-                                         "ret = acl.mdl.set_dynamic_batch_size(model_id, dataset, index, batch_size)",
-                                         In{"model_id"}, In{"dataset"}, In{"index"}, In{"batch_size"});
-  bind<aclmdlSetDynamicHWSize, Quick>(m, "set_dynamic_hw_size",
-                                      "ret = acl.mdl.set_dynamic_hw_size(model_id, dataset, index, height, width)",
-                                      In{"model_id"}, In{"dataset"}, In{"index"}, In{"height"}, In{"width"});
+  bind<aclmdlSetDynamicBatchSize, Quick>(
+      m, "set_dynamic_batch_size",
+      "ret = acl.mdl.set_dynamic_batch_size(model_id, dataset, index, batch_size)", In{"model_id"},
+      In{"dataset"}, In{"index"}, In{"batch_size"});
+  bind<aclmdlSetDynamicHWSize, Quick>(
+      m, "set_dynamic_hw_size", "ret = acl.mdl.set_dynamic_hw_size(model_id, dataset, index, height, width)",
+      In{"model_id"}, In{"dataset"}, In{"index"}, In{"height"}, In{"width"});
   defn(
       m, "set_input_dynamic_dims", {"model_id", "dataset", "index", "dims"}, 4,
       [](Args& a) -> py::object {

@@ -12,7 +12,8 @@ namespace {
 #ifdef ACL_MDL_LOAD_FROM_FILE
 // Strings given to set_config_opt (paths) must outlive the handle.
 std::mutex g_strings_m;
-std::map<uintptr_t, std::vector<std::string>>* g_strings = new std::map<uintptr_t, std::vector<std::string>>();
+std::map<uintptr_t, std::vector<std::string>>* g_strings =
+    new std::map<uintptr_t, std::vector<std::string>>();
 
 // The bytes of one option value, typed by the attribute's suffix (_PTR, _SIZET, _INT32).
 struct OptValue {
@@ -55,23 +56,24 @@ void bind_mdl_model(py::module_& m) {
                                HostPtr<1>{"model"}, In{"model_size"}, Out(), Out());
   bind<aclmdlLoadFromFile>(m, "load_from_file", "model_id, ret = acl.mdl.load_from_file(model_path)",
                            In{"model_path"}, Out());
-  bind<aclmdlLoadFromFileWithMem>(m, "load_from_file_with_mem",
-                                  "model_id, ret = acl.mdl.load_from_file_with_mem(model_path, work_ptr, work_size, "
-                                  "weight_ptr, weight_size)",
-                                  In{"model_path"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"},
-                                  In{"weight_size"});
+  bind<aclmdlLoadFromFileWithMem>(
+      m, "load_from_file_with_mem",
+      "model_id, ret = acl.mdl.load_from_file_with_mem(model_path, work_ptr, work_size, "
+      "weight_ptr, weight_size)",
+      In{"model_path"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"}, In{"weight_size"});
   bind<aclmdlLoadFromMem>(m, "load_from_mem", "model_id, ret = acl.mdl.load_from_mem(model, model_size)",
                           HostPtr<1>{"model"}, In{"model_size"}, Out());
-  bind<aclmdlLoadFromMemWithMem>(m, "load_from_mem_with_mem",
-                                 "model_id, ret = acl.mdl.load_from_mem_with_mem(model, model_size, work_ptr, "
-                                 "work_size, weight_ptr, weight_size)",
-                                 HostPtr<1>{"model"}, In{"model_size"}, Out(), In{"work_ptr"}, In{"work_size"},
-                                 In{"weight_ptr"}, In{"weight_size"});
+  bind<aclmdlLoadFromMemWithMem>(
+      m, "load_from_mem_with_mem",
+      "model_id, ret = acl.mdl.load_from_mem_with_mem(model, model_size, work_ptr, "
+      "work_size, weight_ptr, weight_size)",
+      HostPtr<1>{"model"}, In{"model_size"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"},
+      In{"weight_size"});
   bind<aclmdlUnload>(m, "unload", "ret = acl.mdl.unload(model_id)", In{"model_id"});
 
   // ---- execution
-  bind<aclmdlExecute>(m, "execute", "ret = acl.mdl.execute(model_id, input, output)", In{"model_id"}, In{"input"},
-                      In{"output"});
+  bind<aclmdlExecute>(m, "execute", "ret = acl.mdl.execute(model_id, input, output)", In{"model_id"},
+                      In{"input"}, In{"output"});
   bind<aclmdlExecuteAsync>(m, "execute_async", "ret = acl.mdl.execute_async(model_id, input, output, stream)",
                            In{"model_id"}, In{"input"}, In{"output"}, In{"stream"});
 
@@ -116,13 +118,14 @@ void bind_mdl_model(py::module_& m) {
         }
         return py::int_(aclmdlSetConfigOpt(as<aclmdlConfigHandle>(h), attr, &val.v, val.size));
       },
-      "ret = acl.mdl.set_config_opt(handle, attr, attr_value): a str for the path attributes, an int otherwise");
+      "ret = acl.mdl.set_config_opt(handle, attr, attr_value): a str for the path attributes, an int "
+      "otherwise");
   bind<aclmdlLoadWithConfig>(m, "load_with_config", "model_id, ret = acl.mdl.load_with_config(handle)",
                              In{"handle"}, Out());
   bind<aclmdlCreateExecConfigHandle, Quick>(m, "create_exec_config_handle",
                                             "handle = acl.mdl.create_exec_config_handle(): 0 on failure");
-  bind<aclmdlDestroyExecConfigHandle, Quick>(m, "destroy_exec_config_handle",
-                                             "ret = acl.mdl.destroy_exec_config_handle(handle)", In{"handle"});
+  bind<aclmdlDestroyExecConfigHandle, Quick>(
+      m, "destroy_exec_config_handle", "ret = acl.mdl.destroy_exec_config_handle(handle)", In{"handle"});
   defn(
       m, "set_exec_config_opt", {"handle", "attr", "attr_value"}, 3,
       [](Args& a) -> py::object {

@@ -23,9 +23,9 @@ PYBIND11_MODULE(acl, m) {
   py::dict modules = py::module_::import("sys").attr("modules");
   // The module's parts, in registration order: (submodule or "" for `acl`, binder).
   const std::pair<const char*, void (*)(py::module_&)> parts[] = {
-      {"", bind_base},          {"", bind_tensor_desc},   {"rt", bind_rt_device},     {"rt", bind_rt_memory},
-      {"rt", bind_report},      {"mdl", bind_mdl_model},  {"mdl", bind_mdl_desc},     {"mdl", bind_mdl_dataset},
-      {"util", bind_threads},   {"util", bind_util},
+      {"", bind_base},        {"", bind_tensor_desc},  {"rt", bind_rt_device}, {"rt", bind_rt_memory},
+      {"rt", bind_report},    {"mdl", bind_mdl_model}, {"mdl", bind_mdl_desc}, {"mdl", bind_mdl_dataset},
+      {"util", bind_threads}, {"util", bind_util},
   };
   for (const auto& [sub, binder] : parts) {
     py::module_ target = m;

@@ -32,7 +32,7 @@ struct Callbacks {
   std::mutex m;
   uint64_t next = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Pending>> live;  // Python objects: freed with the GIL held
-  std::unordered_map<uintptr_t, uint64_t> subscriber;          // stream -> thread id (acl.rt.subscribe_report)
+  std::unordered_map<uintptr_t, uint64_t> subscriber;  // stream -> thread id (acl.rt.subscribe_report)
 };
 Callbacks& callbacks() {
   static Callbacks* c = new Callbacks();  // never destroyed: C threads may use it at exit
@@ -84,10 +84,11 @@ void drop_where(Pick pick, const char* what, const char* why) {
   if (dropped.empty()) return;
   const size_t n = dropped.size();
   dropped.clear();
-  if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                       "%s: %zu callback(s) launched with acl.rt.launch_callback had not run and were dropped (%s); "
-                       "synchronize the stream before unsubscribing, destroying it or stopping its thread",
-                       what, n, why) != 0)
+  if (PyErr_WarnFormat(
+          PyExc_RuntimeWarning, 1,
+          "%s: %zu callback(s) launched with acl.rt.launch_callback had not run and were dropped (%s); "
+          "synchronize the stream before unsubscribing, destroying it or stopping its thread",
+          what, n, why) != 0)
     throw py::error_already_set();
 }
 
@@ -175,15 +176,17 @@ void bind_report(py::module_& m) {
         const uint64_t tid = a.u64(0);
         const uintptr_t s = a.ptr(1);
         aclError ret = call_nogil([&] { return aclrtUnSubscribeReport(tid, as<void>(s)); });
-        if (ret == ACL_SUCCESS) drop_stream_callbacks(s, "the stream was unsubscribed from its report thread");
+        if (ret == ACL_SUCCESS)
+          drop_stream_callbacks(s, "the stream was unsubscribed from its report thread");
         return py::int_(ret);
       },
       "ret = acl.rt.unsubscribe_report(thread_id, stream): aclrtUnSubscribeReport; callbacks of the stream "
       "that have not run are dropped with a RuntimeWarning");
-  bind<aclrtProcessReport>(m, "process_report",
-                           "ret = acl.rt.process_report(timeout): runs this thread's pending callbacks; timeout in "
-                           "ms, -1 forever",
-                           In{"timeout"});
+  bind<aclrtProcessReport>(
+      m, "process_report",
+      "ret = acl.rt.process_report(timeout): runs this thread's pending callbacks; timeout in "
+      "ms, -1 forever",
+      In{"timeout"});
   defn(
       m, "launch_callback", {"fn", "user_data", "block_type", "stream"}, 4,
       [](Args& a) -> py::object {
@@ -202,8 +205,8 @@ void bind_report(py::module_& m) {
           c.live.emplace(token, std::move(cb));  // before the launch: the callback may run at once
         }
         aclError ret = call_nogil([&] {
-          return aclrtLaunchCallback(&run_callback, reinterpret_cast<void*>(static_cast<uintptr_t>(token)), block,
-                                     as<void>(s));
+          return aclrtLaunchCallback(&run_callback, reinterpret_cast<void*>(static_cast<uintptr_t>(token)),
+                                     block, as<void>(s));
         });
         if (ret != ACL_SUCCESS) claim(token).reset();  // never queued
         return py::int_(ret);
@@ -238,7 +241,8 @@ void bind_threads(py::module_& m) {
         }
         return pair(py::int_(tid), ACL_SUCCESS);
       },
-      "thread_id, ret = acl.util.start_thread(thr_func, args_list): runs thr_func(args_list) on a new thread; "
+      "thread_id, ret = acl.util.start_thread(thr_func, args_list): runs thr_func(args_list) on a new "
+      "thread; "
       "thread_id is what acl.rt.subscribe_report takes");
   defn(
       m, "stop_thread", {"thread_id"}, 1,

@@ -40,7 +40,9 @@ void bind_free(py::module_& m, const char* name, const char* param, const char* 
 
 #ifdef ACL_EVENT_SYNC
 // The bytes a 2-D copy touches on one side: pitch * (height - 1) + width.
-size_t span_2d(size_t pitch, size_t width, size_t height) { return height ? pitch * (height - 1) + width : 0; }
+size_t span_2d(size_t pitch, size_t width, size_t height) {
+  return height ? pitch * (height - 1) + width : 0;
+}
 
 template <bool Async>
 Impl memcpy_2d() {
@@ -55,7 +57,8 @@ Impl memcpy_2d() {
     }
     return py::int_(call_nogil([&] {
       if (Async)
-        return aclrtMemcpy2dAsync(as<void>(dst), dpitch, as<void>(src), spitch, width, height, kind, as<void>(s));
+        return aclrtMemcpy2dAsync(as<void>(dst), dpitch, as<void>(src), spitch, width, height, kind,
+                                  as<void>(s));
       return aclrtMemcpy2d(as<void>(dst), dpitch, as<void>(src), spitch, width, height, kind);
     }));
   };
@@ -80,12 +83,13 @@ void bind_rt_memory(py::module_& m) {
   bind_free<aclrtFreeHost>(m, "free_host", "host_ptr", "ret = acl.rt.free_host(host_ptr)");
   bind<aclrtMemcpy>(m, "memcpy", "ret = acl.rt.memcpy(dst, dest_max, src, count, kind)", HostPtr<3>{"dst"},
                     In{"dest_max"}, HostPtr<3>{"src"}, In{"count"}, In{"kind"});
-  bind<aclrtMemcpyAsync>(m, "memcpy_async", "ret = acl.rt.memcpy_async(dst, dest_max, src, count, kind, stream)",
-                         HostPtr<3>{"dst"}, In{"dest_max"}, HostPtr<3>{"src"}, In{"count"}, In{"kind"},
-                         In{"stream"});
-  bind<aclrtMemset>(m, "memset", "ret = acl.rt.memset(dev_ptr, max_count, value, count)", HostPtr<3>{"dev_ptr"},
-                    In{"max_count"}, In{"value"}, In{"count"});
-  bind<aclrtMemsetAsync>(m, "memset_async", "ret = acl.rt.memset_async(dev_ptr, max_count, value, count, stream)",
+  bind<aclrtMemcpyAsync>(
+      m, "memcpy_async", "ret = acl.rt.memcpy_async(dst, dest_max, src, count, kind, stream)",
+      HostPtr<3>{"dst"}, In{"dest_max"}, HostPtr<3>{"src"}, In{"count"}, In{"kind"}, In{"stream"});
+  bind<aclrtMemset>(m, "memset", "ret = acl.rt.memset(dev_ptr, max_count, value, count)",
+                    HostPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"});
+  bind<aclrtMemsetAsync>(m, "memset_async",
+                         "ret = acl.rt.memset_async(dev_ptr, max_count, value, count, stream)",
                          HostPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"}, In{"stream"});
 #ifdef ACL_EVENT_SYNC
   bind_malloc<aclrtMallocCached>(m, "malloc_cached", "dev_ptr, ret = acl.rt.malloc_cached(size, policy)");
@@ -94,7 +98,8 @@ void bind_rt_memory(py::module_& m) {
   bind<aclrtMemInvalidate>(m, "mem_invalidate", "ret = acl.rt.mem_invalidate(dev_ptr, size)", In{"dev_ptr"},
                            In{"size"});
   const std::vector<const char*> p2d = {"dst", "dpitch", "src", "spitch", "width", "height", "kind"};
-  const std::vector<const char*> p2da = {"dst", "dpitch", "src", "spitch", "width", "height", "kind", "stream"};
+  const std::vector<const char*> p2da = {"dst",   "dpitch", "src",  "spitch",
+                                         "width", "height", "kind", "stream"};
   for (const char* name : {"memcpy_2d", "memcpy2d"})
     defn(m, name, p2d, 7, memcpy_2d<false>(),
          "ret = acl.rt.memcpy_2d(dst, dpitch, src, spitch, width, height, kind)");

@@ -77,28 +77,29 @@ void bind_tensor_desc(py::module_& m) {
       },
       "ret = acl.set_tensor_value_range(tensor_desc, value_range)");
 
-  bind<aclGetTensorDescType, Quick>(m, "get_tensor_desc_type", "data_type = acl.get_tensor_desc_type(tensor_desc)",
-                                    In{"tensor_desc"});
-  bind<aclGetTensorDescFormat, Quick>(m, "get_tensor_desc_format", "format = acl.get_tensor_desc_format(tensor_desc)",
-                                      In{"tensor_desc"});
+  bind<aclGetTensorDescType, Quick>(m, "get_tensor_desc_type",
+                                    "data_type = acl.get_tensor_desc_type(tensor_desc)", In{"tensor_desc"});
+  bind<aclGetTensorDescFormat, Quick>(m, "get_tensor_desc_format",
+                                      "format = acl.get_tensor_desc_format(tensor_desc)", In{"tensor_desc"});
   bind<aclGetTensorDescSize, Quick>(m, "get_tensor_desc_size", "size = acl.get_tensor_desc_size(tensor_desc)",
                                     In{"tensor_desc"});
   bind<aclGetTensorDescElementCount, Quick>(m, "get_tensor_desc_element_count",
                                             "count = acl.get_tensor_desc_element_count(tensor_desc)",
                                             In{"tensor_desc"});
-  bind<aclGetTensorDescNumDims, Quick>(m, "get_tensor_desc_num_dims", "num = acl.get_tensor_desc_num_dims(tensor_desc)",
-                                       In{"tensor_desc"});
+  bind<aclGetTensorDescNumDims, Quick>(m, "get_tensor_desc_num_dims",
+                                       "num = acl.get_tensor_desc_num_dims(tensor_desc)", In{"tensor_desc"});
   bind<aclGetTensorDescName, Quick>(m, "get_tensor_desc_name", "name = acl.get_tensor_desc_name(tensor_desc)",
                                     In{"tensor_desc"});
-  bind<aclGetTensorDescAddress, Quick>(m, "get_tensor_desc_address", "ptr = acl.get_tensor_desc_address(tensor_desc)",
-                                       In{"tensor_desc"});
+  bind<aclGetTensorDescAddress, Quick>(m, "get_tensor_desc_address",
+                                       "ptr = acl.get_tensor_desc_address(tensor_desc)", In{"tensor_desc"});
 
-  bind<tensor_desc_dim, Quick>(m, "get_tensor_desc_dim",
-                               "dim = acl.get_tensor_desc_dim(tensor_desc, index) (deprecated: get_tensor_desc_dim_v2)",
-                               In{"tensor_desc"}, In{"index"});
+  bind<tensor_desc_dim, Quick>(
+      m, "get_tensor_desc_dim",
+      "dim = acl.get_tensor_desc_dim(tensor_desc, index) (deprecated: get_tensor_desc_dim_v2)",
+      In{"tensor_desc"}, In{"index"});
   bind<aclGetTensorDescDimV2, Quick>(m, "get_tensor_desc_dim_v2",
-                                     "dim_size, ret = acl.get_tensor_desc_dim_v2(tensor_desc, index)", In{"tensor_desc"},
-                                     In{"index"}, Out());
+                                     "dim_size, ret = acl.get_tensor_desc_dim_v2(tensor_desc, index)",
+                                     In{"tensor_desc"}, In{"index"}, Out());
   defn(
       m, "get_tensor_desc_dim_range", {"tensor_desc", "index", "dim_range_num"}, 3,
       [](Args& a) -> py::object {
@@ -129,13 +130,16 @@ void bind_tensor_desc(py::module_& m) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   bind<tensor_storage_format, Quick>(m, "set_tensor_storage_format",
-                                     "ret = acl.set_tensor_storage_format(tensor_desc, format)", In{"tensor_desc"},
-                                     In{"format"});
+                                     "ret = acl.set_tensor_storage_format(tensor_desc, format)",
+                                     In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_storage_shape", aclSetTensorStorageShape);
 #pragma GCC diagnostic pop
-  bind<aclSetTensorFormat, Quick>(m, "set_tensor_format", "ret = acl.set_tensor_format(tensor_desc, format)", In{"tensor_desc"}, In{"format"});
+  bind<aclSetTensorFormat, Quick>(m, "set_tensor_format", "ret = acl.set_tensor_format(tensor_desc, format)",
+                                  In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_shape", aclSetTensorShape);
-  bind<aclSetTensorOriginFormat, Quick>(m, "set_tensor_origin_format", "ret = acl.set_tensor_origin_format(tensor_desc, format)", In{"tensor_desc"}, In{"format"});
+  bind<aclSetTensorOriginFormat, Quick>(m, "set_tensor_origin_format",
+                                        "ret = acl.set_tensor_origin_format(tensor_desc, format)",
+                                        In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_origin_shape", aclSetTensorOriginShape);
 #undef PYACL_TD_SHAPE
 
@@ -145,13 +149,15 @@ void bind_tensor_desc(py::module_& m) {
   bind<aclSetTensorDynamicInput, Quick>(m, "set_tensor_dynamic_input",
                                         "ret = acl.set_tensor_dynamic_input(tensor_desc, dynamic_input_name)",
                                         In{"tensor_desc"}, In{"dynamic_input_name"});
-  bind<aclSetTensorConst, Quick>(m, "set_tensor_const",
-                                 "ret = acl.set_tensor_const(tensor_desc, data_buffer, length): data_buffer is a host "
-                                 "address",
-                                 In{"tensor_desc"}, HostPtr<2>{"data_buffer"}, In{"length"});
-  bind<aclSetTensorPlaceMent, Quick>(m, "set_tensor_place_ment",
-                                     "ret = acl.set_tensor_place_ment(tensor_desc, mem_type): aclSetTensorPlaceMent",
-                                     In{"tensor_desc"}, In{"mem_type"});
+  bind<aclSetTensorConst, Quick>(
+      m, "set_tensor_const",
+      "ret = acl.set_tensor_const(tensor_desc, data_buffer, length): data_buffer is a host "
+      "address",
+      In{"tensor_desc"}, HostPtr<2>{"data_buffer"}, In{"length"});
+  bind<aclSetTensorPlaceMent, Quick>(
+      m, "set_tensor_place_ment",
+      "ret = acl.set_tensor_place_ment(tensor_desc, mem_type): aclSetTensorPlaceMent", In{"tensor_desc"},
+      In{"mem_type"});
 }
 
 }  // namespace pyacl

@@ -111,6 +111,8 @@ std::string Args::str(size_t i) const {
 }
 
 namespace {
+thread_local std::string t_refusal;  // the binding's recent error message (refuse, take_refusal)
+
 // qualified name -> (parameter names, required count); never destroyed (read at any time).
 std::vector<std::tuple<std::string, std::vector<const char*>, size_t>>& registry() {
   static auto* r = new std::vector<std::tuple<std::string, std::vector<const char*>, size_t>>();
@@ -122,9 +124,12 @@ void defn(py::module_& m, const char* name, std::vector<const char*> params, siz
           const char* doc) {
   std::string qual = py::str(m.attr("__name__")).cast<std::string>() + "." + name;
   registry().emplace_back(qual, params, required);
+  // A call supersedes the binding's message of an earlier one (acl.get_recent_err_msg reads it).
+  const bool reads_message = std::strcmp(name, "get_recent_err_msg") == 0;
   m.def(
       name,
-      [qual, params, required, impl](py::args args, py::kwargs kwargs) -> py::object {
+      [qual, params, required, impl, reads_message](py::args args, py::kwargs kwargs) -> py::object {
+        if (!reads_message) t_refusal.clear();
         Args a(qual, params, required, args, kwargs);
         return impl(a);
       },
@@ -165,10 +170,6 @@ void* acl_symbol(const char* name) {
 }
 
 // ---------------------------------------------------------------- refusals
-
-namespace {
-thread_local std::string t_refusal;
-}
 
 aclError refuse(aclError code, const char* fmt, ...) {
   char buf[1024];

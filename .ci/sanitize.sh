@@ -122,6 +122,11 @@ if [ "$only" != tsan ]; then
     python -m mypy.stubtest acl_async._acl --allowlist "$root/.ci/stubtest_allowlist.txt"); then
     failed+=("stubtest acl_async._acl")
   fi
+  step "stubtest: acl-stubs/ against the pyACL module acl"
+  if ! (cd "$work" && LD_PRELOAD=$asan_preload PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
+    python -m mypy.stubtest acl); then
+    failed+=("stubtest acl")
+  fi
 fi
 
 # --- 2. TSan ------------------------------------------------------------------------

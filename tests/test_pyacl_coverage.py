@@ -75,6 +75,16 @@ def test_every_exported_c_function_has_its_pyacl_name():
     assert not missing, "pyACL functions missing for exported C functions:\n" + "\n".join(missing)
 
 
+def test_every_exported_c_function_has_a_value_test():
+    """More than callability: each pyACL name of an exported C function is checked for what it returns by a
+    test of tests/test_pyacl_values.py (its @covers registry)."""
+    from test_pyacl_values import COVERED
+
+    symbols = exported_acl_functions()
+    missing = [f"{s} -> {pyacl_name(s)}" for s in symbols if pyacl_name(s) not in COVERED]
+    assert not missing, "exported C functions whose pyACL name no value test checks:\n" + "\n".join(missing)
+
+
 def test_pyacl_util_functions_exist():
     for name in (
         "start_thread",

@@ -82,18 +82,8 @@ uint64_t Args::u64(size_t i) const {
   return v;
 }
 
-int32_t Args::i32(size_t i) const {
-  int64_t v = i64(i);
-  if (v < INT32_MIN || v > INT32_MAX)
-    throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the int32 range");
-  return static_cast<int32_t>(v);
-}
-
-uint32_t Args::u32(size_t i) const {
-  uint64_t v = u64(i);
-  if (v > UINT32_MAX)
-    throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of the uint32 range");
-  return static_cast<uint32_t>(v);
+void Args::range_error(size_t i) const {
+  throw py::value_error(fn_ + "(): argument '" + names_[i] + "' is out of range for its C type");
 }
 
 uintptr_t Args::ptr(size_t i) const {
@@ -120,16 +110,53 @@ std::string Args::str(size_t i) const {
   type_error(i, "str");
 }
 
+namespace {
+thread_local std::string t_refusal;  // the binding's recent error message (refuse, take_refusal)
+
+// qualified name -> (parameter names, required count); never destroyed (read at any time).
+std::vector<std::tuple<std::string, std::vector<const char*>, size_t>>& registry() {
+  static auto* r = new std::vector<std::tuple<std::string, std::vector<const char*>, size_t>>();
+  return *r;
+}
+}  // namespace
+
 void defn(py::module_& m, const char* name, std::vector<const char*> params, size_t required, Impl impl,
           const char* doc) {
   std::string qual = py::str(m.attr("__name__")).cast<std::string>() + "." + name;
+  registry().emplace_back(qual, params, required);
+  // A call supersedes the binding's message of an earlier one (acl.get_recent_err_msg reads it).
+  const bool reads_message = std::strcmp(name, "get_recent_err_msg") == 0;
   m.def(
       name,
-      [qual, params, required, impl](py::args args, py::kwargs kwargs) -> py::object {
+      [qual, params, required, impl, reads_message](py::args args, py::kwargs kwargs) -> py::object {
+        if (!reads_message) t_refusal.clear();
         Args a(qual, params, required, args, kwargs);
         return impl(a);
       },
       doc);
+}
+
+py::dict signatures() {
+  py::dict out;
+  for (const auto& [qual, params, required] : registry()) {
+    py::list names;
+    for (const char* p : params) names.append(p);
+    out[py::str(qual)] = py::make_tuple(names, required);
+  }
+  return out;
+}
+
+py::object to_py(const aclmdlIODims& d) {
+  py::dict out;
+  size_t n = d.dimCount < ACL_MAX_DIM_CNT ? d.dimCount : ACL_MAX_DIM_CNT;
+  py::list dims;
+  for (size_t i = 0; i < n; ++i) dims.append(py::int_(d.dims[i]));
+  size_t len = 0;
+  while (len < ACL_MAX_TENSOR_NAME_LEN && d.name[len]) ++len;
+  out["name"] = py::str(d.name, len);
+  out["dimCount"] = py::int_(d.dimCount);
+  out["dims"] = dims;
+  return out;
 }
 
 void* acl_symbol(const char* name) {
@@ -143,10 +170,6 @@ void* acl_symbol(const char* name) {
 }
 
 // ---------------------------------------------------------------- refusals
-
-namespace {
-thread_local std::string t_refusal;
-}
 
 aclError refuse(aclError code, const char* fmt, ...) {
   char buf[1024];
@@ -180,72 +203,6 @@ bool strict() {
   return false;  // CANN: behave as pyACL does
 #endif
 }
-
-const char* kind_name(Kind k) {
-  switch (k) {
-    case Kind::Context:
-      return "context";
-    case Kind::Stream:
-      return "stream";
-    case Kind::Event:
-      return "event";
-    case Kind::Dataset:
-      return "dataset";
-    case Kind::DataBuffer:
-      return "data buffer";
-    case Kind::ModelDesc:
-      return "model description";
-    case Kind::TensorDesc:
-      return "tensor description";
-    case Kind::ConfigHandle:
-      return "model config handle";
-    case Kind::ExecConfigHandle:
-      return "execution config handle";
-    default:
-      return "handle";
-  }
-}
-
-namespace handles {
-namespace {
-struct Table {
-  std::mutex m;
-  std::unordered_map<uintptr_t, Kind> live;
-};
-Table& table() {
-  static Table* t = new Table();  // never destroyed: C threads may use it at exit
-  return *t;
-}
-}  // namespace
-
-void add(uintptr_t h, Kind k) {
-  if (!h || !strict()) return;
-  std::lock_guard<std::mutex> lock(table().m);
-  table().live[h] = k;
-}
-
-void remove(uintptr_t h) {
-  if (!h || !strict()) return;
-  std::lock_guard<std::mutex> lock(table().m);
-  table().live.erase(h);
-}
-
-aclError check(const Args& a, size_t i, Kind k) {
-  if (!strict()) return ACL_SUCCESS;
-  uintptr_t h = a.ptr(i);
-  if (!h) return ACL_SUCCESS;  // NULL: the runtime's own rules (e.g. the default stream)
-  std::lock_guard<std::mutex> lock(table().m);
-  auto it = table().live.find(h);
-  if (it == table().live.end())
-    return refuse(ACL_ERROR_INVALID_PARAM,
-                  "%s: %s 0x%llx is not a live %s (never produced by an ACL call, or already destroyed)",
-                  a.fn().c_str(), a.name(i), static_cast<unsigned long long>(h), kind_name(k));
-  if (it->second != k)
-    return refuse(ACL_ERROR_INVALID_PARAM, "%s: %s 0x%llx is a %s, not a %s", a.fn().c_str(), a.name(i),
-                  static_cast<unsigned long long>(h), kind_name(it->second), kind_name(k));
-  return ACL_SUCCESS;
-}
-}  // namespace handles
 
 namespace ranges {
 namespace {
@@ -309,13 +266,11 @@ void add(uintptr_t base, size_t size, Mem kind) {
   release(dead);
 }
 
-bool remove(uintptr_t base, Mem kind) {
-  if (!strict()) return true;
+void remove(uintptr_t base) {
+  if (!base || !strict()) return;
   std::lock_guard<std::mutex> lock(table().m);
   auto it = table().live.find(base);
-  if (it == table().live.end() || it->second.kind != kind) return false;
-  table().live.erase(it);
-  return true;
+  if (it != table().live.end() && it->second.kind != Mem::Python) table().live.erase(it);
 }
 
 void add_python(uintptr_t base, size_t size, py::handle owner) {
@@ -342,49 +297,70 @@ void add_python(uintptr_t base, size_t size, py::handle owner) {
   release(dead);
 }
 
-aclError check(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_only) {
-  if (!strict()) return ACL_SUCCESS;
+namespace {
+
+aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_read) {
+  if (!strict() || !p || (len == 0 && !host_read)) return ACL_SUCCESS;
+  const unsigned long long addr = p;
   std::vector<PyObject*> dead;
   aclError err = ACL_SUCCESS;
   {
     Table& t = table();
     std::lock_guard<std::mutex> lock(t.m);
-    auto it = t.live.upper_bound(p);
-    bool found = false;
+    auto next = t.live.upper_bound(p);  // the first allocation starting after p
+    auto it = next;
+    bool inside = false;
     if (it != t.live.begin()) {
       --it;
-      // Python memory: past the end of a buffer is not inside it.
-      found = p >= it->first && p - it->first < std::max<size_t>(it->second.size, 1);
+      inside = p - it->first < std::max<size_t>(it->second.size, 1);
     }
-    if (found && orphaned(it->second)) {
+    if (inside && orphaned(it->second)) {
       dead.push_back(it->second.owner);
       --t.python;
       t.live.erase(it);
       err = refuse(ACL_ERROR_INVALID_PARAM,
                    "%s: %s 0x%llx points into Python memory that no longer exists (its bytes/ndarray was "
                    "released)",
-                   fn.c_str(), param, static_cast<unsigned long long>(p));
-    } else if (!found) {
+                   fn.c_str(), param, addr);
+    } else if (inside) {
+      const Range& r = it->second;
+      const bool overrun = len > r.size - (p - it->first);
+      if (host_read && r.kind == Mem::Device)
+        err = refuse(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
+                     "%s: %s 0x%llx is device memory, which the host cannot read or write directly (copy it "
+                     "with acl.rt.memcpy first; strict mode)",
+                     fn.c_str(), param, addr);
+      else if (overrun && (r.kind == Mem::Python || host_read))  // ACL memory: the C function judges
+        err = refuse(
+            ACL_ERROR_RT_PARAM_INVALID,
+            "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
+            fn.c_str(), param, addr, len, mem_name(r.kind), static_cast<unsigned long long>(it->first),
+            r.size);
+    } else if (next != t.live.end() && next->second.kind != Mem::Python && len > next->first - p) {
+      err = refuse(ACL_ERROR_RT_PARAM_INVALID,
+                   "%s: %s range [0x%llx, +%zu) overlaps %s at 0x%llx from outside it (strict mode)",
+                   fn.c_str(), param, addr, len, mem_name(next->second.kind),
+                   static_cast<unsigned long long>(next->first));
+    } else {
       err = refuse(
           ACL_ERROR_INVALID_PARAM,
           "%s: %s 0x%llx is not memory an ACL call handed out (acl.rt.malloc, acl.rt.malloc_host, "
           "acl.util.bytes_to_ptr/numpy_to_ptr), or it was freed (strict mode; ACL_HOST_STRICT=0 relaxes)",
-          fn.c_str(), param, static_cast<unsigned long long>(p));
-    } else if (host_only && it->second.kind == Mem::Device) {
-      err = refuse(ACL_ERROR_RT_INVALID_MEMORY_TYPE,
-                   "%s: %s 0x%llx is device memory, which the host cannot read or write directly (copy it "
-                   "with acl.rt.memcpy first; strict mode)",
-                   fn.c_str(), param, static_cast<unsigned long long>(p));
-    } else if (len > it->second.size - (p - it->first)) {
-      err =
-          refuse(ACL_ERROR_RT_PARAM_INVALID,
-                 "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
-                 fn.c_str(), param, static_cast<unsigned long long>(p), len, mem_name(it->second.kind),
-                 static_cast<unsigned long long>(it->first), it->second.size);
+          fn.c_str(), param, addr);
     }
   }
   release(dead);
   return err;
+}
+
+}  // namespace
+
+aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len) {
+  return judge(fn, param, p, len, false);
+}
+
+aclError readable(const std::string& fn, const char* param, uintptr_t p, size_t len) {
+  return judge(fn, param, p, len, true);
 }
 
 void clear_acl() {

@@ -1,20 +1,42 @@
-// pyACL for acl-async: shared pieces of the `acl` extension module.
-//   - Args: pyACL's positional calling convention with Python-style errors
-//     (TypeError naming the function and the parameter);
-//   - strict mode (host runtime, ACL_HOST_STRICT != 0): registries of the
-//     handles and memory ranges this module handed out, so a pointer or handle
-//     no ACL call produced, a freed one, or a range past the end of its
-//     allocation is an ACL error code instead of a crash;
-//   - the binding's own "recent error" message, read by acl.get_recent_err_msg.
-// Written against the public ACL C API only.
+// pyACL for acl-async: the shared core of the `acl` extension module.
+//
+// BINDING A NEW C FUNCTION: one line, one codec per C parameter, in order.
+//
+//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret =
+//   acl.rt.stream_get_priority(stream)",
+//                                In{"stream"}, Out());
+//
+//   In{"name"}    a Python argument converted to the C parameter's type (ints range-checked; a pointer
+//                 or handle is an int, None = 0; `const char*` takes str or os.PathLike);
+//   Out()         an out-parameter (`T*`): its value joins the result, in order, before `ret`
+//                 (ints, pointers as ints, aclmdlIODims as {"name", "dimCount", "dims"}; add a to_py
+//                 overload below for a new struct);
+//   HostPtr<K>{"name"}  a pointer the C function reads or writes on the host, K = the index of the C
+//                 parameter holding its length: in strict mode it must be memory an ACL call or bytes_to_ptr/
+//                 numpy_to_ptr handed out (ranges::admit), so a wrong int never reaches the C code.
+// Result shapes follow pyACL's: aclError -> `ret`, or `(out..., ret)` with outs; any other return type
+// -> that value (a getter); void -> None. bind<Fn> runs the C call with the GIL released (every call
+// that can wait or lock must); bind<Fn, Quick> keeps it for pure getters. Either way Python objects are
+// built only with the GIL held: the C call sees C values only.
+//
+// Anything bind cannot express (callbacks, Python buffers, dict arguments) is written with defn(); its
+// C call goes through call_nogil(), which releases the GIL and returns only C values (it does not
+// compile otherwise). Never create py:: objects inside it, never use gil_scoped_release directly.
+// Handles are validated by the C runtime itself (the host runtime looks every handle up in its
+// registries), so their error codes are exactly the C API's. Memory a new allocator hands out (e.g.
+// acl.media.dvpp_malloc) is registered with ranges::add(ptr, size, Mem::Device) and removed on free.
+// Register the new file's bind_xxx in module.cpp's ordered list.
 #pragma once
 
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
-#include <array>
 #include <functional>
+#include <limits>
 #include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "acl/acl.h"
@@ -22,6 +44,22 @@
 namespace pyacl {
 
 namespace py = pybind11;
+
+// ---------------------------------------------------------------- the GIL
+
+// Runs `f` (a C call) with the GIL released and returns its C result. The result type cannot be a
+// Python object, so no Python object is made or touched without the GIL.
+template <typename F>
+auto call_nogil(F&& f) -> decltype(f()) {
+  using R = decltype(f());
+  static_assert(std::is_void<R>::value ||
+                    (!std::is_base_of<py::handle, R>::value && std::is_trivially_copyable<R>::value),
+                "call_nogil returns C values only: build Python objects after it returns");
+  py::gil_scoped_release release;
+  return f();
+}
+
+// ---------------------------------------------------------------- arguments
 
 // Positional (or keyword) arguments of one pyACL call.
 class Args {
@@ -35,14 +73,33 @@ class Args {
   py::handle get(size_t i) const { return slots_[i]; }
   int64_t i64(size_t i) const;
   uint64_t u64(size_t i) const;
-  int32_t i32(size_t i) const;
-  uint32_t u32(size_t i) const;
-  size_t size(size_t i) const { return static_cast<size_t>(u64(i)); }
+  int32_t i32(size_t i) const { return integer<int32_t>(i); }
+  uint32_t u32(size_t i) const { return integer<uint32_t>(i); }
+  size_t size(size_t i) const { return integer<size_t>(i); }
   // A pointer or handle: an int (None means 0).
   uintptr_t ptr(size_t i) const;
   double f64(size_t i) const;
   std::string str(size_t i) const;  // str or os.PathLike
   [[noreturn]] void type_error(size_t i, const char* expected) const;
+  [[noreturn]] void range_error(size_t i) const;
+
+  // Any integer or enum C type, range-checked.
+  template <typename T>
+  T integer(size_t i) const {
+    if constexpr (std::is_enum<T>::value) {
+      return static_cast<T>(integer<std::underlying_type_t<T>>(i));
+    } else if constexpr (std::is_signed<T>::value) {
+      int64_t v = i64(i);
+      if (v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+          v > static_cast<int64_t>(std::numeric_limits<T>::max()))
+        range_error(i);
+      return static_cast<T>(v);
+    } else {
+      uint64_t v = u64(i);
+      if (v > static_cast<uint64_t>(std::numeric_limits<T>::max())) range_error(i);
+      return static_cast<T>(v);
+    }
+  }
 
  private:
   std::string fn_;
@@ -52,11 +109,33 @@ class Args {
 
 using Impl = std::function<py::object(Args&)>;
 
-// Defines `name` in module `m` (pyACL name `<m.__name__>.<name>`).
+// Defines `name` in module `m` (pyACL name `<m.__name__>.<name>`) with its parameter names; every
+// function is recorded for acl._signatures() (the stub test).
 void defn(py::module_& m, const char* name, std::vector<const char*> params, size_t required, Impl impl,
           const char* doc);
+// {qualified name: (parameter names, required count)} of every function defined so far.
+py::dict signatures();
 
-// (value, ret) tuples.
+// ---------------------------------------------------------------- C values -> Python
+
+inline py::object to_py(bool v) { return py::bool_(v); }
+template <typename T, std::enable_if_t<std::is_integral<T>::value, int> = 0>
+py::object to_py(T v) {
+  return py::int_(v);
+}
+template <typename T, std::enable_if_t<std::is_enum<T>::value, int> = 0>
+py::object to_py(T v) {
+  return py::int_(static_cast<int64_t>(v));
+}
+inline py::object to_py(float v) { return py::float_(v); }
+inline py::object to_py(double v) { return py::float_(v); }
+inline py::object to_py(const char* s) { return py::str(s ? s : ""); }
+template <typename T>
+py::object to_py(T* p) {
+  return py::int_(reinterpret_cast<uintptr_t>(p));
+}
+py::object to_py(const aclmdlIODims& d);  // {"name", "dimCount", "dims"}
+
 inline py::tuple pair(py::object value, aclError ret) { return py::make_tuple(std::move(value), ret); }
 inline py::int_ ptr_obj(const void* p) { return py::int_(reinterpret_cast<uintptr_t>(p)); }
 template <typename T>
@@ -68,52 +147,43 @@ inline T* as(uintptr_t v) {
 // entry points not every acl.h declares); nullptr when it has none.
 void* acl_symbol(const char* name);
 
-// ---- the binding's recent error message (per thread) ----
-// Records why the binding refused a call; returns `code`.
+// ---------------------------------------------------------------- the binding's recent error message
+
+// Records why the binding refused a call (per thread); returns `code`.
 aclError refuse(aclError code, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 // Takes (and clears) this thread's binding message; empty when none.
 std::string take_refusal();
 
-// ---- strict mode ----
+// ---------------------------------------------------------------- strict mode: memory
+
+// Host runtime with ACL_HOST_STRICT != 0 (the runtime's own setting, read once).
 bool strict();
-
-enum class Kind : uint8_t {
-  Context,
-  Stream,
-  Event,
-  Dataset,
-  DataBuffer,
-  ModelDesc,
-  TensorDesc,
-  ConfigHandle,
-  ExecConfigHandle,
-  Other
-};
-const char* kind_name(Kind k);
-
-namespace handles {
-void add(uintptr_t h, Kind k);
-void remove(uintptr_t h);
-// 0 when `h` may be passed on (strict: a live handle of kind k, or NULL which
-// the runtime judges itself), else an ACL error code with a message.
-aclError check(const Args& a, size_t i, Kind k);
-}  // namespace handles
 
 enum class Mem : uint8_t { Device, Host, Python };
 
 namespace ranges {
-// Memory from acl.rt.malloc (Device) / acl.rt.malloc_host (Host).
+// Memory from acl.rt.malloc[_cached] (Device) / acl.rt.malloc_host (Host).
 void add(uintptr_t base, size_t size, Mem kind);
-bool remove(uintptr_t base, Mem kind);
+void remove(uintptr_t base);
 // Python memory handed out by acl.util.bytes_to_ptr / numpy_to_ptr; `owner`
 // is kept alive while anything but this registry references it.
 void add_python(uintptr_t base, size_t size, py::handle owner);
-// 0 when [p, p+len) lies inside one live allocation this module handed out
-// (host_only: not device memory), else an ACL error code with a message.
-aclError check(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_only);
+// Whether [p, p+len) may be passed to a C function that touches it on the host. The one pyACL rule,
+// beside the C runtime's own checks (which judge ACL memory: their codes are the C API's):
+//  - inside ACL memory this module handed out: passed on, the C function checks range and kind;
+//  - overlapping ACL memory from outside it (p-16, p+size): 107000, the C rule for overruns;
+//  - inside a live Python buffer: passed on (host memory the C runtime cannot see); past its end: 107000;
+//  - anything else (an int no ACL call produced, freed memory, a released bytes object): 100000,
+//    since the C runtime would take it for host memory and touch it.
+// NULL and len 0 are passed on (the C rules for them apply). Not strict: always 0.
+aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len);
+// Like admit, and refuses ACL device memory (107016): [p, p+len) is read by Python (ptr_to_bytes).
+aclError readable(const std::string& fn, const char* param, uintptr_t p, size_t len);
 // Forget every Device/Host range (acl.finalize released them).
 void clear_acl();
 }  // namespace ranges
+
+// ---------------------------------------------------------------- Python from C threads
 
 // Python callables run from C threads (callbacks, start_thread): reports an
 // exception through sys.unraisablehook and goes on. Call with the GIL held.
@@ -122,13 +192,182 @@ void report_exception(const char* where, py::handle fn);
 bool python_exiting();
 void mark_exiting();
 
-void bind_base(py::module_& m);
-void bind_rt(py::module_& m);
-void bind_report(py::module_& m);
-void bind_mdl(py::module_& m);
-void bind_util(py::module_& m);
-void bind_tensor_desc(py::module_& m);
-void bind_rt_ext(py::module_& m);
-void bind_mdl_ext(py::module_& m);
+// ---------------------------------------------------------------- the binding templates
+
+enum Gil { Release, Quick };
+
+struct In {
+  const char* name;
+};
+struct Out {};
+template <size_t LenParam>
+struct HostPtr {
+  const char* name;
+};
+
+namespace detail {
+
+template <typename F>
+struct fn_traits;
+template <typename R, typename... A>
+struct fn_traits<R (*)(A...)> {
+  using ret = R;
+  using args = std::tuple<A...>;
+  static constexpr size_t arity = sizeof...(A);
+};
+
+// What a codec stores for C parameter type T.
+template <typename Codec, typename T>
+struct Store {
+  using type = T;
+};
+template <>
+struct Store<In, const char*> {
+  using type = std::string;
+};
+template <typename T>
+struct Store<Out, T*> {
+  using type = T;
+};
+
+template <typename Codec>
+constexpr bool takes_arg = !std::is_same<Codec, Out>::value;
+
+inline const char* arg_name(const In& c) { return c.name; }
+template <size_t K>
+const char* arg_name(const HostPtr<K>& c) {
+  return c.name;
+}
+inline const char* arg_name(const Out&) { return nullptr; }
+
+template <typename T>
+void load(const Args& a, size_t& pi, const In&, T& out) {
+  if constexpr (std::is_same<T, std::string>::value) {
+    out = a.str(pi);
+  } else if constexpr (std::is_pointer<T>::value) {
+    out = reinterpret_cast<T>(a.ptr(pi));
+  } else if constexpr (std::is_floating_point<T>::value) {
+    out = static_cast<T>(a.f64(pi));
+  } else {
+    out = a.integer<T>(pi);
+  }
+  ++pi;
+}
+template <size_t K, typename T>
+void load(const Args& a, size_t& pi, const HostPtr<K>&, T& out) {
+  out = reinterpret_cast<T>(a.ptr(pi++));
+}
+template <typename T>
+void load(const Args&, size_t&, const Out&, T&) {}
+
+template <typename T>
+decltype(auto) pass(const In&, T& v) {
+  if constexpr (std::is_same<T, std::string>::value)
+    return v.c_str();
+  else
+    return (v);
+}
+template <size_t K, typename T>
+T pass(const HostPtr<K>&, T& v) {
+  return v;
+}
+template <typename T>
+T* pass(const Out&, T& v) {
+  return &v;
+}
+
+template <size_t K, typename P, typename Tuple>
+aclError admit_mem(const Args& a, const HostPtr<K>& c, P p, const Tuple& st) {
+  return ranges::admit(a.fn(), c.name, reinterpret_cast<uintptr_t>(p), static_cast<size_t>(std::get<K>(st)));
+}
+
+template <size_t I, typename Codec, typename Tuple>
+aclError admit(const Args& a, const Codec& c, const Tuple& st) {
+  if constexpr (std::is_same<Codec, In>::value || std::is_same<Codec, Out>::value) {
+    (void)a, (void)c, (void)st;
+    return ACL_SUCCESS;
+  } else {
+    return admit_mem(a, c, std::get<I>(st), st);
+  }
+}
+
+template <typename Codec, typename T>
+void collect(py::list& outs, const Codec&, const T& v) {
+  if constexpr (std::is_same<Codec, Out>::value) outs.append(to_py(v));
+  (void)outs, (void)v;
+}
+
+template <auto Fn, Gil G, typename... C, size_t... I>
+py::object invoke(Args& a, std::index_sequence<I...>, const C&... c) {
+  using T = fn_traits<decltype(Fn)>;
+  using R = typename T::ret;
+  std::tuple<typename Store<C, std::tuple_element_t<I, typename T::args>>::type...> st{};
+  size_t pi = 0;
+  (load(a, pi, c, std::get<I>(st)), ...);  // left to right
+  (void)pi;
+  aclError refused = ACL_SUCCESS;
+  ((refused = refused ? refused : admit<I>(a, c, st)), ...);
+  auto call = [&]() -> R { return Fn(pass(c, std::get<I>(st))...); };
+  py::list outs;
+  if constexpr (std::is_void<R>::value) {
+    if (!refused) {
+      if constexpr (G == Release)
+        call_nogil(call);
+      else
+        call();
+    }
+    return py::none();
+  } else {
+    R r{};
+    if (!refused) r = G == Release ? call_nogil(call) : call();
+    (collect(outs, c, std::get<I>(st)), ...);
+    if constexpr (std::is_same<R, aclError>::value) {
+      aclError ret = refused ? refused : r;
+      if (outs.empty()) return py::int_(ret);
+      outs.append(py::int_(ret));
+      return py::tuple(outs);
+    } else {
+      static_assert(!(std::is_same<C, Out>::value || ...), "out-parameters need an aclError return");
+      return to_py(r);
+    }
+  }
+}
+
+}  // namespace detail
+
+// Binds C function Fn as `name` in `m`; see the top of this file.
+template <auto Fn, Gil G = Release, typename... C>
+void bind(py::module_& m, const char* name, const char* doc, C... codecs) {
+  using T = detail::fn_traits<decltype(Fn)>;
+  static_assert(sizeof...(C) == T::arity, "one codec per C parameter");
+  std::vector<const char*> names;
+  for (const char* n : {static_cast<const char*>(nullptr), detail::arg_name(codecs)...})
+    if (n) names.push_back(n);
+  const size_t required = names.size();
+  defn(
+      m, name, names, required,
+      [codecs...](Args& a) -> py::object {
+        return detail::invoke<Fn, G>(a, std::index_sequence_for<C...>{}, codecs...);
+      },
+      doc);
+}
+
+// ---------------------------------------------------------------- the module's parts (module.cpp)
+
+void bind_base(py::module_& m);         // acl: init/finalize, versions, errors, data buffers, types
+void bind_tensor_desc(py::module_& m);  // acl: tensor descriptions
+void bind_rt_device(py::module_& m);    // acl.rt: devices, contexts, streams, events, exception info
+void bind_rt_memory(py::module_& m);    // acl.rt: malloc/free, copies, memset
+void bind_report(py::module_& m);       // acl.rt: report threads and callbacks
+void bind_mdl_model(py::module_& m);    // acl.mdl: load/unload, config handles, execute
+void bind_mdl_desc(py::module_& m);     // acl.mdl: model descriptions, dims, dynamic shapes, AIPP
+void bind_mdl_dataset(py::module_& m);  // acl.mdl: datasets
+void bind_threads(py::module_& m);      // acl.util: start_thread/stop_thread
+void bind_util(py::module_& m);         // acl.util: Python buffers <-> pointers
+
+// Report threads (report.cpp): pyACL's callbacks queued on `stream` / on any stream subscribed to
+// `thread_id` that will never run (the runtime dropped them) are released and reported.
+void drop_stream_callbacks(uintptr_t stream, const char* why);
+void drop_thread_callbacks(uint64_t thread_id, const char* why);
 
 }  // namespace pyacl

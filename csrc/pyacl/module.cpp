@@ -20,24 +20,24 @@ std::string library_path() {
 PYBIND11_MODULE(acl, m) {
   using namespace pyacl;
   m.doc() = "pyACL (CANN's Python API for AscendCL), implemented by acl-async over libascendcl";
-  py::module_ sys = py::module_::import("sys");
-  py::dict modules = sys.attr("modules");
-  const char* subs[] = {"rt", "mdl", "util"};
-  for (const char* name : subs) {
-    py::module_ sub = m.def_submodule(name);
-    modules[py::str(std::string("acl.") + name)] = sub;
+  py::dict modules = py::module_::import("sys").attr("modules");
+  // The module's parts, in registration order: (submodule or "" for `acl`, binder).
+  const std::pair<const char*, void (*)(py::module_&)> parts[] = {
+      {"", bind_base},        {"", bind_tensor_desc},  {"rt", bind_rt_device}, {"rt", bind_rt_memory},
+      {"rt", bind_report},    {"mdl", bind_mdl_model}, {"mdl", bind_mdl_desc}, {"mdl", bind_mdl_dataset},
+      {"util", bind_threads}, {"util", bind_util},
+  };
+  for (const auto& [sub, binder] : parts) {
+    py::module_ target = m;
+    if (*sub) {
+      if (!py::hasattr(m, sub)) {
+        m.def_submodule(sub);
+        modules[py::str(std::string("acl.") + sub)] = m.attr(sub);  // `import acl.rt` works
+      }
+      target = py::reinterpret_borrow<py::module_>(m.attr(sub));
+    }
+    binder(target);
   }
-  bind_base(m);
-  bind_tensor_desc(m);
-  py::module_ rt = m.attr("rt");
-  bind_rt(rt);
-  bind_report(rt);
-  bind_rt_ext(rt);
-  py::module_ mdl = m.attr("mdl");
-  bind_mdl(mdl);
-  bind_mdl_ext(mdl);
-  py::module_ util = m.attr("util");
-  bind_util(util);
 
 #ifdef ACL_PYACL_HOST_BACKEND
   m.attr("__backend__") = "host";
@@ -47,6 +47,7 @@ PYBIND11_MODULE(acl, m) {
   m.attr("__implementation__") = "acl-async";
   m.def("_library_path", &library_path, "The libascendcl this module calls (acl-async extension)");
   m.def("_strict", &strict, "True when strict-mode checks are on (host runtime, ACL_HOST_STRICT != 0)");
+  m.def("_signatures", &signatures, "{name: (parameter names, required count)} of every acl function");
   // C threads stop entering Python once the interpreter starts shutting down.
   py::module_::import("atexit").attr("register")(py::cpp_function([] { mark_exiting(); }));
 }

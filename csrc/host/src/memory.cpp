@@ -16,6 +16,7 @@
 #include "detail/strict.h"
 #include "detail/stream.h"
 #include "detail/util.h"
+#include "selftest_plant.h"
 
 namespace acl_host {
 namespace memory {
@@ -301,7 +302,7 @@ aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, a
   if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
   if (count == 0) return ACL_SUCCESS;
   if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
-  std::memmove(dst, src, count);
+  std::memmove(dst, src, count + acl_async::selftest::overread("host-overread"));
   return ACL_SUCCESS;
 } ACL_API_CATCH
 
@@ -318,6 +319,7 @@ aclError aclrtMemcpyAsync(void* dst, size_t destMax, const void* src, size_t cou
   t.dst = dst;
   t.src = src;
   t.count = count;
+  acl_async::selftest::race("host-race");
   return s->enqueue(std::move(t));
 } ACL_API_CATCH
 

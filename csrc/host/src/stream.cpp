@@ -15,6 +15,7 @@
 #include "detail/model.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
+#include "selftest_plant.h"
 
 namespace acl_host {
 namespace {
@@ -217,6 +218,7 @@ aclError Stream::execute(Task& task, std::string& msg) {
       return e;
     }
     case TaskKind::Memcpy:
+      acl_async::selftest::race("host-race");
       std::memmove(task.dst, task.src, task.count);
       return ACL_SUCCESS;
     case TaskKind::Memset:

@@ -53,6 +53,21 @@ def pack(c: OmContainer) -> bytes:
     return _HEADER.pack(MAGIC, len(meta), len(c.xml), len(c.weights)) + meta + c.xml + c.weights
 
 
+def _parse_meta(raw: bytes, origin: str) -> dict[str, str]:
+    """``key=value`` lines as the host runtime reads them (``om_container.cpp``): split at ``\\n`` only, a
+    line without ``=`` skipped; errors name the file."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{origin}: corrupt .om metadata: not UTF-8 at byte {exc.start}") from None
+    meta: dict[str, str] = {}
+    for line in text.split("\n"):
+        key, eq, value = line.partition("=")
+        if eq:
+            meta[key] = value
+    return meta
+
+
 def unpack(data: bytes, origin: str = "model") -> OmContainer:
     if data[:4] == CANN_MAGIC:
         raise ValueError(f"{origin} is a CANN offline model (.om), which only an NPU runs")
@@ -62,9 +77,8 @@ def unpack(data: bytes, origin: str = "model") -> OmContainer:
     if _HEADER.size + meta_len + xml_len + bin_len != len(data):
         raise ValueError(f"{origin}: truncated or corrupt acl-async .om container")
     o = _HEADER.size
-    meta_text = data[o : o + meta_len].decode("utf-8")
+    meta = _parse_meta(data[o : o + meta_len], origin)
     o += meta_len
-    meta = dict(line.split("=", 1) for line in meta_text.splitlines() if line)
     xml = data[o : o + xml_len]
     weights = data[o + xml_len :]
     return OmContainer(meta, bytes(xml), bytes(weights))

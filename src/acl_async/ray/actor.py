@@ -19,7 +19,17 @@ from ..results import top_n
 from .decode import ERROR, PATH, TENSOR
 from .devices import AssignedDevice, assigned_device
 
-__all__ = ["ACTOR", "LABELS", "PROBABILITIES", "TOP_IDS", "ActorInfo", "ClassifyActor", "result_schema"]
+__all__ = [
+    "ACTOR",
+    "LABELS",
+    "PROBABILITIES",
+    "TOP_IDS",
+    "ActorInfo",
+    "AfterBatch",
+    "ClassifyActor",
+    "OnStart",
+    "result_schema",
+]
 
 TOP_IDS, PROBABILITIES, LABELS, ACTOR = "top_ids", "probabilities", "labels", "actor"
 
@@ -41,6 +51,8 @@ class ActorInfo:
 #: Called in the actor after each batch is classified (before its results are returned): the actor and
 #: how many batches it has classified since it (re)started.  For monitoring and tests.
 AfterBatch = Callable[[ActorInfo, int], None]
+#: Called in the actor as it starts, before it loads the model.  For monitoring and tests.
+OnStart = Callable[[ActorInfo], None]
 
 
 def result_schema() -> Any:
@@ -76,6 +88,7 @@ class ClassifyActor:
         jobs: int = 0,
         config: str | None = None,
         after_batch: AfterBatch | None = None,
+        on_start: OnStart | None = None,
     ) -> None:
         import os
 
@@ -86,6 +99,8 @@ class ClassifyActor:
 
         ctx = ray.get_runtime_context()
         self.info = ActorInfo(ctx.get_actor_id() or "", ctx.get_node_id(), os.getpid(), assigned_device())
+        if on_start is not None:
+            on_start(self.info)
         self.batch = model_batch
         self.top_k = top_k
         self.labels = list(labels) if labels is not None else None

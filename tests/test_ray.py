@@ -514,3 +514,33 @@ def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, dat
     assert len(rows) == len(pq.read_table(out)) == PICTURES + 1  # no duplicates
     assert rows[str(fifo)]["top_ids"] == rows[str(data["good"][0])]["top_ids"]
     assert box["summary"].failures == len(REASONS)
+
+
+@ray.remote(num_cpus=0, resources={"NPU": 1})
+class Holder:
+    """Another job's actor holding one NPU."""
+
+    def ready(self) -> bool:
+        return True
+
+
+def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, data, tmp_path, monkeypatch,
+                                                                       capsys):  # fmt: skip
+    from acl_async.ray import ClusterError
+    from acl_async.ray import cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "PLACE_NOTICE_S", 1.0)
+    monkeypatch.setattr(cluster_module, "PLACE_TIMEOUT_S", 3.0)
+    holders = [Holder.remote() for _ in range(2)]
+    ray.get([h.ready.remote() for h in holders], timeout=120)  # both NPUs taken
+    try:
+        with pytest.raises(ClusterError, match=r"gave the model probe no .*NPU.* in 3 s") as exc:
+            classify_dataset([data["dir"]], data["model"], output=tmp_path / "r.parquet", devices=1)
+    finally:
+        for h in holders:
+            ray.kill(h)
+    assert "\n" not in str(exc.value)
+    out = capsys.readouterr().out
+    assert "[ INFO ] Ray cluster " in out and "NPUs (0 free)" in out
+    assert "[ INFO ] Ray: waited 1 s for the model probe" in out
+    assert not (tmp_path / "r.parquet").exists()

@@ -35,9 +35,18 @@ from typing import Any
 
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
-from .cluster import DECODE_CPUS, ActorPlan, connect, import_ray, plan_actors
+from .cluster import (
+    DECODE_CPUS,
+    ActorPlan,
+    connect,
+    describe_cluster,
+    get_placed,
+    import_ray,
+    plan_actors,
+    say,
+)
 from .decode import ERROR, PATH, decode_batch
-from .errors import ModelLoadError, RayRunError
+from .errors import ClusterError, ModelLoadError, RayRunError
 from .output import OutputSpec, remove_stale, write_output
 from .summary import RunSummary
 
@@ -102,7 +111,9 @@ def _describe_model(ray: Any, model_ref: Any, remote_args: dict[str, Any], confi
 
     task = ray.remote(max_retries=0, **remote_args)(describe)
     try:
-        return ray.get(task.remote(model_ref, config))
+        return get_placed(ray, task.remote(model_ref, config), "the model probe", remote_args)
+    except ClusterError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any load failure is reported once, in one line
         raise ModelLoadError(f"cannot load the model: {_first_line(exc)}") from None
 
@@ -203,8 +214,10 @@ def classify_dataset(
 
     names = labels_for_model(model_path, labels)
     ray = import_ray()
-    owned = connect(address)
+    owned = connect(address, announce=progress)
     try:
+        if progress:
+            say(f"Ray cluster {describe_cluster()}")
         plan = plan_actors(devices, actor_cpus)
         model_ref = ray.put(model_path.read_bytes())
         descs = _describe_model(ray, model_ref, plan.remote_args(), config)
@@ -262,8 +275,9 @@ def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
     from ray.data import DataContext
 
     ctx = DataContext.get_current()
-    saved = ctx.enable_progress_bars, ctx.max_consecutive_actor_init_deaths
+    saved = ctx.enable_progress_bars, ctx.use_ray_tqdm, ctx.max_consecutive_actor_init_deaths
     ctx.enable_progress_bars = progress
+    ctx.use_ray_tqdm = False  # bars drawn by the driver alone (tqdm), not relayed from workers
     # Ray Data's default (0) fails the run when one actor dies while starting: replace it instead.
     ctx.max_consecutive_actor_init_deaths = INIT_DEATHS_PER_ACTOR * job.plan.actors
     data_log = logging.getLogger("ray.data")
@@ -273,7 +287,7 @@ def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
         return _execute(ray, job)
     finally:
         data_log.setLevel(level)
-        ctx.enable_progress_bars, ctx.max_consecutive_actor_init_deaths = saved
+        ctx.enable_progress_bars, ctx.use_ray_tqdm, ctx.max_consecutive_actor_init_deaths = saved
 
 
 def _execute(ray: Any, job: _Job) -> RunSummary:

@@ -36,7 +36,6 @@ from typing import Any
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
 from .cluster import (
-    DECODE_CPUS,
     ActorPlan,
     connect,
     describe_cluster,
@@ -45,7 +44,7 @@ from .cluster import (
     plan_actors,
     say,
 )
-from .decode import ERROR, PATH, decode_batch
+from .decode import ERROR, PATH
 from .errors import ClusterError, ModelLoadError, RayRunError
 from .output import OutputSpec, remove_stale, write_output
 from .summary import RunSummary
@@ -299,29 +298,10 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
         # at most batch_size pictures a batch, and at least two batches per actor to share out
         batch_size = max(1, min(batch_size, math.ceil(len(job.local) / (2 * job.plan.actors))))
         blocks = max(1, min(math.ceil(len(job.local) / batch_size), 10_000))
-        items = ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks)
-        parts.append(
-            items.map_batches(
-                decode_batch,
-                fn_kwargs=job.decode_args,
-                batch_size=batch_size,
-                batch_format="numpy",
-                num_cpus=DECODE_CPUS,
-            )
-        )
+        parts.append(ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks))
     if job.remote:
-        files = ray.data.read_binary_files(
-            job.remote, include_paths=True, file_extensions=sorted(s[1:] for s in PICTURE_SUFFIXES)
-        )
-        parts.append(
-            files.map_batches(
-                decode_batch,
-                fn_kwargs=job.decode_args,
-                batch_size=batch_size,
-                batch_format="numpy",
-                num_cpus=DECODE_CPUS,
-            )
-        )
+        suffixes = sorted(s[1:] for s in PICTURE_SUFFIXES)
+        parts.append(ray.data.read_binary_files(job.remote, include_paths=True, file_extensions=suffixes))
     pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     classified = pictures.map_batches(
         ClassifyActor,
@@ -333,6 +313,7 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
             "config": job.config,
             "after_batch": job.after_batch,
             "on_start": job.on_start,
+            "spec": job.decode_args["spec"],
         },
         compute=ActorPoolStrategy(size=job.plan.actors),
         batch_size=batch_size,

@@ -544,3 +544,30 @@ def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, 
     assert "[ INFO ] Ray cluster " in out and "NPUs (0 free)" in out
     assert "[ INFO ] Ray: waited 1 s for the model probe" in out
     assert not (tmp_path / "r.parquet").exists()
+
+
+def _shape(line: str) -> str:
+    """A printed line with its run-dependent parts (numbers, ids, addresses) blanked."""
+    import re
+
+    return re.sub(r"\b[0-9a-f]{8}\b|\d+(\.\d+)?", "#", line.rstrip())
+
+
+def test_readme_ray_example_prints_what_the_command_prints(cluster, tmp_path, monkeypatch, capsys):
+    """The README's output sample of ``classify --ray`` is what the command prints (up to numbers, ids,
+    and how it reaches the cluster: the README starts a local one, the test joins its own)."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    command = "acl-async classify --ray local --output results.parquet --overwrite"
+    sample = re.search(re.escape(command) + r"\n```\n```text\n(.*?)```", readme, re.S)
+    assert sample is not None, "the README's Ray example and its output sample"
+    monkeypatch.chdir(tmp_path)
+    assert _cli("--ray", cluster.address, "--output", "results.parquet", "--overwrite") == 0
+    printed = capsys.readouterr().out
+
+    def shapes(text: str) -> set[str]:
+        return {_shape(line) for line in text.splitlines() if line and not line.startswith("[ INFO ] Ray: ")}
+
+    assert shapes(printed) == shapes(sample.group(1)), printed
+    assert "Pictures:   3 classified, 0 failed" in sample.group(1)  # the default pictures

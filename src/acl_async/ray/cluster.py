@@ -29,7 +29,7 @@ CONNECT_TIMEOUT_S = 5.0
 PLACE_TIMEOUT_S, PLACE_NOTICE_S = 300.0, 15.0
 #: The Ray resource name of Huawei Ascend NPUs.
 NPU = "NPU"
-#: Logical CPUs of one decoding task; at least one must fit beside the actors.
+#: Logical CPUs kept beside the actors for Ray Data's own tasks (listing and reading the inputs).
 DECODE_CPUS = 0.5
 #: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
 NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0
@@ -246,7 +246,7 @@ def plan_actors(devices: int | None, actor_cpus: float | None = None) -> ActorPl
     if need > cpus:
         what = "NPU actors" if plan.npu else "host-runtime actors (the cluster has no NPU)"
         raise ResourceError(
-            f"{plan.actors} {what} at {plan.num_cpus:g} CPU each plus {DECODE_CPUS:g} for decoding need "
+            f"{plan.actors} {what} at {plan.num_cpus:g} CPU each plus {DECODE_CPUS:g} for reading need "
             f"{need:g} CPUs; the Ray cluster has {cpus:g}"
         )
     return plan

@@ -212,3 +212,39 @@ def test_model_without_picture_input_and_broken_picture(cache_env: Env, models: 
     proc = classify(cache_env, "-m", models["classifier"], "-i", str(broken))
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.count("\n") == 1 and "broken.jpg" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".jsonl", ".csv"])
+def test_output_one_file_same_columns_as_ray(cache_env: Env, models: dict[str, str], tmp_path: Path,
+                                             suffix: str) -> None:  # fmt: skip
+    """``classify --output`` without Ray: one file, the Ray pipeline's columns, the table's values."""
+    pictures = zoo.default_pictures()
+    argv = ["-m", models["classifier"], "-i", *map(str, pictures), "-nt", "3"]
+    table = parse(classify(cache_env, *argv).stdout)
+    out = tmp_path / f"results{suffix}"
+    proc = classify(cache_env, *argv, "--output", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"{len(pictures)} results written to {out}" in proc.stdout
+    assert out.is_file()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out).to_pylist()
+    elif suffix == ".jsonl":
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+    else:
+        import csv
+
+        lines = out.read_text().splitlines()
+        assert lines.count(lines[0]) == 1  # one header
+        rows = [{k: v if k == "path" else json.loads(v) for k, v in r.items()} for r in csv.DictReader(lines)]
+    assert [r["path"] for r in rows] == [str(p.absolute()) for p in pictures]
+    for r, p in zip(rows, pictures, strict=True):
+        expected = table[str(p)]
+        assert r["top_ids"] == [c for c, _, _ in expected]
+        np.testing.assert_allclose(r["probabilities"], [v for _, v, _ in expected], atol=1e-6)
+        assert r["labels"] == [label for _, _, label in expected]
+    again = classify(cache_env, *argv, "--output", str(out))
+    assert again.returncode == 2 and "--overwrite" in again.stderr
+    assert classify(cache_env, *argv, "--output", str(out), "--overwrite").returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -100,10 +100,9 @@ def _local(model: str, pictures: list[Path], top: int) -> dict[str, tuple[list[i
 
 
 def _read(path: Path) -> list[dict]:
+    assert path.is_file(), f"{path}: one file, not a folder of shards"
     if path.suffix == ".jsonl":
-        return [
-            json.loads(line) for f in sorted(path.iterdir()) for line in f.read_text().splitlines() if line
-        ]
+        return [json.loads(line) for line in path.read_text().splitlines() if line]
     return pq.read_table(path).to_pylist()
 
 
@@ -262,7 +261,8 @@ def test_cli_classify_ray_csv_matches_local_and_prints_summary(cluster, data, tm
     text = capsys.readouterr().out
     assert f"Pictures:   {PICTURES} classified, {len(REASONS)} failed" in text
     assert "pictures/s on 2 actor(s)" in text and text.count("NPU ") >= 1
-    rows = [r for f in sorted(out.iterdir()) for r in csv.DictReader(f.read_text().splitlines())]
+    assert out.is_file()
+    rows = list(csv.DictReader(out.read_text().splitlines()))  # one header, then the rows
     parsed = [
         {
             "path": r["path"],
@@ -272,11 +272,8 @@ def test_cli_classify_ray_csv_matches_local_and_prints_summary(cluster, data, tm
         for r in rows
     ]
     _check_equal(parsed, _local(data["model"], data["good"], 4))
-    assert {
-        Path(r["path"]).name
-        for f in (tmp_path / "results.errors.csv").iterdir()
-        for r in csv.DictReader(f.read_text().splitlines())
-    } == set(REASONS)
+    errors = list(csv.DictReader((tmp_path / "results.errors.csv").read_text().splitlines()))
+    assert {Path(r["path"]).name: r["reason"] for r in errors} == REASONS
 
 
 def _one_line_error(capsys) -> str:
@@ -353,15 +350,100 @@ def test_cli_unreachable_address_one_line_exit_1(data, tmp_path):
     ]
 
 
-def test_duplicate_rows_keep_one_per_path():
+def test_exactly_once_guard_keeps_one_row_per_path_and_refuses_missing_or_extra(caplog):
     import pyarrow as pa
 
-    from acl_async.ray.pipeline import _first_per_path
+    from acl_async.ray import RayRunError
+    from acl_async.ray.pipeline import _exactly_once
 
     table = pa.table({"path": ["b", "a", "b", "c", "a"], "n": [1, 2, 3, 4, 5]})
-    kept = _first_per_path(table)
+    kept = _exactly_once(table, ["a", "b", "c"])
     assert kept["path"].to_pylist() == ["a", "b", "c"]
-    assert _first_per_path(table.slice(0, 0)).num_rows == 0
+    assert "5 result rows for 3 pictures" in caplog.text
+    assert _exactly_once(table.slice(0, 0), []).num_rows == 0
+    with pytest.raises(RayRunError, match=r"1 picture\(s\) got no result row, e\.g\. d"):
+        _exactly_once(table, ["a", "b", "c", "d"])
+    with pytest.raises(RayRunError, match=r"1 result row\(s\) for pictures not in the input, e\.g\. c"):
+        _exactly_once(table, ["a", "b"])
+
+
+def test_exactly_once_guard_reached_by_a_run_that_returned_a_batch_twice(cluster, data, tmp_path, monkeypatch,
+                                                                         caplog):  # fmt: skip
+    """Rows of one batch delivered twice (what a retried batch whose first result also arrived would
+    give): the output still has one row per picture, and the run says so."""
+    import pyarrow as pa
+
+    from acl_async.ray import pipeline
+
+    collect = pipeline._collect
+
+    def twice(ray_, ds):
+        table = collect(ray_, ds)
+        return pa.concat_tables([table, table.slice(0, 5)])
+
+    monkeypatch.setattr(pipeline, "_collect", twice)
+    out = tmp_path / "results.parquet"
+    summary = classify_dataset([data["dir"]], data["model"], output=out, top_k=3, progress=False)
+    _check_equal(_read(out), _local(data["model"], data["good"], 3))
+    assert summary.pictures == PICTURES
+    assert "keeping one row per picture" in caplog.text
+
+
+def _dead_pid() -> int:
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_temporaries_of_a_killed_run_removed_by_the_next(cluster, data, tmp_path):
+    """What a SIGKILLed run leaves beside its output (its pid is gone) is cleaned by the next run with
+    that output; a live writer's temporary is left alone; an old output moved away is put back."""
+    out = tmp_path / "results.parquet"
+    dead = _dead_pid()
+    stale_dir = tmp_path / f".results.parquet.tmp-{dead}-0badf00d"
+    stale_dir.mkdir()
+    (stale_dir / "part.parquet").write_bytes(b"half")
+    stale_file = tmp_path / f".results.errors.parquet.tmp-{dead}-0badf00d"
+    stale_file.write_bytes(b"half")
+    live = tmp_path / f".results.parquet.tmp-{os.getpid()}-0123abcd"
+    live.write_bytes(b"being written")
+    moved = tmp_path / f".results.parquet.old-{dead}-0badf00d"
+    moved.write_bytes(b"the previous output")
+
+    with pytest.raises(OutputExistsError):  # the old output is back in place, so it exists
+        classify_dataset([data["dir"]], data["model"], output=out, progress=False)
+    assert out.read_bytes() == b"the previous output"
+    assert not stale_dir.exists() and not stale_file.exists() and not moved.exists()
+    assert live.read_bytes() == b"being written"
+
+    classify_dataset([data["dir"]], data["model"], output=out, overwrite=True, progress=False)
+    assert len(_read(out)) == PICTURES
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [live.name]
+
+
+def _die_first_start(info):  # runs in the actors
+    gate = ray.get_actor("acl-async-test-start-gate")
+    if ray.get(gate.arrive.remote(info.pid)):
+        # destroyed while starting, as Ray does to an actor the pool no longer wants (no restart)
+        ray.kill(ray.get_runtime_context().current_actor, no_restart=True)
+        threading.Event().wait()
+
+
+def test_actor_dying_while_starting_is_replaced(cluster, data, tmp_path):
+    gate = Gate.options(name="acl-async-test-start-gate").remote()
+    out = tmp_path / "results.parquet"
+    try:
+        summary = classify_dataset(
+            [data["dir"]], data["model"], output=out, top_k=5, progress=False, on_start=_die_first_start
+        )
+    finally:
+        arrivals = ray.get(gate.arrivals.remote())
+        ray.kill(gate)
+    _check_equal(_read(out), _local(data["model"], data["good"], 5))
+    assert summary.pictures == PICTURES
+    assert len(arrivals) >= 2, arrivals  # the destroyed actor, then its replacement
 
 
 def _open_writer(path: Path, timeout: float = 180) -> int:
@@ -432,3 +514,60 @@ def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, dat
     assert len(rows) == len(pq.read_table(out)) == PICTURES + 1  # no duplicates
     assert rows[str(fifo)]["top_ids"] == rows[str(data["good"][0])]["top_ids"]
     assert box["summary"].failures == len(REASONS)
+
+
+@ray.remote(num_cpus=0, resources={"NPU": 1})
+class Holder:
+    """Another job's actor holding one NPU."""
+
+    def ready(self) -> bool:
+        return True
+
+
+def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, data, tmp_path, monkeypatch,
+                                                                       capsys):  # fmt: skip
+    from acl_async.ray import ClusterError
+    from acl_async.ray import cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "PLACE_NOTICE_S", 1.0)
+    monkeypatch.setattr(cluster_module, "PLACE_TIMEOUT_S", 3.0)
+    holders = [Holder.remote() for _ in range(2)]
+    ray.get([h.ready.remote() for h in holders], timeout=120)  # both NPUs taken
+    try:
+        with pytest.raises(ClusterError, match=r"gave the model probe no .*NPU.* in 3 s") as exc:
+            classify_dataset([data["dir"]], data["model"], output=tmp_path / "r.parquet", devices=1)
+    finally:
+        for h in holders:
+            ray.kill(h)
+    assert "\n" not in str(exc.value)
+    out = capsys.readouterr().out
+    assert "[ INFO ] Ray cluster " in out and "NPUs (0 free)" in out
+    assert "[ INFO ] Ray: waited 1 s for the model probe" in out
+    assert not (tmp_path / "r.parquet").exists()
+
+
+def _shape(line: str) -> str:
+    """A printed line with its run-dependent parts (numbers, ids, addresses) blanked."""
+    import re
+
+    return re.sub(r"\b[0-9a-f]{8}\b|\d+(\.\d+)?", "#", line.rstrip())
+
+
+def test_readme_ray_example_prints_what_the_command_prints(cluster, tmp_path, monkeypatch, capsys):
+    """The README's output sample of ``classify --ray`` is what the command prints (up to numbers, ids,
+    and how it reaches the cluster: the README starts a local one, the test joins its own)."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    command = "acl-async classify --ray local --output results.parquet --overwrite"
+    sample = re.search(re.escape(command) + r"\n```\n```text\n(.*?)```", readme, re.S)
+    assert sample is not None, "the README's Ray example and its output sample"
+    monkeypatch.chdir(tmp_path)
+    assert _cli("--ray", cluster.address, "--output", "results.parquet", "--overwrite") == 0
+    printed = capsys.readouterr().out
+
+    def shapes(text: str) -> set[str]:
+        return {_shape(line) for line in text.splitlines() if line and not line.startswith("[ INFO ] Ray: ")}
+
+    assert shapes(printed) == shapes(sample.group(1)), printed
+    assert "Pictures:   3 classified, 0 failed" in sample.group(1)  # the default pictures

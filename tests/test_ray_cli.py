@@ -25,9 +25,11 @@ def test_without_ray_installed_one_line_with_the_install_command_exit_2(monkeypa
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--output", "r.parquet"], "--output needs --ray"),
         (["--devices", "2"], "--devices needs --ray"),
-        (["--overwrite"], "--overwrite needs --ray"),
+        (["--batch-size", "8"], "--batch-size needs --ray"),
+        (["--overwrite"], "--overwrite needs --output"),
+        (["--format", "csv"], "--format needs --output"),
+        (["--output", "shards/"], "without --ray the output is one local file"),
         (["--ray"], "--ray needs --output"),
         (["--ray", "--output", "r.parquet", "-d", "1"], "-d/--device does not apply with --ray"),
         (["--ray", "--output", "r.parquet", "--devices", "0"], "--devices must be >= 1"),

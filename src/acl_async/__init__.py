@@ -26,7 +26,6 @@ import without it.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
@@ -73,11 +72,6 @@ def _preload_openvino() -> None:
 
 
 _preload_openvino()
-
-try:
-    __version__ = version("acl-async")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 # Public names resolved on first access: name -> submodule that defines it.
 _LAZY: dict[str, str] = {
@@ -130,7 +124,21 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    """The installed distribution's version, read on first use of ``__version__``: importlib.metadata
+    costs tens of milliseconds at import, a window in which Ctrl-C would print a traceback."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("acl-async")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -140,7 +148,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -26,12 +26,13 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .results import Classification, top_n
 
-__all__ = ["PictureResult", "classify", "format_table"]
+__all__ = ["PictureResult", "classify", "format_table", "results_table"]
 
 log = logging.getLogger("acl_async")
 
@@ -62,6 +63,23 @@ def format_table(results: Sequence[PictureResult], top: int, with_labels: bool) 
             lines.append(line.rstrip())
         lines.append("")
     return "\n".join(lines)
+
+
+def results_table(results: Sequence[PictureResult]) -> Any:
+    """The results as the rows ``classify --output`` writes (the columns of the Ray pipeline's output:
+    absolute path, top-k class ids, probabilities and labels); needs pyarrow."""
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "path": pa.array([str(r.path.absolute()) for r in results], pa.string()),
+            "top_ids": pa.array([[c.index for c in r.classes] for r in results], pa.list_(pa.int64())),
+            "probabilities": pa.array(
+                [[c.value for c in r.classes] for r in results], pa.list_(pa.float64())
+            ),
+            "labels": pa.array([[c.label or "" for c in r.classes] for r in results], pa.list_(pa.string())),
+        }
+    )
 
 
 def _chunks(count: int, batch: int) -> list[list[int]]:

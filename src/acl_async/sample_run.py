@@ -26,13 +26,30 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("acl_async")
 
-__all__ = ["ResultHandler", "SampleInput", "execute", "execute_paths", "load_inputs", "model_spec"]
+__all__ = [
+    "ResultHandler",
+    "SampleInput",
+    "check_model_io",
+    "execute",
+    "execute_paths",
+    "load_inputs",
+    "model_spec",
+]
 
 
 @dataclass(frozen=True)
 class SampleInput:
     name: str
     tensor: np.ndarray
+
+
+def check_model_io(model_path: Path, model: Model) -> None:
+    """The sample feeds the first input and classifies the first output: ValueError (one line) for a
+    model that has none."""
+    for kind in ("inputs", "outputs"):
+        if not getattr(model, kind):
+            need = "the sample needs an input and an output"
+            raise ValueError(f"{model_path}: the model has no {kind} ({need})")
 
 
 def model_spec(model_path: Path, model: Model) -> PreprocessSpec:

@@ -62,6 +62,7 @@ def main(argv: Sequence[str]) -> int:
     from ..session import Session
 
     device = resolve_device(args.device)
+    out = _output(args)
     model = resolve_model(args.model)
     pictures = collect_inputs(args.input, zoo.default_pictures, sorted(preprocess.PICTURE_SUFFIXES))
     labels, _ = load_labels(model, args.labels)
@@ -72,9 +73,38 @@ def main(argv: Sequence[str]) -> int:
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"[ INFO ] Batch size is {batch}")
+    if out is not None:
+        from ..classify import results_table
+        from ..ray.output import write_output
+
+        write_output(results_table(results), out.path, out.format, out.overwrite)
+        print(f"[ INFO ] {len(results)} results written to {out.path}")
+        return 0
     top = max((len(r.classes) for r in results), default=args.top)
     print(format_table(results, top, labels is not None))
     return 0
+
+
+def _output(args: argparse.Namespace):  # noqa: ANN202 - an OutputSpec, imported lazily
+    """``--output``, checked before the device is touched: pyarrow there, a local path, an existing
+    output refused unless ``--overwrite``."""
+    if args.output is None:
+        return None
+    from ..ray.errors import OutputExistsError
+    from ..ray.output import OutputSpec, is_folder_output
+
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise UsageError("--output needs pyarrow: pip install pyarrow (or 'acl-async[ray]')") from None
+    if is_folder_output(args.output):
+        raise UsageError(f"--output {args.output}: without --ray the output is one local file")
+    try:
+        out = OutputSpec.make(args.output, fmt=args.output_format, overwrite=args.overwrite)
+        out.check()
+    except OutputExistsError as exc:
+        raise UsageError(str(exc)) from None
+    return out
 
 
 def _main_ray(args: argparse.Namespace) -> int:

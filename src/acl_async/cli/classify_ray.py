@@ -17,7 +17,9 @@ from .options import count
 
 __all__ = ["add_ray_options", "check_ray_options", "run_ray"]
 
-RAY_ONLY = ("output", "devices", "overwrite", "batch_size", "output_format")
+RAY_ONLY = ("devices", "batch_size")
+#: Flags that only make sense with --output.
+OUTPUT_ONLY = ("overwrite", "output_format")
 
 
 def add_ray_options(p: argparse.ArgumentParser) -> None:
@@ -34,14 +36,15 @@ def add_ray_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--output",
         metavar="PATH",
-        help="with --ray: where the results go (Parquet, or JSON lines / CSV for .jsonl / .csv); "
-        "unreadable pictures go to PATH's stem + .errors + suffix",
+        help="write the results to PATH, one file (Parquet, or JSON lines / CSV for .jsonl / .csv); "
+        "with --ray, unreadable pictures go to PATH's stem + .errors + suffix, and a PATH ending in / "
+        "or a URI (s3://...) is a folder of shards",
     )
     g.add_argument(
         "--format",
         dest="output_format",
         choices=("parquet", "jsonl", "csv"),
-        help="with --ray: output format (default: from --output's suffix, else Parquet)",
+        help="--output's format (default: from its suffix, else Parquet)",
     )
     g.add_argument(
         "--devices",
@@ -54,11 +57,17 @@ def add_ray_options(p: argparse.ArgumentParser) -> None:
         type=count(1, "--batch-size"),
         help="with --ray: pictures per Ray Data batch (default 32)",
     )
-    g.add_argument("--overwrite", action="store_true", help="with --ray: replace an existing output")
+    g.add_argument("--overwrite", action="store_true", help="replace an existing --output")
 
 
 def check_ray_options(args: argparse.Namespace) -> None:
-    """Ray-only flags need ``--ray``; ``--ray`` needs ``--output`` and takes no ``-d``."""
+    """Ray-only flags need ``--ray``; ``--ray`` needs ``--output`` and takes no ``-d``; ``--overwrite``
+    and ``--format`` need ``--output``."""
+    if args.output is None:
+        given = [name for name in OUTPUT_ONLY if getattr(args, name) not in (None, False)]
+        if given and args.ray is None:
+            flag = "--" + given[0].replace("output_format", "format")
+            raise UsageError(f"{flag} needs --output")
     if args.ray is None:
         given = [name for name in RAY_ONLY if getattr(args, name) not in (None, False)]
         if given:

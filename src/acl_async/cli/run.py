@@ -166,6 +166,7 @@ def main(argv: Sequence[str]) -> int:
         _info(args, f"get run mode success ({session.run_mode})")
         model = session.load_model(model_path)
         _info(args, f"load model {model_path} success")
+        sample_run.check_model_io(model_path, model)
         check_labels(labels, labels_source, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model)
         handler = sample_run.ResultHandler(_shower(args, labels), dumper)

@@ -1,9 +1,12 @@
-"""Accelerator side of the pipeline: one actor per device, owning a Session and an InferQueue on it.
+"""The pipeline's workers: one actor per device, owning a Session and an InferQueue on it.
 
 Ray Data creates :class:`ClassifyActor` once per actor of the pool (``map_batches(ClassifyActor, ...)``)
-and calls it with batches of decoded pictures.  Each picture row becomes one result row: its path, the
-top-k class ids, probabilities and labels, the actor that classified it, and the decoding error (if any,
-passed through untouched).
+and calls it with batches of picture paths (and their bytes, when Ray's reader read them).  The actor
+decodes them itself, as the local ``classify`` does (:class:`~acl_async.pipeline.DecodeStage`: decode
+threads, DCT-scaled JPEG decoding) and submits each model batch as soon as it is decoded: no decoded
+tensor goes through Ray's object store.  Each picture becomes one result row: its path, the top-k class
+ids, probabilities and labels, the actor that classified it, and why it could not be read ("" if it
+could).
 """
 
 from __future__ import annotations
@@ -15,11 +18,22 @@ from typing import Any
 
 import numpy as np
 
+from ..preprocess import InputFileError, PreprocessSpec
 from ..results import top_n
-from .decode import ERROR, PATH, TENSOR
+from .decode import ERROR, PATH, decode_picture
 from .devices import AssignedDevice, assigned_device
 
-__all__ = ["ACTOR", "LABELS", "PROBABILITIES", "TOP_IDS", "ActorInfo", "ClassifyActor", "result_schema"]
+__all__ = [
+    "ACTOR",
+    "LABELS",
+    "PROBABILITIES",
+    "TOP_IDS",
+    "ActorInfo",
+    "AfterBatch",
+    "ClassifyActor",
+    "OnStart",
+    "result_schema",
+]
 
 TOP_IDS, PROBABILITIES, LABELS, ACTOR = "top_ids", "probabilities", "labels", "actor"
 
@@ -41,6 +55,8 @@ class ActorInfo:
 #: Called in the actor after each batch is classified (before its results are returned): the actor and
 #: how many batches it has classified since it (re)started.  For monitoring and tests.
 AfterBatch = Callable[[ActorInfo, int], None]
+#: Called in the actor as it starts, before it loads the model.  For monitoring and tests.
+OnStart = Callable[[ActorInfo], None]
 
 
 def result_schema() -> Any:
@@ -76,6 +92,9 @@ class ClassifyActor:
         jobs: int = 0,
         config: str | None = None,
         after_batch: AfterBatch | None = None,
+        on_start: OnStart | None = None,
+        spec: PreprocessSpec | None = None,
+        decode_threads: int | None = None,
     ) -> None:
         import os
 
@@ -86,7 +105,11 @@ class ClassifyActor:
 
         ctx = ray.get_runtime_context()
         self.info = ActorInfo(ctx.get_actor_id() or "", ctx.get_node_id(), os.getpid(), assigned_device())
+        if on_start is not None:
+            on_start(self.info)
         self.batch = model_batch
+        self.spec = spec
+        self.decode_threads = decode_threads
         self.top_k = top_k
         self.labels = list(labels) if labels is not None else None
         self.after_batch = after_batch
@@ -106,26 +129,66 @@ class ClassifyActor:
         with self.lock:
             self.outputs[int(userdata)] = np.array(results[0], copy=True)  # type: ignore[call-overload]
 
-    def _scores(self, tensors: np.ndarray) -> np.ndarray:
-        """One score row per picture: requests of the model's batch, the last padded with its last picture."""
-        count = len(tensors)
+    def _stage(self, paths: list[str], contents: Any) -> Any:
+        """Decoding of one Ray batch, in order: local files through the local ``classify``'s loader,
+        bytes read by Ray's reader through :func:`.decode.decode_picture`."""
+        from ..pipeline import DecodeStage
+
+        assert self.spec is not None
+        if contents is None:
+            return DecodeStage(paths, self.spec, threads=self.decode_threads)
+        spec = self.spec
+
+        def load(index: Any, out: np.ndarray | None = None) -> np.ndarray:
+            i = int(str(index))
+            try:
+                return decode_picture(bytes(contents[i]), spec)
+            except ValueError as exc:
+                raise InputFileError(paths[i], str(exc)) from None
+
+        return DecodeStage([str(i) for i in range(len(paths))], load=load, threads=self.decode_threads)
+
+    def _classify(self, paths: list[str], contents: Any) -> tuple[list[int], np.ndarray | None, list[str]]:
+        """Decode and classify: the rows that decoded, their score rows, and every row's error.  Each
+        request of the model's batch is submitted once its pictures are decoded (the last one padded
+        with its last picture)."""
+        errors = [""] * len(paths)
+        good: list[int] = []
+        group: list[np.ndarray] = []
         self.outputs.clear()
-        for n, start in enumerate(range(0, count, self.batch)):
-            chunk = tensors[start : start + self.batch]
-            if len(chunk) < self.batch:
-                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], self.batch - len(chunk), axis=0)])
-            self.queue.start_async([np.ascontiguousarray(chunk)], n)
+        requests = 0
+
+        def submit() -> None:
+            nonlocal requests
+            group.extend([group[-1]] * (self.batch - len(group)))
+            data = group[0] if self.batch == 1 else np.concatenate(group, axis=0)
+            self.queue.start_async([np.ascontiguousarray(data)], requests)
+            requests += 1
+            group.clear()
+
+        with self._stage(paths, contents) as stage:
+            for item in stage:
+                if item.error is not None:
+                    errors[item.index] = item.error.reason
+                    continue
+                assert item.tensor is not None
+                good.append(item.index)
+                group.append(item.tensor.reshape(1, *item.tensor.shape[-3:]))
+                if len(group) == self.batch:
+                    submit()
+        if group:
+            submit()
         self.queue.wait_all()
-        rows = [self.outputs[n].reshape(self.batch, -1) for n in range(len(self.outputs))]
-        return np.concatenate(rows)[:count] if rows else np.zeros((0, 0))
+        if not good:
+            return good, None, errors
+        rows = [self.outputs[n].reshape(self.batch, -1) for n in range(requests)]
+        return good, np.concatenate(rows)[: len(good)], errors
 
     def __call__(self, batch: dict[str, Any]) -> Any:
         import pyarrow as pa
 
         paths = [str(p) for p in batch[PATH]]
-        errors = [str(e) for e in batch[ERROR]]
-        good = [i for i, e in enumerate(errors) if not e]
-        scores = self._scores(np.asarray(batch[TENSOR])[good]) if good else None
+        good, scores, errors = self._classify(paths, batch.get("bytes"))
         ids: list[list[int]] = [[] for _ in paths]
         probs: list[list[float]] = [[] for _ in paths]
         names: list[list[str]] = [[] for _ in paths]
@@ -142,11 +205,11 @@ class ClassifyActor:
         return pa.Table.from_arrays(
             [
                 pa.array(paths),
-                pa.array(ids),
-                pa.array(probs),
-                pa.array(names),
-                pa.array(actor),
-                pa.array(errors),
+                pa.array(ids, pa.list_(pa.int64())),
+                pa.array(probs, pa.list_(pa.float64())),
+                pa.array(names, pa.list_(pa.string())),
+                pa.array(actor, pa.string()),
+                pa.array(errors, pa.string()),
             ],
             schema=result_schema(),
         )

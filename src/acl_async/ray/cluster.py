@@ -14,13 +14,22 @@ from typing import Any
 
 from .errors import ClusterError, RayNotInstalledError, ResourceError
 
-__all__ = ["ActorPlan", "connect", "import_ray", "plan_actors"]
+__all__ = ["ActorPlan", "connect", "describe_cluster", "get_placed", "import_ray", "plan_actors", "say"]
+
+
+def say(message: str) -> None:
+    """One progress line on stdout, in the CLI's ``[ INFO ]`` style (stderr keeps the one-line errors)."""
+    print(f"[ INFO ] {message}", flush=True)
+
 
 #: Seconds to wait for a TCP connection to a given cluster address before calling it unreachable.
 CONNECT_TIMEOUT_S = 5.0
+#: Seconds to wait for the cluster to place work that asks for resources (the model probe) before
+#: failing, and between two "still waiting" lines.
+PLACE_TIMEOUT_S, PLACE_NOTICE_S = 300.0, 15.0
 #: The Ray resource name of Huawei Ascend NPUs.
 NPU = "NPU"
-#: Logical CPUs of one decoding task; at least one must fit beside the actors.
+#: Logical CPUs kept beside the actors for Ray Data's own tasks (listing and reading the inputs).
 DECODE_CPUS = 0.5
 #: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
 NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0
@@ -45,18 +54,28 @@ def _host_port(address: str) -> tuple[str, int] | None:
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
-def connect(address: str | None) -> bool:
+def connect(address: str | None, announce: bool = False) -> bool:
     """Join the cluster at ``address``; returns whether this call started the connection (the caller then
     shuts it down).  An already initialized Ray is used as it is.
 
     ``None`` or ``"auto"``: the cluster this machine belongs to (``RAY_ADDRESS``, else the latest
     ``ray start`` here), else a new local one.  ``"local"``: a new local cluster.  Anything else is a
-    cluster address (``host:port`` or ``ray://host:port``) that must answer.
+    cluster address (``host:port`` or ``ray://host:port``) that must answer.  ``announce``: say first
+    which cluster it looks for (joining can take a while).
     """
     ray = import_ray()
     if ray.is_initialized():
         return False
     target = None if address in (None, "", "auto") else address
+    if not announce:
+        pass
+    elif target is None:
+        say("Ray: joining the cluster of this machine (RAY_ADDRESS, else the latest `ray start`), "
+            "else starting a local one")  # fmt: skip
+    elif target == "local":
+        say("Ray: starting a local cluster")
+    else:
+        say(f"Ray: joining the cluster at {target}")
     if target not in (None, "local"):
         assert target is not None
         hp = _host_port(target)
@@ -85,6 +104,43 @@ def connect(address: str | None) -> bool:
             "cluster's token in ~/.ray/auth_token or RAY_AUTH_TOKEN)"
         )
     raise ClusterError(f"cannot join the Ray cluster ({where}): {str(failure).splitlines()[0]}")
+
+
+def describe_cluster() -> str:
+    """``address: N node(s), C CPUs, K NPUs (F free)`` of the joined cluster, for the log."""
+    import ray
+
+    total, free = ray.cluster_resources(), ray.available_resources()
+    nodes = sum(1 for n in ray.nodes() if n.get("Alive"))
+    parts = [f"{nodes} node(s)"]
+    for name in ("CPU", NPU):
+        if total.get(name):
+            parts.append(f"{total[name]:g} {name}s ({free.get(name, 0):g} free)")
+    try:
+        address = ray.get_runtime_context().gcs_address
+    except AttributeError:  # another Ray release
+        address = "?"
+    return f"{address}: {', '.join(parts)}"
+
+
+def get_placed(ray: Any, ref: Any, what: str, resources: dict[str, Any]) -> Any:
+    """``ray.get(ref)`` for work that waits for the cluster to give it ``resources``: a line every
+    :data:`PLACE_NOTICE_S` seconds while it waits, :class:`ClusterError` after :data:`PLACE_TIMEOUT_S`."""
+    waited = 0.0
+    while True:
+        ready, _ = ray.wait([ref], timeout=PLACE_NOTICE_S)
+        if ready:
+            return ray.get(ref)
+        waited += PLACE_NOTICE_S
+        free = ray.available_resources()
+        have = ", ".join(f"{k} {free.get(k, 0):g}" for k in ("CPU", NPU))
+        if waited >= PLACE_TIMEOUT_S:
+            ray.cancel(ref, force=True)
+            raise ClusterError(
+                f"the Ray cluster gave {what} no {resources} in {PLACE_TIMEOUT_S:g} s (free now: {have}); "
+                "other jobs may hold them (`ray status`)"
+            )
+        say(f"Ray: waited {waited:g} s for {what} {resources} (free now: {have})")
 
 
 def _is_this_machine(host: str) -> bool:
@@ -190,7 +246,7 @@ def plan_actors(devices: int | None, actor_cpus: float | None = None) -> ActorPl
     if need > cpus:
         what = "NPU actors" if plan.npu else "host-runtime actors (the cluster has no NPU)"
         raise ResourceError(
-            f"{plan.actors} {what} at {plan.num_cpus:g} CPU each plus {DECODE_CPUS:g} for decoding need "
+            f"{plan.actors} {what} at {plan.num_cpus:g} CPU each plus {DECODE_CPUS:g} for reading need "
             f"{need:g} CPUs; the Ray cluster has {cpus:g}"
         )
     return plan

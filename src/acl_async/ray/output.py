@@ -1,13 +1,20 @@
-"""Where results go: Ray Data's writers (Parquet, JSON lines, CSV), each output written atomically.
+"""Where results go: one file per output (Parquet, JSON lines, CSV), written atomically.
 
-Ray's writers fill a folder with one file per block.  A local output is written into a hidden sibling
-folder, then renamed into place (an old output, with ``overwrite``, is renamed away first and removed
-last), so a reader never sees half an output.  The errors output sits beside the results:
-``results.parquet`` -> ``results.errors.parquet``.
+A local output the user names is one file: the result rows (a path and its top-k classes each: small)
+are on the driver, and pyarrow writes them into a hidden temporary sibling that is then renamed into
+place (an old output, with ``overwrite``, is renamed away first and removed last), so a reader never
+sees half an output.  A remote output (``s3://...``) and a local path ending in ``/`` are folders of
+shards written by Ray Data's writers (CSV shards each start with the header).  The errors output sits
+beside the results: ``results.parquet`` -> ``results.errors.parquet``.
+
+Temporary names carry the writer's pid (``.results.parquet.tmp-<pid>-<tag>``): a run killed by SIGKILL
+leaves one behind, and the next run with the same output removes it (or, when the kill came between
+moving the old output away and moving the new one in, puts the old output back).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -15,9 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..fileio import current_umask
 from .errors import OutputExistsError
 
-__all__ = ["FORMATS", "OutputSpec", "errors_path_for", "format_for", "write_dataset"]
+__all__ = [
+    "FORMATS",
+    "OutputSpec",
+    "clean_stale",
+    "errors_path_for",
+    "format_for",
+    "is_folder_output",
+    "write_output",
+]
 
 #: Format name -> the suffixes that select it.
 FORMATS = {"parquet": (".parquet", ".pq"), "json": (".jsonl", ".json", ".ndjson"), "csv": (".csv",)}
@@ -50,6 +66,15 @@ def is_local(path: str) -> bool:
     return "://" not in path or path.startswith("local://")
 
 
+def _local(path: str) -> Path:
+    return Path(path.removeprefix("local://").rstrip("/") or "/").absolute()
+
+
+def is_folder_output(path: str) -> bool:
+    """Whether ``path`` is written as a folder of shards (remote, or ending in ``/``)."""
+    return not is_local(path) or path.endswith("/")
+
+
 @dataclass(frozen=True)
 class OutputSpec:
     """The results and errors outputs of one run."""
@@ -72,18 +97,19 @@ class OutputSpec:
         return cls(text, errors_path or errors_path_for(text), format_for(text, fmt), overwrite)
 
     def check(self) -> None:
-        """Refuse existing local outputs unless ``overwrite`` (before any work starts)."""
+        """Clean what killed runs left, then refuse existing local outputs unless ``overwrite`` (before
+        any work starts)."""
+        for path in (self.path, self.errors_path):
+            clean_stale(path)
         if self.overwrite:
             return
         for path in (self.path, self.errors_path):
-            if is_local(path) and os.path.lexists(path.removeprefix("local://")):
+            if is_local(path) and os.path.lexists(_local(path)):
                 raise OutputExistsError(f"output {path} exists (use --overwrite to replace it)")
 
 
-def _to_text_lists(table: Any) -> Any:
+def _text_lists(table: Any) -> Any:
     """CSV has no list type: list columns become JSON text."""
-    import json
-
     import pyarrow as pa
 
     columns = []
@@ -95,31 +121,102 @@ def _to_text_lists(table: Any) -> Any:
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
-def _write(ds: Any, path: str, fmt: str, remote_args: dict[str, Any]) -> None:
+def _write_file(table: Any, path: Path, fmt: str) -> None:
+    """One new file at ``path`` holding ``table``, flushed to disk."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, path)
+    elif fmt == "json":
+        with open(path, "w", encoding="utf-8") as f:
+            for batch in table.to_batches(max_chunksize=4096):
+                f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in batch.to_pylist())
+    else:
+        import pyarrow.csv as csv
+
+        csv.write_csv(_text_lists(table), path)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.chmod(path, 0o666 & ~current_umask())  # what open() gives, whatever the writer used
+
+
+def _write_shards(table: Any, path: str, fmt: str, remote_args: dict[str, Any]) -> None:
+    import ray
+
+    ds = ray.data.from_arrow(table)
     if fmt == "parquet":
         ds.write_parquet(path, ray_remote_args=remote_args)
     elif fmt == "json":
         ds.write_json(path, ray_remote_args=remote_args)
     else:
-        ds.map_batches(_to_text_lists, batch_format="pyarrow").write_csv(path, ray_remote_args=remote_args)
+        ds.map_batches(_text_lists, batch_format="pyarrow").write_csv(path, ray_remote_args=remote_args)
 
 
-def write_dataset(ds: Any, path: str, fmt: str, overwrite: bool) -> None:
-    """Write ``ds`` with Ray's writer for ``fmt``; local outputs atomically, on the driver's node."""
-    if not is_local(path):
-        _write(ds, path, fmt, {})
-        return
-    import ray
-    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-    final = Path(path.removeprefix("local://")).absolute()
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tag = uuid.uuid4().hex[:8]
-    tmp = final.with_name(f".{final.name}.tmp-{tag}")
-    here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
+def _writer_gone(name: str) -> bool:
+    """Whether the process that made the temporary ``name`` (``...-<pid>-<hex>``) has exited."""
+    parts = name.rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return True  # the layout before pids were recorded: its writer is long gone
     try:
-        tmp.mkdir()
-        _write(ds, str(tmp), fmt, {"scheduling_strategy": here})
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_stale(path: str) -> None:
+    """For the local output ``path``: temporaries of killed runs removed; an old output a killed run
+    had moved away before moving its new one in, put back."""
+    if not is_local(path):
+        return
+    final = _local(path)
+    try:
+        siblings = sorted(final.parent.iterdir())
+    except OSError:
+        return
+    for kind in ("tmp", "old"):
+        for stale in (p for p in siblings if p.name.startswith(f".{final.name}.{kind}-")):
+            if not _writer_gone(stale.name):
+                continue
+            if kind == "old" and not os.path.lexists(final):
+                os.replace(stale, final)
+            else:
+                _remove(stale)
+
+
+def write_output(table: Any, path: str, fmt: str, overwrite: bool) -> None:
+    """Write the rows of ``table`` (a pyarrow Table) to ``path``: one file, or a folder of shards (see
+    :func:`is_folder_output`); local outputs atomically, written on this machine."""
+    if not is_local(path):
+        _write_shards(table, path, fmt, {})
+        return
+    final = _local(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp = final.with_name(f".{final.name}.tmp-{tag}")
+    try:
+        if is_folder_output(path):
+            import ray
+            from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+            node = ray.get_runtime_context().get_node_id()
+            tmp.mkdir()
+            here = {"scheduling_strategy": NodeAffinitySchedulingStrategy(node_id=node, soft=False)}
+            _write_shards(table, str(tmp), fmt, here)
+        else:
+            _write_file(table, tmp, fmt)
         old = None
         if os.path.lexists(final):
             if not overwrite:
@@ -128,18 +225,16 @@ def write_dataset(ds: Any, path: str, fmt: str, overwrite: bool) -> None:
             os.replace(final, old)
         os.replace(tmp, final)
         if old is not None:
-            shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+            _remove(old)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        if os.path.lexists(tmp):
+            _remove(tmp)
 
 
 def remove_stale(path: str) -> None:
     """Remove an old local output (with ``overwrite``) that this run does not rewrite."""
     if not is_local(path):
         return
-    old = Path(path.removeprefix("local://"))
-    if old.is_dir() and not old.is_symlink():
-        shutil.rmtree(old)
-    elif os.path.lexists(old):
-        old.unlink()
+    old = _local(path)
+    if os.path.lexists(old):
+        _remove(old)

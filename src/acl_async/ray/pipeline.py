@@ -12,9 +12,12 @@ model that cannot load fails once with its error, not once per actor).
 Fault tolerance is Ray's: Ray Data creates the pool's actors with ``max_restarts=-1`` and their tasks
 with ``max_task_retries=-1`` unless told otherwise (``ActorPoolMapOperator._apply_default_remote_args``
 in the pinned Ray 2.60, where passing them by hand is deprecated), so a killed actor process is
-restarted and the batch it held is run again; decode tasks keep Ray's task retries.  A batch's rows
-exist only once its task returned, so a retried batch is not duplicated; the run checks that every
-input gave exactly one row all the same (and keeps one row per path if not).
+restarted and the batch it held is run again; decode tasks keep Ray's task retries.  An actor that dies
+or is cancelled while it starts (before its first batch: its process killed, or Ray destroying it while
+the pool is resized) is replaced, up to :data:`INIT_DEATHS_PER_ACTOR` consecutive times per actor of the
+pool (Ray Data's own default fails the whole run on the first one).  The rows are collected on the
+driver and checked: exactly one row per input picture (a duplicate is dropped with a warning, a picture
+without a row fails the run), then written.
 """
 
 from __future__ import annotations
@@ -31,11 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
-from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor
-from .cluster import DECODE_CPUS, ActorPlan, connect, import_ray, plan_actors
-from .decode import ERROR, PATH, decode_batch
-from .errors import ModelLoadError, RayRunError
-from .output import OutputSpec, remove_stale, write_dataset
+from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
+from .cluster import (
+    ActorPlan,
+    connect,
+    describe_cluster,
+    get_placed,
+    import_ray,
+    plan_actors,
+    say,
+)
+from .decode import ERROR, PATH
+from .errors import ClusterError, ModelLoadError, RayRunError
+from .output import OutputSpec, remove_stale, write_output
 from .summary import RunSummary
 
 __all__ = ["DEFAULT_BATCH_SIZE", "classify_dataset", "list_inputs"]
@@ -44,6 +55,8 @@ log = logging.getLogger("acl_async")
 
 #: Pictures per Ray Data batch (one decode task call, one actor call).
 DEFAULT_BATCH_SIZE = 32
+#: Consecutive deaths of starting actors tolerated, per actor of the pool, before the run fails.
+INIT_DEATHS_PER_ACTOR = 3
 
 
 def list_inputs(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[str]]:
@@ -97,7 +110,9 @@ def _describe_model(ray: Any, model_ref: Any, remote_args: dict[str, Any], confi
 
     task = ray.remote(max_retries=0, **remote_args)(describe)
     try:
-        return ray.get(task.remote(model_ref, config))
+        return get_placed(ray, task.remote(model_ref, config), "the model probe", remote_args)
+    except ClusterError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any load failure is reported once, in one line
         raise ModelLoadError(f"cannot load the model: {_first_line(exc)}") from None
 
@@ -115,14 +130,37 @@ def _error_rows(table: Any) -> Any:
     return failed.select([PATH, ERROR]).rename_columns([PATH, "reason"])
 
 
-def _first_per_path(table: Any) -> Any:
-    """One row per path (the first in path order): the guard against a batch counted twice."""
+def _exactly_once(table: Any, expected: Sequence[str] | None) -> Any:
+    """The guard of the exactly-once promise: one row per path (the first kept, with a warning, when a
+    batch came back twice) and, when the inputs are known (``expected``), a row for every input and
+    none for anything else (:class:`RayRunError` otherwise)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    unique = len(pc.unique(table[PATH]))
+    if unique != table.num_rows:
+        log.warning("%d result rows for %d pictures: keeping one row per picture", table.num_rows, unique)
+        table = table.sort_by(PATH)
+        ordered = table[PATH].to_pylist()
+        keep = [i for i, path in enumerate(ordered) if i == 0 or path != ordered[i - 1]]
+        table = table.take(pa.array(keep, type=pa.int64()))
+    if expected is not None:
+        got = set(table[PATH].to_pylist())
+        missing = [p for p in expected if p not in got]
+        if missing:
+            raise RayRunError(f"{len(missing)} picture(s) got no result row, e.g. {missing[0]}")
+        extra = got.difference(expected)
+        if extra:
+            raise RayRunError(f"{len(extra)} result row(s) for pictures not in the input, e.g. {min(extra)}")
+    return table
+
+
+def _collect(ray: Any, ds: Any) -> Any:
+    """Run the pipeline and bring its result rows to the driver as one pyarrow Table."""
     import pyarrow as pa
 
-    table = table.sort_by(PATH)
-    paths = table[PATH].to_pylist()
-    keep = [i for i, path in enumerate(paths) if i == 0 or path != paths[i - 1]]
-    return table.take(pa.array(keep, type=pa.int64()))
+    tables = [t for t in ray.get(list(ds.to_arrow_refs())) if t.num_rows]
+    return pa.concat_tables(tables) if tables else result_schema().empty_table()
 
 
 def classify_dataset(
@@ -142,6 +180,7 @@ def classify_dataset(
     actor_cpus: float | None = None,
     progress: bool = True,
     after_batch: AfterBatch | None = None,
+    on_start: OnStart | None = None,
 ) -> RunSummary:
     """Classify every picture of ``inputs`` with ``model`` on a Ray cluster; write the results.
 
@@ -150,7 +189,8 @@ def classify_dataset(
     (or ``output_format``) says JSON lines or CSV; unreadable pictures go to ``errors_output``
     (default ``<output stem>.errors.<suffix>``: path, reason).  ``devices``: actors (default: every NPU
     of the cluster, else one host-runtime actor per node).  ``address``: see :func:`.cluster.connect`.
-    ``after_batch`` runs in each actor after each batch (see :data:`.actor.AfterBatch`).
+    ``after_batch`` runs in each actor after each batch (see :data:`.actor.AfterBatch`), ``on_start``
+    in each actor as it starts (see :data:`.actor.OnStart`).
 
     Raises :class:`~acl_async.ray.errors.RayRunError` subclasses (one-line messages) and
     :class:`~acl_async.preprocess.InputFileError` for inputs that do not exist.
@@ -173,8 +213,10 @@ def classify_dataset(
 
     names = labels_for_model(model_path, labels)
     ray = import_ray()
-    owned = connect(address)
+    owned = connect(address, announce=progress)
     try:
+        if progress:
+            say(f"Ray cluster {describe_cluster()}")
         plan = plan_actors(devices, actor_cpus)
         model_ref = ray.put(model_path.read_bytes())
         descs = _describe_model(ray, model_ref, plan.remote_args(), config)
@@ -201,6 +243,7 @@ def classify_dataset(
             config,
             after_batch,
             {"spec": spec, "shape": tuple(descs[0].dims[1:]), "dtype": descs[0].dtype},
+            on_start,
         )
         return _run(ray, job, progress)
     finally:
@@ -224,12 +267,18 @@ class _Job:
     config: str | None
     after_batch: AfterBatch | None
     decode_args: dict[str, Any]
+    on_start: OnStart | None = None
 
 
 def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
     from ray.data import DataContext
 
-    DataContext.get_current().enable_progress_bars = progress
+    ctx = DataContext.get_current()
+    saved = ctx.enable_progress_bars, ctx.use_ray_tqdm, ctx.max_consecutive_actor_init_deaths
+    ctx.enable_progress_bars = progress
+    ctx.use_ray_tqdm = False  # bars drawn by the driver alone (tqdm), not relayed from workers
+    # Ray Data's default (0) fails the run when one actor dies while starting: replace it instead.
+    ctx.max_consecutive_actor_init_deaths = INIT_DEATHS_PER_ACTOR * job.plan.actors
     data_log = logging.getLogger("ray.data")
     level = data_log.level
     data_log.setLevel(logging.WARNING)  # Ray Data's INFO lines (plans, "execution finished") drown the bars
@@ -237,6 +286,7 @@ def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
         return _execute(ray, job)
     finally:
         data_log.setLevel(level)
+        ctx.enable_progress_bars, ctx.use_ray_tqdm, ctx.max_consecutive_actor_init_deaths = saved
 
 
 def _execute(ray: Any, job: _Job) -> RunSummary:
@@ -248,29 +298,10 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
         # at most batch_size pictures a batch, and at least two batches per actor to share out
         batch_size = max(1, min(batch_size, math.ceil(len(job.local) / (2 * job.plan.actors))))
         blocks = max(1, min(math.ceil(len(job.local) / batch_size), 10_000))
-        items = ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks)
-        parts.append(
-            items.map_batches(
-                decode_batch,
-                fn_kwargs=job.decode_args,
-                batch_size=batch_size,
-                batch_format="numpy",
-                num_cpus=DECODE_CPUS,
-            )
-        )
+        parts.append(ray.data.from_items([{PATH: p} for p in job.local], override_num_blocks=blocks))
     if job.remote:
-        files = ray.data.read_binary_files(
-            job.remote, include_paths=True, file_extensions=sorted(s[1:] for s in PICTURE_SUFFIXES)
-        )
-        parts.append(
-            files.map_batches(
-                decode_batch,
-                fn_kwargs=job.decode_args,
-                batch_size=batch_size,
-                batch_format="numpy",
-                num_cpus=DECODE_CPUS,
-            )
-        )
+        suffixes = sorted(s[1:] for s in PICTURE_SUFFIXES)
+        parts.append(ray.data.read_binary_files(job.remote, include_paths=True, file_extensions=suffixes))
     pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     classified = pictures.map_batches(
         ClassifyActor,
@@ -281,6 +312,8 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
             "labels": job.labels,
             "config": job.config,
             "after_batch": job.after_batch,
+            "on_start": job.on_start,
+            "spec": job.decode_args["spec"],
         },
         compute=ActorPoolStrategy(size=job.plan.actors),
         batch_size=batch_size,
@@ -289,38 +322,21 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
     )
     start = time.perf_counter()
     try:
-        rows = classified.materialize()
+        table = _collect(ray, classified)
     except Exception as exc:  # noqa: BLE001 - Ray wraps the cause; report it in one line
         raise RayRunError(f"the Ray run failed: {_first_line(exc)}") from None
     seconds = time.perf_counter() - start
+    table = _exactly_once(table, None if job.remote else job.local)
 
-    per_actor: Counter[str] = Counter()
-    failures = total = 0
-    for block in rows.select_columns([ACTOR, ERROR]).iter_batches(batch_format="pyarrow", batch_size=None):
-        total += block.num_rows
-        for actor, error in zip(block[ACTOR].to_pylist(), block[ERROR].to_pylist(), strict=True):
-            if error:
-                failures += 1
-            else:
-                per_actor[actor] += 1
-    if not job.remote and total != len(job.local):
-        log.warning("%d result rows for %d pictures: keeping one row per picture", total, len(job.local))
-        rows = rows.repartition(1).map_batches(_first_per_path, batch_format="pyarrow", batch_size=None)
-        rows = rows.materialize()
-        failures = rows.filter(lambda r: bool(r[ERROR])).count()
-        per_actor = Counter(r[ACTOR] for r in rows.filter(lambda r: not r[ERROR]).iter_rows())
+    import pyarrow.compute as pc
 
-    write_dataset(
-        rows.map_batches(_ok_rows, batch_format="pyarrow"), job.out.path, job.out.format, job.out.overwrite
-    )
+    failed = pc.not_equal(table[ERROR], "")
+    failures = pc.sum(failed).as_py() or 0
+    per_actor: Counter[str] = Counter(table.filter(pc.invert(failed))[ACTOR].to_pylist())
+    write_output(_ok_rows(table), job.out.path, job.out.format, job.out.overwrite)
     errors_path: str | None = None
     if failures:
-        write_dataset(
-            rows.map_batches(_error_rows, batch_format="pyarrow"),
-            job.out.errors_path,
-            job.out.format,
-            job.out.overwrite,
-        )
+        write_output(_error_rows(table), job.out.errors_path, job.out.format, job.out.overwrite)
         errors_path = job.out.errors_path
     elif job.out.overwrite:
         remove_stale(job.out.errors_path)

@@ -29,6 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
+from .model_io import (
+    BatchError,
+    check_batch,
+    describe_inputs,
+    is_picture_input,
+    load_model,
+    open_queue,
+    picture_spec,
+)
 from .results import Classification, top_n
 
 __all__ = ["PictureResult", "classify", "format_table"]
@@ -86,9 +95,6 @@ def classify(
 
     The pictures are decoded on ``decode_threads`` threads (None: the default number) while the
     requests run, in order; an unreadable picture raises its one-line InputFileError."""
-    from .bench.engine import describe_inputs, load_model, open_queue
-    from .bench.inputs import check_batch, is_picture_input
-    from .bench.run import BatchError, picture_spec
     from .pipeline import DecodeStage, check
 
     model = load_model(session, model_path)

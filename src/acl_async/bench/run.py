@@ -8,22 +8,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model_io import (
+    BatchError,
+    InputDesc,
+    check_batch,
+    describe_inputs,
+    is_picture_input,
+    load_model,
+    picture_spec,
+)
 from ..pipeline import BlockSlots, default_decode_threads
-from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
-from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
-from .inputs import InputDesc, InputSource, check_batch, is_picture_input
+from ..preprocess import TENSOR_SUFFIXES
+from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, open_engine
+from .inputs import InputSource
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
 from .progress import Progress
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 from .stats import DEFAULT_PERCENTILES
 
-__all__ = ["BatchError", "BenchOptions", "check_inputs", "picture_spec", "run_one"]
+__all__ = ["BenchOptions", "check_inputs", "run_one"]
 
 log = logging.getLogger("acl_async")
-
-
-class BatchError(ValueError):
-    """The model cannot take the requested batch or inputs (a usage error)."""
 
 
 @dataclass
@@ -42,16 +47,6 @@ class BenchOptions:
     decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
-
-
-def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
-    """The model's own preprocessing (ONNX metadata), else one inferred from its input description."""
-    from .. import zoo
-
-    try:
-        return zoo.model_preprocess_spec(model)
-    except (ValueError, OSError):
-        return spec_for_model(list(descs[0].dims), descs[0].dtype, None)
 
 
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:

@@ -150,8 +150,8 @@ def _check_model(opts: BenchOptions) -> None:
 
     if is_container(opts.model):
         return
-    from ..bench.inputs import InputDesc
-    from ..bench.run import BatchError, check_inputs
+    from ..bench.run import check_inputs
+    from ..model_io import BatchError, InputDesc
 
     descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(opts.model)]
     if descs:
@@ -170,7 +170,8 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     from ..bench.report import format_compare, format_report, mode_sentence
     from ..bench.result import MODE_FULL, MODE_INFERENCE, BenchResult
-    from ..bench.run import BatchError, BenchOptions, run_one
+    from ..bench.run import BenchOptions, run_one
+    from ..model_io import BatchError
 
     _check_outputs(args)
     device = resolve_device(args.device)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model_io import open_queue
 from ..results import top_n
 from .decode import ERROR, PATH, TENSOR
 from .devices import AssignedDevice, assigned_device
@@ -81,7 +82,6 @@ class ClassifyActor:
 
         import ray
 
-        from ..bench.engine import open_queue
         from ..session import Session
 
         ctx = ray.get_runtime_context()

@@ -19,9 +19,12 @@ from .preprocess import PreprocessSpec, infer_layout, spec_for_model
 
 __all__ = [
     "DYNAMIC_TENSOR_NAME",
+    "MAX_REQUESTS",
+    "MAX_STREAMS",
     "BatchError",
     "InputDesc",
     "check_batch",
+    "check_requests",
     "describe_inputs",
     "has_gears",
     "is_picture_input",
@@ -35,6 +38,22 @@ __all__ = [
 #: The extra input of a model converted with dynamic batch profiles (``acl-async atc``): it holds the
 #: batch size of each execution.
 DYNAMIC_TENSOR_NAME = "ascend_mbatch_shape_data"
+
+
+#: One ACL stream per request in flight (``bench -api async``, and each InferQueue job): CANN's
+#: ``aclrtCreateStream`` allows 1024 streams per device on Atlas inference products (512 on Atlas 200I/500
+#: A2), the default stream and one for internal synchronisation included.
+MAX_STREAMS = 1024
+MAX_REQUESTS = MAX_STREAMS - 2
+
+
+def check_requests(requests: int, what: str = "requests in flight") -> None:
+    """LimitError (before anything is allocated) when ``requests`` streams cannot exist on a device."""
+    if requests > MAX_REQUESTS:
+        from .errors import LimitError
+
+        raise LimitError(f"{requests} {what} need {requests} streams; a device has at most {MAX_STREAMS} "
+                         f"(aclrtCreateStream), so at most {MAX_REQUESTS} requests")  # fmt: skip
 
 
 class BatchError(ValueError):
@@ -81,6 +100,7 @@ def open_queue(model: Any, jobs: int = 0, max_jobs: int | None = None) -> Any:
 
     if jobs == 0 and max_jobs is not None:
         jobs = max(1, min(max_jobs, suggested_requests(model)))
+    check_requests(jobs, "InferQueue jobs")
     return InferQueue(model, jobs=jobs)
 
 

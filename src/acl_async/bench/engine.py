@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..model_io import InputDesc, describe_inputs, open_queue, suggested_requests
+from ..model_io import InputDesc, check_requests, describe_inputs, open_queue, suggested_requests
+from ..progress import bar
 
 __all__ = [
     "AsyncEngine",
@@ -111,11 +112,16 @@ class AsyncEngine:
         try:
             self.inputs = describe_inputs(first)
             self.requests = requests if requests is not None else suggested_requests(first)
-            self.models += [first.load_copy() for _ in range(self.requests - 1)]
+            check_requests(self.requests)
             context = first.context
-            self.streams = [acl.Stream(context) for _ in range(self.requests)]
+            # The pool first: its memory check fails at once, before minutes of model loads.
             self.pool = acl.MemoryPool(first, self.requests + spare_blocks)
             self.blocks = [self.pool.acquire() for _ in range(self.requests)]
+            self.streams = [acl.Stream(context) for _ in range(self.requests)]
+            with bar(self.requests - 1, "loading the model on each stream", "model") as loading:
+                for _ in range(self.requests - 1):
+                    self.models.append(first.load_copy())
+                    loading.update()
             self.report = acl.ReportThread(context)
             for stream in self.streams:
                 self.report.subscribe(stream)

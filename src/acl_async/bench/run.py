@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,8 @@ class BenchOptions:
     decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
+    #: ``-shape`` (:func:`~acl_async.bench.shapes.parse_shapes`): checked against the model's inputs.
+    shapes: Mapping[str, tuple[int, ...]] | None = None
 
 
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
@@ -68,11 +70,24 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     return InputSource(descs, batch, opts.paths, spec)
 
 
+def _batch(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
+    """The batch of ``-b`` and ``-shape`` (ValueError when the model cannot take it, or they disagree)."""
+    requested = opts.batch
+    if opts.shapes:
+        from .shapes import shape_batch
+
+        by_shape = shape_batch(descs, opts.shapes)
+        if requested is not None and by_shape is not None and by_shape != requested:
+            raise ValueError(f"-b {requested} and -shape (batch {by_shape}) disagree")
+        requested = requested if requested is not None else by_shape
+    return check_batch(descs, requested)
+
+
 def check_inputs(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
     """The batch to use with ``descs`` (from the model file, before loading it); BatchError when the
-    model cannot take ``opts.batch`` or ``opts.paths``."""
+    model cannot take ``opts.batch``, ``opts.shapes`` or ``opts.paths``."""
     try:
-        batch = check_batch(descs, opts.batch)
+        batch = _batch(opts, descs)
         _source(opts, descs, batch)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
@@ -133,7 +148,7 @@ def run_one(api: str, opts: BenchOptions, session: object,
     model = load_model(session, opts.model)
     try:
         descs = describe_inputs(model)
-        batch = check_batch(descs, opts.batch)
+        batch = _batch(opts, descs)
         source = _source(opts, descs, batch)
     except ValueError as exc:
         close = getattr(model, "close", None)

@@ -38,6 +38,7 @@ from .model_io import (
     open_queue,
     picture_spec,
 )
+from .progress import bar
 from .results import Classification, top_n
 
 __all__ = ["PictureResult", "classify", "format_table"]
@@ -123,8 +124,10 @@ def classify(
     try:
         queue.set_callback(done)
         group: list[np.ndarray] = []
-        with DecodeStage(pictures, spec, threads=decode_threads) as stage:
+        with DecodeStage(pictures, spec, threads=decode_threads) as stage, \
+                bar(len(pictures), "classifying", "picture") as progress:
             for item in stage:
+                progress.update()
                 check(item, "fatal")
                 assert item.tensor is not None
                 group.append(item.tensor)

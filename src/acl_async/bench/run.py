@@ -19,6 +19,7 @@ from ..model_io import (
 )
 from ..pipeline import BlockSlots, default_decode_threads
 from ..preprocess import TENSOR_SUFFIXES
+from ..progress import working
 from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, open_engine
 from .inputs import InputSource
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
@@ -145,7 +146,8 @@ def run_one(api: str, opts: BenchOptions, session: object,
             announce: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
     start = time.perf_counter()
-    model = load_model(session, opts.model)
+    with working(f"loading {Path(opts.model).name}", enabled=None if opts.progress else False):
+        model = load_model(session, opts.model)  # compiled for the device: a big model takes a while
     try:
         descs = describe_inputs(model)
         batch = _batch(opts, descs)

@@ -365,3 +365,16 @@ def test_plot_writes_png(tmp_path) -> None:  # noqa: ANN001
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
     assert [p.name for p in tmp_path.iterdir()] == ["bench.png"]
+
+
+def test_working_shows_the_time_taken_and_erases_itself() -> None:
+    from acl_async.progress import working
+
+    tty = _Tty(True)
+    with working("converting net.onnx", stream=tty, delay=0.0):
+        assert "converting net.onnx: 00:00" in tty.getvalue()
+    assert tty.getvalue().endswith("\r")
+    pipe = _Tty(False)
+    with working("converting net.onnx", stream=pipe, delay=0.0):
+        pass
+    assert pipe.getvalue() == ""

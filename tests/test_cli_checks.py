@@ -58,7 +58,7 @@ def test_single_dash_options_are_not_read_as_help(cache_env: dict[str, str], cls
         (("-shape", "[1,3,9,9]"), "is [1, 3, 8, 8], not [1, 3, 9, 9]: ACL models have static shapes"),
         (("-shape", "x[1,3,8,8]"), "no input 'x'"),
         (("-shape", "1,3,8,8"), "expected [d1,d2,...]"),
-        (("-shape", "[1,3,8,8]", "-b", "2"), "takes batch 1"),
+        (("-shape", "[1,3,8,8]", "-b", "2"), "-b 2 and -shape (batch 1) disagree"),
         (("-hint", "fastest"), "invalid choice"),
         (("-nthreads", "0"), "-nthreads must be >= 1"),
     ],

@@ -29,7 +29,7 @@ class Progress:
     ) -> None:
         self.by_time = not total and bool(duration_s)
         self.start = time.perf_counter()
-        self._shown = 0.0
+        self._shown: float = 0
         self._bar = bar(duration_s if self.by_time else total, "measuring", "s" if self.by_time else "it",
                         stream=stream, enabled=enabled, delay=delay, mininterval=interval,
                         bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}{postfix}]"
@@ -39,11 +39,12 @@ class Progress:
     def update(self, done: int) -> None:
         if not self.enabled:
             return
+        now: float
         if self.by_time:
             now = min(time.perf_counter() - self.start, float(self._bar.total))
             self._bar.set_postfix_str(f"{done} iterations", refresh=False)
         else:
-            now = float(done)
+            now = done  # an int: tqdm shows "5/10", not "5.0/10"
         if now > self._shown:
             self._bar.update(now - self._shown)
             self._shown = now

@@ -52,8 +52,10 @@ class OneLineParser(argparse.ArgumentParser):
     def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
         # argparse hands an unknown option's value to the next positional ("argument EXECUTE_TIMES:
         # ... got 'TXT'" for `--outfmt TXT`) and reads `-hint` as `-h` + "int": name the option instead.
+        commands = {name for action in self._actions if isinstance(action, argparse._SubParsersAction)
+                    for name in action.choices}  # fmt: skip
         for token in [] if args is None else list(args):
-            if token == "--":
+            if token == "--" or token in commands:  # a subcommand's parser checks the rest
                 break
             if self._unknown_option(token):
                 close = difflib.get_close_matches(token.partition("=")[0], list(self._option_string_actions),

@@ -8,9 +8,9 @@ Each mutant changes one line of one layer (the model-I/O core, the file writer, 
 runtime) the way a plausible slip would, then runs the test files that guard that rule; the mutant is
 *killed* when they fail.  Python mutants run against a copy of the installed package placed first on
 PYTHONPATH (subprocesses of the tests see it too); native mutants are built from a copy of the source
-tree into a build folder kept between them (incremental) and installed beside it.  The working tree
-and the installed package are never modified.  Prints one line per mutant and the score; not run in
-CI (slow).  Needs the package installed with its test extra (``pip install '.[test]'``).
+tree (``.ci-work/mutants``) into a build folder kept between runs (incremental) and installed beside
+it.  The working tree and the installed package are never modified.  Prints one line per mutant and
+the score; not run in CI (slow).  Needs the package installed with its test extra (``pip install '.[test]'``).
 """
 
 from __future__ import annotations
@@ -144,12 +144,25 @@ def python_mutant(mutant: Mutant, package: Path, scratch: Path) -> tuple[str, fl
     return run_tests(mutant, site)
 
 
-def native_mutant(mutant: Mutant, scratch: Path) -> tuple[str, float]:
-    tree, build, site = scratch / "tree", scratch / "build", scratch / "native-site"
-    if not tree.exists():  # the committed sources, once; each mutant is undone after its run
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+def _sync_tree(tree: Path) -> None:
+    """``tree`` := the committed sources, rewriting only the files that differ (their mtimes tell the
+    kept build folder what to recompile)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True)
+    with tempfile.TemporaryDirectory() as fresh:
+        subprocess.run(["tar", "-x", "-C", fresh], input=archive.stdout, check=True)
+        for src in Path(fresh).rglob("*"):
+            if src.is_file():
+                dst = tree / src.relative_to(fresh)
+                if not dst.is_file() or dst.read_bytes() != src.read_bytes():
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(src, dst)
+
+
+def native_mutant(mutant: Mutant, work: Path, scratch: Path) -> tuple[str, float]:
+    """Built from a copy of the sources in ``work`` (kept between runs: incremental), installed into
+    ``scratch``."""
+    tree, build, site = work / "tree", work / "build", scratch / "native-site"
+    _sync_tree(tree)
     source = tree / mutant.path
     original = source.read_text()
     source.write_text(mutate(original, mutant))
@@ -166,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="targeted mutants, and the tests that must kill them")
     parser.add_argument("--native", action="store_true", help="also the C++ mutants (one rebuild each)")
     parser.add_argument("--only", help="comma-separated mutant names")
+    parser.add_argument("--work", type=Path, default=ROOT / ".ci-work" / "mutants",
+                        help="the native mutants' source copy and build folder (kept: incremental)")
     args = parser.parse_args(argv)
     chosen = [m for m in MUTANTS if args.native or not m.native]
     if args.only:
@@ -178,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="acl-async-mutants-") as tmp:
         scratch = Path(tmp)
         for m in chosen:
-            outcome, took = native_mutant(m, scratch) if m.native else python_mutant(m, package, scratch)
+            if m.native:
+                outcome, took = native_mutant(m, args.work, scratch)
+            else:
+                outcome, took = python_mutant(m, package, scratch)
             killed += outcome == "killed"
             print(f"{m.name:28} {outcome:10} {took:6.1f} s  {m.path}", flush=True)
     print(f"score: {killed}/{len(chosen)} mutants killed")

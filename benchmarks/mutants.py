@@ -70,7 +70,7 @@ MUTANTS = (
     Mutant("top-n-ties-by-higher-index", "src/acl_async/results.py",
            "    best = sorted(part.tolist(), key=lambda i: (-flat[i], i))\n",
            "    best = sorted(part.tolist(), key=lambda i: (-flat[i], -i))\n",
-           ("tests/test_classify.py", "tests/test_cli.py::test_top_n_and_quiet")),
+           ("tests/test_results.py",)),
     # -- features: bench ------------------------------------------------------------------------------
     Mutant("percentile-float-noise", "src/acl_async/bench/stats.py",
            "_FLOAT_NOISE = 1e-12\n", "_FLOAT_NOISE = 0.0\n",

@@ -38,7 +38,7 @@ wheel=$(ls "$work"/dist/acl_async-*.whl)
 echo "== wheel: auditwheel repair =="
 # Libraries provided by the `openvino` wheel (and TBB, which it carries), and our own runtime.
 excludes=(--exclude 'libopenvino*.so*' --exclude 'libtbb*.so*' --exclude 'libascendcl.so*')
-PATH="$work/venv/bin:$PATH" auditwheel show "$wheel" | head -n 5
+PATH="$work/venv/bin:$PATH" auditwheel show "$wheel"
 PATH="$work/venv/bin:$PATH" auditwheel repair "${excludes[@]}" -w "$work/wheelhouse" "$wheel"
 repaired=$(ls "$work"/wheelhouse/acl_async-*manylinux*_x86_64.whl)
 echo "repaired: $(basename "$repaired")"
@@ -54,6 +54,7 @@ for tool in gcc g++ cc c++ cmake; do
 done
 "${bare_env[@]}" "$work/bare/bin/python" -m pip install --quiet --upgrade pip
 "${bare_env[@]}" "$work/bare/bin/python" -m pip install --quiet --only-binary=:all: "$repaired"
-"${bare_env[@]}" "$work/bare/bin/acl-async" 100 1 100 | tail -n 3
+"${bare_env[@]}" "$work/bare/bin/acl-async" 100 1 100 >"$work/run.log"
+tail -n 3 "$work/run.log"
 "${bare_env[@]}" "$work/bare/bin/python" -c "import acl; print('pyACL:', acl.__file__)"
 echo "wheel: OK ($(basename "$repaired"))"

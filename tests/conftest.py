@@ -5,6 +5,7 @@
   no ``ASCEND_DEVICE_ID``.
 * ``default_model``: the embedded model built into that cache.
 * ``session``, ``paths``: an ACL session per module and small generated models.
+* ``ctx``: a raw ``_acl`` chain (runtime, device, context) and an add model [1,16] (+1), per test.
 """
 
 from __future__ import annotations
@@ -34,6 +35,21 @@ def paths(tmp_path_factory):
         "cls": make_classifier_model(d / "cls.onnx"),
         "two": make_two_output_model(d / "two.onnx", (2, 3)),
     }
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """A raw ``_acl`` context (its runtime and device closed after the test) and an add model [1,16]
+    adding 1."""
+    from acl_async import _acl
+
+    runtime = _acl.Runtime()
+    device = _acl.Device(0, runtime)
+    context = _acl.Context(device)
+    model = _acl.Model(context, make_add_model(tmp_path / "add.onnx", (1, 16), np.float32, const=1.0))
+    yield context, model
+    for obj in (context, device, runtime):
+        obj.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +50,8 @@ def call_in_thread_and_release(
 
 
 @contextmanager
-def interrupt_when_called(name: str) -> Iterator[None]:
-    """Send SIGINT to this process once this (main) thread calls the function ``name`` (a Python
+def when_called(name: str, action: Callable[[], object]) -> Iterator[None]:
+    """Run ``action`` (on a helper thread) once this thread calls the function ``name`` (a Python
     function or a C method): the gate is the call itself, seen by a profile hook, not a delay."""
     inside, done = threading.Event(), threading.Event()
 
@@ -61,21 +61,26 @@ def interrupt_when_called(name: str) -> Iterator[None]:
         ):
             inside.set()
 
-    def send() -> None:
+    def run() -> None:
         while not done.is_set():
             if inside.wait(0.05):  # wakes up to notice `done`; not a synchronisation delay
-                os.kill(os.getpid(), signal.SIGINT)
+                action()
                 return
 
-    sender = threading.Thread(target=send, daemon=True)
-    sender.start()
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
     sys.setprofile(hook)
     try:
         yield
     finally:
         sys.setprofile(None)
         done.set()
-        sender.join(TIMEOUT)
+        runner.join(TIMEOUT)
+
+
+def interrupt_when_called(name: str) -> AbstractContextManager[None]:
+    """Send SIGINT to this process once this (main) thread calls the function ``name``."""
+    return when_called(name, lambda: os.kill(os.getpid(), signal.SIGINT))
 
 
 def run_cli(
@@ -90,3 +95,54 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+# -- how files appear in a folder (inotify) -------------------------------------------------------
+
+IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x2, 0x8, 0x80, 0x100
+
+
+class FolderEvents:
+    """Records how files appear in ``folder`` (Linux inotify, through libc): ``events()`` gives
+    ``(name, mask)`` for every create, write, close-after-write and rename-into, in order.
+
+    The check of atomic writes that no timing can fool: a file written in place is *created* and
+    *modified* under its final name; one written atomically only ever *arrives* there by a rename."""
+
+    def __init__(self, folder: Path) -> None:
+        import ctypes
+        import ctypes.util
+
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        self._fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self._fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        mask = IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
+        if self._libc.inotify_add_watch(self._fd, os.fsencode(folder), mask) < 0:
+            raise OSError(ctypes.get_errno(), "inotify_add_watch", str(folder))
+        self._seen: list[tuple[str, int]] = []
+
+    def events(self) -> list[tuple[str, int]]:
+        import struct
+
+        while True:
+            try:
+                data = os.read(self._fd, 1 << 16)
+            except BlockingIOError:
+                return list(self._seen)
+            pos = 0
+            while pos < len(data):
+                _, mask, _, size = struct.unpack_from("iIII", data, pos)
+                name = data[pos + 16 : pos + 16 + size].rstrip(b"\0").decode(errors="surrogateescape")
+                self._seen.append((name, mask))
+                pos += 16 + size
+
+    def written_in_place(self, prefix: str) -> list[str]:
+        """Names starting with ``prefix`` that were created or written under that name."""
+        return sorted({n for n, m in self.events() if n.startswith(prefix) and m & (IN_CREATE | IN_MODIFY)})
+
+    def renamed_in(self, prefix: str) -> list[str]:
+        return sorted({n for n, m in self.events() if n.startswith(prefix) and m & IN_MOVED_TO})
+
+    def close(self) -> None:
+        os.close(self._fd)

@@ -220,6 +220,8 @@ def test_bench_runs_each_dynamic_batch_gear(gear_models, tmp_path, capsys):
     import csv
 
     from acl_async import Session
+    from acl_async.bench.inputs import InputSource
+    from acl_async.model_io import describe_inputs
 
     om = str(gear_models[0])
     with Session() as session:
@@ -230,6 +232,17 @@ def test_bench_runs_each_dynamic_batch_gear(gear_models, tmp_path, capsys):
         for b in (1, 2, 4, 8):
             got = model.infer([x, np.array([b], np.int64)])[0]
             np.testing.assert_allclose(got[:b], expected[:b], **TOL)
+        # Profile b runs on b pictures only: with NaN past them, a runtime that ran the largest profile
+        # instead would write NaN rows there (Model.infer reuses one block, so those rows hold the
+        # finite results of the run before).
+        for b in (1, 2, 4):
+            poisoned = x.copy()
+            poisoned[b:] = np.nan
+            got = model.infer([poisoned, np.array([b], np.int64)])[0]
+            np.testing.assert_allclose(got[:b], expected[:b], **TOL)
+            assert np.isfinite(got[b:]).all(), f"profile {b} computed rows past its batch"
+        source = InputSource(describe_inputs(model), 4)  # what bench -b 4 runs: profile 4 in its input
+        assert [a.reshape(-1).tolist() for a in source.decode(0)[1:]] == [[4]]
     for b in (1, 2, 4, 8):
         report = tmp_path / f"gear{b}.csv"
         assert (

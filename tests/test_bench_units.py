@@ -15,7 +15,7 @@ from acl_async.bench import report
 from acl_async.bench.loops import AsyncLoop, LoopTimeout, StopRule, round_up, run_sync
 from acl_async.bench.progress import Progress
 from acl_async.bench.result import BenchResult
-from acl_async.bench.stats import parse_percentiles, percentile, percentile_rank, summarize
+from acl_async.bench.stats import nearest_rank, parse_percentiles, percentile, summarize
 
 # -- percentiles ----------------------------------------------------------------------------------
 
@@ -55,9 +55,20 @@ def test_percentile_100_is_max_and_matches_benchmark_app() -> None:
 
 
 def test_percentile_rank_float_noise() -> None:
-    assert percentile_rank(100, 29) == 29  # 0.29 * 100 is 28.999999999999996 in floating point
-    assert percentile_rank(3, 100) == 3
-    assert percentile_rank(1, 0.001) == 1
+    hundred = range(1, 101)
+    assert percentile(hundred, 29) == 29  # 0.29 * 100 is 28.999999999999996 in floating point
+    assert percentile(hundred, 7) == 7  # numpy alone: 0.07 * 100 = 7.000000000000001, rank 8
+    assert percentile(range(1, 26), 28) == 7  # numpy alone: 0.28 * 25 = 7.000000000000001, rank 8
+    assert percentile([1, 2, 3], 100) == 3
+    assert percentile([5], 0.001) == 5
+
+
+def test_nearest_rank_is_the_ceil_rule_on_a_grid() -> None:
+    """Every p in 0.1 steps and n up to 300: rank ceil(p/100 x n) exactly (no float noise)."""
+    ps = [k / 10 for k in range(1, 1001)]
+    for n in range(1, 301):
+        got = nearest_rank(range(1, n + 1), ps)
+        assert got == [min(max(math.ceil(round(p * n / 100, 9)), 1), n) for p in ps], n
 
 
 @pytest.mark.parametrize("p", [0, -1, 100.01, float("nan"), float("inf")])
@@ -327,9 +338,20 @@ def test_progress_draws_on_tty_after_delay() -> None:
     tty = _Tty(True)
     p = Progress(total=10, stream=tty, delay=0.0, interval=0.0)
     p.update(5)
-    assert "50%" in tty.getvalue() and "5 iterations" in tty.getvalue()
+    drawn = tty.getvalue()
+    assert "50%" in drawn and "5/10" in drawn and "<" in drawn  # done/total [elapsed<remaining]
     p.close()
-    assert tty.getvalue().endswith("\r")
+    assert tty.getvalue().endswith("\r")  # erased: the report starts on a clean line
+
+
+def test_progress_by_time_counts_seconds_and_shows_iterations() -> None:
+    tty = _Tty(True)
+    p = Progress(duration_s=1000.0, stream=tty, delay=0.0, interval=0.0)
+    p.start -= 500.0  # half of the time gone
+    p.update(42)
+    drawn = tty.getvalue()
+    assert "50%" in drawn and "/1000 s" in drawn and "42 iterations" in drawn
+    p.close()
 
 
 # -- plot -----------------------------------------------------------------------------------------
@@ -343,3 +365,16 @@ def test_plot_writes_png(tmp_path) -> None:  # noqa: ANN001
     data = path.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000
     assert [p.name for p in tmp_path.iterdir()] == ["bench.png"]
+
+
+def test_working_shows_the_time_taken_and_erases_itself() -> None:
+    from acl_async.progress import working
+
+    tty = _Tty(True)
+    with working("converting net.onnx", stream=tty, delay=0.0):
+        assert "converting net.onnx: 00:00" in tty.getvalue()
+    assert tty.getvalue().endswith("\r")
+    pipe = _Tty(False)
+    with working("converting net.onnx", stream=pipe, delay=0.0):
+        pass
+    assert pipe.getvalue() == ""

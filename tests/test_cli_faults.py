@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import FolderEvents
 
 from acl_async import zoo
 
@@ -71,6 +72,8 @@ def test_signal_stops_cleanly_and_dumps_are_whole(
     cache_env: dict[str, str], default_model: str, tmp_path: Path, signum: int, status: int, word: str
 ) -> None:
     out = tmp_path / "out"
+    out.mkdir()
+    events = FolderEvents(out)  # how each dump file appears: atomic writes only ever rename one in
     proc = start(cache_env, *LONG_RUN, "--dump", str(out), "-q")
     printed = read_lines(proc, 5)
     proc.send_signal(signum)
@@ -78,6 +81,9 @@ def test_signal_stops_cleanly_and_dumps_are_whole(
     assert proc.returncode == status, stderr
     assert word in one_line(stderr)
     files = check_dump_folder(out)
+    assert events.written_in_place("output") == []
+    assert events.renamed_in("output") == [f.name for f in files]
+    events.close()
     # every result printed was dumped first; the executions in flight finished before the exit
     assert len(files) == len(printed) + len(rest) >= 5
     assert len(files) < int(LONG_RUN[0])

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import openvino as ov
 import pytest
+from helpers import call_in_thread_and_release
 from models import (
     make_add_model,
     make_classifier_model,
@@ -295,12 +296,8 @@ def test_pool_close_wakes_waiters(context, paths):
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
 
-    waiter = threading.Thread(target=wait)
-    waiter.start()
-    waiter.join(0.1)  # (whether it is waiting yet or not, close() must make acquire() fail)
-    pool.close()
-    waiter.join(10)
-    assert not waiter.is_alive()
+    # The gate: close() once the waiter has called acquire() (waiting with the GIL released).
+    call_in_thread_and_release(wait, "acquire", pool.close)
     assert len(errors) == 1 and isinstance(errors[0], ClosedError)
 
 
@@ -321,17 +318,17 @@ def test_pool_close_waits_for_work_in_flight(context, paths):
         outputs.append(block.outputs[0])
         model.execute_async(block, stream)
     del block
-    closer = threading.Thread(target=pool.close)
-    closer.start()
-    closer.join(0.2)
-    try:
-        assert closer.is_alive() and pool.available == 0  # waiting for the held stream
-        assert all((out == -1.0).all() for out in outputs)
-    finally:
-        release.set()
-    closer.join(60)
-    assert not closer.is_alive() and pool.closed
-    for i, out in enumerate(outputs):  # every queued execution ran before close returned
+    assert pool.available == 0 and all((out == -1.0).all() for out in outputs)  # held behind the callback
+    at_return: list[np.ndarray] = []
+
+    def close() -> None:
+        pool.close()
+        at_return.extend(out.copy() for out in outputs)  # what close() had waited for
+
+    # The gate: the held stream is let go once close() has begun; close() must then wait for the work.
+    call_in_thread_and_release(close, "close", release.set)
+    assert pool.closed
+    for i, out in enumerate(at_return):  # every queued execution ran before close returned
         np.testing.assert_array_equal(out, i + 1.5)
     stream.synchronize()
     report.close()

@@ -7,23 +7,11 @@ import traceback
 
 import numpy as np
 import pytest
-from models import make_add_model
 
 from acl_async import _acl
 from acl_async.errors import AclTimeoutError, ClosedError
 
 TIMEOUT = 60
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    runtime = _acl.Runtime()
-    device = _acl.Device(0, runtime)
-    context = _acl.Context(device)
-    model = _acl.Model(context, make_add_model(tmp_path / "add.onnx", (1, 16), np.float32, const=1.0))
-    yield context, model
-    for obj in (context, device, runtime):
-        obj.close()
 
 
 def test_callbacks_run_in_order_on_the_report_thread(ctx):

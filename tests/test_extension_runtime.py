@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers import when_called
 from models import make_add_model
 
 from acl_async import _acl
@@ -224,6 +225,10 @@ def test_events_record_query_elapsed(chain, tmp_path):
     assert entered.wait(TIMEOUT)
     t_held = time.monotonic()
     assert start.query() and not end.query()  # recorded before / behind the held callback
+    # Hold the stream for a measured span (at least 20 ms) so the lower bound below says something:
+    # an elapsed time that leaves out the held callback fails it.
+    while time.monotonic() - t_held < 0.02:
+        assert not end.query()
     t_release = time.monotonic()
     release.set()
     end.synchronize()
@@ -350,22 +355,31 @@ def test_exit_with_everything_open_and_callbacks_pending(tmp_path):
     """Interpreter exit with a live session, a report thread and pending callbacks: no crash, no hang."""
     path = make_add_model(tmp_path / "add.onnx", (1, 8), np.float32)
     result = _run_python(f"""
-        import time, numpy as np
+        import threading, numpy as np
         from acl_async import _acl
         runtime = _acl.Runtime(); device = _acl.Device(0, runtime); context = _acl.Context(device)
-        model = _acl.Model(context, {path!r}); pool = _acl.MemoryPool(model, 2)
+        model = _acl.Model(context, {path!r}); pool = _acl.MemoryPool(model, 20)  # never waits
         stream = _acl.Stream(context); report = _acl.ReportThread(context)
-        ran = []
+        ran, reached, hold = [], threading.Event(), threading.Event()
+
+        def callback(i):
+            ran.append(i)
+            if i == 5:  # the gate: callbacks 6.. stay pending until the interpreter is leaving
+                reached.set()
+                hold.wait(60)
+
         for i in range(20):
             block = pool.acquire()
             block.set_inputs(np.zeros((1, 8), np.float32))
             model.execute_async(block, stream)
-            report.launch_callback(lambda i=i: (time.sleep(0.001), ran.append(i)), stream)
+            report.launch_callback(lambda i=i: callback(i), stream)
             report.launch_callback(block.release, stream)
-        print("leaving")
+        assert reached.wait(60)
+        print("leaving after", ran, flush=True)
+        hold.set()
     """)
     assert result.returncode == 0, result.stderr
-    assert "leaving" in result.stdout
+    assert "leaving after [0, 1, 2, 3, 4, 5]" in result.stdout  # in order, the rest still pending
 
 
 def test_exit_inside_callback_heavy_queue(tmp_path):
@@ -410,9 +424,12 @@ def test_teardown_any_order(tmp_path):
         block = objs["pool"].acquire()
         view = block.outputs[0]
         objs["model"].execute_async(block, objs["stream"])
-        objs["report"].launch_callback(lambda: time.sleep(0.01), objs["stream"])
-        for name in order:  # explicit close in this order
-            objs[name].close()
+        held, release = threading.Event(), threading.Event()
+        objs["report"].launch_callback(lambda h=held, r=release: (h.set(), r.wait(TIMEOUT)), objs["stream"])
+        assert held.wait(TIMEOUT)  # a callback is running when the first close() begins
+        with when_called("close", release.set):
+            for name in order:  # explicit close in this order
+                objs[name].close()
         assert view.shape == (1, 8)  # the numpy view keeps its memory
         view[...] = 1.0
         block = None
@@ -420,7 +437,7 @@ def test_teardown_any_order(tmp_path):
         objs = _resource_chain(path)
         block = objs["pool"].acquire()
         objs["model"].execute_async(block, objs["stream"])
-        objs["report"].launch_callback(lambda: time.sleep(0.01), objs["stream"])
+        objs["report"].launch_callback(lambda: None, objs["stream"])
         block = None
         for name in order:
             del objs[name]

@@ -387,7 +387,8 @@ def test_cli_classify_and_bench_take_decode_threads(tmp_path):
 
 def test_bench_full_pipeline_decodes_into_the_pool_blocks(classifier, folder):
     from acl_async import _acl
-    from acl_async.bench.inputs import InputDesc, InputSource
+    from acl_async.bench.inputs import InputSource
+    from acl_async.model_io import InputDesc
 
     pool = _acl.MemoryPool(classifier, 6)
     source = InputSource([InputDesc("input", (1, 3, 8, 8), "float32")], 1, folder[:4], SMALL_SPEC)

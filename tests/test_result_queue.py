@@ -6,23 +6,11 @@ import threading
 
 import numpy as np
 import pytest
-from models import make_add_model
 
 from acl_async import _acl
 from acl_async.errors import ClosedError
 
 TIMEOUT = 60
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    runtime = _acl.Runtime()
-    device = _acl.Device(0, runtime)
-    context = _acl.Context(device)
-    model = _acl.Model(context, make_add_model(tmp_path / "add.onnx", (1, 16), np.float32, const=1.0))
-    yield context, model
-    for obj in (context, device, runtime):
-        obj.close()
 
 
 def test_pop_all_keeps_the_results_after_a_lost_one(ctx):

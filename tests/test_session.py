@@ -6,10 +6,10 @@ import gc
 import subprocess
 import sys
 import threading
-import time
 
 import numpy as np
 import pytest
+from helpers import when_called
 from models import make_add_model
 
 import acl_async
@@ -99,22 +99,23 @@ def test_close_session_with_callbacks_pending(add_path):
     """Session.close() while runners, queues and raw callbacks are busy: no crash, no hang."""
     session = Session()
     model = session.load_model(add_path)
-    seen = []
+    seen, queued = [], []
     runner = session.create_runner(
-        model,
-        pool_size=2,
-        callback_interval=3,
-        callback=lambda outputs, ud: (time.sleep(0.002), seen.append(ud)),
+        model, pool_size=2, callback_interval=3, callback=lambda outputs, ud: seen.append(ud)
     )
     queue = session.create_infer_queue(model, 2)
-    queue.set_callback(lambda outputs, ud: time.sleep(0.002))
+    queue.set_callback(lambda outputs, ud: queued.append(ud))
     for i in range(30):
         runner.submit(np.zeros((1, 8), np.float32), i)
         queue.start_async(np.zeros((1, 8), np.float32), i)
-    session.report_thread.launch_callback(lambda: time.sleep(0.05), session.stream)
-    session.close()
-    assert runner.closed and queue.closed and model.closed
+    held, release = threading.Event(), threading.Event()
+    session.report_thread.launch_callback(lambda: (held.set(), release.wait(TIMEOUT)), session.stream)
+    assert held.wait(TIMEOUT)  # the gate: a callback is running (held) when close() begins
+    with when_called("close", release.set):  # ... and is let go once close() has started
+        session.close()
+    assert release.is_set() and runner.closed and queue.closed and model.closed
     assert seen == list(range(30))  # close() let the runner's work finish
+    assert sorted(queued) == list(range(30))  # and the queue's
 
 
 def test_teardown_in_any_order(add_path):

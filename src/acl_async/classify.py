@@ -30,6 +30,16 @@ from typing import Any
 
 import numpy as np
 
+from .model_io import (
+    BatchError,
+    check_batch,
+    describe_inputs,
+    is_picture_input,
+    load_model,
+    open_queue,
+    picture_spec,
+)
+from .progress import bar
 from .results import Classification, top_n
 
 __all__ = ["PictureResult", "classify", "format_table", "results_table"]
@@ -104,9 +114,6 @@ def classify(
 
     The pictures are decoded on ``decode_threads`` threads (None: the default number) while the
     requests run, in order; an unreadable picture raises its one-line InputFileError."""
-    from .bench.engine import describe_inputs, load_model, open_queue
-    from .bench.inputs import check_batch, is_picture_input
-    from .bench.run import BatchError, picture_spec
     from .pipeline import DecodeStage, check
 
     model = load_model(session, model_path)
@@ -135,8 +142,10 @@ def classify(
     try:
         queue.set_callback(done)
         group: list[np.ndarray] = []
-        with DecodeStage(pictures, spec, threads=decode_threads) as stage:
+        with DecodeStage(pictures, spec, threads=decode_threads) as stage, \
+                bar(len(pictures), "classifying", "picture") as progress:
             for item in stage:
+                progress.update()
                 check(item, "fatal")
                 assert item.tensor is not None
                 group.append(item.tensor)

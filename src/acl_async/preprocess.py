@@ -32,6 +32,7 @@ __all__ = [
     "PictureError",
     "PreprocessSpec",
     "TransferResult",
+    "check_input",
     "collect_inputs",
     "draft_size",
     "infer_layout",
@@ -546,6 +547,59 @@ def load_input(
         out[...] = tensor
         return out
     return load_picture(path, spec, draft=draft, out=out)
+
+
+def _check_tensor_header(path: Path, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    """:func:`load_tensor_file`'s checks without reading the data (.bin: its size, .npy: its header)."""
+    try:
+        if path.suffix.lower() == ".bin":
+            actual, expected = path.stat().st_size, math.prod(shape) * dtype.itemsize
+            if actual != expected:
+                raise InputFileError(path, f"holds {actual} bytes, but the model input needs {expected} "
+                                     f"bytes ({dtype.name} {list(shape)})")  # fmt: skip
+            return
+        header = np.load(path, mmap_mode="r", allow_pickle=False)
+    except FileNotFoundError as exc:
+        raise InputFileError(path, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise InputFileError(path, "is a folder, not a tensor file") from exc
+    except (OSError, ValueError):
+        load_tensor_file(path, shape, dtype)  # not a plain .npy (or empty): the full reader says why
+        return
+    dims = tuple(header.shape)
+    if dims != shape and not (shape[:1] == (1,) and dims == shape[1:]):
+        raise InputFileError(path, f"has shape {list(dims)}, the model input is {list(shape)}")
+    if header.dtype != dtype:
+        raise InputFileError(path, f"holds {header.dtype.name}, the model input is {dtype.name}")
+
+
+def check_input(path: str | os.PathLike[str], spec: PreprocessSpec | None) -> None:
+    """What can be told of an input file without decoding it (before the device is set up): a tensor's
+    size, shape and type against ``spec`` (``.npy``: its header only; not checked without a spec or an
+    input shape), a picture's header readable by Pillow.  Raises the :class:`InputFileError` that
+    :func:`load_input` would raise later."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    if path.suffix.lower() in TENSOR_SUFFIXES:
+        if spec is not None and spec.input_shape is not None:
+            _check_tensor_header(
+                path, tuple(int(d) for d in spec.input_shape), np.dtype(normalize_dtype(spec.dtype))
+            )
+        return
+    try:
+        with Image.open(path):
+            pass
+    except FileNotFoundError as exc:
+        raise PictureError(path, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise PictureError(path, "is a folder, not a picture") from exc
+    except PermissionError as exc:
+        raise PictureError(path, "permission denied") from exc
+    except UnidentifiedImageError as exc:
+        raise PictureError(path, "not a picture Pillow can read") from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise PictureError(path, f"cannot decode picture: {exc}") from exc
 
 
 def collect_inputs(

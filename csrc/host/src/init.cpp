@@ -84,6 +84,7 @@ Config load_config() {
   c.strict = !(strict == "0" || strict == "OFF" || strict == "FALSE" || strict == "NO");
   std::string hint = env_upper("ACL_HOST_PERFORMANCE_HINT");
   c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
+  c.inference_threads = static_cast<int>(env_long("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
   std::string prec = env_upper("ACL_HOST_INFERENCE_PRECISION");
   if (prec == "F32" || prec == "FP32")
     c.inference_precision = "f32";

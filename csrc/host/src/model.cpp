@@ -398,6 +398,8 @@ aclError compile(const Source& src, CompiledEntry& entry) {
     }
     if (!config().inference_precision.empty())
       props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
+    if (config().inference_threads > 0)  // `acl-async bench -nthreads`, as benchmark_app's
+      props[ov::inference_num_threads.name()] = config().inference_threads;
     entry.meta = src.meta;
     if (dynamic::has_gears(src.meta)) {
       std::string err;

@@ -2,8 +2,9 @@
 
 Modules: :mod:`.stats` (nearest-rank percentiles, latency summary), :mod:`.result` (what a run measured),
 :mod:`.report` (text block, ``--compare`` table, JSON/CSV), :mod:`.loops` (sync / async loops),
-:mod:`.engine` (the ACL side: model loads, streams, pool blocks, report thread, InferQueue),
-:mod:`.inputs`, :mod:`.run` (one run), :mod:`.command` (the subcommand), :mod:`.plot`, :mod:`.progress`.
+:mod:`.engine` (the ACL side: streams, pool blocks, report thread, InferQueue), :mod:`.inputs` (request
+inputs), :mod:`.shapes` (``-shape``), :mod:`.run` (one run), :mod:`.plot`, :mod:`.progress`.  Loading and
+describing a model is :mod:`acl_async.model_io` (core); the subcommand is :mod:`acl_async.cli.bench`.
 """
 
 from .result import API_NAMES, MODE_FULL, MODE_INFERENCE, BenchResult

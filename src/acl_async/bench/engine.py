@@ -17,23 +17,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from .inputs import InputDesc
+from ..model_io import InputDesc, check_requests, describe_inputs, open_queue, suggested_requests
+from ..progress import bar
 
 __all__ = [
     "AsyncEngine",
     "Engine",
     "QueueEngine",
     "SyncEngine",
-    "describe_inputs",
-    "load_model",
     "open_engine",
-    "open_queue",
-    "suggested_requests",
 ]
 
 SYNC_TIMEOUT_S = 120.0
@@ -56,27 +52,6 @@ def _acl() -> Any:
     from .. import _acl
 
     return _acl
-
-
-def load_model(session: Any, path: str | Path) -> Any:
-    """``session.load_model(path)``."""
-    return session.load_model(str(path))
-
-
-def describe_inputs(model: Any) -> list[InputDesc]:
-    """The model's inputs from its ACL description."""
-    return [
-        InputDesc(str(desc.name), tuple(int(n) for n in desc.shape), np.dtype(desc.dtype).name)
-        for desc in model.inputs
-    ]
-
-
-def suggested_requests(model: Any) -> int:
-    """The device's suggested number of requests in flight (on the host runtime: OpenVINO's optimal
-    number of infer requests for the model)."""
-    from .. import infer_queue
-
-    return max(1, int(infer_queue.suggested_jobs(model)))
 
 
 def _ms_since(start: float) -> float:
@@ -137,11 +112,16 @@ class AsyncEngine:
         try:
             self.inputs = describe_inputs(first)
             self.requests = requests if requests is not None else suggested_requests(first)
-            self.models += [first.load_copy() for _ in range(self.requests - 1)]
+            check_requests(self.requests)
             context = first.context
-            self.streams = [acl.Stream(context) for _ in range(self.requests)]
+            # The pool first: its memory check fails at once, before minutes of model loads.
             self.pool = acl.MemoryPool(first, self.requests + spare_blocks)
             self.blocks = [self.pool.acquire() for _ in range(self.requests)]
+            self.streams = [acl.Stream(context) for _ in range(self.requests)]
+            with bar(self.requests - 1, "loading the model on each stream", "model") as loading:
+                for _ in range(self.requests - 1):
+                    self.models.append(first.load_copy())
+                    loading.update()
             self.report = acl.ReportThread(context)
             for stream in self.streams:
                 self.report.subscribe(stream)
@@ -180,16 +160,6 @@ class AsyncEngine:
 
     def close(self) -> None:
         _close(self.report, *self.streams, self.pool, *reversed(self.models))
-
-
-def open_queue(model: Any, jobs: int = 0, max_jobs: int | None = None) -> Any:
-    """An :class:`acl_async.InferQueue` on ``model``: ``jobs`` (0: the device's suggested number),
-    at most ``max_jobs``."""
-    from ..infer_queue import InferQueue
-
-    if jobs == 0 and max_jobs is not None:
-        jobs = max(1, min(max_jobs, suggested_requests(model)))
-    return InferQueue(model, jobs=jobs)
 
 
 class QueueEngine:

@@ -12,94 +12,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..model_io import DYNAMIC_TENSOR_NAME, InputDesc, is_picture_input
 from ..pipeline import Decoded, DecodeStage, Slots, check
-from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, infer_layout, load_input, load_tensor_file
+from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, load_input, load_tensor_file
 
-__all__ = [
-    "DYNAMIC_TENSOR_NAME",
-    "InputDesc",
-    "InputSource",
-    "check_batch",
-    "has_gears",
-    "is_picture_input",
-    "model_batch",
-]
-
-
-@dataclass(frozen=True)
-class InputDesc:
-    """One model input as the ACL model description gives it (-1 for a dynamic dimension)."""
-
-    name: str
-    dims: tuple[int, ...]
-    dtype: str
-
-
-def model_batch(descs: Sequence[InputDesc]) -> int | None:
-    """The batch the model takes: the first dimension of its first input (None when dynamic, or when the
-    input has fewer than 2 dimensions: no batch dimension)."""
-    if not descs or len(descs[0].dims) < 2:
-        return None
-    first = int(descs[0].dims[0])
-    return first if first > 0 else None
-
-
-#: The extra input of a model converted with dynamic batch profiles (``acl-async atc``): it holds the
-#: batch size of each execution.
-DYNAMIC_TENSOR_NAME = "ascend_mbatch_shape_data"
-
-
-def has_gears(descs: Sequence[InputDesc]) -> bool:
-    """A model with dynamic batch or image size profiles (its inputs are sized for the largest one)."""
-    return any(d.name == DYNAMIC_TENSOR_NAME for d in descs)
-
-
-def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
-    """The batch to use; ValueError when the model cannot take ``requested``.
-
-    ACL models have static shapes, so a batch other than the model's own is refused; a model whose
-    first dimension is dynamic cannot be sized by the memory pool.
-    """
-    if not descs:
-        raise ValueError("the model has no inputs")
-    if has_gears(descs):  # buffers of the largest profile; the runtime checks that -b is a profile
-        own = model_batch(descs) or 1
-        if requested is not None and requested > own:
-            raise ValueError(f"the model's largest batch profile is {own}, not {requested}")
-        return requested or own
-    for desc in descs:
-        if any(int(d) <= 0 for d in desc.dims):
-            raise ValueError(
-                f"input {desc.name!r} has dynamic dims {list(desc.dims)}: ACL models need static shapes"
-            )
-    own = model_batch(descs)
-    if own is None:
-        if requested not in (None, 1):
-            raise ValueError(f"the model has no batch dimension, so it cannot take batch {requested}")
-        return 1
-    if requested is not None and requested != own:
-        raise ValueError(
-            f"the model takes batch {own} (input {descs[0].name!r} {list(descs[0].dims)}), not {requested}: "
-            "ACL models have a static batch"
-        )
-    return own
-
-
-def is_picture_input(descs: Sequence[InputDesc]) -> bool:
-    """One 4-D input with 3 channels (NCHW or NHWC) of a picture element type."""
-    if len(descs) != 1 or len(descs[0].dims) != 4 or descs[0].dtype not in ("float32", "float16", "uint8"):
-        return False
-    try:
-        infer_layout(descs[0].dims)
-    except ValueError:
-        return False
-    return True
+__all__ = ["InputSource"]
 
 
 def _random(desc: InputDesc, rng: np.random.Generator) -> np.ndarray:

@@ -1,22 +1,22 @@
-"""A one-line progress bar for long benchmark runs.
+"""The progress bar of a benchmark run (a tqdm bar with an ETA, see :mod:`acl_async.progress`).
 
-Drawn on stderr only when it is a terminal and only once a run has lasted ``delay`` seconds (2 s), so
-short runs, pipes, files and CI logs see nothing.  Cheap to call on every iteration.
+Towards ``total`` iterations, or towards ``duration_s`` seconds (then the bar counts seconds and shows
+the iterations beside them).  Cheap to call on every iteration: tqdm redraws at most every
+``interval`` seconds.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import TextIO
+
+from ..progress import DELAY_S, bar
 
 __all__ = ["Progress"]
 
 
 class Progress:
-    """Progress towards ``total`` iterations or ``duration_s`` seconds (whichever is given)."""
-
-    WIDTH = 30
+    """Progress towards ``total`` iterations or ``duration_s`` seconds (iterations win when both)."""
 
     def __init__(
         self,
@@ -24,54 +24,34 @@ class Progress:
         duration_s: float | None = None,
         stream: TextIO | None = None,
         enabled: bool | None = None,
-        delay: float = 2.0,
+        delay: float = DELAY_S,
         interval: float = 0.1,
     ) -> None:
-        self.total = total
-        self.duration_s = duration_s
-        self.stream = stream if stream is not None else sys.stderr
-        if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            enabled = bool(isatty and isatty())
-        self.enabled = enabled
-        self.delay = delay
-        self.interval = interval
+        self.by_time = not total and bool(duration_s)
         self.start = time.perf_counter()
-        self._next_draw = self.start + delay
-        self._drawn = False
+        self._shown: float = 0
+        self._bar = bar(duration_s if self.by_time else total, "measuring", "s" if self.by_time else "it",
+                        stream=stream, enabled=enabled, delay=delay, mininterval=interval,
+                        bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}{postfix}]"
+                        if self.by_time else None)  # fmt: skip
+        self.enabled = not self._bar.disable
 
     def update(self, done: int) -> None:
         if not self.enabled:
             return
-        now = time.perf_counter()
-        if now < self._next_draw:
-            return
-        self._next_draw = now + self.interval
-        self._draw(done, now - self.start)
-
-    def fraction(self, done: int, elapsed: float) -> float:
-        parts = []
-        if self.total:
-            parts.append(done / self.total)
-        if self.duration_s:
-            parts.append(elapsed / self.duration_s)
-        return min(max(parts, default=0.0), 1.0)
-
-    def _draw(self, done: int, elapsed: float) -> None:
-        frac = self.fraction(done, elapsed)
-        filled = int(frac * self.WIDTH)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        rate = done / elapsed if elapsed > 0 else 0.0
-        self.stream.write(f"\r[{bar}] {frac * 100:3.0f}% {done} iterations, {elapsed:.1f} s, {rate:.1f}/s ")
-        self.stream.flush()
-        self._drawn = True
+        now: float
+        if self.by_time:
+            now = min(time.perf_counter() - self.start, float(self._bar.total))
+            self._bar.set_postfix_str(f"{done} iterations", refresh=False)
+        else:
+            now = done  # an int: tqdm shows "5/10", not "5.0/10"
+        if now > self._shown:
+            self._bar.update(now - self._shown)
+            self._shown = now
 
     def close(self) -> None:
         """Erase the bar (if it was drawn) so the report starts on a clean line."""
-        if self._drawn:
-            self.stream.write("\r" + " " * (self.WIDTH + 60) + "\r")
-            self.stream.flush()
-            self._drawn = False
+        self._bar.close()
 
     def __enter__(self) -> Progress:
         return self

@@ -24,6 +24,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from tabulate import tabulate
+
 from ..fileio import write_atomic
 from .result import MODE_FULL, BenchResult
 from .stats import format_percentile
@@ -131,15 +133,8 @@ def format_compare(results: Sequence[BenchResult]) -> str:
             r.api, str(r.requests), str(r.count), f"{r.duration_ms:.2f}", f"{r.throughput:.2f}",
             f"{lat.median:.3f}", f"{lat.average:.3f}", f"{lat.max:.3f}", ratio,
         ))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    out = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
-        out.append("  ".join(cells).rstrip())
-        if n == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return tabulate(rows[1:], headers=rows[0], tablefmt="simple", disable_numparse=True,
+                    colalign=("left",) + ("right",) * (len(header) - 1))  # fmt: skip
 
 
 # -- files ----------------------------------------------------------------------------------------

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model_io import (
+    BatchError,
+    InputDesc,
+    check_batch,
+    describe_inputs,
+    is_picture_input,
+    load_model,
+    picture_spec,
+)
 from ..pipeline import BlockSlots, default_decode_threads
-from ..preprocess import TENSOR_SUFFIXES, PreprocessSpec, spec_for_model
-from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, describe_inputs, load_model, open_engine
-from .inputs import InputDesc, InputSource, check_batch, is_picture_input
+from ..preprocess import TENSOR_SUFFIXES
+from ..progress import working
+from .engine import AsyncEngine, Engine, QueueEngine, SyncEngine, open_engine
+from .inputs import InputSource
 from .loops import AsyncLoop, StopRule, Timings, round_up, run_queue, run_sync
 from .progress import Progress
 from .result import MODE_FULL, MODE_INFERENCE, BenchResult
 from .stats import DEFAULT_PERCENTILES
 
-__all__ = ["BatchError", "BenchOptions", "check_inputs", "picture_spec", "run_one"]
+__all__ = ["BenchOptions", "check_inputs", "run_one"]
 
 log = logging.getLogger("acl_async")
-
-
-class BatchError(ValueError):
-    """The model cannot take the requested batch or inputs (a usage error)."""
 
 
 @dataclass
@@ -42,16 +48,8 @@ class BenchOptions:
     decode_threads: int | None = None
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
-
-
-def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
-    """The model's own preprocessing (ONNX metadata), else one inferred from its input description."""
-    from .. import zoo
-
-    try:
-        return zoo.model_preprocess_spec(model)
-    except (ValueError, OSError):
-        return spec_for_model(list(descs[0].dims), descs[0].dtype, None)
+    #: ``-shape`` (:func:`~acl_async.bench.shapes.parse_shapes`): checked against the model's inputs.
+    shapes: Mapping[str, tuple[int, ...]] | None = None
 
 
 def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> InputSource:
@@ -73,11 +71,24 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     return InputSource(descs, batch, opts.paths, spec)
 
 
+def _batch(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
+    """The batch of ``-b`` and ``-shape`` (ValueError when the model cannot take it, or they disagree)."""
+    requested = opts.batch
+    if opts.shapes:
+        from .shapes import shape_batch
+
+        by_shape = shape_batch(descs, opts.shapes)
+        if requested is not None and by_shape is not None and by_shape != requested:
+            raise ValueError(f"-b {requested} and -shape (batch {by_shape}) disagree")
+        requested = requested if requested is not None else by_shape
+    return check_batch(descs, requested)
+
+
 def check_inputs(opts: BenchOptions, descs: Sequence[InputDesc]) -> int:
     """The batch to use with ``descs`` (from the model file, before loading it); BatchError when the
-    model cannot take ``opts.batch`` or ``opts.paths``."""
+    model cannot take ``opts.batch``, ``opts.shapes`` or ``opts.paths``."""
     try:
-        batch = check_batch(descs, opts.batch)
+        batch = _batch(opts, descs)
         _source(opts, descs, batch)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
@@ -135,10 +146,11 @@ def run_one(api: str, opts: BenchOptions, session: object,
             announce: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``api`` ("sync", "async" or "queue") once on ``opts.model`` inside an open ``session``."""
     start = time.perf_counter()
-    model = load_model(session, opts.model)
+    with working(f"loading {Path(opts.model).name}", enabled=None if opts.progress else False):
+        model = load_model(session, opts.model)  # compiled for the device: a big model takes a while
     try:
         descs = describe_inputs(model)
-        batch = check_batch(descs, opts.batch)
+        batch = _batch(opts, descs)
         source = _source(opts, descs, batch)
     except ValueError as exc:
         close = getattr(model, "close", None)

@@ -1,8 +1,8 @@
-"""Latency statistics: nearest-rank percentiles and the benchmark_app latency summary.
+"""Latency statistics: nearest-rank percentiles (numpy) and the benchmark_app latency summary.
 
-Percentiles use the **nearest-rank** method, as OpenVINO's ``benchmark_app`` does: for ``n`` sorted
-values and ``0 < p <= 100``, the p-th percentile is the value of rank ``ceil(p / 100 * n)`` (1-based).
-It is always one of the measured values (no interpolation), so:
+Percentiles use the **nearest-rank** method (numpy's ``inverted_cdf``), as OpenVINO's ``benchmark_app``
+does: for ``n`` sorted values and ``0 < p <= 100``, the p-th percentile is the value of rank
+``ceil(p / 100 * n)`` (1-based). It is always one of the measured values (no interpolation), so:
 
 * ``p = 100`` gives the maximum, and any ``p`` with ``n = 1`` gives that single value;
 * ``p = 50`` of an even count gives the lower of the two middle values (``[1, 2, 3, 4]`` -> 2).
@@ -16,27 +16,38 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 __all__ = [
     "DEFAULT_PERCENTILES",
     "LatencySummary",
     "format_percentile",
     "parse_percentiles",
+    "nearest_rank",
     "percentile",
-    "percentile_rank",
     "summarize",
 ]
 
 DEFAULT_PERCENTILES: tuple[float, ...] = (50.0, 90.0, 95.0, 99.0)
 
 
-def percentile_rank(n: int, p: float) -> int:
-    """The 1-based nearest rank ``ceil(p / 100 * n)`` of the p-th percentile among ``n`` values."""
-    if n < 1:
+#: numpy computes the rank from ``p / 100 * n`` in floating point, where 0.28 x 25 is 7.000000000000001
+#: (rank 8, not 7); shrinking the quantile by this relative amount puts such float noise back below
+#: the integer, far below any real difference between two ranks.
+_FLOAT_NOISE = 1e-12
+
+
+def nearest_rank(values: Iterable[float], percentiles: Iterable[float]) -> list[float]:
+    """The nearest-rank ``percentiles`` of ``values`` (numpy's ``inverted_cdf`` method: the smallest
+    value whose share of the values reaches p%); ValueError for no values or a p outside (0, 100]."""
+    data = np.asarray(list(values), dtype=np.float64)
+    ps = [float(p) for p in percentiles]
+    if data.size == 0:
         raise ValueError("percentile of no values")
-    _check_p(p)
-    # Guard against float noise such as 0.29 * 100 = 28.999999999999996: round to 9 decimals first.
-    rank = math.ceil(round(p * n / 100.0, 9))
-    return min(max(rank, 1), n)
+    for p in ps:
+        _check_p(p)
+    q = np.asarray(ps, dtype=np.float64) / 100.0 * (1.0 - _FLOAT_NOISE)
+    return [float(v) for v in np.quantile(data, q, method="inverted_cdf")]
 
 
 def percentile(values: Iterable[float], p: float) -> float:
@@ -44,8 +55,7 @@ def percentile(values: Iterable[float], p: float) -> float:
 
     Raises ValueError for no values or ``p`` outside ``(0, 100]``.
     """
-    ordered = sorted(values)
-    return ordered[percentile_rank(len(ordered), p) - 1]
+    return nearest_rank(values, [p])[0]
 
 
 def _check_p(p: float) -> None:
@@ -102,16 +112,16 @@ def summarize(
     latencies_ms: Sequence[float], percentiles: Iterable[float] = DEFAULT_PERCENTILES
 ) -> LatencySummary:
     """Summary of ``latencies_ms`` (at least one value)."""
-    ordered = sorted(float(v) for v in latencies_ms)
-    n = len(ordered)
-    if n == 0:
+    data = np.asarray(latencies_ms, dtype=np.float64)
+    if data.size == 0:
         raise ValueError("no latencies to summarize")
-    pct = {float(p): ordered[percentile_rank(n, p) - 1] for p in percentiles}
+    ps = [float(p) for p in percentiles]
+    median, *values = nearest_rank(data, [50.0, *ps])
     return LatencySummary(
-        count=n,
-        median=ordered[percentile_rank(n, 50.0) - 1],
-        average=math.fsum(ordered) / n,
-        min=ordered[0],
-        max=ordered[-1],
-        percentiles=pct,
+        count=int(data.size),
+        median=median,
+        average=math.fsum(data.tolist()) / data.size,
+        min=float(data.min()),
+        max=float(data.max()),
+        percentiles=dict(zip(ps, values, strict=True)),
     )

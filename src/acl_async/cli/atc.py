@@ -32,6 +32,7 @@ _LOG_LEVELS = {
 
 def main(argv: Sequence[str]) -> int:
     from ..atc import convert, parse_atc_args
+    from ..progress import working
 
     args = list(argv)
     if args in (["-h"], ["--help"]):
@@ -45,7 +46,8 @@ def main(argv: Sequence[str]) -> int:
         raise UsageError(str(exc)) from None
     logging.getLogger("acl_async.atc").setLevel(_LOG_LEVELS[opts.log])
     try:
-        result = convert(opts)
+        with working(f"converting {opts.model}"):  # a terminal shows the time taken after 2 s
+            result = convert(opts)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     meta = result.meta

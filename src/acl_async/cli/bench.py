@@ -1,7 +1,8 @@
 """``acl-async bench``: measure throughput and latency the way OpenVINO's ``benchmark_app`` does.
 
     acl-async bench -m MODEL [-i INPUTS] [-api sync|async|queue] [-nireq N] [-niter N | -t SECONDS]
-                    [-b BATCH] [--percentiles 50,90,95,99] [--report-json PATH] [--report-csv PATH]
+                    [-b BATCH] [-hint throughput|latency|none] [-nstreams N] [-nthreads N] [-shape SHAPE]
+                    [--percentiles 50,90,95,99] [--report-json PATH] [--report-csv PATH]
                     [--plot PNG] [--full-pipeline] [--compare]
 
 Everything that can be checked without the device is checked first (exit 2); then the runs, the
@@ -39,6 +40,17 @@ __all__ = ["DEFAULT_TIME_S", "build_parser", "main"]
 log = logging.getLogger("acl_async")
 
 DEFAULT_TIME_S = 10.0
+HINTS = ("throughput", "latency", "none")
+
+
+def _shape(text: str) -> dict[str, tuple[int, ...]]:
+    """``-shape``: ``[1,3,224,224]`` (every input: key "") or ``name[1,3,224,224],other[1,8]``."""
+    from ..bench.shapes import parse_shapes
+
+    try:
+        return parse_shapes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _percentiles(text: str) -> tuple[float, ...]:
@@ -99,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="batch size; must be the model's own (default: the model's)",
     )
+    p.add_argument("-hint", "--hint", choices=HINTS, default=None,
+                   help="performance hint, as benchmark_app's: latency = one request in flight (unless "
+                   "-nireq) and OpenVINO's LATENCY mode on the host runtime; throughput (default) = the "
+                   "device's suggested number of requests and THROUGHPUT mode; none = the runtime's choice")
+    p.add_argument("-nstreams", "--nstreams", type=count(1, "-nstreams"), default=None,
+                   help="ACL streams; every request in flight has its own stream, so this is -nireq by "
+                   "another name (both given: they must agree)")
+    p.add_argument("-nthreads", "--nthreads", type=count(1, "-nthreads"), default=None,
+                   help="CPU threads per compiled model (host runtime: OpenVINO's INFERENCE_NUM_THREADS; "
+                   "ignored on an NPU)")
+    p.add_argument("-shape", "--shape", type=_shape, default=None, metavar="SHAPE",
+                   help="input shape as benchmark_app takes it: [1,3,224,224] or name[1,3,224,224],...; "
+                   "ACL models have static shapes, so it must be the model's own (a model with batch "
+                   "profiles: its first dimension picks the profile, like -b)")
     p.add_argument(
         "--percentiles",
         type=_percentiles,
@@ -150,8 +176,8 @@ def _check_model(opts: BenchOptions) -> None:
 
     if is_container(opts.model):
         return
-    from ..bench.inputs import InputDesc
-    from ..bench.run import BatchError, check_inputs
+    from ..bench.run import check_inputs
+    from ..model_io import BatchError, InputDesc
 
     descs = [InputDesc(i.name, i.dims, i.dtype) for i in zoo.read_model_inputs(opts.model)]
     if descs:
@@ -159,6 +185,38 @@ def _check_model(opts: BenchOptions) -> None:
             check_inputs(opts, descs)
         except BatchError as exc:
             raise UsageError(str(exc)) from None
+
+
+def _requests(args: argparse.Namespace) -> int | None:
+    """Requests in flight from ``-nireq``, ``-nstreams`` and ``-hint`` (None: the device's suggestion);
+    LimitError before anything is allocated when a device cannot have that many streams."""
+    from ..model_io import check_requests
+
+    if args.nireq is not None and args.nstreams is not None and args.nireq != args.nstreams:
+        raise UsageError(f"-nireq {args.nireq} and -nstreams {args.nstreams}: every request has its own "
+                         "stream, give one of them")  # fmt: skip
+    requests = args.nireq if args.nireq is not None else args.nstreams
+    if requests is None and args.hint == "latency":
+        requests = 1
+    if requests is not None and (args.api != "sync" or args.compare):
+        check_requests(requests, "-nireq" if args.nireq is not None else "-nstreams")
+    return requests
+
+
+#: What -hint and -nthreads set for the host runtime (read at its first aclInit in this process).
+HINT_ENV = "ACL_HOST_PERFORMANCE_HINT"
+THREADS_ENV = "ACL_HOST_INFERENCE_NUM_THREADS"
+
+
+def _runtime_environment(args: argparse.Namespace) -> None:
+    """``-hint`` and ``-nthreads`` for the host runtime: its environment, set before ACL is initialized
+    (they win over the values exported). An NPU has neither setting."""
+    import os
+
+    if args.hint in ("latency", "throughput"):
+        os.environ[HINT_ENV] = args.hint.upper()
+    if args.nthreads is not None:
+        os.environ[THREADS_ENV] = str(args.nthreads)
 
 
 def _print(args: argparse.Namespace, line: str) -> None:
@@ -170,19 +228,21 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     from ..bench.report import format_compare, format_report, mode_sentence
     from ..bench.result import MODE_FULL, MODE_INFERENCE, BenchResult
-    from ..bench.run import BatchError, BenchOptions, run_one
+    from ..bench.run import BenchOptions, run_one
+    from ..model_io import BatchError
 
     _check_outputs(args)
     device = resolve_device(args.device)
     model = resolve_model(args.model)
     paths = _paths(args.input, args.full_pipeline)
     opts = BenchOptions(
-        model=model, device=device, config=args.config, nireq=args.nireq, niter=args.niter,
+        model=model, device=device, config=args.config, nireq=_requests(args), niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
         percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=paths,
-        decode_threads=args.decode_threads,
+        decode_threads=args.decode_threads, shapes=args.shape,
     )  # fmt: skip
     _check_model(opts)
+    _runtime_environment(args)
     if opts.niter is None and opts.time_s is None:
         opts.time_s = DEFAULT_TIME_S
     apis = ["sync", "async", "queue"] if args.compare else [args.api]

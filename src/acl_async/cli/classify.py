@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from ..model_io import BatchError
 from .classify_ray import add_ray_options, check_ray_options, run_ray
 from .errors import UsageError
 from .options import (
@@ -57,7 +58,6 @@ def main(argv: Sequence[str]) -> int:
     if args.ray is not None:
         return _main_ray(args)
     from .. import preprocess, zoo
-    from ..bench.run import BatchError
     from ..classify import classify, format_table
     from ..session import Session
 

@@ -5,6 +5,7 @@ with the lookups they need."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -22,8 +23,10 @@ __all__ = [
     "add_model",
     "add_top",
     "check_labels",
+    "check_top",
     "classes",
     "collect_inputs",
+    "config_file",
     "count",
     "file_classes",
     "load_labels",
@@ -45,6 +48,31 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def,override]
+        # argparse hands an unknown option's value to the next positional ("argument EXECUTE_TIMES:
+        # ... got 'TXT'" for `--outfmt TXT`) and reads `-hint` as `-h` + "int": name the option instead.
+        commands = {name for action in self._actions if isinstance(action, argparse._SubParsersAction)
+                    for name in action.choices}  # fmt: skip
+        for token in [] if args is None else list(args):
+            if token == "--" or token in commands:  # a subcommand's parser checks the rest
+                break
+            if self._unknown_option(token):
+                close = difflib.get_close_matches(token.partition("=")[0], list(self._option_string_actions),
+                                                  n=1, cutoff=0.7)  # fmt: skip
+                hint = f"; did you mean {close[0]}?" if close else f" (see {self.prog} --help)"
+                self.error(f"unknown option {token.partition('=')[0]}{hint}")
+        return super().parse_known_args(args, namespace)
+
+    def _unknown_option(self, token: str) -> bool:
+        if not token.startswith("-") or token == "-" or self._negative_number_matcher.match(token):
+            return False
+        name = token.partition("=")[0] if token.startswith("--") else token
+        if name in self._option_string_actions:
+            return False
+        # `-d0`: a short option with its value attached (only for options that take a value)
+        action = self._option_string_actions.get(token[:2])
+        return action is None or action.nargs == 0
 
 
 def count(minimum: int, what: str) -> Callable[[str], int]:
@@ -86,8 +114,18 @@ def add_device(p: argparse.ArgumentParser) -> None:
                    help="device id (default $ASCEND_DEVICE_ID or 0)")  # fmt: skip
 
 
+def config_file(text: str) -> str:
+    """An argparse ``type`` for ``-c acl.json``: an existing file (checked before ACL is initialized)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder, not an acl.json file")
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"config file not found: {text}")
+    return text
+
+
 def add_config(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-c", "--config", help="acl.json passed to aclInit")
+    p.add_argument("-c", "--config", type=config_file, metavar="ACL_JSON", help="acl.json passed to aclInit")
 
 
 def add_inputs(p: argparse.ArgumentParser, text: str) -> None:
@@ -153,9 +191,17 @@ def resolve_model(arg: str | None) -> Path:
 
         return zoo.default_model_path()
     path = Path(arg)
+    if path.is_dir():
+        raise UsageError(f"-m {path} is a folder; give the model file (.onnx, .xml, .om)")
     if not path.is_file():
         raise UsageError(f"model file not found: {path}")
     return path
+
+
+def check_top(top: int, classes_: int | None) -> None:
+    """UsageError when ``-nt`` asks for more classes than the model has (when it says how many)."""
+    if classes_ is not None and top > classes_:
+        raise UsageError(f"-nt {top}: the model has only {classes_} classes")
 
 
 def classes(dims: Sequence[int]) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..dump import DUMP_FORMATS
@@ -25,9 +26,11 @@ from .options import (
     add_model,
     add_top,
     check_labels,
+    check_top,
     classes,
     collect_inputs,
     count,
+    file_classes,
     load_labels,
     resolve_device,
     resolve_model,
@@ -140,6 +143,19 @@ def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
     return show
 
 
+def _check_inputs(model_path: Path, paths: Sequence[Path]) -> None:
+    """Every input file's header (tensor shape and type, picture format) against the model file, before
+    ACL is initialized; tensors of a model whose file tells no input shape are checked once it is loaded."""
+    from .. import preprocess, zoo
+
+    try:
+        spec = zoo.model_preprocess_spec(model_path)
+    except (ValueError, OSError):
+        spec = None
+    for path in paths:
+        preprocess.check_input(path, spec)
+
+
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     if any(getattr(args, flag.lstrip("-").replace("-", "_")) for flag in SDK_HELP):
@@ -151,6 +167,9 @@ def main(argv: Sequence[str]) -> int:
 
     paths = collect_inputs(args.input, zoo.default_pictures)
     labels, labels_source = load_labels(model_path, args.labels)
+    check_top(args.top, file_classes(model_path))
+    if args.bad_input == "fatal":
+        _check_inputs(model_path, paths)
 
     from .. import sample_run
     from ..session import Session
@@ -168,6 +187,7 @@ def main(argv: Sequence[str]) -> int:
         _info(args, f"load model {model_path} success")
         sample_run.check_model_io(model_path, model)
         check_labels(labels, labels_source, classes(model.outputs[0].shape))
+        check_top(args.top, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model)
         handler = sample_run.ResultHandler(_shower(args, labels), dumper)
         _info(args, "init memory pool success")

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..model_io import open_queue
 from ..preprocess import InputFileError, PreprocessSpec
 from ..results import top_n
 from .decode import ERROR, PATH, decode_picture
@@ -100,7 +101,6 @@ class ClassifyActor:
 
         import ray
 
-        from ..bench.engine import open_queue
         from ..session import Session
 
         ctx = ray.get_runtime_context()

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..model_io import check_batch, describe_inputs, is_picture_input, picture_spec
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
 from .cluster import (
@@ -102,7 +103,6 @@ def _describe_model(ray: Any, model_ref: Any, remote_args: dict[str, Any], confi
     from .devices import assigned_device
 
     def describe(model: bytes, config: str | None) -> Any:
-        from ..bench.engine import describe_inputs
         from ..session import Session
 
         with Session(device_id=assigned_device().device_id, config=config) as session:
@@ -207,8 +207,6 @@ def classify_dataset(
     local, remote = list_inputs(inputs)
     if not local and not remote:
         raise InputFileError(" ".join(os.fspath(i) for i in inputs), "no pictures (jpg/jpeg/png/bmp)")
-    from ..bench.inputs import check_batch, is_picture_input
-    from ..bench.run import picture_spec
     from ..labels import labels_for_model
 
     names = labels_for_model(model_path, labels)

@@ -19,6 +19,7 @@ struct Config {
   bool strict = true;                      // ACL_HOST_STRICT (0 relaxes)
   std::string performance_hint;            // ACL_HOST_PERFORMANCE_HINT: LATENCY, THROUGHPUT or "" (per model)
   std::string inference_precision;         // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
+  int inference_threads = 0;               // ACL_HOST_INFERENCE_NUM_THREADS (0 = OpenVINO default)
 };
 
 // Read once from the environment (first use).

@@ -1,0 +1,176 @@
+"""Model I/O: what every feature (``bench``, ``classify``, ``ray``, the CLI) needs to use a model.
+
+Load a model in a session, describe its inputs, check the batch it can take, tell whether it takes
+pictures and how to preprocess them, and open an :class:`~acl_async.InferQueue` on it.  A core module:
+it imports only core modules (see ``tests/test_layers.py``), and nothing here touches the device at
+import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .preprocess import PreprocessSpec, infer_layout, spec_for_model
+
+__all__ = [
+    "DYNAMIC_TENSOR_NAME",
+    "MAX_REQUESTS",
+    "MAX_STREAMS",
+    "BatchError",
+    "InputDesc",
+    "check_batch",
+    "check_requests",
+    "describe_inputs",
+    "has_gears",
+    "is_picture_input",
+    "load_model",
+    "model_batch",
+    "open_queue",
+    "picture_spec",
+    "suggested_requests",
+]
+
+#: The extra input of a model converted with dynamic batch profiles (``acl-async atc``): it holds the
+#: batch size of each execution.
+DYNAMIC_TENSOR_NAME = "ascend_mbatch_shape_data"
+
+
+#: One ACL stream per request in flight (``bench -api async``, and each InferQueue job): CANN's
+#: ``aclrtCreateStream`` allows 1024 streams per device on Atlas inference products (512 on Atlas 200I/500
+#: A2), the default stream and one for internal synchronisation included.
+MAX_STREAMS = 1024
+MAX_REQUESTS = MAX_STREAMS - 2
+
+
+def check_requests(requests: int, what: str = "requests in flight") -> None:
+    """LimitError (before anything is allocated) when ``requests`` streams cannot exist on a device."""
+    if requests > MAX_REQUESTS:
+        from .errors import LimitError
+
+        raise LimitError(f"{requests} {what} need {requests} streams; a device has at most {MAX_STREAMS} "
+                         f"(aclrtCreateStream), so at most {MAX_REQUESTS} requests")  # fmt: skip
+
+
+class BatchError(ValueError):
+    """The model cannot take the requested batch or inputs (a usage error)."""
+
+
+@dataclass(frozen=True)
+class InputDesc:
+    """One model input as the ACL model description gives it (-1 for a dynamic dimension)."""
+
+    name: str
+    dims: tuple[int, ...]
+    dtype: str
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+
+def load_model(session: Any, path: str | Path) -> Any:
+    """``session.load_model(path)``: an ``acl_async._acl.Model``."""
+    return session.load_model(str(path))
+
+
+def describe_inputs(model: Any) -> list[InputDesc]:
+    """The model's inputs from its ACL description."""
+    return [
+        InputDesc(str(desc.name), tuple(int(n) for n in desc.shape), np.dtype(desc.dtype).name)
+        for desc in model.inputs
+    ]
+
+
+def suggested_requests(model: Any) -> int:
+    """The device's suggested number of requests in flight (on the host runtime: OpenVINO's optimal
+    number of infer requests for the model)."""
+    from . import infer_queue
+
+    return max(1, int(infer_queue.suggested_jobs(model)))
+
+
+def open_queue(model: Any, jobs: int = 0, max_jobs: int | None = None) -> Any:
+    """An :class:`acl_async.InferQueue` on ``model``: ``jobs`` (0: the device's suggested number),
+    at most ``max_jobs``."""
+    from .infer_queue import InferQueue
+
+    if jobs == 0 and max_jobs is not None:
+        jobs = max(1, min(max_jobs, suggested_requests(model)))
+    check_requests(jobs, "InferQueue jobs")
+    return InferQueue(model, jobs=jobs)
+
+
+# -- batch ----------------------------------------------------------------------------------------
+
+
+def model_batch(descs: Sequence[InputDesc]) -> int | None:
+    """The batch the model takes: the first dimension of its first input (None when dynamic, or when the
+    input has fewer than 2 dimensions: no batch dimension)."""
+    if not descs or len(descs[0].dims) < 2:
+        return None
+    first = int(descs[0].dims[0])
+    return first if first > 0 else None
+
+
+def has_gears(descs: Sequence[InputDesc]) -> bool:
+    """A model with dynamic batch or image size profiles (its inputs are sized for the largest one)."""
+    return any(d.name == DYNAMIC_TENSOR_NAME for d in descs)
+
+
+def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
+    """The batch to use; ValueError when the model cannot take ``requested``.
+
+    ACL models have static shapes, so a batch other than the model's own is refused; a model whose
+    first dimension is dynamic cannot be sized by the memory pool.
+    """
+    if not descs:
+        raise ValueError("the model has no inputs")
+    if has_gears(descs):  # buffers of the largest profile; the runtime checks that -b is a profile
+        own = model_batch(descs) or 1
+        if requested is not None and requested > own:
+            raise ValueError(f"the model's largest batch profile is {own}, not {requested}")
+        return requested or own
+    for desc in descs:
+        if any(int(d) <= 0 for d in desc.dims):
+            raise ValueError(
+                f"input {desc.name!r} has dynamic dims {list(desc.dims)}: ACL models need static shapes"
+            )
+    own = model_batch(descs)
+    if own is None:
+        if requested not in (None, 1):
+            raise ValueError(f"the model has no batch dimension, so it cannot take batch {requested}")
+        return 1
+    if requested is not None and requested != own:
+        raise ValueError(
+            f"the model takes batch {own} (input {descs[0].name!r} {list(descs[0].dims)}), not {requested}: "
+            "ACL models have a static batch"
+        )
+    return own
+
+
+# -- pictures -------------------------------------------------------------------------------------
+
+
+def is_picture_input(descs: Sequence[InputDesc]) -> bool:
+    """One 4-D input with 3 channels (NCHW or NHWC) of a picture element type."""
+    if len(descs) != 1 or len(descs[0].dims) != 4 or descs[0].dtype not in ("float32", "float16", "uint8"):
+        return False
+    try:
+        infer_layout(descs[0].dims)
+    except ValueError:
+        return False
+    return True
+
+
+def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
+    """The model's own preprocessing (ONNX metadata), else one inferred from its input description."""
+    from . import zoo
+
+    try:
+        return zoo.model_preprocess_spec(model)
+    except (ValueError, OSError):
+        return spec_for_model(list(descs[0].dims), descs[0].dtype, None)

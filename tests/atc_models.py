@@ -166,3 +166,135 @@ def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
     graph = b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27))  # versions.producer
     Path(path).write_bytes(graph)
     return str(path)
+
+
+# ---- Caffe networks without Caffe: prototxt text and caffemodel bytes from our own schema ----
+
+
+_ENUM_KEYS = {"pool", "operation", "norm_region", "phase", "round_mode"}
+
+
+def _proto_text(value: object, indent: str = "  ") -> str:
+    """A nested dict as protobuf text: lists repeat the key, dicts become blocks, ALLCAPS strings enums."""
+    lines = []
+    for key, v in value.items():  # type: ignore[attr-defined]
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, dict):
+                lines.append(f"{indent}{key} {{\n{_proto_text(item, indent + '  ')}{indent}}}")
+            elif isinstance(item, bool):
+                lines.append(f"{indent}{key}: {str(item).lower()}")
+            elif isinstance(item, str) and key not in _ENUM_KEYS:
+                lines.append(f'{indent}{key}: "{item}"')
+            else:
+                lines.append(f"{indent}{key}: {item}")
+    return "".join(line + "\n" for line in lines)
+
+
+def write_caffe(
+    folder: Path,
+    name: str,
+    inputs: dict[str, Sequence[int]],
+    layers: list[dict[str, object]],
+    blobs: dict[str, list[np.ndarray]],
+    *,
+    model_layers: list[dict[str, object]] | None = None,
+) -> tuple[str, str]:
+    """Writes ``name.prototxt`` (inputs as Input layers) and ``name.caffemodel`` (every layer with its
+    blobs, as Caffe saves them). ``model_layers`` overrides the layers stored in the caffemodel."""
+    from acl_async.atc.caffe.schema import NetParameter
+
+    text = f'name: "{name}"\n'
+    for inp, dims in inputs.items():
+        text += "layer {\n" + _proto_text(
+            {"name": inp, "type": "Input", "top": inp, "input_param": {"shape": {"dim": list(dims)}}}
+        ) + "}\n"  # fmt: skip
+    for layer in layers:
+        text += "layer {\n" + _proto_text(layer) + "}\n"
+    proto = Path(folder) / f"{name}.prototxt"
+    proto.write_text(text)
+    net = NetParameter()
+    net.name = name
+    for layer in model_layers if model_layers is not None else layers:
+        msg = net.layer.add()
+        msg.name, msg.type = str(layer["name"]), str(layer["type"])
+        for b in blobs.get(str(layer["name"]), []):
+            blob = msg.blobs.add()
+            blob.shape.dim.extend(b.shape)
+            blob.data.extend(np.asarray(b, dtype=np.float32).ravel().tolist())
+    model = Path(folder) / f"{name}.caffemodel"
+    model.write_bytes(net.SerializeToString())
+    return str(proto), str(model)
+
+
+# numpy references of Caffe's layers (float64; BVLC Caffe's formulas)
+
+
+def ref_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1, pad: int = 0,
+             dilation: int = 1, group: int = 1) -> np.ndarray:  # fmt: skip
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh = (h + 2 * pad - (dilation * (kh - 1) + 1)) // stride + 1
+    ow = (wd + 2 * pad - (dilation * (kw - 1) + 1)) // stride + 1
+    y = np.zeros((n, o, oh, ow))
+    og = o // group
+    for g in range(group):
+        for i in range(kh):
+            for j in range(kw):
+                patch = xp[:, g * cg : (g + 1) * cg, i * dilation : i * dilation + stride * oh : stride,
+                           j * dilation : j * dilation + stride * ow : stride]  # fmt: skip
+                y[:, g * og : (g + 1) * og] += np.einsum(
+                    "nchw,oc->nohw", patch, w[g * og : (g + 1) * og, :, i, j]
+                )
+    return y + (b.reshape(1, -1, 1, 1) if b is not None else 0)
+
+
+def ref_deconv(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Caffe's Deconvolution (group 1): weights [C_in, C_out, kh, kw], out = (H - 1) * s - 2p + k."""
+    n, c, h, wd = x.shape
+    _, o, kh, kw = w.shape
+    full = np.zeros((n, o, (h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i in range(kh):
+        for j in range(kw):
+            full[:, :, i : i + stride * h : stride, j : j + stride * wd : stride] += np.einsum(
+                "nchw,co->nohw", x, w[:, :, i, j]
+            )
+    y = full[:, :, pad : full.shape[2] - pad, pad : full.shape[3] - pad]
+    return y + (b.reshape(1, -1, 1, 1) if b is not None else 0)
+
+
+def ref_pool(x: np.ndarray, method: str, k: int, s: int, p: int = 0) -> np.ndarray:
+    """Caffe's Pooling: ceil rounding, the last window never starting in the padding, AVE divided by the
+    window clipped to H + pad."""
+    n, c, h, w = x.shape
+
+    def size(d: int) -> int:
+        out = -(-(d + 2 * p - k) // s) + 1
+        return out - 1 if p and (out - 1) * s >= d + p else out
+
+    oh, ow = size(h), size(w)
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            hs, ws = i * s - p, j * s - p
+            he, we = min(hs + k, h + p), min(ws + k, w + p)
+            area = (he - hs) * (we - ws)
+            window = x[:, :, max(hs, 0) : min(he, h), max(ws, 0) : min(we, w)]
+            if method == "MAX":
+                y[:, :, i, j] = window.max(axis=(2, 3))
+            else:
+                y[:, :, i, j] = window.sum(axis=(2, 3)) / area
+    return y
+
+
+def ref_lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np.ndarray:
+    sq = np.pad(x * x, ((0, 0), (size // 2, size // 2), (0, 0), (0, 0)))
+    acc = sum(sq[:, i : i + x.shape[1]] for i in range(size))
+    return x / (k + alpha / size * acc) ** beta
+
+
+def ref_softmax(x: np.ndarray, axis: int = 1) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)

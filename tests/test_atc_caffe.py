@@ -1,0 +1,392 @@
+"""`acl-async atc --framework=0`: Caffe networks written by our own writer (tests/atc_models.py), translated
+by our reader, compared layer by layer with numpy references of Caffe's formulas (float64 references,
+float32 network: rtol/atol 1e-4); bad pairs, missing blobs and unknown layers as one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import atc_models as am  # noqa: E402
+
+from acl_async.atc import read_container  # noqa: E402
+from acl_async.cli import main as cli_main  # noqa: E402
+
+TOL = dict(rtol=1e-4, atol=1e-4)
+RNG = np.random.default_rng(3)
+
+
+def rand(*shape: int) -> np.ndarray:
+    return RNG.standard_normal(shape).astype(np.float32)
+
+
+def run_om(om: Path, *inputs: np.ndarray) -> list[np.ndarray]:
+    import openvino as ov
+
+    c = read_container(om)
+    core = ov.Core()
+    model = core.read_model(c.xml.decode(), ov.Tensor(np.frombuffer(c.weights, dtype=np.uint8).copy()))
+    compiled = core.compile_model(model, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
+    res = compiled(list(inputs))
+    return [res[o] for o in compiled.outputs]
+
+
+def convert(tmp: Path, inputs, layers, blobs, *extra: str, name: str = "net", **kw) -> tuple[int, Path]:
+    proto, weights = am.write_caffe(tmp, name, inputs, layers, blobs, **kw)
+    out = tmp / name
+    code = cli_main(
+        [
+            "atc",
+            f"--model={proto}",
+            f"--weight={weights}",
+            "--framework=0",
+            f"--output={out}",
+            "--soc_version=Ascend310",
+            *extra,
+        ]
+    )
+    return code, out.with_suffix(".om")
+
+
+def one_layer(
+    tmp: Path, layer: dict, blobs: list[np.ndarray], x: np.ndarray, *more: np.ndarray
+) -> np.ndarray:
+    inputs = {"data": x.shape, **{f"in{i}": m.shape for i, m in enumerate(more, 1)}}
+    layer = {"name": "L", "top": "y", **layer}
+    layer.setdefault("bottom", "data")
+    code, om = convert(tmp, inputs, [layer], {"L": blobs})
+    assert code == 0
+    (y,) = run_om(om, x, *more)
+    return y
+
+
+X = rand(2, 4, 9, 9)
+
+
+@pytest.mark.parametrize(
+    "param, group",
+    [
+        ({"num_output": 6, "kernel_size": 3}, 1),
+        ({"num_output": 6, "kernel_size": 3, "stride": 2, "pad": 1}, 1),
+        ({"num_output": 4, "kernel_size": 3, "dilation": 2, "group": 2}, 2),
+        ({"num_output": 6, "kernel_h": 3, "kernel_w": 1, "pad_h": 1, "pad_w": 0}, 1),
+    ],
+)
+def test_convolution(tmp_path, param, group):
+    kh, kw = param.get("kernel_h", param.get("kernel_size")), param.get("kernel_w", param.get("kernel_size"))
+    w, b = rand(param["num_output"], 4 // group, kh, kw), rand(param["num_output"])
+    y = one_layer(tmp_path, {"type": "Convolution", "convolution_param": param}, [w, b], X)
+    if kh == kw:
+        ref = am.ref_conv(
+            X, w, b, param.get("stride", 1), param.get("pad", 0), param.get("dilation", 1), group
+        )
+    else:
+        xp = np.pad(X, ((0, 0), (0, 0), (1, 1), (0, 0)))
+        ref = am.ref_conv(xp, w.repeat(1, axis=3), b)  # 3x1 kernel on the H-padded input
+    np.testing.assert_allclose(y, ref, **TOL)
+
+
+def test_deconvolution(tmp_path):
+    w, b = rand(4, 3, 4, 4), rand(3)
+    y = one_layer(
+        tmp_path,
+        {
+            "type": "Deconvolution",
+            "convolution_param": {"num_output": 3, "kernel_size": 4, "stride": 2, "pad": 1},
+        },
+        [w, b],
+        X,
+    )
+    np.testing.assert_allclose(y, am.ref_deconv(X, w, b, 2, 1), **TOL)
+
+
+@pytest.mark.parametrize("method", ["MAX", "AVE"])
+@pytest.mark.parametrize("k, s, p", [(3, 2, 0), (3, 2, 1), (2, 2, 0), (3, 3, 1), (2, 1, 1)])
+def test_pooling_ceil_mode(tmp_path, method, k, s, p):
+    """9x9 input, kernel 3 stride 2: Caffe gives 4x4 (ceil), a floor-mode framework 4x4 too; 2/2 on 9:
+    Caffe 5x5, floor 4x4; with pad 1 the window that would start in the padding is dropped."""
+    param = {"pool": method, "kernel_size": k, "stride": s, "pad": p}
+    y = one_layer(tmp_path, {"type": "Pooling", "pooling_param": param}, [], X)
+    ref = am.ref_pool(X.astype(np.float64), method, k, s, p)
+    assert y.shape == ref.shape
+    np.testing.assert_allclose(y, ref, **TOL)
+
+
+def test_global_pooling_inner_product_softmax(tmp_path):
+    w, b = rand(5, 4), rand(5)
+    layers = [
+        {
+            "name": "gp",
+            "type": "Pooling",
+            "bottom": "data",
+            "top": "gp",
+            "pooling_param": {"pool": "AVE", "global_pooling": True},
+        },
+        {
+            "name": "fc",
+            "type": "InnerProduct",
+            "bottom": "gp",
+            "top": "fc",
+            "inner_product_param": {"num_output": 5},
+        },
+        {"name": "prob", "type": "Softmax", "bottom": "fc", "top": "prob"},
+    ]
+    code, om = convert(tmp_path, {"data": X.shape}, layers, {"fc": [w, b]})
+    assert code == 0
+    (y,) = run_om(om, X)
+    ref = am.ref_softmax(X.mean(axis=(2, 3)) @ w.T + b)
+    np.testing.assert_allclose(y, ref, **TOL)
+    assert read_container(om).meta["outputs"] == "prob:0:prob"
+
+
+def test_in_place_batchnorm_scale_relu(tmp_path):
+    """conv -> BatchNorm -> Scale -> ReLU all in place on blob 'conv': each reads the previous writer;
+    BatchNorm's third blob (scale factor 2) divides mean and variance."""
+    w = rand(3, 4, 1, 1)
+    mean, var = rand(3), np.abs(rand(3)) + 0.5
+    gamma, beta = rand(3), rand(3)
+    layers = [
+        {
+            "name": "conv",
+            "type": "Convolution",
+            "bottom": "data",
+            "top": "conv",
+            "convolution_param": {"num_output": 3, "kernel_size": 1, "bias_term": False},
+        },
+        {
+            "name": "bn",
+            "type": "BatchNorm",
+            "bottom": "conv",
+            "top": "conv",
+            "batch_norm_param": {"eps": 1e-3},
+        },
+        {"name": "sc", "type": "Scale", "bottom": "conv", "top": "conv", "scale_param": {"bias_term": True}},
+        {"name": "relu", "type": "ReLU", "bottom": "conv", "top": "conv"},
+    ]
+    blobs = {"conv": [w], "bn": [mean * 2, var * 2, np.array([2.0], np.float32)], "sc": [gamma, beta]}
+    code, om = convert(tmp_path, {"data": X.shape}, layers, blobs)
+    assert code == 0
+    (y,) = run_om(om, X)
+    c = am.ref_conv(X, w, None)
+    bn = (c - mean.reshape(1, -1, 1, 1)) / np.sqrt(var.reshape(1, -1, 1, 1) + 1e-3)
+    ref = np.maximum(bn * gamma.reshape(1, -1, 1, 1) + beta.reshape(1, -1, 1, 1), 0)
+    np.testing.assert_allclose(y, ref, **TOL)
+    assert read_container(om).meta["outputs"] == "relu:0:conv"
+
+
+def test_eltwise_concat_slice(tmp_path):
+    layers = [
+        {
+            "name": "sl",
+            "type": "Slice",
+            "bottom": "data",
+            "top": ["a", "b"],
+            "slice_param": {"axis": 1, "slice_point": 1},
+        },
+        {
+            "name": "s2",
+            "type": "Slice",
+            "bottom": "data",
+            "top": ["c", "d"],
+            "slice_param": {"axis": 1, "slice_point": 3},
+        },
+        {
+            "name": "sum",
+            "type": "Eltwise",
+            "bottom": ["b", "c"],
+            "top": "sum",
+            "eltwise_param": {"operation": "SUM", "coeff": [2.0, -1.0]},
+        },
+        {
+            "name": "prod",
+            "type": "Eltwise",
+            "bottom": ["b", "c"],
+            "top": "prod",
+            "eltwise_param": {"operation": "PROD"},
+        },
+        {
+            "name": "mx",
+            "type": "Eltwise",
+            "bottom": ["b", "c"],
+            "top": "mx",
+            "eltwise_param": {"operation": "MAX"},
+        },
+        {"name": "cat", "type": "Concat", "bottom": ["sum", "prod", "mx", "a", "d"], "top": "cat"},
+    ]
+    code, om = convert(tmp_path, {"data": X.shape}, layers, {})
+    assert code == 0
+    (y,) = run_om(om, X)
+    a, b, c, d = X[:, :1], X[:, 1:], X[:, :3], X[:, 3:]
+    np.testing.assert_allclose(y, np.concatenate([2 * b - c, b * c, np.maximum(b, c), a, d], axis=1), **TOL)
+
+
+@pytest.mark.parametrize(
+    "layer, blobs, ref",
+    [
+        (
+            {"type": "ReLU", "relu_param": {"negative_slope": 0.1}},
+            [],
+            lambda x, b: np.where(x > 0, x, 0.1 * x),
+        ),
+        (
+            {"type": "PReLU"},
+            [np.array([0.1, 0.2, 0.3, 0.4], np.float32)],
+            lambda x, b: np.where(x > 0, x, b[0].reshape(1, -1, 1, 1) * x),
+        ),
+        ({"type": "Sigmoid"}, [], lambda x, b: 1 / (1 + np.exp(-x))),
+        ({"type": "TanH"}, [], lambda x, b: np.tanh(x)),
+        (
+            {"type": "Power", "power_param": {"power": 2.0, "scale": 0.5, "shift": 1.0}},
+            [],
+            lambda x, b: (1 + 0.5 * x) ** 2,
+        ),
+        ({"type": "Dropout", "dropout_param": {"dropout_ratio": 0.5}}, [], lambda x, b: x),
+        (
+            {"type": "LRN", "lrn_param": {"local_size": 3, "alpha": 0.5, "beta": 0.75, "k": 2.0}},
+            [],
+            lambda x, b: am.ref_lrn(x, 3, 0.5, 0.75, 2.0),
+        ),
+        ({"type": "Flatten"}, [], lambda x, b: x.reshape(x.shape[0], -1)),
+        (
+            {"type": "Reshape", "reshape_param": {"shape": {"dim": [0, -1, 9]}}},
+            [],
+            lambda x, b: x.reshape(2, -1, 9),
+        ),
+        (
+            {"type": "Permute", "permute_param": {"order": [0, 2, 3, 1]}},
+            [],
+            lambda x, b: x.transpose(0, 2, 3, 1),
+        ),
+        ({"type": "Softmax", "softmax_param": {"axis": 2}}, [], lambda x, b: am.ref_softmax(x, 2)),
+        (
+            {"type": "Normalize", "norm_param": {"across_spatial": False, "channel_shared": False}},
+            [np.array([1.0, 2.0, 3.0, 4.0], np.float32)],
+            lambda x, b: x / np.sqrt((x * x).sum(axis=1, keepdims=True) + 1e-10) * b[0].reshape(1, -1, 1, 1),
+        ),
+        (
+            {"type": "Upsample", "upsample_param": {"scale": 2}},
+            [],
+            lambda x, b: x.repeat(2, axis=2).repeat(2, axis=3),
+        ),
+        (
+            {"type": "ArgMax", "argmax_param": {"axis": 1}},
+            [],
+            lambda x, b: x.argmax(axis=1)[:, None].astype(np.float32),
+        ),
+        (
+            {"type": "Scale", "scale_param": {"axis": 1, "num_axes": 1}},
+            [np.array([1.0, -2.0, 0.5, 3.0], np.float32)],
+            lambda x, b: x * b[0].reshape(1, -1, 1, 1),
+        ),
+    ],
+    ids=lambda v: v.get("type") if isinstance(v, dict) else "",
+)
+def test_layer(tmp_path, layer, blobs, ref):
+    y = one_layer(tmp_path, layer, blobs, X)
+    np.testing.assert_allclose(y, ref(X.astype(np.float64), blobs), **TOL)
+
+
+def test_out_nodes_pick_internal_layers_in_order(tmp_path):
+    w = rand(3, 4, 1, 1)
+    layers = [
+        {
+            "name": "conv",
+            "type": "Convolution",
+            "bottom": "data",
+            "top": "conv",
+            "convolution_param": {"num_output": 3, "kernel_size": 1, "bias_term": False},
+        },
+        {"name": "relu", "type": "ReLU", "bottom": "conv", "top": "r"},
+        {
+            "name": "pool",
+            "type": "Pooling",
+            "bottom": "r",
+            "top": "pool",
+            "pooling_param": {"kernel_size": 2, "stride": 2},
+        },
+    ]
+    code, om = convert(tmp_path, {"data": X.shape}, layers, {"conv": [w]}, "--out_nodes=pool:0;conv:0")
+    assert code == 0
+    pool, conv = run_om(om, X)
+    c = am.ref_conv(X, w, None)
+    np.testing.assert_allclose(conv, c, **TOL)
+    np.testing.assert_allclose(pool, am.ref_pool(np.maximum(c, 0), "MAX", 2, 2), **TOL)
+    assert read_container(om).meta["outputs"] == "pool:0:pool;conv:0:conv"
+
+
+def test_input_shape_sets_batch(tmp_path):
+    layers = [{"name": "relu", "type": "ReLU", "bottom": "data", "top": "y"}]
+    code, om = convert(
+        tmp_path,
+        {"data": (1, 4, 9, 9)},
+        layers,
+        {},
+        "--input_shape=data:-1,4,9,9",
+        "--dynamic_batch_size=1,2",
+    )
+    assert code == 0
+    meta = read_container(om).meta
+    assert meta["dynamic"] == "batch" and meta["dynamic_inputs"] == "data:-1,4,9,9"
+    (y,) = run_om(om, X)
+    np.testing.assert_allclose(y, np.maximum(X, 0))
+
+
+W3 = rand(3, 4, 1, 1)
+CONV = {
+    "name": "conv",
+    "type": "Convolution",
+    "bottom": "data",
+    "top": "conv",
+    "convolution_param": {"num_output": 3, "kernel_size": 1, "bias_term": False},
+}
+
+
+@pytest.mark.parametrize(
+    "layers, blobs, model_layers, message",
+    [
+        (
+            [CONV, {"name": "x", "type": "SPP", "bottom": "conv", "top": "x"}],
+            {"conv": [W3]},
+            None,
+            "layer 'x' of type 'SPP' is not translated",
+        ),
+        (
+            [CONV],
+            {},
+            [{"name": "other", "type": "ReLU"}],
+            "caffemodel: layer 'conv' (Convolution): missing blob",
+        ),
+        (
+            [CONV],
+            {"conv": [rand(3, 4, 3, 3)]},
+            None,
+            "weight blob has shape (3, 4, 3, 3), the prototxt needs (3, 4, 1, 1)",
+        ),
+        ([CONV], {"conv": [W3, W3]}, None, "2 blob(s) in the caffemodel, the prototxt needs 1"),
+        ([{**CONV, "bottom": "nothing"}], {"conv": [W3]}, None, "reads blob 'nothing'"),
+    ],
+)
+def test_bad_pairs_one_line(tmp_path, capsys, layers, blobs, model_layers, message):
+    code, om = convert(tmp_path, {"data": X.shape}, layers, blobs, model_layers=model_layers)
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert not om.exists() and not list(tmp_path.glob("*.om*"))
+
+
+def test_bad_files(tmp_path, capsys):
+    proto, weights = am.write_caffe(tmp_path, "n", {"data": X.shape}, [CONV], {"conv": [W3]})
+    base = ["atc", "--framework=0", f"--output={tmp_path / 'o'}", "--soc_version=S"]
+    assert cli_main([*base, f"--model={proto}"]) == 2
+    assert "--weight is required" in capsys.readouterr().err
+    Path(tmp_path / "bad.caffemodel").write_bytes(b"\xff\xff\xff")
+    assert cli_main([*base, f"--model={proto}", f"--weight={tmp_path / 'bad.caffemodel'}"]) == 2
+    assert "not a binary Caffe model" in capsys.readouterr().err
+    Path(tmp_path / "bad.prototxt").write_text("layer { name: \n")
+    assert cli_main([*base, f"--model={tmp_path / 'bad.prototxt'}", f"--weight={weights}"]) == 2
+    err = capsys.readouterr().err
+    assert "bad.prototxt: not a Caffe prototxt" in err and err.count("\n") == 1
+    assert not (tmp_path / "o.om").exists()

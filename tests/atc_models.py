@@ -298,3 +298,29 @@ def ref_lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np
 def ref_softmax(x: np.ndarray, axis: int = 1) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def make_tf_mlp(path: Path | str, w1: np.ndarray, w2: np.ndarray, batch: int = -1) -> str:
+    """Frozen graph: ``input_1`` [batch (``?`` when -1), K] -> MatMul ``fc1`` -> Relu ``relu1`` -> MatMul
+    ``fc2`` -> Softmax ``prob``."""
+    dt_float = _field(6, 1)
+
+    def const(name: str, w: np.ndarray) -> bytes:
+        w = np.ascontiguousarray(w, dtype=np.float32)
+        tensor = _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
+        return _node(name, "Const", [], {"dtype": dt_float, "value": _field(8, tensor)})
+
+    def matmul(name: str, a: str, b: str) -> bytes:
+        return _node(name, "MatMul", [a, b], {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)})
+
+    nodes = [
+        _node("input_1", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([batch, w1.shape[0]]))}),
+        const("w1", w1),
+        matmul("fc1", "input_1", "w1"),
+        _node("relu1", "Relu", ["fc1"], {"T": dt_float}),
+        const("w2", w2),
+        matmul("fc2", "relu1:0", "w2"),
+        _node("prob", "Softmax", ["fc2"], {"T": dt_float}),
+    ]
+    Path(path).write_bytes(b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27)))
+    return str(path)

@@ -57,6 +57,16 @@ def _frontend_ops(opts: AtcOptions) -> list[dict[str, Any]]:
     failed = {
         op.get_friendly_name() for op in partial.get_ordered_ops() if "FrameworkNode" in op.get_type_name()
     }
+    if opts.framework == 5:
+        import onnx
+
+        graph = onnx.load_model(opts.model, load_external_data=False).graph
+        return [
+            _entry(n.name or n.output[0], n.op_type,
+                   "OpenVINO's ONNX frontend has no conversion for it"
+                   if {n.name, *n.output} & failed else "")
+            for n in graph.node
+        ]  # fmt: skip
     out = []
     for op in decoded.get_ordered_ops():
         kind = op.get_type_name()

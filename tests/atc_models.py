@@ -311,10 +311,17 @@ def make_tf_mlp(path: Path | str, w1: np.ndarray, w2: np.ndarray, batch: int = -
         return _node(name, "Const", [], {"dtype": dt_float, "value": _field(8, tensor)})
 
     def matmul(name: str, a: str, b: str) -> bytes:
-        return _node(name, "MatMul", [a, b], {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)})
+        return _node(
+            name, "MatMul", [a, b], {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)}
+        )
 
     nodes = [
-        _node("input_1", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([batch, w1.shape[0]]))}),
+        _node(
+            "input_1",
+            "Placeholder",
+            [],
+            {"dtype": dt_float, "shape": _field(7, _shape([batch, w1.shape[0]]))},
+        ),
         const("w1", w1),
         matmul("fc1", "input_1", "w1"),
         _node("relu1", "Relu", ["fc1"], {"T": dt_float}),

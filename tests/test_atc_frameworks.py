@@ -150,7 +150,10 @@ def test_dynamic_dims_profile_the_model_rejects(tmp_path, capsys):
 def test_input_shape_range_in_ir_and_metadata(tmp_path):
     net = am.make_classifier(tmp_path / "net.onnx")
     out = tmp_path / "range"
-    assert atc(f"--model={net}", "--framework=5", f"--output={out}", "--input_shape_range=data:[1~8,3,-1,16]") == 0
+    assert (
+        atc(f"--model={net}", "--framework=5", f"--output={out}", "--input_shape_range=data:[1~8,3,-1,16]")
+        == 0
+    )
     om = out.with_suffix(".om")
     assert read_container(om).meta["input_shape_range"] == "data:[1~8,3,-1,16]"
     ps = om_model(om).inputs[0].get_partial_shape()
@@ -199,7 +202,13 @@ def test_check_report_onnx(tmp_path, capsys):
     report = tmp_path / "check.json"
     assert atc(f"--model={net}", "--framework=5", "--mode=3", f"--check_report={report}") == 0
     data = json.loads(report.read_text())
-    assert [e["op"]["type"] for e in data["op_list"]] == ["Conv", "Relu", "GlobalAveragePool", "Flatten", "Gemm"]
+    assert [e["op"]["type"] for e in data["op_list"]] == [
+        "Conv",
+        "Relu",
+        "GlobalAveragePool",
+        "Flatten",
+        "Gemm",
+    ]
     assert data["summary"] == {"op_num": 5, "op_success_num": 5, "op_failed_num": 0, "result": "success"}
     assert not list(tmp_path.glob("*.om"))
 
@@ -209,7 +218,9 @@ def test_check_report_caffe_unknown_layer(tmp_path, capsys):
               {"name": "spp", "type": "SPP", "bottom": "r", "top": "s"}]  # fmt: skip
     proto, weights = am.write_caffe(tmp_path, "n", {"data": (1, 3, 4, 4)}, layers, {})
     report = tmp_path / "check.json"
-    code = atc(f"--model={proto}", f"--weight={weights}", "--framework=0", "--mode=3", f"--check_report={report}")
+    code = atc(
+        f"--model={proto}", f"--weight={weights}", "--framework=0", "--mode=3", f"--check_report={report}"
+    )
     assert code == 1
     data = json.loads(report.read_text())
     results = {e["op"]["name"]: e["result"] for e in data["op_list"]}
@@ -224,4 +235,6 @@ def test_no_effect_flags_accepted_and_recorded(tmp_path, capsys):
                "--op_select_implmode=high_performance", "--enable_small_channel=1") == 0  # fmt: skip
     assert "accepted, no effect on the host: --precision_mode" in capsys.readouterr().out
     meta = read_container(out.with_suffix(".om")).meta
-    assert meta["ignored.precision_mode"] == "allow_fp32_to_fp16" and meta["ignored.enable_small_channel"] == "1"
+    assert (
+        meta["ignored.precision_mode"] == "allow_fp32_to_fp16" and meta["ignored.enable_small_channel"] == "1"
+    )

@@ -12,23 +12,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from ..protoschema import Field, build
 
 __all__ = ["message_class", "NetParameter"]
 
 _PACKAGE = "acl_async_caffe"
-_F = descriptor_pb2.FieldDescriptorProto
-_TYPES = {
-    "string": _F.TYPE_STRING,
-    "float": _F.TYPE_FLOAT,
-    "double": _F.TYPE_DOUBLE,
-    "int32": _F.TYPE_INT32,
-    "uint32": _F.TYPE_UINT32,
-    "int64": _F.TYPE_INT64,
-    "bool": _F.TYPE_BOOL,
-    "bytes": _F.TYPE_BYTES,
-}
-_LABELS = {"opt": _F.LABEL_OPTIONAL, "rep": _F.LABEL_REPEATED}
 
 # message -> [(label, type, name, number, default)]; enums as "Message.Enum" names.
 _ENUMS: dict[str, dict[str, int]] = {
@@ -40,7 +28,7 @@ _ENUMS: dict[str, dict[str, int]] = {
     "NetStateRule.Phase": {"TRAIN": 0, "TEST": 1},
 }
 _ENGINE = ("opt", "int32", "engine", 0, None)  # an enum in Caffe; never used on the host
-_MESSAGES: dict[str, list[tuple[str, str, str, int, Any]]] = {
+_MESSAGES: dict[str, list[Field]] = {
     "BlobShape": [("rep", "int64", "dim", 1, None)],
     "BlobProto": [
         ("opt", "BlobShape", "shape", 7, None),
@@ -239,51 +227,14 @@ _MESSAGES: dict[str, list[tuple[str, str, str, int, Any]]] = {
 }
 
 
-def _file() -> descriptor_pb2.FileDescriptorProto:
-    f = descriptor_pb2.FileDescriptorProto(name=f"{_PACKAGE}.proto", package=_PACKAGE, syntax="proto2")
-    msgs: dict[str, descriptor_pb2.DescriptorProto] = {}
-    for name, fields in _MESSAGES.items():
-        m = f.message_type.add(name=name)
-        msgs[name] = m
-        for label, typ, fname, number, default in fields:
-            fd = m.field.add(name=fname, number=number, label=_LABELS[label])
-            if typ in _TYPES:
-                fd.type = _TYPES[typ]
-            elif typ in _ENUMS:
-                fd.type = _F.TYPE_ENUM
-                fd.type_name = f".{_PACKAGE}.{typ}"
-            else:
-                fd.type = _F.TYPE_MESSAGE
-                fd.type_name = f".{_PACKAGE}.{typ}"
-            if default is not None:
-                fd.default_value = str(default).lower() if isinstance(default, bool) else str(default)
-            if (
-                label == "rep"
-                and typ in ("float", "double", "int64")
-                and fname in ("dim", "data", "double_data")
-            ):
-                fd.options.packed = True
-    for qualified, values in _ENUMS.items():
-        owner, enum = qualified.split(".")
-        e = msgs[owner].enum_type.add(name=enum)
-        for vname, number in values.items():
-            e.value.add(name=vname, number=number)
-    return f
-
-
 @cache
-def _pool() -> descriptor_pool.DescriptorPool:
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(_file())
-    return pool
+def _classes() -> dict[str, Any]:
+    return build(_PACKAGE, _MESSAGES, _ENUMS, packed=True)
 
 
 def message_class(name: str) -> Any:
     """The generated message class of one of the schema's messages (``"NetParameter"``, ...)."""
-    desc = _pool().FindMessageTypeByName(f"{_PACKAGE}.{name}")
-    if hasattr(message_factory, "GetMessageClass"):
-        return message_factory.GetMessageClass(desc)
-    return message_factory.MessageFactory(_pool()).GetPrototype(desc)  # protobuf < 4.21
+    return _classes()[name]
 
 
 def NetParameter() -> Any:  # noqa: N802  (reads like the message it makes)

@@ -69,8 +69,16 @@ def test_tf_placeholder_by_name_sets_unknown_dim(tmp_path, tf_pb, name):
 
 def test_tf_out_nodes_internal_in_given_order(tmp_path, tf_pb):
     out = tmp_path / "mlp"
-    assert atc(f"--model={tf_pb}", "--framework=3", f"--output={out}", "--input_shape=input_1:2,4",
-               "--out_nodes=relu1:0;fc1:0") == 0  # fmt: skip
+    assert (
+        atc(
+            f"--model={tf_pb}",
+            "--framework=3",
+            f"--output={out}",
+            "--input_shape=input_1:2,4",
+            "--out_nodes=relu1:0;fc1:0",
+        )
+        == 0
+    )
     relu, fc1 = run_om(out.with_suffix(".om"), X)
     ref_fc1, ref_relu, _ = _mlp(X)
     np.testing.assert_allclose(relu, ref_relu, **TOL)
@@ -97,8 +105,13 @@ def test_onnx_out_nodes(tmp_path):
 @pytest.mark.parametrize("framework", ["3", "5"])
 def test_unknown_out_node_one_line(tmp_path, tf_pb, capsys, framework):
     model = tf_pb if framework == "3" else am.make_classifier(tmp_path / "net.onnx", n=1, h=8, w=8)
-    code = atc(f"--model={model}", f"--framework={framework}", f"--output={tmp_path / 'o'}",
-               "--input_shape=input_1:2,4" if framework == "3" else "--log=error", "--out_nodes=nope:0")  # fmt: skip
+    code = atc(
+        f"--model={model}",
+        f"--framework={framework}",
+        f"--output={tmp_path / 'o'}",
+        "--input_shape=input_1:2,4" if framework == "3" else "--log=error",
+        "--out_nodes=nope:0",
+    )
     err = capsys.readouterr().err
     assert code == 2 and "--out_nodes: the model has no node 'nope'" in err and err.count("\n") == 1
     assert not (tmp_path / "o.om").exists()
@@ -132,8 +145,17 @@ def test_mindspore_refused_with_the_export_recipe(tmp_path, capsys):
 def test_dynamic_dims_metadata_and_gears(tmp_path):
     net = am.make_classifier(tmp_path / "net.onnx")
     out = tmp_path / "dims"
-    assert atc(f"--model={net}", "--framework=5", f"--output={out}", "--input_format=ND",
-               "--input_shape=data:-1,3,-1,-1", '--dynamic_dims=1,8,8;2,16,16;4,8,16') == 0  # fmt: skip
+    assert (
+        atc(
+            f"--model={net}",
+            "--framework=5",
+            f"--output={out}",
+            "--input_format=ND",
+            "--input_shape=data:-1,3,-1,-1",
+            "--dynamic_dims=1,8,8;2,16,16;4,8,16",
+        )
+        == 0
+    )
     meta = read_container(out.with_suffix(".om")).meta
     assert meta["dynamic"] == "dims" and meta["gears"] == "1,8,8;2,16,16;4,8,16"
     assert meta["dynamic_inputs"] == "data:-1,3,-1,-1"
@@ -141,8 +163,13 @@ def test_dynamic_dims_metadata_and_gears(tmp_path):
 
 def test_dynamic_dims_profile_the_model_rejects(tmp_path, capsys):
     net = am.make_classifier(tmp_path / "net.onnx", n=1)
-    code = atc(f"--model={net}", "--framework=5", f"--output={tmp_path / 'o'}", "--input_shape=data:1,-1,-1,-1",
-               "--dynamic_dims=3,8,8;4,8,8")  # fmt: skip
+    code = atc(
+        f"--model={net}",
+        "--framework=5",
+        f"--output={tmp_path / 'o'}",
+        "--input_shape=data:1,-1,-1,-1",
+        "--dynamic_dims=3,8,8;4,8,8",
+    )
     err = capsys.readouterr().err
     assert code == 2 and "profile 4,8,8: the model does not take it" in err and err.count("\n") == 1
 
@@ -167,8 +194,16 @@ def test_input_shape_range_in_ir_and_metadata(tmp_path):
 
 def test_save_original_model_and_extract(tmp_path, tf_pb, capsys):
     out = tmp_path / "kept"
-    assert atc(f"--model={tf_pb}", "--framework=3", f"--output={out}", "--input_shape=input_1:2,4",
-               "--save_original_model=true") == 0  # fmt: skip
+    assert (
+        atc(
+            f"--model={tf_pb}",
+            "--framework=3",
+            f"--output={out}",
+            "--input_shape=input_1:2,4",
+            "--save_original_model=true",
+        )
+        == 0
+    )
     om = out.with_suffix(".om")
     (prob,) = run_om(om, X)  # the IR still loads with the source appended to its weights
     np.testing.assert_allclose(prob, _mlp(X)[2], **TOL)
@@ -186,12 +221,25 @@ def test_save_original_model_and_extract(tmp_path, tf_pb, capsys):
 
 def test_save_original_caffe_pair(tmp_path, capsys):
     w = RNG.standard_normal((2, 3, 1, 1)).astype(np.float32)
-    conv = {"name": "c", "type": "Convolution", "bottom": "data", "top": "c",
-            "convolution_param": {"num_output": 2, "kernel_size": 1, "bias_term": False}}  # fmt: skip
+    conv = {
+        "name": "c",
+        "type": "Convolution",
+        "bottom": "data",
+        "top": "c",
+        "convolution_param": {"num_output": 2, "kernel_size": 1, "bias_term": False},
+    }
     proto, weights = am.write_caffe(tmp_path, "n", {"data": (1, 3, 4, 4)}, [conv], {"c": [w]})
     out = tmp_path / "n"
-    assert atc(f"--model={proto}", f"--weight={weights}", "--framework=0", f"--output={out}",
-               "--save_original_model=true") == 0  # fmt: skip
+    assert (
+        atc(
+            f"--model={proto}",
+            f"--weight={weights}",
+            "--framework=0",
+            f"--output={out}",
+            "--save_original_model=true",
+        )
+        == 0
+    )
     assert cli_main(["model", "show", str(out.with_suffix(".om")), "--extract", str(tmp_path / "src")]) == 0
     assert (tmp_path / "src" / "n.prototxt").read_text() == Path(proto).read_text()
     assert (tmp_path / "src" / "n.caffemodel").read_bytes() == Path(weights).read_bytes()
@@ -214,8 +262,10 @@ def test_check_report_onnx(tmp_path, capsys):
 
 
 def test_check_report_caffe_unknown_layer(tmp_path, capsys):
-    layers = [{"name": "relu", "type": "ReLU", "bottom": "data", "top": "r"},
-              {"name": "spp", "type": "SPP", "bottom": "r", "top": "s"}]  # fmt: skip
+    layers = [
+        {"name": "relu", "type": "ReLU", "bottom": "data", "top": "r"},
+        {"name": "spp", "type": "SPP", "bottom": "r", "top": "s"},
+    ]
     proto, weights = am.write_caffe(tmp_path, "n", {"data": (1, 3, 4, 4)}, layers, {})
     report = tmp_path / "check.json"
     code = atc(
@@ -231,8 +281,17 @@ def test_check_report_caffe_unknown_layer(tmp_path, capsys):
 def test_no_effect_flags_accepted_and_recorded(tmp_path, capsys):
     net = am.make_classifier(tmp_path / "net.onnx", n=1, h=8, w=8)
     out = tmp_path / "o"
-    assert atc(f"--model={net}", "--framework=5", f"--output={out}", "--precision_mode=allow_fp32_to_fp16",
-               "--op_select_implmode=high_performance", "--enable_small_channel=1") == 0  # fmt: skip
+    assert (
+        atc(
+            f"--model={net}",
+            "--framework=5",
+            f"--output={out}",
+            "--precision_mode=allow_fp32_to_fp16",
+            "--op_select_implmode=high_performance",
+            "--enable_small_channel=1",
+        )
+        == 0
+    )
     assert "accepted, no effect on the host: --precision_mode" in capsys.readouterr().out
     meta = read_container(out.with_suffix(".om")).meta
     assert (

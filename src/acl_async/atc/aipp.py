@@ -239,8 +239,16 @@ _INT_KEYS = (
     *(f"{b}_{i}" for b in ("output_bias", "input_bias") for i in range(3)),
     *(f"mean_chn_{i}" for i in range(4)),
 )  # fmt: skip
-_BOOL_KEYS = ("crop", "resize", "padding", "csc_switch", "rbuv_swap_switch", "ax_swap_switch", "single_line_mode",
-              "support_rotation")  # fmt: skip
+_BOOL_KEYS = (
+    "crop",
+    "resize",
+    "padding",
+    "csc_switch",
+    "rbuv_swap_switch",
+    "ax_swap_switch",
+    "single_line_mode",
+    "support_rotation",
+)
 _FLOAT_KEYS = ("padding_value", *(f"min_chn_{i}" for i in range(4)), *(f"var_reci_chn_{i}" for i in range(4)))
 
 

@@ -171,7 +171,7 @@ def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
 # ---- Caffe networks without Caffe: prototxt text and caffemodel bytes from our own schema ----
 
 
-_ENUM_KEYS = {"pool", "operation", "norm_region", "phase", "round_mode"}
+_ENUM_KEYS = {"pool", "operation", "norm_region", "phase", "round_mode", "code_type"}
 
 
 def _proto_text(value: object, indent: str = "  ") -> str:

@@ -390,3 +390,81 @@ def test_bad_files(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.prototxt: not a Caffe prototxt" in err and err.count("\n") == 1
     assert not (tmp_path / "o.om").exists()
+
+
+def _ref_priors(lh, lw, ih, iw, mins, maxs, ratios, variance):
+    boxes = []
+    for h in range(lh):
+        for w in range(lw):
+            cx, cy = (w + 0.5) * iw / lw, (h + 0.5) * ih / lh
+            for m, mx in zip(mins, maxs, strict=True):
+                sizes = [(m, m), (np.sqrt(m * mx), np.sqrt(m * mx))]
+                sizes += [(m * np.sqrt(r), m / np.sqrt(r)) for r in ratios]
+                boxes += [
+                    [(cx - bw / 2) / iw, (cy - bh / 2) / ih, (cx + bw / 2) / iw, (cy + bh / 2) / ih]
+                    for bw, bh in sizes
+                ]
+    b = np.array(boxes).reshape(-1)
+    return np.stack([b, np.tile(variance, len(boxes))])[None]
+
+
+SSD_INPUTS = {"data": (1, 3, 8, 8), "fmap": (1, 2, 2, 2), "loc": (1, 64), "conf": (1, 32)}
+PRIORS = {
+    "name": "pb",
+    "type": "PriorBox",
+    "bottom": ["fmap", "data"],
+    "top": "pb",
+    "prior_box_param": {
+        "min_size": 4.0,
+        "max_size": 6.0,
+        "aspect_ratio": 2.0,
+        "flip": True,
+        "variance": [0.1, 0.1, 0.2, 0.2],
+    },
+}
+
+
+def test_prior_box(tmp_path):
+    code, om = convert(tmp_path, SSD_INPUTS, [PRIORS], {}, "--out_nodes=pb:0")
+    assert code == 0
+    feeds = [np.zeros(s, np.float32) for s in SSD_INPUTS.values()]
+    (y,) = run_om(om, *feeds)  # the priors depend on the sizes only
+    ref = _ref_priors(2, 2, 8, 8, [4.0], [6.0], [2.0, 0.5], [0.1, 0.1, 0.2, 0.2])
+    assert y.shape == (1, 2, 64)
+    np.testing.assert_allclose(y, ref, **TOL)
+
+
+def test_detection_output_nms(tmp_path):
+    """Zero offsets decode to the priors themselves; prior 0 ([0, 0, .5, .5], 0.9) suppresses prior 1 (the
+    larger box at the same centre, IoU 16/24 > 0.45, 0.85) but not prior 4 (the next cell, 0.8)."""
+    det = {
+        "name": "det",
+        "type": "DetectionOutput",
+        "bottom": ["loc", "conf", "pb"],
+        "top": "det",
+        "detection_output_param": {
+            "num_classes": 2,
+            "background_label_id": 0,
+            "code_type": "CENTER_SIZE",
+            "keep_top_k": 5,
+            "confidence_threshold": 0.5,
+            "nms_param": {"nms_threshold": 0.45, "top_k": 10},
+        },
+    }
+    code, om = convert(tmp_path, SSD_INPUTS, [PRIORS, det], {})
+    assert code == 0
+    conf = np.tile([0.9, 0.1], 16).astype(np.float32)
+    conf[1::2] = 0.1
+    conf[0::2] = 0.9
+    conf[1], conf[3], conf[9] = 0.9, 0.85, 0.8  # class-1 scores of priors 0, 1, 4
+    feeds = [
+        np.zeros((1, 3, 8, 8), np.float32),
+        np.zeros((1, 2, 2, 2), np.float32),
+        np.zeros((1, 64), np.float32),
+        conf[None],
+    ]
+    (y,) = run_om(om, *feeds)
+    assert y.shape == (1, 1, 5, 7)
+    np.testing.assert_allclose(y[0, 0, 0], [0, 1, 0.9, 0, 0, 0.5, 0.5], **TOL)
+    np.testing.assert_allclose(y[0, 0, 1], [0, 1, 0.8, 0.5, 0, 1.0, 0.5], **TOL)
+    assert y[0, 0, 2, 0] == -1

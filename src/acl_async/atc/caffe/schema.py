@@ -26,6 +26,7 @@ _ENUMS: dict[str, dict[str, int]] = {
     "ReductionParameter.ReductionOp": {"SUM": 1, "ASUM": 2, "SUMSQ": 3, "MEAN": 4},
     "PoolingParameter.RoundMode": {"CEIL": 0, "FLOOR": 1},  # a common fork's field
     "NetStateRule.Phase": {"TRAIN": 0, "TEST": 1},
+    "PriorBoxParameter.CodeType": {"CORNER": 1, "CENTER_SIZE": 2, "CORNER_SIZE": 3},
 }
 _ENGINE = ("opt", "int32", "engine", 0, None)  # an enum in Caffe; never used on the host
 _MESSAGES: dict[str, list[Field]] = {
@@ -92,6 +93,38 @@ _MESSAGES: dict[str, list[Field]] = {
         ("opt", "PermuteParameter", "permute_param", 202, None),
         ("opt", "NormalizeParameter", "norm_param", 206, None),
         ("opt", "UpsampleParameter", "upsample_param", 149, None),
+        ("opt", "PriorBoxParameter", "prior_box_param", 203, None),
+        ("opt", "DetectionOutputParameter", "detection_output_param", 204, None),
+    ],
+    "PriorBoxParameter": [
+        ("rep", "float", "min_size", 1, None),
+        ("rep", "float", "max_size", 2, None),
+        ("rep", "float", "aspect_ratio", 3, None),
+        ("opt", "bool", "flip", 4, True),
+        ("opt", "bool", "clip", 5, False),
+        ("rep", "float", "variance", 6, None),
+        ("opt", "uint32", "img_size", 7, None),
+        ("opt", "uint32", "img_h", 8, None),
+        ("opt", "uint32", "img_w", 9, None),
+        ("opt", "float", "step", 10, None),
+        ("opt", "float", "step_h", 11, None),
+        ("opt", "float", "step_w", 12, None),
+        ("opt", "float", "offset", 13, 0.5),
+    ],
+    "NonMaximumSuppressionParameter": [
+        ("opt", "float", "nms_threshold", 1, 0.3),
+        ("opt", "int32", "top_k", 2, None),
+        ("opt", "float", "eta", 3, 1.0),
+    ],
+    "DetectionOutputParameter": [
+        ("opt", "uint32", "num_classes", 1, None),
+        ("opt", "bool", "share_location", 2, True),
+        ("opt", "int32", "background_label_id", 3, 0),
+        ("opt", "NonMaximumSuppressionParameter", "nms_param", 4, None),
+        ("opt", "PriorBoxParameter.CodeType", "code_type", 6, "CORNER"),
+        ("opt", "int32", "keep_top_k", 7, -1),
+        ("opt", "bool", "variance_encoded_in_target", 8, False),
+        ("opt", "float", "confidence_threshold", 9, None),
     ],
     "FillerParameter": [("opt", "string", "type", 1, "constant"), ("opt", "float", "value", 2, 0.0)],
     "ArgMaxParameter": [

@@ -584,6 +584,86 @@ def _crop(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     return [y.output(0)]
 
 
+def _prior_box(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    """SSD's PriorBox: a constant of the feature map's and the picture's static sizes, [1, 2, H*W*P*4]
+    (boxes, then variances); per cell: each min size, its max size (sqrt(min*max)), then the ratios."""
+    p = layer.prior_box_param
+    if len(x) != 2:
+        raise net.fail(layer, "needs two bottoms (the feature map and the picture)")
+    fmap, img = net.shape(layer, x[0]), net.shape(layer, x[1])
+    lh, lw = fmap[2], fmap[3]
+    ih = p.img_h if p.HasField("img_h") else p.img_size if p.HasField("img_size") else img[2]
+    iw = p.img_w if p.HasField("img_w") else p.img_size if p.HasField("img_size") else img[3]
+    if -1 in (lh, lw, ih, iw):
+        raise net.fail(layer, "needs static feature map and picture sizes")
+    sh = p.step_h if p.HasField("step_h") else p.step if p.HasField("step") else ih / lh
+    sw = p.step_w if p.HasField("step_w") else p.step if p.HasField("step") else iw / lw
+    mins, maxs = list(p.min_size), list(p.max_size)
+    if not mins or (maxs and len(maxs) != len(mins)):
+        raise net.fail(layer, "needs min_size (and as many max_size, if any)")
+    ratios = [1.0]
+    for ar in p.aspect_ratio:
+        if all(abs(ar - r) > 1e-6 for r in ratios):
+            ratios.append(ar)
+            if p.flip:
+                ratios.append(1.0 / ar)
+    boxes = []
+    for h in range(lh):
+        for w in range(lw):
+            cx, cy = (w + p.offset) * sw, (h + p.offset) * sh
+            for i, m in enumerate(mins):
+                sizes = [(m, m)]
+                if maxs:
+                    sizes.append((math.sqrt(m * maxs[i]),) * 2)
+                sizes += [(m * math.sqrt(r), m / math.sqrt(r)) for r in ratios if abs(r - 1) >= 1e-6]
+                for bw, bh in sizes:
+                    boxes.append(
+                        [(cx - bw / 2) / iw, (cy - bh / 2) / ih, (cx + bw / 2) / iw, (cy + bh / 2) / ih]
+                    )
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1)
+    if p.clip:
+        b = np.clip(b, 0.0, 1.0)
+    var = list(p.variance) or [0.1]
+    if len(var) not in (1, 4):
+        raise net.fail(layer, f"{len(var)} variances: give 1 or 4")
+    v = np.tile(np.asarray(var * (4 // len(var)), dtype=np.float64), len(boxes))
+    return [_const(np.stack([b, v])[None]).output(0)]
+
+
+def _detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    """SSD's DetectionOutput as OpenVINO's DetectionOutput (a port of the same Caffe layer): [1, 1, K, 7]
+    rows (image, label, score, xmin, ymin, xmax, ymax); unused rows start with image id -1."""
+    if len(x) != 3:
+        raise net.fail(layer, "needs three bottoms (locations, confidences, priors)")
+    p = layer.detection_output_param
+    if not p.HasField("num_classes"):
+        raise net.fail(layer, "num_classes is required")
+    if p.code_type == 3:
+        raise net.fail(layer, "code_type CORNER_SIZE is not translated")
+    nms = p.nms_param
+    top_k = nms.top_k if nms.HasField("top_k") else -1
+    keep = p.keep_top_k if p.keep_top_k > 0 else top_k
+    if keep <= 0:
+        raise net.fail(layer, "keep_top_k (or nms_param.top_k) is required for a fixed-size output")
+    attrs = {
+        "keep_top_k": [int(keep)],
+        "nms_threshold": float(nms.nms_threshold),
+        "background_label_id": int(p.background_label_id),
+        "top_k": int(top_k),
+        "variance_encoded_in_target": bool(p.variance_encoded_in_target),
+        "code_type": "caffe.PriorBoxParameter." + ("CORNER" if p.code_type == 1 else "CENTER_SIZE"),
+        "share_location": bool(p.share_location),
+        "confidence_threshold": float(p.confidence_threshold)
+        if p.HasField("confidence_threshold")
+        else -1e30,
+        "normalized": True,
+        "num_classes": int(p.num_classes),
+    }
+    import openvino.opset1 as ops1
+
+    return [ops1.detection_output(x[0], x[1], x[2], attrs).output(0)]
+
+
 _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Convolution": _conv,
     "Deconvolution": _conv,
@@ -617,6 +697,8 @@ _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Upsample": _upsample,
     "ArgMax": _argmax,
     "Crop": _crop,
+    "PriorBox": _prior_box,
+    "DetectionOutput": _detection_output,
 }
 SUPPORTED_LAYERS = tuple(sorted(_LAYERS))
 _TEST = 1

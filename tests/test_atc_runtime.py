@@ -244,3 +244,37 @@ def test_bench_runs_each_dynamic_batch_gear(gear_models, tmp_path, capsys):
     assert cli_main(["bench", "-m", om, "-b", "3", "-api", "sync", "-niter", "1"]) == 1
     err = capsys.readouterr().err
     assert "not a profile of the model" in err and err.count("\n") == 1
+
+
+def test_caffe_network_with_aipp_and_kept_source_runs_in_the_host_runtime(tmp_path, monkeypatch):
+    """A Caffe net in the legacy `input_dim` form (conv -> in-place ReLU -> ceil-mode pool), converted
+    with RGB888 AIPP, --out_nodes and --save_original_model: the host runtime loads the .om (source bytes
+    after the IR weights) and matches numpy's Caffe reference on the AIPP-normalised picture."""
+    from acl_async import Session
+
+    rng = np.random.default_rng(9)
+    w = (rng.standard_normal((2, 3, 3, 3)) * 0.1).astype(np.float32)
+    layers = [
+        {"name": "conv", "type": "Convolution", "bottom": "data", "top": "conv",
+         "convolution_param": {"num_output": 2, "kernel_size": 3, "bias_term": False, "pad": 1}},
+        {"name": "relu", "type": "ReLU", "bottom": "conv", "top": "conv"},
+        {"name": "pool", "type": "Pooling", "bottom": "conv", "top": "pool",
+         "pooling_param": {"pool": "MAX", "kernel_size": 2, "stride": 2}},
+    ]  # fmt: skip
+    proto, weights = atc_models.write_caffe(tmp_path, "net", {}, layers, {"conv": [w]})
+    text = Path(proto).read_text()
+    Path(proto).write_text('input: "data"\n' + "".join(f"input_dim: {d}\n" for d in (1, 3, 9, 9)) + text)
+    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {"input_format": "RGB888_U8", "src_image_size_w": 9,
+                                 "src_image_size_h": 9, "mean_chn_0": 100, "var_reci_chn_2": 0.5})  # fmt: skip
+    assert cli_main(["atc", "--framework=0", "--soc_version=Ascend310", f"--model={proto}",
+                     f"--weight={weights}", f"--output={tmp_path / 'caffe'}", f"--insert_op_conf={conf}",
+                     "--out_nodes=pool:0", "--save_original_model=true"]) == 0  # fmt: skip
+    pic = atc_models.picture("RGB888_U8", 9, 9, seed=4)
+    x = atc_models.aipp_reference(pic, "RGB888_U8", {"mean_chn_0": 100, "var_reci_chn_2": 0.5})
+    expected = atc_models.ref_pool(np.maximum(atc_models.ref_conv(x, w, None, pad=1), 0), "MAX", 2, 2)
+    assert expected.shape == (1, 2, 5, 5)  # ceil rounding: 9 -> 5, not 4
+    monkeypatch.setenv("ACL_HOST_INFERENCE_PRECISION", "f32")  # compare with float64 numpy, not bf16
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "caffe.om"))
+        got = model.infer([pic[None]])[0]
+    np.testing.assert_allclose(got, expected, **TOL)

@@ -264,8 +264,8 @@ def test_caffe_network_with_aipp_and_kept_source_runs_in_the_host_runtime(tmp_pa
     proto, weights = atc_models.write_caffe(tmp_path, "net", {}, layers, {"conv": [w]})
     text = Path(proto).read_text()
     Path(proto).write_text('input: "data"\n' + "".join(f"input_dim: {d}\n" for d in (1, 3, 9, 9)) + text)
-    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {"input_format": "RGB888_U8", "src_image_size_w": 9,
-                                 "src_image_size_h": 9, "mean_chn_0": 100, "var_reci_chn_2": 0.5})  # fmt: skip
+    aipp = {"input_format": "RGB888_U8", "src_image_size_w": 9, "src_image_size_h": 9}
+    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {**aipp, "mean_chn_0": 100, "var_reci_chn_2": 0.5})
     assert cli_main(["atc", "--framework=0", "--soc_version=Ascend310", f"--model={proto}",
                      f"--weight={weights}", f"--output={tmp_path / 'caffe'}", f"--insert_op_conf={conf}",
                      "--out_nodes=pool:0", "--save_original_model=true"]) == 0  # fmt: skip

@@ -68,7 +68,10 @@ def test_every_flag_parsed(tmp_path):
         (["--framework=abc"], "--framework: 'abc' is not an integer"),
         (["--framework=0"], "--weight is required with --framework=0"),
         (["--framework=1"], "export ONNX from MindSpore (mindspore.export("),
-        (["--mode=1"], "--mode=1: only 0 (convert) and 3"),
+        (["--mode=1"], "--om is required with --mode=1"),
+        (["--mode=5"], "--mode=5: the host runs 0 (convert), 1"),
+        (["--output_type=prob:x:FP16"], "is not NODE:INDEX:TYPE"),
+        (["--output_type=prob:0:FP64"], "'FP64' is not one of"),
         (["--out_nodes=;"], "--out_nodes: no node given"),
         (
             ["--input_shape=data:-1,3,4,4", "--dynamic_dims=1,2;3,4"],

@@ -297,3 +297,68 @@ def test_no_effect_flags_accepted_and_recorded(tmp_path, capsys):
     assert (
         meta["ignored.precision_mode"] == "allow_fp32_to_fp16" and meta["ignored.enable_small_channel"] == "1"
     )
+
+
+def test_per_output_type_single_dash_flag_and_spaces_in_shape(tmp_path, tf_pb):
+    """Sample command lines: `--output_type="node:0:FP16"` (one output's type), gflags' `-flag=value`
+    with one dash, and `--input_shape="input_1: 2, 4"` with spaces."""
+    out = tmp_path / "mlp"
+    assert (
+        atc(
+            f"--model={tf_pb}",
+            "--framework=3",
+            f"--output={out}",
+            "--input_shape=input_1: 2, 4",
+            "--out_nodes=relu1:0;prob:0",
+            "-output_type=prob:0:FP16",
+        )
+        == 0
+    )
+    relu, prob = run_om(out.with_suffix(".om"), X)
+    assert relu.dtype == np.float32 and prob.dtype == np.float16
+    np.testing.assert_allclose(prob, _mlp(X)[2], rtol=1e-2, atol=1e-3)
+
+
+def test_mode_1_and_6_show_a_converted_model(tmp_path, tf_pb, capsys):
+    out = tmp_path / "mlp"
+    assert atc(f"--model={tf_pb}", "--framework=3", f"--output={out}", "--input_shape=input_1:2,4") == 0
+    capsys.readouterr()
+    assert cli_main(["atc", "--mode=6", f"--om={out}.om"]) == 0
+    assert "framework=3 (TensorFlow)" in capsys.readouterr().out
+    assert cli_main(["atc", "--mode=1", f"--om={out}.om", f"--json={tmp_path / 'm.json'}"]) == 0
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert doc["meta"]["source"] == "mlp.pb" and doc["ir"].startswith("<?xml")
+    assert cli_main(["atc", "--mode=1", f"--om={tf_pb}", f"--json={tmp_path / 'x.json'}"]) == 2
+    assert "not an acl-async .om container" in capsys.readouterr().err
+
+
+def test_caffe_dynamic_image_size(tmp_path):
+    """FSRCNN's command: `--input_shape="data: 1, 1, -1, -1" --dynamic_image_size=...` on a Caffe net."""
+    w = RNG.standard_normal((2, 1, 3, 3)).astype(np.float32)
+    conv = {
+        "name": "c",
+        "type": "Convolution",
+        "bottom": "data",
+        "top": "c",
+        "convolution_param": {"num_output": 2, "kernel_size": 3, "pad": 1, "bias_term": False},
+    }
+    proto, weights = am.write_caffe(tmp_path, "sr", {"data": (1, 1, 8, 8)}, [conv], {"c": [w]})
+    out = tmp_path / "sr"
+    assert (
+        atc(
+            f"--model={proto}",
+            f"--weight={weights}",
+            "--framework=0",
+            f"--output={out}",
+            "--input_format=NCHW",
+            "--input_shape=data: 1, 1, -1, -1",
+            "--dynamic_image_size=8,8;16,12",
+            "--output_type=FP32",
+        )
+        == 0
+    )
+    meta = read_container(out.with_suffix(".om")).meta
+    assert meta["dynamic"] == "hw" and meta["gears"] == "8,8;16,12"
+    x = RNG.standard_normal((1, 1, 16, 12)).astype(np.float32)
+    (y,) = run_om(out.with_suffix(".om"), x)
+    np.testing.assert_allclose(y, am.ref_conv(x, w, None, pad=1), rtol=1e-5, atol=1e-5)

@@ -150,17 +150,31 @@ def _reshape(model: Any, opts: AtcOptions) -> None:
 def _types(model: Any, opts: AtcOptions, aipp_ranks: set[int]) -> Any:
     from openvino.preprocess import PrePostProcessor
 
-    if not opts.input_fp16_nodes and not opts.output_type:
+    if not opts.input_fp16_nodes and not opts.output_type and not opts.output_types:
         return model
+    wanted = dict(opts.output_types)
     ppp = PrePostProcessor(model)
     for name in opts.input_fp16_nodes:
         i = _find_input(model, name, "--input_fp16_nodes")
         if i in aipp_ranks:
             raise ValueError(f"--input_fp16_nodes: '{name}' takes AIPP pictures (uint8)")
         ppp.input(i).tensor().set_element_type(_ov_type("f16"))
-    if opts.output_type:
-        for i in range(len(model.outputs)):
-            ppp.output(i).tensor().set_element_type(_ov_type(_OUTPUT_TYPES[opts.output_type]))
+    for i, port in enumerate(model.outputs):
+        kind = opts.output_type
+        if wanted:
+            producer = port.get_node().input_value(0)
+            names = {*port.get_names(), f"{producer.get_node().get_friendly_name()}:{producer.get_index()}"}
+            names |= {
+                n.rsplit(":", 1)[0] for n in port.get_names() if n.count(":") == 2
+            }  # Caffe layer:port:top
+            kind = next((wanted.pop(n) for n in list(wanted) if n in names), "")
+        if kind:
+            ppp.output(i).tensor().set_element_type(_ov_type(_OUTPUT_TYPES[kind]))
+    if wanted:
+        raise ValueError(
+            f"--output_type: the model has no output {', '.join(wanted)} (outputs: "
+            f"{', '.join(p.get_any_name() for p in model.outputs if p.get_names())})"
+        )
     return ppp.build()
 
 
@@ -310,7 +324,7 @@ def convert(opts: AtcOptions) -> ConversionResult:
         "soc_version": opts.soc_version,
         "input_format": opts.input_format,
         "input_shape": ";".join(f"{k}:{','.join(map(str, v))}" for k, v in opts.input_shape.items()),
-        "output_type": opts.output_type,
+        "output_type": opts.output_type or ";".join(f"{k}:{v}" for k, v in opts.output_types.items()),
         "input_fp16_nodes": ";".join(opts.input_fp16_nodes),
     }
     if opts.weight:

@@ -131,11 +131,14 @@ class AtcOptions:
     out_nodes: list[tuple[str, int | None]] = field(default_factory=list)
     input_fp16_nodes: list[str] = field(default_factory=list)
     output_type: str = ""
+    output_types: dict[str, str] = field(default_factory=dict)  # "node:port" -> type (NODE:INDEX:TYPE form)
     insert_op_conf: str = ""
     weight: str = ""
     save_original_model: bool = False
     check_report: str = ""
     mode: int = 0
+    om: str = ""  # --mode=1/6: the converted model to show
+    json: str = ""  # --mode=1: where its JSON goes
     log: str = "null"
     ignored: dict[str, str] = field(default_factory=dict)
 
@@ -257,6 +260,30 @@ def parse_out_nodes(text: str) -> list[tuple[str, int | None]]:
     return nodes
 
 
+def _output_types(text: str) -> dict[str, str]:
+    """``"node:0:FP16;other:1:FP32"`` -> ``{"node:0": "FP16", "other:1": "FP32"}``."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        node, port, kind = (part.rsplit(":", 2) + ["", ""])[:3] if part.count(":") >= 2 else ("", "", "")
+        if not node or not re.fullmatch(r"\d+", port.strip()):
+            raise ValueError(f"--output_type: '{part}' is not NODE:INDEX:TYPE (e.g. prob:0:FP16)")
+        if kind.strip() not in OUTPUT_TYPES:
+            raise ValueError(f"--output_type: '{kind}' is not one of {', '.join(OUTPUT_TYPES)}")
+        out[f"{node.strip()}:{int(port)}"] = kind.strip()
+    return out
+
+
+def _normalise(argv: Sequence[str]) -> list[str]:
+    """atc (gflags) also takes ``-flag=value`` with one dash: made ``--flag=value`` for argparse."""
+    known = {*_FLAGS, *NO_EFFECT}
+    out = []
+    for arg in argv:
+        if arg.startswith("-") and not arg.startswith("--") and arg[1:].split("=", 1)[0] in known:
+            arg = "-" + arg
+        out.append(arg)
+    return out
+
+
 def _gears(text: str, flag: str, width: int | None) -> list[tuple[int, ...]]:
     """Profiles: ``1,2,4`` (width 1) or ``224,224;448,448``; ``width`` None: any, but all the same."""
     sep = "," if width == 1 else ";"
@@ -289,7 +316,7 @@ def _bool_flag(value: str, flag: str) -> bool:
 
 def parse_atc_args(argv: Sequence[str]) -> AtcOptions:
     """Parses atc's ``--flag=value`` arguments (also ``--flag value``)."""
-    args, rest = _parser().parse_known_args(list(argv))
+    args, rest = _parser().parse_known_args(_normalise(argv))
     for extra in rest:
         if extra.startswith("--"):
             name = extra[2:].split("=", 1)[0]
@@ -302,10 +329,24 @@ def parse_atc_args(argv: Sequence[str]) -> AtcOptions:
     raw = {k: v for k, v in vars(args).items() if v is not None}
     ignored = {k: raw.pop(k) for k in NO_EFFECT if k in raw}
     mode = _int(raw.get("mode", "0"), "mode")
-    if mode not in (0, 3):
+    if mode not in (0, 1, 3, 6):
         raise ValueError(
-            f"--mode={mode}: only 0 (convert) and 3 (pre-check, --check_report) run on the host; "
-            "`acl-async model show FILE.om` shows a converted model"
+            f"--mode={mode}: the host runs 0 (convert), 1 (.om to JSON), 3 (pre-check) and 6 (show)"
+        )
+    if mode in (1, 6):
+        if not raw.get("om", "").strip():
+            raise ValueError(f"--om is required with --mode={mode}")
+        if mode == 1 and not raw.get("json", "").strip():
+            raise ValueError("--json is required with --mode=1")
+        return AtcOptions(
+            model="",
+            framework=-1,
+            output="",
+            soc_version="",
+            mode=mode,
+            om=raw["om"].strip(),
+            json=raw.get("json", "").strip(),
+            ignored=ignored,
         )
     required = ("model", "framework") if mode == 3 else ("model", "framework", "output", "soc_version")
     for name in required:
@@ -326,9 +367,8 @@ def parse_atc_args(argv: Sequence[str]) -> AtcOptions:
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"--input_format: '{input_format}' is not one of {', '.join(INPUT_FORMATS)}")
     output_type = raw.get("output_type", "").strip()
-    if ":" in output_type:
-        raise ValueError("--output_type: per-output types (NODE:INDEX:TYPE) are not supported; give one type")
-    if output_type and output_type not in OUTPUT_TYPES:
+    output_types = _output_types(output_type) if ":" in output_type else {}
+    if output_type and not output_types and output_type not in OUTPUT_TYPES:
         raise ValueError(f"--output_type: '{output_type}' is not one of {', '.join(OUTPUT_TYPES)}")
     log = raw.get("log", "null").strip() or "null"
     if log not in LOG_LEVELS:
@@ -388,7 +428,8 @@ def parse_atc_args(argv: Sequence[str]) -> AtcOptions:
         input_shape_range_text=range_text.strip(),
         out_nodes=parse_out_nodes(raw["out_nodes"]) if raw.get("out_nodes", "").strip() else [],
         input_fp16_nodes=fp16,
-        output_type=output_type,
+        output_type="" if output_types else output_type,
+        output_types=output_types,
         insert_op_conf=raw.get("insert_op_conf", "").strip(),
         weight=weight,
         save_original_model=_bool_flag(raw.get("save_original_model", ""), "save_original_model"),

@@ -32,6 +32,32 @@ _LOG_LEVELS = {
 }
 
 
+def _show(om: str, json_path: str) -> int:
+    """``--mode=6`` prints a converted model's metadata, ``--mode=1`` writes it as JSON."""
+    import json
+
+    from ..atc.container import read_container
+    from ..fileio import write_atomic
+
+    try:
+        c = read_container(om)
+    except OSError as exc:
+        raise UsageError(f"--om: cannot read '{om}': {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"--om: {exc}") from None
+    if not json_path:
+        for key, value in c.meta.items():
+            print(f"{key}={value}")
+        return 0
+    doc = {"meta": c.meta, "ir": c.xml.decode("utf-8", "replace"), "weights_bytes": len(c.weights)}
+    try:
+        write_atomic(json_path, (json.dumps(doc, indent=2) + "\n").encode())
+    except OSError as exc:
+        raise UsageError(f"--json: cannot write '{json_path}': {exc.strerror or exc}") from None
+    print(f"ATC run success: {json_path}")
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     from ..atc import convert, parse_atc_args
     from ..atc.report import write_report
@@ -47,6 +73,8 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     logging.getLogger("acl_async.atc").setLevel(_LOG_LEVELS[opts.log])
+    if opts.mode in (1, 6):
+        return _show(opts.om, opts.json)
     if opts.mode == 3 or opts.check_report:
         try:
             report = write_report(opts, opts.check_report or "check_result.json")

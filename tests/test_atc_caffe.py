@@ -237,6 +237,14 @@ def test_eltwise_concat_slice(tmp_path):
             [np.array([0.1, 0.2, 0.3, 0.4], np.float32)],
             lambda x, b: np.where(x > 0, x, b[0].reshape(1, -1, 1, 1) * x),
         ),
+        ({"type": "ReLU6"}, [], lambda x, b: np.clip(x, 0, 6)),
+        ({"type": "Clip", "clip_param": {"min": -0.5, "max": 0.25}}, [], lambda x, b: np.clip(x, -0.5, 0.25)),
+        ({"type": "Swish", "swish_param": {"beta": 2.0}}, [], lambda x, b: x / (1 + np.exp(-2 * x))),
+        (
+            {"type": "ShuffleChannel", "shuffle_channel_param": {"group": 2}},
+            [],
+            lambda x, b: x.reshape(2, 2, 2, 9, 9).transpose(0, 2, 1, 3, 4).reshape(x.shape),
+        ),
         ({"type": "Sigmoid"}, [], lambda x, b: 1 / (1 + np.exp(-x))),
         ({"type": "TanH"}, [], lambda x, b: np.tanh(x)),
         (

@@ -507,6 +507,35 @@ def _exp_log(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     return [y.output(0)]
 
 
+def _clip(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    if layer.type == "ReLU6":
+        lo, hi = 0.0, 6.0
+    else:
+        p = layer.clip_param
+        if not p.HasField("min") or not p.HasField("max"):
+            raise net.fail(layer, "clip_param needs min and max")
+        lo, hi = p.min, p.max
+    return [_ops().clamp(x[0], lo, hi).output(0)]
+
+
+def _swish(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    ops = _ops()
+    beta = layer.swish_param.beta
+    return [ops.multiply(x[0], ops.sigmoid(ops.multiply(x[0], _const(beta)))).output(0)]
+
+
+def _shuffle_channel(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    ops = _ops()
+    shape = net.shape(layer, x[0])
+    g = int(layer.shuffle_channel_param.group)
+    if len(shape) != 4 or shape[1] == -1 or shape[1] % g:
+        raise net.fail(layer, f"group {g} does not divide the channels of {shape}")
+    c = shape[1]
+    y = ops.reshape(x[0], _const([0, g, c // g, -1], np.int64), True)
+    y = ops.transpose(y, _const([0, 2, 1, 3], np.int64))
+    return [ops.reshape(y, ops.shape_of(x[0]), False).output(0)]
+
+
 def _threshold(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     ops = _ops()
     return [ops.convert(ops.greater(x[0], _const(layer.threshold_param.threshold)), "f32").output(0)]
@@ -680,6 +709,10 @@ _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Log": _exp_log,
     "Power": _power,
     "Threshold": _threshold,
+    "ReLU6": _clip,
+    "Clip": _clip,
+    "Swish": _swish,
+    "ShuffleChannel": _shuffle_channel,
     "BatchNorm": _batch_norm,
     "Scale": _scale,
     "Bias": _scale,

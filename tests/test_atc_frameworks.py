@@ -362,3 +362,25 @@ def test_caffe_dynamic_image_size(tmp_path):
     x = RNG.standard_normal((1, 1, 16, 12)).astype(np.float32)
     (y,) = run_om(out.with_suffix(".om"), x)
     np.testing.assert_allclose(y, am.ref_conv(x, w, None, pad=1), rtol=1e-5, atol=1e-5)
+
+
+def test_check_report_tensorflow_unknown_op(tmp_path, capsys):
+    dt = am._field(6, 1)
+    nodes = [
+        am._node("x", "Placeholder", [], {"dtype": dt, "shape": am._field(7, am._shape([1, 4]))}),
+        am._node("odd", "NoSuchTensorFlowOp", ["x"], {"T": dt}),
+        am._node("y", "Relu", ["odd"], {"T": dt}),
+    ]
+    pb = tmp_path / "odd.pb"
+    pb.write_bytes(b"".join(am._field(1, n) for n in nodes))
+    report = tmp_path / "r.json"
+    assert atc(f"--model={pb}", "--framework=3", "--mode=3", f"--check_report={report}") == 1
+    data = json.loads(report.read_text())
+    assert [(e["op"]["name"], e["op"]["type"], e["result"]) for e in data["op_list"]] == [
+        ("x", "Placeholder", "success"),
+        ("odd", "NoSuchTensorFlowOp", "failed"),
+        ("y", "Relu", "success"),
+    ]
+    code = atc(f"--model={pb}", "--framework=3", f"--output={tmp_path / 'o'}", "--input_shape=x:1,4")
+    err = capsys.readouterr().err
+    assert code == 2 and "NoSuchTensorFlowOp" in err and err.count("\n") == 1

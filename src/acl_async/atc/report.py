@@ -67,6 +67,15 @@ def _frontend_ops(opts: AtcOptions) -> list[dict[str, Any]]:
                    if {n.name, *n.output} & failed else "")
             for n in graph.node
         ]  # fmt: skip
+    if opts.framework == 3 and Path(opts.model).is_file():
+        return [
+            _entry(
+                name,
+                op_type,
+                "OpenVINO's TensorFlow frontend has no conversion for it" if name in failed else "",
+            )
+            for name, op_type in _graphdef_nodes(opts.model)
+        ]
     out = []
     for op in decoded.get_ordered_ops():
         kind = op.get_type_name()
@@ -79,6 +88,23 @@ def _frontend_ops(opts: AtcOptions) -> list[dict[str, Any]]:
             _entry(name, op_type, "OpenVINO's frontend has no conversion for it" if name in failed else "")
         )
     return out
+
+
+def _graphdef_nodes(path: str) -> list[tuple[str, str]]:
+    """(name, op) of every node of a frozen GraphDef, read with a two-field schema of TensorFlow's NodeDef."""
+    from .protoschema import build
+
+    classes = build(
+        "acl_async_tf",
+        {
+            "NodeDef": [("opt", "string", "name", 1, None), ("opt", "string", "op", 2, None)],
+            "GraphDef": [("rep", "NodeDef", "node", 1, None)],
+        },
+        {},
+    )
+    graph = classes["GraphDef"]()
+    graph.ParseFromString(Path(path).read_bytes())
+    return [(n.name, n.op) for n in graph.node]
 
 
 def check_report(opts: AtcOptions) -> dict[str, Any]:

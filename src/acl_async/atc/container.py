@@ -19,6 +19,13 @@ profiles, each ``,``-separated: batch sizes or ``h,w``), ``dynamic_inputs`` (``;
 runtime (``csrc/host/src/om_container.cpp``) reads the same layout. ``inputs`` lists the converted
 network's inputs (``name:dims:type``, ``;``-separated) and ``meta.<key>`` carries the ONNX model's own
 ``metadata_props`` (labels, preprocessing).
+
+Also written by ``acl-async atc``: ``dynamic=dims`` for ``--dynamic_dims`` (``gears``: each profile the
+values of every -1 of ``dynamic_inputs``, in input order); ``input_shape_range`` (the flag's text; the IR
+itself carries the dynamic dimensions); ``outputs`` (the output names, ``;``-separated) and
+``out_nodes``; ``weight`` (Caffe's caffemodel name); ``ignored.<flag>`` for atc flags with no effect on
+the host; ``original_model`` (``--save_original_model``: ``;``-separated ``file:offset:size``, the
+source files stored after the IR's weights, offsets counted from the start of the weights section).
 """
 
 from __future__ import annotations

@@ -390,6 +390,10 @@ def test_bad_files(tmp_path, capsys):
     base = ["atc", "--framework=0", f"--output={tmp_path / 'o'}", "--soc_version=S"]
     assert cli_main([*base, f"--model={proto}"]) == 2
     assert "--weight is required" in capsys.readouterr().err
+    assert cli_main([*base, f"--model={proto}", f"--weight={weights}", "--input_shape=data:1,4,9"]) == 2
+    assert "--input_shape: 'data' has rank 4, not 3" in capsys.readouterr().err
+    assert cli_main([*base, f"--model={proto}", f"--weight={weights}", "--input_shape=image:1,4,9,9"]) == 2
+    assert "the model has no input 'image' (inputs: data)" in capsys.readouterr().err
     Path(tmp_path / "bad.caffemodel").write_bytes(b"\xff\xff\xff")
     assert cli_main([*base, f"--model={proto}", f"--weight={tmp_path / 'bad.caffemodel'}"]) == 2
     assert "not a binary Caffe model" in capsys.readouterr().err

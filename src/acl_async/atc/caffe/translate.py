@@ -800,6 +800,8 @@ def read_caffe(
         raise ValueError(f"{prototxt}: no input (give 'input:' with 'input_shape' or an Input layer)")
     for name, dims in inputs:
         if name in shapes:
+            if dims and len(dims) != len(shapes[name]):
+                raise ValueError(f"--input_shape: '{name}' has rank {len(dims)}, not {len(shapes[name])}")
             dims = shapes[name]
         if not dims:
             raise ValueError(

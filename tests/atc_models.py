@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -115,56 +116,69 @@ def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
     return rng.integers(0, 256, size=shape, dtype=np.uint8)
 
 
-# ---- a TensorFlow frozen graph without TensorFlow: GraphDef protobuf bytes written by hand ----
+# ---- TensorFlow frozen graphs without TensorFlow: GraphDef messages from our own schema ----
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    n &= (1 << 64) - 1
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+def tf_node(graph: Any, name: str, op: str, inputs: Sequence[str] = (), **attrs: object) -> None:
+    """Adds a NodeDef; attribute values: ``"float"`` (a dtype), a list (a shape, -1 for ``?``), an array
+    (a tensor), a bool."""
+    from acl_async.atc.tf_schema import DT_FLOAT
+
+    node = graph.node.add(name=name, op=op)
+    node.input.extend(inputs)
+    for key, value in attrs.items():
+        entry = node.attr.add(key=key)
+        if isinstance(value, str) and value == "float":
+            entry.value.type = DT_FLOAT
+        elif isinstance(value, bool):
+            entry.value.b = value
+        elif isinstance(value, list):
+            for d in value:
+                entry.value.shape.dim.add(size=d)
+        elif isinstance(value, np.ndarray):
+            t = entry.value.tensor
+            t.dtype = DT_FLOAT
+            for d in value.shape:
+                t.tensor_shape.dim.add(size=d)
+            t.tensor_content = np.ascontiguousarray(value, dtype=np.float32).tobytes()
+        else:
+            raise TypeError(f"attribute {key}: {value!r}")
 
 
-def _field(num: int, value: bytes | int) -> bytes:
-    if isinstance(value, int):
-        return _varint(num << 3) + _varint(value)
-    return _varint(num << 3 | 2) + _varint(len(value)) + value
+def tf_graph() -> Any:
+    from acl_async.atc.tf_schema import GraphDef
+
+    graph = GraphDef()
+    graph.versions.producer = 27
+    return graph
 
 
-def _shape(dims: Sequence[int]) -> bytes:
-    return b"".join(_field(2, _field(1, d)) for d in dims)
-
-
-def _node(name: str, op: str, inputs: Sequence[str], attrs: dict[str, bytes]) -> bytes:
-    body = _field(1, name.encode()) + _field(2, op.encode())
-    body += b"".join(_field(3, i.encode()) for i in inputs)
-    body += b"".join(_field(5, _field(1, k.encode()) + _field(2, v)) for k, v in attrs.items())
-    return body
+def _matmul(graph: Any, name: str, a: str, b: str) -> None:
+    tf_node(graph, name, "MatMul", [a, b], T="float", transpose_a=False, transpose_b=False)
 
 
 def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
     """Frozen graph: ``data`` [1, K] float (Placeholder) -> MatMul by constant ``weights`` -> ``prob``."""
-    dt_float = _field(6, 1)  # AttrValue.type = DT_FLOAT
-    w = np.ascontiguousarray(weights, dtype=np.float32)
-    tensor = (
-        _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
-    )  # dtype, shape, tensor_content
-    nodes = [
-        _node("data", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([1, w.shape[0]]))}),
-        _node("w", "Const", [], {"dtype": dt_float, "value": _field(8, tensor)}),
-        _node(
-            "prob",
-            "MatMul",
-            ["data", "w"],
-            {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)},
-        ),
-    ]
-    graph = b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27))  # versions.producer
-    Path(path).write_bytes(graph)
+    g = tf_graph()
+    tf_node(g, "data", "Placeholder", dtype="float", shape=[1, weights.shape[0]])
+    tf_node(g, "w", "Const", dtype="float", value=np.asarray(weights, np.float32))
+    _matmul(g, "prob", "data", "w")
+    Path(path).write_bytes(g.SerializeToString())
+    return str(path)
+
+
+def make_tf_mlp(path: Path | str, w1: np.ndarray, w2: np.ndarray, batch: int = -1) -> str:
+    """Frozen graph: ``input_1`` [batch (``?`` when -1), K] -> MatMul ``fc1`` -> Relu ``relu1`` -> MatMul
+    ``fc2`` -> Softmax ``prob``."""
+    g = tf_graph()
+    tf_node(g, "input_1", "Placeholder", dtype="float", shape=[batch, w1.shape[0]])
+    tf_node(g, "w1", "Const", dtype="float", value=np.asarray(w1, np.float32))
+    _matmul(g, "fc1", "input_1", "w1")
+    tf_node(g, "relu1", "Relu", ["fc1"], T="float")
+    tf_node(g, "w2", "Const", dtype="float", value=np.asarray(w2, np.float32))
+    _matmul(g, "fc2", "relu1:0", "w2")
+    tf_node(g, "prob", "Softmax", ["fc2"], T="float")
+    Path(path).write_bytes(g.SerializeToString())
     return str(path)
 
 
@@ -298,36 +312,3 @@ def ref_lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np
 def ref_softmax(x: np.ndarray, axis: int = 1) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
-
-
-def make_tf_mlp(path: Path | str, w1: np.ndarray, w2: np.ndarray, batch: int = -1) -> str:
-    """Frozen graph: ``input_1`` [batch (``?`` when -1), K] -> MatMul ``fc1`` -> Relu ``relu1`` -> MatMul
-    ``fc2`` -> Softmax ``prob``."""
-    dt_float = _field(6, 1)
-
-    def const(name: str, w: np.ndarray) -> bytes:
-        w = np.ascontiguousarray(w, dtype=np.float32)
-        tensor = _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
-        return _node(name, "Const", [], {"dtype": dt_float, "value": _field(8, tensor)})
-
-    def matmul(name: str, a: str, b: str) -> bytes:
-        return _node(
-            name, "MatMul", [a, b], {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)}
-        )
-
-    nodes = [
-        _node(
-            "input_1",
-            "Placeholder",
-            [],
-            {"dtype": dt_float, "shape": _field(7, _shape([batch, w1.shape[0]]))},
-        ),
-        const("w1", w1),
-        matmul("fc1", "input_1", "w1"),
-        _node("relu1", "Relu", ["fc1"], {"T": dt_float}),
-        const("w2", w2),
-        matmul("fc2", "relu1:0", "w2"),
-        _node("prob", "Softmax", ["fc2"], {"T": dt_float}),
-    ]
-    Path(path).write_bytes(b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27)))
-    return str(path)

@@ -365,14 +365,12 @@ def test_caffe_dynamic_image_size(tmp_path):
 
 
 def test_check_report_tensorflow_unknown_op(tmp_path, capsys):
-    dt = am._field(6, 1)
-    nodes = [
-        am._node("x", "Placeholder", [], {"dtype": dt, "shape": am._field(7, am._shape([1, 4]))}),
-        am._node("odd", "NoSuchTensorFlowOp", ["x"], {"T": dt}),
-        am._node("y", "Relu", ["odd"], {"T": dt}),
-    ]
+    g = am.tf_graph()
+    am.tf_node(g, "x", "Placeholder", dtype="float", shape=[1, 4])
+    am.tf_node(g, "odd", "NoSuchTensorFlowOp", ["x"], T="float")
+    am.tf_node(g, "y", "Relu", ["odd"], T="float")
     pb = tmp_path / "odd.pb"
-    pb.write_bytes(b"".join(am._field(1, n) for n in nodes))
+    pb.write_bytes(g.SerializeToString())
     report = tmp_path / "r.json"
     assert atc(f"--model={pb}", "--framework=3", "--mode=3", f"--check_report={report}") == 1
     data = json.loads(report.read_text())

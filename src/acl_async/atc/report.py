@@ -91,18 +91,10 @@ def _frontend_ops(opts: AtcOptions) -> list[dict[str, Any]]:
 
 
 def _graphdef_nodes(path: str) -> list[tuple[str, str]]:
-    """(name, op) of every node of a frozen GraphDef, read with a two-field schema of TensorFlow's NodeDef."""
-    from .protoschema import build
+    """(name, op) of every node of a frozen GraphDef."""
+    from .tf_schema import GraphDef
 
-    classes = build(
-        "acl_async_tf",
-        {
-            "NodeDef": [("opt", "string", "name", 1, None), ("opt", "string", "op", 2, None)],
-            "GraphDef": [("rep", "NodeDef", "node", 1, None)],
-        },
-        {},
-    )
-    graph = classes["GraphDef"]()
+    graph = GraphDef()
     graph.ParseFromString(Path(path).read_bytes())
     return [(n.name, n.op) for n in graph.node]
 

@@ -312,3 +312,27 @@ def ref_lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np
 def ref_softmax(x: np.ndarray, axis: int = 1) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def make_tf_saved_model(folder: Path, w1: np.ndarray, w2: np.ndarray) -> str:
+    """A SavedModel directory (``saved_model.pb`` + empty ``variables/``) around :func:`make_tf_mlp`'s graph,
+    signature ``serving_default``: ``x`` = ``input_1:0``, ``y`` = ``prob:0``."""
+    from acl_async.atc.tf_schema import tf_classes
+
+    classes = tf_classes()
+    folder = Path(folder)
+    (folder / "variables").mkdir(parents=True, exist_ok=True)
+    graph = classes["GraphDef"]()
+    graph.ParseFromString(Path(make_tf_mlp(folder.parent / f"{folder.name}_graph.pb", w1, w2)).read_bytes())
+    saved = classes["SavedModel"](saved_model_schema_version=1)
+    meta = saved.meta_graphs.add()
+    meta.meta_info_def.tags.append("serve")
+    meta.graph_def.CopyFrom(graph)
+    sig = meta.signature_def.add(key="serving_default").value
+    sig.method_name = "tensorflow/serving/predict"
+    sig.inputs.add(key="x").value.name = "input_1:0"
+    sig.outputs.add(key="y").value.name = "prob:0"
+    for entry in (*sig.inputs, *sig.outputs):
+        entry.value.dtype = 1
+    (folder / "saved_model.pb").write_bytes(saved.SerializeToString())
+    return str(folder)

@@ -382,3 +382,14 @@ def test_check_report_tensorflow_unknown_op(tmp_path, capsys):
     code = atc(f"--model={pb}", "--framework=3", f"--output={tmp_path / 'o'}", "--input_shape=x:1,4")
     err = capsys.readouterr().err
     assert code == 2 and "NoSuchTensorFlowOp" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["input_1", "x"])
+def test_tf_saved_model_directory(tmp_path, name):
+    saved = am.make_tf_saved_model(tmp_path / "sm", W1, W2)
+    out = tmp_path / "sm_om"
+    assert atc(f"--model={saved}", "--framework=3", f"--output={out}", f"--input_shape={name}:2,4",
+               "--save_original_model=true") == 0  # fmt: skip
+    (prob,) = run_om(out.with_suffix(".om"), X)
+    np.testing.assert_allclose(prob, _mlp(X)[2], **TOL)
+    assert read_container(out.with_suffix(".om")).meta["original_model"].startswith("sm/saved_model.pb:")

@@ -106,9 +106,13 @@ def _input_names(model: Any) -> list[str]:
     return [p.get_any_name() if p.get_names() else p.get_node().get_friendly_name() for p in model.inputs]
 
 
-def _find_input(model: Any, name: str, flag: str = "--input_shape") -> int:
-    """An input by tensor name, op name, or a TensorFlow placeholder name with or without ``:0``."""
+def _find_input(
+    model: Any, name: str, flag: str = "--input_shape", aliases: dict[str, str] | None = None
+) -> int:
+    """An input by tensor name, op name, or a TensorFlow placeholder name with or without ``:0`` (in a
+    SavedModel also through its serving signature, which names OpenVINO's inputs)."""
     candidates = {name, name[:-2] if name.endswith(":0") else f"{name}:0"}
+    candidates |= {aliases[c] for c in list(candidates) if aliases and c in aliases}
     for i, port in enumerate(model.inputs):
         names = set(port.get_names()) | {port.get_node().get_friendly_name()}
         if candidates & names:
@@ -116,18 +120,27 @@ def _find_input(model: Any, name: str, flag: str = "--input_shape") -> int:
     raise ValueError(f"{flag}: the model has no input '{name}' (inputs: {', '.join(_input_names(model))})")
 
 
+def _aliases(opts: AtcOptions) -> dict[str, str]:
+    if opts.framework != 3 or not Path(opts.model).is_dir():
+        return {}
+    from .tf_schema import saved_model_input_aliases
+
+    return saved_model_input_aliases(str(Path(opts.model) / "saved_model.pb"))
+
+
 def _reshape(model: Any, opts: AtcOptions) -> None:
     import openvino as ov
 
     shapes = {}
+    aliases = _aliases(opts)
     for name, dims in opts.input_shape.items():
-        i = _find_input(model, name)
+        i = _find_input(model, name, aliases=aliases)
         current = model.inputs[i].get_partial_shape()
         if current.rank.is_static and current.rank.get_length() != len(dims):
             raise ValueError(f"--input_shape: '{name}' has rank {current.rank.get_length()}, not {len(dims)}")
         shapes[model.inputs[i]] = ov.PartialShape([ov.Dimension(d) for d in dims])
     for name, ranges in opts.input_shape_range.items():
-        i = _find_input(model, name, "--input_shape_range")
+        i = _find_input(model, name, "--input_shape_range", aliases)
         current = model.inputs[i].get_partial_shape()
         if current.rank.is_static and current.rank.get_length() != len(ranges):
             raise ValueError(
@@ -155,7 +168,7 @@ def _types(model: Any, opts: AtcOptions, aipp_ranks: set[int]) -> Any:
     wanted = dict(opts.output_types)
     ppp = PrePostProcessor(model)
     for name in opts.input_fp16_nodes:
-        i = _find_input(model, name, "--input_fp16_nodes")
+        i = _find_input(model, name, "--input_fp16_nodes", _aliases(opts))
         if i in aipp_ranks:
             raise ValueError(f"--input_fp16_nodes: '{name}' takes AIPP pictures (uint8)")
         ppp.input(i).tensor().set_element_type(_ov_type("f16"))

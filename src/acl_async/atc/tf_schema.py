@@ -13,7 +13,7 @@ from typing import Any
 
 from .protoschema import Field, build
 
-__all__ = ["DT_FLOAT", "GraphDef", "tf_classes"]
+__all__ = ["DT_FLOAT", "GraphDef", "saved_model_input_aliases", "tf_classes"]
 
 DT_FLOAT = 1
 _MESSAGES: dict[str, list[Field]] = {
@@ -45,12 +45,52 @@ _MESSAGES: dict[str, list[Field]] = {
     ],
     "VersionDef": [("opt", "int32", "producer", 1, None)],
     "GraphDef": [("rep", "NodeDef", "node", 1, None), ("opt", "VersionDef", "versions", 4, None)],
+    # SavedModel (saved_model.proto, meta_graph.proto); maps as repeated key/value entries
+    "TensorInfo": [("opt", "string", "name", 1, None), ("opt", "int32", "dtype", 2, None)],
+    "InfoEntry": [("opt", "string", "key", 1, None), ("opt", "TensorInfo", "value", 2, None)],
+    "SignatureDef": [
+        ("rep", "InfoEntry", "inputs", 1, None),
+        ("rep", "InfoEntry", "outputs", 2, None),
+        ("opt", "string", "method_name", 3, None),
+    ],
+    "SignatureEntry": [("opt", "string", "key", 1, None), ("opt", "SignatureDef", "value", 2, None)],
+    "MetaInfoDef": [("rep", "string", "tags", 4, None)],
+    "MetaGraphDef": [
+        ("opt", "MetaInfoDef", "meta_info_def", 1, None),
+        ("opt", "GraphDef", "graph_def", 2, None),
+        ("rep", "SignatureEntry", "signature_def", 5, None),
+    ],
+    "SavedModel": [
+        ("opt", "int64", "saved_model_schema_version", 1, None),
+        ("rep", "MetaGraphDef", "meta_graphs", 2, None),
+    ],
 }
 
 
 @cache
 def tf_classes() -> dict[str, Any]:
     return build("acl_async_tf", _MESSAGES, {}, packed=True)
+
+
+def saved_model_input_aliases(path: str) -> dict[str, str]:
+    """A SavedModel's serving inputs: placeholder names (``input_1`` and ``input_1:0``) -> the signature
+    key OpenVINO names the input by (empty when the file cannot be read)."""
+    from google.protobuf.message import DecodeError
+
+    saved = tf_classes()["SavedModel"]()
+    try:
+        with open(path, "rb") as f:
+            saved.ParseFromString(f.read())
+    except (OSError, DecodeError):
+        return {}
+    aliases: dict[str, str] = {}
+    for meta in saved.meta_graphs:
+        for sig in meta.signature_def:
+            for entry in sig.value.inputs:
+                tensor = entry.value.name
+                aliases.setdefault(tensor, entry.key)
+                aliases.setdefault(tensor.rsplit(":", 1)[0], entry.key)
+    return aliases
 
 
 def GraphDef() -> Any:  # noqa: N802  (reads like the message it makes)

@@ -249,3 +249,37 @@ def test_subcommand_help_and_no_flags(capsys):
     assert "--dynamic_batch_size" in capsys.readouterr().out
     code, _, err = run([], capsys)
     assert code == 2 and "no flags given" in err
+
+
+def test_flag_spellings_and_shape_ranges():
+    """argparse takes atc's `--flag value` and gflags' `-flag=value`; ranges may sit in --input_shape."""
+    opts = parse_atc_args(
+        [
+            "--model",
+            "m.onnx",
+            "--framework",
+            "5",
+            "-output=o",
+            "--soc_version=S",
+            "--input_shape=x:1~8,3,-1,224;y:2",
+            "--out_nodes=a:0;b",
+            "--log=info",
+        ]
+    )
+    assert opts.model == "m.onnx" and opts.output == "o" and opts.input_shape == {}
+    assert opts.input_shape_range == {"x": [(1, 8), (3, 3), (1, -1), (224, 224)], "y": [(2, 2)]}
+    assert opts.input_shape_range_text == "x:1~8,3,-1,224;y:2" and opts.out_nodes == [("a", 0), ("b", None)]
+    dims = parse_atc_args(
+        [
+            "--model=m.onnx",
+            "--framework=5",
+            "--output=o",
+            "--soc_version=S",
+            "--input_shape=x:-1,3,-1;y:-1",
+            "--dynamic_dims=1,8,2;4,16,3",
+            "--input_format=ND",
+        ]
+    )
+    assert dims.dynamic_dims == [(1, 8, 2), (4, 16, 3)] and dims.dynamic
+    tf = parse_atc_args(["--model=m.pb", "--framework=3", "--output=o", "--soc_version=S", "--log=debug"])
+    assert tf.input_format == "NHWC"  # atc's default for TensorFlow

@@ -265,6 +265,11 @@ def test_eltwise_concat_slice(tmp_path):
             lambda x, b: x.reshape(2, -1, 9),
         ),
         (
+            {"type": "Reshape", "reshape_param": {"shape": {"dim": [3, -1]}, "axis": 2, "num_axes": 1}},
+            [],
+            lambda x, b: x.reshape(2, 4, 3, 3, 9),
+        ),
+        (
             {"type": "Permute", "permute_param": {"order": [0, 2, 3, 1]}},
             [],
             lambda x, b: x.transpose(0, 2, 3, 1),

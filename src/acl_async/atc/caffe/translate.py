@@ -440,18 +440,14 @@ def _reshape(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     shape = net.shape(layer, x[0])
     axis = p.axis if p.axis >= 0 else len(shape) + p.axis + 1
     end = len(shape) if p.num_axes == -1 else axis + p.num_axes
-    # Caffe's 0 copies the input dimension at the same position (relative to axis).
-    full = [0] * axis + dims + shape[end:]
-    if axis or end != len(shape):
-        if -1 in shape[end:]:
-            raise net.fail(layer, f"needs static dimensions after the reshaped range, got {shape}")
-        full = [shape[i] if i < axis else v for i, v in enumerate(full)]
-        full = [
-            shape[i] if v == 0 and i < len(shape) and i >= axis and i - axis < len(dims) else v
-            for i, v in enumerate(full)
-        ]
-        full = [0 if v == -1 and i < axis else v for i, v in enumerate(full)]
-    return [_ops().reshape(x[0], _const(full, np.int64), True).output(0)]
+    if not 0 <= axis <= end <= len(shape):
+        raise net.fail(layer, f"axis {p.axis} / num_axes {p.num_axes} do not fit the input {shape}")
+    if -1 in shape[end:]:
+        raise net.fail(layer, f"needs static dimensions after the reshaped range, got {shape}")
+    # Caffe's 0 copies the input dimension at the same position, which is OpenVINO's special_zero; the
+    # dimensions before `axis` are copied and those after `axis + num_axes` kept.
+    pattern = [0] * axis + dims + shape[end:]
+    return [_ops().reshape(x[0], _const(pattern, np.int64), True).output(0)]
 
 
 def _permute(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:

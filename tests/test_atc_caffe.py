@@ -485,3 +485,117 @@ def test_detection_output_nms(tmp_path):
     np.testing.assert_allclose(y[0, 0, 0], [0, 1, 0.9, 0, 0, 0.5, 0.5], **TOL)
     np.testing.assert_allclose(y[0, 0, 1], [0, 1, 0.8, 0.5, 0, 1.0, 0.5], **TOL)
     assert y[0, 0, 2, 0] == -1
+
+
+def test_ssd_head_wiring(tmp_path):
+    """VGG-SSD's head as its deploy prototxt writes it: Normalize -> loc/conf convolutions -> Permute ->
+    Flatten; conf Reshape [0, -1, C] -> Softmax(axis 2) -> Flatten; PriorBox; DetectionOutput. The boxes
+    equal numpy's decode of the same numbers (CENTER_SIZE with variances), the best per class first."""
+    feat = rand(1, 4, 2, 2)
+    norm_scale = np.full(4, 2.0, np.float32)
+    w_loc, w_conf = rand(12, 4, 1, 1) * 0.1, rand(6, 4, 1, 1)  # 3 priors per cell
+    layers = [
+        {
+            "name": "norm",
+            "type": "Normalize",
+            "bottom": "feat",
+            "top": "norm",
+            "norm_param": {"across_spatial": False, "channel_shared": False},
+        },
+        {
+            "name": "loc",
+            "type": "Convolution",
+            "bottom": "norm",
+            "top": "loc",
+            "convolution_param": {"num_output": 12, "kernel_size": 1, "bias_term": False},
+        },
+        {
+            "name": "loc_perm",
+            "type": "Permute",
+            "bottom": "loc",
+            "top": "loc_perm",
+            "permute_param": {"order": [0, 2, 3, 1]},
+        },
+        {"name": "loc_flat", "type": "Flatten", "bottom": "loc_perm", "top": "loc_flat"},
+        {
+            "name": "conf",
+            "type": "Convolution",
+            "bottom": "norm",
+            "top": "conf",
+            "convolution_param": {"num_output": 6, "kernel_size": 1, "bias_term": False},
+        },
+        {
+            "name": "conf_perm",
+            "type": "Permute",
+            "bottom": "conf",
+            "top": "conf_perm",
+            "permute_param": {"order": [0, 2, 3, 1]},
+        },
+        {"name": "conf_flat", "type": "Flatten", "bottom": "conf_perm", "top": "conf_flat"},
+        {
+            "name": "conf_rs",
+            "type": "Reshape",
+            "bottom": "conf_flat",
+            "top": "conf_rs",
+            "reshape_param": {"shape": {"dim": [0, -1, 2]}},
+        },
+        {
+            "name": "conf_sm",
+            "type": "Softmax",
+            "bottom": "conf_rs",
+            "top": "conf_sm",
+            "softmax_param": {"axis": 2},
+        },
+        {"name": "conf_out", "type": "Flatten", "bottom": "conf_sm", "top": "conf_out"},
+        {
+            "name": "pb",
+            "type": "PriorBox",
+            "bottom": ["feat", "data"],
+            "top": "pb",
+            "prior_box_param": {
+                "min_size": 4.0,
+                "aspect_ratio": 2.0,
+                "flip": True,
+                "clip": True,
+                "variance": [0.1, 0.1, 0.2, 0.2],
+            },
+        },
+        {
+            "name": "det",
+            "type": "DetectionOutput",
+            "bottom": ["loc_flat", "conf_out", "pb"],
+            "top": "det",
+            "detection_output_param": {
+                "num_classes": 2,
+                "code_type": "CENTER_SIZE",
+                "keep_top_k": 12,
+                "confidence_threshold": 0.0,
+                "nms_param": {"nms_threshold": 1.0, "top_k": 12},
+            },
+        },
+    ]
+    code, om = convert(
+        tmp_path,
+        {"data": (1, 3, 8, 8), "feat": feat.shape},
+        layers,
+        {"norm": [norm_scale], "loc": [w_loc], "conf": [w_conf]},
+        "--out_nodes=det:0;conf_out:0;pb:0",
+    )
+    assert code == 0
+    det, conf, priors = run_om(om, np.zeros((1, 3, 8, 8), np.float32), feat)
+    f = feat.astype(np.float64)
+    n = f / np.sqrt((f * f).sum(axis=1, keepdims=True) + 1e-10) * 2.0
+    loc = am.ref_conv(n, w_loc, None).transpose(0, 2, 3, 1).reshape(-1, 4)  # 4 cells x 3 priors
+    logits = am.ref_conv(n, w_conf, None).transpose(0, 2, 3, 1).reshape(-1, 2)
+    np.testing.assert_allclose(conf.reshape(-1, 2), am.ref_softmax(logits, 1), **TOL)
+    p = priors[0, 0].reshape(-1, 4).astype(np.float64)
+    pw, ph, pcx, pcy = p[:, 2] - p[:, 0], p[:, 3] - p[:, 1], (p[:, 0] + p[:, 2]) / 2, (p[:, 1] + p[:, 3]) / 2
+    cx, cy = pcx + 0.1 * loc[:, 0] * pw, pcy + 0.1 * loc[:, 1] * ph
+    w, h = pw * np.exp(0.2 * loc[:, 2]), ph * np.exp(0.2 * loc[:, 3])
+    boxes = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+    score = am.ref_softmax(logits, 1)[:, 1]
+    order = np.argsort(-score, kind="stable")
+    rows = det[0, 0][det[0, 0, :, 0] >= 0]
+    assert len(rows) == 12 and (rows[:, 1] == 1).all()
+    np.testing.assert_allclose(rows[:, 2], score[order], **TOL)
+    np.testing.assert_allclose(rows[:, 3:], boxes[order], **TOL)

@@ -237,6 +237,11 @@ def test_eltwise_concat_slice(tmp_path):
             [np.array([0.1, 0.2, 0.3, 0.4], np.float32)],
             lambda x, b: np.where(x > 0, x, b[0].reshape(1, -1, 1, 1) * x),
         ),
+        (
+            {"type": "Upsample", "upsample_param": {"scale": 0.5, "stride": 3}},  # Huawei's spelling
+            [],
+            lambda x, b: 0.5 * x.repeat(3, axis=2).repeat(3, axis=3),
+        ),
         ({"type": "ReLU6"}, [], lambda x, b: np.clip(x, 0, 6)),
         ({"type": "Clip", "clip_param": {"min": -0.5, "max": 0.25}}, [], lambda x, b: np.clip(x, -0.5, 0.25)),
         ({"type": "Swish", "swish_param": {"beta": 2.0}}, [], lambda x, b: x / (1 + np.exp(-2 * x))),

@@ -258,10 +258,14 @@ _MESSAGES: dict[str, list[Field]] = {
         ("opt", "bool", "channel_shared", 3, True),
         ("opt", "float", "eps", 4, 1e-10),
     ],
+    # YOLOv3 forks: scale is the factor; atc's own: stride is the factor and scale multiplies the values
     "UpsampleParameter": [
-        ("opt", "uint32", "scale", 1, 2),
-        ("opt", "uint32", "scale_h", 2, None),
-        ("opt", "uint32", "scale_w", 3, None),
+        ("opt", "float", "scale", 1, None),
+        ("opt", "int32", "stride", 2, None),
+        ("opt", "int32", "stride_h", 3, None),
+        ("opt", "int32", "stride_w", 4, None),
+        ("opt", "uint32", "scale_h", 5, None),
+        ("opt", "uint32", "scale_w", 6, None),
     ],
 }
 

@@ -557,8 +557,18 @@ def _upsample(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     if len(x) != 1:
         raise net.fail(layer, "the pooling-mask form (two bottoms) is not translated")
     p = layer.upsample_param
-    sh = p.scale_h if p.HasField("scale_h") else p.scale
-    sw = p.scale_w if p.HasField("scale_w") else p.scale
+    huawei = p.HasField("stride") or p.HasField("stride_h") or p.HasField("stride_w")
+    if huawei:  # atc's own Upsample: stride is the factor, scale multiplies the values
+        sh = p.stride_h if p.HasField("stride_h") else p.stride if p.HasField("stride") else 2
+        sw = p.stride_w if p.HasField("stride_w") else p.stride if p.HasField("stride") else 2
+        multiplier = p.scale if p.HasField("scale") else 1.0
+    else:  # the YOLOv3 forks': scale is the factor
+        factor = p.scale if p.HasField("scale") else 2
+        sh = p.scale_h if p.HasField("scale_h") else factor
+        sw = p.scale_w if p.HasField("scale_w") else factor
+        multiplier = 1.0
+    if sh != int(sh) or sw != int(sw) or sh < 1 or sw < 1:
+        raise net.fail(layer, f"upsampling factors {sh}x{sw} must be positive integers")
     y = ops.interpolate(
         x[0],
         _const([sh, sw], np.float32),
@@ -568,6 +578,8 @@ def _upsample(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
         nearest_mode="floor",
         coordinate_transformation_mode="asymmetric",
     )
+    if multiplier != 1:
+        y = ops.multiply(y, _const(multiplier))
     return [y.output(0)]
 
 

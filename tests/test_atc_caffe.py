@@ -604,3 +604,101 @@ def test_ssd_head_wiring(tmp_path):
     assert len(rows) == 12 and (rows[:, 1] == 1).all()
     np.testing.assert_allclose(rows[:, 2], score[order], **TOL)
     np.testing.assert_allclose(rows[:, 3:], boxes[order], **TOL)
+
+
+def _ref_yolov3(heads, anchors, net_hw, img_hw, nc, obj_t, score_t, iou_t):
+    """numpy: decode each head ([1, 3*(5+nc), h, w], anchors in network pixels), score = obj x class,
+    greedy per-class NMS, sorted by score: rows (x1, y1, x2, y2, score, class)."""
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    cand = []
+    for head, anc in zip(heads, anchors, strict=True):
+        _, _, h, w = head.shape
+        t = head.reshape(3, 5 + nc, h, w).astype(np.float64)
+        for a in range(3):
+            for y in range(h):
+                for x in range(w):
+                    v = t[a, :, y, x]
+                    obj = sig(v[4])
+                    if obj <= obj_t:
+                        continue
+                    bx, by = (sig(v[0]) + x) / w, (sig(v[1]) + y) / h
+                    bw, bh = np.exp(v[2]) * anc[2 * a] / net_hw[1], np.exp(v[3]) * anc[2 * a + 1] / net_hw[0]
+                    box = [
+                        (bx - bw / 2) * img_hw[1],
+                        (by - bh / 2) * img_hw[0],
+                        (bx + bw / 2) * img_hw[1],
+                        (by + bh / 2) * img_hw[0],
+                    ]
+                    for c in range(nc):
+                        s = obj * sig(v[5 + c])
+                        if s > score_t:
+                            cand.append((s, c, box))
+
+    def iou(a, b):
+        ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+        iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+        inter = ix * iy
+        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+    kept = []
+    for s, c, box in sorted(cand, key=lambda r: -r[0]):
+        if all(kc != c or iou(box, kb) <= iou_t for _, kc, kb in kept):
+            kept.append((s, c, box))
+    return np.array([[*box, s, c] for s, c, box in kept])
+
+
+def test_yolov3_detection_output(tmp_path):
+    """Huawei's YOLOv3 prototxt ending (three Yolo layers, YoloV3DetectionOutput with img_info) against a
+    numpy decode + NMS; box_out holds six rows of `count` values, box_out_num the count first."""
+    nc = 2
+    rng = np.random.default_rng(21)
+    shapes = {"low": (1, 21, 1, 1), "mid": (1, 21, 2, 2), "high": (1, 21, 4, 4)}
+    heads = {k: (rng.standard_normal(s) * 0.5 - 3).astype(np.float32) for k, s in shapes.items()}
+    for k, (a, y, x) in {"low": (1, 0, 0), "mid": (0, 1, 0), "high": (2, 3, 2)}.items():
+        heads[k].reshape(3, 5 + nc, *shapes[k][2:])[a, :, y, x] = [0.2, -0.3, 0.1, 0.3, 3.0, 2.0, -2.0]
+    heads["high"].reshape(3, 5 + nc, 4, 4)[2, :, 3, 3] = [0.0, 0.0, 0.0, 0.0, 2.5, -2.0, 1.5]
+    anchors = {
+        "low": [116, 90, 156, 198, 373, 326],
+        "mid": [30, 61, 62, 45, 59, 119],
+        "high": [10, 13, 16, 30, 33, 23],
+    }
+    layers = [
+        {
+            "name": f"yolo_{k}",
+            "type": "Yolo",
+            "bottom": k,
+            "top": [f"{k}_coords", f"{k}_obj", f"{k}_cls"],
+            "yolo_param": {"boxes": 3, "coords": 4, "classes": nc, "yolo_version": "V3", "softmax": True},
+        }
+        for k in shapes
+    ]
+    layers.append(
+        {
+            "name": "detection_out3",
+            "type": "YoloV3DetectionOutput",
+            "bottom": [f"{k}_{part}" for part in ("coords", "obj", "cls") for k in shapes] + ["img_info"],
+            "top": ["box_out", "box_out_num"],
+            "yolov3_detection_output_param": {
+                "boxes": 3,
+                "classes": nc,
+                "relative": True,
+                "obj_threshold": 0.5,
+                "score_threshold": 0.5,
+                "iou_threshold": 0.45,
+                "pre_nms_topn": 16,
+                "post_nms_topn": 8,
+                **{f"biases_{k}": [float(v) for v in anchors[k]] for k in shapes},
+            },
+        }
+    )
+    code, om = convert(tmp_path, {**shapes, "img_info": (1, 4)}, layers, {})
+    assert code == 0
+    info = np.array([[64, 64, 480, 640]], np.float32)  # netH, netW, picture H, W
+    box_out, num = run_om(om, *heads.values(), info)
+    assert box_out.shape == (1, 48) and num.shape == (1, 8) and num.dtype == np.int32
+    ref = _ref_yolov3(list(heads.values()), list(anchors.values()), (64, 64), (480, 640), nc, 0.5, 0.5, 0.45)
+    count = int(num[0, 0])
+    assert count == len(ref) == 4 and not num[0, 1:].any()
+    got = box_out[0, : 6 * count].reshape(6, count).T
+    np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-3)
+    assert not box_out[0, 6 * count :].any()

@@ -48,6 +48,7 @@ class _Net:
         self.consumed: set[tuple[str, int]] = set()
         self.order: list[tuple[str, int, str]] = []
         self.made: dict[tuple[str, int], _Out] = {}
+        self.yolo_heads: dict[str, tuple[_Out, Any]] = {}
 
     # ---- helpers used by the layer functions ----
     def fail(self, layer: Any, text: str, *, model: bool = False) -> ValueError:
@@ -701,6 +702,139 @@ def _detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     return [ops1.detection_output(x[0], x[1], x[2], attrs).output(0)]
 
 
+def _yolo(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    """Huawei's Yolo layer only regroups a head for YoloV3DetectionOutput (three tops: coordinates,
+    objectness, classes); here its three tops carry the head itself and the decoding happens there."""
+    p = layer.yolo_param
+    shape = net.shape(layer, x[0])
+    if p.yolo_version.upper() != "V3":
+        raise net.fail(layer, f"yolo_version {p.yolo_version} is not translated (V3 is)")
+    if len(shape) != 4 or shape[1] != p.boxes * (p.coords + 1 + p.classes):
+        raise net.fail(layer, f"input {shape} is not [N, boxes*(coords+1+classes), H, W]")
+    if len(layer.top) != 3:
+        raise net.fail(layer, "needs three tops (coords, obj, classes)")
+    net.yolo_heads[layer.top[0]] = (x[0], p)
+    return [x[0]] * 3
+
+
+def _yolov3_detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    """Huawei's YoloV3DetectionOutput: the three heads (low, mid, high resolution order of the bottoms)
+    decoded with their anchors (biases_low/mid/high, in network-input pixels), score = objectness x class
+    probability (objectness above obj_threshold, score above score_threshold), per-class NMS (iou_threshold,
+    pre_nms_topn per class, post_nms_topn in all), boxes in pixels of img_info's image size
+    ([netH, netW, imgH, imgW]). box_out [1, 6 * post_nms_topn]: x1, y1, x2, y2, score, class as six rows of
+    `count` values each; box_out_num [1, 8] int32, count first."""
+    import openvino.opset9 as ops9
+
+    ops = _ops()
+    p = layer.yolov3_detection_output_param
+    if len(x) != 10 or len(layer.top) != 2:
+        raise net.fail(layer, "needs 10 bottoms (3 coords, 3 obj, 3 classes, img_info) and 2 tops")
+    heads = []
+    for b in list(layer.bottom)[:3]:
+        if b not in net.yolo_heads:
+            raise net.fail(layer, f"bottom '{b}' is not the coords top of a Yolo layer")
+        heads.append(net.yolo_heads[b])
+    biases = [list(p.biases_low), list(p.biases_mid), list(p.biases_high)]
+    nb, nc = int(p.boxes), int(p.classes)
+    if any(len(bi) != 2 * nb for bi in biases):
+        raise net.fail(layer, f"biases_low/mid/high need {2 * nb} values each")
+    img = x[9]
+    info = net.shape(layer, img)
+    if info[0] != 1 or info[-1] != 4:
+        raise net.fail(layer, f"img_info {info}: batch 1 with [netH, netW, imgH, imgW] is translated")
+    info_f = ops.reshape(img, _const([4], np.int64), False)
+
+    def pick(i: int) -> Any:
+        return ops.gather(info_f, _const([i], np.int64), _const(0, np.int64))
+
+    net_h, net_w, img_h, img_w = (pick(i) for i in range(4))
+    all_boxes, all_scores = [], []
+    for (head, _), anchors in zip(heads, biases, strict=True):
+        n, _, h, w = net.shape(layer, head)
+        if n != 1 or h == -1 or w == -1:
+            raise net.fail(layer, "heads need batch 1 and static sizes")
+        t = ops.reshape(head, _const([nb, 5 + nc, h * w], np.int64), False)
+        t = ops.transpose(t, _const([0, 2, 1], np.int64))  # [boxes, cells, 5 + classes]
+        t = ops.reshape(t, _const([nb * h * w, 5 + nc], np.int64), False)
+        cols = ops.split(
+            ops.slice(
+                t, _const([0], np.int64), _const([5], np.int64), _const([1], np.int64), _const([1], np.int64)
+            ),
+            _const(1, np.int64),
+            5,
+        ).outputs()
+        cls = ops.sigmoid(
+            ops.slice(
+                t,
+                _const([5], np.int64),
+                _const([5 + nc], np.int64),
+                _const([1], np.int64),
+                _const([1], np.int64),
+            )
+        )
+        grid_x = np.tile(np.arange(w), nb * h).astype(np.float32)[:, None]
+        grid_y = np.tile(np.repeat(np.arange(h), w), nb).astype(np.float32)[:, None]
+        aw = np.repeat(np.asarray(anchors[0::2], np.float32), h * w)[:, None]
+        ah = np.repeat(np.asarray(anchors[1::2], np.float32), h * w)[:, None]
+        bx = ops.divide(ops.add(ops.sigmoid(cols[0]), _const(grid_x)), _const(float(w)))
+        by = ops.divide(ops.add(ops.sigmoid(cols[1]), _const(grid_y)), _const(float(h)))
+        bw = ops.divide(ops.multiply(ops.exp(cols[2]), _const(aw)), net_w)
+        bh = ops.divide(ops.multiply(ops.exp(cols[3]), _const(ah)), net_h)
+        half_w, half_h = ops.multiply(bw, _const(0.5)), ops.multiply(bh, _const(0.5))
+        box = ops.concat(
+            [
+                ops.multiply(ops.subtract(bx, half_w), img_w),
+                ops.multiply(ops.subtract(by, half_h), img_h),
+                ops.multiply(ops.add(bx, half_w), img_w),
+                ops.multiply(ops.add(by, half_h), img_h),
+            ],
+            1,
+        )
+        obj = ops.sigmoid(cols[4])
+        keep = ops.convert(ops.greater(obj, _const(p.obj_threshold)), "f32")
+        all_boxes.append(box)
+        all_scores.append(ops.multiply(ops.multiply(cls, obj), keep))
+    boxes = ops.unsqueeze(ops.concat(all_boxes, 0), _const(0, np.int64))  # [1, M, 4]
+    scores = ops.unsqueeze(
+        ops.transpose(ops.concat(all_scores, 0), _const([1, 0], np.int64)), _const(0, np.int64)
+    )
+    nms = ops9.multiclass_nms(
+        boxes,
+        scores,
+        sort_result_type="score",
+        output_type="i32",
+        iou_threshold=p.iou_threshold,
+        score_threshold=p.score_threshold,
+        nms_top_k=int(p.pre_nms_topn),
+        keep_top_k=int(p.post_nms_topn),
+        normalized=True,
+    )
+    sel = nms.output(0)  # [K, 6]: class, score, x1, y1, x2, y2
+    rows = ops.gather(sel, _const([2, 3, 4, 5, 1, 0], np.int64), _const(1, np.int64))
+    flat = ops.reshape(ops.transpose(rows, _const([1, 0], np.int64)), _const([1, -1], np.int64), False)
+    count = ops.reshape(nms.output(2), _const([1], np.int64), False)  # i32 [1]
+    pad_end = ops.concat(
+        [
+            _const([0], np.int64),
+            ops.subtract(
+                _const([6 * int(p.post_nms_topn)], np.int64),
+                ops.multiply(ops.convert(count, "i64"), _const([6], np.int64)),
+            ),
+        ],
+        0,
+    )
+    box_out = ops.pad(flat, _const([0, 0], np.int64), pad_end, "constant", _const(0.0))
+    num = ops.pad(
+        ops.reshape(count, _const([1, 1], np.int64), False),
+        _const([0, 0], np.int64),
+        _const([0, 7], np.int64),
+        "constant",
+        _const(0, np.int32),
+    )
+    return [box_out.output(0), num.output(0)]
+
+
 _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Convolution": _conv,
     "Deconvolution": _conv,
@@ -740,6 +874,8 @@ _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Crop": _crop,
     "PriorBox": _prior_box,
     "DetectionOutput": _detection_output,
+    "Yolo": _yolo,
+    "YoloV3DetectionOutput": _yolov3_detection_output,
 }
 SUPPORTED_LAYERS = tuple(sorted(_LAYERS))
 _TEST = 1

@@ -693,6 +693,14 @@ def test_yolov3_detection_output(tmp_path):
     )
     code, om = convert(tmp_path, {**shapes, "img_info": (1, 4)}, layers, {})
     assert code == 0
+    import openvino as ov
+
+    c = read_container(om)
+    outs = ov.Core().read_model(c.xml.decode(), ov.Tensor(np.frombuffer(c.weights, np.uint8).copy())).outputs
+    assert [o.get_partial_shape().to_shape() for o in outs] == [
+        [1, 48],
+        [1, 8],
+    ]  # static: buffers sized ahead
     info = np.array([[64, 64, 480, 640]], np.float32)  # netH, netW, picture H, W
     box_out, num = run_om(om, *heads.values(), info)
     assert box_out.shape == (1, 48) and num.shape == (1, 8) and num.dtype == np.int32

@@ -825,6 +825,8 @@ def _yolov3_detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]
         0,
     )
     box_out = ops.pad(flat, _const([0, 0], np.int64), pad_end, "constant", _const(0.0))
+    # a static [1, 6 * post_nms_topn], so the runtime can size the output buffer
+    box_out = ops.reshape(box_out, _const([1, 6 * int(p.post_nms_topn)], np.int64), False)
     num = ops.pad(
         ops.reshape(count, _const([1, 1], np.int64), False),
         _const([0, 0], np.int64),

@@ -290,3 +290,64 @@ def test_caffe_network_with_aipp_and_kept_source_runs_in_the_host_runtime(tmp_pa
         model = session.load_model(str(tmp_path / "caffe.om"))
         got = model.infer([pic[None]])[0]
     np.testing.assert_allclose(got, expected, **TOL)
+
+
+def test_caffe_yolov3_ending_in_the_host_runtime(tmp_path):
+    """Huawei's YOLOv3 ending converted from Caffe: the host runtime gives the sample's two outputs
+    (float box_out of 6 * post_nms_topn, int32 box_out_num) and the count the decode finds."""
+    from acl_async import Session
+
+    nc, shapes = 1, {"low": (1, 18, 1, 1), "mid": (1, 18, 2, 2), "high": (1, 18, 2, 2)}
+    heads = {k: np.full(s, -6.0, np.float32) for k, s in shapes.items()}
+    heads["mid"].reshape(3, 6, 2, 2)[1, :, 0, 1] = [0.0, 0.0, 0.0, 0.0, 4.0, 4.0]  # one sure box
+    layers = [
+        {
+            "name": f"y_{k}",
+            "type": "Yolo",
+            "bottom": k,
+            "top": [f"{k}_c", f"{k}_o", f"{k}_p"],
+            "yolo_param": {"boxes": 3, "classes": nc},
+        }
+        for k in shapes
+    ]
+    layers.append(
+        {
+            "name": "det",
+            "type": "YoloV3DetectionOutput",
+            "top": ["box_out", "box_out_num"],
+            "bottom": [f"{k}_{p}" for p in "cop" for k in shapes] + ["img_info"],
+            "yolov3_detection_output_param": {
+                "boxes": 3,
+                "classes": nc,
+                "post_nms_topn": 4,
+                **{f"biases_{k}": [8.0, 8.0] * 3 for k in shapes},
+            },
+        }
+    )
+    proto, weights = atc_models.write_caffe(tmp_path, "yolo", {**shapes, "img_info": (1, 4)}, layers, {})
+    assert (
+        cli_main(
+            [
+                "atc",
+                "--framework=0",
+                "--soc_version=Ascend310",
+                f"--model={proto}",
+                f"--weight={weights}",
+                f"--output={tmp_path / 'yolo'}",
+            ]
+        )
+        == 0
+    )
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "yolo.om"))
+        assert [o.dtype for o in model.outputs] == [np.float32, np.int32]
+        box_out, num = model.infer([*heads.values(), np.array([[32, 32, 32, 32]], np.float32)])
+    assert box_out.shape == (1, 24) and num[0, 0] == 1
+    x1, y1, x2, y2, score, cls = box_out[0, :6]
+    np.testing.assert_allclose(
+        [x1, y1, x2, y2],
+        [(1.5 / 2) * 32 - 4, 0.5 / 2 * 32 - 4, 0.75 * 32 + 4, 0.25 * 32 + 4],
+        rtol=1e-3,
+        atol=1e-2,
+    )
+    assert score > 0.9 and cls == 0

@@ -710,3 +710,39 @@ def test_yolov3_detection_output(tmp_path):
     got = box_out[0, : 6 * count].reshape(6, count).T
     np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-3)
     assert not box_out[0, 6 * count :].any()
+
+
+def test_ssd_detection_output_as_the_samples_read_it(tmp_path):
+    """atc's SSDDetectionOutput (VGG-SSD's prototxt ending): out_boxnum [1, 8] int32 with the count, y
+    [1, keep_top_k, 8] rows (image, label, score, box, 0) with the rest zero: the same detections as
+    DetectionOutput on the same inputs (test_detection_output_nms's case)."""
+    ssd = {
+        "name": "det",
+        "type": "SSDDetectionOutput",
+        "bottom": ["loc", "conf", "pb"],
+        "top": ["out_boxnum", "y"],
+        "ssddetectionoutput_param": {
+            "num_classes": 2,
+            "iou_threshold": 0.45,
+            "top_k": 10,
+            "code_type": 2,
+            "keep_top_k": 5,
+            "confidence_threshold": 0.5,
+        },
+    }
+    code, om = convert(tmp_path, SSD_INPUTS, [PRIORS, ssd], {})
+    assert code == 0
+    conf = np.tile([0.9, 0.1], 16).astype(np.float32)
+    conf[1], conf[3], conf[9] = 0.9, 0.85, 0.8
+    feeds = [
+        np.zeros((1, 3, 8, 8), np.float32),
+        np.zeros((1, 2, 2, 2), np.float32),
+        np.zeros((1, 64), np.float32),
+        conf[None],
+    ]
+    num, y = run_om(om, *feeds)
+    assert num.dtype == np.int32 and num.shape == (1, 8) and num[0, 0] == 2 and not num[0, 1:].any()
+    assert y.shape == (1, 5, 8)
+    np.testing.assert_allclose(y[0, 0], [0, 1, 0.9, 0, 0, 0.5, 0.5, 0], **TOL)
+    np.testing.assert_allclose(y[0, 1], [0, 1, 0.8, 0.5, 0, 1.0, 0.5, 0], **TOL)
+    assert not y[0, 2:].any()

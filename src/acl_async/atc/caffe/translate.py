@@ -702,6 +702,53 @@ def _detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     return [ops1.detection_output(x[0], x[1], x[2], attrs).output(0)]
 
 
+def _ssd_detection_output(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
+    """atc's SSDDetectionOutput (bottoms loc, conf, priors; tops out_boxnum, y): Caffe SSD's DetectionOutput
+    with out_boxnum [1, 8] int32 (the count first) and y [1, keep_top_k, 8] rows (image, label, score, xmin,
+    ymin, xmax, ymax, 0), the valid rows first and the rest zero, as Huawei's VGG-SSD samples read them."""
+    import openvino.opset1 as ops1
+
+    ops = _ops()
+    p = layer.ssddetectionoutput_param
+    if len(x) != 3 or len(layer.top) != 2:
+        raise net.fail(layer, "needs three bottoms (locations, confidences, priors) and two tops")
+    if p.code_type not in (1, 2):
+        raise net.fail(layer, f"code_type {p.code_type} is not translated (1 CORNER, 2 CENTER_SIZE)")
+    keep = int(p.keep_top_k)
+    if keep <= 0 or net.shape(layer, x[0])[0] != 1:
+        raise net.fail(layer, "needs keep_top_k > 0 and batch 1")
+    attrs = {
+        "keep_top_k": [keep],
+        "nms_threshold": float(p.iou_threshold),
+        "background_label_id": int(p.background_label_id),
+        "top_k": int(p.top_k),
+        "variance_encoded_in_target": bool(p.variance_encoded_in_target),
+        "code_type": "caffe.PriorBoxParameter." + ("CORNER" if p.code_type == 1 else "CENTER_SIZE"),
+        "share_location": bool(p.share_location),
+        "confidence_threshold": float(p.confidence_threshold),
+        "normalized": True,
+        "num_classes": int(p.num_classes),
+    }
+    det = ops1.detection_output(x[0], x[1], x[2], attrs)
+    rows = ops.reshape(det, _const([keep, 7], np.int64), False)
+    first = ops.gather(rows, _const([0], np.int64), _const(1, np.int64))  # image id; -1 ends the list
+    running = ops.cumsum(ops.convert(ops.less(first, _const(0.0)), "f32"), _const(0, np.int64))
+    mask = ops.convert(
+        ops.equal(running, _const(0.0)), "f32"
+    )  # [keep, 1]: 1 before the first -1 (valid rows)
+    y = ops.concat([ops.multiply(rows, mask), _const(np.zeros((keep, 1)))], 1)
+    y = ops.reshape(y, _const([1, keep, 8], np.int64), False)
+    count = ops.convert(ops.reduce_sum(mask, _const([0, 1], np.int64), False), "i32")
+    num = ops.pad(
+        ops.reshape(count, _const([1, 1], np.int64), False),
+        _const([0, 0], np.int64),
+        _const([0, 7], np.int64),
+        "constant",
+        _const(0, np.int32),
+    )
+    return [num.output(0), y.output(0)]
+
+
 def _yolo(net: _Net, layer: Any, x: list[_Out]) -> list[_Out]:
     """Huawei's Yolo layer only regroups a head for YoloV3DetectionOutput (three tops: coordinates,
     objectness, classes); here its three tops carry the head itself and the decoding happens there."""
@@ -876,6 +923,7 @@ _LAYERS: dict[str, Callable[[_Net, Any, list[_Out]], list[_Out]]] = {
     "Crop": _crop,
     "PriorBox": _prior_box,
     "DetectionOutput": _detection_output,
+    "SSDDetectionOutput": _ssd_detection_output,
     "Yolo": _yolo,
     "YoloV3DetectionOutput": _yolov3_detection_output,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnx
@@ -115,54 +116,223 @@ def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
     return rng.integers(0, 256, size=shape, dtype=np.uint8)
 
 
-# ---- a TensorFlow frozen graph without TensorFlow: GraphDef protobuf bytes written by hand ----
+# ---- TensorFlow frozen graphs without TensorFlow: GraphDef messages from our own schema ----
 
 
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    n &= (1 << 64) - 1
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+def tf_node(graph: Any, name: str, op: str, inputs: Sequence[str] = (), **attrs: object) -> None:
+    """Adds a NodeDef; attribute values: ``"float"`` (a dtype), a list (a shape, -1 for ``?``), an array
+    (a tensor), a bool."""
+    from acl_async.atc.tf_schema import DT_FLOAT
+
+    node = graph.node.add(name=name, op=op)
+    node.input.extend(inputs)
+    for key, value in attrs.items():
+        entry = node.attr.add(key=key)
+        if isinstance(value, str) and value == "float":
+            entry.value.type = DT_FLOAT
+        elif isinstance(value, bool):
+            entry.value.b = value
+        elif isinstance(value, list):
+            for d in value:
+                entry.value.shape.dim.add(size=d)
+        elif isinstance(value, np.ndarray):
+            t = entry.value.tensor
+            t.dtype = DT_FLOAT
+            for d in value.shape:
+                t.tensor_shape.dim.add(size=d)
+            t.tensor_content = np.ascontiguousarray(value, dtype=np.float32).tobytes()
+        else:
+            raise TypeError(f"attribute {key}: {value!r}")
 
 
-def _field(num: int, value: bytes | int) -> bytes:
-    if isinstance(value, int):
-        return _varint(num << 3) + _varint(value)
-    return _varint(num << 3 | 2) + _varint(len(value)) + value
+def tf_graph() -> Any:
+    from acl_async.atc.tf_schema import GraphDef
+
+    graph = GraphDef()
+    graph.versions.producer = 27
+    return graph
 
 
-def _shape(dims: Sequence[int]) -> bytes:
-    return b"".join(_field(2, _field(1, d)) for d in dims)
-
-
-def _node(name: str, op: str, inputs: Sequence[str], attrs: dict[str, bytes]) -> bytes:
-    body = _field(1, name.encode()) + _field(2, op.encode())
-    body += b"".join(_field(3, i.encode()) for i in inputs)
-    body += b"".join(_field(5, _field(1, k.encode()) + _field(2, v)) for k, v in attrs.items())
-    return body
+def _matmul(graph: Any, name: str, a: str, b: str) -> None:
+    tf_node(graph, name, "MatMul", [a, b], T="float", transpose_a=False, transpose_b=False)
 
 
 def make_tf_matmul(path: Path | str, weights: np.ndarray) -> str:
     """Frozen graph: ``data`` [1, K] float (Placeholder) -> MatMul by constant ``weights`` -> ``prob``."""
-    dt_float = _field(6, 1)  # AttrValue.type = DT_FLOAT
-    w = np.ascontiguousarray(weights, dtype=np.float32)
-    tensor = (
-        _field(1, 1) + _field(2, _shape(w.shape)) + _field(4, w.tobytes())
-    )  # dtype, shape, tensor_content
-    nodes = [
-        _node("data", "Placeholder", [], {"dtype": dt_float, "shape": _field(7, _shape([1, w.shape[0]]))}),
-        _node("w", "Const", [], {"dtype": dt_float, "value": _field(8, tensor)}),
-        _node(
-            "prob",
-            "MatMul",
-            ["data", "w"],
-            {"T": dt_float, "transpose_a": _field(5, 0), "transpose_b": _field(5, 0)},
-        ),
-    ]
-    graph = b"".join(_field(1, n) for n in nodes) + _field(4, _field(1, 27))  # versions.producer
-    Path(path).write_bytes(graph)
+    g = tf_graph()
+    tf_node(g, "data", "Placeholder", dtype="float", shape=[1, weights.shape[0]])
+    tf_node(g, "w", "Const", dtype="float", value=np.asarray(weights, np.float32))
+    _matmul(g, "prob", "data", "w")
+    Path(path).write_bytes(g.SerializeToString())
     return str(path)
+
+
+def make_tf_mlp(path: Path | str, w1: np.ndarray, w2: np.ndarray, batch: int = -1) -> str:
+    """Frozen graph: ``input_1`` [batch (``?`` when -1), K] -> MatMul ``fc1`` -> Relu ``relu1`` -> MatMul
+    ``fc2`` -> Softmax ``prob``."""
+    g = tf_graph()
+    tf_node(g, "input_1", "Placeholder", dtype="float", shape=[batch, w1.shape[0]])
+    tf_node(g, "w1", "Const", dtype="float", value=np.asarray(w1, np.float32))
+    _matmul(g, "fc1", "input_1", "w1")
+    tf_node(g, "relu1", "Relu", ["fc1"], T="float")
+    tf_node(g, "w2", "Const", dtype="float", value=np.asarray(w2, np.float32))
+    _matmul(g, "fc2", "relu1:0", "w2")
+    tf_node(g, "prob", "Softmax", ["fc2"], T="float")
+    Path(path).write_bytes(g.SerializeToString())
+    return str(path)
+
+
+# ---- Caffe networks without Caffe: prototxt text and caffemodel bytes from our own schema ----
+
+
+_ENUM_KEYS = {"pool", "operation", "norm_region", "phase", "round_mode", "code_type"}
+
+
+def _proto_text(value: object, indent: str = "  ") -> str:
+    """A nested dict as protobuf text: lists repeat the key, dicts become blocks, ALLCAPS strings enums."""
+    lines = []
+    for key, v in value.items():  # type: ignore[attr-defined]
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, dict):
+                lines.append(f"{indent}{key} {{\n{_proto_text(item, indent + '  ')}{indent}}}")
+            elif isinstance(item, bool):
+                lines.append(f"{indent}{key}: {str(item).lower()}")
+            elif isinstance(item, str) and key not in _ENUM_KEYS:
+                lines.append(f'{indent}{key}: "{item}"')
+            else:
+                lines.append(f"{indent}{key}: {item}")
+    return "".join(line + "\n" for line in lines)
+
+
+def write_caffe(
+    folder: Path,
+    name: str,
+    inputs: dict[str, Sequence[int]],
+    layers: list[dict[str, object]],
+    blobs: dict[str, list[np.ndarray]],
+    *,
+    model_layers: list[dict[str, object]] | None = None,
+) -> tuple[str, str]:
+    """Writes ``name.prototxt`` (inputs as Input layers) and ``name.caffemodel`` (every layer with its
+    blobs, as Caffe saves them). ``model_layers`` overrides the layers stored in the caffemodel."""
+    from acl_async.atc.caffe.schema import NetParameter
+
+    text = f'name: "{name}"\n'
+    for inp, dims in inputs.items():
+        text += "layer {\n" + _proto_text(
+            {"name": inp, "type": "Input", "top": inp, "input_param": {"shape": {"dim": list(dims)}}}
+        ) + "}\n"  # fmt: skip
+    for layer in layers:
+        text += "layer {\n" + _proto_text(layer) + "}\n"
+    proto = Path(folder) / f"{name}.prototxt"
+    proto.write_text(text)
+    net = NetParameter()
+    net.name = name
+    for layer in model_layers if model_layers is not None else layers:
+        msg = net.layer.add()
+        msg.name, msg.type = str(layer["name"]), str(layer["type"])
+        for b in blobs.get(str(layer["name"]), []):
+            blob = msg.blobs.add()
+            blob.shape.dim.extend(b.shape)
+            blob.data.extend(np.asarray(b, dtype=np.float32).ravel().tolist())
+    model = Path(folder) / f"{name}.caffemodel"
+    model.write_bytes(net.SerializeToString())
+    return str(proto), str(model)
+
+
+# numpy references of Caffe's layers (float64; BVLC Caffe's formulas)
+
+
+def ref_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1, pad: int = 0,
+             dilation: int = 1, group: int = 1) -> np.ndarray:  # fmt: skip
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh = (h + 2 * pad - (dilation * (kh - 1) + 1)) // stride + 1
+    ow = (wd + 2 * pad - (dilation * (kw - 1) + 1)) // stride + 1
+    y = np.zeros((n, o, oh, ow))
+    og = o // group
+    for g in range(group):
+        for i in range(kh):
+            for j in range(kw):
+                patch = xp[:, g * cg : (g + 1) * cg, i * dilation : i * dilation + stride * oh : stride,
+                           j * dilation : j * dilation + stride * ow : stride]  # fmt: skip
+                y[:, g * og : (g + 1) * og] += np.einsum(
+                    "nchw,oc->nohw", patch, w[g * og : (g + 1) * og, :, i, j]
+                )
+    return y + (b.reshape(1, -1, 1, 1) if b is not None else 0)
+
+
+def ref_deconv(
+    x: np.ndarray, w: np.ndarray, b: np.ndarray | None, stride: int = 1, pad: int = 0
+) -> np.ndarray:
+    """Caffe's Deconvolution (group 1): weights [C_in, C_out, kh, kw], out = (H - 1) * s - 2p + k."""
+    n, c, h, wd = x.shape
+    _, o, kh, kw = w.shape
+    full = np.zeros((n, o, (h - 1) * stride + kh, (wd - 1) * stride + kw))
+    for i in range(kh):
+        for j in range(kw):
+            full[:, :, i : i + stride * h : stride, j : j + stride * wd : stride] += np.einsum(
+                "nchw,co->nohw", x, w[:, :, i, j]
+            )
+    y = full[:, :, pad : full.shape[2] - pad, pad : full.shape[3] - pad]
+    return y + (b.reshape(1, -1, 1, 1) if b is not None else 0)
+
+
+def ref_pool(x: np.ndarray, method: str, k: int, s: int, p: int = 0) -> np.ndarray:
+    """Caffe's Pooling: ceil rounding, the last window never starting in the padding, AVE divided by the
+    window clipped to H + pad."""
+    n, c, h, w = x.shape
+
+    def size(d: int) -> int:
+        out = -(-(d + 2 * p - k) // s) + 1
+        return out - 1 if p and (out - 1) * s >= d + p else out
+
+    oh, ow = size(h), size(w)
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            hs, ws = i * s - p, j * s - p
+            he, we = min(hs + k, h + p), min(ws + k, w + p)
+            area = (he - hs) * (we - ws)
+            window = x[:, :, max(hs, 0) : min(he, h), max(ws, 0) : min(we, w)]
+            if method == "MAX":
+                y[:, :, i, j] = window.max(axis=(2, 3))
+            else:
+                y[:, :, i, j] = window.sum(axis=(2, 3)) / area
+    return y
+
+
+def ref_lrn(x: np.ndarray, size: int, alpha: float, beta: float, k: float) -> np.ndarray:
+    sq = np.pad(x * x, ((0, 0), (size // 2, size // 2), (0, 0), (0, 0)))
+    acc = sum(sq[:, i : i + x.shape[1]] for i in range(size))
+    return x / (k + alpha / size * acc) ** beta
+
+
+def ref_softmax(x: np.ndarray, axis: int = 1) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def make_tf_saved_model(folder: Path, w1: np.ndarray, w2: np.ndarray) -> str:
+    """A SavedModel directory (``saved_model.pb`` + empty ``variables/``) around :func:`make_tf_mlp`'s graph,
+    signature ``serving_default``: ``x`` = ``input_1:0``, ``y`` = ``prob:0``."""
+    from acl_async.atc.tf_schema import tf_classes
+
+    classes = tf_classes()
+    folder = Path(folder)
+    (folder / "variables").mkdir(parents=True, exist_ok=True)
+    graph = classes["GraphDef"]()
+    graph.ParseFromString(Path(make_tf_mlp(folder.parent / f"{folder.name}_graph.pb", w1, w2)).read_bytes())
+    saved = classes["SavedModel"](saved_model_schema_version=1)
+    meta = saved.meta_graphs.add()
+    meta.meta_info_def.tags.append("serve")
+    meta.graph_def.CopyFrom(graph)
+    sig = meta.signature_def.add(key="serving_default").value
+    sig.method_name = "tensorflow/serving/predict"
+    sig.inputs.add(key="x").value.name = "input_1:0"
+    sig.outputs.add(key="y").value.name = "prob:0"
+    for entry in (*sig.inputs, *sig.outputs):
+        entry.value.dtype = 1
+    (folder / "saved_model.pb").write_bytes(saved.SerializeToString())
+    return str(folder)

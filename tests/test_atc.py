@@ -66,8 +66,22 @@ def test_every_flag_parsed(tmp_path):
         (["--frobnicate=1"], "unknown flag --frobnicate"),
         (["--framework=9"], "--framework: 9 is not one of"),
         (["--framework=abc"], "--framework: 'abc' is not an integer"),
-        (["--framework=0"], "export the network to ONNX"),
-        (["--framework=1"], "export the network to ONNX"),
+        (["--framework=0"], "--weight is required with --framework=0"),
+        (["--framework=1"], "export ONNX from MindSpore (mindspore.export("),
+        (["--mode=1"], "--om is required with --mode=1"),
+        (["--mode=5"], "--mode=5: the host runs 0 (convert), 1"),
+        (["--output_type=prob:x:FP16"], "is not NODE:INDEX:TYPE"),
+        (["--output_type=prob:0:FP64"], "'FP64' is not one of"),
+        (["--out_nodes=;"], "--out_nodes: no node given"),
+        (
+            ["--input_shape=data:-1,3,4,4", "--dynamic_dims=1,2;3,4"],
+            "each profile gives 2 values, --input_shape has 1",
+        ),
+        (["--input_shape=data:-1,3,4,4", "--dynamic_dims=1;2,3"], "needs 1 values"),
+        (["--input_shape_range=data:[2~1,3]"], "LOW~HIGH"),
+        (["--input_shape_range=data:[1~2,x]"], "is not N, LOW~HIGH or -1"),
+        (["--input_shape_range=data:[1~2,3]", "--dynamic_batch_size=1,2"], "cannot be used together"),
+        (["--save_original_model=maybe"], "not true or false"),
         (["--input_format=NCWH"], "--input_format"),
         (["--output_type=FP64"], "--output_type"),
         (["--log=loud"], "--log"),
@@ -235,3 +249,37 @@ def test_subcommand_help_and_no_flags(capsys):
     assert "--dynamic_batch_size" in capsys.readouterr().out
     code, _, err = run([], capsys)
     assert code == 2 and "no flags given" in err
+
+
+def test_flag_spellings_and_shape_ranges():
+    """argparse takes atc's `--flag value` and gflags' `-flag=value`; ranges may sit in --input_shape."""
+    opts = parse_atc_args(
+        [
+            "--model",
+            "m.onnx",
+            "--framework",
+            "5",
+            "-output=o",
+            "--soc_version=S",
+            "--input_shape=x:1~8,3,-1,224;y:2",
+            "--out_nodes=a:0;b",
+            "--log=info",
+        ]
+    )
+    assert opts.model == "m.onnx" and opts.output == "o" and opts.input_shape == {}
+    assert opts.input_shape_range == {"x": [(1, 8), (3, 3), (1, -1), (224, 224)], "y": [(2, 2)]}
+    assert opts.input_shape_range_text == "x:1~8,3,-1,224;y:2" and opts.out_nodes == [("a", 0), ("b", None)]
+    dims = parse_atc_args(
+        [
+            "--model=m.onnx",
+            "--framework=5",
+            "--output=o",
+            "--soc_version=S",
+            "--input_shape=x:-1,3,-1;y:-1",
+            "--dynamic_dims=1,8,2;4,16,3",
+            "--input_format=ND",
+        ]
+    )
+    assert dims.dynamic_dims == [(1, 8, 2), (4, 16, 3)] and dims.dynamic
+    tf = parse_atc_args(["--model=m.pb", "--framework=3", "--output=o", "--soc_version=S", "--log=debug"])
+    assert tf.input_format == "NHWC"  # atc's default for TensorFlow

@@ -257,3 +257,110 @@ def test_bench_runs_each_dynamic_batch_gear(gear_models, tmp_path, capsys):
     assert cli_main(["bench", "-m", om, "-b", "3", "-api", "sync", "-niter", "1"]) == 1
     err = capsys.readouterr().err
     assert "not a profile of the model" in err and err.count("\n") == 1
+
+
+def test_caffe_network_with_aipp_and_kept_source_runs_in_the_host_runtime(tmp_path):
+    """A Caffe net in the legacy `input_dim` form (conv -> in-place ReLU -> ceil-mode pool), converted
+    with RGB888 AIPP, --out_nodes and --save_original_model: the host runtime loads the .om (source bytes
+    after the IR weights) and matches the network without AIPP run by OpenVINO on the picture normalised by
+    numpy's AIPP reference (and, within bf16 rounding, numpy's Caffe reference)."""
+    from acl_async import Session
+
+    rng = np.random.default_rng(9)
+    w = (rng.standard_normal((2, 3, 3, 3)) * 0.1).astype(np.float32)
+    layers = [
+        {"name": "conv", "type": "Convolution", "bottom": "data", "top": "conv",
+         "convolution_param": {"num_output": 2, "kernel_size": 3, "bias_term": False, "pad": 1}},
+        {"name": "relu", "type": "ReLU", "bottom": "conv", "top": "conv"},
+        {"name": "pool", "type": "Pooling", "bottom": "conv", "top": "pool",
+         "pooling_param": {"pool": "MAX", "kernel_size": 2, "stride": 2}},
+    ]  # fmt: skip
+    proto, weights = atc_models.write_caffe(tmp_path, "net", {}, layers, {"conv": [w]})
+    text = Path(proto).read_text()
+    Path(proto).write_text('input: "data"\n' + "".join(f"input_dim: {d}\n" for d in (1, 3, 9, 9)) + text)
+    aipp = {"input_format": "RGB888_U8", "src_image_size_w": 9, "src_image_size_h": 9}
+    conf = atc_models.write_aipp(tmp_path / "rgb.cfg", {**aipp, "mean_chn_0": 100, "var_reci_chn_2": 0.5})
+    assert cli_main(["atc", "--framework=0", "--soc_version=Ascend310", f"--model={proto}",
+                     f"--weight={weights}", f"--output={tmp_path / 'caffe'}", f"--insert_op_conf={conf}",
+                     "--out_nodes=pool:0", "--save_original_model=true"]) == 0  # fmt: skip
+    pic = atc_models.picture("RGB888_U8", 9, 9, seed=4)
+    x = atc_models.aipp_reference(pic, "RGB888_U8", {"mean_chn_0": 100, "var_reci_chn_2": 0.5})
+    reference = atc_models.ref_pool(np.maximum(atc_models.ref_conv(x, w, None, pad=1), 0), "MAX", 2, 2)
+    assert reference.shape == (1, 2, 5, 5)  # ceil rounding: 9 -> 5, not 4
+    # The same network without AIPP, run by OpenVINO at the runtime's own precision: the exact comparison.
+    assert cli_main(["atc", "--framework=0", "--soc_version=Ascend310", f"--model={proto}",
+                     f"--weight={weights}", f"--output={tmp_path / 'plain'}"]) == 0  # fmt: skip
+    import openvino as ov
+
+    from acl_async.atc import read_container
+
+    plain = read_container(tmp_path / "plain.om")
+    core = ov.Core()
+    net = core.read_model(plain.xml.decode(), ov.Tensor(np.frombuffer(plain.weights, np.uint8).copy()))
+    expected = core.compile_model(net, "CPU")(x)[0]
+    np.testing.assert_allclose(expected, reference, rtol=2e-2, atol=2e-1)  # bf16 CPUs: loose vs float64
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "caffe.om"))
+        got = model.infer([pic[None]])[0]
+    np.testing.assert_allclose(got, expected, **TOL)
+
+
+def test_caffe_yolov3_ending_in_the_host_runtime(tmp_path):
+    """Huawei's YOLOv3 ending converted from Caffe: the host runtime gives the sample's two outputs
+    (float box_out of 6 * post_nms_topn, int32 box_out_num) and the count the decode finds."""
+    from acl_async import Session
+
+    nc, shapes = 1, {"low": (1, 18, 1, 1), "mid": (1, 18, 2, 2), "high": (1, 18, 2, 2)}
+    heads = {k: np.full(s, -6.0, np.float32) for k, s in shapes.items()}
+    heads["mid"].reshape(3, 6, 2, 2)[1, :, 0, 1] = [0.0, 0.0, 0.0, 0.0, 4.0, 4.0]  # one sure box
+    layers = [
+        {
+            "name": f"y_{k}",
+            "type": "Yolo",
+            "bottom": k,
+            "top": [f"{k}_c", f"{k}_o", f"{k}_p"],
+            "yolo_param": {"boxes": 3, "classes": nc},
+        }
+        for k in shapes
+    ]
+    layers.append(
+        {
+            "name": "det",
+            "type": "YoloV3DetectionOutput",
+            "top": ["box_out", "box_out_num"],
+            "bottom": [f"{k}_{p}" for p in "cop" for k in shapes] + ["img_info"],
+            "yolov3_detection_output_param": {
+                "boxes": 3,
+                "classes": nc,
+                "post_nms_topn": 4,
+                **{f"biases_{k}": [8.0, 8.0] * 3 for k in shapes},
+            },
+        }
+    )
+    proto, weights = atc_models.write_caffe(tmp_path, "yolo", {**shapes, "img_info": (1, 4)}, layers, {})
+    assert (
+        cli_main(
+            [
+                "atc",
+                "--framework=0",
+                "--soc_version=Ascend310",
+                f"--model={proto}",
+                f"--weight={weights}",
+                f"--output={tmp_path / 'yolo'}",
+            ]
+        )
+        == 0
+    )
+    with Session() as session:
+        model = session.load_model(str(tmp_path / "yolo.om"))
+        assert [o.dtype for o in model.outputs] == [np.float32, np.int32]
+        box_out, num = model.infer([*heads.values(), np.array([[32, 32, 32, 32]], np.float32)])
+    assert box_out.shape == (1, 24) and num[0, 0] == 1
+    x1, y1, x2, y2, score, cls = box_out[0, :6]
+    np.testing.assert_allclose(
+        [x1, y1, x2, y2],
+        [(1.5 / 2) * 32 - 4, 0.5 / 2 * 32 - 4, 0.75 * 32 + 4, 0.25 * 32 + 4],
+        rtol=1e-3,
+        atol=1e-2,
+    )
+    assert score > 0.9 and cls == 0

@@ -1,11 +1,13 @@
 """``acl-async atc``: CANN's model converter, the acl-async way.
 
-Reads an ONNX model (``--framework=5``) or a TensorFlow frozen graph (``--framework=3``) with
-OpenVINO, applies ``--input_shape``, the fp16 input nodes, the output type and static AIPP
-(``--insert_op_conf``) as graph operations, and writes ``<output>.om`` in acl-async's own
-container (:mod:`acl_async.atc.container`), which the host runtime loads with its dynamic batch /
-dynamic image size gears. Library code: errors are ``ValueError`` / ``OSError``; the command
-(:mod:`acl_async.atc.command`) turns them into one-line messages.
+Reads a Caffe network (``--framework=0``, our own translator: :mod:`acl_async.atc.caffe`), a TensorFlow
+frozen graph or SavedModel (``--framework=3``) or an ONNX model (``--framework=5``) with OpenVINO, applies
+``--input_shape`` / ``--input_shape_range``, ``--out_nodes`` (:mod:`.outputs`), the fp16 input nodes, the
+output types and static AIPP (``--insert_op_conf``, :mod:`.aipp`) as graph operations, and writes
+``<output>.om`` in acl-async's own container (:mod:`.container`), which the host runtime loads with its
+dynamic batch / image size / dims profiles. ``--check_report`` is :mod:`.report`. Library code: errors
+are ``ValueError`` / ``OSError`` of one line; the command (:mod:`acl_async.cli.atc`) turns them into
+one-line messages and exit statuses.
 """
 
 from __future__ import annotations

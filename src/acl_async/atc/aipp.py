@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from .protoschema import Field, build
 
 __all__ = ["AippConfig", "INPUT_FORMATS", "parse_aipp_config", "parse_aipp_text"]
 
@@ -152,9 +156,6 @@ class AippConfig:
             )
 
 
-_KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*?)\s*$")
-
-
 def _bool(key: str, value: str) -> bool:
     v = value.lower()
     if v in ("true", "1"):
@@ -193,7 +194,7 @@ def _apply(cfg: AippConfig, key: str, value: str, seen: set[str]) -> None:
         if value != "static":
             raise ValueError(f"aipp: aipp_mode must be static or dynamic, not '{value}'")
     elif key == "input_format":
-        if value not in INPUT_FORMATS:
+        if value not in INPUT_FORMATS:  # CANN's other formats exist, the host's AIPP takes these
             raise ValueError(f"aipp: input_format '{value}' is not one of {', '.join(INPUT_FORMATS)}")
         cfg.input_format = value
     elif key == "related_input_rank":
@@ -225,45 +226,110 @@ def _apply(cfg: AippConfig, key: str, value: str, seen: set[str]) -> None:
         raise ValueError(f"aipp: unknown key '{key}'")
 
 
+_INPUT_FORMAT_NAMES = {
+    "UNDEFINED": 0, **INPUT_FORMATS, "NC1HWC0DI_FP16": 5, "NC1HWC0DI_S8": 6, "ARGB8888_U8": 7, "YUYV_U8": 8,
+    "YUV422SP_U8": 9, "AYUV444_U8": 10, "RAW10": 11, "RAW12": 12, "RAW16": 13, "RAW24": 14, "RGB16": 15,
+    "RGB20": 16, "RGB24": 17, "RGB8_IR": 18, "RGB16_IR": 19, "RGB24_IR": 20,
+}  # fmt: skip
+_INT_KEYS = (
+    "src_image_size_w", "src_image_size_h", "load_start_pos_w", "load_start_pos_h", "crop_size_w",
+    "crop_size_h", "resize_output_w", "resize_output_h", "left_padding_size", "right_padding_size",
+    "top_padding_size", "bottom_padding_size",
+    *(f"matrix_r{r}c{c}" for r in range(3) for c in range(3)),
+    *(f"{b}_{i}" for b in ("output_bias", "input_bias") for i in range(3)),
+    *(f"mean_chn_{i}" for i in range(4)),
+)  # fmt: skip
+_BOOL_KEYS = (
+    "crop",
+    "resize",
+    "padding",
+    "csc_switch",
+    "rbuv_swap_switch",
+    "ax_swap_switch",
+    "single_line_mode",
+    "support_rotation",
+)
+_FLOAT_KEYS = ("padding_value", *(f"min_chn_{i}" for i in range(4)), *(f"var_reci_chn_{i}" for i in range(4)))
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    """CANN's ``insert_op.proto`` messages, the fields acl-async reads (names and types as CANN's)."""
+    fields: list[Field] = [
+        ("opt", "AippOpParams.AippMode", "aipp_mode", 1, None),
+        ("opt", "uint32", "related_input_rank", 2, None),
+        ("rep", "uint32", "input_edge_idx", 3, None),
+        ("opt", "uint32", "max_src_image_size", 4, None),
+        ("opt", "AippOpParams.InputFormat", "input_format", 5, None),
+    ]
+    number = 10
+    for kind, keys in (("int32", _INT_KEYS), ("bool", _BOOL_KEYS), ("float", _FLOAT_KEYS)):
+        for key in keys:
+            fields.append(("opt", kind, key, number, None))
+            number += 1
+    enums = {"AippOpParams.AippMode": {"undefined": 0, "static": 1, "dynamic": 2},
+             "AippOpParams.InputFormat": _INPUT_FORMAT_NAMES}  # fmt: skip
+    messages = {"AippOpParams": fields, "InsertNewOp": [("rep", "AippOpParams", "aipp_op", 1, None)]}
+    return build("acl_async_aipp", messages, enums)
+
+
+_PARSE_ERRORS = (
+    (re.compile(r'has no field named "(\w+)"'), "unknown key '{0}'"),
+    (re.compile(r'Enum type "[\w.]*InputFormat" has no value named (\w+)'),
+     "input_format '{0}' is not one of " + ", ".join(INPUT_FORMATS)),
+    (re.compile(r'Enum type "[\w.]*AippMode" has no value named (\w+)'),
+     "aipp_mode must be static or dynamic, not '{0}'"),
+    (re.compile(r'multiple "(\w+)" fields'), "{0} is given twice"),
+    (re.compile(r"Couldn't parse float: (\S+)"), "a value must be a number, not '{0}'"),
+    (re.compile(r"Couldn't parse integer: (\S+)"), "a value must be an integer, not '{0}'"),
+    (re.compile(r'Invalid value for boolean field "(\w+)"'), "{0} must be true or false"),
+    (re.compile(r"Expected \"true\" or \"false\""), "a switch must be true or false"),
+)  # fmt: skip
+
+
+def _parse_error(exc: Exception) -> str:
+    text = str(exc)
+    for pattern, message in _PARSE_ERRORS:
+        if m := pattern.search(text):
+            return "aipp: " + message.format(*m.groups())
+    return f"aipp: {text}"
+
+
+def _block(msg: Any, blocks: list[AippConfig]) -> AippConfig:
+    cfg, seen = AippConfig(), set[str]()
+    for fd, value in msg.ListFields():
+        if fd.enum_type is not None:
+            value = fd.enum_type.values_by_number[value].name
+        elif fd.name == "input_edge_idx":
+            continue  # input_edge_idx: not used on the host
+        _apply(cfg, fd.name, str(value), seen)
+    if "aipp_mode" not in seen:
+        raise ValueError("aipp: aipp_mode is required (aipp_mode: static)")
+    if not cfg.input_format:
+        raise ValueError("aipp: input_format is required")
+    if cfg.input_format == "YUV400_U8" and cfg.csc_switch:
+        raise ValueError("aipp: csc_switch is not available with YUV400_U8")
+    if any(b.related_input_rank == cfg.related_input_rank for b in blocks):
+        raise ValueError(f"aipp: two aipp_op blocks for related_input_rank {cfg.related_input_rank}")
+    return cfg
+
+
 def parse_aipp_text(text: str, origin: str = "insert_op_conf") -> list[AippConfig]:
-    """Parses every ``aipp_op`` block of a configuration file's text."""
+    """Parses every ``aipp_op`` block of a configuration file's text (protobuf text format)."""
+    from google.protobuf import text_format
+
+    doc = _schema()["InsertNewOp"]()
+    try:
+        text_format.Parse(text, doc)
+    except text_format.ParseError as exc:
+        line = f":{exc.GetLine()}" if exc.GetLine() else ""
+        raise ValueError(f"{origin}{line}: {_parse_error(exc)}") from None
     blocks: list[AippConfig] = []
-    current: AippConfig | None = None
-    seen: set[str] = set()
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for i, msg in enumerate(doc.aipp_op):
         try:
-            if current is None:
-                if re.fullmatch(r"aipp_op\s*\{", line):
-                    current, seen = AippConfig(), set()
-                    continue
-                if line == "aipp_op":
-                    raise ValueError("aipp: write 'aipp_op {' on one line")
-                raise ValueError(f"aipp: expected 'aipp_op {{', found '{line}'")
-            if line == "}":
-                if "aipp_mode" not in seen:
-                    raise ValueError("aipp: aipp_mode is required (aipp_mode: static)")
-                if not current.input_format:
-                    raise ValueError("aipp: input_format is required")
-                if current.input_format == "YUV400_U8" and current.csc_switch:
-                    raise ValueError("aipp: csc_switch is not available with YUV400_U8")
-                if any(b.related_input_rank == current.related_input_rank for b in blocks):
-                    raise ValueError(
-                        f"aipp: two aipp_op blocks for related_input_rank {current.related_input_rank}"
-                    )
-                blocks.append(current)
-                current = None
-                continue
-            m = _KEY_RE.match(line)
-            if not m:
-                raise ValueError(f"aipp: expected 'key : value', found '{line}'")
-            _apply(current, m.group(1), m.group(2).strip().strip('"'), seen)
+            blocks.append(_block(msg, blocks))
         except ValueError as exc:
-            raise ValueError(f"{origin}:{lineno}: {exc}") from None
-    if current is not None:
-        raise ValueError(f"{origin}: aipp_op block is not closed with '}}'")
+            raise ValueError(f"{origin}: aipp_op #{i + 1}: {exc}") from None
     if not blocks:
         raise ValueError(f"{origin}: no aipp_op block")
     return blocks

@@ -24,6 +24,12 @@ Metadata rules, the same as the host runtime's (``om::validate``), so both reade
 same files: UTF-8; every non-empty ``\n``-separated line ``key=value`` with a key; ``dynamic`` is
 ``batch`` or ``hw`` and then ``gears`` holds 1..100 distinct profiles of integers in 1..2048 (batch)
 or 1..8192 (height, width); dims in ``inputs``/``dynamic_inputs`` are -1 or 0..2^31-1, at most 32.
+Also written by ``acl-async atc``: ``dynamic=dims`` for ``--dynamic_dims`` (``gears``: each profile the
+values of every -1 of ``dynamic_inputs``, in input order); ``input_shape_range`` (the flag's text; the IR
+itself carries the dynamic dimensions); ``outputs`` (the output names, ``;``-separated) and
+``out_nodes``; ``weight`` (Caffe's caffemodel name); ``ignored.<flag>`` for atc flags with no effect on
+the host; ``original_model`` (``--save_original_model``: ``;``-separated ``file:offset:size``, the
+source files stored after the IR's weights, offsets counted from the start of the weights section).
 """
 
 from __future__ import annotations

@@ -15,11 +15,13 @@ from .errors import UsageError
 __all__ = ["main"]
 
 USAGE = (
-    "usage: acl-async atc --model=FILE --framework=5|3 --output=NAME --soc_version=SOC "
-    "[--input_shape=NAME:DIMS;...] "
-    '[--input_format=NCHW|NHWC] [--dynamic_batch_size=1,2,4] [--dynamic_image_size="H,W;H,W"] '
+    "usage: acl-async atc --model=FILE --framework=0|3|5 --output=NAME --soc_version=SOC "
+    "[--weight=net.caffemodel] [--input_shape=NAME:DIMS;...] [--input_format=NCHW|NHWC] "
+    '[--dynamic_batch_size=1,2,4] [--dynamic_image_size="H,W;H,W"] [--dynamic_dims="D,D;D,D"] '
+    '[--input_shape_range="NAME:[1~8,3,224,224]"] [--out_nodes="NODE:PORT;..."] '
     "[--input_fp16_nodes=NAME;...] [--output_type=FP32|FP16|UINT8|INT8] [--insert_op_conf=aipp.cfg] "
-    "[--log=error|warning|info|debug|null]"
+    "[--save_original_model=true] [--check_report=FILE.json] [--mode=0|3] "
+    "[--log=error|warning|info|debug|null] (atc's other flags: accepted, no effect on the host)"
 )
 _LOG_LEVELS = {
     "debug": logging.DEBUG,
@@ -30,9 +32,36 @@ _LOG_LEVELS = {
 }
 
 
+def _show(om: str, json_path: str) -> int:
+    """``--mode=6`` prints a converted model's metadata, ``--mode=1`` writes it as JSON."""
+    import json
+
+    from ..atc.container import read_container
+    from ..fileio import write_atomic
+
+    try:
+        c = read_container(om)
+    except OSError as exc:
+        raise UsageError(f"--om: cannot read '{om}': {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"--om: {exc}") from None
+    if not json_path:
+        for key, value in c.meta.items():
+            print(f"{key}={value}")
+        return 0
+    doc = {"meta": c.meta, "ir": c.xml.decode("utf-8", "replace"), "weights_bytes": len(c.weights)}
+    try:
+        write_atomic(json_path, (json.dumps(doc, indent=2) + "\n").encode())
+    except OSError as exc:
+        raise UsageError(f"--json: cannot write '{json_path}': {exc.strerror or exc}") from None
+    print(f"ATC run success: {json_path}")
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     from ..atc import convert, parse_atc_args
     from ..progress import working
+    from ..atc.report import write_report
 
     args = list(argv)
     if args in (["-h"], ["--help"]):
@@ -45,19 +74,37 @@ def main(argv: Sequence[str]) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     logging.getLogger("acl_async.atc").setLevel(_LOG_LEVELS[opts.log])
+    if opts.mode in (1, 6):
+        return _show(opts.om, opts.json)
+    if opts.mode == 3 or opts.check_report:
+        try:
+            report = write_report(opts, opts.check_report or "check_result.json")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        summary = report["summary"]
+        print(
+            f"ATC check {summary['result']}: {summary['op_success_num']}/{summary['op_num']} operators "
+            f"supported ({opts.check_report or 'check_result.json'})"
+        )
+        if opts.mode == 3:
+            return 0 if summary["result"] == "success" else 1
     try:
         with working(f"converting {opts.model}"):  # a terminal shows the time taken after 2 s
             result = convert(opts)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     meta = result.meta
-    soc = opts.soc_version
     print(
-        f"ATC run success: {result.path} (soc_version {soc}: recorded; the host runtime runs it on the CPU)"
+        f"ATC run success: {result.path} (soc_version {opts.soc_version}: recorded; the host runtime runs it "
+        "on the CPU)"
     )
     if "dynamic" in meta:
         print(f"  dynamic {meta['dynamic']} profiles: {meta['gears']}")
+    if "input_shape_range" in meta:
+        print(f"  input shape range: {meta['input_shape_range']}")
     ranks = sorted({k.split(".")[0][4:] for k in meta if k.startswith("aipp") and "." in k})
     if ranks:
         print("  static AIPP on input(s): " + ", ".join(ranks))
+    if opts.ignored:
+        print("  accepted, no effect on the host: " + ", ".join(f"--{k}" for k in opts.ignored))
     return 0

@@ -22,7 +22,9 @@ from acl_async import sdk
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_header_facts import ENUM_SIZES, ENUMS, FUNCTIONS  # noqa: E402
 
-pytestmark = pytest.mark.skipif(shutil.which("c++") is None or shutil.which("cc") is None, reason="needs cc/c++")
+pytestmark = pytest.mark.skipif(
+    shutil.which("c++") is None or shutil.which("cc") is None, reason="needs cc/c++"
+)
 
 
 def header_root() -> Path:
@@ -33,7 +35,9 @@ def acl_root() -> Path:
     return sdk.include_dir()  # acl/acl.h, which the DVPP header includes
 
 
-def compile_source(tmp_path: Path, name: str, source: str, compiler: list[str]) -> subprocess.CompletedProcess:
+def compile_source(
+    tmp_path: Path, name: str, source: str, compiler: list[str]
+) -> subprocess.CompletedProcess:
     path = tmp_path / name
     path.write_text(source, encoding="utf-8")
     cmd = [*compiler, "-fsyntax-only", "-Wall", "-Wextra", f"-I{header_root()}", f"-I{acl_root()}", str(path)]
@@ -73,7 +77,10 @@ def test_facts_cover_every_declaration():
 
 
 def test_header_is_c99_and_cxx11(tmp_path):
-    src = '#define ENABLE_DVPP_INTERFACE\n#include "acl/ops/acl_dvpp.h"\nint use(void) { return PIXEL_FORMAT_RGB_888; }\n'
+    src = (
+        '#define ENABLE_DVPP_INTERFACE\n#include "acl/ops/acl_dvpp.h"\n'
+        "int use(void) { return PIXEL_FORMAT_RGB_888; }\n"
+    )
     c = compile_source(tmp_path, "c99.c", src, ["cc", "-std=c99", "-pedantic-errors"])
     assert c.returncode == 0, c.stderr
     cxx = compile_source(tmp_path, "cxx11.cpp", src, ["c++", "-std=c++11", "-pedantic-errors"])

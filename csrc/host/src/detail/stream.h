@@ -38,7 +38,8 @@ enum class TaskKind : uint8_t {
   Callback,
   RecordEvent,
   WaitEvent,
-  ResetEvent
+  ResetEvent,
+  HostTask  // a sibling library's work (host_ext.h: acl_host_ext_launch)
 };
 
 struct Task {
@@ -56,6 +57,8 @@ struct Task {
   int value = 0;
   aclrtCallback fn = nullptr;
   void* user = nullptr;
+  aclError (*host_fn)(void* user, char* message, size_t message_size) = nullptr;  // HostTask
+  std::shared_ptr<void> host_user;  // HostTask: its argument, released with the task
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {

@@ -69,7 +69,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja \
-  numpy "onnx>=1.15" pytest "openvino==$(sed -n 's/.*"openvino==\([0-9][0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)"
+  numpy pillow "onnx>=1.15" pytest "openvino==$(sed -n 's/.*"openvino==\([0-9][0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)"
 export PATH="$venv/bin:$PATH"
 export PYTHON="$venv/bin/python"
 

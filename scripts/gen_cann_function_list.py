@@ -8,6 +8,13 @@ The headers come from the torch-npu wheel (the same ones CI compiles against)::
     pip download --no-deps torch-npu==2.14.0 -d /tmp/w
     python scripts/gen_cann_function_list.py --wheel /tmp/w/torch_npu-*.whl
     python scripts/gen_cann_function_list.py --include-dir /path/holding/acl   # an extracted copy
+
+Headers the wheel lacks (acl/ops/acl_dvpp.h: Ascend graphengine's public copy) are merged into the
+existing list with ``--add-header``::
+
+    python scripts/gen_cann_function_list.py \
+        --add-header ops/acl_dvpp.h=<graphengine>/inc/external/acl/ops/acl_dvpp.h \
+        --add-source "graphengine 608553b8 inc/external/acl/ops/acl_dvpp.h"
 """
 
 from __future__ import annotations
@@ -61,13 +68,54 @@ def closure(texts: dict[str, str], root: str) -> list[str]:
     return seen
 
 
+def write(out: Path, data: dict) -> None:
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(out)
+
+
+def merge(out: Path, specs: list[str], source: str | None) -> int:
+    """Adds the functions of each NAME=PATH header to the existing list at `out`."""
+    try:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        for spec in specs:
+            name, _, path = spec.partition("=")
+            if not name or not path:
+                print(
+                    f"gen_cann_function_list: error: --add-header wants NAME=PATH, got {spec!r}",
+                    file=sys.stderr,
+                )
+                return 2
+            data["headers"][name] = functions(Path(path).read_text(encoding="utf-8", errors="replace"))
+            if source:
+                data.setdefault("other sources", {})[name] = source
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"gen_cann_function_list: error: {exc}", file=sys.stderr)
+        return 1
+    write(out, data)
+    print(f"{out}: merged {', '.join(s.partition('=')[0] for s in specs)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    src = parser.add_mutually_exclusive_group(required=True)
+    src = parser.add_mutually_exclusive_group()
     src.add_argument("--wheel", help="a torch_npu-*.whl holding torch_npu/include/acl/")
     src.add_argument("--include-dir", help="a directory holding acl/acl.h (or acl.h itself)")
     parser.add_argument("-o", "--output", default=str(OUTPUT), help="the JSON file to write")
+    parser.add_argument(
+        "--add-header",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="merge one header (NAME relative to acl/, e.g. ops/acl_dvpp.h) into the existing list",
+    )
+    parser.add_argument("--add-source", help="where the --add-header headers come from (recorded)")
     args = parser.parse_args(argv)
+    if args.add_header:
+        return merge(Path(args.output), args.add_header, args.add_source)
+    if not (args.wheel or args.include_dir):
+        parser.error("one of --wheel, --include-dir or --add-header is required")
     try:
         texts, source = read_headers(args)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -80,9 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     headers = {h: names for h, names in headers.items() if names}
     data = {"source": source, "acl.h includes": closure(texts, "acl.h"), "headers": headers}
     out = Path(args.output)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write(out, data)
     total = sum(len(v) for v in headers.values())
     print(f"{out}: {total} functions in {len(headers)} headers")
     return 0

@@ -276,6 +276,10 @@ def write_host_test_data(folder: PathLike) -> Path:
     x.tofile(d / "classifier_in.bin")
     y.tofile(d / "classifier_out.bin")
     (d / "acl.json").write_text("{}\n")
+    # DVPP pictures and their Pillow references (test_acl_dvpp.c).
+    from dvpp_pictures import write_dvpp_pictures  # noqa: PLC0415
+
+    write_dvpp_pictures(d)
     return d
 
 

@@ -1,5 +1,6 @@
 """``python -m acl_async --coverage``: which functions CANN's public ACL headers declare that the
-``libascendcl.so`` of this build exports, by header.
+libraries of this build export, by header (each header's own library, as in CANN: ``acl/ops/acl_dvpp.h``
+is ``libacl_dvpp.so``, the rest ``libascendcl.so``).
 
 The declared names come from ``data/cann_functions.json`` (generated from the torch-npu wheel's
 headers by ``scripts/gen_cann_function_list.py``: names only); the exported ones are looked up in the
@@ -40,21 +41,35 @@ def _declared() -> dict:
     return json.loads(text)
 
 
+#: Headers whose functions CANN ships in a library of their own (looked up beside libascendcl.so;
+#: a library that is not there exports nothing).
+HEADER_LIBRARIES = {"ops/acl_dvpp.h": "libacl_dvpp.so"}
+
+
+def _load(path: Path) -> ctypes.CDLL:
+    try:
+        # RTLD_LAZY: only the symbols are looked at; nothing of the runtime is started.
+        return ctypes.CDLL(str(path), mode=ctypes.RTLD_LOCAL | 1)
+    except OSError as exc:
+        raise SdkError(f"cannot load {path}: {exc}") from exc
+
+
 def coverage(library: Path | None = None) -> tuple[list[HeaderCoverage], list[str]]:
-    """Per-header coverage of ``library`` (default: this build's libascendcl.so), and the headers
-    ``acl/acl.h`` includes."""
+    """Per-header coverage of ``library`` (default: this build's libascendcl.so) and the libraries
+    beside it (HEADER_LIBRARIES), and the headers ``acl/acl.h`` includes."""
     lib_path = library or lib_dir() / "libascendcl.so"
     if not lib_path.is_file():
         raise SdkError(f"{lib_path} does not exist")
-    try:
-        # RTLD_LAZY: only the symbols are looked at; nothing of the runtime is started.
-        lib = ctypes.CDLL(str(lib_path), mode=ctypes.RTLD_LOCAL | 1)
-    except OSError as exc:
-        raise SdkError(f"cannot load {lib_path}: {exc}") from exc
+    libs = {lib_path.name: _load(lib_path)}
     data = _declared()
     rows = []
     for header, names in data["headers"].items():
-        exported = tuple(n for n in names if hasattr(lib, n))
+        own = HEADER_LIBRARIES.get(header)
+        if own and own not in libs:
+            own_path = lib_path.parent / own
+            libs[own] = _load(own_path) if own_path.is_file() else None
+        lib = libs[own] if own else libs[lib_path.name]
+        exported = tuple(n for n in names if lib is not None and hasattr(lib, n))
         rows.append(HeaderCoverage(header, tuple(names), exported))
     return rows, list(data.get("acl.h includes", []))
 

@@ -246,6 +246,12 @@ aclError Stream::execute(Task& task, std::string& msg) {
     case TaskKind::ResetEvent:
       task.event->reset(task.generation);
       return ACL_SUCCESS;
+    case TaskKind::HostTask: {
+      char text[512] = {0};
+      aclError e = task.host_fn(task.host_user.get(), text, sizeof text);
+      if (e != ACL_SUCCESS) msg = text;
+      return e;
+    }
     case TaskKind::None:
       break;
   }

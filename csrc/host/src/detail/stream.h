@@ -39,7 +39,8 @@ enum class TaskKind : uint8_t {
   Callback,
   RecordEvent,
   WaitEvent,
-  ResetEvent
+  ResetEvent,
+  HostTask  // a sibling library's work (host_ext.h: acl_host_ext_launch)
 };
 
 struct Task {
@@ -60,6 +61,8 @@ struct Task {
   // The ACL memory the task reads or writes, kept allocated until the task is
   // destroyed (set by Stream::enqueue from the fields above).
   memory::Pins pins;
+  aclError (*host_fn)(void* user, char* message, size_t message_size) = nullptr;  // HostTask
+  std::shared_ptr<void> host_user;  // HostTask: its argument, released with the task
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {

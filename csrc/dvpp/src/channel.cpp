@@ -1,0 +1,101 @@
+// Image channels (acldvppChannelDesc, acldvppCreateChannel): a channel id, the modes it serves
+// (acldvppSetChannelDescMode, before creation; 0 = all) and the CSC matrix parameter.
+#include <atomic>
+#include <cstring>
+#include <new>
+
+#include "channel.h"
+
+using namespace acl_dvpp;
+
+namespace acl_dvpp {
+
+aclError check_channel(const char* api, const acldvppChannelDesc* channel, uint32_t mode) {
+  if (!channel) return fail(api, ACL_ERROR_INVALID_PARAM, "channelDesc must not be NULL");
+  if (!channel->created)
+    return fail(api, ACL_ERROR_INVALID_PARAM, "channelDesc has no channel: call acldvppCreateChannel first");
+  if (channel->mode != 0 && (channel->mode & mode) == 0)
+    return fail(api, ACL_ERROR_INVALID_PARAM,
+                "the channel was created for modes 0x%x (acldvppSetChannelDescMode), not for this one (0x%x)",
+                channel->mode, mode);
+  return ACL_SUCCESS;
+}
+
+}  // namespace acl_dvpp
+
+extern "C" {
+
+acldvppChannelDesc* acldvppCreateChannelDesc(void) { return new (std::nothrow) acldvppChannelDesc(); }
+
+aclError acldvppDestroyChannelDesc(acldvppChannelDesc* channelDesc) {
+  DVPP_NULL(channelDesc);
+  delete channelDesc;
+  return ACL_SUCCESS;
+}
+
+uint64_t acldvppGetChannelDescChannelId(const acldvppChannelDesc* channelDesc) {
+  if (!channelDesc) {
+    note(__func__, "channelDesc must not be NULL");
+    return 0;
+  }
+  return channelDesc->channel_id;
+}
+
+aclError acldvppSetChannelDescMode(acldvppChannelDesc* channelDesc, uint32_t mode) {
+  DVPP_NULL(channelDesc);
+  const uint32_t all = DVPP_CHNMODE_VPC | DVPP_CHNMODE_JPEGD | DVPP_CHNMODE_JPEGE | DVPP_CHNMODE_PNGD;
+  if (mode & ~all)
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "mode 0x%x has bits outside acldvppChannelMode (0x%x)", mode, all);
+  if (channelDesc->created)
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the mode is set before acldvppCreateChannel");
+  channelDesc->mode = mode;
+  return ACL_SUCCESS;
+}
+
+aclError acldvppSetChannelDescParam(acldvppChannelDesc* channelDesc, acldvppChannelDescParamType paramType,
+                                    size_t length, const void* param) {
+  DVPP_NULL(channelDesc);
+  DVPP_NULL(param);
+  if (paramType != ACL_DVPP_CSC_MATRIX_UINT32)
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
+  if (length != sizeof(uint32_t))
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is not sizeof(uint32_t)", length);
+  uint32_t v;
+  std::memcpy(&v, param, sizeof v);
+  if (v > ACL_DVPP_CSC_MATRIX_BT2020_NARROW)
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "CSC matrix %u is not an acldvppCscMatrix", v);
+  channelDesc->csc_matrix = v;
+  return ACL_SUCCESS;
+}
+
+aclError acldvppGetChannelDescParam(const acldvppChannelDesc* channelDesc, acldvppChannelDescParamType paramType,
+                                    size_t length, size_t* paramRetSize, void* param) {
+  DVPP_NULL(channelDesc);
+  DVPP_NULL(paramRetSize);
+  DVPP_NULL(param);
+  if (paramType != ACL_DVPP_CSC_MATRIX_UINT32)
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
+  if (length < sizeof(uint32_t))
+    return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is smaller than sizeof(uint32_t)", length);
+  std::memcpy(param, &channelDesc->csc_matrix, sizeof(uint32_t));
+  *paramRetSize = sizeof(uint32_t);
+  return ACL_SUCCESS;
+}
+
+aclError acldvppCreateChannel(acldvppChannelDesc* channelDesc) {
+  static std::atomic<uint64_t> next_id{0};
+  DVPP_NULL(channelDesc);
+  if (channelDesc->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel is already created");
+  channelDesc->channel_id = next_id.fetch_add(1);
+  channelDesc->created = true;
+  return ACL_SUCCESS;
+}
+
+aclError acldvppDestroyChannel(acldvppChannelDesc* channelDesc) {
+  DVPP_NULL(channelDesc);
+  if (!channelDesc->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel was not created");
+  channelDesc->created = false;
+  return ACL_SUCCESS;
+}
+
+}  // extern "C"

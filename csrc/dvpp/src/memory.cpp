@@ -1,0 +1,94 @@
+// acldvppMalloc / acldvppFree: device memory (aclrtMalloc, so aclrtMemcpy, model inputs and
+// the device's free-memory count see it) registered as DVPP memory, which strict mode asks
+// for where CANN's docs require it. Sizes as CANN's acldvppMalloc page says: the request
+// rounded up to 32 bytes plus 32 (aclcppdevg "acldvppMalloc", e.g. canncommercial/800
+// apiref/appdevgapi/aclcppdevg_03_0323).
+#include "memory.h"
+
+#include <map>
+#include <mutex>
+
+namespace acl_dvpp {
+namespace {
+
+struct Registry {
+  std::mutex m;
+  std::map<uintptr_t, size_t> blocks;  // start -> usable size
+};
+
+Registry& reg() {
+  static Registry* r = new Registry();  // never destroyed: used until exit
+  return *r;
+}
+
+}  // namespace
+
+bool is_dvpp_range(const void* ptr, size_t size) {
+  Registry& r = reg();
+  uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.blocks.upper_bound(p);
+  if (it == r.blocks.begin()) return false;
+  --it;
+  return p - it->first <= it->second && size <= it->second - (p - it->first);
+}
+
+aclError check_dvpp_memory(const char* api, const void* ptr, size_t size, const char* what) {
+  if (is_dvpp_range(ptr, size)) return ACL_SUCCESS;
+  // Inside an ACL allocation (DVPP memory is one too), the range must fit it in either mode.
+  const void* base = nullptr;
+  size_t len = 0;
+  if (acl_host_ext_find_allocation(ptr, &base, &len) != 0) {
+    size_t offset = static_cast<size_t>(static_cast<const char*>(ptr) - static_cast<const char*>(base));
+    if (size > len || offset > len - size)
+      return fail(api, ACL_ERROR_INVALID_PARAM,
+                  "%s %p (%zu bytes) runs past the end of its %zu-byte allocation at %p", what, ptr, size, len,
+                  base);
+  }
+  if (!strict()) return ACL_SUCCESS;  // relaxed: other memory is the caller's word
+  return fail(api, ACL_ERROR_INVALID_PARAM,
+              "%s %p (%zu bytes) is not inside memory from acldvppMalloc; DVPP reads and writes only "
+              "DVPP memory (strict mode; ACL_HOST_STRICT=0 relaxes)",
+              what, ptr, size);
+}
+
+}  // namespace acl_dvpp
+
+using namespace acl_dvpp;
+
+extern "C" {
+
+aclError acldvppMalloc(void** devPtr, size_t size) {
+  DVPP_NULL(devPtr);
+  if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (size > (SIZE_MAX >> 2)) return DVPP_FAIL(ACL_ERROR_BAD_ALLOC, "cannot allocate %zu bytes", size);
+  size_t reserved = (size + 31) / 32 * 32 + 32;
+  void* p = nullptr;
+  aclError e = aclrtMalloc(&p, reserved, ACL_MEM_MALLOC_HUGE_FIRST);
+  if (e != ACL_SUCCESS) return e;  // aclrtMalloc left its message
+  Registry& r = reg();
+  std::lock_guard<std::mutex> lock(r.m);
+  r.blocks[reinterpret_cast<uintptr_t>(p)] = reserved;
+  *devPtr = p;
+  return ACL_SUCCESS;
+}
+
+aclError acldvppFree(void* devPtr) {
+  DVPP_NULL(devPtr);
+  Registry& r = reg();
+  {
+    std::lock_guard<std::mutex> lock(r.m);
+    auto it = r.blocks.find(reinterpret_cast<uintptr_t>(devPtr));
+    if (it == r.blocks.end()) {
+      if (strict())
+        return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
+                         "devPtr %p was not returned by acldvppMalloc (strict mode; ACL_HOST_STRICT=0 relaxes)",
+                         devPtr);
+    } else {
+      r.blocks.erase(it);
+    }
+  }
+  return aclrtFree(devPtr);
+}
+
+}  // extern "C"

@@ -1,0 +1,280 @@
+// VPC on the CPU: resize, crop, crop-resize, crop-and-paste (single and batch) and colour
+// conversion, over YUV420SP NV12/NV21 and packed RGB/BGR 888, with libyuv's scalers and
+// converters. Every operation is one crop box of an input scaled into one paste box of an
+// output; checks run when the call is made, the pixels move when the stream reaches the task.
+// Rules and their sources: image.h.
+#include <cstring>
+#include <vector>
+
+#include "channel.h"
+#include "image.h"
+#include "libyuv.h"
+#include "task.h"
+
+using namespace acl_dvpp;
+
+namespace {
+
+struct Op {
+  Pic in, out;
+  Box src, dst;
+};
+
+const char* kRelax = " (strict mode; ACL_HOST_STRICT=0 relaxes)";
+
+libyuv::FilterMode filter_of(const acldvppResizeConfig* cfg) {
+  // 0 (default) and 1: bilinear; 2: nearest neighbour (acldvppSetResizeConfigInterpolation).
+  return cfg && cfg->interpolation == 2 ? libyuv::kFilterNone : libyuv::kFilterBilinear;
+}
+
+aclError check_ratio(const char* api, const Box& s, const Box& d) {
+  if (!strict()) return ACL_SUCCESS;
+  // Scaling 1/32 to 16 in each direction.
+  if (d.width * 32 < s.width || d.height * 32 < s.height || d.width > s.width * 16 || d.height > s.height * 16)
+    return fail(api, ACL_ERROR_INVALID_PARAM,
+                "scaling %u x %u to %u x %u is outside VPC's 1/32 to 16 ratio%s", s.width, s.height, d.width,
+                d.height, kRelax);
+  return ACL_SUCCESS;
+}
+
+void swap_uv(uint8_t* uv, int stride, int width, int height) {
+  int pairs = (width + 1) / 2;
+  for (int r = 0; r < (height + 1) / 2; ++r) {
+    uint8_t* p = uv + static_cast<size_t>(r) * stride;
+    for (int i = 0; i < pairs; ++i) std::swap(p[2 * i], p[2 * i + 1]);
+  }
+}
+
+// A tightly packed NV12 buffer.
+struct Nv12 {
+  int w, h;
+  std::vector<uint8_t> buf;
+  Nv12(int width, int height) : w(width), h(height), buf(static_cast<size_t>(width) * height + 2 * ((width + 1) / 2) * ((height + 1) / 2)) {}
+  uint8_t* y() { return buf.data(); }
+  uint8_t* uv() { return buf.data() + static_cast<size_t>(w) * h; }
+  int uv_stride() const { return 2 * ((w + 1) / 2); }
+};
+
+// The input box as NV12 (or NV21 kept as is when `vu`), with its own strides.
+struct YuvView {
+  const uint8_t* y;
+  int y_stride;
+  const uint8_t* uv;
+  int uv_stride;
+  bool vu;
+};
+
+YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::FilterMode) {
+  if (p.yuv420sp()) {
+    const uint8_t* y = p.data + static_cast<size_t>(b.top) * p.width_stride + b.left;
+    const uint8_t* uv = p.uv() + static_cast<size_t>(b.top / 2) * p.width_stride + b.left;
+    return YuvView{y, static_cast<int>(p.width_stride), uv, static_cast<int>(p.width_stride),
+                   p.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420};
+  }
+  // Packed RGB/BGR: to full-range YUV (BT.601 wide, CANN's default CSC matrix), then NV12.
+  int w = static_cast<int>(b.width), h = static_cast<int>(b.height);
+  std::vector<uint8_t> i420(static_cast<size_t>(w) * h + 2 * ((w + 1) / 2) * ((h + 1) / 2));
+  uint8_t* iy = i420.data();
+  uint8_t* iu = iy + static_cast<size_t>(w) * h;
+  uint8_t* iv = iu + ((w + 1) / 2) * ((h + 1) / 2);
+  const uint8_t* src = p.data + static_cast<size_t>(b.top) * p.width_stride + static_cast<size_t>(b.left) * 3;
+  if (p.format == PIXEL_FORMAT_RGB_888)  // R,G,B bytes: libyuv's RAW
+    libyuv::RAWToJ420(src, p.width_stride, iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, w, h);
+  else  // B,G,R bytes: libyuv's RGB24
+    libyuv::RGB24ToJ420(src, p.width_stride, iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, w, h);
+  libyuv::I420ToNV12(iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, scratch.y(), w, scratch.uv(), scratch.uv_stride(), w, h);
+  return YuvView{scratch.y(), w, scratch.uv(), scratch.uv_stride(), false};
+}
+
+aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
+  Nv12 in_scratch(op.in.yuv420sp() ? 0 : static_cast<int>(op.src.width), op.in.yuv420sp() ? 0 : static_cast<int>(op.src.height));
+  YuvView v = yuv_view_of(op.in, op.src, in_scratch, filter);
+  int sw = static_cast<int>(op.src.width), sh = static_cast<int>(op.src.height);
+  int dw = static_cast<int>(op.dst.width), dh = static_cast<int>(op.dst.height);
+  if (op.out.yuv420sp()) {
+    uint8_t* y = op.out.data + static_cast<size_t>(op.dst.top) * op.out.width_stride + op.dst.left;
+    uint8_t* uv = op.out.uv() + static_cast<size_t>(op.dst.top / 2) * op.out.width_stride + op.dst.left;
+    int st = static_cast<int>(op.out.width_stride);
+    if (libyuv::NV12Scale(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, y, st, uv, st, dw, dh, filter) != 0) {
+      msg = format("libyuv could not scale %d x %d to %d x %d", sw, sh, dw, dh);
+      return ACL_ERROR_FAILURE;
+    }
+    bool out_vu = op.out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420;
+    if (out_vu != v.vu) swap_uv(uv, st, dw, dh);
+    return ACL_SUCCESS;
+  }
+  // Packed RGB/BGR output: scale in YUV, then convert with the full-range BT.601 matrix.
+  Nv12 scaled(dw, dh);
+  if (libyuv::NV12Scale(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, scaled.y(), dw, scaled.uv(), scaled.uv_stride(), dw,
+                        dh, filter) != 0) {
+    msg = format("libyuv could not scale %d x %d to %d x %d", sw, sh, dw, dh);
+    return ACL_ERROR_FAILURE;
+  }
+  uint8_t* dst = op.out.data + static_cast<size_t>(op.dst.top) * op.out.width_stride + static_cast<size_t>(op.dst.left) * 3;
+  int st = static_cast<int>(op.out.width_stride);
+  bool rgb = op.out.format == PIXEL_FORMAT_RGB_888;
+  // libyuv's RGB24 is B,G,R in memory; R,G,B comes from the swapped (VU) matrix.
+  if (v.vu)
+    libyuv::NV21ToRGB24Matrix(scaled.y(), dw, scaled.uv(), scaled.uv_stride(), dst, st,
+                              rgb ? &libyuv::kYvuJPEGConstants : &libyuv::kYuvJPEGConstants, dw, dh);
+  else
+    libyuv::NV12ToRGB24Matrix(scaled.y(), dw, scaled.uv(), scaled.uv_stride(), dst, st,
+                              rgb ? &libyuv::kYvuJPEGConstants : &libyuv::kYuvJPEGConstants, dw, dh);
+  return ACL_SUCCESS;
+}
+
+aclError queue(const char* api, std::vector<Op> ops, libyuv::FilterMode filter, aclrtStream stream) {
+  return launch(api, stream, [ops, filter](std::string& msg) {
+    for (const Op& op : ops)
+      if (aclError e = run_op(op, filter, msg)) return e;
+    return ACL_SUCCESS;
+  });
+}
+
+// One picture pair: checks and the op scaling `crop` (NULL: whole input) into `paste` (NULL:
+// whole output).
+aclError make_op(const char* api, const acldvppPicDesc* in, const acldvppPicDesc* out, const acldvppRoiConfig* crop,
+                 const acldvppRoiConfig* paste, bool color_only, Op& op) {
+  if (!in) return fail(api, ACL_ERROR_INVALID_PARAM, "inputDesc must not be NULL");
+  if (!out) return fail(api, ACL_ERROR_INVALID_PARAM, "outputDesc must not be NULL");
+  op.in = snapshot(in);
+  op.out = snapshot(out);
+  if (aclError e = check_vpc_pic(api, op.in, "inputDesc", false)) return e;
+  if (aclError e = check_vpc_pic(api, op.out, "outputDesc", !color_only)) return e;
+  if (crop) {
+    if (aclError e = check_box(api, crop, op.in, "cropArea", op.src)) return e;
+  } else {
+    op.src = Box{0, 0, op.in.width, op.in.height};
+  }
+  if (paste) {
+    if (aclError e = check_box(api, paste, op.out, "pasteArea", op.dst)) return e;
+    if (strict() && op.dst.left % 16)
+      return fail(api, ACL_ERROR_INVALID_PARAM, "pasteArea left %u must be a multiple of 16 on the Ascend 310%s",
+                  op.dst.left, kRelax);
+  } else {
+    op.dst = Box{0, 0, op.out.width, op.out.height};
+  }
+  if (color_only && (op.src.width != op.dst.width || op.src.height != op.dst.height))
+    return fail(api, ACL_ERROR_INVALID_PARAM, "colour conversion keeps the size: input %u x %u, output %u x %u",
+                op.src.width, op.src.height, op.dst.width, op.dst.height);
+  if (op.in.data == op.out.data && (crop || paste || color_only))
+    return fail(api, ACL_ERROR_INVALID_PARAM, "inputDesc and outputDesc must not share their data");
+  return check_ratio(api, op.src, op.dst);
+}
+
+aclError single(const char* api, acldvppChannelDesc* channel, acldvppPicDesc* in, acldvppPicDesc* out,
+                acldvppRoiConfig* crop, acldvppRoiConfig* paste, const acldvppResizeConfig* cfg, bool need_cfg,
+                aclrtStream stream, bool color_only = false) {
+  if (aclError e = check_channel(api, channel, DVPP_CHNMODE_VPC)) return e;
+  if (need_cfg && !cfg) return fail(api, ACL_ERROR_INVALID_PARAM, "resizeConfig must not be NULL");
+  std::vector<Op> ops(1);
+  if (aclError e = make_op(api, in, out, crop, paste, color_only, ops[0])) return e;
+  return queue(api, std::move(ops), filter_of(cfg), stream);
+}
+
+aclError batch(const char* api, acldvppChannelDesc* channel, acldvppBatchPicDesc* src, uint32_t* roiNums,
+               uint32_t size, acldvppBatchPicDesc* dst, acldvppRoiConfig* crops[], acldvppRoiConfig* pastes[],
+               const acldvppResizeConfig* cfg, bool need_cfg, aclrtStream stream) {
+  if (aclError e = check_channel(api, channel, DVPP_CHNMODE_VPC)) return e;
+  if (!src || !dst || !roiNums || !crops)
+    return fail(api, ACL_ERROR_INVALID_PARAM, "srcBatchPicDescs, roiNums, dstBatchPicDescs and cropAreas must not be NULL");
+  if (need_cfg && !cfg) return fail(api, ACL_ERROR_INVALID_PARAM, "resizeConfig must not be NULL");
+  if (size == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "size (the number of input pictures) must not be 0");
+  std::vector<Op> ops;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < size; ++i) {
+    acldvppPicDesc* in = acldvppGetPicDesc(src, i);
+    if (!in)
+      return fail(api, ACL_ERROR_INVALID_PARAM, "srcBatchPicDescs holds fewer than size = %u pictures", size);
+    if (roiNums[i] == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "roiNums[%u] must not be 0", i);
+    for (uint32_t j = 0; j < roiNums[i]; ++j, ++k) {
+      acldvppPicDesc* out = acldvppGetPicDesc(dst, k);
+      if (!out)
+        return fail(api, ACL_ERROR_INVALID_PARAM, "dstBatchPicDescs holds fewer pictures than the %u+ crop areas", k + 1);
+      if (!crops[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "cropAreas[%u] must not be NULL", k);
+      if (pastes && !pastes[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "pasteAreas[%u] must not be NULL", k);
+      Op op;
+      if (aclError e = make_op(api, in, out, crops[k], pastes ? pastes[k] : nullptr, false, op)) return e;
+      ops.push_back(op);
+    }
+  }
+  aclGetRecentErrMsg();  // acldvppGetPicDesc past the end may have left a note
+  return queue(api, std::move(ops), filter_of(cfg), stream);
+}
+
+}  // namespace
+
+extern "C" {
+
+aclError acldvppVpcResizeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc,
+                               acldvppPicDesc* outputDesc, acldvppResizeConfig* resizeConfig, aclrtStream stream) {
+  return single(__func__, channelDesc, inputDesc, outputDesc, nullptr, nullptr, resizeConfig, true, stream);
+}
+
+aclError acldvppVpcCropAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc, acldvppPicDesc* outputDesc,
+                             acldvppRoiConfig* cropArea, aclrtStream stream) {
+  if (!cropArea) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "cropArea must not be NULL");
+  return single(__func__, channelDesc, inputDesc, outputDesc, cropArea, nullptr, nullptr, false, stream);
+}
+
+aclError acldvppVpcCropResizeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc,
+                                   acldvppPicDesc* outputDesc, acldvppRoiConfig* cropArea,
+                                   acldvppResizeConfig* resizeConfig, aclrtStream stream) {
+  if (!cropArea) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "cropArea must not be NULL");
+  return single(__func__, channelDesc, inputDesc, outputDesc, cropArea, nullptr, resizeConfig, true, stream);
+}
+
+aclError acldvppVpcCropAndPasteAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc,
+                                     acldvppPicDesc* outputDesc, acldvppRoiConfig* cropArea,
+                                     acldvppRoiConfig* pasteArea, aclrtStream stream) {
+  if (!cropArea || !pasteArea) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "cropArea and pasteArea must not be NULL");
+  return single(__func__, channelDesc, inputDesc, outputDesc, cropArea, pasteArea, nullptr, false, stream);
+}
+
+aclError acldvppVpcCropResizePasteAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc,
+                                        acldvppPicDesc* outputDesc, acldvppRoiConfig* cropArea,
+                                        acldvppRoiConfig* pasteArea, acldvppResizeConfig* resizeConfig,
+                                        aclrtStream stream) {
+  if (!cropArea || !pasteArea) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "cropArea and pasteArea must not be NULL");
+  return single(__func__, channelDesc, inputDesc, outputDesc, cropArea, pasteArea, resizeConfig, true, stream);
+}
+
+aclError acldvppVpcConvertColorAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc,
+                                     acldvppPicDesc* outputDesc, aclrtStream stream) {
+  return single(__func__, channelDesc, inputDesc, outputDesc, nullptr, nullptr, nullptr, false, stream, true);
+}
+
+aclError acldvppVpcBatchCropAsync(acldvppChannelDesc* channelDesc, acldvppBatchPicDesc* srcBatchPicDescs,
+                                  uint32_t* roiNums, uint32_t size, acldvppBatchPicDesc* dstBatchPicDescs,
+                                  acldvppRoiConfig* cropAreas[], aclrtStream stream) {
+  return batch(__func__, channelDesc, srcBatchPicDescs, roiNums, size, dstBatchPicDescs, cropAreas, nullptr,
+               nullptr, false, stream);
+}
+
+aclError acldvppVpcBatchCropResizeAsync(acldvppChannelDesc* channelDesc, acldvppBatchPicDesc* srcBatchPicDescs,
+                                        uint32_t* roiNums, uint32_t size, acldvppBatchPicDesc* dstBatchPicDescs,
+                                        acldvppRoiConfig* cropAreas[], acldvppResizeConfig* resizeConfig,
+                                        aclrtStream stream) {
+  return batch(__func__, channelDesc, srcBatchPicDescs, roiNums, size, dstBatchPicDescs, cropAreas, nullptr,
+               resizeConfig, true, stream);
+}
+
+aclError acldvppVpcBatchCropAndPasteAsync(acldvppChannelDesc* channelDesc, acldvppBatchPicDesc* srcBatchPicDescs,
+                                          uint32_t* roiNums, uint32_t size, acldvppBatchPicDesc* dstBatchPicDescs,
+                                          acldvppRoiConfig* cropAreas[], acldvppRoiConfig* pasteAreas[],
+                                          aclrtStream stream) {
+  if (!pasteAreas) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "pasteAreas must not be NULL");
+  return batch(__func__, channelDesc, srcBatchPicDescs, roiNums, size, dstBatchPicDescs, cropAreas, pasteAreas,
+               nullptr, false, stream);
+}
+
+aclError acldvppVpcBatchCropResizePasteAsync(acldvppChannelDesc* channelDesc, acldvppBatchPicDesc* srcBatchPicDescs,
+                                             uint32_t* roiNums, uint32_t size, acldvppBatchPicDesc* dstBatchPicDescs,
+                                             acldvppRoiConfig* cropAreas[], acldvppRoiConfig* pasteAreas[],
+                                             acldvppResizeConfig* resizeConfig, aclrtStream stream) {
+  if (!pasteAreas) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "pasteAreas must not be NULL");
+  return batch(__func__, channelDesc, srcBatchPicDescs, roiNums, size, dstBatchPicDescs, cropAreas, pasteAreas,
+               resizeConfig, true, stream);
+}
+
+}  // extern "C"

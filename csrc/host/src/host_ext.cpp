@@ -1,0 +1,47 @@
+// The private entry points of host_ext.h (for libacl_dvpp).
+#include "host_ext.h"
+
+#include <memory>
+#include <string>
+
+#include "detail/error.h"
+#include "detail/memory.h"
+#include "detail/runtime.h"
+#include "detail/stream.h"
+
+using namespace acl_host;
+
+extern "C" {
+
+aclError acl_host_ext_fail(const char* api, aclError code, const char* message) {
+  ApiScope scope(api);
+  return fail(code, "%s", message ? message : "failed");
+}
+
+int acl_host_ext_strict(void) { return strict_mode() ? 1 : 0; }
+
+int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size) {
+  memory::Where w = memory::classify(ptr, 1);
+  if (w.kind == memory::Kind::Foreign) return 0;
+  if (base) *base = w.base;
+  if (size) *size = w.size;
+  return w.kind == memory::Kind::Device ? 1 : 2;
+}
+
+aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
+                             void (*release)(void*)) {
+  ApiScope scope(api);
+  std::shared_ptr<void> owned(user, [release](void* p) {
+    if (release) release(p);
+  });
+  if (!fn) return fail(ACL_ERROR_INVALID_PARAM, "no task function");
+  std::shared_ptr<Stream> s;
+  if (aclError e = stream::resolve(stream, true, s)) return e;
+  Task t;
+  t.kind = TaskKind::HostTask;
+  t.host_fn = fn;
+  t.host_user = std::move(owned);
+  return s->enqueue(std::move(t));
+}
+
+}  // extern "C"

@@ -1,0 +1,38 @@
+/* Private entry points of our libascendcl for its sibling libraries (libacl_dvpp):
+ * the recent-error slot, strict mode, memory classification and stream tasks live in
+ * libascendcl, and these let another library use them. Not part of any public header
+ * (no CANN library has them); C, so the siblings need no C++ ABI agreement. */
+#ifndef ACL_HOST_EXT_H
+#define ACL_HOST_EXT_H
+
+#include <stddef.h>
+
+#include "acl/acl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Records "<api>: <message> (error <code>)" as the thread's recent error; returns code. */
+ACL_FUNC_VISIBILITY aclError acl_host_ext_fail(const char* api, aclError code, const char* message);
+/* 1 in strict mode (ACL_HOST_STRICT unset or not 0), else 0. */
+ACL_FUNC_VISIBILITY int acl_host_ext_strict(void);
+/* The ACL allocation holding ptr: 1 device (aclrtMalloc), 2 host (aclrtMallocHost), with its
+ * start and size; 0 when ptr is in none (base and size untouched). */
+ACL_FUNC_VISIBILITY int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size);
+
+/* A task run on a stream's worker, in order with the stream's other tasks. It returns
+ * ACL_SUCCESS or an error code and then writes a message (at most message_size bytes, NUL
+ * included) that the stream's synchronize reports. */
+typedef aclError (*acl_host_ext_task_fn)(void* user, char* message, size_t message_size);
+/* Queues fn(user) on stream (NULL: the current context's default stream; the stream must
+ * belong to the current context, as for aclrtMemcpyAsync). release(user) runs once, after
+ * the task ran or was dropped, or at once when queueing fails (may be NULL). */
+ACL_FUNC_VISIBILITY aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn,
+                                                 void* user, void (*release)(void*));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ACL_HOST_EXT_H */

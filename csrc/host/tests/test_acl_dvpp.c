@@ -1,0 +1,932 @@
+/* DVPP on the CPU (libacl_dvpp.so): memory, descriptions, JPEGD, VPC, JPEGE, stream order,
+ * bad input, strict and relaxed mode (variant "relaxed": ACL_HOST_STRICT=0).
+ *
+ * usage: test_acl_dvpp <case>|all|--list <data dir>
+ * The data dir holds the pictures and Pillow references of tests/dvpp_pictures.py (photo.jpg,
+ * photo.y: its luma plane as Pillow/libjpeg decode it, photo_224.y: that plane resized to
+ * 224 x 224 by Pillow, dvpp_ref.txt: size, components and luma mean of each picture) and
+ * add.onnx (tests/models.py). Tolerances: decoded luma equals Pillow's to within 0.5 per pixel
+ * on average (both are libjpeg-turbo); resized luma within 4 grey levels mean absolute
+ * difference (libyuv's and Pillow's bilinear filters weigh differently at 1/2.9 scale). */
+#define ENABLE_DVPP_INTERFACE
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acl/acl.h"
+#include "acl/ops/acl_dvpp.h"
+#include "acl_check.h"
+
+static const char* g_dir = ".";
+static int g_strict = 1;
+static aclrtStream g_stream = NULL;
+
+static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+
+/* Reads a file into malloc'ed memory (NULL when missing). */
+static uint8_t* read_file(const char* name, uint32_t* size) {
+  char path[1024];
+  FILE* f;
+  long n;
+  uint8_t* buf;
+  snprintf(path, sizeof path, "%s/%s", g_dir, name);
+  f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "missing %s (python tests/models.py <dir> writes it)\n", path);
+    return NULL;
+  }
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = (uint8_t*)malloc((size_t)n);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  *size = (uint32_t)n;
+  return buf;
+}
+
+/* A file copied into DVPP memory. */
+static void* dvpp_file(const char* name, uint32_t* size) {
+  uint8_t* host = read_file(name, size);
+  void* dev = NULL;
+  if (!host) return NULL;
+  if (acldvppMalloc(&dev, *size) != ACL_SUCCESS) {
+    free(host);
+    return NULL;
+  }
+  aclrtMemcpy(dev, *size, host, *size, ACL_MEMCPY_HOST_TO_DEVICE);
+  free(host);
+  return dev;
+}
+
+static void setup(void) {
+  CHECK_OK(aclInit(NULL));
+  CHECK_OK(aclrtSetDevice(0));
+  CHECK_OK(aclrtCreateStream(&g_stream));
+}
+
+static void teardown(void) {
+  CHECK_OK(aclrtDestroyStream(g_stream));
+  CHECK_OK(aclrtResetDevice(0));
+  CHECK_OK(aclFinalize());
+}
+
+static acldvppChannelDesc* make_channel(void) {
+  acldvppChannelDesc* ch = acldvppCreateChannelDesc();
+  CHECK(ch != NULL);
+  CHECK_OK(acldvppCreateChannel(ch));
+  return ch;
+}
+
+static void drop_channel(acldvppChannelDesc* ch) {
+  CHECK_OK(acldvppDestroyChannel(ch));
+  CHECK_OK(acldvppDestroyChannelDesc(ch));
+}
+
+/* An NV12 picture of w x h with strides (ws, hs) in DVPP memory, filled with a pattern:
+ * Y = (3x + 5y) & 255, U = 100 + x/2 % 50, V = 150 - y/2 % 50. */
+static acldvppPicDesc* make_nv12(uint32_t w, uint32_t h, uint32_t ws, uint32_t hs, int fill) {
+  acldvppPicDesc* p = acldvppCreatePicDesc();
+  uint32_t size = ws * hs * 3 / 2, x, y;
+  uint8_t* host = (uint8_t*)calloc(size, 1);
+  void* dev = NULL;
+  CHECK_OK(acldvppMalloc(&dev, size));
+  if (fill && host) {
+    for (y = 0; y < h; ++y)
+      for (x = 0; x < w; ++x) host[y * ws + x] = (uint8_t)((3 * x + 5 * y) & 255);
+    for (y = 0; y < h / 2; ++y)
+      for (x = 0; x < w / 2; ++x) {
+        host[ws * hs + y * ws + 2 * x] = (uint8_t)(100 + x % 50);
+        host[ws * hs + y * ws + 2 * x + 1] = (uint8_t)(150 - y % 50);
+      }
+  }
+  CHECK_OK(aclrtMemcpy(dev, size, host, size, ACL_MEMCPY_HOST_TO_DEVICE));
+  free(host);
+  acldvppSetPicDescData(p, dev);
+  acldvppSetPicDescSize(p, size);
+  acldvppSetPicDescFormat(p, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  acldvppSetPicDescWidth(p, w);
+  acldvppSetPicDescHeight(p, h);
+  acldvppSetPicDescWidthStride(p, ws);
+  acldvppSetPicDescHeightStride(p, hs);
+  return p;
+}
+
+static void free_pic(acldvppPicDesc* p) {
+  CHECK_OK(acldvppFree(acldvppGetPicDescData(p)));
+  CHECK_OK(acldvppDestroyPicDesc(p));
+}
+
+/* A copy of a picture's bytes on the host. */
+static uint8_t* to_host(const acldvppPicDesc* p) {
+  uint32_t size = acldvppGetPicDescSize(p);
+  uint8_t* host = (uint8_t*)malloc(size);
+  CHECK_OK(aclrtMemcpy(host, size, acldvppGetPicDescData(p), size, ACL_MEMCPY_DEVICE_TO_HOST));
+  return host;
+}
+
+/* Mean absolute difference of a w x h plane (stride ws) against a packed reference. */
+static double mad(const uint8_t* plane, uint32_t ws, const uint8_t* ref, uint32_t w, uint32_t h) {
+  double sum = 0;
+  uint32_t x, y;
+  for (y = 0; y < h; ++y)
+    for (x = 0; x < w; ++x) sum += fabs((double)plane[y * ws + x] - (double)ref[y * w + x]);
+  return sum / ((double)w * h);
+}
+
+static double plane_mean(const uint8_t* plane, uint32_t ws, uint32_t w, uint32_t h) {
+  double sum = 0;
+  uint32_t x, y;
+  for (y = 0; y < h; ++y)
+    for (x = 0; x < w; ++x) sum += plane[y * ws + x];
+  return sum / ((double)w * h);
+}
+
+/* Decodes `name` (in DVPP memory) to a fresh NV12 picture; NULL when the call failed. */
+static acldvppPicDesc* decode(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync_ret) {
+  uint32_t size = 0, out_size = 0;
+  uint8_t* host = read_file(name, &size);
+  void* in = dvpp_file(name, &size);
+  void* out = NULL;
+  acldvppPicDesc* pic;
+  if (!host || !in) return NULL;
+  CHECK_OK(acldvppJpegPredictDecSize(host, size, fmt, &out_size));
+  free(host);
+  CHECK_OK(acldvppMalloc(&out, out_size));
+  pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, out);
+  acldvppSetPicDescSize(pic, out_size);
+  acldvppSetPicDescFormat(pic, fmt);
+  CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+  *sync_ret = aclrtSynchronizeStream(g_stream);
+  CHECK_OK(acldvppFree(in));
+  return pic;
+}
+
+/* ---- cases ---------------------------------------------------------------------------- */
+
+static void case_memory(void) {
+  void *p = NULL, *q = NULL;
+  size_t free0, free1, total;
+  uint8_t host[64], back[64];
+  int i;
+  SECTION("memory");
+  setup();
+  CHECK_OK(aclrtGetMemInfo(ACL_HBM_MEM, &free0, &total));
+  CHECK_OK(acldvppMalloc(&p, 1 << 20));
+  CHECK(p != NULL && ((uintptr_t)p % 64) == 0);
+  CHECK_OK(aclrtGetMemInfo(ACL_HBM_MEM, &free1, &total));
+  CHECK(free0 - free1 >= (1u << 20)); /* lowers the device's free memory */
+  for (i = 0; i < 64; ++i) host[i] = (uint8_t)i;
+  CHECK_OK(aclrtMemcpy(p, 64, host, 64, ACL_MEMCPY_HOST_TO_DEVICE)); /* device memory for aclrtMemcpy */
+  CHECK_OK(aclrtMemcpy(back, 64, p, 64, ACL_MEMCPY_DEVICE_TO_HOST));
+  CHECK(memcmp(host, back, 64) == 0);
+  CHECK_ERR(acldvppMalloc(NULL, 16), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppMalloc(&q, 0), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppFree(NULL), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(aclrtMalloc(&q, 256, ACL_MEM_MALLOC_HUGE_FIRST));
+  CHECK_STRICT(g_strict, acldvppFree(q), ACL_ERROR_INVALID_PARAM); /* not from acldvppMalloc */
+  if (g_strict) CHECK_OK(aclrtFree(q));
+  CHECK_OK(acldvppFree(p));
+  CHECK_OK(aclrtGetMemInfo(ACL_HBM_MEM, &free1, &total));
+  CHECK(free1 == free0);
+  teardown();
+}
+
+static void case_descriptions(void) {
+  acldvppPicDesc* p;
+  acldvppRoiConfig* roi;
+  acldvppResizeConfig* rc;
+  acldvppJpegeConfig* jc;
+  acldvppBorderConfig* bc;
+  acldvppBatchPicDesc* batch;
+  acldvppStreamDesc* sd;
+  acldvppChannelDesc* ch;
+  uint32_t csc = 0;
+  size_t ret_size = 0;
+  int dummy;
+  SECTION("descriptions");
+  p = acldvppCreatePicDesc();
+  CHECK(p != NULL);
+  CHECK_OK(acldvppSetPicDescData(p, &dummy));
+  CHECK_OK(acldvppSetPicDescSize(p, 1234));
+  CHECK_OK(acldvppSetPicDescFormat(p, PIXEL_FORMAT_YVU_SEMIPLANAR_420));
+  CHECK_OK(acldvppSetPicDescWidth(p, 33));
+  CHECK_OK(acldvppSetPicDescHeight(p, 44));
+  CHECK_OK(acldvppSetPicDescWidthStride(p, 48));
+  CHECK_OK(acldvppSetPicDescHeightStride(p, 46));
+  CHECK_OK(acldvppSetPicDescRetCode(p, 7));
+  CHECK(acldvppGetPicDescData(p) == &dummy && acldvppGetPicDescSize(p) == 1234);
+  CHECK(acldvppGetPicDescFormat(p) == PIXEL_FORMAT_YVU_SEMIPLANAR_420);
+  CHECK(acldvppGetPicDescWidth(p) == 33 && acldvppGetPicDescHeight(p) == 44);
+  CHECK(acldvppGetPicDescWidthStride(p) == 48 && acldvppGetPicDescHeightStride(p) == 46);
+  CHECK(acldvppGetPicDescRetCode(p) == 7);
+  CHECK_ERR(acldvppSetPicDescWidth(NULL, 1), ACL_ERROR_INVALID_PARAM);
+  CHECK(acldvppGetPicDescWidth(NULL) == 0);
+  CHECK_MSG();
+  CHECK_OK(acldvppDestroyPicDesc(p));
+
+  roi = acldvppCreateRoiConfig(2, 101, 4, 51);
+  CHECK(roi != NULL);
+  CHECK_OK(acldvppSetRoiConfigLeft(roi, 10));
+  CHECK_OK(acldvppSetRoiConfig(roi, 0, 31, 0, 15));
+  CHECK_OK(acldvppDestroyRoiConfig(roi));
+
+  rc = acldvppCreateResizeConfig();
+  CHECK(acldvppGetResizeConfigInterpolation(rc) == 0);
+  CHECK_OK(acldvppSetResizeConfigInterpolation(rc, 2));
+  CHECK(acldvppGetResizeConfigInterpolation(rc) == 2);
+  CHECK_ERR(acldvppSetResizeConfigInterpolation(rc, 9), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyResizeConfig(rc));
+
+  jc = acldvppCreateJpegeConfig();
+  CHECK_OK(acldvppSetJpegeConfigLevel(jc, 80));
+  CHECK(acldvppGetJpegeConfigLevel(jc) == 80);
+  CHECK_ERR(acldvppSetJpegeConfigLevel(jc, 101), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyJpegeConfig(jc));
+
+  bc = acldvppCreateBorderConfig();
+  CHECK_OK(acldvppSetBorderConfigValue(bc, 2, 17.5));
+  CHECK(acldvppGetBorderConfigValue(bc, 2) == 17.5);
+  CHECK_ERR(acldvppSetBorderConfigValue(bc, 4, 1.0), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppSetBorderConfigBorderType(bc, BORDER_REFLECT));
+  CHECK(acldvppGetBorderConfigBorderType(bc) == BORDER_REFLECT);
+  CHECK_OK(acldvppSetBorderConfigTop(bc, 3));
+  CHECK_OK(acldvppSetBorderConfigRight(bc, 4));
+  CHECK(acldvppGetBorderConfigTop(bc) == 3 && acldvppGetBorderConfigRight(bc) == 4);
+  CHECK_OK(acldvppDestroyBorderConfig(bc));
+
+  batch = acldvppCreateBatchPicDesc(3);
+  CHECK(batch != NULL);
+  CHECK(acldvppGetPicDesc(batch, 2) != NULL && acldvppGetPicDesc(batch, 0) != acldvppGetPicDesc(batch, 1));
+  CHECK(acldvppGetPicDesc(batch, 3) == NULL);
+  CHECK_MSG();
+  CHECK(acldvppCreateBatchPicDesc(0) == NULL);
+  CHECK_MSG();
+  CHECK_OK(acldvppDestroyBatchPicDesc(batch));
+
+  sd = acldvppCreateStreamDesc();
+  CHECK_OK(acldvppSetStreamDescSize(sd, 99));
+  CHECK_OK(acldvppSetStreamDescEos(sd, 1));
+  CHECK_OK(acldvppSetStreamDescTimestamp(sd, 1234567890123ull));
+  CHECK(acldvppGetStreamDescSize(sd) == 99 && acldvppGetStreamDescEos(sd) == 1);
+  CHECK(acldvppGetStreamDescTimestamp(sd) == 1234567890123ull);
+  CHECK_OK(acldvppDestroyStreamDesc(sd));
+
+  ch = acldvppCreateChannelDesc();
+  csc = ACL_DVPP_CSC_MATRIX_BT709_NARROW;
+  CHECK_OK(acldvppSetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &csc));
+  csc = 0;
+  CHECK_OK(acldvppGetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &ret_size, &csc));
+  CHECK(csc == ACL_DVPP_CSC_MATRIX_BT709_NARROW && ret_size == sizeof csc);
+  CHECK_ERR(acldvppSetChannelDescMode(ch, 16), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppSetChannelDescMode(ch, DVPP_CHNMODE_VPC));
+  CHECK_OK(acldvppCreateChannel(ch));
+  CHECK_ERR(acldvppCreateChannel(ch), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyChannel(ch));
+  CHECK_OK(acldvppDestroyChannelDesc(ch));
+}
+
+static void case_unsupported(void) {
+  SECTION("unsupported");
+  CHECK(aclvdecCreateChannelDesc() == NULL);
+  CHECK_MSG();
+  CHECK_ERR(aclvencCreateChannel(NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
+  CHECK_ERR(acldvppVpcCalcHistAsync(NULL, NULL, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
+  CHECK_ERR(acldvppPngGetImageInfo(NULL, 0, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
+}
+
+static void case_jpeg_info(void) {
+  char line[256], name[128];
+  uint32_t w, h, size, gw, gh, dec;
+  int comps;
+  int32_t gc;
+  double mean;
+  acldvppJpegFormat fmt;
+  FILE* f;
+  char path[1024];
+  SECTION("jpeg_info");
+  snprintf(path, sizeof path, "%s/dvpp_ref.txt", g_dir);
+  f = fopen(path, "r");
+  CHECK(f != NULL);
+  if (!f) return;
+  while (fgets(line, sizeof line, f)) {
+    uint8_t* data;
+    if (sscanf(line, "%127s %u %u %d %lf", name, &w, &h, &comps, &mean) != 5) continue;
+    data = read_file(name, &size);
+    CHECK(data != NULL);
+    if (!data) continue;
+    CHECK_OK(acldvppJpegGetImageInfo(data, size, &gw, &gh, &gc));
+    CHECK(gw == w && gh == h && gc == comps);
+    CHECK_OK(acldvppJpegGetImageInfoV2(data, size, &gw, &gh, &gc, &fmt));
+    if (strcmp(name, "photo.jpg") == 0) CHECK(fmt == ACL_JPEG_CSS_420);
+    if (strcmp(name, "odd.jpg") == 0) CHECK(fmt == ACL_JPEG_CSS_444);
+    if (strcmp(name, "gray.jpg") == 0) CHECK(fmt == ACL_JPEG_CSS_GRAY);
+    CHECK_OK(acldvppJpegPredictDecSize(data, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec));
+    if (strcmp(name, "exif6.jpg") == 0) { /* rotated: the strides follow the displayed size */
+      uint32_t t = w;
+      w = h;
+      h = t;
+    }
+    CHECK(dec == align_up(w, 128) * align_up(h, 16) * 3 / 2);
+    free(data);
+  }
+  fclose(f);
+}
+
+static void case_jpegd(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  aclError sync = -1;
+  uint8_t *out, *ref;
+  uint32_t ref_size;
+  char line[256], name[128];
+  uint32_t w, h;
+  int comps;
+  double mean;
+  FILE* f;
+  char path[1024];
+  SECTION("jpegd");
+  setup();
+  ch = make_channel();
+  /* photo.jpg: every luma pixel as Pillow (libjpeg) decodes it. */
+  pic = decode(ch, "photo.jpg", PIXEL_FORMAT_YUV_SEMIPLANAR_420, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescWidth(pic) == 640 && acldvppGetPicDescHeight(pic) == 480);
+    CHECK(acldvppGetPicDescWidthStride(pic) == 640 && acldvppGetPicDescHeightStride(pic) == 480);
+    CHECK(acldvppGetPicDescRetCode(pic) == 0);
+    out = to_host(pic);
+    ref = read_file("photo.y", &ref_size);
+    CHECK(ref != NULL && ref_size == 640 * 480);
+    if (ref) CHECK(mad(out, 640, ref, 640, 480) < 0.5);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  /* Every picture: sizes, strides (128/16) and luma mean against Pillow's. */
+  snprintf(path, sizeof path, "%s/dvpp_ref.txt", g_dir);
+  f = fopen(path, "r");
+  while (f && fgets(line, sizeof line, f)) {
+    uint32_t ow, oh;
+    if (sscanf(line, "%127s %u %u %d %lf", name, &w, &h, &comps, &mean) != 5) continue;
+    pic = decode(ch, name, PIXEL_FORMAT_YVU_SEMIPLANAR_420, &sync);
+    CHECK(pic != NULL && sync == ACL_SUCCESS);
+    if (!pic) continue;
+    ow = strcmp(name, "exif6.jpg") == 0 ? h : w;
+    oh = strcmp(name, "exif6.jpg") == 0 ? w : h;
+    CHECK(acldvppGetPicDescWidth(pic) == ow && acldvppGetPicDescHeight(pic) == oh);
+    CHECK(acldvppGetPicDescWidthStride(pic) == align_up(ow, 128));
+    CHECK(acldvppGetPicDescHeightStride(pic) == align_up(oh, 16));
+    out = to_host(pic);
+    CHECK(fabs(plane_mean(out, align_up(ow, 128), ow, oh) - mean) < 0.5);
+    if (comps == 1) { /* grey: neutral chroma */
+      uint8_t* uv = out + align_up(ow, 128) * align_up(oh, 16);
+      CHECK(uv[0] == 128 && uv[1] == 128);
+    }
+    free(out);
+    free_pic(pic);
+  }
+  if (f) fclose(f);
+  drop_channel(ch);
+  teardown();
+}
+
+/* NV21 output is NV12 with U and V swapped. */
+static void case_jpegd_nv21(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *a, *b;
+  aclError s1 = -1, s2 = -1;
+  uint8_t *ha, *hb;
+  uint32_t i, n, ok = 1;
+  SECTION("jpegd_nv21");
+  setup();
+  ch = make_channel();
+  a = decode(ch, "odd.jpg", PIXEL_FORMAT_YUV_SEMIPLANAR_420, &s1);
+  b = decode(ch, "odd.jpg", PIXEL_FORMAT_YVU_SEMIPLANAR_420, &s2);
+  CHECK(a && b && s1 == ACL_SUCCESS && s2 == ACL_SUCCESS);
+  if (a && b) {
+    ha = to_host(a);
+    hb = to_host(b);
+    n = acldvppGetPicDescWidthStride(a) * acldvppGetPicDescHeightStride(a);
+    for (i = 0; i < 151; ++i) /* the luma rows (the stride padding is not written) */
+      if (memcmp(ha + i * 256, hb + i * 256, 203) != 0) ok = 0;
+    for (i = 0; i < 102; i += 2) /* first chroma row: (203 + 1) / 2 pairs */
+      if (ha[n + i] != hb[n + i + 1] || ha[n + i + 1] != hb[n + i]) ok = 0;
+    CHECK(ok);
+    free(ha);
+    free(hb);
+    free_pic(a);
+    free_pic(b);
+  }
+  drop_channel(ch);
+  teardown();
+}
+
+static void case_jpegd_refusals(void) {
+  acldvppChannelDesc* ch;
+  uint32_t size, dec, w, h;
+  int32_t c;
+  uint8_t* host;
+  void *in, *out = NULL;
+  acldvppPicDesc* pic;
+  const char* bad[] = {"progressive.jpg", "arith.jpg", "truncated.jpg"};
+  size_t i;
+  SECTION("jpegd_refusals");
+  setup();
+  ch = make_channel();
+  host = read_file("garbage.jpg", &size);
+  CHECK_ERR(acldvppJpegGetImageInfo(host, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("progressive.jpg", &size);
+  CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_RGB_888, &dec), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppJpegGetImageInfo(NULL, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("arith.jpg", &size);
+  CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  free(host);
+
+  /* Decoding them fails the task: synchronize reports it, the description's return code is set. */
+  CHECK_OK(acldvppMalloc(&out, 1 << 20));
+  for (i = 0; i < ACL_COUNT(bad); ++i) {
+    in = dvpp_file(bad[i], &size);
+    pic = acldvppCreatePicDesc();
+    acldvppSetPicDescData(pic, out);
+    acldvppSetPicDescSize(pic, 1 << 20);
+    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+    CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
+    CHECK(acldvppGetPicDescRetCode(pic) != 0);
+    CHECK_OK(acldvppFree(in));
+    CHECK_OK(acldvppDestroyPicDesc(pic));
+  }
+  /* An output buffer smaller than the predicted size. */
+  in = dvpp_file("photo.jpg", &size);
+  pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, out);
+  acldvppSetPicDescSize(pic, 1000);
+  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+  CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
+  /* Refused when called: no data, an unhandled format, host memory (strict), a channel not created. */
+  CHECK_ERR(acldvppJpegDecodeAsync(ch, NULL, size, pic, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescSize(pic, 1 << 20);
+  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_RGB_888);
+  CHECK_ERR(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  host = read_file("photo.jpg", &size);
+  CHECK_STRICT(g_strict, acldvppJpegDecodeAsync(ch, host, size, pic, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  free(host);
+  CHECK_OK(acldvppDestroyChannel(ch));
+  CHECK_ERR(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyChannelDesc(ch));
+  CHECK_OK(acldvppFree(in));
+  CHECK_OK(acldvppFree(out));
+  CHECK_OK(acldvppDestroyPicDesc(pic));
+  teardown();
+}
+
+/* Decode photo.jpg, resize to 224 x 224 on the same stream: luma against Pillow's resize. */
+static void case_vpc_resize(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *pic, *dst;
+  acldvppResizeConfig* rc;
+  aclError sync = -1;
+  uint8_t *out, *ref;
+  uint32_t ref_size;
+  SECTION("vpc_resize");
+  setup();
+  ch = make_channel();
+  pic = decode(ch, "photo.jpg", PIXEL_FORMAT_YUV_SEMIPLANAR_420, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (!pic) return;
+  dst = make_nv12(224, 224, 224, 224, 0);
+  rc = acldvppCreateResizeConfig();
+  CHECK_OK(acldvppVpcResizeAsync(ch, pic, dst, rc, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  out = to_host(dst);
+  ref = read_file("photo_224.y", &ref_size);
+  CHECK(ref != NULL && ref_size == 224 * 224);
+  if (ref) {
+    double d = mad(out, 224, ref, 224, 224);
+    printf("resize luma mean absolute difference vs Pillow: %.3f\n", d);
+    CHECK(d < 4.0);
+  }
+  free(ref);
+  free(out);
+  /* Nearest neighbour is another picture. */
+  CHECK_OK(acldvppSetResizeConfigInterpolation(rc, 2));
+  CHECK_OK(acldvppVpcResizeAsync(ch, pic, dst, rc, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  CHECK_ERR(acldvppVpcResizeAsync(ch, pic, dst, NULL, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyResizeConfig(rc));
+  free_pic(dst);
+  free_pic(pic);
+  drop_channel(ch);
+  teardown();
+}
+
+/* Crop without scaling copies the box; crop-and-paste leaves the rest of the output alone. */
+static void case_vpc_crop_paste(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *src, *dst;
+  acldvppRoiConfig *crop, *paste;
+  uint8_t *in, *out;
+  uint32_t x, y, bad = 0;
+  SECTION("vpc_crop_paste");
+  setup();
+  ch = make_channel();
+  src = make_nv12(128, 64, 128, 64, 1);
+  dst = make_nv12(64, 32, 64, 32, 0);
+  crop = acldvppCreateRoiConfig(16, 79, 8, 39); /* 64 x 32 at (16, 8) */
+  CHECK_OK(acldvppVpcCropAsync(ch, src, dst, crop, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  in = to_host(src);
+  out = to_host(dst);
+  for (y = 0; y < 32; ++y)
+    for (x = 0; x < 64; ++x)
+      if (out[y * 64 + x] != in[(y + 8) * 128 + x + 16]) ++bad;
+  for (y = 0; y < 16; ++y)
+    for (x = 0; x < 64; ++x)
+      if (out[64 * 32 + y * 64 + x] != in[128 * 64 + (y + 4) * 128 + x + 16]) ++bad;
+  CHECK(bad == 0);
+  free(out);
+  /* Paste the 32 x 16 box (0,0) into a zeroed 64 x 32 output at (16, 8). */
+  free_pic(dst);
+  dst = make_nv12(64, 32, 64, 32, 0);
+  CHECK_OK(acldvppSetRoiConfig(crop, 0, 31, 0, 15));
+  paste = acldvppCreateRoiConfig(16, 47, 8, 23);
+  CHECK_OK(acldvppVpcCropAndPasteAsync(ch, src, dst, crop, paste, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  out = to_host(dst);
+  bad = 0;
+  for (y = 0; y < 32; ++y)
+    for (x = 0; x < 64; ++x) {
+      int inside = x >= 16 && x < 48 && y >= 8 && y < 24;
+      uint8_t want = inside ? in[(y - 8) * 128 + (x - 16)] : 0;
+      if (out[y * 64 + x] != want) ++bad;
+    }
+  CHECK(bad == 0);
+  free(out);
+  free(in);
+  /* Boxes outside the picture, odd/even rules, paste alignment. */
+  CHECK_OK(acldvppSetRoiConfig(crop, 0, 128, 0, 15));
+  CHECK_ERR(acldvppVpcCropAsync(ch, src, dst, crop, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppSetRoiConfig(crop, 1, 32, 0, 15));
+  CHECK_STRICT(g_strict, acldvppVpcCropAsync(ch, src, dst, crop, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppSetRoiConfig(crop, 0, 31, 0, 15));
+  CHECK_OK(acldvppSetRoiConfig(paste, 2, 33, 0, 15));
+  CHECK_STRICT(g_strict, acldvppVpcCropAndPasteAsync(ch, src, dst, crop, paste, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  CHECK_OK(acldvppDestroyRoiConfig(crop));
+  CHECK_OK(acldvppDestroyRoiConfig(paste));
+  free_pic(src);
+  free_pic(dst);
+  drop_channel(ch);
+  teardown();
+}
+
+static void case_vpc_batch_crop(void) {
+  acldvppChannelDesc* ch;
+  acldvppBatchPicDesc *srcs, *dsts;
+  acldvppPicDesc* a;
+  acldvppRoiConfig* rois[3];
+  uint32_t nums[2] = {1, 2}, i;
+  uint8_t *in, *out;
+  SECTION("vpc_batch_crop");
+  setup();
+  ch = make_channel();
+  a = make_nv12(128, 64, 128, 64, 1);
+  srcs = acldvppCreateBatchPicDesc(2);
+  dsts = acldvppCreateBatchPicDesc(3);
+  for (i = 0; i < 2; ++i) {
+    acldvppPicDesc* s = acldvppGetPicDesc(srcs, i);
+    acldvppSetPicDescData(s, acldvppGetPicDescData(a));
+    acldvppSetPicDescSize(s, acldvppGetPicDescSize(a));
+    acldvppSetPicDescFormat(s, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    acldvppSetPicDescWidth(s, 128);
+    acldvppSetPicDescHeight(s, 64);
+    acldvppSetPicDescWidthStride(s, 128);
+    acldvppSetPicDescHeightStride(s, 64);
+  }
+  for (i = 0; i < 3; ++i) {
+    acldvppPicDesc* d = acldvppGetPicDesc(dsts, i);
+    void* mem = NULL;
+    CHECK_OK(acldvppMalloc(&mem, 32 * 16 * 3 / 2));
+    acldvppSetPicDescData(d, mem);
+    acldvppSetPicDescSize(d, 32 * 16 * 3 / 2);
+    acldvppSetPicDescFormat(d, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    acldvppSetPicDescWidth(d, 32);
+    acldvppSetPicDescHeight(d, 16);
+    acldvppSetPicDescWidthStride(d, 32);
+    acldvppSetPicDescHeightStride(d, 16);
+    rois[i] = acldvppCreateRoiConfig(32 * i, 32 * i + 31, 16, 31);
+  }
+  CHECK_OK(acldvppVpcBatchCropAsync(ch, srcs, nums, 2, dsts, rois, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  in = to_host(a);
+  for (i = 0; i < 3; ++i) {
+    out = to_host(acldvppGetPicDesc(dsts, i));
+    CHECK(out[0] == in[16 * 128 + 32 * i] && out[15 * 32 + 31] == in[31 * 128 + 32 * i + 31]);
+    free(out);
+  }
+  free(in);
+  nums[1] = 3; /* more crops than output pictures */
+  CHECK_ERR(acldvppVpcBatchCropAsync(ch, srcs, nums, 2, dsts, rois, g_stream), ACL_ERROR_INVALID_PARAM);
+  for (i = 0; i < 3; ++i) {
+    CHECK_OK(acldvppFree(acldvppGetPicDescData(acldvppGetPicDesc(dsts, i))));
+    CHECK_OK(acldvppDestroyRoiConfig(rois[i]));
+  }
+  CHECK_OK(acldvppDestroyBatchPicDesc(srcs));
+  CHECK_OK(acldvppDestroyBatchPicDesc(dsts));
+  free_pic(a);
+  drop_channel(ch);
+  teardown();
+}
+
+/* Borders: constant fill around the copied input; replicate repeats the edge. */
+static void case_vpc_make_border(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *src, *dst;
+  acldvppBorderConfig* bc;
+  uint8_t *in, *out;
+  uint32_t x, y, bad = 0;
+  SECTION("vpc_make_border");
+  setup();
+  ch = make_channel();
+  src = make_nv12(32, 16, 32, 16, 1);
+  dst = make_nv12(64, 20, 64, 20, 0);
+  bc = acldvppCreateBorderConfig();
+  acldvppSetBorderConfigLeft(bc, 16);
+  acldvppSetBorderConfigRight(bc, 16);
+  acldvppSetBorderConfigTop(bc, 2);
+  acldvppSetBorderConfigBottom(bc, 2);
+  acldvppSetBorderConfigValue(bc, 0, 10.0);
+  CHECK_OK(acldvppVpcMakeBorderAsync(ch, src, dst, bc, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  in = to_host(src);
+  out = to_host(dst);
+  for (y = 0; y < 20; ++y)
+    for (x = 0; x < 64; ++x) {
+      int inside = x >= 16 && x < 48 && y >= 2 && y < 18;
+      uint8_t want = inside ? in[(y - 2) * 32 + (x - 16)] : 10;
+      if (out[y * 64 + x] != want) ++bad;
+    }
+  CHECK(bad == 0);
+  free(out);
+  CHECK_OK(acldvppSetBorderConfigBorderType(bc, BORDER_REPLICATE));
+  CHECK_OK(acldvppVpcMakeBorderAsync(ch, src, dst, bc, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  out = to_host(dst);
+  CHECK(out[0] == in[0] && out[19 * 64 + 63] == in[15 * 32 + 31] && out[5 * 64 + 3] == in[3 * 32]);
+  free(out);
+  free(in);
+  acldvppSetBorderConfigLeft(bc, 15); /* odd border of YUV420SP; sizes no longer add up either */
+  CHECK_ERR(acldvppVpcMakeBorderAsync(ch, src, dst, bc, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyBorderConfig(bc));
+  free_pic(src);
+  free_pic(dst);
+  drop_channel(ch);
+  teardown();
+}
+
+/* Pictures VPC refuses: strides below the width, small buffers, alignment (strict), memory. */
+static void case_vpc_errors(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *src, *dst;
+  acldvppResizeConfig* rc;
+  void* host_mem;
+  SECTION("vpc_errors");
+  setup();
+  ch = make_channel();
+  rc = acldvppCreateResizeConfig();
+  src = make_nv12(128, 64, 128, 64, 1);
+  dst = make_nv12(64, 32, 64, 32, 0);
+  acldvppSetPicDescWidthStride(src, 100); /* stride < width */
+  CHECK_ERR(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescWidthStride(src, 128);
+  acldvppSetPicDescSize(src, 1000); /* buffer smaller than the layout */
+  CHECK_ERR(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescSize(src, 128 * 64 * 3 / 2);
+  acldvppSetPicDescWidth(dst, 62); /* 62 <= stride 64, but 64 % 16 == 0: fine; width even */
+  CHECK_OK(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream));
+  acldvppSetPicDescWidth(dst, 61); /* odd width of YUV420SP */
+  CHECK_STRICT(g_strict, acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescWidth(dst, 64);
+  acldvppSetPicDescWidthStride(dst, 72); /* not a multiple of 16, buffer too small anyway */
+  CHECK_ERR(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescWidthStride(dst, 64);
+  acldvppSetPicDescFormat(dst, PIXEL_FORMAT_RGB_888); /* 310 VPC output is YUV420SP */
+  acldvppSetPicDescWidthStride(dst, 192);
+  acldvppSetPicDescSize(dst, 192 * 32);
+  /* a size that lies about the buffer (3072 bytes allocated): refused in both modes */
+  CHECK_ERR(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescWidth(dst, 32);
+  acldvppSetPicDescHeight(dst, 16);
+  acldvppSetPicDescWidthStride(dst, 96);
+  acldvppSetPicDescHeightStride(dst, 16);
+  acldvppSetPicDescSize(dst, 96 * 16);
+  CHECK_STRICT(g_strict, acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  acldvppSetPicDescWidth(dst, 64);
+  acldvppSetPicDescHeight(dst, 32);
+  acldvppSetPicDescHeightStride(dst, 32);
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  acldvppSetPicDescFormat(dst, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  acldvppSetPicDescWidthStride(dst, 64);
+  acldvppSetPicDescSize(dst, 64 * 32 * 3 / 2);
+  host_mem = malloc(64 * 32 * 3 / 2); /* not DVPP memory */
+  acldvppSetPicDescData(dst, host_mem);
+  CHECK_STRICT(g_strict, acldvppVpcResizeAsync(ch, src, dst, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  free(host_mem);
+  CHECK_ERR(acldvppVpcResizeAsync(NULL, src, src, rc, g_stream), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(acldvppDestroyResizeConfig(rc));
+  free_pic(src);
+  CHECK_OK(acldvppDestroyPicDesc(dst));
+  drop_channel(ch);
+  teardown();
+}
+
+/* Encode the pattern, decode it back: luma close to the original. */
+static void case_jpege(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *src, *back;
+  acldvppJpegeConfig* cfg;
+  uint32_t pred = 0, size, x, y, n;
+  void *out = NULL, *in2;
+  uint8_t *jpeg, *a, *b;
+  double diff = 0;
+  aclError sync = -1;
+  SECTION("jpege");
+  setup();
+  ch = make_channel();
+  src = make_nv12(96, 64, 96, 64, 1);
+  /* a smooth picture: replace the pattern's wrap-around edges by a ramp */
+  a = to_host(src);
+  for (y = 0; y < 64; ++y)
+    for (x = 0; x < 96; ++x) a[y * 96 + x] = (uint8_t)(x + y);
+  CHECK_OK(aclrtMemcpy(acldvppGetPicDescData(src), 96 * 64, a, 96 * 64, ACL_MEMCPY_HOST_TO_DEVICE));
+  cfg = acldvppCreateJpegeConfig();
+  CHECK_OK(acldvppSetJpegeConfigLevel(cfg, 95));
+  CHECK_OK(acldvppJpegPredictEncSize(src, cfg, &pred));
+  CHECK(pred >= 96 * 64 * 3 / 2);
+  CHECK_OK(acldvppMalloc(&out, pred));
+  size = pred;
+  CHECK_OK(acldvppJpegEncodeAsync(ch, src, out, &size, cfg, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  CHECK(size > 100 && size < pred);
+  jpeg = (uint8_t*)malloc(size);
+  CHECK_OK(aclrtMemcpy(jpeg, size, out, size, ACL_MEMCPY_DEVICE_TO_HOST));
+  CHECK(jpeg[0] == 0xFF && jpeg[1] == 0xD8);
+  CHECK_OK(acldvppJpegGetImageInfo(jpeg, size, &x, &y, NULL));
+  CHECK(x == 96 && y == 64);
+  /* decode back */
+  in2 = out;
+  back = acldvppCreatePicDesc();
+  {
+    void* dec = NULL;
+    uint32_t dsize = 0;
+    CHECK_OK(acldvppJpegPredictDecSize(jpeg, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dsize));
+    CHECK_OK(acldvppMalloc(&dec, dsize));
+    acldvppSetPicDescData(back, dec);
+    acldvppSetPicDescSize(back, dsize);
+    acldvppSetPicDescFormat(back, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    CHECK_OK(acldvppJpegDecodeAsync(ch, in2, size, back, g_stream));
+    sync = aclrtSynchronizeStream(g_stream);
+    CHECK(sync == ACL_SUCCESS);
+  }
+  b = to_host(back);
+  n = 0;
+  for (y = 0; y < 64; ++y)
+    for (x = 0; x < 96; ++x, ++n) diff += fabs((double)a[y * 96 + x] - b[y * 128 + x]);
+  CHECK(diff / n < 2.0);
+  /* too small an output buffer fails the task */
+  size = 64;
+  CHECK_OK(acldvppJpegEncodeAsync(ch, src, out, &size, cfg, g_stream));
+  CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
+  size = pred;
+  acldvppSetPicDescWidthStride(src, 100); /* strict: a multiple of 16 */
+  acldvppSetPicDescSize(src, 100 * 64 * 3 / 2);
+  CHECK_ERR(acldvppJpegEncodeAsync(ch, src, out, &size, cfg, g_stream), ACL_ERROR_INVALID_PARAM);
+  free(a);
+  free(b);
+  free(jpeg);
+  CHECK_OK(acldvppFree(out));
+  CHECK_OK(acldvppDestroyJpegeConfig(cfg));
+  free_pic(back);
+  free_pic(src);
+  drop_channel(ch);
+  teardown();
+}
+
+/* Copy -> decode -> resize -> model execute -> copy back, all queued on one stream before any
+ * synchronize: each task sees the previous one's output. The model (add.onnx, float32
+ * [1,3,8,8] + 1.5) reads the 32 x 16 NV12 output's 768 bytes as its input. */
+static void case_stream_order(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc *pic, *small;
+  acldvppResizeConfig* rc;
+  uint32_t size = 0, dsize = 0, i, bad = 0, nan_ok = 1;
+  uint8_t* host;
+  void *in = NULL, *dec = NULL, *mout = NULL;
+  char path[1024];
+  uint32_t model_id = 0;
+  aclmdlDataset *inputs, *outputs;
+  float result[192], expect[192];
+  SECTION("stream_order");
+  setup();
+  ch = make_channel();
+  host = read_file("photo.jpg", &size);
+  CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dsize));
+  CHECK_OK(acldvppMalloc(&in, size));
+  CHECK_OK(acldvppMalloc(&dec, dsize));
+  pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, dec);
+  acldvppSetPicDescSize(pic, dsize);
+  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  /* The resize input: as the decode will fill it (known from the header). */
+  acldvppSetPicDescWidth(pic, 640);
+  acldvppSetPicDescHeight(pic, 480);
+  acldvppSetPicDescWidthStride(pic, 640);
+  acldvppSetPicDescHeightStride(pic, 480);
+  small = make_nv12(32, 16, 32, 16, 0);
+  rc = acldvppCreateResizeConfig();
+  snprintf(path, sizeof path, "%s/add.onnx", g_dir);
+  CHECK_OK(aclmdlLoadFromFile(path, &model_id));
+  CHECK_OK(aclrtMalloc(&mout, 768, ACL_MEM_MALLOC_HUGE_FIRST));
+  inputs = aclmdlCreateDataset();
+  outputs = aclmdlCreateDataset();
+  aclmdlAddDatasetBuffer(inputs, aclCreateDataBuffer(acldvppGetPicDescData(small), 768));
+  aclmdlAddDatasetBuffer(outputs, aclCreateDataBuffer(mout, 768));
+
+  CHECK_OK(aclrtMemcpyAsync(in, size, host, size, ACL_MEMCPY_HOST_TO_DEVICE, g_stream));
+  CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+  CHECK_OK(acldvppVpcResizeAsync(ch, pic, small, rc, g_stream));
+  CHECK_OK(aclmdlExecuteAsync(model_id, inputs, outputs, g_stream));
+  CHECK_OK(aclrtMemcpyAsync(result, sizeof result, mout, 768, ACL_MEMCPY_DEVICE_TO_HOST, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+
+  {
+    uint8_t* px = to_host(small);
+    float x;
+    for (i = 0; i < 192; ++i) {
+      memcpy(&x, px + 4 * i, 4);
+      expect[i] = x + 1.5f;
+    }
+    /* The picture is not blank: the resize ran after the decode. */
+    CHECK(plane_mean(px, 32, 32, 16) > 50.0);
+    free(px);
+  }
+  for (i = 0; i < 192; ++i) {
+    if (isnan(expect[i])) {
+      if (!isnan(result[i])) nan_ok = 0;
+    } else if (fabsf(result[i] - expect[i]) > 1e-3f * (1.0f + fabsf(expect[i]))) {
+      ++bad;
+    }
+  }
+  CHECK(bad == 0 && nan_ok);
+  aclDestroyDataBuffer(aclmdlGetDatasetBuffer(inputs, 0));
+  aclDestroyDataBuffer(aclmdlGetDatasetBuffer(outputs, 0));
+  aclmdlDestroyDataset(inputs);
+  aclmdlDestroyDataset(outputs);
+  CHECK_OK(aclmdlUnload(model_id));
+  CHECK_OK(aclrtFree(mout));
+  CHECK_OK(acldvppDestroyResizeConfig(rc));
+  free_pic(small);
+  free_pic(pic);
+  CHECK_OK(acldvppFree(in));
+  free(host);
+  drop_channel(ch);
+  teardown();
+}
+
+static const AclTestCase k_cases[] = {
+    ACL_TEST_CASE("memory", case_memory),
+    ACL_TEST_CASE("descriptions", case_descriptions),
+    ACL_TEST_CASE("unsupported", case_unsupported),
+    ACL_TEST_CASE("jpeg_info", case_jpeg_info),
+    ACL_TEST_CASE("jpegd", case_jpegd),
+    ACL_TEST_CASE("jpegd_nv21", case_jpegd_nv21),
+    ACL_TEST_CASE("jpegd_refusals", case_jpegd_refusals),
+    ACL_TEST_CASE("vpc_resize", case_vpc_resize),
+    ACL_TEST_CASE("vpc_crop_paste", case_vpc_crop_paste),
+    ACL_TEST_CASE("vpc_batch_crop", case_vpc_batch_crop),
+    ACL_TEST_CASE("vpc_make_border", case_vpc_make_border),
+    ACL_TEST_CASE("vpc_errors", case_vpc_errors),
+    ACL_TEST_CASE("jpege", case_jpege),
+    ACL_TEST_CASE("stream_order", case_stream_order),
+};
+
+int main(int argc, char** argv) {
+  const char* v = getenv("ACL_HOST_STRICT");
+  if (argc > 2) g_dir = argv[2];
+  g_strict = !(v && strcmp(v, "0") == 0);
+  return acl_run_cases(k_cases, ACL_COUNT(k_cases), argc > 1 ? argv[1] : NULL);
+}

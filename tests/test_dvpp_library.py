@@ -1,0 +1,68 @@
+"""libacl_dvpp.so and its link stub: every function acl/ops/acl_dvpp.h declares is exported by both,
+the stub has no dependencies, ``--coverage`` counts the header against its own library, and a call of
+an unimplemented function fails with a message naming it (through ctypes, as any caller sees it)."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from acl_async import sdk
+
+pytestmark = pytest.mark.skipif(sdk.backend() != "host", reason="the host runtime's DVPP library")
+
+HEADER = Path(__file__).resolve().parents[1] / "csrc" / "host" / "include" / "acl" / "ops" / "acl_dvpp.h"
+
+
+def declared() -> set[str]:
+    text = re.sub(r"/\*.*?\*/", " ", HEADER.read_text(encoding="utf-8"), flags=re.S)
+    return set(re.findall(r"ACL_FUNC_VISIBILITY\s+[^;(]*?\b(\w+)\s*\(", text))
+
+
+def exports(lib: Path) -> set[str]:
+    out = subprocess.run(
+        ["nm", "-D", "--defined-only", str(lib.resolve())], capture_output=True, text=True, check=True
+    )
+    return {line.split()[-1] for line in out.stdout.splitlines() if line.strip()}
+
+
+@pytest.mark.skipif(shutil.which("nm") is None, reason="needs nm")
+def test_library_and_stub_export_every_declared_function():
+    names = declared()
+    assert len(names) == 176
+    lib = sdk.lib_dir() / "libacl_dvpp.so"
+    stub = sdk.lib_dir() / "stub" / "libacl_dvpp.so"
+    assert names <= exports(lib), sorted(names - exports(lib))
+    c_names = {n for n in exports(lib) if not n.startswith("_Z")}
+    assert c_names == names, sorted(c_names - names)  # nothing else leaks (libjpeg, libyuv stay inside)
+    assert exports(stub) == names
+    if shutil.which("readelf"):
+        dyn = subprocess.run(["readelf", "-d", str(stub)], capture_output=True, text=True, check=True).stdout
+        assert "NEEDED" not in dyn and "libacl_dvpp.so" in dyn
+
+
+def test_coverage_counts_acl_dvpp_h():
+    from acl_async import coverage
+
+    rows, _ = coverage.coverage()
+    row = {r.header: r for r in rows}["ops/acl_dvpp.h"]
+    assert len(row.declared) == 176 and set(row.exported) == set(row.declared)
+
+
+def test_unimplemented_function_fails_with_a_message():
+    ascendcl = ctypes.CDLL(str(sdk.lib_dir() / "libascendcl.so"))
+    dvpp = ctypes.CDLL(str(sdk.lib_dir() / "libacl_dvpp.so"))
+    ascendcl.aclGetRecentErrMsg.restype = ctypes.c_char_p
+    assert dvpp.aclvencCreateChannel(None) == 200006  # ACL_ERROR_FEATURE_UNSUPPORTED
+    msg = ascendcl.aclGetRecentErrMsg().decode()
+    assert msg.startswith("aclvencCreateChannel: ") and "does not support" in msg
+    dvpp.acldvppCreatePicDesc.restype = ctypes.c_void_p
+    desc = dvpp.acldvppCreatePicDesc()
+    assert dvpp.acldvppSetPicDescWidth(ctypes.c_void_p(desc), 640) == 0
+    assert dvpp.acldvppGetPicDescWidth(ctypes.c_void_p(desc)) == 640
+    assert dvpp.acldvppDestroyPicDesc(ctypes.c_void_p(desc)) == 0

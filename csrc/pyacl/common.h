@@ -28,7 +28,10 @@
 // Handles are validated by the C runtime itself (the host runtime looks every handle up in its
 // registries), so their error codes are exactly the C API's. Memory a new allocator hands out (e.g.
 // acl.media.dvpp_malloc) is registered with ranges::add(ptr, size, Mem::Device) and removed on free.
-// Register the new file's bind_xxx in module.cpp's ordered list.
+// A new file (e.g. media.cpp for acl.media): declare its bind_xxx below, add it to module.cpp's ordered
+// list (the submodule is made on first use) and to CMakeLists.txt, and its stub stubs/xxx.pyi (installed
+// by CMakeLists.txt, listed in tests/test_pyacl_stub.py's NAMESPACES); give each function a value test
+// in tests/test_pyacl_values.py (@covers).
 #pragma once
 
 #include <pybind11/pybind11.h>

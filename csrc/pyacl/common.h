@@ -2,8 +2,7 @@
 //
 // BINDING A NEW C FUNCTION: one line, one codec per C parameter, in order.
 //
-//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret =
-//   acl.rt.stream_get_priority(stream)",
+//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret = acl.rt.stream_get_priority(s)",
 //                                In{"stream"}, Out());
 //
 //   In{"name"}    a Python argument converted to the C parameter's type (ints range-checked; a pointer
@@ -12,9 +11,8 @@
 //                 (ints, pointers as ints, aclmdlIODims as {"name", "dimCount", "dims"}; add a to_py
 //                 overload below for a new struct);
 //   HostPtr<K>{"name"}  a pointer the C function reads or writes on the host, K = the index of the C
-//                 parameter holding its length: in strict mode [p, p+len) must lie in memory an ACL call or
-//                 bytes_to_ptr/numpy_to_ptr handed out (ranges::admit), so a wrong int never reaches the C
-//                 code;
+//                 parameter holding its length: in strict mode [p, p+len) must lie in memory an ACL call
+//                 or bytes_to_ptr/numpy_to_ptr handed out (ranges::admit): no wrong int reaches C code;
 //   CheckedPtr<K>{"name"}  the same for a C function that checks ACL memory ranges itself (aclrtMemcpy,
 //                 aclrtMemset: their strict mode): ACL memory is passed on, so the codes are the C API's.
 // Result shapes follow pyACL's: aclError -> `ret`, or `(out..., ret)` with outs; any other return type

@@ -378,5 +378,6 @@ void bind_util(py::module_& m);         // acl.util: Python buffers <-> pointers
 // `thread_id` that will never run (the runtime dropped them) are released and reported.
 void drop_stream_callbacks(uintptr_t stream, const char* why);
 void drop_thread_callbacks(uint64_t thread_id, const char* why);
+void drop_all_callbacks(const char* what);  // acl.finalize
 
 }  // namespace pyacl

@@ -392,6 +392,33 @@ def test_destroying_a_stream_with_callbacks_queued_releases_them(env):
     assert ref() is None
 
 
+def test_finalize_releases_the_callbacks_that_never_ran():
+    """aclFinalize drops every report queue: pyACL releases what was still queued and says so (a child
+    process: finalize ends this process's ACL state)."""
+    import subprocess
+
+    code = (
+        "import gc, warnings, weakref, acl\n"
+        "class Token: pass\n"
+        "acl.init(); acl.rt.set_device(0)\n"
+        "stream, _ = acl.rt.create_stream()\n"
+        "tid, _ = acl.util.start_thread(lambda _: None, [])\n"
+        "acl.util.stop_thread(tid)\n"
+        "assert acl.rt.subscribe_report(tid, stream) == 0\n"
+        "token = Token(); ref = weakref.ref(token)\n"
+        "assert acl.rt.launch_callback(lambda _: None, token, 0, stream) == 0\n"
+        "del token\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    assert acl.finalize() == 0\n"
+        "gc.collect()\n"
+        "print([str(w.message).split(' had ')[0] for w in caught], ref() is None)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "['acl.finalize: 1 callback(s) launched with acl.rt.launch_callback'] True"
+
+
 def test_thread_function_exception_is_reported(monkeypatch):
     reported = []
     monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_value))

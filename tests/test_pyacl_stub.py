@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,16 @@ def test_stub_return_shapes_follow_the_docstrings():
                 assert ret == "int", (node.name, ret)
             elif not outs:
                 assert ret == "None", (node.name, ret)
+
+
+def test_mypy_stubtest_agrees(tmp_path):
+    """What .ci/sanitize.sh runs: names and kinds of the stub against the module."""
+    pytest.importorskip("mypy")
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "acl"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]

@@ -244,7 +244,7 @@ def test_device_queries(env):
     assert acl.rt.synchronize_device() == SUCCESS
     assert acl.rt.synchronize_device_with_timeout(-1) == SUCCESS
     assert acl.rt.synchronize_device_with_timeout(-2) != SUCCESS
-    assert acl.rt.device_can_access_peer(0, 0)[1] != SUCCESS or acl.rt.device_can_access_peer(0, 0)[0] == 0
+    assert acl.rt.device_can_access_peer(0, 0) == (0, INVALID_PARAM)  # a device is not its own peer
     info, ret = acl.rt.get_device_utilization_rate(0)
     assert ret == SUCCESS and set(info) == {
         "cubeUtilization",
@@ -262,16 +262,17 @@ def test_device_queries(env):
 
 @covers("acl.rt.reset_device", "acl.rt.reset_device_force")
 def test_reset_device_in_a_child():
+    """reset_device releases the implicit context; with two devices, device 0 reaches device 1 as a peer."""
     code = (
         "import acl\n"
         "acl.init()\n"
         "print(acl.rt.set_device(0), acl.rt.get_context()[1] == 0, acl.rt.reset_device(0),"
         " acl.rt.get_context()[1] != 0, acl.rt.set_device(0), acl.rt.reset_device_force(0),"
-        " acl.rt.reset_device(7) != 0)\n"
+        " acl.rt.reset_device(7) != 0, acl.rt.set_device(0), acl.rt.device_can_access_peer(0, 1))\n"
     )
-    r = run_child(code)
+    r = run_child(code, ACL_HOST_DEVICE_COUNT="2")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["0", "True", "0", "True", "0", "0", "True"]
+    assert r.stdout.split() == ["0", "True", "0", "True", "0", "0", "True", "0", "(1,", "0)"]
 
 
 @covers("acl.rt.create_context", "acl.rt.destroy_context", "acl.rt.set_context", "acl.rt.get_context")

@@ -18,7 +18,10 @@ void bind_base(py::module_& m) {
       m, "finalize", {}, 0,
       [](Args&) -> py::object {
         aclError ret = call_nogil([] { return aclFinalize(); });
-        if (ret == ACL_SUCCESS) ranges::clear_acl();  // the runtime released all ACL memory
+        if (ret == ACL_SUCCESS) {
+          ranges::clear_acl();  // the runtime released all ACL memory and report queues
+          drop_all_callbacks("acl.finalize");
+        }
         return py::int_(ret);
       },
       "ret = acl.finalize()");
@@ -34,7 +37,10 @@ void bind_base(py::module_& m) {
                              "acl.finalize_reference: this libascendcl has no aclFinalizeReference"));
         uint64_t count = 0;
         aclError ret = call_nogil([&] { return fn(&count); });
-        if (ret == ACL_SUCCESS && count == 0) ranges::clear_acl();
+        if (ret == ACL_SUCCESS && count == 0) {
+          ranges::clear_acl();
+          drop_all_callbacks("acl.finalize_reference");
+        }
         return pair(py::int_(count), ret);
       },
       "ref_count, ret = acl.finalize_reference(): drops one acl.init reference; finalizes at 0");

@@ -299,7 +299,10 @@ void add_python(uintptr_t base, size_t size, py::handle owner) {
 
 namespace {
 
-aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len, bool host_read) {
+enum class Use { CChecksAcl, Touched, PythonReads };
+
+aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len, Use use) {
+  const bool host_read = use == Use::PythonReads;
   if (!strict() || !p || (len == 0 && !host_read)) return ACL_SUCCESS;
   const unsigned long long addr = p;
   std::vector<PyObject*> dead;
@@ -330,7 +333,7 @@ aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len
                      "%s: %s 0x%llx is device memory, which the host cannot read or write directly (copy it "
                      "with acl.rt.memcpy first; strict mode)",
                      fn.c_str(), param, addr);
-      else if (overrun && (r.kind == Mem::Python || host_read))  // ACL memory: the C function judges
+      else if (overrun && (r.kind == Mem::Python || use != Use::CChecksAcl))
         err = refuse(
             ACL_ERROR_RT_PARAM_INVALID,
             "%s: %s range [0x%llx, +%zu) runs past the end of its allocation (%s at 0x%llx, %zu bytes)",
@@ -355,12 +358,12 @@ aclError judge(const std::string& fn, const char* param, uintptr_t p, size_t len
 
 }  // namespace
 
-aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len) {
-  return judge(fn, param, p, len, false);
+aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len, bool c_checks_acl) {
+  return judge(fn, param, p, len, c_checks_acl ? Use::CChecksAcl : Use::Touched);
 }
 
 aclError readable(const std::string& fn, const char* param, uintptr_t p, size_t len) {
-  return judge(fn, param, p, len, true);
+  return judge(fn, param, p, len, Use::PythonReads);
 }
 
 void clear_acl() {

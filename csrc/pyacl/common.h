@@ -2,8 +2,7 @@
 //
 // BINDING A NEW C FUNCTION: one line, one codec per C parameter, in order.
 //
-//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret =
-//   acl.rt.stream_get_priority(stream)",
+//   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret = acl.rt.stream_get_priority(s)",
 //                                In{"stream"}, Out());
 //
 //   In{"name"}    a Python argument converted to the C parameter's type (ints range-checked; a pointer
@@ -12,8 +11,10 @@
 //                 (ints, pointers as ints, aclmdlIODims as {"name", "dimCount", "dims"}; add a to_py
 //                 overload below for a new struct);
 //   HostPtr<K>{"name"}  a pointer the C function reads or writes on the host, K = the index of the C
-//                 parameter holding its length: in strict mode it must be memory an ACL call or bytes_to_ptr/
-//                 numpy_to_ptr handed out (ranges::admit), so a wrong int never reaches the C code.
+//                 parameter holding its length: in strict mode [p, p+len) must lie in memory an ACL call
+//                 or bytes_to_ptr/numpy_to_ptr handed out (ranges::admit): no wrong int reaches C code;
+//   CheckedPtr<K>{"name"}  the same for a C function that checks ACL memory ranges itself (aclrtMemcpy,
+//                 aclrtMemset: their strict mode): ACL memory is passed on, so the codes are the C API's.
 // Result shapes follow pyACL's: aclError -> `ret`, or `(out..., ret)` with outs; any other return type
 // -> that value (a getter); void -> None. bind<Fn> runs the C call with the GIL released (every call
 // that can wait or lock must); bind<Fn, Quick> keeps it for pure getters. Either way Python objects are
@@ -25,7 +26,10 @@
 // Handles are validated by the C runtime itself (the host runtime looks every handle up in its
 // registries), so their error codes are exactly the C API's. Memory a new allocator hands out (e.g.
 // acl.media.dvpp_malloc) is registered with ranges::add(ptr, size, Mem::Device) and removed on free.
-// Register the new file's bind_xxx in module.cpp's ordered list.
+// A new file (e.g. media.cpp for acl.media): declare its bind_xxx below, add it to module.cpp's ordered
+// list (the submodule is made on first use) and to CMakeLists.txt, and its stub stubs/xxx.pyi (installed
+// by CMakeLists.txt, listed in tests/test_pyacl_stub.py's NAMESPACES); give each function a value test
+// in tests/test_pyacl_values.py (@covers).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -169,14 +173,16 @@ void remove(uintptr_t base);
 // is kept alive while anything but this registry references it.
 void add_python(uintptr_t base, size_t size, py::handle owner);
 // Whether [p, p+len) may be passed to a C function that touches it on the host. The one pyACL rule,
-// beside the C runtime's own checks (which judge ACL memory: their codes are the C API's):
-//  - inside ACL memory this module handed out: passed on, the C function checks range and kind;
+// beside the C runtime's own checks (which judge ACL memory in the functions that check it: c_checks_acl,
+// their codes are then the C API's):
+//  - inside ACL memory this module handed out: passed on when c_checks_acl (the C function checks range
+//    and kind), else it must end inside it (107000, the C rule for overruns);
 //  - overlapping ACL memory from outside it (p-16, p+size): 107000, the C rule for overruns;
 //  - inside a live Python buffer: passed on (host memory the C runtime cannot see); past its end: 107000;
 //  - anything else (an int no ACL call produced, freed memory, a released bytes object): 100000,
 //    since the C runtime would take it for host memory and touch it.
 // NULL and len 0 are passed on (the C rules for them apply). Not strict: always 0.
-aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len);
+aclError admit(const std::string& fn, const char* param, uintptr_t p, size_t len, bool c_checks_acl);
 // Like admit, and refuses ACL device memory (107016): [p, p+len) is read by Python (ptr_to_bytes).
 aclError readable(const std::string& fn, const char* param, uintptr_t p, size_t len);
 // Forget every Device/Host range (acl.finalize released them).
@@ -200,10 +206,12 @@ struct In {
   const char* name;
 };
 struct Out {};
-template <size_t LenParam>
+template <size_t LenParam, bool CChecksAcl = false>
 struct HostPtr {
   const char* name;
 };
+template <size_t LenParam>
+using CheckedPtr = HostPtr<LenParam, true>;
 
 namespace detail {
 
@@ -234,8 +242,8 @@ template <typename Codec>
 constexpr bool takes_arg = !std::is_same<Codec, Out>::value;
 
 inline const char* arg_name(const In& c) { return c.name; }
-template <size_t K>
-const char* arg_name(const HostPtr<K>& c) {
+template <size_t K, bool C>
+const char* arg_name(const HostPtr<K, C>& c) {
   return c.name;
 }
 inline const char* arg_name(const Out&) { return nullptr; }
@@ -253,8 +261,8 @@ void load(const Args& a, size_t& pi, const In&, T& out) {
   }
   ++pi;
 }
-template <size_t K, typename T>
-void load(const Args& a, size_t& pi, const HostPtr<K>&, T& out) {
+template <size_t K, bool C, typename T>
+void load(const Args& a, size_t& pi, const HostPtr<K, C>&, T& out) {
   out = reinterpret_cast<T>(a.ptr(pi++));
 }
 template <typename T>
@@ -267,8 +275,8 @@ decltype(auto) pass(const In&, T& v) {
   else
     return (v);
 }
-template <size_t K, typename T>
-T pass(const HostPtr<K>&, T& v) {
+template <size_t K, bool C, typename T>
+T pass(const HostPtr<K, C>&, T& v) {
   return v;
 }
 template <typename T>
@@ -276,9 +284,10 @@ T* pass(const Out&, T& v) {
   return &v;
 }
 
-template <size_t K, typename P, typename Tuple>
-aclError admit_mem(const Args& a, const HostPtr<K>& c, P p, const Tuple& st) {
-  return ranges::admit(a.fn(), c.name, reinterpret_cast<uintptr_t>(p), static_cast<size_t>(std::get<K>(st)));
+template <size_t K, bool C, typename P, typename Tuple>
+aclError admit_mem(const Args& a, const HostPtr<K, C>& c, P p, const Tuple& st) {
+  return ranges::admit(a.fn(), c.name, reinterpret_cast<uintptr_t>(p), static_cast<size_t>(std::get<K>(st)),
+                       C);
 }
 
 template <size_t I, typename Codec, typename Tuple>
@@ -369,5 +378,6 @@ void bind_util(py::module_& m);         // acl.util: Python buffers <-> pointers
 // `thread_id` that will never run (the runtime dropped them) are released and reported.
 void drop_stream_callbacks(uintptr_t stream, const char* why);
 void drop_thread_callbacks(uint64_t thread_id, const char* why);
+void drop_all_callbacks(const char* what);  // acl.finalize
 
 }  // namespace pyacl

@@ -7,8 +7,9 @@
 // the Python objects, and pyACL keeps the objects until the callback runs. CANN documents that after
 // aclrtUnSubscribeReport the stream's callbacks are no longer processed by that thread (and asks to
 // unsubscribe once the asynchronous work is done); the runtime also drops what is queued when the
-// stream is destroyed or its report thread ends. In those three cases pyACL releases the Python objects
-// of the callbacks that can no longer run and says how many with a RuntimeWarning.
+// stream is destroyed or its report thread ends (and everything at aclFinalize). In those cases pyACL
+// releases the Python objects of the callbacks that can no longer run and says how many with a
+// RuntimeWarning.
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -140,6 +141,15 @@ void thread_main(ThreadJob* raw) {
 void drop_stream_callbacks(uintptr_t stream, const char* why) {
   forget_subscriber(stream);
   drop_where([stream](uintptr_t s) { return s == stream; }, "acl.rt", why);
+}
+
+void drop_all_callbacks(const char* what) {
+  {
+    Callbacks& c = callbacks();
+    std::lock_guard<std::mutex> lock(c.m);
+    c.subscriber.clear();
+  }
+  drop_where([](uintptr_t) { return true; }, what, "ACL was finalized");
 }
 
 void drop_thread_callbacks(uint64_t thread_id, const char* why) {

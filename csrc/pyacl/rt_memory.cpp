@@ -52,8 +52,10 @@ Impl memcpy_2d() {
     const auto kind = a.integer<aclrtMemcpyKind>(6);
     const uintptr_t s = Async ? a.ptr(7) : 0;
     if (width) {
-      if (aclError e = ranges::admit(a.fn(), "dst", dst, span_2d(dpitch, width, height))) return py::int_(e);
-      if (aclError e = ranges::admit(a.fn(), "src", src, span_2d(spitch, width, height))) return py::int_(e);
+      if (aclError e = ranges::admit(a.fn(), "dst", dst, span_2d(dpitch, width, height), true))
+        return py::int_(e);
+      if (aclError e = ranges::admit(a.fn(), "src", src, span_2d(spitch, width, height), true))
+        return py::int_(e);
     }
     return py::int_(call_nogil([&] {
       if (Async)
@@ -81,16 +83,16 @@ void bind_rt_memory(py::module_& m) {
       },
       "host_ptr, ret = acl.rt.malloc_host(size)");
   bind_free<aclrtFreeHost>(m, "free_host", "host_ptr", "ret = acl.rt.free_host(host_ptr)");
-  bind<aclrtMemcpy>(m, "memcpy", "ret = acl.rt.memcpy(dst, dest_max, src, count, kind)", HostPtr<3>{"dst"},
-                    In{"dest_max"}, HostPtr<3>{"src"}, In{"count"}, In{"kind"});
+  bind<aclrtMemcpy>(m, "memcpy", "ret = acl.rt.memcpy(dst, dest_max, src, count, kind)", CheckedPtr<3>{"dst"},
+                    In{"dest_max"}, CheckedPtr<3>{"src"}, In{"count"}, In{"kind"});
   bind<aclrtMemcpyAsync>(
       m, "memcpy_async", "ret = acl.rt.memcpy_async(dst, dest_max, src, count, kind, stream)",
-      HostPtr<3>{"dst"}, In{"dest_max"}, HostPtr<3>{"src"}, In{"count"}, In{"kind"}, In{"stream"});
+      CheckedPtr<3>{"dst"}, In{"dest_max"}, CheckedPtr<3>{"src"}, In{"count"}, In{"kind"}, In{"stream"});
   bind<aclrtMemset>(m, "memset", "ret = acl.rt.memset(dev_ptr, max_count, value, count)",
-                    HostPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"});
+                    CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"});
   bind<aclrtMemsetAsync>(m, "memset_async",
                          "ret = acl.rt.memset_async(dev_ptr, max_count, value, count, stream)",
-                         HostPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"}, In{"stream"});
+                         CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"}, In{"stream"});
 #ifdef ACL_EVENT_SYNC
   bind_malloc<aclrtMallocCached>(m, "malloc_cached", "dev_ptr, ret = acl.rt.malloc_cached(size, policy)");
   // Cache maintenance: the C function accepts only ACL memory (strict mode) and touches nothing.

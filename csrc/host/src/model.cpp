@@ -27,6 +27,7 @@
 #include "detail/error.h"
 #include "detail/live_set.h"
 #include "detail/model_dynamic.h"
+#include "detail/observe.h"
 #include "detail/om_container.h"
 #include "detail/runtime.h"
 #include "detail/strict.h"
@@ -385,6 +386,8 @@ aclError compile(const Source& src, CompiledEntry& entry) {
     } else {
       props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
     }
+    // Profiling configured (acl.json or aclprofInit): OpenVINO's per-layer counters for the trace.
+    if (observe::wants_layer_times()) props[ov::enable_profiling.name()] = true;
     if (!config().inference_precision.empty())
       props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
     entry.meta = src.meta;
@@ -569,7 +572,15 @@ void ModelInstance::end() {
 }
 
 aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& msg) {
-  if (has_gears()) return run_gears(io, num_inputs, msg);
+  ov::InferRequest* used = &request_;
+  if (!observe::enabled()) return has_gears() ? run_gears(io, num_inputs, msg, used) : run_static(io, num_inputs, msg);
+  const uint64_t t0 = observe::now_ns();
+  aclError e = has_gears() ? run_gears(io, num_inputs, msg, used) : run_static(io, num_inputs, msg);
+  if (e == ACL_SUCCESS) observe::model_ran(id_, io, num_inputs, t0, used);
+  return e;
+}
+
+aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::string& msg) {
   const ModelInfo& mi = info();
   std::lock_guard<std::mutex> lock(run_m_);
   try {
@@ -637,7 +648,9 @@ aclError load_file(const char* path, uint32_t* id, void* work, size_t work_size,
                    size_t weight_size, bool with_mem) {
   Source src;
   if (aclError e = source_from_file(path, src)) return e;
-  return load(src, id, work, work_size, weight, weight_size, with_mem);
+  aclError e = load(src, id, work, work_size, weight, weight_size, with_mem);
+  if (e == ACL_SUCCESS) observe::model_loaded(*id, path);  // its dump name
+  return e;
 }
 
 aclError load_mem(const void* data, size_t size, uint32_t* id, void* work, size_t work_size, void* weight,

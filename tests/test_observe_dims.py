@@ -267,3 +267,71 @@ def test_aclprof_functions(tmp_path, dims_om):
     (trace,) = prof_dir.glob("PROF_*/timeline.json")
     executes = [e for e in _trace(trace) if e["ph"] == "X" and e["name"] == "ModelExecute"]
     assert len(executes) == 4
+
+
+SHAPE_DRIVER = r"""
+import json, sys
+import numpy as np
+import acl
+
+om = sys.argv[1]
+assert acl.init() == 0 and acl.rt.set_device(0) == 0
+ctx, _ = acl.rt.create_context(0)
+model_id, ret = acl.mdl.load_from_file(om)
+assert ret == 0, ret
+desc = acl.mdl.create_desc()
+assert acl.mdl.get_desc(desc, model_id) == 0
+out = {"out_size": acl.mdl.get_output_size_by_index(desc, 0)}
+out["in_size"] = acl.mdl.get_input_size_by_index(desc, 0)
+x = np.random.default_rng(5).standard_normal((2, 3, 6)).astype(np.float32)
+cap = 4 * 3 * 8 * 4
+src, _ = acl.rt.malloc(cap, 0)
+dst, _ = acl.rt.malloc(cap, 0)
+assert acl.rt.memcpy(src, cap, acl.util.numpy_to_ptr(x), x.nbytes, 1) == 0
+inp, outp = acl.mdl.create_dataset(), acl.mdl.create_dataset()
+acl.mdl.add_dataset_buffer(inp, acl.create_data_buffer(src, cap))
+acl.mdl.add_dataset_buffer(outp, acl.create_data_buffer(dst, cap))
+td = acl.create_tensor_desc(0, [2, 3, 6], 2)
+assert acl.mdl.set_dataset_tensor_desc(inp, td, 0)[1] == 0
+out["execute"] = acl.mdl.execute(model_id, inp, outp)
+od = acl.mdl.get_dataset_tensor_desc(outp, 0)
+n = acl.get_tensor_desc_num_dims(od)
+out["out_dims"] = [acl.get_tensor_desc_dim_v2(od, i)[0] for i in range(n)]
+got = np.zeros(x.size, np.float32)
+assert acl.rt.memcpy(acl.util.numpy_to_ptr(got), got.nbytes, dst, got.nbytes, 2) == 0
+out["ok"] = bool(np.allclose(got.reshape(x.shape), x * 3))
+bad = acl.create_tensor_desc(0, [2, 4, 6], 2)  # dim 1 is static 3
+assert acl.mdl.set_dataset_tensor_desc(inp, bad, 0)[1] == 0
+out["bad"] = acl.mdl.execute(model_id, inp, outp)
+big = acl.create_tensor_desc(0, [4, 3, 9], 2)  # more than the buffer holds
+assert acl.mdl.set_dataset_tensor_desc(inp, big, 0)[1] == 0
+out["big"] = acl.mdl.execute(model_id, inp, outp)
+print(json.dumps(out))
+"""
+
+
+def test_dynamic_shape_model_takes_the_dataset_tensor_desc(tmp_path):
+    """x [-1, 3, -1] -> 3 x: the input dims come from aclmdlSetDatasetTensorDesc, the real output dims go
+    to the output dataset's tensor desc, the dynamic output's size is 0; dims the model does not take or
+    the buffer cannot hold fail with ACL_ERROR_MODEL_INPUT_NOT_MATCH."""
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    x = ops.parameter([-1, 3, -1], ov.Type.f32, name="x")
+    y = ops.multiply(x, ops.constant(np.float32(3.0)))
+    ov.save_model(ov.Model([y], [x], "shape_net"), str(tmp_path / "s.xml"), compress_to_fp16=False)
+    meta = {"format": "acl-async-om", "version": "1", "input_shape_range": "x:[1~4,3,1~8]"}
+    om = write_container(
+        OmContainer(meta, (tmp_path / "s.xml").read_bytes(), (tmp_path / "s.bin").read_bytes()),
+        tmp_path / "s.om",
+    )
+    script = tmp_path / "shape_driver.py"
+    script.write_text(SHAPE_DRIVER)
+    env = {**os.environ, "ACL_HOST_STRICT": "1"}
+    res = subprocess.run([sys.executable, str(script), str(om)], capture_output=True, text=True, env=env,
+                         timeout=TIMEOUT)  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["out_size"] == 0 and out["in_size"] == 0
+    assert out["execute"] == 0 and out["out_dims"] == [2, 3, 6] and out["ok"]
+    assert out["bad"] == 100017 and out["big"] == 100017

@@ -181,7 +181,7 @@ aclError Stream::execute(Task& task, std::string& msg) {
   observe::TaskScope profiled(id_, device_, task.kind);  // the trace of this task (profiling on)
   switch (task.kind) {
     case TaskKind::Execute: {
-      aclError e = task.model->run(task.io, task.num_inputs, msg);
+      aclError e = task.model->run(task.io, task.num_inputs, msg, task.shapes.get());
       task.model->end();
       return e;
     }

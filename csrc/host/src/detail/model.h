@@ -72,6 +72,13 @@ struct CompiledEntry {
   DynamicInfo dyn;
 };
 
+// Dynamic-shape models (OpenVINO dynamic dims, no gears): the dims aclmdlSetDatasetTensorDesc gave the
+// input dataset, and the output dataset whose tensor descs receive the real output dims, as CANN does.
+struct ShapeIo {
+  std::vector<std::vector<int64_t>> inputs;  // per input: its dims, or empty (inferred from the size)
+  aclmdlDataset* output = nullptr;
+};
+
 class ModelInstance {
  public:
   ModelInstance(uint32_t id, std::shared_ptr<CompiledEntry> entry, ov::InferRequest request,
@@ -93,7 +100,9 @@ class ModelInstance {
   aclError begin(const void* stream);
   void end();
   // Runs inference on the calling thread (the stream worker).
-  aclError run(const IoList& io, uint32_t num_inputs, std::string& msg);
+  aclError run(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes = nullptr);
+  // True for a model with dynamic dims and no gears (its executions take a ShapeIo).
+  bool dynamic_shape() const;
 
   // Models with gears (model_dynamic.cpp).
   const CompiledEntry& entry() const { return *entry_; }
@@ -115,7 +124,7 @@ class ModelInstance {
   std::mutex state_m_;
   uint32_t inflight_ = 0;
   const void* owner_ = nullptr;
-  aclError run_static(const IoList& io, uint32_t num_inputs, std::string& msg);
+  aclError run_static(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes);
   std::vector<ov::InferRequest> gear_requests_;  // one per gear
   std::atomic<int> chosen_gear_{-1};             // last aclmdlSetDynamic*; -1: none yet
 };

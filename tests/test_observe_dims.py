@@ -139,6 +139,9 @@ for full in runs:
         assert acl.rt.memcpy(acl.util.numpy_to_ptr(buf), n, ptr, n, 2) == 0
         got.append(buf.reshape(shape).tolist())
     results[str(full)] = {"shapes": shapes, "outputs": got}
+scratch, _ = acl.rt.malloc(16, 0)  # one copy task on the stream (traced as MemcpyAsync)
+assert acl.rt.memcpy_async(scratch, 16, outs[1], 16, 3, stream) == 0
+assert acl.rt.synchronize_stream(stream) == 0
 if what == "prof_api":
     out["stop"] = prof.aclprofStop(config)
     out["destroy"] = prof.aclprofDestroyConfig(config)
@@ -253,6 +256,8 @@ def test_profiler_section_writes_a_trace_of_every_task(tmp_path, dims_om):
     assert len(executes) == 4  # 2 sync + 2 stream executions
     assert sum(e["tid"] == 1000000 for e in executes) == 2  # the synchronous ones
     assert all(e["args"]["model"] == "dims_net" for e in executes)
+    (copy,) = [e for e in events if e["ph"] == "X" and e["name"] == "MemcpyAsync"]
+    assert copy["tid"] == next(e["tid"] for e in executes if e["tid"] != 1000000)  # the stream's track
     layers = [e for e in events if e["ph"] == "X" and e.get("cat") == "layer"]
     assert layers and {e["args"]["model_id"] for e in layers} == {executes[0]["args"]["model_id"]}
 

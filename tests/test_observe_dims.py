@@ -311,6 +311,9 @@ out["bad"] = acl.mdl.execute(model_id, inp, outp)
 big = acl.create_tensor_desc(0, [4, 3, 9], 2)  # more than the buffer holds
 assert acl.mdl.set_dataset_tensor_desc(inp, big, 0)[1] == 0
 out["big"] = acl.mdl.execute(model_id, inp, outp)
+out["batch_on_static"] = acl.mdl.set_dynamic_batch_size(model_id, inp, 0, 1)
+out["hw_on_static"] = acl.mdl.set_dynamic_hw_size(model_id, inp, 0, 8, 8)
+out["gear_count"] = acl.mdl.get_input_dynamic_gear_count(desc, -1)[0]
 print(json.dumps(out))
 """
 
@@ -340,3 +343,5 @@ def test_dynamic_shape_model_takes_the_dataset_tensor_desc(tmp_path):
     assert out["out_size"] == 0 and out["in_size"] == 0
     assert out["execute"] == 0 and out["out_dims"] == [2, 3, 6] and out["ok"]
     assert out["bad"] == 100017 and out["big"] == 100017
+    # No profiles: choosing one is refused, and there are no dims profiles.
+    assert out["batch_on_static"] == 100000 and out["hw_on_static"] == 100000 and out["gear_count"] == 0

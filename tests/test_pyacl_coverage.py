@@ -56,7 +56,24 @@ def exported_acl_functions() -> list[str]:
     lib = acl._library_path()
     out = subprocess.run([nm, "-D", "--defined-only", lib], check=True, capture_output=True, text=True).stdout
     names = sorted({line.split()[-1] for line in out.splitlines() if " T " in line})
-    return [n for n in names if n.startswith("acl")]
+    return [n for n in names if n.startswith("acl") and n not in _companion_functions() and n not in NOT_YET]
+
+
+#: Exported by libascendcl with a documented error, no pyACL binding yet (issue 21).
+NOT_YET = {"aclmdlCreateAndGetOpDesc"}
+
+
+def _companion_functions() -> set[str]:
+    """Functions of CANN's other libraries (libacl_cblas, libacl_op_compiler, libmsprofiler) that the host
+    runtime implements inside libascendcl: pyACL has them in other namespaces (acl.prof, acl.op)."""
+    from acl_async import sdk
+
+    names: set[str] = set()
+    for header in ("acl/ops/acl_cblas.h", "acl/acl_op_compiler.h", "acl/acl_prof.h"):
+        path = sdk.include_dir() / header
+        if path.is_file():
+            names |= set(re.findall(r"ACL_FUNC_VISIBILITY\s+[^;(]*?\b(\w+)\s*\(", path.read_text()))
+    return names
 
 
 def resolve(dotted: str) -> object | None:

@@ -7,9 +7,11 @@ With the host runtime, the wheel carries a CANN-like SDK inside the package::
     acl_async/runtime/lib64/stub/libascendcl.so      (link-time only, as CANN's)
     acl_async/runtime/lib64/cmake/acl_async/acl_asyncConfig.cmake
 
-so Huawei's samples build with ``eval "$(python -m acl_async --env)"`` (``DDK_PATH``, ``INSTALL_DIR``,
-``NPU_HOST_LIB`` = the stub directory, ``CPU_ARCH``, ``THIRDPART_PATH``, and ``LD_LIBRARY_PATH`` for
-running, as CANN's ``set_env.sh`` does), and CMake projects with
+so Huawei's samples and tools (msame, ais_bench) build with ``eval "$(python -m acl_async --env)"`` or
+``source <package>/set_env.sh`` (``DDK_PATH``, ``INSTALL_DIR``, ``CANN_PATH``, ``ASCEND_TOOLKIT_HOME``,
+``ASCEND_HOME_PATH``, ``ASCEND_AICPU_PATH``, ``ASCEND_OPP_PATH``, ``NPU_HOST_LIB`` = the stub directory,
+``CPU_ARCH``, ``THIRDPART_PATH``, and ``LD_LIBRARY_PATH`` for running, as CANN's ``set_env.sh`` does),
+and CMake projects with
 ``-Dacl_async_DIR=$(python -m acl_async --cmakedir)``. With the CANN backend, the paths are the CANN
 toolkit's the package was built against.
 """
@@ -30,6 +32,7 @@ __all__ = [
     "cmake_dir",
     "ddk_path",
     "env_script",
+    "env_vars",
     "include_dir",
     "lib_dir",
     "stub_dir",
@@ -80,23 +83,42 @@ def stub_dir() -> Path:
     return lib_dir() / "stub"
 
 
-def env_script() -> str:
-    """Shell lines exporting what Huawei's samples read: ``DDK_PATH`` and ``INSTALL_DIR`` (the SDK),
-    ``NPU_HOST_LIB`` (the stub directory, for linking), ``CPU_ARCH``, ``THIRDPART_PATH`` (kept when set;
-    the samples' README copies ``samples/common`` there) and ``LD_LIBRARY_PATH`` (the real library, for
-    running)."""
-    ddk = shlex.quote(str(ddk_path()))
+def env_vars() -> dict[str, str]:
+    """What ``--env`` exports, unquoted (``THIRDPART_PATH`` and ``LD_LIBRARY_PATH`` as shell text)."""
+    ddk = str(ddk_path())
     arch = platform.machine() or "x86_64"
-    return "\n".join(
-        [
-            f"export DDK_PATH={ddk}",
-            f"export INSTALL_DIR={ddk}",
-            f"export NPU_HOST_LIB={shlex.quote(str(stub_dir()))}",
-            f"export CPU_ARCH={arch}",
-            f'export THIRDPART_PATH="${{THIRDPART_PATH:-$HOME/Ascend/thirdpart/{arch}}}"',
-            f'export LD_LIBRARY_PATH={shlex.quote(str(lib_dir()))}"${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"',
-        ]
-    )
+    return {
+        "DDK_PATH": ddk,
+        "INSTALL_DIR": ddk,
+        # CANN's set_env.sh: the toolkit root; ais_bench's setup.py and msame's CMakeLists read CANN_PATH.
+        "CANN_PATH": ddk,
+        "ASCEND_TOOLKIT_HOME": ddk,
+        "ASCEND_HOME_PATH": ddk,
+        "ASCEND_AICPU_PATH": ddk,
+        "ASCEND_OPP_PATH": str(Path(ddk) / "opp"),
+        "NPU_HOST_LIB": str(stub_dir()),
+        "CPU_ARCH": arch,
+        "THIRDPART_PATH": f"${{THIRDPART_PATH:-$HOME/Ascend/thirdpart/{arch}}}",
+        "LD_LIBRARY_PATH": f"{lib_dir()}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}",
+    }
+
+
+def env_script() -> str:
+    """Shell lines exporting what Huawei's samples and tools read: ``DDK_PATH``, ``INSTALL_DIR``,
+    ``CANN_PATH``, ``ASCEND_TOOLKIT_HOME``, ``ASCEND_HOME_PATH``, ``ASCEND_AICPU_PATH`` (the SDK),
+    ``ASCEND_OPP_PATH``, ``NPU_HOST_LIB`` (the stub directory, for linking), ``CPU_ARCH``,
+    ``THIRDPART_PATH`` (kept when set; the samples' README copies ``samples/common`` there) and
+    ``LD_LIBRARY_PATH`` (the real library, for running). The package's ``set_env.sh`` exports the same."""
+    lines = []
+    for name, value in env_vars().items():
+        if name == "THIRDPART_PATH":
+            lines.append(f'export {name}="{value}"')
+        elif name == "LD_LIBRARY_PATH":
+            tail = '"${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"'
+            lines.append(f"export {name}={shlex.quote(str(lib_dir()))}{tail}")
+        else:
+            lines.append(f"export {name}={shlex.quote(value)}")
+    return "\n".join(lines)
 
 
 def cmake_dir() -> Path:

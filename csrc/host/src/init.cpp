@@ -19,6 +19,7 @@
 #include "detail/event.h"
 #include "detail/memory.h"
 #include "detail/model.h"
+#include "detail/observe.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
 #include "detail/stream.h"
@@ -242,7 +243,7 @@ class JsonChecker {
   std::string err_;
 };
 
-aclError check_config_file(const char* path) {
+aclError check_config_file(const char* path, std::string& text) {
   struct stat st{};
   if (::stat(path, &st) != 0)
     return fail(ACL_ERROR_INVALID_FILE, "cannot open config file '%s': %s", path, std::strerror(errno));
@@ -253,7 +254,7 @@ aclError check_config_file(const char* path) {
   std::ostringstream ss;
   ss << f.rdbuf();
   if (f.bad()) return fail(ACL_ERROR_INVALID_FILE, "cannot read config file '%s'", path);
-  std::string text = ss.str();
+  text = ss.str();
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
       static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
     text.erase(0, 3);
@@ -330,6 +331,7 @@ void shutdown_all() {
   device::release_all();
   context::release_all();
   memory::release_all();
+  observe::finish();  // the trace of acl.json's profiler section, after every task ran
 }
 
 }  // namespace acl_host
@@ -348,8 +350,11 @@ aclError aclInit(const char* configPath) ACL_API_TRY {
                 static_cast<unsigned long long>(st.refcount));
   }
   if (configPath && *configPath) {
-    aclError e = check_config_file(configPath);
+    std::string text;
+    aclError e = check_config_file(configPath, text);
     if (e != ACL_SUCCESS) return e;
+    // acl.json's "profiler" and "dump" sections.
+    if ((e = observe::configure(text, configPath)) != ACL_SUCCESS) return e;
   }
   (void)config();
   st.refcount = 1;

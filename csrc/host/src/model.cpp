@@ -27,10 +27,12 @@
 #include "detail/error.h"
 #include "detail/live_set.h"
 #include "detail/model_dynamic.h"
+#include "detail/observe.h"
 #include "detail/om_container.h"
 #include "detail/runtime.h"
 #include "detail/strict.h"
 #include "detail/stream.h"
+#include "detail/tensor_desc.h"
 #include "detail/util.h"
 
 namespace acl_host {
@@ -396,6 +398,8 @@ aclError compile(const Source& src, CompiledEntry& entry) {
     } else {
       props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
     }
+    // Profiling configured (acl.json or aclprofInit): OpenVINO's per-layer counters for the trace.
+    if (observe::wants_layer_times()) props[ov::enable_profiling.name()] = true;
     if (!config().inference_precision.empty())
       props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
     if (config().inference_threads > 0)  // `acl-async bench -nthreads`, as benchmark_app's
@@ -528,6 +532,53 @@ bool infer_shape(const PortInfo& p, size_t size, ov::Shape& shape, std::string& 
   return true;
 }
 
+// The dims aclmdlSetDatasetTensorDesc gave a dynamic input: its rank and static dims must match the
+// model's, and the buffer must hold them.
+bool shape_from_desc(const PortInfo& p, const std::vector<int64_t>& dims, size_t size, ov::Shape& shape,
+                     std::string& msg) {
+  const bool any_rank = p.dims.size() == 1 && p.dims[0] == -2;
+  bool ok = any_rank || dims.size() == p.dims.size();
+  for (size_t i = 0; ok && i < dims.size(); ++i)
+    ok = dims[i] > 0 && (any_rank || p.dims[i] < 0 || p.dims[i] == dims[i]);
+  std::string text;
+  for (size_t i = 0; i < dims.size(); ++i) text += (i ? "," : "") + std::to_string(dims[i]);
+  if (!ok) {
+    msg = format("input '%s': the dataset's tensor desc gives dims [%s], which the model's input does not take",
+                 p.name.c_str(), text.c_str());
+    return false;
+  }
+  shape.assign(dims.begin(), dims.end());
+  const size_t need = ov::shape_size(shape) * p.type.size();
+  if (need > size) {
+    msg = format("input '%s' with dims [%s] needs %zu bytes, its buffer holds %zu", p.name.c_str(), text.c_str(),
+                 need, size);
+    return false;
+  }
+  return true;
+}
+
+// After a dynamic-shape execution: each output's real dims into the output dataset's tensor descs
+// (aclmdlGetDatasetTensorDesc), as CANN does.
+void publish_output_dims(ov::InferRequest& request, const ModelInfo& mi, aclmdlDataset* output) {
+  std::vector<std::shared_ptr<aclTensorDesc>> descs;
+  for (size_t k = 0; k < mi.outputs.size(); ++k) {
+    aclTensorDesc d;
+    d.dtype = mi.outputs[k].dtype;
+    d.format = mi.outputs[k].format;
+    d.name = mi.outputs[k].name;
+    for (size_t v : request.get_output_tensor(k).get_shape()) d.dims.push_back(static_cast<int64_t>(v));
+    descs.push_back(tensor_desc::make_shared_copy(d));
+  }
+  std::vector<std::shared_ptr<aclTensorDesc>> old;  // released after the lock
+  std::lock_guard<std::mutex> lock(handles::mutex());
+  if (!handles::dataset_valid_locked(output)) return;
+  if (output->descs.size() < output->buffers.size()) output->descs.resize(output->buffers.size());
+  for (size_t k = 0; k < descs.size() && k < output->descs.size(); ++k) {
+    old.push_back(std::move(output->descs[k]));
+    output->descs[k] = std::move(descs[k]);
+  }
+}
+
 }  // namespace
 
 // ---- ModelInstance ----
@@ -582,8 +633,27 @@ void ModelInstance::end() {
   if (inflight_ > 0 && --inflight_ == 0) owner_ = nullptr;
 }
 
-aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& msg) {
-  if (has_gears()) return run_gears(io, num_inputs, msg);
+bool ModelInstance::dynamic_shape() const {
+  if (has_gears()) return false;
+  for (const PortInfo& p : info().inputs)
+    if (p.dynamic) return true;
+  for (const PortInfo& p : info().outputs)
+    if (p.dynamic) return true;
+  return false;
+}
+
+aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes) {
+  ov::InferRequest* used = &request_;
+  if (!observe::enabled())
+    return has_gears() ? run_gears(io, num_inputs, msg, used) : run_static(io, num_inputs, msg, shapes);
+  const uint64_t t0 = observe::now_ns();
+  aclError e = has_gears() ? run_gears(io, num_inputs, msg, used) : run_static(io, num_inputs, msg, shapes);
+  if (e == ACL_SUCCESS) observe::model_ran(id_, io, num_inputs, t0, used);
+  return e;
+}
+
+aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::string& msg,
+                                   const ShapeIo* shapes) {
   const ModelInfo& mi = info();
   std::lock_guard<std::mutex> lock(run_m_);
   try {
@@ -598,7 +668,11 @@ aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& 
           continue;
         }
         ov::Shape shape;
-        if (!infer_shape(p, io[i].size, shape, msg)) return ACL_ERROR_MODEL_INPUT_NOT_MATCH;
+        if (shapes && k < shapes->inputs.size() && !shapes->inputs[k].empty()) {
+          if (!shape_from_desc(p, shapes->inputs[k], io[i].size, shape, msg)) return ACL_ERROR_MODEL_INPUT_NOT_MATCH;
+        } else if (!infer_shape(p, io[i].size, shape, msg)) {
+          return ACL_ERROR_MODEL_INPUT_NOT_MATCH;
+        }
         request_.set_input_tensor(k, ov::Tensor(p.type, shape, io[i].ptr));
         bound_[i] = nullptr;
         continue;
@@ -625,6 +699,7 @@ aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& 
         std::memcpy(b.ptr, t.data(), t.get_byte_size());
       }
     }
+    if (shapes && shapes->output) publish_output_dims(request_, mi, shapes->output);
   } catch (const std::exception& e) {
     std::fill(bound_.begin(), bound_.end(), nullptr);
     msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
@@ -651,7 +726,9 @@ aclError load_file(const char* path, uint32_t* id, void* work, size_t work_size,
                    size_t weight_size, bool with_mem) {
   Source src;
   if (aclError e = source_from_file(path, src)) return e;
-  return load(src, id, work, work_size, weight, weight_size, with_mem);
+  aclError e = load(src, id, work, work_size, weight, weight_size, with_mem);
+  if (e == ACL_SUCCESS) observe::model_loaded(*id, path);  // its dump name
+  return e;
 }
 
 aclError load_mem(const void* data, size_t size, uint32_t* id, void* work, size_t work_size, void* weight,
@@ -698,10 +775,20 @@ aclError execute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* ou
   const uint32_t nin = static_cast<uint32_t>(io.size());
   if (aclError e = handles::snapshot(output, "output", io)) return e;
   if (aclError e = m->validate(io, nin)) return e;
+  std::shared_ptr<ShapeIo> shapes;
+  if (m->dynamic_shape()) {
+    // The dims set with aclmdlSetDatasetTensorDesc, taken now (the application may change them next).
+    shapes = std::make_shared<ShapeIo>();
+    shapes->output = output;
+    std::lock_guard<std::mutex> lock(handles::mutex());
+    for (size_t i = 0; i < nin; ++i)
+      shapes->inputs.push_back(i < input->descs.size() && input->descs[i] ? input->descs[i]->dims
+                                                                          : std::vector<int64_t>());
+  }
   if (aclError e = m->begin(async ? static_cast<const void*>(s.get()) : nullptr)) return e;
   if (!async) {
     std::string msg;
-    aclError e = m->run(io, nin, msg);
+    aclError e = m->run(io, nin, msg, shapes.get());
     m->end();
     if (e != ACL_SUCCESS) return fail(e, "%s", msg.c_str());
     return ACL_SUCCESS;
@@ -711,6 +798,7 @@ aclError execute(uint32_t modelId, const aclmdlDataset* input, aclmdlDataset* ou
   t.model = std::move(m);
   t.io = std::move(io);
   t.num_inputs = nin;
+  t.shapes = std::move(shapes);
   return s->enqueue(std::move(t));  // on failure the task is discarded (model->end())
 }
 

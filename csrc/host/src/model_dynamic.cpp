@@ -1,8 +1,9 @@
-// Dynamic batch / dynamic image size: the gears of an `acl-async atc` model,
+// Dynamic batch / image size / dims: the gears of an `acl-async atc` model,
 // their execution, and the aclmdl entry points that choose and describe them.
 #include "detail/model_dynamic.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -35,14 +36,14 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-size_t width_of(DynamicInfo::Kind k) { return k == DynamicInfo::Kind::HW ? 2 : 1; }
-
 const char* kind_name(DynamicInfo::Kind k) {
   switch (k) {
     case DynamicInfo::Kind::Batch:
       return "dynamic batch";
     case DynamicInfo::Kind::HW:
       return "dynamic image size";
+    case DynamicInfo::Kind::Dims:
+      return "dynamic dims";
     default:
       return "static";
   }
@@ -54,29 +55,67 @@ std::string gear_text(const std::vector<uint64_t>& v) {
   return s;
 }
 
+// A dims gear as aclmdlGetInputDynamicDims describes it: the dims of every input that takes
+// the gear, one input after another (what aclmdlSetInputDynamicDims is given).
+std::vector<uint64_t> full_dims(const DynamicInfo& d, const Gear& g) {
+  std::vector<uint64_t> out;
+  for (size_t i = 0; i < d.dynamic_input.size(); ++i)
+    if (d.dynamic_input[i])
+      for (int64_t v : g.inputs[i].dims) out.push_back(static_cast<uint64_t>(v));
+  return out;
+}
+
 std::string gears_text(const DynamicInfo& d) {
   std::string s;
-  for (size_t i = 0; i < d.gears.size(); ++i) s += (i ? ", " : "") + gear_text(d.gears[i].values);
+  for (size_t i = 0; i < d.gears.size(); ++i) {
+    const Gear& g = d.gears[i];
+    s += (i ? ", " : "") + gear_text(d.kind == DynamicInfo::Kind::Dims ? full_dims(d, g) : g.values);
+  }
   return s;
 }
 
-// Index of the gear with these values, or -1.
+// Index of the gear with these values (for a dims model: these full dims), or -1.
 int find_gear(const DynamicInfo& d, const std::vector<uint64_t>& values) {
-  for (size_t i = 0; i < d.gears.size(); ++i)
-    if (d.gears[i].values == values) return static_cast<int>(i);
+  for (size_t i = 0; i < d.gears.size(); ++i) {
+    const Gear& g = d.gears[i];
+    if ((d.kind == DynamicInfo::Kind::Dims ? full_dims(d, g) : g.values) == values) return static_cast<int>(i);
+  }
   return -1;
+}
+
+const char* set_function(DynamicInfo::Kind k) {
+  switch (k) {
+    case DynamicInfo::Kind::HW:
+      return "aclmdlSetDynamicHWSize";
+    case DynamicInfo::Kind::Dims:
+      return "aclmdlSetInputDynamicDims";
+    default:
+      return "aclmdlSetDynamicBatchSize";
+  }
+}
+
+const char* atc_flag(DynamicInfo::Kind k) {
+  switch (k) {
+    case DynamicInfo::Kind::HW:
+      return "dynamic_image_size";
+    case DynamicInfo::Kind::Dims:
+      return "dynamic_dims";
+    default:
+      return "dynamic_batch_size";
+  }
 }
 
 // Gear named by the dynamic tensor's content: all zero (never chosen) -> the largest gear,
 // as aclmdlGetCurOutputDims describes an unset model; -2 when the values name no gear.
 int gear_from_buffer(const DynamicInfo& d, const IoRef& b, std::vector<uint64_t>& values) {
-  const size_t n = width_of(d.kind);
+  const size_t n = d.width;
   values.assign(n, 0);
   std::memcpy(values.data(), b.ptr, n * sizeof(uint64_t));
   if (std::all_of(values.begin(), values.end(), [](uint64_t v) { return v == 0; }))
     return static_cast<int>(d.largest);
-  int g = find_gear(d, values);
-  return g >= 0 ? g : -2;
+  for (size_t i = 0; i < d.gears.size(); ++i)  // the tensor holds a gear's own values (dims: the -1 dims')
+    if (d.gears[i].values == values) return static_cast<int>(i);
+  return -2;
 }
 
 std::shared_ptr<ModelInstance> require_model(uint32_t id, aclError& e) {
@@ -94,9 +133,8 @@ aclError choose(uint32_t modelId, aclmdlDataset* dataset, size_t index, DynamicI
   const DynamicInfo& d = m->entry().dyn;
   if (d.kind == DynamicInfo::Kind::None)
     return fail(ACL_ERROR_INVALID_PARAM, "model %u has no %s profiles (convert it with `acl-async atc --%s`)",
-                modelId, kind_name(want),
-                want == DynamicInfo::Kind::HW ? "dynamic_image_size" : "dynamic_batch_size");
-  if (want != DynamicInfo::Kind::None && d.kind != want)
+                modelId, kind_name(want), atc_flag(want));
+  if (d.kind != want)
     return fail(ACL_ERROR_INVALID_PARAM, "model %u was converted with %s profiles, not %s", modelId,
                 kind_name(d.kind), kind_name(want));
   if (index != d.tensor_index)
@@ -105,8 +143,11 @@ aclError choose(uint32_t modelId, aclmdlDataset* dataset, size_t index, DynamicI
   const int g = find_gear(d, values);
   if (g < 0)
     return fail(ACL_ERROR_INVALID_PARAM, "%s %s is not a profile of model %u (profiles: %s)",
-                d.kind == DynamicInfo::Kind::HW ? "height x width" : "batch size", gear_text(values).c_str(),
-                modelId, gears_text(d).c_str());
+                d.kind == DynamicInfo::Kind::HW     ? "height x width"
+                : d.kind == DynamicInfo::Kind::Dims ? "dims"
+                                                    : "batch size",
+                gear_text(values).c_str(), modelId, gears_text(d).c_str());
+  const std::vector<uint64_t>& stored = d.gears[static_cast<size_t>(g)].values;
   std::lock_guard<std::mutex> lock(handles::mutex());
   if (!dataset || !handles::dataset_valid_locked(dataset))
     return fail(ACL_ERROR_INVALID_PARAM, "dataset %p is not a live dataset", static_cast<void*>(dataset));
@@ -116,11 +157,11 @@ aclError choose(uint32_t modelId, aclmdlDataset* dataset, size_t index, DynamicI
                 "aclmdlGetInputSizeByIndex bytes for %s)",
                 dataset->buffers.size(), index, ACL_DYNAMIC_TENSOR_NAME);
   aclDataBuffer* b = dataset->buffers[index];
-  const size_t need = values.size() * sizeof(uint64_t);
+  const size_t need = stored.size() * sizeof(uint64_t);
   if (!handles::buffer_valid_locked(b) || !b->data || b->size < need)
     return fail(ACL_ERROR_INVALID_PARAM, "the %s buffer at index %zu must hold at least %zu bytes",
                 ACL_DYNAMIC_TENSOR_NAME, index, need);
-  std::memcpy(b->data, values.data(), need);
+  std::memcpy(b->data, stored.data(), need);
   m->choose_gear(g);
   return ACL_SUCCESS;
 }
@@ -142,17 +183,38 @@ DescModel from_desc(const aclmdlDesc* desc) {
 
 bool has_gears(const std::map<std::string, std::string>& meta) {
   const std::string k = meta_get(meta, "dynamic");
-  return k == "batch" || k == "hw";
+  return k == "batch" || k == "hw" || k == "dims";
 }
 
 bool compile_gears(const std::shared_ptr<ov::Model>& m, const ov::AnyMap& props, CompiledEntry& entry,
                    ModelInfo& info, std::string& err) {
   DynamicInfo d;
-  d.kind = meta_get(entry.meta, "dynamic") == "hw" ? DynamicInfo::Kind::HW : DynamicInfo::Kind::Batch;
-  const size_t width = width_of(d.kind);
+  const std::string kind = meta_get(entry.meta, "dynamic");
+  d.kind = kind == "hw"     ? DynamicInfo::Kind::HW
+           : kind == "dims" ? DynamicInfo::Kind::Dims
+                            : DynamicInfo::Kind::Batch;
+  const bool dims = d.kind == DynamicInfo::Kind::Dims;
+  // Batch and image size: every dynamic input takes the same 1 or 2 values. Dims: the gear's
+  // values fill the model's -1 dims in input order, so a gear has one value per -1 dim.
+  size_t width = d.kind == DynamicInfo::Kind::HW ? 2 : 1;
+  if (dims) {
+    width = 0;
+    for (const auto& in : m->inputs())
+      if (in.get_partial_shape().rank().is_static())
+        for (const auto& dim : in.get_partial_shape()) width += dim.is_dynamic();
+  }
+  d.width = width;
   for (const std::string& text : split(meta_get(entry.meta, "gears"), ';')) {
     Gear g;
-    for (const std::string& v : split(text, ',')) g.values.push_back(std::stoull(v));
+    for (const std::string& v : split(text, ',')) {
+      char* end = nullptr;
+      const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+      if (*end || x == 0) {
+        err = "corrupt profile '" + text + "' in the .om metadata";
+        return false;
+      }
+      g.values.push_back(x);
+    }
     if (g.values.size() != width) {
       err = "corrupt profile '" + text + "' in the .om metadata";
       return false;
@@ -169,7 +231,7 @@ bool compile_gears(const std::shared_ptr<ov::Model>& m, const ov::AnyMap& props,
     size_t unknown = 0;
     if (ps.rank().is_static())
       for (const auto& dim : ps) unknown += dim.is_dynamic();
-    if (unknown != 0 && unknown != width) {
+    if (!dims && unknown != 0 && unknown != width) {
       err = "input '" + in.get_any_name() + "' has " + std::to_string(unknown) + " unknown dimension(s)";
       return false;
     }
@@ -201,12 +263,14 @@ bool compile_gears(const std::shared_ptr<ov::Model>& m, const ov::AnyMap& props,
     std::shared_ptr<ov::Model> copy = m->clone();
     std::map<ov::Output<ov::Node>, ov::PartialShape> shapes;
     auto inputs = copy->inputs();
+    size_t next = 0;  // dims: the running index into the gear's values
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (!d.dynamic_input[i]) continue;
       ov::PartialShape ps = inputs[i].get_partial_shape();
-      size_t k = 0;
+      size_t k = dims ? next : 0;
       for (auto& dim : ps)
         if (dim.is_dynamic()) dim = ov::Dimension(static_cast<int64_t>(g.values[(k++) % width]));
+      if (dims) next = k;
       shapes[inputs[i]] = ps;
     }
     try {
@@ -318,16 +382,16 @@ aclError ModelInstance::validate_gears(const IoList& io, uint32_t num_inputs) {
   return ACL_SUCCESS;
 }
 
-aclError ModelInstance::run_gears(const IoList& io, uint32_t num_inputs, std::string& msg) {
+aclError ModelInstance::run_gears(const IoList& io, uint32_t num_inputs, std::string& msg,
+                                  ov::InferRequest*& used) {
   const DynamicInfo& d = entry_->dyn;
   std::vector<uint64_t> values;
   const int g = dynamic::gear_from_buffer(d, io[d.tensor_index], values);
   if (g < 0) {
     msg = format(
-        "model %u: the %s buffer holds %s, not a profile of the model (%s): choose one with "
-        "aclmdlSetDynamic%s",
-        id_, ACL_DYNAMIC_TENSOR_NAME, dynamic::gear_text(values).c_str(), dynamic::gears_text(d).c_str(),
-        d.kind == DynamicInfo::Kind::HW ? "HWSize" : "BatchSize");
+        "model %u: the %s buffer holds %s, not a profile of the model (%s): choose one with %s", id_,
+        ACL_DYNAMIC_TENSOR_NAME, dynamic::gear_text(values).c_str(), dynamic::gears_text(d).c_str(),
+        dynamic::set_function(d.kind));
     return ACL_ERROR_INVALID_PARAM;
   }
   const Gear& gear = d.gears[static_cast<size_t>(g)];
@@ -346,6 +410,7 @@ aclError ModelInstance::run_gears(const IoList& io, uint32_t num_inputs, std::st
   }
   std::lock_guard<std::mutex> lock(run_m_);
   ov::InferRequest& request = gear_requests_[static_cast<size_t>(g)];
+  used = &request;
   try {
     size_t k_in = 0;
     for (size_t i = 0; i < num_inputs; ++i) {
@@ -400,7 +465,7 @@ aclError aclmdlSetInputDynamicDims(uint32_t modelId, aclmdlDataset* dataset, siz
                   static_cast<long long>(dims->dims[i]));
     values.push_back(static_cast<uint64_t>(dims->dims[i]));
   }
-  return dynamic::choose(modelId, dataset, index, DynamicInfo::Kind::None, values);
+  return dynamic::choose(modelId, dataset, index, DynamicInfo::Kind::Dims, values);
 } ACL_API_CATCH
 
 aclError aclmdlGetDynamicBatch(const aclmdlDesc* modelDesc, aclmdlBatch* batch) ACL_API_TRY {
@@ -439,7 +504,10 @@ aclError aclmdlGetInputDynamicGearCount(const aclmdlDesc* modelDesc, size_t inde
   if (!gearCount) return fail(ACL_ERROR_INVALID_PARAM, "gearCount must not be NULL");
   dynamic::DescModel r = dynamic::from_desc(modelDesc);
   if (!r.m) return r.e;
-  *gearCount = r.m->entry().dyn.gears.size();
+  // Profiles of --dynamic_dims only: 0 for dynamic batch / image size and static models (the
+  // tools take a non-zero count for a dims model).
+  const DynamicInfo& d = r.m->entry().dyn;
+  *gearCount = d.kind == DynamicInfo::Kind::Dims ? d.gears.size() : 0;
   return ACL_SUCCESS;
 } ACL_API_CATCH
 
@@ -451,6 +519,7 @@ aclError aclmdlGetInputDynamicDims(const aclmdlDesc* modelDesc, size_t index, ac
   dynamic::DescModel r = dynamic::from_desc(modelDesc);
   if (!r.m) return r.e;
   const DynamicInfo& d = r.m->entry().dyn;
+  if (d.kind != DynamicInfo::Kind::Dims) return ACL_SUCCESS;  // no dims profiles: nothing to write
   if (gearCount < d.gears.size())
     return fail(ACL_ERROR_INVALID_PARAM, "gearCount %zu is smaller than the model's %zu profile(s)",
                 gearCount, d.gears.size());

@@ -104,20 +104,24 @@ bool validate(const std::map<std::string, std::string>& meta, std::string& err) 
     return it == meta.end() ? nullptr : &it->second;
   };
   if (const std::string* dyn = get("dynamic")) {
-    if (*dyn != "batch" && *dyn != "hw") return bad(err, "dynamic", "'" + *dyn + "' is not batch or hw");
-    const bool hw = *dyn == "hw";
+    if (*dyn != "batch" && *dyn != "hw" && *dyn != "dims")
+      return bad(err, "dynamic", "'" + *dyn + "' is not batch, hw or dims");
+    const bool hw = *dyn == "hw", dims = *dyn == "dims";
     const std::string* gears = get("gears");
     if (!gears || gears->empty()) return bad(err, "gears", "missing (dynamic=" + *dyn + " needs profiles)");
     const auto profiles = split_all(*gears, ';');
     if (profiles.size() > kMaxProfiles)
       return bad(err, "gears",
                  std::to_string(profiles.size()) + " profiles (at most " + std::to_string(kMaxProfiles) + ")");
-    const long long cap = hw ? kMaxImageSide : kMaxBatch;
+    const long long cap = dims ? kMaxDynamicDim : hw ? kMaxImageSide : kMaxBatch;
     std::set<std::string> seen;
     for (const auto& p : profiles) {
       const auto values = split_all(p, ',');
-      if (values.size() != (hw ? 2u : 1u))
-        return bad(err, "gears", "profile '" + p + "' needs " + (hw ? "2 values (h,w)" : "1 value (a batch size)"));
+      // dims: one value per -1 of dynamic_inputs (checked against the network when it is loaded).
+      if (dims ? (values.empty() || values.size() > kMaxRank) : values.size() != (hw ? 2u : 1u))
+        return bad(err, "gears",
+                   "profile '" + p + "' needs " +
+                       (dims ? "1.." + std::to_string(kMaxRank) + " values" : hw ? "2 values (h,w)" : "1 value (a batch size)"));
       for (const auto& v : values) {
         long long x = 0;
         if (v.empty() || v[0] == '-' || !integer(v, 1, cap, x))

@@ -13,6 +13,7 @@
 #include "detail/event.h"
 #include "detail/exception.h"
 #include "detail/model.h"
+#include "detail/observe.h"
 #include "detail/report.h"
 #include "detail/runtime.h"
 #include "selftest_plant.h"
@@ -211,9 +212,10 @@ void Stream::discard(Task& task) {
 }
 
 aclError Stream::execute(Task& task, std::string& msg) {
+  observe::TaskScope profiled(id_, device_, task.kind);  // the trace of this task (profiling on)
   switch (task.kind) {
     case TaskKind::Execute: {
-      aclError e = task.model->run(task.io, task.num_inputs, msg);
+      aclError e = task.model->run(task.io, task.num_inputs, msg, task.shapes.get());
       task.model->end();
       return e;
     }

@@ -49,6 +49,7 @@ _HEADER = struct.Struct("<8sIQQ")
 MAX_PROFILES = 100
 MAX_BATCH = 2048
 MAX_IMAGE_SIDE = 8192
+MAX_DYNAMIC_DIM = 65536  # a --dynamic_dims value
 MAX_RANK = 32
 MAX_DIM = 2**31 - 1
 _INT = re.compile(r"-?[0-9]{1,12}")
@@ -120,20 +121,22 @@ def check_meta(meta: dict[str, str]) -> str | None:
     """What breaks the metadata rules (naming the field), or None."""
     dyn = meta.get("dynamic")
     if dyn is not None:
-        if dyn not in ("batch", "hw"):
-            return f"field 'dynamic': '{dyn}' is not batch or hw"
+        if dyn not in ("batch", "hw", "dims"):
+            return f"field 'dynamic': '{dyn}' is not batch, hw or dims"
         gears = meta.get("gears", "")
         if not gears:
             return f"field 'gears': missing (dynamic={dyn} needs profiles)"
         profiles = gears.split(";")
         if len(profiles) > MAX_PROFILES:
             return f"field 'gears': {len(profiles)} profiles (at most {MAX_PROFILES})"
-        cap = MAX_IMAGE_SIDE if dyn == "hw" else MAX_BATCH
-        width = 2 if dyn == "hw" else 1
+        cap = {"hw": MAX_IMAGE_SIDE, "dims": MAX_DYNAMIC_DIM}.get(dyn, MAX_BATCH)
         for p in profiles:
             values = p.split(",")
-            if len(values) != width:
-                need = "2 values (h,w)" if width == 2 else "1 value (a batch size)"
+            # dims: one value per -1 of dynamic_inputs (checked against the network when it is loaded).
+            if dyn == "dims" and not 1 <= len(values) <= MAX_RANK:
+                return f"field 'gears': profile '{p}' needs 1..{MAX_RANK} values"
+            if dyn != "dims" and len(values) != (2 if dyn == "hw" else 1):
+                need = "2 values (h,w)" if dyn == "hw" else "1 value (a batch size)"
                 return f"field 'gears': profile '{p}' needs {need}"
             for v in values:
                 if v.startswith("-") or not _integer(v, 1, cap):

@@ -290,6 +290,13 @@ ACL_FUNC_VISIBILITY aclError aclmdlGetCurOutputDims(const aclmdlDesc* modelDesc,
 ACL_FUNC_VISIBILITY aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType* type,
                                                size_t* dynamicAttachedDataIndex);
 ACL_FUNC_VISIBILITY aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aippInfo);
+/* Operator description of a failed task (exception callbacks). Models run whole on the host, with
+ * no per-operator task records: always ACL_ERROR_API_NOT_SUPPORT (ACL_ERROR_INVALID_PARAM for NULL
+ * arguments). */
+ACL_FUNC_VISIBILITY aclError aclmdlCreateAndGetOpDesc(uint32_t deviceId, uint32_t streamId, uint32_t taskId,
+                                                      char* opName, size_t opNameLen, aclTensorDesc** inputDesc,
+                                                      size_t* numInputs, aclTensorDesc** outputDesc,
+                                                      size_t* numOutputs);
 /* ---- end of dynamic / AIPP block ---- */
 
 #ifdef __cplusplus

@@ -41,7 +41,7 @@ struct ModelInfo {
 
 // One profile (gear) of a model converted with dynamic batch / image size: compiled once, static.
 struct Gear {
-  std::vector<uint64_t> values;  // the batch size, or height and width
+  std::vector<uint64_t> values;  // the batch size, height and width, or the values of every -1 dim
   ov::CompiledModel compiled;
   std::vector<PortInfo> inputs;  // the network's inputs at this gear (no dynamic tensor)
   std::vector<PortInfo> outputs;
@@ -49,8 +49,9 @@ struct Gear {
 
 // Gears of an `acl-async atc` model (detail/model_dynamic.h); empty for other models.
 struct DynamicInfo {
-  enum class Kind { None, Batch, HW };
+  enum class Kind { None, Batch, HW, Dims };
   Kind kind = Kind::None;
+  size_t width = 0;  // values per gear (and in the ACL_DYNAMIC_TENSOR_NAME tensor)
   std::vector<Gear> gears;
   std::vector<bool> dynamic_input;  // per network input: takes the gear
   size_t tensor_index = 0;          // the ACL_DYNAMIC_TENSOR_NAME input (the last one)
@@ -69,6 +70,13 @@ struct CompiledEntry {
   ModelInfo info;
   std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
   DynamicInfo dyn;
+};
+
+// Dynamic-shape models (OpenVINO dynamic dims, no gears): the dims aclmdlSetDatasetTensorDesc gave the
+// input dataset, and the output dataset whose tensor descs receive the real output dims, as CANN does.
+struct ShapeIo {
+  std::vector<std::vector<int64_t>> inputs;  // per input: its dims, or empty (inferred from the size)
+  aclmdlDataset* output = nullptr;
 };
 
 class ModelInstance {
@@ -92,7 +100,9 @@ class ModelInstance {
   aclError begin(const void* stream);
   void end();
   // Runs inference on the calling thread (the stream worker).
-  aclError run(const IoList& io, uint32_t num_inputs, std::string& msg);
+  aclError run(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes = nullptr);
+  // True for a model with dynamic dims and no gears (its executions take a ShapeIo).
+  bool dynamic_shape() const;
 
   // Models with gears (model_dynamic.cpp).
   const CompiledEntry& entry() const { return *entry_; }
@@ -101,7 +111,8 @@ class ModelInstance {
   int chosen_gear() const { return chosen_gear_.load(std::memory_order_relaxed); }
   void choose_gear(int g) { chosen_gear_.store(g, std::memory_order_relaxed); }
   aclError validate_gears(const IoList& io, uint32_t num_inputs);
-  aclError run_gears(const IoList& io, uint32_t num_inputs, std::string& msg);
+  // `used`: the request that ran (its profiling info, detail/observe.h).
+  aclError run_gears(const IoList& io, uint32_t num_inputs, std::string& msg, ov::InferRequest*& used);
 
  private:
   const uint32_t id_;
@@ -113,6 +124,7 @@ class ModelInstance {
   std::mutex state_m_;
   uint32_t inflight_ = 0;
   const void* owner_ = nullptr;
+  aclError run_static(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes);
   std::vector<ov::InferRequest> gear_requests_;  // one per gear
   std::atomic<int> chosen_gear_{-1};             // last aclmdlSetDynamic*; -1: none yet
 };

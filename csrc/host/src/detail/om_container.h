@@ -19,6 +19,7 @@ constexpr size_t kMagicSize = 8;
 constexpr size_t kMaxProfiles = 100;
 constexpr long long kMaxBatch = 2048;
 constexpr long long kMaxImageSide = 8192;
+constexpr long long kMaxDynamicDim = 65536;  // a --dynamic_dims value
 constexpr size_t kMaxRank = 32;
 constexpr long long kMaxDim = 2147483647;
 

@@ -22,6 +22,7 @@ namespace acl_host {
 class Context;
 class Event;
 class ModelInstance;
+struct ShapeIo;
 class ReportQueue;
 
 struct IoRef {
@@ -49,6 +50,7 @@ struct Task {
   uint32_t num_inputs = 0;
   IoList io;  // Execute: inputs then outputs
   std::shared_ptr<ModelInstance> model;
+  std::shared_ptr<const ShapeIo> shapes;  // Execute of a dynamic-shape model (detail/model.h)
   std::shared_ptr<Event> event;
   uint64_t generation = 0;  // RecordEvent / WaitEvent / ResetEvent
   void* dst = nullptr;

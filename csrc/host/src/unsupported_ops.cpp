@@ -1,0 +1,160 @@
+// Entry points of CANN libraries the host runtime declares but cannot run:
+// the BLAS operators (acl/ops/acl_cblas.h), single-operator compilation
+// (acl/acl_op_compiler.h) and per-operator exception info (aclmdlCreateAndGetOpDesc).
+// Models run whole on OpenVINO: there are no single operators and no
+// per-task operator records. Each returns ACL_ERROR_API_NOT_SUPPORT and
+// aclGetRecentErrMsg() says so. They live in libascendcl.so; libacl_cblas.so
+// and libacl_op_compiler.so load it (CMakeLists.txt).
+#include "acl/acl.h"
+#include "acl/acl_op_compiler.h"
+#include "acl/ops/acl_cblas.h"
+#include "detail/error.h"
+
+namespace {
+
+aclError no_single_ops() {
+  return acl_host::fail(ACL_ERROR_API_NOT_SUPPORT,
+                        "the host runtime executes whole models only (OpenVINO): single operators are not "
+                        "supported");
+}
+
+aclError no_handle(aclopHandle** handle) {
+  if (handle) *handle = nullptr;
+  return no_single_ops();
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- acl/ops/acl_cblas.h ----
+aclError aclblasGemvEx(aclTransType, int, int, const void*, const void*, int, aclDataType, const void*, int,
+                       aclDataType, const void*, void*, int, aclDataType, aclComputeType, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForGemvEx(aclTransType, int, int, aclDataType, aclDataType, aclDataType, aclComputeType,
+                                      aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+aclError aclblasHgemv(aclTransType, int, int, const aclFloat16*, const aclFloat16*, int, const aclFloat16*, int,
+                      const aclFloat16*, aclFloat16*, int, aclComputeType, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForHgemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+aclError aclblasS8gemv(aclTransType, int, int, const int32_t*, const int8_t*, int, const int8_t*, int, const int32_t*,
+                       int32_t*, int, aclComputeType, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForS8gemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+aclError aclblasGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, const void*, const void*, int,
+                       aclDataType, const void*, int, aclDataType, const void*, void*, int, aclDataType,
+                       aclComputeType, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, aclDataType,
+                                      aclDataType, aclDataType, aclComputeType, aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+aclError aclblasHgemm(aclTransType, aclTransType, aclTransType, int, int, int, const aclFloat16*, const aclFloat16*,
+                      int, const aclFloat16*, int, const aclFloat16*, aclFloat16*, int, aclComputeType,
+                      aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForHgemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
+                                     aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+aclError aclblasS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, const int32_t*, const int8_t*, int,
+                       const int8_t*, int, const int32_t*, int32_t*, int, aclComputeType, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclblasCreateHandleForS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
+                                      aclopHandle** handle) {
+  ACL_API();
+  return no_handle(handle);
+}
+
+// ---- acl/acl_op_compiler.h ----
+aclError aclopCompile(const char*, int, const aclTensorDesc* const[], int, const aclTensorDesc* const[],
+                      const aclopAttr*, aclopEngineType, aclopCompileType, const char*) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclopCompileAndExecute(const char*, int, const aclTensorDesc* const[], const aclDataBuffer* const[], int,
+                                const aclTensorDesc* const[], aclDataBuffer* const[], const aclopAttr*,
+                                aclopEngineType, aclopCompileType, const char*, aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclopCompileAndExecuteV2(const char*, int, aclTensorDesc*[], aclDataBuffer*[], int, aclTensorDesc*[],
+                                  aclDataBuffer*[], aclopAttr*, aclopEngineType, aclopCompileType, const char*,
+                                  aclrtStream) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclSetCompileopt(aclCompileOpt, const char*) {
+  ACL_API();
+  return no_single_ops();
+}
+size_t aclGetCompileoptSize(aclCompileOpt) {
+  ACL_API();
+  no_single_ops();
+  return 0;
+}
+aclError aclGetCompileopt(aclCompileOpt, char*, size_t) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclopSetCompileFlag(aclOpCompileFlag) {
+  ACL_API();
+  return no_single_ops();
+}
+aclError aclGenGraphAndDumpForOp(const char*, int, const aclTensorDesc* const[], const aclDataBuffer* const[], int,
+                                 const aclTensorDesc* const[], aclDataBuffer* const[], const aclopAttr*,
+                                 aclopEngineType, const char*, const aclGraphDumpOption*) {
+  ACL_API();
+  return no_single_ops();
+}
+aclGraphDumpOption* aclCreateGraphDumpOpt(void) {
+  ACL_API();
+  no_single_ops();
+  return nullptr;
+}
+aclError aclDestroyGraphDumpOpt(const aclGraphDumpOption*) {
+  ACL_API();
+  return no_single_ops();
+}
+
+// ---- acl/acl_mdl.h ----
+aclError aclmdlCreateAndGetOpDesc(uint32_t, uint32_t, uint32_t taskId, char* opName, size_t opNameLen,
+                                  aclTensorDesc** inputDesc, size_t* numInputs, aclTensorDesc** outputDesc,
+                                  size_t* numOutputs) {
+  ACL_API();
+  if (!opName || opNameLen == 0 || !inputDesc || !numInputs || !outputDesc || !numOutputs)
+    return acl_host::fail(ACL_ERROR_INVALID_PARAM, "opName, inputDesc, numInputs, outputDesc and numOutputs "
+                                                   "must not be NULL (opNameLen > 0)");
+  opName[0] = '\0';
+  *inputDesc = *outputDesc = nullptr;
+  *numInputs = *numOutputs = 0;
+  return acl_host::fail(ACL_ERROR_API_NOT_SUPPORT,
+                        "task %u: no operator description on the host runtime (a model executes as one task "
+                        "on OpenVINO, with no per-operator task records)",
+                        taskId);
+}
+
+}  // extern "C"

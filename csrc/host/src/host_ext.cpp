@@ -13,23 +13,23 @@ using namespace acl_host;
 
 extern "C" {
 
-aclError acl_host_ext_fail(const char* api, aclError code, const char* message) {
+aclError acl_host_ext_fail(const char* api, aclError code, const char* message) ACL_API_TRY {
   ApiScope scope(api);
   return fail(code, "%s", message ? message : "failed");
-}
+} ACL_API_CATCH
 
-int acl_host_ext_strict(void) { return strict_mode() ? 1 : 0; }
+int acl_host_ext_strict(void) ACL_API_TRY { return strict_mode() ? 1 : 0; } ACL_API_CATCH
 
-int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size) {
+int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size) ACL_API_TRY {
   memory::Where w = memory::classify(ptr, 1);
   if (w.kind == memory::Kind::Foreign) return 0;
   if (base) *base = w.base;
   if (size) *size = w.size;
   return w.kind == memory::Kind::Device ? 1 : 2;
-}
+} ACL_API_CATCH
 
 aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
-                             void (*release)(void*)) {
+                             void (*release)(void*)) ACL_API_TRY {
   ApiScope scope(api);
   std::shared_ptr<void> owned(user, [release](void* p) {
     if (release) release(p);
@@ -42,6 +42,6 @@ aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_t
   t.host_fn = fn;
   t.host_user = std::move(owned);
   return s->enqueue(std::move(t));
-}
+} ACL_API_CATCH
 
 }  // extern "C"

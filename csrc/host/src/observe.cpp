@@ -506,7 +506,7 @@ using observe::State;
 
 extern "C" {
 
-aclError aclprofInit(const char* profilerResultPath, size_t length) {
+aclError aclprofInit(const char* profilerResultPath, size_t length) ACL_API_TRY {
   ACL_API();
   if (aclError e = require_init()) return e;
   if (!profilerResultPath || length == 0 || length > 4096 || std::strlen(profilerResultPath) != length)
@@ -523,9 +523,9 @@ aclError aclprofInit(const char* profilerResultPath, size_t length) {
   s.api_inited = true;
   s.prof_dir = profilerResultPath;
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclprofFinalize(void) {
+aclError aclprofFinalize(void) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
@@ -541,10 +541,10 @@ aclError aclprofFinalize(void) {
   s.owned.clear();
   observe::update_enabled_locked(s);
   return e;
-}
+} ACL_API_CATCH
 
 aclprofConfig* aclprofCreateConfig(uint32_t* deviceIdList, uint32_t deviceNums, aclprofAicoreMetrics,
-                                   const aclprofAicoreEvents*, uint64_t dataTypeConfig) {
+                                   const aclprofAicoreEvents*, uint64_t dataTypeConfig) ACL_API_TRY {
   ACL_API();
   if (!deviceIdList || deviceNums == 0) {
     note("deviceIdList must hold deviceNums (> 0) device ids");
@@ -567,9 +567,9 @@ aclprofConfig* aclprofCreateConfig(uint32_t* deviceIdList, uint32_t deviceNums, 
   s.configs.insert(raw);
   s.owned.push_back(std::move(cfg));
   return raw;
-}
+} ACL_API_CATCH
 
-aclError aclprofDestroyConfig(const aclprofConfig* profilerConfig) {
+aclError aclprofDestroyConfig(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
@@ -582,9 +582,9 @@ aclError aclprofDestroyConfig(const aclprofConfig* profilerConfig) {
       break;
     }
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclprofStart(const aclprofConfig* profilerConfig) {
+aclError aclprofStart(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
@@ -598,9 +598,9 @@ aclError aclprofStart(const aclprofConfig* profilerConfig) {
   s.events.clear();
   observe::update_enabled_locked(s);
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclprofStop(const aclprofConfig* profilerConfig) {
+aclError aclprofStop(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
@@ -614,15 +614,15 @@ aclError aclprofStop(const aclprofConfig* profilerConfig) {
   std::string err;
   if (!observe::write_trace_locked(s, err)) return fail(ACL_ERROR_PROFILING_FAILURE, "%s", err.c_str());
   return ACL_SUCCESS;
-}
+} ACL_API_CATCH
 
-aclError aclprofSetConfig(aclprofConfigType configType, const char* config, size_t configLength) {
+aclError aclprofSetConfig(aclprofConfigType configType, const char* config, size_t configLength) ACL_API_TRY {
   ACL_API();
   if (configType <= ACL_PROF_ARGS_MIN || configType >= ACL_PROF_ARGS_MAX)
     return fail(ACL_ERROR_INVALID_PARAM, "configType %d is out of range", static_cast<int>(configType));
   if (!config || std::strlen(config) != configLength)
     return fail(ACL_ERROR_INVALID_PARAM, "config must be a string of configLength bytes");
   return ACL_SUCCESS;  // collection settings of the device: nothing to set on the host
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -29,121 +29,121 @@ extern "C" {
 
 // ---- acl/ops/acl_cblas.h ----
 aclError aclblasGemvEx(aclTransType, int, int, const void*, const void*, int, aclDataType, const void*, int,
-                       aclDataType, const void*, void*, int, aclDataType, aclComputeType, aclrtStream) {
+                       aclDataType, const void*, void*, int, aclDataType, aclComputeType, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclblasCreateHandleForGemvEx(aclTransType, int, int, aclDataType, aclDataType, aclDataType, aclComputeType,
-                                      aclopHandle** handle) {
+                                      aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 aclError aclblasHgemv(aclTransType, int, int, const aclFloat16*, const aclFloat16*, int, const aclFloat16*, int,
-                      const aclFloat16*, aclFloat16*, int, aclComputeType, aclrtStream) {
+                      const aclFloat16*, aclFloat16*, int, aclComputeType, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-aclError aclblasCreateHandleForHgemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) {
+} ACL_API_CATCH
+aclError aclblasCreateHandleForHgemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 aclError aclblasS8gemv(aclTransType, int, int, const int32_t*, const int8_t*, int, const int8_t*, int, const int32_t*,
-                       int32_t*, int, aclComputeType, aclrtStream) {
+                       int32_t*, int, aclComputeType, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-aclError aclblasCreateHandleForS8gemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) {
+} ACL_API_CATCH
+aclError aclblasCreateHandleForS8gemv(aclTransType, int, int, aclComputeType, aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 aclError aclblasGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, const void*, const void*, int,
                        aclDataType, const void*, int, aclDataType, const void*, void*, int, aclDataType,
-                       aclComputeType, aclrtStream) {
+                       aclComputeType, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclblasCreateHandleForGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, aclDataType,
-                                      aclDataType, aclDataType, aclComputeType, aclopHandle** handle) {
+                                      aclDataType, aclDataType, aclComputeType, aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 aclError aclblasHgemm(aclTransType, aclTransType, aclTransType, int, int, int, const aclFloat16*, const aclFloat16*,
                       int, const aclFloat16*, int, const aclFloat16*, aclFloat16*, int, aclComputeType,
-                      aclrtStream) {
+                      aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclblasCreateHandleForHgemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
-                                     aclopHandle** handle) {
+                                     aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 aclError aclblasS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, const int32_t*, const int8_t*, int,
-                       const int8_t*, int, const int32_t*, int32_t*, int, aclComputeType, aclrtStream) {
+                       const int8_t*, int, const int32_t*, int32_t*, int, aclComputeType, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclblasCreateHandleForS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
-                                      aclopHandle** handle) {
+                                      aclopHandle** handle) ACL_API_TRY {
   ACL_API();
   return no_handle(handle);
-}
+} ACL_API_CATCH
 
 // ---- acl/acl_op_compiler.h ----
 aclError aclopCompile(const char*, int, const aclTensorDesc* const[], int, const aclTensorDesc* const[],
-                      const aclopAttr*, aclopEngineType, aclopCompileType, const char*) {
+                      const aclopAttr*, aclopEngineType, aclopCompileType, const char*) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclopCompileAndExecute(const char*, int, const aclTensorDesc* const[], const aclDataBuffer* const[], int,
                                 const aclTensorDesc* const[], aclDataBuffer* const[], const aclopAttr*,
-                                aclopEngineType, aclopCompileType, const char*, aclrtStream) {
+                                aclopEngineType, aclopCompileType, const char*, aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclopCompileAndExecuteV2(const char*, int, aclTensorDesc*[], aclDataBuffer*[], int, aclTensorDesc*[],
                                   aclDataBuffer*[], aclopAttr*, aclopEngineType, aclopCompileType, const char*,
-                                  aclrtStream) {
+                                  aclrtStream) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-aclError aclSetCompileopt(aclCompileOpt, const char*) {
+} ACL_API_CATCH
+aclError aclSetCompileopt(aclCompileOpt, const char*) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-size_t aclGetCompileoptSize(aclCompileOpt) {
+} ACL_API_CATCH
+size_t aclGetCompileoptSize(aclCompileOpt) ACL_API_TRY {
   ACL_API();
   no_single_ops();
   return 0;
-}
-aclError aclGetCompileopt(aclCompileOpt, char*, size_t) {
+} ACL_API_CATCH
+aclError aclGetCompileopt(aclCompileOpt, char*, size_t) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-aclError aclopSetCompileFlag(aclOpCompileFlag) {
+} ACL_API_CATCH
+aclError aclopSetCompileFlag(aclOpCompileFlag) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 aclError aclGenGraphAndDumpForOp(const char*, int, const aclTensorDesc* const[], const aclDataBuffer* const[], int,
                                  const aclTensorDesc* const[], aclDataBuffer* const[], const aclopAttr*,
-                                 aclopEngineType, const char*, const aclGraphDumpOption*) {
+                                 aclopEngineType, const char*, const aclGraphDumpOption*) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
-aclGraphDumpOption* aclCreateGraphDumpOpt(void) {
+} ACL_API_CATCH
+aclGraphDumpOption* aclCreateGraphDumpOpt(void) ACL_API_TRY {
   ACL_API();
   no_single_ops();
   return nullptr;
-}
-aclError aclDestroyGraphDumpOpt(const aclGraphDumpOption*) {
+} ACL_API_CATCH
+aclError aclDestroyGraphDumpOpt(const aclGraphDumpOption*) ACL_API_TRY {
   ACL_API();
   return no_single_ops();
-}
+} ACL_API_CATCH
 
 // ---- acl/acl_mdl.h ----
 aclError aclmdlCreateAndGetOpDesc(uint32_t, uint32_t, uint32_t taskId, char* opName, size_t opNameLen,
                                   aclTensorDesc** inputDesc, size_t* numInputs, aclTensorDesc** outputDesc,
-                                  size_t* numOutputs) {
+                                  size_t* numOutputs) ACL_API_TRY {
   ACL_API();
   if (!opName || opNameLen == 0 || !inputDesc || !numInputs || !outputDesc || !numOutputs)
     return acl_host::fail(ACL_ERROR_INVALID_PARAM, "opName, inputDesc, numInputs, outputDesc and numOutputs "
@@ -155,6 +155,6 @@ aclError aclmdlCreateAndGetOpDesc(uint32_t, uint32_t, uint32_t taskId, char* opN
                         "task %u: no operator description on the host runtime (a model executes as one task "
                         "on OpenVINO, with no per-operator task records)",
                         taskId);
-}
+} ACL_API_CATCH
 
 }  // extern "C"

@@ -306,6 +306,18 @@ void watch_exit() {
   std::call_once(once, [] { std::atexit([] { g_exiting.store(true, std::memory_order_release); }); });
 }
 
+void keep_abandoned(const void* bytes, size_t size) {
+  struct Kept {
+    Kept* next;
+  };
+  static Kept* kept = nullptr;  // fork child only (one thread)
+  auto* k = static_cast<Kept*>(std::malloc(sizeof(Kept) + size));
+  if (!k) return;
+  k->next = kept;
+  std::memcpy(k + 1, bytes, size);
+  kept = k;
+}
+
 void enlist_for_fork(ForkRenewable* r) {
   ForkRenewable* head = g_renewables.load(std::memory_order_relaxed);
   do {

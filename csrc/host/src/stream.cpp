@@ -176,14 +176,19 @@ void Stream::run() {
     lock.unlock();
     std::string msg;
     aclError err = ACL_SUCCESS;
-    if (aborting)
-      discard(task);
-    else if (task.kind == TaskKind::Execute) {
-      const auto t0 = std::chrono::steady_clock::now();
-      err = execute(task, msg);
-      heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
-    } else {
-      err = execute(task, msg);
+    try {  // nothing may escape the worker (std::terminate): a failed task fails its stream
+      if (aborting)
+        discard(task);
+      else if (task.kind == TaskKind::Execute) {
+        const auto t0 = std::chrono::steady_clock::now();
+        err = execute(task, msg);
+        heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
+      } else {
+        err = execute(task, msg);
+      }
+    } catch (const std::exception& e) {
+      err = ACL_ERROR_INTERNAL_ERROR;
+      msg = std::string("internal error: ") + e.what();
     }
     task = Task();  // drop references outside the lock
     if (err != ACL_SUCCESS)

@@ -28,15 +28,19 @@
 #endif
 
 static const char* g_dir = ".";
+
+/* Flags shared between threads. */
+static int flag_get(const int* p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static void flag_set(int* p, int v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
 static int g_strict = 1;
 
 /* ---- pthread_create that can be told to fail (this program's definition comes first) ---- */
-static volatile int g_fail_threads = 0;
+static int g_fail_threads = 0;
 typedef int (*create_fn)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
 
 int pthread_create(pthread_t* t, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {
   static create_fn real = NULL;
-  if (g_fail_threads) return EAGAIN;
+  if (flag_get(&g_fail_threads)) return EAGAIN;
   if (!real) real = (create_fn)dlsym(RTLD_NEXT, "pthread_create");
   return real(t, attr, fn, arg);
 }
@@ -55,26 +59,26 @@ static void teardown(int32_t device) {
 typedef struct {
   Gate open;      /* the test opens the gate */
   Gate entered;   /* the callback runs */
-  volatile int freed_while_closed;
-  volatile int* freed;
+  int freed_while_closed;
+  int* freed;
 } StreamGate;
 
 static void gate_callback(void* user) {
   StreamGate* g = (StreamGate*)user;
   gate_add(&g->entered, 1);
   gate_wait(&g->open, 1);
-  if (g->freed && *g->freed) g->freed_while_closed = 1;
+  if (g->freed && flag_get(g->freed)) flag_set(&g->freed_while_closed, 1);
 }
 
 typedef struct {
   aclrtContext ctx;
-  volatile int stop;
+  int stop;
 } Reporter;
 
 static void* reporter_main(void* arg) {
   Reporter* r = (Reporter*)arg;
   aclrtSetCurrentContext(r->ctx);
-  while (!r->stop) aclrtProcessReport(50);
+  while (!flag_get(&r->stop)) aclrtProcessReport(50);
   return NULL;
 }
 
@@ -83,14 +87,14 @@ typedef struct {
   void* ptr;
   Gate returned;
   aclError ret;
-  volatile int freed;
+  int freed;
 } Freer;
 
 static void* freer_main(void* arg) {
   Freer* f = (Freer*)arg;
   aclrtSetCurrentContext(f->ctx);
   f->ret = aclrtFree(f->ptr);
-  f->freed = 1;
+  flag_set(&f->freed, 1);
   gate_add(&f->returned, 1);
   return NULL;
 }
@@ -165,14 +169,14 @@ static void case_free_while_queued(void) {
     gate_add(&sg.open, 1);
     pthread_join(free_thread, NULL);
     CHECK(fr.ret == ACL_SUCCESS);
-    CHECK(!sg.freed_while_closed);
+    CHECK(!flag_get(&sg.freed_while_closed));
     /* the free returned after the copy that read the memory: its bytes are in host */
     CHECK(((unsigned char*)host)[0] == 0x5A && ((unsigned char*)host)[n - 1] == 0x5A);
     CHECK_OK(aclrtSynchronizeStream(stream));
   }
   CHECK_OK(aclrtFreeHost(host));
   CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
-  rep.stop = 1;
+  flag_set(&rep.stop, 1);
   pthread_join(rep_thread, NULL);
   CHECK_OK(aclrtDestroyStream(stream));
   gate_destroy(&sg.open);
@@ -262,7 +266,7 @@ static void case_free_under_execute(void) {
   aclmdlDestroyDataset(out);
   aclmdlDestroyDesc(desc);
   CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
-  rep.stop = 1;
+  flag_set(&rep.stop, 1);
   pthread_join(rep_thread, NULL);
   CHECK_OK(aclrtDestroyStream(stream));
   gate_destroy(&sg.open);
@@ -311,7 +315,7 @@ static void case_thread_start_failure(void) {
   void* p = NULL;
   SECTION("thread start failure");
   setup(0);
-  g_fail_threads = 1;
+  flag_set(&g_fail_threads, 1);
   CHECK_ERR(aclrtCreateStream(&stream), ACL_ERROR_RT_NO_STREAM_RESOURCE);
   CHECK_ERR(aclrtCreateStreamWithConfig(&stream, 0, 0), ACL_ERROR_RT_NO_STREAM_RESOURCE);
   /* a new context's default stream starts on first use */
@@ -319,7 +323,7 @@ static void case_thread_start_failure(void) {
   CHECK_OK(aclrtMalloc(&p, 64, ACL_MEM_MALLOC_NORMAL_ONLY));
   CHECK_ERR(aclrtMemsetAsync(p, 64, 0, 64, NULL), ACL_ERROR_RT_NO_STREAM_RESOURCE);
   CHECK(aclrtGetLastError(ACL_RT_THREAD_LEVEL) == ACL_ERROR_RT_NO_STREAM_RESOURCE);
-  g_fail_threads = 0;
+  flag_set(&g_fail_threads, 0);
   CHECK_OK(aclrtCreateStream(&stream));
   CHECK_OK(aclrtMemsetAsync(p, 64, 3, 64, stream));
   CHECK_OK(aclrtSynchronizeStream(stream));
@@ -343,6 +347,9 @@ static int child_checks(aclrtStream parent_stream, void* parent_ptr) {
   if (aclrtMemsetAsync(parent_ptr, 64, 0, 64, parent_stream) == ACL_SUCCESS) return 12;
   if (aclrtCreateStream(&stream) != ACL_ERROR_UNINITIALIZE) return 13;
   if (aclFinalize() != ACL_ERROR_REPEAT_FINALIZE) return 14;
+#if defined(__SANITIZE_THREAD__)
+  return 0; /* TSan cannot start threads after a multi-threaded fork: no starting over */
+#endif
   /* starting over */
   if (aclInit(NULL) != ACL_SUCCESS) return 20;
   if (aclrtSetDevice(0) != ACL_SUCCESS) return 21;

@@ -24,6 +24,9 @@ class ForkRenewable {
 };
 // Adds r to the objects renewed in a fork child (init.cpp; thread-safe).
 void enlist_for_fork(ForkRenewable* r);
+// Keeps a copy of an abandoned object's bytes reachable (leak checkers then see what it
+// owned as still referenced, not leaked).
+void keep_abandoned(const void* bytes, size_t size);
 
 // Holds a T constructed on first use and never destroyed: registries must
 // outlive every thread that may still touch them at process exit. Unless
@@ -37,7 +40,10 @@ class NoDestructor : public ForkRenewable {
     if (kForkFresh) enlist_for_fork(this);
   }
   void renew_in_fork_child() override {
-    if constexpr (kForkFresh) ::new (static_cast<void*>(storage_)) T();  // the parent's T is abandoned
+    if constexpr (kForkFresh) {
+      keep_abandoned(storage_, sizeof(T));
+      ::new (static_cast<void*>(storage_)) T();  // the parent's T is abandoned, never destroyed
+    }
   }
   NoDestructor(const NoDestructor&) = delete;
   NoDestructor& operator=(const NoDestructor&) = delete;

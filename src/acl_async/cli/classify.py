@@ -1,10 +1,11 @@
 """``acl-async classify``: OpenVINO's ``classification_sample_async`` on AscendCL.
 
-    acl-async classify -m MODEL -i FILES_OR_FOLDER [-nt 10] [--labels FILE]
+    acl-async classify -m MODEL -i FILES_OR_FOLDER [-nt 10] [--labels FILE] [--output results.parquet]
     acl-async classify -m MODEL -i INPUTS --ray [ADDRESS] --output results.parquet [--devices N]
 
-With ``--ray`` the pictures are classified by a Ray Data pipeline over a cluster and the results
-written to ``--output`` (see :mod:`acl_async.cli.classify_ray`).
+With ``--output`` the results go to one file (Parquet, JSON lines or CSV, the Ray pipeline's columns
+and writer) instead of the sample's table.  With ``--ray`` the pictures are classified by a Ray Data
+pipeline over a cluster (see :mod:`acl_async.cli.classify_ray`).
 
 The work is in :mod:`acl_async.classify`; this module parses, checks the input before the device is
 touched, and prints the sample's table.

@@ -1,9 +1,8 @@
 """``classify_dataset``: one Ray Data pipeline from picture files to a results output.
 
-    read (paths listed here, or Ray's binary reader for URIs)
-      -> decode + preprocess (CPU tasks, :mod:`.decode`)
-      -> classify (a pool of actors, one per device, :class:`.actor.ClassifyActor`)
-      -> materialized result rows -> results (Parquet/JSONL/CSV) + errors output
+    paths listed here (or Ray's binary reader for URIs)
+      -> decode + preprocess + classify (a pool of actors, one per device, :class:`.actor.ClassifyActor`)
+      -> result rows collected on the driver, checked -> results (Parquet/JSONL/CSV) + errors output
 
 Everything that can be checked is checked before any picture is read: the output, the inputs, Ray, the
 cluster, its resources, and the model (loaded once on one device of the kind the actors get, so a
@@ -12,7 +11,7 @@ model that cannot load fails once with its error, not once per actor).
 Fault tolerance is Ray's: Ray Data creates the pool's actors with ``max_restarts=-1`` and their tasks
 with ``max_task_retries=-1`` unless told otherwise (``ActorPoolMapOperator._apply_default_remote_args``
 in the pinned Ray 2.60, where passing them by hand is deprecated), so a killed actor process is
-restarted and the batch it held is run again; decode tasks keep Ray's task retries.  An actor that dies
+restarted and the batch it held is run again.  An actor that dies
 or is cancelled while it starts (before its first batch: its process killed, or Ray destroying it while
 the pool is resized) is replaced, up to :data:`INIT_DEATHS_PER_ACTOR` consecutive times per actor of the
 pool (Ray Data's own default fails the whole run on the first one).  The rows are collected on the
@@ -54,7 +53,8 @@ __all__ = ["DEFAULT_BATCH_SIZE", "classify_dataset", "list_inputs"]
 
 log = logging.getLogger("acl_async")
 
-#: Pictures per Ray Data batch (one decode task call, one actor call).
+#: Pictures per Ray Data batch (one actor call).  Measured with actors that decode: 16, 32 and 128
+#: within the noise of a shared machine (benchmarks/RAY_RESULTS.md); 32 keeps retries small.
 DEFAULT_BATCH_SIZE = 32
 #: Consecutive deaths of starting actors tolerated, per actor of the pool, before the run fails.
 INIT_DEATHS_PER_ACTOR = 3

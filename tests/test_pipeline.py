@@ -434,3 +434,28 @@ def test_bench_run_decodes_on_threads_into_blocks(session, tmp_path, folder, api
     assert result.count == 8
     where = "into arrays, copied" if api == "queue" else "into pool blocks"
     assert result.extra["decoding"] == f"2 decode thread(s), {where}"
+
+
+def test_sample_run_decodes_repeated_inputs_once(classifier, folder, tmp_path, monkeypatch):
+    """``acl-async N 1 P`` going round its inputs decodes each once (as Huawei's sample reads its .bin
+    files once), with the results the per-execution decoding gives; a bad input keeps the streaming path."""
+    from acl_async import sample_run
+
+    paths = folder[:3]
+    decoded: list[Path] = []
+    real = preprocess.load_input
+    monkeypatch.setattr(
+        preprocess, "load_input", lambda p, *a, **k: (decoded.append(Path(p)), real(p, *a, **k))[1]
+    )
+    got: list[tuple[int, str, np.ndarray]] = []
+    handler = sample_run.ResultHandler(lambda n, name, outputs: got.append((n, name, outputs[0].copy())))
+    done = sample_run.execute_paths(classifier, paths, SMALL_SPEC, 10, 4, 1, handler)
+    assert done == 10 and decoded == paths  # three decodes for ten executions
+    for n, name, output in got:
+        path = paths[(n - 1) % 3]
+        assert name == path.name
+        np.testing.assert_allclose(output, reference_classifier(real(path, SMALL_SPEC)), atol=5e-3)
+    assert sample_run.decode_once(paths, SMALL_SPEC, 3) is None  # no repetition: decode while running
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a picture")
+    assert sample_run.decode_once([paths[0], bad], SMALL_SPEC, 10) is None

@@ -120,8 +120,7 @@ void Block::copy_input(size_t i, py::handle value) {
     }
     if (!PyBuffer_IsContiguous(info.view(), 'C'))
       throw InputError(input_label(d) + ": buffer is not contiguous");
-    std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
-    std::memcpy(host_data(inputs_, i), info.ptr, nbytes);
+    copy_in(i, info.ptr, nbytes);
     return;
   }
   py::dtype want = d.numpy_dtype();
@@ -147,8 +146,20 @@ void Block::copy_input(size_t i, py::handle value) {
   }
   if (!(array.flags() & py::array::c_style)) array = py::array::ensure(array, py::array::c_style);
   if (!array) throw py::error_already_set();
-  std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
-  std::memcpy(host_data(inputs_, i), array.data(), d.size);
+  copy_in(i, array.data(), d.size);
+}
+
+void Block::copy_in(size_t i, const void* src, size_t size) {
+  if (size < kNoGilCopyBytes) {
+    std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
+    std::memcpy(host_data(inputs_, i), src, size);
+    return;
+  }
+  // A picture-sized copy runs without the GIL: the callback thread goes on meanwhile. The lock goes
+  // before the GIL comes back (its holders never take the GIL).
+  py::gil_scoped_release nogil;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::memcpy(host_data(inputs_, i), src, size);
 }
 
 void Block::set_inputs(py::handle inputs) {

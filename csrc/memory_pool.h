@@ -88,6 +88,9 @@ class Block : public std::enable_shared_from_this<Block> {
   py::array view(const std::vector<Tensor>& tensors, const std::vector<TensorDesc>& descs, size_t i,
                  const char* what);
   void copy_input(size_t i, py::handle value);
+  // Copies `size` bytes from `src` (kept alive by the caller) into input i. GIL held.
+  void copy_in(size_t i, const void* src, size_t size);
+  static constexpr size_t kNoGilCopyBytes = 64 << 10;
   // The one path of enqueue() and execute(): `stream` null runs synchronously. mu_ held.
   void run_locked(uint32_t model_id, aclrtStream stream);
 

@@ -1,8 +1,12 @@
 """AsyncRunner: Huawei's resnet50_async sample pipeline as an object.
 
 Per :meth:`AsyncRunner.submit`: take a block from the pool (waiting while all are in flight), copy the
-inputs into it, queue ``execute_async`` (input copy, ``aclmdlExecuteAsync``, output copy) on the stream,
-then a native callback that copies the outputs out and returns the block at once. Every
+inputs into it, queue ``execute_async`` (``aclmdlExecuteAsync``, with the host-device copies an NPU needs;
+none on the host runtime, whose device memory is host memory) on the stream, then a native callback that
+collects the outputs. With a callback they are zero-copy views of the block's output buffers: the block
+goes back to the pool once the callback returned and no view is left (a view kept longer keeps its block;
+the pool lends at most ``pool_size - 1`` blocks so, then the outputs are copied and the block goes back at
+once, as always without a callback, where the runner keeps the results). Every
 ``callback_interval`` executions, a Python callback is launched on the stream (``aclrtLaunchCallback``,
 blocking); it runs on the report thread and hands every result since the previous one, in order, to
 ``callback(outputs, userdata)`` (and/or ``on_batch(results)``). With interval 0 there are no callbacks:

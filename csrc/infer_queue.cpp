@@ -1,5 +1,7 @@
 #include "infer_queue.h"
 
+#include <utility>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -294,7 +296,8 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
   core->report = ReportThread::create(core->context, poll_ms, [weak_core] {
     if (auto c = weak_core.lock()) c->run_unattended();
   });
-  core->pool = MemoryPool::create(core->context, model->layout(), jobs);
+  // One block per job plus as many spare ones, which feed_queue decodes into ahead of start_block().
+  core->pool = MemoryPool::create(core->context, model->layout(), 2 * jobs);
   auto queue = std::make_shared<InferQueue>(Key{}, model, core);  // closes the parts above if a load fails
   for (size_t i = 0; i < jobs; ++i) {
     check_signals_if_gil();  // loading many jobs takes a while: Ctrl-C stops it (and closes them)
@@ -316,6 +319,23 @@ std::shared_ptr<InferQueue> InferQueue::create(std::shared_ptr<Model> model, siz
 }
 
 void InferQueue::start_async(py::handle inputs, py::object userdata) {
+  start(inputs, nullptr, std::move(userdata));
+}
+
+void InferQueue::start_block(const std::shared_ptr<Block>& block, py::object userdata) {
+  if (!block) throw py::type_error("start_block() needs a Block");
+  if (block->pool() != core_->pool)
+    throw std::invalid_argument("start_block(): the block is not from this InferQueue's pool");
+  block->check_usable("InferQueue.start_block()");
+  {
+    std::lock_guard<std::mutex> lock(core_->mu);  // job blocks change under it
+    for (const auto& job : core_->jobs)
+      if (job->block == block) throw std::invalid_argument("start_block(): the block belongs to a job");
+  }
+  start(py::none(), block, std::move(userdata));
+}
+
+void InferQueue::start(py::handle inputs, std::shared_ptr<Block> filled, py::object userdata) {
   run_deferred();
   Core& core = *core_;
   Caller caller(core);
@@ -327,6 +347,7 @@ void InferQueue::start_async(py::handle inputs, py::object userdata) {
   Core::Job& job = *core.jobs[index];
   auto give_back = [&] {
     job.userdata.reset();
+    if (filled) core.pool->give_back_quietly(*filled);  // not started: the caller's block goes back too
     std::lock_guard<std::mutex> relock(core.mu);
     core.idle.push_front(index);
   };
@@ -336,7 +357,18 @@ void InferQueue::start_async(py::handle inputs, py::object userdata) {
   }
   bool counted = false;
   try {
-    job.block->set_inputs(inputs);
+    if (filled) {
+      // The inputs were written in place: the job executes that block, its own one goes to the pool.
+      std::shared_ptr<Block> own;
+      {
+        std::lock_guard<std::mutex> relock(core.mu);
+        own = std::exchange(job.block, filled);
+      }
+      filled.reset();
+      core.pool->give_back_quietly(*own);
+    } else {
+      job.block->set_inputs(inputs);
+    }
     job.userdata = SafeObject(std::move(userdata));
     core.context->activate();
     job.start_ns = now_ns();
@@ -419,6 +451,8 @@ size_t InferQueue::get_idle_request_id() {
   core.idle.push_front(index);  // only looked at: start_async takes it
   return index;
 }
+
+std::shared_ptr<MemoryPool> InferQueue::pool() const { return core_->pool; }
 
 size_t InferQueue::size() const noexcept { return core_->jobs.size(); }
 
@@ -542,6 +576,15 @@ Start one request on an idle job, waiting (GIL released) while none is idle.
 ``inputs`` as for Block.set_inputs. Raises the first error of an earlier
 callback instead (once; the request is not started then).
 )doc")
+      .def("start_block", &InferQueue::start_block, py::arg("block"), py::arg("userdata") = py::none(),
+           R"doc(
+start_async() for inputs written in place: ``block`` from ``pool`` (acquire()
+it, write ``block.input(i)``) becomes the block of an idle job, which executes
+it with no copy; the job's previous block goes back to the pool. Not started
+(an earlier callback's error, closing), ``block`` goes back to the pool.
+)doc")
+      .def_property_readonly("pool", [](const InferQueue& self) { return self.pool(); },
+                             "The blocks: one per job, as many spare ones for start_block().")
       .def("set_callback", &InferQueue::set_callback, py::arg("callback"), R"doc(
 ``callback(outputs, userdata)`` runs once per request, outputs being new
 numpy arrays (one per model output). None removes it.

@@ -16,6 +16,7 @@
 #include <optional>
 #include <utility>
 
+#include "memory_pool.h"
 #include "model.h"
 #include "resource.h"
 
@@ -35,6 +36,9 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   static std::shared_ptr<InferQueue> create(std::shared_ptr<Model> model, size_t jobs, int32_t poll_ms);
 
   void start_async(py::handle inputs, py::object userdata);
+  // Starts a block from pool() whose inputs were written in place (no copy).
+  void start_block(const std::shared_ptr<Block>& block, py::object userdata);
+  std::shared_ptr<MemoryPool> pool() const;
   void set_callback(py::object callback);
   py::object callback() const;
   void wait_all(std::optional<double> timeout_s);
@@ -57,6 +61,8 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   void release() noexcept override;
 
  private:
+  // start_async (inputs copied) or start_block (`filled` written in place).
+  void start(py::handle inputs, std::shared_ptr<Block> filled, py::object userdata);
   std::shared_ptr<Model> model_;
   std::shared_ptr<Core> core_;
 };

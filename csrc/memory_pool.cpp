@@ -43,6 +43,14 @@ bool shape_matches(const py::array& a, const std::vector<py::ssize_t>& shape) {
 
 }  // namespace
 
+bool device_memory_is_host() noexcept {
+  static const bool host = [] {
+    const char* soc = aclrtGetSocName();
+    return soc != nullptr && std::strcmp(soc, "HostCPU") == 0;
+  }();
+  return host;
+}
+
 // ---------------------------------------------------------------- Block
 
 Block::Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<const Layout> layout,
@@ -52,7 +60,7 @@ Block::Block(Key, size_t index, std::weak_ptr<MemoryPool> pool, std::shared_ptr<
 std::shared_ptr<Block> Block::create(size_t index, std::weak_ptr<MemoryPool> pool,
                                      std::shared_ptr<const Layout> layout,
                                      const std::shared_ptr<Context>& context) {
-  bool copies = context->run_mode() == ACL_HOST;
+  bool copies = context->run_mode() == ACL_HOST && !device_memory_is_host();
   auto block = std::make_shared<Block>(Key{}, index, std::move(pool), layout, copies);
   block->input_dataset_ = std::make_unique<Dataset>();
   block->output_dataset_ = std::make_unique<Dataset>();
@@ -112,8 +120,7 @@ void Block::copy_input(size_t i, py::handle value) {
     }
     if (!PyBuffer_IsContiguous(info.view(), 'C'))
       throw InputError(input_label(d) + ": buffer is not contiguous");
-    std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
-    std::memcpy(host_data(inputs_, i), info.ptr, nbytes);
+    copy_in(i, info.ptr, nbytes);
     return;
   }
   py::dtype want = d.numpy_dtype();
@@ -139,8 +146,20 @@ void Block::copy_input(size_t i, py::handle value) {
   }
   if (!(array.flags() & py::array::c_style)) array = py::array::ensure(array, py::array::c_style);
   if (!array) throw py::error_already_set();
-  std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
-  std::memcpy(host_data(inputs_, i), array.data(), d.size);
+  copy_in(i, array.data(), d.size);
+}
+
+void Block::copy_in(size_t i, const void* src, size_t size) {
+  if (size < kNoGilCopyBytes) {
+    std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
+    std::memcpy(host_data(inputs_, i), src, size);
+    return;
+  }
+  // A picture-sized copy runs without the GIL: the callback thread goes on meanwhile. The lock goes
+  // before the GIL comes back (its holders never take the GIL).
+  py::gil_scoped_release nogil;
+  std::lock_guard<std::mutex> lock(mu_);
+  std::memcpy(host_data(inputs_, i), src, size);
 }
 
 void Block::set_inputs(py::handle inputs) {
@@ -222,6 +241,12 @@ void Block::copy_outputs_to(std::vector<std::vector<uint8_t>>& out) {
     auto* data = static_cast<const uint8_t*>(host_data(outputs_, i));
     out[i].assign(data, data + descs[i].size);
   }
+}
+
+std::shared_ptr<Memory> Block::output_memory(size_t i) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (freed_) throw ClosedError("the block's MemoryPool is closed");
+  return outputs_.at(i).host;
 }
 
 void Block::run_locked(uint32_t model_id, aclrtStream stream) {
@@ -310,7 +335,7 @@ std::shared_ptr<MemoryPool> MemoryPool::create(std::shared_ptr<Context> context,
   for (const auto* descs : {&layout->inputs, &layout->outputs}) {
     for (const TensorDesc& d : *descs) device_bytes += (std::max<size_t>(d.size, 1) + 63) / 64 * 64;
   }
-  const bool copies = context->run_mode() == ACL_HOST;
+  const bool copies = context->run_mode() == ACL_HOST && !device_memory_is_host();
   context->activate();
   check_memory_fits("a MemoryPool of " + std::to_string(size) + " blocks", size, device_bytes,
                     copies ? device_bytes : 0);
@@ -387,6 +412,19 @@ void MemoryPool::give_back_quietly(Block& block) noexcept {
   cv_.notify_one();
 }
 
+bool MemoryPool::try_lease() noexcept {
+  size_t n = leased_.load(std::memory_order_relaxed);
+  while (n + 1 < size_) {
+    if (leased_.compare_exchange_weak(n, n + 1, std::memory_order_acq_rel)) return true;
+  }
+  return false;
+}
+
+void MemoryPool::end_lease(Block& block) noexcept {
+  leased_.fetch_sub(1, std::memory_order_acq_rel);
+  give_back_quietly(block);
+}
+
 size_t MemoryPool::available() const {
   std::lock_guard<std::mutex> lock(mu_);
   return idle_.size();
@@ -444,6 +482,9 @@ output, their host staging buffers (ACL_HOST run mode) and the datasets.
       .def_property_readonly("index", &Block::index)
       .def_property_readonly("in_use", &Block::in_use, "True between acquire() and release().")
       .def_property_readonly("pool", &Block::pool)
+      .def_property_readonly("copies", &Block::copies,
+                             "True when executions copy between host staging and device buffers (an NPU); "
+                             "False on the host runtime, where the views are the model's own buffers.")
       .def_property_readonly(
           "inputs",
           [](Block& self) { return all_views(self, self.layout().inputs.size(), &Block::input_view); },
@@ -500,6 +541,8 @@ seconds (None: forever); expiry raises TimeoutError.
       .def_property_readonly("size", &MemoryPool::size)
       .def_property_readonly("available", &MemoryPool::available, "Blocks free right now.")
       .def_property_readonly("in_use", [](const MemoryPool& self) { return self.size() - self.available(); })
+      .def_property_readonly("leased", &MemoryPool::leased,
+                             "Blocks held by zero-copy result views (back when the views are gone).")
       .def_property_readonly("blocks", &MemoryPool::blocks)
       .def_property_readonly("inputs", [](const MemoryPool& self) { return self.layout()->inputs; })
       .def_property_readonly("outputs", [](const MemoryPool& self) { return self.layout()->outputs; })

@@ -57,6 +57,12 @@ class Block : public std::enable_shared_from_this<Block> {
   py::list copy_outputs();
   // The outputs as bytes, on any thread.
   void copy_outputs_to(std::vector<std::vector<uint8_t>>& out);
+  // The host memory of output i (ClosedError once freed), on any thread: what
+  // zero-copy result views keep alive.
+  std::shared_ptr<Memory> output_memory(size_t i) const;
+  // False on the host runtime: its device memory is host memory, so the model
+  // reads and writes the very buffers numpy sees (no staging copies).
+  bool copies() const noexcept { return copies_; }
 
   // Queues the input copies, the execution and the output copies on `stream`,
   // which the block remembers (its pool drains its streams before freeing).
@@ -82,6 +88,9 @@ class Block : public std::enable_shared_from_this<Block> {
   py::array view(const std::vector<Tensor>& tensors, const std::vector<TensorDesc>& descs, size_t i,
                  const char* what);
   void copy_input(size_t i, py::handle value);
+  // Copies `size` bytes from `src` (kept alive by the caller) into input i. GIL held.
+  void copy_in(size_t i, const void* src, size_t size);
+  static constexpr size_t kNoGilCopyBytes = 64 << 10;
   // The one path of enqueue() and execute(): `stream` null runs synchronously. mu_ held.
   void run_locked(uint32_t model_id, aclrtStream stream);
 
@@ -120,6 +129,13 @@ class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPo
   void give_back(Block& block);
   // Same from a callback: never throws, ignores a block already back.
   void give_back_quietly(Block& block) noexcept;
+  // Zero-copy results: a block whose outputs Python views directly stays out
+  // of the pool until the views are gone (end_lease gives it back). Granted
+  // while fewer than size - 1 blocks are leased, so leases never starve the
+  // submitter (a refused lease means: copy the outputs, give the block back).
+  bool try_lease() noexcept;
+  void end_lease(Block& block) noexcept;
+  size_t leased() const noexcept { return leased_.load(std::memory_order_relaxed); }
 
   size_t size() const noexcept { return size_; }
   size_t available() const;
@@ -140,6 +156,10 @@ class MemoryPool : public Resource, public std::enable_shared_from_this<MemoryPo
   std::condition_variable cv_;
   std::vector<std::shared_ptr<Block>> blocks_;
   std::deque<size_t> idle_;
+  std::atomic<size_t> leased_{0};
 };
+
+// True when the ACL runtime's device memory is host memory (our host runtime).
+bool device_memory_is_host() noexcept;
 
 }  // namespace acl_async

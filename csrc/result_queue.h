@@ -1,9 +1,12 @@
 // ResultQueue: collects the outputs of executions as they complete, without
 // the GIL. push_async() queues a native callback after a block's execution:
-// on the report thread it copies the block's outputs into owned buffers,
-// returns the block to its pool at once (so pool size and callback interval
-// are independent) and appends (tag, outputs) here. pop_all() hands them to
-// Python as numpy arrays (no further copy), in completion order.
+// on the report thread it leases the block (zero-copy: the numpy arrays
+// pop_all() hands out are views of the block's output buffers, and the block
+// goes back to its pool when the last of them is gone) or, when the pool
+// cannot spare it (MemoryPool::try_lease: at most size - 1 leases, so pool size
+// and callback interval stay independent), copies the outputs into owned
+// buffers and returns the block at once. pop_all() hands them to Python as
+// numpy arrays (no further copy), in completion order.
 //
 // Closing (explicitly, or with its report thread or context) waits for the
 // collections in flight, then calls `on_close()` (GIL held) so the owner can
@@ -12,6 +15,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -36,9 +40,10 @@ class ResultQueue : public Resource {
 
  public:
   struct State;
-  ResultQueue(Key, std::shared_ptr<ReportThread> thread, py::object on_close);
+  ResultQueue(Key, std::shared_ptr<ReportThread> thread, py::object on_close, bool zero_copy);
   ~ResultQueue() override { close_from_destructor(); }
-  static std::shared_ptr<ResultQueue> create(std::shared_ptr<ReportThread> thread, py::object on_close);
+  static std::shared_ptr<ResultQueue> create(std::shared_ptr<ReportThread> thread, py::object on_close,
+                                             bool zero_copy = true);
 
   // After the work already queued on `stream` for `block`: copy its outputs,
   // release the block, queue (tag, outputs).
@@ -47,6 +52,8 @@ class ResultQueue : public Resource {
   // GIL held. A result whose outputs were lost raises ClosedError when it is
   // first in line (the others stay queued for the next call); never drops one.
   py::list pop_all();
+  // After close(): waits until on_close() returned (runs it if still deferred).
+  void wait_delivered();
   size_t ready() const;
   size_t in_flight() const;
   const std::shared_ptr<ReportThread>& report_thread() const noexcept { return thread_; }

@@ -424,6 +424,33 @@ def test_infer_queue_fed_by_decode_threads(classifier, folder):
         np.testing.assert_allclose(probs, expected, atol=5e-3)
 
 
+def test_feed_queue_decodes_into_the_blocks_the_jobs_execute(classifier, folder, monkeypatch):
+    """No start_async copy: every input is decoded into a block of queue.pool that a job then executes."""
+    from acl_async import InferQueue
+
+    started: list[tuple[int, int]] = []
+    got = {}
+    with InferQueue(classifier, jobs=2) as queue:
+        assert queue.pool.size == 4  # a block per job and as many spare ones
+        real = queue.start_block
+
+        def start_block(block, userdata):
+            started.append((block.index, id(userdata)))
+            real(block, userdata)
+
+        monkeypatch.setattr(queue, "start_block", start_block)
+        monkeypatch.setattr(queue, "start_async", lambda *a: pytest.fail("feed_queue copied an input"))
+        queue.set_callback(lambda outputs, path: got.__setitem__(path, np.array(outputs[0], copy=True)))
+        assert feed_queue(queue, folder[:10], SMALL_SPEC, threads=2) == 10
+        queue.wait_all()
+        assert queue.pool.available == 2  # the jobs hold one block each, the rest are back
+    assert len(started) == 10 and sorted(got) == sorted(folder[:10])
+    for path, probs in got.items():
+        np.testing.assert_allclose(
+            probs, reference_classifier(preprocess.load_picture(path, SMALL_SPEC)), atol=5e-3
+        )
+
+
 @pytest.mark.parametrize("api", ["sync", "async", "queue"])
 def test_bench_run_decodes_on_threads_into_blocks(session, tmp_path, folder, api):
     from acl_async.bench.run import BenchOptions, run_one
@@ -435,3 +462,28 @@ def test_bench_run_decodes_on_threads_into_blocks(session, tmp_path, folder, api
     assert result.count == 8
     where = "into arrays, copied" if api == "queue" else "into pool blocks"
     assert result.extra["decoding"] == f"2 decode thread(s), {where}"
+
+
+def test_sample_run_decodes_repeated_inputs_once(classifier, folder, tmp_path, monkeypatch):
+    """``acl-async N 1 P`` going round its inputs decodes each once (as Huawei's sample reads its .bin
+    files once), with the results the per-execution decoding gives; a bad input keeps the streaming path."""
+    from acl_async import sample_run
+
+    paths = folder[:3]
+    decoded: list[Path] = []
+    real = preprocess.load_input
+    monkeypatch.setattr(
+        preprocess, "load_input", lambda p, *a, **k: (decoded.append(Path(p)), real(p, *a, **k))[1]
+    )
+    got: list[tuple[int, str, np.ndarray]] = []
+    handler = sample_run.ResultHandler(lambda n, name, outputs: got.append((n, name, outputs[0].copy())))
+    done = sample_run.execute_paths(classifier, paths, SMALL_SPEC, 10, 4, 1, handler)
+    assert done == 10 and decoded == paths  # three decodes for ten executions
+    for n, name, output in got:
+        path = paths[(n - 1) % 3]
+        assert name == path.name
+        np.testing.assert_allclose(output, reference_classifier(real(path, SMALL_SPEC)), atol=5e-3)
+    assert sample_run.decode_once(paths, SMALL_SPEC, 3) is None  # no repetition: decode while running
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"not a picture")
+    assert sample_run.decode_once([paths[0], bad], SMALL_SPEC, 10) is None

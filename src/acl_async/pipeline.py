@@ -365,14 +365,15 @@ def feed_queue(
     userdata: Callable[[Decoded], Any] | None = None,
     draft: bool = True,
 ) -> int:
-    """The same for an :class:`~acl_async.InferQueue` (``start_async`` copies the decoded tensor into
-    the block of an idle job).  Returns the number of requests started (call ``queue.wait_all()``)."""
-    stage = DecodeStage(paths, spec, threads=threads, draft=draft)
+    """The same for an :class:`~acl_async.InferQueue`: each input is decoded straight into a spare block
+    of ``queue.pool``, which ``start_block`` hands to an idle job (no copy).  Returns the number of
+    requests started (call ``queue.wait_all()``)."""
+    stage = DecodeStage(paths, spec, threads=threads, slots=BlockSlots(queue.pool), draft=draft)
     started = 0
     with stage:
         for item in stage:
             if not check(item, bad_input):
                 continue
-            queue.start_async([item.tensor], userdata(item) if userdata is not None else item.path)
+            queue.start_block(item.slot, userdata(item) if userdata is not None else item.path)
             started += 1
     return started

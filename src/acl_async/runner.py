@@ -1,8 +1,12 @@
 """AsyncRunner: Huawei's resnet50_async sample pipeline as an object.
 
 Per :meth:`AsyncRunner.submit`: take a block from the pool (waiting while all are in flight), copy the
-inputs into it, queue ``execute_async`` (input copy, ``aclmdlExecuteAsync``, output copy) on the stream,
-then a native callback that copies the outputs out and returns the block at once. Every
+inputs into it, queue ``execute_async`` (``aclmdlExecuteAsync``, with the host-device copies an NPU needs;
+none on the host runtime, whose device memory is host memory) on the stream, then a native callback that
+collects the outputs. With a callback they are zero-copy views of the block's output buffers: the block
+goes back to the pool once the callback returned and no view is left (a view kept longer keeps its block;
+the pool lends at most ``pool_size - 1`` blocks so, then the outputs are copied and the block goes back at
+once, as always without a callback, where the runner keeps the results). Every
 ``callback_interval`` executions, a Python callback is launched on the stream (``aclrtLaunchCallback``,
 blocking); it runs on the report thread and hands every result since the previous one, in order, to
 ``callback(outputs, userdata)`` (and/or ``on_batch(results)``). With interval 0 there are no callbacks:
@@ -13,6 +17,7 @@ does not fill an interval is processed too, and any pool size works with any num
 from __future__ import annotations
 
 import threading
+import traceback
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
@@ -49,6 +54,24 @@ def _weak_call(method: Callable[[], None]) -> Callable[[], None]:
             bound()
 
     return call
+
+
+#: ``inputs`` of :meth:`AsyncRunner._accept` for a block whose inputs were written in place.
+_IN_PLACE: Any = object()
+
+
+def _call(fn: Callable[..., object], *args: object) -> BaseException | None:
+    """``fn(*args)``; its exception, if any, is returned (re-raised later, after the other callbacks ran)
+    with the locals of its frames cleared and without this frame: a kept exception must not keep
+    zero-copy outputs (and their pool blocks) alive, through its traceback or a reference cycle."""
+    try:
+        fn(*args)
+    except Exception as exc:  # noqa: BLE001 - returned to be re-raised
+        tb = exc.__traceback__.tb_next if exc.__traceback__ is not None else None
+        if tb is not None:
+            traceback.clear_frames(tb)
+        return exc.with_traceback(tb)
+    return None
 
 
 def _count(value: object, name: str, minimum: int) -> int:
@@ -116,7 +139,9 @@ class AsyncRunner:
             self._owned.append(self._pool)
             # Closed with the runner, its report thread or its context (Session.close(), interpreter
             # exit, from any thread): it waits for the executions in flight, then calls _flush.
-            self._collector = _acl.ResultQueue(report_thread, _weak_call(self._flush))
+            # Zero-copy results (views of the blocks' outputs) unless the runner keeps every result.
+            zero_copy = callback is not None or on_batch is not None
+            self._collector = _acl.ResultQueue(report_thread, _weak_call(self._flush), zero_copy)
             self._owned.append(self._collector)
         except BaseException:
             self._close_owned()
@@ -183,26 +208,7 @@ class AsyncRunner:
         if self._closed:
             raise ClosedError("the AsyncRunner is closed")
         block = self._pool.acquire(timeout)
-        with self._submit_lock:
-            index = self._submitted
-            try:
-                if self._closed:
-                    raise ClosedError("the AsyncRunner is closed")
-                block.set_inputs(inputs)
-                self._model.execute_async(block, self._stream)
-                self._collector.push_async(block, self._stream, (index, userdata))
-            except BaseException:
-                block.release()
-                raise
-            # Accepted: its callback runs, at the latest when the runner (or its session) closes.
-            self._submitted += 1
-            self._unflushed += 1
-            if self._interval and self._unflushed >= self._interval:
-                try:
-                    self._launch()
-                except ClosedError:
-                    pass  # closing under us: the collector's close delivers the result
-        return index
+        return self._accept(block, userdata, inputs)
 
     def acquire_block(self, timeout: float | None = None) -> _acl.Block:
         """A free pool block to write the inputs of the next execution into, in place (``block.input(i)``
@@ -216,20 +222,33 @@ class AsyncRunner:
         """Queue one execution of a block from :meth:`acquire_block` whose inputs were written in place;
         returns its index. The block goes back to the pool when the execution is done (also when
         queueing it fails)."""
-        if self._closed:
-            block.release()
-            raise ClosedError("the AsyncRunner is closed")
-        try:
-            self._model.execute_async(block, self._stream)
-        except BaseException:
-            block.release()
-            raise
-        index = self._submitted
-        self._collector.push_async(block, self._stream, (index, userdata))
-        self._submitted += 1
-        self._unflushed += 1
-        if self._interval and self._unflushed >= self._interval:
-            self._launch()
+        return self._accept(block, userdata)
+
+    def _accept(self, block: _acl.Block, userdata: Any, inputs: Any = _IN_PLACE) -> int:
+        """Queue ``block`` (its inputs copied from ``inputs`` first, unless written in place) under the
+        submit lock: either the execution is accepted (counted, its callback runs, at the latest when the
+        runner closes) or the block goes back and the error propagates; never both."""
+        with self._submit_lock:
+            index = self._submitted
+            try:
+                if self._closed:
+                    raise ClosedError("the AsyncRunner is closed")
+                if inputs is not _IN_PLACE:
+                    block.set_inputs(inputs)
+                self._model.execute_async(block, self._stream)
+                self._collector.push_async(block, self._stream, (index, userdata))
+            except BaseException:
+                if block.in_use:
+                    block.release()
+                raise
+            # Accepted: its callback runs, at the latest when the runner (or its session) closes.
+            self._submitted += 1
+            self._unflushed += 1
+            if self._interval and self._unflushed >= self._interval:
+                try:
+                    self._launch()
+                except ClosedError:
+                    pass  # closing under us: the collector's close delivers the result
         return index
 
     def run(self, inputs: Iterable[Any], userdata: Iterable[Any] | None = None) -> None:
@@ -270,22 +289,22 @@ class AsyncRunner:
             return
         error: BaseException | None = None
         if self._on_batch is not None:
-            try:
-                self._on_batch(results)
-            except Exception as exc:  # noqa: BLE001 - re-raised below, after the others ran
-                error = exc
+            error = _call(self._on_batch, results)
         if self._callback is not None:
             for result in results:
-                try:
-                    self._callback(result.outputs, result.userdata)
-                except Exception as exc:  # noqa: BLE001 - re-raised below, after the others ran
-                    error = error or exc
+                failed = _call(self._callback, result.outputs, result.userdata)
+                error = error or failed
         with self._lock:
             if self._callback is None and self._on_batch is None:
                 self._results.extend(results)
             self._processed += len(results)
         if error is not None:
-            raise error
+            # Zero-copy outputs: neither the kept traceback nor a cycle through this frame may hold them.
+            results = result = None  # type: ignore[assignment]
+            try:
+                raise error
+            finally:
+                error = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -295,10 +314,13 @@ class AsyncRunner:
         thread; inside a callback the remaining results are delivered as soon as it returned (on the
         next thread that calls into acl_async, at the latest at interpreter exit)."""
         with self._submit_lock:
-            if self._closed:
-                return
+            closing = not self._closed
             self._closed = True
-        self._close_owned()
+        if closing:
+            self._close_owned()
+        # Closed before (maybe by a callback, whose thread cannot deliver the rest while it runs): the
+        # delivery runs here if still pending, and close() returns once every accepted result is out.
+        self._collector.wait_delivered()
 
     def _close_owned(self) -> None:
         for resource in reversed(self._owned):

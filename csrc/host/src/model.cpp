@@ -385,19 +385,8 @@ aclError compile(const Source& src, CompiledEntry& entry) {
     ModelInfo info;
     query_sizes(m, info.work_size, info.weight_size);
     ov::AnyMap props;
-    const std::string& hint = config().performance_hint;
     const bool tiny = info.weight_size + info.work_size <= kTinyModelBytes;
-    if (hint == "LATENCY" || (hint.empty() && tiny)) {
-      props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::LATENCY;
-      // A tiny model infers in microseconds, less than handing each infer() to OpenVINO's
-      // executor thread and back (two thread wake-ups, plus re-pinning that thread per
-      // request under THROUGHPUT) costs. LATENCY without pinning makes OpenVINO run
-      // infer() inline on the calling stream worker; streams still run in parallel.
-      // (Not INFERENCE_NUM_THREADS=1: OpenVINO 2026.4 then skips Reshape's shape check.)
-      if (hint.empty()) props[ov::hint::enable_cpu_pinning.name()] = false;
-    } else {
-      props[ov::hint::performance_mode.name()] = ov::hint::PerformanceMode::THROUGHPUT;
-    }
+    const bool adaptive = exec_policy::compile_props(config().performance_hint, tiny, props);
     // Profiling configured (acl.json or aclprofInit): OpenVINO's per-layer counters for the trace.
     if (observe::wants_layer_times()) props[ov::enable_profiling.name()] = true;
     if (!config().inference_precision.empty())
@@ -412,6 +401,7 @@ aclError compile(const Source& src, CompiledEntry& entry) {
                     err.c_str());
     } else {
       entry.compiled = core().compile_model(m, "CPU", props);
+      if (adaptive) entry.latency = core().compile_model(m, "CPU", exec_policy::latency_props(props));
       for (const auto& in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
       for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
     }
@@ -475,8 +465,16 @@ aclError load(Source& src, uint32_t* id, void* work, size_t work_size, void* wei
     return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
                 src.origin.c_str(), first_line(e.what()).c_str());
   }
+  ov::InferRequest latency_request;
+  try {
+    if (entry->latency) latency_request = entry->latency.create_infer_request();
+  } catch (const std::exception& e) {
+    return fail(ACL_ERROR_RT_MEMORY_ALLOCATION, "cannot create an infer request for model %s: %s",
+                src.origin.c_str(), first_line(e.what()).c_str());
+  }
   uint32_t mid = next_model_id();
   auto instance = std::make_shared<ModelInstance>(mid, std::move(entry), std::move(request), ctx.get());
+  instance->set_latency_request(std::move(latency_request));
   instance->set_gear_requests(std::move(gear_requests));
   models().add(mid, std::move(instance));
   *id = mid;
@@ -623,14 +621,20 @@ aclError ModelInstance::begin(const void* stream) {
                 "model %u is still executing on %s %p; a model id runs on one stream at a time (load the "
                 "model once per stream; strict mode, ACL_HOST_STRICT=0 relaxes)",
                 id_, owner_ ? "stream" : "aclmdlExecute of thread", owner_);
-  if (inflight_ == 0) owner_ = stream;
+  if (inflight_ == 0) {
+    owner_ = stream;
+    exec_policy::busy_begin();
+  }
   ++inflight_;
   return ACL_SUCCESS;
 }
 
 void ModelInstance::end() {
   std::lock_guard<std::mutex> lock(state_m_);
-  if (inflight_ > 0 && --inflight_ == 0) owner_ = nullptr;
+  if (inflight_ > 0 && --inflight_ == 0) {
+    owner_ = nullptr;
+    exec_policy::busy_end();
+  }
 }
 
 bool ModelInstance::dynamic_shape() const {
@@ -656,6 +660,10 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
                                    const ShapeIo* shapes) {
   const ModelInfo& mi = info();
   std::lock_guard<std::mutex> lock(run_m_);
+  const bool latency =
+      latency_request_ && exec_policy::choose(id_, variant_) == exec_policy::Variant::Latency;
+  ov::InferRequest& request_ = latency ? latency_request_ : this->request_;
+  std::vector<void*>& bound_ = latency ? latency_bound_ : this->bound_;
   try {
     bool dynamic_out = false;
     for (size_t i = 0; i < io.size(); ++i) {

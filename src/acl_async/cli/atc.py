@@ -60,8 +60,8 @@ def _show(om: str, json_path: str) -> int:
 
 def main(argv: Sequence[str]) -> int:
     from ..atc import convert, parse_atc_args
-    from ..progress import working
     from ..atc.report import write_report
+    from ..progress import working
 
     args = list(argv)
     if args in (["-h"], ["--help"]):

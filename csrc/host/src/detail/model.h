@@ -17,6 +17,7 @@
 #include <openvino/runtime/infer_request.hpp>
 
 #include "acl/acl.h"
+#include "detail/exec_policy.h"
 #include "detail/stream.h"
 
 namespace acl_host {
@@ -67,6 +68,7 @@ struct CompiledEntry {
   std::mutex m;  // held while compiling
   bool ready = false;
   ov::CompiledModel compiled;
+  ov::CompiledModel latency;  // adaptive models: the LATENCY variant (detail/exec_policy.h)
   ModelInfo info;
   std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
   DynamicInfo dyn;
@@ -108,6 +110,7 @@ class ModelInstance {
   const CompiledEntry& entry() const { return *entry_; }
   bool has_gears() const { return !entry_->dyn.gears.empty(); }
   void set_gear_requests(std::vector<ov::InferRequest> r) { gear_requests_ = std::move(r); }
+  void set_latency_request(ov::InferRequest r) { latency_request_ = std::move(r); }
   int chosen_gear() const { return chosen_gear_.load(std::memory_order_relaxed); }
   void choose_gear(int g) { chosen_gear_.store(g, std::memory_order_relaxed); }
   aclError validate_gears(const IoList& io, uint32_t num_inputs);
@@ -127,6 +130,9 @@ class ModelInstance {
   aclError run_static(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes);
   std::vector<ov::InferRequest> gear_requests_;  // one per gear
   std::atomic<int> chosen_gear_{-1};             // last aclmdlSetDynamic*; -1: none yet
+  ov::InferRequest latency_request_;             // adaptive models (exec_policy); run_m_ held
+  std::vector<void*> latency_bound_ = std::vector<void*>(bound_.size(), nullptr);
+  exec_policy::Variant variant_ = exec_policy::Variant::Unset;  // last one run; run_m_ held
 };
 
 namespace model {

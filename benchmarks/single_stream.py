@@ -1,0 +1,151 @@
+"""One stream against OpenVINO's best single request, side by side in one interleaved run.
+
+    python benchmarks/single_stream.py [--repeats 5] [--seconds 4] [--out benchmarks/SINGLE_STREAM.md]
+
+Rows, per model (the embedded EfficientNet-Lite0 and the real-shaped ResNet-50 of ``bench_models.py``):
+
+* ``sample``: ``acl-async N 1 P`` (Huawei's sample: one stream, a callback per execution, the shipped
+  pictures round-robin), its own ``executions/s`` line;
+* ``bench sync`` / ``bench async``: ``acl-async bench -api sync|async`` (inference only);
+* ``OpenVINO LATENCY``: one infer request, ``PERFORMANCE_HINT=LATENCY``, synchronous ``infer()`` in a loop
+  (``ov_single.py``): the reference of the ratios;
+* ``OpenVINO THROUGHPUT``: ``benchmark_app -hint throughput`` (its optimal number of requests).
+
+Every round runs each row once, in a fresh process, rows in turn (so load drifts hit every row alike);
+a figure is the median of ``--repeats`` rounds; ratios are against OpenVINO LATENCY of the same model.
+The machine, its load average at start and end, and the versions are printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_models  # noqa: E402
+import run_all  # noqa: E402
+
+ACL_ASYNC = [sys.executable, "-m", "acl_async.cli"]
+REFERENCE = "OpenVINO LATENCY"
+
+
+def _rate(pattern: str, out: str, what: str) -> float:
+    found = re.search(pattern, out)
+    if not found:
+        raise RuntimeError(f"no rate in the output of {what}:\n{out[-2000:]}")
+    return float(found.group(1))
+
+
+def sample(model: Path, executions: int, pool: int) -> float:
+    out = run_all._run([*ACL_ASYNC, str(executions), "1", str(pool), "-m", str(model)])
+    return _rate(r"([\d.]+) executions/s", out, "acl-async N 1 P")
+
+
+def bench(model: Path, api: str, seconds: float, tmp: Path) -> float:
+    run = run_all._acl_bench(["-m", str(model), "-api", api, "-t", f"{seconds:g}"], tmp)[0]
+    return float(run["throughput_fps"])
+
+
+def ov_single(model: Path, hint: str, seconds: float) -> float:
+    out = run_all._run([sys.executable, str(HERE / "ov_single.py"), str(model), "--hint", hint,
+                        "--seconds", f"{seconds:g}"])  # fmt: skip
+    return float(json.loads(out.strip().splitlines()[-1])["fps"])
+
+
+def benchmark_app(model: Path, seconds: float) -> float:
+    out = run_all._run([run_all._benchmark_app(), "-m", str(model), "-d", "CPU", "-hint", "throughput",
+                        "-t", f"{seconds:g}"])  # fmt: skip
+    return _rate(r"Throughput:\s+([\d.]+)\s+FPS", out, "benchmark_app")
+
+
+def rows(model: Path, seconds: float, executions: int, tmp: Path) -> dict[str, Callable[[], float]]:
+    return {
+        "sample `acl-async N 1 P`": lambda: sample(model, executions, 100),
+        "`acl-async bench -api sync`": lambda: bench(model, "sync", seconds, tmp),
+        "`acl-async bench -api async`": lambda: bench(model, "async", seconds, tmp),
+        REFERENCE: lambda: ov_single(model, "LATENCY", seconds),
+        "OpenVINO THROUGHPUT (`benchmark_app`)": lambda: benchmark_app(model, seconds),
+    }
+
+
+def measure(repeats: int, seconds: float, tmp: Path) -> dict[str, dict[str, list[float]]]:
+    from acl_async import zoo
+
+    models = {
+        "EfficientNet-Lite0 (embedded)": (zoo.default_model_path(), 1000),
+        "ResNet-50 (real shapes)": (bench_models.make_resnet50(tmp / "resnet50.onnx"), 300),
+    }
+    table = {name: rows(path, seconds, n, tmp) for name, (path, n) in models.items()}
+    values: dict[str, dict[str, list[float]]] = {m: {r: [] for r in rs} for m, rs in table.items()}
+    for n in range(repeats):
+        for model, measures in table.items():
+            for row, fn in measures.items():
+                values[model][row].append(fn())
+            line = ", ".join(f"{row.split('`')[1] if '`' in row else row} {v[-1]:.1f}"
+                             for row, v in values[model].items())  # fmt: skip
+            print(f"round {n + 1}/{repeats} {model}: {line}", flush=True)
+    return values
+
+
+def report(values: dict[str, dict[str, list[float]]], start_load: str, end_load: str, repeats: int) -> str:
+    models = list(values)
+    lines = [
+        "# One stream vs OpenVINO's single request",
+        "",
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        "`python benchmarks/single_stream.py`: rows interleaved in one run, each run a fresh process, "
+        f"medians of {repeats} rounds; executions (pictures) per second, and the ratio to OpenVINO's "
+        "one-request synchronous LATENCY rate of the same model.",
+        "",
+        "| run | " + " | ".join(models) + " |",
+        "|---|" + "---|" * len(models),
+    ]
+    for row in values[models[0]]:
+        cells = []
+        for m in models:
+            v = statistics.median(values[m][row])
+            ref = statistics.median(values[m][REFERENCE])
+            cells.append(f"{v:.1f} ({v / ref:.2f}x)")
+        lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    lines += ["", "## Machine", ""]
+    lines += [f"- {k}: {v}" for k, v in run_all.machine().items()]
+    lines += [
+        f"- Load average (1/5/15 min) at start: {start_load}; at end: {end_load} (2 logical CPUs shared with "
+        "other work show up as noise in the per-run values below)",
+        "",
+        "## Per run",
+        "",
+    ]
+    for m in models:
+        for row, v in values[m].items():
+            lines.append(f"- {m}, {row}: {run_all._fmt(v, 1)}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--seconds", type=float, default=4.0, help="seconds per bench / OpenVINO run")
+    p.add_argument("--out", type=Path, default=HERE / "SINGLE_STREAM.md")
+    args = p.parse_args(argv)
+    start = run_all.load_average()
+    with tempfile.TemporaryDirectory() as tmp:
+        values = measure(args.repeats, args.seconds, Path(tmp))
+    text = report(values, start, run_all.load_average(), args.repeats)
+    print(text)
+    from acl_async.fileio import write_atomic
+
+    write_atomic(args.out, text.encode())
+
+
+if __name__ == "__main__":
+    main()

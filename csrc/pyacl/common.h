@@ -130,5 +130,6 @@ void bind_util(py::module_& m);
 void bind_tensor_desc(py::module_& m);
 void bind_rt_ext(py::module_& m);
 void bind_mdl_ext(py::module_& m);
+void bind_media(py::module_& m);  // media.cpp: acl.media (DVPP), host backend
 
 }  // namespace pyacl

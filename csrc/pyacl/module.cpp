@@ -22,7 +22,7 @@ PYBIND11_MODULE(acl, m) {
   m.doc() = "pyACL (CANN's Python API for AscendCL), implemented by acl-async over libascendcl";
   py::module_ sys = py::module_::import("sys");
   py::dict modules = sys.attr("modules");
-  const char* subs[] = {"rt", "mdl", "util"};
+  const char* subs[] = {"rt", "mdl", "util", "media"};
   for (const char* name : subs) {
     py::module_ sub = m.def_submodule(name);
     modules[py::str(std::string("acl.") + name)] = sub;
@@ -38,6 +38,8 @@ PYBIND11_MODULE(acl, m) {
   bind_mdl_ext(mdl);
   py::module_ util = m.attr("util");
   bind_util(util);
+  py::module_ media = m.attr("media");
+  bind_media(media);
 
 #ifdef ACL_PYACL_HOST_BACKEND
   m.attr("__backend__") = "host";

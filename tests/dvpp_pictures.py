@@ -5,7 +5,8 @@ write_dvpp_pictures(folder) writes, into the C tests' data folder:
                 Pillow/libjpeg decode it (YCbCr draft: no colour conversion), photo_224.y that plane
                 resized to 224x224 by Pillow (bilinear)
   odd.jpg       203x151 4:4:4, gray.jpg 128x96 greyscale, exif6.jpg 160x96 tagged EXIF orientation 6
-  progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg: refusals
+  progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg, huge.jpg (a
+                header claiming 60000 x 60000): refusals
   dvpp_ref.txt  one line per decodable picture: name width height components luma-mean
 """
 
@@ -76,5 +77,7 @@ def write_dvpp_pictures(folder: PathLike) -> Path:
     sof = photo.index(b"\xff\xc0")
     (d / "arith.jpg").write_bytes(photo[:sof] + b"\xff\xc9" + photo[sof + 2 :])
     (d / "truncated.jpg").write_bytes(photo[: len(photo) // 2])
+    # A header that lies: SOF0 claims 60000 x 60000 over the 640 x 480 scan.
+    (d / "huge.jpg").write_bytes(photo[: sof + 5] + (60000).to_bytes(2, "big") * 2 + photo[sof + 9 :])
     (d / "garbage.jpg").write_bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes())
     return d

@@ -435,7 +435,7 @@ static void case_jpegd_refusals(void) {
   uint8_t* host;
   void *in, *out = NULL;
   acldvppPicDesc* pic;
-  const char* bad[] = {"progressive.jpg", "arith.jpg", "truncated.jpg"};
+  const char* bad[] = {"progressive.jpg", "arith.jpg", "truncated.jpg", "huge.jpg"};
   size_t i;
   SECTION("jpegd_refusals");
   setup();
@@ -449,6 +449,11 @@ static void case_jpegd_refusals(void) {
   CHECK_ERR(acldvppJpegGetImageInfo(NULL, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
   free(host);
   host = read_file("arith.jpg", &size);
+  CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("huge.jpg", &size); /* the header lies: 60000 x 60000 */
+  CHECK_OK(acldvppJpegGetImageInfo(host, size, &w, &h, &c));
+  CHECK(w == 60000 && h == 60000);
   CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
   free(host);
 
@@ -556,6 +561,19 @@ static void case_vpc_crop_paste(void) {
   for (y = 0; y < 16; ++y)
     for (x = 0; x < 64; ++x)
       if (out[64 * 32 + y * 64 + x] != in[128 * 64 + (y + 4) * 128 + x + 16]) ++bad;
+  CHECK(bad == 0);
+  free(out);
+  /* The same crop into NV21: the chroma bytes swap. */
+  acldvppSetPicDescFormat(dst, PIXEL_FORMAT_YVU_SEMIPLANAR_420);
+  CHECK_OK(acldvppVpcCropAsync(ch, src, dst, crop, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  out = to_host(dst);
+  bad = 0;
+  for (y = 0; y < 16; ++y)
+    for (x = 0; x < 64; x += 2)
+      if (out[64 * 32 + y * 64 + x] != in[128 * 64 + (y + 4) * 128 + x + 16 + 1] ||
+          out[64 * 32 + y * 64 + x + 1] != in[128 * 64 + (y + 4) * 128 + x + 16])
+        ++bad;
   CHECK(bad == 0);
   free(out);
   /* Paste the 32 x 16 box (0,0) into a zeroed 64 x 32 output at (16, 8). */

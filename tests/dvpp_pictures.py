@@ -4,7 +4,8 @@ write_dvpp_pictures(folder) writes, into the C tests' data folder:
   photo.jpg     640x480 baseline 4:2:0 (a smooth synthetic scene), photo.y its luma plane as
                 Pillow/libjpeg decode it (YCbCr draft: no colour conversion), photo_224.y that plane
                 resized to 224x224 by Pillow (bilinear)
-  odd.jpg       203x151 4:4:4, gray.jpg 128x96 greyscale, exif6.jpg 160x96 tagged EXIF orientation 6
+  odd.jpg       203x151 4:4:4, gray.jpg 128x96 greyscale, exif6.jpg 160x96 tagged EXIF orientation 6,
+                exif6.y its luma turned as the tag says (96x160)
   progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg, huge.jpg (a
                 header claiming 60000 x 60000): refusals
   dvpp_ref.txt  one line per decodable picture: name width height components luma-mean
@@ -69,6 +70,8 @@ def write_dvpp_pictures(folder: PathLike) -> Path:
         y = luma(data)
         lines.append(f"{name} {im.width} {im.height} {len(im.getbands())} {y.mean():.4f}")
     (d / "dvpp_ref.txt").write_text("\n".join(lines) + "\n")
+    # EXIF orientation 6 displays the coded picture turned 90 degrees clockwise (160x96 -> 96x160).
+    np.ascontiguousarray(np.rot90(luma(pictures["exif6.jpg"]), -1)).tofile(d / "exif6.y")
     y = luma(photo)
     y.tofile(d / "photo.y")
     resized = Image.fromarray(y, "L").resize((224, 224), Image.Resampling.BILINEAR)

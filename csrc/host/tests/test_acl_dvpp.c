@@ -385,6 +385,13 @@ static void case_jpegd(void) {
     CHECK(acldvppGetPicDescHeightStride(pic) == align_up(oh, 16));
     out = to_host(pic);
     CHECK(fabs(plane_mean(out, align_up(ow, 128), ow, oh) - mean) < 0.5);
+    if (strcmp(name, "exif6.jpg") == 0) { /* turned as the EXIF orientation says, pixel for pixel */
+      uint32_t ref_size = 0;
+      uint8_t* ref = read_file("exif6.y", &ref_size);
+      CHECK(ref != NULL && ref_size == ow * oh);
+      if (ref) CHECK(mad(out, align_up(ow, 128), ref, ow, oh) < 0.5);
+      free(ref);
+    }
     if (comps == 1) { /* grey: neutral chroma */
       uint8_t* uv = out + align_up(ow, 128) * align_up(oh, 16);
       CHECK(uv[0] == 128 && uv[1] == 128);

@@ -9,6 +9,7 @@ write_dvpp_pictures(folder) writes, into the C tests' data folder:
   progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg, huge.jpg (a
                 header claiming 60000 x 60000): refusals
   dvpp_ref.txt  one line per decodable picture: name width height components luma-mean
+  rgb.png, rgba.png, gray.png (+ .raw: Pillow's pixels), truncated.png: PNGD
 """
 
 from __future__ import annotations
@@ -83,4 +84,22 @@ def write_dvpp_pictures(folder: PathLike) -> Path:
     # A header that lies: SOF0 claims 60000 x 60000 over the 640 x 480 scan.
     (d / "huge.jpg").write_bytes(photo[: sof + 5] + (60000).to_bytes(2, "big") * 2 + photo[sof + 9 :])
     (d / "garbage.jpg").write_bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    write_png_pictures(d)
     return d
+
+
+def write_png_pictures(d: Path) -> None:
+    """rgb.png 203x151 (rgb.raw: its pixels as Pillow decodes them), rgba.png 64x48 with alpha
+    (rgba.raw), gray.png 64x48 greyscale (gray.raw), truncated.png."""
+    rgb = scene(203, 151, seed=11)
+    rgba = scene(64, 48, seed=12).convert("RGBA")
+    alpha = np.add.outer(np.arange(48), np.arange(64)).astype(np.uint8) * 2
+    rgba.putalpha(Image.fromarray(alpha, "L"))
+    gray = scene(64, 48, seed=13).convert("L")
+    for name, im in (("rgb", rgb), ("rgba", rgba), ("gray", gray)):
+        buf = io.BytesIO()
+        im.save(buf, "PNG")
+        (d / f"{name}.png").write_bytes(buf.getvalue())
+        np.asarray(Image.open(io.BytesIO(buf.getvalue()))).tofile(d / f"{name}.raw")
+        if name == "rgb":
+            (d / "truncated.png").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])

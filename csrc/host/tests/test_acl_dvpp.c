@@ -298,7 +298,6 @@ static void case_unsupported(void) {
   CHECK_MSG();
   CHECK_ERR(aclvencCreateChannel(NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
   CHECK_ERR(acldvppVpcCalcHistAsync(NULL, NULL, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
-  CHECK_ERR(acldvppPngGetImageInfo(NULL, 0, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
 }
 
 static void case_jpeg_info(void) {
@@ -932,6 +931,110 @@ static void case_stream_order(void) {
   teardown();
 }
 
+/* Decodes a PNG in DVPP memory to `fmt`; the output description (NULL when the call failed). */
+static acldvppPicDesc* decode_png(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync) {
+  uint32_t size = 0, out_size = 0;
+  uint8_t* host = read_file(name, &size);
+  void *in, *out = NULL;
+  acldvppPicDesc* pic;
+  if (!host) return NULL;
+  CHECK_OK(acldvppPngPredictDecSize(host, size, fmt, &out_size));
+  free(host);
+  in = dvpp_file(name, &size);
+  CHECK_OK(acldvppMalloc(&out, out_size));
+  pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, out);
+  acldvppSetPicDescSize(pic, out_size);
+  acldvppSetPicDescFormat(pic, fmt);
+  CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
+  *sync = aclrtSynchronizeStream(g_stream);
+  CHECK_OK(acldvppFree(in));
+  return pic;
+}
+
+/* PNGD: info, CANN's strides (width rounded up to 128 times 3 or 4, height to 16), pixels equal to
+ * Pillow's (both libpng), the source format kept with PIXEL_FORMAT_UNKNOWN, refusals. */
+static void case_pngd(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  aclError sync = -1;
+  uint32_t w, h, size, dec, y, bad = 0;
+  int32_t c;
+  uint8_t *host, *out, *ref;
+  SECTION("pngd");
+  setup();
+  ch = make_channel();
+  host = read_file("rgb.png", &size);
+  CHECK_OK(acldvppPngGetImageInfo(host, size, &w, &h, &c));
+  CHECK(w == 203 && h == 151 && c == 3);
+  CHECK_OK(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_RGB_888, &dec));
+  CHECK(dec == 256 * 3 * 160);
+  CHECK_ERR(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_RGBA_8888, &dec), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("photo.jpg", &size);
+  CHECK_ERR(acldvppPngGetImageInfo(host, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
+  free(host);
+
+  pic = decode_png(ch, "rgb.png", PIXEL_FORMAT_RGB_888, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescWidth(pic) == 203 && acldvppGetPicDescHeight(pic) == 151);
+    CHECK(acldvppGetPicDescWidthStride(pic) == 768 && acldvppGetPicDescHeightStride(pic) == 160);
+    out = to_host(pic);
+    ref = read_file("rgb.raw", &size);
+    for (y = 0; ref && y < 151; ++y)
+      if (memcmp(out + y * 768, ref + y * 203 * 3, 203 * 3) != 0) ++bad;
+    CHECK(ref != NULL && bad == 0);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  pic = decode_png(ch, "rgba.png", PIXEL_FORMAT_UNKNOWN, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescFormat(pic) == PIXEL_FORMAT_RGBA_8888);
+    CHECK(acldvppGetPicDescWidthStride(pic) == 128 * 4 && acldvppGetPicDescHeightStride(pic) == 48);
+    out = to_host(pic);
+    ref = read_file("rgba.raw", &size);
+    bad = 0;
+    for (y = 0; ref && y < 48; ++y)
+      if (memcmp(out + y * 512, ref + y * 64 * 4, 64 * 4) != 0) ++bad;
+    CHECK(ref != NULL && bad == 0);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  pic = decode_png(ch, "gray.png", PIXEL_FORMAT_UNKNOWN, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescFormat(pic) == PIXEL_FORMAT_RGB_888);
+    out = to_host(pic);
+    ref = read_file("gray.raw", &size);
+    CHECK(ref != NULL && out[0] == ref[0] && out[1] == ref[0] && out[2] == ref[0] && out[3 * 63] == ref[63]);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  /* truncated: the task fails */
+  {
+    void* in = dvpp_file("truncated.png", &size);
+    void* mem = NULL;
+    CHECK_OK(acldvppMalloc(&mem, 256 * 3 * 160));
+    pic = acldvppCreatePicDesc();
+    acldvppSetPicDescData(pic, mem);
+    acldvppSetPicDescSize(pic, 256 * 3 * 160);
+    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_RGB_888);
+    CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
+    CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
+    CHECK(acldvppGetPicDescRetCode(pic) != 0);
+    CHECK_OK(acldvppFree(in));
+    free_pic(pic);
+  }
+  drop_channel(ch);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -946,6 +1049,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("vpc_make_border", case_vpc_make_border),
     ACL_TEST_CASE("vpc_errors", case_vpc_errors),
     ACL_TEST_CASE("jpege", case_jpege),
+    ACL_TEST_CASE("pngd", case_pngd),
     ACL_TEST_CASE("stream_order", case_stream_order),
 };
 

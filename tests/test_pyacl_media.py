@@ -18,6 +18,7 @@ if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_malloc"):
 SUCCESS, REPEAT_INITIALIZE, INVALID_PARAM = 0, 100002, 100000
 H2D, D2H = 1, 2
 NV12 = 1  # PIXEL_FORMAT_YUV_SEMIPLANAR_420
+RGB888 = 12  # PIXEL_FORMAT_RGB_888
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +170,30 @@ def test_encode_decodes_back_with_pillow(env):
         acl.media.dvpp_free(out),
         acl.media.dvpp_free(src_mem),
     ):
+        assert r == SUCCESS
+
+
+def test_png_decode_equals_pillow(env):
+    rgb = scene(70, 40, seed=4)
+    buf = io.BytesIO()
+    rgb.save(buf, "PNG")
+    data = buf.getvalue()
+    w, h, c, ret = acl.media.dvpp_png_get_image_info(acl.util.bytes_to_ptr(data), len(data))
+    assert (w, h, c, ret) == (70, 40, 3, SUCCESS)
+    size, ret = acl.media.dvpp_png_predict_dec_size(acl.util.bytes_to_ptr(data), len(data), RGB888)
+    assert ret == SUCCESS and size == 128 * 3 * 48
+    out, _ = acl.media.dvpp_malloc(size)
+    desc = acl.media.dvpp_create_pic_desc()
+    acl.media.dvpp_set_pic_desc_data(desc, out)
+    acl.media.dvpp_set_pic_desc_size(desc, size)
+    acl.media.dvpp_set_pic_desc_format(desc, RGB888)
+    dev = to_device(data)
+    assert acl.media.dvpp_png_decode_async(env["channel"], dev, len(data), desc, env["stream"]) == SUCCESS
+    assert acl.rt.synchronize_stream(env["stream"]) == SUCCESS
+    assert acl.media.dvpp_get_pic_desc_width_stride(desc) == 128 * 3
+    pixels = to_host(out, size).reshape(48, 128 * 3)[:40, : 70 * 3].reshape(40, 70, 3)
+    assert np.array_equal(pixels, np.asarray(rgb))
+    for r in (acl.media.dvpp_destroy_pic_desc(desc), acl.media.dvpp_free(out), acl.media.dvpp_free(dev)):
         assert r == SUCCESS
 
 

@@ -230,6 +230,41 @@ void bind_media(py::module_& m) {
       },
       "ret = acl.media.dvpp_jpeg_encode_async(channel_desc, input_desc, data, size_ptr, config, stream)");
 
+  // ---- PNG
+  defn(
+      m, "dvpp_png_get_image_info", {"data", "size"}, 2,
+      [](Args& a) -> py::object {
+        uint32_t w = 0, h = 0;
+        int32_t c = 0;
+        const void* data = as<const void>(a.ptr(0));
+        uint32_t size = a.u32(1);
+        aclError ret = nogil([&] { return acldvppPngGetImageInfo(data, size, &w, &h, &c); });
+        return py::make_tuple(w, h, c, ret);
+      },
+      "width, height, components, ret = acl.media.dvpp_png_get_image_info(data, size)");
+  defn(
+      m, "dvpp_png_predict_dec_size", {"data", "size", "output_pixel_format"}, 3,
+      [](Args& a) -> py::object {
+        uint32_t out = 0;
+        const void* data = as<const void>(a.ptr(0));
+        uint32_t size = a.u32(1);
+        auto fmt = static_cast<acldvppPixelFormat>(a.i32(2));
+        aclError ret = nogil([&] { return acldvppPngPredictDecSize(data, size, fmt, &out); });
+        return pair(py::int_(out), ret);
+      },
+      "decode_size, ret = acl.media.dvpp_png_predict_dec_size(data, size, output_pixel_format)");
+  defn(
+      m, "dvpp_png_decode_async", {"channel_desc", "data", "size", "output_desc", "stream"}, 5,
+      [](Args& a) -> py::object {
+        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
+        const void* data = as<const void>(a.ptr(1));
+        uint32_t size = a.u32(2);
+        auto* out = as<acldvppPicDesc>(a.ptr(3));
+        aclrtStream s = as<void>(a.ptr(4));
+        return py::int_(nogil([&] { return acldvppPngDecodeAsync(ch, data, size, out, s); }));
+      },
+      "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)");
+
   // ---- VPC
   defn(
       m, "dvpp_vpc_resize_async", {"channel_desc", "input_desc", "output_desc", "resize_config", "stream"}, 5,

@@ -79,6 +79,10 @@ bool begin(const uint8_t* data, size_t size, PngImage& img, std::string& error) 
     error = l.error;
     return false;
   }
+  if (!data) {
+    error = "no data";
+    return false;
+  }
   std::memset(&img, 0, sizeof img);
   img.version = kImageVersion;
   if (size < 8 || std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) != 0) {
@@ -94,6 +98,11 @@ bool begin(const uint8_t* data, size_t size, PngImage& img, std::string& error) 
 }
 
 }  // namespace
+
+bool png_available(std::string& error) {
+  error = lib().error;
+  return lib().begin != nullptr;
+}
 
 bool png_info(const uint8_t* data, size_t size, PngInfo& info, std::string& error) {
   PngImage img;

@@ -15,6 +15,8 @@ struct PngInfo {
   bool alpha() const { return components == 2 || components == 4; }
 };
 
+// A libpng could be loaded (else `error` says where none was found).
+bool png_available(std::string& error);
 // Header facts; false with `error` when the data is not a PNG (or no libpng could be loaded).
 bool png_info(const uint8_t* data, size_t size, PngInfo& info, std::string& error);
 // Decodes to 8-bit RGB (channels 3) or RGBA (channels 4) rows of `stride` bytes.

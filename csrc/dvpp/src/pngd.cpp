@@ -30,6 +30,13 @@ uint64_t dec_size(const PngInfo& info, acldvppPixelFormat f) {
   return static_cast<uint64_t>(align_up(info.width, 128)) * channels_of(f) * align_up(info.height, 16);
 }
 
+// ACL_ERROR_FEATURE_UNSUPPORTED when no libpng can be loaded.
+aclError need_libpng(const char* api) {
+  std::string why;
+  if (png_available(why)) return ACL_SUCCESS;
+  return fail(api, ACL_ERROR_FEATURE_UNSUPPORTED, "the host runtime's PNGD needs libpng: %s", why.c_str());
+}
+
 bool size_ok(const PngInfo& info, std::string& why) {
   uint32_t lo = strict() ? 32 : 1, hi = strict() ? 4096 : 16384;
   if (info.width >= lo && info.height >= lo && info.width <= hi && info.height <= hi) return true;
@@ -46,6 +53,7 @@ aclError acldvppPngGetImageInfo(const void* data, uint32_t dataSize, uint32_t* w
                                 int32_t* components) {
   DVPP_NULL(data);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;
   std::string why;
   if (!png_info(static_cast<const uint8_t*>(data), dataSize, info, why))
@@ -61,6 +69,7 @@ aclError acldvppPngPredictDecSize(const void* data, uint32_t dataSize, acldvppPi
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;
   std::string why;
   if (!png_info(static_cast<const uint8_t*>(data), dataSize, info, why))
@@ -82,6 +91,7 @@ aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data
   DVPP_NULL(data);
   DVPP_NULL(outputDesc);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (aclError e = need_libpng(__func__)) return e;
   if (aclError e = check_dvpp_memory(__func__, data, size, "data")) return e;
   Pic out = snapshot(outputDesc);
   if (!out.data) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "outputDesc has no data (acldvppSetPicDescData)");

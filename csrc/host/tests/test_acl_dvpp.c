@@ -965,6 +965,16 @@ static void case_pngd(void) {
   setup();
   ch = make_channel();
   host = read_file("rgb.png", &size);
+  if (acldvppPngGetImageInfo(host, size, &w, &h, &c) == ACL_ERROR_FEATURE_UNSUPPORTED) {
+    /* no libpng on this machine (e.g. a cross sysroot): the refusal says so */
+    const char* m = aclGetRecentErrMsg();
+    CHECK(m != NULL && strstr(m, "libpng") != NULL);
+    printf("pngd: skipped, no libpng: %s\n", m ? m : "");
+    free(host);
+    drop_channel(ch);
+    teardown();
+    return;
+  }
   CHECK_OK(acldvppPngGetImageInfo(host, size, &w, &h, &c));
   CHECK(w == 203 && h == 151 && c == 3);
   CHECK_OK(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_RGB_888, &dec));

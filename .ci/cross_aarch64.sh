@@ -49,7 +49,7 @@ qemu_cmd=(qemu-aarch64 -L "$sysroot" -E "LD_LIBRARY_PATH=$sysroot/lib")
 step "packages"
 sudo=()
 [ "$(id -u)" = 0 ] || sudo=(sudo)
-pkgs=(g++-aarch64-linux-gnu qemu-user libpython3.11-dev:arm64 python3 python3-venv ca-certificates)
+pkgs=(g++-aarch64-linux-gnu qemu-user libpython3.11-dev:arm64 libpng16-16:arm64 python3 python3-venv ca-certificates)
 missing=()
 dpkg --print-foreign-architectures | grep -qx arm64 || "${sudo[@]}" dpkg --add-architecture arm64
 for p in "${pkgs[@]}"; do

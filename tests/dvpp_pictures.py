@@ -4,9 +4,12 @@ write_dvpp_pictures(folder) writes, into the C tests' data folder:
   photo.jpg     640x480 baseline 4:2:0 (a smooth synthetic scene), photo.y its luma plane as
                 Pillow/libjpeg decode it (YCbCr draft: no colour conversion), photo_224.y that plane
                 resized to 224x224 by Pillow (bilinear)
-  odd.jpg       203x151 4:4:4, gray.jpg 128x96 greyscale, exif6.jpg 160x96 tagged EXIF orientation 6
-  progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg: refusals
+  odd.jpg       203x151 4:4:4, gray.jpg 128x96 greyscale, exif6.jpg 160x96 tagged EXIF orientation 6,
+                exif6.y its luma turned as the tag says (96x160)
+  progressive.jpg, arith.jpg (SOF9: arithmetic coding), truncated.jpg, garbage.jpg, huge.jpg (a
+                header claiming 60000 x 60000): refusals
   dvpp_ref.txt  one line per decodable picture: name width height components luma-mean
+  rgb.png, rgba.png, gray.png (+ .raw: Pillow's pixels), truncated.png: PNGD
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ def write_dvpp_pictures(folder: PathLike) -> Path:
         y = luma(data)
         lines.append(f"{name} {im.width} {im.height} {len(im.getbands())} {y.mean():.4f}")
     (d / "dvpp_ref.txt").write_text("\n".join(lines) + "\n")
+    # EXIF orientation 6 displays the coded picture turned 90 degrees clockwise (160x96 -> 96x160).
+    np.ascontiguousarray(np.rot90(luma(pictures["exif6.jpg"]), -1)).tofile(d / "exif6.y")
     y = luma(photo)
     y.tofile(d / "photo.y")
     resized = Image.fromarray(y, "L").resize((224, 224), Image.Resampling.BILINEAR)
@@ -76,5 +81,25 @@ def write_dvpp_pictures(folder: PathLike) -> Path:
     sof = photo.index(b"\xff\xc0")
     (d / "arith.jpg").write_bytes(photo[:sof] + b"\xff\xc9" + photo[sof + 2 :])
     (d / "truncated.jpg").write_bytes(photo[: len(photo) // 2])
+    # A header that lies: SOF0 claims 60000 x 60000 over the 640 x 480 scan.
+    (d / "huge.jpg").write_bytes(photo[: sof + 5] + (60000).to_bytes(2, "big") * 2 + photo[sof + 9 :])
     (d / "garbage.jpg").write_bytes(np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    write_png_pictures(d)
     return d
+
+
+def write_png_pictures(d: Path) -> None:
+    """rgb.png 203x151 (rgb.raw: its pixels as Pillow decodes them), rgba.png 64x48 with alpha
+    (rgba.raw), gray.png 64x48 greyscale (gray.raw), truncated.png."""
+    rgb = scene(203, 151, seed=11)
+    rgba = scene(64, 48, seed=12).convert("RGBA")
+    alpha = np.add.outer(np.arange(48), np.arange(64)).astype(np.uint8) * 2
+    rgba.putalpha(Image.fromarray(alpha, "L"))
+    gray = scene(64, 48, seed=13).convert("L")
+    for name, im in (("rgb", rgb), ("rgba", rgba), ("gray", gray)):
+        buf = io.BytesIO()
+        im.save(buf, "PNG")
+        (d / f"{name}.png").write_bytes(buf.getvalue())
+        np.asarray(Image.open(io.BytesIO(buf.getvalue()))).tofile(d / f"{name}.raw")
+        if name == "rgb":
+            (d / "truncated.png").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])

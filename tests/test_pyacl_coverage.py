@@ -56,7 +56,16 @@ def exported_acl_functions() -> list[str]:
     lib = acl._library_path()
     out = subprocess.run([nm, "-D", "--defined-only", lib], check=True, capture_output=True, text=True).stdout
     names = sorted({line.split()[-1] for line in out.splitlines() if " T " in line})
-    return [n for n in names if n.startswith("acl") and n not in _companion_functions() and n not in NOT_YET]
+    # ACL's names go on in CamelCase; acl_host_ext_* are our libascendcl's private entry points
+    # for libacl_dvpp (csrc/host/src/host_ext.h), not API.
+    return [
+        n
+        for n in names
+        if n.startswith("acl")
+        and not n.startswith("acl_")
+        and n not in _companion_functions()
+        and n not in NOT_YET
+    ]
 
 
 #: Exported by libascendcl with a documented error, no pyACL binding yet (issue 21).

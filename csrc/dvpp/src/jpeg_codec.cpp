@@ -156,6 +156,65 @@ bool decode(const uint8_t* data, size_t size, uint8_t* y, uint8_t* cb, uint8_t* 
   return true;
 }
 
+// 4:2:0 straight to YUV420SP: libjpeg's raw (still subsampled) planes, no colour conversion and no
+// upsampling. Y rows land in the output; chroma comes through cb/cr (8 rows of c_stride each).
+bool decode_raw420(const uint8_t* data, size_t size, uint8_t* y, size_t ws, uint8_t* uv, uint8_t* cb,
+                   uint8_t* cr, size_t c_stride, bool vu, char* error, size_t error_size) {
+  jpeg_decompress_struct cinfo;
+  ErrorMgr err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = on_error;
+  err.pub.output_message = on_message;
+  if (setjmp(err.jump)) {
+    std::snprintf(error, error_size, "corrupt JPEG data: %s", err.message);
+    jpeg_destroy_decompress(&cinfo);
+    return false;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+  jpeg_read_header(&cinfo, TRUE);
+  cinfo.raw_data_out = TRUE;
+  cinfo.out_color_space = JCS_YCbCr;
+  cinfo.dct_method = JDCT_ISLOW;
+  jpeg_start_decompress(&cinfo);
+  JSAMPROW yrows[16], brows[8], rrows[8];
+  JSAMPARRAY planes[3] = {yrows, brows, rrows};
+  const size_t cw = (cinfo.output_width + 1) / 2;
+  while (cinfo.output_scanline < cinfo.output_height) {
+    size_t base = cinfo.output_scanline;
+    for (int i = 0; i < 16; ++i) yrows[i] = y + (base + i) * ws;  // the output has align(h, 16) rows
+    for (int i = 0; i < 8; ++i) {
+      brows[i] = cb + i * c_stride;
+      rrows[i] = cr + i * c_stride;
+    }
+    jpeg_read_raw_data(&cinfo, planes, 16);
+    for (size_t i = 0; i < 8; ++i) {
+      uint8_t* dst = uv + (base / 2 + i) * ws;
+      const uint8_t* u = brows[i];
+      const uint8_t* v = rrows[i];
+      if (vu)
+        for (size_t x = 0; x < cw; ++x) {
+          dst[2 * x] = v[x];
+          dst[2 * x + 1] = u[x];
+        }
+      else
+        for (size_t x = 0; x < cw; ++x) {
+          dst[2 * x] = u[x];
+          dst[2 * x + 1] = v[x];
+        }
+    }
+  }
+  bool truncated = err.pub.num_warnings > 0;
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  if (truncated) {
+    std::snprintf(error, error_size, "corrupt or truncated JPEG data (the decoder warned %ld time(s))",
+                  err.pub.num_warnings);
+    return false;
+  }
+  return true;
+}
+
 bool encode(const uint8_t* y, int ys, const uint8_t* u, const uint8_t* v, int cs, int width, int height, int quality,
             unsigned char** out, unsigned long* out_size, char* error, size_t error_size) {
   jpeg_compress_struct cinfo;
@@ -224,6 +283,19 @@ bool jpeg_decode_planes(const uint8_t* data, size_t size, const JpegInfo& info, 
   std::vector<uint8_t> row(static_cast<size_t>(info.width) * 3);
   char msg[JMSG_LENGTH_MAX + 64] = {0};
   if (!decode(data, size, y.data(), cb.data(), cr.data(), row.data(), msg, sizeof msg)) {
+    error = msg;
+    return false;
+  }
+  return true;
+}
+
+bool jpeg_decode_420sp(const uint8_t* data, size_t size, const JpegInfo& info, uint8_t* out, uint32_t ws,
+                       uint32_t hs, bool vu, std::string& error) {
+  const size_t c_stride = (static_cast<size_t>(info.width) + 15) / 16 * 8 + 8;
+  std::vector<uint8_t> cb(c_stride * 8), cr(c_stride * 8);
+  char msg[JMSG_LENGTH_MAX + 64] = {0};
+  if (!decode_raw420(data, size, out, ws, out + static_cast<size_t>(ws) * hs, cb.data(), cr.data(), c_stride, vu,
+                     msg, sizeof msg)) {
     error = msg;
     return false;
   }

@@ -32,6 +32,11 @@ bool jpeg_info(const uint8_t* data, size_t size, JpegInfo& info, std::string& er
 bool jpeg_decode_planes(const uint8_t* data, size_t size, const JpegInfo& info, std::vector<uint8_t>& y,
                         std::vector<uint8_t>& cb, std::vector<uint8_t>& cr, std::string& error);
 
+// 4:2:0 JPEGs (no EXIF rotation) straight into YUV420SP at `out` (strides ws x hs, hs a multiple
+// of 16, ws >= the width rounded up to 16): libjpeg's raw planes, chroma as coded.
+bool jpeg_decode_420sp(const uint8_t* data, size_t size, const JpegInfo& info, uint8_t* out, uint32_t ws,
+                       uint32_t hs, bool vu, std::string& error);
+
 // Encodes YUV420 planes (chroma (w+1)/2 x (h+1)/2) at `quality` 1..100 into `out`.
 bool jpeg_encode_420(const uint8_t* y, int y_stride, const uint8_t* u, const uint8_t* v, int c_stride, int width,
                      int height, int quality, std::vector<uint8_t>& out, std::string& error);

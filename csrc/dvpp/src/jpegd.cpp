@@ -169,14 +169,18 @@ aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* dat
         ok = false;
       }
     }
-    if (ok) ok = jpeg_decode_planes(in, size, info, y, cb, cr, why);
+    uint32_t ws = align_up(info.out_width(), kStrideW), hs = align_up(info.out_height(), kStrideH);
+    const bool vu = out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420;
+    // 4:2:0 upright: libjpeg's planes as coded; otherwise full planes, oriented and averaged.
+    const bool raw = info.css == ACL_JPEG_CSS_420 && info.orientation == 1;
+    if (ok && raw) ok = jpeg_decode_420sp(in, size, info, out.data, ws, hs, vu, why);
+    if (ok && !raw) ok = jpeg_decode_planes(in, size, info, y, cb, cr, why);
     if (!ok) {
       outputDesc->ret_code = 1;
       msg = format("acldvppJpegDecodeAsync: %s", why.c_str());
       return ACL_ERROR_FAILURE;
     }
-    uint32_t ws = align_up(info.out_width(), kStrideW), hs = align_up(info.out_height(), kStrideH);
-    write_yuv420sp(info, y, cb, cr, out.data, ws, hs, out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420);
+    if (!raw) write_yuv420sp(info, y, cb, cr, out.data, ws, hs, vu);
     outputDesc->width = info.out_width();
     outputDesc->height = info.out_height();
     outputDesc->width_stride = ws;

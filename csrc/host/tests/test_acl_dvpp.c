@@ -298,7 +298,6 @@ static void case_unsupported(void) {
   CHECK_MSG();
   CHECK_ERR(aclvencCreateChannel(NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
   CHECK_ERR(acldvppVpcCalcHistAsync(NULL, NULL, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
-  CHECK_ERR(acldvppPngGetImageInfo(NULL, 0, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
 }
 
 static void case_jpeg_info(void) {
@@ -385,6 +384,13 @@ static void case_jpegd(void) {
     CHECK(acldvppGetPicDescHeightStride(pic) == align_up(oh, 16));
     out = to_host(pic);
     CHECK(fabs(plane_mean(out, align_up(ow, 128), ow, oh) - mean) < 0.5);
+    if (strcmp(name, "exif6.jpg") == 0) { /* turned as the EXIF orientation says, pixel for pixel */
+      uint32_t ref_size = 0;
+      uint8_t* ref = read_file("exif6.y", &ref_size);
+      CHECK(ref != NULL && ref_size == ow * oh);
+      if (ref) CHECK(mad(out, align_up(ow, 128), ref, ow, oh) < 0.5);
+      free(ref);
+    }
     if (comps == 1) { /* grey: neutral chroma */
       uint8_t* uv = out + align_up(ow, 128) * align_up(oh, 16);
       CHECK(uv[0] == 128 && uv[1] == 128);
@@ -435,7 +441,7 @@ static void case_jpegd_refusals(void) {
   uint8_t* host;
   void *in, *out = NULL;
   acldvppPicDesc* pic;
-  const char* bad[] = {"progressive.jpg", "arith.jpg", "truncated.jpg"};
+  const char* bad[] = {"progressive.jpg", "arith.jpg", "truncated.jpg", "huge.jpg"};
   size_t i;
   SECTION("jpegd_refusals");
   setup();
@@ -449,6 +455,11 @@ static void case_jpegd_refusals(void) {
   CHECK_ERR(acldvppJpegGetImageInfo(NULL, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
   free(host);
   host = read_file("arith.jpg", &size);
+  CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("huge.jpg", &size); /* the header lies: 60000 x 60000 */
+  CHECK_OK(acldvppJpegGetImageInfo(host, size, &w, &h, &c));
+  CHECK(w == 60000 && h == 60000);
   CHECK_ERR(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
   free(host);
 
@@ -556,6 +567,19 @@ static void case_vpc_crop_paste(void) {
   for (y = 0; y < 16; ++y)
     for (x = 0; x < 64; ++x)
       if (out[64 * 32 + y * 64 + x] != in[128 * 64 + (y + 4) * 128 + x + 16]) ++bad;
+  CHECK(bad == 0);
+  free(out);
+  /* The same crop into NV21: the chroma bytes swap. */
+  acldvppSetPicDescFormat(dst, PIXEL_FORMAT_YVU_SEMIPLANAR_420);
+  CHECK_OK(acldvppVpcCropAsync(ch, src, dst, crop, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  out = to_host(dst);
+  bad = 0;
+  for (y = 0; y < 16; ++y)
+    for (x = 0; x < 64; x += 2)
+      if (out[64 * 32 + y * 64 + x] != in[128 * 64 + (y + 4) * 128 + x + 16 + 1] ||
+          out[64 * 32 + y * 64 + x + 1] != in[128 * 64 + (y + 4) * 128 + x + 16])
+        ++bad;
   CHECK(bad == 0);
   free(out);
   /* Paste the 32 x 16 box (0,0) into a zeroed 64 x 32 output at (16, 8). */
@@ -907,6 +931,120 @@ static void case_stream_order(void) {
   teardown();
 }
 
+/* Decodes a PNG in DVPP memory to `fmt`; the output description (NULL when the call failed). */
+static acldvppPicDesc* decode_png(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync) {
+  uint32_t size = 0, out_size = 0;
+  uint8_t* host = read_file(name, &size);
+  void *in, *out = NULL;
+  acldvppPicDesc* pic;
+  if (!host) return NULL;
+  CHECK_OK(acldvppPngPredictDecSize(host, size, fmt, &out_size));
+  free(host);
+  in = dvpp_file(name, &size);
+  CHECK_OK(acldvppMalloc(&out, out_size));
+  pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, out);
+  acldvppSetPicDescSize(pic, out_size);
+  acldvppSetPicDescFormat(pic, fmt);
+  CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
+  *sync = aclrtSynchronizeStream(g_stream);
+  CHECK_OK(acldvppFree(in));
+  return pic;
+}
+
+/* PNGD: info, CANN's strides (width rounded up to 128 times 3 or 4, height to 16), pixels equal to
+ * Pillow's (both libpng), the source format kept with PIXEL_FORMAT_UNKNOWN, refusals. */
+static void case_pngd(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  aclError sync = -1;
+  uint32_t w, h, size, dec, y, bad = 0;
+  int32_t c;
+  uint8_t *host, *out, *ref;
+  SECTION("pngd");
+  setup();
+  ch = make_channel();
+  host = read_file("rgb.png", &size);
+  if (acldvppPngGetImageInfo(host, size, &w, &h, &c) == ACL_ERROR_FEATURE_UNSUPPORTED) {
+    /* no libpng on this machine (e.g. a cross sysroot): the refusal says so */
+    const char* m = aclGetRecentErrMsg();
+    CHECK(m != NULL && strstr(m, "libpng") != NULL);
+    printf("pngd: skipped, no libpng: %s\n", m ? m : "");
+    free(host);
+    drop_channel(ch);
+    teardown();
+    return;
+  }
+  CHECK_OK(acldvppPngGetImageInfo(host, size, &w, &h, &c));
+  CHECK(w == 203 && h == 151 && c == 3);
+  CHECK_OK(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_RGB_888, &dec));
+  CHECK(dec == 256 * 3 * 160);
+  CHECK_ERR(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dec), ACL_ERROR_INVALID_PARAM);
+  CHECK_ERR(acldvppPngPredictDecSize(host, size, PIXEL_FORMAT_RGBA_8888, &dec), ACL_ERROR_INVALID_PARAM);
+  free(host);
+  host = read_file("photo.jpg", &size);
+  CHECK_ERR(acldvppPngGetImageInfo(host, size, &w, &h, &c), ACL_ERROR_INVALID_PARAM);
+  free(host);
+
+  pic = decode_png(ch, "rgb.png", PIXEL_FORMAT_RGB_888, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescWidth(pic) == 203 && acldvppGetPicDescHeight(pic) == 151);
+    CHECK(acldvppGetPicDescWidthStride(pic) == 768 && acldvppGetPicDescHeightStride(pic) == 160);
+    out = to_host(pic);
+    ref = read_file("rgb.raw", &size);
+    for (y = 0; ref && y < 151; ++y)
+      if (memcmp(out + y * 768, ref + y * 203 * 3, 203 * 3) != 0) ++bad;
+    CHECK(ref != NULL && bad == 0);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  pic = decode_png(ch, "rgba.png", PIXEL_FORMAT_UNKNOWN, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescFormat(pic) == PIXEL_FORMAT_RGBA_8888);
+    CHECK(acldvppGetPicDescWidthStride(pic) == 128 * 4 && acldvppGetPicDescHeightStride(pic) == 48);
+    out = to_host(pic);
+    ref = read_file("rgba.raw", &size);
+    bad = 0;
+    for (y = 0; ref && y < 48; ++y)
+      if (memcmp(out + y * 512, ref + y * 64 * 4, 64 * 4) != 0) ++bad;
+    CHECK(ref != NULL && bad == 0);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  pic = decode_png(ch, "gray.png", PIXEL_FORMAT_UNKNOWN, &sync);
+  CHECK(pic != NULL && sync == ACL_SUCCESS);
+  if (pic) {
+    CHECK(acldvppGetPicDescFormat(pic) == PIXEL_FORMAT_RGB_888);
+    out = to_host(pic);
+    ref = read_file("gray.raw", &size);
+    CHECK(ref != NULL && out[0] == ref[0] && out[1] == ref[0] && out[2] == ref[0] && out[3 * 63] == ref[63]);
+    free(ref);
+    free(out);
+    free_pic(pic);
+  }
+  /* truncated: the task fails */
+  {
+    void* in = dvpp_file("truncated.png", &size);
+    void* mem = NULL;
+    CHECK_OK(acldvppMalloc(&mem, 256 * 3 * 160));
+    pic = acldvppCreatePicDesc();
+    acldvppSetPicDescData(pic, mem);
+    acldvppSetPicDescSize(pic, 256 * 3 * 160);
+    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_RGB_888);
+    CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
+    CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
+    CHECK(acldvppGetPicDescRetCode(pic) != 0);
+    CHECK_OK(acldvppFree(in));
+    free_pic(pic);
+  }
+  drop_channel(ch);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -921,6 +1059,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("vpc_make_border", case_vpc_make_border),
     ACL_TEST_CASE("vpc_errors", case_vpc_errors),
     ACL_TEST_CASE("jpege", case_jpege),
+    ACL_TEST_CASE("pngd", case_pngd),
     ACL_TEST_CASE("stream_order", case_stream_order),
 };
 

@@ -159,8 +159,11 @@ def ctest_build(ddk, tmp_path_factory) -> Path:
     if launcher:
         cfg.append("-DACL_HOST_TEST_LAUNCHER=" + ";".join(launcher))
     jobs = str(os.cpu_count() or 2)
+    # The sanitizer job preloads its runtime for the programs (they load an instrumented libascendcl);
+    # cmake and the compilers it tries must run without it.
+    build_env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     for cmd in (cfg, [_cmake_program("cmake"), "--build", str(build), "-j", jobs]):
-        res = subprocess.run(cmd, capture_output=True, text=True)
+        res = subprocess.run(cmd, capture_output=True, text=True, env=build_env)
         if res.returncode != 0:
             pytest.fail(f"{' '.join(cmd)} failed:\n{res.stdout[-4000:]}\n{res.stderr[-4000:]}")
     return build

@@ -1,4 +1,5 @@
 #include "infer_queue.h"
+#include "selftest_plant.h"
 
 #include <utility>
 
@@ -155,6 +156,7 @@ namespace {
 void job_done(void* data) {
   auto* job = static_cast<InferQueue::Core::Job*>(data);
   InferQueue::Core* core = job->core;
+  acl_async::selftest::race("ext-race");
   job->end_ns = now_ns();
   {
     std::lock_guard<std::mutex> lock(core->mu);
@@ -377,6 +379,7 @@ void InferQueue::start(py::handle inputs, std::shared_ptr<Block> filled, py::obj
       ++core.pending;
       counted = true;
     }
+    acl_async::selftest::race("ext-race");
     job.block->enqueue(job.model_id, job.stream);
     CallbackTracker& tracker = *job.stream->callbacks();  // closing the report thread waits for it
     tracker.launched();

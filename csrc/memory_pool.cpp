@@ -1,4 +1,5 @@
 #include "memory_pool.h"
+#include "selftest_plant.h"
 
 #include <algorithm>
 #include <cstring>
@@ -150,6 +151,7 @@ void Block::copy_input(size_t i, py::handle value) {
 }
 
 void Block::copy_in(size_t i, const void* src, size_t size) {
+  size += acl_async::selftest::overread("ext-overread");
   if (size < kNoGilCopyBytes) {
     std::unique_lock<std::mutex> lock = lock_releasing_gil(mu_);
     std::memcpy(host_data(inputs_, i), src, size);

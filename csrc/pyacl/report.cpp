@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common.h"
+#include "selftest_plant.h"
 
 namespace pyacl {
 
@@ -54,6 +55,7 @@ std::unique_ptr<Pending> claim(uint64_t token) {
 void run_callback(void* raw) {
   if (python_exiting()) return;  // the interpreter is gone: nothing can run (nor be released)
   const uint64_t token = reinterpret_cast<uintptr_t>(raw);
+  acl_async::selftest::race("pyacl-race");
   std::unique_ptr<Pending> cb = claim(token);
   if (!cb) return;  // dropped (unsubscribed, destroyed) after the runtime took it
   PyGILState_STATE gil = PyGILState_Ensure();
@@ -208,6 +210,7 @@ void bind_report(py::module_& m) {
         cb->fn = py::reinterpret_borrow<py::object>(a.get(0));
         cb->user_data = py::reinterpret_borrow<py::object>(a.get(1));
         uint64_t token;
+        acl_async::selftest::race("pyacl-race");
         {
           Callbacks& c = callbacks();
           std::lock_guard<std::mutex> lock(c.m);

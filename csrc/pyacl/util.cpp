@@ -2,6 +2,7 @@
 #include <pybind11/numpy.h>
 
 #include "common.h"
+#include "selftest_plant.h"
 
 namespace pyacl {
 
@@ -45,6 +46,7 @@ void bind_util(py::module_& m) {
         size_t n = a.size(1);
         if (n == 0) return py::bytes();
         readable_or_raise(a, p, n);
+        n += acl_async::selftest::overread("pyacl-overread");
         return py::bytes(reinterpret_cast<const char*>(p), n);
       },
       "data = acl.util.ptr_to_bytes(ptr, size): a copy of size bytes at host address ptr");

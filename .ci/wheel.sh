@@ -45,7 +45,7 @@ echo "repaired: $(basename "$repaired")"
 
 echo "== wheel: fresh venv, no compiler on PATH =="
 python3 -m venv "$work/bare"
-bare_env=(env -i "HOME=$HOME" "PATH=$work/bare/bin" "ACL_ASYNC_CACHE_DIR=$work/cache" "LANG=C.UTF-8")
+bare_env=(env -i "HOME=${HOME:-$work/home}" "PATH=$work/bare/bin" "ACL_ASYNC_CACHE_DIR=$work/cache" "LANG=C.UTF-8")
 for tool in gcc g++ cc c++ cmake; do
   if "${bare_env[@]}" /bin/sh -c "command -v $tool" >/dev/null; then
     echo "wheel: $tool is on the bare PATH" >&2

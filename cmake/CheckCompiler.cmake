@@ -8,13 +8,16 @@ set(_acl_async_install_hint
     "install one (Debian/Ubuntu: apt-get install g++; Fedora/RHEL: dnf install gcc-c++; \
 Alpine: apk add g++), or point CXX at it, then run pip install again")
 
-foreach(_lang C CXX)
-  check_language(${_lang})
-  if(NOT CMAKE_${_lang}_COMPILER)
-    message(FATAL_ERROR "acl-async: no ${_lang} compiler found (it builds a C++17 extension): "
-                        "${_acl_async_install_hint}")
-  endif()
-endforeach()
+# A toolchain file (cross builds) names its compilers itself, and says what is missing.
+if(NOT CMAKE_TOOLCHAIN_FILE)
+  foreach(_lang C CXX)
+    check_language(${_lang})
+    if(NOT CMAKE_${_lang}_COMPILER)
+      message(FATAL_ERROR "acl-async: no ${_lang} compiler found (it builds a C++17 extension): "
+                          "${_acl_async_install_hint}")
+    endif()
+  endforeach()
+endif()
 enable_language(C CXX)
 
 # C++17 as the sources use it (GCC >= 9, Clang >= 10): std::optional, std::string_view, fold

@@ -219,6 +219,7 @@ def test_result_queue_collects_outputs_and_returns_blocks(ctx):
     for (_, i), outputs in items:
         assert len(outputs) == 1
         np.testing.assert_array_equal(outputs[0], np.full((1, 16), i + 1.0, np.float32))
+    del items, outputs  # zero-copy views of the blocks: dropping the last one returns its block
     assert pool.available == 2 and results.pop_all() == []
     with pytest.raises(ValueError):
         results.push_async(pool.blocks[0], stream, None)  # not acquired

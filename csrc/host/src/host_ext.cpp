@@ -29,7 +29,7 @@ int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* siz
 } ACL_API_CATCH
 
 aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
-                             void (*release)(void*)) ACL_API_TRY {
+                             acl_host_ext_release_fn release) ACL_API_TRY {
   ApiScope scope(api);
   std::shared_ptr<void> owned(user, [release](void* p) {
     if (release) release(p);

@@ -25,11 +25,12 @@ ACL_FUNC_VISIBILITY int acl_host_ext_find_allocation(const void* ptr, const void
  * ACL_SUCCESS or an error code and then writes a message (at most message_size bytes, NUL
  * included) that the stream's synchronize reports. */
 typedef aclError (*acl_host_ext_task_fn)(void* user, char* message, size_t message_size);
+typedef void (*acl_host_ext_release_fn)(void* user);
 /* Queues fn(user) on stream (NULL: the current context's default stream; the stream must
  * belong to the current context, as for aclrtMemcpyAsync). release(user) runs once, after
  * the task ran or was dropped, or at once when queueing fails (may be NULL). */
 ACL_FUNC_VISIBILITY aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn,
-                                                 void* user, void (*release)(void*));
+                                                 void* user, acl_host_ext_release_fn release);
 
 #ifdef __cplusplus
 }

@@ -66,6 +66,15 @@ py::object index_of(const Args& a, size_t i) {
 
 }  // namespace
 
+int64_t list_int(py::handle v, const std::string& what) {
+  if (PyFloat_Check(v.ptr()) || !PyIndex_Check(v.ptr())) throw py::type_error(what + " must hold ints");
+  py::object o = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));
+  if (!o) throw py::error_already_set();
+  long long x = PyLong_AsLongLong(o.ptr());
+  if (x == -1 && PyErr_Occurred()) throw py::error_already_set();  // OverflowError
+  return x;
+}
+
 int64_t Args::i64(size_t i) const {
   py::object o = index_of(*this, i);
   long long v = PyLong_AsLongLong(o.ptr());
@@ -101,11 +110,20 @@ double Args::f64(size_t i) const {
 
 std::string Args::str(size_t i) const {
   py::handle h = slots_[i];
-  if (PyUnicode_Check(h.ptr())) return h.cast<std::string>();
+  if (PyUnicode_Check(h.ptr())) {
+    Py_ssize_t n = 0;
+    const char* u = PyUnicode_AsUTF8AndSize(h.ptr(), &n);  // NULL for lone surrogates
+    if (!u) throw py::error_already_set();                   // UnicodeEncodeError, a ValueError
+    return std::string(u, static_cast<size_t>(n));
+  }
   if (PyBytes_Check(h.ptr())) return std::string(PyBytes_AS_STRING(h.ptr()), PyBytes_GET_SIZE(h.ptr()));
   if (PyObject_HasAttrString(h.ptr(), "__fspath__")) {
     py::object p = py::module_::import("os").attr("fspath")(h);
-    if (PyUnicode_Check(p.ptr())) return p.cast<std::string>();
+    if (PyUnicode_Check(p.ptr())) {
+      const char* u = PyUnicode_AsUTF8(p.ptr());
+      if (!u) throw py::error_already_set();
+      return u;
+    }
   }
   type_error(i, "str");
 }

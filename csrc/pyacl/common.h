@@ -66,6 +66,10 @@ auto call_nogil(F&& f) -> decltype(f()) {
 // ---------------------------------------------------------------- arguments
 
 // Positional (or keyword) arguments of one pyACL call.
+// An element of a list argument (dims, ranges) as int64: TypeError for a non-int, OverflowError out of
+// range (never pybind11's generic cast error).
+int64_t list_int(py::handle v, const std::string& what);
+
 class Args {
  public:
   Args(const std::string& qualname, const std::vector<const char*>& names, size_t required,

@@ -60,9 +60,9 @@ void bind_mdl_dataset(py::module_& m) {
         size_t n = 0;
         for (py::handle v : dict["dims"]) {
           if (n >= ACL_MAX_DIM_CNT) throw py::value_error(a.fn() + "(): too many dims");
-          dims.dims[n++] = py::cast<int64_t>(v);
+          dims.dims[n++] = list_int(v, a.fn() + "(): dims");
         }
-        dims.dimCount = dict.contains("dimCount") ? py::cast<size_t>(dict["dimCount"]) : n;
+        dims.dimCount = dict.contains("dimCount") ? static_cast<size_t>(list_int(dict["dimCount"], a.fn() + "(): dimCount")) : n;
         return py::int_(aclmdlSetInputDynamicDims(a.u32(0), as<aclmdlDataset>(a.ptr(1)), a.size(2), &dims));
       },
       "ret = acl.mdl.set_input_dynamic_dims(model_id, dataset, index, dims): dims = {'name', 'dimCount', "

@@ -13,7 +13,7 @@ std::vector<int64_t> int_list(const Args& a, size_t i) {
   std::vector<int64_t> out;
   for (py::handle v : h) {
     if (PyFloat_Check(v.ptr()) || !PyIndex_Check(v.ptr())) a.type_error(i, "list of int");
-    out.push_back(py::cast<int64_t>(v));
+    out.push_back(list_int(v, a.fn() + "(): argument " + std::to_string(i + 1)));
   }
   return out;
 }
@@ -28,7 +28,7 @@ std::vector<std::array<int64_t, N>> range_list(const Args& a, size_t i) {
       a.type_error(i, "list of [min, max] pairs");
     std::array<int64_t, N> r{};
     for (size_t k = 0; k < N; ++k)
-      r[k] = py::cast<int64_t>(py::reinterpret_borrow<py::sequence>(pair_obj)[k]);
+      r[k] = list_int(py::reinterpret_borrow<py::sequence>(pair_obj)[k], a.fn() + "(): a [min, max] pair");
     out.push_back(r);
   }
   return out;

@@ -92,9 +92,11 @@ void bind_util(py::module_& m) {
         std::vector<py::ssize_t> shape;
         size_t count = 1;
         for (py::handle d : shape_obj) {
-          py::ssize_t v = py::cast<py::ssize_t>(d);
+          const int64_t v = list_int(d, a.fn() + "(): shape");
           if (v < 0) throw py::value_error(a.fn() + "(): shape dimensions must not be negative");
-          shape.push_back(v);
+          if (v > 0 && count > (size_t{1} << 48) / static_cast<size_t>(v))
+            throw py::value_error(a.fn() + "(): shape describes more than 2^48 elements");
+          shape.push_back(static_cast<py::ssize_t>(v));
           count *= static_cast<size_t>(v);
         }
         int type = a.i32(2);

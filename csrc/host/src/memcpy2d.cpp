@@ -66,6 +66,11 @@ extern "C" {
 aclError aclrtMemcpy2d(void* dst, size_t dpitch, const void* src, size_t spitch, size_t width, size_t height,
                        aclrtMemcpyKind kind) ACL_API_TRY {
   ACL_API();
+  memory::Pins pins;  // as in aclrtMemcpy: no free between the check and the copy
+  if (height > 0) {
+    pins.add(dst, dpitch * (height - 1) + width);
+    pins.add(src, spitch * (height - 1) + width);
+  }
   if (aclError e = check_2d(dst, dpitch, src, spitch, width, height, kind)) return e;
   copy_rows(dst, dpitch, src, spitch, width, height);
   return ACL_SUCCESS;

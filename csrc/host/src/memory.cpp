@@ -48,6 +48,9 @@ struct Registry {
   uint64_t next_serial = 1;
   int unpin_waiters = 0;
   std::condition_variable unpinned;  // a block's pins dropped to 0 (or blocks were released)
+  // Blocks aclFinalize released while pinned (another thread's copy or memset was using them): no
+  // longer ACL memory, freed when their last pin goes.
+  std::map<uintptr_t, Block> orphans;
 };
 
 // The block holding address p (registry locked); end() when none.
@@ -178,7 +181,13 @@ void Pins::release() {
     std::lock_guard<std::mutex> lock(r.m);
     for (size_t i = 0; i < held_.size(); ++i) {
       auto it = r.blocks.find(held_[i].base);
-      if (it == r.blocks.end() || it->second.serial != held_[i].serial || it->second.pins == 0) continue;
+      if (it == r.blocks.end() || it->second.serial != held_[i].serial) {
+        auto o = r.orphans.find(held_[i].base);
+        if (o != r.orphans.end() && o->second.serial == held_[i].serial && --o->second.pins == 0)
+          r.orphans.erase(o);
+        continue;
+      }
+      if (it->second.pins == 0) continue;
       if (--it->second.pins == 0 && r.unpin_waiters > 0) wake = true;
     }
     held_.clear();
@@ -218,6 +227,13 @@ void release_all() {
     std::lock_guard<std::mutex> lock(r.m);
     doomed.swap(r.blocks);
     r.device_used = 0;
+    for (auto it = doomed.begin(); it != doomed.end();) {  // in use right now: freed by its last pin
+      if (it->second.pins > 0) {
+        r.orphans.insert(doomed.extract(it++));
+      } else {
+        ++it;
+      }
+    }
   }
   r.unpinned.notify_all();
 }
@@ -301,6 +317,11 @@ aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, a
   ACL_API();
   if (aclError e = check_copy_args(dst, destMax, src, count, static_cast<int>(kind))) return e;
   if (count == 0) return ACL_SUCCESS;
+  // Pinned before the check: another thread's aclrtFree of either block now waits (relaxed) or is
+  // refused (strict) until the copy is done, so the check stays true while the bytes move.
+  memory::Pins pins;
+  pins.add(dst, count);
+  pins.add(src, count);
   if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
   std::memmove(dst, src, count + acl_async::selftest::overread("host-overread"));
   return ACL_SUCCESS;
@@ -327,6 +348,8 @@ aclError aclrtMemset(void* devPtr, size_t maxCount, int32_t value, size_t count)
   ACL_API();
   if (aclError e = check_set_args(devPtr, maxCount, count)) return e;
   if (count == 0) return ACL_SUCCESS;
+  memory::Pins pins;  // as in aclrtMemcpy: no free between the check and the write
+  pins.add(devPtr, count);
   if (aclError e = strict::check_memset(devPtr, count)) return e;
   std::memset(devPtr, value, count);
   return ACL_SUCCESS;

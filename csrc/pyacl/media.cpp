@@ -9,9 +9,77 @@
 #include "acl/ops/acl_dvpp.h"
 #endif
 
+#include <algorithm>
+#include <limits>
+#include <vector>
+
 #include "common.h"
 
 namespace pyacl {
+
+#ifdef ACL_PYACL_HAS_DVPP
+namespace {
+
+// Argument i: a list (or tuple) of ints, as a C array of T (uint32 counts or handles).
+template <typename T>
+std::vector<T> ints(const Args& a, size_t i) {
+  py::handle h = a.get(i);
+  if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) a.type_error(i, "a list of ints");
+  std::vector<T> out;
+  for (py::handle x : h) {
+    if (!py::isinstance<py::int_>(x)) a.type_error(i, "a list of ints");
+    uint64_t v = 0;
+    try {
+      v = x.cast<uint64_t>();
+    } catch (const py::cast_error&) {
+      a.range_error(i);
+    }
+    if (v > std::numeric_limits<T>::max()) a.range_error(i);
+    out.push_back(static_cast<T>(v));
+  }
+  return out;
+}
+
+template <typename H>
+std::vector<H*> handles(const Args& a, size_t i) {
+  std::vector<H*> out;
+  for (uintptr_t v : ints<uintptr_t>(a, i)) out.push_back(reinterpret_cast<H*>(v));
+  return out;
+}
+
+// The arguments shared by the batch VPC calls: (channel_desc, src, roi_nums_list, dst, crop_area_list,
+// [paste_area_list at `paste`], [resize_config at `resize`], stream last). The C function reads
+// roiNums[0..size) and one crop (paste) area per ROI: shorter lists are refused here, before C reads past them.
+struct Batch {
+  acldvppChannelDesc* ch;
+  acldvppBatchPicDesc* src;
+  std::vector<uint32_t> nums;
+  acldvppBatchPicDesc* dst;
+  std::vector<acldvppRoiConfig*> crops, pastes;
+  acldvppResizeConfig* resize = nullptr;
+  aclrtStream stream;
+  size_t rois = 0;
+  aclError refused = ACL_SUCCESS;
+
+  Batch(const Args& a, size_t crop, size_t paste, size_t resize_at)
+      : ch(as<acldvppChannelDesc>(a.ptr(0))),
+        src(as<acldvppBatchPicDesc>(a.ptr(1))),
+        nums(ints<uint32_t>(a, 2)),
+        dst(as<acldvppBatchPicDesc>(a.ptr(3))),
+        crops(handles<acldvppRoiConfig>(a, crop)),
+        stream(as<void>(a.ptr(std::max({crop, paste, resize_at}) + 1))) {
+    if (paste) pastes = handles<acldvppRoiConfig>(a, paste);
+    if (resize_at) resize = as<acldvppResizeConfig>(a.ptr(resize_at));
+    for (uint32_t n : nums) rois += n;
+    if (crops.size() < rois || (paste && pastes.size() < rois))
+      refused = refuse(ACL_ERROR_INVALID_PARAM, "%s: crop/paste area lists have fewer than sum(roi_nums_list) = %zu entries",
+                       a.fn().c_str(), rois);
+  }
+  uint32_t size() const { return static_cast<uint32_t>(nums.size()); }
+};
+
+}  // namespace
+#endif
 
 void bind_media(py::module_& m) {
 #ifdef ACL_PYACL_HAS_DVPP
@@ -97,6 +165,14 @@ void bind_media(py::module_& m) {
                                 In{"roi"});
   bind<acldvppSetRoiConfig>(m, "dvpp_set_roi_config", "ret = acl.media.dvpp_set_roi_config(roi, left, right, top, bottom)",
                             In{"roi"}, In{"left"}, In{"right"}, In{"top"}, In{"bottom"});
+  bind<acldvppSetRoiConfigLeft>(m, "dvpp_set_roi_config_left", "ret = acl.media.dvpp_set_roi_config_left(roi, left)",
+                                In{"roi"}, In{"left"});
+  bind<acldvppSetRoiConfigRight>(m, "dvpp_set_roi_config_right",
+                                 "ret = acl.media.dvpp_set_roi_config_right(roi, right)", In{"roi"}, In{"right"});
+  bind<acldvppSetRoiConfigTop>(m, "dvpp_set_roi_config_top", "ret = acl.media.dvpp_set_roi_config_top(roi, top)",
+                               In{"roi"}, In{"top"});
+  bind<acldvppSetRoiConfigBottom>(m, "dvpp_set_roi_config_bottom",
+                                  "ret = acl.media.dvpp_set_roi_config_bottom(roi, bottom)", In{"roi"}, In{"bottom"});
   bind<acldvppCreateResizeConfig>(m, "dvpp_create_resize_config", "config = acl.media.dvpp_create_resize_config()");
   bind<acldvppDestroyResizeConfig>(m, "dvpp_destroy_resize_config",
                                    "ret = acl.media.dvpp_destroy_resize_config(desc)", In{"desc"});
@@ -181,6 +257,210 @@ void bind_media(py::module_& m) {
       m, "dvpp_vpc_convert_color_async",
       "ret = acl.media.dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream)",
       In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppVpcCropResizeAsync>(m, "dvpp_vpc_crop_resize_async",
+                                  "ret = acl.media.dvpp_vpc_crop_resize_async(channel_desc, input_desc, output_desc, "
+                                  "crop_area, resize_config, stream)",
+                                  In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
+                                  In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcCropResizePasteAsync>(m, "dvpp_vpc_crop_resize_paste_async",
+                                       "ret = acl.media.dvpp_vpc_crop_resize_paste_async(channel_desc, input_desc, "
+                                       "output_desc, crop_area, paste_area, resize_config, stream)",
+                                       In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
+                                       In{"paste_area"}, In{"resize_config"}, In{"stream"});
+
+  // ---- batches of pictures
+  bind<acldvppCreateBatchPicDesc>(m, "dvpp_create_batch_pic_desc",
+                                  "batch_desc = acl.media.dvpp_create_batch_pic_desc(batch_size)", In{"batch_size"});
+  bind<acldvppGetPicDesc, Quick>(m, "dvpp_get_pic_desc", "desc = acl.media.dvpp_get_pic_desc(batch_desc, index)",
+                                 In{"batch_desc"}, In{"index"});
+  bind<acldvppDestroyBatchPicDesc>(m, "dvpp_destroy_batch_pic_desc",
+                                   "ret = acl.media.dvpp_destroy_batch_pic_desc(batch_desc)", In{"batch_desc"});
+  // The batch VPC calls take Python lists for the C arrays (pyACL's roi_nums_list, crop_area_list, ...).
+  defn(
+      m, "dvpp_vpc_batch_crop_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list", "stream"}, 6,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 0, 0);
+        aclError ret = b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(), b.stream);
+        });
+        return pair(ptr_obj(b.dst), ret);
+      },
+      "dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_async(channel_desc, src_batch_pic_descs, "
+      "roi_nums_list, dst_batch_pic_descs, crop_area_list, stream)");
+  defn(
+      m, "dvpp_vpc_batch_crop_resize_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "resize_config", "stream"},
+      7,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 0, 5);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizeAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                b.resize, b.stream);
+        }));
+      },
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_async(channel_desc, src_batch_pic_descs, roi_nums_list, "
+      "dst_batch_pic_descs, crop_area_list, resize_config, stream)");
+  defn(
+      m, "dvpp_vpc_batch_crop_and_paste_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "paste_area_list", "stream"},
+      7,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 5, 0);
+        aclError ret = b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropAndPasteAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                  b.pastes.data(), b.stream);
+        });
+        return pair(ptr_obj(b.dst), ret);
+      },
+      "dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_and_paste_async(channel_desc, "
+      "src_batch_pic_descs, roi_nums_list, dst_batch_pic_descs, crop_area_list, paste_area_list, stream)");
+  defn(
+      m, "dvpp_vpc_batch_crop_resize_paste_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "paste_area_list", "resize_config", "stream"},
+      8,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 5, 6);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizePasteAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                     b.pastes.data(), b.resize, b.stream);
+        }));
+      },
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_paste_async(channel_desc, src_batch_pic_descs, roi_nums_list, "
+      "dst_batch_pic_descs, crop_area_list, paste_area_list, resize_config, stream)");
+  defn(
+      m, "dvpp_vpc_batch_crop_resize_make_border_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "border_config_list", "resize_config", "stream"},
+      8,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 0, 6);
+        std::vector<acldvppBorderConfig*> borders = handles<acldvppBorderConfig>(a, 5);
+        if (!b.refused && borders.size() < b.rois)
+          b.refused = refuse(ACL_ERROR_INVALID_PARAM, "%s: border_config_list has fewer than %zu entries",
+                             a.fn().c_str(), b.rois);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizeMakeBorderAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst,
+                                                          b.crops.data(), borders.data(), b.resize, b.stream);
+        }));
+      },
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_make_border_async(channel_desc, src_batch_pic_descs, "
+      "roi_nums_list, dst_batch_pic_descs, crop_area_list, border_config_list, resize_config, stream)");
+
+  // ---- borders
+  bind<acldvppCreateBorderConfig>(m, "dvpp_create_border_config", "config = acl.media.dvpp_create_border_config()");
+  bind<acldvppDestroyBorderConfig>(m, "dvpp_destroy_border_config",
+                                   "ret = acl.media.dvpp_destroy_border_config(config)", In{"config"});
+  bind<acldvppSetBorderConfigValue>(m, "dvpp_set_border_config_value",
+                                    "ret = acl.media.dvpp_set_border_config_value(config, index, value)",
+                                    In{"config"}, In{"index"}, In{"value"});
+  bind<acldvppSetBorderConfigBorderType>(m, "dvpp_set_border_config_border_type",
+                                         "ret = acl.media.dvpp_set_border_config_border_type(config, border_type)",
+                                         In{"config"}, In{"border_type"});
+  bind<acldvppSetBorderConfigTop>(m, "dvpp_set_border_config_top",
+                                  "ret = acl.media.dvpp_set_border_config_top(config, top)", In{"config"}, In{"top"});
+  bind<acldvppSetBorderConfigBottom>(m, "dvpp_set_border_config_bottom",
+                                     "ret = acl.media.dvpp_set_border_config_bottom(config, bottom)", In{"config"},
+                                     In{"bottom"});
+  bind<acldvppSetBorderConfigLeft>(m, "dvpp_set_border_config_left",
+                                   "ret = acl.media.dvpp_set_border_config_left(config, left)", In{"config"},
+                                   In{"left"});
+  bind<acldvppSetBorderConfigRight>(m, "dvpp_set_border_config_right",
+                                    "ret = acl.media.dvpp_set_border_config_right(config, right)", In{"config"},
+                                    In{"right"});
+  bind<acldvppGetBorderConfigValue, Quick>(m, "dvpp_get_border_config_value",
+                                           "value = acl.media.dvpp_get_border_config_value(config, index)",
+                                           In{"config"}, In{"index"});
+  bind<acldvppGetBorderConfigBorderType, Quick>(m, "dvpp_get_border_config_border_type",
+                                                "border_type = acl.media.dvpp_get_border_config_border_type(config)",
+                                                In{"config"});
+  bind<acldvppGetBorderConfigTop, Quick>(m, "dvpp_get_border_config_top",
+                                         "top = acl.media.dvpp_get_border_config_top(config)", In{"config"});
+  bind<acldvppGetBorderConfigBottom, Quick>(m, "dvpp_get_border_config_bottom",
+                                            "bottom = acl.media.dvpp_get_border_config_bottom(config)", In{"config"});
+  bind<acldvppGetBorderConfigLeft, Quick>(m, "dvpp_get_border_config_left",
+                                          "left = acl.media.dvpp_get_border_config_left(config)", In{"config"});
+  bind<acldvppGetBorderConfigRight, Quick>(m, "dvpp_get_border_config_right",
+                                           "right = acl.media.dvpp_get_border_config_right(config)", In{"config"});
+  bind<acldvppVpcMakeBorderAsync>(
+      m, "dvpp_vpc_make_border_async",
+      "ret = acl.media.dvpp_vpc_make_border_async(channel_desc, input_desc, output_desc, border_config, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"border_config"}, In{"stream"});
+
+  // ---- pyramids, histograms, LUT equalisation (the host runtime answers ACL_ERROR_FEATURE_UNSUPPORTED)
+  bind<acldvppVpcPyrDownAsync>(
+      m, "dvpp_vpc_pyr_down_async",
+      "ret = acl.media.dvpp_vpc_pyr_down_async(channel_desc, input_desc, output_desc, reserve, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateHist>(m, "dvpp_create_hist", "hist = acl.media.dvpp_create_hist()");
+  bind<acldvppDestroyHist>(m, "dvpp_destroy_hist", "ret = acl.media.dvpp_destroy_hist(hist)", In{"hist"});
+  bind<acldvppGetHistDims, Quick>(m, "dvpp_get_hist_dims", "dims = acl.media.dvpp_get_hist_dims(hist)", In{"hist"});
+  bind<acldvppGetHistData>(m, "dvpp_get_hist_data", "data, length, ret = acl.media.dvpp_get_hist_data(hist, dim)",
+                           In{"hist"}, In{"dim"}, Out(), Out());
+  bind<acldvppGetHistRetCode, Quick>(m, "dvpp_get_hist_ret_code", "code = acl.media.dvpp_get_hist_ret_code(hist)",
+                                     In{"hist"});
+  bind<acldvppClearHist>(m, "dvpp_clear_hist", "ret = acl.media.dvpp_clear_hist(hist)", In{"hist"});
+  bind<acldvppVpcCalcHistAsync>(
+      m, "dvpp_vpc_calc_hist_async",
+      "ret = acl.media.dvpp_vpc_calc_hist_async(channel_desc, src_pic_desc, hist, reserve, stream)",
+      In{"channel_desc"}, In{"src_pic_desc"}, In{"hist"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateLutMap>(m, "dvpp_create_lut_map", "lut_map = acl.media.dvpp_create_lut_map()");
+  bind<acldvppDestroyLutMap>(m, "dvpp_destroy_lut_map", "ret = acl.media.dvpp_destroy_lut_map(lut_map)",
+                             In{"lut_map"});
+  bind<acldvppGetLutMapDims, Quick>(m, "dvpp_get_lut_map_dims", "dims = acl.media.dvpp_get_lut_map_dims(lut_map)",
+                                    In{"lut_map"});
+  bind<acldvppGetLutMapData>(m, "dvpp_get_lut_map_data",
+                             "data, length, ret = acl.media.dvpp_get_lut_map_data(lut_map, dim)", In{"lut_map"},
+                             In{"dim"}, Out(), Out());
+  bind<acldvppVpcEqualizeHistAsync>(
+      m, "dvpp_vpc_equalize_hist_async",
+      "ret = acl.media.dvpp_vpc_equalize_hist_async(channel_desc, input_desc, output_desc, lut_map, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"lut_map"}, In{"stream"});
+
+  // ---- channel parameters: `param` is host memory of `length` bytes
+  bind<acldvppSetChannelDescParam>(
+      m, "dvpp_set_channel_desc_param",
+      "ret = acl.media.dvpp_set_channel_desc_param(channel_desc, param_type, length, param)", In{"channel_desc"},
+      In{"param_type"}, In{"length"}, HostPtr<2>{"param"});
+  bind<acldvppGetChannelDescParam>(
+      m, "dvpp_get_channel_desc_param",
+      "ret_size, ret = acl.media.dvpp_get_channel_desc_param(channel_desc, param_type, length, param)",
+      In{"channel_desc"}, In{"param_type"}, In{"length"}, Out(), HostPtr<2>{"param"});
+
+  // ---- stream descriptions (video decode's input; acllite's dvpp_vdec)
+  bind<acldvppCreateStreamDesc>(m, "dvpp_create_stream_desc", "desc = acl.media.dvpp_create_stream_desc()");
+  bind<acldvppDestroyStreamDesc>(m, "dvpp_destroy_stream_desc", "ret = acl.media.dvpp_destroy_stream_desc(desc)",
+                                 In{"desc"});
+  bind<acldvppSetStreamDescData>(m, "dvpp_set_stream_desc_data",
+                                 "ret = acl.media.dvpp_set_stream_desc_data(desc, data)", In{"desc"}, In{"data"});
+  bind<acldvppSetStreamDescSize>(m, "dvpp_set_stream_desc_size",
+                                 "ret = acl.media.dvpp_set_stream_desc_size(desc, size)", In{"desc"}, In{"size"});
+  bind<acldvppSetStreamDescFormat>(m, "dvpp_set_stream_desc_format",
+                                   "ret = acl.media.dvpp_set_stream_desc_format(desc, format)", In{"desc"},
+                                   In{"format"});
+  bind<acldvppSetStreamDescTimestamp>(m, "dvpp_set_stream_desc_timestamp",
+                                      "ret = acl.media.dvpp_set_stream_desc_timestamp(desc, timestamp)", In{"desc"},
+                                      In{"timestamp"});
+  bind<acldvppSetStreamDescRetCode>(m, "dvpp_set_stream_desc_ret_code",
+                                    "ret = acl.media.dvpp_set_stream_desc_ret_code(desc, ret_code)", In{"desc"},
+                                    In{"ret_code"});
+  bind<acldvppSetStreamDescEos>(m, "dvpp_set_stream_desc_eos", "ret = acl.media.dvpp_set_stream_desc_eos(desc, eos)",
+                                In{"desc"}, In{"eos"});
+  bind<acldvppGetStreamDescData, Quick>(m, "dvpp_get_stream_desc_data",
+                                        "data = acl.media.dvpp_get_stream_desc_data(desc)", In{"desc"});
+  bind<acldvppGetStreamDescSize, Quick>(m, "dvpp_get_stream_desc_size",
+                                        "size = acl.media.dvpp_get_stream_desc_size(desc)", In{"desc"});
+  bind<acldvppGetStreamDescFormat, Quick>(m, "dvpp_get_stream_desc_format",
+                                          "format = acl.media.dvpp_get_stream_desc_format(desc)", In{"desc"});
+  bind<acldvppGetStreamDescTimestamp, Quick>(m, "dvpp_get_stream_desc_timestamp",
+                                             "timestamp = acl.media.dvpp_get_stream_desc_timestamp(desc)", In{"desc"});
+  bind<acldvppGetStreamDescRetCode, Quick>(m, "dvpp_get_stream_desc_ret_code",
+                                           "ret_code = acl.media.dvpp_get_stream_desc_ret_code(desc)", In{"desc"});
+  bind<acldvppGetStreamDescEos, Quick>(m, "dvpp_get_stream_desc_eos", "eos = acl.media.dvpp_get_stream_desc_eos(desc)",
+                                       In{"desc"});
 #else
   (void)m;
 #endif

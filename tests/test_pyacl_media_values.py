@@ -525,6 +525,16 @@ def test_batch_crop_cuts_each_roi_from_its_picture(env):
     dst.close()
 
 
+def test_batch_lists_refuse_what_is_not_a_list_of_ints():
+    crop = acl.media.dvpp_vpc_batch_crop_async
+    with pytest.raises(TypeError, match="roi_nums_list' must be a list of ints"):
+        crop(0, 0, "12", 0, [], 0)
+    with pytest.raises(TypeError, match="crop_area_list' must be a list of ints"):
+        crop(0, 0, [1], 0, [1.5], 0)
+    with pytest.raises(ValueError, match="roi_nums_list' is out of range"):
+        crop(0, 0, [-1], 0, [], 0)
+
+
 @covers(
     "dvpp_vpc_batch_crop_and_paste_async",
     "dvpp_vpc_batch_crop_resize_paste_async",

@@ -303,7 +303,8 @@ def dvpp_vpc_batch_crop_and_paste_async(
     paste_area_list: Sequence[int],
     stream: int,
 ) -> tuple[int, int]:
-    """dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_and_paste_async(channel_desc, src_batch_pic_descs,
+    """dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_and_paste_async(
+    channel_desc, src_batch_pic_descs,
     roi_nums_list, dst_batch_pic_descs, crop_area_list, paste_area_list, stream)"""
 
 def dvpp_vpc_batch_crop_async(

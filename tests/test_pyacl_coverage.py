@@ -1,4 +1,5 @@
-"""Every C function our libascendcl exports has its pyACL name in `acl`, `acl.rt`, `acl.mdl` or `acl.util`,
+"""Every C function our libascendcl exports has its pyACL name in `acl`, `acl.rt`, `acl.mdl` or `acl.util`
+(and every image function of libacl_dvpp its name in `acl.media`),
 so pyACL coverage cannot silently fall behind the C API. Also: `--pyacl-info` and import precedence."""
 
 from __future__ import annotations
@@ -109,6 +110,43 @@ def test_every_exported_c_function_has_a_value_test():
     symbols = exported_acl_functions()
     missing = [f"{s} -> {pyacl_name(s)}" for s in symbols if pyacl_name(s) not in COVERED]
     assert not missing, "exported C functions whose pyACL name no value test checks:\n" + "\n".join(missing)
+
+
+def exported_dvpp_functions() -> list[str]:
+    """The image functions (acldvpp*) libacl_dvpp, beside libascendcl, exports; its video ones (aclvdec*,
+    aclvenc*) have no pyACL binding yet."""
+    if acl.__backend__ != "host":
+        pytest.skip("coverage is checked against the host runtime's libacl_dvpp")
+    nm = shutil.which("nm")
+    if nm is None:
+        pytest.skip("nm (binutils) not installed")
+    lib = Path(acl._library_path()).parent / "libacl_dvpp.so"
+    if not lib.exists():
+        pytest.skip("no libacl_dvpp beside libascendcl")
+    out = subprocess.run(
+        [nm, "-D", "--defined-only", str(lib)], check=True, capture_output=True, text=True
+    ).stdout
+    return sorted({line.split()[-1] for line in out.splitlines() if " T " in line and " acldvpp" in line})
+
+
+def pyacl_media_name(symbol: str) -> str:
+    """acldvppJpegGetImageInfoV2 -> acl.media.dvpp_jpeg_get_image_info_v2 (pyACL's acl.media names)."""
+    rest = symbol[len("acldvpp") :]
+    return "acl.media.dvpp_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", rest).lower()
+
+
+def test_every_exported_dvpp_function_has_its_pyacl_name_and_a_value_test():
+    from test_pyacl_media_values import COVERED as MEDIA_COVERED
+
+    symbols = exported_dvpp_functions()
+    assert len(symbols) > 60
+    names = {s: pyacl_media_name(s) for s in symbols}
+    missing = [f"{s} -> {n}" for s, n in names.items() if not callable(resolve(n))]
+    assert not missing, "acl.media functions missing for exported C functions:\n" + "\n".join(missing)
+    untested = [f"{s} -> {n}" for s, n in names.items() if n not in MEDIA_COVERED]
+    assert not untested, "exported C functions whose acl.media name no value test checks:\n" + "\n".join(
+        untested
+    )
 
 
 def test_pyacl_util_functions_exist():

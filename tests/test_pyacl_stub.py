@@ -19,7 +19,13 @@ import pytest
 acl = pytest.importorskip("acl")
 
 SOURCE = Path(__file__).resolve().parents[1] / "csrc" / "pyacl" / "stubs"
-NAMESPACES = {"acl": "__init__.pyi", "acl.rt": "rt.pyi", "acl.mdl": "mdl.pyi", "acl.util": "util.pyi"}
+NAMESPACES = {
+    "acl": "__init__.pyi",
+    "acl.rt": "rt.pyi",
+    "acl.mdl": "mdl.pyi",
+    "acl.util": "util.pyi",
+    "acl.media": "media.pyi",
+}
 
 
 def stub_dir() -> Path:

@@ -2,14 +2,16 @@
 // (CANN's aclpythondevg "acl.media" pages, e.g. `dev_ptr, ret = acl.media.dvpp_malloc(size)`,
 // `width, height, components, ret = acl.media.dvpp_jpeg_get_image_info(data, size)`): handles and
 // pointers are ints, producers return (value, ret), getters plain values. DVPP memory is registered
-// as device memory for the strict range checks of acl.rt.memcpy. Every call that can wait runs
-// without the GIL. Kept in its own file; written against the public C API only.
+// as device memory for the strict range checks of acl.rt.memcpy. Every C call runs without the GIL
+// (bind<>), pure getters keep it (Quick). Kept in its own file; written against the public C API only.
 #ifdef ACL_PYACL_HAS_DVPP
 #define ENABLE_DVPP_INTERFACE
 #include "acl/ops/acl_dvpp.h"
 #endif
 
-#include <type_traits>
+#include <algorithm>
+#include <limits>
+#include <vector>
 
 #include "common.h"
 
@@ -18,45 +20,70 @@ namespace pyacl {
 #ifdef ACL_PYACL_HAS_DVPP
 namespace {
 
-// A setter `name(handle, value)` -> ret over C `fn(T*, V)`.
-template <typename T, typename V>
-void setter(py::module_& m, const char* name, aclError (*fn)(T*, V), const char* doc) {
-  defn(
-      m, name, {"desc", "value"}, 2,
-      [fn](Args& a) -> py::object { return py::int_(fn(as<T>(a.ptr(0)), static_cast<V>(a.i64(1)))); }, doc);
-}
-
-// A getter `name(handle)` -> value over C `fn(const T*)`.
-template <typename T, typename R>
-void getter(py::module_& m, const char* name, R (*fn)(const T*), const char* doc) {
-  defn(
-      m, name, {"desc"}, 1,
-      [fn](Args& a) -> py::object {
-        R v = fn(as<const T>(a.ptr(0)));
-        if constexpr (std::is_pointer<R>::value)
-          return ptr_obj(v);
-        else
-          return py::int_(static_cast<int64_t>(v));
-      },
-      doc);
-}
-
-// `name()` -> handle, and `destroy(handle)` -> ret.
+// Argument i: a list (or tuple) of ints, as a C array of T (uint32 counts or handles).
 template <typename T>
-void create_destroy(py::module_& m, const char* create, T* (*make)(), const char* destroy, aclError (*drop)(T*)) {
-  defn(
-      m, create, {}, 0, [make](Args&) -> py::object { return ptr_obj(make()); }, "desc = acl.media.<create>()");
-  defn(
-      m, destroy, {"desc"}, 1, [drop](Args& a) -> py::object { return py::int_(drop(as<T>(a.ptr(0)))); },
-      "ret = acl.media.<destroy>(desc)");
+std::vector<T> ints(const Args& a, size_t i) {
+  py::handle h = a.get(i);
+  if (!py::isinstance<py::list>(h) && !py::isinstance<py::tuple>(h)) a.type_error(i, "a list of ints");
+  std::vector<T> out;
+  for (py::handle x : h) {
+    if (!py::isinstance<py::int_>(x)) a.type_error(i, "a list of ints");
+    uint64_t v = 0;
+    try {
+      v = x.cast<uint64_t>();
+    } catch (const py::cast_error&) {
+      a.range_error(i);
+    }
+    if (v > std::numeric_limits<T>::max()) a.range_error(i);
+    out.push_back(static_cast<T>(v));
+  }
+  return out;
 }
+
+template <typename H>
+std::vector<H*> handles(const Args& a, size_t i) {
+  std::vector<H*> out;
+  for (uintptr_t v : ints<uintptr_t>(a, i)) out.push_back(reinterpret_cast<H*>(v));
+  return out;
+}
+
+// The arguments shared by the batch VPC calls: (channel_desc, src, roi_nums_list, dst, crop_area_list,
+// [paste_area_list at `paste`], [resize_config at `resize`], stream last). The C function reads
+// roiNums[0..size) and one crop (paste) area per ROI: shorter lists are refused here, before C reads past them.
+struct Batch {
+  acldvppChannelDesc* ch;
+  acldvppBatchPicDesc* src;
+  std::vector<uint32_t> nums;
+  acldvppBatchPicDesc* dst;
+  std::vector<acldvppRoiConfig*> crops, pastes;
+  acldvppResizeConfig* resize = nullptr;
+  aclrtStream stream;
+  size_t rois = 0;
+  aclError refused = ACL_SUCCESS;
+
+  Batch(const Args& a, size_t crop, size_t paste, size_t resize_at)
+      : ch(as<acldvppChannelDesc>(a.ptr(0))),
+        src(as<acldvppBatchPicDesc>(a.ptr(1))),
+        nums(ints<uint32_t>(a, 2)),
+        dst(as<acldvppBatchPicDesc>(a.ptr(3))),
+        crops(handles<acldvppRoiConfig>(a, crop)),
+        stream(as<void>(a.ptr(std::max({crop, paste, resize_at}) + 1))) {
+    if (paste) pastes = handles<acldvppRoiConfig>(a, paste);
+    if (resize_at) resize = as<acldvppResizeConfig>(a.ptr(resize_at));
+    for (uint32_t n : nums) rois += n;
+    if (crops.size() < rois || (paste && pastes.size() < rois))
+      refused = refuse(ACL_ERROR_INVALID_PARAM, "%s: crop/paste area lists have fewer than sum(roi_nums_list) = %zu entries",
+                       a.fn().c_str(), rois);
+  }
+  uint32_t size() const { return static_cast<uint32_t>(nums.size()); }
+};
 
 }  // namespace
 #endif
 
 void bind_media(py::module_& m) {
 #ifdef ACL_PYACL_HAS_DVPP
-  // ---- memory
+  // ---- memory: DVPP memory is registered as device memory (ranges::add) for the strict checks.
   defn(
       m, "dvpp_malloc", {"size"}, 1,
       [](Args& a) -> py::object {
@@ -78,234 +105,362 @@ void bind_media(py::module_& m) {
       "ret = acl.media.dvpp_free(dev_ptr)");
 
   // ---- picture descriptions
-  create_destroy<acldvppPicDesc>(m, "dvpp_create_pic_desc", acldvppCreatePicDesc, "dvpp_destroy_pic_desc",
-                                 acldvppDestroyPicDesc);
-  defn(
-      m, "dvpp_set_pic_desc_data", {"desc", "data"}, 2,
-      [](Args& a) -> py::object {
-        return py::int_(acldvppSetPicDescData(as<acldvppPicDesc>(a.ptr(0)), as<void>(a.ptr(1))));
-      },
-      "ret = acl.media.dvpp_set_pic_desc_data(desc, data)");
-  setter(m, "dvpp_set_pic_desc_size", acldvppSetPicDescSize, "ret = acl.media.dvpp_set_pic_desc_size(desc, size)");
-  setter(m, "dvpp_set_pic_desc_format", acldvppSetPicDescFormat, "ret = acl.media.dvpp_set_pic_desc_format(desc, fmt)");
-  setter(m, "dvpp_set_pic_desc_width", acldvppSetPicDescWidth, "ret = acl.media.dvpp_set_pic_desc_width(desc, w)");
-  setter(m, "dvpp_set_pic_desc_height", acldvppSetPicDescHeight, "ret = acl.media.dvpp_set_pic_desc_height(desc, h)");
-  setter(m, "dvpp_set_pic_desc_width_stride", acldvppSetPicDescWidthStride,
-         "ret = acl.media.dvpp_set_pic_desc_width_stride(desc, ws)");
-  setter(m, "dvpp_set_pic_desc_height_stride", acldvppSetPicDescHeightStride,
-         "ret = acl.media.dvpp_set_pic_desc_height_stride(desc, hs)");
-  setter(m, "dvpp_set_pic_desc_ret_code", acldvppSetPicDescRetCode,
-         "ret = acl.media.dvpp_set_pic_desc_ret_code(desc, code)");
-  getter(m, "dvpp_get_pic_desc_data", acldvppGetPicDescData, "data = acl.media.dvpp_get_pic_desc_data(desc)");
-  getter(m, "dvpp_get_pic_desc_size", acldvppGetPicDescSize, "size = acl.media.dvpp_get_pic_desc_size(desc)");
-  getter(m, "dvpp_get_pic_desc_format", acldvppGetPicDescFormat, "fmt = acl.media.dvpp_get_pic_desc_format(desc)");
-  getter(m, "dvpp_get_pic_desc_width", acldvppGetPicDescWidth, "w = acl.media.dvpp_get_pic_desc_width(desc)");
-  getter(m, "dvpp_get_pic_desc_height", acldvppGetPicDescHeight, "h = acl.media.dvpp_get_pic_desc_height(desc)");
-  getter(m, "dvpp_get_pic_desc_width_stride", acldvppGetPicDescWidthStride,
-         "ws = acl.media.dvpp_get_pic_desc_width_stride(desc)");
-  getter(m, "dvpp_get_pic_desc_height_stride", acldvppGetPicDescHeightStride,
-         "hs = acl.media.dvpp_get_pic_desc_height_stride(desc)");
-  getter(m, "dvpp_get_pic_desc_ret_code", acldvppGetPicDescRetCode,
-         "code = acl.media.dvpp_get_pic_desc_ret_code(desc)");
+  bind<acldvppCreatePicDesc>(m, "dvpp_create_pic_desc", "desc = acl.media.dvpp_create_pic_desc()");
+  bind<acldvppDestroyPicDesc>(m, "dvpp_destroy_pic_desc", "ret = acl.media.dvpp_destroy_pic_desc(desc)", In{"desc"});
+  bind<acldvppSetPicDescData>(m, "dvpp_set_pic_desc_data", "ret = acl.media.dvpp_set_pic_desc_data(desc, data)",
+                              In{"desc"}, In{"data"});
+  bind<acldvppSetPicDescSize>(m, "dvpp_set_pic_desc_size", "ret = acl.media.dvpp_set_pic_desc_size(desc, size)",
+                              In{"desc"}, In{"value"});
+  bind<acldvppSetPicDescFormat>(m, "dvpp_set_pic_desc_format", "ret = acl.media.dvpp_set_pic_desc_format(desc, fmt)",
+                                In{"desc"}, In{"value"});
+  bind<acldvppSetPicDescWidth>(m, "dvpp_set_pic_desc_width", "ret = acl.media.dvpp_set_pic_desc_width(desc, w)",
+                               In{"desc"}, In{"value"});
+  bind<acldvppSetPicDescHeight>(m, "dvpp_set_pic_desc_height", "ret = acl.media.dvpp_set_pic_desc_height(desc, h)",
+                                In{"desc"}, In{"value"});
+  bind<acldvppSetPicDescWidthStride>(m, "dvpp_set_pic_desc_width_stride",
+                                     "ret = acl.media.dvpp_set_pic_desc_width_stride(desc, ws)", In{"desc"},
+                                     In{"value"});
+  bind<acldvppSetPicDescHeightStride>(m, "dvpp_set_pic_desc_height_stride",
+                                      "ret = acl.media.dvpp_set_pic_desc_height_stride(desc, hs)", In{"desc"},
+                                      In{"value"});
+  bind<acldvppSetPicDescRetCode>(m, "dvpp_set_pic_desc_ret_code",
+                                 "ret = acl.media.dvpp_set_pic_desc_ret_code(desc, code)", In{"desc"}, In{"value"});
+  bind<acldvppGetPicDescData, Quick>(m, "dvpp_get_pic_desc_data", "data = acl.media.dvpp_get_pic_desc_data(desc)",
+                                     In{"desc"});
+  bind<acldvppGetPicDescSize, Quick>(m, "dvpp_get_pic_desc_size", "size = acl.media.dvpp_get_pic_desc_size(desc)",
+                                     In{"desc"});
+  bind<acldvppGetPicDescFormat, Quick>(m, "dvpp_get_pic_desc_format",
+                                       "fmt = acl.media.dvpp_get_pic_desc_format(desc)", In{"desc"});
+  bind<acldvppGetPicDescWidth, Quick>(m, "dvpp_get_pic_desc_width", "w = acl.media.dvpp_get_pic_desc_width(desc)",
+                                      In{"desc"});
+  bind<acldvppGetPicDescHeight, Quick>(m, "dvpp_get_pic_desc_height", "h = acl.media.dvpp_get_pic_desc_height(desc)",
+                                       In{"desc"});
+  bind<acldvppGetPicDescWidthStride, Quick>(m, "dvpp_get_pic_desc_width_stride",
+                                            "ws = acl.media.dvpp_get_pic_desc_width_stride(desc)", In{"desc"});
+  bind<acldvppGetPicDescHeightStride, Quick>(m, "dvpp_get_pic_desc_height_stride",
+                                             "hs = acl.media.dvpp_get_pic_desc_height_stride(desc)", In{"desc"});
+  bind<acldvppGetPicDescRetCode, Quick>(m, "dvpp_get_pic_desc_ret_code",
+                                        "code = acl.media.dvpp_get_pic_desc_ret_code(desc)", In{"desc"});
 
   // ---- channels
-  create_destroy<acldvppChannelDesc>(m, "dvpp_create_channel_desc", acldvppCreateChannelDesc,
-                                     "dvpp_destroy_channel_desc", acldvppDestroyChannelDesc);
-  defn(
-      m, "dvpp_create_channel", {"channel_desc"}, 1,
-      [](Args& a) -> py::object { return py::int_(acldvppCreateChannel(as<acldvppChannelDesc>(a.ptr(0)))); },
-      "ret = acl.media.dvpp_create_channel(channel_desc)");
-  defn(
-      m, "dvpp_destroy_channel", {"channel_desc"}, 1,
-      [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        return py::int_(call_nogil([&] { return acldvppDestroyChannel(ch); }));
-      },
-      "ret = acl.media.dvpp_destroy_channel(channel_desc)");
-  setter(m, "dvpp_set_channel_desc_mode", acldvppSetChannelDescMode,
-         "ret = acl.media.dvpp_set_channel_desc_mode(channel_desc, mode)");
-  getter(m, "dvpp_get_channel_desc_channel_id", acldvppGetChannelDescChannelId,
-         "id = acl.media.dvpp_get_channel_desc_channel_id(channel_desc)");
+  bind<acldvppCreateChannelDesc>(m, "dvpp_create_channel_desc", "desc = acl.media.dvpp_create_channel_desc()");
+  bind<acldvppDestroyChannelDesc>(m, "dvpp_destroy_channel_desc", "ret = acl.media.dvpp_destroy_channel_desc(desc)",
+                                  In{"desc"});
+  bind<acldvppCreateChannel>(m, "dvpp_create_channel", "ret = acl.media.dvpp_create_channel(channel_desc)",
+                             In{"channel_desc"});
+  bind<acldvppDestroyChannel>(m, "dvpp_destroy_channel", "ret = acl.media.dvpp_destroy_channel(channel_desc)",
+                              In{"channel_desc"});
+  bind<acldvppSetChannelDescMode>(m, "dvpp_set_channel_desc_mode",
+                                  "ret = acl.media.dvpp_set_channel_desc_mode(channel_desc, mode)", In{"desc"},
+                                  In{"value"});
+  bind<acldvppGetChannelDescChannelId, Quick>(m, "dvpp_get_channel_desc_channel_id",
+                                              "id = acl.media.dvpp_get_channel_desc_channel_id(channel_desc)",
+                                              In{"desc"});
 
   // ---- configurations
-  defn(
-      m, "dvpp_create_roi_config", {"left", "right", "top", "bottom"}, 4,
-      [](Args& a) -> py::object { return ptr_obj(acldvppCreateRoiConfig(a.u32(0), a.u32(1), a.u32(2), a.u32(3))); },
-      "roi = acl.media.dvpp_create_roi_config(left, right, top, bottom)");
-  defn(
-      m, "dvpp_destroy_roi_config", {"roi"}, 1,
-      [](Args& a) -> py::object { return py::int_(acldvppDestroyRoiConfig(as<acldvppRoiConfig>(a.ptr(0)))); },
-      "ret = acl.media.dvpp_destroy_roi_config(roi)");
-  defn(
-      m, "dvpp_set_roi_config", {"roi", "left", "right", "top", "bottom"}, 5,
-      [](Args& a) -> py::object {
-        return py::int_(acldvppSetRoiConfig(as<acldvppRoiConfig>(a.ptr(0)), a.u32(1), a.u32(2), a.u32(3), a.u32(4)));
-      },
-      "ret = acl.media.dvpp_set_roi_config(roi, left, right, top, bottom)");
-  create_destroy<acldvppResizeConfig>(m, "dvpp_create_resize_config", acldvppCreateResizeConfig,
-                                      "dvpp_destroy_resize_config", acldvppDestroyResizeConfig);
-  setter(m, "dvpp_set_resize_config_interpolation", acldvppSetResizeConfigInterpolation,
-         "ret = acl.media.dvpp_set_resize_config_interpolation(config, interpolation)");
-  getter(m, "dvpp_get_resize_config_interpolation", acldvppGetResizeConfigInterpolation,
-         "interpolation = acl.media.dvpp_get_resize_config_interpolation(config)");
-  create_destroy<acldvppJpegeConfig>(m, "dvpp_create_jpege_config", acldvppCreateJpegeConfig,
-                                     "dvpp_destroy_jpege_config", acldvppDestroyJpegeConfig);
-  setter(m, "dvpp_set_jpege_config_level", acldvppSetJpegeConfigLevel,
-         "ret = acl.media.dvpp_set_jpege_config_level(config, level)");
-  getter(m, "dvpp_get_jpege_config_level", acldvppGetJpegeConfigLevel,
-         "level = acl.media.dvpp_get_jpege_config_level(config)");
+  bind<acldvppCreateRoiConfig>(m, "dvpp_create_roi_config",
+                               "roi = acl.media.dvpp_create_roi_config(left, right, top, bottom)", In{"left"},
+                               In{"right"}, In{"top"}, In{"bottom"});
+  bind<acldvppDestroyRoiConfig>(m, "dvpp_destroy_roi_config", "ret = acl.media.dvpp_destroy_roi_config(roi)",
+                                In{"roi"});
+  bind<acldvppSetRoiConfig>(m, "dvpp_set_roi_config", "ret = acl.media.dvpp_set_roi_config(roi, left, right, top, bottom)",
+                            In{"roi"}, In{"left"}, In{"right"}, In{"top"}, In{"bottom"});
+  bind<acldvppSetRoiConfigLeft>(m, "dvpp_set_roi_config_left", "ret = acl.media.dvpp_set_roi_config_left(roi, left)",
+                                In{"roi"}, In{"left"});
+  bind<acldvppSetRoiConfigRight>(m, "dvpp_set_roi_config_right",
+                                 "ret = acl.media.dvpp_set_roi_config_right(roi, right)", In{"roi"}, In{"right"});
+  bind<acldvppSetRoiConfigTop>(m, "dvpp_set_roi_config_top", "ret = acl.media.dvpp_set_roi_config_top(roi, top)",
+                               In{"roi"}, In{"top"});
+  bind<acldvppSetRoiConfigBottom>(m, "dvpp_set_roi_config_bottom",
+                                  "ret = acl.media.dvpp_set_roi_config_bottom(roi, bottom)", In{"roi"}, In{"bottom"});
+  bind<acldvppCreateResizeConfig>(m, "dvpp_create_resize_config", "config = acl.media.dvpp_create_resize_config()");
+  bind<acldvppDestroyResizeConfig>(m, "dvpp_destroy_resize_config",
+                                   "ret = acl.media.dvpp_destroy_resize_config(desc)", In{"desc"});
+  bind<acldvppSetResizeConfigInterpolation>(m, "dvpp_set_resize_config_interpolation",
+                                            "ret = acl.media.dvpp_set_resize_config_interpolation(config, interpolation)",
+                                            In{"desc"}, In{"value"});
+  bind<acldvppGetResizeConfigInterpolation, Quick>(
+      m, "dvpp_get_resize_config_interpolation",
+      "interpolation = acl.media.dvpp_get_resize_config_interpolation(config)", In{"desc"});
+  bind<acldvppCreateJpegeConfig>(m, "dvpp_create_jpege_config", "config = acl.media.dvpp_create_jpege_config()");
+  bind<acldvppDestroyJpegeConfig>(m, "dvpp_destroy_jpege_config", "ret = acl.media.dvpp_destroy_jpege_config(desc)",
+                                  In{"desc"});
+  bind<acldvppSetJpegeConfigLevel>(m, "dvpp_set_jpege_config_level",
+                                   "ret = acl.media.dvpp_set_jpege_config_level(config, level)", In{"desc"},
+                                   In{"value"});
+  bind<acldvppGetJpegeConfigLevel, Quick>(m, "dvpp_get_jpege_config_level",
+                                          "level = acl.media.dvpp_get_jpege_config_level(config)", In{"desc"});
 
-  // ---- JPEG
-  defn(
-      m, "dvpp_jpeg_get_image_info", {"data", "size"}, 2,
-      [](Args& a) -> py::object {
-        uint32_t w = 0, h = 0;
-        int32_t c = 0;
-        const void* data = as<const void>(a.ptr(0));
-        uint32_t size = a.u32(1);
-        aclError ret = call_nogil([&] { return acldvppJpegGetImageInfo(data, size, &w, &h, &c); });
-        return py::make_tuple(w, h, c, ret);
-      },
-      "width, height, components, ret = acl.media.dvpp_jpeg_get_image_info(data, size)");
-  defn(
-      m, "dvpp_jpeg_get_image_info_v2", {"data", "size"}, 2,
-      [](Args& a) -> py::object {
-        uint32_t w = 0, h = 0;
-        int32_t c = 0;
-        acldvppJpegFormat f = ACL_JPEG_CSS_UNKNOWN;
-        const void* data = as<const void>(a.ptr(0));
-        uint32_t size = a.u32(1);
-        aclError ret = call_nogil([&] { return acldvppJpegGetImageInfoV2(data, size, &w, &h, &c, &f); });
-        return py::make_tuple(w, h, c, static_cast<int>(f), ret);
-      },
-      "width, height, components, format, ret = acl.media.dvpp_jpeg_get_image_info_v2(data, size)");
-  defn(
-      m, "dvpp_jpeg_predict_dec_size", {"data", "size", "output_pixel_format"}, 3,
-      [](Args& a) -> py::object {
-        uint32_t out = 0;
-        const void* data = as<const void>(a.ptr(0));
-        uint32_t size = a.u32(1);
-        auto fmt = static_cast<acldvppPixelFormat>(a.i32(2));
-        aclError ret = call_nogil([&] { return acldvppJpegPredictDecSize(data, size, fmt, &out); });
-        return pair(py::int_(out), ret);
-      },
-      "decode_size, ret = acl.media.dvpp_jpeg_predict_dec_size(data, size, output_pixel_format)");
-  defn(
-      m, "dvpp_jpeg_decode_async", {"channel_desc", "data", "size", "output_desc", "stream"}, 5,
-      [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        const void* data = as<const void>(a.ptr(1));
-        uint32_t size = a.u32(2);
-        auto* out = as<acldvppPicDesc>(a.ptr(3));
-        aclrtStream s = as<void>(a.ptr(4));
-        return py::int_(call_nogil([&] { return acldvppJpegDecodeAsync(ch, data, size, out, s); }));
-      },
-      "ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)");
-  defn(
-      m, "dvpp_jpeg_predict_enc_size", {"input_desc", "config"}, 2,
-      [](Args& a) -> py::object {
-        uint32_t out = 0;
-        aclError ret = acldvppJpegPredictEncSize(as<const acldvppPicDesc>(a.ptr(0)),
-                                                 as<const acldvppJpegeConfig>(a.ptr(1)), &out);
-        return pair(py::int_(out), ret);
-      },
-      "size, ret = acl.media.dvpp_jpeg_predict_enc_size(input_desc, config)");
+  // ---- JPEG: `data` of the image info and size predictions is host memory read by the C call.
+  bind<acldvppJpegGetImageInfo>(m, "dvpp_jpeg_get_image_info",
+                                "width, height, components, ret = acl.media.dvpp_jpeg_get_image_info(data, size)",
+                                HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out());
+  bind<acldvppJpegGetImageInfoV2>(
+      m, "dvpp_jpeg_get_image_info_v2",
+      "width, height, components, format, ret = acl.media.dvpp_jpeg_get_image_info_v2(data, size)",
+      HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out(), Out());
+  bind<acldvppJpegPredictDecSize>(
+      m, "dvpp_jpeg_predict_dec_size",
+      "decode_size, ret = acl.media.dvpp_jpeg_predict_dec_size(data, size, output_pixel_format)",
+      HostPtr<1>{"data"}, In{"size"}, In{"output_pixel_format"}, Out());
+  bind<acldvppJpegDecodeAsync>(m, "dvpp_jpeg_decode_async",
+                               "ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)",
+                               In{"channel_desc"}, In{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppJpegPredictEncSize>(m, "dvpp_jpeg_predict_enc_size",
+                                  "size, ret = acl.media.dvpp_jpeg_predict_enc_size(input_desc, config)",
+                                  In{"input_desc"}, In{"config"}, Out());
+  // `size_ptr` is the address of a uint32 (np.array(..., np.uint32) through numpy_to_ptr): in, the
+  // buffer's size; out, the JPEG's. No length parameter for bind's HostPtr, hence defn.
   defn(
       m, "dvpp_jpeg_encode_async", {"channel_desc", "input_desc", "data", "size_ptr", "config", "stream"}, 6,
       [](Args& a) -> py::object {
         auto* ch = as<acldvppChannelDesc>(a.ptr(0));
         auto* in = as<acldvppPicDesc>(a.ptr(1));
         const void* data = as<const void>(a.ptr(2));
-        auto* size = as<uint32_t>(a.ptr(3));  // pyACL: the address of a uint32 (np.array(...).ctypes / bytes_to_ptr)
+        uintptr_t size_ptr = a.ptr(3);
         auto* cfg = as<acldvppJpegeConfig>(a.ptr(4));
         aclrtStream s = as<void>(a.ptr(5));
-        if (!size) return py::int_(refuse(ACL_ERROR_INVALID_PARAM, "%s: size_ptr must not be 0", a.fn().c_str()));
+        if (!size_ptr) return py::int_(refuse(ACL_ERROR_INVALID_PARAM, "%s: size_ptr must not be 0", a.fn().c_str()));
+        if (aclError e = ranges::admit(a.fn(), "size_ptr", size_ptr, sizeof(uint32_t), false)) return py::int_(e);
+        auto* size = as<uint32_t>(size_ptr);
         return py::int_(call_nogil([&] { return acldvppJpegEncodeAsync(ch, in, data, size, cfg, s); }));
       },
       "ret = acl.media.dvpp_jpeg_encode_async(channel_desc, input_desc, data, size_ptr, config, stream)");
 
   // ---- PNG
-  defn(
-      m, "dvpp_png_get_image_info", {"data", "size"}, 2,
-      [](Args& a) -> py::object {
-        uint32_t w = 0, h = 0;
-        int32_t c = 0;
-        const void* data = as<const void>(a.ptr(0));
-        uint32_t size = a.u32(1);
-        aclError ret = call_nogil([&] { return acldvppPngGetImageInfo(data, size, &w, &h, &c); });
-        return py::make_tuple(w, h, c, ret);
-      },
-      "width, height, components, ret = acl.media.dvpp_png_get_image_info(data, size)");
-  defn(
-      m, "dvpp_png_predict_dec_size", {"data", "size", "output_pixel_format"}, 3,
-      [](Args& a) -> py::object {
-        uint32_t out = 0;
-        const void* data = as<const void>(a.ptr(0));
-        uint32_t size = a.u32(1);
-        auto fmt = static_cast<acldvppPixelFormat>(a.i32(2));
-        aclError ret = call_nogil([&] { return acldvppPngPredictDecSize(data, size, fmt, &out); });
-        return pair(py::int_(out), ret);
-      },
-      "decode_size, ret = acl.media.dvpp_png_predict_dec_size(data, size, output_pixel_format)");
-  defn(
-      m, "dvpp_png_decode_async", {"channel_desc", "data", "size", "output_desc", "stream"}, 5,
-      [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        const void* data = as<const void>(a.ptr(1));
-        uint32_t size = a.u32(2);
-        auto* out = as<acldvppPicDesc>(a.ptr(3));
-        aclrtStream s = as<void>(a.ptr(4));
-        return py::int_(call_nogil([&] { return acldvppPngDecodeAsync(ch, data, size, out, s); }));
-      },
-      "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)");
+  bind<acldvppPngGetImageInfo>(m, "dvpp_png_get_image_info",
+                               "width, height, components, ret = acl.media.dvpp_png_get_image_info(data, size)",
+                               HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out());
+  bind<acldvppPngPredictDecSize>(
+      m, "dvpp_png_predict_dec_size",
+      "decode_size, ret = acl.media.dvpp_png_predict_dec_size(data, size, output_pixel_format)", HostPtr<1>{"data"},
+      In{"size"}, In{"output_pixel_format"}, Out());
+  bind<acldvppPngDecodeAsync>(m, "dvpp_png_decode_async",
+                              "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)",
+                              In{"channel_desc"}, In{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
 
   // ---- VPC
+  bind<acldvppVpcResizeAsync>(
+      m, "dvpp_vpc_resize_async",
+      "ret = acl.media.dvpp_vpc_resize_async(channel_desc, input_desc, output_desc, resize_config, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcCropAsync>(
+      m, "dvpp_vpc_crop_async",
+      "ret = acl.media.dvpp_vpc_crop_async(channel_desc, input_desc, output_desc, crop_area, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"}, In{"stream"});
+  bind<acldvppVpcCropAndPasteAsync>(m, "dvpp_vpc_crop_and_paste_async",
+                                    "ret = acl.media.dvpp_vpc_crop_and_paste_async(channel_desc, input_desc, "
+                                    "output_desc, crop_area, paste_area, stream)",
+                                    In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
+                                    In{"paste_area"}, In{"stream"});
+  bind<acldvppVpcConvertColorAsync>(
+      m, "dvpp_vpc_convert_color_async",
+      "ret = acl.media.dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppVpcCropResizeAsync>(m, "dvpp_vpc_crop_resize_async",
+                                  "ret = acl.media.dvpp_vpc_crop_resize_async(channel_desc, input_desc, output_desc, "
+                                  "crop_area, resize_config, stream)",
+                                  In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
+                                  In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcCropResizePasteAsync>(m, "dvpp_vpc_crop_resize_paste_async",
+                                       "ret = acl.media.dvpp_vpc_crop_resize_paste_async(channel_desc, input_desc, "
+                                       "output_desc, crop_area, paste_area, resize_config, stream)",
+                                       In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
+                                       In{"paste_area"}, In{"resize_config"}, In{"stream"});
+
+  // ---- batches of pictures
+  bind<acldvppCreateBatchPicDesc>(m, "dvpp_create_batch_pic_desc",
+                                  "batch_desc = acl.media.dvpp_create_batch_pic_desc(batch_size)", In{"batch_size"});
+  bind<acldvppGetPicDesc, Quick>(m, "dvpp_get_pic_desc", "desc = acl.media.dvpp_get_pic_desc(batch_desc, index)",
+                                 In{"batch_desc"}, In{"index"});
+  bind<acldvppDestroyBatchPicDesc>(m, "dvpp_destroy_batch_pic_desc",
+                                   "ret = acl.media.dvpp_destroy_batch_pic_desc(batch_desc)", In{"batch_desc"});
+  // The batch VPC calls take Python lists for the C arrays (pyACL's roi_nums_list, crop_area_list, ...).
   defn(
-      m, "dvpp_vpc_resize_async", {"channel_desc", "input_desc", "output_desc", "resize_config", "stream"}, 5,
+      m, "dvpp_vpc_batch_crop_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list", "stream"}, 6,
       [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        auto* in = as<acldvppPicDesc>(a.ptr(1));
-        auto* out = as<acldvppPicDesc>(a.ptr(2));
-        auto* cfg = as<acldvppResizeConfig>(a.ptr(3));
-        aclrtStream s = as<void>(a.ptr(4));
-        return py::int_(call_nogil([&] { return acldvppVpcResizeAsync(ch, in, out, cfg, s); }));
+        Batch b(a, 4, 0, 0);
+        aclError ret = b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(), b.stream);
+        });
+        return pair(ptr_obj(b.dst), ret);
       },
-      "ret = acl.media.dvpp_vpc_resize_async(channel_desc, input_desc, output_desc, resize_config, stream)");
+      "dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_async(channel_desc, src_batch_pic_descs, "
+      "roi_nums_list, dst_batch_pic_descs, crop_area_list, stream)");
   defn(
-      m, "dvpp_vpc_crop_async", {"channel_desc", "input_desc", "output_desc", "crop_area", "stream"}, 5,
+      m, "dvpp_vpc_batch_crop_resize_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "resize_config", "stream"},
+      7,
       [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        auto* in = as<acldvppPicDesc>(a.ptr(1));
-        auto* out = as<acldvppPicDesc>(a.ptr(2));
-        auto* roi = as<acldvppRoiConfig>(a.ptr(3));
-        aclrtStream s = as<void>(a.ptr(4));
-        return py::int_(call_nogil([&] { return acldvppVpcCropAsync(ch, in, out, roi, s); }));
+        Batch b(a, 4, 0, 5);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizeAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                b.resize, b.stream);
+        }));
       },
-      "ret = acl.media.dvpp_vpc_crop_async(channel_desc, input_desc, output_desc, crop_area, stream)");
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_async(channel_desc, src_batch_pic_descs, roi_nums_list, "
+      "dst_batch_pic_descs, crop_area_list, resize_config, stream)");
   defn(
-      m, "dvpp_vpc_crop_and_paste_async",
-      {"channel_desc", "input_desc", "output_desc", "crop_area", "paste_area", "stream"}, 6,
+      m, "dvpp_vpc_batch_crop_and_paste_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "paste_area_list", "stream"},
+      7,
       [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        auto* in = as<acldvppPicDesc>(a.ptr(1));
-        auto* out = as<acldvppPicDesc>(a.ptr(2));
-        auto* crop = as<acldvppRoiConfig>(a.ptr(3));
-        auto* paste = as<acldvppRoiConfig>(a.ptr(4));
-        aclrtStream s = as<void>(a.ptr(5));
-        return py::int_(call_nogil([&] { return acldvppVpcCropAndPasteAsync(ch, in, out, crop, paste, s); }));
+        Batch b(a, 4, 5, 0);
+        aclError ret = b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropAndPasteAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                  b.pastes.data(), b.stream);
+        });
+        return pair(ptr_obj(b.dst), ret);
       },
-      "ret = acl.media.dvpp_vpc_crop_and_paste_async(channel_desc, input_desc, output_desc, crop_area, "
-      "paste_area, stream)");
+      "dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_and_paste_async(channel_desc, "
+      "src_batch_pic_descs, roi_nums_list, dst_batch_pic_descs, crop_area_list, paste_area_list, stream)");
   defn(
-      m, "dvpp_vpc_convert_color_async", {"channel_desc", "input_desc", "output_desc", "stream"}, 4,
+      m, "dvpp_vpc_batch_crop_resize_paste_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "paste_area_list", "resize_config", "stream"},
+      8,
       [](Args& a) -> py::object {
-        auto* ch = as<acldvppChannelDesc>(a.ptr(0));
-        auto* in = as<acldvppPicDesc>(a.ptr(1));
-        auto* out = as<acldvppPicDesc>(a.ptr(2));
-        aclrtStream s = as<void>(a.ptr(3));
-        return py::int_(call_nogil([&] { return acldvppVpcConvertColorAsync(ch, in, out, s); }));
+        Batch b(a, 4, 5, 6);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizePasteAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst, b.crops.data(),
+                                                     b.pastes.data(), b.resize, b.stream);
+        }));
       },
-      "ret = acl.media.dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream)");
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_paste_async(channel_desc, src_batch_pic_descs, roi_nums_list, "
+      "dst_batch_pic_descs, crop_area_list, paste_area_list, resize_config, stream)");
+  defn(
+      m, "dvpp_vpc_batch_crop_resize_make_border_async",
+      {"channel_desc", "src_batch_pic_descs", "roi_nums_list", "dst_batch_pic_descs", "crop_area_list",
+       "border_config_list", "resize_config", "stream"},
+      8,
+      [](Args& a) -> py::object {
+        Batch b(a, 4, 0, 6);
+        std::vector<acldvppBorderConfig*> borders = handles<acldvppBorderConfig>(a, 5);
+        if (!b.refused && borders.size() < b.rois)
+          b.refused = refuse(ACL_ERROR_INVALID_PARAM, "%s: border_config_list has fewer than %zu entries",
+                             a.fn().c_str(), b.rois);
+        return py::int_(b.refused ? b.refused : call_nogil([&] {
+          return acldvppVpcBatchCropResizeMakeBorderAsync(b.ch, b.src, b.nums.data(), b.size(), b.dst,
+                                                          b.crops.data(), borders.data(), b.resize, b.stream);
+        }));
+      },
+      "ret = acl.media.dvpp_vpc_batch_crop_resize_make_border_async(channel_desc, src_batch_pic_descs, "
+      "roi_nums_list, dst_batch_pic_descs, crop_area_list, border_config_list, resize_config, stream)");
+
+  // ---- borders
+  bind<acldvppCreateBorderConfig>(m, "dvpp_create_border_config", "config = acl.media.dvpp_create_border_config()");
+  bind<acldvppDestroyBorderConfig>(m, "dvpp_destroy_border_config",
+                                   "ret = acl.media.dvpp_destroy_border_config(config)", In{"config"});
+  bind<acldvppSetBorderConfigValue>(m, "dvpp_set_border_config_value",
+                                    "ret = acl.media.dvpp_set_border_config_value(config, index, value)",
+                                    In{"config"}, In{"index"}, In{"value"});
+  bind<acldvppSetBorderConfigBorderType>(m, "dvpp_set_border_config_border_type",
+                                         "ret = acl.media.dvpp_set_border_config_border_type(config, border_type)",
+                                         In{"config"}, In{"border_type"});
+  bind<acldvppSetBorderConfigTop>(m, "dvpp_set_border_config_top",
+                                  "ret = acl.media.dvpp_set_border_config_top(config, top)", In{"config"}, In{"top"});
+  bind<acldvppSetBorderConfigBottom>(m, "dvpp_set_border_config_bottom",
+                                     "ret = acl.media.dvpp_set_border_config_bottom(config, bottom)", In{"config"},
+                                     In{"bottom"});
+  bind<acldvppSetBorderConfigLeft>(m, "dvpp_set_border_config_left",
+                                   "ret = acl.media.dvpp_set_border_config_left(config, left)", In{"config"},
+                                   In{"left"});
+  bind<acldvppSetBorderConfigRight>(m, "dvpp_set_border_config_right",
+                                    "ret = acl.media.dvpp_set_border_config_right(config, right)", In{"config"},
+                                    In{"right"});
+  bind<acldvppGetBorderConfigValue, Quick>(m, "dvpp_get_border_config_value",
+                                           "value = acl.media.dvpp_get_border_config_value(config, index)",
+                                           In{"config"}, In{"index"});
+  bind<acldvppGetBorderConfigBorderType, Quick>(m, "dvpp_get_border_config_border_type",
+                                                "border_type = acl.media.dvpp_get_border_config_border_type(config)",
+                                                In{"config"});
+  bind<acldvppGetBorderConfigTop, Quick>(m, "dvpp_get_border_config_top",
+                                         "top = acl.media.dvpp_get_border_config_top(config)", In{"config"});
+  bind<acldvppGetBorderConfigBottom, Quick>(m, "dvpp_get_border_config_bottom",
+                                            "bottom = acl.media.dvpp_get_border_config_bottom(config)", In{"config"});
+  bind<acldvppGetBorderConfigLeft, Quick>(m, "dvpp_get_border_config_left",
+                                          "left = acl.media.dvpp_get_border_config_left(config)", In{"config"});
+  bind<acldvppGetBorderConfigRight, Quick>(m, "dvpp_get_border_config_right",
+                                           "right = acl.media.dvpp_get_border_config_right(config)", In{"config"});
+  bind<acldvppVpcMakeBorderAsync>(
+      m, "dvpp_vpc_make_border_async",
+      "ret = acl.media.dvpp_vpc_make_border_async(channel_desc, input_desc, output_desc, border_config, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"border_config"}, In{"stream"});
+
+  // ---- pyramids, histograms, LUT equalisation (the host runtime answers ACL_ERROR_FEATURE_UNSUPPORTED)
+  bind<acldvppVpcPyrDownAsync>(
+      m, "dvpp_vpc_pyr_down_async",
+      "ret = acl.media.dvpp_vpc_pyr_down_async(channel_desc, input_desc, output_desc, reserve, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateHist>(m, "dvpp_create_hist", "hist = acl.media.dvpp_create_hist()");
+  bind<acldvppDestroyHist>(m, "dvpp_destroy_hist", "ret = acl.media.dvpp_destroy_hist(hist)", In{"hist"});
+  bind<acldvppGetHistDims, Quick>(m, "dvpp_get_hist_dims", "dims = acl.media.dvpp_get_hist_dims(hist)", In{"hist"});
+  bind<acldvppGetHistData>(m, "dvpp_get_hist_data", "data, length, ret = acl.media.dvpp_get_hist_data(hist, dim)",
+                           In{"hist"}, In{"dim"}, Out(), Out());
+  bind<acldvppGetHistRetCode, Quick>(m, "dvpp_get_hist_ret_code", "code = acl.media.dvpp_get_hist_ret_code(hist)",
+                                     In{"hist"});
+  bind<acldvppClearHist>(m, "dvpp_clear_hist", "ret = acl.media.dvpp_clear_hist(hist)", In{"hist"});
+  bind<acldvppVpcCalcHistAsync>(
+      m, "dvpp_vpc_calc_hist_async",
+      "ret = acl.media.dvpp_vpc_calc_hist_async(channel_desc, src_pic_desc, hist, reserve, stream)",
+      In{"channel_desc"}, In{"src_pic_desc"}, In{"hist"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateLutMap>(m, "dvpp_create_lut_map", "lut_map = acl.media.dvpp_create_lut_map()");
+  bind<acldvppDestroyLutMap>(m, "dvpp_destroy_lut_map", "ret = acl.media.dvpp_destroy_lut_map(lut_map)",
+                             In{"lut_map"});
+  bind<acldvppGetLutMapDims, Quick>(m, "dvpp_get_lut_map_dims", "dims = acl.media.dvpp_get_lut_map_dims(lut_map)",
+                                    In{"lut_map"});
+  bind<acldvppGetLutMapData>(m, "dvpp_get_lut_map_data",
+                             "data, length, ret = acl.media.dvpp_get_lut_map_data(lut_map, dim)", In{"lut_map"},
+                             In{"dim"}, Out(), Out());
+  bind<acldvppVpcEqualizeHistAsync>(
+      m, "dvpp_vpc_equalize_hist_async",
+      "ret = acl.media.dvpp_vpc_equalize_hist_async(channel_desc, input_desc, output_desc, lut_map, stream)",
+      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"lut_map"}, In{"stream"});
+
+  // ---- channel parameters: `param` is host memory of `length` bytes
+  bind<acldvppSetChannelDescParam>(
+      m, "dvpp_set_channel_desc_param",
+      "ret = acl.media.dvpp_set_channel_desc_param(channel_desc, param_type, length, param)", In{"channel_desc"},
+      In{"param_type"}, In{"length"}, HostPtr<2>{"param"});
+  bind<acldvppGetChannelDescParam>(
+      m, "dvpp_get_channel_desc_param",
+      "ret_size, ret = acl.media.dvpp_get_channel_desc_param(channel_desc, param_type, length, param)",
+      In{"channel_desc"}, In{"param_type"}, In{"length"}, Out(), HostPtr<2>{"param"});
+
+  // ---- stream descriptions (video decode's input; acllite's dvpp_vdec)
+  bind<acldvppCreateStreamDesc>(m, "dvpp_create_stream_desc", "desc = acl.media.dvpp_create_stream_desc()");
+  bind<acldvppDestroyStreamDesc>(m, "dvpp_destroy_stream_desc", "ret = acl.media.dvpp_destroy_stream_desc(desc)",
+                                 In{"desc"});
+  bind<acldvppSetStreamDescData>(m, "dvpp_set_stream_desc_data",
+                                 "ret = acl.media.dvpp_set_stream_desc_data(desc, data)", In{"desc"}, In{"data"});
+  bind<acldvppSetStreamDescSize>(m, "dvpp_set_stream_desc_size",
+                                 "ret = acl.media.dvpp_set_stream_desc_size(desc, size)", In{"desc"}, In{"size"});
+  bind<acldvppSetStreamDescFormat>(m, "dvpp_set_stream_desc_format",
+                                   "ret = acl.media.dvpp_set_stream_desc_format(desc, format)", In{"desc"},
+                                   In{"format"});
+  bind<acldvppSetStreamDescTimestamp>(m, "dvpp_set_stream_desc_timestamp",
+                                      "ret = acl.media.dvpp_set_stream_desc_timestamp(desc, timestamp)", In{"desc"},
+                                      In{"timestamp"});
+  bind<acldvppSetStreamDescRetCode>(m, "dvpp_set_stream_desc_ret_code",
+                                    "ret = acl.media.dvpp_set_stream_desc_ret_code(desc, ret_code)", In{"desc"},
+                                    In{"ret_code"});
+  bind<acldvppSetStreamDescEos>(m, "dvpp_set_stream_desc_eos", "ret = acl.media.dvpp_set_stream_desc_eos(desc, eos)",
+                                In{"desc"}, In{"eos"});
+  bind<acldvppGetStreamDescData, Quick>(m, "dvpp_get_stream_desc_data",
+                                        "data = acl.media.dvpp_get_stream_desc_data(desc)", In{"desc"});
+  bind<acldvppGetStreamDescSize, Quick>(m, "dvpp_get_stream_desc_size",
+                                        "size = acl.media.dvpp_get_stream_desc_size(desc)", In{"desc"});
+  bind<acldvppGetStreamDescFormat, Quick>(m, "dvpp_get_stream_desc_format",
+                                          "format = acl.media.dvpp_get_stream_desc_format(desc)", In{"desc"});
+  bind<acldvppGetStreamDescTimestamp, Quick>(m, "dvpp_get_stream_desc_timestamp",
+                                             "timestamp = acl.media.dvpp_get_stream_desc_timestamp(desc)", In{"desc"});
+  bind<acldvppGetStreamDescRetCode, Quick>(m, "dvpp_get_stream_desc_ret_code",
+                                           "ret_code = acl.media.dvpp_get_stream_desc_ret_code(desc)", In{"desc"});
+  bind<acldvppGetStreamDescEos, Quick>(m, "dvpp_get_stream_desc_eos", "eos = acl.media.dvpp_get_stream_desc_eos(desc)",
+                                       In{"desc"});
 #else
   (void)m;
 #endif

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from . import mdl as mdl
+from . import media as media
 from . import rt as rt
 from . import util as util
 

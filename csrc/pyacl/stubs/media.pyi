@@ -1,0 +1,450 @@
+"""Type stub of `acl.media` (DVPP v1 image API: handles and pointers are ints; producers return
+(value, ret), getters the value)."""
+
+from collections.abc import Sequence
+
+def dvpp_clear_hist(hist: int) -> int:
+    """ret = acl.media.dvpp_clear_hist(hist)"""
+
+def dvpp_create_batch_pic_desc(batch_size: int) -> int:
+    """batch_desc = acl.media.dvpp_create_batch_pic_desc(batch_size)"""
+
+def dvpp_create_border_config() -> int:
+    """config = acl.media.dvpp_create_border_config()"""
+
+def dvpp_create_channel(channel_desc: int) -> int:
+    """ret = acl.media.dvpp_create_channel(channel_desc)"""
+
+def dvpp_create_channel_desc() -> int:
+    """desc = acl.media.dvpp_create_channel_desc()"""
+
+def dvpp_create_hist() -> int:
+    """hist = acl.media.dvpp_create_hist()"""
+
+def dvpp_create_jpege_config() -> int:
+    """config = acl.media.dvpp_create_jpege_config()"""
+
+def dvpp_create_lut_map() -> int:
+    """lut_map = acl.media.dvpp_create_lut_map()"""
+
+def dvpp_create_pic_desc() -> int:
+    """desc = acl.media.dvpp_create_pic_desc()"""
+
+def dvpp_create_resize_config() -> int:
+    """config = acl.media.dvpp_create_resize_config()"""
+
+def dvpp_create_roi_config(left: int, right: int, top: int, bottom: int) -> int:
+    """roi = acl.media.dvpp_create_roi_config(left, right, top, bottom)"""
+
+def dvpp_create_stream_desc() -> int:
+    """desc = acl.media.dvpp_create_stream_desc()"""
+
+def dvpp_destroy_batch_pic_desc(batch_desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_batch_pic_desc(batch_desc)"""
+
+def dvpp_destroy_border_config(config: int) -> int:
+    """ret = acl.media.dvpp_destroy_border_config(config)"""
+
+def dvpp_destroy_channel(channel_desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_channel(channel_desc)"""
+
+def dvpp_destroy_channel_desc(desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_channel_desc(desc)"""
+
+def dvpp_destroy_hist(hist: int) -> int:
+    """ret = acl.media.dvpp_destroy_hist(hist)"""
+
+def dvpp_destroy_jpege_config(desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_jpege_config(desc)"""
+
+def dvpp_destroy_lut_map(lut_map: int) -> int:
+    """ret = acl.media.dvpp_destroy_lut_map(lut_map)"""
+
+def dvpp_destroy_pic_desc(desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_pic_desc(desc)"""
+
+def dvpp_destroy_resize_config(desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_resize_config(desc)"""
+
+def dvpp_destroy_roi_config(roi: int) -> int:
+    """ret = acl.media.dvpp_destroy_roi_config(roi)"""
+
+def dvpp_destroy_stream_desc(desc: int) -> int:
+    """ret = acl.media.dvpp_destroy_stream_desc(desc)"""
+
+def dvpp_free(dev_ptr: int) -> int:
+    """ret = acl.media.dvpp_free(dev_ptr)"""
+
+def dvpp_get_border_config_border_type(config: int) -> int:
+    """border_type = acl.media.dvpp_get_border_config_border_type(config)"""
+
+def dvpp_get_border_config_bottom(config: int) -> int:
+    """bottom = acl.media.dvpp_get_border_config_bottom(config)"""
+
+def dvpp_get_border_config_left(config: int) -> int:
+    """left = acl.media.dvpp_get_border_config_left(config)"""
+
+def dvpp_get_border_config_right(config: int) -> int:
+    """right = acl.media.dvpp_get_border_config_right(config)"""
+
+def dvpp_get_border_config_top(config: int) -> int:
+    """top = acl.media.dvpp_get_border_config_top(config)"""
+
+def dvpp_get_border_config_value(config: int, index: int) -> float:
+    """value = acl.media.dvpp_get_border_config_value(config, index)"""
+
+def dvpp_get_channel_desc_channel_id(desc: int) -> int:
+    """id = acl.media.dvpp_get_channel_desc_channel_id(channel_desc)"""
+
+def dvpp_get_channel_desc_param(
+    channel_desc: int,
+    param_type: int,
+    length: int,
+    param: int,
+) -> tuple[int, int]:
+    """ret_size, ret = acl.media.dvpp_get_channel_desc_param(channel_desc, param_type, length, param)"""
+
+def dvpp_get_hist_data(hist: int, dim: int) -> tuple[int, int, int]:
+    """data, length, ret = acl.media.dvpp_get_hist_data(hist, dim)"""
+
+def dvpp_get_hist_dims(hist: int) -> int:
+    """dims = acl.media.dvpp_get_hist_dims(hist)"""
+
+def dvpp_get_hist_ret_code(hist: int) -> int:
+    """code = acl.media.dvpp_get_hist_ret_code(hist)"""
+
+def dvpp_get_jpege_config_level(desc: int) -> int:
+    """level = acl.media.dvpp_get_jpege_config_level(config)"""
+
+def dvpp_get_lut_map_data(lut_map: int, dim: int) -> tuple[int, int, int]:
+    """data, length, ret = acl.media.dvpp_get_lut_map_data(lut_map, dim)"""
+
+def dvpp_get_lut_map_dims(lut_map: int) -> int:
+    """dims = acl.media.dvpp_get_lut_map_dims(lut_map)"""
+
+def dvpp_get_pic_desc(batch_desc: int, index: int) -> int:
+    """desc = acl.media.dvpp_get_pic_desc(batch_desc, index)"""
+
+def dvpp_get_pic_desc_data(desc: int) -> int:
+    """data = acl.media.dvpp_get_pic_desc_data(desc)"""
+
+def dvpp_get_pic_desc_format(desc: int) -> int:
+    """fmt = acl.media.dvpp_get_pic_desc_format(desc)"""
+
+def dvpp_get_pic_desc_height(desc: int) -> int:
+    """h = acl.media.dvpp_get_pic_desc_height(desc)"""
+
+def dvpp_get_pic_desc_height_stride(desc: int) -> int:
+    """hs = acl.media.dvpp_get_pic_desc_height_stride(desc)"""
+
+def dvpp_get_pic_desc_ret_code(desc: int) -> int:
+    """code = acl.media.dvpp_get_pic_desc_ret_code(desc)"""
+
+def dvpp_get_pic_desc_size(desc: int) -> int:
+    """size = acl.media.dvpp_get_pic_desc_size(desc)"""
+
+def dvpp_get_pic_desc_width(desc: int) -> int:
+    """w = acl.media.dvpp_get_pic_desc_width(desc)"""
+
+def dvpp_get_pic_desc_width_stride(desc: int) -> int:
+    """ws = acl.media.dvpp_get_pic_desc_width_stride(desc)"""
+
+def dvpp_get_resize_config_interpolation(desc: int) -> int:
+    """interpolation = acl.media.dvpp_get_resize_config_interpolation(config)"""
+
+def dvpp_get_stream_desc_data(desc: int) -> int:
+    """data = acl.media.dvpp_get_stream_desc_data(desc)"""
+
+def dvpp_get_stream_desc_eos(desc: int) -> int:
+    """eos = acl.media.dvpp_get_stream_desc_eos(desc)"""
+
+def dvpp_get_stream_desc_format(desc: int) -> int:
+    """format = acl.media.dvpp_get_stream_desc_format(desc)"""
+
+def dvpp_get_stream_desc_ret_code(desc: int) -> int:
+    """ret_code = acl.media.dvpp_get_stream_desc_ret_code(desc)"""
+
+def dvpp_get_stream_desc_size(desc: int) -> int:
+    """size = acl.media.dvpp_get_stream_desc_size(desc)"""
+
+def dvpp_get_stream_desc_timestamp(desc: int) -> int:
+    """timestamp = acl.media.dvpp_get_stream_desc_timestamp(desc)"""
+
+def dvpp_jpeg_decode_async(channel_desc: int, data: int, size: int, output_desc: int, stream: int) -> int:
+    """ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)"""
+
+def dvpp_jpeg_encode_async(
+    channel_desc: int,
+    input_desc: int,
+    data: int,
+    size_ptr: int,
+    config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_jpeg_encode_async(channel_desc, input_desc, data, size_ptr, config, stream)"""
+
+def dvpp_jpeg_get_image_info(data: int, size: int) -> tuple[int, int, int, int]:
+    """width, height, components, ret = acl.media.dvpp_jpeg_get_image_info(data, size)"""
+
+def dvpp_jpeg_get_image_info_v2(data: int, size: int) -> tuple[int, int, int, int, int]:
+    """width, height, components, format, ret = acl.media.dvpp_jpeg_get_image_info_v2(data, size)"""
+
+def dvpp_jpeg_predict_dec_size(data: int, size: int, output_pixel_format: int) -> tuple[int, int]:
+    """decode_size, ret = acl.media.dvpp_jpeg_predict_dec_size(data, size, output_pixel_format)"""
+
+def dvpp_jpeg_predict_enc_size(input_desc: int, config: int) -> tuple[int, int]:
+    """size, ret = acl.media.dvpp_jpeg_predict_enc_size(input_desc, config)"""
+
+def dvpp_malloc(size: int) -> tuple[int, int]:
+    """dev_ptr, ret = acl.media.dvpp_malloc(size)"""
+
+def dvpp_png_decode_async(channel_desc: int, data: int, size: int, output_desc: int, stream: int) -> int:
+    """ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)"""
+
+def dvpp_png_get_image_info(data: int, size: int) -> tuple[int, int, int, int]:
+    """width, height, components, ret = acl.media.dvpp_png_get_image_info(data, size)"""
+
+def dvpp_png_predict_dec_size(data: int, size: int, output_pixel_format: int) -> tuple[int, int]:
+    """decode_size, ret = acl.media.dvpp_png_predict_dec_size(data, size, output_pixel_format)"""
+
+def dvpp_set_border_config_border_type(config: int, border_type: int) -> int:
+    """ret = acl.media.dvpp_set_border_config_border_type(config, border_type)"""
+
+def dvpp_set_border_config_bottom(config: int, bottom: int) -> int:
+    """ret = acl.media.dvpp_set_border_config_bottom(config, bottom)"""
+
+def dvpp_set_border_config_left(config: int, left: int) -> int:
+    """ret = acl.media.dvpp_set_border_config_left(config, left)"""
+
+def dvpp_set_border_config_right(config: int, right: int) -> int:
+    """ret = acl.media.dvpp_set_border_config_right(config, right)"""
+
+def dvpp_set_border_config_top(config: int, top: int) -> int:
+    """ret = acl.media.dvpp_set_border_config_top(config, top)"""
+
+def dvpp_set_border_config_value(config: int, index: int, value: float) -> int:
+    """ret = acl.media.dvpp_set_border_config_value(config, index, value)"""
+
+def dvpp_set_channel_desc_mode(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_channel_desc_mode(channel_desc, mode)"""
+
+def dvpp_set_channel_desc_param(channel_desc: int, param_type: int, length: int, param: int) -> int:
+    """ret = acl.media.dvpp_set_channel_desc_param(channel_desc, param_type, length, param)"""
+
+def dvpp_set_jpege_config_level(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_jpege_config_level(config, level)"""
+
+def dvpp_set_pic_desc_data(desc: int, data: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_data(desc, data)"""
+
+def dvpp_set_pic_desc_format(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_format(desc, fmt)"""
+
+def dvpp_set_pic_desc_height(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_height(desc, h)"""
+
+def dvpp_set_pic_desc_height_stride(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_height_stride(desc, hs)"""
+
+def dvpp_set_pic_desc_ret_code(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_ret_code(desc, code)"""
+
+def dvpp_set_pic_desc_size(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_size(desc, size)"""
+
+def dvpp_set_pic_desc_width(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_width(desc, w)"""
+
+def dvpp_set_pic_desc_width_stride(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_pic_desc_width_stride(desc, ws)"""
+
+def dvpp_set_resize_config_interpolation(desc: int, value: int) -> int:
+    """ret = acl.media.dvpp_set_resize_config_interpolation(config, interpolation)"""
+
+def dvpp_set_roi_config(roi: int, left: int, right: int, top: int, bottom: int) -> int:
+    """ret = acl.media.dvpp_set_roi_config(roi, left, right, top, bottom)"""
+
+def dvpp_set_roi_config_bottom(roi: int, bottom: int) -> int:
+    """ret = acl.media.dvpp_set_roi_config_bottom(roi, bottom)"""
+
+def dvpp_set_roi_config_left(roi: int, left: int) -> int:
+    """ret = acl.media.dvpp_set_roi_config_left(roi, left)"""
+
+def dvpp_set_roi_config_right(roi: int, right: int) -> int:
+    """ret = acl.media.dvpp_set_roi_config_right(roi, right)"""
+
+def dvpp_set_roi_config_top(roi: int, top: int) -> int:
+    """ret = acl.media.dvpp_set_roi_config_top(roi, top)"""
+
+def dvpp_set_stream_desc_data(desc: int, data: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_data(desc, data)"""
+
+def dvpp_set_stream_desc_eos(desc: int, eos: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_eos(desc, eos)"""
+
+def dvpp_set_stream_desc_format(desc: int, format: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_format(desc, format)"""
+
+def dvpp_set_stream_desc_ret_code(desc: int, ret_code: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_ret_code(desc, ret_code)"""
+
+def dvpp_set_stream_desc_size(desc: int, size: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_size(desc, size)"""
+
+def dvpp_set_stream_desc_timestamp(desc: int, timestamp: int) -> int:
+    """ret = acl.media.dvpp_set_stream_desc_timestamp(desc, timestamp)"""
+
+def dvpp_vpc_batch_crop_and_paste_async(
+    channel_desc: int,
+    src_batch_pic_descs: int,
+    roi_nums_list: Sequence[int],
+    dst_batch_pic_descs: int,
+    crop_area_list: Sequence[int],
+    paste_area_list: Sequence[int],
+    stream: int,
+) -> tuple[int, int]:
+    """dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_and_paste_async(
+    channel_desc, src_batch_pic_descs,
+    roi_nums_list, dst_batch_pic_descs, crop_area_list, paste_area_list, stream)"""
+
+def dvpp_vpc_batch_crop_async(
+    channel_desc: int,
+    src_batch_pic_descs: int,
+    roi_nums_list: Sequence[int],
+    dst_batch_pic_descs: int,
+    crop_area_list: Sequence[int],
+    stream: int,
+) -> tuple[int, int]:
+    """dst_batch_pic_descs, ret = acl.media.dvpp_vpc_batch_crop_async(channel_desc, src_batch_pic_descs,
+    roi_nums_list, dst_batch_pic_descs, crop_area_list, stream)"""
+
+def dvpp_vpc_batch_crop_resize_async(
+    channel_desc: int,
+    src_batch_pic_descs: int,
+    roi_nums_list: Sequence[int],
+    dst_batch_pic_descs: int,
+    crop_area_list: Sequence[int],
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_batch_crop_resize_async(channel_desc, src_batch_pic_descs,
+    roi_nums_list, dst_batch_pic_descs, crop_area_list, resize_config, stream)"""
+
+def dvpp_vpc_batch_crop_resize_make_border_async(
+    channel_desc: int,
+    src_batch_pic_descs: int,
+    roi_nums_list: Sequence[int],
+    dst_batch_pic_descs: int,
+    crop_area_list: Sequence[int],
+    border_config_list: Sequence[int],
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_batch_crop_resize_make_border_async(channel_desc, src_batch_pic_descs,
+    roi_nums_list, dst_batch_pic_descs, crop_area_list, border_config_list, resize_config, stream)"""
+
+def dvpp_vpc_batch_crop_resize_paste_async(
+    channel_desc: int,
+    src_batch_pic_descs: int,
+    roi_nums_list: Sequence[int],
+    dst_batch_pic_descs: int,
+    crop_area_list: Sequence[int],
+    paste_area_list: Sequence[int],
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_batch_crop_resize_paste_async(channel_desc, src_batch_pic_descs,
+    roi_nums_list, dst_batch_pic_descs, crop_area_list, paste_area_list, resize_config, stream)"""
+
+def dvpp_vpc_calc_hist_async(
+    channel_desc: int,
+    src_pic_desc: int,
+    hist: int,
+    reserve: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_calc_hist_async(channel_desc, src_pic_desc, hist, reserve, stream)"""
+
+def dvpp_vpc_convert_color_async(channel_desc: int, input_desc: int, output_desc: int, stream: int) -> int:
+    """ret = acl.media.dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream)"""
+
+def dvpp_vpc_crop_and_paste_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    crop_area: int,
+    paste_area: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_crop_and_paste_async(
+    channel_desc, input_desc, output_desc, crop_area, paste_area, stream)"""
+
+def dvpp_vpc_crop_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    crop_area: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_crop_async(channel_desc, input_desc, output_desc, crop_area, stream)"""
+
+def dvpp_vpc_crop_resize_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    crop_area: int,
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_crop_resize_async(
+    channel_desc, input_desc, output_desc, crop_area, resize_config, stream)"""
+
+def dvpp_vpc_crop_resize_paste_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    crop_area: int,
+    paste_area: int,
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_crop_resize_paste_async(
+    channel_desc, input_desc, output_desc, crop_area, paste_area, resize_config, stream)"""
+
+def dvpp_vpc_equalize_hist_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    lut_map: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_equalize_hist_async(
+    channel_desc, input_desc, output_desc, lut_map, stream)"""
+
+def dvpp_vpc_make_border_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    border_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_make_border_async(
+    channel_desc, input_desc, output_desc, border_config, stream)"""
+
+def dvpp_vpc_pyr_down_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    reserve: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_pyr_down_async(channel_desc, input_desc, output_desc, reserve, stream)"""
+
+def dvpp_vpc_resize_async(
+    channel_desc: int,
+    input_desc: int,
+    output_desc: int,
+    resize_config: int,
+    stream: int,
+) -> int:
+    """ret = acl.media.dvpp_vpc_resize_async(channel_desc, input_desc, output_desc, resize_config, stream)"""

@@ -177,11 +177,27 @@ def test_refusals_name_the_profiles(models, capsys):
     assert "give one profile option" in err
 
 
-def test_shape_range_models_are_checked_then_refused(models, capsys):
+@pytest.mark.parametrize("flag", ["--dym-shape", "--dymShape"])
+def test_shape_range_model_runs_the_given_shape(models, tmp_path, flag):
+    """The shape goes to the input's tensor desc (aclmdlSetDatasetTensorDesc): outputs at that shape."""
+    path, x = _tensor(models, (2, 3, 8, 12), 7)
+    outs = _run(tmp_path, "2", "-m", str(models["range"]), "-i", str(path), flag, "data:2,3,8,12")
+    assert len(outs) == 2 and outs[0].shape == (2, 5)
+    for out in outs:
+        np.testing.assert_allclose(out, _openvino(models["onnx"], x), **TOL)
+    small, y = _tensor(models, (1, 3, 16, 8), 8, ".npy")
+    (out,) = _run(tmp_path, "1", "-m", str(models["range"]), "-i", str(small), flag, "data:1,3,16,8")
+    np.testing.assert_allclose(out, _openvino(models["onnx"], y), **TOL)
+
+
+def test_shape_range_refusals(models, capsys):
     rng = str(models["range"])
     err = _refused(capsys, "1", "-m", rng)
     assert "--dym-shape" in err
     err = _refused(capsys, "1", "-m", rng, "--dymShape", "data:3,3,8,8")
     assert "outside the ranges" in err and "[1~2,3,8~16,8~16]" in err
-    err = _refused(capsys, "1", "-m", rng, "--dym-shape", "data:2,3,8,16")
-    assert "aclmdlSetDatasetTensorDesc" in err
+    err = _refused(capsys, "1", "-m", rng, "--dym-batch", "1")
+    assert "shape ranges" in err and "--dym-shape" in err
+    path, _ = _tensor(models, (2, 3, 8, 12), 7)
+    err = _refused(capsys, "1", "-m", rng, "--dym-shape", "data:2,3,8,16", "-i", str(path))
+    assert "not of the --dym-shape shape [2, 3, 8, 16]" in err

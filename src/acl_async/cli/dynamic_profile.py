@@ -10,9 +10,9 @@ choice, tensor files pick the profile of their size, else the largest profile ru
 The data of the chosen profile fills the front of the largest buffers, and its outputs are the front of
 the output buffers, reshaped to the profile's output shapes (from the model's IR, reshaped by OpenVINO).
 
-A model with shape ranges (``--input_shape_range``) takes ``--dym-shape name:d0,...``: the shape is
-checked against the ranges here, but the driver's memory pool needs static shapes, so it is refused in
-one line naming pyACL's ``aclmdlSetDatasetTensorDesc`` route.
+A model with shape ranges (``--input_shape_range``) takes ``--dym-shape name:d0,...``, checked against
+the ranges; the memory pool needs static shapes, so it runs one execution at a time through pyACL with
+buffers of that shape and the shape in the input dataset's tensor desc (``aclmdlSetDatasetTensorDesc``).
 
 Everything is read from the model file and checked before ACL is initialized (:class:`UsageError`).
 """
@@ -295,8 +295,10 @@ def _tensor_shape(path: Path) -> tuple[int, ...] | None:
 
 
 def _fits(profiles: Profiles, values: tuple[int, ...], path: Path) -> bool:
-    shape = profiles.shapes(values)[0]
-    dtype = np.dtype(profiles.inputs[0][2])
+    return _fits_shape(profiles.shapes(values)[0], np.dtype(profiles.inputs[0][2]), path)
+
+
+def _fits_shape(shape: tuple[int, ...], dtype: np.dtype, path: Path) -> bool:
     npy = _tensor_shape(path)
     if npy is not None:
         return npy == shape or (shape[:1] == (1,) and npy == shape[1:])
@@ -345,6 +347,8 @@ class DynamicRun:
         return self.profiles.inputs[0][2]
 
     def describe(self) -> str:
+        if self.profiles.kind == "range":
+            return f"dynamic shape {list(self.shape)} ({self.how})"
         return f"dynamic profile {self.profiles.kind} {self.profiles.text(self.values)} ({self.how})"
 
     def spec(self, model: Path) -> PreprocessSpec:
@@ -359,9 +363,16 @@ class DynamicRun:
         ``pictures``) each picture's header readable (UsageError / the picture's InputFileError)."""
         from ..preprocess import TENSOR_SUFFIXES, check_input, infer_layout
 
-        name, listing = self.profiles.path.name, self.profiles.listing()
+        name = self.profiles.path.name
+        listing = "" if self.profiles.kind == "range" else self.profiles.listing()
         for path in paths:
             if path.suffix.lower() in TENSOR_SUFFIXES:
+                if self.profiles.kind == "range":
+                    if not _fits_shape(self.shape, np.dtype(self.dtype), path):
+                        raise UsageError(
+                            f"{path}: not of the {self.how} shape {list(self.shape)} ({self.dtype})"
+                        )
+                    continue
                 if not _fits(self.profiles, self.values, path):
                     fit = [g for g in self.profiles.gears if _fits(self.profiles, g, path)]
                     if not fit:
@@ -410,11 +421,9 @@ def choose(model: Path, args: argparse.Namespace, paths: Sequence[Path]) -> Dyna
         kind, text = given[0]
         if kind != "range":
             _values(profiles, kind, text)  # refused: names the option the model takes
-        shape = _range_shape(profiles, text)
-        raise UsageError(
-            f"{_flag('range')} {','.join(map(str, shape))}: the driver's memory pool needs static "
-            "shapes; run shape-range models through pyACL (aclmdlSetDatasetTensorDesc)"
-        )
+        run = DynamicRun(profiles, (), _range_shape(profiles, text), _flag("range"))
+        run.check_inputs(paths, pictures=getattr(args, "bad_input", "fatal") == "fatal")
+        return run
     if given:
         kind, text = given[0]
         values, how = _values(profiles, kind, text), _flag(kind)
@@ -505,6 +514,8 @@ def execute(
     gets the profile's outputs."""
     from ..runner import AsyncRunner
 
+    if run.profiles.kind == "range":
+        return _execute_shape(run, model, paths, spec, times, handler, bad_input == "skip")
     descs = list(model.inputs)
     if len(descs) != 2 or descs[-1].name != DYNAMIC_TENSOR_NAME:
         raise ValueError(f"{run.profiles.path}: the loaded model has no {DYNAMIC_TENSOR_NAME} input")
@@ -526,6 +537,71 @@ def execute(
                 break
             runner.submit([_front(largest, dtype, tensor), gear], userdata=(n + 1, name))
         runner.wait()
+    if handler.error is not None:
+        raise handler.error
+    return handler.done
+
+
+def _ok(ret: int, what: str) -> None:
+    if ret != 0:
+        from ..errors import AclError
+
+        raise AclError(ret, what)
+
+
+def _execute_shape(
+    run: DynamicRun,
+    model: Model,
+    paths: Sequence[Path],
+    spec: PreprocessSpec,
+    times: int,
+    handler: ResultHandler,
+    skip_bad: bool,
+) -> int:
+    """A model with shape ranges, one execution at a time through pyACL: the input shape goes to the
+    input dataset's tensor desc (``aclmdlSetDatasetTensorDesc``), buffers sized for that shape (the
+    memory pool needs static shapes; the callback interval and pool size do not apply)."""
+    import acl
+
+    in_bytes = math.prod(run.shape) * np.dtype(run.dtype).itemsize
+    shapes = run.output_shapes()
+    out_types = [np.dtype(d.dtype) for d in model.outputs]
+    host_outs = [np.zeros(s, t) for s, t in zip(shapes, out_types, strict=True)]
+    held: list[tuple[Callable[[Any], Any], Any]] = []  # released in reverse order
+    try:
+        buffers = []
+        for nbytes in [in_bytes] + [a.nbytes for a in host_outs]:
+            ptr, ret = acl.rt.malloc(max(nbytes, 1), 0)
+            _ok(ret, "aclrtMalloc")
+            held.append((acl.rt.free, ptr))
+            buffers.append((ptr, nbytes))
+        datasets = []
+        for part in (buffers[:1], buffers[1:]):
+            ds = acl.mdl.create_dataset()
+            held.append((acl.mdl.destroy_dataset, ds))
+            for ptr, nbytes in part:
+                buf = acl.create_data_buffer(ptr, max(nbytes, 1))
+                held.append((acl.destroy_data_buffer, buf))
+                _ok(acl.mdl.add_dataset_buffer(ds, buf)[1], "aclmdlAddDatasetBuffer")
+            datasets.append(ds)
+        desc = acl.create_tensor_desc(model.inputs[0].acl_dtype, list(run.shape), model.inputs[0].acl_format)
+        held.append((acl.destroy_tensor_desc, desc))
+        _ok(acl.mdl.set_dataset_tensor_desc(datasets[0], desc, 0)[1], "aclmdlSetDatasetTensorDesc")
+        for n, (name, tensor) in enumerate(_items(run, paths, spec, times, skip_bad)):
+            if handler.failed.is_set():
+                break
+            data = np.ascontiguousarray(tensor)
+            _ok(
+                acl.rt.memcpy(buffers[0][0], in_bytes, acl.util.numpy_to_ptr(data), in_bytes, 1),
+                "aclrtMemcpy",
+            )
+            _ok(acl.mdl.execute(model.id, datasets[0], datasets[1]), "aclmdlExecute")
+            for (ptr, nbytes), out in zip(buffers[1:], host_outs, strict=True):
+                _ok(acl.rt.memcpy(acl.util.numpy_to_ptr(out), nbytes, ptr, nbytes, 2), "aclrtMemcpy")
+            handler([o.copy() for o in host_outs], (n + 1, name))
+    finally:
+        for release, handle in reversed(held):
+            release(handle)
     if handler.error is not None:
         raise handler.error
     return handler.done

@@ -132,6 +132,17 @@ def test_image_size_profile(models, tmp_path, flag):
     np.testing.assert_allclose(out16, _openvino(models["onnx"], y), **TOL)
 
 
+def test_image_size_profile_preprocesses_pictures_at_its_size(models, tmp_path):
+    from acl_async import preprocess, zoo
+
+    picture = zoo.default_pictures()[0]
+    (out,) = _run(tmp_path, "1", "-m", str(models["hw"]), "-i", str(picture), "--dym-hw", "8,8")
+    spec = preprocess.spec_for_model((1, 3, 8, 8), "float32", zoo.read_model_metadata(models["hw"]))
+    x = preprocess.load_input(picture, spec)
+    assert x.shape == (1, 3, 8, 8)
+    np.testing.assert_allclose(out, _openvino(models["onnx"], x), **TOL)
+
+
 @pytest.mark.parametrize("flag", ["--dym-dims", "--dymDims"])
 def test_dims_profile(models, tmp_path, flag):
     path, x = _tensor(models, (2, 3, 8, 12), 4)

@@ -147,7 +147,7 @@ class Profiles:
         return max(self.gears, key=self.nbytes)
 
 
-def _network_inputs(path: Path, meta: dict[str, str]) -> tuple[tuple[str, tuple[int, ...], str], ...]:
+def _network_inputs(meta: dict[str, str]) -> tuple[tuple[str, tuple[int, ...], str], ...]:
     out = []
     for item in filter(None, meta.get("inputs", "").split(";")):
         name, dims, ov_type = item.rsplit(":", 2)
@@ -161,7 +161,7 @@ def _read_ir(path: Path) -> Any:
     from ..atc.container import read_container
 
     c = read_container(path)
-    weights = ov.Tensor(np.frombuffer(c.weights, np.uint8).copy()) if c.weights else ov.Tensor(np.uint8, [0])
+    weights = ov.Tensor(np.frombuffer(c.weights, np.uint8).copy() if c.weights else np.zeros(1, np.uint8))
     return ov.Core().read_model(c.xml.decode(), weights)
 
 
@@ -179,7 +179,7 @@ def read_profiles(path: Path) -> Profiles | None:
     kind = meta.get("dynamic")
     if kind not in ("batch", "hw", "dims") and "input_shape_range" not in meta:
         return None
-    inputs = _network_inputs(path, meta)
+    inputs = _network_inputs(meta)
     if len(inputs) != 1:
         raise UsageError(
             f"{path}: a dynamic model with {len(inputs)} inputs; the driver feeds one input "

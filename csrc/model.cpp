@@ -36,10 +36,6 @@ TensorDesc read_tensor(aclmdlDesc* desc, size_t index, bool input) {
   return d;
 }
 
-// A model converted with profiles (gears: dynamic batch or image size) has an extra input named
-// ACL_DYNAMIC_TENSOR_NAME and -1 where the profile applies; its buffers are sized for the largest
-// profile. Python sees that largest profile's dims, so memory pools and views stay static; the
-// profile of an execution is the value written into the dynamic tensor.
 // A dims model (--dynamic_dims): each profile gives the full dims of every input with -1, one input
 // after another; its buffers are sized for the profile whose dims match every input's size.
 void resolve_dims_gears(aclmdlDesc* desc, Layout& layout) {
@@ -74,6 +70,10 @@ void resolve_dims_gears(aclmdlDesc* desc, Layout& layout) {
   }
 }
 
+// A model converted with profiles (gears: dynamic batch, image size or dims) has an extra input named
+// ACL_DYNAMIC_TENSOR_NAME and -1 where the profile applies; its buffers are sized for the largest
+// profile. Python sees that largest profile's dims, so memory pools and views stay static; the
+// profile of an execution is the value written into the dynamic tensor.
 void resolve_gears(aclmdlDesc* desc, Layout& layout) {
   bool gears = false;
   for (const TensorDesc& t : layout.inputs) gears = gears || t.name == ACL_DYNAMIC_TENSOR_NAME;

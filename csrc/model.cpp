@@ -36,7 +36,41 @@ TensorDesc read_tensor(aclmdlDesc* desc, size_t index, bool input) {
   return d;
 }
 
-// A model converted with profiles (gears: dynamic batch or image size) has an extra input named
+// A dims model (--dynamic_dims): each profile gives the full dims of every input with -1, one input
+// after another; its buffers are sized for the profile whose dims match every input's size.
+void resolve_dims_gears(aclmdlDesc* desc, Layout& layout) {
+  size_t count = 0;
+  if (aclmdlGetInputDynamicGearCount(desc, static_cast<size_t>(-1), &count) != ACL_SUCCESS || count == 0)
+    return;
+  std::vector<aclmdlIODims> gears(count);
+  if (aclmdlGetInputDynamicDims(desc, static_cast<size_t>(-1), gears.data(), count) != ACL_SUCCESS) return;
+  auto dynamic = [](const TensorDesc& t) {
+    return t.name != ACL_DYNAMIC_TENSOR_NAME &&
+           std::any_of(t.dims.begin(), t.dims.end(), [](int64_t d) { return d < 0; });
+  };
+  for (const aclmdlIODims& g : gears) {
+    std::vector<std::vector<int64_t>> resolved;
+    size_t next = 0;
+    bool fits = true;
+    for (const TensorDesc& t : layout.inputs) {
+      if (!dynamic(t)) continue;
+      if (next + t.dims.size() > g.dimCount) return;
+      std::vector<int64_t> dims(g.dims + next, g.dims + next + t.dims.size());
+      next += t.dims.size();
+      size_t elements = 1;
+      for (int64_t d : dims) elements *= static_cast<size_t>(std::max<int64_t>(d, 0));
+      fits = fits && elements * t.itemsize() == t.size;
+      resolved.push_back(std::move(dims));
+    }
+    if (!fits) continue;
+    size_t k = 0;
+    for (TensorDesc& t : layout.inputs)
+      if (dynamic(t)) t.dims = resolved[k++];
+    return;
+  }
+}
+
+// A model converted with profiles (gears: dynamic batch, image size or dims) has an extra input named
 // ACL_DYNAMIC_TENSOR_NAME and -1 where the profile applies; its buffers are sized for the largest
 // profile. Python sees that largest profile's dims, so memory pools and views stay static; the
 // profile of an execution is the value written into the dynamic tensor.
@@ -52,7 +86,10 @@ void resolve_gears(aclmdlDesc* desc, Layout& layout) {
     largest = {static_cast<int64_t>(b)};
   } else {
     aclmdlHW hw{};
-    if (aclmdlGetDynamicHW(desc, static_cast<size_t>(-1), &hw) != ACL_SUCCESS || hw.hwCount == 0) return;
+    if (aclmdlGetDynamicHW(desc, static_cast<size_t>(-1), &hw) != ACL_SUCCESS || hw.hwCount == 0) {
+      resolve_dims_gears(desc, layout);
+      return;
+    }
     size_t best = 0;
     for (size_t i = 1; i < hw.hwCount; ++i)
       if (hw.hw[i][0] * hw.hw[i][1] > hw.hw[best][0] * hw.hw[best][1]) best = i;

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..dump import DUMP_FORMATS
 from .commands import COMMANDS
+from .dynamic_profile import add_options as add_profile_options
 from .errors import UsageError
 from .options import (
     OneLineParser,
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
                    help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
     add_decode_threads(p)
+    add_profile_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
     out.add_argument("--json", action="store_true", help="print one JSON object per execution")
@@ -168,7 +170,10 @@ def main(argv: Sequence[str]) -> int:
     paths = collect_inputs(args.input, zoo.default_pictures)
     labels, labels_source = load_labels(model_path, args.labels)
     check_top(args.top, file_classes(model_path))
-    if args.bad_input == "fatal":
+    from . import dynamic_profile
+
+    profile = dynamic_profile.choose(model_path, args, paths)  # None: a static model
+    if args.bad_input == "fatal" and profile is None:
         _check_inputs(model_path, paths)
 
     from .. import sample_run
@@ -177,6 +182,8 @@ def main(argv: Sequence[str]) -> int:
     _info(args, f"execute times = {args.execute_times}")
     _info(args, f"callback interval = {args.callback_interval}")
     _info(args, f"memory pool size = {args.pool_size}")
+    if profile is not None:
+        _info(args, profile.describe())
     with Session(device_id=device, config=args.config) as session:
         _info(args, "acl init success")
         _info(args, f"set device {device} success")
@@ -188,14 +195,19 @@ def main(argv: Sequence[str]) -> int:
         sample_run.check_model_io(model_path, model)
         check_labels(labels, labels_source, classes(model.outputs[0].shape))
         check_top(args.top, classes(model.outputs[0].shape))
-        spec = sample_run.model_spec(model_path, model)
-        handler = sample_run.ResultHandler(_shower(args, labels), dumper)
+        spec = sample_run.model_spec(model_path, model) if profile is None else profile.spec(model_path)
+        handler = sample_run.ResultHandler(dynamic_profile.per_item(profile, _shower(args, labels)), dumper)
         _info(args, "init memory pool success")
         _info(args, "subscribe report success")
         start = time.perf_counter()
-        done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
-                                        args.callback_interval, handler, bad_input=args.bad_input,
-                                        decode_threads=args.decode_threads)  # fmt: skip
+        if profile is not None:
+            done = dynamic_profile.execute(profile, model, paths, spec, args.execute_times,
+                                           args.pool_size, args.callback_interval, handler,
+                                           bad_input=args.bad_input)  # fmt: skip
+        else:
+            done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
+                                            args.callback_interval, handler, bad_input=args.bad_input,
+                                            decode_threads=args.decode_threads)  # fmt: skip
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

@@ -163,6 +163,7 @@ void bind_media(py::module_& m) {
         int32_t c = 0;
         const void* data = as<const void>(a.ptr(0));
         uint32_t size = a.u32(1);
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(0), size, false)) return py::make_tuple(w, h, c, e);
         aclError ret = call_nogil([&] { return acldvppJpegGetImageInfo(data, size, &w, &h, &c); });
         return py::make_tuple(w, h, c, ret);
       },
@@ -175,6 +176,8 @@ void bind_media(py::module_& m) {
         acldvppJpegFormat f = ACL_JPEG_CSS_UNKNOWN;
         const void* data = as<const void>(a.ptr(0));
         uint32_t size = a.u32(1);
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(0), size, false))
+          return py::make_tuple(w, h, c, static_cast<int>(f), e);
         aclError ret = call_nogil([&] { return acldvppJpegGetImageInfoV2(data, size, &w, &h, &c, &f); });
         return py::make_tuple(w, h, c, static_cast<int>(f), ret);
       },
@@ -186,6 +189,7 @@ void bind_media(py::module_& m) {
         const void* data = as<const void>(a.ptr(0));
         uint32_t size = a.u32(1);
         auto fmt = static_cast<acldvppPixelFormat>(a.i32(2));
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(0), size, false)) return pair(py::int_(out), e);
         aclError ret = call_nogil([&] { return acldvppJpegPredictDecSize(data, size, fmt, &out); });
         return pair(py::int_(out), ret);
       },
@@ -198,6 +202,7 @@ void bind_media(py::module_& m) {
         uint32_t size = a.u32(2);
         auto* out = as<acldvppPicDesc>(a.ptr(3));
         aclrtStream s = as<void>(a.ptr(4));
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(1), size, true)) return py::int_(e);
         return py::int_(call_nogil([&] { return acldvppJpegDecodeAsync(ch, data, size, out, s); }));
       },
       "ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)");
@@ -220,6 +225,8 @@ void bind_media(py::module_& m) {
         auto* cfg = as<acldvppJpegeConfig>(a.ptr(4));
         aclrtStream s = as<void>(a.ptr(5));
         if (!size) return py::int_(refuse(ACL_ERROR_INVALID_PARAM, "%s: size_ptr must not be 0", a.fn().c_str()));
+        // *size_ptr is read now and written by the task: host memory pyACL handed out.
+        if (aclError e = ranges::admit(a.fn(), "size_ptr", a.ptr(3), sizeof(uint32_t), false)) return py::int_(e);
         return py::int_(call_nogil([&] { return acldvppJpegEncodeAsync(ch, in, data, size, cfg, s); }));
       },
       "ret = acl.media.dvpp_jpeg_encode_async(channel_desc, input_desc, data, size_ptr, config, stream)");
@@ -232,6 +239,7 @@ void bind_media(py::module_& m) {
         int32_t c = 0;
         const void* data = as<const void>(a.ptr(0));
         uint32_t size = a.u32(1);
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(0), size, false)) return py::make_tuple(w, h, c, e);
         aclError ret = call_nogil([&] { return acldvppPngGetImageInfo(data, size, &w, &h, &c); });
         return py::make_tuple(w, h, c, ret);
       },
@@ -243,6 +251,7 @@ void bind_media(py::module_& m) {
         const void* data = as<const void>(a.ptr(0));
         uint32_t size = a.u32(1);
         auto fmt = static_cast<acldvppPixelFormat>(a.i32(2));
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(0), size, false)) return pair(py::int_(out), e);
         aclError ret = call_nogil([&] { return acldvppPngPredictDecSize(data, size, fmt, &out); });
         return pair(py::int_(out), ret);
       },
@@ -255,6 +264,7 @@ void bind_media(py::module_& m) {
         uint32_t size = a.u32(2);
         auto* out = as<acldvppPicDesc>(a.ptr(3));
         aclrtStream s = as<void>(a.ptr(4));
+        if (aclError e = ranges::admit(a.fn(), "data", a.ptr(1), size, true)) return py::int_(e);
         return py::int_(call_nogil([&] { return acldvppPngDecodeAsync(ch, data, size, out, s); }));
       },
       "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)");

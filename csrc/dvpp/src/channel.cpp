@@ -6,6 +6,7 @@
 #include <new>
 
 #include "channel.h"
+#include "memory.h"
 
 using namespace acl_dvpp;
 
@@ -65,6 +66,7 @@ aclError acldvppSetChannelDescParam(acldvppChannelDesc* channelDesc, acldvppChan
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length != sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is not sizeof(uint32_t)", length);
+  if (aclError e = check_range(__func__, param, length, "param")) return e;
   uint32_t v;
   std::memcpy(&v, param, sizeof v);
   if (v > ACL_DVPP_CSC_MATRIX_BT2020_NARROW)
@@ -84,6 +86,8 @@ aclError acldvppGetChannelDescParam(const acldvppChannelDesc* channelDesc, acldv
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length < sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is smaller than sizeof(uint32_t)", length);
+  if (aclError e = check_range(__func__, param, length, "param")) return e;
+  if (aclError e = check_range(__func__, paramRetSize, sizeof *paramRetSize, "paramRetSize")) return e;
   std::memcpy(param, &c->csc_matrix, sizeof(uint32_t));
   *paramRetSize = sizeof(uint32_t);
   return ACL_SUCCESS;

@@ -109,6 +109,7 @@ aclError acldvppJpegGetImageInfoV2(const void* data, uint32_t size, uint32_t* wi
                                    int32_t* components, acldvppJpegFormat* format) {
   DVPP_NULL(data);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (aclError e = check_range(__func__, data, size, "data")) return e;
   JpegInfo info;
   std::string why;
   if (!jpeg_info(static_cast<const uint8_t*>(data), size, info, why))
@@ -125,6 +126,7 @@ aclError acldvppJpegPredictDecSize(const void* data, uint32_t dataSize, acldvppP
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (!out_format_ok(outputPixelFormat))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
                      "outputPixelFormat %d: the host runtime's JPEGD outputs YUV420SP NV12 or NV21 only",

@@ -91,6 +91,7 @@ aclError acldvppJpegEncodeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc*
   }
   DVPP_NULL(data);
   DVPP_NULL(size);
+  if (aclError e = check_range(__func__, size, sizeof *size, "size")) return e;  // read now, written by the task
   if (aclError e = check_input(__func__, in)) return e;
   uint32_t capacity = *size;
   if (capacity == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "*size (the output buffer's capacity) must not be 0");

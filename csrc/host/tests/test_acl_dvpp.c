@@ -1258,6 +1258,36 @@ static void case_destroy_while_queued(void) {
   teardown();
 }
 
+/* Data pointers follow the runtime's range rule in both modes: a range touching an ACL allocation
+ * lies inside it, wherever it starts (never read: the calls refuse before touching it). */
+static void case_data_ranges(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  void *dev = NULL, *dvpp = NULL;
+  uint32_t w = 0, h = 0, out = 0, csc = ACL_DVPP_CSC_MATRIX_BT601_WIDE;
+  int32_t c = 0;
+  SECTION("data_ranges");
+  setup();
+  ch = make_channel();
+  CHECK_OK(aclrtMalloc(&dev, 4096, ACL_MEM_MALLOC_HUGE_FIRST));
+  CHECK_OK(acldvppMalloc(&dvpp, 4096));
+  pic = make_nv12(32, 16, 32, 16, 0);
+  CHECK_BAD(acldvppJpegGetImageInfo((uint8_t*)dev + 4000, 300, &w, &h, &c), "data 0x");            /* past the end */
+  CHECK_BAD(acldvppJpegPredictDecSize((void*)((uintptr_t)dev - 100), 300, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out),
+            "data 0x"); /* starts before it, reaches in */
+  CHECK_BAD(acldvppPngGetImageInfo((uint8_t*)dvpp + 4000, 300, &w, &h, &c), "data 0x");
+  CHECK_BAD(acldvppPngPredictDecSize((void*)((uintptr_t)dvpp - 100), 300, PIXEL_FORMAT_RGB_888, &out), "data 0x");
+  CHECK_BAD(acldvppJpegDecodeAsync(ch, (uint8_t*)dvpp + 4000, 300, pic, g_stream), "data 0x");
+  CHECK_BAD(acldvppSetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, (uint8_t*)dev + 4094), "param 0x");
+  CHECK_OK(acldvppSetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &csc)); /* other memory */
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  free_pic(pic);
+  CHECK_OK(acldvppFree(dvpp));
+  CHECK_OK(aclrtFree(dev));
+  drop_channel(ch);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -1276,6 +1306,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("stream_order", case_stream_order),
     ACL_TEST_CASE("bad_handles", case_bad_handles),
     ACL_TEST_CASE("destroy_while_queued", case_destroy_while_queued),
+    ACL_TEST_CASE("data_ranges", case_data_ranges),
 };
 
 int main(int argc, char** argv) {

@@ -203,3 +203,27 @@ def test_bad_input_codes(env):
     assert ret == INVALID_PARAM
     assert acl.media.dvpp_create_channel(0) == INVALID_PARAM
     assert acl.media.dvpp_jpeg_decode_async(env["channel"], 0, 10, 0, env["stream"]) == INVALID_PARAM
+
+
+@pytest.mark.skipif(acl.__backend__ != "host" or not acl._strict(), reason="strict mode of the host runtime")
+def test_bad_handles_and_pointers_are_refused(env):
+    """Handles are judged by libacl_dvpp's registry, host pointers by pyACL: 100000 naming the argument,
+    never a dereference of a wrong int (the fuzz test's SIGSEGV in check_channel and JPEG info)."""
+    pic = acl.media.dvpp_create_pic_desc()
+    resize = acl.media.dvpp_create_resize_config()
+    assert acl.media.dvpp_set_pic_desc_width(pic, 64) == SUCCESS
+    assert acl.media.dvpp_get_pic_desc_width(pic) == 64
+    assert acl.media.dvpp_destroy_pic_desc(pic) == SUCCESS
+    assert acl.media.dvpp_set_pic_desc_width(pic, 4) == INVALID_PARAM  # destroyed
+    assert "picDesc" in acl.get_recent_err_msg()
+    assert acl.media.dvpp_get_pic_desc_width(0xDEAD000) == 0  # never created
+    assert "picDesc" in acl.get_recent_err_msg()
+    assert acl.media.dvpp_destroy_pic_desc(resize) == INVALID_PARAM  # another kind
+    assert "acldvppResizeConfig" in acl.get_recent_err_msg()
+    assert acl.media.dvpp_vpc_resize_async(0xDEAD000, 0, 0, resize, env["stream"]) == INVALID_PARAM
+    assert "channelDesc" in acl.get_recent_err_msg()
+    assert acl.media.dvpp_vpc_resize_async(env["channel"], pic, 0, resize, env["stream"]) == INVALID_PARAM
+    assert "inputDesc" in acl.get_recent_err_msg()
+    *_, ret = acl.media.dvpp_jpeg_get_image_info(0xDEAD000, 100)  # an address no ACL call handed out
+    assert ret == INVALID_PARAM
+    assert acl.media.dvpp_destroy_resize_config(resize) == SUCCESS

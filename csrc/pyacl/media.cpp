@@ -205,7 +205,7 @@ void bind_media(py::module_& m) {
       HostPtr<1>{"data"}, In{"size"}, In{"output_pixel_format"}, Out());
   bind<acldvppJpegDecodeAsync>(m, "dvpp_jpeg_decode_async",
                                "ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)",
-                               In{"channel_desc"}, In{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
+                               In{"channel_desc"}, CheckedPtr<2>{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
   bind<acldvppJpegPredictEncSize>(m, "dvpp_jpeg_predict_enc_size",
                                   "size, ret = acl.media.dvpp_jpeg_predict_enc_size(input_desc, config)",
                                   In{"input_desc"}, In{"config"}, Out());
@@ -237,7 +237,7 @@ void bind_media(py::module_& m) {
       In{"size"}, In{"output_pixel_format"}, Out());
   bind<acldvppPngDecodeAsync>(m, "dvpp_png_decode_async",
                               "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)",
-                              In{"channel_desc"}, In{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
+                              In{"channel_desc"}, CheckedPtr<2>{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
 
   // ---- VPC
   bind<acldvppVpcResizeAsync>(

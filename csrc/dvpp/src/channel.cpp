@@ -2,16 +2,20 @@
 // (acldvppSetChannelDescMode, before creation; 0 = all) and the CSC matrix parameter.
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include "channel.h"
+#include "memory.h"
 
 using namespace acl_dvpp;
 
 namespace acl_dvpp {
 
-aclError check_channel(const char* api, const acldvppChannelDesc* channel, uint32_t mode) {
-  if (!channel) return fail(api, ACL_ERROR_INVALID_PARAM, "channelDesc must not be NULL");
+aclError check_channel(Access& a, const acldvppChannelDesc* h, uint32_t mode) {
+  const char* api = a.api();
+  const acldvppChannelDesc* channel = a.get(h, "channelDesc");
+  if (!channel) return a.error();
   if (!channel->created)
     return fail(api, ACL_ERROR_INVALID_PARAM, "channelDesc has no channel: call acldvppCreateChannel first");
   if (channel->mode != 0 && (channel->mode & mode) == 0)
@@ -25,76 +29,87 @@ aclError check_channel(const char* api, const acldvppChannelDesc* channel, uint3
 
 extern "C" {
 
-acldvppChannelDesc* acldvppCreateChannelDesc(void) { return new (std::nothrow) acldvppChannelDesc(); }
+acldvppChannelDesc* acldvppCreateChannelDesc(void) {
+  return create(__func__, std::shared_ptr<acldvppChannelDesc>(new (std::nothrow) acldvppChannelDesc()));
+}
 
 aclError acldvppDestroyChannelDesc(acldvppChannelDesc* channelDesc) {
-  DVPP_NULL(channelDesc);
-  delete channelDesc;
-  return ACL_SUCCESS;
+  return destroy(__func__, channelDesc, "channelDesc");
 }
 
 uint64_t acldvppGetChannelDescChannelId(const acldvppChannelDesc* channelDesc) {
-  if (!channelDesc) {
-    note(__func__, "channelDesc must not be NULL");
-    return 0;
-  }
-  return channelDesc->channel_id;
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  return c ? c->channel_id : 0;
 }
 
 aclError acldvppSetChannelDescMode(acldvppChannelDesc* channelDesc, uint32_t mode) {
-  DVPP_NULL(channelDesc);
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  if (!c) return a.error();
   const uint32_t all = DVPP_CHNMODE_VPC | DVPP_CHNMODE_JPEGD | DVPP_CHNMODE_JPEGE | DVPP_CHNMODE_PNGD;
   if (mode & ~all)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "mode 0x%x has bits outside acldvppChannelMode (0x%x)", mode, all);
-  if (channelDesc->created)
+  if (c->created)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the mode is set before acldvppCreateChannel");
-  channelDesc->mode = mode;
+  c->mode = mode;
   return ACL_SUCCESS;
 }
 
 aclError acldvppSetChannelDescParam(acldvppChannelDesc* channelDesc, acldvppChannelDescParamType paramType,
                                     size_t length, const void* param) {
-  DVPP_NULL(channelDesc);
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  if (!c) return a.error();
   DVPP_NULL(param);
   if (paramType != ACL_DVPP_CSC_MATRIX_UINT32)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length != sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is not sizeof(uint32_t)", length);
+  if (aclError e = check_range(__func__, param, length, "param")) return e;
   uint32_t v;
   std::memcpy(&v, param, sizeof v);
   if (v > ACL_DVPP_CSC_MATRIX_BT2020_NARROW)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "CSC matrix %u is not an acldvppCscMatrix", v);
-  channelDesc->csc_matrix = v;
+  c->csc_matrix = v;
   return ACL_SUCCESS;
 }
 
 aclError acldvppGetChannelDescParam(const acldvppChannelDesc* channelDesc, acldvppChannelDescParamType paramType,
                                     size_t length, size_t* paramRetSize, void* param) {
-  DVPP_NULL(channelDesc);
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  if (!c) return a.error();
   DVPP_NULL(paramRetSize);
   DVPP_NULL(param);
   if (paramType != ACL_DVPP_CSC_MATRIX_UINT32)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length < sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is smaller than sizeof(uint32_t)", length);
-  std::memcpy(param, &channelDesc->csc_matrix, sizeof(uint32_t));
+  if (aclError e = check_range(__func__, param, length, "param")) return e;
+  if (aclError e = check_range(__func__, paramRetSize, sizeof *paramRetSize, "paramRetSize")) return e;
+  std::memcpy(param, &c->csc_matrix, sizeof(uint32_t));
   *paramRetSize = sizeof(uint32_t);
   return ACL_SUCCESS;
 }
 
 aclError acldvppCreateChannel(acldvppChannelDesc* channelDesc) {
   static std::atomic<uint64_t> next_id{0};
-  DVPP_NULL(channelDesc);
-  if (channelDesc->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel is already created");
-  channelDesc->channel_id = next_id.fetch_add(1);
-  channelDesc->created = true;
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  if (!c) return a.error();
+  if (c->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel is already created");
+  c->channel_id = next_id.fetch_add(1);
+  c->created = true;
   return ACL_SUCCESS;
 }
 
 aclError acldvppDestroyChannel(acldvppChannelDesc* channelDesc) {
-  DVPP_NULL(channelDesc);
-  if (!channelDesc->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel was not created");
-  channelDesc->created = false;
+  Access a(__func__);
+  acldvppChannelDesc* c = a.get(channelDesc, "channelDesc");
+  if (!c) return a.error();
+  if (!c->created) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "the channel was not created");
+  c->created = false;
   return ACL_SUCCESS;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "acl/acl.h"
 #include "acl/ops/acl_dvpp.h"
@@ -39,6 +40,10 @@ struct acldvppPicDesc {
   uint32_t width_stride = 0;
   uint32_t height_stride = 0;
   uint32_t ret_code = 0;
+};
+
+struct acldvppBatchPicDesc {
+  std::vector<acldvppPicDesc> pics;  // never resized: the pictures' addresses are their handles
 };
 
 struct acldvppRoiConfig {

@@ -7,6 +7,7 @@
 // strides, as the hardware does; a bad stream fails that task (aclrtSynchronizeStream returns
 // ACL_ERROR_FAILURE with the reason) and sets the description's return code to 1.
 #include <memory>
+#include <mutex>
 
 #include "channel.h"
 #include "image.h"
@@ -108,6 +109,7 @@ aclError acldvppJpegGetImageInfoV2(const void* data, uint32_t size, uint32_t* wi
                                    int32_t* components, acldvppJpegFormat* format) {
   DVPP_NULL(data);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (aclError e = check_range(__func__, data, size, "data")) return e;
   JpegInfo info;
   std::string why;
   if (!jpeg_info(static_cast<const uint8_t*>(data), size, info, why))
@@ -124,6 +126,7 @@ aclError acldvppJpegPredictDecSize(const void* data, uint32_t dataSize, acldvppP
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (!out_format_ok(outputPixelFormat))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
                      "outputPixelFormat %d: the host runtime's JPEGD outputs YUV420SP NV12 or NV21 only",
@@ -140,12 +143,19 @@ aclError acldvppJpegPredictDecSize(const void* data, uint32_t dataSize, acldvppP
 
 aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* data, uint32_t size,
                                 acldvppPicDesc* outputDesc, aclrtStream stream) {
-  if (aclError e = check_channel(__func__, channelDesc, DVPP_CHNMODE_JPEGD)) return e;
+  Pic out;
+  std::shared_ptr<acldvppPicDesc> desc;  // filled by the task: kept allocated until it has run
+  {
+    Access a(__func__);  // the descriptions are read under the lock, the stream is reached without it
+    if (aclError e = check_channel(a, channelDesc, DVPP_CHNMODE_JPEGD)) return e;
+    acldvppPicDesc* output = a.get(outputDesc, "outputDesc");
+    if (!output) return a.error();
+    out = snapshot(output);
+    desc = a.share(output);
+  }
   DVPP_NULL(data);
-  DVPP_NULL(outputDesc);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
   if (aclError e = check_dvpp_memory(__func__, data, size, "data")) return e;
-  Pic out = snapshot(outputDesc);
   if (!out.data) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "outputDesc has no data (acldvppSetPicDescData)");
   if (!out_format_ok(out.format))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
@@ -154,7 +164,7 @@ aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* dat
   if (out.size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "outputDesc size must be greater than 0");
   if (aclError e = check_dvpp_memory(__func__, out.data, out.size, "outputDesc data")) return e;
   const uint8_t* in = static_cast<const uint8_t*>(data);
-  return launch(__func__, stream, [in, size, out, outputDesc](std::string& msg) -> aclError {
+  return launch(__func__, stream, [in, size, out, desc](std::string& msg) -> aclError {
     JpegInfo info;
     aclError code = ACL_ERROR_FAILURE;
     std::string why;
@@ -175,17 +185,18 @@ aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* dat
     const bool raw = info.css == ACL_JPEG_CSS_420 && info.orientation == 1;
     if (ok && raw) ok = jpeg_decode_420sp(in, size, info, out.data, ws, hs, vu, why);
     if (ok && !raw) ok = jpeg_decode_planes(in, size, info, y, cb, cr, why);
+    if (ok && !raw) write_yuv420sp(info, y, cb, cr, out.data, ws, hs, vu);
+    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
     if (!ok) {
-      outputDesc->ret_code = 1;
+      desc->ret_code = 1;
       msg = format("acldvppJpegDecodeAsync: %s", why.c_str());
       return ACL_ERROR_FAILURE;
     }
-    if (!raw) write_yuv420sp(info, y, cb, cr, out.data, ws, hs, vu);
-    outputDesc->width = info.out_width();
-    outputDesc->height = info.out_height();
-    outputDesc->width_stride = ws;
-    outputDesc->height_stride = hs;
-    outputDesc->ret_code = 0;
+    desc->width = info.out_width();
+    desc->height = info.out_height();
+    desc->width_stride = ws;
+    desc->height_stride = hs;
+    desc->ret_code = 0;
     return ACL_SUCCESS;
   });
 }

@@ -61,10 +61,14 @@ extern "C" {
 
 aclError acldvppJpegPredictEncSize(const acldvppPicDesc* inputDesc, const acldvppJpegeConfig* config,
                                    uint32_t* size) {
-  DVPP_NULL(inputDesc);
-  DVPP_NULL(config);
   DVPP_NULL(size);
-  Pic p = snapshot(inputDesc);
+  Pic p;
+  {
+    Access a(__func__);
+    const acldvppPicDesc* in = a.get(inputDesc, "inputDesc");
+    if (!in || !a.get(config, "config")) return a.error();
+    p = snapshot(in);
+  }
   if (!p.yuv420sp() || p.width == 0 || p.height == 0 || p.width > 16384 || p.height > 16384)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "inputDesc must be YUV420SP NV12/NV21 with a size in 1..16384 (got %s, %u x %u)",
                      format_name(p.format), p.width, p.height);
@@ -74,17 +78,25 @@ aclError acldvppJpegPredictEncSize(const acldvppPicDesc* inputDesc, const acldvp
 
 aclError acldvppJpegEncodeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc, const void* data,
                                 uint32_t* size, acldvppJpegeConfig* config, aclrtStream stream) {
-  if (aclError e = check_channel(__func__, channelDesc, DVPP_CHNMODE_JPEGE)) return e;
-  DVPP_NULL(inputDesc);
+  Pic in;
+  uint32_t level;
+  {
+    Access a(__func__);  // the descriptions are read under the lock, the stream is reached without it
+    if (aclError e = check_channel(a, channelDesc, DVPP_CHNMODE_JPEGE)) return e;
+    const acldvppPicDesc* input = a.get(inputDesc, "inputDesc");
+    const acldvppJpegeConfig* cfg = a.get(config, "config");
+    if (!input || !cfg) return a.error();
+    in = snapshot(input);
+    level = cfg->level;
+  }
   DVPP_NULL(data);
   DVPP_NULL(size);
-  DVPP_NULL(config);
-  Pic in = snapshot(inputDesc);
+  if (aclError e = check_range(__func__, size, sizeof *size, "size")) return e;  // read now, written by the task
   if (aclError e = check_input(__func__, in)) return e;
   uint32_t capacity = *size;
   if (capacity == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "*size (the output buffer's capacity) must not be 0");
   if (aclError e = check_dvpp_memory(__func__, data, capacity, "data")) return e;
-  int quality = config->level == 0 ? 100 : static_cast<int>(config->level);
+  int quality = level == 0 ? 100 : static_cast<int>(level);
   uint8_t* out = static_cast<uint8_t*>(const_cast<void*>(data));
   return launch(__func__, stream, [in, out, capacity, size, quality](std::string& msg) -> aclError {
     const int w = static_cast<int>(in.width), h = static_cast<int>(in.height);

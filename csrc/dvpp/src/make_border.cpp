@@ -55,14 +55,21 @@ aclError acldvppVpcMakeBorderAsync(const acldvppChannelDesc* channelDesc, const 
                                    acldvppPicDesc* outputDesc, const acldvppBorderConfig* borderConfig,
                                    aclrtStream stream) {
   const char* api = __func__;
-  if (aclError e = check_channel(api, channelDesc, DVPP_CHNMODE_VPC)) return e;
-  DVPP_NULL(inputDesc);
-  DVPP_NULL(outputDesc);
-  DVPP_NULL(borderConfig);
-  Pic in = snapshot(inputDesc), out = snapshot(outputDesc);
+  Pic in, out;
+  acldvppBorderConfig b;
+  {
+    Access a(api);  // the descriptions are read under the lock, the stream is reached without it
+    if (aclError e = check_channel(a, channelDesc, DVPP_CHNMODE_VPC)) return e;
+    const acldvppPicDesc* input = a.get(inputDesc, "inputDesc");
+    const acldvppPicDesc* output = a.get(outputDesc, "outputDesc");
+    const acldvppBorderConfig* border = a.get(borderConfig, "borderConfig");
+    if (!input || !output || !border) return a.error();
+    in = snapshot(input);
+    out = snapshot(output);
+    b = *border;
+  }
   if (aclError e = check_vpc_pic(api, in, "inputDesc", false)) return e;
   if (aclError e = check_vpc_pic(api, out, "outputDesc", false)) return e;
-  const acldvppBorderConfig b = *borderConfig;
   if (in.format != out.format)
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "inputDesc and outputDesc formats differ (%s, %s)",
                      format_name(in.format), format_name(out.format));

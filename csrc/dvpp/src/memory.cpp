@@ -5,6 +5,7 @@
 // apiref/appdevgapi/aclcppdevg_03_0323).
 #include "memory.h"
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 
@@ -33,18 +34,26 @@ bool is_dvpp_range(const void* ptr, size_t size) {
   return p - it->first <= it->second && size <= it->second - (p - it->first);
 }
 
+aclError check_range(const char* api, const void* ptr, size_t size, const char* what) {
+  if (!ptr || size == 0) return ACL_SUCCESS;
+  const uintptr_t p = reinterpret_cast<uintptr_t>(ptr);
+  const uintptr_t last = size - 1 > UINTPTR_MAX - p ? UINTPTR_MAX : p + (size - 1);
+  for (uintptr_t end : {p, last}) {
+    const void* base = nullptr;
+    size_t len = 0;
+    if (acl_host_ext_find_allocation(reinterpret_cast<const void*>(end), &base, &len) == 0) continue;
+    const uintptr_t b = reinterpret_cast<uintptr_t>(base);
+    if (p < b || size > len || p - b > len - size)
+      return fail(api, ACL_ERROR_INVALID_PARAM,
+                  "%s %p (%zu bytes) overruns the %zu-byte ACL allocation at %p", what, ptr, size, len, base);
+  }
+  return ACL_SUCCESS;
+}
+
 aclError check_dvpp_memory(const char* api, const void* ptr, size_t size, const char* what) {
   if (is_dvpp_range(ptr, size)) return ACL_SUCCESS;
-  // Inside an ACL allocation (DVPP memory is one too), the range must fit it in either mode.
-  const void* base = nullptr;
-  size_t len = 0;
-  if (acl_host_ext_find_allocation(ptr, &base, &len) != 0) {
-    size_t offset = static_cast<size_t>(static_cast<const char*>(ptr) - static_cast<const char*>(base));
-    if (size > len || offset > len - size)
-      return fail(api, ACL_ERROR_INVALID_PARAM,
-                  "%s %p (%zu bytes) runs past the end of its %zu-byte allocation at %p", what, ptr, size, len,
-                  base);
-  }
+  // A range touching an ACL allocation (DVPP memory is one too) must fit it in either mode.
+  if (aclError e = check_range(api, ptr, size, what)) return e;
   if (!strict()) return ACL_SUCCESS;  // relaxed: other memory is the caller's word
   return fail(api, ACL_ERROR_INVALID_PARAM,
               "%s %p (%zu bytes) is not inside memory from acldvppMalloc; DVPP reads and writes only "

@@ -1,41 +1,36 @@
 // Picture descriptions (acldvppPicDesc) and batches of them (acldvppBatchPicDesc).
-// Plain records: checks happen where a picture is used (VPC, JPEGD, JPEGE, PNGD).
+// Plain records: their values are checked where a picture is used (VPC, JPEGD, JPEGE, PNGD);
+// the handles are looked up in the registry (handles.h) by every call.
 #include <memory>
 #include <new>
 #include <vector>
 
-#include "common.h"
-
-struct acldvppBatchPicDesc {
-  std::vector<acldvppPicDesc> pics;
-};
+#include "handles.h"
 
 using namespace acl_dvpp;
 
-#define PIC_SETTER(fn, type, field)                 \
-  aclError fn(acldvppPicDesc* picDesc, type value) { \
-    DVPP_NULL(picDesc);                              \
-    picDesc->field = value;                          \
-    return ACL_SUCCESS;                              \
+#define PIC_SETTER(fn, type, field)                    \
+  aclError fn(acldvppPicDesc* picDesc, type value) {   \
+    Access a(__func__);                                \
+    acldvppPicDesc* p = a.get(picDesc, "picDesc");     \
+    if (!p) return a.error();                          \
+    p->field = value;                                  \
+    return ACL_SUCCESS;                                \
   }
-#define PIC_GETTER(fn, type, field)                                   \
-  type fn(const acldvppPicDesc* picDesc) {                            \
-    if (!picDesc) {                                                   \
-      note(__func__, "picDesc must not be NULL");                     \
-      return static_cast<type>(0);                                                \
-    }                                                                 \
-    return picDesc->field;                                            \
+#define PIC_GETTER(fn, type, field)                    \
+  type fn(const acldvppPicDesc* picDesc) {             \
+    Access a(__func__);                                \
+    acldvppPicDesc* p = a.get(picDesc, "picDesc");     \
+    return p ? p->field : static_cast<type>(0);        \
   }
 
 extern "C" {
 
-acldvppPicDesc* acldvppCreatePicDesc(void) { return new (std::nothrow) acldvppPicDesc(); }
-
-aclError acldvppDestroyPicDesc(acldvppPicDesc* picDesc) {
-  DVPP_NULL(picDesc);
-  delete picDesc;
-  return ACL_SUCCESS;
+acldvppPicDesc* acldvppCreatePicDesc(void) {
+  return create(__func__, std::shared_ptr<acldvppPicDesc>(new (std::nothrow) acldvppPicDesc()));
 }
+
+aclError acldvppDestroyPicDesc(acldvppPicDesc* picDesc) { return destroy(__func__, picDesc, "picDesc"); }
 
 PIC_SETTER(acldvppSetPicDescData, void*, data)
 PIC_SETTER(acldvppSetPicDescSize, uint32_t, size)
@@ -59,33 +54,43 @@ acldvppBatchPicDesc* acldvppCreateBatchPicDesc(uint32_t batchSize) {
     note(__func__, "batchSize must be greater than 0");
     return nullptr;
   }
-  std::unique_ptr<acldvppBatchPicDesc> b(new (std::nothrow) acldvppBatchPicDesc());
-  if (!b) return nullptr;
+  std::shared_ptr<acldvppBatchPicDesc> b;
   try {
+    b = std::make_shared<acldvppBatchPicDesc>();
     b->pics.resize(batchSize);
   } catch (const std::bad_alloc&) {
     note(__func__, "cannot allocate %u picture descriptions", batchSize);
     return nullptr;
   }
-  return b.release();
+  std::lock_guard<std::recursive_mutex> lock(handles::mutex());
+  // The pictures are live handles too (acldvppGetPicDesc hands them out), owned by the batch.
+  for (acldvppPicDesc& p : b->pics) {
+    if (!handles::add(__func__, Kind::Pic, &p, std::shared_ptr<void>(b, &p), b.get())) {
+      for (acldvppPicDesc& q : b->pics) handles::forget(&q);
+      return nullptr;
+    }
+  }
+  acldvppBatchPicDesc* raw = b.get();
+  if (!handles::add(__func__, Kind::BatchPic, raw, b)) {
+    for (acldvppPicDesc& q : b->pics) handles::forget(&q);
+    return nullptr;
+  }
+  return raw;
 }
 
 acldvppPicDesc* acldvppGetPicDesc(acldvppBatchPicDesc* batchPicDesc, uint32_t index) {
-  if (!batchPicDesc) {
-    note(__func__, "batchPicDesc must not be NULL");
+  Access a(__func__);
+  acldvppBatchPicDesc* b = a.get(batchPicDesc, "batchPicDesc");
+  if (!b) return nullptr;
+  if (index >= b->pics.size()) {
+    note(__func__, "index %u is outside the batch of %zu", index, b->pics.size());
     return nullptr;
   }
-  if (index >= batchPicDesc->pics.size()) {
-    note(__func__, "index %u is outside the batch of %zu", index, batchPicDesc->pics.size());
-    return nullptr;
-  }
-  return &batchPicDesc->pics[index];
+  return &b->pics[index];
 }
 
 aclError acldvppDestroyBatchPicDesc(acldvppBatchPicDesc* batchPicDesc) {
-  DVPP_NULL(batchPicDesc);
-  delete batchPicDesc;
-  return ACL_SUCCESS;
+  return destroy(__func__, batchPicDesc, "batchPicDesc");
 }
 
 }  // extern "C"

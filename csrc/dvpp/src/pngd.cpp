@@ -4,6 +4,9 @@
 // format (RGB/grey -> RGB888, with alpha -> RGBA8888); 32 x 32 to 4096 x 4096 ("PNGD Functions and
 // Restrictions", canncommercial/800 apiref/appdevgapi/aclcppdevg_03_0367). As for JPEGD, the data is
 // read when the stream runs the task, which fills the output description's size fields.
+#include <memory>
+#include <mutex>
+
 #include "channel.h"
 #include "image.h"
 #include "memory.h"
@@ -53,6 +56,7 @@ aclError acldvppPngGetImageInfo(const void* data, uint32_t dataSize, uint32_t* w
                                 int32_t* components) {
   DVPP_NULL(data);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;
   std::string why;
@@ -69,6 +73,7 @@ aclError acldvppPngPredictDecSize(const void* data, uint32_t dataSize, acldvppPi
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;
   std::string why;
@@ -87,13 +92,20 @@ aclError acldvppPngPredictDecSize(const void* data, uint32_t dataSize, acldvppPi
 
 aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data, uint32_t size,
                                acldvppPicDesc* outputDesc, aclrtStream stream) {
-  if (aclError e = check_channel(__func__, channelDesc, DVPP_CHNMODE_PNGD)) return e;
+  Pic out;
+  std::shared_ptr<acldvppPicDesc> desc;  // filled by the task: kept allocated until it has run
+  {
+    Access a(__func__);  // the descriptions are read under the lock, the stream is reached without it
+    if (aclError e = check_channel(a, channelDesc, DVPP_CHNMODE_PNGD)) return e;
+    acldvppPicDesc* output = a.get(outputDesc, "outputDesc");
+    if (!output) return a.error();
+    out = snapshot(output);
+    desc = a.share(output);
+  }
   DVPP_NULL(data);
-  DVPP_NULL(outputDesc);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
   if (aclError e = need_libpng(__func__)) return e;
   if (aclError e = check_dvpp_memory(__func__, data, size, "data")) return e;
-  Pic out = snapshot(outputDesc);
   if (!out.data) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "outputDesc has no data (acldvppSetPicDescData)");
   if (out.format != PIXEL_FORMAT_RGB_888 && out.format != PIXEL_FORMAT_RGBA_8888 &&
       out.format != PIXEL_FORMAT_UNKNOWN)
@@ -104,7 +116,7 @@ aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data
   if (out.size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "outputDesc size must be greater than 0");
   if (aclError e = check_dvpp_memory(__func__, out.data, out.size, "outputDesc data")) return e;
   const uint8_t* in = static_cast<const uint8_t*>(data);
-  return launch(__func__, stream, [in, size, out, outputDesc](std::string& msg) -> aclError {
+  return launch(__func__, stream, [in, size, out, desc](std::string& msg) -> aclError {
     PngInfo info;
     std::string why;
     acldvppPixelFormat f = out.format;
@@ -121,17 +133,18 @@ aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data
       ok = false;
     }
     if (ok) ok = png_decode(in, size, static_cast<int>(channels_of(f)), out.data, ws, why);
+    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
     if (!ok) {
-      outputDesc->ret_code = 1;
+      desc->ret_code = 1;
       msg = format("acldvppPngDecodeAsync: %s", why.c_str());
       return ACL_ERROR_FAILURE;
     }
-    outputDesc->format = f;
-    outputDesc->width = info.width;
-    outputDesc->height = info.height;
-    outputDesc->width_stride = ws;
-    outputDesc->height_stride = hs;
-    outputDesc->ret_code = 0;
+    desc->format = f;
+    desc->width = info.width;
+    desc->height = info.height;
+    desc->width_stride = ws;
+    desc->height_stride = hs;
+    desc->ret_code = 0;
     return ACL_SUCCESS;
   });
 }

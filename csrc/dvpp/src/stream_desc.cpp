@@ -1,33 +1,35 @@
-// Stream descriptions (acldvppStreamDesc): compressed data for video decode; plain records.
+// Stream descriptions (acldvppStreamDesc): compressed data for video decode; plain records,
+// looked up in the handle registry (handles.h) by every call.
+#include <memory>
 #include <new>
 
-#include "common.h"
+#include "handles.h"
 
 using namespace acl_dvpp;
 
-#define SD_SET(fn, type, field)                         \
-  aclError fn(acldvppStreamDesc* streamDesc, type value) { \
-    DVPP_NULL(streamDesc);                                 \
-    streamDesc->field = value;                             \
-    return ACL_SUCCESS;                                    \
+#define SD_SET(fn, type, field)                              \
+  aclError fn(acldvppStreamDesc* streamDesc, type value) {   \
+    Access a(__func__);                                      \
+    acldvppStreamDesc* d = a.get(streamDesc, "streamDesc");  \
+    if (!d) return a.error();                                \
+    d->field = value;                                        \
+    return ACL_SUCCESS;                                      \
   }
-#define SD_GET(fn, type, field)                         \
-  type fn(const acldvppStreamDesc* streamDesc) {        \
-    if (!streamDesc) {                                  \
-      note(__func__, "streamDesc must not be NULL");    \
-      return static_cast<type>(0);                                  \
-    }                                                   \
-    return streamDesc->field;                           \
+#define SD_GET(fn, type, field)                              \
+  type fn(const acldvppStreamDesc* streamDesc) {             \
+    Access a(__func__);                                      \
+    acldvppStreamDesc* d = a.get(streamDesc, "streamDesc");  \
+    return d ? d->field : static_cast<type>(0);              \
   }
 
 extern "C" {
 
-acldvppStreamDesc* acldvppCreateStreamDesc(void) { return new (std::nothrow) acldvppStreamDesc(); }
+acldvppStreamDesc* acldvppCreateStreamDesc(void) {
+  return create(__func__, std::shared_ptr<acldvppStreamDesc>(new (std::nothrow) acldvppStreamDesc()));
+}
 
 aclError acldvppDestroyStreamDesc(acldvppStreamDesc* streamDesc) {
-  DVPP_NULL(streamDesc);
-  delete streamDesc;
-  return ACL_SUCCESS;
+  return destroy(__func__, streamDesc, "streamDesc");
 }
 
 SD_SET(acldvppSetStreamDescData, void*, data)

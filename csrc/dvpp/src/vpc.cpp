@@ -132,25 +132,31 @@ aclError queue(const char* api, std::vector<Op> ops, libyuv::FilterMode filter, 
 }
 
 // One picture pair: checks and the op scaling `crop` (NULL: whole input) into `paste` (NULL:
-// whole output).
-aclError make_op(const char* api, const acldvppPicDesc* in, const acldvppPicDesc* out, const acldvppRoiConfig* crop,
-                 const acldvppRoiConfig* paste, bool color_only, Op& op) {
-  if (!in) return fail(api, ACL_ERROR_INVALID_PARAM, "inputDesc must not be NULL");
-  if (!out) return fail(api, ACL_ERROR_INVALID_PARAM, "outputDesc must not be NULL");
+// whole output). The handles are looked up through `a` (names: `*_name`).
+aclError make_op(Access& a, const acldvppPicDesc* in_h, const acldvppPicDesc* out_h, const acldvppRoiConfig* crop_h,
+                 const acldvppRoiConfig* paste_h, bool color_only, Op& op, const char* in_name = "inputDesc",
+                 const char* out_name = "outputDesc", const char* crop_name = "cropArea",
+                 const char* paste_name = "pasteArea") {
+  const char* api = a.api();
+  const acldvppPicDesc* in = a.get(in_h, in_name);
+  const acldvppPicDesc* out = a.get(out_h, out_name);
+  acldvppRoiConfig *crop = nullptr, *paste = nullptr;
+  if (!a.optional(crop_h, crop_name, crop) || !a.optional(paste_h, paste_name, paste) || !in || !out)
+    return a.error();
   op.in = snapshot(in);
   op.out = snapshot(out);
-  if (aclError e = check_vpc_pic(api, op.in, "inputDesc", false)) return e;
-  if (aclError e = check_vpc_pic(api, op.out, "outputDesc", !color_only)) return e;
+  if (aclError e = check_vpc_pic(api, op.in, in_name, false)) return e;
+  if (aclError e = check_vpc_pic(api, op.out, out_name, !color_only)) return e;
   if (crop) {
-    if (aclError e = check_box(api, crop, op.in, "cropArea", op.src)) return e;
+    if (aclError e = check_box(api, crop, op.in, crop_name, op.src)) return e;
   } else {
     op.src = Box{0, 0, op.in.width, op.in.height};
   }
   if (paste) {
-    if (aclError e = check_box(api, paste, op.out, "pasteArea", op.dst)) return e;
+    if (aclError e = check_box(api, paste, op.out, paste_name, op.dst)) return e;
     if (strict() && op.dst.left % 16)
-      return fail(api, ACL_ERROR_INVALID_PARAM, "pasteArea left %u must be a multiple of 16 on the Ascend 310%s",
-                  op.dst.left, kRelax);
+      return fail(api, ACL_ERROR_INVALID_PARAM, "%s left %u must be a multiple of 16 on the Ascend 310%s",
+                  paste_name, op.dst.left, kRelax);
   } else {
     op.dst = Box{0, 0, op.out.width, op.out.height};
   }
@@ -158,48 +164,70 @@ aclError make_op(const char* api, const acldvppPicDesc* in, const acldvppPicDesc
     return fail(api, ACL_ERROR_INVALID_PARAM, "colour conversion keeps the size: input %u x %u, output %u x %u",
                 op.src.width, op.src.height, op.dst.width, op.dst.height);
   if (op.in.data == op.out.data && (crop || paste || color_only))
-    return fail(api, ACL_ERROR_INVALID_PARAM, "inputDesc and outputDesc must not share their data");
+    return fail(api, ACL_ERROR_INVALID_PARAM, "%s and %s must not share their data", in_name, out_name);
   return check_ratio(api, op.src, op.dst);
+}
+
+// The resize configuration's filter (checked live when `need_cfg`).
+aclError filter_arg(Access& a, const acldvppResizeConfig* cfg_h, bool need_cfg, libyuv::FilterMode& filter) {
+  const acldvppResizeConfig* cfg = nullptr;
+  if (need_cfg && !(cfg = a.get(cfg_h, "resizeConfig"))) return a.error();
+  filter = filter_of(cfg);
+  return ACL_SUCCESS;
 }
 
 aclError single(const char* api, acldvppChannelDesc* channel, acldvppPicDesc* in, acldvppPicDesc* out,
                 acldvppRoiConfig* crop, acldvppRoiConfig* paste, const acldvppResizeConfig* cfg, bool need_cfg,
                 aclrtStream stream, bool color_only = false) {
-  if (aclError e = check_channel(api, channel, DVPP_CHNMODE_VPC)) return e;
-  if (need_cfg && !cfg) return fail(api, ACL_ERROR_INVALID_PARAM, "resizeConfig must not be NULL");
   std::vector<Op> ops(1);
-  if (aclError e = make_op(api, in, out, crop, paste, color_only, ops[0])) return e;
-  return queue(api, std::move(ops), filter_of(cfg), stream);
+  libyuv::FilterMode filter;
+  {
+    Access a(api);  // the descriptions are read under the lock, the stream is reached without it
+    if (aclError e = check_channel(a, channel, DVPP_CHNMODE_VPC)) return e;
+    if (aclError e = filter_arg(a, cfg, need_cfg, filter)) return e;
+    if (aclError e = make_op(a, in, out, crop, paste, color_only, ops[0])) return e;
+  }
+  return queue(api, std::move(ops), filter, stream);
 }
 
-aclError batch(const char* api, acldvppChannelDesc* channel, acldvppBatchPicDesc* src, uint32_t* roiNums,
-               uint32_t size, acldvppBatchPicDesc* dst, acldvppRoiConfig* crops[], acldvppRoiConfig* pastes[],
+aclError batch(const char* api, acldvppChannelDesc* channel, acldvppBatchPicDesc* src_h, uint32_t* roiNums,
+               uint32_t size, acldvppBatchPicDesc* dst_h, acldvppRoiConfig* crops[], acldvppRoiConfig* pastes[],
                const acldvppResizeConfig* cfg, bool need_cfg, aclrtStream stream) {
-  if (aclError e = check_channel(api, channel, DVPP_CHNMODE_VPC)) return e;
-  if (!src || !dst || !roiNums || !crops)
-    return fail(api, ACL_ERROR_INVALID_PARAM, "srcBatchPicDescs, roiNums, dstBatchPicDescs and cropAreas must not be NULL");
-  if (need_cfg && !cfg) return fail(api, ACL_ERROR_INVALID_PARAM, "resizeConfig must not be NULL");
-  if (size == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "size (the number of input pictures) must not be 0");
   std::vector<Op> ops;
-  uint32_t k = 0;
-  for (uint32_t i = 0; i < size; ++i) {
-    acldvppPicDesc* in = acldvppGetPicDesc(src, i);
-    if (!in)
-      return fail(api, ACL_ERROR_INVALID_PARAM, "srcBatchPicDescs holds fewer than size = %u pictures", size);
-    if (roiNums[i] == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "roiNums[%u] must not be 0", i);
-    for (uint32_t j = 0; j < roiNums[i]; ++j, ++k) {
-      acldvppPicDesc* out = acldvppGetPicDesc(dst, k);
-      if (!out)
-        return fail(api, ACL_ERROR_INVALID_PARAM, "dstBatchPicDescs holds fewer pictures than the %u+ crop areas", k + 1);
-      if (!crops[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "cropAreas[%u] must not be NULL", k);
-      if (pastes && !pastes[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "pasteAreas[%u] must not be NULL", k);
-      Op op;
-      if (aclError e = make_op(api, in, out, crops[k], pastes ? pastes[k] : nullptr, false, op)) return e;
-      ops.push_back(op);
+  libyuv::FilterMode filter;
+  {
+    Access a(api);
+    if (aclError e = check_channel(a, channel, DVPP_CHNMODE_VPC)) return e;
+    if (!roiNums || !crops)
+      return fail(api, ACL_ERROR_INVALID_PARAM, "roiNums and cropAreas must not be NULL");
+    acldvppBatchPicDesc* src = a.get(src_h, "srcBatchPicDescs");
+    acldvppBatchPicDesc* dst = a.get(dst_h, "dstBatchPicDescs");
+    if (!src || !dst) return a.error();
+    if (aclError e = filter_arg(a, cfg, need_cfg, filter)) return e;
+    if (size == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "size (the number of input pictures) must not be 0");
+    if (size > src->pics.size())
+      return fail(api, ACL_ERROR_INVALID_PARAM, "srcBatchPicDescs holds %zu pictures, fewer than size = %u",
+                  src->pics.size(), size);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < size; ++i) {
+      if (roiNums[i] == 0) return fail(api, ACL_ERROR_INVALID_PARAM, "roiNums[%u] must not be 0", i);
+      for (uint32_t j = 0; j < roiNums[i]; ++j, ++k) {
+        if (k >= dst->pics.size())
+          return fail(api, ACL_ERROR_INVALID_PARAM,
+                      "dstBatchPicDescs holds %zu pictures, fewer than the %u+ crop areas", dst->pics.size(), k + 1);
+        if (!crops[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "cropAreas[%u] must not be NULL", k);
+        if (pastes && !pastes[k]) return fail(api, ACL_ERROR_INVALID_PARAM, "pasteAreas[%u] must not be NULL", k);
+        std::string in_name = format("srcBatchPicDescs[%u]", i), out_name = format("dstBatchPicDescs[%u]", k);
+        std::string crop_name = format("cropAreas[%u]", k), paste_name = format("pasteAreas[%u]", k);
+        Op op;
+        if (aclError e = make_op(a, &src->pics[i], &dst->pics[k], crops[k], pastes ? pastes[k] : nullptr, false, op,
+                                 in_name.c_str(), out_name.c_str(), crop_name.c_str(), paste_name.c_str()))
+          return e;
+        ops.push_back(op);
+      }
     }
   }
-  aclGetRecentErrMsg();  // acldvppGetPicDesc past the end may have left a note
-  return queue(api, std::move(ops), filter_of(cfg), stream);
+  return queue(api, std::move(ops), filter, stream);
 }
 
 }  // namespace

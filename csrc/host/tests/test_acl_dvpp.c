@@ -1045,6 +1045,249 @@ static void case_pngd(void) {
   teardown();
 }
 
+/* Bad handles: the call fails with ACL_ERROR_INVALID_PARAM and a message naming `arg`. */
+#define CHECK_BAD(call, arg)                                                                                \
+  do {                                                                                                      \
+    aclError r_ = (call);                                                                                   \
+    const char* m_ = aclGetRecentErrMsg();                                                                  \
+    if (r_ == ACL_ERROR_INVALID_PARAM && m_ != NULL && strstr(m_, arg) != NULL) {                           \
+      ++g_passed;                                                                                           \
+    } else {                                                                                                \
+      ++g_failed;                                                                                           \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected 100000 naming %s; message: %s\n", g_section, \
+              __FILE__, __LINE__, #call, (int)r_, arg, m_ ? m_ : "(none)");                                 \
+    }                                                                                                       \
+  } while (0)
+/* A getter given a bad handle returns 0 (NULL) and leaves a message naming `arg`. */
+#define CHECK_BAD_GET(expr, arg)                                                                             \
+  do {                                                                                                       \
+    int zero_ = (expr) == 0;                                                                                 \
+    const char* m_ = aclGetRecentErrMsg();                                                                   \
+    if (zero_ && m_ != NULL && strstr(m_, arg) != NULL) {                                                    \
+      ++g_passed;                                                                                            \
+    } else {                                                                                                 \
+      ++g_failed;                                                                                            \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s: expected 0 and a message naming %s; message: %s\n", g_section, \
+              __FILE__, __LINE__, #expr, arg, m_ ? m_ : "(none)");                                           \
+    }                                                                                                        \
+  } while (0)
+
+/* Every description handle family given a bogus address (never dereferenced: it is not mapped), a
+ * destroyed handle and a live handle of another kind: ACL_ERROR_INVALID_PARAM (NULL/0 for getters)
+ * with a message naming the argument, in strict and relaxed mode, and no crash. */
+static void case_bad_handles(void) {
+  void* bogus = (void*)(uintptr_t)0xDEAD000;
+  acldvppPicDesc* bp = (acldvppPicDesc*)bogus;
+  acldvppChannelDesc *ch, *dead_ch, *bogus_ch = (acldvppChannelDesc*)bogus;
+  acldvppPicDesc *src, *dst, *dead_pic, *batch_pic;
+  acldvppRoiConfig *roi, *dead_roi;
+  acldvppResizeConfig *rc, *dead_rc;
+  acldvppJpegeConfig *jc, *dead_jc;
+  acldvppBorderConfig *bc, *dead_bc;
+  acldvppStreamDesc *sd, *dead_sd;
+  acldvppBatchPicDesc *batch, *dead_batch;
+  acldvppRoiConfig* crops[1];
+  uint32_t roi_nums[1] = {1}, csc = 0, size = 4096;
+  size_t ret_size = 0;
+  void* mem = NULL;
+  SECTION("bad_handles");
+  setup();
+  ch = make_channel();
+  src = make_nv12(64, 32, 64, 32, 1);
+  dst = make_nv12(32, 16, 32, 16, 0);
+  roi = acldvppCreateRoiConfig(0, 31, 0, 15);
+  rc = acldvppCreateResizeConfig();
+  jc = acldvppCreateJpegeConfig();
+  bc = acldvppCreateBorderConfig();
+  sd = acldvppCreateStreamDesc();
+  batch = acldvppCreateBatchPicDesc(1);
+  CHECK(roi && rc && jc && bc && sd && batch);
+  dead_ch = acldvppCreateChannelDesc();
+  dead_pic = acldvppCreatePicDesc();
+  dead_roi = acldvppCreateRoiConfig(0, 1, 0, 1);
+  dead_rc = acldvppCreateResizeConfig();
+  dead_jc = acldvppCreateJpegeConfig();
+  dead_bc = acldvppCreateBorderConfig();
+  dead_sd = acldvppCreateStreamDesc();
+  dead_batch = acldvppCreateBatchPicDesc(2);
+  batch_pic = acldvppGetPicDesc(dead_batch, 1);
+  CHECK(batch_pic != NULL);
+  CHECK_OK(acldvppSetPicDescWidth(batch_pic, 5)); /* live while its batch is */
+  CHECK_OK(acldvppDestroyChannelDesc(dead_ch));
+  CHECK_OK(acldvppDestroyPicDesc(dead_pic));
+  CHECK_OK(acldvppDestroyRoiConfig(dead_roi));
+  CHECK_OK(acldvppDestroyResizeConfig(dead_rc));
+  CHECK_OK(acldvppDestroyJpegeConfig(dead_jc));
+  CHECK_OK(acldvppDestroyBorderConfig(dead_bc));
+  CHECK_OK(acldvppDestroyStreamDesc(dead_sd));
+  CHECK_BAD(acldvppDestroyPicDesc(batch_pic), "picDesc"); /* the batch owns it */
+  CHECK_OK(acldvppDestroyBatchPicDesc(dead_batch));
+
+  /* picture descriptions: setters, getters, destroy */
+  CHECK_BAD(acldvppSetPicDescWidth(bp, 1), "picDesc");
+  CHECK_BAD(acldvppSetPicDescData(dead_pic, NULL), "picDesc");
+  CHECK_BAD(acldvppSetPicDescSize((acldvppPicDesc*)roi, 1), "picDesc");
+  CHECK_BAD(acldvppSetPicDescHeight(batch_pic, 1), "picDesc"); /* its batch was destroyed */
+  CHECK_BAD_GET(acldvppGetPicDescWidth(bp), "picDesc");
+  CHECK_BAD_GET(acldvppGetPicDescData(dead_pic), "picDesc");
+  CHECK_BAD_GET(acldvppGetPicDescSize((const acldvppPicDesc*)rc), "picDesc");
+  CHECK_BAD_GET(acldvppGetPicDescRetCode(batch_pic), "picDesc");
+  CHECK_BAD(acldvppDestroyPicDesc(bp), "picDesc");
+  CHECK_BAD(acldvppDestroyPicDesc(dead_pic), "picDesc");
+  CHECK_BAD(acldvppDestroyPicDesc((acldvppPicDesc*)sd), "picDesc");
+  CHECK(acldvppGetStreamDescSize(sd) == 0); /* the wrong-kind destroy left it alone */
+
+  /* batches */
+  CHECK_BAD_GET(acldvppGetPicDesc((acldvppBatchPicDesc*)bogus, 0), "batchPicDesc");
+  CHECK_BAD_GET(acldvppGetPicDesc(dead_batch, 0), "batchPicDesc");
+  CHECK_BAD_GET(acldvppGetPicDesc((acldvppBatchPicDesc*)src, 0), "batchPicDesc");
+  CHECK_BAD(acldvppDestroyBatchPicDesc(dead_batch), "batchPicDesc");
+  CHECK_BAD(acldvppDestroyBatchPicDesc((acldvppBatchPicDesc*)src), "batchPicDesc");
+
+  /* ROI, resize, JPEGE and border configurations */
+  CHECK_BAD(acldvppSetRoiConfigLeft((acldvppRoiConfig*)bogus, 0), "config");
+  CHECK_BAD(acldvppSetRoiConfig(dead_roi, 0, 1, 0, 1), "config");
+  CHECK_BAD(acldvppSetRoiConfigTop((acldvppRoiConfig*)bc, 0), "config");
+  CHECK_BAD(acldvppDestroyRoiConfig(dead_roi), "roiConfig");
+  CHECK_BAD(acldvppSetResizeConfigInterpolation((acldvppResizeConfig*)bogus, 1), "resizeConfig");
+  CHECK_BAD_GET(acldvppGetResizeConfigInterpolation(dead_rc), "resizeConfig");
+  CHECK_BAD(acldvppDestroyResizeConfig((acldvppResizeConfig*)jc), "resizeConfig");
+  CHECK_BAD(acldvppSetJpegeConfigLevel(dead_jc, 50), "jpegeConfig");
+  CHECK_BAD_GET(acldvppGetJpegeConfigLevel((const acldvppJpegeConfig*)bogus), "jpegeConfig");
+  CHECK_BAD(acldvppDestroyJpegeConfig((acldvppJpegeConfig*)rc), "jpegeConfig");
+  CHECK_BAD(acldvppSetBorderConfigTop(dead_bc, 2), "borderConfig");
+  CHECK_BAD(acldvppSetBorderConfigValue((acldvppBorderConfig*)roi, 0, 1.0), "borderConfig");
+  CHECK_BAD_GET(acldvppGetBorderConfigLeft((const acldvppBorderConfig*)bogus), "borderConfig");
+  CHECK(acldvppGetBorderConfigValue(dead_bc, 0) == -1.0);
+  CHECK_MSG();
+  CHECK_BAD(acldvppDestroyBorderConfig(dead_bc), "borderConfig");
+
+  /* stream descriptions */
+  CHECK_BAD(acldvppSetStreamDescSize(dead_sd, 1), "streamDesc");
+  CHECK_BAD(acldvppSetStreamDescEos((acldvppStreamDesc*)bogus, 1), "streamDesc");
+  CHECK_BAD_GET(acldvppGetStreamDescTimestamp((const acldvppStreamDesc*)src), "streamDesc");
+  CHECK_BAD(acldvppDestroyStreamDesc(dead_sd), "streamDesc");
+
+  /* channels */
+  CHECK_BAD(acldvppSetChannelDescMode(bogus_ch, DVPP_CHNMODE_VPC), "channelDesc");
+  CHECK_BAD(acldvppSetChannelDescParam(dead_ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &csc), "channelDesc");
+  CHECK_BAD(acldvppGetChannelDescParam((acldvppChannelDesc*)src, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &ret_size,
+                                       &csc),
+            "channelDesc");
+  CHECK_BAD_GET(acldvppGetChannelDescChannelId(dead_ch), "channelDesc");
+  CHECK_BAD(acldvppCreateChannel(bogus_ch), "channelDesc");
+  CHECK_BAD(acldvppDestroyChannel((acldvppChannelDesc*)roi), "channelDesc");
+  CHECK_BAD(acldvppDestroyChannelDesc(dead_ch), "channelDesc");
+
+  /* the operations: each handle argument in turn */
+  CHECK_BAD(acldvppVpcResizeAsync(bogus_ch, src, dst, rc, g_stream), "channelDesc");
+  CHECK_BAD(acldvppVpcResizeAsync(dead_ch, src, dst, rc, g_stream), "channelDesc");
+  CHECK_BAD(acldvppVpcResizeAsync((acldvppChannelDesc*)src, src, dst, rc, g_stream), "channelDesc");
+  CHECK_BAD(acldvppVpcResizeAsync(ch, bp, dst, rc, g_stream), "inputDesc");
+  CHECK_BAD(acldvppVpcResizeAsync(ch, src, dead_pic, rc, g_stream), "outputDesc");
+  CHECK_BAD(acldvppVpcResizeAsync(ch, src, dst, (acldvppResizeConfig*)jc, g_stream), "resizeConfig");
+  CHECK_BAD(acldvppVpcCropAsync(ch, src, dst, dead_roi, g_stream), "cropArea");
+  CHECK_BAD(acldvppVpcCropResizeAsync(ch, src, dst, roi, dead_rc, g_stream), "resizeConfig");
+  CHECK_BAD(acldvppVpcCropAndPasteAsync(ch, src, dst, roi, (acldvppRoiConfig*)bc, g_stream), "pasteArea");
+  CHECK_BAD(acldvppVpcCropResizePasteAsync(ch, (acldvppPicDesc*)roi, dst, roi, roi, rc, g_stream), "inputDesc");
+  CHECK_BAD(acldvppVpcConvertColorAsync(ch, src, (acldvppPicDesc*)bogus, g_stream), "outputDesc");
+  CHECK_BAD(acldvppVpcMakeBorderAsync(ch, src, dst, dead_bc, g_stream), "borderConfig");
+  CHECK_BAD(acldvppVpcMakeBorderAsync(bogus_ch, src, dst, bc, g_stream), "channelDesc");
+  crops[0] = roi;
+  CHECK_BAD(acldvppVpcBatchCropAsync(ch, dead_batch, roi_nums, 1, batch, crops, g_stream), "srcBatchPicDescs");
+  CHECK_BAD(acldvppVpcBatchCropAsync(ch, batch, roi_nums, 1, (acldvppBatchPicDesc*)src, crops, g_stream),
+            "dstBatchPicDescs");
+  crops[0] = dead_roi;
+  CHECK_BAD(acldvppVpcBatchCropResizeAsync(ch, batch, roi_nums, 1, batch, crops, rc, g_stream), "cropAreas[0]");
+  CHECK_OK(acldvppMalloc(&mem, 4096));
+  CHECK_BAD(acldvppJpegDecodeAsync(dead_ch, mem, 4096, dst, g_stream), "channelDesc");
+  CHECK_BAD(acldvppJpegDecodeAsync(ch, mem, 4096, bp, g_stream), "outputDesc");
+  CHECK_BAD(acldvppPngDecodeAsync(ch, mem, 4096, (acldvppPicDesc*)sd, g_stream), "outputDesc");
+  CHECK_BAD(acldvppJpegPredictEncSize(dead_pic, jc, &size), "inputDesc");
+  CHECK_BAD(acldvppJpegPredictEncSize(src, (acldvppJpegeConfig*)bogus, &size), "config");
+  CHECK_BAD(acldvppJpegEncodeAsync(ch, src, mem, &size, dead_jc, g_stream), "config");
+  CHECK_BAD(acldvppJpegEncodeAsync(ch, (acldvppPicDesc*)batch, mem, &size, jc, g_stream), "inputDesc");
+  CHECK_OK(aclrtSynchronizeStream(g_stream)); /* nothing was queued */
+
+  /* the live handles still work */
+  CHECK_OK(acldvppVpcResizeAsync(ch, src, dst, rc, g_stream));
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  CHECK_OK(acldvppFree(mem));
+  CHECK_OK(acldvppDestroyRoiConfig(roi));
+  CHECK_OK(acldvppDestroyResizeConfig(rc));
+  CHECK_OK(acldvppDestroyJpegeConfig(jc));
+  CHECK_OK(acldvppDestroyBorderConfig(bc));
+  CHECK_OK(acldvppDestroyStreamDesc(sd));
+  CHECK_OK(acldvppDestroyBatchPicDesc(batch));
+  free_pic(src);
+  free_pic(dst);
+  drop_channel(ch);
+  teardown();
+}
+
+/* A decode queued on a stream fills its output description when the stream runs it; destroying
+ * the description before that is safe (the task keeps it allocated, the handle is dead at once). */
+static void case_destroy_while_queued(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  uint32_t size = 0, out_size = 0;
+  uint8_t* host;
+  void *in = NULL, *out = NULL;
+  SECTION("destroy_while_queued");
+  setup();
+  ch = make_channel();
+  host = read_file("photo.jpg", &size);
+  in = dvpp_file("photo.jpg", &size);
+  CHECK(host != NULL && in != NULL);
+  if (host && in) {
+    CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out_size));
+    CHECK_OK(acldvppMalloc(&out, out_size));
+    pic = acldvppCreatePicDesc();
+    acldvppSetPicDescData(pic, out);
+    acldvppSetPicDescSize(pic, out_size);
+    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+    CHECK_OK(acldvppDestroyPicDesc(pic));
+    CHECK_BAD_GET(acldvppGetPicDescWidth(pic), "picDesc");
+    CHECK_OK(aclrtSynchronizeStream(g_stream));
+    CHECK_OK(acldvppFree(out));
+    CHECK_OK(acldvppFree(in));
+  }
+  free(host);
+  drop_channel(ch);
+  teardown();
+}
+
+/* Data pointers follow the runtime's range rule in both modes: a range touching an ACL allocation
+ * lies inside it, wherever it starts (never read: the calls refuse before touching it). */
+static void case_data_ranges(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  void *dev = NULL, *dvpp = NULL;
+  uint32_t w = 0, h = 0, out = 0, csc = ACL_DVPP_CSC_MATRIX_BT601_WIDE;
+  int32_t c = 0;
+  SECTION("data_ranges");
+  setup();
+  ch = make_channel();
+  CHECK_OK(aclrtMalloc(&dev, 4096, ACL_MEM_MALLOC_HUGE_FIRST));
+  CHECK_OK(acldvppMalloc(&dvpp, 4096));
+  pic = make_nv12(32, 16, 32, 16, 0);
+  CHECK_BAD(acldvppJpegGetImageInfo((uint8_t*)dev + 4000, 300, &w, &h, &c), "data 0x");            /* past the end */
+  CHECK_BAD(acldvppJpegPredictDecSize((void*)((uintptr_t)dev - 100), 300, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out),
+            "data 0x"); /* starts before it, reaches in */
+  CHECK_BAD(acldvppPngGetImageInfo((uint8_t*)dvpp + 4000, 300, &w, &h, &c), "data 0x");
+  CHECK_BAD(acldvppPngPredictDecSize((void*)((uintptr_t)dvpp - 100), 300, PIXEL_FORMAT_RGB_888, &out), "data 0x");
+  CHECK_BAD(acldvppJpegDecodeAsync(ch, (uint8_t*)dvpp + 4000, 300, pic, g_stream), "data 0x");
+  CHECK_BAD(acldvppSetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, (uint8_t*)dev + 4094), "param 0x");
+  CHECK_OK(acldvppSetChannelDescParam(ch, ACL_DVPP_CSC_MATRIX_UINT32, sizeof csc, &csc)); /* other memory */
+  CHECK_OK(aclrtSynchronizeStream(g_stream));
+  free_pic(pic);
+  CHECK_OK(acldvppFree(dvpp));
+  CHECK_OK(aclrtFree(dev));
+  drop_channel(ch);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -1061,6 +1304,9 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("jpege", case_jpege),
     ACL_TEST_CASE("pngd", case_pngd),
     ACL_TEST_CASE("stream_order", case_stream_order),
+    ACL_TEST_CASE("bad_handles", case_bad_handles),
+    ACL_TEST_CASE("destroy_while_queued", case_destroy_while_queued),
+    ACL_TEST_CASE("data_ranges", case_data_ranges),
 };
 
 int main(int argc, char** argv) {

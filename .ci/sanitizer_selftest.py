@@ -36,7 +36,8 @@ def host_copies(model: str) -> None:
 def pyacl_bytes(model: str) -> None:
     """pyACL: device bytes handed to Python (acl.util.ptr_to_bytes), callbacks (process_report)."""
     acl, ctx, stream = _pyacl_setup()
-    p, _ = acl.rt.malloc(64, 0)
+    p, ret = acl.rt.malloc_host(64)
+    assert ret == 0, ret
     acl.util.ptr_to_bytes(p, 64)
     done = threading.Event()
 

@@ -18,6 +18,15 @@
 #include "detail/util.h"
 #include "selftest_plant.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+// Under ASan the guard bytes are poisoned: an access that runs past an allocation into its guards is
+// reported like one past a malloc'd block (the guards otherwise hide it inside our own allocation).
+#define ACL_HOST_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#else
+#define ACL_HOST_POISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace acl_host {
 namespace memory {
 namespace {
@@ -87,6 +96,10 @@ aclError allocate(void** out, size_t size, Kind kind) {
   }
   void* raw = reserved <= SIZE_MAX - 2 * kGuard ? std::aligned_alloc(kAlign, reserved + 2 * kGuard) : nullptr;
   void* p = raw ? static_cast<char*>(raw) + kGuard : nullptr;
+  if (raw) {
+    ACL_HOST_POISON(raw, kGuard);
+    ACL_HOST_POISON(static_cast<char*>(p) + reserved, kGuard);
+  }
   std::lock_guard<std::mutex> lock(r.m);
   if (!p) {
     if (kind == Kind::Device) {

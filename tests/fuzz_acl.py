@@ -6,8 +6,8 @@ pytest; a hang is caught by the parent's timeout):
 - ``calls SEED SECONDS THREADS``: random pyACL calls (``import acl``) from several threads at once.
   Every function of ``acl``, ``acl.rt``, ``acl.mdl``, ``acl.util`` and ``acl.media`` is called with
   arguments drawn from pools of live handles and pointers, freed ones, pointers shifted outside their
-  allocation, random integers, wrong types and sizes from 0 to 2^63. The arity and parameter names are read from
-  the bindings' own TypeErrors, so a new binding is fuzzed without editing this file.
+  allocation, random integers, wrong types and sizes from 0 to 2^63. The arity and parameter names are
+  read from the bindings' own TypeErrors, so a new binding is fuzzed without editing this file.
 - ``models SEED SECONDS MODEL...``: mutated model files (bit flips, truncation, splices, numbers in
   the ``.om`` metadata replaced by hostile ones) through every loader: ``aclmdlLoadFromFile[WithMem]``,
   ``aclmdlLoadFromMem[WithMem]``, ``aclmdlQuerySize[FromMem]``, ``Session.load_model`` (path and

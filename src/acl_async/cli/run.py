@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..dump import DUMP_FORMATS
 from .commands import COMMANDS
-from .dynamic_profile import add_options as add_profile_options
+from .dynamic_options import add_options as add_profile_options
 from .errors import UsageError
 from .options import (
     OneLineParser,

@@ -50,8 +50,11 @@ PIC_GETTER(acldvppGetPicDescHeightStride, uint32_t, height_stride)
 PIC_GETTER(acldvppGetPicDescRetCode, uint32_t, ret_code)
 
 acldvppBatchPicDesc* acldvppCreateBatchPicDesc(uint32_t batchSize) {
-  if (batchSize == 0) {
-    note(__func__, "batchSize must be greater than 0");
+  // No batch call takes more than 256 pictures (aclcppdevg, acldvppVpcBatchCropAsync: "roiNums[0] + ... +
+  // roiNums[size-1] <= 256"); a description of millions is refused before it is allocated.
+  constexpr uint32_t kMaxBatchPictures = 65536;
+  if (batchSize == 0 || batchSize > kMaxBatchPictures) {
+    note(__func__, "batchSize must be in 1..%u (got %u)", kMaxBatchPictures, batchSize);
     return nullptr;
   }
   std::shared_ptr<acldvppBatchPicDesc> b;

@@ -122,7 +122,10 @@ selftest() {  # selftest PLANT PRELOAD OPTIONS_VARIABLE OPTIONS PYTHON
 # --- 1. ASan + UBSan ----------------------------------------------------------------
 if [ "$only" != tsan ]; then
   step "asan+ubsan: build and install (host runtime, extension, C tests)"
-  san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g"
+  # -fno-sanitize=enum: the ACL C API takes its enums by value and C code may pass any int in one (C enums
+  # are ints); our C++ implementations and pyACL check such values as integers and return the documented
+  # error, which UBSan's enum check would call undefined in C++ only.
+  san="-fsanitize=address,undefined -fno-sanitize=enum -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g"
   asan_build=$work/asan
   python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$asan_build" -Ccmake.build-type=Debug \

@@ -249,6 +249,10 @@ def test_ctest_registers_every_case(ctest_build):
 @pytest.mark.parametrize("name", _registered_cases())
 def test_c_case(ctest_results, name):
     """One CTest case of the C test programs (e.g. acl_rt.relaxed.memory): it ran and passed."""
+    if name.endswith(".fork") and os.environ.get("ACL_ASYNC_TEST_EXEC"):
+        # qemu-user (Debian 12's 7.2) aborts in a forked child of a threaded program with its own
+        # assertion (cpu-exec.c: cpu == current_cpu): the case runs natively in every other job.
+        pytest.skip("fork of a threaded program under an emulator (qemu-user asserts in the child)")
     assert name in ctest_results, f"{name} did not run (registered: {sorted(ctest_results)})"
     status, output = ctest_results[name]
     lines = [line for line in output.splitlines() if re.fullmatch(r"\d+ passed, \d+ failed", line)]

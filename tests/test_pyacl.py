@@ -310,11 +310,18 @@ def test_stop_thread_with_callbacks_pending(env):
     tid, ret = acl.util.start_thread(loop, [env["context"]])
     assert ret == SUCCESS
     assert acl.rt.subscribe_report(tid, env["stream"]) == SUCCESS
-    gate = threading.Event()
-    # Hold the stream so the next callbacks are still pending when the thread stops.
-    assert acl.rt.launch_callback(lambda _: gate.wait(), None, BLOCK, env["stream"]) == SUCCESS
+    gate, holding = threading.Event(), threading.Event()
+
+    def hold(_):
+        holding.set()
+        gate.wait()
+
+    # Hold the stream so the next callbacks are still pending when the thread stops (the holder itself
+    # has started on the thread before it is told to stop, so only the three can be dropped).
+    assert acl.rt.launch_callback(hold, None, BLOCK, env["stream"]) == SUCCESS
     for i in range(3):
         assert acl.rt.launch_callback(ran.append, i, NO_BLOCK, env["stream"]) == SUCCESS
+    assert holding.wait(60)
     stopped.set()
     gate.set()
     with warnings.catch_warnings(record=True) as caught:

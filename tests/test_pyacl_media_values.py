@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (tests take the imported fixture `env` as an argument)
 """Every `acl.media` function in a test that checks a real value: set-then-get for each description field,
 pictures built with numpy/Pillow and compared after the DVPP call (crop: exact; resize: within 4 grey levels
 of Pillow's bilinear; decode: within 0.5 of Pillow's luma). A binding wired to the wrong C function (a
@@ -9,13 +10,19 @@ test_pyacl_coverage.py's check of libacl_dvpp's exports.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from dvpp_pictures import jpeg_bytes, luma, scene
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The module fixture `env` and the copy helpers are test_pyacl_media's (pytest takes an imported fixture).
+from test_pyacl_media import env, to_device, to_host  # noqa: E402,F401
 
 acl = pytest.importorskip("acl")
 HAS_MEDIA = hasattr(acl, "media") and hasattr(acl.media, "dvpp_malloc")
@@ -38,36 +45,6 @@ def covers(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return fn
 
     return mark
-
-
-@pytest.fixture(scope="module")
-def env() -> Iterator[dict[str, int]]:
-    assert acl.init() in (SUCCESS, REPEAT_INITIALIZE)
-    assert acl.rt.set_device(0) == SUCCESS
-    context, ret = acl.rt.create_context(0)
-    assert ret == SUCCESS
-    stream, ret = acl.rt.create_stream()
-    assert ret == SUCCESS
-    channel = acl.media.dvpp_create_channel_desc()
-    assert channel and acl.media.dvpp_create_channel(channel) == SUCCESS
-    yield {"stream": stream, "channel": channel}
-    assert acl.media.dvpp_destroy_channel(channel) == SUCCESS
-    assert acl.media.dvpp_destroy_channel_desc(channel) == SUCCESS
-    assert acl.rt.destroy_stream(stream) == SUCCESS
-    assert acl.rt.destroy_context(context) == SUCCESS
-
-
-def to_device(data: bytes) -> int:
-    dev, ret = acl.media.dvpp_malloc(len(data))
-    assert ret == SUCCESS and dev
-    assert acl.rt.memcpy(dev, len(data), acl.util.bytes_to_ptr(data), len(data), H2D) == SUCCESS
-    return dev
-
-
-def to_host(dev: int, size: int) -> np.ndarray:
-    out = np.zeros(size, np.uint8)
-    assert acl.rt.memcpy(acl.util.numpy_to_ptr(out), size, dev, size, D2H) == SUCCESS
-    return out
 
 
 def describe(desc: int, data: int, w: int, h: int, fmt: int = NV12) -> int:

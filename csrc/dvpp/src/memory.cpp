@@ -12,9 +12,15 @@
 namespace acl_dvpp {
 namespace {
 
+struct Block {
+  size_t size;      // usable size
+  uint64_t serial;  // tells a block from a later one at the same address
+};
+
 struct Registry {
   std::mutex m;
-  std::map<uintptr_t, size_t> blocks;  // start -> usable size
+  std::map<uintptr_t, Block> blocks;  // start -> block
+  uint64_t next_serial = 0;
 };
 
 Registry& reg() {
@@ -31,7 +37,7 @@ bool is_dvpp_range(const void* ptr, size_t size) {
   auto it = r.blocks.upper_bound(p);
   if (it == r.blocks.begin()) return false;
   --it;
-  return p - it->first <= it->second && size <= it->second - (p - it->first);
+  return p - it->first <= it->second.size && size <= it->second.size - (p - it->first);
 }
 
 aclError check_range(const char* api, const void* ptr, size_t size, const char* what) {
@@ -77,7 +83,7 @@ aclError acldvppMalloc(void** devPtr, size_t size) {
   if (e != ACL_SUCCESS) return e;  // aclrtMalloc left its message
   Registry& r = reg();
   std::lock_guard<std::mutex> lock(r.m);
-  r.blocks[reinterpret_cast<uintptr_t>(p)] = reserved;
+  r.blocks[reinterpret_cast<uintptr_t>(p)] = Block{reserved, ++r.next_serial};
   *devPtr = p;
   return ACL_SUCCESS;
 }
@@ -85,19 +91,26 @@ aclError acldvppMalloc(void** devPtr, size_t size) {
 aclError acldvppFree(void* devPtr) {
   DVPP_NULL(devPtr);
   Registry& r = reg();
+  const uintptr_t key = reinterpret_cast<uintptr_t>(devPtr);
+  uint64_t serial = 0;
   {
     std::lock_guard<std::mutex> lock(r.m);
-    auto it = r.blocks.find(reinterpret_cast<uintptr_t>(devPtr));
-    if (it == r.blocks.end()) {
-      if (strict())
-        return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
-                         "devPtr %p was not returned by acldvppMalloc (strict mode; ACL_HOST_STRICT=0 relaxes)",
-                         devPtr);
-    } else {
-      r.blocks.erase(it);
+    auto it = r.blocks.find(key);
+    if (it != r.blocks.end()) {
+      serial = it->second.serial;
+    } else if (strict()) {
+      return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,
+                       "devPtr %p was not returned by acldvppMalloc (strict mode; ACL_HOST_STRICT=0 relaxes)", devPtr);
     }
   }
-  return aclrtFree(devPtr);
+  // aclrtFree first: a block a queued DVPP task or copy still uses (pinned) is refused in strict
+  // mode (and stays DVPP memory) or waited for in relaxed mode.
+  aclError e = aclrtFree(devPtr);
+  if (e != ACL_SUCCESS || serial == 0) return e;
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.blocks.find(key);
+  if (it != r.blocks.end() && it->second.serial == serial) r.blocks.erase(it);
+  return ACL_SUCCESS;
 }
 
 }  // extern "C"

@@ -146,7 +146,7 @@ aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data
     desc->height_stride = hs;
     desc->ret_code = 0;
     return ACL_SUCCESS;
-  });
+  }, {{in, size}, {out.data, out.size}});
 }
 
 }  // extern "C"

@@ -29,10 +29,10 @@ void release(void* user) { delete static_cast<Work*>(user); }
 
 }  // namespace
 
-aclError launch(const char* api, aclrtStream stream, Work work) {
+aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins) {
   Work* boxed = new (std::nothrow) Work(std::move(work));
   if (!boxed) return fail(api, ACL_ERROR_BAD_ALLOC, "out of memory");
-  return acl_host_ext_launch(api, stream, run, boxed, release);
+  return acl_host_ext_launch_pinned(api, stream, run, boxed, release, pins.data(), pins.size());
 }
 
 }  // namespace acl_dvpp

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "common.h"
 
@@ -13,6 +15,13 @@ namespace acl_dvpp {
 // stream's synchronize).
 using Work = std::function<aclError(std::string& message)>;
 
-aclError launch(const char* api, aclrtStream stream, Work work);
+// `pins`: every buffer the work reads or writes. Their ACL allocations stay allocated until the
+// task is done: aclrtFree/acldvppFree of one meanwhile is refused in strict mode (207002) and
+// waits in relaxed mode, as for the runtime's copies and model executions.
+using Pin = acl_host_ext_range;
+aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins);
+inline aclError launch(const char* api, aclrtStream stream, Work work, std::initializer_list<Pin> pins) {
+  return launch(api, stream, std::move(work), std::vector<Pin>(pins));
+}
 
 }  // namespace acl_dvpp

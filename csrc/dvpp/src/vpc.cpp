@@ -124,11 +124,17 @@ aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
 }
 
 aclError queue(const char* api, std::vector<Op> ops, libyuv::FilterMode filter, aclrtStream stream) {
+  std::vector<Pin> pins;
+  pins.reserve(2 * ops.size());
+  for (const Op& op : ops) {
+    pins.push_back({op.in.data, op.in.size});
+    pins.push_back({op.out.data, op.out.size});
+  }
   return launch(api, stream, [ops, filter](std::string& msg) {
     for (const Op& op : ops)
       if (aclError e = run_op(op, filter, msg)) return e;
     return ACL_SUCCESS;
-  });
+  }, pins);
 }
 
 // One picture pair: checks and the op scaling `crop` (NULL: whole input) into `paste` (NULL:

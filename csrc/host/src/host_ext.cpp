@@ -30,17 +30,27 @@ int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* siz
 
 aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
                              acl_host_ext_release_fn release) ACL_API_TRY {
+  return acl_host_ext_launch_pinned(api, stream, fn, user, release, nullptr, 0);
+} ACL_API_CATCH
+
+aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
+                                    acl_host_ext_release_fn release, const acl_host_ext_range* ranges,
+                                    size_t count) ACL_API_TRY {
   ApiScope scope(api);
   std::shared_ptr<void> owned(user, [release](void* p) {
     if (release) release(p);
   });
   if (!fn) return fail(ACL_ERROR_INVALID_PARAM, "no task function");
+  if (count > 0 && !ranges) return fail(ACL_ERROR_INVALID_PARAM, "no ranges");
   std::shared_ptr<Stream> s;
   if (aclError e = stream::resolve(stream, true, s)) return e;
   Task t;
   t.kind = TaskKind::HostTask;
   t.host_fn = fn;
   t.host_user = std::move(owned);
+  // Pinned before queueing, like Stream::enqueue's own ranges: a free between the caller's checks
+  // and the task's run is refused (strict) or waits (relaxed) instead of freeing under the task.
+  for (size_t i = 0; i < count; ++i) t.pins.add(ranges[i].ptr, ranges[i].size);
   return s->enqueue(std::move(t));
 } ACL_API_CATCH
 

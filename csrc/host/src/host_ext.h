@@ -31,6 +31,17 @@ typedef void (*acl_host_ext_release_fn)(void* user);
  * the task ran or was dropped, or at once when queueing fails (may be NULL). */
 ACL_FUNC_VISIBILITY aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn,
                                                  void* user, acl_host_ext_release_fn release);
+/* A memory range a task reads or writes. */
+typedef struct acl_host_ext_range {
+  const void* ptr;
+  size_t size;
+} acl_host_ext_range;
+/* acl_host_ext_launch with the ACL allocations holding ranges[0..count) pinned until the task
+ * is destroyed, as for the runtime's own copies and executions: a concurrent aclrtFree of one
+ * is refused in strict mode (ACL_ERROR_RT_MEMORY_FREE, 207002) and waits in relaxed mode. Ranges outside ACL memory are ignored. */
+ACL_FUNC_VISIBILITY aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_host_ext_task_fn fn,
+                                                        void* user, acl_host_ext_release_fn release,
+                                                        const acl_host_ext_range* ranges, size_t count);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@
 #include "acl/acl.h"
 #include "acl/ops/acl_dvpp.h"
 #include "acl_check.h"
+#include "gate.h"
 
 static const char* g_dir = ".";
 static int g_strict = 1;
@@ -1288,6 +1289,130 @@ static void case_data_ranges(void) {
   teardown();
 }
 
+/* ---- Freeing a buffer a queued DVPP task uses ---- */
+typedef struct {
+  aclrtContext ctx;
+  Gate open;    /* the test opens it */
+  Gate entered; /* the gate callback runs: every task after it is queued, not run */
+  Gate stop;    /* the reporter thread stops */
+} DvppGate;
+
+static void dvpp_gate_callback(void* user) {
+  DvppGate* g = (DvppGate*)user;
+  gate_add(&g->entered, 1);
+  gate_wait(&g->open, 1);
+}
+
+static void* dvpp_reporter(void* arg) {
+  DvppGate* g = (DvppGate*)arg;
+  aclrtSetCurrentContext(g->ctx);
+  while (gate_count(&g->stop) == 0) aclrtProcessReport(50);
+  return NULL;
+}
+
+typedef struct {
+  aclrtContext ctx;
+  void* ptr;
+  Gate returned;
+  aclError ret;
+} DvppFreer;
+
+static void* dvpp_freer(void* arg) {
+  DvppFreer* f = (DvppFreer*)arg;
+  aclrtSetCurrentContext(f->ctx);
+  f->ret = acldvppFree(f->ptr);
+  gate_add(&f->returned, 1);
+  return NULL;
+}
+
+/* 1 when the gate reaches value within ms milliseconds: only for what must NOT happen (a free
+ * returning while the stream is held), the bounded wait is the check. */
+static int dvpp_gate_wait_ms(Gate* g, int value, long ms) {
+  struct timespec deadline;
+  int rc = 0;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += ms / 1000;
+  deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L) {
+    deadline.tv_sec += 1;
+    deadline.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&g->mutex);
+  while (g->count < value && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&g->cond, &g->mutex, &deadline);
+  rc = g->count >= value;
+  pthread_mutex_unlock(&g->mutex);
+  return rc;
+}
+
+/* acldvppFree of a decode's input while the decode is queued (held behind a gate): the task pins
+ * its buffers as copies and executions do, so strict mode refuses (ACL_ERROR_RT_MEMORY_FREE,
+ * 207002: aclrtFree "does not wait"; the block stays DVPP memory) and relaxed mode waits until the
+ * decode has run; the decode then reads the whole picture either way. */
+static void case_free_while_decoding(void) {
+  acldvppChannelDesc* ch;
+  acldvppPicDesc* pic;
+  uint32_t size = 0, out_size = 0;
+  uint8_t* host;
+  void *in = NULL, *out = NULL;
+  DvppGate g;
+  DvppFreer fr;
+  pthread_t reporter, freer;
+  SECTION("free_while_decoding");
+  setup();
+  ch = make_channel();
+  gate_init(&g.open);
+  gate_init(&g.entered);
+  gate_init(&g.stop);
+  memset(&fr, 0, sizeof fr);
+  gate_init(&fr.returned);
+  CHECK_OK(aclrtGetCurrentContext(&g.ctx));
+  pthread_create(&reporter, NULL, dvpp_reporter, &g);
+  CHECK_OK(aclrtSubscribeReport((uint64_t)reporter, g_stream));
+  host = read_file("photo.jpg", &size);
+  in = dvpp_file("photo.jpg", &size);
+  CHECK(host != NULL && in != NULL);
+  if (host && in) {
+    CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out_size));
+    CHECK_OK(acldvppMalloc(&out, out_size));
+    pic = acldvppCreatePicDesc();
+    acldvppSetPicDescData(pic, out);
+    acldvppSetPicDescSize(pic, out_size);
+    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    CHECK_OK(aclrtLaunchCallback(dvpp_gate_callback, &g, ACL_CALLBACK_BLOCK, g_stream));
+    CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+    CHECK(gate_wait(&g.entered, 1));
+    if (g_strict) {
+      CHECK_ERR(acldvppFree(in), 207002);
+      CHECK_ERR(acldvppFree(out), 207002);
+      gate_add(&g.open, 1);
+      CHECK_OK(aclrtSynchronizeStream(g_stream));
+      CHECK_OK(acldvppFree(in)); /* still DVPP memory, nothing queued uses it any more */
+    } else {
+      fr.ctx = g.ctx;
+      fr.ptr = in;
+      pthread_create(&freer, NULL, dvpp_freer, &fr);
+      CHECK(!dvpp_gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the decode */
+      gate_add(&g.open, 1);
+      pthread_join(freer, NULL);
+      CHECK(fr.ret == ACL_SUCCESS);
+      CHECK_OK(aclrtSynchronizeStream(g_stream));
+    }
+    CHECK(acldvppGetPicDescRetCode(pic) == 0);
+    CHECK(acldvppGetPicDescWidth(pic) > 0);
+    free_pic(pic);
+  }
+  free(host);
+  CHECK_OK(aclrtUnSubscribeReport((uint64_t)reporter, g_stream));
+  gate_add(&g.stop, 1);
+  pthread_join(reporter, NULL);
+  gate_destroy(&g.open);
+  gate_destroy(&g.entered);
+  gate_destroy(&g.stop);
+  gate_destroy(&fr.returned);
+  drop_channel(ch);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -1307,6 +1432,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("bad_handles", case_bad_handles),
     ACL_TEST_CASE("destroy_while_queued", case_destroy_while_queued),
     ACL_TEST_CASE("data_ranges", case_data_ranges),
+    ACL_TEST_CASE("free_while_decoding", case_free_while_decoding),
 };
 
 int main(int argc, char** argv) {

@@ -109,16 +109,19 @@ def classify(
     labels: Sequence[str] | None,
     *,
     decode_threads: int | None = None,
+    decoder: str = "pillow",
 ) -> tuple[list[PictureResult], int]:
     """Classify ``pictures``; returns the results (in order) and the batch used.
 
     The pictures are decoded on ``decode_threads`` threads (None: the default number) while the
-    requests run, in order; an unreadable picture raises its one-line InputFileError."""
+    requests run, in order; an unreadable picture raises its one-line InputFileError. ``decoder``:
+    ``pillow`` or ``dvpp`` (:mod:`acl_async.dvpp_preprocess`, a model with a YUV420SP AIPP input)."""
+    from .dvpp_preprocess import decoding, with_decoder
     from .pipeline import DecodeStage, check
 
     model = load_model(session, model_path)
     descs = describe_inputs(model)
-    if not is_picture_input(descs):
+    if not is_picture_input(descs, model_path):
         raise BatchError(f"classify needs a model with one picture input [N,3,H,W] or [N,H,W,3], not "
                          f"{[list(d.dims) for d in descs]}")  # fmt: skip
     try:
@@ -128,7 +131,10 @@ def classify(
     if batch != len(pictures):
         log.info("the model takes batch %d; %d picture(s) go in %d request(s)", batch, len(pictures),
                  -(-len(pictures) // batch))  # fmt: skip
-    spec = picture_spec(model_path, descs)
+    try:
+        spec = with_decoder(picture_spec(model_path, descs), decoder)
+    except ValueError as exc:
+        raise BatchError(str(exc)) from None
     chunks = _chunks(len(pictures), batch)
 
     outputs: dict[int, np.ndarray] = {}
@@ -142,7 +148,7 @@ def classify(
     try:
         queue.set_callback(done)
         group: list[np.ndarray] = []
-        with DecodeStage(pictures, spec, threads=decode_threads) as stage, \
+        with decoding(decoder), DecodeStage(pictures, spec, threads=decode_threads) as stage, \
                 bar(len(pictures), "classifying", "picture") as progress:
             for item in stage:
                 progress.update()

@@ -155,13 +155,27 @@ def check_batch(descs: Sequence[InputDesc], requested: int | None) -> int:
 # -- pictures -------------------------------------------------------------------------------------
 
 
-def is_picture_input(descs: Sequence[InputDesc]) -> bool:
-    """One 4-D input with 3 channels (NCHW or NHWC) of a picture element type."""
+def is_picture_input(descs: Sequence[InputDesc], model: Path | None = None) -> bool:
+    """One 4-D input with 3 channels (NCHW or NHWC) of a picture element type, or (``model``: its file)
+    the YUV420SP input ``[N, H*3/2, W, 1]`` of a static AIPP model (the model's AIPP info says so)."""
     if len(descs) != 1 or len(descs[0].dims) != 4 or descs[0].dtype not in ("float32", "float16", "uint8"):
         return False
     try:
         infer_layout(descs[0].dims)
     except ValueError:
+        return model is not None and descs[0].dtype == "uint8" and _is_nv12_input(model, descs[0])
+    return True
+
+
+def _is_nv12_input(model: Path, desc: InputDesc) -> bool:
+    from . import zoo
+    from .yuv import YUV420SP, nv12_hw
+
+    try:
+        if zoo.read_aipp_format(model) != YUV420SP:
+            return False
+        nv12_hw(desc.dims)
+    except (ValueError, OSError):
         return False
     return True
 
@@ -173,4 +187,5 @@ def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
     try:
         return zoo.model_preprocess_spec(model)
     except (ValueError, OSError):
-        return spec_for_model(list(descs[0].dims), descs[0].dtype, None)
+        aipp = zoo.read_aipp_format(model) if _is_nv12_input(model, descs[0]) else None
+        return spec_for_model(list(descs[0].dims), descs[0].dtype, None, aipp)

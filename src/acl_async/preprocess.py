@@ -1,7 +1,9 @@
 """Turn pictures (or ready-made tensor files) into model input tensors: the one place for preprocessing.
 
 A :class:`PreprocessSpec` says how: resize (exactly, or the shorter side), center crop, channel order,
-``(x - mean) / std`` per *output* channel (i.e. after any RGB->BGR swap), element type and layout.
+``(x - mean) / std`` per *output* channel (i.e. after any RGB->BGR swap), element type and layout
+(``NV12``: the YUV420SP input of an AIPP model, see :mod:`acl_async.yuv`), and the decoder (``pillow``,
+or ``dvpp``: JPEG decode and VPC crop/resize through DVPP, :mod:`acl_async.dvpp_preprocess`).
 :data:`SAMPLE_SPEC` reproduces Huawei's ``transferPic.py`` from the ResNet-50 async sample; models
 built by :mod:`acl_async.zoo` carry their own spec in their metadata (see
 :meth:`PreprocessSpec.from_metadata`).
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .yuv import YUV420SP, nv12_hw, nv12_shape, rgb_to_nv12
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -65,7 +69,8 @@ _DTYPE_ALIASES = {
 _INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos", "box", "hamming")
 _RESIZE_MODES = ("exact", "shorter")
 _CHANNEL_ORDERS = ("RGB", "BGR")
-_LAYOUTS = ("NCHW", "NHWC")
+_LAYOUTS = ("NCHW", "NHWC", "NV12")  # NV12: YUV420SP [1, H*3/2, W, 1] uint8 (acl_async.yuv)
+_DECODERS = ("pillow", "dvpp")
 
 
 class InputFileError(ValueError):
@@ -147,6 +152,7 @@ class PreprocessSpec:
     dtype: str = "float32"
     layout: str = "NCHW"
     interpolation: str = "bilinear"
+    decoder: str = "pillow"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -159,6 +165,9 @@ class PreprocessSpec:
         set_(self, "layout", str(self.layout).upper())
         set_(self, "interpolation", str(self.interpolation).lower())
         set_(self, "resize_mode", str(self.resize_mode).lower())
+        set_(self, "decoder", str(self.decoder).lower())
+        if self.decoder not in _DECODERS:
+            raise ValueError(f"decoder must be one of {_DECODERS}, got {self.decoder!r}")
         if self.resize_mode not in _RESIZE_MODES:
             raise ValueError(f"resize_mode must be one of {_RESIZE_MODES}, got {self.resize_mode!r}")
         if self.resize_mode == "shorter" and not isinstance(self.resize, int):
@@ -166,7 +175,9 @@ class PreprocessSpec:
         if self.channel_order not in _CHANNEL_ORDERS:
             raise ValueError(f"channel_order must be RGB or BGR, got {self.channel_order!r}")
         if self.layout not in _LAYOUTS:
-            raise ValueError(f"layout must be NCHW or NHWC, got {self.layout!r}")
+            raise ValueError(f"layout must be NCHW, NHWC or NV12, got {self.layout!r}")
+        if self.layout == "NV12" and (self.dtype != "uint8" or self.channel_order != "RGB"):
+            raise ValueError("NV12 input takes uint8 pictures (the model's AIPP converts the colours)")
         if self.interpolation not in _INTERPOLATIONS:
             raise ValueError(f"interpolation must be one of {_INTERPOLATIONS}, got {self.interpolation!r}")
         if any(s == 0.0 for s in self.std):
@@ -191,6 +202,8 @@ class PreprocessSpec:
         hw = self.output_hw
         if hw is None:
             return None
+        if self.layout == "NV12":
+            return nv12_shape(*hw)
         return (1, 3, *hw) if self.layout == "NCHW" else (1, *hw, 3)
 
     @property
@@ -290,15 +303,23 @@ def spec_for_model(
     input_dims: Sequence[int] | None,
     dtype: object = None,
     metadata: Mapping[str, Any] | None = None,
+    aipp_format: str | None = None,
 ) -> PreprocessSpec:
     """The spec for a model input: metadata first, then the input description.
 
     With ``acl_async.preprocess`` metadata, its resize/crop/order/mean/std are used and the input's
     layout and element type (when given) override the stored ones.  Without it, :data:`SAMPLE_SPEC`
     is used, scaled to the input size (resize = size * 256/224) and set to the input's layout and type
-    (mean 0, std 1 for uint8 inputs).  Raises ValueError if the metadata size and the dims disagree.
+    (mean 0, std 1 for uint8 inputs).  ``aipp_format`` (the input's static AIPP ``input_format``, from
+    the model's AIPP info): ``YUV420SP_U8`` makes an ``NV12`` spec of the AIPP source size.  Raises
+    ValueError if the metadata size and the dims disagree.
     """
-    layout, hw = infer_layout(input_dims) if input_dims is not None else (None, None)
+    layout: str | None
+    if aipp_format == YUV420SP and input_dims is not None:
+        layout, hw = "NV12", nv12_hw(input_dims)
+        dtype = "uint8"
+    else:
+        layout, hw = infer_layout(input_dims) if input_dims is not None else (None, None)
     dtype_name = normalize_dtype(dtype) if dtype is not None else None
     spec = PreprocessSpec.from_metadata(metadata)
     if spec is None:
@@ -314,7 +335,7 @@ def spec_for_model(
             spec = spec.replace(crop=hw)
         elif spec.output_hw != hw:
             raise ValueError(f"model metadata gives {spec.output_hw} pictures but the input is {hw}")
-    if is_uint8_image_input(input_dims, dtype_name):
+    if is_uint8_image_input(input_dims, dtype_name) or layout == "NV12":
         # The model normalises (static AIPP): keep the metadata's resize and crop, hand pixels over.
         spec = spec.replace(mean=0.0, std=1.0, channel_order="RGB")
     changes: dict[str, Any] = {}
@@ -390,6 +411,8 @@ def preprocess_image(
             raise ValueError(f"picture of {w}x{h} is smaller than the {cw}x{ch} crop")
         top, left = (h - ch) // 2, (w - cw) // 2
         pixels = pixels[top : top + ch, left : left + cw]
+    if spec.layout == "NV12":
+        return _write_nv12(pixels, out)
     if spec.channel_order == "BGR":
         pixels = pixels[:, :, ::-1]
     if spec.layout == "NCHW":
@@ -414,6 +437,17 @@ def preprocess_image(
         np.divide(out[0], std, out=out[0])
     else:
         out[0] = (pixels - mean) / std
+    return out
+
+
+def _write_nv12(rgb: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    shape = nv12_shape(*rgb.shape[:2])
+    if out is None:
+        out = np.empty(shape, dtype=np.uint8)
+    elif out.shape != shape or out.dtype != np.uint8:
+        raise ValueError(f"preprocessing gives uint8 {list(shape)} (NV12) but the destination is "
+                         f"{out.dtype.name} {list(out.shape)}")  # fmt: skip
+    rgb_to_nv12(rgb, out=out[0, :, :, 0])
     return out
 
 
@@ -463,6 +497,10 @@ def load_picture(
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
+    if spec.decoder == "dvpp":
+        from .dvpp_preprocess import load_picture_dvpp
+
+        return load_picture_dvpp(path, spec, out=out)
     try:
         with Image.open(path) as opened:
             image, full = open_picture(opened, spec, draft)

@@ -64,7 +64,7 @@ class InputSource:
         if self.paths:
             if self.tensors_only and len(self.descs) == 1:
                 pass  # .bin/.npy files of one batch item each, for any single-input model
-            elif not is_picture_input(self.descs):
+            elif not (is_picture_input(self.descs) or (spec is not None and spec.layout == "NV12")):
                 dims = [list(d.dims) for d in self.descs]
                 raise ValueError(f"pictures need a model with one [N,3,H,W] or [N,H,W,3] input, not {dims}")
             elif spec is None:

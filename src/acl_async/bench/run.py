@@ -46,6 +46,8 @@ class BenchOptions:
     #: Decode threads in full-pipeline mode (None: :func:`~acl_async.pipeline.default_decode_threads`;
     #: 0: decode on the loop's thread, as before).
     decode_threads: int | None = None
+    #: Who decodes the pictures: ``pillow`` or ``dvpp`` (:mod:`acl_async.dvpp_preprocess`).
+    decoder: str = "pillow"
     paths: Sequence[Path] = field(default_factory=list)
     progress: bool = True
     #: ``-shape`` (:func:`~acl_async.bench.shapes.parse_shapes`): checked against the model's inputs.
@@ -58,14 +60,16 @@ def _source(opts: BenchOptions, descs: Sequence[InputDesc], batch: int) -> Input
     if (
         len(descs) == 1
         and all(p.suffix.lower() in TENSOR_SUFFIXES for p in opts.paths)
-        and not is_picture_input(descs)
+        and not is_picture_input(descs, opts.model)
     ):
         return InputSource(descs, batch, opts.paths)
-    if not is_picture_input(descs):
+    if not is_picture_input(descs, opts.model):
         dims = [list(d.dims) for d in descs]
         raise BatchError(f"-i needs a model with one picture input [N,3,H,W] or [N,H,W,3]; it has {dims}")
     try:
-        spec = picture_spec(opts.model, descs)
+        from ..dvpp_preprocess import with_decoder
+
+        spec = with_decoder(picture_spec(opts.model, descs), opts.decoder)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
     return InputSource(descs, batch, opts.paths, spec)

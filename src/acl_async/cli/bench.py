@@ -25,6 +25,7 @@ from .options import (
     add_device,
     add_inputs,
     add_model,
+    add_preprocess,
     collect_inputs,
     count,
     positive_seconds,
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-pipeline", action="store_true",
                    help="decode + preprocess the pictures inside the measured loop (what applications do)")
     add_decode_threads(p, 0, "; 0: on the loop's thread. With --full-pipeline")
+    add_preprocess(p)
     p.add_argument("--compare", action="store_true",
                    help="run sync, async and the queue API back to back and print a table")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the result block")
@@ -229,6 +231,7 @@ def main(argv: Sequence[str]) -> int:
     from ..bench.report import format_compare, format_report, mode_sentence
     from ..bench.result import MODE_FULL, MODE_INFERENCE, BenchResult
     from ..bench.run import BenchOptions, run_one
+    from ..dvpp_preprocess import decoding
     from ..model_io import BatchError
 
     _check_outputs(args)
@@ -239,7 +242,7 @@ def main(argv: Sequence[str]) -> int:
         model=model, device=device, config=args.config, nireq=_requests(args), niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
         percentiles=args.percentiles, full_pipeline=args.full_pipeline, paths=paths,
-        decode_threads=args.decode_threads, shapes=args.shape,
+        decode_threads=args.decode_threads, shapes=args.shape, decoder=args.preprocess,
     )  # fmt: skip
     _check_model(opts)
     _runtime_environment(args)
@@ -257,7 +260,7 @@ def main(argv: Sequence[str]) -> int:
     stop = f"{opts.niter} iterations" if opts.niter is not None else f"{opts.time_s:g} s"
     _print(args, f"Measuring {', '.join(apis)} for {stop}{' each' if len(apis) > 1 else ''}")
     try:
-        with Session(device_id=device, config=args.config) as session:
+        with Session(device_id=device, config=args.config) as session, decoding(args.preprocess):
             for api in apis:
                 result = run_one(api, opts, session, announce=lambda line: _print(args, line))
                 results.append(result)

@@ -27,6 +27,7 @@ from .options import (
     add_inputs,
     add_labels,
     add_model,
+    add_preprocess,
     add_top,
     collect_inputs,
     load_labels,
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_top(p, 10)
     add_labels(p)
     add_decode_threads(p)
+    add_preprocess(p)
     add_ray_options(p)
     return p
 
@@ -70,7 +72,8 @@ def main(argv: Sequence[str]) -> int:
     try:
         with Session(device_id=device, config=args.config) as session:
             results, batch = classify(session, model, pictures, args.top, labels,
-                                      decode_threads=args.decode_threads)  # fmt: skip
+                                      decode_threads=args.decode_threads,
+                                      decoder=args.preprocess)  # fmt: skip
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     print(f"[ INFO ] Batch size is {batch}")

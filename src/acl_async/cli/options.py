@@ -149,6 +149,12 @@ def add_decode_threads(p: argparse.ArgumentParser, minimum: int = 1, extra: str 
                    f"(default: one per CPU core, at most 8){extra}")  # fmt: skip
 
 
+def add_preprocess(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preprocess", choices=("pillow", "dvpp"), default="pillow",
+                   help="who decodes and resizes the pictures: Pillow (default), or DVPP (JPEG decode + VPC "
+                   "crop/resize on a stream, for a model with a YUV420SP AIPP input)")  # fmt: skip
+
+
 # -- lookups --------------------------------------------------------------------------------------
 
 

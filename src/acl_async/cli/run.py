@@ -25,6 +25,7 @@ from .options import (
     add_inputs,
     add_labels,
     add_model,
+    add_preprocess,
     add_top,
     check_labels,
     check_top,
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bad-input", choices=("fatal", "skip"), default="fatal",
                    help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
     add_decode_threads(p)
+    add_preprocess(p)
     add_profile_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
@@ -173,6 +175,8 @@ def main(argv: Sequence[str]) -> int:
     from . import dynamic_profile
 
     profile = dynamic_profile.choose(model_path, args, paths)  # None: a static model
+    if profile is not None and args.preprocess != "pillow":
+        raise UsageError("--preprocess dvpp takes a static model (no dynamic profiles)")
     if args.bad_input == "fatal" and profile is None:
         _check_inputs(model_path, paths)
 
@@ -196,6 +200,12 @@ def main(argv: Sequence[str]) -> int:
         check_labels(labels, labels_source, classes(model.outputs[0].shape))
         check_top(args.top, classes(model.outputs[0].shape))
         spec = sample_run.model_spec(model_path, model) if profile is None else profile.spec(model_path)
+        from ..dvpp_preprocess import decoding, with_decoder
+
+        try:
+            spec = with_decoder(spec, args.preprocess)
+        except ValueError as exc:
+            raise UsageError(f"{model_path}: {exc}") from None
         handler = sample_run.ResultHandler(dynamic_profile.per_item(profile, _shower(args, labels)), dumper)
         _info(args, "init memory pool success")
         _info(args, "subscribe report success")
@@ -205,9 +215,10 @@ def main(argv: Sequence[str]) -> int:
                                            args.pool_size, args.callback_interval, handler,
                                            bad_input=args.bad_input)  # fmt: skip
         else:
-            done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
-                                            args.callback_interval, handler, bad_input=args.bad_input,
-                                            decode_threads=args.decode_threads)  # fmt: skip
+            with decoding(args.preprocess):
+                done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
+                                                args.callback_interval, handler, bad_input=args.bad_input,
+                                                decode_threads=args.decode_threads)  # fmt: skip
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

@@ -36,6 +36,7 @@ __all__ = [
     "default_pictures",
     "model_path",
     "model_preprocess_spec",
+    "read_aipp_format",
     "read_model_inputs",
     "read_model_metadata",
     "read_model_outputs",
@@ -303,15 +304,28 @@ def read_model_outputs(path: str | os.PathLike[str]) -> list[ModelInput]:
     return list(_describe(path).outputs)
 
 
+def read_aipp_format(path: str | os.PathLike[str]) -> str | None:
+    """The static AIPP ``input_format`` of an ``acl-async atc`` .om's first input (what
+    ``aclmdlGetFirstAippInfo`` reports), or None (no AIPP there, or another format)."""
+    from ..yuv import aipp_input_format
+
+    if _known(path) is not None:
+        return None
+    om = _om_meta(path)
+    return aipp_input_format(om) if om is not None else None
+
+
 def model_preprocess_spec(path: str | os.PathLike[str]) -> PreprocessSpec:
     """The preprocessing for a model file: its ``acl_async.preprocess`` metadata, adjusted to its first
-    input's layout and type.  Raises ValueError when the file says neither (e.g. a real ``.om``)."""
+    input's layout and type (and AIPP input format).  Raises ValueError when the file says neither (e.g.
+    a real ``.om``)."""
     metadata = read_model_metadata(path)
     inputs = read_model_inputs(path)
     if not inputs and PreprocessSpec.from_metadata(metadata) is None:
         raise ValueError(f"{path}: no preprocessing metadata or input description (ONNX models only)")
     first = inputs[0] if inputs else None
-    return spec_for_model(first.dims if first else None, first.dtype if first else None, metadata)
+    aipp = read_aipp_format(path) if first is not None else None
+    return spec_for_model(first.dims if first else None, first.dtype if first else None, metadata, aipp)
 
 
 def copy_default_pictures(folder: str | os.PathLike[str]) -> list[Path]:

@@ -50,9 +50,16 @@ _MATRIX_RANGE = (-32677, 32676)
 _BIAS_RANGE = (0, 255)
 
 
+# CSC on without a matrix or biases: the defaults CANN documents and its ATC applies (graphengine
+# ge_aipp_op.cc SetCscDefaultValue; the ATC guide's "YUV420SP_U8 to BGR" sample, canncommercial/800
+# atlasatc_16_0028, gives the same values): YUV input, BT.601 narrow range YUV -> BGR (row 0 makes B),
+# input_bias 16, 128, 128; RGB input, RGB -> BT.601 narrow YUV, output_bias 16, 128, 128.
+YUV2BGR_MATRIX = (298, 516, 0, 298, -100, -208, 298, 0, 409)
+RGB2YUV_MATRIX = (66, 129, 25, -38, -74, 112, 112, -94, -18)
+
+
 def _default_matrix() -> list[int]:
-    # The configuration template's defaults (BT.601 narrow YUV -> RGB).
-    return [298, 516, 0, 298, -100, -208, 298, 0, 409]
+    return list(YUV2BGR_MATRIX)
 
 
 @dataclass
@@ -309,6 +316,10 @@ def _block(msg: Any, blocks: list[AippConfig]) -> AippConfig:
         raise ValueError("aipp: input_format is required")
     if cfg.input_format == "YUV400_U8" and cfg.csc_switch:
         raise ValueError("aipp: csc_switch is not available with YUV400_U8")
+    if not cfg.is_yuv:  # CANN's defaults for RGB input, coefficient by coefficient (see YUV2BGR_MATRIX)
+        for i in range(9):
+            if f"matrix_r{i // 3}c{i % 3}" not in seen:
+                cfg.matrix[i] = RGB2YUV_MATRIX[i]
     if any(b.related_input_rank == cfg.related_input_rank for b in blocks):
         raise ValueError(f"aipp: two aipp_op blocks for related_input_rank {cfg.related_input_rank}")
     return cfg

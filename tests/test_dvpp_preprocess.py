@@ -40,8 +40,8 @@ def nv12_om(tmp_path_factory, default_model) -> Path:
     """The embedded EfficientNet-Lite0 converted with YUV420SP static AIPP: input [1, 336, 224, 1] uint8."""
     d = tmp_path_factory.mktemp("nv12")
     conf = atc_models.write_aipp(d / "yuv.cfg", NV12_AIPP)
-    _atc(f"--model={default_model}", f"--output={d / 'eff_nv12'}", f"--insert_op_conf={conf}", "--framework=5",
-         "--soc_version=Ascend310")
+    _atc(f"--model={default_model}", f"--output={d / 'eff_nv12'}", f"--insert_op_conf={conf}",
+         "--framework=5", "--soc_version=Ascend310")  # fmt: skip
     return d / "eff_nv12.om"
 
 
@@ -159,7 +159,8 @@ def test_dvpp_pictures_match_opencv(nv12_om):
             bgr = cv2.imdecode(np.fromfile(picture, dtype=np.uint8), cv2.IMREAD_COLOR)
             h, w = bgr.shape[:2]
             left, right, top, bottom = crop_box(spec, w & ~1, h & ~1)
-            box = cv2.resize(bgr[top : bottom + 1, left : right + 1], (224, 224), interpolation=cv2.INTER_AREA)
+            crop = bgr[top : bottom + 1, left : right + 1]
+            box = cv2.resize(crop, (224, 224), interpolation=cv2.INTER_AREA)
             luma = cv2.cvtColor(box, cv2.COLOR_BGR2YCrCb)[:, :, 0]
             assert np.abs(ours[0, :224, :, 0].astype(np.int32) - luma).mean() <= LUMA_TOL, picture.name
 

@@ -1,14 +1,17 @@
-"""DVPP operations on the CPU (libacl_dvpp through pyACL's acl.media) vs Pillow (and OpenCV when
-installed) doing the same operation on the same pictures, interleaved run by run.
+"""DVPP operations on the CPU (libacl_dvpp through pyACL's acl.media) vs Pillow and OpenCV
+(``opencv-python-headless``, a benchmark-only dependency, left out when not installed) doing the same
+operation on the same pictures, interleaved run by run.
 
     python benchmarks/dvpp_ops.py [--repeats 5] [--iterations 20] [--out benchmarks/DVPP_RESULTS.md]
 
 (D1) full-size JPEG decode: acldvppJpegDecodeAsync + synchronize (to NV12) vs PIL.Image.open + load
-     (to RGB, libjpeg-turbo both), a 640x480 and a 4000x3000 (12 MP) picture;
-(D2) NV12 1920x1080 -> 224x224 bilinear: acldvppVpcResizeAsync vs Pillow resizing the Y and UV planes
-     (and cv2.resize on the same planes when OpenCV is installed);
-(D3) JPEG encode of a 1920x1080 picture at quality 95: acldvppJpegEncodeAsync (NV12 4:2:0) vs Pillow's
-     save (RGB, 4:2:0).
+     and cv2.imdecode (to RGB/BGR, libjpeg-turbo all three), a 640x480 and a 4000x3000 (12 MP) picture;
+(D2) NV12 1920x1080 -> 224x224 bilinear: acldvppVpcResizeAsync vs Pillow and cv2.resize on the Y and
+     UV planes;
+(D3) crop of the central 960x540 box of that NV12 picture: acldvppVpcCropAsync (box = output size) vs
+     Pillow's crop and a numpy copy of the slices (what OpenCV code does), Y and UV planes;
+(D4) JPEG encode of a 1920x1080 picture at quality 95: acldvppJpegEncodeAsync (NV12 4:2:0) vs Pillow's
+     save and cv2.imencode (4:2:0).
 Each figure is the median over --repeats of the mean time per operation of --iterations calls; the two
 sides alternate within every repeat. Speed depends on the machine and its load: compare ratios only.
 Needs acl-async installed (``pip install .``).
@@ -89,15 +92,57 @@ def bench_decode(d: Dvpp, w: int, h: int, args: argparse.Namespace) -> dict:
     def pillow() -> None:
         Image.open(io.BytesIO(data)).load()
 
-    return compare(f"JPEG decode {w}x{h}", {"DVPP JPEGD": dvpp, "Pillow": pillow}, args)
+    sides = {"DVPP JPEGD": dvpp, "Pillow": pillow}
+    cv2 = _cv2()
+    if cv2 is not None:
+        buf = np.frombuffer(data, dtype=np.uint8)
+        sides["OpenCV"] = lambda: cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return compare(f"JPEG decode {w}x{h}", sides, args)
 
 
-def bench_resize(d: Dvpp, args: argparse.Namespace) -> dict:
+def _cv2():  # noqa: ANN202 - the module or None
+    try:
+        import cv2
+    except ImportError:
+        return None
+    return cv2
+
+
+def _nv12_1080p(d: Dvpp) -> tuple[np.ndarray, np.ndarray, int]:
     im = np.asarray(scene(1920, 1080).convert("YCbCr"))
     y = np.ascontiguousarray(im[:, :, 0])
     uv = np.ascontiguousarray(im[::2, ::2, 1:])
     nv12 = np.concatenate([y.reshape(-1), uv.reshape(-1)]).tobytes()
     src, _ = d.pic(len(nv12), 1920, 1080, 1920, 1080, d.device(nv12))
+    return y, uv, src
+
+
+def bench_crop(d: Dvpp, args: argparse.Namespace) -> dict:
+    y, uv, src = _nv12_1080p(d)
+    dst, _ = d.pic(960 * 540 * 3 // 2, 960, 540, 960, 540)
+    m = d.acl.media
+    roi = m.dvpp_create_roi_config(480, 1439, 270, 809)
+
+    def dvpp() -> None:
+        m.dvpp_vpc_crop_async(d.channel, src, dst, roi, d.stream)
+        d.sync()
+
+    y_im, uv_im = Image.fromarray(y), Image.fromarray(uv.reshape(540, 1920))  # UV: interleaved bytes
+
+    def pillow() -> None:
+        y_im.crop((480, 270, 1440, 810)).load()
+        uv_im.crop((480, 135, 1440, 405)).load()
+
+    def numpy_copy() -> None:
+        y[270:810, 480:1440].copy()
+        uv[135:405, 240:720].copy()
+
+    sides = {"DVPP VPC": dvpp, "Pillow": pillow, "OpenCV (numpy slices)": numpy_copy}
+    return compare("crop 960x540 of NV12 1920x1080", sides, args)
+
+
+def bench_resize(d: Dvpp, args: argparse.Namespace) -> dict:
+    y, uv, src = _nv12_1080p(d)
     dst, _ = d.pic(224 * 224 * 3 // 2, 224, 224, 224, 224)
     cfg = d.acl.media.dvpp_create_resize_config()
 
@@ -115,16 +160,14 @@ def bench_resize(d: Dvpp, args: argparse.Namespace) -> dict:
         v_im.resize((112, 112), Image.Resampling.BILINEAR)
 
     sides = {"DVPP VPC": dvpp, "Pillow": pillow}
-    try:
-        import cv2
+    cv2 = _cv2()
+    if cv2 is not None:
 
         def opencv() -> None:
             cv2.resize(y, (224, 224), interpolation=cv2.INTER_LINEAR)
             cv2.resize(uv, (112, 112), interpolation=cv2.INTER_LINEAR)
 
         sides["OpenCV"] = opencv
-    except ImportError:
-        pass
     return compare("NV12 1920x1080 -> 224x224", sides, args)
 
 
@@ -148,7 +191,14 @@ def bench_encode(d: Dvpp, args: argparse.Namespace) -> dict:
     def pillow() -> None:
         rgb.save(io.BytesIO(), "JPEG", quality=95, subsampling=2)
 
-    return compare("JPEG encode 1920x1080 q95", {"DVPP JPEGE": dvpp, "Pillow": pillow}, args)
+    sides = {"DVPP JPEGE": dvpp, "Pillow": pillow}
+    cv2 = _cv2()
+    if cv2 is not None:
+        bgr = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+        params = [cv2.IMWRITE_JPEG_QUALITY, 95,
+                  cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420]  # fmt: skip
+        sides["OpenCV"] = lambda: cv2.imencode(".jpg", bgr, params)
+    return compare("JPEG encode 1920x1080 q95", sides, args)
 
 
 def compare(name: str, sides: dict[str, Callable[[], None]], args: argparse.Namespace) -> dict:
@@ -180,12 +230,18 @@ def main(argv: list[str] | None = None) -> int:
             d, 4000, 3000, argparse.Namespace(repeats=args.repeats, iterations=max(1, args.iterations // 10))
         ),
         bench_resize(d, args),
+        bench_crop(d, args),
         bench_encode(d, args),
     ]
     if args.out:
-        lines = []
+        lines = ["| operation | DVPP ms | Pillow ms | OpenCV ms | DVPP speed / Pillow | "
+                 "DVPP speed / OpenCV |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
         for r in rows:
-            lines.append("| " + " | ".join(f"{k}: {v}" for k, v in r.items()) + " |")
+            ms = [v for k, v in r.items() if k.endswith(" ms")]
+            speed = [v for k, v in r.items() if " speed / " in k]
+            ms += ["-"] * (3 - len(ms))
+            speed += ["-"] * (2 - len(speed))
+            lines.append("| " + " | ".join(map(str, [r["operation"], *ms, *speed])) + " |")
         args.out.write_text("\n".join(lines) + "\n")
     return 0
 

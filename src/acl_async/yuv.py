@@ -59,10 +59,9 @@ def rgb_to_nv12(rgb: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     h, w = rgb.shape[:2]
     if h % 2 or w % 2:
         raise ValueError(f"NV12 needs an even width and height, not {w}x{h}")
-    ycc = np.asarray(Image.fromarray(np.ascontiguousarray(rgb), "RGB").convert("YCbCr"))
+    image = Image.fromarray(np.ascontiguousarray(rgb), "RGB").convert("YCbCr")
     if out is None:
         out = np.empty((h * 3 // 2, w), dtype=np.uint8)
-    out[:h] = ycc[:, :, 0]
-    blocks = ycc[:, :, 1:].reshape(h // 2, 2, w // 2, 2, 2).astype(np.uint16).sum(axis=(1, 3))
-    out[h:] = ((blocks + 2) // 4).astype(np.uint8).reshape(h // 2, w)
+    out[:h] = np.asarray(image.getchannel(0))
+    out[h:] = np.asarray(image.reduce(2))[:, :, 1:].reshape(h // 2, w)  # 2x2 means, rounded
     return out

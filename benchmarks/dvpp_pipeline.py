@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             scene(4000, 3000).save(photo, quality=90)
         sets = {"shipped JPEGs (3)": (zoo.default_pictures(), args.niter),
                 "12 MP photo (4000x3000)": ([photo], max(6, args.niter // 5))}  # fmt: skip
-        pipelines = {"pillow-onnx": (onnx, "pillow"), "pillow-nv12": (om, "pillow"), "dvpp-nv12": (om, "dvpp")}
+        pipelines = {"pillow-onnx": (onnx, "pillow"), "pillow-nv12": (om, "pillow"),
+                     "dvpp-nv12": (om, "dvpp")}  # fmt: skip
         rows = []
         for name, (pictures, niter) in sets.items():
             runs: dict[str, list[float]] = {k: [] for k in pipelines}

@@ -218,7 +218,7 @@ def classify_dataset(
         plan = plan_actors(devices, actor_cpus)
         model_ref = ray.put(model_path.read_bytes())
         descs = _describe_model(ray, model_ref, plan.remote_args(), config)
-        if not is_picture_input(descs):
+        if not is_picture_input(descs, model_path):
             raise ModelLoadError(
                 f"the model needs one picture input [N,3,H,W] or [N,H,W,3], not "
                 f"{[list(d.dims) for d in descs]}"

@@ -215,3 +215,28 @@ def test_preprocess_dvpp_needs_a_yuv420sp_aipp_model(default_model, capsys):
     assert cli(["3", "1", "3", "-m", default_model, "--preprocess", "dvpp"]) == 2
     err = capsys.readouterr().err
     assert "--preprocess dvpp needs a model whose input is YUV420SP" in err and "Traceback" not in err
+
+
+def test_dvpp_decoding_frees_every_threads_resources(nv12_om):
+    """Each decoding thread gets its own channel, stream and DVPP buffers; leaving dvpp_decoding frees
+    them all (the device's free memory is back where it was)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import acl
+
+    from acl_async import Session, zoo
+    from acl_async.dvpp_preprocess import _WORKERS, dvpp_decoding, with_decoder
+    from acl_async.preprocess import load_picture
+
+    spec = with_decoder(zoo.model_preprocess_spec(nv12_om), "dvpp")
+    pictures = zoo.default_pictures()
+    with Session():
+        free_before, _, ret = acl.rt.get_mem_info(0)
+        assert ret == 0
+        with dvpp_decoding(), ThreadPoolExecutor(2) as pool:
+            tensors = list(pool.map(lambda p: load_picture(p, spec), pictures * 2))
+            assert 1 <= len(_WORKERS.all) <= 2
+            assert acl.rt.get_mem_info(0)[0] < free_before  # their DVPP buffers
+        assert _WORKERS.all == [] and acl.rt.get_mem_info(0)[0] == free_before
+    for a, b in zip(tensors[:3], tensors[3:], strict=True):
+        np.testing.assert_array_equal(a, b)  # reused buffers: the same pictures again

@@ -116,6 +116,9 @@ class _Worker:
         import acl
 
         self.context = context
+        # Held while a picture is processed: close() (another thread, at the end of dvpp_decoding)
+        # waits for a decoder still busy instead of freeing its resources under it.
+        self.busy = threading.Lock()
         self.source, self.decoded, self.resized = _Buffer(), _Buffer(), _Buffer()
         self.channel = acl.media.dvpp_create_channel_desc()
         self.stream = None
@@ -128,10 +131,14 @@ class _Worker:
             self.pics = [acl.media.dvpp_create_pic_desc() for _ in range(3)]
             self.roi = acl.media.dvpp_create_roi_config(0, 1, 0, 1)
         except BaseException:
-            self.close()
+            self._release()
             raise
 
     def close(self) -> None:
+        with self.busy:
+            self._release()
+
+    def _release(self) -> None:
         import acl
 
         acl.rt.set_context(self.context)
@@ -150,6 +157,12 @@ class _Worker:
 
     def run(self, data: bytes, spec: PreprocessSpec, out: np.ndarray) -> None:
         """Decode ``data`` (a JPEG) and crop/resize it into ``out`` (uint8 NV12 ``[1, h*3/2, w, 1]``)."""
+        with self.busy:
+            if self.channel is None:
+                raise _Failed("DVPP preprocessing has ended (dvpp_decoding closed)")
+            self._run(data, spec, out)
+
+    def _run(self, data: bytes, spec: PreprocessSpec, out: np.ndarray) -> None:
         import acl
 
         media = acl.media

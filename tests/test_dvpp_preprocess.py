@@ -215,6 +215,9 @@ def test_preprocess_dvpp_needs_a_yuv420sp_aipp_model(default_model, capsys):
     assert cli(["3", "1", "3", "-m", default_model, "--preprocess", "dvpp"]) == 2
     err = capsys.readouterr().err
     assert "--preprocess dvpp needs a model whose input is YUV420SP" in err and "Traceback" not in err
+    assert cli(["classify", "-m", default_model, "--preprocess", "dvpp", "--ray", "auto",
+                "--output", "out.parquet"]) == 2  # fmt: skip
+    assert "not with --ray" in capsys.readouterr().err
 
 
 def test_dvpp_decoding_frees_every_threads_resources(nv12_om):

@@ -59,6 +59,8 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     check_ray_options(args)
     if args.ray is not None:
+        if args.preprocess != "pillow":
+            raise UsageError("--preprocess dvpp classifies on this host, not with --ray")
         return _main_ray(args)
     from .. import preprocess, zoo
     from ..classify import classify, format_table

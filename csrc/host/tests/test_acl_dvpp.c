@@ -20,6 +20,10 @@
 #include "acl_check.h"
 #include "gate.h"
 
+#ifndef ACL_ERROR_RT_MEMORY_FREE
+#define ACL_ERROR_RT_MEMORY_FREE 207002
+#endif
+
 static const char* g_dir = ".";
 static int g_strict = 1;
 static aclrtStream g_stream = NULL;
@@ -1382,8 +1386,8 @@ static void case_free_while_decoding(void) {
     CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
     CHECK(gate_wait(&g.entered, 1));
     if (g_strict) {
-      CHECK_ERR(acldvppFree(in), 207002);
-      CHECK_ERR(acldvppFree(out), 207002);
+      CHECK_ERR(acldvppFree(in), ACL_ERROR_RT_MEMORY_FREE);
+      CHECK_ERR(acldvppFree(out), ACL_ERROR_RT_MEMORY_FREE);
       gate_add(&g.open, 1);
       CHECK_OK(aclrtSynchronizeStream(g_stream));
       CHECK_OK(acldvppFree(in)); /* still DVPP memory, nothing queued uses it any more */

@@ -92,9 +92,11 @@ void record(void* data) {
   gate_add(&r->ran, 1);
 }
 
+// A held first callback is a BLOCK one: the stream (and the callbacks behind it) waits for it, so
+// teardown finds work still queued on the stream, not only in the report thread's queue.
 void launch(ReportThread& thread, Recorder& r, int index, const std::shared_ptr<Stream>& stream) {
   auto call = std::make_unique<Call>(Call{&r, index});
-  thread.launch_native(record, call.get(), stream, /*block=*/false);
+  thread.launch_native(record, call.get(), stream, /*block=*/index == 0 && r.hold != nullptr);
   call.release();  // owned by the queued callback
 }
 

@@ -5,6 +5,8 @@
 // usage: test_engine <case>|all|--list <data dir>
 #include <algorithm>
 #include <atomic>
+#include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +21,7 @@
 #include "gate.h"
 #include "memory_pool.h"
 #include "report_thread.h"
+#include "result_queue.h"
 #include "runtime.h"
 #include "stream.h"
 
@@ -217,7 +220,96 @@ void case_pool_release_in_callback_order(void) {
   CHECK(pool->available() == 1);
 }
 
+struct IndexTag final : ResultTag {
+  explicit IndexTag(int i) : index(i) {}
+  int index;
+};
+
+// Results come out of a ResultQueue in submission order on a stream (one stream, FIFO), each
+// block goes back to its pool once collected (copy mode), and a block's outputs are what it held.
+void case_results_in_submission_order(void) {
+  Env env;
+  auto pool = MemoryPool::create(env.context, small_layout(4), 3);
+  auto thread = ReportThread::create(env.context, 10);
+  auto stream = Stream::create(env.context);
+  auto queue = ResultQueue::create(thread, {}, /*zero_copy=*/false);
+  const int n = 60;
+  for (int i = 0; i < n; ++i) {
+    auto block = pool->acquire(std::nullopt);  // back-pressure: 3 blocks for 60 results
+    auto out = block->output_host(0);
+    std::fill_n(static_cast<float*>(out->data()), 4, static_cast<float>(i));
+    queue->push_async(block, stream, std::make_unique<IndexTag>(i));
+  }
+  stream->synchronize(std::nullopt);
+  CHECK(queue->in_flight() == 0 && queue->ready() == static_cast<size_t>(n));
+  std::deque<ResultQueue::Item> items = queue->take_all();
+  CHECK(static_cast<int>(items.size()) == n);
+  bool ordered = true, values = true;
+  for (int i = 0; i < static_cast<int>(items.size()); ++i) {
+    ordered = ordered && static_cast<IndexTag&>(*items[i].tag).index == i;
+    const auto& bytes = items[i].outputs.at(0);
+    float first = 0;
+    std::memcpy(&first, bytes.data(), sizeof first);
+    values = values && bytes.size() == 4 * sizeof(float) && first == static_cast<float>(i);
+  }
+  CHECK(ordered);
+  CHECK(values);
+  CHECK(pool->available() == 3);
+  queue->put_back(items, n - 2);  // the last two go back, in order
+  CHECK(queue->ready() == 2);
+  auto rest = queue->take_all();
+  CHECK(rest.size() == 2 && static_cast<IndexTag&>(*rest[0].tag).index == n - 2);
+}
+
 // ------------------------------------------------------------------------- teardown
+
+// Closing a ResultQueue with collections queued behind a held callback: close() waits for every
+// one to land, then calls on_close exactly once; nothing is lost.
+void case_teardown_result_queue(void) {
+  Env env;
+  auto pool = MemoryPool::create(env.context, small_layout(4), 8);
+  auto thread = ReportThread::create(env.context, 10);
+  auto stream = Stream::create(env.context);
+  Gate hold, closed, delivered;
+  gate_init(&hold);
+  gate_init(&closed);
+  gate_init(&delivered);
+  std::atomic<int> on_close_calls{0};
+  size_t ready_at_close = 0;
+  std::shared_ptr<ResultQueue> queue;
+  queue = ResultQueue::create(
+      thread,
+      [&] {
+        ready_at_close = queue->ready();
+        ++on_close_calls;
+        gate_add(&delivered, 1);
+      },
+      /*zero_copy=*/true);
+  Recorder r;
+  r.hold = &hold;
+  launch(*thread, r, 0, stream);  // a BLOCK callback: the collections wait behind it
+  const int n = 8;
+  for (int i = 0; i < n; ++i) queue->push_async(pool->acquire(std::nullopt), stream, std::make_unique<IndexTag>(i));
+  CHECK(queue->ready() == 0);
+  std::thread closer([&] {
+    queue->close();
+    queue->wait_delivered();
+    gate_add(&closed, 1);
+  });
+  gate_add(&hold, 1);
+  CHECK(gate_wait(&closed, 1));
+  closer.join();
+  CHECK(on_close_calls.load() == 1);
+  CHECK(ready_at_close == static_cast<size_t>(n));  // every collection landed before on_close
+  auto items = queue->take_all();
+  CHECK(static_cast<int>(items.size()) == n);
+  items.clear();  // zero-copy leases end: the blocks go back
+  CHECK(pool->available() == 8);
+  gate_destroy(&hold);
+  gate_destroy(&closed);
+  gate_destroy(&delivered);
+}
+
 
 // Closing the report thread while callbacks are queued behind one that is still running:
 // close() drains them, so each runs exactly once, and returns (no hang); later launches fail
@@ -310,7 +402,9 @@ const AclTestCase k_cases[] = {
     ACL_TEST_CASE("pool_close_wakes_waiter", case_pool_close_wakes_waiter),
     ACL_TEST_CASE("callback_order", case_callback_order),
     ACL_TEST_CASE("pool_release_in_callback_order", case_pool_release_in_callback_order),
+    ACL_TEST_CASE("results_in_submission_order", case_results_in_submission_order),
     ACL_TEST_CASE("teardown_report_thread", case_teardown_report_thread),
+    ACL_TEST_CASE("teardown_result_queue", case_teardown_result_queue),
     ACL_TEST_CASE("teardown_context", case_teardown_context),
     ACL_TEST_CASE("teardown_by_destructor", case_teardown_by_destructor),
 };

@@ -41,7 +41,8 @@ bool shape_matches(const py::array& a, const std::vector<py::ssize_t>& shape) {
 
 py::array block_view(Block& block, bool output, size_t i) {
   const std::vector<TensorDesc>& descs = output ? block.layout().outputs : block.layout().inputs;
-  if (i >= descs.size()) throw py::index_error(std::string(output ? "output" : "input") + " index out of range");
+  if (i >= descs.size())
+    throw py::index_error(std::string(output ? "output" : "input") + " index out of range");
   std::shared_ptr<Memory> memory = output ? block.output_host(i) : block.input_host(i);
   void* data = memory->data();
   return make_view(descs[i], std::move(memory), data);

@@ -41,8 +41,10 @@ output, their host staging buffers (ACL_HOST run mode) and the datasets.
           "outputs",
           [](Block& self) { return all_views(self, true); },
           "Zero-copy numpy views of the host output buffers (valid after the execution completed).")
-      .def("input", [](Block& self, size_t index) { return block_view(self, false, index); }, py::arg("index"))
-      .def("output", [](Block& self, size_t index) { return block_view(self, true, index); }, py::arg("index"))
+      .def(
+          "input", [](Block& self, size_t index) { return block_view(self, false, index); }, py::arg("index"))
+      .def(
+          "output", [](Block& self, size_t index) { return block_view(self, true, index); }, py::arg("index"))
       .def("set_inputs", &block_set_inputs, py::arg("inputs"), R"doc(
 Copy ``inputs`` into the host input buffers: one array (single-input model),
 a list/tuple with one array per input, or a dict keyed by input name or

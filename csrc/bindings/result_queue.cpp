@@ -1,13 +1,14 @@
 // ResultQueue: the Python class over the engine's ResultQueue: Python tags, numpy arrays of the
 // collected outputs, and on_close() called with the GIL.
-#include "bindings.h"
-#include "errors.h"
-#include "host_buffer.h"
-#include "pyutil.h"
 #include "result_queue.h"
 
 #include <optional>
 #include <string>
+
+#include "bindings.h"
+#include "errors.h"
+#include "host_buffer.h"
+#include "pyutil.h"
 
 namespace acl_async {
 
@@ -47,8 +48,8 @@ std::shared_ptr<ResultQueue> create_result_queue(std::shared_ptr<ReportThread> t
   return ResultQueue::create(std::move(thread), std::move(deliver), zero_copy);
 }
 
-void push_async(ResultQueue& queue, const std::shared_ptr<Block>& block, const std::shared_ptr<Stream>& stream,
-                py::object tag) {
+void push_async(ResultQueue& queue, const std::shared_ptr<Block>& block,
+                const std::shared_ptr<Stream>& stream, py::object tag) {
   queue.push_async(block, stream, std::make_unique<PyTag>(std::move(tag)));
 }
 
@@ -79,8 +80,8 @@ py::list pop_all(ResultQueue& queue) {
             std::shared_ptr<Memory> memory;
           };
           void* data = item.memory[k]->data();
-          outputs.append(make_view(item.layout->outputs[k], std::make_shared<Owner>(Owner{item.lease, item.memory[k]}),
-                                   data));
+          auto owner = std::make_shared<Owner>(Owner{item.lease, item.memory[k]});
+          outputs.append(make_view(item.layout->outputs[k], std::move(owner), data));
         }
         result.append(py::make_tuple(tag_of(item), std::move(outputs)));
         continue;

@@ -61,7 +61,10 @@ void collect_outputs(void* data) {
 
 ResultQueue::ResultQueue(Key, std::shared_ptr<ReportThread> thread, std::function<void()> on_close,
                          bool zero_copy)
-    : Resource("ResultQueue"), thread_(std::move(thread)), state_(std::make_shared<State>()), on_close_(std::move(on_close)) {
+    : Resource("ResultQueue"),
+      thread_(std::move(thread)),
+      state_(std::make_shared<State>()),
+      on_close_(std::move(on_close)) {
   state_->zero_copy = zero_copy;
 }
 

@@ -55,8 +55,8 @@ class ResultQueue : public Resource {
   ~ResultQueue() override { close_from_destructor(); }
   // `on_close` (may be empty) runs once when the queue closed and every collection landed; it must
   // not throw (what it throws is dropped).
-  static std::shared_ptr<ResultQueue> create(std::shared_ptr<ReportThread> thread, std::function<void()> on_close,
-                                             bool zero_copy = true);
+  static std::shared_ptr<ResultQueue> create(std::shared_ptr<ReportThread> thread,
+                                             std::function<void()> on_close, bool zero_copy = true);
 
   // After the work already queued on `stream` for `block`: copy (or lease) its outputs,
   // queue (tag, outputs).

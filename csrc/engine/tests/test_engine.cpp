@@ -289,7 +289,9 @@ void case_teardown_result_queue(void) {
   r.hold = &hold;
   launch(*thread, r, 0, stream);  // a BLOCK callback: the collections wait behind it
   const int n = 8;
-  for (int i = 0; i < n; ++i) queue->push_async(pool->acquire(std::nullopt), stream, std::make_unique<IndexTag>(i));
+  for (int i = 0; i < n; ++i) {
+    queue->push_async(pool->acquire(std::nullopt), stream, std::make_unique<IndexTag>(i));
+  }
   CHECK(queue->ready() == 0);
   std::thread closer([&] {
     queue->close();

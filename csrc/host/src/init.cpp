@@ -64,11 +64,13 @@ InitState& init_state() {
 Config load_config() {
   Config c;
   c.device_count = static_cast<int>(acl_async::env::integer("ACL_HOST_DEVICE_COUNT", 1, 1, 64));
-  c.device_memory = static_cast<size_t>(acl_async::env::integer("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
+  c.device_memory =
+      static_cast<size_t>(acl_async::env::integer("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
   c.strict = acl_async::env::host_strict();
   std::string hint = acl_async::env::upper("ACL_HOST_PERFORMANCE_HINT");
   c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
-  c.inference_threads = static_cast<int>(acl_async::env::integer("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
+  c.inference_threads =
+      static_cast<int>(acl_async::env::integer("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
   std::string prec = acl_async::env::upper("ACL_HOST_INFERENCE_PRECISION");
   if (prec == "F32" || prec == "FP32")
     c.inference_precision = "f32";

@@ -158,6 +158,13 @@ if [ -x "$tests_dir/test_acl_rt" ]; then
   mkdir -p "$work/rt-tmp"
   run_c_test test_acl_rt all "$work/rt-tmp"
 fi
+# The engine's C++ tests (csrc/engine/tests: pool back-pressure, callback order, teardown).
+if [ -x "$build/sdk/csrc/engine/tests/test_engine" ]; then
+  host_tests_dir=$tests_dir
+  tests_dir=$build/sdk/csrc/engine/tests
+  run_c_test test_engine all "$models"
+  tests_dir=$host_tests_dir
+fi
 echo "C programs under qemu: $n_pass ran and passed, $n_fail did not"
 [ "$n_fail" = 0 ] || fail "C test programs failed under qemu"
 

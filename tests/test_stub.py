@@ -4,7 +4,7 @@ mypy.stubtest (.ci/sanitize.sh) checks that the stub and the extension have the 
 pybind11 functions have no introspectable signature, so it cannot compare parameters. pybind11
 writes each signature on the first line of the docstring; this test compares those with the
 stub's, and checks that no C++ type name leaks into them (a class bound before the classes its
-methods take: csrc/module.cpp's registration order).
+methods take: csrc/bindings/module.cpp's registration order).
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@
 #include <mutex>
 #include <unordered_map>
 
+#ifdef ACL_PYACL_HOST_BACKEND
+#include "host_ext.h"  // acl_host_ext_strict: libascendcl's private entry points
+#endif
+
 namespace pyacl {
 
 namespace {
@@ -209,14 +213,7 @@ std::string take_refusal() {
 
 bool strict() {
 #ifdef ACL_PYACL_HOST_BACKEND
-  static const bool on = [] {
-    const char* v = std::getenv("ACL_HOST_STRICT");
-    if (!v) return true;
-    std::string s(v);
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return !(s == "0" || s == "OFF" || s == "FALSE" || s == "NO");
-  }();
-  return on;
+  return acl_host_ext_strict() != 0;  // the runtime's own setting (csrc/common/env_config.h's rule)
 #else
   return false;  // CANN: behave as pyACL does
 #endif
@@ -397,21 +394,6 @@ void clear_acl() {
 }  // namespace ranges
 
 // ---------------------------------------------------------------- Python from C threads
-
-namespace {
-std::atomic<bool> g_exiting{false};
-}
-
-bool python_exiting() {
-  if (g_exiting.load(std::memory_order_acquire)) return true;
-#if PY_VERSION_HEX >= 0x030D0000
-  return Py_IsFinalizing();
-#else
-  return _Py_IsFinalizing();
-#endif
-}
-
-void mark_exiting() { g_exiting.store(true, std::memory_order_release); }
 
 void report_exception(const char* where, py::handle fn) {
   // sys.unraisablehook gets the exception; the default hook prints it with a traceback.

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "acl/acl.h"
+#include "interpreter.h"
 
 namespace pyacl {
 
@@ -198,9 +199,10 @@ void clear_acl();
 // Python callables run from C threads (callbacks, start_thread): reports an
 // exception through sys.unraisablehook and goes on. Call with the GIL held.
 void report_exception(const char* where, py::handle fn);
-// True once the interpreter is shutting down: C threads must not enter Python.
-bool python_exiting();
-void mark_exiting();
+// Whether C threads may still enter Python, and taking the GIL there: the common layer's rules
+// (csrc/common/interpreter.h: interpreter_exiting, mark_interpreter_exiting, GilAcquire).
+using acl_async::common::GilAcquire;
+using acl_async::common::interpreter_exiting;
 
 // ---------------------------------------------------------------- the binding templates
 

@@ -49,5 +49,5 @@ PYBIND11_MODULE(acl, m) {
   m.def("_strict", &strict, "True when strict-mode checks are on (host runtime, ACL_HOST_STRICT != 0)");
   m.def("_signatures", &signatures, "{name: (parameter names, required count)} of every acl function");
   // C threads stop entering Python once the interpreter starts shutting down.
-  py::module_::import("atexit").attr("register")(py::cpp_function([] { mark_exiting(); }));
+  py::module_::import("atexit").attr("register")(py::cpp_function([] { acl_async::common::mark_interpreter_exiting(); }));
 }

@@ -53,19 +53,18 @@ std::unique_ptr<Pending> claim(uint64_t token) {
 }
 
 void run_callback(void* raw) {
-  if (python_exiting()) return;  // the interpreter is gone: nothing can run (nor be released)
+  if (interpreter_exiting()) return;  // the interpreter is gone: nothing can run (nor be released)
   const uint64_t token = reinterpret_cast<uintptr_t>(raw);
   acl_async::selftest::race("pyacl-race");
   std::unique_ptr<Pending> cb = claim(token);
   if (!cb) return;  // dropped (unsubscribed, destroyed) after the runtime took it
-  PyGILState_STATE gil = PyGILState_Ensure();
+  GilAcquire gil;
   PyObject* r = PyObject_CallFunctionObjArgs(cb->fn.ptr(), cb->user_data.ptr(), nullptr);
   if (r)
     Py_DECREF(r);
   else
     report_exception("acl.rt.launch_callback callback", cb->fn);
   cb.reset();
-  PyGILState_Release(gil);
 }
 
 // Releases (GIL held) the callbacks of the streams `pick` selects, warning with their count.
@@ -125,8 +124,8 @@ void thread_main(ThreadJob* raw) {
   // and this returns at once; if it is, it runs what is already pending.
   (void)aclrtProcessReport(1);
   (void)aclGetRecentErrMsg();  // clear the message that left
-  if (python_exiting()) return;
-  PyGILState_STATE gil = PyGILState_Ensure();
+  if (interpreter_exiting()) return;
+  GilAcquire gil;
   {
     std::unique_ptr<ThreadJob> job(raw);
     PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
@@ -135,7 +134,6 @@ void thread_main(ThreadJob* raw) {
     else
       report_exception("acl.util.start_thread thread function", job->fn);
   }
-  PyGILState_Release(gil);
 }
 
 }  // namespace

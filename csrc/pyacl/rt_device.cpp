@@ -32,8 +32,8 @@ py::object* g_exception_cb = nullptr;
 thread_local const aclrtExceptionInfo* t_info = nullptr;
 
 void run_exception_cb(aclrtExceptionInfo* info) {
-  if (python_exiting() || !g_exception_cb) return;
-  PyGILState_STATE gil = PyGILState_Ensure();
+  if (interpreter_exiting() || !g_exception_cb) return;
+  GilAcquire gil;
   if (g_exception_cb && !g_exception_cb->is_none()) {
     py::object fn = *g_exception_cb;
     t_info = info;
@@ -44,7 +44,6 @@ void run_exception_cb(aclrtExceptionInfo* info) {
       report_exception("acl.rt.set_exception_info_callback callback", fn);
     t_info = nullptr;
   }
-  PyGILState_Release(gil);
 }
 
 // aclrtGetXxxFromExceptionInfo: the info pointer is only valid inside the exception callback.

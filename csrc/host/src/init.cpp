@@ -24,6 +24,7 @@
 #include "detail/runtime.h"
 #include "detail/stream.h"
 #include "detail/util.h"
+#include "env_config.h"
 
 namespace acl_host {
 namespace {
@@ -60,33 +61,17 @@ InitState& init_state() {
   return *s;
 }
 
-long env_long(const char* name, long fallback, long lo, long hi) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  char* end = nullptr;
-  errno = 0;
-  long x = std::strtol(v, &end, 10);
-  if (errno || end == v || *end || x < lo || x > hi) return fallback;
-  return x;
-}
-
-std::string env_upper(const char* name) {
-  const char* v = std::getenv(name);
-  std::string s = v ? v : "";
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Config load_config() {
   Config c;
-  c.device_count = static_cast<int>(env_long("ACL_HOST_DEVICE_COUNT", 1, 1, 64));
-  c.device_memory = static_cast<size_t>(env_long("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
-  std::string strict = env_upper("ACL_HOST_STRICT");
-  c.strict = !(strict == "0" || strict == "OFF" || strict == "FALSE" || strict == "NO");
-  std::string hint = env_upper("ACL_HOST_PERFORMANCE_HINT");
+  c.device_count = static_cast<int>(acl_async::env::integer("ACL_HOST_DEVICE_COUNT", 1, 1, 64));
+  c.device_memory =
+      static_cast<size_t>(acl_async::env::integer("ACL_HOST_DEVICE_MEMORY_MB", 8192, 1, 1L << 24)) << 20;
+  c.strict = acl_async::env::host_strict();
+  std::string hint = acl_async::env::upper("ACL_HOST_PERFORMANCE_HINT");
   c.performance_hint = hint == "LATENCY" || hint == "THROUGHPUT" ? hint : "";  // "": chosen per model
-  c.inference_threads = static_cast<int>(env_long("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
-  std::string prec = env_upper("ACL_HOST_INFERENCE_PRECISION");
+  c.inference_threads =
+      static_cast<int>(acl_async::env::integer("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
+  std::string prec = acl_async::env::upper("ACL_HOST_INFERENCE_PRECISION");
   if (prec == "F32" || prec == "FP32")
     c.inference_precision = "f32";
   else if (prec == "F16" || prec == "FP16")

@@ -534,7 +534,7 @@ def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, 
     holders = [Holder.remote() for _ in range(2)]
     ray.get([h.ready.remote() for h in holders], timeout=120)  # both NPUs taken
     try:
-        with pytest.raises(ClusterError, match=r"gave the model probe no .*NPU.* in 3 s") as exc:
+        with pytest.raises(ClusterError, match=r"gave the placement probe no .*NPU.* in 3 s") as exc:
             classify_dataset([data["dir"]], data["model"], output=tmp_path / "r.parquet", devices=1)
     finally:
         for h in holders:
@@ -542,7 +542,7 @@ def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, 
     assert "\n" not in str(exc.value)
     out = capsys.readouterr().out
     assert "[ INFO ] Ray cluster " in out and "NPUs (0 free)" in out
-    assert "[ INFO ] Ray: waited 1 s for the model probe" in out
+    assert "[ INFO ] Ray: waited 1 s for the placement probe" in out
     assert not (tmp_path / "r.parquet").exists()
 
 

@@ -145,8 +145,8 @@ def tables(values: dict[str, dict[str, list[float]]]) -> list[str]:
     if RAY_MODEL in values:
         ray = values[RAY_MODEL]
         local = statistics.median(ray[LOCAL_CLASSIFY])
-        lines += ["", "| run (EfficientNet-Lite0, pictures/s of wall time, start-up included) | rate | vs local |",
-                  "|---|---|---|"]  # fmt: skip
+        head = "| run (EfficientNet-Lite0, pictures/s of wall time, start-up included) | rate | vs local |"
+        lines += ["", head, "|---|---|---|"]
         for row, v in ray.items():
             lines.append(f"| {row} | {statistics.median(v):.1f} | {statistics.median(v) / local:.2f}x |")
     return lines
@@ -209,8 +209,10 @@ README_END = "<!-- /single-stream-table -->"
 def readme_block(values: dict[str, dict[str, list[float]]], start_load: str, end_load: str, repeats: int,
                  pictures: int) -> str:  # fmt: skip
     m = run_all.machine()
-    where = (f"{m.get('CPU', '?')}; OpenVINO {m.get('OpenVINO', '?')}; Python {m.get('Python', '?')}; "
-             f"acl-async {m.get('acl-async', '?')}; load average {start_load} at start, {end_load} at end")  # fmt: skip
+    where = (
+        f"{m.get('CPU', '?')}; OpenVINO {m.get('OpenVINO', '?')}; Python {m.get('Python', '?')}; "
+        f"acl-async {m.get('acl-async', '?')}; load average {start_load} at start, {end_load} at end"
+    )
     return "\n".join([caption(repeats, pictures), f"Machine: {where}.", "", *tables(values)])
 
 

@@ -40,12 +40,13 @@ REASONS = {"broken.jpg": "not a picture Pillow can read", "empty.png": "not a pi
 def cluster(tmp_path_factory):
     from ray.cluster_utils import Cluster
 
-    # The workers inherit these: the node's compiled-model cache and the runtime's INFO log (plog files)
-    # in folders of this module, read by test_node_actors_compile_the_model_once.
-    logs = tmp_path_factory.mktemp("plog")
-    env = {"ACL_HOST_CACHE_DIR": str(tmp_path_factory.mktemp("ov-cache")), "ASCEND_GLOBAL_LOG_LEVEL": "1",
+    # The workers inherit these: acl-async's cache folder (the actors put the node's compiled-model cache
+    # in it) and the runtime's INFO log (plog files), read by test_node_actors_compile_the_model_once.
+    logs, cache = tmp_path_factory.mktemp("plog"), tmp_path_factory.mktemp("cache")
+    env = {"ACL_ASYNC_CACHE_DIR": str(cache), "ASCEND_GLOBAL_LOG_LEVEL": "1",
            "ASCEND_PROCESS_LOG_PATH": str(logs)}  # fmt: skip
-    saved = {k: os.environ.get(k) for k in env}
+    saved = {k: os.environ.get(k) for k in [*env, "ACL_HOST_CACHE_DIR"]}
+    os.environ.pop("ACL_HOST_CACHE_DIR", None)  # the actors choose it
     os.environ.update(env)
     # Functions defined here (the actors' after_batch hooks) travel by value: workers cannot import tests.
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -54,7 +55,7 @@ def cluster(tmp_path_factory):
     c.add_node(**node)
     c.wait_for_nodes(timeout=300)  # not Cluster's 30 s per node: a busy CI machine starts nodes slowly
     ray.init(address=c.address, logging_level="WARNING")
-    c.plog = logs
+    c.plog, c.cache = logs, cache
     try:
         yield c
     finally:
@@ -165,6 +166,7 @@ def test_node_actors_compile_the_model_once(cluster, data, tmp_path):
     after = _cache_lines(cluster.plog)
     assert after["compiled"] - before["compiled"] == 1, (before, after)
     assert after["imported"] - before["imported"] >= 1, (before, after)
+    assert list((cluster.cache / "openvino").glob("*.blob")), "the node cache: under acl-async's cache folder"
 
 
 def test_model_file_stating_its_inputs_needs_no_probe_load(cluster, data, tmp_path, monkeypatch):

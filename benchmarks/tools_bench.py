@@ -13,8 +13,8 @@ acl-async's is its Throughput line (the Python loop included).
 
 ``--callgrind`` counts instructions instead (valgrind's callgrind; repeatable on a loaded machine): each
 side runs with ``--loop 1`` and ``--loop N``, and the difference divided by N - 1 is the instructions of
-one more execution, in total and outside OpenVINO's ``InferRequest::infer`` (the runtime's and the
-caller's own per-execution work).
+one more execution: in the whole process, in OpenVINO's ``InferRequest::infer``, and in ``aclmdlExecute``
+outside it (the runtime's own per-execution work).
 
 usage: python benchmarks/tools_bench.py --tools-src ~/tools [--model m.om --input in.bin] [--loop 100]
        [--rounds 3] [--ais-python python3] [--cann-path SDK] [--json out.json] [--callgrind]
@@ -124,8 +124,9 @@ def run_acl_async(model: Path, loop: int, env: dict[str, str]) -> float:
     return _rate(r"Throughput:\s+([0-9.]+) FPS", out.stdout, per_ms=False)
 
 
-def _instructions(cmd: list[str], env: dict[str, str], work: Path) -> tuple[int, int]:
-    """Instructions of ``cmd`` under callgrind: in total, and inside OpenVINO's InferRequest::infer."""
+def _instructions(cmd: list[str], env: dict[str, str], work: Path) -> tuple[int, int, int]:
+    """Instructions of ``cmd`` under callgrind: in total, inside ``aclmdlExecute`` and inside OpenVINO's
+    ``InferRequest::infer``."""
     out = work / "callgrind.out"
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd], env=env, cwd=work,
                    capture_output=True, check=True)  # fmt: skip
@@ -138,18 +139,21 @@ def _instructions(cmd: list[str], env: dict[str, str], work: Path) -> tuple[int,
         return int(found.group(1).replace(",", "")) if found else 0
 
     total = count(r"^\s*([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS")
+    execute = count(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+\S*:aclmdlExecute ")
     infer = count(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+\S*ov::InferRequest::infer\(\)")
-    return total, infer
+    return total, execute, infer
 
 
 def per_execution(
     make_cmd: Callable[[int], list[str]], loop: int, env: dict[str, str], work: Path
 ) -> dict[str, int]:
-    """Instructions of one more execution: (loop ``loop`` - loop 1) / (``loop`` - 1)."""
-    t1, i1 = _instructions(make_cmd(1), env, work)
-    tn, i_n = _instructions(make_cmd(loop), env, work)
-    total, infer = (tn - t1) / (loop - 1), (i_n - i1) / (loop - 1)
-    return {"instructions": round(total), "in_infer": round(infer), "outside_infer": round(total - infer)}
+    """Instructions of one more execution: (loop ``loop`` - loop 1) / (``loop`` - 1).  ``runtime``: the
+    part in ``aclmdlExecute`` outside OpenVINO's infer (exact); ``instructions``: the whole process's
+    (a Python process's total varies by some 100k instructions per execution from run to run)."""
+    first = _instructions(make_cmd(1), env, work)
+    last = _instructions(make_cmd(loop), env, work)
+    total, execute, infer = ((b - a) / (loop - 1) for a, b in zip(first, last, strict=True))
+    return {"instructions": round(total), "in_infer": round(infer), "runtime": round(execute - infer)}
 
 
 def callgrind_report(
@@ -165,8 +169,8 @@ def callgrind_report(
         sides["ais_bench"] = (lambda n: ais_cmd(python, model, data, n, work), ais_env(args.tools_src, env))
     result = {name: per_execution(make, loop, side_env, work) for name, (make, side_env) in sides.items()}
     for name, r in result.items():
-        print(f"{name:10s} {r['instructions']:>12,} instructions per execution, "
-              f"{r['outside_infer']:>9,} outside OpenVINO's infer")  # fmt: skip
+        print(f"{name:10s} {r['instructions']:>12,} instructions per execution, {r['in_infer']:>12,} in "
+              f"OpenVINO's infer, {r['runtime']:>7,} in aclmdlExecute outside it")  # fmt: skip
     return result
 
 

@@ -143,12 +143,16 @@ def tables(values: dict[str, dict[str, list[float]]]) -> list[str]:
             cells.append(f"{v:.1f} ({v / ref:.2f}x)")
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
     if RAY_MODEL in values:
+        # Ray's ratio: the median of each round's ratio (the two runs of a round follow each other, so a
+        # load swing between rounds, which a ratio of medians would carry over, cancels out).
         ray = values[RAY_MODEL]
-        local = statistics.median(ray[LOCAL_CLASSIFY])
-        head = "| run (EfficientNet-Lite0, pictures/s of wall time, start-up included) | rate | vs local |"
+        head = "| run (EfficientNet-Lite0, pictures/s, wall time incl. start-up) | rate | vs local (rounds) |"
         lines += ["", head, "|---|---|---|"]
         for row, v in ray.items():
-            lines.append(f"| {row} | {statistics.median(v):.1f} | {statistics.median(v) / local:.2f}x |")
+            ratios = [a / b for a, b in zip(v, ray[LOCAL_CLASSIFY], strict=True)]
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            ratio = statistics.median(ratios)
+            lines.append(f"| {row} | {statistics.median(v):.1f} | {ratio:.2f}x ({each}) |")
     return lines
 
 
@@ -213,7 +217,7 @@ def readme_block(values: dict[str, dict[str, list[float]]], start_load: str, end
         f"{m.get('CPU', '?')}; OpenVINO {m.get('OpenVINO', '?')}; Python {m.get('Python', '?')}; "
         f"acl-async {m.get('acl-async', '?')}; load average {start_load} at start, {end_load} at end"
     )
-    return "\n".join([caption(repeats, pictures), f"Machine: {where}.", "", *tables(values)])
+    return "\n".join([caption(repeats, pictures), "", f"Machine: {where}.", "", *tables(values)])
 
 
 def replace_block(text: str, block: str) -> str:

@@ -21,7 +21,7 @@ def single_stream():  # noqa: ANN201
 
 def _values(m) -> dict[str, dict[str, list[float]]]:  # noqa: ANN001
     one = {"sample `acl-async N 1 P`": [30.0, 40.0, 50.0], m.REFERENCE: [20.0, 20.0, 20.0]}
-    ray = {m.LOCAL_CLASSIFY: [100.0], m.RAY_CLASSIFY: [80.0]}
+    ray = {m.LOCAL_CLASSIFY: [100.0, 50.0, 200.0], m.RAY_CLASSIFY: [80.0, 45.0, 60.0]}
     return {"Model A": one, "Model B": dict(one), m.RAY_MODEL: ray}
 
 
@@ -29,8 +29,9 @@ def test_tables_give_medians_and_ratios(single_stream):
     lines = single_stream.tables(_values(single_stream))
     assert lines[0] == "| run | Model A | Model B |"
     assert "| sample `acl-async N 1 P` | 40.0 (2.00x) | 40.0 (2.00x) |" in lines
-    assert f"| {single_stream.RAY_CLASSIFY} | 80.0 | 0.80x |" in lines
-    assert f"| {single_stream.LOCAL_CLASSIFY} | 100.0 | 1.00x |" in lines
+    # Ray: the median of the per-round ratios (0.80, 0.90, 0.30), not the ratio of medians (60 / 100)
+    assert f"| {single_stream.RAY_CLASSIFY} | 60.0 | 0.80x (0.80, 0.90, 0.30) |" in lines
+    assert f"| {single_stream.LOCAL_CLASSIFY} | 100.0 | 1.00x (1.00, 1.00, 1.00) |" in lines
 
 
 def test_readme_block_replaced_between_the_markers_only(single_stream):

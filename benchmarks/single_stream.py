@@ -9,11 +9,15 @@ Rows, per model (the embedded EfficientNet-Lite0 and the real-shaped ResNet-50 o
 * ``bench sync`` / ``bench async``: ``acl-async bench -api sync|async`` (inference only);
 * ``OpenVINO LATENCY``: one infer request, ``PERFORMANCE_HINT=LATENCY``, synchronous ``infer()`` in a loop
   (``ov_single.py``): the reference of the ratios;
-* ``OpenVINO THROUGHPUT``: ``benchmark_app -hint throughput`` (its optimal number of requests).
+* ``OpenVINO THROUGHPUT``: ``benchmark_app -hint throughput`` (its optimal number of requests);
+* Ray (issue 24's per-node efficiency, embedded model, ``--pictures`` JPEGs made by ``ray_pipeline.py``):
+  ``acl-async classify`` and ``acl-async classify --ray local --devices 1``, pictures per second of wall
+  time (start-up included), the ratio Ray / local (``--pictures 0`` leaves them out).
 
 Every round runs each row once, in a fresh process, rows in turn (so load drifts hit every row alike);
 a figure is the median of ``--repeats`` rounds; ratios are against OpenVINO LATENCY of the same model.
 The machine, its load average at start and end, and the versions are printed with the table.
+``--readme README.md`` also rewrites the README's table between its ``single-stream-table`` markers.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -67,6 +72,17 @@ def benchmark_app(model: Path, seconds: float) -> float:
     return _rate(r"Throughput:\s+([\d.]+)\s+FPS", out, "benchmark_app")
 
 
+def classify_rate(folder: Path, pictures: int, out: Path, ray: bool) -> float:
+    """Pictures per second of wall time of ``acl-async classify`` on ``folder`` (locally or on a new
+    local Ray cluster with one actor), start-up included."""
+    cmd = [*ACL_ASYNC, "classify", "-i", str(folder), "--output", str(out), "--overwrite"]
+    if ray:
+        cmd += ["--ray", "local", "--devices", "1"]
+    start = time.perf_counter()
+    run_all._run(cmd)
+    return pictures / (time.perf_counter() - start)
+
+
 def rows(model: Path, seconds: float, executions: int, tmp: Path) -> dict[str, Callable[[], float]]:
     return {
         "sample `acl-async N 1 P`": lambda: sample(model, executions, 100),
@@ -77,7 +93,24 @@ def rows(model: Path, seconds: float, executions: int, tmp: Path) -> dict[str, C
     }
 
 
-def measure(repeats: int, seconds: float, tmp: Path) -> dict[str, dict[str, list[float]]]:
+RAY_MODEL = "Ray (EfficientNet-Lite0)"
+LOCAL_CLASSIFY = "local `acl-async classify`"
+RAY_CLASSIFY = "`classify --ray local` (1 actor)"
+
+
+def ray_rows(pictures: int, tmp: Path) -> dict[str, Callable[[], float]]:
+    from ray_pipeline import make_pictures
+
+    folder = tmp / "pictures"
+    folder.mkdir()
+    make_pictures(folder, pictures)
+    return {
+        LOCAL_CLASSIFY: lambda: classify_rate(folder, pictures, tmp / "l.parquet", ray=False),
+        RAY_CLASSIFY: lambda: classify_rate(folder, pictures, tmp / "r.parquet", ray=True),
+    }
+
+
+def measure(repeats: int, seconds: float, tmp: Path, pictures: int = 0) -> dict[str, dict[str, list[float]]]:
     from acl_async import zoo
 
     models = {
@@ -85,6 +118,8 @@ def measure(repeats: int, seconds: float, tmp: Path) -> dict[str, dict[str, list
         "ResNet-50 (real shapes)": (bench_models.make_resnet50(tmp / "resnet50.onnx"), 300),
     }
     table = {name: rows(path, seconds, n, tmp) for name, (path, n) in models.items()}
+    if pictures:
+        table[RAY_MODEL] = ray_rows(pictures, tmp)
     values: dict[str, dict[str, list[float]]] = {m: {r: [] for r in rs} for m, rs in table.items()}
     for n in range(repeats):
         for model, measures in table.items():
@@ -96,19 +131,10 @@ def measure(repeats: int, seconds: float, tmp: Path) -> dict[str, dict[str, list
     return values
 
 
-def report(values: dict[str, dict[str, list[float]]], start_load: str, end_load: str, repeats: int) -> str:
-    models = list(values)
-    lines = [
-        "# One stream vs OpenVINO's single request",
-        "",
-        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by "
-        "`python benchmarks/single_stream.py`: rows interleaved in one run, each run a fresh process, "
-        f"medians of {repeats} rounds; executions (pictures) per second, and the ratio to OpenVINO's "
-        "one-request synchronous LATENCY rate of the same model.",
-        "",
-        "| run | " + " | ".join(models) + " |",
-        "|---|" + "---|" * len(models),
-    ]
+def tables(values: dict[str, dict[str, list[float]]]) -> list[str]:
+    """The markdown tables: one stream per model (ratios to OpenVINO LATENCY), then Ray vs local."""
+    models = [m for m in values if m != RAY_MODEL]
+    lines = ["| run | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
     for row in values[models[0]]:
         cells = []
         for m in models:
@@ -116,6 +142,33 @@ def report(values: dict[str, dict[str, list[float]]], start_load: str, end_load:
             ref = statistics.median(values[m][REFERENCE])
             cells.append(f"{v:.1f} ({v / ref:.2f}x)")
         lines.append(f"| {row} | " + " | ".join(cells) + " |")
+    if RAY_MODEL in values:
+        # Ray's ratio: the median of each round's ratio (the two runs of a round follow each other, so a
+        # load swing between rounds, which a ratio of medians would carry over, cancels out).
+        ray = values[RAY_MODEL]
+        head = "| run (EfficientNet-Lite0, pictures/s, wall time incl. start-up) | rate | vs local (rounds) |"
+        lines += ["", head, "|---|---|---|"]
+        for row, v in ray.items():
+            ratios = [a / b for a, b in zip(v, ray[LOCAL_CLASSIFY], strict=True)]
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            ratio = statistics.median(ratios)
+            lines.append(f"| {row} | {statistics.median(v):.1f} | {ratio:.2f}x ({each}) |")
+    return lines
+
+
+def caption(repeats: int, pictures: int) -> str:
+    ray = f"; Ray rows: {pictures} JPEGs (400x300)" if pictures else ""
+    return (
+        f"Measured {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+        "`python benchmarks/single_stream.py`: rows interleaved in one run, each run a fresh process, "
+        f"medians of {repeats} rounds; executions (pictures) per second, and the ratio to OpenVINO's "
+        f"one-request synchronous LATENCY rate of the same model{ray}."
+    )
+
+
+def report(values: dict[str, dict[str, list[float]]], start_load: str, end_load: str, repeats: int,
+           pictures: int = 0) -> str:  # fmt: skip
+    lines = ["# One stream vs OpenVINO's single request", "", caption(repeats, pictures), "", *tables(values)]
     lines += ["", "## Machine", ""]
     lines += [f"- {k}: {v}" for k, v in run_all.machine().items()]
     lines += [
@@ -125,7 +178,7 @@ def report(values: dict[str, dict[str, list[float]]], start_load: str, end_load:
         "## Per run",
         "",
     ]
-    for m in models:
+    for m in values:
         for row, v in values[m].items():
             lines.append(f"- {m}, {row}: {run_all._fmt(v, 1)}")
     return "\n".join(lines) + "\n"
@@ -136,15 +189,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--seconds", type=float, default=4.0, help="seconds per bench / OpenVINO run")
     p.add_argument("--out", type=Path, default=HERE / "SINGLE_STREAM.md")
+    p.add_argument("--pictures", type=int, default=3000, help="pictures of the Ray rows (0: no Ray rows)")
+    p.add_argument("--readme", type=Path, help="also rewrite this README's table between its markers")
     args = p.parse_args(argv)
     start = run_all.load_average()
     with tempfile.TemporaryDirectory() as tmp:
-        values = measure(args.repeats, args.seconds, Path(tmp))
-    text = report(values, start, run_all.load_average(), args.repeats)
+        values = measure(args.repeats, args.seconds, Path(tmp), args.pictures)
+    end = run_all.load_average()
+    text = report(values, start, end, args.repeats, args.pictures)
     print(text)
     from acl_async.fileio import write_atomic
 
     write_atomic(args.out, text.encode())
+    if args.readme:
+        block = readme_block(values, start, end, args.repeats, args.pictures)
+        write_atomic(args.readme, replace_block(args.readme.read_text(), block).encode())
+
+
+README_BEGIN = "<!-- single-stream-table: generated by benchmarks/single_stream.py --readme -->"
+README_END = "<!-- /single-stream-table -->"
+
+
+def readme_block(values: dict[str, dict[str, list[float]]], start_load: str, end_load: str, repeats: int,
+                 pictures: int) -> str:  # fmt: skip
+    m = run_all.machine()
+    where = (
+        f"{m.get('CPU', '?')}; OpenVINO {m.get('OpenVINO', '?')}; Python {m.get('Python', '?')}; "
+        f"acl-async {m.get('acl-async', '?')}; load average {start_load} at start, {end_load} at end"
+    )
+    return "\n".join([caption(repeats, pictures), "", f"Machine: {where}.", "", *tables(values)])
+
+
+def replace_block(text: str, block: str) -> str:
+    """``text`` with what lies between the README markers replaced by ``block``."""
+    head, begin, rest = text.partition(README_BEGIN)
+    _, end, tail = rest.partition(README_END)
+    if not begin or not end:
+        raise SystemExit(f"single_stream: the README has no {README_BEGIN} ... {README_END} block")
+    return f"{head}{begin}\n{block}\n{end}{tail}"
 
 
 if __name__ == "__main__":

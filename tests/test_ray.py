@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -36,9 +37,17 @@ REASONS = {"broken.jpg": "not a picture Pillow can read", "empty.png": "not a pi
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     from ray.cluster_utils import Cluster
 
+    # The workers inherit these: acl-async's cache folder (the actors put the node's compiled-model cache
+    # in it) and the runtime's INFO log (plog files), read by test_node_actors_compile_the_model_once.
+    logs, cache = tmp_path_factory.mktemp("plog"), tmp_path_factory.mktemp("cache")
+    env = {"ACL_ASYNC_CACHE_DIR": str(cache), "ASCEND_GLOBAL_LOG_LEVEL": "1",
+           "ASCEND_PROCESS_LOG_PATH": str(logs)}  # fmt: skip
+    saved = {k: os.environ.get(k) for k in [*env, "ACL_HOST_CACHE_DIR"]}
+    os.environ.pop("ACL_HOST_CACHE_DIR", None)  # the actors choose it
+    os.environ.update(env)
     # Functions defined here (the actors' after_batch hooks) travel by value: workers cannot import tests.
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
     node = {"num_cpus": 2, "resources": {"NPU": 1}, "object_store_memory": OBJECT_STORE, "wait": False}
@@ -46,11 +55,17 @@ def cluster():
     c.add_node(**node)
     c.wait_for_nodes(timeout=300)  # not Cluster's 30 s per node: a busy CI machine starts nodes slowly
     ray.init(address=c.address, logging_level="WARNING")
+    c.plog, c.cache = logs, cache
     try:
         yield c
     finally:
         ray.shutdown()
         c.shutdown()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _batch4(path: Path) -> str:
@@ -129,6 +144,55 @@ def test_results_equal_local_classify_picture_by_picture(cluster, data, tmp_path
     errors = {Path(r["path"]).name: r["reason"] for r in _read(tmp_path / "results.errors.parquet")}
     assert errors == REASONS
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary output left"
+
+
+def _cache_lines(plog: Path) -> Counter:
+    """How many loads compiled / imported a model through the node's cache, from the runtime's logs."""
+    seen: Counter = Counter()
+    for f in plog.rglob("*.log"):
+        text = f.read_text(errors="replace")
+        seen["compiled"] += text.count("compiled and stored in OpenVINO's model cache")
+        seen["imported"] += text.count("imported from OpenVINO's model cache")
+    return seen
+
+
+def test_node_actors_compile_the_model_once(cluster, data, tmp_path):
+    """Two actors load a model never seen before: one compiles it into the node's cache, the other
+    imports it (the compile lock orders them)."""
+    model = make_classifier_model(tmp_path / "fresh.onnx", seed=11)
+    before = _cache_lines(cluster.plog)
+    summary = classify_dataset([data["dir"]], model, output=tmp_path / "r.parquet", devices=2, progress=False)
+    assert summary.pictures == PICTURES and summary.devices == 2
+    after = _cache_lines(cluster.plog)
+    assert after["compiled"] - before["compiled"] == 1, (before, after)
+    assert after["imported"] - before["imported"] >= 1, (before, after)
+    assert list((cluster.cache / "openvino").glob("*.blob")), "the node cache: under acl-async's cache folder"
+
+
+def test_model_file_stating_its_inputs_needs_no_probe_load(cluster, data, tmp_path, monkeypatch):
+    from acl_async.ray import pipeline
+
+    def no_probe(*args, **kwargs):
+        raise AssertionError("the model was probe-loaded")
+
+    monkeypatch.setattr(pipeline, "_describe_model", no_probe)
+    out = tmp_path / "r.parquet"
+    summary = classify_dataset([data["dir"]], data["model4"], output=out, top_k=3, progress=False)
+    assert summary.pictures == PICTURES
+    _check_equal(_read(out), _local(data["model4"], data["good"], 3))
+
+
+def test_inputs_from_file_only_when_a_load_would_give_the_same(data, tmp_path):
+    from acl_async import Session
+    from acl_async.model_io import describe_inputs
+    from acl_async.ray.pipeline import _inputs_from_file
+
+    with Session() as session:
+        loaded = describe_inputs(session.load_model(data["model4"]))
+    assert _inputs_from_file(Path(data["model4"])) == loaded
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08\x07garbage")
+    assert _inputs_from_file(bad) is None  # the probe load reports why
 
 
 @ray.remote(num_cpus=0)
@@ -534,7 +598,7 @@ def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, 
     holders = [Holder.remote() for _ in range(2)]
     ray.get([h.ready.remote() for h in holders], timeout=120)  # both NPUs taken
     try:
-        with pytest.raises(ClusterError, match=r"gave the model probe no .*NPU.* in 3 s") as exc:
+        with pytest.raises(ClusterError, match=r"gave the placement probe no .*NPU.* in 3 s") as exc:
             classify_dataset([data["dir"]], data["model"], output=tmp_path / "r.parquet", devices=1)
     finally:
         for h in holders:
@@ -542,7 +606,7 @@ def test_cluster_that_gives_no_npu_fails_in_bounded_time_with_messages(cluster, 
     assert "\n" not in str(exc.value)
     out = capsys.readouterr().out
     assert "[ INFO ] Ray cluster " in out and "NPUs (0 free)" in out
-    assert "[ INFO ] Ray: waited 1 s for the model probe" in out
+    assert "[ INFO ] Ray: waited 1 s for the placement probe" in out
     assert not (tmp_path / "r.parquet").exists()
 
 

@@ -374,6 +374,14 @@ std::shared_ptr<CompiledEntry> cache_find_ready(const Source& src) {
   return cache_lookup(c, key, src);
 }
 
+// Whether the compile hit OpenVINO's model cache (ACL_HOST_CACHE_DIR), at ACL_INFO.
+void log_cache_use(const Source& src, const CompiledEntry& entry) {
+  bool hit = entry.compiled.get_property(ov::loaded_from_cache);
+  if (entry.latency) hit = hit && entry.latency.get_property(ov::loaded_from_cache);
+  aclAppLog(ACL_INFO, __func__, __FILE__, __LINE__, "model %s: %s OpenVINO's model cache in '%s'",
+            src.origin.c_str(), hit ? "imported from" : "compiled and stored in", config().cache_dir.c_str());
+}
+
 // Models whose weights and working memory fit in this are "tiny" (see compile()); real
 // networks are far above it (MobileNet: megabytes of weights).
 constexpr size_t kTinyModelBytes = 1 << 20;
@@ -393,6 +401,9 @@ aclError compile(const Source& src, CompiledEntry& entry) {
       props[ov::hint::inference_precision.name()] = ov::element::Type(config().inference_precision);
     if (config().inference_threads > 0)  // `acl-async bench -nthreads`, as benchmark_app's
       props[ov::inference_num_threads.name()] = config().inference_threads;
+    // ACL_HOST_CACHE_DIR: OpenVINO's model cache, so that the processes of a node (Ray actors, runs
+    // of a tool) compile a model once and import it after that.
+    if (!config().cache_dir.empty()) props[ov::cache_dir.name()] = config().cache_dir;
     entry.meta = src.meta;
     if (dynamic::has_gears(src.meta)) {
       std::string err;
@@ -402,6 +413,7 @@ aclError compile(const Source& src, CompiledEntry& entry) {
     } else {
       entry.compiled = core().compile_model(m, "CPU", props);
       if (adaptive) entry.latency = core().compile_model(m, "CPU", exec_policy::latency_props(props));
+      if (!config().cache_dir.empty()) log_cache_use(src, entry);
       for (const auto& in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
       for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
     }

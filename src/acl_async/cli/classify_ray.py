@@ -55,7 +55,7 @@ def add_ray_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--batch-size",
         type=count(1, "--batch-size"),
-        help="with --ray: pictures per Ray Data batch (default 32)",
+        help="with --ray: pictures per Ray Data batch (default 256)",
     )
     g.add_argument("--overwrite", action="store_true", help="replace an existing --output")
 

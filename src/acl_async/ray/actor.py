@@ -23,6 +23,7 @@ from ..preprocess import InputFileError, PreprocessSpec
 from ..results import top_n
 from .decode import ERROR, PATH, decode_picture
 from .devices import AssignedDevice, assigned_device
+from .model_cache import use_node_cache
 
 __all__ = [
     "ACTOR",
@@ -114,9 +115,14 @@ class ClassifyActor:
         self.labels = list(labels) if labels is not None else None
         self.after_batch = after_batch
         self.batches = 0
-        self.session = Session(device_id=self.info.device.device_id, config=config)
+        with use_node_cache():  # before the runtime starts: it reads the cache folder once
+            self.session = Session(device_id=self.info.device.device_id, config=config)
+            try:
+                self.model = self.session.load_model(bytes(_resolve(model)))
+            except BaseException:
+                self.session.close()
+                raise
         try:
-            self.model = self.session.load_model(bytes(_resolve(model)))
             self.queue = open_queue(self.model, jobs=jobs, max_jobs=None if jobs else 8)
         except BaseException:
             self.session.close()

@@ -89,7 +89,10 @@ def connect(address: str | None, announce: bool = False) -> bool:
             _token_auth_like_ray_auto()
     with _stderr_captured() as captured:
         try:
-            ray.init(address=target, logging_level=logging.WARNING)
+            # A new local cluster for this run alone: no dashboard (its processes start with the cluster
+            # and compete with the run for the cores; nobody looks at it before the run ends).
+            extra = {"include_dashboard": False} if target == "local" else {}
+            ray.init(address=target, logging_level=logging.WARNING, **extra)
             failure = None
         except (ConnectionError, RuntimeError, ValueError, OSError) as exc:
             failure = exc

@@ -20,6 +20,7 @@ struct Config {
   std::string performance_hint;            // ACL_HOST_PERFORMANCE_HINT: LATENCY, THROUGHPUT or "" (per model)
   std::string inference_precision;         // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
   int inference_threads = 0;               // ACL_HOST_INFERENCE_NUM_THREADS (0 = OpenVINO default)
+  std::string cache_dir;                   // ACL_HOST_CACHE_DIR: OpenVINO's model cache ("" = none)
 };
 
 // Read once from the environment (first use).

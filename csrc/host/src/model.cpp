@@ -22,6 +22,7 @@
 #include <openvino/runtime/properties.hpp>
 
 #include "acl/acl.h"
+#include "detail/aipp_host.h"
 #include "detail/context.h"
 #include "detail/dataset.h"
 #include "detail/error.h"
@@ -406,6 +407,14 @@ aclError compile(const Source& src, CompiledEntry& entry) {
       for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
     }
     dynamic::mark_aipp_inputs(entry.meta, info);
+    {
+      auto host = std::make_shared<aipp::HostAipp>();
+      std::string err;
+      if (!aipp::prepare(entry.meta, info, *host, err) || (!host->inputs.empty() && !entry.dyn.gears.empty()))
+        return fail(ACL_ERROR_PARSE_MODEL, "model %s: %s", src.origin.c_str(),
+                    err.empty() ? "host AIPP with dynamic profiles is not supported" : err.c_str());
+      if (!host->inputs.empty()) entry.host_aipp = std::move(host);
+    }
     entry.info = std::move(info);
     entry.ready = true;
   } catch (const std::exception& e) {
@@ -670,6 +679,15 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
       const bool is_in = i < num_inputs;
       const size_t k = is_in ? i : i - num_inputs;
       const PortInfo& p = is_in ? mi.inputs[k] : mi.outputs[k];
+      if (is_in && entry_->host_aipp) {
+        const aipp::HostAipp& h = *entry_->host_aipp;
+        if (h.find_data(k)) continue;  // read by its picture input's AIPP
+        if (h.find(k)) {
+          bound_[i] = nullptr;
+          if (!host_aipp_input(k, io, request_, msg)) return ACL_ERROR_INVALID_PARAM;
+          continue;
+        }
+      }
       if (p.dynamic) {
         if (!is_in) {
           dynamic_out = true;
@@ -714,6 +732,21 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
     return ACL_ERROR_RT_MODEL_EXECUTE;
   }
   return ACL_SUCCESS;
+}
+
+bool ModelInstance::host_aipp_input(size_t k, const IoList& io, ov::InferRequest& request, std::string& msg) {
+  const aipp::HostInput& in = *entry_->host_aipp->find(k);
+  if (aipp_out_.size() <= k) aipp_out_.resize(k + 1);
+  std::vector<float>& out = aipp_out_[k];
+  out.resize(ov::shape_size(in.net.shape));
+  const IoRef* data = in.dynamic ? &io[in.data_index] : nullptr;
+  if (!aipp::apply(in, static_cast<const uint8_t*>(io[k].ptr), io[k].size, data ? data->ptr : nullptr,
+                   data ? data->size : 0, out.data(), msg)) {
+    msg = format("model %u input %zu AIPP: %s", id_, k, msg.c_str());
+    return false;
+  }
+  request.set_input_tensor(k, ov::Tensor(ov::element::f32, in.net.shape, out.data()));
+  return true;
 }
 
 namespace model {

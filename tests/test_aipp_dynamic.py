@@ -50,8 +50,15 @@ def ctx():
 def _atc(tmp: Path, name: str, shape: tuple[int, int, int, int], conf: str) -> str:
     net = make_add_model(tmp / f"{name}.onnx", shape, np.float32, const=0.0, input_name="data")
     (tmp / f"{name}.cfg").write_text(conf)
-    argv = ["atc", "--framework=5", "--soc_version=Ascend310", f"--model={net}", f"--output={tmp / name}",
-            f"--input_shape=data:{','.join(map(str, shape))}", f"--insert_op_conf={tmp / name}.cfg"]  # fmt: skip
+    argv = [
+        "atc",
+        "--framework=5",
+        "--soc_version=Ascend310",
+        f"--model={net}",
+        f"--output={tmp / name}",
+        f"--input_shape=data:{','.join(map(str, shape))}",
+        f"--insert_op_conf={tmp / name}.cfg",
+    ]
     assert cli_main(argv) == 0
     return str(tmp / f"{name}.om")
 
@@ -66,13 +73,24 @@ def static_conf(c: Common) -> str:
     b = c.batches[0]
     kv: dict[str, object] = {"input_format": c.fmt, "src_image_size_w": c.src_w, "src_image_size_h": c.src_h}
     if b.crop:
-        kv.update(crop="true", load_start_pos_w=b.crop[0], load_start_pos_h=b.crop[1], crop_size_w=b.crop[2],
-                  crop_size_h=b.crop[3])  # fmt: skip
+        kv.update(
+            crop="true",
+            load_start_pos_w=b.crop[0],
+            load_start_pos_h=b.crop[1],
+            crop_size_w=b.crop[2],
+            crop_size_h=b.crop[3],
+        )
     if b.scf:
         kv.update(resize="true", resize_output_w=b.scf[0], resize_output_h=b.scf[1])
     if b.pad:
-        kv.update(padding="true", top_padding_size=b.pad[0], bottom_padding_size=b.pad[1],
-                  left_padding_size=b.pad[2], right_padding_size=b.pad[3], padding_value=c.pad_value)  # fmt: skip
+        kv.update(
+            padding="true",
+            top_padding_size=b.pad[0],
+            bottom_padding_size=b.pad[1],
+            left_padding_size=b.pad[2],
+            right_padding_size=b.pad[3],
+            padding_value=c.pad_value,
+        )
     if c.csc:
         kv["csc_switch"] = "true"
         kv.update({f"matrix_r{i // 3}c{i % 3}": v for i, v in enumerate(c.matrix)})
@@ -116,8 +134,10 @@ class Loaded:
         assert acl.mdl.get_desc(self.desc, self.id) == SUCCESS
         self.ptrs: list[int] = []
         self.sets = []
-        for count, size_of in ((acl.mdl.get_num_inputs, acl.mdl.get_input_size_by_index),
-                               (acl.mdl.get_num_outputs, acl.mdl.get_output_size_by_index)):  # fmt: skip
+        for count, size_of in (
+            (acl.mdl.get_num_inputs, acl.mdl.get_input_size_by_index),
+            (acl.mdl.get_num_outputs, acl.mdl.get_output_size_by_index),
+        ):
             ds = acl.mdl.create_dataset()
             for i in range(count(self.desc)):
                 size = size_of(self.desc, i)
@@ -131,13 +151,24 @@ class Loaded:
     def run(self, picture: np.ndarray) -> tuple[np.ndarray, int]:
         pic = np.ascontiguousarray(picture)
         dst = self.ptrs[0]
-        assert acl.rt.memcpy(dst, acl.mdl.get_input_size_by_index(self.desc, 0), acl.util.numpy_to_ptr(pic),
-                             pic.nbytes, H2D) == SUCCESS  # fmt: skip
+        assert (
+            acl.rt.memcpy(
+                dst,
+                acl.mdl.get_input_size_by_index(self.desc, 0),
+                acl.util.numpy_to_ptr(pic),
+                pic.nbytes,
+                H2D,
+            )
+            == SUCCESS
+        )
         ret = acl.mdl.execute(self.id, self.inputs, self.outputs)
         size = acl.mdl.get_output_size_by_index(self.desc, 0)
         out = np.zeros(size // 4, np.float32)
         buf = acl.mdl.get_dataset_buffer(self.outputs, 0)
-        assert acl.rt.memcpy(acl.util.numpy_to_ptr(out), size, acl.get_data_buffer_addr(buf), size, D2H) == SUCCESS
+        assert (
+            acl.rt.memcpy(acl.util.numpy_to_ptr(out), size, acl.get_data_buffer_addr(buf), size, D2H)
+            == SUCCESS
+        )
         return out, ret
 
     def close(self) -> None:
@@ -182,21 +213,51 @@ def run_static(om: str, pic: np.ndarray) -> np.ndarray:
 
 
 CASES = {
-    "RGB888-swap-csc": Common("RGB888_U8", 16, 16, csc=True, matrix=RGB2YUV, out_bias=(0, 128, 128), rbuv_swap=True,
-                              batches=[Batch(mean=(104, 117, 123, 0), min=(0.5, 1.25, 0, 0),
-                                             var=(0.0171, 0.0175, 0.0174, 1))]),
-    "YUV420SP-crop-csc": Common("YUV420SP_U8", 24, 20, csc=True, matrix=YUV2RGB, in_bias=(0, 128, 128),
-                                batches=[Batch(crop=(4, 2, 16, 16), mean=(10, 20, 30, 0), var=(0.5, 2.0, 0.25, 1))]),
-    "XRGB8888-ax": Common("XRGB8888_U8", 16, 16, ax_swap=True, batches=[Batch(mean=(1, 2, 3, 0), var=(3.0, 1, 1, 1))]),
-    "YUV400": Common("YUV400_U8", 20, 18, batches=[Batch(crop=(2, 1, 16, 16), mean=(50, 0, 0, 0), min=(0.5, 0, 0, 0),
-                                                       var=(0.01, 1, 1, 1))]),
-}  # fmt: skip
+    "RGB888-swap-csc": Common(
+        "RGB888_U8",
+        16,
+        16,
+        csc=True,
+        matrix=RGB2YUV,
+        out_bias=(0, 128, 128),
+        rbuv_swap=True,
+        batches=[Batch(mean=(104, 117, 123, 0), min=(0.5, 1.25, 0, 0), var=(0.0171, 0.0175, 0.0174, 1))],
+    ),
+    "YUV420SP-crop-csc": Common(
+        "YUV420SP_U8",
+        24,
+        20,
+        csc=True,
+        matrix=YUV2RGB,
+        in_bias=(0, 128, 128),
+        batches=[Batch(crop=(4, 2, 16, 16), mean=(10, 20, 30, 0), var=(0.5, 2.0, 0.25, 1))],
+    ),
+    "XRGB8888-ax": Common(
+        "XRGB8888_U8", 16, 16, ax_swap=True, batches=[Batch(mean=(1, 2, 3, 0), var=(3.0, 1, 1, 1))]
+    ),
+    "YUV400": Common(
+        "YUV400_U8",
+        20,
+        18,
+        batches=[Batch(crop=(2, 1, 16, 16), mean=(50, 0, 0, 0), min=(0.5, 0, 0, 0), var=(0.01, 1, 1, 1))],
+    ),
+}
 
 
-@covers("acl.mdl.create_aipp", "acl.mdl.destroy_aipp", "acl.mdl.set_input_aipp", "acl.mdl.set_aipp_input_format",
-        "acl.mdl.set_aipp_src_image_size", "acl.mdl.set_aipp_csc_params", "acl.mdl.set_aipp_rbuv_swap_switch",
-        "acl.mdl.set_aipp_ax_swap_switch", "acl.mdl.set_aipp_crop_params", "acl.mdl.set_aipp_dtc_pixel_mean",
-        "acl.mdl.set_aipp_dtc_pixel_min", "acl.mdl.set_aipp_pixel_var_reci")  # fmt: skip
+@covers(
+    "acl.mdl.create_aipp",
+    "acl.mdl.destroy_aipp",
+    "acl.mdl.set_input_aipp",
+    "acl.mdl.set_aipp_input_format",
+    "acl.mdl.set_aipp_src_image_size",
+    "acl.mdl.set_aipp_csc_params",
+    "acl.mdl.set_aipp_rbuv_swap_switch",
+    "acl.mdl.set_aipp_ax_swap_switch",
+    "acl.mdl.set_aipp_crop_params",
+    "acl.mdl.set_aipp_dtc_pixel_mean",
+    "acl.mdl.set_aipp_dtc_pixel_min",
+    "acl.mdl.set_aipp_pixel_var_reci",
+)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_dynamic_aipp_equals_static_aipp_and_the_reference(ctx, tmp_path, case):
     c = CASES[case]
@@ -214,8 +275,21 @@ def test_dynamic_aipp_equals_static_aipp_and_the_reference(ctx, tmp_path, case):
 @covers("acl.mdl.set_aipp_scf_params", "acl.mdl.set_aipp_padding_params", "acl.mdl.set_aipp_by_input_index")
 @pytest.mark.parametrize("fmt", ["RGB888_U8", "YUV420SP_U8"])
 def test_resize_and_padding_static_and_dynamic_agree_with_the_reference(ctx, tmp_path, fmt):
-    c = Common(fmt, 40, 30, pad_value=7, batches=[Batch(crop=(4, 2, 32, 24), scf=(16, 18), pad=(2, 4, 1, 3),
-                                                        mean=(3, 4, 5, 0), var=(0.5, 0.25, 2.0, 1))])  # fmt: skip
+    c = Common(
+        fmt,
+        40,
+        30,
+        pad_value=7,
+        batches=[
+            Batch(
+                crop=(4, 2, 32, 24),
+                scf=(16, 18),
+                pad=(2, 4, 1, 3),
+                mean=(3, 4, 5, 0),
+                var=(0.5, 0.25, 2.0, 1),
+            )
+        ],
+    )
     shape = (1, 3, 24, 20)
     static = _atc(tmp_path, "static", shape, static_conf(c))
     dynamic = _atc(tmp_path, "dynamic", shape, dynamic_conf(40 * 30 * 3))
@@ -231,12 +305,21 @@ def test_resize_and_padding_static_and_dynamic_agree_with_the_reference(ctx, tmp
     # Upscaling (16x16 -> 20x24) through the same dynamic model.
     up = Common(fmt, 16, 16, batches=[Batch(scf=(20, 24))])
     up_pic = pictures(up, seed=4)
-    np.testing.assert_array_max_ulp(run_dynamic(dynamic, up, up_pic), reference(up, up_pic).reshape(-1), maxulp=1)
+    np.testing.assert_array_max_ulp(
+        run_dynamic(dynamic, up, up_pic), reference(up, up_pic).reshape(-1), maxulp=1
+    )
 
 
 def test_dynamic_aipp_takes_parameters_per_batch(ctx, tmp_path):
-    c = Common("RGB888_U8", 20, 20, batches=[Batch(crop=(0, 0, 16, 16), mean=(10, 0, 0, 0)),
-                                             Batch(crop=(4, 4, 16, 16), var=(2.0, 2.0, 2.0, 1))])  # fmt: skip
+    c = Common(
+        "RGB888_U8",
+        20,
+        20,
+        batches=[
+            Batch(crop=(0, 0, 16, 16), mean=(10, 0, 0, 0)),
+            Batch(crop=(4, 4, 16, 16), var=(2.0, 2.0, 2.0, 1)),
+        ],
+    )
     dynamic = _atc(tmp_path, "dynamic", (2, 3, 16, 16), dynamic_conf(20 * 20 * 3))
     pic = pictures(c, seed=5)
     got = run_dynamic(dynamic, c, pic)

@@ -153,7 +153,7 @@ def test_aipp_parsed(tmp_path):
         ("aipp_mode: dynamic\ninput_format: RGB888_U8", "input_format cannot be set with aipp_mode dynamic"),
         ("input_format: RGB888_U8", "aipp_mode is required"),
         ("aipp_mode: static", "input_format is required"),
-        ("aipp_mode: static\ninput_format: RGB888_U8\nresize_output_w: 8", "resize_output_w = 8 is out of range"),
+        ("aipp_mode: static\ninput_format: RGB888_U8\nresize_output_w: 8", "resize_output_w = 8 is out of"),
         ("aipp_mode: static\ninput_format: YUV400_U8\ncsc_switch: true", "not available with YUV400_U8"),
     ],
 )

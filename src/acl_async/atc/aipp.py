@@ -112,7 +112,11 @@ class AippConfig:
         return [batch, h, w, channels]
 
     def output_hw(self) -> tuple[int, int]:
-        h, w = (self.crop_size_h, self.crop_size_w) if self.crop else (self.src_image_size_h, self.src_image_size_w)
+        h, w = (
+            (self.crop_size_h, self.crop_size_w)
+            if self.crop
+            else (self.src_image_size_h, self.src_image_size_w)
+        )
         if self.resize:
             h, w = self.resize_output_h, self.resize_output_w
         if self.padding:
@@ -166,14 +170,18 @@ class AippConfig:
             ):
                 raise ValueError("aipp: YUV420SP_U8 needs even load_start_pos_w and load_start_pos_h")
         if self.resize:
-            in_h, in_w = (self.crop_size_h, self.crop_size_w) if self.crop else (
-                self.src_image_size_h, self.src_image_size_w)
+            in_h, in_w = (
+                (self.crop_size_h, self.crop_size_w)
+                if self.crop
+                else (self.src_image_size_h, self.src_image_size_w)
+            )
             for axis, out, src in (("w", self.resize_output_w, in_w), ("h", self.resize_output_h, in_h)):
                 if out == 0:
                     raise ValueError(f"aipp: resize needs resize_output_{axis}")
                 if not (src <= out * 16 and out <= src * 16):
                     raise ValueError(
-                        f"aipp: resize_output_{axis} = {out}: the scaling ratio from {src} must lie in [1/16, 16]"
+                        f"aipp: resize_output_{axis} = {out}: the scaling ratio from {src} "
+                        "must lie in [1/16, 16]"
                     )
         out_h, out_w = self.output_hw()
         if (out_h, out_w) != (height, width):
@@ -348,7 +356,8 @@ def _block(msg: Any, blocks: list[AippConfig]) -> AippConfig:
         extra = sorted(seen - _DYNAMIC_KEYS)
         if extra:
             raise ValueError(
-                f"aipp: {extra[0]} cannot be set with aipp_mode dynamic (the aclmdlSetAIPP* calls give it at run time)"
+                f"aipp: {extra[0]} cannot be set with aipp_mode dynamic "
+                "(the aclmdlSetAIPP* calls give it at run time)"
             )
     elif cfg.max_src_image_size:
         raise ValueError("aipp: max_src_image_size is for aipp_mode dynamic")

@@ -105,8 +105,10 @@ def _check_host(cfg: AippConfig, old: Any, dims: list[int], axes: tuple[int, int
             "--dynamic_dims; give --input_shape)"
         )
     if old.get_element_type() != ov.Type.f32:
-        raise ValueError(f"aipp: {what} need(s) a float32 network input, '{old.get_friendly_name()}' is "
-                         f"{old.get_element_type().get_type_name()}")
+        raise ValueError(
+            f"aipp: {what} need(s) a float32 network input, '{old.get_friendly_name()}' is "
+            f"{old.get_element_type().get_type_name()}"
+        )
     c, h, w = (dims[a] for a in axes)
     if cfg.mode == "dynamic":
         if c not in (1, 3):

@@ -358,6 +358,7 @@ def test_static_resize_padding_model_reports_its_aipp(ctx, tmp_path):
         assert ret == SUCCESS
         assert (info["resizeSwitch"], info["resizeOutputW"], info["resizeOutputH"]) == (1, 16, 16)
         assert (info["paddingSwitch"], info["leftPaddingSize"], info["topPaddingSize"]) == (1, 2, 1)
+        assert info["outDims"][0]["aippOutdims"]["dims"] == [1, 3, 18, 20]  # what AIPP feeds the network
     finally:
         m.close()
 

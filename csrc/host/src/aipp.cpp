@@ -157,6 +157,15 @@ aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aip
     out.dims[2] = h_out;
     out.dims[3] = w;
     o.outDims[g].aippOutSize = static_cast<size_t>(n * c * h_out * w) * sizeof(float);
+    // AIPP the host runs (resize, padding): what it feeds the network is the network's own input.
+    const aipp::HostInput* host = m->entry().host_aipp ? m->entry().host_aipp->find(index) : nullptr;
+    if (host) {
+      const bool nchw = host->nchw;
+      const int64_t dims[4] = {host->net.dims[0], host->net.dims[nchw ? 1 : 3], host->net.dims[nchw ? 2 : 1],
+                               host->net.dims[nchw ? 3 : 2]};
+      for (int i = 0; i < 4; ++i) out.dims[i] = dims[i];
+      o.outDims[g].aippOutSize = host->net.bytes;
+    }
   }
   o.aippExtend = nullptr;
   return ACL_SUCCESS;

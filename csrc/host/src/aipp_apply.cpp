@@ -185,8 +185,38 @@ bool deserialize(const void* data, size_t size, uint64_t batch, Params& p, std::
   return true;
 }
 
+namespace {
+
+bool within(int64_t v, int64_t lo, int64_t hi) { return v >= lo && v <= hi; }
+
+// CANN's documented ranges (aclmdlSetAIPP*); the setters enforce them, a buffer written otherwise may not.
+std::string ranges(const Params& p) {
+  const Header& h = p.h;
+  if (!within(h.src_w, 0, 4096) || !within(h.src_h, 0, 4096)) return "the source image size is out of range";
+  if (!within(h.csc, 0, 1) || !within(h.rbuv_swap, 0, 1) || !within(h.ax_swap, 0, 1)) return "a switch is not 0 or 1";
+  for (size_t i = 0; i < p.batches.size(); ++i) {
+    const BatchParams& b = p.batches[i];
+    const std::string at = "batch " + std::to_string(i) + ": ";
+    if (!within(b.crop, 0, 1) || !within(b.scf, 0, 1) || !within(b.padding, 0, 1)) return at + "a switch is not 0 or 1";
+    if (b.crop && !(within(b.crop_x, 0, 4095) && within(b.crop_y, 0, 4095) && within(b.crop_w, 1, 4096) &&
+                    within(b.crop_h, 1, 4096)))
+      return at + "the crop parameters are out of range";
+    if (b.scf && !(within(b.scf_in_w, 16, 4096) && within(b.scf_in_h, 16, 4096) && within(b.scf_out_w, 16, 1920) &&
+                   within(b.scf_out_h, 16, 4096)))
+      return at + "the scf parameters are out of range";
+    if (b.padding && !(within(b.pad_top, 0, 32) && within(b.pad_bottom, 0, 32) && within(b.pad_left, 0, 32) &&
+                       within(b.pad_right, 0, 32)))
+      return at + "the padding sizes are out of range";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string check(const Params& p) {
   const Header& h = p.h;
+  const std::string bad = ranges(p);
+  if (!bad.empty()) return bad;
   if (picture_bytes(h.format, 1, 1) == 0)
     return "the input format is not set (aclmdlSetAIPPInputFormat: YUV420SP_U8, XRGB8888_U8, RGB888_U8 or "
            "YUV400_U8)";
@@ -252,7 +282,8 @@ bool prepare(const std::map<std::string, std::string>& meta, ModelInfo& info, Ho
       p.h.csc = static_cast<int8_t>(a.num("csc_switch"));
       p.h.rbuv_swap = static_cast<int8_t>(a.num("rbuv_swap_switch"));
       p.h.ax_swap = static_cast<int8_t>(a.num("ax_swap_switch"));
-      p.h.pad_value = static_cast<int8_t>(std::lround(std::strtod(a.str("padding_value").c_str(), nullptr)));
+      const long pad = std::lround(std::strtod(a.str("padding_value").c_str(), nullptr));
+      p.h.pad_value = static_cast<uint8_t>(std::min(255L, std::max(0L, pad)));
       const std::vector<double> mx = a.list("matrix"), ob = a.list("output_bias"), ib = a.list("input_bias"),
                                 mean = a.list("mean_chn"), mn = a.list("min_chn"), var = a.list("var_reci_chn");
       for (size_t i = 0; i < 9 && i < mx.size(); ++i) p.h.matrix[i] = static_cast<int16_t>(mx[i]);
@@ -347,7 +378,7 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
     }
     if (bp.crop) im = crop(im, bp.crop_x, bp.crop_y, bp.crop_w, bp.crop_h);
     if (bp.scf) im = resize(im, bp.scf_out_w, bp.scf_out_h);
-    if (bp.padding) im = pad(im, bp, static_cast<uint8_t>(p.h.pad_value));
+    if (bp.padding) im = pad(im, bp, p.h.pad_value);
     if (im.w != w_net || im.h != h_net || im.c != c_net) {
       std::ostringstream s;
       s << "batch " << b << ": AIPP makes a " << im.w << "x" << im.h << " picture of " << im.c

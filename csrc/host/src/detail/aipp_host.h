@@ -33,7 +33,8 @@ struct Header {
   uint32_t batch = 0;
   int32_t format = 0;  // aclAippInputFormat; 0: not set
   int32_t src_w = 0, src_h = 0;
-  int8_t csc = 0, rbuv_swap = 0, ax_swap = 0, pad_value = 0;
+  int8_t csc = 0, rbuv_swap = 0, ax_swap = 0;
+  uint8_t pad_value = 0;
   int16_t matrix[9] = {298, 516, 0, 298, -100, -208, 298, 0, 409};
   uint8_t out_bias[3] = {16, 128, 128};
   uint8_t in_bias[3] = {16, 128, 128};
@@ -48,7 +49,8 @@ inline size_t data_size(uint64_t batch) { return sizeof(Header) + batch * sizeof
 void serialize(const Params& p, void* out);
 // Reads the buffer of an execution; false (and `msg`) when it holds no parameter set for `batch` images.
 bool deserialize(const void* data, size_t size, uint64_t batch, Params& p, std::string& msg);
-// Checks a parameter set against itself (crop inside the source, ...): "" when valid.
+// Checks a parameter set (CANN's documented ranges, crop inside the source, ...): "" when valid. Dynamic
+// parameters come from a caller's buffer, so every value is checked again before use.
 std::string check(const Params& p);
 
 // One input whose AIPP the host runs.

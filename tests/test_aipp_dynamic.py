@@ -394,6 +394,14 @@ def test_dynamic_aipp_errors(ctx, tmp_path):
         assert acl.mdl.set_input_aipp(m.id, m.inputs, 1, a) == SUCCESS
         assert m.run(pic)[1] != SUCCESS
         assert "max_src_image_size" in acl.get_recent_err_msg()
+        # A parameter buffer not written by aclmdlSetInputAIPP (its header kept, the rest 0x7f): every value
+        # is checked again before use, so the execution fails cleanly.
+        assert acl.mdl.set_input_aipp(m.id, m.inputs, 1, a) == SUCCESS
+        size = acl.mdl.get_input_size_by_index(m.desc, 1)
+        junk = np.full(size - 8, 0x7F, np.uint8)
+        assert acl.rt.memcpy(m.ptrs[1] + 8, size - 8, acl.util.numpy_to_ptr(junk), size - 8, H2D) == SUCCESS
+        assert m.run(pic)[1] != SUCCESS
+        assert "out of range" in acl.get_recent_err_msg() or "not 0 or 1" in acl.get_recent_err_msg()
         # The picture input's index is not the parameter input's.
         assert acl.mdl.set_input_aipp(m.id, m.inputs, 0, a) == INVALID_PARAM
         # Wrong batch size.

@@ -17,14 +17,14 @@ void bind_mdl_aipp(py::module_& m) {
                                         In{"aipp_parms_set"}, In{"input_format"});
   bind<aclmdlSetAIPPCscParams, Quick>(
       m, "set_aipp_csc_params",
-      "ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_r0_c0, ..., csc_matrix_r2_c2, "
-      "csc_output_bias_r0, csc_output_bias_r1, csc_output_bias_r2, csc_input_bias_r0, csc_input_bias_r1, "
-      "csc_input_bias_r2)",
-      In{"aipp_parms_set"}, In{"csc_switch"}, In{"csc_matrix_r0_c0"}, In{"csc_matrix_r0_c1"},
-      In{"csc_matrix_r0_c2"}, In{"csc_matrix_r1_c0"}, In{"csc_matrix_r1_c1"}, In{"csc_matrix_r1_c2"},
-      In{"csc_matrix_r2_c0"}, In{"csc_matrix_r2_c1"}, In{"csc_matrix_r2_c2"}, In{"csc_output_bias_r0"},
-      In{"csc_output_bias_r1"}, In{"csc_output_bias_r2"}, In{"csc_input_bias_r0"}, In{"csc_input_bias_r1"},
-      In{"csc_input_bias_r2"});
+      "ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_R0C0, ..., csc_matrix_R2C2, "
+      "csc_output_bias_R0, csc_output_bias_R1, csc_output_bias_R2, csc_input_bias_R0, csc_input_bias_R1, "
+      "csc_input_bias_R2)",
+      In{"aipp_parms_set"}, In{"csc_switch"}, In{"csc_matrix_R0C0"}, In{"csc_matrix_R0C1"},
+      In{"csc_matrix_R0C2"}, In{"csc_matrix_R1C0"}, In{"csc_matrix_R1C1"}, In{"csc_matrix_R1C2"},
+      In{"csc_matrix_R2C0"}, In{"csc_matrix_R2C1"}, In{"csc_matrix_R2C2"}, In{"csc_output_bias_R0"},
+      In{"csc_output_bias_R1"}, In{"csc_output_bias_R2"}, In{"csc_input_bias_R0"}, In{"csc_input_bias_R1"},
+      In{"csc_input_bias_R2"});
   bind<aclmdlSetAIPPRbuvSwapSwitch, Quick>(
       m, "set_aipp_rbuv_swap_switch", "ret = acl.mdl.set_aipp_rbuv_swap_switch(aipp_parms_set, rbuv_swap_switch)",
       In{"aipp_parms_set"}, In{"rbuv_swap_switch"});

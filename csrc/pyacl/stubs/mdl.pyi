@@ -163,8 +163,8 @@ def set_aipp_by_input_index(model_id: int, dataset: int, index: int, aipp_parms_
 def set_aipp_crop_params(aipp_parms_set: int, crop_switch: int, crop_start_pos_w: int, crop_start_pos_h: int, crop_size_w: int, crop_size_h: int, batch_index: int) -> int:
     """ret = acl.mdl.set_aipp_crop_params(aipp_parms_set, crop_switch, crop_start_pos_w, crop_start_pos_h, crop_size_w, crop_size_h, batch_index)"""
 
-def set_aipp_csc_params(aipp_parms_set: int, csc_switch: int, csc_matrix_r0_c0: int, csc_matrix_r0_c1: int, csc_matrix_r0_c2: int, csc_matrix_r1_c0: int, csc_matrix_r1_c1: int, csc_matrix_r1_c2: int, csc_matrix_r2_c0: int, csc_matrix_r2_c1: int, csc_matrix_r2_c2: int, csc_output_bias_r0: int, csc_output_bias_r1: int, csc_output_bias_r2: int, csc_input_bias_r0: int, csc_input_bias_r1: int, csc_input_bias_r2: int) -> int:
-    """ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_r0_c0, ..., csc_matrix_r2_c2, csc_output_bias_r0, csc_output_bias_r1, csc_output_bias_r2, csc_input_bias_r0, csc_input_bias_r1, csc_input_bias_r2)"""
+def set_aipp_csc_params(aipp_parms_set: int, csc_switch: int, csc_matrix_R0C0: int, csc_matrix_R0C1: int, csc_matrix_R0C2: int, csc_matrix_R1C0: int, csc_matrix_R1C1: int, csc_matrix_R1C2: int, csc_matrix_R2C0: int, csc_matrix_R2C1: int, csc_matrix_R2C2: int, csc_output_bias_R0: int, csc_output_bias_R1: int, csc_output_bias_R2: int, csc_input_bias_R0: int, csc_input_bias_R1: int, csc_input_bias_R2: int) -> int:
+    """ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_R0C0, ..., csc_matrix_R2C2, csc_output_bias_R0, csc_output_bias_R1, csc_output_bias_R2, csc_input_bias_R0, csc_input_bias_R1, csc_input_bias_R2)"""
 
 def set_aipp_dtc_pixel_mean(aipp_parms_set: int, dtc_pixel_mean_chn0: int, dtc_pixel_mean_chn1: int, dtc_pixel_mean_chn2: int, dtc_pixel_mean_chn3: int, batch_index: int) -> int:
     """ret = acl.mdl.set_aipp_dtc_pixel_mean(aipp_parms_set, dtc_pixel_mean_chn0, dtc_pixel_mean_chn1, dtc_pixel_mean_chn2, dtc_pixel_mean_chn3, batch_index)"""

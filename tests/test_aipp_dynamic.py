@@ -127,12 +127,13 @@ def make_aipp(c: Common) -> int:
 class Loaded:
     """A loaded .om with device buffers for every input and output."""
 
-    def __init__(self, om: str) -> None:
+    def __init__(self, om: str, sizes: dict[int, int] | None = None) -> None:
         self.id, ret = acl.mdl.load_from_file(om)
         assert ret == SUCCESS
         self.desc = acl.mdl.create_desc()
         assert acl.mdl.get_desc(self.desc, self.id) == SUCCESS
         self.ptrs: list[int] = []
+        self.sizes: list[int] = []
         self.sets = []
         for count, size_of in (
             (acl.mdl.get_num_inputs, acl.mdl.get_input_size_by_index),
@@ -141,9 +142,12 @@ class Loaded:
             ds = acl.mdl.create_dataset()
             for i in range(count(self.desc)):
                 size = size_of(self.desc, i)
+                if sizes and not self.sets and i in sizes:  # an input buffer of another size
+                    size = sizes[i]
                 p, ret = acl.rt.malloc(size, 0)
                 assert ret == SUCCESS and acl.rt.memset(p, size, 0, size) == SUCCESS
                 self.ptrs.append(p)
+                self.sizes.append(size)
                 acl.mdl.add_dataset_buffer(ds, acl.create_data_buffer(p, size))
             self.sets.append(ds)
         self.inputs, self.outputs = self.sets
@@ -154,7 +158,7 @@ class Loaded:
         assert (
             acl.rt.memcpy(
                 dst,
-                acl.mdl.get_input_size_by_index(self.desc, 0),
+                self.sizes[0],
                 acl.util.numpy_to_ptr(pic),
                 pic.nbytes,
                 H2D,
@@ -388,12 +392,12 @@ def test_dynamic_aipp_errors(ctx, tmp_path):
         assert acl.mdl.set_input_aipp(m.id, m.inputs, 1, a) == SUCCESS
         assert m.run(pic)[1] != SUCCESS
         assert "8x8" in acl.get_recent_err_msg()
-        # A picture larger than max_src_image_size.
+        # Pictures larger than the picture buffer.
         assert acl.mdl.set_aipp_crop_params(a, 1, 0, 0, 16, 16, 0) == SUCCESS
         assert acl.mdl.set_aipp_src_image_size(a, 32, 32) == SUCCESS
         assert acl.mdl.set_input_aipp(m.id, m.inputs, 1, a) == SUCCESS
         assert m.run(pic)[1] != SUCCESS
-        assert "max_src_image_size" in acl.get_recent_err_msg()
+        assert "the picture buffer holds 768 bytes" in acl.get_recent_err_msg()
         # A parameter buffer not written by aclmdlSetInputAIPP (its header kept, the rest 0x7f): every value
         # is checked again before use, so the execution fails cleanly.
         assert acl.mdl.set_input_aipp(m.id, m.inputs, 1, a) == SUCCESS
@@ -411,4 +415,42 @@ def test_dynamic_aipp_errors(ctx, tmp_path):
         assert acl.mdl.destroy_aipp(a) == SUCCESS
         assert acl.mdl.destroy_aipp(a) == INVALID_PARAM
     finally:
+        m.close()
+
+
+def test_huawei_sample_flow_picture_buffer_of_its_own_size(ctx, tmp_path):
+    """As samples' YOLOV3_coco_detection_dynamic_AIPP: its configuration file (support_rotation included), the
+    parameter input found by name, a DVPP-sized NV12 picture buffer smaller than max_src_image_size, the
+    switched-off steps given as zeros, and var_reci 1/255."""
+    conf = (
+        "aipp_op { \naipp_mode : dynamic\nrelated_input_rank : 0\nmax_src_image_size: 1000\n"
+        "support_rotation: false\n}\n"
+    )
+    om = _atc(tmp_path, "yolo", (1, 3, 16, 16), conf)
+    reci = 0.003921568627451
+    c = Common("YUV420SP_U8", 16, 16, csc=True, out_bias=(0, 0, 0), in_bias=(16, 128, 128),
+               batches=[Batch(var=(reci, reci, reci, 1.0))])  # fmt: skip
+    pic = pictures(c, seed=9)
+    m = Loaded(om, sizes={0: pic.nbytes})
+    a = acl.mdl.create_aipp(1)
+    try:
+        index, ret = acl.mdl.get_input_index_by_name(m.desc, "ascend_dynamic_aipp_data")
+        assert (index, ret) == (1, SUCCESS)
+        assert acl.mdl.set_aipp_input_format(a, FORMATS["YUV420SP_U8"]) == SUCCESS
+        assert acl.mdl.set_aipp_csc_params(a, 1, *c.matrix, 0, 0, 0, 16, 128, 128) == SUCCESS
+        assert acl.mdl.set_aipp_rbuv_swap_switch(a, 0) == SUCCESS
+        assert acl.mdl.set_aipp_ax_swap_switch(a, 0) == SUCCESS
+        assert acl.mdl.set_aipp_src_image_size(a, 16, 16) == SUCCESS
+        assert acl.mdl.set_aipp_scf_params(a, 0, 0, 0, 0, 0, 0) == SUCCESS
+        assert acl.mdl.set_aipp_crop_params(a, 0, 0, 0, 0, 0, 0) == SUCCESS
+        assert acl.mdl.set_aipp_padding_params(a, 0, 0, 0, 0, 0, 0) == SUCCESS
+        assert acl.mdl.set_aipp_dtc_pixel_mean(a, 0, 0, 0, 0, 0) == SUCCESS
+        assert acl.mdl.set_aipp_dtc_pixel_min(a, 0.0, 0.0, 0.0, 0.0, 0) == SUCCESS
+        assert acl.mdl.set_aipp_pixel_var_reci(a, *c.batches[0].var, 0) == SUCCESS
+        assert acl.mdl.set_input_aipp(m.id, m.inputs, index, a) == SUCCESS
+        out, ret = m.run(pic)
+        assert ret == SUCCESS, acl.get_recent_err_msg()
+        np.testing.assert_array_max_ulp(out, reference(c, pic).reshape(-1), maxulp=1)
+    finally:
+        assert acl.mdl.destroy_aipp(a) == SUCCESS
         m.close()

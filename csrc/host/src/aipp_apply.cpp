@@ -358,15 +358,14 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
   const int64_t c_net = in.net.dims[in.nchw ? 1 : 3], h_net = in.net.dims[in.nchw ? 2 : 1],
                 w_net = in.net.dims[in.nchw ? 3 : 2];
   const size_t one = picture_bytes(p.h.format, p.h.src_w, p.h.src_h);
-  if (in.dynamic && one > in.max_src) {
-    std::ostringstream s;
-    s << "a " << p.h.src_w << "x" << p.h.src_h << " picture takes " << one
-      << " bytes, more than the model's max_src_image_size " << in.max_src;
-    msg = s.str();
-    return false;
-  }
+  // max_src_image_size sizes the input (aclmdlGetInputSizeByIndex); the buffer given may differ (Huawei's
+  // dynamic AIPP sample feeds a 416x416 RGB picture to a model converted with max_src_image_size 260000):
+  // it must hold the pictures the parameters describe.
   if (one * n > pic_size) {
-    msg = "the picture buffer is smaller than " + std::to_string(n) + " source images";
+    std::ostringstream s;
+    s << "the picture buffer holds " << pic_size << " bytes, " << n << " source image(s) of " << p.h.src_w << "x"
+      << p.h.src_h << " (input format " << p.h.format << ") need " << one * n;
+    msg = s.str();
     return false;
   }
   for (size_t b = 0; b < n; ++b) {

@@ -612,7 +612,10 @@ aclError ModelInstance::validate(const IoList& io, uint32_t num_inputs) {
     const IoRef& b = io[i];
     if (!b.ptr)
       return fail(code, "model %u %s %zu ('%s') has a NULL buffer address", id_, side, k, p.name.c_str());
-    if (!p.dynamic && (b.size < p.bytes || (strict && b.size != p.bytes)))
+    // A dynamic AIPP picture may be smaller than max_src_image_size: its AIPP checks the size it needs.
+    const bool aipp_picture = is_in && entry_->host_aipp && entry_->host_aipp->find(k) &&
+                              entry_->host_aipp->find(k)->dynamic;
+    if (!p.dynamic && !aipp_picture && (b.size < p.bytes || (strict && b.size != p.bytes)))
       return fail(code, "model %u %s %zu ('%s') buffer holds %zu bytes, the model needs %zu%s", id_, side, k,
                   p.name.c_str(), b.size, p.bytes, strict ? " (strict mode: sizes must be equal)" : "");
     if (strict) {

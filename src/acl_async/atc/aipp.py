@@ -39,7 +39,7 @@ _UNSUPPORTED = {
 }
 _IGNORED_KEYS = ("input_edge_idx",)
 # Keys a dynamic block may hold: the others come from aclmdlSetAIPP* at run time.
-_DYNAMIC_KEYS = {"aipp_mode", "related_input_rank", "max_src_image_size", "input_edge_idx"}
+_DYNAMIC_KEYS = {"aipp_mode", "related_input_rank", "max_src_image_size", "input_edge_idx", *_UNSUPPORTED}
 MAX_SRC_IMAGE_SIZE = 4096 * 4096 * 4  # an XRGB8888 picture of CANN's largest source size
 _MATRIX_RANGE = (-32677, 32676)
 _BIAS_RANGE = (0, 255)

@@ -15,7 +15,8 @@ from test_atc import BASE, run  # noqa: E402
 
 from acl_async.atc import read_container  # noqa: E402
 from acl_async.atc.aipp import parse_aipp_text  # noqa: E402
-from acl_async.atc.container import MAX_BATCH, MAX_IMAGE_SIDE  # noqa: E402
+from acl_async.atc.container import MAX_BATCH, MAX_DIM, MAX_IMAGE_SIDE, MAX_RANK  # noqa: E402
+from acl_async.atc.flags import parse_input_shape  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +163,11 @@ def test_profile_values_held_to_the_container_caps(tmp_path, onnx_model, capsys,
     )
     assert code == 2 and f"{flag}: {cap + 1} is above {cap}" in err and err.count("\n") == 1
     assert not out.with_suffix(".om").exists()
+
+
+def test_input_shape_held_to_the_container_caps():
+    with pytest.raises(ValueError, match=f"dimension {MAX_DIM + 1} of 'data' is above {MAX_DIM}"):
+        parse_input_shape(f"data:1,{MAX_DIM + 1}")
+    with pytest.raises(ValueError, match=f"'data' has {MAX_RANK + 1} dimensions, at most {MAX_RANK}"):
+        parse_input_shape("data:" + ",".join(["1"] * (MAX_RANK + 1)))
+    assert parse_input_shape(f"data:1,{MAX_DIM}") == {"data": [1, MAX_DIM]}

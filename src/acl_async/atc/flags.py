@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from .container import MAX_BATCH, MAX_DYNAMIC_DIM, MAX_IMAGE_SIDE
+from .container import MAX_BATCH, MAX_DIM, MAX_DYNAMIC_DIM, MAX_IMAGE_SIDE, MAX_RANK
 
 __all__ = [
     "AtcOptions",
@@ -207,7 +207,11 @@ def parse_input_shape(text: str) -> dict[str, list[int]]:
             n = int(d)
             if n == 0 or n < -1:
                 raise ValueError(f"--input_shape: dimension {n} of '{name}' must be positive or -1")
+            if n > MAX_DIM:
+                raise ValueError(f"--input_shape: dimension {n} of '{name}' is above {MAX_DIM}")
             parsed.append(n)
+        if len(parsed) > MAX_RANK:
+            raise ValueError(f"--input_shape: '{name}' has {len(parsed)} dimensions, at most {MAX_RANK}")
         shapes[name] = parsed
     if not shapes:
         raise ValueError("--input_shape: no input given")

@@ -45,6 +45,7 @@ pytest_files=(
   tests/test_cli.py
   tests/test_pyacl*.py
   tests/test_atc_runtime.py
+  tests/test_aipp_dynamic.py
   tests/test_fuzz.py
 )
 # TSan is slower: the files where our threads meet Python's (report threads, queues, pyACL).

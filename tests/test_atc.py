@@ -150,10 +150,10 @@ def test_aipp_parsed(tmp_path):
         ("aipp_mode: static\ninput_format: RGB888_U8\nsrc_image_size_w: 5000", "out of range"),
         ("aipp_mode: static\ninput_format: RGB888_U8\nvar_reci_chn_0: x", "must be a number"),
         ("aipp_mode: static\ninput_format: RGB888_U8\ncrop: maybe", "true or false"),
-        ("aipp_mode: dynamic\ninput_format: RGB888_U8", "dynamic is not supported"),
+        ("aipp_mode: dynamic\ninput_format: RGB888_U8", "input_format cannot be set with aipp_mode dynamic"),
         ("input_format: RGB888_U8", "aipp_mode is required"),
         ("aipp_mode: static", "input_format is required"),
-        ("aipp_mode: static\ninput_format: RGB888_U8\nresize: true", "resize is not supported"),
+        ("aipp_mode: static\ninput_format: RGB888_U8\nresize_output_w: 8", "resize_output_w = 8 is out of"),
         ("aipp_mode: static\ninput_format: YUV400_U8\ncsc_switch: true", "not available with YUV400_U8"),
     ],
 )
@@ -241,7 +241,7 @@ def test_aipp_size_must_match_model(tmp_path, onnx_model, capsys):
         ],
         capsys,
     )
-    assert code == 2 and "does not resize" in err
+    assert code == 2 and "set crop, resize or padding" in err
 
 
 def test_subcommand_help_and_no_flags(capsys):

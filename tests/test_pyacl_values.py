@@ -809,6 +809,7 @@ def test_dynamic_batch_model_dims_report_minus_one(env, tmp_path):
 def test_every_function_is_covered_by_a_value_test():
     """Each function of the module is named by a test of this file that checks what it returns (acl.media's
     by tests/test_pyacl_media_values.py, with its own @covers registry)."""
+    import test_aipp_dynamic  # its @covers: the dynamic AIPP functions
     import test_pyacl_media_values as media
 
     functions = {name for name in acl._signatures() if not name.startswith("acl.media.")}
@@ -820,4 +821,5 @@ def test_every_function_is_covered_by_a_value_test():
     unknown = sorted(set(COVERED) - functions)
     assert unknown == [], "covered names that are not acl functions"
     tests = {name for name, obj in globals().items() if name.startswith("test_") and callable(obj)}
+    tests |= {name for name in vars(test_aipp_dynamic) if name.startswith("test_")}
     assert set(COVERED.values()) <= tests

@@ -15,6 +15,9 @@ std::string library_path() {
 }
 
 }  // namespace
+
+void bind_mdl_aipp(py::module_& m);  // mdl_aipp.cpp
+
 }  // namespace pyacl
 
 PYBIND11_MODULE(acl, m) {
@@ -25,6 +28,7 @@ PYBIND11_MODULE(acl, m) {
   const std::pair<const char*, void (*)(py::module_&)> parts[] = {
       {"", bind_base},        {"", bind_tensor_desc},  {"rt", bind_rt_device}, {"rt", bind_rt_memory},
       {"rt", bind_report},    {"mdl", bind_mdl_model}, {"mdl", bind_mdl_desc}, {"mdl", bind_mdl_dataset},
+      {"mdl", bind_mdl_aipp},
       {"util", bind_threads}, {"util", bind_util},     {"media", bind_media},
   };
   for (const auto& [sub, binder] : parts) {

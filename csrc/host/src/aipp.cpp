@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "acl/acl.h"
+#include "detail/aipp_host.h"
 #include "detail/error.h"
 #include "detail/model.h"
 
@@ -68,6 +69,14 @@ aclError aclmdlGetAippType(uint32_t modelId, size_t index, aclmdlInputAippType* 
   AippMeta a{m->entry().meta, "aipp" + std::to_string(index) + "."};
   *type = a.present() ? ACL_DATA_WITH_STATIC_AIPP : ACL_DATA_WITHOUT_AIPP;
   *dynamicAttachedDataIndex = ACL_INVALID_NODE_INDEX;
+  if (const auto& host = m->entry().host_aipp) {
+    if (host->find_data(index)) {
+      *type = ACL_DYNAMIC_AIPP_NODE;
+    } else if (const aipp::HostInput* in = host->find(index); in && in->dynamic) {
+      *type = ACL_DATA_WITH_DYNAMIC_AIPP;
+      *dynamicAttachedDataIndex = in->data_index;
+    }
+  }
   return ACL_SUCCESS;
 } ACL_API_CATCH
 
@@ -78,6 +87,9 @@ aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aip
   if (aclError e = find(modelId, index, m)) return e;
   AippMeta a{m->entry().meta, "aipp" + std::to_string(index) + "."};
   if (!a.present()) return fail(kAippNotExist, "input %zu of model %u has no AIPP", index, modelId);
+  if (a.str("mode") == "dynamic")
+    return fail(kAippNotExist, "input %zu of model %u has dynamic AIPP: its parameters come with each "
+                "execution (aclmdlSetInputAIPP), there is no static configuration", index, modelId);
   aclAippInfo& o = *aippInfo;
   std::memset(&o, 0, sizeof o);
   o.inputFormat = static_cast<aclAippInputFormat>(a.num("format_code"));
@@ -88,6 +100,14 @@ aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aip
   o.loadStartPosH = static_cast<int32_t>(a.num("load_start_pos_h"));
   o.cropSizeW = static_cast<int32_t>(a.num("crop_size_w"));
   o.cropSizeH = static_cast<int32_t>(a.num("crop_size_h"));
+  o.resizeSwitch = static_cast<int8_t>(a.num("resize"));
+  o.resizeOutputW = static_cast<int32_t>(a.num("resize_output_w"));
+  o.resizeOutputH = static_cast<int32_t>(a.num("resize_output_h"));
+  o.paddingSwitch = static_cast<int8_t>(a.num("padding"));
+  o.leftPaddingSize = static_cast<int32_t>(a.num("left_padding_size"));
+  o.rightPaddingSize = static_cast<int32_t>(a.num("right_padding_size"));
+  o.topPaddingSize = static_cast<int32_t>(a.num("top_padding_size"));
+  o.bottomPaddingSize = static_cast<int32_t>(a.num("bottom_padding_size"));
   o.cscSwitch = static_cast<int8_t>(a.num("csc_switch"));
   o.rbuvSwapSwitch = static_cast<int8_t>(a.num("rbuv_swap_switch"));
   o.axSwapSwitch = static_cast<int8_t>(a.num("ax_swap_switch"));
@@ -137,6 +157,15 @@ aclError aclmdlGetFirstAippInfo(uint32_t modelId, size_t index, aclAippInfo* aip
     out.dims[2] = h_out;
     out.dims[3] = w;
     o.outDims[g].aippOutSize = static_cast<size_t>(n * c * h_out * w) * sizeof(float);
+    // AIPP the host runs (resize, padding): what it feeds the network is the network's own input.
+    const aipp::HostInput* host = m->entry().host_aipp ? m->entry().host_aipp->find(index) : nullptr;
+    if (host) {
+      const bool nchw = host->nchw;
+      const int64_t dims[4] = {host->net.dims[0], host->net.dims[nchw ? 1 : 3], host->net.dims[nchw ? 2 : 1],
+                               host->net.dims[nchw ? 3 : 2]};
+      for (int i = 0; i < 4; ++i) out.dims[i] = dims[i];
+      o.outDims[g].aippOutSize = host->net.bytes;
+    }
   }
   o.aippExtend = nullptr;
   return ACL_SUCCESS;

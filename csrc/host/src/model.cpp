@@ -22,6 +22,7 @@
 #include <openvino/runtime/properties.hpp>
 
 #include "acl/acl.h"
+#include "detail/aipp_host.h"
 #include "detail/context.h"
 #include "detail/dataset.h"
 #include "detail/error.h"
@@ -418,6 +419,14 @@ aclError compile(const Source& src, CompiledEntry& entry) {
       for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
     }
     dynamic::mark_aipp_inputs(entry.meta, info);
+    {
+      auto host = std::make_shared<aipp::HostAipp>();
+      std::string err;
+      if (!aipp::prepare(entry.meta, info, *host, err) || (!host->inputs.empty() && !entry.dyn.gears.empty()))
+        return fail(ACL_ERROR_PARSE_MODEL, "model %s: %s", src.origin.c_str(),
+                    err.empty() ? "host AIPP with dynamic profiles is not supported" : err.c_str());
+      if (!host->inputs.empty()) entry.host_aipp = std::move(host);
+    }
     entry.info = std::move(info);
     entry.ready = true;
   } catch (const std::exception& e) {
@@ -615,7 +624,10 @@ aclError ModelInstance::validate(const IoList& io, uint32_t num_inputs) {
     const IoRef& b = io[i];
     if (!b.ptr)
       return fail(code, "model %u %s %zu ('%s') has a NULL buffer address", id_, side, k, p.name.c_str());
-    if (!p.dynamic && (b.size < p.bytes || (strict && b.size != p.bytes)))
+    // A dynamic AIPP picture may be smaller than max_src_image_size: its AIPP checks the size it needs.
+    const bool aipp_picture = is_in && entry_->host_aipp && entry_->host_aipp->find(k) &&
+                              entry_->host_aipp->find(k)->dynamic;
+    if (!p.dynamic && !aipp_picture && (b.size < p.bytes || (strict && b.size != p.bytes)))
       return fail(code, "model %u %s %zu ('%s') buffer holds %zu bytes, the model needs %zu%s", id_, side, k,
                   p.name.c_str(), b.size, p.bytes, strict ? " (strict mode: sizes must be equal)" : "");
     if (strict) {
@@ -682,6 +694,15 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
       const bool is_in = i < num_inputs;
       const size_t k = is_in ? i : i - num_inputs;
       const PortInfo& p = is_in ? mi.inputs[k] : mi.outputs[k];
+      if (is_in && entry_->host_aipp) {
+        const aipp::HostAipp& h = *entry_->host_aipp;
+        if (h.find_data(k)) continue;  // read by its picture input's AIPP
+        if (h.find(k)) {
+          bound_[i] = nullptr;
+          if (!host_aipp_input(k, io, request_, msg)) return ACL_ERROR_INVALID_PARAM;
+          continue;
+        }
+      }
       if (p.dynamic) {
         if (!is_in) {
           dynamic_out = true;
@@ -726,6 +747,21 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
     return ACL_ERROR_RT_MODEL_EXECUTE;
   }
   return ACL_SUCCESS;
+}
+
+bool ModelInstance::host_aipp_input(size_t k, const IoList& io, ov::InferRequest& request, std::string& msg) {
+  const aipp::HostInput& in = *entry_->host_aipp->find(k);
+  if (aipp_out_.size() <= k) aipp_out_.resize(k + 1);
+  std::vector<float>& out = aipp_out_[k];
+  out.resize(ov::shape_size(in.net.shape));
+  const IoRef* data = in.dynamic ? &io[in.data_index] : nullptr;
+  if (!aipp::apply(in, static_cast<const uint8_t*>(io[k].ptr), io[k].size, data ? data->ptr : nullptr,
+                   data ? data->size : 0, out.data(), msg)) {
+    msg = format("model %u input %zu AIPP: %s", id_, k, msg.c_str());
+    return false;
+  }
+  request.set_input_tensor(k, ov::Tensor(ov::element::f32, in.net.shape, out.data()));
+  return true;
 }
 
 namespace model {

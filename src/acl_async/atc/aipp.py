@@ -1,8 +1,9 @@
 """The AIPP configuration file of ``--insert_op_conf`` (static AIPP), parsed and validated.
 
 The file holds one ``aipp_op { key : value ... }`` block per AIPP-processed input (``#`` starts a
-comment). Order of the steps, as CANN's ATC instructions give it: channel swap
-(``rbuv_swap_switch``), crop, colour space conversion (CSC), then data type conversion
+comment). Order of the steps: channel swap (``rbuv_swap_switch``, of the input's R/B or U/V), crop,
+resize (bilinear, half-pixel centres, 11-bit integer weights, rounded to 8 bits), padding
+(``padding_value``), colour space conversion (CSC), then data type conversion
 ``out = (in - mean_chn_i - min_chn_i) * var_reci_chn_i`` per channel. CSC, with ``M`` the
 ``matrix_rXcY`` coefficients::
 
@@ -10,8 +11,11 @@ comment). Order of the steps, as CANN's ATC instructions give it: channel swap
     RGB input (RGB888_U8, XRGB8888_U8):   out = ((M @ in) >> 8) + output_bias
 
 (``>> 8`` an arithmetic shift, i.e. floor division by 256; results clamped to 0..255, the 8-bit
-pixels the hardware produces). Unknown keys, values out of CANN's documented ranges and features
-acl-async does not implement (resize, padding, single-line mode, dynamic AIPP) are errors.
+pixels the hardware produces). Static AIPP without resize and padding becomes graph operations
+(:mod:`.aipp_graph`); with them, and ``aipp_mode: dynamic`` (whose parameters come with each execution,
+``aclmdlSetInputAIPP``), the host runtime runs it in front of the network (csrc/host/src/aipp_apply.cpp).
+Unknown keys, values out of CANN's documented ranges and features acl-async does not implement
+(single-line mode, rotation) are errors.
 """
 
 from __future__ import annotations
@@ -30,22 +34,13 @@ __all__ = ["AippConfig", "INPUT_FORMATS", "parse_aipp_config", "parse_aipp_text"
 INPUT_FORMATS = {"YUV420SP_U8": 1, "XRGB8888_U8": 2, "RGB888_U8": 3, "YUV400_U8": 4}
 # Keys CANN knows that acl-async does not implement: allowed only with these (default) values.
 _UNSUPPORTED = {
-    "resize": False,
-    "padding": False,
     "single_line_mode": False,
     "support_rotation": False,
 }
-_IGNORED_KEYS = (
-    "resize_output_w",
-    "resize_output_h",
-    "left_padding_size",
-    "right_padding_size",
-    "top_padding_size",
-    "bottom_padding_size",
-    "padding_value",
-    "max_src_image_size",
-    "input_edge_idx",
-)
+_IGNORED_KEYS = ("input_edge_idx",)
+# Keys a dynamic block may hold: the others come from aclmdlSetAIPP* at run time.
+_DYNAMIC_KEYS = {"aipp_mode", "related_input_rank", "max_src_image_size", "input_edge_idx", *_UNSUPPORTED}
+MAX_SRC_IMAGE_SIZE = 4096 * 4096 * 4  # an XRGB8888 picture of CANN's largest source size
 _MATRIX_RANGE = (-32677, 32676)
 _BIAS_RANGE = (0, 255)
 
@@ -67,7 +62,10 @@ class AippConfig:
     """One static ``aipp_op`` block."""
 
     input_format: str = ""
+    mode: str = "static"
     related_input_rank: int = 0
+    max_src_image_size: int = 0
+    layout: str = "NCHW"  # the network input's, set by insert_aipp
     src_image_size_w: int = 0
     src_image_size_h: int = 0
     crop: bool = False
@@ -75,6 +73,15 @@ class AippConfig:
     load_start_pos_h: int = 0
     crop_size_w: int = 0
     crop_size_h: int = 0
+    resize: bool = False
+    resize_output_w: int = 0
+    resize_output_h: int = 0
+    padding: bool = False
+    left_padding_size: int = 0
+    right_padding_size: int = 0
+    top_padding_size: int = 0
+    bottom_padding_size: int = 0
+    padding_value: float = 0.0
     csc_switch: bool = False
     rbuv_swap_switch: bool = False
     ax_swap_switch: bool = False
@@ -87,7 +94,12 @@ class AippConfig:
 
     @property
     def format_code(self) -> int:
-        return INPUT_FORMATS[self.input_format]
+        return INPUT_FORMATS.get(self.input_format, 0)
+
+    @property
+    def on_host(self) -> bool:
+        """Run by the host runtime in front of the network (dynamic, resize, padding), not in the graph."""
+        return self.mode == "dynamic" or self.resize or self.padding
 
     @property
     def is_yuv(self) -> bool:
@@ -107,9 +119,17 @@ class AippConfig:
         return [batch, h, w, channels]
 
     def output_hw(self) -> tuple[int, int]:
-        if self.crop:
-            return self.crop_size_h, self.crop_size_w
-        return self.src_image_size_h, self.src_image_size_w
+        h, w = (
+            (self.crop_size_h, self.crop_size_w)
+            if self.crop
+            else (self.src_image_size_h, self.src_image_size_w)
+        )
+        if self.resize:
+            h, w = self.resize_output_h, self.resize_output_w
+        if self.padding:
+            h += self.top_padding_size + self.bottom_padding_size
+            w += self.left_padding_size + self.right_padding_size
+        return h, w
 
     def to_meta(self) -> dict[str, str]:
         """Flat ``aipp.*`` entries for the container (read by the host runtime)."""
@@ -120,11 +140,17 @@ class AippConfig:
                 out[f"aipp.{f.name}"] = ",".join(
                     repr(float(x)) if isinstance(x, float) else str(x) for x in v
                 )
+            elif isinstance(v, float):
+                out[f"aipp.{f.name}"] = repr(v)
             elif isinstance(v, bool):
                 out[f"aipp.{f.name}"] = "1" if v else "0"
             else:
                 out[f"aipp.{f.name}"] = str(v)
         out["aipp.format_code"] = str(self.format_code)
+        if self.on_host:
+            out["aipp.mode"] = "dynamic" if self.mode == "dynamic" else "host"
+        else:
+            del out["aipp.mode"]
         return out
 
     def validate_for_model(self, height: int, width: int, channels: int) -> None:
@@ -150,11 +176,25 @@ class AippConfig:
                 self.load_start_pos_w % 2 or self.load_start_pos_h % 2
             ):
                 raise ValueError("aipp: YUV420SP_U8 needs even load_start_pos_w and load_start_pos_h")
+        if self.resize:
+            in_h, in_w = (
+                (self.crop_size_h, self.crop_size_w)
+                if self.crop
+                else (self.src_image_size_h, self.src_image_size_w)
+            )
+            for axis, out, src in (("w", self.resize_output_w, in_w), ("h", self.resize_output_h, in_h)):
+                if out == 0:
+                    raise ValueError(f"aipp: resize needs resize_output_{axis}")
+                if not (src <= out * 16 and out <= src * 16):
+                    raise ValueError(
+                        f"aipp: resize_output_{axis} = {out}: the scaling ratio from {src} "
+                        "must lie in [1/16, 16]"
+                    )
         out_h, out_w = self.output_hw()
         if (out_h, out_w) != (height, width):
             raise ValueError(
                 f"aipp: AIPP makes {out_w}x{out_h} (w x h) pictures but the model input is {width}x{height}; "
-                "acl-async atc does not resize: set crop or src_image_size to the model's size"
+                "set crop, resize or padding so that they make the model's size"
             )
         if channels != self.source_channels:
             raise ValueError(
@@ -196,10 +236,17 @@ def _apply(cfg: AippConfig, key: str, value: str, seen: set[str]) -> None:
         raise ValueError(f"aipp: {key} is given twice")
     seen.add(key)
     if key == "aipp_mode":
-        if value == "dynamic":
-            raise ValueError("aipp: aipp_mode dynamic is not supported by acl-async (use static)")
-        if value != "static":
+        if value not in ("static", "dynamic"):
             raise ValueError(f"aipp: aipp_mode must be static or dynamic, not '{value}'")
+        cfg.mode = value
+    elif key == "max_src_image_size":
+        cfg.max_src_image_size = _int(key, value, 0, MAX_SRC_IMAGE_SIZE)
+    elif key in ("resize_output_w", "resize_output_h"):
+        setattr(cfg, key, _int(key, value, 16, 1920 if key.endswith("_w") else 4096))
+    elif key.endswith("_padding_size"):
+        setattr(cfg, key, _int(key, value, 0, 32))
+    elif key == "padding_value":
+        cfg.padding_value = _float(key, value, 0.0, 255.0)
     elif key == "input_format":
         if value not in INPUT_FORMATS:  # CANN's other formats exist, the host's AIPP takes these
             raise ValueError(f"aipp: input_format '{value}' is not one of {', '.join(INPUT_FORMATS)}")
@@ -212,7 +259,7 @@ def _apply(cfg: AippConfig, key: str, value: str, seen: set[str]) -> None:
         setattr(cfg, key, _int(key, value, 0, 4095))
     elif key in ("crop_size_w", "crop_size_h"):
         setattr(cfg, key, _int(key, value, 0, 4096))
-    elif key in ("crop", "csc_switch", "rbuv_swap_switch", "ax_swap_switch"):
+    elif key in ("crop", "resize", "padding", "csc_switch", "rbuv_swap_switch", "ax_swap_switch"):
         setattr(cfg, key, _bool(key, value))
     elif m := re.fullmatch(r"matrix_r([0-2])c([0-2])", key):
         cfg.matrix[int(m.group(1)) * 3 + int(m.group(2))] = _int(key, value, *_MATRIX_RANGE)
@@ -312,7 +359,16 @@ def _block(msg: Any, blocks: list[AippConfig]) -> AippConfig:
         _apply(cfg, fd.name, str(value), seen)
     if "aipp_mode" not in seen:
         raise ValueError("aipp: aipp_mode is required (aipp_mode: static)")
-    if not cfg.input_format:
+    if cfg.mode == "dynamic":
+        extra = sorted(seen - _DYNAMIC_KEYS)
+        if extra:
+            raise ValueError(
+                f"aipp: {extra[0]} cannot be set with aipp_mode dynamic "
+                "(the aclmdlSetAIPP* calls give it at run time)"
+            )
+    elif cfg.max_src_image_size:
+        raise ValueError("aipp: max_src_image_size is for aipp_mode dynamic")
+    elif not cfg.input_format:
         raise ValueError("aipp: input_format is required")
     if cfg.input_format == "YUV400_U8" and cfg.csc_switch:
         raise ValueError("aipp: csc_switch is not available with YUV400_U8")

@@ -66,16 +66,20 @@ def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any) -> Any:
     if cfg.crop:
         x = _slice(x, 1, cfg.load_start_pos_h, cfg.load_start_pos_h + cfg.crop_size_h)
         x = _slice(x, 2, cfg.load_start_pos_w, cfg.load_start_pos_w + cfg.crop_size_w)
-    # 3. colour space conversion (integer arithmetic, exact in float32 for these ranges).
+    # 3. colour space conversion in int32 operations: exact whatever precision the CPU plugin picks for
+    # float MatMuls (bf16 on CPUs that have it), as the host's AIPP (aipp_apply.cpp) computes it.
     if cfg.csc_switch and channels == 3:
-        m = np.asarray(cfg.matrix, dtype=np.float32).reshape(3, 3)
+        xi = ops.convert(x, "i32")
         if cfg.is_yuv:
-            x = ops.subtract(x, _const(cfg.input_bias))
-        x = ops.matmul(x, _const(m.T), False, False)
-        x = ops.floor(ops.divide(x, _const(256.0)))
+            xi = ops.subtract(xi, _const(cfg.input_bias, np.int32))
+        m = np.asarray(cfg.matrix, dtype=np.int32).reshape(3, 3)
+        prod = ops.multiply(ops.unsqueeze(xi, _const([3], np.int64)), _const(m, np.int32))  # [N,H,W,3,3]
+        acc = ops.reduce_sum(prod, _const([4], np.int64), keep_dims=False)
+        rem = ops.floor_mod(acc, _const(256, np.int32))
+        xi = ops.divide(ops.subtract(acc, rem), _const(256, np.int32))  # floor(acc / 256)
         if not cfg.is_yuv:
-            x = ops.add(x, _const(cfg.output_bias))
-        x = ops.clamp(x, 0.0, 255.0)
+            xi = ops.add(xi, _const(cfg.output_bias, np.int32))
+        x = ops.convert(ops.clamp(xi, 0.0, 255.0), "f32")
     # 4. data type conversion: (x - mean - min) * var_reci, per channel.
     mean = np.asarray(cfg.mean_chn[:channels], np.float32) + np.asarray(cfg.min_chn[:channels], np.float32)
     if mean.any():
@@ -88,6 +92,31 @@ def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any) -> Any:
     if out_type != x.get_output_element_type(0):
         x = ops.convert(x, out_type)
     return x
+
+
+def _check_host(cfg: AippConfig, old: Any, dims: list[int], axes: tuple[int, int, int]) -> None:
+    """AIPP the host runtime runs in front of the network: the network input stays as it is."""
+    import openvino as ov
+
+    what = "aipp_mode dynamic" if cfg.mode == "dynamic" else "resize and padding"
+    if -1 in dims:
+        raise ValueError(
+            f"aipp: {what} need(s) a static network input (no --dynamic_batch_size/--dynamic_image_size/"
+            "--dynamic_dims; give --input_shape)"
+        )
+    if old.get_element_type() != ov.Type.f32:
+        raise ValueError(
+            f"aipp: {what} need(s) a float32 network input, '{old.get_friendly_name()}' is "
+            f"{old.get_element_type().get_type_name()}"
+        )
+    c, h, w = (dims[a] for a in axes)
+    if cfg.mode == "dynamic":
+        if c not in (1, 3):
+            raise ValueError(f"aipp: the model input has {c} channels; AIPP makes 1 or 3")
+        if cfg.max_src_image_size == 0:
+            cfg.max_src_image_size = h * w * 4  # an XRGB8888 picture of the network's size
+        return
+    cfg.validate_for_model(h, w, c)
 
 
 def insert_aipp(model: Any, cfg: AippConfig, layout: str) -> Any:
@@ -106,6 +135,10 @@ def insert_aipp(model: Any, cfg: AippConfig, layout: str) -> Any:
         raise ValueError(f"aipp: input '{old.get_friendly_name()}' must be 4-D (give --input_shape)")
     dims = [d.get_length() if d.is_static else -1 for d in ps]
     c_axis, h_axis, w_axis = (1, 2, 3) if layout == "NCHW" else (3, 1, 2)
+    cfg.layout = layout
+    if cfg.on_host:
+        _check_host(cfg, old, dims, (c_axis, h_axis, w_axis))
+        return model
     if dims[c_axis] == -1:
         raise ValueError("aipp: the model input's channel dimension must be known (give --input_shape)")
     dynamic_hw = dims[h_axis] == -1 or dims[w_axis] == -1

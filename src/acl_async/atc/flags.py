@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from .container import MAX_BATCH, MAX_DIM, MAX_DYNAMIC_DIM, MAX_IMAGE_SIDE, MAX_RANK
+
 __all__ = [
     "AtcOptions",
     "FRAMEWORKS",
@@ -173,12 +175,14 @@ def _parser() -> _Parser:
     return p
 
 
-def _int(value: str, flag: str, *, minimum: int = 0) -> int:
+def _int(value: str, flag: str, *, minimum: int = 0, maximum: int | None = None) -> int:
     if not re.fullmatch(r"[+-]?\d+", value.strip()):
         raise ValueError(f"--{flag}: '{value}' is not an integer")
     n = int(value)
     if n < minimum:
         raise ValueError(f"--{flag}: {n} is below {minimum}")
+    if maximum is not None and n > maximum:
+        raise ValueError(f"--{flag}: {n} is above {maximum}, the largest value an .om may hold")
     return n
 
 
@@ -203,7 +207,11 @@ def parse_input_shape(text: str) -> dict[str, list[int]]:
             n = int(d)
             if n == 0 or n < -1:
                 raise ValueError(f"--input_shape: dimension {n} of '{name}' must be positive or -1")
+            if n > MAX_DIM:
+                raise ValueError(f"--input_shape: dimension {n} of '{name}' is above {MAX_DIM}")
             parsed.append(n)
+        if len(parsed) > MAX_RANK:
+            raise ValueError(f"--input_shape: '{name}' has {len(parsed)} dimensions, at most {MAX_RANK}")
         shapes[name] = parsed
     if not shapes:
         raise ValueError("--input_shape: no input given")
@@ -284,8 +292,9 @@ def _normalise(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def _gears(text: str, flag: str, width: int | None) -> list[tuple[int, ...]]:
-    """Profiles: ``1,2,4`` (width 1) or ``224,224;448,448``; ``width`` None: any, but all the same."""
+def _gears(text: str, flag: str, width: int | None, cap: int) -> list[tuple[int, ...]]:
+    """Profiles: ``1,2,4`` (width 1) or ``224,224;448,448``; ``width`` None: any, but all the same.
+    Each value lies in 1..``cap``, the bound the container's readers enforce (container.check_meta)."""
     sep = "," if width == 1 else ";"
     gears: list[tuple[int, ...]] = []
     for part in filter(None, (p.strip() for p in text.split(sep))):
@@ -294,7 +303,7 @@ def _gears(text: str, flag: str, width: int | None) -> list[tuple[int, ...]]:
         if len(values) != expected:
             example = '"224,224;448,448"' if width == 2 else '"1,224;2,448"'
             raise ValueError(f"--{flag}: profile '{part}' needs {expected} values (e.g. {example})")
-        gear = tuple(_int(v, flag, minimum=1) for v in values)
+        gear = tuple(_int(v, flag, minimum=1, maximum=cap) for v in values)
         if gear in gears:
             raise ValueError(f"--{flag}: profile {','.join(map(str, gear))} is given twice")
         gears.append(gear)
@@ -387,16 +396,16 @@ def parse_atc_args(argv: Sequence[str]) -> AtcOptions:
     if range_text and not shape_range:
         shape_range = parse_shape_range(range_text)
     batch = (
-        [g[0] for g in _gears(raw["dynamic_batch_size"], "dynamic_batch_size", 1)]
+        [g[0] for g in _gears(raw["dynamic_batch_size"], "dynamic_batch_size", 1, MAX_BATCH)]
         if "dynamic_batch_size" in raw
         else []
     )
     image = (
-        [(g[0], g[1]) for g in _gears(raw["dynamic_image_size"], "dynamic_image_size", 2)]
+        [(g[0], g[1]) for g in _gears(raw["dynamic_image_size"], "dynamic_image_size", 2, MAX_IMAGE_SIDE)]
         if "dynamic_image_size" in raw
         else []
     )
-    dims = _gears(raw["dynamic_dims"], "dynamic_dims", None) if "dynamic_dims" in raw else []
+    dims = _gears(raw["dynamic_dims"], "dynamic_dims", None, MAX_DYNAMIC_DIM) if "dynamic_dims" in raw else []
     given = [
         f
         for f, v in (

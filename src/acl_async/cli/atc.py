@@ -103,8 +103,10 @@ def main(argv: Sequence[str]) -> int:
     if "input_shape_range" in meta:
         print(f"  input shape range: {meta['input_shape_range']}")
     ranks = sorted({k.split(".")[0][4:] for k in meta if k.startswith("aipp") and "." in k})
-    if ranks:
-        print("  static AIPP on input(s): " + ", ".join(ranks))
+    for kind in ("static", "dynamic"):
+        these = [r for r in ranks if (meta.get(f"aipp{r}.mode") == "dynamic") == (kind == "dynamic")]
+        if these:
+            print(f"  {kind} AIPP on input(s): " + ", ".join(these))
     if opts.ignored:
         print("  accepted, no effect on the host: " + ", ".join(f"--{k}" for k in opts.ignored))
     return 0

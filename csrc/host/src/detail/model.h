@@ -22,6 +22,10 @@
 
 namespace acl_host {
 
+namespace aipp {
+struct HostAipp;  // detail/aipp_host.h
+}
+
 struct PortInfo {
   std::string name;
   aclDataType dtype = ACL_DT_UNDEFINED;
@@ -72,6 +76,7 @@ struct CompiledEntry {
   ModelInfo info;
   std::map<std::string, std::string> meta;  // acl-async .om container metadata (atc flags, AIPP)
   DynamicInfo dyn;
+  std::shared_ptr<const aipp::HostAipp> host_aipp;  // AIPP the host runs (dynamic, resize, padding)
 };
 
 // Dynamic-shape models (OpenVINO dynamic dims, no gears): the dims aclmdlSetDatasetTensorDesc gave the
@@ -133,6 +138,9 @@ class ModelInstance {
   ov::InferRequest latency_request_;             // adaptive models (exec_policy); run_m_ held
   std::vector<void*> latency_bound_ = std::vector<void*>(bound_.size(), nullptr);
   exec_policy::Variant variant_ = exec_policy::Variant::Unset;  // last one run; run_m_ held
+  std::vector<std::vector<float>> aipp_out_;  // per input: the network input host AIPP made; run_m_ held
+  // Host AIPP input `k` (aipp_apply's output bound to the request): false with `msg` on bad parameters.
+  bool host_aipp_input(size_t k, const IoList& io, ov::InferRequest& request, std::string& msg);
 };
 
 namespace model {

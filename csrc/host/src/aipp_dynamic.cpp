@@ -1,0 +1,388 @@
+// Dynamic AIPP: the aclmdlAIPP parameter object, its setters (each checks CANN's documented range of
+// every parameter: ACL_ERROR_INVALID_PARAM naming it), and aclmdlSetInputAIPP /
+// aclmdlSetAIPPByInputIndex, which write it into the model's ACL_DYNAMIC_AIPP_NAME input buffer
+// (aclmdlGetAippDataSize bytes); the host runs the AIPP itself at execution (aipp_apply.cpp).
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "acl/acl.h"
+#include "detail/aipp_host.h"
+#include "detail/dataset.h"
+#include "detail/error.h"
+#include "detail/model.h"
+#include "detail/util.h"
+
+struct aclmdlAIPP {
+  acl_host::aipp::Params p;
+};
+
+namespace acl_host {
+namespace {
+
+constexpr uint64_t kMaxAippBatch = 2048;  // MAX_BATCH of acl-async atc (atc/container.py)
+
+struct Registry {
+  std::mutex m;
+  std::map<const aclmdlAIPP*, std::unique_ptr<aclmdlAIPP>> live;
+};
+
+Registry& registry() {
+  static NoDestructor<Registry> r;  // outlives every thread at exit
+  return *r;
+}
+
+// Runs `f(params)` on a live parameter object, under the registry's lock.
+template <typename F>
+aclError with_aipp(const char* fn, const aclmdlAIPP* a, F&& f) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.live.find(a);
+  if (!a || it == r.live.end())
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: aippParmsSet %p is not an aclmdlAIPP of aclmdlCreateAIPP", fn,
+                static_cast<const void*>(a));
+  return f(it->second->p);
+}
+
+aclError out_of_range(const char* fn, const char* name, long long v, long long lo, long long hi) {
+  return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %lld is out of range [%lld, %lld]", fn, name, v, lo, hi);
+}
+
+#define AIPP_CHECK(name, v, lo, hi) \
+  if ((v) < (lo) || (v) > (hi)) return out_of_range(fn, name, static_cast<long long>(v), lo, hi)
+#define AIPP_CHECK_F(name, v, lo, hi)                                                                 \
+  if (!((v) >= (lo) && (v) <= (hi)))                                                                \
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %g is out of range [%g, %g]", fn, name, double(v), \
+                double(lo), double(hi))
+
+aclError batch_index(const char* fn, const aipp::Params& p, uint64_t batchIndex) {
+  if (batchIndex >= p.batches.size())
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: batchIndex = %llu is out of range [0, %zu) (the batchSize of "
+                "aclmdlCreateAIPP)", fn, static_cast<unsigned long long>(batchIndex), p.batches.size());
+  return ACL_SUCCESS;
+}
+
+// Writes `a` into the ACL_DYNAMIC_AIPP_NAME buffer of `dataset` for the dynamic AIPP input `in`.
+aclError write(const char* fn, uint32_t modelId, aclmdlDataset* dataset, const aipp::HostInput& in,
+               const aclmdlAIPP* a) {
+  const size_t n = static_cast<size_t>(in.net.dims[0]);
+  std::vector<uint8_t> bytes(aipp::data_size(n));
+  aclError e = with_aipp(fn, a, [&](const aipp::Params& p) -> aclError {
+    if (p.batches.size() != n)
+      return fail(ACL_ERROR_INVALID_PARAM, "%s: the aclmdlAIPP holds %zu batch(es), model %u input %zu takes %zu",
+                  fn, p.batches.size(), modelId, in.index, n);
+    const std::string why = aipp::check(p);
+    if (!why.empty()) return fail(ACL_ERROR_INVALID_PARAM, "%s: %s", fn, why.c_str());
+    aipp::serialize(p, bytes.data());
+    return ACL_SUCCESS;
+  });
+  if (e) return e;
+  std::lock_guard<std::mutex> lock(handles::mutex());
+  if (!dataset || !handles::dataset_valid_locked(dataset))
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: dataset %p is not a live dataset", fn, static_cast<void*>(dataset));
+  if (in.data_index >= dataset->buffers.size())
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: the dataset holds %zu buffer(s), none at index %zu (%s)", fn,
+                dataset->buffers.size(), in.data_index, ACL_DYNAMIC_AIPP_NAME);
+  aclDataBuffer* b = dataset->buffers[in.data_index];
+  if (!handles::buffer_valid_locked(b) || !b->data || b->size < bytes.size())
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: the %s buffer at index %zu must hold at least %zu bytes", fn,
+                ACL_DYNAMIC_AIPP_NAME, in.data_index, bytes.size());
+  std::memcpy(b->data, bytes.data(), bytes.size());
+  return ACL_SUCCESS;
+}
+
+aclError dynamic_input(const char* fn, uint32_t modelId, size_t index, bool data_index,
+                       std::shared_ptr<ModelInstance>& m, const aipp::HostInput*& in) {
+  m = model::lookup(modelId);
+  if (!m) return fail(ACL_ERROR_INVALID_MODEL_ID, "%s: model id %u is not loaded", fn, modelId);
+  const auto& host = m->entry().host_aipp;
+  in = !host ? nullptr : data_index ? host->find_data(index) : host->find(index);
+  if (!in || !in->dynamic)
+    return fail(ACL_ERROR_INVALID_PARAM,
+                "%s: input %zu of model %u is not %s (convert the model with aipp_mode: dynamic)", fn, index,
+                modelId, data_index ? "a dynamic AIPP parameter input (" ACL_DYNAMIC_AIPP_NAME ")"
+                                    : "an input with dynamic AIPP");
+  return ACL_SUCCESS;
+}
+
+}  // namespace
+}  // namespace acl_host
+
+using namespace acl_host;
+
+extern "C" {
+
+aclmdlAIPP* aclmdlCreateAIPP(uint64_t batchSize) ACL_API_TRY {
+  ACL_API();
+  if (batchSize == 0 || batchSize > kMaxAippBatch) {
+    fail(ACL_ERROR_INVALID_PARAM, "aclmdlCreateAIPP: batchSize = %llu is out of range [1, %llu]",
+         static_cast<unsigned long long>(batchSize), static_cast<unsigned long long>(kMaxAippBatch));
+    return nullptr;
+  }
+  auto a = std::make_unique<aclmdlAIPP>();
+  a->p.batches.resize(batchSize);
+  aclmdlAIPP* raw = a.get();
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.m);
+  r.live.emplace(raw, std::move(a));
+  return raw;
+} ACL_API_CATCH
+
+aclError aclmdlDestroyAIPP(const aclmdlAIPP* aippParmsSet) ACL_API_TRY {
+  ACL_API();
+  Registry& r = registry();
+  std::unique_ptr<aclmdlAIPP> dead;  // freed after the lock is released
+  std::lock_guard<std::mutex> lock(r.m);
+  auto it = r.live.find(aippParmsSet);
+  if (!aippParmsSet || it == r.live.end())
+    return fail(ACL_ERROR_INVALID_PARAM, "aclmdlDestroyAIPP: aippParmsSet %p is not a live aclmdlAIPP",
+                static_cast<const void*>(aippParmsSet));
+  dead = std::move(it->second);
+  r.live.erase(it);
+  return ACL_SUCCESS;
+} ACL_API_CATCH
+
+aclError aclmdlGetAippDataSize(uint64_t batchSize, size_t* size) ACL_API_TRY {
+  ACL_API();
+  if (!size) return fail(ACL_ERROR_INVALID_PARAM, "aclmdlGetAippDataSize: size must not be NULL");
+  if (batchSize == 0 || batchSize > kMaxAippBatch)
+    return fail(ACL_ERROR_INVALID_PARAM, "aclmdlGetAippDataSize: batchSize = %llu is out of range [1, %llu]",
+                static_cast<unsigned long long>(batchSize), static_cast<unsigned long long>(kMaxAippBatch));
+  *size = aipp::data_size(batchSize);
+  return ACL_SUCCESS;
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPInputFormat(aclmdlAIPP* aippParmsSet, aclAippInputFormat inputFormat) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    const int f = static_cast<int>(inputFormat);
+    if (f != ACL_YUV420SP_U8 && f != ACL_XRGB8888_U8 && f != ACL_RGB888_U8 && f != ACL_YUV400_U8)
+      return fail(ACL_ERROR_INVALID_PARAM,
+                  "%s: inputFormat = %d is not one the host runs (ACL_YUV420SP_U8, ACL_XRGB8888_U8, "
+                  "ACL_RGB888_U8, ACL_YUV400_U8)", fn, f);
+    p.h.format = f;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPCscParams(aclmdlAIPP* aippParmsSet, int8_t cscSwitch, int16_t cscMatrixR0C0,
+                                int16_t cscMatrixR0C1, int16_t cscMatrixR0C2, int16_t cscMatrixR1C0,
+                                int16_t cscMatrixR1C1, int16_t cscMatrixR1C2, int16_t cscMatrixR2C0,
+                                int16_t cscMatrixR2C1, int16_t cscMatrixR2C2, uint8_t cscOutputBiasR0,
+                                uint8_t cscOutputBiasR1, uint8_t cscOutputBiasR2, uint8_t cscInputBiasR0,
+                                uint8_t cscInputBiasR1, uint8_t cscInputBiasR2) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    AIPP_CHECK("cscSwitch", cscSwitch, 0, 1);
+    const int16_t m[9] = {cscMatrixR0C0, cscMatrixR0C1, cscMatrixR0C2, cscMatrixR1C0, cscMatrixR1C1,
+                          cscMatrixR1C2, cscMatrixR2C0, cscMatrixR2C1, cscMatrixR2C2};
+    static const char* names[9] = {"cscMatrixR0C0", "cscMatrixR0C1", "cscMatrixR0C2",
+                                   "cscMatrixR1C0", "cscMatrixR1C1", "cscMatrixR1C2",
+                                   "cscMatrixR2C0", "cscMatrixR2C1", "cscMatrixR2C2"};
+    for (int i = 0; i < 9; ++i) AIPP_CHECK(names[i], m[i], -32677, 32676);
+    p.h.csc = cscSwitch;
+    for (int i = 0; i < 9; ++i) p.h.matrix[i] = m[i];
+    const uint8_t ob[3] = {cscOutputBiasR0, cscOutputBiasR1, cscOutputBiasR2};
+    const uint8_t ib[3] = {cscInputBiasR0, cscInputBiasR1, cscInputBiasR2};
+    for (int i = 0; i < 3; ++i) {
+      p.h.out_bias[i] = ob[i];
+      p.h.in_bias[i] = ib[i];
+    }
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPRbuvSwapSwitch(aclmdlAIPP* aippParmsSet, int8_t rbuvSwapSwitch) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    AIPP_CHECK("rbuvSwapSwitch", rbuvSwapSwitch, 0, 1);
+    p.h.rbuv_swap = rbuvSwapSwitch;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPAxSwapSwitch(aclmdlAIPP* aippParmsSet, int8_t axSwapSwitch) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    AIPP_CHECK("axSwapSwitch", axSwapSwitch, 0, 1);
+    p.h.ax_swap = axSwapSwitch;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPSrcImageSize(aclmdlAIPP* aippParmsSet, int32_t srcImageSizeW,
+                                   int32_t srcImageSizeH) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    AIPP_CHECK("srcImageSizeW", srcImageSizeW, 2, 4096);
+    AIPP_CHECK("srcImageSizeH", srcImageSizeH, 1, 4096);
+    p.h.src_w = srcImageSizeW;
+    p.h.src_h = srcImageSizeH;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPScfParams(aclmdlAIPP* aippParmsSet, int8_t scfSwitch, int32_t scfInputSizeW,
+                                int32_t scfInputSizeH, int32_t scfOutputSizeW, int32_t scfOutputSizeH,
+                                uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK("scfSwitch", scfSwitch, 0, 1);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    b.scf = scfSwitch;
+    if (!scfSwitch) return ACL_SUCCESS;
+    AIPP_CHECK("scfInputSizeW", scfInputSizeW, 16, 4096);
+    AIPP_CHECK("scfInputSizeH", scfInputSizeH, 16, 4096);
+    AIPP_CHECK("scfOutputSizeW", scfOutputSizeW, 16, 1920);
+    AIPP_CHECK("scfOutputSizeH", scfOutputSizeH, 16, 4096);
+    if (scfOutputSizeW * 16 < scfInputSizeW || scfOutputSizeW > scfInputSizeW * 16 ||
+        scfOutputSizeH * 16 < scfInputSizeH || scfOutputSizeH > scfInputSizeH * 16) {
+      b.scf = 0;
+      return fail(ACL_ERROR_INVALID_PARAM,
+                  "%s: the scaling ratio scfOutputSize/scfInputSize (%dx%d -> %dx%d) must lie in [1/16, 16]", fn,
+                  scfInputSizeW, scfInputSizeH, scfOutputSizeW, scfOutputSizeH);
+    }
+    b.scf_in_w = scfInputSizeW;
+    b.scf_in_h = scfInputSizeH;
+    b.scf_out_w = scfOutputSizeW;
+    b.scf_out_h = scfOutputSizeH;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPCropParams(aclmdlAIPP* aippParmsSet, int8_t cropSwitch, int32_t cropStartPosW,
+                                 int32_t cropStartPosH, int32_t cropSizeW, int32_t cropSizeH,
+                                 uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK("cropSwitch", cropSwitch, 0, 1);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    if (cropSwitch) {
+      AIPP_CHECK("cropStartPosW", cropStartPosW, 0, 4095);
+      AIPP_CHECK("cropStartPosH", cropStartPosH, 0, 4095);
+      AIPP_CHECK("cropSizeW", cropSizeW, 1, 4096);
+      AIPP_CHECK("cropSizeH", cropSizeH, 1, 4096);
+      b.crop_x = cropStartPosW;
+      b.crop_y = cropStartPosH;
+      b.crop_w = cropSizeW;
+      b.crop_h = cropSizeH;
+    }
+    b.crop = cropSwitch;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPPaddingParams(aclmdlAIPP* aippParmsSet, int8_t paddingSwitch, int32_t paddingSizeTop,
+                                    int32_t paddingSizeBottom, int32_t paddingSizeLeft, int32_t paddingSizeRight,
+                                    uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK("paddingSwitch", paddingSwitch, 0, 1);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    if (paddingSwitch) {
+      AIPP_CHECK("paddingSizeTop", paddingSizeTop, 0, 32);
+      AIPP_CHECK("paddingSizeBottom", paddingSizeBottom, 0, 32);
+      AIPP_CHECK("paddingSizeLeft", paddingSizeLeft, 0, 32);
+      AIPP_CHECK("paddingSizeRight", paddingSizeRight, 0, 32);
+      b.pad_top = paddingSizeTop;
+      b.pad_bottom = paddingSizeBottom;
+      b.pad_left = paddingSizeLeft;
+      b.pad_right = paddingSizeRight;
+    }
+    b.padding = paddingSwitch;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPDtcPixelMean(aclmdlAIPP* aippParmsSet, int16_t dtcPixelMeanChn0, int16_t dtcPixelMeanChn1,
+                                   int16_t dtcPixelMeanChn2, int16_t dtcPixelMeanChn3,
+                                   uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK("dtcPixelMeanChn0", dtcPixelMeanChn0, 0, 255);
+    AIPP_CHECK("dtcPixelMeanChn1", dtcPixelMeanChn1, 0, 255);
+    AIPP_CHECK("dtcPixelMeanChn2", dtcPixelMeanChn2, 0, 255);
+    AIPP_CHECK("dtcPixelMeanChn3", dtcPixelMeanChn3, 0, 255);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    b.mean[0] = dtcPixelMeanChn0;
+    b.mean[1] = dtcPixelMeanChn1;
+    b.mean[2] = dtcPixelMeanChn2;
+    b.mean[3] = dtcPixelMeanChn3;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPDtcPixelMin(aclmdlAIPP* aippParmsSet, float dtcPixelMinChn0, float dtcPixelMinChn1,
+                                  float dtcPixelMinChn2, float dtcPixelMinChn3, uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK_F("dtcPixelMinChn0", dtcPixelMinChn0, 0.0f, 255.0f);
+    AIPP_CHECK_F("dtcPixelMinChn1", dtcPixelMinChn1, 0.0f, 255.0f);
+    AIPP_CHECK_F("dtcPixelMinChn2", dtcPixelMinChn2, 0.0f, 255.0f);
+    AIPP_CHECK_F("dtcPixelMinChn3", dtcPixelMinChn3, 0.0f, 255.0f);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    b.min[0] = dtcPixelMinChn0;
+    b.min[1] = dtcPixelMinChn1;
+    b.min[2] = dtcPixelMinChn2;
+    b.min[3] = dtcPixelMinChn3;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPPixelVarReci(aclmdlAIPP* aippParmsSet, float dtcPixelVarReciChn0, float dtcPixelVarReciChn1,
+                                   float dtcPixelVarReciChn2, float dtcPixelVarReciChn3,
+                                   uint64_t batchIndex) ACL_API_TRY {
+  ACL_API();
+  const char* fn = __func__;
+  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    AIPP_CHECK_F("dtcPixelVarReciChn0", dtcPixelVarReciChn0, -65504.0f, 65504.0f);
+    AIPP_CHECK_F("dtcPixelVarReciChn1", dtcPixelVarReciChn1, -65504.0f, 65504.0f);
+    AIPP_CHECK_F("dtcPixelVarReciChn2", dtcPixelVarReciChn2, -65504.0f, 65504.0f);
+    AIPP_CHECK_F("dtcPixelVarReciChn3", dtcPixelVarReciChn3, -65504.0f, 65504.0f);
+    aipp::BatchParams& b = p.batches[batchIndex];
+    b.var[0] = dtcPixelVarReciChn0;
+    b.var[1] = dtcPixelVarReciChn1;
+    b.var[2] = dtcPixelVarReciChn2;
+    b.var[3] = dtcPixelVarReciChn3;
+    return ACL_SUCCESS;
+  });
+} ACL_API_CATCH
+
+aclError aclmdlSetInputAIPP(uint32_t modelId, aclmdlDataset* dataset, size_t index,
+                            const aclmdlAIPP* aippParmsSet) ACL_API_TRY {
+  ACL_API();
+  std::shared_ptr<ModelInstance> m;
+  const aipp::HostInput* in = nullptr;
+  if (aclError e = dynamic_input(__func__, modelId, index, true, m, in)) return e;
+  return write(__func__, modelId, dataset, *in, aippParmsSet);
+} ACL_API_CATCH
+
+aclError aclmdlSetAIPPByInputIndex(uint32_t modelId, aclmdlDataset* dataset, size_t index,
+                                   const aclmdlAIPP* aippParmsSet) ACL_API_TRY {
+  ACL_API();
+  std::shared_ptr<ModelInstance> m;
+  const aipp::HostInput* in = nullptr;
+  if (aclError e = dynamic_input(__func__, modelId, index, false, m, in)) return e;
+  return write(__func__, modelId, dataset, *in, aippParmsSet);
+} ACL_API_CATCH
+
+}  // extern "C"

@@ -1,4 +1,4 @@
-// What the host runtime does not implement: video decode (aclvdec*) and encode (aclvenc*),
+// What the host runtime does not implement: video encode (aclvenc*; decode is vdec.cpp),
 // histograms, LUT equalisation, pyramids and batch crop-resize-border. Every function exists (no
 // missing symbol); each fails: aclError ones with ACL_ERROR_FEATURE_UNSUPPORTED, handle ones with
 // NULL, number ones with 0, each leaving aclGetRecentErrMsg saying the host runtime lacks it.
@@ -11,96 +11,6 @@ using namespace acl_dvpp;
 #endif
 
 extern "C" {
-
-aclvdecChannelDesc* aclvdecCreateChannelDesc(void) {
-  unsupported(__func__);
-  return nullptr;
-}
-
-aclError aclvdecDestroyChannelDesc(aclvdecChannelDesc* channelDesc) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescChannelId(aclvdecChannelDesc* channelDesc, uint32_t channelId) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescThreadId(aclvdecChannelDesc* channelDesc, uint64_t threadId) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescCallback(aclvdecChannelDesc* channelDesc, aclvdecCallback callback) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescEnType(aclvdecChannelDesc* channelDesc, acldvppStreamFormat enType) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescOutPicFormat(aclvdecChannelDesc* channelDesc, acldvppPixelFormat outPicFormat) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescOutPicWidth(aclvdecChannelDesc* channelDesc, uint32_t outPicWidth) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescOutPicHeight(aclvdecChannelDesc* channelDesc, uint32_t outPicHeight) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescRefFrameNum(aclvdecChannelDesc* channelDesc, uint32_t refFrameNum) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescBitDepth(aclvdecChannelDesc* channelDesc, uint32_t bitDepth) {
-  return unsupported(__func__);
-}
-
-uint32_t aclvdecGetChannelDescChannelId(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
-}
-
-uint64_t aclvdecGetChannelDescThreadId(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint64_t();
-}
-
-aclvdecCallback aclvdecGetChannelDescCallback(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return nullptr;
-}
-
-acldvppStreamFormat aclvdecGetChannelDescEnType(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return static_cast<acldvppStreamFormat>(0);
-}
-
-acldvppPixelFormat aclvdecGetChannelDescOutPicFormat(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return static_cast<acldvppPixelFormat>(0);
-}
-
-uint32_t aclvdecGetChannelDescOutPicWidth(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
-}
-
-uint32_t aclvdecGetChannelDescOutPicHeight(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
-}
-
-uint32_t aclvdecGetChannelDescBitDepth(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
-}
-
-uint32_t aclvdecGetChannelDescRefFrameNum(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
-}
 
 aclvencChannelDesc* aclvencCreateChannelDesc(void) {
   unsupported(__func__);
@@ -271,42 +181,8 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
   return unsupported(__func__);
 }
 
-aclvdecFrameConfig* aclvdecCreateFrameConfig(void) {
-  unsupported(__func__);
-  return nullptr;
-}
-
-aclError aclvdecDestroyFrameConfig(aclvdecFrameConfig* vdecFrameConfig) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecCreateChannel(aclvdecChannelDesc* channelDesc) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecDestroyChannel(aclvdecChannelDesc* channelDesc) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSendFrame(aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, acldvppPicDesc* output, aclvdecFrameConfig* config, void* userData) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSendSkippedFrame(aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, aclvdecFrameConfig* config, void* userData) {
-  return unsupported(__func__);
-}
-
 aclError acldvppVpcPyrDownAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc* inputDesc, acldvppPicDesc* outputDesc, void* reserve, aclrtStream stream) {
   return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescOutMode(aclvdecChannelDesc* channelDesc, uint32_t outMode) {
-  return unsupported(__func__);
-}
-
-uint32_t aclvdecGetChannelDescOutMode(const aclvdecChannelDesc* channelDesc) {
-  unsupported(__func__);
-  return uint32_t();
 }
 
 acldvppLutMap* acldvppCreateLutMap(void) {
@@ -363,14 +239,6 @@ aclError acldvppClearHist(acldvppHist* hist) {
 }
 
 aclError acldvppVpcBatchCropResizeMakeBorderAsync(acldvppChannelDesc* channelDesc, acldvppBatchPicDesc* srcBatchPicDescs, uint32_t* roiNums, uint32_t size, acldvppBatchPicDesc* dstBatchPicDescs, acldvppRoiConfig* cropAreas[], acldvppBorderConfig* borderCfgs[], acldvppResizeConfig* resizeConfig, aclrtStream stream) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecSetChannelDescParam(aclvdecChannelDesc* channelDesc, aclvdecChannelDescParamType paramType, size_t length, const void* param) {
-  return unsupported(__func__);
-}
-
-aclError aclvdecGetChannelDescParam(const aclvdecChannelDesc* channelDesc, aclvdecChannelDescParamType paramType, size_t length, size_t* paramRetSize, void* param) {
   return unsupported(__func__);
 }
 

@@ -347,7 +347,7 @@ bool Encoder::send(const uint8_t* y, int y_stride, const uint8_t* uv, int uv_str
   return true;
 }
 
-int Encoder::receive(std::vector<uint8_t>& out, bool& key, std::string& error) {
+int Encoder::receive(std::vector<uint8_t>& out, bool& key, int64_t& pts, std::string& error) {
   const Lib& l = lib();
   int rc = l.receive_packet(ctx_, pkt_);
   if (rc == kEagain || rc == kEof) return 0;
@@ -358,6 +358,7 @@ int Encoder::receive(std::vector<uint8_t>& out, bool& key, std::string& error) {
   const uint8_t* d = field<uint8_t*>(pkt_, kPktData);
   out.assign(d, d + field<int>(pkt_, kPktSize));
   key = (field<int>(pkt_, kPktFlags) & kPacketFlagKey) != 0;
+  pts = field<int64_t>(pkt_, kPktPts);
   l.packet_unref(pkt_);
   return 1;
 }

@@ -56,8 +56,9 @@ class Encoder {
   // Encodes one NV12/NV21 picture (nv21: V first); nullptr y: drain at end of stream.
   bool send(const uint8_t* y, int y_stride, const uint8_t* uv, int uv_stride, bool nv21, bool force_idr,
             int64_t pts, std::string& error);
-  // The next packet: 1 (out filled, Annex B), 0 (needs more input / drained), -1 (error).
-  int receive(std::vector<uint8_t>& out, bool& key, std::string& error);
+  // The next packet: 1 (out filled, Annex B, with its picture's pts), 0 (needs more input /
+  // drained), -1 (error).
+  int receive(std::vector<uint8_t>& out, bool& key, int64_t& pts, std::string& error);
 
  private:
   Encoder() = default;

@@ -23,7 +23,7 @@
 #include "avcodec.h"
 #include "handles.h"
 #include "libyuv.h"
-#include "task.h"
+#include "video_channel.h"
 
 namespace acl_dvpp {
 class VdecChannel;
@@ -54,22 +54,6 @@ namespace {
 
 uint32_t align(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
-// Makes ctx current on the calling thread for the scope (the channel's stream lives in it).
-class ContextScope {
- public:
-  explicit ContextScope(aclrtContext ctx) {
-    if (aclrtGetCurrentContext(&prev_) != ACL_SUCCESS) prev_ = nullptr;
-    if (prev_ != ctx) switched_ = aclrtSetCurrentContext(ctx) == ACL_SUCCESS;
-  }
-  ~ContextScope() {
-    if (switched_ && prev_) aclrtSetCurrentContext(prev_);
-  }
-
- private:
-  aclrtContext prev_ = nullptr;
-  bool switched_ = false;
-};
-
 }  // namespace
 
 class VdecChannel {
@@ -83,13 +67,10 @@ class VdecChannel {
     std::string error;  // why no picture
   };
 
-  aclrtContext ctx = nullptr;
-  aclrtStream stream = nullptr;
-  uint64_t thread_id = 0;
+  CallbackStream stream;
   aclvdecCallback callback = nullptr;
   acldvppPixelFormat out_format = PIXEL_FORMAT_YUV_SEMIPLANAR_420;
   std::unique_ptr<av::Decoder> decoder;
-  std::mutex send_mutex;  // one send's task + callback pair at a time
 
   // Runs on the stream's worker: decodes frame seq (data copied by the decoder).
   void decode(int64_t seq, const uint8_t* data, size_t size) {
@@ -239,23 +220,14 @@ void deliver_trampoline(void* user) { static_cast<VdecChannel*>(user)->deliver()
 
 // Queues the end of stream and waits for every callback (EOS and destroy).
 aclError finish_stream(const char* api, VdecChannel& c) {
-  if (static_cast<uint64_t>(pthread_self()) == c.thread_id)
-    return fail(api, ACL_ERROR_INVALID_PARAM,
-                "called on the channel's callback thread: it would wait for callbacks only that thread runs");
-  ContextScope scope(c.ctx);
-  {
-    std::lock_guard<std::mutex> lock(c.send_mutex);
-    VdecChannel* cp = &c;
-    aclError e = launch(api, c.stream, [cp](std::string&) {
-      cp->flush();
-      return ACL_SUCCESS;
-    });
-    // BLOCK: the stream (and so the synchronize below) waits for this last callback's return; the
-    // report thread runs the earlier ones first.
-    if (e == ACL_SUCCESS) e = aclrtLaunchCallback(deliver_trampoline, cp, ACL_CALLBACK_BLOCK, c.stream);
-    if (e != ACL_SUCCESS) return e;
-  }
-  return aclrtSynchronizeStream(c.stream);
+  VdecChannel* cp = &c;
+  return c.stream.drain(
+      api,
+      [cp](std::string&) {
+        cp->flush();
+        return ACL_SUCCESS;
+      },
+      deliver_trampoline, cp);
 }
 
 aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, acldvppPicDesc* output,
@@ -309,16 +281,16 @@ aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDes
     f.user = userData;
   }
   if (eos && (!data || size == 0)) return finish_stream(api, *chan);
-  ContextScope scope(chan->ctx);
-  std::lock_guard<std::mutex> lock(chan->send_mutex);
   const int64_t seq = chan->add(std::move(f));
   VdecChannel* cp = chan.get();
   // The stream data must stay valid until the callback (as on the device): read it in the task.
-  aclError e = launch(api, chan->stream, [cp, seq, data, size](std::string&) {
-    cp->decode(seq, data, size);
-    return ACL_SUCCESS;
-  });
-  if (e == ACL_SUCCESS) e = aclrtLaunchCallback(deliver_trampoline, cp, ACL_CALLBACK_NO_BLOCK, chan->stream);
+  aclError e = chan->stream.queue(
+      api,
+      [cp, seq, data, size](std::string&) {
+        cp->decode(seq, data, size);
+        return ACL_SUCCESS;
+      },
+      deliver_trampoline, cp);
   if (e != ACL_SUCCESS) return e;
   if (eos) return finish_stream(api, *chan);  // a last frame carrying EOS
   return ACL_SUCCESS;
@@ -455,21 +427,14 @@ aclError aclvdecCreateChannel(aclvdecChannelDesc* channelDesc) {
   if (!chan->decoder)
     return fail(api, ACL_ERROR_FEATURE_UNSUPPORTED, "the host runtime's VDEC needs FFmpeg's libavcodec: %s",
                 why.c_str());
-  if (aclError e = aclrtGetCurrentContext(&chan->ctx)) return e;
-  if (aclError e = aclrtCreateStream(&chan->stream)) return e;
-  if (aclError e = aclrtSubscribeReport(snapshot.thread_id, chan->stream)) {
-    aclrtDestroyStream(chan->stream);
-    return e;
-  }
-  chan->thread_id = snapshot.thread_id;
+  if (aclError e = chan->stream.open(snapshot.thread_id)) return e;
   chan->callback = snapshot.callback;
   chan->out_format = snapshot.out_format;
   Access a(api);
   aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");
   if (!d || d->chan) {  // destroyed or created meanwhile by another thread
     a.unlock();
-    aclrtUnSubscribeReport(chan->thread_id, chan->stream);
-    aclrtDestroyStream(chan->stream);
+    chan->stream.close();
     return d ? fail(api, ACL_ERROR_INVALID_PARAM, "the channel is already created") : ACL_ERROR_INVALID_PARAM;
   }
   d->chan = chan;
@@ -494,10 +459,7 @@ aclError aclvdecDestroyChannel(aclvdecChannelDesc* channelDesc) {
     if (!d || d->chan != chan) return fail(api, ACL_ERROR_INVALID_PARAM, "the channel was destroyed meanwhile");
     d->chan.reset();
   }
-  ContextScope scope(chan->ctx);
-  aclError e = aclrtUnSubscribeReport(chan->thread_id, chan->stream);
-  aclError e2 = aclrtDestroyStream(chan->stream);
-  return e ? e : e2;
+  return chan->stream.close();
 }
 
 aclError aclvdecSendFrame(aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, acldvppPicDesc* output,

@@ -215,3 +215,110 @@ def test_vdec_corrupt_frame_and_refusals(env, reporter, clip):
     assert m.vdec_send_frame(dec.desc, empty, 0, 0, None) == INVALID_PARAM  # empty without EOS
     assert m.dvpp_destroy_stream_desc(empty) == SUCCESS
     dec.close()
+
+
+# ---------------------------------------------------------------- VENC
+
+VENC_W, VENC_H = 192, 128
+
+
+@covers(
+    "venc_create_channel_desc", "venc_destroy_channel_desc", "venc_set_channel_desc_callback",
+    "venc_get_channel_desc_callback", "venc_set_channel_desc_thread_id", "venc_get_channel_desc_thread_id",
+    "venc_set_channel_desc_entype", "venc_get_channel_desc_entype", "venc_set_channel_desc_pic_format",
+    "venc_get_channel_desc_pic_format", "venc_set_channel_desc_pic_width", "venc_get_channel_desc_pic_width",
+    "venc_set_channel_desc_pic_height", "venc_get_channel_desc_pic_height",
+    "venc_set_channel_desc_key_frame_interval", "venc_get_channel_desc_key_frame_interval",
+    "venc_set_channel_desc_buf_addr", "venc_get_channel_desc_buf_addr", "venc_set_channel_desc_buf_size",
+    "venc_get_channel_desc_buf_size", "venc_set_channel_desc_rc_mode", "venc_get_channel_desc_rc_mode",
+    "venc_set_channel_desc_src_rate", "venc_get_channel_desc_src_rate", "venc_set_channel_desc_max_bit_rate",
+    "venc_get_channel_desc_max_bit_rate", "venc_get_channel_desc_channel_id", "venc_create_frame_config",
+    "venc_destroy_frame_config", "venc_set_frame_config_force_i_frame", "venc_get_frame_config_force_i_frame",
+    "venc_set_frame_config_eos", "venc_get_frame_config_eos",
+)
+def test_venc_channel_desc_and_frame_config_set_then_get(env):
+    m = acl.media
+    d = m.venc_create_channel_desc()
+    assert d and m.venc_get_channel_desc_callback(d) is None
+    values = {"thread_id": 987654321, "entype": H264_MAIN, "pic_format": NV21, "pic_width": 640,
+              "pic_height": 480, "key_frame_interval": 30, "buf_addr": 4096, "buf_size": 8192, "rc_mode": 2,
+              "src_rate": 25, "max_bit_rate": 3000}
+    for field, value in values.items():
+        assert getattr(m, f"venc_set_channel_desc_{field}")(d, value) == SUCCESS
+    assert {f: getattr(m, f"venc_get_channel_desc_{f}")(d) for f in values} == values
+    assert m.venc_get_channel_desc_channel_id(d) == 0  # given at create
+
+    def fn(_i: int, _o: int, _u: Any) -> None: ...
+
+    assert m.venc_set_channel_desc_callback(d, fn) == SUCCESS
+    assert m.venc_get_channel_desc_callback(d) is fn
+    config = m.venc_create_frame_config()
+    assert m.venc_set_frame_config_force_i_frame(config, 1) == SUCCESS
+    assert m.venc_set_frame_config_eos(config, 1) == SUCCESS
+    assert (m.venc_get_frame_config_force_i_frame(config), m.venc_get_frame_config_eos(config)) == (1, 1)
+    assert m.venc_set_frame_config_eos(config, 0) == SUCCESS
+    assert (m.venc_get_frame_config_force_i_frame(config), m.venc_get_frame_config_eos(config)) == (1, 0)
+    assert m.venc_destroy_frame_config(config) == SUCCESS
+    assert m.venc_destroy_channel_desc(d) == SUCCESS
+    assert m.venc_destroy_channel_desc(d) == INVALID_PARAM
+
+
+@covers("venc_create_channel", "venc_send_frame", "venc_destroy_channel")
+def test_venc_encodes_h264_that_ffmpeg_decodes(env, reporter):
+    """The sample's flow: one picture description reused, its memory freed right after each send, EOS
+    with input 0; the streams FFmpeg decodes back to the pictures (mean luma error <= 3)."""
+    m = acl.media
+    streams: list[tuple[Any, bytes]] = []
+    threads: set[int] = set()
+
+    def on_stream(_pic: int, out: int, user_data: Any) -> None:
+        threads.add(threading.get_ident())
+        n = m.dvpp_get_stream_desc_size(out)
+        streams.append((user_data, to_host(m.dvpp_get_stream_desc_data(out), n).tobytes()))
+
+    d = m.venc_create_channel_desc()
+    for ret in (
+        m.venc_set_channel_desc_thread_id(d, reporter.tid),
+        m.venc_set_channel_desc_callback(d, on_stream),
+        m.venc_set_channel_desc_entype(d, H264_MAIN),
+        m.venc_set_channel_desc_pic_format(d, NV12),
+        m.venc_set_channel_desc_pic_width(d, VENC_W),
+        m.venc_set_channel_desc_pic_height(d, VENC_H),
+        m.venc_set_channel_desc_key_frame_interval(d, 16),
+        m.venc_create_channel(d),
+    ):
+        assert ret == SUCCESS
+    config = m.venc_create_frame_config()
+    pic = m.dvpp_create_pic_desc()
+    for ret in (
+        m.dvpp_set_pic_desc_format(pic, NV12),
+        m.dvpp_set_pic_desc_width(pic, VENC_W),
+        m.dvpp_set_pic_desc_height(pic, VENC_H),
+        m.dvpp_set_pic_desc_width_stride(pic, VENC_W),
+        m.dvpp_set_pic_desc_height_stride(pic, VENC_H),
+        m.dvpp_set_pic_desc_size(pic, VENC_W * VENC_H * 3 // 2),
+    ):
+        assert ret == SUCCESS
+    rng = np.random.default_rng(5)
+    base = np.clip(np.add.outer(np.arange(VENC_H), np.arange(VENC_W)) // 2 + 30, 0, 255).astype(np.uint8)
+    lumas = []
+    for i in range(8):
+        y = np.roll(base, 3 * i, axis=1)
+        uv = 128 + rng.integers(0, 4, (VENC_H // 2, VENC_W), np.uint8)
+        lumas.append(y)
+        mem = to_device(np.concatenate([y, uv]).tobytes())
+        assert m.dvpp_set_pic_desc_data(pic, mem) == SUCCESS
+        assert m.venc_send_frame(d, pic, 0, config, ("frame", i)) == SUCCESS
+        assert m.dvpp_free(mem) == SUCCESS
+    assert m.venc_set_frame_config_eos(config, 1) == SUCCESS
+    assert m.venc_send_frame(d, 0, 0, config, None) == SUCCESS  # returns after every callback
+    assert [u for u, _ in streams] == [("frame", i) for i in range(8)]
+    assert threads == {reporter.tid}
+    assert m.venc_destroy_channel(d) == SUCCESS
+    assert m.venc_destroy_frame_config(config) == SUCCESS
+    assert m.venc_destroy_channel_desc(d) == SUCCESS
+    assert m.dvpp_destroy_pic_desc(pic) == SUCCESS
+    decoded = video_clips.decode_luma("h264", [s for _, s in streams])
+    assert len(decoded) == 8
+    for got, want in zip(decoded, lumas, strict=True):
+        assert np.abs(got.astype(np.int16) - want).mean() <= 3

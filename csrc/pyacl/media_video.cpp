@@ -1,4 +1,4 @@
-// pyACL: `acl.media.vdec_*`, video decode (aclvdec*) under pyACL's names and shapes (CANN's
+// pyACL: `acl.media.vdec_*` / `venc_*`, video decode and encode (aclvdec*, aclvenc*) under pyACL's names and shapes (CANN's
 // aclpythondevg "acl.media" VDEC pages; acllite's dvpp_vdec.py uses them): handles are ints,
 // `desc = acl.media.vdec_create_channel_desc()`, setters return `ret`, getters the value,
 // `ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data)`.
@@ -51,21 +51,38 @@ std::unique_ptr<Frame> claim(uint64_t token) {
   return f;
 }
 
-void vdec_callback(acldvppStreamDesc* input, acldvppPicDesc* output, void* user) {
+// Runs the Python callback of frame `user` (a token) with the two descriptions as ints; [data,
+// data+size), when given, counts as DVPP memory for the callback (registered with the GIL held).
+void run_frame(const void* first, const void* second, void* user, const char* where, uintptr_t data = 0,
+               size_t size = 0) {
   if (python_exiting()) return;
   std::unique_ptr<Frame> f = claim(reinterpret_cast<uintptr_t>(user));
   if (!f) return;
   PyGILState_STATE gil = PyGILState_Ensure();
   {
-    py::object in = ptr_obj(input), out = ptr_obj(output);
-    PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), in.ptr(), out.ptr(), f->user_data.ptr(), nullptr);
+    if (data && size) ranges::add(data, size, Mem::Device);
+    py::object a = ptr_obj(first), b = ptr_obj(second);
+    PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a.ptr(), b.ptr(), f->user_data.ptr(), nullptr);
     if (r)
       Py_DECREF(r);
     else
-      report_exception("acl.media.vdec callback", f->fn);
+      report_exception(where, f->fn);
+    if (data && size) ranges::remove(data);
   }
   f.reset();
   PyGILState_Release(gil);
+}
+
+void vdec_callback(acldvppStreamDesc* input, acldvppPicDesc* output, void* user) {
+  run_frame(input, output, user, "acl.media.vdec callback");
+}
+
+void venc_callback(acldvppPicDesc* input, acldvppStreamDesc* output, void* user) {
+  // The encoded frame lives in DVPP memory the runtime allocated: registered for the callback's
+  // acl.rt.memcpy / ptr_to_bytes (strict range checks), as memory from acl.media.dvpp_malloc is.
+  const uintptr_t data = reinterpret_cast<uintptr_t>(output ? acldvppGetStreamDescData(output) : nullptr);
+  const size_t size = output ? acldvppGetStreamDescSize(output) : 0;
+  run_frame(input, output, user, "acl.media.venc callback", data, size);
 }
 
 // Releases (GIL held) the frames of `channel` whose callback can no longer run.
@@ -85,6 +102,76 @@ void drop_channel_frames(uintptr_t channel) {
   }
 }
 
+// A token for a frame of channel `ch` carrying `user` (0 when the channel has no Python callback).
+uint64_t add_frame(uintptr_t ch, py::handle user) {
+  VdecState& s = state();
+  std::lock_guard<std::mutex> lock(s.m);
+  auto cb = s.callbacks.find(ch);
+  if (cb == s.callbacks.end()) return 0;
+  auto f = std::make_unique<Frame>();
+  f->channel = ch;
+  f->fn = cb->second;
+  f->user_data = py::reinterpret_borrow<py::object>(user);
+  const uint64_t token = s.next++;
+  s.live.emplace(token, std::move(f));  // before the send: the callback may run at once
+  return token;
+}
+
+// Sets channel ch's Python callback after the C setter `set` succeeded.
+template <typename SetFn>
+py::object set_callback(Args& a, SetFn set) {
+  if (!PyCallable_Check(a.get(1).ptr())) a.type_error(1, "callable");
+  const uintptr_t ch = a.ptr(0);
+  aclError ret = call_nogil([&] { return set(ch); });
+  py::object fn = py::reinterpret_borrow<py::object>(a.get(1));
+  if (ret == ACL_SUCCESS) {
+    VdecState& s = state();
+    std::lock_guard<std::mutex> lock(s.m);
+    std::swap(s.callbacks[ch], fn);  // the old callback is released after the lock
+  }
+  return py::int_(ret);
+}
+
+py::object get_callback(Args& a) {
+  const uintptr_t ch = a.ptr(0);
+  py::object fn = py::none();
+  VdecState& s = state();
+  std::lock_guard<std::mutex> lock(s.m);
+  auto it = s.callbacks.find(ch);
+  if (it != s.callbacks.end()) fn = it->second;
+  return fn;
+}
+
+// Destroys a channel description with `destroy`, forgetting its Python callback.
+template <typename DestroyFn>
+py::object destroy_desc(Args& a, DestroyFn destroy) {
+  const uintptr_t ch = a.ptr(0);
+  aclError ret = call_nogil([&] { return destroy(ch); });
+  py::object old;  // released after the lock, with the GIL held
+  if (ret == ACL_SUCCESS) {
+    VdecState& s = state();
+    std::lock_guard<std::mutex> lock(s.m);
+    auto it = s.callbacks.find(ch);
+    if (it != s.callbacks.end()) {
+      old = std::move(it->second);
+      s.callbacks.erase(it);
+    }
+  }
+  return py::int_(ret);
+}
+
+py::object venc_send(Args& a) {
+  const uintptr_t ch = a.ptr(0);
+  auto* in = as<acldvppPicDesc>(a.ptr(1));
+  void* reserve = as<void>(a.ptr(2));
+  auto* config = as<aclvencFrameConfig>(a.ptr(3));
+  const uint64_t token = in ? add_frame(ch, a.get(4)) : 0;  // EOS alone gets no callback
+  void* u = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  aclError ret = call_nogil([&] { return aclvencSendFrame(as<aclvencChannelDesc>(ch), in, reserve, config, u); });
+  if (ret != ACL_SUCCESS && token) claim(token).reset();
+  return py::int_(ret);
+}
+
 py::object send(Args& a, bool skipped) {
   const uintptr_t ch = a.ptr(0);
   auto* in = as<acldvppStreamDesc>(a.ptr(1));
@@ -96,20 +183,7 @@ py::object send(Args& a, bool skipped) {
     return in && acldvppGetStreamDescEos(in) != 0 && acldvppGetStreamDescSize(in) == 0;
   });
   (void)aclGetRecentErrMsg();
-  uint64_t token = 0;
-  {
-    VdecState& s = state();
-    std::lock_guard<std::mutex> lock(s.m);
-    auto cb = s.callbacks.find(ch);
-    if (!bare_eos && cb != s.callbacks.end()) {
-      auto f = std::make_unique<Frame>();
-      f->channel = ch;
-      f->fn = cb->second;
-      f->user_data = py::reinterpret_borrow<py::object>(user);
-      token = s.next++;
-      s.live.emplace(token, std::move(f));  // before the send: the callback may run at once
-    }
-  }
+  const uint64_t token = bare_eos ? 0 : add_frame(ch, user);
   void* u = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
   aclvdecChannelDesc* cd = as<aclvdecChannelDesc>(ch);
   aclError ret = call_nogil([&] {
@@ -127,20 +201,8 @@ void bind_media_video(py::module_& m) {
   bind<aclvdecCreateChannelDesc>(m, "vdec_create_channel_desc", "channel_desc = acl.media.vdec_create_channel_desc()");
   defn(
       m, "vdec_destroy_channel_desc", {"channel_desc"}, 1,
-      [](Args& a) -> py::object {
-        const uintptr_t ch = a.ptr(0);
-        aclError ret = call_nogil([&] { return aclvdecDestroyChannelDesc(as<aclvdecChannelDesc>(ch)); });
-        py::object old;  // released after the lock, with the GIL held
-        if (ret == ACL_SUCCESS) {
-          VdecState& s = state();
-          std::lock_guard<std::mutex> lock(s.m);
-          auto it = s.callbacks.find(ch);
-          if (it != s.callbacks.end()) {
-            old = std::move(it->second);
-            s.callbacks.erase(it);
-          }
-        }
-        return py::int_(ret);
+      [](Args& a) {
+        return destroy_desc(a, [](uintptr_t ch) { return aclvdecDestroyChannelDesc(as<aclvdecChannelDesc>(ch)); });
       },
       "ret = acl.media.vdec_destroy_channel_desc(channel_desc)");
   bind<aclvdecSetChannelDescChannelId>(m, "vdec_set_channel_desc_channel_id",
@@ -151,18 +213,10 @@ void bind_media_video(py::module_& m) {
                                       In{"channel_desc"}, In{"thread_id"});
   defn(
       m, "vdec_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
-      [](Args& a) -> py::object {
-        if (!PyCallable_Check(a.get(1).ptr())) a.type_error(1, "callable");
-        const uintptr_t ch = a.ptr(0);
-        aclError ret = call_nogil(
-            [&] { return aclvdecSetChannelDescCallback(as<aclvdecChannelDesc>(ch), &vdec_callback); });
-        py::object fn = py::reinterpret_borrow<py::object>(a.get(1));
-        if (ret == ACL_SUCCESS) {
-          VdecState& s = state();
-          std::lock_guard<std::mutex> lock(s.m);
-          std::swap(s.callbacks[ch], fn);  // the old callback is released after the lock
-        }
-        return py::int_(ret);
+      [](Args& a) {
+        return set_callback(a, [](uintptr_t ch) {
+          return aclvdecSetChannelDescCallback(as<aclvdecChannelDesc>(ch), &vdec_callback);
+        });
       },
       "ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, "
       "output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
@@ -198,16 +252,7 @@ void bind_media_video(py::module_& m) {
                                              "thread_id = acl.media.vdec_get_channel_desc_thread_id(channel_desc)",
                                              In{"channel_desc"});
   defn(
-      m, "vdec_get_channel_desc_callback", {"channel_desc"}, 1,
-      [](Args& a) -> py::object {
-        const uintptr_t ch = a.ptr(0);
-        py::object fn = py::none();
-        VdecState& s = state();
-        std::lock_guard<std::mutex> lock(s.m);
-        auto it = s.callbacks.find(ch);
-        if (it != s.callbacks.end()) fn = it->second;
-        return fn;
-      },
+      m, "vdec_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
       "callback = acl.media.vdec_get_channel_desc_callback(channel_desc): the Python callback set, or None");
   bind<aclvdecGetChannelDescEnType, Quick>(m, "vdec_get_channel_desc_entype",
                                            "en_type = acl.media.vdec_get_channel_desc_entype(channel_desc)",
@@ -255,6 +300,129 @@ void bind_media_video(py::module_& m) {
       [](Args& a) { return send(a, true); },
       "ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame "
       "without output (the callback gets output 0)");
+
+  // ---- video encode (aclvenc*)
+  bind<aclvencCreateChannelDesc>(m, "venc_create_channel_desc", "channel_desc = acl.media.venc_create_channel_desc()");
+  defn(
+      m, "venc_destroy_channel_desc", {"channel_desc"}, 1,
+      [](Args& a) {
+        return destroy_desc(a, [](uintptr_t ch) { return aclvencDestroyChannelDesc(as<aclvencChannelDesc>(ch)); });
+      },
+      "ret = acl.media.venc_destroy_channel_desc(channel_desc)");
+  defn(
+      m, "venc_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
+      [](Args& a) {
+        return set_callback(a, [](uintptr_t ch) {
+          return aclvencSetChannelDescCallback(as<aclvencChannelDesc>(ch), &venc_callback);
+        });
+      },
+      "ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, "
+      "output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
+  defn(
+      m, "venc_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
+      "callback = acl.media.venc_get_channel_desc_callback(channel_desc): the Python callback set, or None");
+  bind<aclvencSetChannelDescThreadId>(m, "venc_set_channel_desc_thread_id",
+                                      "ret = acl.media.venc_set_channel_desc_thread_id(channel_desc, thread_id)",
+                                      In{"channel_desc"}, In{"thread_id"});
+  bind<aclvencSetChannelDescEnType>(m, "venc_set_channel_desc_entype",
+                                    "ret = acl.media.venc_set_channel_desc_entype(channel_desc, en_type)",
+                                    In{"channel_desc"}, In{"en_type"});
+  bind<aclvencSetChannelDescPicFormat>(m, "venc_set_channel_desc_pic_format",
+                                       "ret = acl.media.venc_set_channel_desc_pic_format(channel_desc, pic_format)",
+                                       In{"channel_desc"}, In{"pic_format"});
+  bind<aclvencSetChannelDescPicWidth>(m, "venc_set_channel_desc_pic_width",
+                                      "ret = acl.media.venc_set_channel_desc_pic_width(channel_desc, pic_width)",
+                                      In{"channel_desc"}, In{"pic_width"});
+  bind<aclvencSetChannelDescPicHeight>(m, "venc_set_channel_desc_pic_height",
+                                       "ret = acl.media.venc_set_channel_desc_pic_height(channel_desc, pic_height)",
+                                       In{"channel_desc"}, In{"pic_height"});
+  bind<aclvencSetChannelDescKeyFrameInterval>(
+      m, "venc_set_channel_desc_key_frame_interval",
+      "ret = acl.media.venc_set_channel_desc_key_frame_interval(channel_desc, key_frame_interval)",
+      In{"channel_desc"}, In{"key_frame_interval"});
+  bind<aclvencSetChannelDescBufAddr>(m, "venc_set_channel_desc_buf_addr",
+                                     "ret = acl.media.venc_set_channel_desc_buf_addr(channel_desc, buf_addr)",
+                                     In{"channel_desc"}, In{"buf_addr"});
+  bind<aclvencSetChannelDescBufSize>(m, "venc_set_channel_desc_buf_size",
+                                     "ret = acl.media.venc_set_channel_desc_buf_size(channel_desc, buf_size)",
+                                     In{"channel_desc"}, In{"buf_size"});
+  bind<aclvencSetChannelDescRcMode>(m, "venc_set_channel_desc_rc_mode",
+                                    "ret = acl.media.venc_set_channel_desc_rc_mode(channel_desc, rc_mode)",
+                                    In{"channel_desc"}, In{"rc_mode"});
+  bind<aclvencSetChannelDescSrcRate>(m, "venc_set_channel_desc_src_rate",
+                                     "ret = acl.media.venc_set_channel_desc_src_rate(channel_desc, src_rate)",
+                                     In{"channel_desc"}, In{"src_rate"});
+  bind<aclvencSetChannelDescMaxBitRate>(
+      m, "venc_set_channel_desc_max_bit_rate",
+      "ret = acl.media.venc_set_channel_desc_max_bit_rate(channel_desc, max_bit_rate)", In{"channel_desc"},
+      In{"max_bit_rate"});
+  bind<aclvencGetChannelDescChannelId, Quick>(m, "venc_get_channel_desc_channel_id",
+                                              "channel_id = acl.media.venc_get_channel_desc_channel_id(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescThreadId, Quick>(m, "venc_get_channel_desc_thread_id",
+                                             "thread_id = acl.media.venc_get_channel_desc_thread_id(channel_desc)",
+                                             In{"channel_desc"});
+  bind<aclvencGetChannelDescEnType, Quick>(m, "venc_get_channel_desc_entype",
+                                           "en_type = acl.media.venc_get_channel_desc_entype(channel_desc)",
+                                           In{"channel_desc"});
+  bind<aclvencGetChannelDescPicFormat, Quick>(m, "venc_get_channel_desc_pic_format",
+                                              "pic_format = acl.media.venc_get_channel_desc_pic_format(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescPicWidth, Quick>(m, "venc_get_channel_desc_pic_width",
+                                             "pic_width = acl.media.venc_get_channel_desc_pic_width(channel_desc)",
+                                             In{"channel_desc"});
+  bind<aclvencGetChannelDescPicHeight, Quick>(m, "venc_get_channel_desc_pic_height",
+                                              "pic_height = acl.media.venc_get_channel_desc_pic_height(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescKeyFrameInterval, Quick>(
+      m, "venc_get_channel_desc_key_frame_interval",
+      "key_frame_interval = acl.media.venc_get_channel_desc_key_frame_interval(channel_desc)", In{"channel_desc"});
+  bind<aclvencGetChannelDescBufAddr, Quick>(m, "venc_get_channel_desc_buf_addr",
+                                            "buf_addr = acl.media.venc_get_channel_desc_buf_addr(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescBufSize, Quick>(m, "venc_get_channel_desc_buf_size",
+                                            "buf_size = acl.media.venc_get_channel_desc_buf_size(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescRcMode, Quick>(m, "venc_get_channel_desc_rc_mode",
+                                           "rc_mode = acl.media.venc_get_channel_desc_rc_mode(channel_desc)",
+                                           In{"channel_desc"});
+  bind<aclvencGetChannelDescSrcRate, Quick>(m, "venc_get_channel_desc_src_rate",
+                                            "src_rate = acl.media.venc_get_channel_desc_src_rate(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescMaxBitRate, Quick>(
+      m, "venc_get_channel_desc_max_bit_rate",
+      "max_bit_rate = acl.media.venc_get_channel_desc_max_bit_rate(channel_desc)", In{"channel_desc"});
+  bind<aclvencCreateFrameConfig>(m, "venc_create_frame_config", "config = acl.media.venc_create_frame_config()");
+  bind<aclvencDestroyFrameConfig>(m, "venc_destroy_frame_config",
+                                  "ret = acl.media.venc_destroy_frame_config(config)", In{"config"});
+  bind<aclvencSetFrameConfigForceIFrame>(
+      m, "venc_set_frame_config_force_i_frame",
+      "ret = acl.media.venc_set_frame_config_force_i_frame(config, force_i_frame)", In{"config"},
+      In{"force_i_frame"});
+  bind<aclvencSetFrameConfigEos>(m, "venc_set_frame_config_eos", "ret = acl.media.venc_set_frame_config_eos(config, eos)",
+                                 In{"config"}, In{"eos"});
+  bind<aclvencGetFrameConfigForceIFrame, Quick>(
+      m, "venc_get_frame_config_force_i_frame",
+      "force_i_frame = acl.media.venc_get_frame_config_force_i_frame(config)", In{"config"});
+  bind<aclvencGetFrameConfigEos, Quick>(m, "venc_get_frame_config_eos",
+                                        "eos = acl.media.venc_get_frame_config_eos(config)", In{"config"});
+  bind<aclvencCreateChannel>(m, "venc_create_channel", "ret = acl.media.venc_create_channel(channel_desc)",
+                             In{"channel_desc"});
+  defn(
+      m, "venc_destroy_channel", {"channel_desc"}, 1,
+      [](Args& a) -> py::object {
+        const uintptr_t ch = a.ptr(0);
+        aclError ret = call_nogil([&] { return aclvencDestroyChannel(as<aclvencChannelDesc>(ch)); });
+        if (ret == ACL_SUCCESS) drop_channel_frames(ch);
+        return py::int_(ret);
+      },
+      "ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after "
+      "their callbacks ran");
+  defn(
+      m, "venc_send_frame", {"channel_desc", "input", "reserve", "config", "user_data"}, 5,
+      [](Args& a) { return venc_send(a); },
+      "ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture "
+      "(read before returning); input 0 with the config's EOS flag returns after every callback ran");
 #else
   (void)m;
 #endif

@@ -23,6 +23,7 @@
 #include "avcodec.h"
 #include "handles.h"
 #include "libyuv.h"
+#include "memory.h"
 #include "video_channel.h"
 
 namespace acl_dvpp {
@@ -281,13 +282,17 @@ aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDes
     f.user = userData;
   }
   if (eos && (!data || size == 0)) return finish_stream(api, *chan);
+  if (aclError e = check_range(api, data, size, "input stream data")) return e;
+  if (aclError e = check_dvpp_memory(api, data, size, "input stream data")) return e;
+  // The frame is read before the call returns, as the device's stream buffer takes it: acllite's
+  // VideoCapture refills one input buffer right after each send.
+  auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   const int64_t seq = chan->add(std::move(f));
   VdecChannel* cp = chan.get();
-  // The stream data must stay valid until the callback (as on the device): read it in the task.
   aclError e = chan->stream.queue(
       api,
-      [cp, seq, data, size](std::string&) {
-        cp->decode(seq, data, size);
+      [cp, seq, copy](std::string&) {
+        cp->decode(seq, copy->data(), copy->size());
         return ACL_SUCCESS;
       },
       deliver_trampoline, cp);

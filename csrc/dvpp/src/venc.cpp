@@ -21,6 +21,7 @@
 
 #include "avcodec.h"
 #include "handles.h"
+#include "memory.h"
 #include "video_channel.h"
 
 namespace acl_dvpp {
@@ -479,6 +480,8 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
       if (!p->data || p->size < need)
         return fail(api, ACL_ERROR_INVALID_PARAM, "input buffer %p of %u bytes: the picture needs %llu", p->data,
                     p->size, static_cast<unsigned long long>(need));
+      if (aclError e = check_range(api, p->data, p->size, "input picture data")) return e;
+      if (aclError e = check_dvpp_memory(api, p->data, p->size, "input picture data")) return e;
       // Copy now: the caller may free the picture once this returns.
       nv21 = p->format == PIXEL_FORMAT_YVU_SEMIPLANAR_420;
       const size_t w = p->width, h = p->height, ws = p->width_stride;

@@ -567,6 +567,74 @@ static void case_skipped(void) {
   teardown();
 }
 
+/* acllite's VideoCapture refills one input buffer right after each send: the frame is taken by
+ * aclvdecSendFrame itself. Host (malloc) stream data is refused in strict mode. */
+static void case_reused_input(void) {
+  Reporter r;
+  Clip c;
+  aclvdecChannelDesc* ch;
+  acldvppStreamDesc* in;
+  acldvppPicDesc* out[MAX_FRAMES];
+  void* out_mem[MAX_FRAMES];
+  void* buf = NULL;
+  uint8_t* host;
+  uint32_t i, max = 0;
+  int ok = 1, close = 1;
+  const char* strict = getenv("ACL_HOST_STRICT");
+  SECTION("reused_input");
+  setup();
+  CHECK(read_clip("clip.h264", &c) && c.n == 24);
+  g_ref = read_ref();
+  reporter_start(&r);
+  seen_reset(r.tid);
+  ch = make_vdec(&r, H264_HIGH_LEVEL);
+  for (i = 0; i < c.n; ++i) max = c.sizes[i] > max ? c.sizes[i] : max;
+  CHECK_OK(acldvppMalloc(&buf, max));
+  in = acldvppCreateStreamDesc();
+  CHECK_OK(acldvppSetStreamDescData(in, buf));
+  host = (uint8_t*)malloc(max);
+  if (!(strict && strcmp(strict, "0") == 0)) {
+    CHECK_OK(acldvppSetStreamDescData(in, host));
+    CHECK_OK(acldvppSetStreamDescSize(in, 16));
+    CHECK_ERR(aclvdecSendFrame(ch, in, NULL, NULL, NULL), ACL_ERROR_INVALID_PARAM); /* checked before output */
+    CHECK_OK(acldvppSetStreamDescData(in, buf));
+  }
+  for (i = 0; i < c.n; ++i) {
+    CHECK_OK(acldvppMalloc(&out_mem[i], OUT_SIZE));
+    out[i] = acldvppCreatePicDesc();
+    CHECK_OK(acldvppSetPicDescData(out[i], out_mem[i]));
+    CHECK_OK(acldvppSetPicDescSize(out[i], OUT_SIZE));
+    memcpy(buf, c.data + c.offsets[i], c.sizes[i]);
+    CHECK_OK(acldvppSetStreamDescSize(in, c.sizes[i]));
+    CHECK_OK(aclvdecSendFrame(ch, in, out[i], NULL, (void*)(intptr_t)i));
+    memset(buf, 0xab, max); /* gone before the decoder runs */
+  }
+  CHECK_OK(send_eos(ch));
+  pthread_mutex_lock(&g_seen.m);
+  CHECK(g_seen.calls == (int)c.n);
+  for (i = 0; i < c.n && i < (uint32_t)g_seen.calls; ++i) {
+    if (g_seen.ret[i] != 0 || g_seen.order[i] != (int)i) ok = 0;
+    if (!(g_seen.luma_mad[i] >= 0 && g_seen.luma_mad[i] <= 0.5)) close = 0;
+  }
+  CHECK(ok);
+  CHECK(close);
+  pthread_mutex_unlock(&g_seen.m);
+  CHECK_OK(aclvdecDestroyChannel(ch));
+  CHECK_OK(aclvdecDestroyChannelDesc(ch));
+  for (i = 0; i < c.n; ++i) {
+    CHECK_OK(acldvppDestroyPicDesc(out[i]));
+    CHECK_OK(acldvppFree(out_mem[i]));
+  }
+  CHECK_OK(acldvppDestroyStreamDesc(in));
+  CHECK_OK(acldvppFree(buf));
+  free(host);
+  free((void*)g_ref);
+  g_ref = NULL;
+  free(c.data);
+  reporter_stop(&r);
+  teardown();
+}
+
 /* ---- VENC ----------------------------------------------------------------------------------- */
 #define EW 192
 #define EH 128
@@ -831,6 +899,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("destroy_in_flight", case_destroy_in_flight),
     ACL_TEST_CASE("bad_input", case_bad_input),
     ACL_TEST_CASE("skipped", case_skipped),
+    ACL_TEST_CASE("reused_input", case_reused_input),
     ACL_TEST_CASE("venc_descriptions", case_venc_descriptions),
     ACL_TEST_CASE("venc_roundtrip", case_venc_roundtrip),
     ACL_TEST_CASE("venc_refusals", case_venc_refusals),

@@ -66,7 +66,7 @@ static int read_clip(const char* name, Clip* c) {
 typedef struct {
   pthread_t tid;
   aclrtContext ctx;
-  volatile int stop;
+  Gate stop; /* raised once: the loop ends */
   Gate started;
 } Reporter;
 
@@ -74,13 +74,14 @@ static void* report_loop(void* arg) {
   Reporter* r = (Reporter*)arg;
   aclrtSetCurrentContext(r->ctx);
   gate_add(&r->started, 1);
-  while (!r->stop) aclrtProcessReport(50); /* 107012 until subscribed, 507012 when idle */
+  while (gate_count(&r->stop) == 0) aclrtProcessReport(50); /* 107012 until subscribed, 507012 when idle */
   return NULL;
 }
 
 static void reporter_start(Reporter* r) {
   memset(r, 0, sizeof *r);
   gate_init(&r->started);
+  gate_init(&r->stop);
   CHECK_OK(aclrtGetCurrentContext(&r->ctx));
   CHECK(pthread_create(&r->tid, NULL, report_loop, r) == 0);
   CHECK(gate_wait(&r->started, 1));
@@ -88,9 +89,10 @@ static void reporter_start(Reporter* r) {
 
 static void reporter_stop(Reporter* r) {
   CHECK(gate_count(&r->started) == 1);
-  r->stop = 1;
+  gate_add(&r->stop, 1);
   pthread_join(r->tid, NULL);
   gate_destroy(&r->started);
+  gate_destroy(&r->stop);
 }
 
 /* ---- what the callbacks saw ----------------------------------------------------------------- */
@@ -150,7 +152,9 @@ static void on_frame(acldvppStreamDesc* input, acldvppPicDesc* output, void* use
   pthread_mutex_unlock(&g_seen.m);
   if (g_eos_desc && g_chan) { /* a channel must not wait for its own callbacks */
     aclError e = aclvdecSendFrame(g_chan, g_eos_desc, NULL, NULL, NULL);
+    pthread_mutex_lock(&g_seen.m);
     if (e == ACL_ERROR_INVALID_PARAM) g_seen.in_callback_eos = 1;
+    pthread_mutex_unlock(&g_seen.m);
     g_eos_desc = NULL;
   }
   (void)input;

@@ -69,7 +69,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja \
-  numpy pillow "onnx>=1.15" pytest "openvino==$(sed -n 's/.*"openvino==\([0-9][0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)"
+  numpy pillow "onnx>=1.15" pytest av "openvino==$(sed -n 's/.*"openvino==\([0-9][0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)"
 export PATH="$venv/bin:$PATH"
 export PYTHON="$venv/bin/python"
 
@@ -175,6 +175,17 @@ if grep -q ACL_ASYNC_TEST_EXEC "$root/tests/test_host_runtime.py" 2>/dev/null; t
   sdk=$build/sdk-install
   # The installed layout of a wheel: acl_async/runtime/lib64 finds ../../../openvino/libs.
   ln -sfn "$(ls -d "$build"/openvino-*-aarch64)/openvino" "$sdk/openvino"
+  # VDEC's libavcodec: the one of PyAV's aarch64 wheel (the wheel's runtime dependency), named
+  # through ACL_DVPP_LIBAVCODEC since the SDK folder has no site-packages around it.
+  avdir=$work/av-aarch64
+  if [ ! -d "$avdir/av.libs" ]; then
+    rm -rf "$avdir" && mkdir -p "$avdir"
+    "$PYTHON" -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
+      --platform manylinux_2_28_aarch64 -d "$avdir" av
+    "$PYTHON" -m zipfile -e "$(ls "$avdir"/av-*.whl | head -n 1)" "$avdir"
+  fi
+  ACL_DVPP_LIBAVCODEC=$(ls "$avdir"/av.libs/libavcodec-*.so* | head -n 1)
+  export ACL_DVPP_LIBAVCODEC
   # OpenVINO's ARM plugin infers in f16 by default; the suite's exact checks want f32.
   (cd "$root" && CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ ACL_ASYNC_DDK_PATH="$sdk/acl_async" \
     ACL_ASYNC_TEST_EXEC="${qemu_cmd[*]}" ACL_HOST_INFERENCE_PRECISION=f32 \

@@ -280,6 +280,10 @@ def write_host_test_data(folder: PathLike) -> Path:
     from dvpp_pictures import write_dvpp_pictures  # noqa: PLC0415
 
     write_dvpp_pictures(d)
+    # H.264/H.265 clips and FFmpeg's decode of them (test_acl_vdec.c).
+    from video_clips import write_video_clips  # noqa: PLC0415
+
+    write_video_clips(d)
     return d
 
 

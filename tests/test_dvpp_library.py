@@ -58,9 +58,9 @@ def test_unimplemented_function_fails_with_a_message():
     ascendcl = ctypes.CDLL(str(sdk.lib_dir() / "libascendcl.so"))
     dvpp = ctypes.CDLL(str(sdk.lib_dir() / "libacl_dvpp.so"))
     ascendcl.aclGetRecentErrMsg.restype = ctypes.c_char_p
-    assert dvpp.aclvencCreateChannel(None) == 200006  # ACL_ERROR_FEATURE_UNSUPPORTED
+    assert dvpp.acldvppVpcPyrDownAsync(None, None, None, None, None) == 200006  # FEATURE_UNSUPPORTED
     msg = ascendcl.aclGetRecentErrMsg().decode()
-    assert msg.startswith("aclvencCreateChannel: ") and "does not support" in msg
+    assert msg.startswith("acldvppVpcPyrDownAsync: ") and "does not support" in msg
     dvpp.acldvppCreatePicDesc.restype = ctypes.c_void_p
     desc = dvpp.acldvppCreatePicDesc()
     assert dvpp.acldvppSetPicDescWidth(ctypes.c_void_p(desc), 640) == 0

@@ -587,6 +587,9 @@ def test_unsupported_features_answer_their_documented_results(env):
     pic.close()
 
 
+import test_pyacl_video  # noqa: E402,F401  (its @covers join COVERED: acl.media.vdec_*)
+
+
 def test_every_media_function_is_covered():
     functions = {name for name in acl._signatures() if name.startswith("acl.media.")}
     assert len(functions) > 90

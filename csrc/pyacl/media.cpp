@@ -17,6 +17,8 @@
 
 namespace pyacl {
 
+void bind_media_video(py::module_& m);  // media_video.cpp: acl.media.vdec_*
+
 #ifdef ACL_PYACL_HAS_DVPP
 namespace {
 
@@ -464,6 +466,7 @@ void bind_media(py::module_& m) {
 #else
   (void)m;
 #endif
+  bind_media_video(m);
 }
 
 }  // namespace pyacl

@@ -42,6 +42,14 @@ const char* kind_name(Kind k) {
       return "acldvppBorderConfig";
     case Kind::Stream:
       return "acldvppStreamDesc";
+    case Kind::VdecChannel:
+      return "aclvdecChannelDesc";
+    case Kind::VdecFrame:
+      return "aclvdecFrameConfig";
+    case Kind::VencChannel:
+      return "aclvencChannelDesc";
+    case Kind::VencFrame:
+      return "aclvencFrameConfig";
   }
   return "DVPP handle";
 }

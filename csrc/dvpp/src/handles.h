@@ -16,7 +16,7 @@
 
 namespace acl_dvpp {
 
-enum class Kind { Channel, Pic, BatchPic, Roi, Resize, Jpege, Border, Stream };
+enum class Kind { Channel, Pic, BatchPic, Roi, Resize, Jpege, Border, Stream, VdecChannel, VdecFrame, VencChannel, VencFrame };
 
 template <typename T>
 struct KindOf;
@@ -51,6 +51,23 @@ struct KindOf<acldvppBorderConfig> {
 template <>
 struct KindOf<acldvppStreamDesc> {
   static constexpr Kind value = Kind::Stream;
+};
+
+template <>
+struct KindOf<aclvdecChannelDesc> {
+  static constexpr Kind value = Kind::VdecChannel;
+};
+template <>
+struct KindOf<aclvdecFrameConfig> {
+  static constexpr Kind value = Kind::VdecFrame;
+};
+template <>
+struct KindOf<aclvencChannelDesc> {
+  static constexpr Kind value = Kind::VencChannel;
+};
+template <>
+struct KindOf<aclvencFrameConfig> {
+  static constexpr Kind value = Kind::VencFrame;
 };
 
 namespace handles {

@@ -299,9 +299,9 @@ static void case_descriptions(void) {
 
 static void case_unsupported(void) {
   SECTION("unsupported");
-  CHECK(aclvdecCreateChannelDesc() == NULL);
+  CHECK(acldvppCreateHist() == NULL);
   CHECK_MSG();
-  CHECK_ERR(aclvencCreateChannel(NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
+  CHECK_ERR(acldvppVpcPyrDownAsync(NULL, NULL, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
   CHECK_ERR(acldvppVpcCalcHistAsync(NULL, NULL, NULL, NULL, NULL), ACL_ERROR_FEATURE_UNSUPPORTED);
 }
 

@@ -1,7 +1,8 @@
 """Type stub of `acl.media` (DVPP v1 image API: handles and pointers are ints; producers return
 (value, ret), getters the value)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 def dvpp_clear_hist(hist: int) -> int:
     """ret = acl.media.dvpp_clear_hist(hist)"""
@@ -448,3 +449,199 @@ def dvpp_vpc_resize_async(
     stream: int,
 ) -> int:
     """ret = acl.media.dvpp_vpc_resize_async(channel_desc, input_desc, output_desc, resize_config, stream)"""
+
+# ---- video decode (acl.media.vdec_*, media_video.cpp)
+
+def vdec_create_channel(channel_desc: int) -> int:
+    """ret = acl.media.vdec_create_channel(channel_desc)"""
+
+def vdec_create_channel_desc() -> int:
+    """channel_desc = acl.media.vdec_create_channel_desc()"""
+
+def vdec_create_frame_config() -> int:
+    """config = acl.media.vdec_create_frame_config()"""
+
+def vdec_destroy_channel(channel_desc: int) -> int:
+    """ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after their callbacks ran"""
+
+def vdec_destroy_channel_desc(channel_desc: int) -> int:
+    """ret = acl.media.vdec_destroy_channel_desc(channel_desc)"""
+
+def vdec_destroy_frame_config(config: int) -> int:
+    """ret = acl.media.vdec_destroy_frame_config(config)"""
+
+def vdec_get_channel_desc_bit_depth(channel_desc: int) -> int:
+    """bit_depth = acl.media.vdec_get_channel_desc_bit_depth(channel_desc)"""
+
+def vdec_get_channel_desc_callback(channel_desc: int) -> Callable[[int, int, Any], object] | None:
+    """callback = acl.media.vdec_get_channel_desc_callback(channel_desc): the Python callback set, or None"""
+
+def vdec_get_channel_desc_channel_id(channel_desc: int) -> int:
+    """channel_id = acl.media.vdec_get_channel_desc_channel_id(channel_desc)"""
+
+def vdec_get_channel_desc_entype(channel_desc: int) -> int:
+    """en_type = acl.media.vdec_get_channel_desc_entype(channel_desc)"""
+
+def vdec_get_channel_desc_out_mode(channel_desc: int) -> int:
+    """out_mode = acl.media.vdec_get_channel_desc_out_mode(channel_desc)"""
+
+def vdec_get_channel_desc_out_pic_format(channel_desc: int) -> int:
+    """out_pic_format = acl.media.vdec_get_channel_desc_out_pic_format(channel_desc)"""
+
+def vdec_get_channel_desc_out_pic_height(channel_desc: int) -> int:
+    """out_pic_height = acl.media.vdec_get_channel_desc_out_pic_height(channel_desc)"""
+
+def vdec_get_channel_desc_out_pic_width(channel_desc: int) -> int:
+    """out_pic_width = acl.media.vdec_get_channel_desc_out_pic_width(channel_desc)"""
+
+def vdec_get_channel_desc_ref_frame_num(channel_desc: int) -> int:
+    """ref_frame_num = acl.media.vdec_get_channel_desc_ref_frame_num(channel_desc)"""
+
+def vdec_get_channel_desc_thread_id(channel_desc: int) -> int:
+    """thread_id = acl.media.vdec_get_channel_desc_thread_id(channel_desc)"""
+
+def vdec_send_frame(channel_desc: int, input: int, output: int, config: int, user_data: Any) -> int:
+    """ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; an input with EOS set returns after every sent frame's callback ran"""
+
+def vdec_send_skipped_frame(channel_desc: int, input: int, config: int, user_data: Any) -> int:
+    """ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame without output (the callback gets output 0)"""
+
+def vdec_set_channel_desc_bit_depth(channel_desc: int, bit_depth: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_bit_depth(channel_desc, bit_depth)"""
+
+def vdec_set_channel_desc_callback(channel_desc: int, callback: Callable[[int, int, Any], object]) -> int:
+    """ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report"""
+
+def vdec_set_channel_desc_channel_id(channel_desc: int, channel_id: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_channel_id(channel_desc, channel_id)"""
+
+def vdec_set_channel_desc_entype(channel_desc: int, en_type: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_entype(channel_desc, en_type)"""
+
+def vdec_set_channel_desc_out_mode(channel_desc: int, out_mode: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_out_mode(channel_desc, out_mode)"""
+
+def vdec_set_channel_desc_out_pic_format(channel_desc: int, out_pic_format: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_out_pic_format(channel_desc, out_pic_format)"""
+
+def vdec_set_channel_desc_out_pic_height(channel_desc: int, out_pic_height: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_out_pic_height(channel_desc, out_pic_height)"""
+
+def vdec_set_channel_desc_out_pic_width(channel_desc: int, out_pic_width: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_out_pic_width(channel_desc, out_pic_width)"""
+
+def vdec_set_channel_desc_ref_frame_num(channel_desc: int, ref_frame_num: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_ref_frame_num(channel_desc, ref_frame_num)"""
+
+def vdec_set_channel_desc_thread_id(channel_desc: int, thread_id: int) -> int:
+    """ret = acl.media.vdec_set_channel_desc_thread_id(channel_desc, thread_id)"""
+
+# ---- video encode (acl.media.venc_*, media_video.cpp)
+
+def venc_create_channel(channel_desc: int) -> int:
+    """ret = acl.media.venc_create_channel(channel_desc)"""
+
+def venc_create_channel_desc() -> int:
+    """channel_desc = acl.media.venc_create_channel_desc()"""
+
+def venc_create_frame_config() -> int:
+    """config = acl.media.venc_create_frame_config()"""
+
+def venc_destroy_channel(channel_desc: int) -> int:
+    """ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after their callbacks ran"""
+
+def venc_destroy_channel_desc(channel_desc: int) -> int:
+    """ret = acl.media.venc_destroy_channel_desc(channel_desc)"""
+
+def venc_destroy_frame_config(config: int) -> int:
+    """ret = acl.media.venc_destroy_frame_config(config)"""
+
+def venc_get_channel_desc_buf_addr(channel_desc: int) -> int:
+    """buf_addr = acl.media.venc_get_channel_desc_buf_addr(channel_desc)"""
+
+def venc_get_channel_desc_buf_size(channel_desc: int) -> int:
+    """buf_size = acl.media.venc_get_channel_desc_buf_size(channel_desc)"""
+
+def venc_get_channel_desc_callback(channel_desc: int) -> Callable[[int, int, Any], object] | None:
+    """callback = acl.media.venc_get_channel_desc_callback(channel_desc): the Python callback set, or None"""
+
+def venc_get_channel_desc_channel_id(channel_desc: int) -> int:
+    """channel_id = acl.media.venc_get_channel_desc_channel_id(channel_desc)"""
+
+def venc_get_channel_desc_entype(channel_desc: int) -> int:
+    """en_type = acl.media.venc_get_channel_desc_entype(channel_desc)"""
+
+def venc_get_channel_desc_key_frame_interval(channel_desc: int) -> int:
+    """key_frame_interval = acl.media.venc_get_channel_desc_key_frame_interval(channel_desc)"""
+
+def venc_get_channel_desc_max_bit_rate(channel_desc: int) -> int:
+    """max_bit_rate = acl.media.venc_get_channel_desc_max_bit_rate(channel_desc)"""
+
+def venc_get_channel_desc_pic_format(channel_desc: int) -> int:
+    """pic_format = acl.media.venc_get_channel_desc_pic_format(channel_desc)"""
+
+def venc_get_channel_desc_pic_height(channel_desc: int) -> int:
+    """pic_height = acl.media.venc_get_channel_desc_pic_height(channel_desc)"""
+
+def venc_get_channel_desc_pic_width(channel_desc: int) -> int:
+    """pic_width = acl.media.venc_get_channel_desc_pic_width(channel_desc)"""
+
+def venc_get_channel_desc_rc_mode(channel_desc: int) -> int:
+    """rc_mode = acl.media.venc_get_channel_desc_rc_mode(channel_desc)"""
+
+def venc_get_channel_desc_src_rate(channel_desc: int) -> int:
+    """src_rate = acl.media.venc_get_channel_desc_src_rate(channel_desc)"""
+
+def venc_get_channel_desc_thread_id(channel_desc: int) -> int:
+    """thread_id = acl.media.venc_get_channel_desc_thread_id(channel_desc)"""
+
+def venc_get_frame_config_eos(config: int) -> int:
+    """eos = acl.media.venc_get_frame_config_eos(config)"""
+
+def venc_get_frame_config_force_i_frame(config: int) -> int:
+    """force_i_frame = acl.media.venc_get_frame_config_force_i_frame(config)"""
+
+def venc_send_frame(channel_desc: int, input: int, reserve: int, config: int, user_data: Any) -> int:
+    """ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture (read before returning); input 0 with the config's EOS flag returns after every callback ran"""
+
+def venc_set_channel_desc_buf_addr(channel_desc: int, buf_addr: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_buf_addr(channel_desc, buf_addr)"""
+
+def venc_set_channel_desc_buf_size(channel_desc: int, buf_size: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_buf_size(channel_desc, buf_size)"""
+
+def venc_set_channel_desc_callback(channel_desc: int, callback: Callable[[int, int, Any], object]) -> int:
+    """ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report"""
+
+def venc_set_channel_desc_entype(channel_desc: int, en_type: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_entype(channel_desc, en_type)"""
+
+def venc_set_channel_desc_key_frame_interval(channel_desc: int, key_frame_interval: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_key_frame_interval(channel_desc, key_frame_interval)"""
+
+def venc_set_channel_desc_max_bit_rate(channel_desc: int, max_bit_rate: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_max_bit_rate(channel_desc, max_bit_rate)"""
+
+def venc_set_channel_desc_pic_format(channel_desc: int, pic_format: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_pic_format(channel_desc, pic_format)"""
+
+def venc_set_channel_desc_pic_height(channel_desc: int, pic_height: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_pic_height(channel_desc, pic_height)"""
+
+def venc_set_channel_desc_pic_width(channel_desc: int, pic_width: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_pic_width(channel_desc, pic_width)"""
+
+def venc_set_channel_desc_rc_mode(channel_desc: int, rc_mode: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_rc_mode(channel_desc, rc_mode)"""
+
+def venc_set_channel_desc_src_rate(channel_desc: int, src_rate: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_src_rate(channel_desc, src_rate)"""
+
+def venc_set_channel_desc_thread_id(channel_desc: int, thread_id: int) -> int:
+    """ret = acl.media.venc_set_channel_desc_thread_id(channel_desc, thread_id)"""
+
+def venc_set_frame_config_eos(config: int, eos: int) -> int:
+    """ret = acl.media.venc_set_frame_config_eos(config, eos)"""
+
+def venc_set_frame_config_force_i_frame(config: int, force_i_frame: int) -> int:
+    """ret = acl.media.venc_set_frame_config_force_i_frame(config, force_i_frame)"""

@@ -1,0 +1,144 @@
+"""VDEC on the CPU (libacl_dvpp's aclvdec* through pyACL's acl.media.vdec_*) vs PyAV (FFmpeg) decoding the
+same H.264 clip, interleaved run by run.
+
+    python benchmarks/vdec_decode.py [--size 1920x1080] [--frames 60] [--repeats 3]
+
+The clip is made with PyAV's libx264 (veryfast, no B-frames). VDEC: every access unit sent with its own
+output picture, EOS, callbacks on an acl.util.start_thread report thread (the acllite flow), NV12 out;
+PyAV: CodecContext.decode of the same packets to its own frames (no conversion). Each figure is the
+median over --repeats of decoded frames per second; the machine's load moves both: compare the ratio.
+Needs acl-async installed (``pip install .``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import acl
+import av
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import video_clips  # noqa: E402
+
+H264_HIGH, NV12 = 3, 1
+
+
+def make_clip(width: int, height: int, frames: int) -> list[bytes]:
+    ctx = av.CodecContext.create("libx264", "w")
+    ctx.width, ctx.height, ctx.pix_fmt = width, height, "yuv420p"
+    ctx.time_base = Fraction(1, 25)
+    ctx.max_b_frames = 0
+    ctx.options = {"preset": "veryfast"}
+    out: list[bytes] = []
+    base = video_clips.frames_rgb(width, height, 1)[0]
+    for i in range(frames):
+        rgb = np.roll(base, 8 * i, axis=1)
+        f = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+        f.pts = i
+        out += [bytes(p) for p in ctx.encode(f)]
+    return out + [bytes(p) for p in ctx.encode(None)]
+
+
+def pyav_fps(packets: list[bytes]) -> float:
+    ctx = av.CodecContext.create("h264", "r")
+    t0 = time.perf_counter()
+    n = sum(len(ctx.decode(av.Packet(p))) for p in packets) + len(ctx.decode(None))
+    return n / (time.perf_counter() - t0)
+
+
+class Vdec:
+    def __init__(self, width: int, height: int, context: int):
+        m = acl.media
+        self.size = width * height * 3 // 2
+        self.done = 0
+        self.running = True
+        self.context = context
+        self.tid, ret = acl.util.start_thread(self._loop, [])
+        assert ret == 0
+        self.desc = m.vdec_create_channel_desc()
+        for ret in (
+            m.vdec_set_channel_desc_thread_id(self.desc, self.tid),
+            m.vdec_set_channel_desc_callback(self.desc, self._callback),
+            m.vdec_set_channel_desc_entype(self.desc, H264_HIGH),
+            m.vdec_set_channel_desc_out_pic_format(self.desc, NV12),
+            m.vdec_create_channel(self.desc),
+        ):
+            assert ret == 0, acl.get_recent_err_msg()
+
+    def _loop(self, _args: list[object]) -> None:
+        acl.rt.set_context(self.context)
+        while self.running:
+            acl.rt.process_report(50)
+
+    def _callback(self, stream: int, pic: int, _user: object) -> None:
+        m = acl.media
+        self.done += m.dvpp_get_pic_desc_ret_code(pic) == 0
+        m.dvpp_destroy_stream_desc(stream)
+        m.dvpp_destroy_pic_desc(pic)
+
+    def fps(self, inputs: list[tuple[int, int]], outputs: list[int]) -> float:
+        m = acl.media
+        self.done = 0
+        t0 = time.perf_counter()
+        for (data, size), out in zip(inputs, outputs, strict=True):
+            s = m.dvpp_create_stream_desc()
+            m.dvpp_set_stream_desc_data(s, data)
+            m.dvpp_set_stream_desc_size(s, size)
+            p = m.dvpp_create_pic_desc()
+            m.dvpp_set_pic_desc_data(p, out)
+            m.dvpp_set_pic_desc_size(p, self.size)
+            m.dvpp_set_pic_desc_format(p, NV12)
+            assert m.vdec_send_frame(self.desc, s, p, 0, None) == 0
+        eos = m.dvpp_create_stream_desc()
+        m.dvpp_set_stream_desc_eos(eos, 1)
+        assert m.vdec_send_frame(self.desc, eos, 0, 0, None) == 0
+        elapsed = time.perf_counter() - t0
+        m.dvpp_destroy_stream_desc(eos)
+        return self.done / elapsed
+
+    def close(self) -> None:
+        acl.media.vdec_destroy_channel(self.desc)
+        acl.media.vdec_destroy_channel_desc(self.desc)
+        self.running = False
+        acl.util.stop_thread(self.tid)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="1920x1080")
+    ap.add_argument("--frames", type=int, default=60)
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    packets = make_clip(width, height, args.frames)
+    acl.init()
+    acl.rt.set_device(0)
+    context, _ = acl.rt.create_context(0)
+    inputs = []
+    for p in packets:
+        dev, _ = acl.media.dvpp_malloc(len(p))
+        acl.rt.memcpy(dev, len(p), acl.util.bytes_to_ptr(p), len(p), 1)
+        inputs.append((dev, len(p)))
+    outputs = [acl.media.dvpp_malloc(width * height * 3 // 2)[0] for _ in packets]
+    vdec = Vdec(width, height, context)
+    ours, theirs = [], []
+    for _ in range(args.repeats):
+        ours.append(vdec.fps(inputs, outputs))
+        theirs.append(pyav_fps(packets))
+    vdec.close()
+    for ptr in [d for d, _ in inputs] + outputs:
+        acl.media.dvpp_free(ptr)
+    o, t = statistics.median(ours), statistics.median(theirs)
+    print(f"{args.size} H.264, {len(packets)} frames, median of {args.repeats}: VDEC {o:.1f} frames/s, "
+          f"PyAV {t:.1f} frames/s, ratio {o / t:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,431 @@
+// pyACL: `acl.media.vdec_*` / `venc_*`, video decode and encode (aclvdec*, aclvenc*) under pyACL's names and shapes (CANN's
+// aclpythondevg "acl.media" VDEC pages; acllite's dvpp_vdec.py uses them): handles are ints,
+// `desc = acl.media.vdec_create_channel_desc()`, setters return `ret`, getters the value,
+// `ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data)`.
+// The channel's callback, set with `vdec_set_channel_desc_callback(channel_desc, fn)`, runs as
+// fn(input_stream_desc, output_pic_desc, user_data) on the thread named by
+// `vdec_set_channel_desc_thread_id`, inside its acl.rt.process_report: the C runtime is handed a
+// token per frame and pyACL keeps the Python objects until that frame's callback ran (or the
+// channel is destroyed). Sending and destroying release the GIL (EOS waits for the callbacks).
+#ifdef ACL_PYACL_HAS_DVPP
+#define ENABLE_DVPP_INTERFACE
+#include "acl/ops/acl_dvpp.h"
+#endif
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "common.h"
+
+namespace pyacl {
+
+#ifdef ACL_PYACL_HAS_DVPP
+namespace {
+
+struct Frame {
+  uintptr_t channel;
+  py::object fn;
+  py::object user_data;
+};
+
+struct VdecState {
+  std::mutex m;
+  uint64_t next = 1;
+  std::unordered_map<uintptr_t, py::object> callbacks;     // channel desc -> Python callback
+  std::unordered_map<uint64_t, std::unique_ptr<Frame>> live;  // Python objects: freed with the GIL held
+};
+VdecState& state() {
+  static VdecState* s = new VdecState();  // never destroyed: C threads may use it at exit
+  return *s;
+}
+
+std::unique_ptr<Frame> claim(uint64_t token) {
+  VdecState& s = state();
+  std::lock_guard<std::mutex> lock(s.m);
+  auto it = s.live.find(token);
+  if (it == s.live.end()) return nullptr;
+  std::unique_ptr<Frame> f = std::move(it->second);
+  s.live.erase(it);
+  return f;
+}
+
+// Runs the Python callback of frame `user` (a token) with the two descriptions as ints; [data,
+// data+size), when given, counts as DVPP memory for the callback (registered with the GIL held).
+void run_frame(const void* first, const void* second, void* user, const char* where, uintptr_t data = 0,
+               size_t size = 0) {
+  if (python_exiting()) return;
+  std::unique_ptr<Frame> f = claim(reinterpret_cast<uintptr_t>(user));
+  if (!f) return;
+  PyGILState_STATE gil = PyGILState_Ensure();
+  {
+    if (data && size) ranges::add(data, size, Mem::Device);
+    py::object a = ptr_obj(first), b = ptr_obj(second);
+    PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a.ptr(), b.ptr(), f->user_data.ptr(), nullptr);
+    if (r)
+      Py_DECREF(r);
+    else
+      report_exception(where, f->fn);
+    if (data && size) ranges::remove(data);
+  }
+  f.reset();
+  PyGILState_Release(gil);
+}
+
+void vdec_callback(acldvppStreamDesc* input, acldvppPicDesc* output, void* user) {
+  run_frame(input, output, user, "acl.media.vdec callback");
+}
+
+void venc_callback(acldvppPicDesc* input, acldvppStreamDesc* output, void* user) {
+  // The encoded frame lives in DVPP memory the runtime allocated: registered for the callback's
+  // acl.rt.memcpy / ptr_to_bytes (strict range checks), as memory from acl.media.dvpp_malloc is.
+  const uintptr_t data = reinterpret_cast<uintptr_t>(output ? acldvppGetStreamDescData(output) : nullptr);
+  const size_t size = output ? acldvppGetStreamDescSize(output) : 0;
+  run_frame(input, output, user, "acl.media.venc callback", data, size);
+}
+
+// Releases (GIL held) the frames of `channel` whose callback can no longer run.
+void drop_channel_frames(uintptr_t channel) {
+  std::vector<std::unique_ptr<Frame>> dropped;  // released after the lock (GIL held)
+  {
+    VdecState& s = state();
+    std::lock_guard<std::mutex> lock(s.m);
+    for (auto it = s.live.begin(); it != s.live.end();) {
+      if (it->second->channel == channel) {
+        dropped.push_back(std::move(it->second));
+        it = s.live.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+// A token for a frame of channel `ch` carrying `user` (0 when the channel has no Python callback).
+uint64_t add_frame(uintptr_t ch, py::handle user) {
+  VdecState& s = state();
+  std::lock_guard<std::mutex> lock(s.m);
+  auto cb = s.callbacks.find(ch);
+  if (cb == s.callbacks.end()) return 0;
+  auto f = std::make_unique<Frame>();
+  f->channel = ch;
+  f->fn = cb->second;
+  f->user_data = py::reinterpret_borrow<py::object>(user);
+  const uint64_t token = s.next++;
+  s.live.emplace(token, std::move(f));  // before the send: the callback may run at once
+  return token;
+}
+
+// Sets channel ch's Python callback after the C setter `set` succeeded.
+template <typename SetFn>
+py::object set_callback(Args& a, SetFn set) {
+  if (!PyCallable_Check(a.get(1).ptr())) a.type_error(1, "callable");
+  const uintptr_t ch = a.ptr(0);
+  aclError ret = call_nogil([&] { return set(ch); });
+  py::object fn = py::reinterpret_borrow<py::object>(a.get(1));
+  if (ret == ACL_SUCCESS) {
+    VdecState& s = state();
+    std::lock_guard<std::mutex> lock(s.m);
+    std::swap(s.callbacks[ch], fn);  // the old callback is released after the lock
+  }
+  return py::int_(ret);
+}
+
+py::object get_callback(Args& a) {
+  const uintptr_t ch = a.ptr(0);
+  py::object fn = py::none();
+  VdecState& s = state();
+  std::lock_guard<std::mutex> lock(s.m);
+  auto it = s.callbacks.find(ch);
+  if (it != s.callbacks.end()) fn = it->second;
+  return fn;
+}
+
+// Destroys a channel description with `destroy`, forgetting its Python callback.
+template <typename DestroyFn>
+py::object destroy_desc(Args& a, DestroyFn destroy) {
+  const uintptr_t ch = a.ptr(0);
+  aclError ret = call_nogil([&] { return destroy(ch); });
+  py::object old;  // released after the lock, with the GIL held
+  if (ret == ACL_SUCCESS) {
+    VdecState& s = state();
+    std::lock_guard<std::mutex> lock(s.m);
+    auto it = s.callbacks.find(ch);
+    if (it != s.callbacks.end()) {
+      old = std::move(it->second);
+      s.callbacks.erase(it);
+    }
+  }
+  return py::int_(ret);
+}
+
+py::object venc_send(Args& a) {
+  const uintptr_t ch = a.ptr(0);
+  auto* in = as<acldvppPicDesc>(a.ptr(1));
+  void* reserve = as<void>(a.ptr(2));
+  auto* config = as<aclvencFrameConfig>(a.ptr(3));
+  const uint64_t token = in ? add_frame(ch, a.get(4)) : 0;  // EOS alone gets no callback
+  void* u = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  aclError ret = call_nogil([&] { return aclvencSendFrame(as<aclvencChannelDesc>(ch), in, reserve, config, u); });
+  if (ret != ACL_SUCCESS && token) claim(token).reset();
+  return py::int_(ret);
+}
+
+py::object send(Args& a, bool skipped) {
+  const uintptr_t ch = a.ptr(0);
+  auto* in = as<acldvppStreamDesc>(a.ptr(1));
+  auto* out = skipped ? nullptr : as<acldvppPicDesc>(a.ptr(2));
+  auto* config = as<aclvdecFrameConfig>(a.ptr(skipped ? 2 : 3));
+  py::handle user = a.get(skipped ? 3 : 4);
+  // A bare end of stream gets no callback: no token to keep.
+  const bool bare_eos = call_nogil([&] {
+    return in && acldvppGetStreamDescEos(in) != 0 && acldvppGetStreamDescSize(in) == 0;
+  });
+  (void)aclGetRecentErrMsg();
+  const uint64_t token = bare_eos ? 0 : add_frame(ch, user);
+  void* u = reinterpret_cast<void*>(static_cast<uintptr_t>(token));
+  aclvdecChannelDesc* cd = as<aclvdecChannelDesc>(ch);
+  aclError ret = call_nogil([&] {
+    return skipped ? aclvdecSendSkippedFrame(cd, in, config, u) : aclvdecSendFrame(cd, in, out, config, u);
+  });
+  if (ret != ACL_SUCCESS && token) claim(token).reset();  // never queued
+  return py::int_(ret);
+}
+
+}  // namespace
+#endif
+
+void bind_media_video(py::module_& m) {
+#ifdef ACL_PYACL_HAS_DVPP
+  bind<aclvdecCreateChannelDesc>(m, "vdec_create_channel_desc", "channel_desc = acl.media.vdec_create_channel_desc()");
+  defn(
+      m, "vdec_destroy_channel_desc", {"channel_desc"}, 1,
+      [](Args& a) {
+        return destroy_desc(a, [](uintptr_t ch) { return aclvdecDestroyChannelDesc(as<aclvdecChannelDesc>(ch)); });
+      },
+      "ret = acl.media.vdec_destroy_channel_desc(channel_desc)");
+  bind<aclvdecSetChannelDescChannelId>(m, "vdec_set_channel_desc_channel_id",
+                                       "ret = acl.media.vdec_set_channel_desc_channel_id(channel_desc, channel_id)",
+                                       In{"channel_desc"}, In{"channel_id"});
+  bind<aclvdecSetChannelDescThreadId>(m, "vdec_set_channel_desc_thread_id",
+                                      "ret = acl.media.vdec_set_channel_desc_thread_id(channel_desc, thread_id)",
+                                      In{"channel_desc"}, In{"thread_id"});
+  defn(
+      m, "vdec_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
+      [](Args& a) {
+        return set_callback(a, [](uintptr_t ch) {
+          return aclvdecSetChannelDescCallback(as<aclvdecChannelDesc>(ch), &vdec_callback);
+        });
+      },
+      "ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, "
+      "output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
+  bind<aclvdecSetChannelDescEnType>(m, "vdec_set_channel_desc_entype",
+                                    "ret = acl.media.vdec_set_channel_desc_entype(channel_desc, en_type)",
+                                    In{"channel_desc"}, In{"en_type"});
+  bind<aclvdecSetChannelDescOutPicFormat>(
+      m, "vdec_set_channel_desc_out_pic_format",
+      "ret = acl.media.vdec_set_channel_desc_out_pic_format(channel_desc, out_pic_format)", In{"channel_desc"},
+      In{"out_pic_format"});
+  bind<aclvdecSetChannelDescOutPicWidth>(
+      m, "vdec_set_channel_desc_out_pic_width",
+      "ret = acl.media.vdec_set_channel_desc_out_pic_width(channel_desc, out_pic_width)", In{"channel_desc"},
+      In{"out_pic_width"});
+  bind<aclvdecSetChannelDescOutPicHeight>(
+      m, "vdec_set_channel_desc_out_pic_height",
+      "ret = acl.media.vdec_set_channel_desc_out_pic_height(channel_desc, out_pic_height)", In{"channel_desc"},
+      In{"out_pic_height"});
+  bind<aclvdecSetChannelDescRefFrameNum>(
+      m, "vdec_set_channel_desc_ref_frame_num",
+      "ret = acl.media.vdec_set_channel_desc_ref_frame_num(channel_desc, ref_frame_num)", In{"channel_desc"},
+      In{"ref_frame_num"});
+  bind<aclvdecSetChannelDescBitDepth>(m, "vdec_set_channel_desc_bit_depth",
+                                      "ret = acl.media.vdec_set_channel_desc_bit_depth(channel_desc, bit_depth)",
+                                      In{"channel_desc"}, In{"bit_depth"});
+  bind<aclvdecSetChannelDescOutMode>(m, "vdec_set_channel_desc_out_mode",
+                                     "ret = acl.media.vdec_set_channel_desc_out_mode(channel_desc, out_mode)",
+                                     In{"channel_desc"}, In{"out_mode"});
+  bind<aclvdecGetChannelDescChannelId, Quick>(m, "vdec_get_channel_desc_channel_id",
+                                              "channel_id = acl.media.vdec_get_channel_desc_channel_id(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvdecGetChannelDescThreadId, Quick>(m, "vdec_get_channel_desc_thread_id",
+                                             "thread_id = acl.media.vdec_get_channel_desc_thread_id(channel_desc)",
+                                             In{"channel_desc"});
+  defn(
+      m, "vdec_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
+      "callback = acl.media.vdec_get_channel_desc_callback(channel_desc): the Python callback set, or None");
+  bind<aclvdecGetChannelDescEnType, Quick>(m, "vdec_get_channel_desc_entype",
+                                           "en_type = acl.media.vdec_get_channel_desc_entype(channel_desc)",
+                                           In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicFormat, Quick>(
+      m, "vdec_get_channel_desc_out_pic_format",
+      "out_pic_format = acl.media.vdec_get_channel_desc_out_pic_format(channel_desc)", In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicWidth, Quick>(
+      m, "vdec_get_channel_desc_out_pic_width",
+      "out_pic_width = acl.media.vdec_get_channel_desc_out_pic_width(channel_desc)", In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicHeight, Quick>(
+      m, "vdec_get_channel_desc_out_pic_height",
+      "out_pic_height = acl.media.vdec_get_channel_desc_out_pic_height(channel_desc)", In{"channel_desc"});
+  bind<aclvdecGetChannelDescRefFrameNum, Quick>(
+      m, "vdec_get_channel_desc_ref_frame_num",
+      "ref_frame_num = acl.media.vdec_get_channel_desc_ref_frame_num(channel_desc)", In{"channel_desc"});
+  bind<aclvdecGetChannelDescBitDepth, Quick>(m, "vdec_get_channel_desc_bit_depth",
+                                             "bit_depth = acl.media.vdec_get_channel_desc_bit_depth(channel_desc)",
+                                             In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutMode, Quick>(m, "vdec_get_channel_desc_out_mode",
+                                            "out_mode = acl.media.vdec_get_channel_desc_out_mode(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvdecCreateFrameConfig>(m, "vdec_create_frame_config", "config = acl.media.vdec_create_frame_config()");
+  bind<aclvdecDestroyFrameConfig>(m, "vdec_destroy_frame_config",
+                                  "ret = acl.media.vdec_destroy_frame_config(config)", In{"config"});
+  bind<aclvdecCreateChannel>(m, "vdec_create_channel", "ret = acl.media.vdec_create_channel(channel_desc)",
+                             In{"channel_desc"});
+  defn(
+      m, "vdec_destroy_channel", {"channel_desc"}, 1,
+      [](Args& a) -> py::object {
+        const uintptr_t ch = a.ptr(0);
+        aclError ret = call_nogil([&] { return aclvdecDestroyChannel(as<aclvdecChannelDesc>(ch)); });
+        if (ret == ACL_SUCCESS) drop_channel_frames(ch);  // callbacks dropped by a dead report thread
+        return py::int_(ret);
+      },
+      "ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after "
+      "their callbacks ran");
+  defn(
+      m, "vdec_send_frame", {"channel_desc", "input", "output", "config", "user_data"}, 5,
+      [](Args& a) { return send(a, false); },
+      "ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; "
+      "an input with EOS set returns after every sent frame's callback ran");
+  defn(
+      m, "vdec_send_skipped_frame", {"channel_desc", "input", "config", "user_data"}, 4,
+      [](Args& a) { return send(a, true); },
+      "ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame "
+      "without output (the callback gets output 0)");
+
+  // ---- video encode (aclvenc*)
+  bind<aclvencCreateChannelDesc>(m, "venc_create_channel_desc", "channel_desc = acl.media.venc_create_channel_desc()");
+  defn(
+      m, "venc_destroy_channel_desc", {"channel_desc"}, 1,
+      [](Args& a) {
+        return destroy_desc(a, [](uintptr_t ch) { return aclvencDestroyChannelDesc(as<aclvencChannelDesc>(ch)); });
+      },
+      "ret = acl.media.venc_destroy_channel_desc(channel_desc)");
+  defn(
+      m, "venc_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
+      [](Args& a) {
+        return set_callback(a, [](uintptr_t ch) {
+          return aclvencSetChannelDescCallback(as<aclvencChannelDesc>(ch), &venc_callback);
+        });
+      },
+      "ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, "
+      "output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
+  defn(
+      m, "venc_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
+      "callback = acl.media.venc_get_channel_desc_callback(channel_desc): the Python callback set, or None");
+  bind<aclvencSetChannelDescThreadId>(m, "venc_set_channel_desc_thread_id",
+                                      "ret = acl.media.venc_set_channel_desc_thread_id(channel_desc, thread_id)",
+                                      In{"channel_desc"}, In{"thread_id"});
+  bind<aclvencSetChannelDescEnType>(m, "venc_set_channel_desc_entype",
+                                    "ret = acl.media.venc_set_channel_desc_entype(channel_desc, en_type)",
+                                    In{"channel_desc"}, In{"en_type"});
+  bind<aclvencSetChannelDescPicFormat>(m, "venc_set_channel_desc_pic_format",
+                                       "ret = acl.media.venc_set_channel_desc_pic_format(channel_desc, pic_format)",
+                                       In{"channel_desc"}, In{"pic_format"});
+  bind<aclvencSetChannelDescPicWidth>(m, "venc_set_channel_desc_pic_width",
+                                      "ret = acl.media.venc_set_channel_desc_pic_width(channel_desc, pic_width)",
+                                      In{"channel_desc"}, In{"pic_width"});
+  bind<aclvencSetChannelDescPicHeight>(m, "venc_set_channel_desc_pic_height",
+                                       "ret = acl.media.venc_set_channel_desc_pic_height(channel_desc, pic_height)",
+                                       In{"channel_desc"}, In{"pic_height"});
+  bind<aclvencSetChannelDescKeyFrameInterval>(
+      m, "venc_set_channel_desc_key_frame_interval",
+      "ret = acl.media.venc_set_channel_desc_key_frame_interval(channel_desc, key_frame_interval)",
+      In{"channel_desc"}, In{"key_frame_interval"});
+  bind<aclvencSetChannelDescBufAddr>(m, "venc_set_channel_desc_buf_addr",
+                                     "ret = acl.media.venc_set_channel_desc_buf_addr(channel_desc, buf_addr)",
+                                     In{"channel_desc"}, In{"buf_addr"});
+  bind<aclvencSetChannelDescBufSize>(m, "venc_set_channel_desc_buf_size",
+                                     "ret = acl.media.venc_set_channel_desc_buf_size(channel_desc, buf_size)",
+                                     In{"channel_desc"}, In{"buf_size"});
+  bind<aclvencSetChannelDescRcMode>(m, "venc_set_channel_desc_rc_mode",
+                                    "ret = acl.media.venc_set_channel_desc_rc_mode(channel_desc, rc_mode)",
+                                    In{"channel_desc"}, In{"rc_mode"});
+  bind<aclvencSetChannelDescSrcRate>(m, "venc_set_channel_desc_src_rate",
+                                     "ret = acl.media.venc_set_channel_desc_src_rate(channel_desc, src_rate)",
+                                     In{"channel_desc"}, In{"src_rate"});
+  bind<aclvencSetChannelDescMaxBitRate>(
+      m, "venc_set_channel_desc_max_bit_rate",
+      "ret = acl.media.venc_set_channel_desc_max_bit_rate(channel_desc, max_bit_rate)", In{"channel_desc"},
+      In{"max_bit_rate"});
+  bind<aclvencGetChannelDescChannelId, Quick>(m, "venc_get_channel_desc_channel_id",
+                                              "channel_id = acl.media.venc_get_channel_desc_channel_id(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescThreadId, Quick>(m, "venc_get_channel_desc_thread_id",
+                                             "thread_id = acl.media.venc_get_channel_desc_thread_id(channel_desc)",
+                                             In{"channel_desc"});
+  bind<aclvencGetChannelDescEnType, Quick>(m, "venc_get_channel_desc_entype",
+                                           "en_type = acl.media.venc_get_channel_desc_entype(channel_desc)",
+                                           In{"channel_desc"});
+  bind<aclvencGetChannelDescPicFormat, Quick>(m, "venc_get_channel_desc_pic_format",
+                                              "pic_format = acl.media.venc_get_channel_desc_pic_format(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescPicWidth, Quick>(m, "venc_get_channel_desc_pic_width",
+                                             "pic_width = acl.media.venc_get_channel_desc_pic_width(channel_desc)",
+                                             In{"channel_desc"});
+  bind<aclvencGetChannelDescPicHeight, Quick>(m, "venc_get_channel_desc_pic_height",
+                                              "pic_height = acl.media.venc_get_channel_desc_pic_height(channel_desc)",
+                                              In{"channel_desc"});
+  bind<aclvencGetChannelDescKeyFrameInterval, Quick>(
+      m, "venc_get_channel_desc_key_frame_interval",
+      "key_frame_interval = acl.media.venc_get_channel_desc_key_frame_interval(channel_desc)", In{"channel_desc"});
+  bind<aclvencGetChannelDescBufAddr, Quick>(m, "venc_get_channel_desc_buf_addr",
+                                            "buf_addr = acl.media.venc_get_channel_desc_buf_addr(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescBufSize, Quick>(m, "venc_get_channel_desc_buf_size",
+                                            "buf_size = acl.media.venc_get_channel_desc_buf_size(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescRcMode, Quick>(m, "venc_get_channel_desc_rc_mode",
+                                           "rc_mode = acl.media.venc_get_channel_desc_rc_mode(channel_desc)",
+                                           In{"channel_desc"});
+  bind<aclvencGetChannelDescSrcRate, Quick>(m, "venc_get_channel_desc_src_rate",
+                                            "src_rate = acl.media.venc_get_channel_desc_src_rate(channel_desc)",
+                                            In{"channel_desc"});
+  bind<aclvencGetChannelDescMaxBitRate, Quick>(
+      m, "venc_get_channel_desc_max_bit_rate",
+      "max_bit_rate = acl.media.venc_get_channel_desc_max_bit_rate(channel_desc)", In{"channel_desc"});
+  bind<aclvencCreateFrameConfig>(m, "venc_create_frame_config", "config = acl.media.venc_create_frame_config()");
+  bind<aclvencDestroyFrameConfig>(m, "venc_destroy_frame_config",
+                                  "ret = acl.media.venc_destroy_frame_config(config)", In{"config"});
+  bind<aclvencSetFrameConfigForceIFrame>(
+      m, "venc_set_frame_config_force_i_frame",
+      "ret = acl.media.venc_set_frame_config_force_i_frame(config, force_i_frame)", In{"config"},
+      In{"force_i_frame"});
+  bind<aclvencSetFrameConfigEos>(m, "venc_set_frame_config_eos", "ret = acl.media.venc_set_frame_config_eos(config, eos)",
+                                 In{"config"}, In{"eos"});
+  bind<aclvencGetFrameConfigForceIFrame, Quick>(
+      m, "venc_get_frame_config_force_i_frame",
+      "force_i_frame = acl.media.venc_get_frame_config_force_i_frame(config)", In{"config"});
+  bind<aclvencGetFrameConfigEos, Quick>(m, "venc_get_frame_config_eos",
+                                        "eos = acl.media.venc_get_frame_config_eos(config)", In{"config"});
+  bind<aclvencCreateChannel>(m, "venc_create_channel", "ret = acl.media.venc_create_channel(channel_desc)",
+                             In{"channel_desc"});
+  defn(
+      m, "venc_destroy_channel", {"channel_desc"}, 1,
+      [](Args& a) -> py::object {
+        const uintptr_t ch = a.ptr(0);
+        aclError ret = call_nogil([&] { return aclvencDestroyChannel(as<aclvencChannelDesc>(ch)); });
+        if (ret == ACL_SUCCESS) drop_channel_frames(ch);
+        return py::int_(ret);
+      },
+      "ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after "
+      "their callbacks ran");
+  defn(
+      m, "venc_send_frame", {"channel_desc", "input", "reserve", "config", "user_data"}, 5,
+      [](Args& a) { return venc_send(a); },
+      "ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture "
+      "(read before returning); input 0 with the config's EOS flag returns after every callback ran");
+#else
+  (void)m;
+#endif
+}
+
+}  // namespace pyacl

@@ -55,22 +55,21 @@ std::unique_ptr<Frame> claim(uint64_t token) {
 // data+size), when given, counts as DVPP memory for the callback (registered with the GIL held).
 void run_frame(const void* first, const void* second, void* user, const char* where, uintptr_t data = 0,
                size_t size = 0) {
-  if (python_exiting()) return;
+  if (interpreter_exiting()) return;
   std::unique_ptr<Frame> f = claim(reinterpret_cast<uintptr_t>(user));
   if (!f) return;
-  PyGILState_STATE gil = PyGILState_Ensure();
-  {
-    if (data && size) ranges::add(data, size, Mem::Device);
-    py::object a = ptr_obj(first), b = ptr_obj(second);
-    PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a.ptr(), b.ptr(), f->user_data.ptr(), nullptr);
-    if (r)
-      Py_DECREF(r);
-    else
-      report_exception(where, f->fn);
-    if (data && size) ranges::remove(data);
-  }
-  f.reset();
-  PyGILState_Release(gil);
+  GilAcquire gil;
+  if (data && size) ranges::add(data, size, Mem::Device);
+  py::object a = ptr_obj(first), b = ptr_obj(second);
+  PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a.ptr(), b.ptr(), f->user_data.ptr(), nullptr);
+  if (r)
+    Py_DECREF(r);
+  else
+    report_exception(where, f->fn);
+  if (data && size) ranges::remove(data);
+  a = py::object();
+  b = py::object();
+  f.reset();  // its Python objects, with the GIL
 }
 
 void vdec_callback(acldvppStreamDesc* input, acldvppPicDesc* output, void* user) {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..model_io import BatchError
 from .classify_ray import add_ray_options, check_ray_options, run_ray
@@ -24,6 +25,7 @@ from .options import (
     add_config,
     add_decode_threads,
     add_device,
+    add_frame_interval,
     add_inputs,
     add_labels,
     add_model,
@@ -33,6 +35,7 @@ from .options import (
     load_labels,
     resolve_device,
     resolve_model,
+    videos,
 )
 
 __all__ = ["build_parser", "main"]
@@ -46,11 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_model(p)
     add_device(p)
     add_config(p)
-    add_inputs(p, "pictures or folders of pictures (default: the shipped pictures)")
+    add_inputs(p, "pictures, videos (mp4/h264/h265) or folders of pictures (default: the shipped pictures)")
     add_top(p, 10)
     add_labels(p)
     add_decode_threads(p)
     add_preprocess(p)
+    add_frame_interval(p)
     add_ray_options(p)
     return p
 
@@ -70,6 +74,7 @@ def main(argv: Sequence[str]) -> int:
     out = _output(args)
     model = resolve_model(args.model)
     pictures = collect_inputs(args.input, zoo.default_pictures, sorted(preprocess.PICTURE_SUFFIXES))
+    pictures = videos(pictures, args.frame_interval, device)
     labels, _ = load_labels(model, args.labels)
     try:
         with Session(device_id=device, config=args.config) as session:
@@ -78,6 +83,9 @@ def main(argv: Sequence[str]) -> int:
                                       decoder=args.preprocess)  # fmt: skip
     except BatchError as exc:
         raise UsageError(str(exc)) from None
+    from ..video_input import frame_path
+
+    results = [replace(r, path=frame_path(r.path)) for r in results]  # a video's frame: clip.mp4#frame=12
     print(f"[ INFO ] Batch size is {batch}")
     if out is not None:
         from ..classify import results_table

@@ -158,6 +158,23 @@ def add_preprocess(p: argparse.ArgumentParser) -> None:
 # -- lookups --------------------------------------------------------------------------------------
 
 
+def add_frame_interval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--frame-interval", type=count(1, "--frame-interval"), default=1, metavar="N",
+                   help="videos (-i clip.mp4/.h264/.h265, decoded by VDEC): classify every N-th frame "
+                   "(default 1)")  # fmt: skip
+
+
+def videos(paths: list[Path], interval: int, device: int) -> list[Path]:
+    """``paths`` with each video replaced by its frames (:mod:`acl_async.video_input`); UsageError (one
+    line) for an unreadable or corrupt one."""
+    from .. import video_input
+
+    try:
+        return video_input.expand(paths, interval, device)
+    except video_input.VideoError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def collect_inputs(
     given: Sequence[str], default: Callable[[], list[Path]], suffixes: Sequence[str] = ()
 ) -> list[Path]:

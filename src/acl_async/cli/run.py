@@ -22,6 +22,7 @@ from .options import (
     add_config,
     add_decode_threads,
     add_device,
+    add_frame_interval,
     add_inputs,
     add_labels,
     add_model,
@@ -36,6 +37,7 @@ from .options import (
     load_labels,
     resolve_device,
     resolve_model,
+    videos,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_model(p)
     add_inputs(
         p,
-        "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors or folders; used round-robin "
+        "pictures (jpg/jpeg/png/bmp), .bin/.npy tensors, videos (mp4/h264/h265) or folders; used round-robin "
         "(default: the shipped pictures)",
     )
     add_device(p)
@@ -103,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an unreadable picture among the inputs: stop (default) or skip it with a warning")
     add_decode_threads(p)
     add_preprocess(p)
+    add_frame_interval(p)
     add_profile_options(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("-q", "--quiet", action="store_true", help="print only the result lines")
@@ -135,13 +138,16 @@ def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported 
 
 def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
     from ..results import format_json, format_sample_lines, top_n
+    from ..video_input import frame_name
 
     def show(execution: int, source: str, outputs: Sequence[np.ndarray]) -> None:
         classes = top_n(outputs[0], args.top, labels)
+        frame = frame_name(source)  # a video's frame: clip.mp4#frame=12 names its result lines
         if args.json:
-            print(format_json(execution, source, classes))
+            print(format_json(execution, frame, classes))
         else:
             for line in format_sample_lines(classes):
+                line = line if frame == source else f"{frame} {line}"
                 print(line if args.quiet else f"[INFO]  {line}")
 
     return show
@@ -169,7 +175,7 @@ def main(argv: Sequence[str]) -> int:
     model_path = resolve_model(args.model)
     from .. import zoo
 
-    paths = collect_inputs(args.input, zoo.default_pictures)
+    paths = videos(collect_inputs(args.input, zoo.default_pictures), args.frame_interval, device)
     labels, labels_source = load_labels(model_path, args.labels)
     check_top(args.top, file_classes(model_path))
     from . import dynamic_profile

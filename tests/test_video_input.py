@@ -1,0 +1,144 @@
+"""Videos as inputs of the driver and ``classify`` (src/acl_async/video_input.py): a clip of the shipped
+pictures, decoded by VDEC through pyACL, classifies every N-th frame like the same frame's pixels given as
+a picture (FFmpeg's own decode through PyAV, written as PNG); a truncated clip is one line, exit != 0."""
+
+from __future__ import annotations
+
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import run_cli
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+av = pytest.importorskip("av")
+pytest.importorskip("acl")
+pytest.importorskip("pyarrow")
+import video_clips  # noqa: E402
+from test_pyacl_media_values import HAS_MEDIA  # noqa: E402
+
+from acl_async import zoo  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not HAS_MEDIA, reason="VDEC needs the host runtime's libacl_dvpp")
+SIZE, REPEAT = 224, 3  # every shipped picture REPEAT times in a row
+
+
+def _frames() -> list[np.ndarray]:
+    from PIL import Image
+
+    pics = [np.asarray(Image.open(p).convert("RGB").resize((SIZE, SIZE))) for p in zoo.default_pictures()]
+    return [pic for pic in pics for _ in range(REPEAT)]
+
+
+def _write_mp4(path: Path, frames: list[np.ndarray]) -> None:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = SIZE, SIZE, "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 25)
+        stream.codec_context.max_b_frames = 0
+        for i, rgb in enumerate(frames):
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = i
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """clip.mp4 and clip.h264 of the same frames, and FFmpeg's own decode of each frame as a PNG."""
+    from PIL import Image
+
+    d = tmp_path_factory.mktemp("video")
+    frames = _frames()
+    _write_mp4(d / "clip.mp4", frames)
+    (d / "clip.h264").write_bytes(b"".join(video_clips.encode("libx264", frames)))
+    with av.open(str(d / "clip.mp4")) as container:
+        decoded = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+    assert len(decoded) == len(frames)
+    refs = d / "refs"
+    refs.mkdir()
+    for i, rgb in enumerate(decoded):
+        Image.fromarray(rgb).save(refs / f"frame{i:02d}.png")
+    return {"mp4": d / "clip.mp4", "h264": d / "clip.h264", "refs": refs, "dir": d}
+
+
+@pytest.fixture(scope="module")
+def reference(clips: dict[str, Path], cache_env: dict[str, str]) -> list[int]:
+    """Top-1 of every frame classified as a picture (the existing path)."""
+    refs = sorted(clips["refs"].iterdir())
+    r = run_cli(cache_env, str(len(refs)), "1", "4", "-i", str(clips["refs"]), "--json")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [row["input"] for row in rows] == [p.name for p in refs]
+    top = [row["top"][0]["index"] for row in rows]
+    assert len(set(top)) == 3, top  # the three pictures are told apart: the comparison means something
+    return top
+
+
+def _driver(env: dict[str, str], clip: Path, times: int, *extra: str) -> list[tuple[str, int]]:
+    r = run_cli(env, str(times), "1", "4", "-i", str(clip), "--json", *extra)
+    assert r.returncode == 0, r.stderr
+    return [(row["input"], row["top"][0]["index"]) for row in map(json.loads, r.stdout.splitlines())]
+
+
+@pytest.mark.parametrize("kind", ["mp4", "h264"])
+def test_driver_every_frame_matches_the_picture_path(
+    clips: dict[str, Path], reference: list[int], cache_env: dict[str, str], kind: str
+) -> None:
+    got = _driver(cache_env, clips[kind], len(reference))
+    assert got == [(f"clip.{kind}#frame={i}", top) for i, top in enumerate(reference)]
+
+
+def test_driver_text_lines_name_the_frame(clips: dict[str, Path], cache_env: dict[str, str]) -> None:
+    r = run_cli(cache_env, "2", "1", "4", "-i", str(clips["mp4"]), "-q", "--frame-interval", "5")
+    assert r.returncode == 0, r.stderr
+    assert [line.split(" top 1:")[0] for line in r.stdout.splitlines()] == [
+        "clip.mp4#frame=0",
+        "clip.mp4#frame=5",
+    ]
+
+
+def test_driver_frame_interval_2(
+    clips: dict[str, Path], reference: list[int], cache_env: dict[str, str]
+) -> None:
+    expected = [(f"clip.mp4#frame={i}", reference[i]) for i in range(0, len(reference), 2)]
+    assert _driver(cache_env, clips["mp4"], len(expected), "--frame-interval", "2") == expected
+
+
+def test_classify_output_rows_carry_the_frame_index(
+    clips: dict[str, Path], reference: list[int], cache_env: dict[str, str]
+) -> None:
+    out = clips["dir"] / "rows.jsonl"
+    r = run_cli(cache_env, "classify", "-i", str(clips["mp4"]), "--frame-interval", "2", "--top", "1",
+                "--output", str(out), "--overwrite")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    expected = range(0, len(reference), 2)
+    assert [row["path"] for row in rows] == [f"{clips['mp4']}#frame={i}" for i in expected]
+    assert [row["top_ids"][0] for row in rows] == [reference[i] for i in expected]
+
+
+def test_classify_table_names_the_frames(
+    clips: dict[str, Path], reference: list[int], cache_env: dict[str, str]
+) -> None:
+    r = run_cli(cache_env, "classify", "-i", str(clips["h264"]), "--frame-interval", "3", "--top", "1")
+    assert r.returncode == 0, r.stderr
+    images = [line.split()[1] for line in r.stdout.splitlines() if line.startswith("Image ")]
+    assert images == [f"{clips['h264']}#frame={i}" for i in (0, 3, 6)]
+
+
+@pytest.mark.parametrize("command", [[], ["classify"]])
+def test_truncated_clip_is_one_line(
+    clips: dict[str, Path], cache_env: dict[str, str], command: list[str]
+) -> None:
+    data = clips["mp4"].read_bytes()
+    bad = clips["dir"] / "truncated.mp4"
+    bad.write_bytes(data[: len(data) // 2])
+    r = run_cli(cache_env, *command, "-i", str(bad))
+    assert r.returncode != 0
+    assert r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "truncated.mp4" in r.stderr and "Traceback" not in r.stderr

@@ -107,6 +107,14 @@ class _Vdec:
         _check(ret, "aclrtGetCurrentContext")
         self.tid, ret = acl.util.start_thread(self._loop, [])
         _check(ret, "start_thread")
+        try:
+            self._open(codec)
+        except BaseException:
+            self.run = False  # no channel: the report thread is stopped before the error goes on
+            acl.util.stop_thread(self.tid)
+            raise
+
+    def _open(self, codec: str) -> None:
         m = self.m
         self.desc = m.vdec_create_channel_desc()
         for call, value in ((m.vdec_set_channel_desc_channel_id, 0),
@@ -116,7 +124,7 @@ class _Vdec:
                             (m.vdec_set_channel_desc_out_pic_format, _NV12)):  # fmt: skip
             _check(call(self.desc, value), call.__name__)
         _check(m.vdec_create_channel(self.desc), "aclvdecCreateChannel")
-        self.config = m.vdec_create_frame_config()
+        self.config = self.m.vdec_create_frame_config()
 
     def _loop(self, _args: list[Any]) -> None:
         self.acl.rt.set_context(self.context)
@@ -186,9 +194,9 @@ def _decode(path: Path, device: int) -> list[np.ndarray]:
 
     codec, width, height, packets = _packets(path)
 
-    ret = acl.init()
-    if ret not in (_SUCCESS, _REPEAT_INIT):
-        raise VideoError(f"aclInit failed with ACL error {ret}")
+    init = acl.init()
+    if init not in (_SUCCESS, _REPEAT_INIT):
+        raise VideoError(f"aclInit failed with ACL error {init}")
     _check(acl.rt.set_device(device), "aclrtSetDevice")
     context, ret = acl.rt.create_context(device)
     _check(ret, "aclrtCreateContext")
@@ -202,7 +210,7 @@ def _decode(path: Path, device: int) -> list[np.ndarray]:
     finally:
         acl.rt.destroy_context(context)
         acl.rt.reset_device(device)
-        if ret != _REPEAT_INIT:
+        if init != _REPEAT_INIT:  # ACL initialized here (the commands' Session initializes it again)
             acl.finalize()
     bad = [n for n, (code, nv12) in enumerate(vdec.frames) if code != 0 or nv12 is None]
     if bad or not vdec.frames:

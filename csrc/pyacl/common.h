@@ -5,6 +5,11 @@
 //   bind<aclrtStreamGetPriority>(m, "stream_get_priority", "priority, ret = acl.rt.stream_get_priority(s)",
 //                                In{"stream"}, Out());
 //
+// When the doc is the call line alone, Call{"<results>"} writes it from the names:
+//   bind<aclvdecSetChannelDescOutMode>(m, "vdec_set_channel_desc_out_mode", Call{"ret"}, In{"channel_desc"},
+//                                      In{"out_mode"});
+//   has the doc "ret = acl.media.vdec_set_channel_desc_out_mode(channel_desc, out_mode)".
+//
 //   In{"name"}    a Python argument converted to the C parameter's type (ints range-checked; a pointer
 //                 or handle is an int, None = 0; `const char*` takes str or os.PathLike);
 //   Out()         an out-parameter (`T*`): its value joins the result, in order, before `ret`
@@ -212,6 +217,10 @@ struct In {
   const char* name;
 };
 struct Out {};
+// The doc of a binding that is its pyACL call line: `<result> = <module>.<name>(<the In names>)`.
+struct Call {
+  const char* result;
+};
 template <size_t LenParam, bool CChecksAcl = false>
 struct HostPtr {
   const char* name;
@@ -365,6 +374,18 @@ void bind(py::module_& m, const char* name, const char* doc, C... codecs) {
         return detail::invoke<Fn, G>(a, std::index_sequence_for<C...>{}, codecs...);
       },
       doc);
+}
+
+// "<result> = <module of m>.<name>(<params, in order>)": the doc of a Call binding.
+std::string call_doc(py::module_& m, const char* result, const char* name, const std::vector<const char*>& params);
+
+// bind with the doc written from the names (Call above).
+template <auto Fn, Gil G = Release, typename... C>
+void bind(py::module_& m, const char* name, Call call, C... codecs) {
+  std::vector<const char*> params;
+  for (const char* n : {static_cast<const char*>(nullptr), detail::arg_name(codecs)...})
+    if (n) params.push_back(n);
+  bind<Fn, G>(m, name, call_doc(m, call.result, name, params).c_str(), codecs...);
 }
 
 // ---------------------------------------------------------------- the module's parts (module.cpp)

@@ -116,12 +116,17 @@ uint64_t add_frame(uintptr_t ch, py::handle user) {
   return token;
 }
 
-// Sets channel ch's Python callback after the C setter `set` succeeded.
-template <typename SetFn>
-py::object set_callback(Args& a, SetFn set) {
+// The handle type of a C function's first parameter (a channel description).
+template <auto Fn>
+using Handle = std::tuple_element_t<0, typename detail::fn_traits<decltype(Fn)>::args>;
+
+// acl.media.v*_set_channel_desc_callback: C setter `Set` with the C callback `Cb`, then channel ch's
+// Python callback when it succeeded.
+template <auto Set, auto Cb>
+py::object set_callback(Args& a) {
   if (!PyCallable_Check(a.get(1).ptr())) a.type_error(1, "callable");
   const uintptr_t ch = a.ptr(0);
-  aclError ret = call_nogil([&] { return set(ch); });
+  aclError ret = call_nogil([&] { return Set(as<std::remove_pointer_t<Handle<Set>>>(ch), Cb); });
   py::object fn = py::reinterpret_borrow<py::object>(a.get(1));
   if (ret == ACL_SUCCESS) {
     VdecState& s = state();
@@ -141,11 +146,12 @@ py::object get_callback(Args& a) {
   return fn;
 }
 
-// Destroys a channel description with `destroy`, forgetting its Python callback.
-template <typename DestroyFn>
-py::object destroy_desc(Args& a, DestroyFn destroy) {
+// acl.media.v*_destroy_channel_desc: destroys a channel description with `Destroy`, forgetting its
+// Python callback.
+template <auto Destroy>
+py::object destroy_desc(Args& a) {
   const uintptr_t ch = a.ptr(0);
-  aclError ret = call_nogil([&] { return destroy(ch); });
+  aclError ret = call_nogil([&] { return Destroy(as<std::remove_pointer_t<Handle<Destroy>>>(ch)); });
   py::object old;  // released after the lock, with the GIL held
   if (ret == ACL_SUCCESS) {
     VdecState& s = state();
@@ -156,6 +162,16 @@ py::object destroy_desc(Args& a, DestroyFn destroy) {
       s.callbacks.erase(it);
     }
   }
+  return py::int_(ret);
+}
+
+// acl.media.v*_destroy_channel: `Destroy` returns after the frames in flight ran their callbacks; frames a
+// dead report thread dropped are released.
+template <auto Destroy>
+py::object destroy_channel(Args& a) {
+  const uintptr_t ch = a.ptr(0);
+  aclError ret = call_nogil([&] { return Destroy(as<std::remove_pointer_t<Handle<Destroy>>>(ch)); });
+  if (ret == ACL_SUCCESS) drop_channel_frames(ch);
   return py::int_(ret);
 }
 
@@ -171,7 +187,8 @@ py::object venc_send(Args& a) {
   return py::int_(ret);
 }
 
-py::object send(Args& a, bool skipped) {
+template <bool skipped>
+py::object send(Args& a) {
   const uintptr_t ch = a.ptr(0);
   auto* in = as<acldvppStreamDesc>(a.ptr(1));
   auto* out = skipped ? nullptr : as<acldvppPicDesc>(a.ptr(2));
@@ -197,231 +214,125 @@ py::object send(Args& a, bool skipped) {
 
 void bind_media_video(py::module_& m) {
 #ifdef ACL_PYACL_HAS_DVPP
-  bind<aclvdecCreateChannelDesc>(m, "vdec_create_channel_desc", "channel_desc = acl.media.vdec_create_channel_desc()");
-  defn(
-      m, "vdec_destroy_channel_desc", {"channel_desc"}, 1,
-      [](Args& a) {
-        return destroy_desc(a, [](uintptr_t ch) { return aclvdecDestroyChannelDesc(as<aclvdecChannelDesc>(ch)); });
-      },
-      "ret = acl.media.vdec_destroy_channel_desc(channel_desc)");
-  bind<aclvdecSetChannelDescChannelId>(m, "vdec_set_channel_desc_channel_id",
-                                       "ret = acl.media.vdec_set_channel_desc_channel_id(channel_desc, channel_id)",
-                                       In{"channel_desc"}, In{"channel_id"});
-  bind<aclvdecSetChannelDescThreadId>(m, "vdec_set_channel_desc_thread_id",
-                                      "ret = acl.media.vdec_set_channel_desc_thread_id(channel_desc, thread_id)",
-                                      In{"channel_desc"}, In{"thread_id"});
-  defn(
-      m, "vdec_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
-      [](Args& a) {
-        return set_callback(a, [](uintptr_t ch) {
-          return aclvdecSetChannelDescCallback(as<aclvdecChannelDesc>(ch), &vdec_callback);
-        });
-      },
-      "ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, "
-      "output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
-  bind<aclvdecSetChannelDescEnType>(m, "vdec_set_channel_desc_entype",
-                                    "ret = acl.media.vdec_set_channel_desc_entype(channel_desc, en_type)",
-                                    In{"channel_desc"}, In{"en_type"});
-  bind<aclvdecSetChannelDescOutPicFormat>(
-      m, "vdec_set_channel_desc_out_pic_format",
-      "ret = acl.media.vdec_set_channel_desc_out_pic_format(channel_desc, out_pic_format)", In{"channel_desc"},
-      In{"out_pic_format"});
-  bind<aclvdecSetChannelDescOutPicWidth>(
-      m, "vdec_set_channel_desc_out_pic_width",
-      "ret = acl.media.vdec_set_channel_desc_out_pic_width(channel_desc, out_pic_width)", In{"channel_desc"},
-      In{"out_pic_width"});
-  bind<aclvdecSetChannelDescOutPicHeight>(
-      m, "vdec_set_channel_desc_out_pic_height",
-      "ret = acl.media.vdec_set_channel_desc_out_pic_height(channel_desc, out_pic_height)", In{"channel_desc"},
-      In{"out_pic_height"});
-  bind<aclvdecSetChannelDescRefFrameNum>(
-      m, "vdec_set_channel_desc_ref_frame_num",
-      "ret = acl.media.vdec_set_channel_desc_ref_frame_num(channel_desc, ref_frame_num)", In{"channel_desc"},
-      In{"ref_frame_num"});
-  bind<aclvdecSetChannelDescBitDepth>(m, "vdec_set_channel_desc_bit_depth",
-                                      "ret = acl.media.vdec_set_channel_desc_bit_depth(channel_desc, bit_depth)",
-                                      In{"channel_desc"}, In{"bit_depth"});
-  bind<aclvdecSetChannelDescOutMode>(m, "vdec_set_channel_desc_out_mode",
-                                     "ret = acl.media.vdec_set_channel_desc_out_mode(channel_desc, out_mode)",
-                                     In{"channel_desc"}, In{"out_mode"});
-  bind<aclvdecGetChannelDescChannelId, Quick>(m, "vdec_get_channel_desc_channel_id",
-                                              "channel_id = acl.media.vdec_get_channel_desc_channel_id(channel_desc)",
+  bind<aclvdecCreateChannelDesc>(m, "vdec_create_channel_desc", Call{"channel_desc"});
+  defn(m, "vdec_destroy_channel_desc", {"channel_desc"}, 1, destroy_desc<aclvdecDestroyChannelDesc>,
+       "ret = acl.media.vdec_destroy_channel_desc(channel_desc)");
+  bind<aclvdecSetChannelDescChannelId>(m, "vdec_set_channel_desc_channel_id", Call{"ret"}, In{"channel_desc"},
+                                       In{"channel_id"});
+  bind<aclvdecSetChannelDescThreadId>(m, "vdec_set_channel_desc_thread_id", Call{"ret"}, In{"channel_desc"},
+                                      In{"thread_id"});
+  defn(m, "vdec_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
+       set_callback<aclvdecSetChannelDescCallback, vdec_callback>,
+       "ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, "
+       "output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
+  bind<aclvdecSetChannelDescEnType>(m, "vdec_set_channel_desc_entype", Call{"ret"}, In{"channel_desc"}, In{"en_type"});
+  bind<aclvdecSetChannelDescOutPicFormat>(m, "vdec_set_channel_desc_out_pic_format", Call{"ret"}, In{"channel_desc"},
+                                          In{"out_pic_format"});
+  bind<aclvdecSetChannelDescOutPicWidth>(m, "vdec_set_channel_desc_out_pic_width", Call{"ret"}, In{"channel_desc"},
+                                         In{"out_pic_width"});
+  bind<aclvdecSetChannelDescOutPicHeight>(m, "vdec_set_channel_desc_out_pic_height", Call{"ret"}, In{"channel_desc"},
+                                          In{"out_pic_height"});
+  bind<aclvdecSetChannelDescRefFrameNum>(m, "vdec_set_channel_desc_ref_frame_num", Call{"ret"}, In{"channel_desc"},
+                                         In{"ref_frame_num"});
+  bind<aclvdecSetChannelDescBitDepth>(m, "vdec_set_channel_desc_bit_depth", Call{"ret"}, In{"channel_desc"},
+                                      In{"bit_depth"});
+  bind<aclvdecSetChannelDescOutMode>(m, "vdec_set_channel_desc_out_mode", Call{"ret"}, In{"channel_desc"},
+                                     In{"out_mode"});
+  bind<aclvdecGetChannelDescChannelId, Quick>(m, "vdec_get_channel_desc_channel_id", Call{"channel_id"},
                                               In{"channel_desc"});
-  bind<aclvdecGetChannelDescThreadId, Quick>(m, "vdec_get_channel_desc_thread_id",
-                                             "thread_id = acl.media.vdec_get_channel_desc_thread_id(channel_desc)",
+  bind<aclvdecGetChannelDescThreadId, Quick>(m, "vdec_get_channel_desc_thread_id", Call{"thread_id"},
                                              In{"channel_desc"});
-  defn(
-      m, "vdec_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
-      "callback = acl.media.vdec_get_channel_desc_callback(channel_desc): the Python callback set, or None");
-  bind<aclvdecGetChannelDescEnType, Quick>(m, "vdec_get_channel_desc_entype",
-                                           "en_type = acl.media.vdec_get_channel_desc_entype(channel_desc)",
-                                           In{"channel_desc"});
-  bind<aclvdecGetChannelDescOutPicFormat, Quick>(
-      m, "vdec_get_channel_desc_out_pic_format",
-      "out_pic_format = acl.media.vdec_get_channel_desc_out_pic_format(channel_desc)", In{"channel_desc"});
-  bind<aclvdecGetChannelDescOutPicWidth, Quick>(
-      m, "vdec_get_channel_desc_out_pic_width",
-      "out_pic_width = acl.media.vdec_get_channel_desc_out_pic_width(channel_desc)", In{"channel_desc"});
-  bind<aclvdecGetChannelDescOutPicHeight, Quick>(
-      m, "vdec_get_channel_desc_out_pic_height",
-      "out_pic_height = acl.media.vdec_get_channel_desc_out_pic_height(channel_desc)", In{"channel_desc"});
-  bind<aclvdecGetChannelDescRefFrameNum, Quick>(
-      m, "vdec_get_channel_desc_ref_frame_num",
-      "ref_frame_num = acl.media.vdec_get_channel_desc_ref_frame_num(channel_desc)", In{"channel_desc"});
-  bind<aclvdecGetChannelDescBitDepth, Quick>(m, "vdec_get_channel_desc_bit_depth",
-                                             "bit_depth = acl.media.vdec_get_channel_desc_bit_depth(channel_desc)",
+  defn(m, "vdec_get_channel_desc_callback", {"channel_desc"}, 1, get_callback,
+       "callback = acl.media.vdec_get_channel_desc_callback(channel_desc): the Python callback set, or None");
+  bind<aclvdecGetChannelDescEnType, Quick>(m, "vdec_get_channel_desc_entype", Call{"en_type"}, In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicFormat, Quick>(m, "vdec_get_channel_desc_out_pic_format", Call{"out_pic_format"},
+                                                 In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicWidth, Quick>(m, "vdec_get_channel_desc_out_pic_width", Call{"out_pic_width"},
+                                                In{"channel_desc"});
+  bind<aclvdecGetChannelDescOutPicHeight, Quick>(m, "vdec_get_channel_desc_out_pic_height", Call{"out_pic_height"},
+                                                 In{"channel_desc"});
+  bind<aclvdecGetChannelDescRefFrameNum, Quick>(m, "vdec_get_channel_desc_ref_frame_num", Call{"ref_frame_num"},
+                                                In{"channel_desc"});
+  bind<aclvdecGetChannelDescBitDepth, Quick>(m, "vdec_get_channel_desc_bit_depth", Call{"bit_depth"},
                                              In{"channel_desc"});
-  bind<aclvdecGetChannelDescOutMode, Quick>(m, "vdec_get_channel_desc_out_mode",
-                                            "out_mode = acl.media.vdec_get_channel_desc_out_mode(channel_desc)",
-                                            In{"channel_desc"});
-  bind<aclvdecCreateFrameConfig>(m, "vdec_create_frame_config", "config = acl.media.vdec_create_frame_config()");
-  bind<aclvdecDestroyFrameConfig>(m, "vdec_destroy_frame_config",
-                                  "ret = acl.media.vdec_destroy_frame_config(config)", In{"config"});
-  bind<aclvdecCreateChannel>(m, "vdec_create_channel", "ret = acl.media.vdec_create_channel(channel_desc)",
-                             In{"channel_desc"});
-  defn(
-      m, "vdec_destroy_channel", {"channel_desc"}, 1,
-      [](Args& a) -> py::object {
-        const uintptr_t ch = a.ptr(0);
-        aclError ret = call_nogil([&] { return aclvdecDestroyChannel(as<aclvdecChannelDesc>(ch)); });
-        if (ret == ACL_SUCCESS) drop_channel_frames(ch);  // callbacks dropped by a dead report thread
-        return py::int_(ret);
-      },
-      "ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after "
-      "their callbacks ran");
-  defn(
-      m, "vdec_send_frame", {"channel_desc", "input", "output", "config", "user_data"}, 5,
-      [](Args& a) { return send(a, false); },
-      "ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; "
-      "an input with EOS set returns after every sent frame's callback ran");
-  defn(
-      m, "vdec_send_skipped_frame", {"channel_desc", "input", "config", "user_data"}, 4,
-      [](Args& a) { return send(a, true); },
-      "ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame "
-      "without output (the callback gets output 0)");
+  bind<aclvdecGetChannelDescOutMode, Quick>(m, "vdec_get_channel_desc_out_mode", Call{"out_mode"}, In{"channel_desc"});
+  bind<aclvdecCreateFrameConfig>(m, "vdec_create_frame_config", Call{"config"});
+  bind<aclvdecDestroyFrameConfig>(m, "vdec_destroy_frame_config", Call{"ret"}, In{"config"});
+  bind<aclvdecCreateChannel>(m, "vdec_create_channel", Call{"ret"}, In{"channel_desc"});
+  defn(m, "vdec_destroy_channel", {"channel_desc"}, 1, destroy_channel<aclvdecDestroyChannel>,
+       "ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after "
+       "their callbacks ran");
+  defn(m, "vdec_send_frame", {"channel_desc", "input", "output", "config", "user_data"}, 5, send<false>,
+       "ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; "
+       "an input with EOS set returns after every sent frame's callback ran");
+  defn(m, "vdec_send_skipped_frame", {"channel_desc", "input", "config", "user_data"}, 4, send<true>,
+       "ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame "
+       "without output (the callback gets output 0)");
 
   // ---- video encode (aclvenc*)
-  bind<aclvencCreateChannelDesc>(m, "venc_create_channel_desc", "channel_desc = acl.media.venc_create_channel_desc()");
-  defn(
-      m, "venc_destroy_channel_desc", {"channel_desc"}, 1,
-      [](Args& a) {
-        return destroy_desc(a, [](uintptr_t ch) { return aclvencDestroyChannelDesc(as<aclvencChannelDesc>(ch)); });
-      },
-      "ret = acl.media.venc_destroy_channel_desc(channel_desc)");
-  defn(
-      m, "venc_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
-      [](Args& a) {
-        return set_callback(a, [](uintptr_t ch) {
-          return aclvencSetChannelDescCallback(as<aclvencChannelDesc>(ch), &venc_callback);
-        });
-      },
-      "ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, "
-      "output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
-  defn(
-      m, "venc_get_channel_desc_callback", {"channel_desc"}, 1, [](Args& a) { return get_callback(a); },
-      "callback = acl.media.venc_get_channel_desc_callback(channel_desc): the Python callback set, or None");
-  bind<aclvencSetChannelDescThreadId>(m, "venc_set_channel_desc_thread_id",
-                                      "ret = acl.media.venc_set_channel_desc_thread_id(channel_desc, thread_id)",
-                                      In{"channel_desc"}, In{"thread_id"});
-  bind<aclvencSetChannelDescEnType>(m, "venc_set_channel_desc_entype",
-                                    "ret = acl.media.venc_set_channel_desc_entype(channel_desc, en_type)",
-                                    In{"channel_desc"}, In{"en_type"});
-  bind<aclvencSetChannelDescPicFormat>(m, "venc_set_channel_desc_pic_format",
-                                       "ret = acl.media.venc_set_channel_desc_pic_format(channel_desc, pic_format)",
-                                       In{"channel_desc"}, In{"pic_format"});
-  bind<aclvencSetChannelDescPicWidth>(m, "venc_set_channel_desc_pic_width",
-                                      "ret = acl.media.venc_set_channel_desc_pic_width(channel_desc, pic_width)",
-                                      In{"channel_desc"}, In{"pic_width"});
-  bind<aclvencSetChannelDescPicHeight>(m, "venc_set_channel_desc_pic_height",
-                                       "ret = acl.media.venc_set_channel_desc_pic_height(channel_desc, pic_height)",
-                                       In{"channel_desc"}, In{"pic_height"});
-  bind<aclvencSetChannelDescKeyFrameInterval>(
-      m, "venc_set_channel_desc_key_frame_interval",
-      "ret = acl.media.venc_set_channel_desc_key_frame_interval(channel_desc, key_frame_interval)",
-      In{"channel_desc"}, In{"key_frame_interval"});
-  bind<aclvencSetChannelDescBufAddr>(m, "venc_set_channel_desc_buf_addr",
-                                     "ret = acl.media.venc_set_channel_desc_buf_addr(channel_desc, buf_addr)",
-                                     In{"channel_desc"}, In{"buf_addr"});
-  bind<aclvencSetChannelDescBufSize>(m, "venc_set_channel_desc_buf_size",
-                                     "ret = acl.media.venc_set_channel_desc_buf_size(channel_desc, buf_size)",
-                                     In{"channel_desc"}, In{"buf_size"});
-  bind<aclvencSetChannelDescRcMode>(m, "venc_set_channel_desc_rc_mode",
-                                    "ret = acl.media.venc_set_channel_desc_rc_mode(channel_desc, rc_mode)",
-                                    In{"channel_desc"}, In{"rc_mode"});
-  bind<aclvencSetChannelDescSrcRate>(m, "venc_set_channel_desc_src_rate",
-                                     "ret = acl.media.venc_set_channel_desc_src_rate(channel_desc, src_rate)",
-                                     In{"channel_desc"}, In{"src_rate"});
-  bind<aclvencSetChannelDescMaxBitRate>(
-      m, "venc_set_channel_desc_max_bit_rate",
-      "ret = acl.media.venc_set_channel_desc_max_bit_rate(channel_desc, max_bit_rate)", In{"channel_desc"},
-      In{"max_bit_rate"});
-  bind<aclvencGetChannelDescChannelId, Quick>(m, "venc_get_channel_desc_channel_id",
-                                              "channel_id = acl.media.venc_get_channel_desc_channel_id(channel_desc)",
+  bind<aclvencCreateChannelDesc>(m, "venc_create_channel_desc", Call{"channel_desc"});
+  defn(m, "venc_destroy_channel_desc", {"channel_desc"}, 1, destroy_desc<aclvencDestroyChannelDesc>,
+       "ret = acl.media.venc_destroy_channel_desc(channel_desc)");
+  defn(m, "venc_set_channel_desc_callback", {"channel_desc", "callback"}, 2,
+       set_callback<aclvencSetChannelDescCallback, venc_callback>,
+       "ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, "
+       "output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report");
+  defn(m, "venc_get_channel_desc_callback", {"channel_desc"}, 1, get_callback,
+       "callback = acl.media.venc_get_channel_desc_callback(channel_desc): the Python callback set, or None");
+  bind<aclvencSetChannelDescThreadId>(m, "venc_set_channel_desc_thread_id", Call{"ret"}, In{"channel_desc"},
+                                      In{"thread_id"});
+  bind<aclvencSetChannelDescEnType>(m, "venc_set_channel_desc_entype", Call{"ret"}, In{"channel_desc"}, In{"en_type"});
+  bind<aclvencSetChannelDescPicFormat>(m, "venc_set_channel_desc_pic_format", Call{"ret"}, In{"channel_desc"},
+                                       In{"pic_format"});
+  bind<aclvencSetChannelDescPicWidth>(m, "venc_set_channel_desc_pic_width", Call{"ret"}, In{"channel_desc"},
+                                      In{"pic_width"});
+  bind<aclvencSetChannelDescPicHeight>(m, "venc_set_channel_desc_pic_height", Call{"ret"}, In{"channel_desc"},
+                                       In{"pic_height"});
+  bind<aclvencSetChannelDescKeyFrameInterval>(m, "venc_set_channel_desc_key_frame_interval", Call{"ret"},
+                                              In{"channel_desc"}, In{"key_frame_interval"});
+  bind<aclvencSetChannelDescBufAddr>(m, "venc_set_channel_desc_buf_addr", Call{"ret"}, In{"channel_desc"},
+                                     In{"buf_addr"});
+  bind<aclvencSetChannelDescBufSize>(m, "venc_set_channel_desc_buf_size", Call{"ret"}, In{"channel_desc"},
+                                     In{"buf_size"});
+  bind<aclvencSetChannelDescRcMode>(m, "venc_set_channel_desc_rc_mode", Call{"ret"}, In{"channel_desc"}, In{"rc_mode"});
+  bind<aclvencSetChannelDescSrcRate>(m, "venc_set_channel_desc_src_rate", Call{"ret"}, In{"channel_desc"},
+                                     In{"src_rate"});
+  bind<aclvencSetChannelDescMaxBitRate>(m, "venc_set_channel_desc_max_bit_rate", Call{"ret"}, In{"channel_desc"},
+                                        In{"max_bit_rate"});
+  bind<aclvencGetChannelDescChannelId, Quick>(m, "venc_get_channel_desc_channel_id", Call{"channel_id"},
                                               In{"channel_desc"});
-  bind<aclvencGetChannelDescThreadId, Quick>(m, "venc_get_channel_desc_thread_id",
-                                             "thread_id = acl.media.venc_get_channel_desc_thread_id(channel_desc)",
+  bind<aclvencGetChannelDescThreadId, Quick>(m, "venc_get_channel_desc_thread_id", Call{"thread_id"},
                                              In{"channel_desc"});
-  bind<aclvencGetChannelDescEnType, Quick>(m, "venc_get_channel_desc_entype",
-                                           "en_type = acl.media.venc_get_channel_desc_entype(channel_desc)",
-                                           In{"channel_desc"});
-  bind<aclvencGetChannelDescPicFormat, Quick>(m, "venc_get_channel_desc_pic_format",
-                                              "pic_format = acl.media.venc_get_channel_desc_pic_format(channel_desc)",
+  bind<aclvencGetChannelDescEnType, Quick>(m, "venc_get_channel_desc_entype", Call{"en_type"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescPicFormat, Quick>(m, "venc_get_channel_desc_pic_format", Call{"pic_format"},
                                               In{"channel_desc"});
-  bind<aclvencGetChannelDescPicWidth, Quick>(m, "venc_get_channel_desc_pic_width",
-                                             "pic_width = acl.media.venc_get_channel_desc_pic_width(channel_desc)",
+  bind<aclvencGetChannelDescPicWidth, Quick>(m, "venc_get_channel_desc_pic_width", Call{"pic_width"},
                                              In{"channel_desc"});
-  bind<aclvencGetChannelDescPicHeight, Quick>(m, "venc_get_channel_desc_pic_height",
-                                              "pic_height = acl.media.venc_get_channel_desc_pic_height(channel_desc)",
+  bind<aclvencGetChannelDescPicHeight, Quick>(m, "venc_get_channel_desc_pic_height", Call{"pic_height"},
                                               In{"channel_desc"});
-  bind<aclvencGetChannelDescKeyFrameInterval, Quick>(
-      m, "venc_get_channel_desc_key_frame_interval",
-      "key_frame_interval = acl.media.venc_get_channel_desc_key_frame_interval(channel_desc)", In{"channel_desc"});
-  bind<aclvencGetChannelDescBufAddr, Quick>(m, "venc_get_channel_desc_buf_addr",
-                                            "buf_addr = acl.media.venc_get_channel_desc_buf_addr(channel_desc)",
-                                            In{"channel_desc"});
-  bind<aclvencGetChannelDescBufSize, Quick>(m, "venc_get_channel_desc_buf_size",
-                                            "buf_size = acl.media.venc_get_channel_desc_buf_size(channel_desc)",
-                                            In{"channel_desc"});
-  bind<aclvencGetChannelDescRcMode, Quick>(m, "venc_get_channel_desc_rc_mode",
-                                           "rc_mode = acl.media.venc_get_channel_desc_rc_mode(channel_desc)",
-                                           In{"channel_desc"});
-  bind<aclvencGetChannelDescSrcRate, Quick>(m, "venc_get_channel_desc_src_rate",
-                                            "src_rate = acl.media.venc_get_channel_desc_src_rate(channel_desc)",
-                                            In{"channel_desc"});
-  bind<aclvencGetChannelDescMaxBitRate, Quick>(
-      m, "venc_get_channel_desc_max_bit_rate",
-      "max_bit_rate = acl.media.venc_get_channel_desc_max_bit_rate(channel_desc)", In{"channel_desc"});
-  bind<aclvencCreateFrameConfig>(m, "venc_create_frame_config", "config = acl.media.venc_create_frame_config()");
-  bind<aclvencDestroyFrameConfig>(m, "venc_destroy_frame_config",
-                                  "ret = acl.media.venc_destroy_frame_config(config)", In{"config"});
-  bind<aclvencSetFrameConfigForceIFrame>(
-      m, "venc_set_frame_config_force_i_frame",
-      "ret = acl.media.venc_set_frame_config_force_i_frame(config, force_i_frame)", In{"config"},
-      In{"force_i_frame"});
-  bind<aclvencSetFrameConfigEos>(m, "venc_set_frame_config_eos", "ret = acl.media.venc_set_frame_config_eos(config, eos)",
-                                 In{"config"}, In{"eos"});
-  bind<aclvencGetFrameConfigForceIFrame, Quick>(
-      m, "venc_get_frame_config_force_i_frame",
-      "force_i_frame = acl.media.venc_get_frame_config_force_i_frame(config)", In{"config"});
-  bind<aclvencGetFrameConfigEos, Quick>(m, "venc_get_frame_config_eos",
-                                        "eos = acl.media.venc_get_frame_config_eos(config)", In{"config"});
-  bind<aclvencCreateChannel>(m, "venc_create_channel", "ret = acl.media.venc_create_channel(channel_desc)",
-                             In{"channel_desc"});
-  defn(
-      m, "venc_destroy_channel", {"channel_desc"}, 1,
-      [](Args& a) -> py::object {
-        const uintptr_t ch = a.ptr(0);
-        aclError ret = call_nogil([&] { return aclvencDestroyChannel(as<aclvencChannelDesc>(ch)); });
-        if (ret == ACL_SUCCESS) drop_channel_frames(ch);
-        return py::int_(ret);
-      },
-      "ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after "
-      "their callbacks ran");
-  defn(
-      m, "venc_send_frame", {"channel_desc", "input", "reserve", "config", "user_data"}, 5,
-      [](Args& a) { return venc_send(a); },
-      "ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture "
-      "(read before returning); input 0 with the config's EOS flag returns after every callback ran");
+  bind<aclvencGetChannelDescKeyFrameInterval, Quick>(m, "venc_get_channel_desc_key_frame_interval",
+                                                     Call{"key_frame_interval"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescBufAddr, Quick>(m, "venc_get_channel_desc_buf_addr", Call{"buf_addr"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescBufSize, Quick>(m, "venc_get_channel_desc_buf_size", Call{"buf_size"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescRcMode, Quick>(m, "venc_get_channel_desc_rc_mode", Call{"rc_mode"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescSrcRate, Quick>(m, "venc_get_channel_desc_src_rate", Call{"src_rate"}, In{"channel_desc"});
+  bind<aclvencGetChannelDescMaxBitRate, Quick>(m, "venc_get_channel_desc_max_bit_rate", Call{"max_bit_rate"},
+                                               In{"channel_desc"});
+  bind<aclvencCreateFrameConfig>(m, "venc_create_frame_config", Call{"config"});
+  bind<aclvencDestroyFrameConfig>(m, "venc_destroy_frame_config", Call{"ret"}, In{"config"});
+  bind<aclvencSetFrameConfigForceIFrame>(m, "venc_set_frame_config_force_i_frame", Call{"ret"}, In{"config"},
+                                         In{"force_i_frame"});
+  bind<aclvencSetFrameConfigEos>(m, "venc_set_frame_config_eos", Call{"ret"}, In{"config"}, In{"eos"});
+  bind<aclvencGetFrameConfigForceIFrame, Quick>(m, "venc_get_frame_config_force_i_frame", Call{"force_i_frame"},
+                                                In{"config"});
+  bind<aclvencGetFrameConfigEos, Quick>(m, "venc_get_frame_config_eos", Call{"eos"}, In{"config"});
+  bind<aclvencCreateChannel>(m, "venc_create_channel", Call{"ret"}, In{"channel_desc"});
+  defn(m, "venc_destroy_channel", {"channel_desc"}, 1, destroy_channel<aclvencDestroyChannel>,
+       "ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after "
+       "their callbacks ran");
+  defn(m, "venc_send_frame", {"channel_desc", "input", "reserve", "config", "user_data"}, 5, venc_send,
+       "ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture "
+       "(read before returning); input 0 with the config's EOS flag returns after every callback ran");
 #else
   (void)m;
 #endif

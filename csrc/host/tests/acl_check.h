@@ -14,6 +14,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "acl/acl.h"
@@ -65,6 +66,20 @@ static const char* g_section = "";
     }                                                                                                     \
   } while (0)
 
+/* The call fails with `expect` and its message names `what` (an argument). */
+#define CHECK_ERR_ARG(call, expect, what)                                                                 \
+  do {                                                                                                    \
+    aclError r_ = (call);                                                                                 \
+    const char* m_ = aclGetRecentErrMsg();                                                                \
+    if (r_ == (aclError)(expect) && m_ != NULL && strstr(m_, (what)) != NULL) {                           \
+      ++g_passed;                                                                                         \
+    } else {                                                                                              \
+      ++g_failed;                                                                                         \
+      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d naming %s; message: %s\n", g_section, \
+              __FILE__, __LINE__, #call, (int)r_, (int)(expect), (what), m_ ? m_ : "(none)");             \
+    }                                                                                                     \
+  } while (0)
+
 /* The call fails (any code) and leaves a readable message. */
 #define CHECK_FAIL(call)                                                                               \
   do {                                                                                                 \
@@ -100,6 +115,37 @@ static const char* g_section = "";
       fprintf(stderr, "FAIL [%s] %s:%d: no error message\n", g_section, __FILE__, __LINE__); \
     }                                                                                        \
   } while (0)
+
+/* The whole file at `path` (malloc'd, with one byte to spare for a NUL) and its size in *size;
+ * NULL when it cannot be read. */
+static inline void* acl_read_file(const char* path, size_t* size) {
+  FILE* f = fopen(path, "rb");
+  void* buf = NULL;
+  long n;
+  *size = 0;
+  if (!f) return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+      *size = (size_t)n;
+    } else {
+      free(buf);
+      buf = NULL;
+    }
+  }
+  fclose(f);
+  return buf;
+}
+
+/* acl_read_file of a fixture the program cannot run without: exits 2 with a message when it fails. */
+static inline void* acl_read_file_or_exit(const char* path, size_t* size) {
+  void* buf = acl_read_file(path, size);
+  if (!buf) {
+    fprintf(stderr, "cannot read %s\n", path);
+    exit(2);
+  }
+  return buf;
+}
 
 static int check_finish(void) {
   printf("%d passed, %d failed\n", g_passed, g_failed);

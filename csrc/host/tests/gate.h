@@ -54,3 +54,22 @@ static int gate_wait(Gate* g, int value) {
   pthread_mutex_unlock(&g->mutex);
   return rc;
 }
+
+/* 1 when the count reaches `value` within `ms` milliseconds. Only for what must NOT happen (a free
+ * returning while the stream is still held): the bounded wait is the check. */
+static inline int gate_wait_ms(Gate* g, int value, long ms) {
+  struct timespec deadline;
+  int rc = 0;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += ms / 1000;
+  deadline.tv_nsec += (ms % 1000) * 1000000L;
+  if (deadline.tv_nsec >= 1000000000L) {
+    deadline.tv_sec += 1;
+    deadline.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&g->mutex);
+  while (g->count < value && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&g->cond, &g->mutex, &deadline);
+  rc = g->count >= value;
+  pthread_mutex_unlock(&g->mutex);
+  return rc;
+}

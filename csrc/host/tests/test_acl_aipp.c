@@ -12,19 +12,6 @@
 
 static const char* g_data = ".";
 
-#define CHECK_ERR_ARG(call, expect, what)                                                                 \
-  do {                                                                                                    \
-    aclError r_ = (call);                                                                                 \
-    const char* m_ = aclGetRecentErrMsg();                                                                \
-    if (r_ == (aclError)(expect) && m_ != NULL && strstr(m_, (what)) != NULL) {                           \
-      ++g_passed;                                                                                         \
-    } else {                                                                                              \
-      ++g_failed;                                                                                         \
-      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d naming %s; message: %s\n", g_section, \
-              __FILE__, __LINE__, #call, (int)r_, (int)(expect), (what), m_ ? m_ : "(none)");             \
-    }                                                                                                     \
-  } while (0)
-
 static void test_params(void) {
   aclmdlAIPP* a;
   size_t s1 = 0, s4 = 0;

@@ -30,27 +30,14 @@ static aclrtStream g_stream = NULL;
 
 static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
-/* Reads a file into malloc'ed memory (NULL when missing). */
+/* Reads a file of the data folder into malloc'ed memory (NULL when missing). */
 static uint8_t* read_file(const char* name, uint32_t* size) {
   char path[1024];
-  FILE* f;
-  long n;
+  size_t n = 0;
   uint8_t* buf;
   snprintf(path, sizeof path, "%s/%s", g_dir, name);
-  f = fopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "missing %s (python tests/models.py <dir> writes it)\n", path);
-    return NULL;
-  }
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = (uint8_t*)malloc((size_t)n);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
+  buf = (uint8_t*)acl_read_file(path, &n);
+  if (!buf) fprintf(stderr, "missing %s (python tests/models.py <dir> writes it)\n", path);
   *size = (uint32_t)n;
   return buf;
 }
@@ -1329,25 +1316,6 @@ static void* dvpp_freer(void* arg) {
   return NULL;
 }
 
-/* 1 when the gate reaches value within ms milliseconds: only for what must NOT happen (a free
- * returning while the stream is held), the bounded wait is the check. */
-static int dvpp_gate_wait_ms(Gate* g, int value, long ms) {
-  struct timespec deadline;
-  int rc = 0;
-  clock_gettime(CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += ms / 1000;
-  deadline.tv_nsec += (ms % 1000) * 1000000L;
-  if (deadline.tv_nsec >= 1000000000L) {
-    deadline.tv_sec += 1;
-    deadline.tv_nsec -= 1000000000L;
-  }
-  pthread_mutex_lock(&g->mutex);
-  while (g->count < value && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&g->cond, &g->mutex, &deadline);
-  rc = g->count >= value;
-  pthread_mutex_unlock(&g->mutex);
-  return rc;
-}
-
 /* acldvppFree of a decode's input while the decode is queued (held behind a gate): the task pins
  * its buffers as copies and executions do, so strict mode refuses (ACL_ERROR_RT_MEMORY_FREE,
  * 207002: aclrtFree "does not wait"; the block stays DVPP memory) and relaxed mode waits until the
@@ -1395,7 +1363,7 @@ static void case_free_while_decoding(void) {
       fr.ctx = g.ctx;
       fr.ptr = in;
       pthread_create(&freer, NULL, dvpp_freer, &fr);
-      CHECK(!dvpp_gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the decode */
+      CHECK(!gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the decode */
       gate_add(&g.open, 1);
       pthread_join(freer, NULL);
       CHECK(fr.ret == ACL_SUCCESS);

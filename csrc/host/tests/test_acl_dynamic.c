@@ -22,24 +22,6 @@
 #define CLASSES 5
 #define PIC_FLOATS (3 * 16 * 16)
 
-static void* read_all(const char* path, size_t* size) {
-  FILE* f = fopen(path, "rb");
-  void* buf;
-  long n;
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n);
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
-  fclose(f);
-  *size = (size_t)n;
-  return buf;
-}
-
 static int close_enough(const float* a, const float* b, size_t n) {
   size_t i;
   for (i = 0; i < n; ++i)
@@ -61,8 +43,8 @@ static void* to_device(const void* host, size_t size, size_t alloc) {
 static void batch_model(const char* om, const char* in_path, const char* out_path) {
   uint32_t id = 0;
   size_t in_size = 0, out_size = 0, index = 99, i, n_in, gear_count = 0;
-  float* pics = (float*)read_all(in_path, &in_size);
-  float* expect = (float*)read_all(out_path, &out_size);
+  float* pics = (float*)acl_read_file_or_exit(in_path, &in_size);
+  float* expect = (float*)acl_read_file_or_exit(out_path, &out_size);
   float host_out[8 * CLASSES];
   aclmdlDesc* desc = aclmdlCreateDesc();
   aclmdlDataset *input = aclmdlCreateDataset(), *output = aclmdlCreateDataset();
@@ -213,9 +195,9 @@ static void batch_model(const char* om, const char* in_path, const char* out_pat
 static void hw_model(const char* om, const char* in_path, const char* out_path, const char* out8_path) {
   uint32_t id = 0;
   size_t in_size = 0, out_size = 0, index = 99, data_size, prob_size, dyn_size;
-  float* pic = (float*)read_all(in_path, &in_size);
-  float* expect = (float*)read_all(out_path, &out_size);
-  float* expect8 = (float*)read_all(out8_path, &out_size);
+  float* pic = (float*)acl_read_file_or_exit(in_path, &in_size);
+  float* expect = (float*)acl_read_file_or_exit(out_path, &out_size);
+  float* expect8 = (float*)acl_read_file_or_exit(out8_path, &out_size);
   float host_out[CLASSES];
   aclmdlDesc* desc = aclmdlCreateDesc();
   aclmdlDataset *input = aclmdlCreateDataset(), *output = aclmdlCreateDataset();

@@ -34,27 +34,6 @@ static aclrtStream g_stream = NULL;
 
 /* ---------------------------------------------------------------- helpers */
 
-static void* read_all(const char* path, size_t* size) {
-  FILE* f = fopen(path, "rb");
-  void* buf;
-  long n;
-  if (!f) {
-    fprintf(stderr, "cannot open %s\n", path);
-    exit(2);
-  }
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n + 1);
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-  *size = (size_t)n;
-  return buf;
-}
-
 static void* dev_alloc(size_t n) {
   void* p = NULL;
   if (aclrtMalloc(&p, n, ACL_MEM_MALLOC_HUGE_FIRST) != ACL_SUCCESS) {
@@ -150,14 +129,14 @@ static void test_bad_models(void) {
   CHECK_ERR(aclmdlLoadFromFile("/", &id), ACL_ERROR_READ_MODEL_FAILURE); /* a directory */
 
   SECTION("bad models in memory");
-  bytes = read_all(OM, &size);
+  bytes = acl_read_file_or_exit(OM, &size);
   CHECK_ERR(aclmdlLoadFromMem(bytes, size, &id), ACL_ERROR_PARSE_MODEL);
   CHECK_ERR(aclmdlQuerySizeFromMem(bytes, size, &work, &weight), ACL_ERROR_PARSE_MODEL);
   free(bytes);
-  bytes = read_all(CORRUPT, &size);
+  bytes = acl_read_file_or_exit(CORRUPT, &size);
   CHECK_ERR(aclmdlLoadFromMem(bytes, size, &id), ACL_ERROR_PARSE_MODEL);
   free(bytes);
-  bytes = read_all(ADD, &size);
+  bytes = acl_read_file_or_exit(ADD, &size);
   CHECK_ERR(aclmdlLoadFromMem(NULL, size, &id), ACL_ERROR_INVALID_PARAM);
   CHECK_ERR(aclmdlLoadFromMem(bytes, 0, &id), ACL_ERROR_INVALID_PARAM);
   CHECK_ERR(aclmdlLoadFromMem(bytes, size / 2, &id), ACL_ERROR_PARSE_MODEL); /* truncated */
@@ -171,7 +150,7 @@ static void test_load_with_mem(void) {
   SECTION("aclmdlQuerySize / LoadFromFileWithMem");
   CHECK_OK(aclmdlQuerySize(ADD, &work, &weight));
   CHECK(work > 0 && weight >= ADD_BYTES); /* the constant is a weight */
-  bytes = read_all(ADD, &size);
+  bytes = acl_read_file_or_exit(ADD, &size);
   CHECK_OK(aclmdlQuerySizeFromMem(bytes, size, &w2, &g2));
   CHECK(w2 == work && g2 == weight);
   dwork = dev_alloc(work);
@@ -545,9 +524,9 @@ static void test_two_outputs(aclrtStream s) {
 
 static void test_classifier(aclrtStream s) {
   size_t size = 0, xs = 0, ys = 0, work = 0, weight = 0;
-  void* bytes = read_all(CLS, &size);
-  float* x = (float*)read_all(CLS_IN, &xs);
-  float* want = (float*)read_all(CLS_OUT, &ys);
+  void* bytes = acl_read_file_or_exit(CLS, &size);
+  float* x = (float*)acl_read_file_or_exit(CLS_IN, &xs);
+  float* want = (float*)acl_read_file_or_exit(CLS_OUT, &ys);
   float got[10];
   uint32_t id = 0;
   void *din, *dout, *dwork, *dweight;

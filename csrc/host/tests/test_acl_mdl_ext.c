@@ -12,40 +12,9 @@
 #include "acl/acl.h"
 #include "acl_check.h"
 
-#define CHECK_ERR_ARG(call, expect, what)                                                                 \
-  do {                                                                                                    \
-    aclError r_ = (call);                                                                                 \
-    const char* m_ = aclGetRecentErrMsg();                                                                \
-    if (r_ == (aclError)(expect) && m_ != NULL && strstr(m_, (what)) != NULL) {                           \
-      ++g_passed;                                                                                         \
-    } else {                                                                                              \
-      ++g_failed;                                                                                         \
-      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d naming %s; message: %s\n", g_section, \
-              __FILE__, __LINE__, #call, (int)r_, (int)(expect), (what), m_ ? m_ : "(none)");             \
-    }                                                                                                     \
-  } while (0)
-
 #define ELEMS (1 * 3 * 8 * 8)
 static const char* g_model = NULL;
 static float g_c = 0.f;
-
-static void* read_all(const char* path, size_t* size) {
-  FILE* f = fopen(path, "rb");
-  void* buf;
-  long n;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  buf = malloc((size_t)n);
-  if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  *size = (size_t)n;
-  return buf;
-}
 
 /* Runs the model once (V2 or async V2) and checks y = x + c. */
 static void run_and_check(uint32_t id, aclrtStream s, const aclmdlExecConfigHandle* h, int async) {
@@ -117,7 +86,7 @@ static void test_load_with_config(aclrtStream s) {
   CHECK_OK(aclmdlUnload(id));
 
   SECTION("load with config: memory");
-  mem = read_all(g_model, &mem_size);
+  mem = acl_read_file(g_model, &mem_size);
   CHECK(mem != NULL);
   type = ACL_MDL_LOAD_FROM_MEM;
   CHECK_OK(aclmdlSetConfigOpt(h, ACL_MDL_LOAD_TYPE_SIZET, &type, sizeof type));

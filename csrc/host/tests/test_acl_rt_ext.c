@@ -17,20 +17,6 @@
 
 static int g_strict = 1;
 
-/* The call fails with `expect` and its message names `what` (an argument). */
-#define CHECK_ERR_ARG(call, expect, what)                                                                 \
-  do {                                                                                                    \
-    aclError r_ = (call);                                                                                 \
-    const char* m_ = aclGetRecentErrMsg();                                                                \
-    if (r_ == (aclError)(expect) && m_ != NULL && strstr(m_, (what)) != NULL) {                           \
-      ++g_passed;                                                                                         \
-    } else {                                                                                              \
-      ++g_failed;                                                                                         \
-      fprintf(stderr, "FAIL [%s] %s:%d: %s returned %d, expected %d naming %s; message: %s\n", g_section, \
-              __FILE__, __LINE__, #call, (int)r_, (int)(expect), (what), m_ ? m_ : "(none)");             \
-    }                                                                                                     \
-  } while (0)
-
 /* ---- a gate: a BLOCK callback that holds its stream until released ---- */
 static pthread_mutex_t g_m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;

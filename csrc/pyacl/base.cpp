@@ -68,8 +68,7 @@ void bind_base(py::module_& m) {
         return py::none();
       },
       "acl.app_log(log_level, message): 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR");
-  bind<aclrtGetVersion, Quick>(m, "get_version", "major, minor, patch, ret = acl.get_version()", Out(), Out(),
-                               Out());
+  bind<aclrtGetVersion, Quick>(m, "get_version", Call{"major, minor, patch, ret"}, Out(), Out(), Out());
   defn(
       m, "get_recent_err_msg", {}, 0,
       [](Args&) -> py::object {
@@ -92,11 +91,8 @@ void bind_base(py::module_& m) {
   bind<aclCreateDataBuffer, Quick>(m, "create_data_buffer",
                                    "data_buffer = acl.create_data_buffer(data, size): 0 on failure",
                                    In{"data"}, In{"size"});
-  bind<aclDestroyDataBuffer, Quick>(m, "destroy_data_buffer", "ret = acl.destroy_data_buffer(data_buffer)",
-                                    In{"data_buffer"});
-  bind<aclUpdateDataBuffer, Quick>(m, "update_data_buffer",
-                                   "ret = acl.update_data_buffer(data_buffer, data, size)", In{"data_buffer"},
-                                   In{"data"}, In{"size"});
+  bind<aclDestroyDataBuffer, Quick>(m, "destroy_data_buffer", Call{"ret"}, In{"data_buffer"});
+  bind<aclUpdateDataBuffer, Quick>(m, "update_data_buffer", Call{"ret"}, In{"data_buffer"}, In{"data"}, In{"size"});
   bind<aclGetDataBufferAddr, Quick>(m, "get_data_buffer_addr",
                                     "data = acl.get_data_buffer_addr(data_buffer): 0 on failure",
                                     In{"data_buffer"});
@@ -106,8 +102,7 @@ void bind_base(py::module_& m) {
         return py::int_(aclGetDataBufferSizeV2(as<aclDataBuffer>(a.ptr(0))) & 0xFFFFFFFFu);
       },
       "size = acl.get_data_buffer_size(data_buffer) (32-bit; deprecated, use get_data_buffer_size_v2)");
-  bind<aclGetDataBufferSizeV2, Quick>(m, "get_data_buffer_size_v2",
-                                      "size = acl.get_data_buffer_size_v2(data_buffer)", In{"data_buffer"});
+  bind<aclGetDataBufferSizeV2, Quick>(m, "get_data_buffer_size_v2", Call{"size"}, In{"data_buffer"});
 
   // ---- types
   bind<aclDataTypeSize, Quick>(

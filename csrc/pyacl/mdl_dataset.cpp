@@ -8,8 +8,7 @@ namespace pyacl {
 
 void bind_mdl_dataset(py::module_& m) {
   bind<aclmdlCreateDataset, Quick>(m, "create_dataset", "dataset = acl.mdl.create_dataset(): 0 on failure");
-  bind<aclmdlDestroyDataset, Quick>(m, "destroy_dataset", "ret = acl.mdl.destroy_dataset(dataset)",
-                                    In{"dataset"});
+  bind<aclmdlDestroyDataset, Quick>(m, "destroy_dataset", Call{"ret"}, In{"dataset"});
   defn(
       m, "add_dataset_buffer", {"dataset", "data_buffer"}, 2,
       [](Args& a) -> py::object {
@@ -18,8 +17,7 @@ void bind_mdl_dataset(py::module_& m) {
         return pair(py::int_(ds), ret);
       },
       "dataset, ret = acl.mdl.add_dataset_buffer(dataset, data_buffer)");
-  bind<aclmdlGetDatasetNumBuffers, Quick>(m, "get_dataset_num_buffers",
-                                          "num = acl.mdl.get_dataset_num_buffers(dataset)", In{"dataset"});
+  bind<aclmdlGetDatasetNumBuffers, Quick>(m, "get_dataset_num_buffers", Call{"num"}, In{"dataset"});
   bind<aclmdlGetDatasetBuffer, Quick>(
       m, "get_dataset_buffer", "data_buffer = acl.mdl.get_dataset_buffer(dataset, index): 0 on failure",
       In{"dataset"}, In{"index"});
@@ -33,18 +31,14 @@ void bind_mdl_dataset(py::module_& m) {
         return pair(py::int_(ds), ret);
       },
       "dataset, ret = acl.mdl.set_dataset_tensor_desc(dataset, tensor_desc, index)");
-  bind<aclmdlGetDatasetTensorDesc, Quick>(m, "get_dataset_tensor_desc",
-                                          "tensor_desc = acl.mdl.get_dataset_tensor_desc(dataset, index)",
-                                          In{"dataset"}, In{"index"});
+  bind<aclmdlGetDatasetTensorDesc, Quick>(m, "get_dataset_tensor_desc", Call{"tensor_desc"}, In{"dataset"},
+                                          In{"index"});
 #endif
 #ifdef ACL_MAX_BATCH_NUM
-  bind<aclmdlSetDynamicBatchSize, Quick>(
-      m, "set_dynamic_batch_size",
-      "ret = acl.mdl.set_dynamic_batch_size(model_id, dataset, index, batch_size)", In{"model_id"},
-      In{"dataset"}, In{"index"}, In{"batch_size"});
-  bind<aclmdlSetDynamicHWSize, Quick>(
-      m, "set_dynamic_hw_size", "ret = acl.mdl.set_dynamic_hw_size(model_id, dataset, index, height, width)",
-      In{"model_id"}, In{"dataset"}, In{"index"}, In{"height"}, In{"width"});
+  bind<aclmdlSetDynamicBatchSize, Quick>(m, "set_dynamic_batch_size", Call{"ret"}, In{"model_id"}, In{"dataset"},
+                                         In{"index"}, In{"batch_size"});
+  bind<aclmdlSetDynamicHWSize, Quick>(m, "set_dynamic_hw_size", Call{"ret"}, In{"model_id"}, In{"dataset"}, In{"index"},
+                                      In{"height"}, In{"width"});
   defn(
       m, "set_input_dynamic_dims", {"model_id", "dataset", "index", "dims"}, 4,
       [](Args& a) -> py::object {

@@ -20,62 +20,36 @@ aclError cur_output_dims(const aclmdlDesc* desc, size_t index, aclmdlIODims* dim
 
 void bind_mdl_desc(py::module_& m) {
   bind<aclmdlCreateDesc, Quick>(m, "create_desc", "model_desc = acl.mdl.create_desc(): 0 on failure");
-  bind<aclmdlGetDesc, Quick>(m, "get_desc", "ret = acl.mdl.get_desc(model_desc, model_id)", In{"model_desc"},
-                             In{"model_id"});
-  bind<aclmdlDestroyDesc, Quick>(m, "destroy_desc", "ret = acl.mdl.destroy_desc(model_desc)",
-                                 In{"model_desc"});
+  bind<aclmdlGetDesc, Quick>(m, "get_desc", Call{"ret"}, In{"model_desc"}, In{"model_id"});
+  bind<aclmdlDestroyDesc, Quick>(m, "destroy_desc", Call{"ret"}, In{"model_desc"});
 
   // ---- getters: plain values (0 / "" for a bad description or index, as the C functions return)
-  bind<aclmdlGetNumInputs, Quick>(m, "get_num_inputs", "num = acl.mdl.get_num_inputs(model_desc)",
-                                  In{"model_desc"});
-  bind<aclmdlGetNumOutputs, Quick>(m, "get_num_outputs", "num = acl.mdl.get_num_outputs(model_desc)",
-                                   In{"model_desc"});
-  bind<aclmdlGetInputSizeByIndex, Quick>(m, "get_input_size_by_index",
-                                         "size = acl.mdl.get_input_size_by_index(model_desc, index)",
-                                         In{"model_desc"}, In{"index"});
-  bind<aclmdlGetOutputSizeByIndex, Quick>(m, "get_output_size_by_index",
-                                          "size = acl.mdl.get_output_size_by_index(model_desc, index)",
-                                          In{"model_desc"}, In{"index"});
-  bind<aclmdlGetInputDataType, Quick>(m, "get_input_data_type",
-                                      "data_type = acl.mdl.get_input_data_type(model_desc, index)",
-                                      In{"model_desc"}, In{"index"});
-  bind<aclmdlGetOutputDataType, Quick>(m, "get_output_data_type",
-                                       "data_type = acl.mdl.get_output_data_type(model_desc, index)",
-                                       In{"model_desc"}, In{"index"});
-  bind<aclmdlGetInputFormat, Quick>(m, "get_input_format",
-                                    "format = acl.mdl.get_input_format(model_desc, index)", In{"model_desc"},
-                                    In{"index"});
-  bind<aclmdlGetOutputFormat, Quick>(m, "get_output_format",
-                                     "format = acl.mdl.get_output_format(model_desc, index)",
-                                     In{"model_desc"}, In{"index"});
-  bind<aclmdlGetInputNameByIndex, Quick>(m, "get_input_name_by_index",
-                                         "name = acl.mdl.get_input_name_by_index(model_desc, index)",
-                                         In{"model_desc"}, In{"index"});
-  bind<aclmdlGetOutputNameByIndex, Quick>(m, "get_output_name_by_index",
-                                          "name = acl.mdl.get_output_name_by_index(model_desc, index)",
-                                          In{"model_desc"}, In{"index"});
+  bind<aclmdlGetNumInputs, Quick>(m, "get_num_inputs", Call{"num"}, In{"model_desc"});
+  bind<aclmdlGetNumOutputs, Quick>(m, "get_num_outputs", Call{"num"}, In{"model_desc"});
+  bind<aclmdlGetInputSizeByIndex, Quick>(m, "get_input_size_by_index", Call{"size"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetOutputSizeByIndex, Quick>(m, "get_output_size_by_index", Call{"size"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetInputDataType, Quick>(m, "get_input_data_type", Call{"data_type"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetOutputDataType, Quick>(m, "get_output_data_type", Call{"data_type"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetInputFormat, Quick>(m, "get_input_format", Call{"format"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetOutputFormat, Quick>(m, "get_output_format", Call{"format"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetInputNameByIndex, Quick>(m, "get_input_name_by_index", Call{"name"}, In{"model_desc"}, In{"index"});
+  bind<aclmdlGetOutputNameByIndex, Quick>(m, "get_output_name_by_index", Call{"name"}, In{"model_desc"}, In{"index"});
 
   // ---- (value, ret)
   bind<aclmdlGetInputDims, Quick>(
       m, "get_input_dims",
       "dims, ret = acl.mdl.get_input_dims(model_desc, index): dims = {'name', 'dimCount', 'dims'}",
       In{"model_desc"}, In{"index"}, Out());
-  bind<aclmdlGetInputDimsV2, Quick>(m, "get_input_dims_v2",
-                                    "dims, ret = acl.mdl.get_input_dims_v2(model_desc, index)",
-                                    In{"model_desc"}, In{"index"}, Out());
-  bind<aclmdlGetOutputDims, Quick>(m, "get_output_dims",
-                                   "dims, ret = acl.mdl.get_output_dims(model_desc, index)", In{"model_desc"},
-                                   In{"index"}, Out());
+  bind<aclmdlGetInputDimsV2, Quick>(m, "get_input_dims_v2", Call{"dims, ret"}, In{"model_desc"}, In{"index"}, Out());
+  bind<aclmdlGetOutputDims, Quick>(m, "get_output_dims", Call{"dims, ret"}, In{"model_desc"}, In{"index"}, Out());
   bind<cur_output_dims, Quick>(
       m, "get_cur_output_dims",
       "dims, ret = acl.mdl.get_cur_output_dims(model_desc, index): the output dims of the last execution",
       In{"model_desc"}, In{"index"}, Out());
-  bind<aclmdlGetInputIndexByName, Quick>(m, "get_input_index_by_name",
-                                         "index, ret = acl.mdl.get_input_index_by_name(model_desc, name)",
-                                         In{"model_desc"}, In{"name"}, Out());
-  bind<aclmdlGetOutputIndexByName, Quick>(m, "get_output_index_by_name",
-                                          "index, ret = acl.mdl.get_output_index_by_name(model_desc, name)",
-                                          In{"model_desc"}, In{"name"}, Out());
+  bind<aclmdlGetInputIndexByName, Quick>(m, "get_input_index_by_name", Call{"index, ret"}, In{"model_desc"}, In{"name"},
+                                         Out());
+  bind<aclmdlGetOutputIndexByName, Quick>(m, "get_output_index_by_name", Call{"index, ret"}, In{"model_desc"},
+                                          In{"name"}, Out());
 
 #ifdef ACL_MAX_BATCH_NUM
   // ---- dynamic shapes and AIPP (structures: written out)

@@ -49,33 +49,21 @@ bool is_ptr_attr(aclmdlConfigAttr attr) {
 
 void bind_mdl_model(py::module_& m) {
   // ---- sizes and loading (model bytes in memory are read on the host: admitted)
-  bind<aclmdlQuerySize>(m, "query_size", "work_size, weight_size, ret = acl.mdl.query_size(model_path)",
-                        In{"model_path"}, Out(), Out());
-  bind<aclmdlQuerySizeFromMem>(m, "query_size_from_mem",
-                               "work_size, weight_size, ret = acl.mdl.query_size_from_mem(model, model_size)",
-                               HostPtr<1>{"model"}, In{"model_size"}, Out(), Out());
-  bind<aclmdlLoadFromFile>(m, "load_from_file", "model_id, ret = acl.mdl.load_from_file(model_path)",
-                           In{"model_path"}, Out());
-  bind<aclmdlLoadFromFileWithMem>(
-      m, "load_from_file_with_mem",
-      "model_id, ret = acl.mdl.load_from_file_with_mem(model_path, work_ptr, work_size, "
-      "weight_ptr, weight_size)",
-      In{"model_path"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"}, In{"weight_size"});
-  bind<aclmdlLoadFromMem>(m, "load_from_mem", "model_id, ret = acl.mdl.load_from_mem(model, model_size)",
-                          HostPtr<1>{"model"}, In{"model_size"}, Out());
-  bind<aclmdlLoadFromMemWithMem>(
-      m, "load_from_mem_with_mem",
-      "model_id, ret = acl.mdl.load_from_mem_with_mem(model, model_size, work_ptr, "
-      "work_size, weight_ptr, weight_size)",
-      HostPtr<1>{"model"}, In{"model_size"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"},
-      In{"weight_size"});
-  bind<aclmdlUnload>(m, "unload", "ret = acl.mdl.unload(model_id)", In{"model_id"});
+  bind<aclmdlQuerySize>(m, "query_size", Call{"work_size, weight_size, ret"}, In{"model_path"}, Out(), Out());
+  bind<aclmdlQuerySizeFromMem>(m, "query_size_from_mem", Call{"work_size, weight_size, ret"}, HostPtr<1>{"model"},
+                               In{"model_size"}, Out(), Out());
+  bind<aclmdlLoadFromFile>(m, "load_from_file", Call{"model_id, ret"}, In{"model_path"}, Out());
+  bind<aclmdlLoadFromFileWithMem>(m, "load_from_file_with_mem", Call{"model_id, ret"}, In{"model_path"}, Out(),
+                                  In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"}, In{"weight_size"});
+  bind<aclmdlLoadFromMem>(m, "load_from_mem", Call{"model_id, ret"}, HostPtr<1>{"model"}, In{"model_size"}, Out());
+  bind<aclmdlLoadFromMemWithMem>(m, "load_from_mem_with_mem", Call{"model_id, ret"}, HostPtr<1>{"model"},
+                                 In{"model_size"}, Out(), In{"work_ptr"}, In{"work_size"}, In{"weight_ptr"},
+                                 In{"weight_size"});
+  bind<aclmdlUnload>(m, "unload", Call{"ret"}, In{"model_id"});
 
   // ---- execution
-  bind<aclmdlExecute>(m, "execute", "ret = acl.mdl.execute(model_id, input, output)", In{"model_id"},
-                      In{"input"}, In{"output"});
-  bind<aclmdlExecuteAsync>(m, "execute_async", "ret = acl.mdl.execute_async(model_id, input, output, stream)",
-                           In{"model_id"}, In{"input"}, In{"output"}, In{"stream"});
+  bind<aclmdlExecute>(m, "execute", Call{"ret"}, In{"model_id"}, In{"input"}, In{"output"});
+  bind<aclmdlExecuteAsync>(m, "execute_async", Call{"ret"}, In{"model_id"}, In{"input"}, In{"output"}, In{"stream"});
 
 #ifdef ACL_MDL_LOAD_FROM_FILE
   // ---- configuration handles
@@ -120,12 +108,10 @@ void bind_mdl_model(py::module_& m) {
       },
       "ret = acl.mdl.set_config_opt(handle, attr, attr_value): a str for the path attributes, an int "
       "otherwise");
-  bind<aclmdlLoadWithConfig>(m, "load_with_config", "model_id, ret = acl.mdl.load_with_config(handle)",
-                             In{"handle"}, Out());
+  bind<aclmdlLoadWithConfig>(m, "load_with_config", Call{"model_id, ret"}, In{"handle"}, Out());
   bind<aclmdlCreateExecConfigHandle, Quick>(m, "create_exec_config_handle",
                                             "handle = acl.mdl.create_exec_config_handle(): 0 on failure");
-  bind<aclmdlDestroyExecConfigHandle, Quick>(
-      m, "destroy_exec_config_handle", "ret = acl.mdl.destroy_exec_config_handle(handle)", In{"handle"});
+  bind<aclmdlDestroyExecConfigHandle, Quick>(m, "destroy_exec_config_handle", Call{"ret"}, In{"handle"});
   defn(
       m, "set_exec_config_opt", {"handle", "attr", "attr_value"}, 3,
       [](Args& a) -> py::object {
@@ -145,11 +131,10 @@ void bind_mdl_model(py::module_& m) {
         return py::int_(aclmdlSetExecConfigOpt(as<aclmdlExecConfigHandle>(h), attr, &val.v, val.size));
       },
       "ret = acl.mdl.set_exec_config_opt(handle, attr, attr_value)");
-  bind<aclmdlExecuteV2>(m, "execute_v2", "ret = acl.mdl.execute_v2(model_id, input, output, stream, handle)",
-                        In{"model_id"}, In{"input"}, In{"output"}, In{"stream"}, In{"handle"});
-  bind<aclmdlExecuteAsyncV2>(m, "execute_async_v2",
-                             "ret = acl.mdl.execute_async_v2(model_id, input, output, stream, handle)",
-                             In{"model_id"}, In{"input"}, In{"output"}, In{"stream"}, In{"handle"});
+  bind<aclmdlExecuteV2>(m, "execute_v2", Call{"ret"}, In{"model_id"}, In{"input"}, In{"output"}, In{"stream"},
+                        In{"handle"});
+  bind<aclmdlExecuteAsyncV2>(m, "execute_async_v2", Call{"ret"}, In{"model_id"}, In{"input"}, In{"output"},
+                             In{"stream"}, In{"handle"});
 #endif
 }
 

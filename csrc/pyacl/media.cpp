@@ -107,10 +107,9 @@ void bind_media(py::module_& m) {
       "ret = acl.media.dvpp_free(dev_ptr)");
 
   // ---- picture descriptions
-  bind<acldvppCreatePicDesc>(m, "dvpp_create_pic_desc", "desc = acl.media.dvpp_create_pic_desc()");
-  bind<acldvppDestroyPicDesc>(m, "dvpp_destroy_pic_desc", "ret = acl.media.dvpp_destroy_pic_desc(desc)", In{"desc"});
-  bind<acldvppSetPicDescData>(m, "dvpp_set_pic_desc_data", "ret = acl.media.dvpp_set_pic_desc_data(desc, data)",
-                              In{"desc"}, In{"data"});
+  bind<acldvppCreatePicDesc>(m, "dvpp_create_pic_desc", Call{"desc"});
+  bind<acldvppDestroyPicDesc>(m, "dvpp_destroy_pic_desc", Call{"ret"}, In{"desc"});
+  bind<acldvppSetPicDescData>(m, "dvpp_set_pic_desc_data", Call{"ret"}, In{"desc"}, In{"data"});
   bind<acldvppSetPicDescSize>(m, "dvpp_set_pic_desc_size", "ret = acl.media.dvpp_set_pic_desc_size(desc, size)",
                               In{"desc"}, In{"value"});
   bind<acldvppSetPicDescFormat>(m, "dvpp_set_pic_desc_format", "ret = acl.media.dvpp_set_pic_desc_format(desc, fmt)",
@@ -127,31 +126,20 @@ void bind_media(py::module_& m) {
                                       In{"value"});
   bind<acldvppSetPicDescRetCode>(m, "dvpp_set_pic_desc_ret_code",
                                  "ret = acl.media.dvpp_set_pic_desc_ret_code(desc, code)", In{"desc"}, In{"value"});
-  bind<acldvppGetPicDescData, Quick>(m, "dvpp_get_pic_desc_data", "data = acl.media.dvpp_get_pic_desc_data(desc)",
-                                     In{"desc"});
-  bind<acldvppGetPicDescSize, Quick>(m, "dvpp_get_pic_desc_size", "size = acl.media.dvpp_get_pic_desc_size(desc)",
-                                     In{"desc"});
-  bind<acldvppGetPicDescFormat, Quick>(m, "dvpp_get_pic_desc_format",
-                                       "fmt = acl.media.dvpp_get_pic_desc_format(desc)", In{"desc"});
-  bind<acldvppGetPicDescWidth, Quick>(m, "dvpp_get_pic_desc_width", "w = acl.media.dvpp_get_pic_desc_width(desc)",
-                                      In{"desc"});
-  bind<acldvppGetPicDescHeight, Quick>(m, "dvpp_get_pic_desc_height", "h = acl.media.dvpp_get_pic_desc_height(desc)",
-                                       In{"desc"});
-  bind<acldvppGetPicDescWidthStride, Quick>(m, "dvpp_get_pic_desc_width_stride",
-                                            "ws = acl.media.dvpp_get_pic_desc_width_stride(desc)", In{"desc"});
-  bind<acldvppGetPicDescHeightStride, Quick>(m, "dvpp_get_pic_desc_height_stride",
-                                             "hs = acl.media.dvpp_get_pic_desc_height_stride(desc)", In{"desc"});
-  bind<acldvppGetPicDescRetCode, Quick>(m, "dvpp_get_pic_desc_ret_code",
-                                        "code = acl.media.dvpp_get_pic_desc_ret_code(desc)", In{"desc"});
+  bind<acldvppGetPicDescData, Quick>(m, "dvpp_get_pic_desc_data", Call{"data"}, In{"desc"});
+  bind<acldvppGetPicDescSize, Quick>(m, "dvpp_get_pic_desc_size", Call{"size"}, In{"desc"});
+  bind<acldvppGetPicDescFormat, Quick>(m, "dvpp_get_pic_desc_format", Call{"fmt"}, In{"desc"});
+  bind<acldvppGetPicDescWidth, Quick>(m, "dvpp_get_pic_desc_width", Call{"w"}, In{"desc"});
+  bind<acldvppGetPicDescHeight, Quick>(m, "dvpp_get_pic_desc_height", Call{"h"}, In{"desc"});
+  bind<acldvppGetPicDescWidthStride, Quick>(m, "dvpp_get_pic_desc_width_stride", Call{"ws"}, In{"desc"});
+  bind<acldvppGetPicDescHeightStride, Quick>(m, "dvpp_get_pic_desc_height_stride", Call{"hs"}, In{"desc"});
+  bind<acldvppGetPicDescRetCode, Quick>(m, "dvpp_get_pic_desc_ret_code", Call{"code"}, In{"desc"});
 
   // ---- channels
-  bind<acldvppCreateChannelDesc>(m, "dvpp_create_channel_desc", "desc = acl.media.dvpp_create_channel_desc()");
-  bind<acldvppDestroyChannelDesc>(m, "dvpp_destroy_channel_desc", "ret = acl.media.dvpp_destroy_channel_desc(desc)",
-                                  In{"desc"});
-  bind<acldvppCreateChannel>(m, "dvpp_create_channel", "ret = acl.media.dvpp_create_channel(channel_desc)",
-                             In{"channel_desc"});
-  bind<acldvppDestroyChannel>(m, "dvpp_destroy_channel", "ret = acl.media.dvpp_destroy_channel(channel_desc)",
-                              In{"channel_desc"});
+  bind<acldvppCreateChannelDesc>(m, "dvpp_create_channel_desc", Call{"desc"});
+  bind<acldvppDestroyChannelDesc>(m, "dvpp_destroy_channel_desc", Call{"ret"}, In{"desc"});
+  bind<acldvppCreateChannel>(m, "dvpp_create_channel", Call{"ret"}, In{"channel_desc"});
+  bind<acldvppDestroyChannel>(m, "dvpp_destroy_channel", Call{"ret"}, In{"channel_desc"});
   bind<acldvppSetChannelDescMode>(m, "dvpp_set_channel_desc_mode",
                                   "ret = acl.media.dvpp_set_channel_desc_mode(channel_desc, mode)", In{"desc"},
                                   In{"value"});
@@ -160,33 +148,25 @@ void bind_media(py::module_& m) {
                                               In{"desc"});
 
   // ---- configurations
-  bind<acldvppCreateRoiConfig>(m, "dvpp_create_roi_config",
-                               "roi = acl.media.dvpp_create_roi_config(left, right, top, bottom)", In{"left"},
-                               In{"right"}, In{"top"}, In{"bottom"});
-  bind<acldvppDestroyRoiConfig>(m, "dvpp_destroy_roi_config", "ret = acl.media.dvpp_destroy_roi_config(roi)",
-                                In{"roi"});
-  bind<acldvppSetRoiConfig>(m, "dvpp_set_roi_config", "ret = acl.media.dvpp_set_roi_config(roi, left, right, top, bottom)",
-                            In{"roi"}, In{"left"}, In{"right"}, In{"top"}, In{"bottom"});
-  bind<acldvppSetRoiConfigLeft>(m, "dvpp_set_roi_config_left", "ret = acl.media.dvpp_set_roi_config_left(roi, left)",
-                                In{"roi"}, In{"left"});
-  bind<acldvppSetRoiConfigRight>(m, "dvpp_set_roi_config_right",
-                                 "ret = acl.media.dvpp_set_roi_config_right(roi, right)", In{"roi"}, In{"right"});
-  bind<acldvppSetRoiConfigTop>(m, "dvpp_set_roi_config_top", "ret = acl.media.dvpp_set_roi_config_top(roi, top)",
-                               In{"roi"}, In{"top"});
-  bind<acldvppSetRoiConfigBottom>(m, "dvpp_set_roi_config_bottom",
-                                  "ret = acl.media.dvpp_set_roi_config_bottom(roi, bottom)", In{"roi"}, In{"bottom"});
-  bind<acldvppCreateResizeConfig>(m, "dvpp_create_resize_config", "config = acl.media.dvpp_create_resize_config()");
-  bind<acldvppDestroyResizeConfig>(m, "dvpp_destroy_resize_config",
-                                   "ret = acl.media.dvpp_destroy_resize_config(desc)", In{"desc"});
+  bind<acldvppCreateRoiConfig>(m, "dvpp_create_roi_config", Call{"roi"}, In{"left"}, In{"right"}, In{"top"},
+                               In{"bottom"});
+  bind<acldvppDestroyRoiConfig>(m, "dvpp_destroy_roi_config", Call{"ret"}, In{"roi"});
+  bind<acldvppSetRoiConfig>(m, "dvpp_set_roi_config", Call{"ret"}, In{"roi"}, In{"left"}, In{"right"}, In{"top"},
+                            In{"bottom"});
+  bind<acldvppSetRoiConfigLeft>(m, "dvpp_set_roi_config_left", Call{"ret"}, In{"roi"}, In{"left"});
+  bind<acldvppSetRoiConfigRight>(m, "dvpp_set_roi_config_right", Call{"ret"}, In{"roi"}, In{"right"});
+  bind<acldvppSetRoiConfigTop>(m, "dvpp_set_roi_config_top", Call{"ret"}, In{"roi"}, In{"top"});
+  bind<acldvppSetRoiConfigBottom>(m, "dvpp_set_roi_config_bottom", Call{"ret"}, In{"roi"}, In{"bottom"});
+  bind<acldvppCreateResizeConfig>(m, "dvpp_create_resize_config", Call{"config"});
+  bind<acldvppDestroyResizeConfig>(m, "dvpp_destroy_resize_config", Call{"ret"}, In{"desc"});
   bind<acldvppSetResizeConfigInterpolation>(m, "dvpp_set_resize_config_interpolation",
                                             "ret = acl.media.dvpp_set_resize_config_interpolation(config, interpolation)",
                                             In{"desc"}, In{"value"});
   bind<acldvppGetResizeConfigInterpolation, Quick>(
       m, "dvpp_get_resize_config_interpolation",
       "interpolation = acl.media.dvpp_get_resize_config_interpolation(config)", In{"desc"});
-  bind<acldvppCreateJpegeConfig>(m, "dvpp_create_jpege_config", "config = acl.media.dvpp_create_jpege_config()");
-  bind<acldvppDestroyJpegeConfig>(m, "dvpp_destroy_jpege_config", "ret = acl.media.dvpp_destroy_jpege_config(desc)",
-                                  In{"desc"});
+  bind<acldvppCreateJpegeConfig>(m, "dvpp_create_jpege_config", Call{"config"});
+  bind<acldvppDestroyJpegeConfig>(m, "dvpp_destroy_jpege_config", Call{"ret"}, In{"desc"});
   bind<acldvppSetJpegeConfigLevel>(m, "dvpp_set_jpege_config_level",
                                    "ret = acl.media.dvpp_set_jpege_config_level(config, level)", In{"desc"},
                                    In{"value"});
@@ -194,23 +174,16 @@ void bind_media(py::module_& m) {
                                           "level = acl.media.dvpp_get_jpege_config_level(config)", In{"desc"});
 
   // ---- JPEG: `data` of the image info and size predictions is host memory read by the C call.
-  bind<acldvppJpegGetImageInfo>(m, "dvpp_jpeg_get_image_info",
-                                "width, height, components, ret = acl.media.dvpp_jpeg_get_image_info(data, size)",
+  bind<acldvppJpegGetImageInfo>(m, "dvpp_jpeg_get_image_info", Call{"width, height, components, ret"},
                                 HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out());
-  bind<acldvppJpegGetImageInfoV2>(
-      m, "dvpp_jpeg_get_image_info_v2",
-      "width, height, components, format, ret = acl.media.dvpp_jpeg_get_image_info_v2(data, size)",
-      HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out(), Out());
-  bind<acldvppJpegPredictDecSize>(
-      m, "dvpp_jpeg_predict_dec_size",
-      "decode_size, ret = acl.media.dvpp_jpeg_predict_dec_size(data, size, output_pixel_format)",
-      HostPtr<1>{"data"}, In{"size"}, In{"output_pixel_format"}, Out());
-  bind<acldvppJpegDecodeAsync>(m, "dvpp_jpeg_decode_async",
-                               "ret = acl.media.dvpp_jpeg_decode_async(channel_desc, data, size, output_desc, stream)",
-                               In{"channel_desc"}, CheckedPtr<2>{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
-  bind<acldvppJpegPredictEncSize>(m, "dvpp_jpeg_predict_enc_size",
-                                  "size, ret = acl.media.dvpp_jpeg_predict_enc_size(input_desc, config)",
-                                  In{"input_desc"}, In{"config"}, Out());
+  bind<acldvppJpegGetImageInfoV2>(m, "dvpp_jpeg_get_image_info_v2", Call{"width, height, components, format, ret"},
+                                  HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out(), Out());
+  bind<acldvppJpegPredictDecSize>(m, "dvpp_jpeg_predict_dec_size", Call{"decode_size, ret"}, HostPtr<1>{"data"},
+                                  In{"size"}, In{"output_pixel_format"}, Out());
+  bind<acldvppJpegDecodeAsync>(m, "dvpp_jpeg_decode_async", Call{"ret"}, In{"channel_desc"}, CheckedPtr<2>{"data"},
+                               In{"size"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppJpegPredictEncSize>(m, "dvpp_jpeg_predict_enc_size", Call{"size, ret"}, In{"input_desc"}, In{"config"},
+                                  Out());
   // `size_ptr` is the address of a uint32 (np.array(..., np.uint32) through numpy_to_ptr): in, the
   // buffer's size; out, the JPEG's. No length parameter for bind's HostPtr, hence defn.
   defn(
@@ -230,53 +203,33 @@ void bind_media(py::module_& m) {
       "ret = acl.media.dvpp_jpeg_encode_async(channel_desc, input_desc, data, size_ptr, config, stream)");
 
   // ---- PNG
-  bind<acldvppPngGetImageInfo>(m, "dvpp_png_get_image_info",
-                               "width, height, components, ret = acl.media.dvpp_png_get_image_info(data, size)",
-                               HostPtr<1>{"data"}, In{"size"}, Out(), Out(), Out());
-  bind<acldvppPngPredictDecSize>(
-      m, "dvpp_png_predict_dec_size",
-      "decode_size, ret = acl.media.dvpp_png_predict_dec_size(data, size, output_pixel_format)", HostPtr<1>{"data"},
-      In{"size"}, In{"output_pixel_format"}, Out());
-  bind<acldvppPngDecodeAsync>(m, "dvpp_png_decode_async",
-                              "ret = acl.media.dvpp_png_decode_async(channel_desc, data, size, output_desc, stream)",
-                              In{"channel_desc"}, CheckedPtr<2>{"data"}, In{"size"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppPngGetImageInfo>(m, "dvpp_png_get_image_info", Call{"width, height, components, ret"}, HostPtr<1>{"data"},
+                               In{"size"}, Out(), Out(), Out());
+  bind<acldvppPngPredictDecSize>(m, "dvpp_png_predict_dec_size", Call{"decode_size, ret"}, HostPtr<1>{"data"},
+                                 In{"size"}, In{"output_pixel_format"}, Out());
+  bind<acldvppPngDecodeAsync>(m, "dvpp_png_decode_async", Call{"ret"}, In{"channel_desc"}, CheckedPtr<2>{"data"},
+                              In{"size"}, In{"output_desc"}, In{"stream"});
 
   // ---- VPC
-  bind<acldvppVpcResizeAsync>(
-      m, "dvpp_vpc_resize_async",
-      "ret = acl.media.dvpp_vpc_resize_async(channel_desc, input_desc, output_desc, resize_config, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"resize_config"}, In{"stream"});
-  bind<acldvppVpcCropAsync>(
-      m, "dvpp_vpc_crop_async",
-      "ret = acl.media.dvpp_vpc_crop_async(channel_desc, input_desc, output_desc, crop_area, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"}, In{"stream"});
-  bind<acldvppVpcCropAndPasteAsync>(m, "dvpp_vpc_crop_and_paste_async",
-                                    "ret = acl.media.dvpp_vpc_crop_and_paste_async(channel_desc, input_desc, "
-                                    "output_desc, crop_area, paste_area, stream)",
-                                    In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
-                                    In{"paste_area"}, In{"stream"});
-  bind<acldvppVpcConvertColorAsync>(
-      m, "dvpp_vpc_convert_color_async",
-      "ret = acl.media.dvpp_vpc_convert_color_async(channel_desc, input_desc, output_desc, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"stream"});
-  bind<acldvppVpcCropResizeAsync>(m, "dvpp_vpc_crop_resize_async",
-                                  "ret = acl.media.dvpp_vpc_crop_resize_async(channel_desc, input_desc, output_desc, "
-                                  "crop_area, resize_config, stream)",
-                                  In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
-                                  In{"resize_config"}, In{"stream"});
-  bind<acldvppVpcCropResizePasteAsync>(m, "dvpp_vpc_crop_resize_paste_async",
-                                       "ret = acl.media.dvpp_vpc_crop_resize_paste_async(channel_desc, input_desc, "
-                                       "output_desc, crop_area, paste_area, resize_config, stream)",
-                                       In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"crop_area"},
-                                       In{"paste_area"}, In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcResizeAsync>(m, "dvpp_vpc_resize_async", Call{"ret"}, In{"channel_desc"}, In{"input_desc"},
+                              In{"output_desc"}, In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcCropAsync>(m, "dvpp_vpc_crop_async", Call{"ret"}, In{"channel_desc"}, In{"input_desc"},
+                            In{"output_desc"}, In{"crop_area"}, In{"stream"});
+  bind<acldvppVpcCropAndPasteAsync>(m, "dvpp_vpc_crop_and_paste_async", Call{"ret"}, In{"channel_desc"},
+                                    In{"input_desc"}, In{"output_desc"}, In{"crop_area"}, In{"paste_area"},
+                                    In{"stream"});
+  bind<acldvppVpcConvertColorAsync>(m, "dvpp_vpc_convert_color_async", Call{"ret"}, In{"channel_desc"},
+                                    In{"input_desc"}, In{"output_desc"}, In{"stream"});
+  bind<acldvppVpcCropResizeAsync>(m, "dvpp_vpc_crop_resize_async", Call{"ret"}, In{"channel_desc"}, In{"input_desc"},
+                                  In{"output_desc"}, In{"crop_area"}, In{"resize_config"}, In{"stream"});
+  bind<acldvppVpcCropResizePasteAsync>(m, "dvpp_vpc_crop_resize_paste_async", Call{"ret"}, In{"channel_desc"},
+                                       In{"input_desc"}, In{"output_desc"}, In{"crop_area"}, In{"paste_area"},
+                                       In{"resize_config"}, In{"stream"});
 
   // ---- batches of pictures
-  bind<acldvppCreateBatchPicDesc>(m, "dvpp_create_batch_pic_desc",
-                                  "batch_desc = acl.media.dvpp_create_batch_pic_desc(batch_size)", In{"batch_size"});
-  bind<acldvppGetPicDesc, Quick>(m, "dvpp_get_pic_desc", "desc = acl.media.dvpp_get_pic_desc(batch_desc, index)",
-                                 In{"batch_desc"}, In{"index"});
-  bind<acldvppDestroyBatchPicDesc>(m, "dvpp_destroy_batch_pic_desc",
-                                   "ret = acl.media.dvpp_destroy_batch_pic_desc(batch_desc)", In{"batch_desc"});
+  bind<acldvppCreateBatchPicDesc>(m, "dvpp_create_batch_pic_desc", Call{"batch_desc"}, In{"batch_size"});
+  bind<acldvppGetPicDesc, Quick>(m, "dvpp_get_pic_desc", Call{"desc"}, In{"batch_desc"}, In{"index"});
+  bind<acldvppDestroyBatchPicDesc>(m, "dvpp_destroy_batch_pic_desc", Call{"ret"}, In{"batch_desc"});
   // The batch VPC calls take Python lists for the C arrays (pyACL's roi_nums_list, crop_area_list, ...).
   defn(
       m, "dvpp_vpc_batch_crop_async",
@@ -353,116 +306,66 @@ void bind_media(py::module_& m) {
       "roi_nums_list, dst_batch_pic_descs, crop_area_list, border_config_list, resize_config, stream)");
 
   // ---- borders
-  bind<acldvppCreateBorderConfig>(m, "dvpp_create_border_config", "config = acl.media.dvpp_create_border_config()");
-  bind<acldvppDestroyBorderConfig>(m, "dvpp_destroy_border_config",
-                                   "ret = acl.media.dvpp_destroy_border_config(config)", In{"config"});
-  bind<acldvppSetBorderConfigValue>(m, "dvpp_set_border_config_value",
-                                    "ret = acl.media.dvpp_set_border_config_value(config, index, value)",
-                                    In{"config"}, In{"index"}, In{"value"});
-  bind<acldvppSetBorderConfigBorderType>(m, "dvpp_set_border_config_border_type",
-                                         "ret = acl.media.dvpp_set_border_config_border_type(config, border_type)",
-                                         In{"config"}, In{"border_type"});
-  bind<acldvppSetBorderConfigTop>(m, "dvpp_set_border_config_top",
-                                  "ret = acl.media.dvpp_set_border_config_top(config, top)", In{"config"}, In{"top"});
-  bind<acldvppSetBorderConfigBottom>(m, "dvpp_set_border_config_bottom",
-                                     "ret = acl.media.dvpp_set_border_config_bottom(config, bottom)", In{"config"},
-                                     In{"bottom"});
-  bind<acldvppSetBorderConfigLeft>(m, "dvpp_set_border_config_left",
-                                   "ret = acl.media.dvpp_set_border_config_left(config, left)", In{"config"},
-                                   In{"left"});
-  bind<acldvppSetBorderConfigRight>(m, "dvpp_set_border_config_right",
-                                    "ret = acl.media.dvpp_set_border_config_right(config, right)", In{"config"},
-                                    In{"right"});
-  bind<acldvppGetBorderConfigValue, Quick>(m, "dvpp_get_border_config_value",
-                                           "value = acl.media.dvpp_get_border_config_value(config, index)",
-                                           In{"config"}, In{"index"});
-  bind<acldvppGetBorderConfigBorderType, Quick>(m, "dvpp_get_border_config_border_type",
-                                                "border_type = acl.media.dvpp_get_border_config_border_type(config)",
+  bind<acldvppCreateBorderConfig>(m, "dvpp_create_border_config", Call{"config"});
+  bind<acldvppDestroyBorderConfig>(m, "dvpp_destroy_border_config", Call{"ret"}, In{"config"});
+  bind<acldvppSetBorderConfigValue>(m, "dvpp_set_border_config_value", Call{"ret"}, In{"config"}, In{"index"},
+                                    In{"value"});
+  bind<acldvppSetBorderConfigBorderType>(m, "dvpp_set_border_config_border_type", Call{"ret"}, In{"config"},
+                                         In{"border_type"});
+  bind<acldvppSetBorderConfigTop>(m, "dvpp_set_border_config_top", Call{"ret"}, In{"config"}, In{"top"});
+  bind<acldvppSetBorderConfigBottom>(m, "dvpp_set_border_config_bottom", Call{"ret"}, In{"config"}, In{"bottom"});
+  bind<acldvppSetBorderConfigLeft>(m, "dvpp_set_border_config_left", Call{"ret"}, In{"config"}, In{"left"});
+  bind<acldvppSetBorderConfigRight>(m, "dvpp_set_border_config_right", Call{"ret"}, In{"config"}, In{"right"});
+  bind<acldvppGetBorderConfigValue, Quick>(m, "dvpp_get_border_config_value", Call{"value"}, In{"config"}, In{"index"});
+  bind<acldvppGetBorderConfigBorderType, Quick>(m, "dvpp_get_border_config_border_type", Call{"border_type"},
                                                 In{"config"});
-  bind<acldvppGetBorderConfigTop, Quick>(m, "dvpp_get_border_config_top",
-                                         "top = acl.media.dvpp_get_border_config_top(config)", In{"config"});
-  bind<acldvppGetBorderConfigBottom, Quick>(m, "dvpp_get_border_config_bottom",
-                                            "bottom = acl.media.dvpp_get_border_config_bottom(config)", In{"config"});
-  bind<acldvppGetBorderConfigLeft, Quick>(m, "dvpp_get_border_config_left",
-                                          "left = acl.media.dvpp_get_border_config_left(config)", In{"config"});
-  bind<acldvppGetBorderConfigRight, Quick>(m, "dvpp_get_border_config_right",
-                                           "right = acl.media.dvpp_get_border_config_right(config)", In{"config"});
-  bind<acldvppVpcMakeBorderAsync>(
-      m, "dvpp_vpc_make_border_async",
-      "ret = acl.media.dvpp_vpc_make_border_async(channel_desc, input_desc, output_desc, border_config, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"border_config"}, In{"stream"});
+  bind<acldvppGetBorderConfigTop, Quick>(m, "dvpp_get_border_config_top", Call{"top"}, In{"config"});
+  bind<acldvppGetBorderConfigBottom, Quick>(m, "dvpp_get_border_config_bottom", Call{"bottom"}, In{"config"});
+  bind<acldvppGetBorderConfigLeft, Quick>(m, "dvpp_get_border_config_left", Call{"left"}, In{"config"});
+  bind<acldvppGetBorderConfigRight, Quick>(m, "dvpp_get_border_config_right", Call{"right"}, In{"config"});
+  bind<acldvppVpcMakeBorderAsync>(m, "dvpp_vpc_make_border_async", Call{"ret"}, In{"channel_desc"}, In{"input_desc"},
+                                  In{"output_desc"}, In{"border_config"}, In{"stream"});
 
   // ---- pyramids, histograms, LUT equalisation (the host runtime answers ACL_ERROR_FEATURE_UNSUPPORTED)
-  bind<acldvppVpcPyrDownAsync>(
-      m, "dvpp_vpc_pyr_down_async",
-      "ret = acl.media.dvpp_vpc_pyr_down_async(channel_desc, input_desc, output_desc, reserve, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"reserve"}, In{"stream"});
-  bind<acldvppCreateHist>(m, "dvpp_create_hist", "hist = acl.media.dvpp_create_hist()");
-  bind<acldvppDestroyHist>(m, "dvpp_destroy_hist", "ret = acl.media.dvpp_destroy_hist(hist)", In{"hist"});
-  bind<acldvppGetHistDims, Quick>(m, "dvpp_get_hist_dims", "dims = acl.media.dvpp_get_hist_dims(hist)", In{"hist"});
-  bind<acldvppGetHistData>(m, "dvpp_get_hist_data", "data, length, ret = acl.media.dvpp_get_hist_data(hist, dim)",
-                           In{"hist"}, In{"dim"}, Out(), Out());
-  bind<acldvppGetHistRetCode, Quick>(m, "dvpp_get_hist_ret_code", "code = acl.media.dvpp_get_hist_ret_code(hist)",
-                                     In{"hist"});
-  bind<acldvppClearHist>(m, "dvpp_clear_hist", "ret = acl.media.dvpp_clear_hist(hist)", In{"hist"});
-  bind<acldvppVpcCalcHistAsync>(
-      m, "dvpp_vpc_calc_hist_async",
-      "ret = acl.media.dvpp_vpc_calc_hist_async(channel_desc, src_pic_desc, hist, reserve, stream)",
-      In{"channel_desc"}, In{"src_pic_desc"}, In{"hist"}, In{"reserve"}, In{"stream"});
-  bind<acldvppCreateLutMap>(m, "dvpp_create_lut_map", "lut_map = acl.media.dvpp_create_lut_map()");
-  bind<acldvppDestroyLutMap>(m, "dvpp_destroy_lut_map", "ret = acl.media.dvpp_destroy_lut_map(lut_map)",
-                             In{"lut_map"});
-  bind<acldvppGetLutMapDims, Quick>(m, "dvpp_get_lut_map_dims", "dims = acl.media.dvpp_get_lut_map_dims(lut_map)",
-                                    In{"lut_map"});
-  bind<acldvppGetLutMapData>(m, "dvpp_get_lut_map_data",
-                             "data, length, ret = acl.media.dvpp_get_lut_map_data(lut_map, dim)", In{"lut_map"},
-                             In{"dim"}, Out(), Out());
-  bind<acldvppVpcEqualizeHistAsync>(
-      m, "dvpp_vpc_equalize_hist_async",
-      "ret = acl.media.dvpp_vpc_equalize_hist_async(channel_desc, input_desc, output_desc, lut_map, stream)",
-      In{"channel_desc"}, In{"input_desc"}, In{"output_desc"}, In{"lut_map"}, In{"stream"});
+  bind<acldvppVpcPyrDownAsync>(m, "dvpp_vpc_pyr_down_async", Call{"ret"}, In{"channel_desc"}, In{"input_desc"},
+                               In{"output_desc"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateHist>(m, "dvpp_create_hist", Call{"hist"});
+  bind<acldvppDestroyHist>(m, "dvpp_destroy_hist", Call{"ret"}, In{"hist"});
+  bind<acldvppGetHistDims, Quick>(m, "dvpp_get_hist_dims", Call{"dims"}, In{"hist"});
+  bind<acldvppGetHistData>(m, "dvpp_get_hist_data", Call{"data, length, ret"}, In{"hist"}, In{"dim"}, Out(), Out());
+  bind<acldvppGetHistRetCode, Quick>(m, "dvpp_get_hist_ret_code", Call{"code"}, In{"hist"});
+  bind<acldvppClearHist>(m, "dvpp_clear_hist", Call{"ret"}, In{"hist"});
+  bind<acldvppVpcCalcHistAsync>(m, "dvpp_vpc_calc_hist_async", Call{"ret"}, In{"channel_desc"}, In{"src_pic_desc"},
+                                In{"hist"}, In{"reserve"}, In{"stream"});
+  bind<acldvppCreateLutMap>(m, "dvpp_create_lut_map", Call{"lut_map"});
+  bind<acldvppDestroyLutMap>(m, "dvpp_destroy_lut_map", Call{"ret"}, In{"lut_map"});
+  bind<acldvppGetLutMapDims, Quick>(m, "dvpp_get_lut_map_dims", Call{"dims"}, In{"lut_map"});
+  bind<acldvppGetLutMapData>(m, "dvpp_get_lut_map_data", Call{"data, length, ret"}, In{"lut_map"}, In{"dim"}, Out(),
+                             Out());
+  bind<acldvppVpcEqualizeHistAsync>(m, "dvpp_vpc_equalize_hist_async", Call{"ret"}, In{"channel_desc"},
+                                    In{"input_desc"}, In{"output_desc"}, In{"lut_map"}, In{"stream"});
 
   // ---- channel parameters: `param` is host memory of `length` bytes
-  bind<acldvppSetChannelDescParam>(
-      m, "dvpp_set_channel_desc_param",
-      "ret = acl.media.dvpp_set_channel_desc_param(channel_desc, param_type, length, param)", In{"channel_desc"},
-      In{"param_type"}, In{"length"}, HostPtr<2>{"param"});
-  bind<acldvppGetChannelDescParam>(
-      m, "dvpp_get_channel_desc_param",
-      "ret_size, ret = acl.media.dvpp_get_channel_desc_param(channel_desc, param_type, length, param)",
-      In{"channel_desc"}, In{"param_type"}, In{"length"}, Out(), HostPtr<2>{"param"});
+  bind<acldvppSetChannelDescParam>(m, "dvpp_set_channel_desc_param", Call{"ret"}, In{"channel_desc"}, In{"param_type"},
+                                   In{"length"}, HostPtr<2>{"param"});
+  bind<acldvppGetChannelDescParam>(m, "dvpp_get_channel_desc_param", Call{"ret_size, ret"}, In{"channel_desc"},
+                                   In{"param_type"}, In{"length"}, Out(), HostPtr<2>{"param"});
 
   // ---- stream descriptions (video decode's input; acllite's dvpp_vdec)
-  bind<acldvppCreateStreamDesc>(m, "dvpp_create_stream_desc", "desc = acl.media.dvpp_create_stream_desc()");
-  bind<acldvppDestroyStreamDesc>(m, "dvpp_destroy_stream_desc", "ret = acl.media.dvpp_destroy_stream_desc(desc)",
-                                 In{"desc"});
-  bind<acldvppSetStreamDescData>(m, "dvpp_set_stream_desc_data",
-                                 "ret = acl.media.dvpp_set_stream_desc_data(desc, data)", In{"desc"}, In{"data"});
-  bind<acldvppSetStreamDescSize>(m, "dvpp_set_stream_desc_size",
-                                 "ret = acl.media.dvpp_set_stream_desc_size(desc, size)", In{"desc"}, In{"size"});
-  bind<acldvppSetStreamDescFormat>(m, "dvpp_set_stream_desc_format",
-                                   "ret = acl.media.dvpp_set_stream_desc_format(desc, format)", In{"desc"},
-                                   In{"format"});
-  bind<acldvppSetStreamDescTimestamp>(m, "dvpp_set_stream_desc_timestamp",
-                                      "ret = acl.media.dvpp_set_stream_desc_timestamp(desc, timestamp)", In{"desc"},
-                                      In{"timestamp"});
-  bind<acldvppSetStreamDescRetCode>(m, "dvpp_set_stream_desc_ret_code",
-                                    "ret = acl.media.dvpp_set_stream_desc_ret_code(desc, ret_code)", In{"desc"},
-                                    In{"ret_code"});
-  bind<acldvppSetStreamDescEos>(m, "dvpp_set_stream_desc_eos", "ret = acl.media.dvpp_set_stream_desc_eos(desc, eos)",
-                                In{"desc"}, In{"eos"});
-  bind<acldvppGetStreamDescData, Quick>(m, "dvpp_get_stream_desc_data",
-                                        "data = acl.media.dvpp_get_stream_desc_data(desc)", In{"desc"});
-  bind<acldvppGetStreamDescSize, Quick>(m, "dvpp_get_stream_desc_size",
-                                        "size = acl.media.dvpp_get_stream_desc_size(desc)", In{"desc"});
-  bind<acldvppGetStreamDescFormat, Quick>(m, "dvpp_get_stream_desc_format",
-                                          "format = acl.media.dvpp_get_stream_desc_format(desc)", In{"desc"});
-  bind<acldvppGetStreamDescTimestamp, Quick>(m, "dvpp_get_stream_desc_timestamp",
-                                             "timestamp = acl.media.dvpp_get_stream_desc_timestamp(desc)", In{"desc"});
-  bind<acldvppGetStreamDescRetCode, Quick>(m, "dvpp_get_stream_desc_ret_code",
-                                           "ret_code = acl.media.dvpp_get_stream_desc_ret_code(desc)", In{"desc"});
-  bind<acldvppGetStreamDescEos, Quick>(m, "dvpp_get_stream_desc_eos", "eos = acl.media.dvpp_get_stream_desc_eos(desc)",
-                                       In{"desc"});
+  bind<acldvppCreateStreamDesc>(m, "dvpp_create_stream_desc", Call{"desc"});
+  bind<acldvppDestroyStreamDesc>(m, "dvpp_destroy_stream_desc", Call{"ret"}, In{"desc"});
+  bind<acldvppSetStreamDescData>(m, "dvpp_set_stream_desc_data", Call{"ret"}, In{"desc"}, In{"data"});
+  bind<acldvppSetStreamDescSize>(m, "dvpp_set_stream_desc_size", Call{"ret"}, In{"desc"}, In{"size"});
+  bind<acldvppSetStreamDescFormat>(m, "dvpp_set_stream_desc_format", Call{"ret"}, In{"desc"}, In{"format"});
+  bind<acldvppSetStreamDescTimestamp>(m, "dvpp_set_stream_desc_timestamp", Call{"ret"}, In{"desc"}, In{"timestamp"});
+  bind<acldvppSetStreamDescRetCode>(m, "dvpp_set_stream_desc_ret_code", Call{"ret"}, In{"desc"}, In{"ret_code"});
+  bind<acldvppSetStreamDescEos>(m, "dvpp_set_stream_desc_eos", Call{"ret"}, In{"desc"}, In{"eos"});
+  bind<acldvppGetStreamDescData, Quick>(m, "dvpp_get_stream_desc_data", Call{"data"}, In{"desc"});
+  bind<acldvppGetStreamDescSize, Quick>(m, "dvpp_get_stream_desc_size", Call{"size"}, In{"desc"});
+  bind<acldvppGetStreamDescFormat, Quick>(m, "dvpp_get_stream_desc_format", Call{"format"}, In{"desc"});
+  bind<acldvppGetStreamDescTimestamp, Quick>(m, "dvpp_get_stream_desc_timestamp", Call{"timestamp"}, In{"desc"});
+  bind<acldvppGetStreamDescRetCode, Quick>(m, "dvpp_get_stream_desc_ret_code", Call{"ret_code"}, In{"desc"});
+  bind<acldvppGetStreamDescEos, Quick>(m, "dvpp_get_stream_desc_eos", Call{"eos"}, In{"desc"});
 #else
   (void)m;
 #endif

@@ -64,96 +64,71 @@ void bind_exception_getter(py::module_& m, const char* name, const char* doc) {
 
 void bind_rt_device(py::module_& m) {
   // ---- devices
-  bind<aclrtSetDevice>(m, "set_device", "ret = acl.rt.set_device(device_id)", In{"device_id"});
-  bind<aclrtResetDevice>(m, "reset_device", "ret = acl.rt.reset_device(device_id)", In{"device_id"});
-  bind<aclrtGetDevice, Quick>(m, "get_device", "device_id, ret = acl.rt.get_device()", Out());
-  bind<aclrtGetDeviceCount, Quick>(m, "get_device_count", "count, ret = acl.rt.get_device_count()", Out());
+  bind<aclrtSetDevice>(m, "set_device", Call{"ret"}, In{"device_id"});
+  bind<aclrtResetDevice>(m, "reset_device", Call{"ret"}, In{"device_id"});
+  bind<aclrtGetDevice, Quick>(m, "get_device", Call{"device_id, ret"}, Out());
+  bind<aclrtGetDeviceCount, Quick>(m, "get_device_count", Call{"count, ret"}, Out());
   bind<aclrtGetRunMode, Quick>(m, "get_run_mode",
                                "run_mode, ret = acl.rt.get_run_mode(): 0 ACL_DEVICE, 1 ACL_HOST", Out());
-  bind<aclrtSynchronizeDevice>(m, "synchronize_device", "ret = acl.rt.synchronize_device()");
+  bind<aclrtSynchronizeDevice>(m, "synchronize_device", Call{"ret"});
 
   // ---- contexts
-  bind<aclrtCreateContext>(m, "create_context", "context, ret = acl.rt.create_context(device_id)", Out(),
-                           In{"device_id"});
-  bind<aclrtDestroyContext>(m, "destroy_context", "ret = acl.rt.destroy_context(context)", In{"context"});
+  bind<aclrtCreateContext>(m, "create_context", Call{"context, ret"}, Out(), In{"device_id"});
+  bind<aclrtDestroyContext>(m, "destroy_context", Call{"ret"}, In{"context"});
   bind<aclrtSetCurrentContext>(m, "set_context", "ret = acl.rt.set_context(context): aclrtSetCurrentContext",
                                In{"context"});
   bind<aclrtGetCurrentContext, Quick>(m, "get_context",
                                       "context, ret = acl.rt.get_context(): aclrtGetCurrentContext", Out());
 
   // ---- streams
-  bind<aclrtCreateStream>(m, "create_stream", "stream, ret = acl.rt.create_stream()", Out());
+  bind<aclrtCreateStream>(m, "create_stream", Call{"stream, ret"}, Out());
   bind_stream_destroy<aclrtDestroyStream>(m, "destroy_stream", "ret = acl.rt.destroy_stream(stream)");
-  bind<aclrtSynchronizeStream>(m, "synchronize_stream", "ret = acl.rt.synchronize_stream(stream)",
-                               In{"stream"});
+  bind<aclrtSynchronizeStream>(m, "synchronize_stream", Call{"ret"}, In{"stream"});
   bind<aclrtSynchronizeStreamWithTimeout>(
       m, "synchronize_stream_with_timeout",
       "ret = acl.rt.synchronize_stream_with_timeout(stream, timeout): timeout in ms, -1 forever",
       In{"stream"}, In{"timeout"});
 
   // ---- events
-  bind<aclrtCreateEvent>(m, "create_event", "event, ret = acl.rt.create_event()", Out());
-  bind<aclrtDestroyEvent>(m, "destroy_event", "ret = acl.rt.destroy_event(event)", In{"event"});
-  bind<aclrtRecordEvent>(m, "record_event", "ret = acl.rt.record_event(event, stream)", In{"event"},
-                         In{"stream"});
+  bind<aclrtCreateEvent>(m, "create_event", Call{"event, ret"}, Out());
+  bind<aclrtDestroyEvent>(m, "destroy_event", Call{"ret"}, In{"event"});
+  bind<aclrtRecordEvent>(m, "record_event", Call{"ret"}, In{"event"}, In{"stream"});
   bind<query_event, Quick>(m, "query_event",
                            "status, ret = acl.rt.query_event(event): 0 complete, 1 not ready", In{"event"},
                            Out());
   bind<aclrtQueryEventStatus, Quick>(
       m, "query_event_status", "status, ret = acl.rt.query_event_status(event): 1 complete, 0 not ready",
       In{"event"}, Out());
-  bind<aclrtSynchronizeEvent>(m, "synchronize_event", "ret = acl.rt.synchronize_event(event)", In{"event"});
-  bind<aclrtEventElapsedTime, Quick>(m, "event_elapsed_time",
-                                     "ms, ret = acl.rt.event_elapsed_time(start, end)", Out(), In{"start"},
-                                     In{"end"});
-  bind<aclrtStreamWaitEvent>(m, "stream_wait_event", "ret = acl.rt.stream_wait_event(stream, event)",
-                             In{"stream"}, In{"event"});
+  bind<aclrtSynchronizeEvent>(m, "synchronize_event", Call{"ret"}, In{"event"});
+  bind<aclrtEventElapsedTime, Quick>(m, "event_elapsed_time", Call{"ms, ret"}, Out(), In{"start"}, In{"end"});
+  bind<aclrtStreamWaitEvent>(m, "stream_wait_event", Call{"ret"}, In{"stream"}, In{"event"});
 
   // ---- memory information
-  bind<aclrtGetMemInfo, Quick>(m, "get_mem_info", "free, total, ret = acl.rt.get_mem_info(attr)", In{"attr"},
-                               Out(), Out());
+  bind<aclrtGetMemInfo, Quick>(m, "get_mem_info", Call{"free, total, ret"}, In{"attr"}, Out(), Out());
 
 #ifdef ACL_EVENT_SYNC
   // ---- event flags, stream configuration and queries
-  bind<aclrtCreateEventWithFlag>(m, "create_event_with_flag",
-                                 "event, ret = acl.rt.create_event_with_flag(flag)", Out(), In{"flag"});
-  bind<aclrtCreateEventExWithFlag>(m, "create_event_ex_with_flag",
-                                   "event, ret = acl.rt.create_event_ex_with_flag(flag)", Out(), In{"flag"});
-  bind<aclrtResetEvent>(m, "reset_event", "ret = acl.rt.reset_event(event, stream)", In{"event"},
-                        In{"stream"});
-  bind<aclrtSynchronizeEventWithTimeout>(m, "synchronize_event_with_timeout",
-                                         "ret = acl.rt.synchronize_event_with_timeout(event, timeout)",
-                                         In{"event"}, In{"timeout"});
-  bind<aclrtEventGetTimestamp, Quick>(
-      m, "event_get_timestamp", "timestamp, ret = acl.rt.event_get_timestamp(event)", In{"event"}, Out());
-  bind<aclrtQueryEventWaitStatus, Quick>(m, "query_event_wait_status",
-                                         "status, ret = acl.rt.query_event_wait_status(event)", In{"event"},
-                                         Out());
-  bind<aclrtCreateStreamWithConfig>(m, "create_stream_with_config",
-                                    "stream, ret = acl.rt.create_stream_with_config(priority, flag)", Out(),
-                                    In{"priority"}, In{"flag"});
+  bind<aclrtCreateEventWithFlag>(m, "create_event_with_flag", Call{"event, ret"}, Out(), In{"flag"});
+  bind<aclrtCreateEventExWithFlag>(m, "create_event_ex_with_flag", Call{"event, ret"}, Out(), In{"flag"});
+  bind<aclrtResetEvent>(m, "reset_event", Call{"ret"}, In{"event"}, In{"stream"});
+  bind<aclrtSynchronizeEventWithTimeout>(m, "synchronize_event_with_timeout", Call{"ret"}, In{"event"}, In{"timeout"});
+  bind<aclrtEventGetTimestamp, Quick>(m, "event_get_timestamp", Call{"timestamp, ret"}, In{"event"}, Out());
+  bind<aclrtQueryEventWaitStatus, Quick>(m, "query_event_wait_status", Call{"status, ret"}, In{"event"}, Out());
+  bind<aclrtCreateStreamWithConfig>(m, "create_stream_with_config", Call{"stream, ret"}, Out(), In{"priority"},
+                                    In{"flag"});
   bind<aclrtStreamQuery, Quick>(m, "stream_query",
                                 "status, ret = acl.rt.stream_query(stream): 0 complete, 1 not ready",
                                 In{"stream"}, Out());
-  bind<aclrtStreamGetPriority, Quick>(
-      m, "stream_get_priority", "priority, ret = acl.rt.stream_get_priority(stream)", In{"stream"}, Out());
-  bind<aclrtStreamGetFlags, Quick>(m, "stream_get_flags", "flags, ret = acl.rt.stream_get_flags(stream)",
-                                   In{"stream"}, Out());
-  bind<aclrtStreamGetId, Quick>(m, "stream_get_id", "stream_id, ret = acl.rt.stream_get_id(stream)",
-                                In{"stream"}, Out());
+  bind<aclrtStreamGetPriority, Quick>(m, "stream_get_priority", Call{"priority, ret"}, In{"stream"}, Out());
+  bind<aclrtStreamGetFlags, Quick>(m, "stream_get_flags", Call{"flags, ret"}, In{"stream"}, Out());
+  bind<aclrtStreamGetId, Quick>(m, "stream_get_id", Call{"stream_id, ret"}, In{"stream"}, Out());
   bind_stream_destroy<aclrtDestroyStreamForce>(m, "destroy_stream_force",
                                                "ret = acl.rt.destroy_stream_force(stream)");
-  bind<aclrtResetDeviceForce>(m, "reset_device_force", "ret = acl.rt.reset_device_force(device_id)",
-                              In{"device_id"});
-  bind<aclrtSynchronizeDeviceWithTimeout>(m, "synchronize_device_with_timeout",
-                                          "ret = acl.rt.synchronize_device_with_timeout(timeout)",
-                                          In{"timeout"});
-  bind<aclrtSetOpWaitTimeout, Quick>(m, "set_op_wait_timeout", "ret = acl.rt.set_op_wait_timeout(timeout)",
-                                     In{"timeout"});
-  bind<aclrtDeviceCanAccessPeer, Quick>(
-      m, "device_can_access_peer",
-      "can_access_peer, ret = acl.rt.device_can_access_peer(device_id, peer_device_id)", Out(),
-      In{"device_id"}, In{"peer_device_id"});
+  bind<aclrtResetDeviceForce>(m, "reset_device_force", Call{"ret"}, In{"device_id"});
+  bind<aclrtSynchronizeDeviceWithTimeout>(m, "synchronize_device_with_timeout", Call{"ret"}, In{"timeout"});
+  bind<aclrtSetOpWaitTimeout, Quick>(m, "set_op_wait_timeout", Call{"ret"}, In{"timeout"});
+  bind<aclrtDeviceCanAccessPeer, Quick>(m, "device_can_access_peer", Call{"can_access_peer, ret"}, Out(),
+                                        In{"device_id"}, In{"peer_device_id"});
   defn(
       m, "get_device_utilization_rate", {"device_id"}, 1,
       [](Args& a) -> py::object {
@@ -173,8 +148,7 @@ void bind_rt_device(py::module_& m) {
   bind<aclrtGetLastError, Quick>(
       m, "get_last_error", "ret = acl.rt.get_last_error(level): the thread's last error code, then cleared",
       In{"level"});
-  bind<aclrtPeekAtLastError, Quick>(m, "peek_at_last_error", "ret = acl.rt.peek_at_last_error(level)",
-                                    In{"level"});
+  bind<aclrtPeekAtLastError, Quick>(m, "peek_at_last_error", Call{"ret"}, In{"level"});
   defn(
       m, "set_exception_info_callback", {"callback"}, 1,
       [](Args& a) -> py::object {

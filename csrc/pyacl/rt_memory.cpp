@@ -83,22 +83,18 @@ void bind_rt_memory(py::module_& m) {
       },
       "host_ptr, ret = acl.rt.malloc_host(size)");
   bind_free<aclrtFreeHost>(m, "free_host", "host_ptr", "ret = acl.rt.free_host(host_ptr)");
-  bind<aclrtMemcpy>(m, "memcpy", "ret = acl.rt.memcpy(dst, dest_max, src, count, kind)", CheckedPtr<3>{"dst"},
-                    In{"dest_max"}, CheckedPtr<3>{"src"}, In{"count"}, In{"kind"});
-  bind<aclrtMemcpyAsync>(
-      m, "memcpy_async", "ret = acl.rt.memcpy_async(dst, dest_max, src, count, kind, stream)",
-      CheckedPtr<3>{"dst"}, In{"dest_max"}, CheckedPtr<3>{"src"}, In{"count"}, In{"kind"}, In{"stream"});
-  bind<aclrtMemset>(m, "memset", "ret = acl.rt.memset(dev_ptr, max_count, value, count)",
-                    CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"});
-  bind<aclrtMemsetAsync>(m, "memset_async",
-                         "ret = acl.rt.memset_async(dev_ptr, max_count, value, count, stream)",
-                         CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"}, In{"stream"});
+  bind<aclrtMemcpy>(m, "memcpy", Call{"ret"}, CheckedPtr<3>{"dst"}, In{"dest_max"}, CheckedPtr<3>{"src"}, In{"count"},
+                    In{"kind"});
+  bind<aclrtMemcpyAsync>(m, "memcpy_async", Call{"ret"}, CheckedPtr<3>{"dst"}, In{"dest_max"}, CheckedPtr<3>{"src"},
+                         In{"count"}, In{"kind"}, In{"stream"});
+  bind<aclrtMemset>(m, "memset", Call{"ret"}, CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"}, In{"count"});
+  bind<aclrtMemsetAsync>(m, "memset_async", Call{"ret"}, CheckedPtr<3>{"dev_ptr"}, In{"max_count"}, In{"value"},
+                         In{"count"}, In{"stream"});
 #ifdef ACL_EVENT_SYNC
   bind_malloc<aclrtMallocCached>(m, "malloc_cached", "dev_ptr, ret = acl.rt.malloc_cached(size, policy)");
   // Cache maintenance: the C function accepts only ACL memory (strict mode) and touches nothing.
-  bind<aclrtMemFlush>(m, "mem_flush", "ret = acl.rt.mem_flush(dev_ptr, size)", In{"dev_ptr"}, In{"size"});
-  bind<aclrtMemInvalidate>(m, "mem_invalidate", "ret = acl.rt.mem_invalidate(dev_ptr, size)", In{"dev_ptr"},
-                           In{"size"});
+  bind<aclrtMemFlush>(m, "mem_flush", Call{"ret"}, In{"dev_ptr"}, In{"size"});
+  bind<aclrtMemInvalidate>(m, "mem_invalidate", Call{"ret"}, In{"dev_ptr"}, In{"size"});
   const std::vector<const char*> p2d = {"dst", "dpitch", "src", "spitch", "width", "height", "kind"};
   const std::vector<const char*> p2da = {"dst",   "dpitch", "src",  "spitch",
                                          "width", "height", "kind", "stream"};

@@ -77,29 +77,20 @@ void bind_tensor_desc(py::module_& m) {
       },
       "ret = acl.set_tensor_value_range(tensor_desc, value_range)");
 
-  bind<aclGetTensorDescType, Quick>(m, "get_tensor_desc_type",
-                                    "data_type = acl.get_tensor_desc_type(tensor_desc)", In{"tensor_desc"});
-  bind<aclGetTensorDescFormat, Quick>(m, "get_tensor_desc_format",
-                                      "format = acl.get_tensor_desc_format(tensor_desc)", In{"tensor_desc"});
-  bind<aclGetTensorDescSize, Quick>(m, "get_tensor_desc_size", "size = acl.get_tensor_desc_size(tensor_desc)",
-                                    In{"tensor_desc"});
-  bind<aclGetTensorDescElementCount, Quick>(m, "get_tensor_desc_element_count",
-                                            "count = acl.get_tensor_desc_element_count(tensor_desc)",
-                                            In{"tensor_desc"});
-  bind<aclGetTensorDescNumDims, Quick>(m, "get_tensor_desc_num_dims",
-                                       "num = acl.get_tensor_desc_num_dims(tensor_desc)", In{"tensor_desc"});
-  bind<aclGetTensorDescName, Quick>(m, "get_tensor_desc_name", "name = acl.get_tensor_desc_name(tensor_desc)",
-                                    In{"tensor_desc"});
-  bind<aclGetTensorDescAddress, Quick>(m, "get_tensor_desc_address",
-                                       "ptr = acl.get_tensor_desc_address(tensor_desc)", In{"tensor_desc"});
+  bind<aclGetTensorDescType, Quick>(m, "get_tensor_desc_type", Call{"data_type"}, In{"tensor_desc"});
+  bind<aclGetTensorDescFormat, Quick>(m, "get_tensor_desc_format", Call{"format"}, In{"tensor_desc"});
+  bind<aclGetTensorDescSize, Quick>(m, "get_tensor_desc_size", Call{"size"}, In{"tensor_desc"});
+  bind<aclGetTensorDescElementCount, Quick>(m, "get_tensor_desc_element_count", Call{"count"}, In{"tensor_desc"});
+  bind<aclGetTensorDescNumDims, Quick>(m, "get_tensor_desc_num_dims", Call{"num"}, In{"tensor_desc"});
+  bind<aclGetTensorDescName, Quick>(m, "get_tensor_desc_name", Call{"name"}, In{"tensor_desc"});
+  bind<aclGetTensorDescAddress, Quick>(m, "get_tensor_desc_address", Call{"ptr"}, In{"tensor_desc"});
 
   bind<tensor_desc_dim, Quick>(
       m, "get_tensor_desc_dim",
       "dim = acl.get_tensor_desc_dim(tensor_desc, index) (deprecated: get_tensor_desc_dim_v2)",
       In{"tensor_desc"}, In{"index"});
-  bind<aclGetTensorDescDimV2, Quick>(m, "get_tensor_desc_dim_v2",
-                                     "dim_size, ret = acl.get_tensor_desc_dim_v2(tensor_desc, index)",
-                                     In{"tensor_desc"}, In{"index"}, Out());
+  bind<aclGetTensorDescDimV2, Quick>(m, "get_tensor_desc_dim_v2", Call{"dim_size, ret"}, In{"tensor_desc"}, In{"index"},
+                                     Out());
   defn(
       m, "get_tensor_desc_dim_range", {"tensor_desc", "index", "dim_range_num"}, 3,
       [](Args& a) -> py::object {
@@ -114,9 +105,8 @@ void bind_tensor_desc(py::module_& m) {
       "dim_range, ret = acl.get_tensor_desc_dim_range(tensor_desc, index, dim_range_num)");
   bind<aclSetTensorDescName, Quick>(m, "set_tensor_desc_name", "acl.set_tensor_desc_name(tensor_desc, name)",
                                     In{"tensor_desc"}, In{"name"});
-  bind<aclTransTensorDescFormat, Quick>(m, "trans_tensor_desc_format",
-                                        "dst_desc, ret = acl.trans_tensor_desc_format(src_desc, dst_format)",
-                                        In{"src_desc"}, In{"dst_format"}, Out());
+  bind<aclTransTensorDescFormat, Quick>(m, "trans_tensor_desc_format", Call{"dst_desc, ret"}, In{"src_desc"},
+                                        In{"dst_format"}, Out());
 
 #define PYACL_TD_SHAPE(pyname, cfn)                                                                   \
   defn(                                                                                               \
@@ -129,26 +119,19 @@ void bind_tensor_desc(py::module_& m) {
       "ret = acl." pyname "(tensor_desc, dims)")
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  bind<tensor_storage_format, Quick>(m, "set_tensor_storage_format",
-                                     "ret = acl.set_tensor_storage_format(tensor_desc, format)",
-                                     In{"tensor_desc"}, In{"format"});
+  bind<tensor_storage_format, Quick>(m, "set_tensor_storage_format", Call{"ret"}, In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_storage_shape", aclSetTensorStorageShape);
 #pragma GCC diagnostic pop
-  bind<aclSetTensorFormat, Quick>(m, "set_tensor_format", "ret = acl.set_tensor_format(tensor_desc, format)",
-                                  In{"tensor_desc"}, In{"format"});
+  bind<aclSetTensorFormat, Quick>(m, "set_tensor_format", Call{"ret"}, In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_shape", aclSetTensorShape);
-  bind<aclSetTensorOriginFormat, Quick>(m, "set_tensor_origin_format",
-                                        "ret = acl.set_tensor_origin_format(tensor_desc, format)",
-                                        In{"tensor_desc"}, In{"format"});
+  bind<aclSetTensorOriginFormat, Quick>(m, "set_tensor_origin_format", Call{"ret"}, In{"tensor_desc"}, In{"format"});
   PYACL_TD_SHAPE("set_tensor_origin_shape", aclSetTensorOriginShape);
 #undef PYACL_TD_SHAPE
 
-  bind<aclGetTensorDescByIndex, Quick>(m, "get_tensor_desc_by_index",
-                                       "tensor_desc = acl.get_tensor_desc_by_index(tensor_desc, index)",
-                                       In{"tensor_desc"}, In{"index"});
-  bind<aclSetTensorDynamicInput, Quick>(m, "set_tensor_dynamic_input",
-                                        "ret = acl.set_tensor_dynamic_input(tensor_desc, dynamic_input_name)",
-                                        In{"tensor_desc"}, In{"dynamic_input_name"});
+  bind<aclGetTensorDescByIndex, Quick>(m, "get_tensor_desc_by_index", Call{"tensor_desc"}, In{"tensor_desc"},
+                                       In{"index"});
+  bind<aclSetTensorDynamicInput, Quick>(m, "set_tensor_dynamic_input", Call{"ret"}, In{"tensor_desc"},
+                                        In{"dynamic_input_name"});
   bind<aclSetTensorConst, Quick>(
       m, "set_tensor_const",
       "ret = acl.set_tensor_const(tensor_desc, data_buffer, length): data_buffer is a host "

@@ -160,18 +160,20 @@ aclError write(const char* fn, uint32_t modelId, aclmdlDataset* dataset, const a
   return ACL_SUCCESS;
 }
 
-aclError dynamic_input(const char* fn, uint32_t modelId, size_t index, bool data_index,
-                       std::shared_ptr<ModelInstance>& m, const aipp::HostInput*& in) {
-  m = model::lookup(modelId);
+// aclmdlSetInputAIPP (`index` names the ACL_DYNAMIC_AIPP_NAME input: data_index) and
+// aclmdlSetAIPPByInputIndex (`index` names the picture input).
+aclError set_input(const char* fn, uint32_t modelId, aclmdlDataset* dataset, size_t index, bool data_index,
+                   const aclmdlAIPP* a) {
+  std::shared_ptr<ModelInstance> m = model::lookup(modelId);
   if (!m) return fail(ACL_ERROR_INVALID_MODEL_ID, "%s: model id %u is not loaded", fn, modelId);
   const auto& host = m->entry().host_aipp;
-  in = !host ? nullptr : data_index ? host->find_data(index) : host->find(index);
+  const aipp::HostInput* in = !host ? nullptr : data_index ? host->find_data(index) : host->find(index);
   if (!in || !in->dynamic)
     return fail(ACL_ERROR_INVALID_PARAM,
                 "%s: input %zu of model %u is not %s (convert the model with aipp_mode: dynamic)", fn, index,
                 modelId, data_index ? "a dynamic AIPP parameter input (" ACL_DYNAMIC_AIPP_NAME ")"
                                     : "an input with dynamic AIPP");
-  return ACL_SUCCESS;
+  return write(fn, modelId, dataset, *in, a);
 }
 
 }  // namespace
@@ -367,19 +369,13 @@ aclError aclmdlSetAIPPPixelVarReci(aclmdlAIPP* aippParmsSet, float dtcPixelVarRe
 aclError aclmdlSetInputAIPP(uint32_t modelId, aclmdlDataset* dataset, size_t index,
                             const aclmdlAIPP* aippParmsSet) ACL_API_TRY {
   ACL_API();
-  std::shared_ptr<ModelInstance> m;
-  const aipp::HostInput* in = nullptr;
-  if (aclError e = dynamic_input(__func__, modelId, index, true, m, in)) return e;
-  return write(__func__, modelId, dataset, *in, aippParmsSet);
+  return set_input(__func__, modelId, dataset, index, true, aippParmsSet);
 } ACL_API_CATCH
 
 aclError aclmdlSetAIPPByInputIndex(uint32_t modelId, aclmdlDataset* dataset, size_t index,
                                    const aclmdlAIPP* aippParmsSet) ACL_API_TRY {
   ACL_API();
-  std::shared_ptr<ModelInstance> m;
-  const aipp::HostInput* in = nullptr;
-  if (aclError e = dynamic_input(__func__, modelId, index, false, m, in)) return e;
-  return write(__func__, modelId, dataset, *in, aippParmsSet);
+  return set_input(__func__, modelId, dataset, index, false, aippParmsSet);
 } ACL_API_CATCH
 
 }  // extern "C"

@@ -56,6 +56,15 @@ static void* dvpp_file(const char* name, uint32_t* size) {
   return dev;
 }
 
+/* A picture description of `size` bytes at `data` in format `fmt`. */
+static acldvppPicDesc* pic_desc(void* data, uint32_t size, acldvppPixelFormat fmt) {
+  acldvppPicDesc* pic = acldvppCreatePicDesc();
+  acldvppSetPicDescData(pic, data);
+  acldvppSetPicDescSize(pic, size);
+  acldvppSetPicDescFormat(pic, fmt);
+  return pic;
+}
+
 static void setup(void) {
   CHECK_OK(aclInit(NULL));
   CHECK_OK(aclrtSetDevice(0));
@@ -139,25 +148,32 @@ static double plane_mean(const uint8_t* plane, uint32_t ws, uint32_t w, uint32_t
   return sum / ((double)w * h);
 }
 
-/* Decodes `name` (in DVPP memory) to a fresh NV12 picture; NULL when the call failed. */
-static acldvppPicDesc* decode(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync_ret) {
+/* Decodes the JPEG (or PNG: png) `name` in DVPP memory to a fresh picture in `fmt`; NULL when a file is
+ * missing. */
+static acldvppPicDesc* decode_file(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, int png,
+                                   aclError* sync_ret) {
   uint32_t size = 0, out_size = 0;
   uint8_t* host = read_file(name, &size);
-  void* in = dvpp_file(name, &size);
-  void* out = NULL;
+  void *in, *out = NULL;
   acldvppPicDesc* pic;
-  if (!host || !in) return NULL;
-  CHECK_OK(acldvppJpegPredictDecSize(host, size, fmt, &out_size));
+  if (!host) return NULL;
+  CHECK_OK(png ? acldvppPngPredictDecSize(host, size, fmt, &out_size)
+               : acldvppJpegPredictDecSize(host, size, fmt, &out_size));
   free(host);
+  in = dvpp_file(name, &size);
+  if (!in) return NULL;
   CHECK_OK(acldvppMalloc(&out, out_size));
-  pic = acldvppCreatePicDesc();
-  acldvppSetPicDescData(pic, out);
-  acldvppSetPicDescSize(pic, out_size);
-  acldvppSetPicDescFormat(pic, fmt);
-  CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
+  pic = pic_desc(out, out_size, fmt);
+  CHECK_OK(png ? acldvppPngDecodeAsync(ch, in, size, pic, g_stream)
+               : acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
   *sync_ret = aclrtSynchronizeStream(g_stream);
   CHECK_OK(acldvppFree(in));
   return pic;
+}
+
+/* Decodes the JPEG `name` to `fmt`. */
+static acldvppPicDesc* decode(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync_ret) {
+  return decode_file(ch, name, fmt, 0, sync_ret);
 }
 
 /* ---- cases ---------------------------------------------------------------------------- */
@@ -459,10 +475,7 @@ static void case_jpegd_refusals(void) {
   CHECK_OK(acldvppMalloc(&out, 1 << 20));
   for (i = 0; i < ACL_COUNT(bad); ++i) {
     in = dvpp_file(bad[i], &size);
-    pic = acldvppCreatePicDesc();
-    acldvppSetPicDescData(pic, out);
-    acldvppSetPicDescSize(pic, 1 << 20);
-    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    pic = pic_desc(out, 1 << 20, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
     CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
     CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
     CHECK(acldvppGetPicDescRetCode(pic) != 0);
@@ -471,10 +484,7 @@ static void case_jpegd_refusals(void) {
   }
   /* An output buffer smaller than the predicted size. */
   in = dvpp_file("photo.jpg", &size);
-  pic = acldvppCreatePicDesc();
-  acldvppSetPicDescData(pic, out);
-  acldvppSetPicDescSize(pic, 1000);
-  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  pic = pic_desc(out, 1000, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
   CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
   CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
   /* Refused when called: no data, an unhandled format, host memory (strict), a channel not created. */
@@ -863,10 +873,7 @@ static void case_stream_order(void) {
   CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &dsize));
   CHECK_OK(acldvppMalloc(&in, size));
   CHECK_OK(acldvppMalloc(&dec, dsize));
-  pic = acldvppCreatePicDesc();
-  acldvppSetPicDescData(pic, dec);
-  acldvppSetPicDescSize(pic, dsize);
-  acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+  pic = pic_desc(dec, dsize, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
   /* The resize input: as the decode will fill it (known from the header). */
   acldvppSetPicDescWidth(pic, 640);
   acldvppSetPicDescHeight(pic, 480);
@@ -923,25 +930,9 @@ static void case_stream_order(void) {
   teardown();
 }
 
-/* Decodes a PNG in DVPP memory to `fmt`; the output description (NULL when the call failed). */
+/* Decodes the PNG `name` to `fmt`. */
 static acldvppPicDesc* decode_png(acldvppChannelDesc* ch, const char* name, acldvppPixelFormat fmt, aclError* sync) {
-  uint32_t size = 0, out_size = 0;
-  uint8_t* host = read_file(name, &size);
-  void *in, *out = NULL;
-  acldvppPicDesc* pic;
-  if (!host) return NULL;
-  CHECK_OK(acldvppPngPredictDecSize(host, size, fmt, &out_size));
-  free(host);
-  in = dvpp_file(name, &size);
-  CHECK_OK(acldvppMalloc(&out, out_size));
-  pic = acldvppCreatePicDesc();
-  acldvppSetPicDescData(pic, out);
-  acldvppSetPicDescSize(pic, out_size);
-  acldvppSetPicDescFormat(pic, fmt);
-  CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
-  *sync = aclrtSynchronizeStream(g_stream);
-  CHECK_OK(acldvppFree(in));
-  return pic;
+  return decode_file(ch, name, fmt, 1, sync);
 }
 
 /* PNGD: info, CANN's strides (width rounded up to 128 times 3 or 4, height to 16), pixels equal to
@@ -1023,10 +1014,7 @@ static void case_pngd(void) {
     void* in = dvpp_file("truncated.png", &size);
     void* mem = NULL;
     CHECK_OK(acldvppMalloc(&mem, 256 * 3 * 160));
-    pic = acldvppCreatePicDesc();
-    acldvppSetPicDescData(pic, mem);
-    acldvppSetPicDescSize(pic, 256 * 3 * 160);
-    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_RGB_888);
+    pic = pic_desc(mem, 256 * 3 * 160, PIXEL_FORMAT_RGB_888);
     CHECK_OK(acldvppPngDecodeAsync(ch, in, size, pic, g_stream));
     CHECK_ERR(aclrtSynchronizeStream(g_stream), ACL_ERROR_FAILURE);
     CHECK(acldvppGetPicDescRetCode(pic) != 0);
@@ -1234,10 +1222,7 @@ static void case_destroy_while_queued(void) {
   if (host && in) {
     CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out_size));
     CHECK_OK(acldvppMalloc(&out, out_size));
-    pic = acldvppCreatePicDesc();
-    acldvppSetPicDescData(pic, out);
-    acldvppSetPicDescSize(pic, out_size);
-    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    pic = pic_desc(out, out_size, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
     CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
     CHECK_OK(acldvppDestroyPicDesc(pic));
     CHECK_BAD_GET(acldvppGetPicDescWidth(pic), "picDesc");
@@ -1346,10 +1331,7 @@ static void case_free_while_decoding(void) {
   if (host && in) {
     CHECK_OK(acldvppJpegPredictDecSize(host, size, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &out_size));
     CHECK_OK(acldvppMalloc(&out, out_size));
-    pic = acldvppCreatePicDesc();
-    acldvppSetPicDescData(pic, out);
-    acldvppSetPicDescSize(pic, out_size);
-    acldvppSetPicDescFormat(pic, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
+    pic = pic_desc(out, out_size, PIXEL_FORMAT_YUV_SEMIPLANAR_420);
     CHECK_OK(aclrtLaunchCallback(dvpp_gate_callback, &g, ACL_CALLBACK_BLOCK, g_stream));
     CHECK_OK(acldvppJpegDecodeAsync(ch, in, size, pic, g_stream));
     CHECK(gate_wait(&g.entered, 1));

@@ -116,6 +116,20 @@ void release_all() {
 
 using namespace acl_host;
 
+namespace {
+
+// The live context of handle `context`.
+aclError live(aclrtContext context, std::shared_ptr<Context>& ctx) {
+  if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
+  ctx = context::lookup(context);
+  if (!ctx)
+    return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "context %p does not exist (destroyed or never created)",
+                context);
+  return ACL_SUCCESS;
+}
+
+}  // namespace
+
 extern "C" {
 
 aclError aclrtCreateContext(aclrtContext* context, int32_t deviceId) ACL_API_TRY {
@@ -131,11 +145,8 @@ aclError aclrtCreateContext(aclrtContext* context, int32_t deviceId) ACL_API_TRY
 
 aclError aclrtDestroyContext(aclrtContext context) ACL_API_TRY {
   ACL_API();
-  if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
-  auto ctx = context::lookup(context);
-  if (!ctx)
-    return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "context %p does not exist (destroyed or never created)",
-                context);
+  std::shared_ptr<Context> ctx;
+  if (aclError e = live(context, ctx)) return e;
   if (ctx->is_default())
     return fail(ACL_ERROR_RT_PARAM_INVALID,
                 "context %p is the default context of device %d: it goes with aclrtResetDevice, not "
@@ -147,11 +158,8 @@ aclError aclrtDestroyContext(aclrtContext context) ACL_API_TRY {
 
 aclError aclrtSetCurrentContext(aclrtContext context) ACL_API_TRY {
   ACL_API();
-  if (!context) return fail(ACL_ERROR_INVALID_PARAM, "context must not be NULL");
-  auto ctx = context::lookup(context);
-  if (!ctx)
-    return fail(ACL_ERROR_INVALID_RESOURCE_HANDLE, "context %p does not exist (destroyed or never created)",
-                context);
+  std::shared_ptr<Context> ctx;
+  if (aclError e = live(context, ctx)) return e;
   context::set_current(ctx);
   return ACL_SUCCESS;
 } ACL_API_CATCH

@@ -144,6 +144,35 @@ aclError get(aclrtEvent handle, std::shared_ptr<Event>& out) {
   return ACL_SUCCESS;
 }
 
+// The end of every aclrtCreateEvent*: an initialised runtime and a current context, then the event.
+aclError publish(aclrtEvent* event, uint32_t flags, bool ex) {
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  *event = create(flags, ex)->handle();
+  return ACL_SUCCESS;
+}
+
+// The flag of aclrtCreateEvent[Ex]WithFlag `fn`: not 0, only flags of `known` (spelled `names`), and
+// `alone` only by itself.
+aclError check_flag(const char* fn, uint32_t flag, uint32_t known, const char* names, uint32_t alone,
+                    const char* alone_name) {
+  if (flag == 0 || (flag & ~known) != 0)
+    return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: %s takes %s", flag, fn, names);
+  if ((flag & alone) != 0 && flag != alone)
+    return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: %s cannot be combined with other flags", flag, alone_name);
+  return ACL_SUCCESS;
+}
+
+// Queues the event task `kind` for generation `generation` of `e` on `s`.
+aclError enqueue(Stream& s, TaskKind kind, uint64_t generation, const std::shared_ptr<Event>& e) {
+  Task t;
+  t.kind = kind;
+  t.generation = generation;
+  t.event = e;
+  return s.enqueue(std::move(t));
+}
+
 }  // namespace event
 }  // namespace acl_host
 
@@ -154,11 +183,7 @@ extern "C" {
 aclError aclrtCreateEvent(aclrtEvent* event) ACL_API_TRY {
   ACL_API();
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
-  if (aclError e = require_init()) return e;
-  std::shared_ptr<Context> ctx;
-  if (aclError e = context::require_current(ctx)) return e;
-  *event = event::create()->handle();
-  return ACL_SUCCESS;
+  return event::publish(event, Event::kDefaultFlags, false);
 } ACL_API_CATCH
 
 aclError aclrtDestroyEvent(aclrtEvent event) ACL_API_TRY {
@@ -178,11 +203,7 @@ aclError aclrtRecordEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {
   if (aclError r = event::get(event, e)) return r;
   std::shared_ptr<Stream> s;
   if (aclError r = stream::resolve(stream, true, s)) return r;
-  Task t;
-  t.kind = TaskKind::RecordEvent;
-  t.generation = e->begin_record();
-  t.event = std::move(e);
-  return s->enqueue(std::move(t));
+  return event::enqueue(*s, TaskKind::RecordEvent, e->begin_record(), e);
 } ACL_API_CATCH
 
 aclError aclrtQueryEvent(aclrtEvent event, aclrtEventStatus* status) ACL_API_TRY {
@@ -249,11 +270,7 @@ aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) ACL_API_TRY 
   if (aclError r = stream::resolve(stream, true, s)) return r;
   uint64_t gen = e->latest();
   if (gen == 0) return ACL_SUCCESS;  // never recorded: nothing to wait for
-  Task t;
-  t.kind = TaskKind::WaitEvent;
-  t.generation = gen;
-  t.event = std::move(e);
-  return s->enqueue(std::move(t));
+  return event::enqueue(*s, TaskKind::WaitEvent, gen, e);
 } ACL_API_CATCH
 
 // ---- Events with flags, reset, synchronize with a timeout. ----
@@ -263,19 +280,12 @@ aclError aclrtCreateEventWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY 
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   constexpr uint32_t known = ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |
                              ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL;
-  if (flag == 0 || (flag & ~known) != 0)
-    return fail(ACL_ERROR_INVALID_PARAM,
-                "flag 0x%x: aclrtCreateEventWithFlag takes ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, "
-                "ACL_EVENT_CAPTURE_STREAM_PROGRESS, ACL_EVENT_DEVICE_USE_ONLY or ACL_EVENT_EXTERNAL",
-                flag);
-  if ((flag & ACL_EVENT_EXTERNAL) != 0 && flag != ACL_EVENT_EXTERNAL)
-    return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: ACL_EVENT_EXTERNAL cannot be combined with other flags",
-                flag);
-  if (aclError e = require_init()) return e;
-  std::shared_ptr<Context> ctx;
-  if (aclError e = context::require_current(ctx)) return e;
-  *event = event::create(flag)->handle();
-  return ACL_SUCCESS;
+  if (aclError e = event::check_flag(__func__, flag, known,
+                                     "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS, "
+                                     "ACL_EVENT_DEVICE_USE_ONLY or ACL_EVENT_EXTERNAL",
+                                     ACL_EVENT_EXTERNAL, "ACL_EVENT_EXTERNAL"))
+    return e;
+  return event::publish(event, flag, false);
 } ACL_API_CATCH
 
 aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY {
@@ -283,19 +293,12 @@ aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TR
   if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   constexpr uint32_t known =
       ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | ACL_EVENT_IPC;
-  if (flag == 0 || (flag & ~known) != 0)
-    return fail(ACL_ERROR_INVALID_PARAM,
-                "flag 0x%x: aclrtCreateEventExWithFlag takes ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, "
-                "ACL_EVENT_CAPTURE_STREAM_PROGRESS or ACL_EVENT_IPC",
-                flag);
-  if ((flag & ACL_EVENT_IPC) != 0 && flag != ACL_EVENT_IPC)
-    return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: ACL_EVENT_IPC cannot be combined with other flags",
-                flag);
-  if (aclError e = require_init()) return e;
-  std::shared_ptr<Context> ctx;
-  if (aclError e = context::require_current(ctx)) return e;
-  *event = event::create(flag, true)->handle();
-  return ACL_SUCCESS;
+  if (aclError e = event::check_flag(__func__, flag, known,
+                                     "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS or "
+                                     "ACL_EVENT_IPC",
+                                     ACL_EVENT_IPC, "ACL_EVENT_IPC"))
+    return e;
+  return event::publish(event, flag, true);
 } ACL_API_CATCH
 
 aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {
@@ -306,11 +309,7 @@ aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {
   if (aclError r = event::check_sync_use(*e, "aclrtResetEvent")) return r;
   std::shared_ptr<Stream> s;
   if (aclError r = stream::resolve(stream, true, s)) return r;
-  Task t;
-  t.kind = TaskKind::ResetEvent;
-  t.generation = e->latest();
-  t.event = std::move(e);
-  return s->enqueue(std::move(t));
+  return event::enqueue(*s, TaskKind::ResetEvent, e->latest(), e);
 } ACL_API_CATCH
 
 aclError aclrtEventGetTimestamp(aclrtEvent event, uint64_t* timestamp) ACL_API_TRY {

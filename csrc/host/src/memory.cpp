@@ -287,6 +287,18 @@ aclError check_set_args(void* devPtr, size_t maxCount, size_t count) {
   return ACL_SUCCESS;
 }
 
+// aclrtMalloc and aclrtMallocCached.
+aclError malloc_device(void** devPtr, size_t size, aclrtMemMallocPolicy policy) {
+  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
+  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  if (!valid_policy(static_cast<int>(policy)))
+    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
+  if (aclError e = require_init()) return e;
+  std::shared_ptr<Context> ctx;
+  if (aclError e = context::require_current(ctx)) return e;
+  return memory::allocate(devPtr, size, memory::Kind::Device);
+}
+
 }  // namespace
 }  // namespace acl_host
 
@@ -296,14 +308,7 @@ extern "C" {
 
 aclError aclrtMalloc(void** devPtr, size_t size, aclrtMemMallocPolicy policy) ACL_API_TRY {
   ACL_API();
-  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-  if (!valid_policy(static_cast<int>(policy)))
-    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
-  if (aclError e = require_init()) return e;
-  std::shared_ptr<Context> ctx;
-  if (aclError e = context::require_current(ctx)) return e;
-  return memory::allocate(devPtr, size, memory::Kind::Device);
+  return malloc_device(devPtr, size, policy);
 } ACL_API_CATCH
 
 aclError aclrtFree(void* devPtr) ACL_API_TRY {
@@ -385,15 +390,8 @@ aclError aclrtMemsetAsync(void* devPtr, size_t maxCount, int32_t value, size_t c
 
 aclError aclrtMallocCached(void** devPtr, size_t size, aclrtMemMallocPolicy policy) ACL_API_TRY {
   ACL_API();
-  if (!devPtr) return fail(ACL_ERROR_INVALID_PARAM, "devPtr must not be NULL");
-  if (size == 0) return fail(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
-  if (!valid_policy(static_cast<int>(policy)))
-    return fail(ACL_ERROR_INVALID_PARAM, "invalid memory policy %d", static_cast<int>(policy));
-  if (aclError e = require_init()) return e;
-  std::shared_ptr<Context> ctx;
-  if (aclError e = context::require_current(ctx)) return e;
   // Host and "device" share one coherent memory: cached memory is plain device memory (freed by aclrtFree).
-  return memory::allocate(devPtr, size, memory::Kind::Device);
+  return malloc_device(devPtr, size, policy);
 } ACL_API_CATCH
 
 aclError aclrtMemFlush(void* devPtr, size_t size) ACL_API_TRY {

@@ -2,6 +2,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <unordered_map>
 
 #include "acl/acl.h"
@@ -74,6 +75,21 @@ aclError get_dims(const aclmdlDesc* desc, bool input, size_t index, aclmdlIODims
   dims->dimCount = std::min<size_t>(p->dims.size(), sizeof dims->dims / sizeof dims->dims[0]);
   for (size_t i = 0; i < dims->dimCount; ++i) dims->dims[i] = p->dims[i];
   return ACL_SUCCESS;
+}
+
+// Field `field` of input (or output) `index`; `none` (and a message) when there is no such port.
+template <typename T>
+T port_value(const aclmdlDesc* desc, bool input, size_t index, T PortInfo::*field,
+             typename std::decay<T>::type none) {
+  DescAccess a(desc);
+  const PortInfo* p = a.port(input, index);
+  return p ? p->*field : none;
+}
+
+const char* port_name(const aclmdlDesc* desc, bool input, size_t index) {
+  DescAccess a(desc);
+  const PortInfo* p = a.port(input, index);
+  return p ? p->name.c_str() : "";
 }
 
 aclError index_by_name(const aclmdlDesc* desc, bool input, const char* name, size_t* index) {
@@ -153,16 +169,12 @@ size_t aclmdlGetNumOutputs(aclmdlDesc* modelDesc) ACL_API_TRY {
 
 size_t aclmdlGetInputSizeByIndex(aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(true, index);
-  return p ? p->bytes : 0;
+  return port_value(modelDesc, true, index, &PortInfo::bytes, 0);
 } ACL_API_CATCH
 
 size_t aclmdlGetOutputSizeByIndex(aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(false, index);
-  return p ? p->bytes : 0;
+  return port_value(modelDesc, false, index, &PortInfo::bytes, 0);
 } ACL_API_CATCH
 
 aclError aclmdlGetInputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
@@ -182,44 +194,32 @@ aclError aclmdlGetOutputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIO
 
 const char* aclmdlGetInputNameByIndex(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(true, index);
-  return p ? p->name.c_str() : "";
+  return port_name(modelDesc, true, index);
 } ACL_API_CATCH
 
 const char* aclmdlGetOutputNameByIndex(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(false, index);
-  return p ? p->name.c_str() : "";
+  return port_name(modelDesc, false, index);
 } ACL_API_CATCH
 
 aclDataType aclmdlGetInputDataType(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(true, index);
-  return p ? p->dtype : ACL_DT_UNDEFINED;
+  return port_value(modelDesc, true, index, &PortInfo::dtype, ACL_DT_UNDEFINED);
 } ACL_API_CATCH
 
 aclDataType aclmdlGetOutputDataType(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(false, index);
-  return p ? p->dtype : ACL_DT_UNDEFINED;
+  return port_value(modelDesc, false, index, &PortInfo::dtype, ACL_DT_UNDEFINED);
 } ACL_API_CATCH
 
 aclFormat aclmdlGetInputFormat(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(true, index);
-  return p ? p->format : ACL_FORMAT_UNDEFINED;
+  return port_value(modelDesc, true, index, &PortInfo::format, ACL_FORMAT_UNDEFINED);
 } ACL_API_CATCH
 
 aclFormat aclmdlGetOutputFormat(const aclmdlDesc* modelDesc, size_t index) ACL_API_TRY {
   ACL_API();
-  DescAccess a(modelDesc);
-  const PortInfo* p = a.port(false, index);
-  return p ? p->format : ACL_FORMAT_UNDEFINED;
+  return port_value(modelDesc, false, index, &PortInfo::format, ACL_FORMAT_UNDEFINED);
 } ACL_API_CATCH
 
 aclError aclmdlGetInputIndexByName(const aclmdlDesc* modelDesc, const char* name, size_t* index) ACL_API_TRY {

@@ -498,6 +498,14 @@ void model_ran(uint32_t model_id, const IoList& io, uint32_t num_inputs, uint64_
   }
 }
 
+// ACL_ERROR_INVALID_PARAM unless `cfg` is a live aclprofCreateConfig result (forgotten when `take`); s.m held.
+aclError live_config_locked(State& s, const aclprofConfig* cfg, bool take) {
+  if (!cfg || !(take ? s.configs.erase(cfg) : s.configs.count(cfg)))
+    return fail(ACL_ERROR_INVALID_PARAM, "profilerConfig %p is not a live aclprofCreateConfig result",
+                static_cast<const void*>(cfg));
+  return ACL_SUCCESS;
+}
+
 }  // namespace observe
 }  // namespace acl_host
 
@@ -573,9 +581,7 @@ aclError aclprofDestroyConfig(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
-  if (!profilerConfig || !s.configs.erase(profilerConfig))
-    return fail(ACL_ERROR_INVALID_PARAM, "profilerConfig %p is not a live aclprofCreateConfig result",
-                static_cast<const void*>(profilerConfig));
+  if (aclError e = observe::live_config_locked(s, profilerConfig, true)) return e;
   for (auto it = s.owned.begin(); it != s.owned.end(); ++it)
     if (it->get() == profilerConfig) {
       s.owned.erase(it);
@@ -588,9 +594,7 @@ aclError aclprofStart(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
-  if (!profilerConfig || !s.configs.count(profilerConfig))
-    return fail(ACL_ERROR_INVALID_PARAM, "profilerConfig %p is not a live aclprofCreateConfig result",
-                static_cast<const void*>(profilerConfig));
+  if (aclError e = observe::live_config_locked(s, profilerConfig, false)) return e;
   if (!s.api_inited) return fail(ACL_ERROR_PROF_NOT_RUN, "call aclprofInit before aclprofStart");
   if (s.recording) return fail(ACL_ERROR_PROF_ALREADY_RUN, "profiling is already started (aclprofStop first)");
   s.recording = true;
@@ -604,9 +608,7 @@ aclError aclprofStop(const aclprofConfig* profilerConfig) ACL_API_TRY {
   ACL_API();
   State& s = observe::state();
   std::lock_guard<std::mutex> lock(s.m);
-  if (!profilerConfig || !s.configs.count(profilerConfig))
-    return fail(ACL_ERROR_INVALID_PARAM, "profilerConfig %p is not a live aclprofCreateConfig result",
-                static_cast<const void*>(profilerConfig));
+  if (aclError e = observe::live_config_locked(s, profilerConfig, false)) return e;
   if (!s.api_inited || !s.recording || s.json_profiling)
     return fail(ACL_ERROR_PROF_NOT_RUN, "profiling was not started (aclprofStart)");
   s.recording = false;

@@ -51,13 +51,13 @@ def to_host(dev: int, size: int) -> np.ndarray:
     return out
 
 
-def pic_desc(data: int, size: int, w: int, h: int, ws: int, hs: int) -> int:
-    desc = acl.media.dvpp_create_pic_desc()
+def fill_pic_desc(desc: int, data: int, size: int, w: int, h: int, ws: int, hs: int, fmt: int = NV12) -> int:
+    """Sets every field of picture description `desc` and returns it."""
     m = acl.media
     for ret in (
         m.dvpp_set_pic_desc_data(desc, data),
         m.dvpp_set_pic_desc_size(desc, size),
-        m.dvpp_set_pic_desc_format(desc, NV12),
+        m.dvpp_set_pic_desc_format(desc, fmt),
         m.dvpp_set_pic_desc_width(desc, w),
         m.dvpp_set_pic_desc_height(desc, h),
         m.dvpp_set_pic_desc_width_stride(desc, ws),
@@ -65,6 +65,10 @@ def pic_desc(data: int, size: int, w: int, h: int, ws: int, hs: int) -> int:
     ):
         assert ret == SUCCESS
     return desc
+
+
+def pic_desc(data: int, size: int, w: int, h: int, ws: int, hs: int) -> int:
+    return fill_pic_desc(acl.media.dvpp_create_pic_desc(), data, size, w, h, ws, hs)
 
 
 def decode(env, data: bytes) -> tuple[int, int]:

@@ -22,7 +22,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # The module fixture `env` and the copy helpers are test_pyacl_media's (pytest takes an imported fixture).
-from test_pyacl_media import env, to_device, to_host  # noqa: E402,F401
+from test_pyacl_media import env, fill_pic_desc, to_device, to_host  # noqa: E402,F401
 
 acl = pytest.importorskip("acl")
 HAS_MEDIA = hasattr(acl, "media") and hasattr(acl.media, "dvpp_malloc")
@@ -49,18 +49,7 @@ def covers(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def describe(desc: int, data: int, w: int, h: int, fmt: int = NV12) -> int:
     """Fills `desc` for a w x h picture at `data` (strides = w, h) and returns it."""
-    m = acl.media
-    for ret in (
-        m.dvpp_set_pic_desc_data(desc, data),
-        m.dvpp_set_pic_desc_size(desc, w * h * 3 // 2),
-        m.dvpp_set_pic_desc_format(desc, fmt),
-        m.dvpp_set_pic_desc_width(desc, w),
-        m.dvpp_set_pic_desc_height(desc, h),
-        m.dvpp_set_pic_desc_width_stride(desc, w),
-        m.dvpp_set_pic_desc_height_stride(desc, h),
-    ):
-        assert ret == SUCCESS
-    return desc
+    return fill_pic_desc(desc, data, w * h * 3 // 2, w, h, w, h, fmt)
 
 
 class Picture:

@@ -153,15 +153,16 @@ aclError publish(aclrtEvent* event, uint32_t flags, bool ex) {
   return ACL_SUCCESS;
 }
 
-// The flag of aclrtCreateEvent[Ex]WithFlag `fn`: not 0, only flags of `known` (spelled `names`), and
-// `alone` only by itself.
-aclError check_flag(const char* fn, uint32_t flag, uint32_t known, const char* names, uint32_t alone,
-                    const char* alone_name) {
+// aclrtCreateEvent[Ex]WithFlag `fn`: `flag` is not 0, holds only flags of `known` (spelled `names`), and
+// `alone` only by itself; the event is made an ex event when `ex`.
+aclError create_with_flag(const char* fn, aclrtEvent* event, uint32_t flag, uint32_t known, const char* names,
+                          uint32_t alone, const char* alone_name, bool ex) {
+  if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
   if (flag == 0 || (flag & ~known) != 0)
     return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: %s takes %s", flag, fn, names);
   if ((flag & alone) != 0 && flag != alone)
     return fail(ACL_ERROR_INVALID_PARAM, "flag 0x%x: %s cannot be combined with other flags", flag, alone_name);
-  return ACL_SUCCESS;
+  return publish(event, flag, ex);
 }
 
 // Queues the event task `kind` for generation `generation` of `e` on `s`.
@@ -277,28 +278,20 @@ aclError aclrtStreamWaitEvent(aclrtStream stream, aclrtEvent event) ACL_API_TRY 
 
 aclError aclrtCreateEventWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY {
   ACL_API();
-  if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
-  constexpr uint32_t known = ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |
-                             ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL;
-  if (aclError e = event::check_flag(__func__, flag, known,
-                                     "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS, "
-                                     "ACL_EVENT_DEVICE_USE_ONLY or ACL_EVENT_EXTERNAL",
-                                     ACL_EVENT_EXTERNAL, "ACL_EVENT_EXTERNAL"))
-    return e;
-  return event::publish(event, flag, false);
+  return event::create_with_flag(__func__, event, flag,
+                                 ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE |
+                                     ACL_EVENT_DEVICE_USE_ONLY | ACL_EVENT_EXTERNAL,
+                                 "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS, "
+                                 "ACL_EVENT_DEVICE_USE_ONLY or ACL_EVENT_EXTERNAL",
+                                 ACL_EVENT_EXTERNAL, "ACL_EVENT_EXTERNAL", false);
 } ACL_API_CATCH
 
 aclError aclrtCreateEventExWithFlag(aclrtEvent* event, uint32_t flag) ACL_API_TRY {
   ACL_API();
-  if (!event) return fail(ACL_ERROR_INVALID_PARAM, "event must not be NULL");
-  constexpr uint32_t known =
-      ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | ACL_EVENT_IPC;
-  if (aclError e = event::check_flag(__func__, flag, known,
-                                     "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS or "
-                                     "ACL_EVENT_IPC",
-                                     ACL_EVENT_IPC, "ACL_EVENT_IPC"))
-    return e;
-  return event::publish(event, flag, true);
+  return event::create_with_flag(
+      __func__, event, flag, ACL_EVENT_SYNC | ACL_EVENT_CAPTURE_STREAM_PROGRESS | ACL_EVENT_TIME_LINE | ACL_EVENT_IPC,
+      "ACL_EVENT_SYNC, ACL_EVENT_TIME_LINE, ACL_EVENT_CAPTURE_STREAM_PROGRESS or ACL_EVENT_IPC", ACL_EVENT_IPC,
+      "ACL_EVENT_IPC", true);
 } ACL_API_CATCH
 
 aclError aclrtResetEvent(aclrtEvent event, aclrtStream stream) ACL_API_TRY {

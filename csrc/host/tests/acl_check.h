@@ -147,7 +147,7 @@ static inline void* acl_read_file_or_exit(const char* path, size_t* size) {
   return buf;
 }
 
-static int check_finish(void) {
+static inline int check_finish(void) {
   printf("%d passed, %d failed\n", g_passed, g_failed);
   fflush(stdout);
   return (g_failed || !g_passed) ? 1 : 0;
@@ -162,7 +162,7 @@ typedef struct {
 #define ACL_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* Runs the case called `which` ("all": every case in order; "--list": prints the names). */
-static int acl_run_cases(const AclTestCase* cases, size_t n, const char* which) {
+static inline int acl_run_cases(const AclTestCase* cases, size_t n, const char* which) {
   size_t i;
   int found = 0;
   if (which == NULL) {

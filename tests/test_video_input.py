@@ -196,3 +196,15 @@ def test_frames_are_streamed_with_back_pressure(tmp_path: Path, default_model: s
         assert video.live == set() and video.closed
         with pytest.raises(Exception, match="closed before this frame was used"):
             first.load_frame(spec)
+
+
+def test_bench_reports_decoded_frames_per_second(clips: dict[str, Path], cache_env: dict[str, str]) -> None:
+    """``bench -i clip.mp4``: every frame decoded by VDEC once, every N-th inferred, both rates reported."""
+    r = run_cli(cache_env, "bench", "-i", str(clips["mp4"]), "--frame-interval", "2")
+    assert r.returncode == 0, r.stderr
+    frames = 3 * REPEAT
+    assert f"[ INFO ] Decoded frames: {frames} in " in r.stdout
+    assert f"[ INFO ] Inferences: {(frames + 1) // 2}\n" in r.stdout
+    rates = {line.split(":")[0]: float(line.split()[1]) for line in r.stdout.splitlines()
+             if line.startswith(("Decoded:", "Throughput:"))}  # fmt: skip
+    assert set(rates) == {"Decoded", "Throughput"} and rates["Decoded"] > rates["Throughput"] > 0

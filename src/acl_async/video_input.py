@@ -397,6 +397,12 @@ class Videos:
     def __init__(self, interval: int = 1, ahead: int = AHEAD) -> None:
         self.interval, self.ahead = interval, ahead
         self._open: list[_Video] = []
+        self._decoded = 0  # pictures of the videos already closed
+
+    @property
+    def decoded(self) -> int:
+        """Pictures VDEC gave so far, every frame counted (also those the interval leaves out)."""
+        return self._decoded + sum(video.index for video in self._open)
 
     def frames(self, path: Path) -> Iterator[Path]:
         """``path`` itself, or for a video every ``interval``-th of its frames (0, interval, ...) as
@@ -412,11 +418,13 @@ class Videos:
         self._open.append(video)
         yield from video
         self._open.remove(video)
+        self._decoded += video.index
 
     def close(self) -> None:
         videos, self._open = self._open, []
         for video in videos:
             video.close()
+            self._decoded += video.index
 
     def __enter__(self) -> Videos:
         return self

@@ -219,7 +219,7 @@ class _Video:
         self.live: set[Frame] = set()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.closed = False
+        self.finished = self.closed = False
         self.index = 0  # the next picture's number (report thread only)
         self.desc = self.config = None
         self.context, ret = acl.rt.get_context()
@@ -354,7 +354,7 @@ class _Video:
             except queue.Empty:
                 continue
             if isinstance(item, _End):
-                self.close()
+                self.finish()  # the frames handed out stay valid until loaded (or close())
                 if item.error is not None or not given:
                     error = item.error or "no video frames (VDEC decoded none)"
                     yield _frame_path(self.path, Frame(self, self.index, error=error))
@@ -362,12 +362,12 @@ class _Video:
             given += 1
             yield _frame_path(self.path, item)
 
-    def close(self) -> None:
-        """Stop sending, flush and destroy the channel (every callback has run), free every picture not
-        consumed (a frame being loaded first finishes), stop the report thread. Idempotent."""
-        if self.closed:
+    def finish(self) -> None:
+        """Stop sending, flush and destroy the channel (every callback has run) and stop the report
+        thread; the pictures already handed out stay until they are loaded (or :meth:`close`)."""
+        if self.finished:
             return
-        self.closed = True
+        self.finished = True
         self.stopping.set()
         if self.sender.is_alive():
             self.sender.join()
@@ -377,12 +377,18 @@ class _Video:
             m.vdec_destroy_channel_desc(self.desc)
         if self.config is not None:
             m.vdec_destroy_frame_config(self.config)
+        self.run = False
+        self.acl.util.stop_thread(self.tid)
+
+    def close(self) -> None:
+        """:meth:`finish`, then free every picture not consumed (a frame being loaded first finishes).
+        Idempotent."""
+        self.finish()
+        self.closed = True
         with self.lock:
             live = list(self.live)
         for frame in live:
             frame.free()
-        self.run = False
-        self.acl.util.stop_thread(self.tid)
 
 
 def _check(ret: int, what: str) -> None:
@@ -417,8 +423,9 @@ class Videos:
             return
         self._open.append(video)
         yield from video
-        self._open.remove(video)
-        self._decoded += video.index
+        if not video.live:  # every frame handed out was consumed: nothing left to free at close
+            self._open.remove(video)
+            self._decoded += video.index
 
     def close(self) -> None:
         videos, self._open = self._open, []

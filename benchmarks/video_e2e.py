@@ -31,57 +31,25 @@ import av
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vdec_decode import Vdec, make_clip, pyav_fps  # noqa: E402
+from vdec_decode import decode_rates, make_clip  # noqa: E402
 
-#: BT.601 video range YUV -> RGB (x256) and EfficientNet-Lite0's (x - 127.5) / 127.5.
-AIPP = """aipp_op {
-    aipp_mode: static
-    input_format: YUV420SP_U8
-    src_image_size_w: 224
-    src_image_size_h: 224
-    csc_switch: true
-    matrix_r0c0: 298
-    matrix_r0c1: 0
-    matrix_r0c2: 409
-    matrix_r1c0: 298
-    matrix_r1c1: -100
-    matrix_r1c2: -208
-    matrix_r2c0: 298
-    matrix_r2c1: 516
-    matrix_r2c2: 0
-    input_bias_0: 16
-    input_bias_1: 128
-    input_bias_2: 128
-    min_chn_0: 127.5
-    min_chn_1: 127.5
-    min_chn_2: 127.5
-    var_reci_chn_0: 0.00784313725
-    var_reci_chn_1: 0.00784313725
-    var_reci_chn_2: 0.00784313725
-}
-"""
+#: The static AIPP of the model VPC feeds: YUV420SP in, BT.601 video range YUV -> RGB (x256, bias 16/128/128),
+#: then EfficientNet-Lite0's (x - 127.5) / 127.5.
+AIPP = {
+    "input_format": "YUV420SP_U8", "src_image_size_w": 224, "src_image_size_h": 224, "csc_switch": "true",
+    **dict(zip([f"matrix_r{r}c{c}" for r in range(3) for c in range(3)],
+               (298, 0, 409, 298, -100, -208, 298, 516, 0), strict=True)),
+    **{f"input_bias_{i}": b for i, b in enumerate((16, 128, 128))},
+    **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
+}  # fmt: skip
 
 
 def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) -> tuple[float, float]:
-    """(a): medians of VDEC's and PyAV's decoded frames/s, rounds interleaved (in an open session; its
-    context is current again at the end)."""
+    """(a): medians of VDEC's and PyAV's decoded frames/s, rounds interleaved after a warm-up (in an open
+    session; its context is current again at the end)."""
     session_context, _ = acl.rt.get_context()
     context, _ = acl.rt.create_context(0)
-    inputs = []
-    for p in packets:
-        dev, _ = acl.media.dvpp_malloc(len(p))
-        acl.rt.memcpy(dev, len(p), acl.util.bytes_to_ptr(p), len(p), 1)
-        inputs.append((dev, len(p)))
-    outputs = [acl.media.dvpp_malloc(width * height * 3 // 2)[0] for _ in packets]
-    vdec = Vdec(width, height, context)
-    vdec.fps(inputs, outputs), pyav_fps(packets)  # warm-up: first touches of the output pages, codec set-up
-    ours, theirs = [], []
-    for _ in range(repeats):
-        ours.append(vdec.fps(inputs, outputs))
-        theirs.append(pyav_fps(packets))
-    vdec.close()
-    for ptr in [d for d, _ in inputs] + outputs:
-        acl.media.dvpp_free(ptr)
+    ours, theirs = decode_rates(packets, width, height, repeats, context, warm_up=True)
     acl.rt.destroy_context(context)
     acl.rt.set_context(session_context)
     return statistics.median(ours), statistics.median(theirs)
@@ -89,7 +57,8 @@ def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) ->
 
 def build_nv12_model(onnx: Path, folder: Path) -> Path:
     cfg = folder / "yuv.cfg"
-    cfg.write_text(AIPP)
+    entries = "".join(f"    {k}: {v}\n" for k, v in AIPP.items())
+    cfg.write_text(f"aipp_op {{\n    aipp_mode: static\n{entries}}}\n")
     out = folder / "eff_nv12"
     subprocess.run([sys.executable, "-m", "acl_async", "atc", f"--model={onnx}", f"--output={out}",
                     f"--insert_op_conf={cfg}", "--framework=5", "--soc_version=Ascend310"],

@@ -125,27 +125,35 @@ class VdecChannel {
     finish(pic.pts, err);
   }
 
+  // The description's fields are read and written under the handles' lock, the picture converted
+  // without it: the sending thread's description calls do not wait for a frame's conversion.
   void write(const av::Picture& pic, acldvppPicDesc& out, std::string& err) {
-    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
-    uint32_t w = out.width, h = out.height, ws = out.width_stride, hs = out.height_stride;
+    uint32_t w, h, ws, hs, size;
+    acldvppPixelFormat fmt;
+    void* data;
+    {
+      std::lock_guard<std::recursive_mutex> lock(handles::mutex());
+      w = out.width, h = out.height, ws = out.width_stride, hs = out.height_stride;
+      fmt = out.format == PIXEL_FORMAT_YUV_SEMIPLANAR_420 || out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420 ? out.format
+                                                                                                           : out_format;
+      data = out.data, size = out.size;
+    }
     if (!w && !h && !ws && !hs) {
       w = static_cast<uint32_t>(pic.width);
       h = static_cast<uint32_t>(pic.height);
       ws = align(w, 16);
       hs = align(h, 2);
     }
-    const acldvppPixelFormat fmt =
-        out.format == PIXEL_FORMAT_YUV_SEMIPLANAR_420 || out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420 ? out.format
-                                                                                                         : out_format;
     const uint64_t need = static_cast<uint64_t>(ws) * hs * 3 / 2;
-    if (!out.data || out.size < need) {
+    if (!data || size < need) {
       err = format("the output picture's buffer (%u bytes at %p) is smaller than the %ux%u YUV420SP picture "
                    "(width stride %u, height stride %u: %llu bytes)",
-                   out.size, out.data, w, h, ws, hs, static_cast<unsigned long long>(need));
+                   size, data, w, h, ws, hs, static_cast<unsigned long long>(need));
+      std::lock_guard<std::recursive_mutex> lock(handles::mutex());
       out.ret_code = kRetDecodeFailed;
       return;
     }
-    uint8_t* y = static_cast<uint8_t*>(out.data);
+    uint8_t* y = static_cast<uint8_t*>(data);
     uint8_t* uv = y + static_cast<size_t>(ws) * hs;
     const uint8_t* src[3] = {pic.plane[0], pic.plane[1], pic.plane[2]};
     int ss[3] = {pic.stride[0], pic.stride[1], pic.stride[2]};
@@ -164,6 +172,7 @@ class VdecChannel {
       libyuv::I420ToNV21(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
     else
       libyuv::I420ToNV12(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
+    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
     out.width = w, out.height = h, out.width_stride = ws, out.height_stride = hs, out.format = fmt;
     out.size = static_cast<uint32_t>(need);
     out.ret_code = 0;

@@ -208,3 +208,26 @@ def test_bench_reports_decoded_frames_per_second(clips: dict[str, Path], cache_e
     rates = {line.split(":")[0]: float(line.split()[1]) for line in r.stdout.splitlines()
              if line.startswith(("Decoded:", "Throughput:"))}  # fmt: skip
     assert set(rates) == {"Decoded", "Throughput"} and rates["Decoded"] > rates["Throughput"] > 0
+
+
+def test_corrupt_frame_mid_stream_is_one_line_naming_it(tmp_path: Path, cache_env: dict[str, str]) -> None:
+    """A frame VDEC cannot decode, found while the clip streams: one line naming ``clip#frame=5`` (exit
+    1 after the results before it), or with ``--bad-input skip`` a warning and every other frame."""
+    aus = video_clips.encode("libx264", video_clips.frames_rgb(160, 120, 12))
+    bad = bytearray(aus[5])
+    last = bad.rfind(b"\x00\x00\x01")  # its slice: NAL header kept, slice data garbage
+    for i in range(last + 6, len(bad)):
+        bad[i] = (i * 97 + 13) & 0xFF
+    aus[5] = bytes(bad)
+    clip = tmp_path / "bad.h264"
+    clip.write_bytes(b"".join(aus))
+    r = run_cli(cache_env, "12", "1", "4", "-i", str(clip), "-q")
+    assert r.returncode == 1
+    assert [line.split()[0] for line in r.stdout.splitlines()] == [f"bad.h264#frame={i}" for i in range(5)]
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert "bad.h264#frame=5: VDEC could not decode this frame" in r.stderr
+    r = run_cli(cache_env, "11", "1", "4", "-i", str(clip), "-q", "--bad-input", "skip")
+    assert r.returncode == 0, r.stderr
+    names = [line.split()[0] for line in r.stdout.splitlines()]
+    assert names == [f"bad.h264#frame={i}" for i in range(12) if i != 5]
+    assert "frame=5" in r.stderr

@@ -13,6 +13,7 @@ Needs acl-async installed (``pip install .``).
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -109,10 +110,18 @@ class Vdec:
         acl.util.stop_thread(self.tid)
 
 
+def cpu_seconds() -> float:
+    """CPU time of the whole process (every thread: VDEC's stream worker and report thread too)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def decode_rates(packets: list[bytes], width: int, height: int, repeats: int, context: int,
-                 warm_up: bool = False) -> tuple[list[float], list[float]]:  # fmt: skip
+                 warm_up: bool = False, cpu: dict[str, list[float]] | None = None,
+                 ) -> tuple[list[float], list[float]]:  # fmt: skip
     """VDEC's and PyAV's decoded frames/s of ``packets``, ``repeats`` interleaved rounds (after one
-    uncounted round of each when ``warm_up``); VDEC's channel in ``context``."""
+    uncounted round of each when ``warm_up``); VDEC's channel in ``context``. ``cpu`` gets each round's
+    process CPU milliseconds per frame under "VDEC" and "PyAV" (what the machine's load moves less)."""
     inputs = []
     for p in packets:
         dev, _ = acl.media.dvpp_malloc(len(p))
@@ -124,8 +133,12 @@ def decode_rates(packets: list[bytes], width: int, height: int, repeats: int, co
         vdec.fps(inputs, outputs), pyav_fps(packets)
     ours, theirs = [], []
     for _ in range(repeats):
-        ours.append(vdec.fps(inputs, outputs))
-        theirs.append(pyav_fps(packets))
+        for name, rates, run in (("VDEC", ours, lambda: vdec.fps(inputs, outputs)),
+                                 ("PyAV", theirs, lambda: pyav_fps(packets))):  # fmt: skip
+            start = cpu_seconds()
+            rates.append(run())
+            if cpu is not None:
+                cpu.setdefault(name, []).append((cpu_seconds() - start) * 1e3 / len(packets))
     vdec.close()
     for ptr in [d for d, _ in inputs] + outputs:
         acl.media.dvpp_free(ptr)

@@ -44,15 +44,17 @@ AIPP = {
 }  # fmt: skip
 
 
-def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) -> tuple[float, float]:
+def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) -> tuple[float, float, str]:
     """(a): medians of VDEC's and PyAV's decoded frames/s, rounds interleaved after a warm-up (in an open
-    session; its context is current again at the end)."""
+    session; its context is current again at the end), and their CPU milliseconds per frame."""
     session_context, _ = acl.rt.get_context()
     context, _ = acl.rt.create_context(0)
-    ours, theirs = decode_rates(packets, width, height, repeats, context, warm_up=True)
+    cpu: dict[str, list[float]] = {}
+    ours, theirs = decode_rates(packets, width, height, repeats, context, warm_up=True, cpu=cpu)
     acl.rt.destroy_context(context)
     acl.rt.set_context(session_context)
-    return statistics.median(ours), statistics.median(theirs)
+    used = ", ".join(f"{name} {statistics.median(ms):.2f}" for name, ms in cpu.items())
+    return statistics.median(ours), statistics.median(theirs), f"CPU ms per frame: {used}"
 
 
 def build_nv12_model(onnx: Path, folder: Path) -> Path:
@@ -155,9 +157,10 @@ def main() -> int:
         nv12 = build_nv12_model(onnx, folder)
         rates: dict[str, list[float]] = {"VDEC+VPC": [], **{name: [] for name in baselines}}
         with Session() as session:
-            vdec, pyav = decode_ratio(packets, width, height, args.repeats)
+            vdec, pyav, cpu = decode_ratio(packets, width, height, args.repeats)
             print(f"(a) {args.size} H.264, {len(packets)} frames, median of {args.repeats}: VDEC {vdec:.1f} "
-                  f"frames/s, PyAV {pyav:.1f} frames/s, ratio {vdec / pyav:.2f}x", flush=True)  # fmt: skip
+                  f"frames/s, PyAV {pyav:.1f} frames/s, ratio {vdec / pyav:.2f}x; {cpu}",
+                  flush=True)  # fmt: skip
             for n in range(args.repeats + 1):  # round 0: warm-up (model compilation, first allocations)
                 if n == 1:
                     rates = {name: [] for name in rates}

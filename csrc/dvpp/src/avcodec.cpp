@@ -237,33 +237,25 @@ bool Decoder::send(const uint8_t* data, size_t size, int64_t pts, std::string& e
 
 int Decoder::receive(Picture& pic, std::string& error) {
   const Lib& l = lib();
-  // A frame of its own per picture (no copy: it references the decoder's buffers), so the picture
-  // can be converted on another thread while the next one decodes.
-  void* frame = l.frame_alloc();
-  if (!frame) {
-    error = "out of memory";
-    return -1;
-  }
-  std::shared_ptr<void> ref(frame, [](void* f) { lib().frame_free(&f); });
-  int rc = l.receive_frame(ctx_, frame);
+  l.frame_unref(frame_);
+  int rc = l.receive_frame(ctx_, frame_);
   if (rc == kEagain || rc == kEof) return 0;
   if (rc < 0) {
     error = av_error(rc);
     return -1;
   }
-  const int fmt = field<int>(frame, kFrameFormat);
-  pic.pts = field<int64_t>(frame, kFramePts);
+  const int fmt = field<int>(frame_, kFrameFormat);
+  pic.pts = field<int64_t>(frame_, kFramePts);
   if (fmt != kPixYuv420p && fmt != kPixYuvj420p) {
     error = format("the stream decodes to FFmpeg pixel format %d, not 8-bit 4:2:0", fmt);
     return -1;
   }
   for (int i = 0; i < 3; ++i) {
-    pic.plane[i] = field<uint8_t*>(frame, kFrameData + i * sizeof(void*));
-    pic.stride[i] = field<int>(frame, kFrameLinesize + i * sizeof(int));
+    pic.plane[i] = field<uint8_t*>(frame_, kFrameData + i * sizeof(void*));
+    pic.stride[i] = field<int>(frame_, kFrameLinesize + i * sizeof(int));
   }
-  pic.width = field<int>(frame, kFrameWidth);
-  pic.height = field<int>(frame, kFrameHeight);
-  pic.ref = std::move(ref);
+  pic.width = field<int>(frame_, kFrameWidth);
+  pic.height = field<int>(frame_, kFrameHeight);
   return 1;
 }
 

@@ -17,14 +17,12 @@ bool available(std::string& error);
 // "libavcodec 62.28.102 (<path>)" of the loaded library, or "" when none.
 std::string describe();
 
-// A decoded picture in planar 4:2:0 (I420). `ref` holds its own reference to the decoder's frame
-// buffers (a reference-counted AVFrame): the planes stay valid while it lives, on any thread.
+// A decoded picture in planar 4:2:0 (I420), owned by the decoder until the next call.
 struct Picture {
   const uint8_t* plane[3] = {nullptr, nullptr, nullptr};
   int stride[3] = {0, 0, 0};
   int width = 0, height = 0;
   int64_t pts = 0;
-  std::shared_ptr<void> ref;
 };
 
 class Decoder {

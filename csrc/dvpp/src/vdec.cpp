@@ -64,7 +64,6 @@ class VdecChannel {
     std::shared_ptr<acldvppPicDesc> out_ref;
     void* user = nullptr;
     std::string error;  // why no picture
-    av::Picture pic;    // decoded, written into `out` on the callback thread just before the callback
   };
 
   CallbackStream stream;
@@ -93,15 +92,8 @@ class VdecChannel {
   }
 
   // Runs on the report thread: the callbacks of every frame finished so far, in order.
-  // The I420 -> NV12 conversion runs here, so the worker decodes the next frame meanwhile.
   void deliver() {
     for (Frame& f : frames_.take_ready()) {
-      if (f.pic.ref) {
-        std::string err;
-        write(f.pic, *f.out, err);
-        f.pic = av::Picture();  // the decoder's buffers go back
-        if (!err.empty()) failed(f, err);
-      }
       if (!f.error.empty()) fail("aclvdecCallback", ACL_ERROR_FAILURE, "%s", f.error.c_str());
       callback(f.in, f.out, f.user);
     }
@@ -124,12 +116,13 @@ class VdecChannel {
     }
   }
 
-  // Hands pic to its frame (pts = the frame's sequence number), written at delivery; a skipped frame
-  // (no output) only counts as done.
-  void store(av::Picture& pic) {
-    frames_.finish(pic.pts, [&pic](Frame& f) {
-      if (f.out) f.pic = std::move(pic);
-    });
+  // Writes pic into the output description of its frame (pts = the frame's sequence number).
+  void store(const av::Picture& pic) {
+    Frame* f = frames_.find(pic.pts);
+    if (!f) return;  // a picture of no frame of ours (cannot happen)
+    std::string err;
+    if (f->out) write(pic, *f->out, err);  // a skipped frame (no output) only counts as done
+    finish(pic.pts, err);
   }
 
   // The description's fields are read and written under the handles' lock, the picture converted
@@ -188,20 +181,17 @@ class VdecChannel {
   // Moves frame seq from pending to ready (err: why it has no picture).
   void finish(int64_t seq, const std::string& err) {
     frames_.finish(seq, [&err](Frame& f) {
-      if (!err.empty()) failed(f, err);
+      if (err.empty()) return;
+      f.error = err;
+      std::lock_guard<std::recursive_mutex> hl(handles::mutex());
+      if (f.out) f.out->ret_code = kRetDecodeFailed;
+      if (f.in) f.in->ret_code = kRetDecodeFailed;
     });
-  }
-
-  static void failed(Frame& f, const std::string& err) {
-    f.error = err;
-    std::lock_guard<std::recursive_mutex> hl(handles::mutex());
-    if (f.out) f.out->ret_code = kRetDecodeFailed;
-    if (f.in) f.in->ret_code = kRetDecodeFailed;
   }
 
   FrameBook<Frame> frames_;
   std::string last_error_;       // worker only
-  std::vector<uint8_t> scratch_;  // callback thread only (deliver)
+  std::vector<uint8_t> scratch_;  // worker only
 };
 
 namespace {

@@ -18,6 +18,7 @@ av = pytest.importorskip("av")
 pytest.importorskip("acl")
 pytest.importorskip("pyarrow")
 import video_clips  # noqa: E402
+from test_dvpp_preprocess import nv12_om  # noqa: E402, F401, F811 - the YUV420SP AIPP model fixture
 from test_pyacl_media_values import HAS_MEDIA  # noqa: E402
 
 from acl_async import zoo  # noqa: E402
@@ -142,3 +143,91 @@ def test_truncated_clip_is_one_line(
     assert r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "truncated.mp4" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("kind", ["mp4", "h264"])
+def test_preprocess_dvpp_frames_go_through_vpc_with_the_same_top1(
+    clips: dict[str, Path], reference: list[int], cache_env: dict[str, str], nv12_om: Path, kind: str  # noqa: F811
+) -> None:
+    """``--preprocess dvpp``: VDEC's NV12 is cropped/resized by VPC into the AIPP model's input (other
+    scores than the Pillow path's on the same model: VPC ran), top-1 of every frame as the picture path."""
+    pillow = run_cli(cache_env, str(len(reference)), "1", "4", "-i", str(clips[kind]), "-m", str(nv12_om),
+                     "--json")  # fmt: skip
+    dvpp = run_cli(cache_env, str(len(reference)), "1", "4", "-i", str(clips[kind]), "-m", str(nv12_om),
+                   "--json", "--preprocess", "dvpp")  # fmt: skip
+    assert pillow.returncode == 0 and dvpp.returncode == 0, pillow.stderr + dvpp.stderr
+    rows_p = [json.loads(line) for line in pillow.stdout.splitlines()]
+    rows_d = [json.loads(line) for line in dvpp.stdout.splitlines()]
+    assert [(r["input"], r["top"][0]["index"]) for r in rows_d] == [
+        (f"clip.{kind}#frame={i}", top) for i, top in enumerate(reference)
+    ]
+    assert [r["top"][0]["index"] for r in rows_p] == reference
+    assert [r["top"][0]["value"] for r in rows_d] != [r["top"][0]["value"] for r in rows_p]
+
+
+def test_frames_are_streamed_with_back_pressure(tmp_path: Path, default_model: str) -> None:
+    """A long clip is never decoded ahead of its consumer by more than ``ahead`` frames: pictures delivered
+    by VDEC minus pictures consumed stays <= ahead while the frames are taken one by one (without the
+    bound the sender would decode the whole clip while frame 0 is held); every frame comes, in order, and
+    closing frees the pictures of frames never consumed."""
+    from acl_async import Session, zoo
+    from acl_async.video_input import AHEAD, Videos
+
+    frames = 48
+    clip = tmp_path / "long.h264"
+    clip.write_bytes(b"".join(video_clips.encode("libx264", video_clips.frames_rgb(64, 48, frames))))
+    spec = zoo.model_preprocess_spec(Path(default_model))
+    ahead = 4
+    assert AHEAD > 16  # above H.264's deepest reorder delay: the default never starves the decoder
+    with Session(), Videos(1, ahead=ahead) as videos:
+        names, worst = [], 0
+        items = videos.frames(clip)
+        for path in items:
+            video = videos._open[0]
+            worst = max(worst, video.index - len(names))  # delivered, not yet consumed
+            path.load_frame(spec)  # consumes it: one more frame may be sent
+            names.append(path.name)
+        assert names == [f"long.h264#frame={i}" for i in range(frames)]
+        assert 1 <= worst <= ahead, worst
+        held = videos.frames(clip)
+        first = next(held)  # a second pass: frame 0 held, never loaded
+        video = videos._open[0]
+        videos.close()  # stops the sender, flushes VDEC, frees what was not consumed
+        assert video.live == set() and video.closed
+        with pytest.raises(Exception, match="closed before this frame was used"):
+            first.load_frame(spec)
+
+
+def test_bench_reports_decoded_frames_per_second(clips: dict[str, Path], cache_env: dict[str, str]) -> None:
+    """``bench -i clip.mp4``: every frame decoded by VDEC once, every N-th inferred, both rates reported."""
+    r = run_cli(cache_env, "bench", "-i", str(clips["mp4"]), "--frame-interval", "2")
+    assert r.returncode == 0, r.stderr
+    frames = 3 * REPEAT
+    assert f"[ INFO ] Decoded frames: {frames} in " in r.stdout
+    assert f"[ INFO ] Inferences: {(frames + 1) // 2}\n" in r.stdout
+    rates = {line.split(":")[0]: float(line.split()[1]) for line in r.stdout.splitlines()
+             if line.startswith(("Decoded:", "Throughput:"))}  # fmt: skip
+    assert set(rates) == {"Decoded", "Throughput"} and rates["Decoded"] > rates["Throughput"] > 0
+
+
+def test_corrupt_frame_mid_stream_is_one_line_naming_it(tmp_path: Path, cache_env: dict[str, str]) -> None:
+    """A frame VDEC cannot decode, found while the clip streams: one line naming ``clip#frame=5`` (exit
+    1 after the results before it), or with ``--bad-input skip`` a warning and every other frame."""
+    aus = video_clips.encode("libx264", video_clips.frames_rgb(160, 120, 12))
+    bad = bytearray(aus[5])
+    last = bad.rfind(b"\x00\x00\x01")  # its slice: NAL header kept, slice data garbage
+    for i in range(last + 6, len(bad)):
+        bad[i] = (i * 97 + 13) & 0xFF
+    aus[5] = bytes(bad)
+    clip = tmp_path / "bad.h264"
+    clip.write_bytes(b"".join(aus))
+    r = run_cli(cache_env, "12", "1", "4", "-i", str(clip), "-q")
+    assert r.returncode == 1
+    assert [line.split()[0] for line in r.stdout.splitlines()] == [f"bad.h264#frame={i}" for i in range(5)]
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert "bad.h264#frame=5: VDEC could not decode this frame" in r.stderr
+    r = run_cli(cache_env, "11", "1", "4", "-i", str(clip), "-q", "--bad-input", "skip")
+    assert r.returncode == 0, r.stderr
+    names = [line.split()[0] for line in r.stdout.splitlines()]
+    assert names == [f"bad.h264#frame={i}" for i in range(12) if i != 5]
+    assert "frame=5" in r.stderr

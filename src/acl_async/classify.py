@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,12 +110,15 @@ def classify(
     *,
     decode_threads: int | None = None,
     decoder: str = "pillow",
+    expand: Callable[[Path], Iterable[Path]] | None = None,
 ) -> tuple[list[PictureResult], int]:
     """Classify ``pictures``; returns the results (in order) and the batch used.
 
     The pictures are decoded on ``decode_threads`` threads (None: the default number) while the
     requests run, in order; an unreadable picture raises its one-line InputFileError. ``decoder``:
-    ``pillow`` or ``dvpp`` (:mod:`acl_async.dvpp_preprocess`, a model with a YUV420SP AIPP input)."""
+    ``pillow`` or ``dvpp`` (:mod:`acl_async.dvpp_preprocess`, a model with a YUV420SP AIPP input).
+    ``expand(path)`` gives the inputs a path stands for, as they are needed (a video's frames,
+    :class:`acl_async.video_input.Videos`)."""
     from .dvpp_preprocess import decoding, with_decoder
     from .pipeline import DecodeStage, check
 
@@ -128,38 +131,43 @@ def classify(
         batch = check_batch(descs, None)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
-    if batch != len(pictures):
+    if batch != len(pictures) and expand is None:
         log.info("the model takes batch %d; %d picture(s) go in %d request(s)", batch, len(pictures),
                  -(-len(pictures) // batch))  # fmt: skip
     try:
         spec = with_decoder(picture_spec(model_path, descs), decoder)
     except ValueError as exc:
         raise BatchError(str(exc)) from None
-    chunks = _chunks(len(pictures), batch)
+    inputs: Iterable[Path] = pictures if expand is None else (p for path in pictures for p in expand(path))
 
     outputs: dict[int, np.ndarray] = {}
+    names: list[Path] = []  # every input, in order (a video's frames as they come)
     lock = threading.Lock()
 
     def done(results: Sequence[np.ndarray], userdata: object) -> None:
         with lock:
             outputs[int(userdata)] = np.array(results[0], copy=True)  # type: ignore[call-overload]
 
-    queue = open_queue(model, max_jobs=len(chunks))
+    queue = open_queue(model, max_jobs=len(_chunks(len(pictures), batch)) if expand is None else None)
+    requests = 0
     try:
         queue.set_callback(done)
         group: list[np.ndarray] = []
-        with decoding(decoder), DecodeStage(pictures, spec, threads=decode_threads) as stage, \
-                bar(len(pictures), "classifying", "picture") as progress:
+        with decoding(decoder), DecodeStage(inputs, spec, threads=decode_threads) as stage, \
+                bar(len(pictures) if expand is None else None, "classifying", "picture") as progress:
             for item in stage:
                 progress.update()
                 check(item, "fatal")
                 assert item.tensor is not None
+                names.append(item.path)
                 group.append(item.tensor)
-                if len(group) == batch or item.index == len(pictures) - 1:
-                    group += [group[-1]] * (batch - len(group))  # padding, as _chunks
-                    data = group[0] if batch == 1 else np.concatenate(group, axis=0)
-                    queue.start_async([data], item.index // batch)
-                    group = []
+                if len(group) == batch:
+                    queue.start_async([group[0] if batch == 1 else np.concatenate(group, axis=0)], requests)
+                    requests, group = requests + 1, []
+            if group:
+                group += [group[-1]] * (batch - len(group))  # padding, as _chunks
+                queue.start_async([group[0] if batch == 1 else np.concatenate(group, axis=0)], requests)
+                requests += 1
         queue.wait_all()
     finally:
         close = getattr(queue, "close", None)
@@ -167,9 +175,9 @@ def classify(
             close()
 
     results: list[PictureResult] = []
-    for n, chunk in enumerate(chunks):
+    for n in range(requests):
         scores = outputs[n].reshape(batch, -1)
-        real = min(batch, len(pictures) - n * batch)  # the rest is padding
+        real = min(batch, len(names) - n * batch)  # the rest is padding
         for row in range(real):
-            results.append(PictureResult(pictures[chunk[row]], top_n(scores[row], top, labels)))
+            results.append(PictureResult(names[n * batch + row], top_n(scores[row], top, labels)))
     return results, batch

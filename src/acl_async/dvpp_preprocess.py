@@ -30,7 +30,15 @@ import numpy as np
 
 from .preprocess import PictureError, PreprocessSpec, _hw, load_picture, resize_target
 
-__all__ = ["DECODERS", "crop_box", "decoding", "dvpp_decoding", "load_picture_dvpp", "with_decoder"]
+__all__ = [
+    "DECODERS",
+    "crop_box",
+    "decoding",
+    "dvpp_decoding",
+    "load_picture_dvpp",
+    "resize_nv12_dvpp",
+    "with_decoder",
+]
 
 #: The ``--preprocess`` choices: Pillow (the default) or DVPP.
 DECODERS = ("pillow", "dvpp")
@@ -171,7 +179,7 @@ class _Worker:
         _check(acl.rt.memcpy(src, n, acl.util.bytes_to_ptr(data), n, _HOST_TO_DEVICE), "aclrtMemcpy")
         dec_size, ret = media.dvpp_jpeg_predict_dec_size(src, n, _NV12)
         _check(ret, "acldvppJpegPredictDecSize")
-        decoded, vpc_in, vpc_out = self.pics
+        decoded = self.pics[0]
         dec = self.decoded.reserve(dec_size)
         media.dvpp_set_pic_desc_data(decoded, dec)
         media.dvpp_set_pic_desc_size(decoded, dec_size)
@@ -183,6 +191,23 @@ class _Worker:
         # VPC takes even YUV420SP sizes: an odd last column or row (4:2:0 chroma covers it) is left out.
         w, h = w & ~1, h & ~1
         ws, hs = media.dvpp_get_pic_desc_width_stride(decoded), media.dvpp_get_pic_desc_height_stride(decoded)
+        self._resize(dec, w, h, ws, hs, spec, out)
+
+    def resize(self, src: int, w: int, h: int, ws: int, hs: int, spec: PreprocessSpec,
+               out: np.ndarray) -> None:  # fmt: skip
+        """VPC crop/resize of the NV12 picture at ``src`` (DVPP memory, ``w`` x ``h``, strides ``ws`` x
+        ``hs``; a VDEC output) into ``out`` as :meth:`run` does with a decoded JPEG."""
+        with self.busy:
+            if self.channel is None:
+                raise _Failed("DVPP preprocessing has ended (dvpp_decoding closed)")
+            self._resize(src, w & ~1, h & ~1, ws, hs, spec, out)
+
+    def _resize(self, dec: int, w: int, h: int, ws: int, hs: int, spec: PreprocessSpec,
+                out: np.ndarray) -> None:  # fmt: skip
+        import acl
+
+        media = acl.media
+        _, vpc_in, vpc_out = self.pics
         for setter, value in ((media.dvpp_set_pic_desc_data, dec), (media.dvpp_set_pic_desc_format, _NV12),
                               (media.dvpp_set_pic_desc_width, w), (media.dvpp_set_pic_desc_height, h),
                               (media.dvpp_set_pic_desc_width_stride, ws),
@@ -314,6 +339,18 @@ def load_picture_dvpp(
         raise PictureError(path, f"DVPP: {exc}") from None
     except ValueError as exc:
         raise PictureError(path, str(exc)) from None
+    return out
+
+
+def resize_nv12_dvpp(
+    src: int, width: int, height: int, strides: tuple[int, int], spec: PreprocessSpec, out: np.ndarray
+) -> np.ndarray:
+    """An NV12 picture already in DVPP memory (a VDEC output: ``width`` x ``height``, ``strides`` (width,
+    height)) cropped and resized by VPC into ``out`` (uint8 NV12 of ``spec``), on the calling thread's
+    channel and stream; raises :class:`_Failed` (one line) when a DVPP call fails."""
+    if spec.layout != "NV12" or spec.output_hw is None:
+        raise ValueError("DVPP preprocessing feeds a YUV420SP (NV12) AIPP model input of a known size")
+    _WORKERS.mine().resize(src, width, height, strides[0], strides[1], spec, out)
     return out
 
 

@@ -193,7 +193,8 @@ class DecodeStage:
                 while not exhausted and len(self._pending) < self.window:
                     if upcoming is None:
                         try:
-                            upcoming = Path(next(self._paths))
+                            given = next(self._paths)
+                            upcoming = given if isinstance(given, Path) else Path(given)  # keeps FramePath
                         except StopIteration:
                             exhausted = True
                             break
@@ -315,22 +316,31 @@ def feed_runner_cycle(
     userdata: Callable[[int, Decoded], Any] | None = None,
     draft: bool = True,
     stop: Callable[[], bool] | None = None,
+    expand: Callable[[Path], Iterable[Path]] | None = None,
 ) -> int:
     """The driver's loop (Huawei's sample: ``executions`` executions over the inputs round-robin): decode
     ``paths`` in turn, again and again, straight into the blocks of ``runner`` and submit each with
     ``userdata(n, item)`` (n: 0-based execution number).  A bad input is handled by ``bad_input`` once
     (``skip``: a warning, then it is left out of the later rounds).  Raises InputFileError when no input
-    is usable.  ``stop()`` true ends the loop early.  Returns the number of executions submitted."""
+    is usable.  ``stop()`` true ends the loop early.  ``expand(path)`` (e.g. a video's frames,
+    :class:`acl_async.video_input.Videos`) gives the inputs of a path, anew each round; a round that
+    gives no usable one ends the loop.  Returns the number of executions submitted."""
     names = [Path(p) for p in paths]
     if not names:
         raise ValueError("no inputs")
     bad: set[Path] = set()
+    known = set(names)
 
     def rounds() -> Iterator[Path]:
-        while len(bad) < len(set(names)):
+        while len(bad) < len(known):
+            usable = 0
             for path in names:
                 if path not in bad:
-                    yield path
+                    for item in expand(path) if expand is not None else (path,):
+                        usable += getattr(item, "error", None) is None
+                        yield item
+            if not usable:
+                return
 
     submitted = 0
     if executions <= 0:
@@ -343,7 +353,8 @@ def feed_runner_cycle(
                 return submitted
             if item.error is not None:
                 if item.path not in bad:  # decoded again ahead of its report: report once
-                    bad.add(item.path)
+                    if item.path in known:  # (a video's frame is no name of its own)
+                        bad.add(item.path)
                     check(item, bad_input)
                 continue
             runner.submit_block(item.slot, userdata(submitted, item) if userdata is not None else item.path)

@@ -574,6 +574,9 @@ def load_input(
 ) -> np.ndarray:
     """A picture through ``spec``, or a ``.bin``/``.npy`` tensor checked against ``spec.input_shape``;
     ``draft`` and ``out`` as for :func:`load_picture`."""
+    load_frame = getattr(path, "load_frame", None)  # a video's decoded frame (video_input.FramePath)
+    if load_frame is not None:
+        return load_frame(spec, out)  # type: ignore[no-any-return]
     path = Path(path)
     if path.suffix.lower() in TENSOR_SUFFIXES:
         shape = spec.input_shape

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -177,17 +177,19 @@ def execute_paths(
     bad_input: str = "fatal",
     decode_threads: int | None = None,
     runner_options: dict[str, Any] | None = None,
+    expand: Callable[[Path], Iterable[Path]] | None = None,
 ) -> int:
     """:func:`execute` with the input files decoded once (:func:`decode_once`), or else while the model
     runs: ``decode_threads`` threads
     (None: the default number) decode ``paths`` round-robin straight into the pool blocks, in order
     (:func:`acl_async.pipeline.feed_runner_cycle`); an unusable file is handled by ``bad_input`` once
     (``fatal``: its InputFileError, after the results already submitted are handled).  Memory stays
-    bounded whatever the number of files."""
+    bounded whatever the number of files. ``expand``: see :func:`~acl_async.pipeline.feed_runner_cycle`
+    (videos: their frames are streamed, never decoded once)."""
     from .pipeline import feed_runner_cycle
     from .runner import AsyncRunner
 
-    decoded = decode_once(paths, spec, times)
+    decoded = decode_once(paths, spec, times) if expand is None else None
     if decoded is not None:
         return execute(model, decoded, times, pool_size, callback_interval, handler, runner_options)
     runner = AsyncRunner(model, pool_size=pool_size, callback_interval=callback_interval, callback=handler,
@@ -195,7 +197,7 @@ def execute_paths(
     with runner:
         feed_runner_cycle(
             runner, paths, spec, times, threads=decode_threads, bad_input=bad_input,
-            userdata=lambda n, item: (n + 1, item.path.name), stop=handler.failed.is_set,
+            userdata=lambda n, item: (n + 1, item.path.name), stop=handler.failed.is_set, expand=expand,
         )  # fmt: skip
         runner.wait()
     if handler.error is not None:

@@ -1,31 +1,42 @@
-"""Video inputs (``-i clip.mp4`` / ``.h264`` / ``.h265``) for the driver and ``classify``: PyAV demuxes,
-our VDEC decodes through pyACL (``acl.media.vdec_*``, a report thread looping ``acl.rt.process_report``
-as acllite's ``VideoCapture`` does), every ``interval``-th NV12 frame is converted to RGB (BT.601, video
-range) and written as a lossless PNG, so the pictures' own preprocessing (Pillow or DVPP) takes it.
+"""Video inputs (``-i clip.mp4`` / ``.h264`` / ``.h265``) for the driver and ``classify``, streamed into the
+model: PyAV demuxes, our VDEC decodes through pyACL (``acl.media.vdec_*``, a report thread looping
+``acl.rt.process_report`` as acllite's ``VideoCapture`` does), and every ``interval``-th NV12 picture goes
+from VDEC's output (DVPP memory) into the model input, no file in between:
 
-:func:`expand` replaces each video among the inputs by its frames' PNGs; :func:`frame_name` gives the name
-a frame's result is reported under, ``clip.mp4#frame=12``.
+- ``--preprocess pillow``: NV12 -> RGB (BT.601, video range) -> the pictures' Pillow preprocessing,
+  written into the pool block (the pixels the lossless PNG of the earlier path held: the same results);
+- ``--preprocess dvpp``: VPC crops and resizes the VDEC output into the block of a YUV420SP AIPP model
+  (:func:`acl_async.dvpp_preprocess.resize_nv12_dvpp`), as JPEGD's output is for a JPEG.
+
+Memory is bounded: a sender thread feeds VDEC, and at most ``ahead`` frames per video are sent and not yet
+consumed (each owns one DVPP output picture), so decoding waits for the model (back-pressure) and a clip
+of any length takes the same memory.
+
+:func:`check` reads each video's header before ACL starts (one line for an unreadable one); in a session,
+:class:`Videos` turns each video into its frames, :class:`FramePath` items named ``clip.mp4#frame=12``
+that :func:`acl_async.preprocess.load_input` loads through :meth:`Frame.load`.
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
+import queue
 import threading
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PosixPath
 from typing import Any
 
 import numpy as np
 
-__all__ = ["VIDEO_SUFFIXES", "VideoError", "expand", "frame_name", "frame_path", "is_video", "nv12_to_rgb"]
+__all__ = ["AHEAD", "VIDEO_SUFFIXES", "Frame", "FramePath", "VideoError", "Videos", "check", "is_video",
+           "nv12_to_rgb", "probe"]  # fmt: skip
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".h264", ".264", ".h265", ".265", ".hevc", ".mkv", ".mov"})
 _ENTYPE = {"h264": 3, "hevc": 0}  # H264_HIGH_PROFILE (decodes main/baseline too), H265_MAIN_PROFILE
-_NV12, _H2D, _D2H, _SUCCESS, _REPEAT_INIT = 1, 1, 2, 0, 100002
-#: frame PNG file name -> (the video, the frame index)
-_FRAMES: dict[str, tuple[Path, int]] = {}
+_NV12, _H2D, _D2H, _SUCCESS = 1, 1, 2, 0
+#: Frames of one video sent to VDEC and not yet consumed: above H.264's deepest reorder delay (16
+#: pictures held by the decoder) plus the frames a decode stage takes ahead of the model.
+AHEAD = 40
+_POLL_S = 0.1
 
 
 class VideoError(ValueError):
@@ -34,18 +45,6 @@ class VideoError(ValueError):
 
 def is_video(path: Path) -> bool:
     return path.suffix.lower() in VIDEO_SUFFIXES
-
-
-def frame_name(name: str) -> str:
-    """``clip.mp4#frame=12`` for the file name of a frame PNG written by :func:`expand`, else ``name``."""
-    video, index = _FRAMES.get(name, (None, 0))
-    return name if video is None else f"{video.name}#frame={index}"
-
-
-def frame_path(path: Path) -> Path:
-    """``path/to/clip.mp4#frame=12`` for a frame PNG written by :func:`expand`, else ``path``."""
-    video, index = _FRAMES.get(path.name, (None, 0))
-    return path if video is None else Path(f"{video}#frame={index}")
 
 
 def nv12_to_rgb(nv12: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -59,10 +58,10 @@ def nv12_to_rgb(nv12: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
 
 
-def _packets(path: Path) -> tuple[str, int, int, list[bytes]]:
-    """The codec name, picture size and Annex B access units of the first video stream."""
+def probe(path: Path) -> tuple[str, int, int]:
+    """The codec name and picture size of the first video stream, its first packet demuxed; VideoError
+    (one line) for a file PyAV cannot read or a codec VDEC does not decode."""
     import av
-    from av.bitstream import BitStreamFilterContext
 
     try:
         with av.open(str(path)) as container:
@@ -73,65 +72,190 @@ def _packets(path: Path) -> tuple[str, int, int, list[bytes]]:
             width, height = stream.codec_context.width, stream.codec_context.height
             if codec not in _ENTYPE:
                 raise VideoError(f"{path}: codec {codec} (VDEC decodes h264 and hevc)")
-            bsf = None
-            if container.format.name not in ("h264", "hevc"):  # length-prefixed (mp4/mkv): to Annex B
-                bsf = BitStreamFilterContext(f"{codec}_mp4toannexb", stream)
-            out: list[bytes] = []
-            for packet in container.demux(stream):
-                if packet.size == 0:
-                    continue
-                out += [bytes(p) for p in (bsf.filter(packet) if bsf else [packet])]
-            if bsf is not None:
-                out += [bytes(p) for p in bsf.filter(None)]
+            if next((p for p in container.demux(stream) if p.size), None) is None:
+                raise VideoError(f"{path}: no video frames")
     except av.FFmpegError as exc:
         raise VideoError(f"{path}: unreadable video ({exc})") from None
-    if not out or not width or not height:
+    if not width or not height:
         raise VideoError(f"{path}: no video frames")
-    return codec, width, height, out
+    return codec, width, height
 
 
-class _Vdec:
-    """One VDEC channel and its report thread; :meth:`decode` returns the NV12 pictures in output order."""
+def check(paths: Sequence[Path]) -> list[Path]:
+    """``paths``, each video's header read (:func:`probe`) before the run; VideoError for a bad one."""
+    for path in paths:
+        if is_video(path):
+            probe(path)
+    return list(paths)
 
-    def __init__(self, path: Path, codec: str, width: int, height: int) -> None:
+
+def _access_units(path: Path, codec: str) -> Iterator[bytes]:
+    """The Annex B access units of the first video stream, demuxed as they are needed."""
+    import av
+    from av.bitstream import BitStreamFilterContext
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        bsf = None
+        if container.format.name not in ("h264", "hevc"):  # length-prefixed (mp4/mkv): to Annex B
+            bsf = BitStreamFilterContext(f"{codec}_mp4toannexb", stream)
+        for packet in container.demux(stream):
+            if packet.size:
+                yield from (bytes(p) for p in (bsf.filter(packet) if bsf else [packet]))
+        if bsf is not None:
+            yield from (bytes(p) for p in bsf.filter(None))
+
+
+class Frame:
+    """One picture VDEC gave: NV12 in DVPP memory (``ptr``; strides ``ws`` x ``hs``) until it is loaded or
+    its video closes, or the ``error`` that took its place."""
+
+    def __init__(
+        self,
+        video: _Video | None,
+        index: int,
+        ptr: int = 0,
+        size: tuple[int, int, int, int] = (0, 0, 0, 0),
+        error: str | None = None,
+    ) -> None:
+        self.video, self.index, self.ptr, self.error = video, index, ptr, error
+        self.width, self.height, self.ws, self.hs = size
+        self._lock = threading.Lock()  # load() vs free() by the video's close() in another thread
+
+    def load(self, path: Path, spec: Any, out: np.ndarray | None = None) -> np.ndarray:
+        """The model input of this frame through ``spec`` (written into ``out`` when given); frees the
+        picture. Raises :class:`~acl_async.preprocess.PictureError` naming ``path``."""
+        from .preprocess import PictureError
+
+        with self._lock:
+            if self.error is not None:
+                raise PictureError(path, self.error)
+            if not self.ptr:
+                raise PictureError(path, "the video was closed before this frame was used")
+            try:
+                import acl
+
+                acl.rt.set_context(self.video.context)  # type: ignore[union-attr]
+                if spec.decoder == "dvpp":
+                    return self._dvpp(path, spec, out)
+                return self._pillow(spec, out)
+            finally:
+                self._free()
+
+    def _pillow(self, spec: Any, out: np.ndarray | None) -> np.ndarray:
+        import acl
+        from PIL import Image
+
+        from .preprocess import preprocess_image
+
+        w, h, ws, hs = self.width, self.height, self.ws, self.hs
+        host = np.empty((hs * 3 // 2, ws), np.uint8)
+        if acl.rt.memcpy(acl.util.numpy_to_ptr(host), host.nbytes, self.ptr, host.nbytes, _D2H) != _SUCCESS:
+            raise ValueError(f"aclrtMemcpy of the decoded frame failed: {acl.get_recent_err_msg()}")
+        nv12 = np.concatenate([host[:h, :w], host[hs : hs + h // 2, :w]])
+        return preprocess_image(Image.fromarray(nv12_to_rgb(nv12, w, h)), spec, out=out)
+
+    def _dvpp(self, path: Path, spec: Any, out: np.ndarray | None) -> np.ndarray:
+        from . import dvpp_preprocess
+        from .preprocess import PictureError
+
+        shape = spec.input_shape
+        if out is None:
+            out = np.empty(shape, dtype=np.uint8)
+        try:
+            return dvpp_preprocess.resize_nv12_dvpp(self.ptr, self.width, self.height, (self.ws, self.hs),
+                                                    spec, out)  # fmt: skip
+        except (dvpp_preprocess._Failed, ValueError) as exc:
+            raise PictureError(path, f"DVPP: {exc}") from None
+
+    def free(self) -> None:
+        with self._lock:
+            self._free()
+
+    def _free(self) -> None:
+        if self.ptr and self.video is not None:
+            ptr, self.ptr = self.ptr, 0
+            self.video.give_back(self, ptr)
+
+
+class FramePath(PosixPath):
+    """``clip.mp4#frame=12``: the name of a video's frame, carrying its :class:`Frame`."""
+
+    frame: Frame
+
+    @property
+    def error(self) -> str | None:
+        frame = getattr(self, "frame", None)
+        return None if frame is None else frame.error
+
+    def load_frame(self, spec: Any, out: np.ndarray | None = None) -> np.ndarray:
+        return self.frame.load(self, spec, out)
+
+
+def _frame_path(video: Path, frame: Frame) -> FramePath:
+    path = FramePath(f"{video}#frame={frame.index}")
+    path.frame = frame
+    return path
+
+
+class _End:
+    def __init__(self, error: str | None) -> None:
+        self.error = error
+
+
+class _Video:
+    """One video on a VDEC channel of the current context: a sender thread demuxes and sends, the
+    callbacks (on the report thread) queue the pictures in output order; iterate once for the frames."""
+
+    def __init__(self, path: Path, interval: int, ahead: int) -> None:
         import acl
 
-        self.acl, self.m, self.path = acl, acl.media, path
-        self.width, self.height = width, height
+        self.acl, self.m, self.path, self.interval = acl, acl.media, path, interval
+        self.codec, width, height = probe(path)
         self.ws, self.hs = -(-width // 16) * 16, -(-height // 2) * 2
         self.size = self.ws * self.hs * 3 // 2
-        self.frames: list[tuple[int, np.ndarray | None]] = []
+        self.slots = threading.Semaphore(ahead)
+        self.frames: queue.SimpleQueue[Frame | _End] = queue.SimpleQueue()
+        self.live: set[Frame] = set()
         self.lock = threading.Lock()
-        self.run = True
+        self.stopping = threading.Event()
+        self.finished = self.closed = False
+        self.index = 0  # the next picture's number (report thread only)
+        self.desc = self.config = None
         self.context, ret = acl.rt.get_context()
-        _check(ret, "aclrtGetCurrentContext")
+        _check(ret, "aclrtGetCurrentContext (videos are decoded in an open session)")
+        self.run = True
         self.tid, ret = acl.util.start_thread(self._loop, [])
         _check(ret, "start_thread")
+        self.sender = threading.Thread(target=self._send_all, name="acl-async-vdec-send", daemon=True)
         try:
-            self._open(codec)
+            self._open()
         except BaseException:
-            self.run = False  # no channel: the report thread is stopped before the error goes on
-            acl.util.stop_thread(self.tid)
+            self.close()
             raise
 
-    def _open(self, codec: str) -> None:
+    def _open(self) -> None:
         m = self.m
         self.desc = m.vdec_create_channel_desc()
         for call, value in ((m.vdec_set_channel_desc_channel_id, 0),
                             (m.vdec_set_channel_desc_thread_id, self.tid),
                             (m.vdec_set_channel_desc_callback, self._callback),
-                            (m.vdec_set_channel_desc_entype, _ENTYPE[codec]),
+                            (m.vdec_set_channel_desc_entype, _ENTYPE[self.codec]),
                             (m.vdec_set_channel_desc_out_pic_format, _NV12)):  # fmt: skip
             _check(call(self.desc, value), call.__name__)
-        _check(m.vdec_create_channel(self.desc), "aclvdecCreateChannel")
-        self.config = self.m.vdec_create_frame_config()
+        ret = m.vdec_create_channel(self.desc)
+        if ret != _SUCCESS:
+            m.vdec_destroy_channel_desc(self.desc)
+            self.desc = None
+            _check(ret, "aclvdecCreateChannel")
+        self.config = m.vdec_create_frame_config()
 
     def _loop(self, _args: list[Any]) -> None:
         self.acl.rt.set_context(self.context)
         while self.run:
             self.acl.rt.process_report(50)
 
-    def _callback(self, input_desc: int, output_desc: int, user_data: Any) -> None:
+    def _callback(self, input_desc: int, output_desc: int, _user: Any) -> None:
         m = self.m
         m.dvpp_free(m.dvpp_get_stream_desc_data(input_desc))
         m.dvpp_destroy_stream_desc(input_desc)
@@ -139,47 +263,132 @@ class _Vdec:
             return
         pic = m.dvpp_get_pic_desc_data(output_desc)
         code = m.dvpp_get_pic_desc_ret_code(output_desc)
-        nv12 = None
-        if code == 0:
-            ws = m.dvpp_get_pic_desc_width_stride(output_desc)
-            hs = m.dvpp_get_pic_desc_height_stride(output_desc)
-            host = np.empty(ws * hs * 3 // 2, np.uint8)
-            if self.acl.rt.memcpy(self.acl.util.numpy_to_ptr(host), host.nbytes, pic, host.nbytes, _D2H) == 0:
-                planes = host.reshape(hs * 3 // 2, ws)
-                nv12 = np.concatenate([planes[: self.height, : self.width],
-                                       planes[hs : hs + self.height // 2, : self.width]])  # fmt: skip
-        with self.lock:
-            self.frames.append((code, nv12))
-        m.dvpp_free(pic)
+        index, self.index = self.index, self.index + 1
+        if code != 0 or self.stopping.is_set() or index % self.interval:
+            m.dvpp_free(pic)
+            m.dvpp_destroy_pic_desc(output_desc)
+            self.slots.release()
+            if code != 0 and not self.stopping.is_set():  # a frame VDEC could not decode: reported in turn
+                why = self.acl.get_recent_err_msg() or f"error {code:#x}"
+                self.frames.put(Frame(self, index, error=f"VDEC could not decode this frame ({why})"))
+            return
+        size = (
+            m.dvpp_get_pic_desc_width(output_desc),
+            m.dvpp_get_pic_desc_height(output_desc),
+            m.dvpp_get_pic_desc_width_stride(output_desc),
+            m.dvpp_get_pic_desc_height_stride(output_desc),
+        )
         m.dvpp_destroy_pic_desc(output_desc)
+        frame = Frame(self, index, pic, size)
+        with self.lock:
+            self.live.add(frame)
+        self.frames.put(frame)
 
-    def send(self, data: bytes, index: int) -> None:
+    def give_back(self, frame: Frame, ptr: int) -> None:
+        """A consumed (or abandoned) frame's picture freed: one more frame may be sent."""
+        self.m.dvpp_free(ptr)
+        with self.lock:
+            self.live.discard(frame)
+        self.slots.release()
+
+    def _send_all(self) -> None:
+        self.acl.rt.set_context(self.context)
+        error = None
+        try:
+            for n, data in enumerate(_access_units(self.path, self.codec)):
+                while not self.slots.acquire(timeout=_POLL_S):
+                    if self.stopping.is_set():
+                        return
+                if self.stopping.is_set():
+                    self.slots.release()
+                    return
+                try:
+                    self._send(data, n)
+                except BaseException:
+                    self.slots.release()
+                    raise
+        except Exception as exc:  # noqa: BLE001 - reported as the next frame's error, one line
+            error = f"unreadable video ({exc})"
+        finally:
+            eos = self.m.dvpp_create_stream_desc()
+            self.m.dvpp_set_stream_desc_eos(eos, 1)
+            self.m.vdec_send_frame(self.desc, eos, 0, self.config, None)  # returns after every callback ran
+            self.m.dvpp_destroy_stream_desc(eos)
+            self.frames.put(_End(error))
+
+    def _send(self, data: bytes, index: int) -> None:
         acl, m = self.acl, self.m
         dev, ret = m.dvpp_malloc(len(data))
         _check(ret, "acldvppMalloc")
-        _check(acl.rt.memcpy(dev, len(data), acl.util.bytes_to_ptr(data), len(data), _H2D), "aclrtMemcpy")
+        out = 0
+        try:
+            _check(acl.rt.memcpy(dev, len(data), acl.util.bytes_to_ptr(data), len(data), _H2D), "aclrtMemcpy")
+            out, ret = m.dvpp_malloc(self.size)
+            _check(ret, "acldvppMalloc")
+        except BaseException:
+            for ptr in (dev, out):
+                if ptr:
+                    m.dvpp_free(ptr)
+            raise
         stream = m.dvpp_create_stream_desc()
         m.dvpp_set_stream_desc_data(stream, dev)
         m.dvpp_set_stream_desc_size(stream, len(data))
-        out, ret = m.dvpp_malloc(self.size)
-        _check(ret, "acldvppMalloc")
         pic = m.dvpp_create_pic_desc()
         m.dvpp_set_pic_desc_data(pic, out)
         m.dvpp_set_pic_desc_size(pic, self.size)
         m.dvpp_set_pic_desc_format(pic, _NV12)
-        _check(m.vdec_send_frame(self.desc, stream, pic, self.config, index), "aclvdecSendFrame")
+        ret = m.vdec_send_frame(self.desc, stream, pic, self.config, index)
+        if ret != _SUCCESS:
+            for ptr in (dev, out):
+                m.dvpp_free(ptr)
+            m.dvpp_destroy_stream_desc(stream)
+            m.dvpp_destroy_pic_desc(pic)
+            _check(ret, "aclvdecSendFrame")
 
-    def close(self) -> None:
+    def __iter__(self) -> Iterator[FramePath]:
+        self.sender.start()
+        given = 0
+        while True:
+            try:
+                item = self.frames.get(timeout=_POLL_S)  # in slices: Ctrl-C is handled between them
+            except queue.Empty:
+                continue
+            if isinstance(item, _End):
+                self.finish()  # the frames handed out stay valid until loaded (or close())
+                if item.error is not None or not given:
+                    error = item.error or "no video frames (VDEC decoded none)"
+                    yield _frame_path(self.path, Frame(self, self.index, error=error))
+                return
+            given += 1
+            yield _frame_path(self.path, item)
+
+    def finish(self) -> None:
+        """Stop sending, flush and destroy the channel (every callback has run) and stop the report
+        thread; the pictures already handed out stay until they are loaded (or :meth:`close`)."""
+        if self.finished:
+            return
+        self.finished = True
+        self.stopping.set()
+        if self.sender.is_alive():
+            self.sender.join()
         m = self.m
-        eos = m.dvpp_create_stream_desc()
-        m.dvpp_set_stream_desc_eos(eos, 1)
-        m.vdec_send_frame(self.desc, eos, 0, self.config, None)
-        m.dvpp_destroy_stream_desc(eos)
-        m.vdec_destroy_channel(self.desc)  # returns after every callback ran
-        m.vdec_destroy_channel_desc(self.desc)
-        m.vdec_destroy_frame_config(self.config)
+        if self.desc is not None:
+            m.vdec_destroy_channel(self.desc)
+            m.vdec_destroy_channel_desc(self.desc)
+        if self.config is not None:
+            m.vdec_destroy_frame_config(self.config)
         self.run = False
         self.acl.util.stop_thread(self.tid)
+
+    def close(self) -> None:
+        """:meth:`finish`, then free every picture not consumed (a frame being loaded first finishes).
+        Idempotent."""
+        self.finish()
+        self.closed = True
+        with self.lock:
+            live = list(self.live)
+        for frame in live:
+            frame.free()
 
 
 def _check(ret: int, what: str) -> None:
@@ -187,58 +396,45 @@ def _check(ret: int, what: str) -> None:
         raise VideoError(f"{what} failed with ACL error {ret}")
 
 
-def _decode(path: Path, device: int) -> list[np.ndarray]:
-    """Every frame of ``path`` decoded by VDEC (pyACL), NV12; VideoError for an unreadable clip or a frame
-    VDEC could not decode."""
-    import acl
+class Videos:
+    """The frames of the videos among the inputs, decoded while the model runs, in a session (its
+    context current in the calling thread); every VDEC channel is closed at exit."""
 
-    codec, width, height, packets = _packets(path)
+    def __init__(self, interval: int = 1, ahead: int = AHEAD) -> None:
+        self.interval, self.ahead = interval, ahead
+        self._open: list[_Video] = []
+        self._decoded = 0  # pictures of the videos already closed
 
-    init = acl.init()
-    if init not in (_SUCCESS, _REPEAT_INIT):
-        raise VideoError(f"aclInit failed with ACL error {init}")
-    _check(acl.rt.set_device(device), "aclrtSetDevice")
-    context, ret = acl.rt.create_context(device)
-    _check(ret, "aclrtCreateContext")
-    try:
-        vdec = _Vdec(path, codec, width, height)
-        try:
-            for i, data in enumerate(packets):
-                vdec.send(data, i)
-        finally:
-            vdec.close()
-    finally:
-        acl.rt.destroy_context(context)
-        acl.rt.reset_device(device)
-        if init != _REPEAT_INIT:  # ACL initialized here (the commands' Session initializes it again)
-            acl.finalize()
-    bad = [n for n, (code, nv12) in enumerate(vdec.frames) if code != 0 or nv12 is None]
-    if bad or not vdec.frames:
-        where = f"frame {bad[0]}" if bad else "every frame"
-        raise VideoError(f"{path}: corrupt or truncated video (VDEC could not decode {where})")
-    return [nv12 for _, nv12 in vdec.frames if nv12 is not None]
+    @property
+    def decoded(self) -> int:
+        """Pictures VDEC gave so far, every frame counted (also those the interval leaves out)."""
+        return self._decoded + sum(video.index for video in self._open)
 
-
-def expand(paths: Sequence[Path], interval: int, device: int) -> list[Path]:
-    """``paths`` with each video replaced by every ``interval``-th of its frames (frame 0, interval,
-    2*interval, ...) as PNG files in a temporary folder removed at exit; other paths are kept."""
-    if not any(is_video(p) for p in paths):
-        return list(paths)
-    from PIL import Image
-
-    folder = Path(tempfile.mkdtemp(prefix="acl-async-video-"))
-    atexit.register(shutil.rmtree, folder, True)
-    out: list[Path] = []
-    for n, path in enumerate(paths):
+    def frames(self, path: Path) -> Iterator[Path]:
+        """``path`` itself, or for a video every ``interval``-th of its frames (0, interval, ...) as
+        :class:`FramePath` items, decoded as they are taken."""
         if not is_video(path):
-            out.append(path)
-            continue
-        frames = _decode(path, device)
-        for index in range(0, len(frames), interval):
-            nv12 = frames[index]
-            png = folder / f"{folder.name}-{n}-{path.name}#frame={index}.png"  # a name no other input has
-            rgb = nv12_to_rgb(nv12, nv12.shape[1], nv12.shape[0] * 2 // 3)
-            Image.fromarray(rgb).save(png, compress_level=1)
-            _FRAMES[png.name] = (path, index)
-            out.append(png)
-    return out
+            yield path
+            return
+        try:
+            video = _Video(path, self.interval, self.ahead)
+        except VideoError as exc:
+            yield _frame_path(path, Frame(None, 0, error=str(exc)))
+            return
+        self._open.append(video)
+        yield from video
+        if not video.live:  # every frame handed out was consumed: nothing left to free at close
+            self._open.remove(video)
+            self._decoded += video.index
+
+    def close(self) -> None:
+        videos, self._open = self._open, []
+        for video in videos:
+            video.close()
+            self._decoded += video.index
+
+    def __enter__(self) -> Videos:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

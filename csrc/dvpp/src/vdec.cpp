@@ -13,8 +13,6 @@
 #include <pthread.h>
 
 #include <cstring>
-#include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -85,12 +83,7 @@ class VdecChannel {
     std::string err;
     decoder->send(nullptr, 0, 0, err);
     drain_pictures();
-    std::vector<int64_t> lost;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      for (auto& kv : pending_) lost.push_back(kv.first);
-    }
-    for (int64_t seq : lost)
+    for (int64_t seq : frames_.pending())
       finish(seq, last_error_.empty() ? "no picture decoded from this frame (corrupt, truncated or another "
                                         "codec's stream)"
                                       : "no picture decoded from this frame: " + last_error_);
@@ -100,23 +93,13 @@ class VdecChannel {
 
   // Runs on the report thread: the callbacks of every frame finished so far, in order.
   void deliver() {
-    std::deque<Frame> batch;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      batch.swap(ready_);
-    }
-    for (Frame& f : batch) {
+    for (Frame& f : frames_.take_ready()) {
       if (!f.error.empty()) fail("aclvdecCallback", ACL_ERROR_FAILURE, "%s", f.error.c_str());
       callback(f.in, f.out, f.user);
     }
   }
 
-  int64_t add(Frame f) {
-    std::lock_guard<std::mutex> lock(m_);
-    int64_t seq = next_seq_++;
-    pending_.emplace(seq, std::move(f));
-    return seq;
-  }
+  int64_t add(Frame f) { return frames_.add(std::move(f)); }
 
  private:
   void drain_pictures() {
@@ -135,39 +118,42 @@ class VdecChannel {
 
   // Writes pic into the output description of its frame (pts = the frame's sequence number).
   void store(const av::Picture& pic) {
-    Frame* f = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      auto it = pending_.find(pic.pts);
-      if (it == pending_.end()) return;  // a picture of no frame of ours (cannot happen)
-      f = &it->second;
-    }
+    Frame* f = frames_.find(pic.pts);
+    if (!f) return;  // a picture of no frame of ours (cannot happen)
     std::string err;
     if (f->out) write(pic, *f->out, err);  // a skipped frame (no output) only counts as done
     finish(pic.pts, err);
   }
 
+  // The description's fields are read and written under the handles' lock, the picture converted
+  // without it: the sending thread's description calls do not wait for a frame's conversion.
   void write(const av::Picture& pic, acldvppPicDesc& out, std::string& err) {
-    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
-    uint32_t w = out.width, h = out.height, ws = out.width_stride, hs = out.height_stride;
+    uint32_t w, h, ws, hs, size;
+    acldvppPixelFormat fmt;
+    void* data;
+    {
+      std::lock_guard<std::recursive_mutex> lock(handles::mutex());
+      w = out.width, h = out.height, ws = out.width_stride, hs = out.height_stride;
+      fmt = out.format == PIXEL_FORMAT_YUV_SEMIPLANAR_420 || out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420 ? out.format
+                                                                                                           : out_format;
+      data = out.data, size = out.size;
+    }
     if (!w && !h && !ws && !hs) {
       w = static_cast<uint32_t>(pic.width);
       h = static_cast<uint32_t>(pic.height);
       ws = align(w, 16);
       hs = align(h, 2);
     }
-    const acldvppPixelFormat fmt =
-        out.format == PIXEL_FORMAT_YUV_SEMIPLANAR_420 || out.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420 ? out.format
-                                                                                                         : out_format;
     const uint64_t need = static_cast<uint64_t>(ws) * hs * 3 / 2;
-    if (!out.data || out.size < need) {
+    if (!data || size < need) {
       err = format("the output picture's buffer (%u bytes at %p) is smaller than the %ux%u YUV420SP picture "
                    "(width stride %u, height stride %u: %llu bytes)",
-                   out.size, out.data, w, h, ws, hs, static_cast<unsigned long long>(need));
+                   size, data, w, h, ws, hs, static_cast<unsigned long long>(need));
+      std::lock_guard<std::recursive_mutex> lock(handles::mutex());
       out.ret_code = kRetDecodeFailed;
       return;
     }
-    uint8_t* y = static_cast<uint8_t*>(out.data);
+    uint8_t* y = static_cast<uint8_t*>(data);
     uint8_t* uv = y + static_cast<size_t>(ws) * hs;
     const uint8_t* src[3] = {pic.plane[0], pic.plane[1], pic.plane[2]};
     int ss[3] = {pic.stride[0], pic.stride[1], pic.stride[2]};
@@ -186,6 +172,7 @@ class VdecChannel {
       libyuv::I420ToNV21(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
     else
       libyuv::I420ToNV12(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
+    std::lock_guard<std::recursive_mutex> lock(handles::mutex());
     out.width = w, out.height = h, out.width_stride = ws, out.height_stride = hs, out.format = fmt;
     out.size = static_cast<uint32_t>(need);
     out.ret_code = 0;
@@ -193,43 +180,21 @@ class VdecChannel {
 
   // Moves frame seq from pending to ready (err: why it has no picture).
   void finish(int64_t seq, const std::string& err) {
-    std::lock_guard<std::mutex> lock(m_);
-    auto it = pending_.find(seq);
-    if (it == pending_.end()) return;
-    Frame f = std::move(it->second);
-    pending_.erase(it);
-    if (!err.empty()) {
+    frames_.finish(seq, [&err](Frame& f) {
+      if (err.empty()) return;
       f.error = err;
       std::lock_guard<std::recursive_mutex> hl(handles::mutex());
       if (f.out) f.out->ret_code = kRetDecodeFailed;
       if (f.in) f.in->ret_code = kRetDecodeFailed;
-    }
-    ready_.push_back(std::move(f));
+    });
   }
 
-  std::mutex m_;
-  std::map<int64_t, Frame> pending_;
-  std::deque<Frame> ready_;
-  int64_t next_seq_ = 0;
+  FrameBook<Frame> frames_;
   std::string last_error_;       // worker only
   std::vector<uint8_t> scratch_;  // worker only
 };
 
 namespace {
-
-void deliver_trampoline(void* user) { static_cast<VdecChannel*>(user)->deliver(); }
-
-// Queues the end of stream and waits for every callback (EOS and destroy).
-aclError finish_stream(const char* api, VdecChannel& c) {
-  VdecChannel* cp = &c;
-  return c.stream.drain(
-      api,
-      [cp](std::string&) {
-        cp->flush();
-        return ACL_SUCCESS;
-      },
-      deliver_trampoline, cp);
-}
 
 aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, acldvppPicDesc* output,
               bool skipped, void* userData) {
@@ -289,13 +254,10 @@ aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDes
   auto copy = std::make_shared<std::vector<uint8_t>>(data, data + size);
   const int64_t seq = chan->add(std::move(f));
   VdecChannel* cp = chan.get();
-  aclError e = chan->stream.queue(
-      api,
-      [cp, seq, copy](std::string&) {
-        cp->decode(seq, copy->data(), copy->size());
-        return ACL_SUCCESS;
-      },
-      deliver_trampoline, cp);
+  aclError e = queue_frame(api, *chan, [cp, seq, copy](std::string&) {
+    cp->decode(seq, copy->data(), copy->size());
+    return ACL_SUCCESS;
+  });
   if (e != ACL_SUCCESS) return e;
   if (eos) return finish_stream(api, *chan);  // a last frame carrying EOS
   return ACL_SUCCESS;
@@ -306,20 +268,8 @@ aclError send(const char* api, aclvdecChannelDesc* channelDesc, acldvppStreamDes
 
 using namespace acl_dvpp;
 
-#define VD_SET(fn, type, field)                                   \
-  aclError fn(aclvdecChannelDesc* channelDesc, type value) {      \
-    Access a(__func__);                                           \
-    aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");    \
-    if (!d) return a.error();                                     \
-    d->field = value;                                             \
-    return ACL_SUCCESS;                                           \
-  }
-#define VD_GET(fn, type, field)                                   \
-  type fn(const aclvdecChannelDesc* channelDesc) {                \
-    Access a(__func__);                                           \
-    aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");    \
-    return d ? d->field : static_cast<type>(0);                   \
-  }
+#define VD_SET(fn, type, field) ACL_DVPP_DESC_SET(fn, aclvdecChannelDesc, channelDesc, type, field)
+#define VD_GET(fn, type, field) ACL_DVPP_DESC_GET(fn, aclvdecChannelDesc, channelDesc, type, field)
 
 extern "C" {
 
@@ -328,14 +278,7 @@ aclvdecChannelDesc* aclvdecCreateChannelDesc(void) {
 }
 
 aclError aclvdecDestroyChannelDesc(aclvdecChannelDesc* channelDesc) {
-  {
-    Access a(__func__);
-    aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d) return a.error();
-    if (d->chan)
-      return fail(__func__, ACL_ERROR_INVALID_PARAM, "the channel is still created: aclvdecDestroyChannel first");
-  }
-  return destroy(__func__, channelDesc, "channelDesc");
+  return destroy_channel_desc(__func__, channelDesc, "aclvdecDestroyChannel");
 }
 
 VD_SET(aclvdecSetChannelDescChannelId, uint32_t, channel_id)
@@ -435,36 +378,11 @@ aclError aclvdecCreateChannel(aclvdecChannelDesc* channelDesc) {
   if (aclError e = chan->stream.open(snapshot.thread_id)) return e;
   chan->callback = snapshot.callback;
   chan->out_format = snapshot.out_format;
-  Access a(api);
-  aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");
-  if (!d || d->chan) {  // destroyed or created meanwhile by another thread
-    a.unlock();
-    chan->stream.close();
-    return d ? fail(api, ACL_ERROR_INVALID_PARAM, "the channel is already created") : ACL_ERROR_INVALID_PARAM;
-  }
-  d->chan = chan;
-  return ACL_SUCCESS;
+  return attach_channel(api, channelDesc, chan, [](aclvdecChannelDesc&) {});
 }
 
 aclError aclvdecDestroyChannel(aclvdecChannelDesc* channelDesc) {
-  const char* api = __func__;
-  std::shared_ptr<VdecChannel> chan;
-  {
-    Access a(api);
-    aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d) return a.error();
-    if (!d->chan) return fail(api, ACL_ERROR_INVALID_PARAM, "the channel is not created (aclvdecCreateChannel)");
-    chan = d->chan;
-  }
-  // Frames in flight are decoded and their callbacks run before the channel goes.
-  if (aclError e = finish_stream(api, *chan)) return e;
-  {
-    Access a(api);
-    aclvdecChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d || d->chan != chan) return fail(api, ACL_ERROR_INVALID_PARAM, "the channel was destroyed meanwhile");
-    d->chan.reset();
-  }
-  return chan->stream.close();
+  return destroy_channel(__func__, channelDesc, "aclvdecCreateChannel");
 }
 
 aclError aclvdecSendFrame(aclvdecChannelDesc* channelDesc, acldvppStreamDesc* input, acldvppPicDesc* output,

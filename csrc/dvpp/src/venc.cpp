@@ -12,8 +12,6 @@
 // - an encoding type with no encoder in the FFmpeg found is ACL_ERROR_FEATURE_UNSUPPORTED with
 //   aclGetRecentErrMsg naming the missing encoder.
 #include <cstring>
-#include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -66,12 +64,7 @@ class VencChannel {
   void* buf_addr = nullptr;
   uint32_t buf_size = 0;
 
-  int64_t add(Frame f) {
-    std::lock_guard<std::mutex> lock(m_);
-    const int64_t seq = next_seq_++;
-    pending_.emplace(seq, std::move(f));
-    return seq;
-  }
+  int64_t add(Frame f) { return frames_.add(std::move(f)); }
 
   // Worker: encodes a copied NV12/NV21 picture.
   void encode(int64_t seq, const std::vector<uint8_t>& nv, bool nv21, bool idr) {
@@ -88,22 +81,12 @@ class VencChannel {
     std::string err;
     encoder->send(nullptr, 0, nullptr, 0, false, false, 0, err);
     drain();
-    std::vector<int64_t> lost;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      for (auto& kv : pending_) lost.push_back(kv.first);
-    }
-    for (int64_t seq : lost) finish(seq, {}, "the encoder produced no stream for this picture");
+    for (int64_t seq : frames_.pending()) finish(seq, {}, "the encoder produced no stream for this picture");
   }
 
   // Report thread: the callbacks of the frames encoded so far, in order.
   void deliver() {
-    std::deque<Frame> batch;
-    {
-      std::lock_guard<std::mutex> lock(m_);
-      batch.swap(ready_);
-    }
-    for (Frame& f : batch) {
+    for (Frame& f : frames_.take_ready()) {
       acldvppStreamDesc* out = acldvppCreateStreamDesc();
       void* mem = nullptr;
       uint32_t ret_code = 0;
@@ -153,70 +136,23 @@ class VencChannel {
   }
 
   void finish(int64_t seq, std::vector<uint8_t> data, const std::string& err) {
-    std::lock_guard<std::mutex> lock(m_);
-    auto it = pending_.find(seq);
-    if (it == pending_.end()) return;
-    Frame f = std::move(it->second);
-    pending_.erase(it);
-    f.stream = std::move(data);
-    f.error = err;
-    ready_.push_back(std::move(f));
+    frames_.finish(seq, [&data, &err](Frame& f) {
+      f.stream = std::move(data);
+      f.error = err;
+    });
   }
 
-  std::mutex m_;
-  std::map<int64_t, Frame> pending_;
-  std::deque<Frame> ready_;
-  int64_t next_seq_ = 0;
+  FrameBook<Frame> frames_;
 };
 
-namespace {
-
-void deliver_trampoline(void* user) { static_cast<VencChannel*>(user)->deliver(); }
-
-aclError finish_stream(const char* api, VencChannel& c) {
-  VencChannel* cp = &c;
-  return c.stream.drain(
-      api,
-      [cp](std::string&) {
-        cp->flush();
-        return ACL_SUCCESS;
-      },
-      deliver_trampoline, cp);
-}
-
-}  // namespace
 }  // namespace acl_dvpp
 
 using namespace acl_dvpp;
 
-#define VE_SET(fn, type, field)                                   \
-  aclError fn(aclvencChannelDesc* channelDesc, type value) {      \
-    Access a(__func__);                                           \
-    aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");    \
-    if (!d) return a.error();                                     \
-    d->field = value;                                             \
-    return ACL_SUCCESS;                                           \
-  }
-#define VE_GET(fn, type, field)                                   \
-  type fn(const aclvencChannelDesc* channelDesc) {                \
-    Access a(__func__);                                           \
-    aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");    \
-    return d ? d->field : static_cast<type>(0);                   \
-  }
-#define VF_SET(fn, field)                                         \
-  aclError fn(aclvencFrameConfig* config, uint8_t value) {        \
-    Access a(__func__);                                           \
-    aclvencFrameConfig* c = a.get(config, "config");              \
-    if (!c) return a.error();                                     \
-    c->field = value;                                             \
-    return ACL_SUCCESS;                                           \
-  }
-#define VF_GET(fn, field)                                         \
-  uint8_t fn(const aclvencFrameConfig* config) {                  \
-    Access a(__func__);                                           \
-    aclvencFrameConfig* c = a.get(config, "config");              \
-    return c ? c->field : 0;                                      \
-  }
+#define VE_SET(fn, type, field) ACL_DVPP_DESC_SET(fn, aclvencChannelDesc, channelDesc, type, field)
+#define VE_GET(fn, type, field) ACL_DVPP_DESC_GET(fn, aclvencChannelDesc, channelDesc, type, field)
+#define VF_SET(fn, field) ACL_DVPP_DESC_SET(fn, aclvencFrameConfig, config, uint8_t, field)
+#define VF_GET(fn, field) ACL_DVPP_DESC_GET(fn, aclvencFrameConfig, config, uint8_t, field)
 
 namespace {
 
@@ -275,14 +211,7 @@ aclvencChannelDesc* aclvencCreateChannelDesc(void) {
 }
 
 aclError aclvencDestroyChannelDesc(aclvencChannelDesc* channelDesc) {
-  {
-    Access a(__func__);
-    aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d) return a.error();
-    if (d->chan)
-      return fail(__func__, ACL_ERROR_INVALID_PARAM, "the channel is still created: aclvencDestroyChannel first");
-  }
-  return destroy(__func__, channelDesc, "channelDesc");
+  return destroy_channel_desc(__func__, channelDesc, "aclvencDestroyChannel");
 }
 
 VE_SET(aclvencSetChannelDescThreadId, uint64_t, thread_id)
@@ -405,41 +334,16 @@ aclError aclvencCreateChannel(aclvencChannelDesc* channelDesc) {
   chan->buf_size = snap.buf_size;
   chan->en_type = snap.en_type;
   if (aclError e = chan->stream.open(snap.thread_id)) return e;
-  static std::mutex id_mutex;
-  static uint32_t next_id = 0;
-  Access a(api);
-  aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");
-  if (!d || d->chan) {
-    a.unlock();
-    chan->stream.close();
-    return d ? fail(api, ACL_ERROR_INVALID_PARAM, "the channel is already created") : ACL_ERROR_INVALID_PARAM;
-  }
-  {
+  return attach_channel(api, channelDesc, chan, [](aclvencChannelDesc& d) {
+    static std::mutex id_mutex;
+    static uint32_t next_id = 0;
     std::lock_guard<std::mutex> lock(id_mutex);
-    d->channel_id = next_id++;
-  }
-  d->chan = chan;
-  return ACL_SUCCESS;
+    d.channel_id = next_id++;
+  });
 }
 
 aclError aclvencDestroyChannel(aclvencChannelDesc* channelDesc) {
-  const char* api = __func__;
-  std::shared_ptr<VencChannel> chan;
-  {
-    Access a(api);
-    aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d) return a.error();
-    if (!d->chan) return fail(api, ACL_ERROR_INVALID_PARAM, "the channel is not created (aclvencCreateChannel)");
-    chan = d->chan;
-  }
-  if (aclError e = finish_stream(api, *chan)) return e;
-  {
-    Access a(api);
-    aclvencChannelDesc* d = a.get(channelDesc, "channelDesc");
-    if (!d || d->chan != chan) return fail(api, ACL_ERROR_INVALID_PARAM, "the channel was destroyed meanwhile");
-    d->chan.reset();
-  }
-  return chan->stream.close();
+  return destroy_channel(__func__, channelDesc, "aclvencCreateChannel");
 }
 
 aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input, void* reserve,
@@ -499,13 +403,10 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
     const int64_t seq = chan->add(std::move(f));
     VencChannel* cp = chan.get();
     auto pic = std::make_shared<std::vector<uint8_t>>(std::move(nv));
-    aclError e = chan->stream.queue(
-        api,
-        [cp, seq, pic, nv21, idr](std::string&) {
-          cp->encode(seq, *pic, nv21, idr);
-          return ACL_SUCCESS;
-        },
-        deliver_trampoline, cp);
+    aclError e = queue_frame(api, *chan, [cp, seq, pic, nv21, idr](std::string&) {
+      cp->encode(seq, *pic, nv21, idr);
+      return ACL_SUCCESS;
+    });
     if (e != ACL_SUCCESS) return e;
   }
   if (eos) return finish_stream(api, *chan);

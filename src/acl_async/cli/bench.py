@@ -23,6 +23,7 @@ from .options import (
     add_config,
     add_decode_threads,
     add_device,
+    add_frame_interval,
     add_inputs,
     add_model,
     add_preprocess,
@@ -31,6 +32,7 @@ from .options import (
     positive_seconds,
     resolve_device,
     resolve_model,
+    videos,
 )
 
 if TYPE_CHECKING:
@@ -74,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_device(p)
     add_config(p)
     add_inputs(p, "pictures, .bin/.npy tensors or folders (default: random values; with "
-               "--full-pipeline: the shipped pictures)")  # fmt: skip
+               "--full-pipeline: the shipped pictures); or videos (mp4/h264/h265): every frame decoded by "
+               "VDEC into the model once, decoded frames/s reported")  # fmt: skip
+    add_frame_interval(p)
     p.add_argument(
         "-api",
         "--api",
@@ -238,6 +242,10 @@ def main(argv: Sequence[str]) -> int:
     device = resolve_device(args.device)
     model = resolve_model(args.model)
     paths = _paths(args.input, args.full_pipeline)
+    from ..video_input import is_video
+
+    if any(is_video(p) for p in paths):
+        return _bench_video(args, device, model, paths)
     opts = BenchOptions(
         model=model, device=device, config=args.config, nireq=_requests(args), niter=args.niter,
         time_s=args.time if args.niter is None else None, batch=args.batch,
@@ -273,6 +281,28 @@ def main(argv: Sequence[str]) -> int:
         print()
         print(format_compare(results))
     _write_outputs(args, results)
+    return 0
+
+
+def _bench_video(args: argparse.Namespace, device: int, model: Path, paths: list[Path]) -> int:
+    """A video among the inputs: each input once through VDEC (+ Pillow or VPC) and the model
+    (:mod:`acl_async.bench.video`), decoded frames/s and inferences/s."""
+    from ..bench.video import format_video, run_video
+    from ..preprocess import InputFileError
+    from ..session import Session
+
+    paths = videos(paths)
+    _print(args, f"Model: {model}")
+    _print(args, "Videos: every frame decoded by VDEC while the model runs, each input once")
+    try:
+        with Session(device_id=device, config=args.config) as session:
+            result = run_video(session, model, paths, interval=args.frame_interval, decoder=args.preprocess,
+                               threads=args.decode_threads)  # fmt: skip
+    except (InputFileError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    for line in format_video(result):
+        if not (args.quiet and line.startswith("[ INFO ]")):
+            print(line, flush=True)
     return 0
 
 

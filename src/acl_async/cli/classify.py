@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import replace
 
 from ..model_io import BatchError
 from .classify_ray import add_ray_options, check_ray_options, run_ray
@@ -74,18 +73,19 @@ def main(argv: Sequence[str]) -> int:
     out = _output(args)
     model = resolve_model(args.model)
     pictures = collect_inputs(args.input, zoo.default_pictures, sorted(preprocess.PICTURE_SUFFIXES))
-    pictures = videos(pictures, args.frame_interval, device)
+    pictures = videos(pictures)
     labels, _ = load_labels(model, args.labels)
+    from ..video_input import Videos, is_video
+
+    has_video = any(is_video(p) for p in pictures)
     try:
-        with Session(device_id=device, config=args.config) as session:
+        # A video's frames are decoded while the model runs (results name them clip.mp4#frame=12).
+        with Session(device_id=device, config=args.config) as session, Videos(args.frame_interval) as streams:
             results, batch = classify(session, model, pictures, args.top, labels,
-                                      decode_threads=args.decode_threads,
-                                      decoder=args.preprocess)  # fmt: skip
+                                      decode_threads=args.decode_threads, decoder=args.preprocess,
+                                      expand=streams.frames if has_video else None)  # fmt: skip
     except BatchError as exc:
         raise UsageError(str(exc)) from None
-    from ..video_input import frame_path
-
-    results = [replace(r, path=frame_path(r.path)) for r in results]  # a video's frame: clip.mp4#frame=12
     print(f"[ INFO ] Batch size is {batch}")
     if out is not None:
         from ..classify import results_table

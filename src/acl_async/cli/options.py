@@ -164,13 +164,13 @@ def add_frame_interval(p: argparse.ArgumentParser) -> None:
                    "(default 1)")  # fmt: skip
 
 
-def videos(paths: list[Path], interval: int, device: int) -> list[Path]:
-    """``paths`` with each video replaced by its frames (:mod:`acl_async.video_input`); UsageError (one
-    line) for an unreadable or corrupt one."""
+def videos(paths: list[Path]) -> list[Path]:
+    """``paths``, each video's header read (:func:`acl_async.video_input.check`; its frames are decoded
+    during the run); UsageError (one line) for an unreadable one."""
     from .. import video_input
 
     try:
-        return video_input.expand(paths, interval, device)
+        return video_input.check(paths)
     except video_input.VideoError as exc:
         raise UsageError(str(exc)) from None
 

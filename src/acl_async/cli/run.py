@@ -138,16 +138,15 @@ def _dumper(args: argparse.Namespace):  # noqa: ANN202 - OutputDumper, imported 
 
 def _shower(args: argparse.Namespace, labels: list[str] | None):  # noqa: ANN202
     from ..results import format_json, format_sample_lines, top_n
-    from ..video_input import frame_name
 
     def show(execution: int, source: str, outputs: Sequence[np.ndarray]) -> None:
         classes = top_n(outputs[0], args.top, labels)
-        frame = frame_name(source)  # a video's frame: clip.mp4#frame=12 names its result lines
         if args.json:
-            print(format_json(execution, frame, classes))
+            print(format_json(execution, source, classes))
         else:
+            frame = "#frame=" in source  # a video's frame: clip.mp4#frame=12 names its result lines
             for line in format_sample_lines(classes):
-                line = line if frame == source else f"{frame} {line}"
+                line = f"{source} {line}" if frame else line
                 print(line if args.quiet else f"[INFO]  {line}")
 
     return show
@@ -157,13 +156,15 @@ def _check_inputs(model_path: Path, paths: Sequence[Path]) -> None:
     """Every input file's header (tensor shape and type, picture format) against the model file, before
     ACL is initialized; tensors of a model whose file tells no input shape are checked once it is loaded."""
     from .. import preprocess, zoo
+    from ..video_input import is_video
 
     try:
         spec = zoo.model_preprocess_spec(model_path)
     except (ValueError, OSError):
         spec = None
     for path in paths:
-        preprocess.check_input(path, spec)
+        if not is_video(path):  # a video's header was read by videos()
+            preprocess.check_input(path, spec)
 
 
 def main(argv: Sequence[str]) -> int:
@@ -175,7 +176,7 @@ def main(argv: Sequence[str]) -> int:
     model_path = resolve_model(args.model)
     from .. import zoo
 
-    paths = videos(collect_inputs(args.input, zoo.default_pictures), args.frame_interval, device)
+    paths = videos(collect_inputs(args.input, zoo.default_pictures))
     labels, labels_source = load_labels(model_path, args.labels)
     check_top(args.top, file_classes(model_path))
     from . import dynamic_profile
@@ -183,6 +184,11 @@ def main(argv: Sequence[str]) -> int:
     profile = dynamic_profile.choose(model_path, args, paths)  # None: a static model
     if profile is not None and args.preprocess != "pillow":
         raise UsageError("--preprocess dvpp takes a static model (no dynamic profiles)")
+    from ..video_input import Videos, is_video
+
+    has_video = any(is_video(p) for p in paths)
+    if profile is not None and has_video:
+        raise UsageError("videos take a static model (no dynamic profiles)")
     if args.bad_input == "fatal" and profile is None:
         _check_inputs(model_path, paths)
 
@@ -221,10 +227,11 @@ def main(argv: Sequence[str]) -> int:
                                            args.pool_size, args.callback_interval, handler,
                                            bad_input=args.bad_input)  # fmt: skip
         else:
-            with decoding(args.preprocess):
+            with decoding(args.preprocess), Videos(args.frame_interval) as streams:
                 done = sample_run.execute_paths(model, paths, spec, args.execute_times, args.pool_size,
                                                 args.callback_interval, handler, bad_input=args.bad_input,
-                                                decode_threads=args.decode_threads)  # fmt: skip
+                                                decode_threads=args.decode_threads,
+                                                expand=streams.frames if has_video else None)  # fmt: skip
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

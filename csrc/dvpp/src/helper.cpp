@@ -1,19 +1,23 @@
-// The helper thread of helper.h: started on first use, stopped and joined at unload. Like a
-// stream's worker it spins briefly before sleeping when work came in short gaps (IdleSpin); and
-// a half it has not started by the time the caller is done with its own is taken back, so a
-// helper that gets no CPU (a loaded machine) costs the caller nothing but a lock.
+// The helper thread of helper.h: started on first use, stopped and joined at unload.
+// Handing work to a sleeping thread is a gamble on a busy machine: the wake-up can take
+// milliseconds when the other CPUs are taken, and the caller would wait for it. So a sleeping
+// helper gets no work: the caller runs both halves and only wakes it, and the helper then stays
+// awake (yielding) for kHot, long enough for the next picture of a stream of them. A half the
+// helper has not started by the time the caller is done with its own is taken back.
 #include "helper.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
 
-#include "detail/idle_spin.h"
-
 namespace acl_dvpp {
 namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::chrono::microseconds kHot{300};
 
 class Helper {
  public:
@@ -36,18 +40,21 @@ class Helper {
       if (!usable_ || stop_ || job_ || running_ || done_) return false;
       if (!thread_.joinable()) {
         try {
+          sleeping_ = true;  // until it runs: the caller keeps this call's work
           thread_ = std::thread([this] { loop(); });
         } catch (...) {  // no thread: the caller runs both halves
           usable_ = false;
           return false;
         }
       }
-      job_ = job;
-      posted_.fetch_add(1, std::memory_order_release);
       wake = sleeping_;
+      if (!wake) {
+        job_ = job;
+        posted_.fetch_add(1, std::memory_order_release);
+      }
     }
-    if (wake) cv_.notify_all();
-    return true;
+    if (wake) cv_.notify_all();  // for the next call: this one runs on the caller
+    return !wake;
   }
 
   // After the caller's own half: true when the helper ran (or is running) the job, and has now
@@ -65,23 +72,26 @@ class Helper {
 
  private:
   void loop() {
-    acl_host::IdleSpin spin;
     std::unique_lock<std::mutex> lock(m_);
+    sleeping_ = false;
     for (;;) {
+      // Awake (a job done, or woken): stay so for kHot, then sleep.
+      const auto until = Clock::now() + kHot;
       while (!job_ && !stop_) {
-        if (spin.begin()) {
+        if (Clock::now() < until) {
           const uint64_t seen = posted_.load(std::memory_order_acquire);
           lock.unlock();
-          spin.spin([&] { return posted_.load(std::memory_order_acquire) == seen; });
+          while (posted_.load(std::memory_order_acquire) == seen && Clock::now() < until) std::this_thread::yield();
           lock.lock();
           continue;
         }
         sleeping_ = true;
         cv_.wait(lock);
         sleeping_ = false;
+        break;  // woken: a new kHot period
       }
-      spin.end();
-      if (!job_) return;  // stopped
+      if (stop_) return;
+      if (!job_) continue;
       const std::function<void()>* job = job_;
       job_ = nullptr;
       running_ = true;

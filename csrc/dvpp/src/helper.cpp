@@ -10,8 +10,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
+
+#include <pthread.h>
 
 namespace acl_dvpp {
 namespace {
@@ -19,17 +22,28 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::microseconds kHot{300};
 
+// A fork()ed child has no helper thread (and its lock may have been held at the fork): there the
+// callers run both halves, and the parent's thread object is let go without a join.
+std::atomic<bool> g_forked{false};
+struct AtFork {
+  AtFork() { ::pthread_atfork(nullptr, nullptr, [] { g_forked.store(true, std::memory_order_relaxed); }); }
+} g_at_fork;
+
 class Helper {
  public:
   Helper() : usable_(std::thread::hardware_concurrency() > 1) {}
   ~Helper() {
+    if (g_forked.load(std::memory_order_relaxed)) {
+      static_cast<void>(thread_.release());  // the parent's thread, and perhaps its held lock
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(m_);
       stop_ = true;
       posted_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    if (thread_) thread_->join();
   }
 
   // Hands `job` to the helper; false (nothing handed over) when it is busy or unavailable.
@@ -38,10 +52,10 @@ class Helper {
     {
       std::lock_guard<std::mutex> lock(m_);
       if (!usable_ || stop_ || job_ || running_ || done_) return false;
-      if (!thread_.joinable()) {
+      if (!thread_) {
         try {
           sleeping_ = true;  // until it runs: the caller keeps this call's work
-          thread_ = std::thread([this] { loop(); });
+          thread_ = std::make_unique<std::thread>([this] { loop(); });
         } catch (...) {  // no thread: the caller runs both halves
           usable_ = false;
           return false;
@@ -113,7 +127,7 @@ class Helper {
   bool sleeping_ = false;
   bool stop_ = false;
   bool usable_;
-  std::thread thread_;
+  std::unique_ptr<std::thread> thread_;
 };
 
 Helper& helper() {
@@ -124,6 +138,11 @@ Helper& helper() {
 }  // namespace
 
 void run_both(const std::function<void()>& first, const std::function<void()>& second) {
+  if (g_forked.load(std::memory_order_relaxed)) {
+    first();
+    second();
+    return;
+  }
   Helper& h = helper();
   if (!h.offer(&second)) {
     first();

@@ -23,19 +23,24 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import acl
 import numpy as np
 
 from .preprocess import PictureError, PreprocessSpec, _hw, load_picture, resize_target
 
 __all__ = [
     "DECODERS",
+    "AippInput",
+    "aipp_input",
     "crop_box",
     "decoding",
     "dvpp_decoding",
     "load_picture_dvpp",
+    "model_aipp",
     "resize_nv12_dvpp",
     "with_decoder",
 ]
@@ -50,6 +55,10 @@ _NV12 = 1  # PIXEL_FORMAT_YUV_SEMIPLANAR_420
 # tells which (ACL_MEMCPY_DEFAULT).
 _HOST_TO_DEVICE, _TO_TENSOR = 1, 4
 _JPEG_MAGIC = b"\xff\xd8"
+# aclmdlInputAippType's ACL_DATA_WITH_STATIC_AIPP and aclAippInputFormat's names (acl_mdl.h).
+_STATIC_AIPP = 1
+_AIPP_FORMATS = {1: "YUV420SP_U8", 2: "XRGB8888_U8", 3: "RGB888_U8", 4: "YUV400_U8", 7: "ARGB8888_U8",
+                 8: "YUYV_U8", 9: "YUV422SP_U8", 10: "AYUV444_U8"}  # fmt: skip
 
 
 def _align(value: int, to: int) -> int:
@@ -81,14 +90,58 @@ def _last_odd(size: int) -> int:
     return size - 1 if (size - 1) % 2 else size - 2
 
 
+@dataclass(frozen=True)
+class AippInput:
+    """A model input's static AIPP as the ACL API reports it (aclmdlGetAippType,
+    aclmdlGetFirstAippInfo, aclmdlGetInputDims)."""
+
+    #: CANN's ``input_format`` name (``YUV420SP_U8``, ``RGB888_U8``, ...).
+    input_format: str
+    #: The source picture size AIPP takes (``src_image_size_h``/``_w``).
+    height: int
+    width: int
+    #: The input's dims as aclmdlGetInputDims gives them (their first is the batch).
+    dims: tuple[int, ...]
+
+
+def aipp_input(model_id: int, index: int = 0) -> AippInput | None:
+    """Input ``index`` of the loaded model ``model_id``'s static AIPP, read through the ACL API (works
+    for a CANN .om on an Ascend host and for ``acl-async atc`` models on the host runtime alike), or
+    None when that input has no static AIPP."""
+    kind, _, ret = acl.mdl.get_aipp_type(model_id, index)
+    _check(ret, "aclmdlGetAippType")
+    if kind != _STATIC_AIPP:
+        return None
+    info, ret = acl.mdl.get_first_aipp_info(model_id, index)
+    _check(ret, "aclmdlGetFirstAippInfo")
+    desc = acl.mdl.create_desc()
+    try:
+        _check(acl.mdl.get_desc(desc, model_id), "aclmdlGetDesc")
+        dims, ret = acl.mdl.get_input_dims(desc, index)
+        _check(ret, "aclmdlGetInputDims")
+    finally:
+        acl.mdl.destroy_desc(desc)
+    fmt = int(info["inputFormat"])
+    return AippInput(_AIPP_FORMATS.get(fmt, f"format {fmt}"), int(info["srcImageSizeH"]),
+                     int(info["srcImageSizeW"]), tuple(int(d) for d in dims["dims"]))  # fmt: skip
+
+
+def model_aipp(model_id: int) -> AippInput | None:
+    """:func:`aipp_input` of the model's first input, None also when the runtime cannot tell (the
+    commands then read the model file)."""
+    try:
+        return aipp_input(model_id, 0)
+    except _Failed as exc:
+        log.debug("no AIPP info through the ACL API: %s", exc)
+        return None
+
+
 class _Failed(Exception):
     """A DVPP call failed: ``str()`` names it, its code and the runtime's message."""
 
 
 def _check(ret: int, what: str) -> None:
     if ret != 0:
-        import acl
-
         raise _Failed(f"{what} failed ({ret}): {acl.get_recent_err_msg() or 'no message'}")
 
 
@@ -100,8 +153,6 @@ class _Buffer:
         self.size = 0
 
     def reserve(self, size: int) -> int:
-        import acl
-
         if size > self.size:
             self.free()
             ptr, ret = acl.media.dvpp_malloc(size)
@@ -110,8 +161,6 @@ class _Buffer:
         return self.ptr
 
     def free(self) -> None:
-        import acl
-
         if self.ptr:
             acl.media.dvpp_free(self.ptr)
             self.ptr, self.size = 0, 0
@@ -121,8 +170,6 @@ class _Worker:
     """One thread's DVPP channel, stream, descriptions and buffers."""
 
     def __init__(self, context: Any) -> None:
-        import acl
-
         self.context = context
         # Held while a picture is processed: close() (another thread, at the end of dvpp_decoding)
         # waits for a decoder still busy instead of freeing its resources under it.
@@ -147,8 +194,6 @@ class _Worker:
             self._release()
 
     def _release(self) -> None:
-        import acl
-
         acl.rt.set_context(self.context)
         if self.roi is not None:
             acl.media.dvpp_destroy_roi_config(self.roi)
@@ -171,8 +216,6 @@ class _Worker:
             self._run(data, spec, out)
 
     def _run(self, data: bytes, spec: PreprocessSpec, out: np.ndarray) -> None:
-        import acl
-
         media = acl.media
         n = len(data)
         src = self.source.reserve(n)
@@ -252,8 +295,6 @@ class _Workers:
         self.warned: set[str] = set()
 
     def mine(self) -> _Worker:
-        import acl
-
         worker = getattr(self.local, "worker", None)
         if worker is not None:
             return worker
@@ -285,8 +326,6 @@ _WORKERS = _Workers()
 def dvpp_decoding() -> Iterator[None]:
     """Lend the calling thread's ACL context (the session's) to the threads that decode through DVPP,
     and free their channels, streams and DVPP memory at exit (before the session closes)."""
-    import acl
-
     context, ret = acl.rt.get_context()
     _check(ret, "aclrtGetCurrentContext (DVPP preprocessing needs an open session)")
     with _WORKERS.lock:

@@ -9,7 +9,7 @@ import time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,10 @@ class InputDesc:
     name: str
     dims: tuple[int, ...]
     dtype: str
+    #: Its static AIPP ``input_format`` and source (height, width) from the ACL API (None: no static
+    #: AIPP, or not asked: then the model file is read, see :func:`is_picture_input`).
+    aipp_format: str | None = None
+    aipp_hw: tuple[int, int] | None = None
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -78,11 +82,19 @@ def load_model(session: Any, path: str | Path) -> Any:
 
 
 def describe_inputs(model: Any) -> list[InputDesc]:
-    """The model's inputs from its ACL description."""
-    return [
+    """The model's inputs from its ACL description, with the first input's static AIPP (the ACL API's
+    AIPP info, as on an Ascend host with a CANN .om)."""
+    descs = [
         InputDesc(str(desc.name), tuple(int(n) for n in desc.shape), np.dtype(desc.dtype).name)
         for desc in model.inputs
     ]
+    if descs:
+        from .dvpp_preprocess import model_aipp
+
+        aipp = model_aipp(int(model.id))
+        if aipp is not None:
+            descs[0] = replace(descs[0], aipp_format=aipp.input_format, aipp_hw=(aipp.height, aipp.width))
+    return descs
 
 
 def suggested_requests(model: Any) -> int:
@@ -167,15 +179,36 @@ def is_picture_input(descs: Sequence[InputDesc], model: Path | None = None) -> b
     return True
 
 
-def _is_nv12_input(model: Path, desc: InputDesc) -> bool:
+def _aipp_format(model: Path, desc: InputDesc) -> str | None:
+    """The input's static AIPP format: the ACL API's (``desc`` from :func:`describe_inputs`), else
+    what the model file says (an ``acl-async atc`` .om read without loading it)."""
     from . import zoo
+
+    if desc.aipp_format is not None:
+        return desc.aipp_format
+    try:
+        return zoo.read_aipp_format(model)
+    except (ValueError, OSError):
+        return None
+
+
+def _nv12_dims(desc: InputDesc) -> tuple[int, ...]:
+    """``[N, H*3/2, W, 1]`` of a YUV420SP AIPP input: its AIPP source size when the ACL API gave it (a
+    CANN .om may describe the input in the network's own layout), else its dims."""
+    if desc.aipp_hw is None:
+        return desc.dims
+    h, w = desc.aipp_hw
+    return (desc.dims[0] if desc.dims else 1, h * 3 // 2, w, 1)
+
+
+def _is_nv12_input(model: Path, desc: InputDesc) -> bool:
     from .yuv import YUV420SP, nv12_hw
 
+    if _aipp_format(model, desc) != YUV420SP:
+        return False
     try:
-        if zoo.read_aipp_format(model) != YUV420SP:
-            return False
-        nv12_hw(desc.dims)
-    except (ValueError, OSError):
+        nv12_hw(_nv12_dims(desc))
+    except ValueError:
         return False
     return True
 
@@ -187,5 +220,8 @@ def picture_spec(model: Path, descs: Sequence[InputDesc]) -> PreprocessSpec:
     try:
         return zoo.model_preprocess_spec(model)
     except (ValueError, OSError):
-        aipp = zoo.read_aipp_format(model) if _is_nv12_input(model, descs[0]) else None
-        return spec_for_model(list(descs[0].dims), descs[0].dtype, None, aipp)
+        if _is_nv12_input(model, descs[0]):
+            from .yuv import YUV420SP
+
+            return spec_for_model(list(_nv12_dims(descs[0])), descs[0].dtype, None, YUV420SP)
+        return spec_for_model(list(descs[0].dims), descs[0].dtype, None, None)

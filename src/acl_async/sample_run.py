@@ -54,14 +54,11 @@ def check_model_io(model_path: Path, model: Model) -> None:
 
 
 def model_spec(model_path: Path, model: Model) -> PreprocessSpec:
-    """Preprocessing from the model's metadata, else inferred from its first input description."""
-    from . import preprocess, zoo
+    """Preprocessing from the model's metadata, else inferred from its first input description (and
+    its static AIPP, read through the ACL API)."""
+    from .model_io import describe_inputs, picture_spec
 
-    try:
-        return zoo.model_preprocess_spec(model_path)
-    except ValueError:
-        first = model.inputs[0]
-        return preprocess.spec_for_model(list(first.shape), first.dtype_name, None)
+    return picture_spec(model_path, describe_inputs(model))
 
 
 def load_inputs(paths: Sequence[Path], spec: PreprocessSpec, skip_bad: bool) -> list[SampleInput]:

@@ -66,6 +66,7 @@ aclError acldvppSetChannelDescParam(acldvppChannelDesc* channelDesc, acldvppChan
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length != sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is not sizeof(uint32_t)", length);
+  ReadPin pin(param, length);
   if (aclError e = check_range(__func__, param, length, "param")) return e;
   uint32_t v;
   std::memcpy(&v, param, sizeof v);
@@ -86,6 +87,7 @@ aclError acldvppGetChannelDescParam(const acldvppChannelDesc* channelDesc, acldv
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "paramType %d is not ACL_DVPP_CSC_MATRIX_UINT32", paramType);
   if (length < sizeof(uint32_t))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "length %zu is smaller than sizeof(uint32_t)", length);
+  ReadPin pin(param, length), pin_size(paramRetSize, sizeof *paramRetSize);
   if (aclError e = check_range(__func__, param, length, "param")) return e;
   if (aclError e = check_range(__func__, paramRetSize, sizeof *paramRetSize, "paramRetSize")) return e;
   std::memcpy(param, &c->csc_matrix, sizeof(uint32_t));

@@ -109,6 +109,7 @@ aclError acldvppJpegGetImageInfoV2(const void* data, uint32_t size, uint32_t* wi
                                    int32_t* components, acldvppJpegFormat* format) {
   DVPP_NULL(data);
   if (size == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "size must be greater than 0");
+  ReadPin pin(data, size);
   if (aclError e = check_range(__func__, data, size, "data")) return e;
   JpegInfo info;
   std::string why;
@@ -126,6 +127,7 @@ aclError acldvppJpegPredictDecSize(const void* data, uint32_t dataSize, acldvppP
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  ReadPin pin(data, dataSize);
   if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (!out_format_ok(outputPixelFormat))
     return DVPP_FAIL(ACL_ERROR_INVALID_PARAM,

@@ -91,6 +91,7 @@ aclError acldvppJpegEncodeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc*
   }
   DVPP_NULL(data);
   DVPP_NULL(size);
+  ReadPin pin_size(size, sizeof *size);
   if (aclError e = check_range(__func__, size, sizeof *size, "size")) return e;  // read now, written by the task
   if (aclError e = check_input(__func__, in)) return e;
   uint32_t capacity = *size;

@@ -18,4 +18,19 @@ aclError check_range(const char* api, const void* ptr, size_t size, const char* 
 // is DVPP memory. Relaxed mode accepts any pointer.
 aclError check_dvpp_memory(const char* api, const void* ptr, size_t size, const char* what);
 
+// Pins the ACL allocation holding [ptr, ptr+size) while a synchronous call reads it (image info,
+// size prediction): another thread's acldvppFree/aclrtFree of it meanwhile is refused in strict
+// mode (207002) and waits in relaxed mode, as for the *Async tasks' buffers. Made before the
+// range check, so the memory checked is the memory read.
+class ReadPin {
+ public:
+  ReadPin(const void* ptr, size_t size) : handle_(acl_host_ext_pin(ptr, size)) {}
+  ~ReadPin() { acl_host_ext_unpin(handle_); }
+  ReadPin(const ReadPin&) = delete;
+  ReadPin& operator=(const ReadPin&) = delete;
+
+ private:
+  void* handle_;
+};
+
 }  // namespace acl_dvpp

@@ -56,6 +56,7 @@ aclError acldvppPngGetImageInfo(const void* data, uint32_t dataSize, uint32_t* w
                                 int32_t* components) {
   DVPP_NULL(data);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  ReadPin pin(data, dataSize);
   if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;
@@ -73,6 +74,7 @@ aclError acldvppPngPredictDecSize(const void* data, uint32_t dataSize, acldvppPi
   DVPP_NULL(data);
   DVPP_NULL(decSize);
   if (dataSize == 0) return DVPP_FAIL(ACL_ERROR_INVALID_PARAM, "dataSize must be greater than 0");
+  ReadPin pin(data, dataSize);
   if (aclError e = check_range(__func__, data, dataSize, "data")) return e;
   if (aclError e = need_libpng(__func__)) return e;
   PngInfo info;

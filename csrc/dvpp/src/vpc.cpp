@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "channel.h"
+#include "helper.h"
 #include "image.h"
 #include "libyuv.h"
 #include "task.h"
@@ -86,6 +87,29 @@ YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::Fil
   return YuvView{scratch.y(), w, scratch.uv(), scratch.uv_stride(), false};
 }
 
+// libyuv's NV12Scale, on a big picture in two column bands at the same time (helper.h): the
+// left part of the source into the left part of the output on this thread, the rest on the helper.
+// Each band is one NV12Scale of its own, whose sampling step is the whole picture's to within
+// 1/65536 of a pixel (the split is where source and output columns line up best), so the bands
+// join without a seam; pictures smaller than kSplitPixels (the hand-over would cost more than it
+// saves) go in one call.
+constexpr int64_t kSplitPixels = 512 * 512;
+
+int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw, int sh, uint8_t* dy, int dys,
+               uint8_t* duv, int duvs, int dw, int dh, libyuv::FilterMode filter) {
+  const int dc = (dw / 2) & ~1;                                                // output columns left
+  const int sc = static_cast<int>((static_cast<int64_t>(sw) * dc + dw / 2) / dw) & ~1;  // source columns left
+  if (static_cast<int64_t>(sw) * sh < kSplitPixels || dc < 2 || sc < 2 || dw - dc < 2 || sw - sc < 2)
+    return libyuv::NV12Scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
+  int left = 0, right = 0;  // an NV12 column c has its chroma pair at byte c of its UV row (c even)
+  run_both([&] { left = libyuv::NV12Scale(sy, sys, suv, suvs, sc, sh, dy, dys, duv, duvs, dc, dh, filter); },
+           [&] {
+             right = libyuv::NV12Scale(sy + sc, sys, suv + sc, suvs, sw - sc, sh, dy + dc, dys, duv + dc, duvs,
+                                       dw - dc, dh, filter);
+           });
+  return left != 0 ? left : right;
+}
+
 aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
   Nv12 in_scratch(op.in.yuv420sp() ? 0 : static_cast<int>(op.src.width), op.in.yuv420sp() ? 0 : static_cast<int>(op.src.height));
   YuvView v = yuv_view_of(op.in, op.src, in_scratch, filter);
@@ -95,7 +119,7 @@ aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
     uint8_t* y = op.out.data + static_cast<size_t>(op.dst.top) * op.out.width_stride + op.dst.left;
     uint8_t* uv = op.out.uv() + static_cast<size_t>(op.dst.top / 2) * op.out.width_stride + op.dst.left;
     int st = static_cast<int>(op.out.width_stride);
-    if (libyuv::NV12Scale(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, y, st, uv, st, dw, dh, filter) != 0) {
+    if (scale_nv12(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, y, st, uv, st, dw, dh, filter) != 0) {
       msg = format("libyuv could not scale %d x %d to %d x %d", sw, sh, dw, dh);
       return ACL_ERROR_FAILURE;
     }
@@ -105,8 +129,8 @@ aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
   }
   // Packed RGB/BGR output: scale in YUV, then convert with the full-range BT.601 matrix.
   Nv12 scaled(dw, dh);
-  if (libyuv::NV12Scale(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, scaled.y(), dw, scaled.uv(), scaled.uv_stride(), dw,
-                        dh, filter) != 0) {
+  if (scale_nv12(v.y, v.y_stride, v.uv, v.uv_stride, sw, sh, scaled.y(), dw, scaled.uv(), scaled.uv_stride(), dw, dh,
+                 filter) != 0) {
     msg = format("libyuv could not scale %d x %d to %d x %d", sw, sh, dw, dh);
     return ACL_ERROR_FAILURE;
   }

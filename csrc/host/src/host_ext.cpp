@@ -54,4 +54,17 @@ aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_hos
   return s->enqueue(std::move(t));
 } ACL_API_CATCH
 
+void* acl_host_ext_pin(const void* ptr, size_t size) {
+  try {
+    auto pins = std::make_unique<memory::Pins>();
+    pins->add(ptr, size);
+    if (pins->empty()) return nullptr;
+    return pins.release();
+  } catch (...) {  // out of memory: the read goes on unpinned, as before this existed
+    return nullptr;
+  }
+}
+
+void acl_host_ext_unpin(void* handle) { std::unique_ptr<memory::Pins>(static_cast<memory::Pins*>(handle)); }
+
 }  // extern "C"

@@ -43,6 +43,14 @@ ACL_FUNC_VISIBILITY aclError acl_host_ext_launch_pinned(const char* api, aclrtSt
                                                         void* user, acl_host_ext_release_fn release,
                                                         const acl_host_ext_range* ranges, size_t count);
 
+/* Pins the ACL allocation(s) holding [ptr, ptr+size) for a synchronous read or write by the
+ * calling thread (a sibling's call that reads the caller's buffer right away): until
+ * acl_host_ext_unpin(handle), a concurrent aclrtFree of it is refused in strict mode (207002) and
+ * waits in relaxed mode, as for a queued task. Returns a handle (NULL when nothing was pinned:
+ * memory outside ACL allocations, or out of memory); acl_host_ext_unpin(NULL) does nothing. */
+ACL_FUNC_VISIBILITY void* acl_host_ext_pin(const void* ptr, size_t size);
+ACL_FUNC_VISIBILITY void acl_host_ext_unpin(void* handle);
+
 #ifdef __cplusplus
 }
 #endif

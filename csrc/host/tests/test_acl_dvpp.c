@@ -10,10 +10,15 @@
  * difference (libyuv's and Pillow's bilinear filters weigh differently at 1/2.9 scale). */
 #define ENABLE_DVPP_INTERFACE
 #include <math.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "acl/acl.h"
 #include "acl/ops/acl_dvpp.h"
@@ -1367,6 +1372,167 @@ static void case_free_while_decoding(void) {
   teardown();
 }
 
+/* ---- Freeing a buffer a synchronous DVPP call is reading ---- */
+/* The reader stops inside the call at its first read of the picture: the picture's first page is
+ * made unreadable, the fault handler (on the reading thread) posts `sync_entered` and waits for
+ * `sync_go`; the test has meanwhile made the page readable again, and the read resumes. When the
+ * test must give up (the free went through: the bug), the handler jumps out of the call instead. */
+static sem_t sync_entered, sync_go;
+static volatile sig_atomic_t sync_abandon = 0;
+static char* sync_page = NULL;
+static size_t sync_page_size = 0;
+static sigjmp_buf sync_jump;
+
+static void sync_segv(int sig, siginfo_t* info, void* uctx) {
+  char* at = (char*)info->si_addr;
+  (void)uctx;
+  if (!sync_page || at < sync_page || at >= sync_page + sync_page_size) {
+    signal(sig, SIG_DFL); /* another fault: crash as usual on return */
+    return;
+  }
+  if (sync_abandon) siglongjmp(sync_jump, 1);
+  sem_post(&sync_entered);
+  while (sem_wait(&sync_go) != 0) {
+  }
+}
+
+/* Waits (GATE_TIMEOUT_S at most) until the reader stops at its fault. */
+static int sync_wait_entered(void) {
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += GATE_TIMEOUT_S;
+  for (;;) {
+    if (sem_timedwait(&sync_entered, &deadline) == 0) return 1;
+    if (errno != EINTR) return 0;
+  }
+}
+
+typedef aclError (*SyncRead)(const void* data, uint32_t size);
+static aclError sync_jpeg_info(const void* d, uint32_t n) {
+  uint32_t w = 0, h = 0;
+  int32_t c = 0;
+  return acldvppJpegGetImageInfo(d, n, &w, &h, &c) == ACL_SUCCESS && w == 640 && h == 480 ? ACL_SUCCESS : 1;
+}
+static aclError sync_jpeg_size(const void* d, uint32_t n) {
+  uint32_t size = 0;
+  return acldvppJpegPredictDecSize(d, n, PIXEL_FORMAT_YUV_SEMIPLANAR_420, &size) == ACL_SUCCESS && size > 0 ? 0 : 1;
+}
+static aclError sync_png_info(const void* d, uint32_t n) {
+  uint32_t w = 0, h = 0;
+  int32_t c = 0;
+  return acldvppPngGetImageInfo(d, n, &w, &h, &c) == ACL_SUCCESS && w == 203 && h == 151 ? ACL_SUCCESS : 1;
+}
+static aclError sync_png_size(const void* d, uint32_t n) {
+  uint32_t size = 0;
+  return acldvppPngPredictDecSize(d, n, PIXEL_FORMAT_RGB_888, &size) == ACL_SUCCESS && size > 0 ? 0 : 1;
+}
+
+typedef struct {
+  aclrtContext ctx;
+  SyncRead read;
+  const void* data;
+  uint32_t size;
+  aclError ret;
+  int abandoned;
+} SyncReader;
+
+static void* sync_reader(void* arg) {
+  SyncReader* r = (SyncReader*)arg;
+  aclrtSetCurrentContext(r->ctx);
+  if (sigsetjmp(sync_jump, 1) == 0)
+    r->ret = r->read(r->data, r->size);
+  else
+    r->abandoned = 1;
+  return NULL;
+}
+
+/* One synchronous call reading `file` from DVPP memory, stopped at its first read while the test
+ * frees that memory. */
+static void free_during_read(const char* file, SyncRead read) {
+  uint32_t size = 0;
+  uint8_t* host = read_file(file, &size);
+  long page = sysconf(_SC_PAGESIZE);
+  void* block = NULL;
+  char* data;
+  SyncReader r;
+  DvppFreer fr;
+  pthread_t reader, freer;
+  if (!host || acldvppMalloc(&block, size + 3 * (size_t)page) != ACL_SUCCESS) {
+    CHECK(0);
+    free(host);
+    return;
+  }
+  /* The picture starts on a page of its own inside the block. */
+  data = (char*)(((uintptr_t)block + (uintptr_t)page) & ~((uintptr_t)page - 1));
+  memcpy(data, host, size);
+  free(host);
+  memset(&r, 0, sizeof r);
+  memset(&fr, 0, sizeof fr);
+  CHECK_OK(aclrtGetCurrentContext(&r.ctx));
+  r.read = read;
+  r.data = data;
+  r.size = size;
+  fr.ctx = r.ctx;
+  fr.ptr = block;
+  gate_init(&fr.returned);
+  sync_abandon = 0;
+  sync_page = data;
+  sync_page_size = (size_t)page;
+  CHECK(mprotect(data, (size_t)page, PROT_NONE) == 0);
+  pthread_create(&reader, NULL, sync_reader, &r);
+  if (!sync_wait_entered()) { /* the call never read the picture */
+    CHECK(0);
+    mprotect(data, (size_t)page, PROT_READ | PROT_WRITE);
+    pthread_join(reader, NULL);
+    CHECK_OK(acldvppFree(block));
+  } else if (g_strict) { /* the reader is inside the call, reading the block */
+    aclError e = acldvppFree(block);
+    CHECK_ERR(e, ACL_ERROR_RT_MEMORY_FREE);
+    if (e == ACL_SUCCESS) sync_abandon = 1; /* freed under the read: do not let it read on */
+    else CHECK(mprotect(data, (size_t)page, PROT_READ | PROT_WRITE) == 0);
+    sem_post(&sync_go);
+    pthread_join(reader, NULL);
+    if (e != ACL_SUCCESS) CHECK_OK(acldvppFree(block)); /* the call has returned: free now */
+  } else {
+    pthread_create(&freer, NULL, dvpp_freer, &fr);
+    CHECK(!dvpp_gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the read */
+    if (gate_count(&fr.returned)) sync_abandon = 1;
+    else CHECK(mprotect(data, (size_t)page, PROT_READ | PROT_WRITE) == 0);
+    sem_post(&sync_go);
+    pthread_join(reader, NULL);
+    pthread_join(freer, NULL);
+    CHECK(fr.ret == ACL_SUCCESS);
+  }
+  CHECK(!r.abandoned);
+  CHECK(r.abandoned || r.ret == ACL_SUCCESS); /* the call read the whole picture */
+  sync_page = NULL;
+  gate_destroy(&fr.returned);
+}
+
+/* The synchronous calls that read the caller's buffer (JPEG/PNG image info and size prediction)
+ * pin it as the *Async tasks do: another thread's acldvppFree of it during the call is refused in
+ * strict mode (ACL_ERROR_RT_MEMORY_FREE) and waits for the call in relaxed mode. */
+static void case_free_during_sync_read(void) {
+  struct sigaction sa, old;
+  SECTION("free_during_sync_read");
+  setup();
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = sync_segv;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sem_init(&sync_entered, 0, 0);
+  sem_init(&sync_go, 0, 0);
+  sigaction(SIGSEGV, &sa, &old);
+  free_during_read("photo.jpg", sync_jpeg_info);
+  free_during_read("photo.jpg", sync_jpeg_size);
+  free_during_read("rgb.png", sync_png_info);
+  free_during_read("rgb.png", sync_png_size);
+  sigaction(SIGSEGV, &old, NULL);
+  sem_destroy(&sync_entered);
+  sem_destroy(&sync_go);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("descriptions", case_descriptions),
@@ -1387,6 +1553,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("destroy_while_queued", case_destroy_while_queued),
     ACL_TEST_CASE("data_ranges", case_data_ranges),
     ACL_TEST_CASE("free_while_decoding", case_free_while_decoding),
+    ACL_TEST_CASE("free_during_sync_read", case_free_during_sync_read),
 };
 
 int main(int argc, char** argv) {

@@ -58,6 +58,7 @@ class Pins {
   // Pins the allocation(s) holding the first and last byte of [ptr, ptr+len), if any.
   void add(const void* ptr, size_t len);
   void release();
+  bool empty() const { return held_.size() == 0; }
 
   struct Held {
     uintptr_t base;

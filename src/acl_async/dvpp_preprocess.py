@@ -247,8 +247,6 @@ class _Worker:
 
     def _resize(self, dec: int, w: int, h: int, ws: int, hs: int, spec: PreprocessSpec,
                 out: np.ndarray) -> None:  # fmt: skip
-        import acl
-
         media = acl.media
         _, vpc_in, vpc_out = self.pics
         for setter, value in ((media.dvpp_set_pic_desc_data, dec), (media.dvpp_set_pic_desc_format, _NV12),

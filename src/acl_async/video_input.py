@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path, PosixPath
 from typing import Any
 
+import acl
 import numpy as np
 
 __all__ = ["AHEAD", "VIDEO_SUFFIXES", "Frame", "FramePath", "VideoError", "Videos", "check", "is_video",
@@ -133,8 +134,6 @@ class Frame:
             if not self.ptr:
                 raise PictureError(path, "the video was closed before this frame was used")
             try:
-                import acl
-
                 acl.rt.set_context(self.video.context)  # type: ignore[union-attr]
                 if spec.decoder == "dvpp":
                     return self._dvpp(path, spec, out)
@@ -143,7 +142,6 @@ class Frame:
                 self._free()
 
     def _pillow(self, spec: Any, out: np.ndarray | None) -> np.ndarray:
-        import acl
         from PIL import Image
 
         from .preprocess import preprocess_image
@@ -208,8 +206,6 @@ class _Video:
     callbacks (on the report thread) queue the pictures in output order; iterate once for the frames."""
 
     def __init__(self, path: Path, interval: int, ahead: int) -> None:
-        import acl
-
         self.acl, self.m, self.path, self.interval = acl, acl.media, path, interval
         self.codec, width, height = probe(path)
         self.ws, self.hs = -(-width // 16) * 16, -(-height // 2) * 2

@@ -1495,7 +1495,7 @@ static void free_during_read(const char* file, SyncRead read) {
     if (e != ACL_SUCCESS) CHECK_OK(acldvppFree(block)); /* the call has returned: free now */
   } else {
     pthread_create(&freer, NULL, dvpp_freer, &fr);
-    CHECK(!dvpp_gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the read */
+    CHECK(!gate_wait_ms(&fr.returned, 1, 500)); /* held: the free waits for the read */
     if (gate_count(&fr.returned)) sync_abandon = 1;
     else CHECK(mprotect(data, (size_t)page, PROT_READ | PROT_WRITE) == 0);
     sem_post(&sync_go);

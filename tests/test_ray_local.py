@@ -1,4 +1,5 @@
-"""``--ray local`` starts a cluster for the run alone: without Ray's dashboard (a fixed cost of every run)."""
+"""``--ray local`` starts a cluster for the run alone: without Ray's dashboard (a fixed cost of every run),
+its workers at the driver's priority (not Ray's nice 15)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from acl_async.ray import cluster  # noqa: E402
 
 @pytest.mark.parametrize(
     ("address", "expected"),
-    [("local", {"address": "local", "include_dashboard": False}), (None, {"address": None})],
+    [
+        ("local", {"address": "local", "include_dashboard": False, "_system_config": {"worker_niceness": 0}}),
+        (None, {"address": None}),
+    ],
 )
 def test_new_local_cluster_has_no_dashboard_joining_passes_nothing(monkeypatch, address, expected):
     calls: list[dict] = []

@@ -363,7 +363,7 @@ def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
 
 
 def _execute(ray: Any, job: _Job) -> RunSummary:
-    from ray.data import ActorPoolStrategy
+    from ray.data import ActorPoolStrategy  # imports ray.data (ray.data.from_items below)
 
     parts = []
     batch_size = job.batch_size

@@ -72,10 +72,11 @@ def benchmark_app(model: Path, seconds: float) -> float:
     return _rate(r"Throughput:\s+([\d.]+)\s+FPS", out, "benchmark_app")
 
 
-def classify_rate(folder: Path, pictures: int, out: Path, ray: bool) -> float:
+def classify_rate(folder: Path, pictures: int, out: Path, ray: bool, python: str = sys.executable) -> float:
     """Pictures per second of wall time of ``acl-async classify`` on ``folder`` (locally or on a new
-    local Ray cluster with one actor), start-up included."""
-    cmd = [*ACL_ASYNC, "classify", "-i", str(folder), "--output", str(out), "--overwrite"]
+    local Ray cluster with one actor), start-up included; ``python``: the interpreter (another venv's for
+    a baseline)."""
+    cmd = [python, *ACL_ASYNC[1:], "classify", "-i", str(folder), "--output", str(out), "--overwrite"]
     if ray:
         cmd += ["--ray", "local", "--devices", "1"]
     start = time.perf_counter()
@@ -96,30 +97,37 @@ def rows(model: Path, seconds: float, executions: int, tmp: Path) -> dict[str, C
 RAY_MODEL = "Ray (EfficientNet-Lite0)"
 LOCAL_CLASSIFY = "local `acl-async classify`"
 RAY_CLASSIFY = "`classify --ray local` (1 actor)"
+BASELINE = "baseline"  # in the name of the --ray-baseline row (left out of the README's table)
 
 
-def ray_rows(pictures: int, tmp: Path) -> dict[str, Callable[[], float]]:
+def ray_rows(pictures: int, tmp: Path, baseline: str | None = None) -> dict[str, Callable[[], float]]:
     from ray_pipeline import make_pictures
 
     folder = tmp / "pictures"
     folder.mkdir()
     make_pictures(folder, pictures)
-    return {
+    found = {
         LOCAL_CLASSIFY: lambda: classify_rate(folder, pictures, tmp / "l.parquet", ray=False),
         RAY_CLASSIFY: lambda: classify_rate(folder, pictures, tmp / "r.parquet", ray=True),
     }
+    if baseline:
+        found[f"{RAY_CLASSIFY}, {BASELINE} `{baseline}`"] = lambda: classify_rate(
+            folder, pictures, tmp / "b.parquet", ray=True, python=baseline
+        )
+    return found
 
 
-def measure(repeats: int, seconds: float, tmp: Path, pictures: int = 0) -> dict[str, dict[str, list[float]]]:
+def measure(repeats: int, seconds: float, tmp: Path, pictures: int = 0, ray_only: bool = False,
+            baseline: str | None = None) -> dict[str, dict[str, list[float]]]:  # fmt: skip
     from acl_async import zoo
 
     models = {
         "EfficientNet-Lite0 (embedded)": (zoo.default_model_path(), 1000),
         "ResNet-50 (real shapes)": (bench_models.make_resnet50(tmp / "resnet50.onnx"), 300),
     }
-    table = {name: rows(path, seconds, n, tmp) for name, (path, n) in models.items()}
+    table = {} if ray_only else {name: rows(path, seconds, n, tmp) for name, (path, n) in models.items()}
     if pictures:
-        table[RAY_MODEL] = ray_rows(pictures, tmp)
+        table[RAY_MODEL] = ray_rows(pictures, tmp, baseline)
     values: dict[str, dict[str, list[float]]] = {m: {r: [] for r in rs} for m, rs in table.items()}
     for n in range(repeats):
         for model, measures in table.items():
@@ -134,8 +142,8 @@ def measure(repeats: int, seconds: float, tmp: Path, pictures: int = 0) -> dict[
 def tables(values: dict[str, dict[str, list[float]]]) -> list[str]:
     """The markdown tables: one stream per model (ratios to OpenVINO LATENCY), then Ray vs local."""
     models = [m for m in values if m != RAY_MODEL]
-    lines = ["| run | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)]
-    for row in values[models[0]]:
+    lines = ["| run | " + " | ".join(models) + " |", "|---|" + "---|" * len(models)] if models else []
+    for row in values[models[0]] if models else []:
         cells = []
         for m in models:
             v = statistics.median(values[m][row])
@@ -147,7 +155,7 @@ def tables(values: dict[str, dict[str, list[float]]]) -> list[str]:
         # load swing between rounds, which a ratio of medians would carry over, cancels out).
         ray = values[RAY_MODEL]
         head = "| run (EfficientNet-Lite0, pictures/s, wall time incl. start-up) | rate | vs local (rounds) |"
-        lines += ["", head, "|---|---|---|"]
+        lines += ["", head, "|---|---|---|"] if lines else [head, "|---|---|---|"]
         for row, v in ray.items():
             ratios = [a / b for a, b in zip(v, ray[LOCAL_CLASSIFY], strict=True)]
             each = ", ".join(f"{r:.2f}" for r in ratios)
@@ -191,10 +199,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=HERE / "SINGLE_STREAM.md")
     p.add_argument("--pictures", type=int, default=3000, help="pictures of the Ray rows (0: no Ray rows)")
     p.add_argument("--readme", type=Path, help="also rewrite this README's table between its markers")
+    p.add_argument("--ray-only", action="store_true", help="only the Ray rows (local vs Ray classify)")
+    p.add_argument(
+        "--ray-baseline",
+        metavar="PYTHON",
+        help="also a `classify --ray local` row run by this interpreter (a baseline venv)",
+    )
     args = p.parse_args(argv)
+    if args.ray_only and not args.pictures:
+        p.error("--ray-only needs --pictures > 0")
+    if args.readme and args.ray_only:
+        p.error("--readme takes the full table (no --ray-only)")
     start = run_all.load_average()
     with tempfile.TemporaryDirectory() as tmp:
-        values = measure(args.repeats, args.seconds, Path(tmp), args.pictures)
+        values = measure(args.repeats, args.seconds, Path(tmp), args.pictures, args.ray_only,
+                         args.ray_baseline)  # fmt: skip
     end = run_all.load_average()
     text = report(values, start, end, args.repeats, args.pictures)
     print(text)
@@ -217,7 +236,8 @@ def readme_block(values: dict[str, dict[str, list[float]]], start_load: str, end
         f"{m.get('CPU', '?')}; OpenVINO {m.get('OpenVINO', '?')}; Python {m.get('Python', '?')}; "
         f"acl-async {m.get('acl-async', '?')}; load average {start_load} at start, {end_load} at end"
     )
-    return "\n".join([caption(repeats, pictures), "", f"Machine: {where}.", "", *tables(values)])
+    kept = {m: {r: v for r, v in rows.items() if BASELINE not in r} for m, rows in values.items()}
+    return "\n".join([caption(repeats, pictures), "", f"Machine: {where}.", "", *tables(kept)])
 
 
 def replace_block(text: str, block: str) -> str:

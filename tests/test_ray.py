@@ -130,10 +130,11 @@ def _check_equal(rows: list[dict], expected: dict[str, tuple[list[int], list[flo
         np.testing.assert_allclose(r["probabilities"], probs, rtol=0, atol=1e-6)
 
 
-def test_results_equal_local_classify_picture_by_picture(cluster, data, tmp_path):
+@pytest.mark.parametrize("engine", ["data", "actors"])
+def test_results_equal_local_classify_picture_by_picture(cluster, data, tmp_path, engine):
     out = tmp_path / "results.parquet"
     summary = classify_dataset(
-        [data["dir"]], data["model4"], output=out, top_k=3, batch_size=7, progress=False
+        [data["dir"]], data["model4"], output=out, top_k=3, batch_size=7, progress=False, engine=engine
     )
 
     _check_equal(_read(out), _local(data["model4"], data["good"], 3))
@@ -226,7 +227,8 @@ def _hold_first_batch(info, batches):  # runs in the actors
         threading.Event().wait()  # killed here, holding a classified batch that was never returned
 
 
-def test_actor_killed_mid_run_output_complete_without_duplicates(cluster, data, tmp_path):
+@pytest.mark.parametrize("engine", ["data", "actors"])
+def test_actor_killed_mid_run_output_complete_without_duplicates(cluster, data, tmp_path, engine):
     gate = Gate.options(name="acl-async-test-gate").remote()
     out = tmp_path / "results.jsonl"
     box: dict = {}
@@ -241,6 +243,7 @@ def test_actor_killed_mid_run_output_complete_without_duplicates(cluster, data, 
                 batch_size=4,
                 progress=False,
                 after_batch=_hold_first_batch,
+                engine=engine,
             )
         except BaseException as exc:  # noqa: BLE001 - reported by the test thread
             box["error"] = exc
@@ -495,12 +498,14 @@ def _die_first_start(info):  # runs in the actors
         threading.Event().wait()
 
 
-def test_actor_dying_while_starting_is_replaced(cluster, data, tmp_path):
+@pytest.mark.parametrize("engine", ["data", "actors"])
+def test_actor_dying_while_starting_is_replaced(cluster, data, tmp_path, engine):
     gate = Gate.options(name="acl-async-test-start-gate").remote()
     out = tmp_path / "results.parquet"
     try:
         summary = classify_dataset(
-            [data["dir"]], data["model"], output=out, top_k=5, progress=False, on_start=_die_first_start
+            [data["dir"]], data["model"], output=out, top_k=5, progress=False, on_start=_die_first_start,
+            engine=engine,
         )
     finally:
         arrivals = ray.get(gate.arrivals.remote())
@@ -546,7 +551,8 @@ def _kill_and_wait(pid: int) -> None:
         os.close(pidfd)
 
 
-def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, data, tmp_path):
+@pytest.mark.parametrize("engine", ["data", "actors"])
+def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, data, tmp_path, engine):
     """A FIFO among the inputs holds a decode task in ``read()`` until the test has killed its worker
     process; the retried task reads the real picture from the FIFO."""
     fifo = tmp_path / "slow.png"
@@ -556,7 +562,9 @@ def test_decode_worker_killed_mid_run_picture_still_classified_once(cluster, dat
 
     def run() -> None:
         try:
-            box["summary"] = classify_dataset([data["dir"], fifo], data["model"], output=out, progress=False)
+            box["summary"] = classify_dataset(
+                [data["dir"], fifo], data["model"], output=out, progress=False, engine=engine
+            )
         except BaseException as exc:  # noqa: BLE001 - reported by the test thread
             box["error"] = exc
 

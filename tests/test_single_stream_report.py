@@ -43,3 +43,20 @@ def test_readme_block_replaced_between_the_markers_only(single_stream):
     assert single_stream.replace_block(new, "AGAIN").count("NEW TABLE") == 0
     with pytest.raises(SystemExit, match="single-stream-table"):
         single_stream.replace_block("no markers here", "x")
+
+
+def test_ray_rows_alone_give_the_ray_table_only(single_stream):
+    values = _values(single_stream)
+    lines = single_stream.tables({single_stream.RAY_MODEL: values[single_stream.RAY_MODEL]})
+    assert lines[0].startswith("| run (EfficientNet-Lite0")
+    assert f"| {single_stream.RAY_CLASSIFY} | 60.0 | 0.80x (0.80, 0.90, 0.30) |" in lines
+
+
+def test_readme_block_leaves_the_baseline_row_out(single_stream, monkeypatch):
+    monkeypatch.setattr(single_stream.run_all, "machine", lambda: {})
+    values = _values(single_stream)
+    base = f"{single_stream.RAY_CLASSIFY}, {single_stream.BASELINE} `/venv/bin/python`"
+    values[single_stream.RAY_MODEL][base] = [1.0, 2.0, 3.0]
+    assert base in "\n".join(single_stream.tables(values))  # in the report
+    block = single_stream.readme_block(values, "1", "2", 3, 3000)
+    assert single_stream.BASELINE not in block and single_stream.RAY_CLASSIFY in block

@@ -220,6 +220,10 @@ class ClassifyActor:
             schema=result_schema(),
         )
 
+    def classify(self, paths: list[str]) -> Any:
+        """One batch of local picture paths (the call of :class:`.actor_pool.ActorPool`)."""
+        return self({PATH: paths})
+
     def __del__(self) -> None:
         for obj in (getattr(self, "queue", None), getattr(self, "session", None)):
             close = getattr(obj, "close", None)

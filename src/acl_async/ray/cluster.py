@@ -31,16 +31,30 @@ PLACE_TIMEOUT_S, PLACE_NOTICE_S = 300.0, 15.0
 NPU = "NPU"
 #: Logical CPUs kept beside the actors for Ray Data's own tasks (listing and reading the inputs).
 DECODE_CPUS = 0.5
+#: ``ray.init`` arguments of a new local cluster for one run alone: no dashboard (its processes start with
+#: the cluster and compete with the run for the cores; nobody looks at it before the run ends), and workers
+#: at the driver's own priority (Ray's default adds ``nice`` 15 to them to keep its daemons responsive on
+#: a busy node: the actor, which does the run's work, then loses the CPU to anything else the machine runs
+#: (measured: ``ray::ClassifyActor`` at nice 15 took 66% of a core on a loaded 2-core machine while the
+#: same decode + inference in local ``classify`` gets its full share).
+LOCAL_CLUSTER_ARGS: dict[str, Any] = {"include_dashboard": False, "_system_config": {"worker_niceness": 0}}
 #: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
 NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0
 
 
 def import_ray() -> Any:
-    """``import ray`` and ``ray.data``, or :class:`RayNotInstalledError`."""
+    """``import ray``, or :class:`RayNotInstalledError` when Ray or its ``ray.data`` and pyarrow are not
+    installed.  ``ray.data`` itself is only looked for: importing it takes 1.5 s of a 2-core machine and
+    only runs that use Ray Data need it (they import it then)."""
+    import importlib.util
+
     try:
         import ray
-        import ray.data  # noqa: F401
-    except ImportError as exc:
+
+        for name in ("ray.data", "pyarrow"):
+            if importlib.util.find_spec(name) is None:
+                raise ImportError(f"No module named {name!r}")
+    except (ImportError, ValueError) as exc:  # ValueError: a module whose spec is None
         raise RayNotInstalledError(str(exc)) from None
     return ray
 
@@ -89,9 +103,7 @@ def connect(address: str | None, announce: bool = False) -> bool:
             _token_auth_like_ray_auto()
     with _stderr_captured() as captured:
         try:
-            # A new local cluster for this run alone: no dashboard (its processes start with the cluster
-            # and compete with the run for the cores; nobody looks at it before the run ends).
-            extra = {"include_dashboard": False} if target == "local" else {}
+            extra = LOCAL_CLUSTER_ARGS if target == "local" else {}
             ray.init(address=target, logging_level=logging.WARNING, **extra)
             failure = None
         except (ConnectionError, RuntimeError, ValueError, OSError) as exc:

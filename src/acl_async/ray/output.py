@@ -144,7 +144,7 @@ def _write_file(table: Any, path: Path, fmt: str) -> None:
 
 
 def _write_shards(table: Any, path: str, fmt: str, remote_args: dict[str, Any]) -> None:
-    import ray
+    import ray.data
 
     ds = ray.data.from_arrow(table)
     if fmt == "parquet":

@@ -39,6 +39,7 @@ from ..model_io import InputDesc, check_batch, describe_inputs, is_picture_input
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from ..zoo import read_model_inputs
 from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
+from .actor_pool import ActorPool
 from .cluster import (
     ActorPlan,
     connect,
@@ -53,7 +54,7 @@ from .errors import ClusterError, ModelLoadError, RayRunError
 from .output import OutputSpec, remove_stale, write_output
 from .summary import RunSummary
 
-__all__ = ["DEFAULT_BATCH_SIZE", "classify_dataset", "list_inputs"]
+__all__ = ["ACTORS", "DATA", "DEFAULT_BATCH_SIZE", "choose_engine", "classify_dataset", "list_inputs"]
 
 log = logging.getLogger("acl_async")
 
@@ -64,6 +65,8 @@ log = logging.getLogger("acl_async")
 #: in 4 of 4 alternating pairs (shared machine, load 6-9).  A retried batch redoes at most 256
 #: pictures; small inputs still get two batches per actor (see _execute).
 DEFAULT_BATCH_SIZE = 256
+#: The engines of a run (see :func:`classify_dataset`).
+ACTORS, DATA = "actors", "data"
 #: Consecutive deaths of starting actors tolerated, per actor of the pool, before the run fails.
 INIT_DEATHS_PER_ACTOR = 3
 
@@ -104,6 +107,16 @@ def _first_line(exc: BaseException) -> str:
     text = str(cause) if cause is not None else str(exc)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines and "Traceback" in lines[0] else (lines[0] if lines else type(exc).__name__)
+
+
+def choose_engine(engine: str | None, fresh: bool, remote: bool) -> str:
+    """The engine of a run: ``engine`` when given, else the actor pool on a cluster the run started
+    (``fresh``) when every input is a local file (no ``remote`` URIs: those need Ray Data's readers)."""
+    if engine is None:
+        return ACTORS if fresh and not remote else DATA
+    if engine == ACTORS and remote:
+        raise ValueError("engine 'actors' takes local files only, not URIs")
+    return engine
 
 
 def _describe_model(ray: Any, model_ref: Any, remote_args: dict[str, Any], config: str | None) -> Any:
@@ -192,10 +205,16 @@ def _exactly_once(table: Any, expected: Sequence[str] | None) -> Any:
 
 
 def _collect(ray: Any, ds: Any) -> Any:
-    """Run the pipeline and bring its result rows to the driver as one pyarrow Table."""
+    """Run the pipeline (a Ray Dataset, or an actor pool with its batches and a progress callback) and
+    bring its result rows to the driver as one pyarrow Table."""
     import pyarrow as pa
 
-    tables = [t for t in ray.get(list(ds.to_arrow_refs())) if t.num_rows]
+    if isinstance(ds, tuple):
+        pool, batches, on_batch = ds
+        found = pool.run(batches, on_batch)
+    else:
+        found = ray.get(list(ds.to_arrow_refs()))
+    tables = [t for t in found if t.num_rows]
     return pa.concat_tables(tables) if tables else result_schema().empty_table()
 
 
@@ -217,6 +236,7 @@ def classify_dataset(
     progress: bool = True,
     after_batch: AfterBatch | None = None,
     on_start: OnStart | None = None,
+    engine: str | None = None,
 ) -> RunSummary:
     """Classify every picture of ``inputs`` with ``model`` on a Ray cluster; write the results.
 
@@ -226,7 +246,9 @@ def classify_dataset(
     (default ``<output stem>.errors.<suffix>``: path, reason).  ``devices``: actors (default: every NPU
     of the cluster, else one host-runtime actor per node).  ``address``: see :func:`.cluster.connect`.
     ``after_batch`` runs in each actor after each batch (see :data:`.actor.AfterBatch`), ``on_start``
-    in each actor as it starts (see :data:`.actor.OnStart`).
+    in each actor as it starts (see :data:`.actor.OnStart`).  ``engine``: ``"actors"`` (an
+    :class:`.actor_pool.ActorPool` fed the local paths), ``"data"`` (Ray Data); default: ``"actors"`` on a
+    new local cluster (``address="local"``) when every input is a local file, else ``"data"``.
 
     Raises :class:`~acl_async.ray.errors.RayRunError` subclasses (one-line messages) and
     :class:`~acl_async.preprocess.InputFileError` for inputs that do not exist.
@@ -235,6 +257,8 @@ def classify_dataset(
         raise ValueError(f"top_k must be >= 1, got {top_k}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if engine not in (None, ACTORS, DATA):
+        raise ValueError(f"engine must be {ACTORS!r} or {DATA!r}, got {engine!r}")
     out = OutputSpec.make(output, fmt=output_format, errors_path=errors_output, overwrite=overwrite)
     out.check()
     model_path = Path(model)
@@ -248,7 +272,12 @@ def classify_dataset(
     names = labels_for_model(model_path, labels)
     ray = import_ray()
     owned = connect(address, announce=progress)
+    # A cluster this run started has nobody else's work on it: no placement probe, and (local files) the
+    # actor pool without Ray Data's fixed costs.
+    fresh = owned and address == "local"
+    pool: ActorPool | None = None
     try:
+        engine = choose_engine(engine, fresh, bool(remote))
         if progress:
             say(f"Ray cluster {describe_cluster()}")
         plan = plan_actors(devices, actor_cpus)
@@ -256,7 +285,7 @@ def classify_dataset(
         descs = _inputs_from_file(model_path)
         if descs is None:
             descs = _describe_model(ray, model_ref, plan.remote_args(), config)
-        else:  # no load needed: only check, in bounded time, that the cluster gives an actor's resources
+        elif not fresh:  # no load needed: only check, in bounded time, that the cluster gives the resources
             _check_placement(ray, plan.remote_args())
         if not is_picture_input(descs, model_path):
             raise ModelLoadError(
@@ -283,8 +312,14 @@ def classify_dataset(
             {"spec": spec, "shape": tuple(descs[0].dims[1:]), "dtype": descs[0].dtype},
             on_start,
         )
+        if engine == ACTORS:
+            pool = ActorPool(ray, plan.actors, plan.remote_args(), _actor_kwargs(job))
+            pool.start()  # the actors start and load the model while the batches are made
+            return _run_pool(pool, job, progress)
         return _run(ray, job, progress)
     finally:
+        if pool is not None:
+            pool.close()  # killed now: the cluster's shutdown then does not wait for them to exit
         if owned:
             ray.shutdown()
 
@@ -328,7 +363,7 @@ def _run(ray: Any, job: _Job, progress: bool) -> RunSummary:
 
 
 def _execute(ray: Any, job: _Job) -> RunSummary:
-    from ray.data import ActorPoolStrategy
+    from ray.data import ActorPoolStrategy  # imports ray.data (ray.data.from_items below)
 
     parts = []
     batch_size = job.batch_size
@@ -343,24 +378,47 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
     pictures = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
     classified = pictures.map_batches(
         ClassifyActor,
-        fn_constructor_kwargs={
-            "model": job.model_ref,
-            "model_batch": job.model_batch,
-            "top_k": job.top_k,
-            "labels": job.labels,
-            "config": job.config,
-            "after_batch": job.after_batch,
-            "on_start": job.on_start,
-            "spec": job.decode_args["spec"],
-        },
+        fn_constructor_kwargs=_actor_kwargs(job),
         compute=ActorPoolStrategy(size=job.plan.actors),
         batch_size=batch_size,
         batch_format="numpy",
         **job.plan.remote_args(),
     )
+    return _finish(ray, job, classified)
+
+
+def _actor_kwargs(job: _Job) -> dict[str, Any]:
+    return {
+        "model": job.model_ref,
+        "model_batch": job.model_batch,
+        "top_k": job.top_k,
+        "labels": job.labels,
+        "config": job.config,
+        "after_batch": job.after_batch,
+        "on_start": job.on_start,
+        "spec": job.decode_args["spec"],
+    }
+
+
+def _batches(paths: Sequence[str], batch_size: int, actors: int) -> list[list[str]]:
+    """At most ``batch_size`` paths a batch, and at least two batches per actor to share out."""
+    size = max(1, min(batch_size, math.ceil(len(paths) / (2 * actors))))
+    return [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+
+
+def _run_pool(pool: ActorPool, job: _Job, progress: bool) -> RunSummary:
+    from ..progress import bar
+
+    batches = _batches(job.local, job.batch_size, job.plan.actors)
+    with bar(len(job.local), "Classify", "pictures", enabled=None if progress else False) as shown:
+        return _finish(None, job, (pool, batches, shown.update))
+
+
+def _finish(ray: Any, job: _Job, work: Any) -> RunSummary:
+    """Run ``work`` (:func:`_collect`), check the rows, write the outputs, sum up."""
     start = time.perf_counter()
     try:
-        table = _collect(ray, classified)
+        table = _collect(ray, work)
     except Exception as exc:  # noqa: BLE001 - Ray wraps the cause; report it in one line
         raise RayRunError(f"the Ray run failed: {_first_line(exc)}") from None
     seconds = time.perf_counter() - start

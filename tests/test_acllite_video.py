@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from fractions import Fraction
 from io import BytesIO
 from pathlib import Path
 
@@ -285,3 +286,72 @@ def test_python_acllite_video_capture(tmp_path):
     assert f"size {W} {H}" in r.stdout and f"frames {N} ret 0 finished True" in r.stdout, r.stdout[-3000:]
     ours = np.fromfile(out, np.uint8).reshape(N, H, W)
     assert np.array_equal(ours, ffmpeg_luma(clip))
+
+
+def write_resnet50_standin(folder: Path) -> np.ndarray:
+    """caffe_model/resnet50.prototxt + .caffemodel with ResNet-50's input (data 1x3x224x224) and output
+    (1000 scores): global average pooling, then InnerProduct with W[k] = (0.5 + k/1000) e_(k mod 3). The
+    original model's download is not reachable offline (as in tests/test_pyacl_huawei_samples.py)."""
+    from atc_models import write_caffe
+
+    w = np.zeros((1000, 3), np.float32)
+    for k in range(1000):
+        w[k, k % 3] = 0.5 + k / 1000
+    layers = [
+        {"name": "pool", "type": "Pooling", "bottom": "data", "top": "pool",
+         "pooling_param": {"pool": "AVE", "global_pooling": True}},
+        {"name": "fc", "type": "InnerProduct", "bottom": "pool", "top": "prob",
+         "inner_product_param": {"num_output": 1000}},
+    ]  # fmt: skip
+    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, {"fc": [w, np.zeros(1000, np.float32)]})
+    return w
+
+
+def test_vdec_resnet50_classification_sample(tmp_path):
+    """Huawei's sample: VDEC decodes one 1280x720 H.265 frame 10 times, VPC resizes each picture to the
+    model's 224x224, the model (YUV420SP AIPP from the sample's aipp.cfg, converted by `acl-async atc`
+    as its README says) scores it; every frame's 1000 scores must be the model of FFmpeg's decode."""
+    from atc_models import aipp_reference
+
+    from acl_async.atc.aipp import YUV2BGR_MATRIX
+
+    root = extract(tmp_path, VDEC_RESNET) / VDEC_RESNET
+    frame = frames_rgb(1280, 720, 1)[0]
+    h265 = root / "data" / "vdec_h265_1frame_rabbit_1280x720.h265"
+    ctx = av.CodecContext.create("libx265", "w")
+    ctx.width, ctx.height, ctx.pix_fmt, ctx.time_base = 1280, 720, "yuv420p", Fraction(1, 25)
+    ctx.options = {"x265-params": "log-level=error"}
+    vf = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
+    h265.write_bytes(b"".join(bytes(p) for p in [*ctx.encode(vf), *ctx.encode(None)]))
+    w = write_resnet50_standin(root / "caffe_model")
+    (root / "model").mkdir()
+    env = sdk_env(tmp_path)  # DDK_PATH and NPU_HOST_LIB (the stub directory), as its README sets them
+    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
+         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--soc_version=Ascend310",
+         "--insert_op_conf=caffe_model/aipp.cfg", "--output=model/resnet50_aipp"], root, env)  # fmt: skip
+    build = root / "build" / "intermediates" / "host"
+    build.mkdir(parents=True)
+    run(["cmake", "../../../src", "-DCMAKE_CXX_COMPILER=g++", "-DCMAKE_SKIP_RPATH=TRUE"], build, env)
+    run(["make"], build, env)
+    log = run(["./main"], root / "out", env)
+    assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    outputs = sorted((root / "out" / "result").glob("model_output_[0-9]"))
+    assert len(outputs) == 10, log[-3000:]
+    # The reference: FFmpeg's decode of the frame as NV12 through the sample's AIPP (CANN's default CSC),
+    # averaged per channel; VPC's resize to 224x224 moves a channel's mean by a few levels at most.
+    with av.open(str(h265)) as c:
+        yuv = next(c.decode(video=0)).reformat(format="nv12").to_ndarray()
+    cfg: dict[str, object] = {"csc_switch": True, "min_chn_0": 123, "min_chn_1": 117, "min_chn_2": 104}
+    cfg.update({f"matrix_r{i // 3}c{i % 3}": v for i, v in enumerate(YUV2BGR_MATRIX)})
+    cfg.update({"input_bias_0": 16, "input_bias_1": 128, "input_bias_2": 128})
+    means = aipp_reference(yuv[..., None], "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
+    first = np.fromfile(outputs[0], np.float32)
+    assert first.shape == (1000,)
+    ours = np.zeros(3)
+    for k in (997, 998, 999):  # each channel's mean, read back through its weight
+        ours[k % 3] = first[k] / w[k, k % 3]
+    np.testing.assert_allclose(ours, means, atol=3.0)
+    np.testing.assert_allclose(first, w @ ours, rtol=2e-2, atol=0.05)  # the network: pooling, then W
+    assert int(first.argmax()) == int((w @ means).argmax())
+    for path in outputs[1:]:  # the same frame decoded ten times
+        np.testing.assert_array_equal(np.fromfile(path, np.float32), first)

@@ -303,7 +303,8 @@ def write_resnet50_standin(folder: Path) -> np.ndarray:
         {"name": "fc", "type": "InnerProduct", "bottom": "pool", "top": "prob",
          "inner_product_param": {"num_output": 1000}},
     ]  # fmt: skip
-    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, {"fc": [w, np.zeros(1000, np.float32)]})
+    blobs = {"fc": [w, np.zeros(1000, np.float32)]}
+    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
     return w
 
 

@@ -115,10 +115,10 @@ def thirdpart(tmp_path_factory) -> Path:
     samples/common (the samples' README step), then aclliteCPP built and installed by its own Makefile."""
     root = tmp_path_factory.mktemp("acllite")
     tp = root / "thirdpart"
+    extract(root / "src", ACLLITE, "common/sample_common.sh")  # skips without a clone
     r = subprocess.run([sys.executable, "-m", "acl_async", "--install-ffmpeg", str(tp)], capture_output=True,
                        text=True, timeout=600)  # fmt: skip
     assert r.returncode == 0, r.stderr
-    extract(root / "src", ACLLITE, "common/sample_common.sh")
     shutil.copytree(root / "src" / "common", tp / "common")
     lib = root / "src" / ACLLITE
     env = sdk_env(tp)

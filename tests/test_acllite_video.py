@@ -356,3 +356,4 @@ def test_vdec_resnet50_classification_sample(tmp_path):
     assert int(first.argmax()) == int((w @ means).argmax())
     for path in outputs[1:]:  # the same frame decoded ten times
         np.testing.assert_array_equal(np.fromfile(path, np.float32), first)
+

@@ -23,7 +23,7 @@ GilRelease::GilRelease() noexcept {
   if (Py_IsInitialized() && PyGILState_Check()) state_ = PyEval_SaveThread();
 }
 
-GilRelease::~GilRelease() {
+GilRelease::~GilRelease() noexcept(false) {
   if (state_ != nullptr) PyEval_RestoreThread(state_);
 }
 

@@ -18,7 +18,10 @@ void mark_interpreter_exiting() noexcept;
 class GilRelease {
  public:
   GilRelease() noexcept;
-  ~GilRelease();
+  // noexcept(false): taking the GIL back while the interpreter finalizes ends the thread with
+  // pthread_exit (Python < 3.14), a forced unwind that must leave this destructor (a noexcept one
+  // std::terminates the process); pybind11 and pyACL's thread entry let it through.
+  ~GilRelease() noexcept(false);
   GilRelease(const GilRelease&) = delete;
   GilRelease& operator=(const GilRelease&) = delete;
 

@@ -23,8 +23,9 @@ TensorDesc read_tensor(aclmdlDesc* desc, size_t index, bool input) {
   const char* name = input ? aclmdlGetInputNameByIndex(desc, index) : aclmdlGetOutputNameByIndex(desc, index);
   d.name = name != nullptr ? name : "";
   aclmdlIODims dims{};
-  aclError ret = input ? aclmdlGetInputDims(desc, index, &dims) : aclmdlGetOutputDims(desc, index, &dims);
-  check(ret, input ? "aclmdlGetInputDims" : "aclmdlGetOutputDims");
+  // V2 for inputs: the buffer's dims (a static-AIPP YUV420SP input is n, h*1.5, w, 1; V1 gives the picture's).
+  aclError ret = input ? aclmdlGetInputDimsV2(desc, index, &dims) : aclmdlGetOutputDims(desc, index, &dims);
+  check(ret, input ? "aclmdlGetInputDimsV2" : "aclmdlGetOutputDims");
   d.dims.assign(dims.dims, dims.dims + dims.dimCount);
   if (d.name.empty()) d.name = dims.name;
   d.dtype = input ? aclmdlGetInputDataType(desc, index) : aclmdlGetOutputDataType(desc, index);

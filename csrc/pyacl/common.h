@@ -65,7 +65,9 @@ auto call_nogil(F&& f) -> decltype(f()) {
   static_assert(std::is_void<R>::value ||
                     (!std::is_base_of<py::handle, R>::value && std::is_trivially_copyable<R>::value),
                 "call_nogil returns C values only: build Python objects after it returns");
-  py::gil_scoped_release release;
+  // common::GilRelease, not py::gil_scoped_release: its destructor lets the forced unwind of a thread
+  // ended while the interpreter finalizes leave (a noexcept one terminates the process).
+  acl_async::common::GilRelease release;
   return f();
 }
 

@@ -10,6 +10,8 @@
 // stream is destroyed or its report thread ends (and everything at aclFinalize). In those cases pyACL
 // releases the Python objects of the callbacks that can no longer run and says how many with a
 // RuntimeWarning.
+#include <cxxabi.h>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -125,15 +127,23 @@ void thread_main(ThreadJob* raw) {
   (void)aclrtProcessReport(1);
   (void)aclGetRecentErrMsg();  // clear the message that left
   if (interpreter_exiting()) return;
-  GilAcquire gil;
-  {
-    std::unique_ptr<ThreadJob> job(raw);
+  std::unique_ptr<ThreadJob> job(raw);
+  PyGILState_STATE gil = PyGILState_Ensure();
+  try {
     PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
     if (r)
       Py_DECREF(r);
     else
       report_exception("acl.util.start_thread thread function", job->fn);
+  } catch (abi::__forced_unwind&) {
+    // The interpreter exited while thr_func still ran (acllite's decode threads sleep in loops):
+    // Python ends such a thread with pthread_exit when it asks for the GIL back. Nothing of Python may
+    // be touched on the way out (no GIL, no thread state), so the job is left as it is.
+    (void)job.release();
+    throw;
   }
+  job.reset();
+  PyGILState_Release(gil);
 }
 
 }  // namespace

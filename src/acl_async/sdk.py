@@ -146,4 +146,4 @@ INFO_FLAGS = frozenset({"--pyacl-info"})
 
 #: Everything ``acl-async`` takes as SDK flags first on its command line (``--coverage`` has options of
 #: its own); the command line is :mod:`acl_async.cli.sdk`.
-SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage", *INFO_FLAGS])
+SDK_COMMANDS = frozenset([*SDK_FLAGS, "--coverage", "--install-ffmpeg", *INFO_FLAGS])

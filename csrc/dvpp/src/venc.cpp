@@ -61,6 +61,7 @@ class VencChannel {
   aclvencCallback callback = nullptr;
   std::unique_ptr<av::Encoder> encoder;
   uint32_t width = 0, height = 0;
+  acldvppPixelFormat format = PIXEL_FORMAT_YUV_SEMIPLANAR_420;
   void* buf_addr = nullptr;
   uint32_t buf_size = 0;
 
@@ -330,6 +331,7 @@ aclError aclvencCreateChannel(aclvencChannelDesc* channelDesc) {
   chan->callback = snap.callback;
   chan->width = snap.pic_width;
   chan->height = snap.pic_height;
+  chan->format = snap.pic_format;
   chan->buf_addr = snap.buf_addr;
   chan->buf_size = snap.buf_size;
   chan->en_type = snap.en_type;
@@ -366,8 +368,21 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
     if (!input) {
       if (!eos) return fail(api, ACL_ERROR_INVALID_PARAM, "input must not be NULL (except with the EOS flag)");
     } else {
-      acldvppPicDesc* p = a.get(input, "input");
-      if (!p) return a.error();
+      acldvppPicDesc* given = a.get(input, "input");
+      if (!given) return a.error();
+      // Huawei's vdecandvenc sample describes its input with data and size only: a picture whose
+      // format, size and strides were never set (as acldvppCreatePicDesc made them) is the channel's
+      // picture (aclvencSetChannelDescPicFormat/Width/Height) with 16/2-aligned strides.
+      acldvppPicDesc channel_pic = *given;
+      if (given->format == PIXEL_FORMAT_YUV_400 && given->width == 0 && given->height == 0 &&
+          given->width_stride == 0 && given->height_stride == 0) {
+        channel_pic.format = chan->format;
+        channel_pic.width = chan->width;
+        channel_pic.height = chan->height;
+        channel_pic.width_stride = (chan->width + 15) / 16 * 16;
+        channel_pic.height_stride = (chan->height + 1) / 2 * 2;
+      }
+      const acldvppPicDesc* p = &channel_pic;
       if (p->format != PIXEL_FORMAT_YUV_SEMIPLANAR_420 && p->format != PIXEL_FORMAT_YVU_SEMIPLANAR_420)
         return fail(api, ACL_ERROR_INVALID_PARAM, "input format %d: VENC takes YUV420SP NV12 (1) or NV21 (2)",
                     static_cast<int>(p->format));

@@ -1,7 +1,9 @@
 // Model descriptions: aclmdlCreateDesc/GetDesc and the per-port queries.
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <type_traits>
 #include <unordered_map>
 
@@ -179,7 +181,28 @@ size_t aclmdlGetOutputSizeByIndex(aclmdlDesc* modelDesc, size_t index) ACL_API_T
 
 aclError aclmdlGetInputDims(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {
   ACL_API();
-  return get_dims(modelDesc, true, index, dims);
+  if (aclError e = get_dims(modelDesc, true, index, dims)) return e;
+  // A static-AIPP YUV420SP input: aclmdlGetInputDims gives the picture's NHWC dims (n, h, w, c), V2 the
+  // buffer's (n, h*1.5, w, 1) (aclmdlGetInputDims/aclmdlGetInputDimsV2, table 1 "static AIPP"). Huawei's
+  // samples size their VPC output from dims[1] (H) and dims[2] (W).
+  uint32_t model_id = 0;
+  {
+    DescAccess a(modelDesc);
+    model_id = a->model_id;
+  }
+  if (std::shared_ptr<ModelInstance> m = model::lookup(model_id)) {
+    const auto& meta = m->entry().meta;
+    const std::string prefix = "aipp" + std::to_string(index) + ".";
+    auto code = meta.find(prefix + "format_code");
+    auto mode = meta.find(prefix + "mode");
+    const bool dynamic = mode != meta.end() && mode->second == "dynamic";
+    if (code != meta.end() && std::atoi(code->second.c_str()) == ACL_YUV420SP_U8 && !dynamic &&
+        dims->dimCount == 4 && dims->dims[3] == 1 && dims->dims[1] > 0) {
+      dims->dims[1] = dims->dims[1] * 2 / 3;
+      dims->dims[3] = 3;
+    }
+  }
+  return ACL_SUCCESS;
 } ACL_API_CATCH
 
 aclError aclmdlGetInputDimsV2(const aclmdlDesc* modelDesc, size_t index, aclmdlIODims* dims) ACL_API_TRY {

@@ -307,9 +307,13 @@ static void aipp_model(const char* om) {
   size = aclmdlGetInputSizeByIndex(desc, 0);
   CHECK(size == 2 * 20 * 18 * 3 / 2);
   CHECK(aclmdlGetInputDataType(desc, 0) == ACL_UINT8 && aclmdlGetInputFormat(desc, 0) == ACL_FORMAT_NHWC);
-  CHECK_OK(aclmdlGetInputDims(desc, 0, &dims));
+  /* V2: the buffer's dims (n, h*1.5, w, 1); V1: the picture's (n, h, w, c) (static-AIPP table). */
+  CHECK_OK(aclmdlGetInputDimsV2(desc, 0, &dims));
   CHECK(dims.dimCount == 4 && dims.dims[0] == -1 && dims.dims[1] == 27 && dims.dims[2] == 20 &&
         dims.dims[3] == 1);
+  CHECK_OK(aclmdlGetInputDims(desc, 0, &dims));
+  CHECK(dims.dimCount == 4 && dims.dims[0] == -1 && dims.dims[1] == 18 && dims.dims[2] == 20 &&
+        dims.dims[3] == 3);
 
   SECTION("aipp: execute each gear");
   for (i = 0; i < 2; ++i) {

@@ -261,10 +261,59 @@ static void case_venc_refusals(void) {
   teardown();
 }
 
+/* Huawei's vdecandvenc describes its input picture by data and size only: VENC encodes it as the
+   channel's picture (format, width, height; strides 16/2-aligned). A picture with a size set but no
+   format is still refused. */
+static void case_venc_bare_picture(void) {
+  Reporter r;
+  aclvencChannelDesc* ch;
+  aclvencFrameConfig* fc;
+  acldvppPicDesc* pic;
+  void* mem = NULL;
+  const uint32_t size = EW * EH * 3 / 2;
+  SECTION("venc_bare_picture");
+  setup();
+  reporter_start(&r);
+  memset(&g_enc, 0, sizeof g_enc);
+  pthread_mutex_init(&g_enc.m, NULL);
+  g_enc.expect = r.tid;
+  ch = make_venc(&r, H264_MAIN_LEVEL);
+  CHECK_OK(aclvencCreateChannel(ch));
+  fc = aclvencCreateFrameConfig();
+  pic = acldvppCreatePicDesc();
+  CHECK_OK(acldvppMalloc(&mem, size));
+  nv12_frame((uint8_t*)mem, 0);
+  CHECK_OK(acldvppSetPicDescData(pic, mem));
+  CHECK_OK(acldvppSetPicDescSize(pic, size));
+  CHECK_OK(aclvencSendFrame(ch, pic, NULL, fc, (void*)(intptr_t)7));
+  CHECK_OK(aclvencSetFrameConfigEos(fc, 1));
+  CHECK_OK(aclvencSendFrame(ch, NULL, NULL, fc, NULL));
+  pthread_mutex_lock(&g_enc.m);
+  CHECK(g_enc.calls == 1);
+  CHECK(g_enc.calls < 1 || (g_enc.user[0] == 7 && g_enc.ret[0] == 0 && g_enc.sizes[0] > 0 &&
+                            has_nal(g_enc.bytes[0], g_enc.sizes[0], 5)));
+  if (g_enc.calls >= 1) free(g_enc.bytes[0]);
+  pthread_mutex_unlock(&g_enc.m);
+  CHECK_OK(aclvencDestroyChannel(ch));
+  CHECK_OK(aclvencSetFrameConfigEos(fc, 0));
+  CHECK_OK(aclvencCreateChannel(ch));
+  CHECK_OK(acldvppSetPicDescWidth(pic, EW)); /* a size but no format: not a bare picture */
+  CHECK_OK(acldvppSetPicDescHeight(pic, EH));
+  CHECK_ERR(aclvencSendFrame(ch, pic, NULL, fc, NULL), ACL_ERROR_INVALID_PARAM);
+  CHECK_OK(aclvencDestroyChannel(ch));
+  CHECK_OK(aclvencDestroyChannelDesc(ch));
+  CHECK_OK(aclvencDestroyFrameConfig(fc));
+  CHECK_OK(acldvppDestroyPicDesc(pic));
+  CHECK_OK(acldvppFree(mem));
+  reporter_stop(&r);
+  teardown();
+}
+
 static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("venc_descriptions", case_venc_descriptions),
     ACL_TEST_CASE("venc_roundtrip", case_venc_roundtrip),
     ACL_TEST_CASE("venc_refusals", case_venc_refusals),
+    ACL_TEST_CASE("venc_bare_picture", case_venc_bare_picture),
 };
 
 int main(int argc, char** argv) {

@@ -56,6 +56,7 @@ SDK_HELP = {
     "--env": "shell exports for Huawei's samples (DDK_PATH, NPU_HOST_LIB, ...)",
     "--coverage": "which CANN ACL functions libascendcl.so implements",
     "--pyacl-info": "which pyACL 'acl' module and libascendcl are used",
+    "--install-ffmpeg": "[DIR] FFmpeg's headers and libraries into THIRDPART_PATH (aclliteCPP)",
 }
 
 

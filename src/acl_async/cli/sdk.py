@@ -13,7 +13,8 @@ __all__ = ["USAGE", "main"]
 USAGE = (
     "usage: acl-async {--ddk-path | --includedir | --libdir | --stubdir | --cmakedir | --env} ...\n"
     "       acl-async --coverage [--missing] [--json] [--library SO]\n"
-    "       acl-async --pyacl-info"
+    "       acl-async --pyacl-info\n"
+    "       acl-async --install-ffmpeg [DIR]"
 )
 
 
@@ -26,6 +27,10 @@ def main(argv: Sequence[str]) -> int:
         from ..coverage import main as coverage_main
 
         return coverage_main(argv[1:])
+    if argv[0] == "--install-ffmpeg":
+        from ..thirdpart_ffmpeg import main as ffmpeg_main
+
+        return ffmpeg_main(list(argv[1:]))
     if list(argv) == ["--pyacl-info"]:
         from ..pyacl_info import main as info_main
 

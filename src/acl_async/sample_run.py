@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .model_io import check_model_io
+
 if TYPE_CHECKING:
     from ._acl import Model
     from .dump import OutputDumper
@@ -42,15 +44,6 @@ __all__ = [
 class SampleInput:
     name: str
     tensor: np.ndarray
-
-
-def check_model_io(model_path: Path, model: Model) -> None:
-    """The sample feeds the first input and classifies the first output: ValueError (one line) for a
-    model that has none."""
-    for kind in ("inputs", "outputs"):
-        if not getattr(model, kind):
-            need = "the sample needs an input and an output"
-            raise ValueError(f"{model_path}: the model has no {kind} ({need})")
 
 
 def model_spec(model_path: Path, model: Model) -> PreprocessSpec:

@@ -54,17 +54,16 @@ aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_hos
   return s->enqueue(std::move(t));
 } ACL_API_CATCH
 
-void* acl_host_ext_pin(const void* ptr, size_t size) {
-  try {
-    auto pins = std::make_unique<memory::Pins>();
-    pins->add(ptr, size);
-    if (pins->empty()) return nullptr;
-    return pins.release();
-  } catch (...) {  // out of memory: the read goes on unpinned, as before this existed
-    return nullptr;
-  }
-}
+// Out of memory (ApiFailure returns NULL): the read goes on unpinned, as before pins existed.
+void* acl_host_ext_pin(const void* ptr, size_t size) ACL_API_TRY {
+  auto pins = std::make_unique<memory::Pins>();
+  pins->add(ptr, size);
+  if (pins->empty()) return nullptr;
+  return pins.release();
+} ACL_API_CATCH
 
-void acl_host_ext_unpin(void* handle) { std::unique_ptr<memory::Pins>(static_cast<memory::Pins*>(handle)); }
+void acl_host_ext_unpin(void* handle) ACL_API_TRY {
+  std::unique_ptr<memory::Pins>(static_cast<memory::Pins*>(handle));
+} ACL_API_CATCH_VOID
 
 }  // extern "C"

@@ -40,14 +40,14 @@ def run_video(
 ) -> VideoBench:
     """Every input once (videos: their frames, streamed) through the model of ``model_path``."""
     from ..dvpp_preprocess import decoding, with_decoder
+    from ..model_io import check_model_io, describe_inputs, picture_spec
     from ..pipeline import feed_runner
     from ..runner import AsyncRunner
-    from ..sample_run import check_model_io, model_spec
     from ..video_input import Videos
 
     model = session.load_model(model_path)  # type: ignore[attr-defined]
     check_model_io(model_path, model)
-    spec = with_decoder(model_spec(model_path, model), decoder)
+    spec = with_decoder(picture_spec(model_path, describe_inputs(model)), decoder)
     done = [0]
 
     def count(_outputs: list, _userdata: object) -> None:

@@ -61,8 +61,15 @@ static int has_nal(const uint8_t* d, uint32_t n, int type) {
   return 0;
 }
 
-static aclvencChannelDesc* make_venc(const Reporter* r, acldvppStreamFormat type) {
-  aclvencChannelDesc* d = aclvencCreateChannelDesc();
+/* Starts the report thread, resets the callback record and describes a channel of EW x EH NV12
+   pictures whose callbacks go to that thread. */
+static aclvencChannelDesc* start_venc(Reporter* r, acldvppStreamFormat type) {
+  aclvencChannelDesc* d;
+  reporter_start(r);
+  memset(&g_enc, 0, sizeof g_enc);
+  pthread_mutex_init(&g_enc.m, NULL);
+  g_enc.expect = r->tid;
+  d = aclvencCreateChannelDesc();
   CHECK(d != NULL);
   CHECK_OK(aclvencSetChannelDescThreadId(d, (uint64_t)r->tid));
   CHECK_OK(aclvencSetChannelDescCallback(d, on_stream));
@@ -134,11 +141,7 @@ static void case_venc_roundtrip(void) {
   Frames f;
   SECTION("venc_roundtrip");
   setup();
-  reporter_start(&r);
-  memset(&g_enc, 0, sizeof g_enc);
-  pthread_mutex_init(&g_enc.m, NULL);
-  g_enc.expect = r.tid;
-  ch = make_venc(&r, H264_MAIN_LEVEL);
+  ch = start_venc(&r, H264_MAIN_LEVEL);
   CHECK_OK(aclvencCreateChannel(ch));
   fc = aclvencCreateFrameConfig();
   pic = acldvppCreatePicDesc();
@@ -227,11 +230,7 @@ static void case_venc_refusals(void) {
   aclError e;
   SECTION("venc_refusals");
   setup();
-  reporter_start(&r);
-  memset(&g_enc, 0, sizeof g_enc);
-  pthread_mutex_init(&g_enc.m, NULL);
-  g_enc.expect = r.tid;
-  ch = make_venc(&r, H265_MAIN_LEVEL);
+  ch = start_venc(&r, H265_MAIN_LEVEL);
   e = aclvencCreateChannel(ch);
   CHECK(e == ACL_SUCCESS || e == ACL_ERROR_FEATURE_UNSUPPORTED);
   if (e == ACL_SUCCESS) CHECK_OK(aclvencDestroyChannel(ch));
@@ -273,11 +272,7 @@ static void case_venc_bare_picture(void) {
   const uint32_t size = EW * EH * 3 / 2;
   SECTION("venc_bare_picture");
   setup();
-  reporter_start(&r);
-  memset(&g_enc, 0, sizeof g_enc);
-  pthread_mutex_init(&g_enc.m, NULL);
-  g_enc.expect = r.tid;
-  ch = make_venc(&r, H264_MAIN_LEVEL);
+  ch = start_venc(&r, H264_MAIN_LEVEL);
   CHECK_OK(aclvencCreateChannel(ch));
   fc = aclvencCreateFrameConfig();
   pic = acldvppCreatePicDesc();

@@ -7,6 +7,8 @@ steps in numpy (channel swap, crop, CSC with ``>> 8``, then ``(x - mean - min) *
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -68,6 +70,26 @@ RGB2YUV = dict(
     matrix_r0c0=77, matrix_r0c1=150, matrix_r0c2=29, matrix_r1c0=-43, matrix_r1c1=-85, matrix_r1c2=128,
     matrix_r2c0=128, matrix_r2c1=-107, matrix_r2c2=-21, output_bias_0=0, output_bias_1=128, output_bias_2=128,
 )  # fmt: skip
+
+
+#: Huawei's vpc_jpeg_resnet50 sample's kind of AIPP: JPEG (JFIF) YUV -> RGB, then the model's own
+#: normalisation (EfficientNet-Lite0: (x - 127.5) / 127.5).
+NV12_AIPP = {
+    "input_format": "YUV420SP_U8", "src_image_size_w": 224, "src_image_size_h": 224, "csc_switch": True,
+    **JPEG_YUV2RGB,
+    **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
+}  # fmt: skip
+
+
+def make_nv12_om(folder: Path, model: Path | str) -> Path:
+    """``model`` converted by ``acl-async atc`` with :data:`NV12_AIPP` (static AIPP): input
+    [1, 336, 224, 1] uint8 for a 224x224 network."""
+    conf = write_aipp(folder / "yuv.cfg", NV12_AIPP)
+    args = [f"--model={model}", f"--output={folder / 'eff_nv12'}", f"--insert_op_conf={conf}",
+            "--framework=5", "--soc_version=Ascend310"]  # fmt: skip
+    res = subprocess.run([sys.executable, "-m", "acl_async", "atc", *args], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return folder / "eff_nv12.om"
 
 
 def aipp_reference(picture: np.ndarray, fmt: str, cfg: dict[str, object]) -> np.ndarray:

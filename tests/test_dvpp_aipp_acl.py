@@ -5,8 +5,6 @@ Such a file is imitated by making the file readers know nothing about the .om.""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import atc_models
@@ -14,22 +12,10 @@ import pytest
 
 acl = pytest.importorskip("acl")
 
-NV12_AIPP = {
-    "input_format": "YUV420SP_U8", "src_image_size_w": 224, "src_image_size_h": 224, "csc_switch": True,
-    **atc_models.JPEG_YUV2RGB,
-    **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
-}  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def nv12_om(tmp_path_factory, default_model) -> Path:
-    d = tmp_path_factory.mktemp("nv12acl")
-    conf = atc_models.write_aipp(d / "yuv.cfg", NV12_AIPP)
-    args = [f"--model={default_model}", f"--output={d / 'eff_nv12'}", f"--insert_op_conf={conf}",
-            "--framework=5", "--soc_version=Ascend310"]  # fmt: skip
-    res = subprocess.run([sys.executable, "-m", "acl_async", "atc", *args], capture_output=True, text=True)
-    assert res.returncode == 0, res.stdout + res.stderr
-    return d / "eff_nv12.om"
+    """The embedded EfficientNet-Lite0 converted with YUV420SP static AIPP (atc_models.NV12_AIPP)."""
+    return atc_models.make_nv12_om(tmp_path_factory.mktemp("nv12acl"), default_model)
 
 
 @pytest.fixture

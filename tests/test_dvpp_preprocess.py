@@ -10,8 +10,6 @@ its support when it downscales, so edges differ a little); top-1 classes are equ
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import atc_models
@@ -21,28 +19,10 @@ import pytest
 LUMA_TOL = 6.0
 
 
-def _atc(*args: str) -> None:
-    res = subprocess.run([sys.executable, "-m", "acl_async", "atc", *args], capture_output=True, text=True)
-    assert res.returncode == 0, res.stdout + res.stderr
-
-
-#: Huawei's vpc_jpeg_resnet50 sample's kind of AIPP: JPEG (JFIF) YUV -> RGB, then the model's own
-#: normalisation (EfficientNet-Lite0: (x - 127.5) / 127.5).
-NV12_AIPP = {
-    "input_format": "YUV420SP_U8", "src_image_size_w": 224, "src_image_size_h": 224, "csc_switch": True,
-    **atc_models.JPEG_YUV2RGB,
-    **{f"min_chn_{i}": 127.5 for i in range(3)}, **{f"var_reci_chn_{i}": 1 / 127.5 for i in range(3)},
-}  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def nv12_om(tmp_path_factory, default_model) -> Path:
-    """The embedded EfficientNet-Lite0 converted with YUV420SP static AIPP: input [1, 336, 224, 1] uint8."""
-    d = tmp_path_factory.mktemp("nv12")
-    conf = atc_models.write_aipp(d / "yuv.cfg", NV12_AIPP)
-    _atc(f"--model={default_model}", f"--output={d / 'eff_nv12'}", f"--insert_op_conf={conf}",
-         "--framework=5", "--soc_version=Ascend310")  # fmt: skip
-    return d / "eff_nv12.om"
+    """The embedded EfficientNet-Lite0 converted with YUV420SP static AIPP (atc_models.NV12_AIPP)."""
+    return atc_models.make_nv12_om(tmp_path_factory.mktemp("nv12"), default_model)
 
 
 # -- units (no device) ----------------------------------------------------------------------------

@@ -46,6 +46,20 @@ def test_library_and_stub_export_every_declared_function():
         assert "NEEDED" not in dyn and "libacl_dvpp.so" in dyn
 
 
+@pytest.mark.skipif(shutil.which("readelf") is None, reason="needs readelf")
+def test_pixel_libraries_come_from_the_registry_wheels():
+    """libjpeg-turbo and libyuv are the static builds of the wheels cmake/DvppPixelLibs.cmake pins (not a
+    system copy the build machine happens to have: Debian's is libjpeg-turbo 2.1), and no pixel or codec
+    library is needed at load time (libpng and libavcodec are dlopen'ed from Pillow's and PyAV's wheels)."""
+    lib = (sdk.lib_dir() / "libacl_dvpp.so").resolve()
+    dyn = subprocess.run(["readelf", "-d", str(lib)], capture_output=True, text=True, check=True).stdout
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dyn)
+    assert needed and not [n for n in needed if re.match(r"lib(jpeg|turbojpeg|png|yuv|av|sw)", n)], needed
+    pins = (Path(__file__).resolve().parents[1] / "cmake" / "DvppPixelLibs.cmake").read_text(encoding="utf-8")
+    version = re.search(r'"comma-deps-libjpeg==(\d+\.\d+\.\d+)', pins).group(1)
+    assert f"libjpeg-turbo version {version}".encode() in lib.read_bytes()
+
+
 def test_coverage_counts_acl_dvpp_h():
     from acl_async import coverage
 

@@ -280,6 +280,38 @@ def test_callbacks_run_on_the_subscribed_thread_in_order(env):
     assert len({t for _, t in seen}) == 1 and seen[0][1] != threading.get_ident()
 
 
+def test_callbacks_run_only_after_the_thread_function_started(env):
+    """A callback queued right after start_thread waits for thr_func's process_report: it must not run
+    before thr_func has set the thread's context (it did, in a wait before thr_func; VENC's first
+    callback then found no context for its output)."""
+    for _ in range(5):
+        stream, ret = acl.rt.create_stream()
+        assert ret == SUCCESS
+        started, done, stop = threading.Event(), threading.Event(), threading.Event()
+        seen = []
+
+        def loop(context, started=started, stop=stop):
+            started.set()
+            acl.rt.set_context(context)
+            while not stop.is_set():
+                acl.rt.process_report(20)
+
+        def on_report(_, started=started, done=done, seen=seen):
+            seen.append((started.is_set(), acl.rt.get_context()[0]))
+            done.set()
+
+        tid, ret = acl.util.start_thread(loop, env["context"])
+        assert ret == SUCCESS
+        assert acl.rt.subscribe_report(tid, stream) == SUCCESS
+        assert acl.rt.launch_callback(on_report, None, NO_BLOCK, stream) == SUCCESS
+        assert done.wait(30)
+        stop.set()
+        assert acl.rt.unsubscribe_report(tid, stream) == SUCCESS
+        assert acl.util.stop_thread(tid) == SUCCESS
+        assert acl.rt.destroy_stream(stream) == SUCCESS
+        assert seen == [(True, env["context"])]
+
+
 def test_callback_raising_is_reported_and_the_thread_keeps_working(env, monkeypatch):
     reported = []
     monkeypatch.setattr(sys, "unraisablehook", lambda u: reported.append(u.exc_value))

@@ -22,6 +22,10 @@
 #include "common.h"
 #include "selftest_plant.h"
 
+#ifdef ACL_PYACL_HOST_BACKEND
+#include "host_ext.h"  // acl_host_ext_watch_report_thread
+#endif
+
 namespace pyacl {
 
 namespace {
@@ -119,13 +123,13 @@ Threads& threads() {
 }
 
 void thread_main(ThreadJob* raw) {
-  // Make the runtime know this thread as a report thread from the start, so
-  // that when it ends (even without ever calling acl.rt.process_report) the
-  // callbacks still queued for it are dropped and BLOCK waits released,
-  // instead of holding its streams forever. Usually it is not subscribed yet
-  // and this returns at once; if it is, it runs what is already pending.
-  (void)aclrtProcessReport(1);
-  (void)aclGetRecentErrMsg();  // clear the message that left
+#ifdef ACL_PYACL_HOST_BACKEND
+  // The runtime knows this thread as a report thread from the start, so that when it ends (even
+  // without ever calling acl.rt.process_report) the callbacks still queued for it are dropped and
+  // BLOCK waits released. Nothing runs here: a callback must not run before thr_func has set up
+  // the thread (acllite's threads set their context first; a callback run before that has none).
+  acl_host_ext_watch_report_thread();
+#endif
   if (interpreter_exiting()) return;
   std::unique_ptr<ThreadJob> job(raw);
   PyGILState_STATE gil = PyGILState_Ensure();

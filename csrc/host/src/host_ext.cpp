@@ -6,6 +6,7 @@
 
 #include "detail/error.h"
 #include "detail/memory.h"
+#include "detail/report.h"
 #include "detail/runtime.h"
 #include "detail/stream.h"
 
@@ -65,5 +66,7 @@ void* acl_host_ext_pin(const void* ptr, size_t size) ACL_API_TRY {
 void acl_host_ext_unpin(void* handle) ACL_API_TRY {
   std::unique_ptr<memory::Pins>(static_cast<memory::Pins*>(handle));
 } ACL_API_CATCH_VOID
+
+void acl_host_ext_watch_report_thread(void) ACL_API_TRY { report::watch_thread(); } ACL_API_CATCH_VOID
 
 }  // extern "C"

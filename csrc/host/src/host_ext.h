@@ -51,6 +51,12 @@ ACL_FUNC_VISIBILITY aclError acl_host_ext_launch_pinned(const char* api, aclrtSt
 ACL_FUNC_VISIBILITY void* acl_host_ext_pin(const void* ptr, size_t size);
 ACL_FUNC_VISIBILITY void acl_host_ext_unpin(void* handle);
 
+/* Makes the calling thread known as a report thread from its start, without running any callback:
+ * when it ends (even without ever calling aclrtProcessReport), the callbacks still queued for it
+ * are dropped and the streams blocked on them released. pyACL's acl.util.start_thread calls it
+ * before thr_func, which must be first to run on the thread (it sets the thread's context). */
+ACL_FUNC_VISIBILITY void acl_host_ext_watch_report_thread(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -260,12 +260,16 @@ void forget_stream(const std::shared_ptr<Stream>& s) {
   cur->wake();
 }
 
-aclError process(int32_t timeout_ms) {
-  const uint64_t tid = self_id();
+void watch_thread() {
   if (!tl_guard.armed) {
-    tl_guard.tid = tid;
+    tl_guard.tid = self_id();
     tl_guard.armed = true;
   }
+}
+
+aclError process(int32_t timeout_ms) {
+  const uint64_t tid = self_id();
+  watch_thread();
   std::shared_ptr<ReportQueue> q;
   {
     Registry& r = reg();

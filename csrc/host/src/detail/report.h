@@ -75,6 +75,8 @@ constexpr int64_t kOwnerCheckMs = 100;
 aclError subscribe(uint64_t tid, const std::shared_ptr<Stream>& s);
 aclError unsubscribe(uint64_t tid, const std::shared_ptr<Stream>& s);
 aclError process(int32_t timeout_ms);
+// Marks the calling thread as a report thread (its exit drops what is queued for it), running nothing.
+void watch_thread();
 // A stream is being destroyed: drop its subscription.
 void forget_stream(const std::shared_ptr<Stream>& s);
 void release_all();

@@ -11,8 +11,9 @@ against acl-async's SDK, and Python acllite's VideoCapture, on the CPU:
 - acllitePY's ``videocapture.py`` (PyAV demux + ``acl.media.vdec_*``).
 
 aclliteCPP's copy helpers pick the copy kind from the run mode, not from where the memory is
-(``CopyDataToHost`` of a DVPP frame in ``ACL_HOST`` mode: ``ACL_MEMCPY_HOST_TO_HOST``), which strict mode
-refuses (107016), so the acllite programs run with ``ACL_HOST_STRICT=0``.
+(``CopyDataToHost`` of a DVPP frame in ``ACL_HOST`` mode: ``ACL_MEMCPY_HOST_TO_HOST``). CANN documents
+aclrtMemcpy's kind as reserved (the runtime judges the direction from the addresses), so the programs
+run in strict mode, the default.
 
 Frames are compared with FFmpeg's own decode of the same clip (PyAV). Huawei's files are never copied
 into this project: they are read from a clone named by $ACL_ASYNC_SAMPLES_REPO (or the reference mirror
@@ -184,7 +185,7 @@ def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path
     PIL.fromarray(rgb).save(jpeg, quality=90)
     out = tmp_path / "out"
     out.mkdir()
-    env = {**sdk_env(thirdpart), "ACL_HOST_STRICT": "0"}  # acllite's copy kinds, see the module doc
+    env = sdk_env(thirdpart)
     log = run([str(acllite_check), str(clip), str(out), str(jpeg)], tmp_path, env)
     assert f"capture {W}x{H}" in log and f"frames {N}" in log, log[-3000:]
     sizes = (out / "frames.txt").read_text().split("\n")[:-1]
@@ -206,15 +207,15 @@ def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path
 def test_vdecandvenc_sample(thirdpart, tmp_path):
     """Huawei's sample: acllite's VideoCapture decodes person.mp4, its VideoEncoder re-encodes every
     frame (an input picture described by data and size only: the channel's picture, see venc.cpp).
-    It copies acllite's DVPP frames with ACL_MEMCPY_HOST_TO_DEVICE, which strict mode refuses (107016,
-    the kind names where src lives), so it runs with ACL_HOST_STRICT=0."""
+    It copies acllite's DVPP frames with aclrtMemcpy and ACL_MEMCPY_HOST_TO_DEVICE: a reserved kind
+    (aclrtMemcpy), so strict mode takes it."""
     root = extract(tmp_path, VDECANDVENC) / VDECANDVENC
     write_mp4(root / "data" / "person.mp4")
     env = sdk_env(thirdpart)
     kernel = "x86" if platform.machine() == "x86_64" else "arm"
     run(["bash", "sample_build.sh"], root / "scripts", env, stdin=f"{kernel}\n")
     shutil.copy(root / "src" / "acl.json", root / "out")
-    log = run(["./main", "../data/person.mp4"], root / "out", {**env, "ACL_HOST_STRICT": "0"})
+    log = run(["./main", "../data/person.mp4"], root / "out", env)
     assert "Execute sample success" in log
     assert "[ERROR]" not in log.replace("[ERROR]  No frame image to read abnormally", ""), log[-3000:]
     enc = ffmpeg_luma(root / "out" / "output" / "dvpp_venc.h264")

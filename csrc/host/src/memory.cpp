@@ -340,7 +340,7 @@ aclError aclrtMemcpy(void* dst, size_t destMax, const void* src, size_t count, a
   memory::Pins pins;
   pins.add(dst, count);
   pins.add(src, count);
-  if (aclError e = strict::check_memcpy(dst, src, count, kind)) return e;
+  if (aclError e = strict::check_memcpy_by_address(dst, src, count, kind)) return e;
   std::memmove(dst, src, count + acl_async::selftest::overread("host-overread"));
   return ACL_SUCCESS;
 } ACL_API_CATCH

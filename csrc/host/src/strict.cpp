@@ -70,13 +70,18 @@ aclError check_memcpy(void* dst, const void* src, size_t count, aclrtMemcpyKind 
     case 3:  // device to device
       if (aclError e = check_side(dst, count, true, "dst", k)) return e;
       return check_side(src, count, true, "src", k);
-    default: {  // the runtime picks the direction: only ranges are checked
-      memory::Where d = memory::classify(dst, count);
-      if (aclError e = check_side(dst, count, d.kind == Kind::Device, "dst", k)) return e;
-      memory::Where s = memory::classify(src, count);
-      return check_side(src, count, s.kind == Kind::Device, "src", k);
-    }
+    default:  // the runtime picks the direction: only ranges are checked
+      return check_memcpy_by_address(dst, src, count, kind);
   }
+}
+
+aclError check_memcpy_by_address(void* dst, const void* src, size_t count, aclrtMemcpyKind kind) {
+  if (!strict_mode()) return ACL_SUCCESS;
+  const int k = static_cast<int>(kind);
+  memory::Where d = memory::classify(dst, count);
+  if (aclError e = check_side(dst, count, d.kind == Kind::Device, "dst", k)) return e;
+  memory::Where s = memory::classify(src, count);
+  return check_side(src, count, s.kind == Kind::Device, "src", k);
 }
 
 aclError check_copy_side(const void* ptr, size_t len, bool want_device, const char* side,

@@ -306,7 +306,7 @@ static void test_memory(void) {
   CHECK(((unsigned char*)c)[255] == 9);
   CHECK_OK(aclrtMallocHost(&h, 64));
   CHECK_OK(aclrtMemcpy(h, 64, c, 64, ACL_MEMCPY_DEVICE_TO_HOST)); /* cached memory is device memory */
-  CHECK_STRICT(g_strict, aclrtMemcpy(h, 64, c, 64, ACL_MEMCPY_HOST_TO_HOST),
+  CHECK_STRICT(g_strict, aclrtMemcpyAsync(h, 64, c, 64, ACL_MEMCPY_HOST_TO_HOST, NULL),
                ACL_ERROR_RT_INVALID_MEMORY_TYPE);
   CHECK_OK(aclrtMemFlush(h, 64));
   CHECK_ERR(aclrtMallocCached(NULL, 16, ACL_MEM_MALLOC_HUGE_FIRST), ACL_ERROR_INVALID_PARAM);

@@ -20,6 +20,10 @@ namespace acl_host {
 namespace strict {
 
 aclError check_memcpy(void* dst, const void* src, size_t count, aclrtMemcpyKind kind);
+// aclrtMemcpy (synchronous): its kind is "reserved, the value given has no effect: the runtime judges
+// from the source and destination addresses whether the copy can be made" (aclcppdevg, aclrtMemcpy,
+// CANN 5.0.4 to 8.0), so only the ranges are checked, whatever the kind says.
+aclError check_memcpy_by_address(void* dst, const void* src, size_t count, aclrtMemcpyKind kind);
 // One side of a copy: [ptr, ptr+len) is device memory when want_device (else
 // not), inside its allocation. `side` names it ("dst"/"src").
 aclError check_copy_side(const void* ptr, size_t len, bool want_device, const char* side,

@@ -45,6 +45,7 @@ REPO = Path(os.environ.get("ACL_ASYNC_SAMPLES_REPO", "/work/.mirror/Ascend+sampl
 ACLLITE = "inference/acllite/aclliteCPP"
 VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
 VDEC_RESNET = "cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification"
+VENC = "cplusplus/level2_simple_inference/0_data_process/venc"
 ACLLITE_PY = "inference/acllite/acllitePY"
 HERE = Path(__file__).resolve().parent
 W, H, N = 320, 240, 30
@@ -203,6 +204,38 @@ def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path
     resized = np.fromfile(out / "resized.y", np.uint8).reshape(224, 224)
     assert abs(float(resized.mean()) - float(pil_y.mean())) < 2.0
 
+
+
+def opencv_links() -> bool:
+    """Whether the linker finds the OpenCV libraries the venc sample links (its README installs OpenCV)."""
+    libs = ("core", "highgui", "imgproc", "imgcodecs", "calib3d", "features2d", "videoio")
+    for lib in libs:
+        found = subprocess.run(["g++", f"-print-file-name=libopencv_{lib}.so"], capture_output=True, text=True)
+        if not Path(found.stdout.strip()).is_absolute():
+            return False
+    return True
+
+
+@pytest.mark.skipif(not opencv_links(), reason="the venc sample links OpenCV (apt-get install libopencv-dev)")
+def test_venc_sample(thirdpart, tmp_path):
+    """Huawei's venc sample (built with its CMakeLists, which links OpenCV's libraries though main.cpp
+    never calls them): one 1080p NV12 picture from DVPP memory encoded 100 times, the stream written by
+    its callback on its own report thread. FFmpeg decodes 100 pictures close to the input."""
+    root = extract(tmp_path, VENC) / VENC
+    rng = np.random.default_rng(3)
+    y = (np.add.outer(np.arange(1080), np.arange(1920)) // 12 % 256).astype(np.uint8)
+    uv = (128 + rng.integers(-8, 8, (540, 1920))).astype(np.uint8)
+    (root / "data" / "dvpp_vpc_1920x1080_nv12.yuv").write_bytes(y.tobytes() + uv.tobytes())
+    env = sdk_env(thirdpart)
+    kernel = "x86" if platform.machine() == "x86_64" else "arm"
+    run(["bash", "sample_build.sh"], root / "scripts", env, stdin=f"{kernel}\n")
+    (root / "out" / "output").mkdir(parents=True, exist_ok=True)
+    log = run(["./main", "../data/dvpp_vpc_1920x1080_nv12.yuv"], root / "out", env)
+    assert "Execute video object detection success" in log and "[ERROR]" not in log, log[-3000:]
+    assert log.count("success to callback") == 100, log[-3000:]
+    enc = ffmpeg_luma(root / "out" / "output" / "out_video.h264")
+    assert enc.shape == (100, 1080, 1920)
+    assert min(psnr(a, y) for a in enc) > 30
 
 def test_vdecandvenc_sample(thirdpart, tmp_path):
     """Huawei's sample: acllite's VideoCapture decodes person.mp4, its VideoEncoder re-encodes every

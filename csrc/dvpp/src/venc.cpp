@@ -2,7 +2,9 @@
 // application development guide (aclcppdevg, "VENC" chapter) describes it:
 // - a channel owns a stream subscribed at create to the thread of aclvencSetChannelDescThreadId;
 //   each aclvencSendFrame encodes one YUV420SP NV12/NV21 picture of the channel's size (width
-//   stride >= width and 16-aligned, height stride >= height and 2-aligned) and its callback gets
+//   stride >= width and 16-aligned; the height stride "need not be set": the chroma plane follows
+//   `height` rows and the buffer holds width stride * height * 3/2 bytes, "VENC Functions and
+//   Restrictions" table 1; Huawei's venc sample sets 1088 for a 1080-row picture) and its callback gets
 //   (input picture, output stream description, userdata) on that thread: the output holds the
 //   frame's raw H.264/H.265 stream (Annex B) in DVPP memory owned by the runtime, valid during the
 //   callback (or written to the buffer of aclvencSetChannelDescBufAddr/BufSize when set);
@@ -389,15 +391,14 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
       if (p->width != chan->width || p->height != chan->height)
         return fail(api, ACL_ERROR_INVALID_PARAM, "input %ux%u differs from the channel's %ux%u", p->width,
                     p->height, chan->width, chan->height);
-      if (p->width_stride < p->width || p->width_stride % 16 || p->height_stride < p->height ||
-          p->height_stride % 2)
+      if (p->width_stride < p->width || p->width_stride % 16)
         return fail(api, ACL_ERROR_INVALID_PARAM,
-                    "input strides %ux%u for %ux%u: the width stride must be >= width and 16-aligned, the height "
-                    "stride >= height and 2-aligned",
-                    p->width_stride, p->height_stride, p->width, p->height);
-      const uint64_t need = static_cast<uint64_t>(p->width_stride) * p->height_stride * 3 / 2;
+                    "input width stride %u for width %u: the width stride must be >= width and 16-aligned",
+                    p->width_stride, p->width);
+      const uint64_t need = static_cast<uint64_t>(p->width_stride) * p->height * 3 / 2;
       if (!p->data || p->size < need)
-        return fail(api, ACL_ERROR_INVALID_PARAM, "input buffer %p of %u bytes: the picture needs %llu", p->data,
+        return fail(api, ACL_ERROR_INVALID_PARAM,
+                    "input buffer %p of %u bytes: the picture needs %llu (width stride * height * 3/2)", p->data,
                     p->size, static_cast<unsigned long long>(need));
       if (aclError e = check_range(api, p->data, p->size, "input picture data")) return e;
       if (aclError e = check_dvpp_memory(api, p->data, p->size, "input picture data")) return e;
@@ -406,7 +407,7 @@ aclError aclvencSendFrame(aclvencChannelDesc* channelDesc, acldvppPicDesc* input
       const size_t w = p->width, h = p->height, ws = p->width_stride;
       nv.resize(w * h * 3 / 2);
       const uint8_t* y = static_cast<const uint8_t*>(p->data);
-      const uint8_t* uv = y + ws * p->height_stride;
+      const uint8_t* uv = y + ws * h;
       for (size_t r = 0; r < h; ++r) std::memcpy(nv.data() + r * w, y + r * ws, w);
       for (size_t r = 0; r < h / 2; ++r) std::memcpy(nv.data() + w * h + r * w, uv + r * ws, w);
     }

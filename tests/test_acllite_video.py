@@ -46,6 +46,7 @@ ACLLITE = "inference/acllite/aclliteCPP"
 VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
 VDEC_RESNET = "cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification"
 VENC = "cplusplus/level2_simple_inference/0_data_process/venc"
+VDEC = "cplusplus/level2_simple_inference/0_data_process/vdec"
 ACLLITE_PY = "inference/acllite/acllitePY"
 HERE = Path(__file__).resolve().parent
 W, H, N = 320, 240, 30
@@ -205,6 +206,32 @@ def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path
     assert abs(float(resized.mean()) - float(pil_y.mean())) < 2.0
 
 
+
+
+def test_vdec_sample(thirdpart, tmp_path):
+    """Huawei's vdec sample (its sample_build.sh): a one-picture 1280x720 H.265 stream sent 10 times,
+    each NV12 picture written by its callback from its report thread; each is FFmpeg's own decode."""
+    root = extract(tmp_path, VDEC) / VDEC
+    w, h = 1280, 720
+    out = av.open(str(root / "data" / "vdec_h265_1frame_rabbit_1280x720.h265"), "w", format="hevc")
+    s = out.add_stream("libx265", rate=25)
+    s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+    s.options = {"x265-params": "log-level=error"}
+    for rgb in frames_rgb(w, h, 1):
+        out.mux(s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+    out.mux(s.encode(None))
+    out.close()
+    env = sdk_env(thirdpart)
+    kernel = "x86" if platform.machine() == "x86_64" else "arm"
+    run(["bash", "sample_build.sh"], root / "scripts", env, stdin=f"{kernel}\n")
+    log = run(["./main"], root / "out", env)
+    assert "[ERROR]" not in log, log[-3000:]
+    ref = ffmpeg_luma(root / "data" / "vdec_h265_1frame_rabbit_1280x720.h265")[0]
+    pictures = sorted((root / "out" / "output").glob("image*.yuv"))
+    assert len(pictures) == 10, log[-3000:]
+    for pic in pictures:
+        assert pic.stat().st_size == w * h * 3 // 2
+        assert np.array_equal(np.fromfile(pic, np.uint8)[: w * h].reshape(h, w), ref)
 
 def opencv_links() -> bool:
     """Whether the linker finds the OpenCV libraries the venc sample links (its README installs OpenCV)."""

@@ -206,8 +206,6 @@ def test_acllite_video_capture_and_image_proc(acllite_check, thirdpart, tmp_path
     assert abs(float(resized.mean()) - float(pil_y.mean())) < 2.0
 
 
-
-
 def test_vdec_sample(thirdpart, tmp_path):
     """Huawei's vdec sample (its sample_build.sh): a one-picture 1280x720 H.265 stream sent 10 times,
     each NV12 picture written by its callback from its report thread; each is FFmpeg's own decode."""
@@ -233,11 +231,13 @@ def test_vdec_sample(thirdpart, tmp_path):
         assert pic.stat().st_size == w * h * 3 // 2
         assert np.array_equal(np.fromfile(pic, np.uint8)[: w * h].reshape(h, w), ref)
 
+
 def opencv_links() -> bool:
     """Whether the linker finds the OpenCV libraries the venc sample links (its README installs OpenCV)."""
     libs = ("core", "highgui", "imgproc", "imgcodecs", "calib3d", "features2d", "videoio")
     for lib in libs:
-        found = subprocess.run(["g++", f"-print-file-name=libopencv_{lib}.so"], capture_output=True, text=True)
+        cmd = ["g++", f"-print-file-name=libopencv_{lib}.so"]
+        found = subprocess.run(cmd, capture_output=True, text=True)
         if not Path(found.stdout.strip()).is_absolute():
             return False
     return True
@@ -263,6 +263,7 @@ def test_venc_sample(thirdpart, tmp_path):
     enc = ffmpeg_luma(root / "out" / "output" / "out_video.h264")
     assert enc.shape == (100, 1080, 1920)
     assert min(psnr(a, y) for a in enc) > 30
+
 
 def test_vdecandvenc_sample(thirdpart, tmp_path):
     """Huawei's sample: acllite's VideoCapture decodes person.mp4, its VideoEncoder re-encodes every
@@ -417,4 +418,3 @@ def test_vdec_resnet50_classification_sample(tmp_path):
     assert int(first.argmax()) == int((w @ means).argmax())
     for path in outputs[1:]:  # the same frame decoded ten times
         np.testing.assert_array_equal(np.fromfile(path, np.float32), first)
-

@@ -27,9 +27,7 @@ import platform
 import shutil
 import subprocess
 import sys
-import tarfile
 from fractions import Fraction
-from io import BytesIO
 from pathlib import Path
 
 import numpy as np
@@ -39,9 +37,9 @@ av = pytest.importorskip("av")
 PIL = pytest.importorskip("PIL.Image")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import luma  # noqa: E402
+from huawei_samples import extract, run, sdk_env, write_resnet50_standin  # noqa: E402
 from video_clips import frames_rgb  # noqa: E402
 
-REPO = Path(os.environ.get("ACL_ASYNC_SAMPLES_REPO", "/work/.mirror/Ascend+samples/repo"))
 ACLLITE = "inference/acllite/aclliteCPP"
 VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
 VDEC_RESNET = "cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification"
@@ -57,35 +55,6 @@ pytestmark = pytest.mark.skipif(
     shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
     reason="needs make, g++ and cmake",
 )
-
-
-def extract(dest: Path, *paths: str) -> Path:
-    if not ((REPO / ".git").is_dir() or (REPO / "HEAD").is_file()):
-        pytest.skip("no clone of Ascend/samples (set ACL_ASYNC_SAMPLES_REPO)")
-    blob = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", *paths], capture_output=True).stdout
-    if not blob:
-        pytest.skip(f"{paths} not in {REPO}")
-    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
-    tarfile.open(fileobj=BytesIO(blob)).extractall(dest, **safe)
-    return dest
-
-
-def sdk_env(thirdpart: Path) -> dict[str, str]:
-    """What `eval "$(acl-async --env)"` exports, with THIRDPART_PATH set and its lib/ on LD_LIBRARY_PATH
-    (the samples' README puts it in ld.so.conf)."""
-    from acl_async.sdk import env_vars, lib_dir
-
-    env = dict(os.environ)
-    env.update({k: v for k, v in env_vars().items() if k not in ("THIRDPART_PATH", "LD_LIBRARY_PATH")})
-    env["THIRDPART_PATH"] = str(thirdpart)
-    env["LD_LIBRARY_PATH"] = f"{thirdpart / 'lib'}:{lib_dir()}"
-    return env
-
-
-def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600, stdin: str | None = None) -> str:
-    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
-    assert r.returncode == 0, f"{cmd} -> {r.returncode}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
-    return r.stdout + r.stderr
 
 
 def write_mp4(path: Path, codec: str = "libx264", fmt: str | None = None) -> None:
@@ -348,26 +317,6 @@ def test_python_acllite_video_capture(tmp_path):
     assert f"size {W} {H}" in r.stdout and f"frames {N} ret 0 finished True" in r.stdout, r.stdout[-3000:]
     ours = np.fromfile(out, np.uint8).reshape(N, H, W)
     assert np.array_equal(ours, ffmpeg_luma(clip))
-
-
-def write_resnet50_standin(folder: Path) -> np.ndarray:
-    """caffe_model/resnet50.prototxt + .caffemodel with ResNet-50's input (data 1x3x224x224) and output
-    (1000 scores): global average pooling, then InnerProduct with W[k] = (0.5 + k/1000) e_(k mod 3). The
-    original model's download is not reachable offline (as in tests/test_pyacl_huawei_samples.py)."""
-    from atc_models import write_caffe
-
-    w = np.zeros((1000, 3), np.float32)
-    for k in range(1000):
-        w[k, k % 3] = 0.5 + k / 1000
-    layers = [
-        {"name": "pool", "type": "Pooling", "bottom": "data", "top": "pool",
-         "pooling_param": {"pool": "AVE", "global_pooling": True}},
-        {"name": "fc", "type": "InnerProduct", "bottom": "pool", "top": "prob",
-         "inner_product_param": {"num_output": 1000}},
-    ]  # fmt: skip
-    blobs = {"fc": [w, np.zeros(1000, np.float32)]}
-    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
-    return w
 
 
 def test_vdec_resnet50_classification_sample(tmp_path):

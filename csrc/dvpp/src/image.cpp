@@ -52,7 +52,7 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t ws, uint32_t hs) {
   }
 }
 
-aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output) {
+aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output, bool vpc_input) {
   const char* relax = " (strict mode; ACL_HOST_STRICT=0 relaxes)";
   if (!p.data) return fail(api, ACL_ERROR_INVALID_PARAM, "%s has no data (acldvppSetPicDescData)", what);
   if (!p.yuv420sp() && !p.packed_rgb())
@@ -71,16 +71,20 @@ aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool out
                 "%s strides %u x %u are smaller than its %llu-byte rows x %u rows", what, p.width_stride,
                 p.height_stride, static_cast<unsigned long long>(row), p.height);
   if (strict()) {
-    if (p.yuv420sp() && (p.width % 2 || p.height % 2))
+    // A VPC input of odd width or height is "rounded down to 2-aligned by VPC (15 x 15 is processed as
+    // 14 x 14)" (acldvppVpcResizeAsync, Atlas 200/300/500): see vpc_input_size.
+    if (p.yuv420sp() && !vpc_input && (p.width % 2 || p.height % 2))
       return fail(api, ACL_ERROR_INVALID_PARAM, "%s width %u and height %u must be even for YUV420SP%s", what,
                   p.width, p.height, relax);
     if (p.width_stride % 16 || p.height_stride % 2)
       return fail(api, ACL_ERROR_INVALID_PARAM,
                   "%s width stride %u must be a multiple of 16 and height stride %u a multiple of 2%s", what,
                   p.width_stride, p.height_stride, relax);
-    if (p.width < 32 || p.height < 6 || p.width > 4096 || p.height > 4096)
-      return fail(api, ACL_ERROR_INVALID_PARAM, "%s %u x %u is outside VPC's 32 x 6 to 4096 x 4096%s", what,
-                  p.width, p.height, relax);
+    // An input "of width or height in (4096, 8192]" is YUV420SP NV12/NV21 (acldvppVpcResizeAsync).
+    const uint32_t max_side = vpc_input && p.yuv420sp() ? 8192 : 4096;
+    if (p.width < 32 || p.height < 6 || p.width > max_side || p.height > max_side)
+      return fail(api, ACL_ERROR_INVALID_PARAM, "%s %u x %u is outside VPC's 32 x 6 to %u x %u%s", what,
+                  p.width, p.height, max_side, max_side, relax);
   } else if (p.yuv420sp() && p.height_stride % 2) {
     return fail(api, ACL_ERROR_INVALID_PARAM, "%s height stride %u must be even for YUV420SP", what,
                 p.height_stride);

@@ -45,7 +45,13 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t width_stride, uint32_t heigh
 // A VPC input or output picture (`what` names it in messages): a handled format, sizes,
 // strides and buffer as the docs require in strict mode; in either mode whatever memory
 // safety needs (strides >= row bytes, buffer >= the layout).
-aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output);
+// vpc_input: the input of a VPC operation (8K YUV420SP allowed, odd sizes taken: vpc_input_size).
+aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output, bool vpc_input = false);
+// The size a VPC operation reads of an input picture: a YUV420SP width or height rounded down to even.
+inline void vpc_input_size(Pic& p) {
+  if (p.yuv420sp() && p.width > 1) p.width &= ~1u;
+  if (p.yuv420sp() && p.height > 1) p.height &= ~1u;
+}
 
 // An inclusive box inside a width x height picture. Strict: even left/top, odd right/bottom;
 // relaxed: rounded that way (left/top down, right/bottom up, kept inside).

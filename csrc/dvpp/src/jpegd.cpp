@@ -45,6 +45,8 @@ bool supported(const JpegInfo& info, aclError& code, std::string& why) {
   return true;
 }
 
+uint32_t even_down(uint32_t v) { return v > 1 ? v & ~1u : v; }
+
 uint64_t dec_size(const JpegInfo& info) {
   return static_cast<uint64_t>(align_up(info.out_width(), kStrideW)) * align_up(info.out_height(), kStrideH) * 3 / 2;
 }
@@ -194,8 +196,11 @@ aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* dat
       msg = format("acldvppJpegDecodeAsync: %s", why.c_str());
       return ACL_ERROR_FAILURE;
     }
-    desc->width = info.out_width();
-    desc->height = info.out_height();
+    // An odd width or height is reported rounded down to even (CANN's default precision mode,
+    // ACL_YUVOUT_ALIGN_DOWN_COMPAT: "the output's width and height are aligned down to 2"), which is
+    // what VPC then takes (acldvppJpegDecodeAsync: read the output's size from the description).
+    desc->width = even_down(info.out_width());
+    desc->height = even_down(info.out_height());
     desc->width_stride = ws;
     desc->height_stride = hs;
     desc->ret_code = 0;

@@ -175,8 +175,9 @@ aclError make_op(Access& a, const acldvppPicDesc* in_h, const acldvppPicDesc* ou
     return a.error();
   op.in = snapshot(in);
   op.out = snapshot(out);
-  if (aclError e = check_vpc_pic(api, op.in, in_name, false)) return e;
+  if (aclError e = check_vpc_pic(api, op.in, in_name, false, true)) return e;
   if (aclError e = check_vpc_pic(api, op.out, out_name, !color_only)) return e;
+  vpc_input_size(op.in);
   if (crop) {
     if (aclError e = check_box(api, crop, op.in, crop_name, op.src)) return e;
   } else {

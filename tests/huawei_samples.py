@@ -1,0 +1,106 @@
+"""Building and running Huawei's unmodified samples (Ascend/samples) against acl-async's SDK, as their
+READMEs say: read from a clone named by $ACL_ASYNC_SAMPLES_REPO (or the reference mirror of this
+project's machines), never copied into this project; the tests skip without one."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shlex
+import subprocess
+import tarfile
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(os.environ.get("ACL_ASYNC_SAMPLES_REPO", "/work/.mirror/Ascend+samples/repo"))
+DATA_PROCESS = "cplusplus/level2_simple_inference/0_data_process"
+
+
+def extract(dest: Path, *paths: str) -> Path:
+    """`paths` of the samples' clone written under dest (skips the test without a clone)."""
+    if not ((REPO / ".git").is_dir() or (REPO / "HEAD").is_file()):
+        pytest.skip("no clone of Ascend/samples (set ACL_ASYNC_SAMPLES_REPO)")
+    blob = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD", *paths], capture_output=True).stdout
+    if not blob:
+        pytest.skip(f"{paths} not in {REPO}")
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+    tarfile.open(fileobj=BytesIO(blob)).extractall(dest, **safe)
+    return dest
+
+
+def sdk_env(thirdpart: Path) -> dict[str, str]:
+    """What `eval "$(acl-async --env)"` exports, with THIRDPART_PATH set and its lib/ on LD_LIBRARY_PATH
+    (the samples' README puts it in ld.so.conf)."""
+    from acl_async.sdk import env_vars, lib_dir
+
+    env = dict(os.environ)
+    env.update({k: v for k, v in env_vars().items() if k not in ("THIRDPART_PATH", "LD_LIBRARY_PATH")})
+    env["THIRDPART_PATH"] = str(thirdpart)
+    env["LD_LIBRARY_PATH"] = f"{thirdpart / 'lib'}:{lib_dir()}"
+    return env
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600, stdin: str | None = None) -> str:
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
+    assert r.returncode == 0, f"{cmd} -> {r.returncode}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"
+    return r.stdout + r.stderr
+
+
+def kernel_choice() -> str:
+    """What sample_common.sh's target_kernel asks on stdin."""
+    return "x86\n" if platform.machine() == "x86_64" else "arm\n"
+
+
+def build_with_script(root: Path, env: dict[str, str]) -> None:
+    """A sample's `scripts/sample_build.sh` (its input data already in data/, so nothing is downloaded)."""
+    run(["bash", "sample_build.sh"], root / "scripts", env, stdin=kernel_choice())
+
+
+def run_command(root: Path) -> list[str]:
+    """The command line `scripts/sample_run.sh` runs from out/."""
+    found = re.search(r'running_command="([^"]+)"', (root / "scripts" / "sample_run.sh").read_text())
+    assert found, root
+    return shlex.split(found.group(1))
+
+
+def build_with_cmake(root: Path, env: dict[str, str]) -> None:
+    """The README steps of the older samples: cmake ../../../src in build/intermediates/host, make."""
+    build = root / "build" / "intermediates" / "host"
+    build.mkdir(parents=True)
+    run(["cmake", "../../../src", "-DCMAKE_CXX_COMPILER=g++", "-DCMAKE_SKIP_RPATH=TRUE"], build, env)
+    run(["make"], build, env)
+
+
+def nv12_picture(width: int, height: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A YUV420SP NV12 test picture: (luma h x w, chroma h/2 x w) with detail in both planes."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:height, 0:width]
+    y = ((xx * 3 + yy * 2) // 7 % 200 + 30 + rng.integers(0, 8, (height, width))).astype(np.uint8)
+    uv = np.empty((height // 2, width), np.uint8)
+    uv[:, 0::2] = (100 + (np.arange(height // 2)[:, None] // 4 % 40)).astype(np.uint8)
+    uv[:, 1::2] = (150 - (np.arange(width // 2)[None, :] // 4 % 40)).astype(np.uint8)
+    return y, uv
+
+
+def write_resnet50_standin(folder: Path) -> np.ndarray:
+    """caffe_model/resnet50.prototxt + .caffemodel with ResNet-50's input (data 1x3x224x224) and output
+    (1000 scores): global average pooling, then InnerProduct with W[k] = (0.5 + k/1000) e_(k mod 3). The
+    original model's download is not reachable offline (as in tests/test_pyacl_huawei_samples.py)."""
+    from atc_models import write_caffe
+
+    w = np.zeros((1000, 3), np.float32)
+    for k in range(1000):
+        w[k, k % 3] = 0.5 + k / 1000
+    layers = [
+        {"name": "pool", "type": "Pooling", "bottom": "data", "top": "pool",
+         "pooling_param": {"pool": "AVE", "global_pooling": True}},
+        {"name": "fc", "type": "InnerProduct", "bottom": "pool", "top": "prob",
+         "inner_product_param": {"num_output": 1000}},
+    ]  # fmt: skip
+    blobs = {"fc": [w, np.zeros(1000, np.float32)]}
+    write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
+    return w

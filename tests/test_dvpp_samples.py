@@ -6,6 +6,7 @@ Their input files are written where the build scripts look first, so nothing is 
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -157,9 +158,27 @@ def test_batchcrop_sample(env, tmp_path):
         assert np.array_equal(ouv, uv[top // 2 : top // 2 + 112, left : left + 224]), i
 
 
-
 CLASSIFICATION = "cplusplus/level2_simple_inference/1_classification"
 VPC_JPEG_RESNET = f"{CLASSIFICATION}/vpc_jpeg_resnet50_imagenet_classification"
+
+
+#: The C++ vpc_jpeg sample's aipp.cfg: CSC with its own matrix and biases (the Python twin's gives none,
+#: so CANN's defaults apply: acl_async.atc.aipp.YUV2BGR_MATRIX with input biases 16, 128, 128).
+CPP_CSC = {"matrix": (256, 0, 359, 256, -88, -183, 256, 454, 0), "bias": (0, 128, 128)}
+
+
+def sample_aipp_means(yuv: np.ndarray, csc: dict[str, tuple[int, ...]] | None = None) -> np.ndarray:
+    """The per-channel means a 224 x 224 NV12 picture has after the vpc_jpeg samples' AIPP (CSC, then the
+    channel means 123, 117, 104 subtracted): what the stand-in's pooling sees."""
+    from atc_models import aipp_reference
+
+    from acl_async.atc.aipp import YUV2BGR_MATRIX
+
+    csc = csc or {"matrix": YUV2BGR_MATRIX, "bias": (16, 128, 128)}
+    cfg: dict[str, object] = {"csc_switch": True, "min_chn_0": 123, "min_chn_1": 117, "min_chn_2": 104}
+    cfg.update({f"matrix_r{i // 3}c{i % 3}": v for i, v in enumerate(csc["matrix"])})
+    cfg.update({f"input_bias_{i}": v for i, v in enumerate(csc["bias"])})
+    return aipp_reference(yuv.reshape(336, 224, 1), "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
 
 
 @pytest.fixture(scope="module")
@@ -184,22 +203,16 @@ def test_vpc_jpeg_resnet50_sample(vpc_jpeg_resnet50, env, mode):
     """`./main 0|1|2`: JPEGD, VPC resize / crop / crop-and-paste to the model's 224x224, then the AIPP
     model; each picture's 1000 scores are the model of the VPC output the sample saved (dvpp_output_N,
     NV12), read back through the stand-in's weights: per-channel means of CANN's YUV->BGR AIPP."""
-    from atc_models import aipp_reference
-
     root = vpc_jpeg_resnet50
     result = root / "out" / "result"
     shutil.rmtree(result, ignore_errors=True)
     log = run(["./main", str(mode)], root / "out", env)
     assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
-    cfg: dict[str, object] = {"csc_switch": True, "min_chn_0": 123, "min_chn_1": 117, "min_chn_2": 104}
-    matrix = (256, 0, 359, 256, -88, -183, 256, 454, 0)  # the sample's aipp.cfg
-    cfg.update({f"matrix_r{i // 3}c{i % 3}": v for i, v in enumerate(matrix)})
-    cfg.update({"input_bias_0": 0, "input_bias_1": 128, "input_bias_2": 128})
     w = write_resnet50_standin(root / "caffe_model")
     for index in (0, 1):
         yuv = np.fromfile(result / f"dvpp_output_{index}", np.uint8)
         assert yuv.size == 224 * 224 * 3 // 2
-        means = aipp_reference(yuv.reshape(336, 224, 1), "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
+        means = sample_aipp_means(yuv, CPP_CSC)
         scores = np.fromfile(result / f"model_output_{index}", np.float32)
         assert scores.shape == (1000,)
         ours = np.array([scores[k] / w[k, k % 3] for k in (999, 997, 998)])  # channels 0, 1, 2
@@ -230,3 +243,53 @@ def test_vpc_jpeg_resnet50_jpege_and_8k_resize(vpc_jpeg_resnet50, env):
     row = out[:4000].astype(np.float64)  # the first luma row: the 8K gradient, resized
     want = bilinear(big[:8192].reshape(1, 8192), 4000, 1)[0]
     assert np.abs(row - want).mean() < 2.0
+
+
+PY_VPC_JPEG = "python/level2_simple_inference/1_classification/vpc_jpeg_resnet50_imagenet_classification"
+
+
+@pytest.fixture(scope="module")
+def py_vpc_jpeg(env, tmp_path_factory) -> Path:
+    """The pyACL twin of vpc_jpeg_resnet50 (python/level2_simple_inference), its model converted as its
+    README says, its default JPEG (1024 x 1536) and the README's NV12 picture in data/."""
+    root = extract(tmp_path_factory.mktemp("pyvpc"), PY_VPC_JPEG) / PY_VPC_JPEG
+    write_resnet50_standin(root / "caffe_model")
+    (root / "model").mkdir()
+    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
+         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--output=model/resnet50_aipp",
+         "--soc_version=Ascend310", "--insert_op_conf=caffe_model/aipp.cfg"], root, env)  # fmt: skip
+    (root / "data" / "persian_cat_1024_1536_283.jpg").write_bytes(jpeg_bytes(scene(1024, 1536, seed=1)))
+    y, uv = nv12_picture(1024, 1068, seed=5)
+    (root / "data" / "wood_rabbit_1024_1068_nv12.yuv").write_bytes(y.tobytes() + uv.tobytes())
+    return root
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2, 3, 5, 6])
+def test_vpc_jpeg_resnet50_python_sample(py_vpc_jpeg, env, mode):
+    """`python3 ./src/main.py` as its README runs it: JPEGD + resize (0, the default picture), crop (1),
+    crop-and-paste (2) into the model, whose top-1 is the stand-in's of the saved VPC output; JPEGE (3);
+    batch crop (5) and batch crop-and-paste (6) writing 8 pictures each."""
+    root = py_vpc_jpeg
+    shutil.rmtree(root / "vpc_out", ignore_errors=True)
+    args = [sys.executable, "./src/main.py", f"--dvpp_type={mode}"]
+    if mode:
+        args += ["--images_path=./data/wood_rabbit_1024_1068_nv12.yuv", "--image_type=yuv"]
+    if mode >= 5:
+        args += ["--in_batch_size=1", "--out_batch_size=8"]
+    log = run(args, root, env)
+    out = root / "vpc_out"
+    if mode == 3:
+        (jpg,) = out.glob("*.jpg")
+        assert luma(jpg.read_bytes()).shape == (1068, 1024)
+        return
+    if mode >= 5:
+        crops = sorted(out.glob(f"*_{mode}crop_*_.yuv"))
+        assert len(crops) == 8 and all(c.stat().st_size > 0 for c in crops), log[-2000:]
+        return
+    stem = "persian_cat_1024_1536_283" if mode == 0 else "wood_rabbit_1024_1068_nv12"
+    yuv = np.fromfile(out / f"{stem}_{mode}.yuv", np.uint8)[: 224 * 224 * 3 // 2]  # what the model reads
+    scores = write_resnet50_standin(root / "caffe_model") @ sample_aipp_means(yuv)
+    top5 = re.findall(r"label:(\d+)\s+prob: ([-\d.]+)", log)
+    assert len(top5) == 5, log[-2000:]
+    for label, prob in top5:  # each printed score is the stand-in's of the picture VPC made
+        assert float(prob) == pytest.approx(scores[int(label)], rel=3e-2, abs=0.1), (label, log[-2000:])

@@ -314,17 +314,15 @@ static void test_execute_add(uint32_t id, aclrtStream s) {
   CHECK_ERR(aclmdlExecute(id, bad, out), ACL_ERROR_MODEL_INPUT_NOT_MATCH);
   dataset_free(bad);
 
-  SECTION("strict: execute buffer sizes equal to the model's");
+  SECTION("execute takes buffers larger than the model's (CANN's executor only warns)");
   upload(big_in, x, ADD_BYTES);
   bad = dataset1(big_in, 1024);
-  CHECK_STRICT(g_strict, aclmdlExecuteAsync(id, bad, out, s), ACL_ERROR_MODEL_INPUT_NOT_MATCH);
+  CHECK_OK(aclmdlExecuteAsync(id, bad, out, s));
   bad_out = dataset1(big_out, 1024);
-  CHECK_STRICT(g_strict, aclmdlExecuteAsync(id, in, bad_out, s), ACL_ERROR_MODEL_OUTPUT_NOT_MATCH);
+  CHECK_OK(aclmdlExecuteAsync(id, in, bad_out, s));
   CHECK_OK(aclrtSynchronizeStream(s));
-  if (!g_strict) {
-    download(y, big_out, ADD_BYTES);
-    CHECK(check_add_output(y, -4.0f));
-  }
+  download(y, big_out, ADD_BYTES);
+  CHECK(check_add_output(y, -4.0f));
   dataset_free(bad);
   dataset_free(bad_out);
 

@@ -38,10 +38,10 @@ bool plan_split(int sw, int sh, int dw, int dh, libyuv::FilterMode requested, Pl
   if (p.filter != libyuv::kFilterBilinear && p.filter != libyuv::kFilterLinear) return false;
   p.x = p.y = p.dx = p.dy = 0;
   libyuv::ScaleSlope(sw, sh, dw, dh, p.filter, &p.x, &p.y, &p.dx, &p.dy);
-  if (((p.dx | p.dy) & 0xffff) == 0) return false;           // integer steps: copies and box paths
-  if (p.dx == 0x10000 && (p.x & 0xffff) == 0) return false;  // vertical only
+  if (((p.dx | p.dy) & 0xffff) == 0) return false;             // integer steps: copies and box paths
+  if (p.dx == 0x10000 && (p.x & 0xffff) == 0) return false;    // vertical only
   if ((dh + 1) / 2 == sh || (dw + 1) / 2 == sw) return false;  // the 2x up-scalers
-  return p.dy >= 0x10000;                                     // libyuv's bilinear down-scaler
+  return p.dy >= 0x10000;                                      // libyuv's bilinear down-scaler
 #else
   (void)sw, (void)sh, (void)dw, (void)dh, (void)requested, (void)p;
   return false;
@@ -52,10 +52,12 @@ bool plan_split(int sw, int sh, int dw, int dh, libyuv::FilterMode requested, Pl
 Interpolate interpolate_for(int width) {
   Interpolate f = libyuv::InterpolateRow_C;
 #if defined(HAS_INTERPOLATEROW_SSSE3)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSSE3)) f = width % 16 ? libyuv::InterpolateRow_Any_SSSE3 : libyuv::InterpolateRow_SSSE3;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSSE3))
+    f = width % 16 ? libyuv::InterpolateRow_Any_SSSE3 : libyuv::InterpolateRow_SSSE3;
 #endif
 #if defined(HAS_INTERPOLATEROW_AVX2)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2)) f = width % 32 ? libyuv::InterpolateRow_Any_AVX2 : libyuv::InterpolateRow_AVX2;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2))
+    f = width % 32 ? libyuv::InterpolateRow_Any_AVX2 : libyuv::InterpolateRow_AVX2;
 #endif
   return f;
 }
@@ -63,10 +65,12 @@ Interpolate interpolate_for(int width) {
 Split split_for(int width) {
   Split f = libyuv::SplitUVRow_C;
 #if defined(HAS_SPLITUVROW_SSE2)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSE2)) f = width % 16 ? libyuv::SplitUVRow_Any_SSE2 : libyuv::SplitUVRow_SSE2;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSE2))
+    f = width % 16 ? libyuv::SplitUVRow_Any_SSE2 : libyuv::SplitUVRow_SSE2;
 #endif
 #if defined(HAS_SPLITUVROW_AVX2)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2)) f = width % 32 ? libyuv::SplitUVRow_Any_AVX2 : libyuv::SplitUVRow_AVX2;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2))
+    f = width % 32 ? libyuv::SplitUVRow_Any_AVX2 : libyuv::SplitUVRow_AVX2;
 #endif
   return f;
 }
@@ -74,10 +78,12 @@ Split split_for(int width) {
 Merge merge_for(int width) {
   Merge f = libyuv::MergeUVRow_C;
 #if defined(HAS_MERGEUVROW_SSE2)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSE2)) f = width % 16 ? libyuv::MergeUVRow_Any_SSE2 : libyuv::MergeUVRow_SSE2;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasSSE2))
+    f = width % 16 ? libyuv::MergeUVRow_Any_SSE2 : libyuv::MergeUVRow_SSE2;
 #endif
 #if defined(HAS_MERGEUVROW_AVX2)
-  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2)) f = width % 16 ? libyuv::MergeUVRow_Any_AVX2 : libyuv::MergeUVRow_AVX2;
+  if (libyuv::TestCpuFlag(libyuv::kCpuHasAVX2))
+    f = width % 16 ? libyuv::MergeUVRow_Any_AVX2 : libyuv::MergeUVRow_AVX2;
 #endif
   return f;
 }
@@ -87,9 +93,9 @@ Merge merge_for(int width) {
 int scale_uv_split(const uint8_t* src, int ss, int sw, int sh, uint8_t* dst, int ds, int dw, int dh, Plan p) {
   int64_t xlast = p.x + static_cast<int64_t>(dw - 1) * p.dx;
   int64_t xl = p.dx >= 0 ? p.x : xlast, xr = p.dx >= 0 ? xlast : p.x;
-  xl = (xl >> 16) & ~3;     // left edge, 4-aligned
-  xr = (xr >> 16) + 1;      // the right-most pair a blend reads
-  xr = (xr + 1 + 3) & ~3;   // one past it, 4-aligned
+  xl = (xl >> 16) & ~3;    // left edge, 4-aligned
+  xr = (xr >> 16) + 1;     // the right-most pair a blend reads
+  xr = (xr + 1 + 3) & ~3;  // one past it, 4-aligned
   if (xr > sw) xr = sw;
   const int clip = static_cast<int>(xr - xl);  // pairs
   src += xl * 2;

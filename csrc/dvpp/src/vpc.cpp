@@ -106,14 +106,16 @@ int split_columns(int sw, int dw, libyuv::FilterMode filter) {
   if (sw % 2 || dw % 2) return 0;
   for (int off = 0; off <= dw / 4; off += 2)  // the exact split nearest the middle
     for (int dc : {((dw / 2) & ~1) - off, ((dw / 2) & ~1) + off})
-      if (dc >= 2 && dw - dc >= 2 && static_cast<int64_t>(sw) * dc % dw == 0 && (static_cast<int64_t>(sw) * dc / dw) % 2 == 0)
+      if (dc >= 2 && dw - dc >= 2 && static_cast<int64_t>(sw) * dc % dw == 0 &&
+          (static_cast<int64_t>(sw) * dc / dw) % 2 == 0)
         return dc;
   return 0;
 }
 
 int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw, int sh, uint8_t* dy, int dys,
                uint8_t* duv, int duvs, int dw, int dh, libyuv::FilterMode filter) {
-  const int dc = static_cast<int64_t>(sw) * sh < kSplitPixels ? 0 : split_columns(sw, dw, filter);  // output left
+  const int dc =
+      static_cast<int64_t>(sw) * sh < kSplitPixels ? 0 : split_columns(sw, dw, filter);  // output left
   const int sc = static_cast<int>((static_cast<int64_t>(sw) * dc + dw / 2) / dw) & ~1;  // source columns left
   if (dc < 2 || sc < 2 || dw - dc < 2 || sw - sc < 2)
     return nv12_scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
@@ -121,7 +123,7 @@ int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw,
   run_both([&] { left = nv12_scale(sy, sys, suv, suvs, sc, sh, dy, dys, duv, duvs, dc, dh, filter); },
            [&] {
              right = nv12_scale(sy + sc, sys, suv + sc, suvs, sw - sc, sh, dy + dc, dys, duv + dc, duvs,
-                                       dw - dc, dh, filter);
+                                dw - dc, dh, filter);
            });
   return left != 0 ? left : right;
 }

@@ -13,7 +13,9 @@ operation on the same pictures, interleaved run by run.
 (D4) JPEG encode of a 1920x1080 picture at quality 95: acldvppJpegEncodeAsync (NV12 4:2:0) vs Pillow's
      save and cv2.imencode (4:2:0).
 Each figure is the median over --repeats of the mean time per operation of --iterations calls; the two
-sides alternate within every repeat. Speed depends on the machine and its load: compare ratios only.
+sides alternate within every repeat. Wall time and CPU time (time.process_time: every thread of the
+process, so DVPP's stream worker and VPC's helper thread count, idle spins included) are both given: on
+a shared machine the CPU time is the steadier figure. Compare ratios only.
 Needs acl-async installed (``pip install .``).
 """
 
@@ -38,11 +40,12 @@ NV12 = 1
 H2D, D2H = 1, 2
 
 
-def timed(fn: Callable[[], object], iterations: int) -> float:
-    t0 = time.perf_counter()
+def timed(fn: Callable[[], object], iterations: int) -> tuple[float, float]:
+    """Mean wall and CPU (whole process) seconds per call."""
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(iterations):
         fn()
-    return (time.perf_counter() - t0) / iterations
+    return (time.perf_counter() - t0) / iterations, (time.process_time() - c0) / iterations
 
 
 class Dvpp:
@@ -204,15 +207,19 @@ def bench_encode(d: Dvpp, args: argparse.Namespace) -> dict:
 def compare(name: str, sides: dict[str, Callable[[], None]], args: argparse.Namespace) -> dict:
     for fn in sides.values():
         fn()  # warm up
-    times: dict[str, list[float]] = {k: [] for k in sides}
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in sides}
     for _ in range(args.repeats):
         for k, fn in sides.items():
             times[k].append(timed(fn, args.iterations))
-    med = {k: statistics.median(v) for k, v in times.items()}
+    med = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
     first = next(iter(med))
     row = {"operation": name, **{f"{k} ms": round(v * 1000, 3) for k, v in med.items()}}
     for k in list(med)[1:]:
         row[f"{first} speed / {k}"] = round(med[k] / med[first], 2)
+    row.update({f"{k} cpu ms": round(v * 1000, 3) for k, v in cpu.items()})
+    for k in list(cpu)[1:]:
+        row[f"{first} cpu speed / {k}"] = round(cpu[k] / cpu[first], 2) if cpu[first] > 0 else "-"
     print(row, flush=True)
     return row
 
@@ -235,13 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.out:
         lines = ["| operation | DVPP ms | Pillow ms | OpenCV ms | DVPP speed / Pillow | "
-                 "DVPP speed / OpenCV |", "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+                 "DVPP speed / OpenCV | DVPP CPU speed / Pillow | DVPP CPU speed / OpenCV |",
+                 "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
         for r in rows:
-            ms = [v for k, v in r.items() if k.endswith(" ms")]
-            speed = [v for k, v in r.items() if " speed / " in k]
+            ms = [v for k, v in r.items() if k.endswith(" ms") and not k.endswith(" cpu ms")]
+            speed = [v for k, v in r.items() if " speed / " in k and " cpu speed / " not in k]
+            cpu_speed = [v for k, v in r.items() if " cpu speed / " in k]
             ms += ["-"] * (3 - len(ms))
             speed += ["-"] * (2 - len(speed))
-            lines.append("| " + " | ".join(map(str, [r["operation"], *ms, *speed])) + " |")
+            cpu_speed += ["-"] * (2 - len(cpu_speed))
+            lines.append("| " + " | ".join(map(str, [r["operation"], *ms, *speed, *cpu_speed])) + " |")
         args.out.write_text("\n".join(lines) + "\n")
     return 0
 

@@ -120,8 +120,11 @@ def test_nv12_model_info_and_dvpp_pictures_match_pillow(nv12_om):
             ours, theirs = load_picture(picture, dvpp), load_picture(picture, spec)
             assert ours.shape == theirs.shape == (1, 336, 224, 1)
             assert 0.0 < _luma_diff(ours, theirs) <= LUMA_TOL, picture.name
-            top_dvpp = int(model.infer([ours])[0].argmax())
-            assert top_dvpp == int(model.infer([theirs])[0].argmax())
+            scores = model.infer([ours])[0].ravel()
+            top_dvpp, top_pillow = int(scores.argmax()), int(model.infer([theirs])[0].argmax())
+            # The same class, or a class tied with it (the model's scores are coarse: cat.jpg's two
+            # cat classes can score exactly the same, and argmax then takes the lower index).
+            assert scores[top_pillow] == scores[top_dvpp], (picture.name, top_dvpp, top_pillow)
             assert top_dvpp in zoo.EXPECTED_CLASSES[picture.name]
 
 

@@ -10,6 +10,7 @@
 #include "helper.h"
 #include "image.h"
 #include "libyuv.h"
+#include "scale_nv12.h"
 #include "task.h"
 
 using namespace acl_dvpp;
@@ -87,25 +88,42 @@ YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::Fil
   return YuvView{scratch.y(), w, scratch.uv(), scratch.uv_stride(), false};
 }
 
-// libyuv's NV12Scale, on a big picture in two column bands at the same time (helper.h): the
-// left part of the source into the left part of the output on this thread, the rest on the helper.
-// Each band is one NV12Scale of its own, whose sampling step is the whole picture's to within
-// 1/65536 of a pixel (the split is where source and output columns line up best), so the bands
-// join without a seam; pictures smaller than kSplitPixels (the hand-over would cost more than it
-// saves) go in one call.
+// nv12_scale (libyuv's NV12Scale, scale_nv12.h), on a big picture in two column bands at the
+// same time (helper.h): the left part of the source into the left part of the output on this
+// thread, the rest on the helper. Each band is one nv12_scale of its own, so the bands join
+// without a seam only where the band's sampling is the whole picture's: libyuv samples a
+// down-scale (and nearest neighbour) at step sw/dw from each band's edge, so the split must put
+// an even number of source columns exactly onto an even number of output columns (sw * dc / dw,
+// both widths even so the chroma plane keeps the luma's ratio); where no such split exists, one
+// call. A bilinear up-scale maps end pixel onto end pixel (step (sw-1)/(dw-1)): no split is
+// exact, the nearest one is off by at most a fifth of a source pixel (test_dvpp_vpc_bands.py).
+// Pictures smaller than kSplitPixels (the hand-over would cost more than it saves): one call.
 constexpr int64_t kSplitPixels = 512 * 512;
+
+// The output columns of the left band (even), or 0 for one call.
+int split_columns(int sw, int dw, libyuv::FilterMode filter) {
+  if (dw > sw && filter != libyuv::kFilterNone) return (dw / 2) & ~1;
+  if (sw % 2 || dw % 2) return 0;
+  for (int off = 0; off <= dw / 4; off += 2)  // the exact split nearest the middle
+    for (int dc : {((dw / 2) & ~1) - off, ((dw / 2) & ~1) + off})
+      if (dc >= 2 && dw - dc >= 2 && static_cast<int64_t>(sw) * dc % dw == 0 &&
+          (static_cast<int64_t>(sw) * dc / dw) % 2 == 0)
+        return dc;
+  return 0;
+}
 
 int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw, int sh, uint8_t* dy, int dys,
                uint8_t* duv, int duvs, int dw, int dh, libyuv::FilterMode filter) {
-  const int dc = (dw / 2) & ~1;                                                // output columns left
+  const int dc =
+      static_cast<int64_t>(sw) * sh < kSplitPixels ? 0 : split_columns(sw, dw, filter);  // output left
   const int sc = static_cast<int>((static_cast<int64_t>(sw) * dc + dw / 2) / dw) & ~1;  // source columns left
-  if (static_cast<int64_t>(sw) * sh < kSplitPixels || dc < 2 || sc < 2 || dw - dc < 2 || sw - sc < 2)
-    return libyuv::NV12Scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
+  if (dc < 2 || sc < 2 || dw - dc < 2 || sw - sc < 2)
+    return nv12_scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
   int left = 0, right = 0;  // an NV12 column c has its chroma pair at byte c of its UV row (c even)
-  run_both([&] { left = libyuv::NV12Scale(sy, sys, suv, suvs, sc, sh, dy, dys, duv, duvs, dc, dh, filter); },
+  run_both([&] { left = nv12_scale(sy, sys, suv, suvs, sc, sh, dy, dys, duv, duvs, dc, dh, filter); },
            [&] {
-             right = libyuv::NV12Scale(sy + sc, sys, suv + sc, suvs, sw - sc, sh, dy + dc, dys, duv + dc, duvs,
-                                       dw - dc, dh, filter);
+             right = nv12_scale(sy + sc, sys, suv + sc, suvs, sw - sc, sh, dy + dc, dys, duv + dc, duvs,
+                                dw - dc, dh, filter);
            });
   return left != 0 ? left : right;
 }

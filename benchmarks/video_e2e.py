@@ -6,10 +6,11 @@ preprocessing + acl-async's InferQueue on the same network without AIPP. Rounds 
     python benchmarks/video_e2e.py [--size 1920x1080] [--frames 60] [--repeats 3] [--threads 2]
 
 (a) is benchmarks/vdec_decode.py's measurement (both decoders with libavcodec's slice threads, PyAV's
-default). In (b) both sides preprocess on ``--threads`` threads while the model runs; the baseline's
-frames come from PyAV's ``to_ndarray`` (swscale to RGB), resized to 256 on the short side and centre-cropped
-to 224 (Pillow: acl-async's picture preprocessing; OpenCV: cv2.resize INTER_LINEAR). The machine's load
-moves every figure: compare the ratios of one run. Needs acl-async installed (``pip install .``).
+default; wall-clock and CPU time ratios, medians of interleaved rounds). In (b) both sides preprocess on
+``--threads`` threads while the model runs; the baseline's frames come from PyAV's ``to_ndarray`` (swscale
+to RGB), resized to 256 on the short side and centre-cropped to 224 (Pillow: acl-async's picture
+preprocessing; OpenCV: cv2.resize INTER_LINEAR). The machine's load moves every figure: compare the ratios
+of one run. Needs acl-async installed (``pip install .``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import av
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from vdec_decode import decode_rates, make_clip  # noqa: E402
+from vdec_decode import Rounds, decode_rates, make_clip  # noqa: E402
 
 #: The static AIPP of the model VPC feeds: YUV420SP in, BT.601 video range YUV -> RGB (x256, bias 16/128/128),
 #: then EfficientNet-Lite0's (x - 127.5) / 127.5.
@@ -44,17 +45,15 @@ AIPP = {
 }  # fmt: skip
 
 
-def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) -> tuple[float, float, str]:
-    """(a): medians of VDEC's and PyAV's decoded frames/s, rounds interleaved after a warm-up (in an open
-    session; its context is current again at the end), and their CPU milliseconds per frame."""
+def decode_ratio(packets: list[bytes], width: int, height: int, repeats: int) -> Rounds:
+    """(a): VDEC's and PyAV's rounds (vdec_decode.decode_rates) in an open session; its context is current
+    again at the end."""
     session_context, _ = acl.rt.get_context()
     context, _ = acl.rt.create_context(0)
-    cpu: dict[str, list[float]] = {}
-    ours, theirs = decode_rates(packets, width, height, repeats, context, warm_up=True, cpu=cpu)
+    rounds = decode_rates(packets, width, height, repeats, context)
     acl.rt.destroy_context(context)
     acl.rt.set_context(session_context)
-    used = ", ".join(f"{name} {statistics.median(ms):.2f}" for name, ms in cpu.items())
-    return statistics.median(ours), statistics.median(theirs), f"CPU ms per frame: {used}"
+    return rounds
 
 
 def build_nv12_model(onnx: Path, folder: Path) -> Path:
@@ -157,10 +156,8 @@ def main() -> int:
         nv12 = build_nv12_model(onnx, folder)
         rates: dict[str, list[float]] = {"VDEC+VPC": [], **{name: [] for name in baselines}}
         with Session() as session:
-            vdec, pyav, cpu = decode_ratio(packets, width, height, args.repeats)
-            print(f"(a) {args.size} H.264, {len(packets)} frames, median of {args.repeats}: VDEC {vdec:.1f} "
-                  f"frames/s, PyAV {pyav:.1f} frames/s, ratio {vdec / pyav:.2f}x; {cpu}",
-                  flush=True)  # fmt: skip
+            rounds = decode_ratio(packets, width, height, args.repeats)
+            print(f"(a) {args.size} H.264, {len(packets)} frames: {rounds.summary()}", flush=True)
             for n in range(args.repeats + 1):  # round 0: warm-up (model compilation, first allocations)
                 if n == 1:
                     rates = {name: [] for name in rates}

@@ -23,6 +23,7 @@
 #include "libyuv.h"
 #include "memory.h"
 #include "video_channel.h"
+#include "yuv420sp_write.h"
 
 namespace acl_dvpp {
 class VdecChannel;
@@ -168,10 +169,8 @@ class VdecChannel {
       src[0] = sy, src[1] = su, src[2] = sv;
       ss[0] = w, ss[1] = ss[2] = static_cast<int>(cw);
     }
-    if (fmt == PIXEL_FORMAT_YVU_SEMIPLANAR_420)
-      libyuv::I420ToNV21(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
-    else
-      libyuv::I420ToNV12(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, ws, uv, ws, w, h);
+    write_yuv420sp(src[0], ss[0], src[1], ss[1], src[2], ss[2], y, uv, static_cast<int>(ws), static_cast<int>(w),
+                   static_cast<int>(h), fmt == PIXEL_FORMAT_YVU_SEMIPLANAR_420);
     std::lock_guard<std::recursive_mutex> lock(handles::mutex());
     out.width = w, out.height = h, out.width_stride = ws, out.height_stride = hs, out.format = fmt;
     out.size = static_cast<uint32_t>(need);

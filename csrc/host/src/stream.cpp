@@ -85,14 +85,14 @@ aclError Stream::synchronize(int64_t timeout_ms) {
   std::unique_lock<std::mutex> lock(m_);
   const uint64_t target = enqueued_;
   auto done = [&] { return completed_ >= target; };
-  ++sync_waiters_;
+  const auto waiting = sync_targets_.insert(target);
   bool ok = true;
   if (timeout_ms < 0) {
     state_cv_.wait(lock, done);
   } else {
     ok = state_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done);
   }
-  --sync_waiters_;
+  sync_targets_.erase(waiting);
   if (!ok)
     return fail(ACL_ERROR_RT_STREAM_SYNC_TIMEOUT,
                 "stream %p did not finish its work within %lld ms (%llu task(s) left)",
@@ -199,7 +199,9 @@ void Stream::run() {
       first_error_ = err;
       first_error_msg_ = std::move(msg);
     }
-    if (sync_waiters_ > 0) state_cv_.notify_all();
+    // Wake synchronize only once a waiter's last task is done (not after every task of a long queue,
+    // e.g. twice per VDEC frame while an EOS waits for the whole clip).
+    if (!sync_targets_.empty() && completed_ >= *sync_targets_.begin()) state_cv_.notify_all();
   }
 }
 

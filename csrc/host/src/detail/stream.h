@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -131,7 +132,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   bool worker_idle_ = false;
   IdleSpin idle_spin_;         // worker thread only
   bool heavy_models_ = false;  // worker thread only: the last model execution took > IdleSpin::kShortBusy
-  int sync_waiters_ = 0;
+  std::multiset<uint64_t> sync_targets_;  // the completed_ count each synchronize waits for
   bool stop_ = false;
   std::atomic<bool> abort_{false};
   std::atomic<bool> closed_{false};

@@ -52,6 +52,11 @@ HOST_CASES = {
         "XRGB8888_U8", 36, 28, csc=True, matrix=RGB2YUV, batches=[Batch(crop=(3, 1, 32, 24), **FULL)]
     ),
     "RGB-csc": Common("RGB888_U8", 32, 24, csc=True, matrix=YUV2RGB, out_bias=(1, 2, 3), batches=[Batch()]),
+    # DTC where double(v) * var + add, rounded to float, is not fma's value for every v (var 1 + 2^-23:
+    # 3 * var is a tie in float that only fma's tiny add breaks): the row loop's table.
+    "RGB-dtc-table": Common(
+        "RGB888_U8", 32, 24, batches=[Batch(min=(1e-30, 0, 0, 0), var=(1.0000001192092896, 1, 1, 1))]
+    ),
     "RGB-padding": Common(  # the generic path (padding): still in the host's AIPP before and after
         "RGB888_U8", 30, 22, pad_value=9, rbuv_swap=True, batches=[Batch(pad=(1, 1, 1, 1), **FULL)]
     ),

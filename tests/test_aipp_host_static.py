@@ -47,6 +47,9 @@ HOST_CASES = {
     "NV21-swap-crop": Common(
         "YUV420SP_U8", 40, 30, csc=True, rbuv_swap=True, batches=[Batch(crop=(6, 4, 32, 24), **FULL)]
     ),
+    "NV12-odd-crop": Common(  # an odd width and height: the chroma pair of the last column
+        "YUV420SP_U8", 34, 26, csc=True, batches=[Batch(crop=(2, 2, 31, 21), **FULL)]
+    ),
     "NV12-no-csc": Common("YUV420SP_U8", 32, 24, batches=[Batch(crop=(2, 2, 30, 20), mean=(1, 2, 3, 0))]),
     "XRGB-csc-crop": Common(
         "XRGB8888_U8", 36, 28, csc=True, matrix=RGB2YUV, batches=[Batch(crop=(3, 1, 32, 24), **FULL)]

@@ -127,8 +127,10 @@ inline __attribute__((always_inline)) void dtc(const Dtc& d, const int32_t* s, i
 
 bool fast_path(const BatchParams& b) { return !b.scf && !b.padding; }
 
-// x86-64: an AVX2 copy as well, chosen at load time (SSE2's 32-bit multiplies make CSC 3x slower).
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && !defined(ACL_HOST_NO_TARGET_CLONES)
+// x86-64: an AVX2 copy as well, chosen at load time by an ifunc (SSE2's 32-bit multiplies make CSC 3x
+// slower). Not in sanitizer builds (__SANITIZE_*__): one code path there, no resolver run before their runtime.
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) && !defined(ACL_HOST_NO_TARGET_CLONES) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void apply_fast(const Header& h, const BatchParams& b, const uint8_t* pic, int channels, bool nchw, float* out) {

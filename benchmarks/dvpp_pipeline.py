@@ -8,6 +8,8 @@ Three pipelines, run in turn within every repeat (interleaved), the median of th
   pillow-onnx  Pillow -> float preprocessing in numpy -> the float ONNX model (the default path today)
   pillow-nv12  Pillow -> NV12 (JFIF) -> the YUV420SP AIPP .om (AIPP converts and normalises)
   dvpp-nv12    JPEGD -> VPC crop/resize -> the same .om
+  dvpp-graph   the same, into the .om with the AIPP as graph operations (what atc wrote before #20/#23:
+               aipp_host.in_graph_om), for the before/after of the host-run static AIPP
 The .om is EfficientNet-Lite0 converted by ``acl-async atc --insert_op_conf`` with the JPEG YUV->RGB
 matrix (as Huawei's vpc_jpeg_resnet50 sample). ``--photo``: a 12 MP JPEG; without it one is made
 (a synthetic 4000x3000 scene, quality 90) in the work folder. Speed depends on the machine and its
@@ -26,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
 
 AIPP = """aipp_op {
     aipp_mode: static
@@ -84,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         acl_async("atc", f"--model={onnx}", "--framework=5", f"--output={work / 'nv12'}",
                   f"--insert_op_conf={work / 'yuv.cfg'}", "--soc_version=Ascend310")  # fmt: skip
         om = work / "nv12.om"
+        from aipp_host import in_graph_om
+
+        om_graph = in_graph_om(om, work / "nv12_graph.om")
         photo = args.photo
         if photo is None:
             from dvpp_pictures import scene
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         sets = {"shipped JPEGs (3)": (zoo.default_pictures(), args.niter),
                 "12 MP photo (4000x3000)": ([photo], max(6, args.niter // 5))}  # fmt: skip
         pipelines = {"pillow-onnx": (onnx, "pillow"), "pillow-nv12": (om, "pillow"),
-                     "dvpp-nv12": (om, "dvpp")}  # fmt: skip
+                     "dvpp-nv12": (om, "dvpp"), "dvpp-graph": (om_graph, "dvpp")}  # fmt: skip
         rows = []
         for name, (pictures, niter) in sets.items():
             runs: dict[str, list[float]] = {k: [] for k in pipelines}
@@ -103,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             med = {k: statistics.median(v) for k, v in runs.items()}
             row = {"pictures": name, **{f"{k} FPS": round(v, 1) for k, v in med.items()},
                    "dvpp / pillow-onnx": round(med["dvpp-nv12"] / med["pillow-onnx"], 2),
-                   "dvpp / pillow-nv12": round(med["dvpp-nv12"] / med["pillow-nv12"], 2)}  # fmt: skip
+                   "dvpp / pillow-nv12": round(med["dvpp-nv12"] / med["pillow-nv12"], 2),
+                   "dvpp-graph / pillow-onnx": round(med["dvpp-graph"] / med["pillow-onnx"], 2)}  # fmt: skip
             print(row, flush=True)
             rows.append(row)
     if args.out:

@@ -1,7 +1,8 @@
 """AIPP in numpy, step by step as the host runtime runs it (csrc/host/src/aipp_apply.cpp): decode, R/B or
 U/V swap, crop, scf (bilinear, half-pixel centres, 11-bit integer weights, rounded), padding, CSC
 (integer, floor division by 256, clamped), DTC ``(x - mean - min) * var_reci`` in float32 as one fused
-multiply-add. Everything before DTC is integer arithmetic, so the reference is exact there."""
+multiply-add. Everything before DTC is integer arithmetic, and DTC is one correctly rounded fma
+(:func:`fma32`), so the reference is exact."""
 
 from __future__ import annotations
 
@@ -80,6 +81,21 @@ def _resize(x: np.ndarray, w: int, h: int) -> np.ndarray:
     return (v + (1 << 21)) >> 22
 
 
+def fma32(x: np.ndarray, mul: np.ndarray, add: np.ndarray) -> np.ndarray:
+    """float32 ``fma(x, mul, add)`` (one rounding) for integers ``x`` in 0..255: ``x * mul`` is exact in
+    float64; the float64 sum's rounding error (TwoSum) breaks the float32 ties the sum alone would not."""
+    p = x.astype(np.float64) * mul.astype(np.float64)
+    a = np.broadcast_to(add.astype(np.float64), p.shape)
+    s = p + a
+    bb = s - p
+    err = (p - (s - bb)) + (a - bb)
+    r = s.astype(np.float32)
+    lo = np.where(r.astype(np.float64) > s, np.nextafter(r, np.float32(-np.inf)), r)
+    hi = np.nextafter(lo, np.float32(np.inf))
+    tie = (s - lo.astype(np.float64)) == (hi.astype(np.float64) - s)
+    return np.where(tie & (err > 0), hi, np.where(tie & (err < 0), lo, r))
+
+
 def reference(c: Common, pictures: np.ndarray, nchw: bool = True) -> np.ndarray:
     """``pictures``: the picture input's bytes (the images packed one after another) -> float32 [N, ...]."""
     raw = np.ascontiguousarray(pictures).reshape(-1)
@@ -109,6 +125,6 @@ def reference(c: Common, pictures: np.ndarray, nchw: bool = True) -> np.ndarray:
         mean = np.float32(np.array(b.mean[:ch], np.float32) + np.array(b.min[:ch], np.float32))
         var = np.array(b.var[:ch], np.float32)
         add = (-mean * var).astype(np.float32)
-        y = (x.astype(np.float64) * var.astype(np.float64) + add.astype(np.float64)).astype(np.float32)
+        y = fma32(x, var, add)
         out.append(y.transpose(2, 0, 1) if nchw else y)
     return np.stack(out)

@@ -3,7 +3,8 @@ and run by the host runtime through pyACL.
 
 The network is the identity (y = x + 0), so a model's output is exactly what AIPP fed it:
 - dynamic AIPP's output equals, bit for bit, the static .om with the same configuration on the same
-  picture (in-network static AIPP, and host-run static AIPP with resize/padding);
+  picture (static AIPP, also run by the host; tests/test_aipp_host_static.py compares it with the
+  in-graph AIPP of older .om files);
 - both equal the numpy reference of the steps (tests/aipp_host_reference.py) to one float32 ulp;
 - per-batch parameters, the model's queries (aclmdlGetAippType, the ACL_DYNAMIC_AIPP_NAME input's size
   = aclmdlGetAippDataSize), and the documented errors (out-of-range parameters, a crop outside the

@@ -58,7 +58,7 @@ def test_resize_and_padding_parsed():
         and meta["aipp.padding_value"] == "9.0"
     )
     plain = parse_aipp_text(_block("aipp_mode: static\ninput_format: RGB888_U8"))[0]
-    assert not plain.on_host and "aipp.mode" not in plain.to_meta()  # in the network, as before
+    assert not plain.on_host and "aipp.mode" not in plain.to_meta()  # until insert_aipp sees the network
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 // Static AIPP of `acl-async atc` models: aclmdlGetAippType and
-// aclmdlGetFirstAippInfo, read from the container metadata (the AIPP itself is
-// part of the compiled network: see src/acl_async/atc/aipp_graph.py).
+// aclmdlGetFirstAippInfo, read from the container metadata (the host runs the AIPP, aipp_apply.cpp, or
+// it is part of the compiled network: src/acl_async/atc/aipp_graph.py).
 #include <cstdlib>
 #include <cstring>
 #include <sstream>

@@ -4,7 +4,8 @@
 // half-pixel centres, 11-bit integer weights, rounded to 8 bits), padding (pad_value), CSC (integer,
 // `>> 8` = floor division by 256, clamped to 0..255), DTC `(x - mean - min) * var_reci` in float32
 // as one fused multiply-add (the same rounding as the in-network static AIPP's OpenVINO kernels).
-// Everything before DTC is integer arithmetic: tests/aipp_reference.py reproduces it exactly.
+// Everything before DTC is integer arithmetic: tests/aipp_host_reference.py reproduces it exactly.
+// Without scf and padding (static AIPP's usual case) aipp_fast.cpp runs the same steps in one pass.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "acl/acl.h"
+#include "detail/aipp_fast.h"
 #include "detail/aipp_host.h"
 
 namespace acl_host {
@@ -368,8 +370,17 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
     msg = s.str();
     return false;
   }
+  const size_t net_size = static_cast<size_t>(c_net * h_net * w_net);
   for (size_t b = 0; b < n; ++b) {
     const BatchParams& bp = p.batches[b];
+    if (fast_path(bp)) {  // the common case in one pass (aipp_fast.cpp)
+      const int w = bp.crop ? bp.crop_w : p.h.src_w, h = bp.crop ? bp.crop_h : p.h.src_h;
+      const int c = p.h.format == ACL_YUV400_U8 ? 1 : 3;
+      if (w == w_net && h == h_net && c == c_net) {
+        apply_fast(p.h, bp, pic + b * one, c, in.nchw, out + b * net_size);
+        continue;
+      }
+    }
     Image im = decode(p.h, pic + b * one);
     if (p.h.rbuv_swap && im.c == 3) {
       const bool yuv = p.h.format == ACL_YUV420SP_U8;
@@ -392,7 +403,7 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
       mul[c] = bp.var[c];
       add[c] = -m * bp.var[c];
     }
-    float* o = out + b * static_cast<size_t>(c_net * h_net * w_net);
+    float* o = out + b * net_size;
     for (int y = 0; y < im.h; ++y)
       for (int x = 0; x < im.w; ++x)
         for (int c = 0; c < im.c; ++c) {

@@ -11,9 +11,12 @@ resize (bilinear, half-pixel centres, 11-bit integer weights, rounded to 8 bits)
     RGB input (RGB888_U8, XRGB8888_U8):   out = ((M @ in) >> 8) + output_bias
 
 (``>> 8`` an arithmetic shift, i.e. floor division by 256; results clamped to 0..255, the 8-bit
-pixels the hardware produces). Static AIPP without resize and padding becomes graph operations
-(:mod:`.aipp_graph`); with them, and ``aipp_mode: dynamic`` (whose parameters come with each execution,
-``aclmdlSetInputAIPP``), the host runtime runs it in front of the network (csrc/host/src/aipp_apply.cpp).
+pixels the hardware produces). The host runtime runs AIPP in front of the network
+(csrc/host/src/aipp_apply.cpp): ``aipp_mode: dynamic`` (whose parameters come with each execution,
+``aclmdlSetInputAIPP``) and static AIPP feeding a static float32 network input (its parameters in the
+container's ``aipp<i>.*`` metadata, ``aipp<i>.mode=host``). Static AIPP in front of a dynamic or
+non-float32 network input (``--dynamic_batch_size``, ``--dynamic_image_size``) becomes graph operations
+(:mod:`.aipp_graph`), as in .om files written before the host ran static AIPP.
 Unknown keys, values out of CANN's documented ranges and features acl-async does not implement
 (single-line mode, rotation) are errors.
 """
@@ -91,6 +94,7 @@ class AippConfig:
     mean_chn: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
     min_chn: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0, 0.0])
     var_reci_chn: list[float] = field(default_factory=lambda: [1.0, 1.0, 1.0, 1.0])
+    host: bool = False  # static AIPP the host runs (set by insert_aipp; not a key of the file)
 
     @property
     def format_code(self) -> int:
@@ -98,8 +102,9 @@ class AippConfig:
 
     @property
     def on_host(self) -> bool:
-        """Run by the host runtime in front of the network (dynamic, resize, padding), not in the graph."""
-        return self.mode == "dynamic" or self.resize or self.padding
+        """Run by the host runtime in front of the network, not in the graph: dynamic, resize and padding
+        always; the rest when :func:`.aipp_graph.insert_aipp` found a static float32 network input."""
+        return self.mode == "dynamic" or self.resize or self.padding or self.host
 
     @property
     def is_yuv(self) -> bool:
@@ -135,6 +140,8 @@ class AippConfig:
         """Flat ``aipp.*`` entries for the container (read by the host runtime)."""
         out: dict[str, str] = {}
         for f in fields(self):
+            if f.name == "host":
+                continue
             v = getattr(self, f.name)
             if isinstance(v, list):
                 out[f"aipp.{f.name}"] = ",".join(

@@ -1,4 +1,10 @@
-"""Static AIPP as OpenVINO graph operations in front of a network input.
+"""Static AIPP as OpenVINO graph operations in front of a network input, or checks for AIPP the host runs.
+
+:func:`insert_aipp` leaves the network as it is when the host runtime runs the AIPP (csrc/host/src/
+aipp_apply.cpp): dynamic AIPP, and static AIPP feeding a static float32 input (the C++ AIPP is several
+times faster than these operations, several of which run as OpenVINO reference kernels). Only static
+AIPP in front of a dynamic (``--dynamic_batch_size``/``--dynamic_image_size``) or non-float32 input
+becomes graph operations.
 
 The new input is uint8 NHWC at the source size (:meth:`AippConfig.input_shape`); the operations
 follow the order and formulas documented in :mod:`acl_async.atc.aipp` and feed the network's old
@@ -119,8 +125,9 @@ def _check_host(cfg: AippConfig, old: Any, dims: list[int], axes: tuple[int, int
     cfg.validate_for_model(h, w, c)
 
 
-def insert_aipp(model: Any, cfg: AippConfig, layout: str) -> Any:
-    """Returns a new model whose input ``cfg.related_input_rank`` takes AIPP's uint8 pictures."""
+def insert_aipp(model: Any, cfg: AippConfig, layout: str, host: bool = True) -> Any:
+    """Returns a new model whose input ``cfg.related_input_rank`` takes AIPP's uint8 pictures, or ``model``
+    itself when the host runs the AIPP (``host=False``: static AIPP in the graph wherever it can be)."""
     import openvino as ov
     from openvino import opset13 as ops
 
@@ -136,6 +143,8 @@ def insert_aipp(model: Any, cfg: AippConfig, layout: str) -> Any:
     dims = [d.get_length() if d.is_static else -1 for d in ps]
     c_axis, h_axis, w_axis = (1, 2, 3) if layout == "NCHW" else (3, 1, 2)
     cfg.layout = layout
+    if host and cfg.mode == "static" and -1 not in dims and old.get_element_type() == ov.Type.f32:
+        cfg.host = True  # build_aipp's results bit for bit (tests/test_aipp_host_static.py)
     if cfg.on_host:
         _check_host(cfg, old, dims, (c_axis, h_axis, w_axis))
         return model

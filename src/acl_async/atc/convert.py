@@ -351,9 +351,13 @@ def convert(opts: AtcOptions) -> ConversionResult:
         meta.update(
             {k.replace("aipp.", f"aipp{cfg.related_input_rank}.", 1): v for k, v in cfg.to_meta().items()}
         )
+    # Static AIPP the host runs: the input callers feed is the uint8 picture (as with in-graph AIPP).
+    pictures = {c.related_input_rank: c for c in aipp if c.on_host and c.mode == "static"}
     meta["inputs"] = ";".join(
-        f"{n}:{','.join(map(str, _dims(p)))}:{p.get_element_type().get_type_name()}"
-        for n, p in zip(names, model.inputs, strict=True)
+        f"{n}:{','.join(map(str, pictures[i].input_shape(_dims(p)[0])))}:u8"
+        if i in pictures
+        else f"{n}:{','.join(map(str, _dims(p)))}:{p.get_element_type().get_type_name()}"
+        for i, (n, p) in enumerate(zip(names, model.inputs, strict=True))
     )
     outputs = [p.get_any_name() if p.get_names() else "" for p in model.outputs]
     meta["outputs"] = ";".join(outputs)

@@ -1,7 +1,8 @@
 // AIPP run by the host runtime in front of the compiled network (aipp_apply.cpp): dynamic AIPP (the
 // parameters arrive with each execution in the ACL_DYNAMIC_AIPP_NAME input, written by
-// aclmdlSetInputAIPP) and static AIPP with resize or padding (parameters from the .om metadata).
-// Static AIPP without them is part of the network itself (src/acl_async/atc/aipp_graph.py).
+// aclmdlSetInputAIPP) and static AIPP (parameters from the .om metadata, aipp<i>.mode=host). Static AIPP
+// of older .om files, or in front of a dynamic network input, is part of the network itself
+// (src/acl_async/atc/aipp_graph.py).
 #pragma once
 
 #include <cstddef>

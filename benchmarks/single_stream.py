@@ -5,7 +5,9 @@
 Rows, per model (the embedded EfficientNet-Lite0 and the real-shaped ResNet-50 of ``bench_models.py``):
 
 * ``sample``: ``acl-async N 1 P`` (Huawei's sample: one stream, a callback per execution, the shipped
-  pictures round-robin), its own ``executions/s`` line;
+  pictures round-robin), its own ``executions/s`` line; ``sample --dump``: the same with every output
+  written to a file, as Huawei's sample does (``--sample-baseline PYTHON``: that row run by another
+  venv's interpreter too, e.g. main's);
 * ``bench sync`` / ``bench async``: ``acl-async bench -api sync|async`` (inference only);
 * ``OpenVINO LATENCY``: one infer request, ``PERFORMANCE_HINT=LATENCY``, synchronous ``infer()`` in a loop
   (``ov_single.py``): the reference of the ratios;
@@ -50,8 +52,10 @@ def _rate(pattern: str, out: str, what: str) -> float:
     return float(found.group(1))
 
 
-def sample(model: Path, executions: int, pool: int) -> float:
-    out = run_all._run([*ACL_ASYNC, str(executions), "1", str(pool), "-m", str(model)])
+def sample(model: Path, executions: int, pool: int, dump: Path | None = None,
+           python: str = sys.executable) -> float:  # fmt: skip
+    extra = ["--dump", str(dump), "--overwrite"] if dump else []
+    out = run_all._run([python, *ACL_ASYNC[1:], str(executions), "1", str(pool), "-m", str(model), *extra])
     return _rate(r"([\d.]+) executions/s", out, "acl-async N 1 P")
 
 
@@ -84,9 +88,18 @@ def classify_rate(folder: Path, pictures: int, out: Path, ray: bool, python: str
     return pictures / (time.perf_counter() - start)
 
 
-def rows(model: Path, seconds: float, executions: int, tmp: Path) -> dict[str, Callable[[], float]]:
-    return {
+def rows(model: Path, seconds: float, executions: int, tmp: Path,
+         baseline: str | None = None) -> dict[str, Callable[[], float]]:  # fmt: skip
+    dump = tmp / f"dump-{model.stem}"
+    found = {
         "sample `acl-async N 1 P`": lambda: sample(model, executions, 100),
+        "sample `acl-async N 1 P --dump DIR`": lambda: sample(model, executions, 100, dump),
+    }
+    if baseline:
+        found[f"sample `--dump DIR`, {BASELINE} `{baseline}`"] = lambda: sample(
+            model, executions, 100, dump, baseline
+        )
+    return found | {
         "`acl-async bench -api sync`": lambda: bench(model, "sync", seconds, tmp),
         "`acl-async bench -api async`": lambda: bench(model, "async", seconds, tmp),
         REFERENCE: lambda: ov_single(model, "LATENCY", seconds),
@@ -118,14 +131,16 @@ def ray_rows(pictures: int, tmp: Path, baseline: str | None = None) -> dict[str,
 
 
 def measure(repeats: int, seconds: float, tmp: Path, pictures: int = 0, ray_only: bool = False,
-            baseline: str | None = None) -> dict[str, dict[str, list[float]]]:  # fmt: skip
+            baseline: str | None = None, sample_baseline: str | None = None,
+            ) -> dict[str, dict[str, list[float]]]:  # fmt: skip
     from acl_async import zoo
 
     models = {
         "EfficientNet-Lite0 (embedded)": (zoo.default_model_path(), 1000),
         "ResNet-50 (real shapes)": (bench_models.make_resnet50(tmp / "resnet50.onnx"), 300),
     }
-    table = {} if ray_only else {name: rows(path, seconds, n, tmp) for name, (path, n) in models.items()}
+    table = {} if ray_only else {name: rows(path, seconds, n, tmp, sample_baseline)
+                                 for name, (path, n) in models.items()}  # fmt: skip
     if pictures:
         table[RAY_MODEL] = ray_rows(pictures, tmp, baseline)
     values: dict[str, dict[str, list[float]]] = {m: {r: [] for r in rs} for m, rs in table.items()}
@@ -205,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="PYTHON",
         help="also a `classify --ray local` row run by this interpreter (a baseline venv)",
     )
+    p.add_argument(
+        "--sample-baseline",
+        metavar="PYTHON",
+        help="also a `acl-async N 1 P --dump DIR` row run by this interpreter (a baseline venv)",
+    )
     args = p.parse_args(argv)
     if args.ray_only and not args.pictures:
         p.error("--ray-only needs --pictures > 0")
@@ -213,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = run_all.load_average()
     with tempfile.TemporaryDirectory() as tmp:
         values = measure(args.repeats, args.seconds, Path(tmp), args.pictures, args.ray_only,
-                         args.ray_baseline)  # fmt: skip
+                         args.ray_baseline, args.sample_baseline)  # fmt: skip
     end = run_all.load_average()
     text = report(values, start, end, args.repeats, args.pictures)
     print(text)

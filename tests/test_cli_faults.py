@@ -116,8 +116,8 @@ def test_closed_stdout_through_a_shell_pipe(cache_env: dict[str, str], default_m
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     """A folder on a 64 KiB tmpfs (room for a few dump files) when mounting is allowed; otherwise a
-    folder whose file system says ENOSPC after 8 files (os.fsync fails, as it does on a full disk with
-    delayed allocation), injected through sitecustomize."""
+    folder whose file system says ENOSPC after 8 dump files (creating the next file fails, as on a full
+    disk), injected through sitecustomize (dump files are not fsynced one by one)."""
     mount = tmp_path / "disk"
     mount.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
@@ -127,15 +127,16 @@ def small_disk(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
         site = tmp_path / "site"
         site.mkdir()
         (site / "sitecustomize.py").write_text(
-            "import errno, os\n"
-            "_real, _count = os.fsync, [0]\n"
-            "def fsync(fd):\n"
-            f"    if os.readlink(f'/proc/self/fd/{{fd}}').startswith({str(mount)!r}):\n"
+            "import errno, os, tempfile\n"
+            "_real, _count = tempfile.mkstemp, [0]\n"
+            "def mkstemp(*args, **kwargs):\n"
+            f"    if str(kwargs.get('dir', '')).startswith({str(mount)!r}) and "
+            "str(kwargs.get('prefix', '')).startswith('.output'):\n"
             "        _count[0] += 1\n"
             "        if _count[0] > 8:\n"
             "            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))\n"
-            "    return _real(fd)\n"
-            "os.fsync = fsync\n"
+            "    return _real(*args, **kwargs)\n"
+            "tempfile.mkstemp = mkstemp\n"
         )
         extra["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
     try:

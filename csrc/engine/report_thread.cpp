@@ -1,5 +1,7 @@
 #include "report_thread.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <string>
 
@@ -26,6 +28,7 @@ namespace {
 
 void report_loop(std::shared_ptr<ReportThread::State> state, std::shared_ptr<Context> context,
                  int32_t poll_ms) {
+  pthread_setname_np(pthread_self(), "acl-report");  // per-thread CPU in top -H, /proc/*/task
   mark_report_thread();
   context->try_activate();
   while (true) {

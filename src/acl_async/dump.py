@@ -4,6 +4,10 @@ Folder policy: a dump folder that already holds outputs of an earlier run (``out
 dump format) is refused, so a run never mixes its files with stale ones (a shorter second run would
 otherwise leave the earlier run's ``outputN`` beyond its own); with ``overwrite`` those files, and
 temporary files an interrupted run left, are deleted first.
+
+Durability: each file is written atomically but not fsynced (an fsync per file costs more than a small
+model's inference, and Huawei's sample does not sync at all); :meth:`OutputDumper.sync`, called once at
+the end of a run, makes them all durable.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fileio import PathArg, as_path, check_folder_writable, write_atomic
+from .fileio import PathArg, as_path, check_folder_writable, sync_folder, write_atomic
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,6 +44,7 @@ class OutputDumper:
             raise ValueError(f"dump format must be one of {', '.join(DUMP_FORMATS)} (got {fmt!r})")
         self.directory = as_path(directory)
         self.fmt = fmt
+        self.written = 0  # files written (and not yet known durable before sync())
 
     def prepare(self, overwrite: bool = False) -> None:
         """Create the folder and prove it takes files; refuse (FileExistsError) a folder holding an
@@ -64,10 +69,16 @@ class OutputDumper:
 
         for index, array in enumerate(outputs):
             array = np.ascontiguousarray(array)
-            if self.fmt == "bin":
-                write_atomic(self.path(execution, index), array.tobytes())
+            path = self.path(execution, index)
+            if self.fmt == "bin":  # the array's own memory, no bytes copy
+                write_atomic(path, memoryview(array.reshape(-1)).cast("B"), durable=False)
             elif self.fmt == "npy":
-                write_atomic(self.path(execution, index), lambda f, a=array: np.save(f, a))
+                write_atomic(path, lambda f, a=array: np.save(f, a), durable=False)
             else:
-                write_atomic(self.path(execution, index),
-                             lambda f, a=array: np.savetxt(f, a.reshape(-1), fmt="%.9g"))  # fmt: skip
+                write_atomic(path, lambda f, a=array: np.savetxt(f, a.reshape(-1), fmt="%.9g"), durable=False)
+            self.written += 1
+
+    def sync(self) -> None:
+        """Make every file written so far durable (one file-system sync; OSError names the folder)."""
+        if self.written:
+            sync_folder(self.directory)

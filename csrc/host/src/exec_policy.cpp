@@ -56,5 +56,26 @@ Variant choose(uint32_t model_id, Variant& last) {
 
 const char* name(Variant v) { return v == Variant::Latency ? "LATENCY" : "THROUGHPUT"; }
 
+std::string describe(const ov::CompiledModel& compiled) {
+  static const char* const kKeys[] = {"PERFORMANCE_HINT",     "NUM_STREAMS",
+                                      "INFERENCE_NUM_THREADS", "ENABLE_CPU_PINNING",
+                                      "SCHEDULING_CORE_TYPE",  "ENABLE_HYPER_THREADING",
+                                      "INFERENCE_PRECISION_HINT"};
+  std::string out;
+  for (const char* key : kKeys) {
+    std::string value;
+    try {
+      value = compiled.get_property(key).as<std::string>();
+    } catch (const std::exception&) {
+      value = "?";  // not reported by this OpenVINO
+    }
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
 }  // namespace exec_policy
 }  // namespace acl_host

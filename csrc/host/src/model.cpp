@@ -383,6 +383,17 @@ void log_cache_use(const Source& src, const CompiledEntry& entry) {
             src.origin.c_str(), hit ? "imported from" : "compiled and stored in", config().cache_dir.c_str());
 }
 
+// The compiled variants' CPU configuration (exec_policy::describe), at ACL_INFO.
+void log_variants(const Source& src, const CompiledEntry& entry) {
+  const std::string main = exec_policy::describe(entry.compiled);
+  aclAppLog(ACL_INFO, __func__, __FILE__, __LINE__, "model %s: %s variant: %s", src.origin.c_str(),
+            entry.latency ? "THROUGHPUT" : "only", main.c_str());
+  if (!entry.latency) return;
+  const std::string latency = exec_policy::describe(entry.latency);
+  aclAppLog(ACL_INFO, __func__, __FILE__, __LINE__, "model %s: LATENCY variant: %s", src.origin.c_str(),
+            latency.c_str());
+}
+
 // Models whose weights and working memory fit in this are "tiny" (see compile()); real
 // networks are far above it (MobileNet: megabytes of weights).
 constexpr size_t kTinyModelBytes = 1 << 20;
@@ -415,6 +426,7 @@ aclError compile(const Source& src, CompiledEntry& entry) {
       entry.compiled = core().compile_model(m, "CPU", props);
       if (adaptive) entry.latency = core().compile_model(m, "CPU", exec_policy::latency_props(props));
       if (!config().cache_dir.empty()) log_cache_use(src, entry);
+      log_variants(src, entry);
       for (const auto& in : entry.compiled.inputs()) info.inputs.push_back(describe(in));
       for (const auto& out : entry.compiled.outputs()) info.outputs.push_back(describe(out));
     }

@@ -1,6 +1,8 @@
 // Streams: one worker thread per stream serving a FIFO of tasks.
 #include "detail/stream.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstring>
 #include <system_error>
@@ -55,7 +57,10 @@ Stream::Stream(Context* owner, int device, bool is_default)
       is_default_(is_default),
       id_(g_next_stream_id.fetch_add(1, std::memory_order_relaxed)) {
   try {
-    worker_ = std::thread([this] { run(); });
+    worker_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "acl-stream");  // per-thread CPU in top -H, /proc/*/task
+      run();
+    });
   } catch (const std::system_error& e) {  // no thread (EAGAIN: a thread limit): a resource error
     throw Error(ACL_ERROR_RT_NO_STREAM_RESOURCE,
                 format("cannot start the worker thread of a stream: %s", e.what()));

@@ -233,6 +233,8 @@ def main(argv: Sequence[str]) -> int:
                                                 args.callback_interval, handler, bad_input=args.bad_input,
                                                 decode_threads=args.decode_threads,
                                                 expand=streams.frames if has_video else None)  # fmt: skip
+        if dumper is not None:
+            dumper.sync()  # the dump files were written without an fsync each
         elapsed = time.perf_counter() - start
         _info(args, "model execute success")
         _info(args, "unsubscribe report success")

@@ -15,6 +15,7 @@
 #include <string>
 
 #include <openvino/core/any.hpp>
+#include <openvino/runtime/compiled_model.hpp>
 
 namespace acl_host {
 namespace exec_policy {
@@ -37,6 +38,13 @@ uint32_t busy();
 Variant choose(uint32_t model_id, Variant& last);
 
 const char* name(Variant v);
+
+// The compiled variant's CPU properties that decide how it uses the cores
+// (hint, streams, threads, pinning, core type, hyper-threading, precision),
+// "KEY=value ..." in that order: logged at ACL_INFO when a model is compiled,
+// so the configuration of a single busy stream can be checked against
+// OpenVINO's own LATENCY compilation (tests/test_exec_policy_props.py).
+std::string describe(const ov::CompiledModel& compiled);
 
 }  // namespace exec_policy
 }  // namespace acl_host

@@ -82,7 +82,9 @@ def _local(model: Path, pictures: list[Path]) -> dict[str, tuple[list[int], list
 
     with Session() as session:
         results, _ = classify(session, model, pictures, 3, None)
-    return {str(r.path.absolute()): ([c.index for c in r.classes], [c.value for c in r.classes]) for r in results}
+    return {
+        str(r.path.absolute()): ([c.index for c in r.classes], [c.value for c in r.classes]) for r in results
+    }
 
 
 def test_driver_then_actor_rows_equal_local_classify_in_input_order(tmp_path):

@@ -528,7 +528,7 @@ class _PoolRun:
         left = self.total - self.queue.taken
         size = _batch_size(left, batch_size, pool.size)
         try:
-            return early + pool.run(self.queue.batches(size), self.update)
+            return pool.run(self.queue.batches(size), self.update) + early  # any order: see _in_order
         finally:
             self.bar.close()
 

@@ -7,7 +7,8 @@ Pictures: ``--pictures`` JPEGs (400x300, cut from the shipped photos, as ``ray_p
 the embedded EfficientNet-Lite0.  Local: ``classify -i DIR --output l.parquet``; Ray: ``classify -i DIR
 --ray local --devices 1 --output r.parquet`` (a new local cluster each time: its start is in the wall
 time, not in the Throughput line).  ``--baseline BIN``: also run another install's ``acl-async --ray``
-(e.g. the previous release's venv) in the same rounds.  Prints medians and ratios as JSON.
+(e.g. the previous release's venv) in the same rounds.  Prints medians and ratios as JSON, with how
+many pictures the driver classified while Ray started (its head start, ``acl_async.ray.head_start``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> int:
             sides["baseline --ray local"] = [args.baseline, *ray, "--output", str(work / "b.parquet")]
         wall: dict[str, list[float]] = {name: [] for name in sides}
         rate: dict[str, list[float]] = {name: [] for name in sides}
+        head: dict[str, list[int]] = {name: [] for name in sides}  # pictures the driver classified
         names = list(sides)
         for r in range(args.repeats):
             for name in names[r % len(names) :] + names[: r % len(names)]:
@@ -66,6 +68,9 @@ def main() -> int:
                     print(proc.stderr[-2000:], file=sys.stderr)
                     return 1
                 wall[name].append(seconds)
+                early = re.search(r"in the driver \(head start[^:]*: (\d+)", proc.stdout)
+                if early:
+                    head[name].append(int(early.group(1)))
                 found = re.search(r"Throughput: ([\d.]+)", proc.stdout)
                 rate[name].append(float(found.group(1)) if found else args.pictures / seconds)
                 print(
@@ -88,6 +93,11 @@ def main() -> int:
             for k, v in wall.items()
         },
         "all wall s": {k: [round(x, 2) for x in v] for k, v in wall.items()},
+        "per-round vs local (wall)": {
+            k: [round(a / b, 2) for a, b in zip(wall["local classify"], v, strict=True)]
+            for k, v in wall.items()
+        },
+        "pictures classified by the driver's head start": {k: v for k, v in head.items() if v},
     }
     print(json.dumps(report, indent=1))
     return 0

@@ -123,11 +123,11 @@ def _output(args: argparse.Namespace):  # noqa: ANN202 - an OutputSpec, imported
 
 def _main_ray(args: argparse.Namespace) -> int:
     from .. import zoo
-    from ..ray.cluster import import_ray
+    from ..ray.cluster import check_installed
     from ..ray.errors import RayNotInstalledError
 
     try:
-        import_ray()  # before anything else: without Ray nothing below can run
+        check_installed()  # before anything else: without Ray nothing below can run
     except RayNotInstalledError as exc:
         raise UsageError(str(exc)) from None
     model = resolve_model(args.model)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from .model_cache import use_node_cache
 
 __all__ = [
     "ACTOR",
+    "DRIVER",
     "LABELS",
     "PROBABILITIES",
     "TOP_IDS",
@@ -51,7 +53,13 @@ class ActorInfo:
 
     @property
     def name(self) -> str:
+        if self.actor_id == DRIVER:
+            return f"{self.device.describe()} in the driver (head start, while Ray started)"
         return f"{self.device.describe()} on node {self.node_id[:8]} (actor {self.actor_id[:8]})"
+
+
+#: The ``actor_id`` of the driver's own classifier (:mod:`.head_start`): not a Ray actor.
+DRIVER = "driver"
 
 
 #: Called in the actor after each batch is classified (before its results are returned): the actor and
@@ -76,7 +84,21 @@ def result_schema() -> Any:
     )
 
 
+def _actor_info() -> ActorInfo:
+    import os
+
+    import ray
+
+    ctx = ray.get_runtime_context()
+    return ActorInfo(ctx.get_actor_id() or "", ctx.get_node_id(), os.getpid(), assigned_device())
+
+
 def _resolve(value: Any) -> Any:
+    """The model's bytes: given, in Ray's object store, or in a file of this node (a ``Path``)."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return value
+    if isinstance(value, Path):
+        return value.read_bytes()
     import ray
 
     return ray.get(value) if isinstance(value, ray.ObjectRef) else value
@@ -97,15 +119,13 @@ class ClassifyActor:
         on_start: OnStart | None = None,
         spec: PreprocessSpec | None = None,
         decode_threads: int | None = None,
+        info: ActorInfo | None = None,
     ) -> None:
-        import os
-
-        import ray
-
+        """``info``: who classifies, for an instance outside Ray (the driver's head start); an actor
+        learns it from Ray."""
         from ..session import Session
 
-        ctx = ray.get_runtime_context()
-        self.info = ActorInfo(ctx.get_actor_id() or "", ctx.get_node_id(), os.getpid(), assigned_device())
+        self.info = info if info is not None else _actor_info()
         if on_start is not None:
             on_start(self.info)
         self.batch = model_batch
@@ -220,11 +240,16 @@ class ClassifyActor:
             schema=result_schema(),
         )
 
+    def ready(self) -> str:
+        """Returns once the actor has loaded its model (its name): the pool's sign that it can work."""
+        return self.info.name
+
     def classify(self, paths: list[str]) -> Any:
         """One batch of local picture paths (the call of :class:`.actor_pool.ActorPool`)."""
         return self({PATH: paths})
 
-    def __del__(self) -> None:
+    def close(self) -> None:
+        """Release the queue and the session (idempotent)."""
         for obj in (getattr(self, "queue", None), getattr(self, "session", None)):
             close = getattr(obj, "close", None)
             if close is not None:
@@ -232,3 +257,6 @@ class ClassifyActor:
                     close()
                 except Exception:  # noqa: BLE001 - best effort at actor exit
                     pass
+
+    def __del__(self) -> None:
+        self.close()

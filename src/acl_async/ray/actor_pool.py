@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import collections
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 __all__ = ["IN_FLIGHT", "INIT_DEATHS_PER_ACTOR", "ActorPool"]
@@ -53,23 +53,43 @@ class ActorPool:
         while len(self.actors) < self.size:
             self.actors.append(self.cls.remote(**self.kwargs))
 
+    def ready(self) -> list[Any]:
+        """One call per actor that returns once it has loaded its model (Ray runs an actor's calls in
+        order, so its batches come after it)."""
+        self.start()
+        return [actor.ready.remote() for actor in self.actors]
+
     def run(
-        self, batches: Sequence[Sequence[str]], on_batch: Callable[[int], None] | None = None
+        self, batches: Iterable[Sequence[str]], on_batch: Callable[[int], None] | None = None
     ) -> list[Any]:
-        """Classify ``batches`` (lists of paths): the result tables, in completion order.  ``on_batch``
-        gets the number of pictures of each batch as it completes."""
+        """Classify ``batches`` (lists of paths; taken one at a time, as actors have room for them, so a
+        lazy iterable may share its paths with another worker): the result tables, in completion order.
+        ``on_batch`` gets the number of pictures of each batch as it completes."""
         from ray.exceptions import ActorDiedError
 
         self.start()
-        todo = collections.deque(range(len(batches)))
+        source = iter(batches)
+        taken: list[Sequence[str]] = []  # every batch taken from ``source``, by index
+        todo: collections.deque[int] = collections.deque()  # batches to send again (their actor died)
         pending: dict[Any, tuple[int, int]] = {}  # call -> (actor slot, batch index)
         tables: list[Any] = []
         deaths = 0
 
+        def next_index() -> int | None:
+            if todo:
+                return todo.popleft()
+            batch = next(source, None)
+            if batch is None:
+                return None
+            taken.append(batch)
+            return len(taken) - 1
+
         def submit(slot: int) -> None:
-            while todo and sum(1 for s, _ in pending.values() if s == slot) < IN_FLIGHT:
-                index = todo.popleft()
-                pending[self.actors[slot].classify.remote(list(batches[index]))] = (slot, index)
+            while sum(1 for s, _ in pending.values() if s == slot) < IN_FLIGHT:
+                index = next_index()
+                if index is None:
+                    return
+                pending[self.actors[slot].classify.remote(list(taken[index]))] = (slot, index)
 
         for slot in range(len(self.actors)):
             submit(slot)
@@ -95,7 +115,7 @@ class ActorPool:
             deaths = 0
             tables.append(table)
             if on_batch is not None:
-                on_batch(len(batches[index]))
+                on_batch(len(taken[index]))
             submit(slot)
         return tables
 

@@ -14,7 +14,16 @@ from typing import Any
 
 from .errors import ClusterError, RayNotInstalledError, ResourceError
 
-__all__ = ["ActorPlan", "connect", "describe_cluster", "get_placed", "import_ray", "plan_actors", "say"]
+__all__ = [
+    "ActorPlan",
+    "check_installed",
+    "connect",
+    "describe_cluster",
+    "get_placed",
+    "import_ray",
+    "plan_actors",
+    "say",
+]
 
 
 def say(message: str) -> None:
@@ -57,6 +66,25 @@ def import_ray() -> Any:
     except (ImportError, ValueError) as exc:  # ValueError: a module whose spec is None
         raise RayNotInstalledError(str(exc)) from None
     return ray
+
+
+def check_installed() -> None:
+    """:class:`RayNotInstalledError` unless Ray, its ``ray.data`` and pyarrow are installed, without
+    importing Ray (1-1.5 s of a 2-core machine, which a run on a new local cluster spends classifying:
+    :mod:`.head_start`)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("ray")
+        if spec is None:
+            raise ImportError("No module named 'ray'")
+        folders = spec.submodule_search_locations or []
+        if not any(os.path.isdir(os.path.join(folder, "data")) for folder in folders):
+            raise ImportError("No module named 'ray.data'")
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ImportError("No module named 'pyarrow'")
+    except (ImportError, ValueError) as exc:  # ValueError: a module whose spec is None
+        raise RayNotInstalledError(str(exc)) from None
 
 
 def _host_port(address: str) -> tuple[str, int] | None:

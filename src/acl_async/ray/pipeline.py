@@ -27,6 +27,7 @@ import glob
 import logging
 import math
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -51,6 +52,7 @@ from .cluster import (
 )
 from .decode import ERROR, PATH
 from .errors import ClusterError, ModelLoadError, RayRunError
+from .head_start import HeadStart, PathQueue
 from .output import OutputSpec, remove_stale, write_output
 from .summary import RunSummary
 
@@ -65,6 +67,8 @@ log = logging.getLogger("acl_async")
 #: in 4 of 4 alternating pairs (shared machine, load 6-9).  A retried batch redoes at most 256
 #: pictures; small inputs still get two batches per actor (see _execute).
 DEFAULT_BATCH_SIZE = 256
+#: Seconds between two looks, while the driver has a head start, at whether an actor is ready.
+WAKE_S = 0.05
 #: The engines of a run (see :func:`classify_dataset`).
 ACTORS, DATA = "actors", "data"
 #: Consecutive deaths of starting actors tolerated, per actor of the pool, before the run fails.
@@ -204,14 +208,23 @@ def _exactly_once(table: Any, expected: Sequence[str] | None) -> Any:
     return table
 
 
-def _collect(ray: Any, ds: Any) -> Any:
-    """Run the pipeline (a Ray Dataset, or an actor pool with its batches and a progress callback) and
+def _in_order(table: Any, paths: Sequence[str]) -> Any:
+    """The rows in the order of ``paths`` (the order of the local ``classify``), whoever made them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    position = pc.index_in(table[PATH], value_set=pa.array(paths, pa.string()))
+    return table.take(pc.sort_indices(position))
+
+
+def _collect(ray: Any, job: _Job, ds: Any) -> Any:
+    """Run the pipeline (a Ray Dataset, or an actor pool with its :class:`_PoolRun`) and
     bring its result rows to the driver as one pyarrow Table."""
     import pyarrow as pa
 
     if isinstance(ds, tuple):
-        pool, batches, on_batch = ds
-        found = pool.run(batches, on_batch)
+        pool, run = ds
+        found = run.collect(ray, pool, job.batch_size)
     else:
         found = ray.get(list(ds.to_arrow_refs()))
     tables = [t for t in found if t.num_rows]
@@ -237,6 +250,7 @@ def classify_dataset(
     after_batch: AfterBatch | None = None,
     on_start: OnStart | None = None,
     engine: str | None = None,
+    head_start: bool | None = None,
 ) -> RunSummary:
     """Classify every picture of ``inputs`` with ``model`` on a Ray cluster; write the results.
 
@@ -249,6 +263,8 @@ def classify_dataset(
     in each actor as it starts (see :data:`.actor.OnStart`).  ``engine``: ``"actors"`` (an
     :class:`.actor_pool.ActorPool` fed the local paths), ``"data"`` (Ray Data); default: ``"actors"`` on a
     new local cluster (``address="local"``) when every input is a local file, else ``"data"``.
+    ``head_start``: the driver classifies pictures while that new local cluster and its actors start,
+    with the same code as an actor (:mod:`.head_start`; default: when no actor hook is given).
 
     Raises :class:`~acl_async.ray.errors.RayRunError` subclasses (one-line messages) and
     :class:`~acl_async.preprocess.InputFileError` for inputs that do not exist.
@@ -270,8 +286,20 @@ def classify_dataset(
     from ..labels import labels_for_model
 
     names = labels_for_model(model_path, labels)
+    early = _head_start(head_start, engine, address, bool(remote), after_batch, on_start)
+    early_descs = _inputs_from_file(model_path) if early else None
+    run: _PoolRun | None = None
+    if early_descs is not None:  # the checks a probe load would make, then the driver starts classifying
+        model_batch, spec = _picture_model(early_descs, model_path)
+        kwargs = _kwargs(model_path.read_bytes(), model_batch, names, top_k, config, None, None, spec)
+        run = _PoolRun.begin(local, kwargs, progress)
     ray = import_ray()
-    owned = connect(address, announce=progress)
+    try:
+        owned = connect(address, announce=progress)
+    except BaseException:
+        if run is not None:
+            run.abort()
+        raise
     # A cluster this run started has nobody else's work on it: no placement probe, and (local files) the
     # actor pool without Ray Data's fixed costs.
     fresh = owned and address == "local"
@@ -281,22 +309,16 @@ def classify_dataset(
         if progress:
             say(f"Ray cluster {describe_cluster()}")
         plan = plan_actors(devices, actor_cpus)
-        model_ref = ray.put(model_path.read_bytes())
-        descs = _inputs_from_file(model_path)
+        # On a cluster the run started on this machine the actors read the model file themselves: no
+        # copy in the object store (nor Ray's warning about actor arguments held there).
+        model_ref = model_path.absolute() if fresh else ray.put(model_path.read_bytes())
+        descs = early_descs or _inputs_from_file(model_path)
         if descs is None:
-            descs = _describe_model(ray, model_ref, plan.remote_args(), config)
+            probe_model = ray.put(model_path.read_bytes()) if fresh else model_ref
+            descs = _describe_model(ray, probe_model, plan.remote_args(), config)
         elif not fresh:  # no load needed: only check, in bounded time, that the cluster gives the resources
             _check_placement(ray, plan.remote_args())
-        if not is_picture_input(descs, model_path):
-            raise ModelLoadError(
-                f"the model needs one picture input [N,3,H,W] or [N,H,W,3], not "
-                f"{[list(d.dims) for d in descs]}"
-            )
-        try:
-            model_batch = check_batch(descs, None)
-            spec = picture_spec(model_path, descs)
-        except ValueError as exc:
-            raise ModelLoadError(str(exc)) from None
+        model_batch, spec = _picture_model(descs, model_path)
         job = _Job(
             local,
             remote,
@@ -315,13 +337,49 @@ def classify_dataset(
         if engine == ACTORS:
             pool = ActorPool(ray, plan.actors, plan.remote_args(), _actor_kwargs(job))
             pool.start()  # the actors start and load the model while the batches are made
-            return _run_pool(pool, job, progress)
+            if run is None:
+                run = _PoolRun.begin(local, None, progress)
+            return _finish(ray, job, (pool, run))
         return _run(ray, job, progress)
     finally:
+        if run is not None:
+            run.abort()
         if pool is not None:
             pool.close()  # killed now: the cluster's shutdown then does not wait for them to exit
         if owned:
             ray.shutdown()
+
+
+def _head_start(
+    wanted: bool | None,
+    engine: str | None,
+    address: str | None,
+    remote: bool,
+    after_batch: AfterBatch | None,
+    on_start: OnStart | None,
+) -> bool:
+    """Whether the driver classifies while Ray starts (:mod:`.head_start`): only on a cluster the run
+    starts (``address="local"``, Ray not initialized) with the actor pool, local files only; by default
+    only when no actor hooks are given (they count an actor's batches)."""
+    import sys
+
+    started = "ray" in sys.modules and sys.modules["ray"].is_initialized()
+    possible = address == "local" and not started and engine in (None, ACTORS) and not remote
+    if wanted is None:
+        return possible and after_batch is None and on_start is None
+    return wanted and possible
+
+
+def _picture_model(descs: Sequence[InputDesc], model_path: Path) -> tuple[int, Any]:
+    """The model's batch and preprocessing, or :class:`ModelLoadError` when it takes no picture."""
+    if not is_picture_input(descs, model_path):
+        raise ModelLoadError(
+            f"the model needs one picture input [N,3,H,W] or [N,H,W,3], not {[list(d.dims) for d in descs]}"
+        )
+    try:
+        return check_batch(descs, None), picture_spec(model_path, descs)
+    except ValueError as exc:
+        raise ModelLoadError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -387,42 +445,114 @@ def _execute(ray: Any, job: _Job) -> RunSummary:
     return _finish(ray, job, classified)
 
 
-def _actor_kwargs(job: _Job) -> dict[str, Any]:
+def _kwargs(
+    model: Any,
+    model_batch: int,
+    labels: list[str] | None,
+    top_k: int,
+    config: str | None,
+    after_batch: AfterBatch | None,
+    on_start: OnStart | None,
+    spec: Any,
+) -> dict[str, Any]:
+    """The arguments of a :class:`.actor.ClassifyActor` (``model``: its bytes or their Ray object)."""
     return {
-        "model": job.model_ref,
-        "model_batch": job.model_batch,
-        "top_k": job.top_k,
-        "labels": job.labels,
-        "config": job.config,
-        "after_batch": job.after_batch,
-        "on_start": job.on_start,
-        "spec": job.decode_args["spec"],
+        "model": model,
+        "model_batch": model_batch,
+        "top_k": top_k,
+        "labels": labels,
+        "config": config,
+        "after_batch": after_batch,
+        "on_start": on_start,
+        "spec": spec,
     }
 
 
-def _batches(paths: Sequence[str], batch_size: int, actors: int) -> list[list[str]]:
+def _actor_kwargs(job: _Job) -> dict[str, Any]:
+    return _kwargs(
+        job.model_ref,
+        job.model_batch,
+        job.labels,
+        job.top_k,
+        job.config,
+        job.after_batch,
+        job.on_start,
+        job.decode_args["spec"],
+    )
+
+
+def _batch_size(count: int, batch_size: int, actors: int) -> int:
     """At most ``batch_size`` paths a batch, and at least two batches per actor to share out."""
-    size = max(1, min(batch_size, math.ceil(len(paths) / (2 * actors))))
-    return [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    return max(1, min(batch_size, math.ceil(count / (2 * actors))))
 
 
-def _run_pool(pool: ActorPool, job: _Job, progress: bool) -> RunSummary:
-    from ..progress import bar
+class _PoolRun:
+    """The local paths of an actor-pool run, its progress bar and its start time, and, when the driver
+    has a head start (:mod:`.head_start`), the driver's classifying thread."""
 
-    batches = _batches(job.local, job.batch_size, job.plan.actors)
-    with bar(len(job.local), "Classify", "pictures", enabled=None if progress else False) as shown:
-        return _finish(None, job, (pool, batches, shown.update))
+    def __init__(self, paths: list[str], kwargs: dict[str, Any] | None, progress: bool) -> None:
+        from ..progress import bar
+
+        self.started = time.perf_counter()
+        self.queue = PathQueue(paths)
+        self.total = len(paths)
+        self.bar = bar(len(paths), "Classify", "pictures", enabled=None if progress else False)
+        self.lock = threading.Lock()
+        self.early = HeadStart(self.queue, kwargs, self.update) if kwargs is not None else None
+
+    @classmethod
+    def begin(cls, paths: list[str], kwargs: dict[str, Any] | None, progress: bool) -> _PoolRun:
+        run = cls(paths, kwargs, progress)
+        if run.early is not None:
+            run.early.start()
+        return run
+
+    def update(self, count: int) -> None:
+        with self.lock:  # the driver's thread and the pool's loop both count
+            self.bar.update(count)
+
+    def collect(self, ray: Any, pool: ActorPool, batch_size: int) -> list[Any]:
+        """Hand the pictures the driver has not taken to the pool once an actor is ready (or the driver
+        has taken them all): every result table."""
+        early: list[Any] = []
+        if self.early is not None:
+            ready = pool.ready()
+            while not self.early.done.is_set() and not ray.wait(ready, num_returns=1, timeout=WAKE_S)[0]:
+                pass
+            try:
+                early = self.early.stop()
+            except Exception as exc:  # noqa: BLE001 - one line, as an actor's failure would be
+                if self.early.load_failed:
+                    raise ModelLoadError(f"cannot load the model: {_first_line(exc)}") from None
+                raise
+        left = self.total - self.queue.taken
+        size = _batch_size(left, batch_size, pool.size)
+        try:
+            return pool.run(self.queue.batches(size), self.update) + early  # any order: see _in_order
+        finally:
+            self.bar.close()
+
+    def abort(self) -> None:
+        """Stop the driver's thread (if still running) and close the bar (idempotent)."""
+        if self.early is not None:
+            self.early.stopping.set()
+            self.early.thread.join()
+        self.bar.close()
 
 
 def _finish(ray: Any, job: _Job, work: Any) -> RunSummary:
     """Run ``work`` (:func:`_collect`), check the rows, write the outputs, sum up."""
-    start = time.perf_counter()
+    start = work[1].started if isinstance(work, tuple) else time.perf_counter()
     try:
-        table = _collect(ray, work)
+        table = _collect(ray, job, work)
+    except ModelLoadError:
+        raise
     except Exception as exc:  # noqa: BLE001 - Ray wraps the cause; report it in one line
         raise RayRunError(f"the Ray run failed: {_first_line(exc)}") from None
     seconds = time.perf_counter() - start
     table = _exactly_once(table, None if job.remote else job.local)
+    if not job.remote:
+        table = _in_order(table, job.local)
 
     import pyarrow.compute as pc
 

@@ -444,8 +444,8 @@ def test_exactly_once_guard_reached_by_a_run_that_returned_a_batch_twice(cluster
 
     collect = pipeline._collect
 
-    def twice(ray_, ds):
-        table = collect(ray_, ds)
+    def twice(*args):
+        table = collect(*args)
         return pa.concat_tables([table, table.slice(0, 5)])
 
     monkeypatch.setattr(pipeline, "_collect", twice)

@@ -5,8 +5,9 @@ mode a plain ``open()`` would (``0o666`` minus the umask), renames it over the t
 folder: the target is whole or absent, also after a crash, a signal or a full disk, and no temporary
 file is left behind. Errors name the target, never the temporary file. ``durable=False`` leaves out
 the two fsyncs (for many small files written in a row, e.g. a run's output dump, where an fsync per
-file costs more than the model): the target is still whole or absent after a crash or a signal (the
-rename is atomic), and :func:`sync_folder` makes the whole batch durable with one call at the end.
+file costs more than the model): the target is still whole or absent after the process crashes or is
+killed (the rename is atomic), not after a power loss until :func:`sync_folder` made the whole batch
+durable with one call at the end.
 
 :func:`check_file_writable` and :func:`check_folder_writable` prove, before a run, that a file can be
 written at a path or into a folder, and raise ValueError with a one-line reason ("not writable",

@@ -137,14 +137,12 @@ def load_from_file(model_path: str | os.PathLike[str]) -> tuple[int, int]:
 def load_from_file_with_mem(
     model_path: str | os.PathLike[str], work_ptr: int, work_size: int, weight_ptr: int, weight_size: int
 ) -> tuple[int, int]: ...
-
 def load_from_mem(model: int, model_size: int) -> tuple[int, int]:
     """model_id, ret = acl.mdl.load_from_mem(model, model_size)"""
 
 def load_from_mem_with_mem(
     model: int, model_size: int, work_ptr: int, work_size: int, weight_ptr: int, weight_size: int
 ) -> tuple[int, int]: ...
-
 def load_with_config(handle: int) -> tuple[int, int]:
     """model_id, ret = acl.mdl.load_with_config(handle)"""
 
@@ -158,40 +156,119 @@ def set_aipp_ax_swap_switch(aipp_parms_set: int, ax_swap_switch: int) -> int:
     """ret = acl.mdl.set_aipp_ax_swap_switch(aipp_parms_set, ax_swap_switch)"""
 
 def set_aipp_by_input_index(model_id: int, dataset: int, index: int, aipp_parms_set: int) -> int:
-    """ret = acl.mdl.set_aipp_by_input_index(model_id, dataset, index, aipp_parms_set): index of the picture input"""
+    """ret = acl.mdl.set_aipp_by_input_index(model_id, dataset, index, aipp_parms_set): index of the picture
+    input
+    """
 
-def set_aipp_crop_params(aipp_parms_set: int, crop_switch: int, crop_start_pos_w: int, crop_start_pos_h: int, crop_size_w: int, crop_size_h: int, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_crop_params(aipp_parms_set, crop_switch, crop_start_pos_w, crop_start_pos_h, crop_size_w, crop_size_h, batch_index)"""
+def set_aipp_crop_params(
+    aipp_parms_set: int,
+    crop_switch: int,
+    crop_start_pos_w: int,
+    crop_start_pos_h: int,
+    crop_size_w: int,
+    crop_size_h: int,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_crop_params(aipp_parms_set, crop_switch, crop_start_pos_w, crop_start_pos_h,
+    crop_size_w, crop_size_h, batch_index)
+    """
 
-def set_aipp_csc_params(aipp_parms_set: int, csc_switch: int, csc_matrix_R0C0: int, csc_matrix_R0C1: int, csc_matrix_R0C2: int, csc_matrix_R1C0: int, csc_matrix_R1C1: int, csc_matrix_R1C2: int, csc_matrix_R2C0: int, csc_matrix_R2C1: int, csc_matrix_R2C2: int, csc_output_bias_R0: int, csc_output_bias_R1: int, csc_output_bias_R2: int, csc_input_bias_R0: int, csc_input_bias_R1: int, csc_input_bias_R2: int) -> int:
-    """ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_R0C0, ..., csc_matrix_R2C2, csc_output_bias_R0, csc_output_bias_R1, csc_output_bias_R2, csc_input_bias_R0, csc_input_bias_R1, csc_input_bias_R2)"""
+def set_aipp_csc_params(
+    aipp_parms_set: int,
+    csc_switch: int,
+    csc_matrix_R0C0: int,
+    csc_matrix_R0C1: int,
+    csc_matrix_R0C2: int,
+    csc_matrix_R1C0: int,
+    csc_matrix_R1C1: int,
+    csc_matrix_R1C2: int,
+    csc_matrix_R2C0: int,
+    csc_matrix_R2C1: int,
+    csc_matrix_R2C2: int,
+    csc_output_bias_R0: int,
+    csc_output_bias_R1: int,
+    csc_output_bias_R2: int,
+    csc_input_bias_R0: int,
+    csc_input_bias_R1: int,
+    csc_input_bias_R2: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_csc_params(aipp_parms_set, csc_switch, csc_matrix_R0C0, ..., csc_matrix_R2C2,
+    csc_output_bias_R0, csc_output_bias_R1, csc_output_bias_R2, csc_input_bias_R0, csc_input_bias_R1,
+    csc_input_bias_R2)
+    """
 
-def set_aipp_dtc_pixel_mean(aipp_parms_set: int, dtc_pixel_mean_chn0: int, dtc_pixel_mean_chn1: int, dtc_pixel_mean_chn2: int, dtc_pixel_mean_chn3: int, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_dtc_pixel_mean(aipp_parms_set, dtc_pixel_mean_chn0, dtc_pixel_mean_chn1, dtc_pixel_mean_chn2, dtc_pixel_mean_chn3, batch_index)"""
+def set_aipp_dtc_pixel_mean(
+    aipp_parms_set: int,
+    dtc_pixel_mean_chn0: int,
+    dtc_pixel_mean_chn1: int,
+    dtc_pixel_mean_chn2: int,
+    dtc_pixel_mean_chn3: int,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_dtc_pixel_mean(aipp_parms_set, dtc_pixel_mean_chn0, dtc_pixel_mean_chn1,
+    dtc_pixel_mean_chn2, dtc_pixel_mean_chn3, batch_index)
+    """
 
-def set_aipp_dtc_pixel_min(aipp_parms_set: int, dtc_pixel_min_chn0: float, dtc_pixel_min_chn1: float, dtc_pixel_min_chn2: float, dtc_pixel_min_chn3: float, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_dtc_pixel_min(aipp_parms_set, dtc_pixel_min_chn0, dtc_pixel_min_chn1, dtc_pixel_min_chn2, dtc_pixel_min_chn3, batch_index)"""
+def set_aipp_dtc_pixel_min(
+    aipp_parms_set: int,
+    dtc_pixel_min_chn0: float,
+    dtc_pixel_min_chn1: float,
+    dtc_pixel_min_chn2: float,
+    dtc_pixel_min_chn3: float,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_dtc_pixel_min(aipp_parms_set, dtc_pixel_min_chn0, dtc_pixel_min_chn1,
+    dtc_pixel_min_chn2, dtc_pixel_min_chn3, batch_index)
+    """
 
 def set_aipp_input_format(aipp_parms_set: int, input_format: int) -> int:
     """ret = acl.mdl.set_aipp_input_format(aipp_parms_set, input_format)"""
 
-def set_aipp_padding_params(aipp_parms_set: int, padding_switch: int, padding_size_top: int, padding_size_bottom: int, padding_size_left: int, padding_size_right: int, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_padding_params(aipp_parms_set, padding_switch, padding_size_top, padding_size_bottom, padding_size_left, padding_size_right, batch_index)"""
+def set_aipp_padding_params(
+    aipp_parms_set: int,
+    padding_switch: int,
+    padding_size_top: int,
+    padding_size_bottom: int,
+    padding_size_left: int,
+    padding_size_right: int,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_padding_params(aipp_parms_set, padding_switch, padding_size_top,
+    padding_size_bottom, padding_size_left, padding_size_right, batch_index)
+    """
 
-def set_aipp_pixel_var_reci(aipp_parms_set: int, dtc_pixel_var_reci_chn0: float, dtc_pixel_var_reci_chn1: float, dtc_pixel_var_reci_chn2: float, dtc_pixel_var_reci_chn3: float, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_pixel_var_reci(aipp_parms_set, dtc_pixel_var_reci_chn0, dtc_pixel_var_reci_chn1, dtc_pixel_var_reci_chn2, dtc_pixel_var_reci_chn3, batch_index)"""
+def set_aipp_pixel_var_reci(
+    aipp_parms_set: int,
+    dtc_pixel_var_reci_chn0: float,
+    dtc_pixel_var_reci_chn1: float,
+    dtc_pixel_var_reci_chn2: float,
+    dtc_pixel_var_reci_chn3: float,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_pixel_var_reci(aipp_parms_set, dtc_pixel_var_reci_chn0,
+    dtc_pixel_var_reci_chn1, dtc_pixel_var_reci_chn2, dtc_pixel_var_reci_chn3, batch_index)
+    """
 
 def set_aipp_rbuv_swap_switch(aipp_parms_set: int, rbuv_swap_switch: int) -> int:
     """ret = acl.mdl.set_aipp_rbuv_swap_switch(aipp_parms_set, rbuv_swap_switch)"""
 
-def set_aipp_scf_params(aipp_parms_set: int, scf_switch: int, scf_input_size_w: int, scf_input_size_h: int, scf_output_size_w: int, scf_output_size_h: int, batch_index: int) -> int:
-    """ret = acl.mdl.set_aipp_scf_params(aipp_parms_set, scf_switch, scf_input_size_w, scf_input_size_h, scf_output_size_w, scf_output_size_h, batch_index)"""
+def set_aipp_scf_params(
+    aipp_parms_set: int,
+    scf_switch: int,
+    scf_input_size_w: int,
+    scf_input_size_h: int,
+    scf_output_size_w: int,
+    scf_output_size_h: int,
+    batch_index: int,
+) -> int:
+    """ret = acl.mdl.set_aipp_scf_params(aipp_parms_set, scf_switch, scf_input_size_w, scf_input_size_h,
+    scf_output_size_w, scf_output_size_h, batch_index)
+    """
 
 def set_aipp_src_image_size(aipp_parms_set: int, src_image_size_w: int, src_image_size_h: int) -> int:
     """ret = acl.mdl.set_aipp_src_image_size(aipp_parms_set, src_image_size_w, src_image_size_h)"""
 
 def set_config_opt(handle: int, attr: int, attr_value: int | str) -> int: ...
-
 def set_dataset_tensor_desc(dataset: int, tensor_desc: int, index: int) -> tuple[int, int]:
     """dataset, ret = acl.mdl.set_dataset_tensor_desc(dataset, tensor_desc, index)"""
 
@@ -205,9 +282,10 @@ def set_exec_config_opt(handle: int, attr: int, attr_value: int | str) -> int:
     """ret = acl.mdl.set_exec_config_opt(handle, attr, attr_value)"""
 
 def set_input_aipp(model_id: int, dataset: int, index: int, aipp_parms_set: int) -> int:
-    """ret = acl.mdl.set_input_aipp(model_id, dataset, index, aipp_parms_set): index of the ascend_dynamic_aipp_data input"""
+    """ret = acl.mdl.set_input_aipp(model_id, dataset, index, aipp_parms_set): index of the
+    ascend_dynamic_aipp_data input
+    """
 
 def set_input_dynamic_dims(model_id: int, dataset: int, index: int, dims: _Dims | dict[str, Any]) -> int: ...
-
 def unload(model_id: int) -> int:
     """ret = acl.mdl.unload(model_id)"""

@@ -462,7 +462,9 @@ def vdec_create_frame_config() -> int:
     """config = acl.media.vdec_create_frame_config()"""
 
 def vdec_destroy_channel(channel_desc: int) -> int:
-    """ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after their callbacks ran"""
+    """ret = acl.media.vdec_destroy_channel(channel_desc): decodes the frames in flight and returns after
+    their callbacks ran
+    """
 
 def vdec_destroy_channel_desc(channel_desc: int) -> int:
     """ret = acl.media.vdec_destroy_channel_desc(channel_desc)"""
@@ -501,16 +503,22 @@ def vdec_get_channel_desc_thread_id(channel_desc: int) -> int:
     """thread_id = acl.media.vdec_get_channel_desc_thread_id(channel_desc)"""
 
 def vdec_send_frame(channel_desc: int, input: int, output: int, config: int, user_data: Any) -> int:
-    """ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; an input with EOS set returns after every sent frame's callback ran"""
+    """ret = acl.media.vdec_send_frame(channel_desc, input, output, config, user_data): queues one frame; an
+    input with EOS set returns after every sent frame's callback ran
+    """
 
 def vdec_send_skipped_frame(channel_desc: int, input: int, config: int, user_data: Any) -> int:
-    """ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame without output (the callback gets output 0)"""
+    """ret = acl.media.vdec_send_skipped_frame(channel_desc, input, config, user_data): decodes the frame
+    without output (the callback gets output 0)
+    """
 
 def vdec_set_channel_desc_bit_depth(channel_desc: int, bit_depth: int) -> int:
     """ret = acl.media.vdec_set_channel_desc_bit_depth(channel_desc, bit_depth)"""
 
 def vdec_set_channel_desc_callback(channel_desc: int, callback: Callable[[int, int, Any], object]) -> int:
-    """ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc, output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report"""
+    """ret = acl.media.vdec_set_channel_desc_callback(channel_desc, callback): callback(input_stream_desc,
+    output_pic_desc, user_data) runs on the channel's thread inside acl.rt.process_report
+    """
 
 def vdec_set_channel_desc_channel_id(channel_desc: int, channel_id: int) -> int:
     """ret = acl.media.vdec_set_channel_desc_channel_id(channel_desc, channel_id)"""
@@ -548,7 +556,9 @@ def venc_create_frame_config() -> int:
     """config = acl.media.venc_create_frame_config()"""
 
 def venc_destroy_channel(channel_desc: int) -> int:
-    """ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after their callbacks ran"""
+    """ret = acl.media.venc_destroy_channel(channel_desc): encodes the pictures in flight and returns after
+    their callbacks ran
+    """
 
 def venc_destroy_channel_desc(channel_desc: int) -> int:
     """ret = acl.media.venc_destroy_channel_desc(channel_desc)"""
@@ -602,7 +612,9 @@ def venc_get_frame_config_force_i_frame(config: int) -> int:
     """force_i_frame = acl.media.venc_get_frame_config_force_i_frame(config)"""
 
 def venc_send_frame(channel_desc: int, input: int, reserve: int, config: int, user_data: Any) -> int:
-    """ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture (read before returning); input 0 with the config's EOS flag returns after every callback ran"""
+    """ret = acl.media.venc_send_frame(channel_desc, input, reserve, config, user_data): encodes one picture
+    (read before returning); input 0 with the config's EOS flag returns after every callback ran
+    """
 
 def venc_set_channel_desc_buf_addr(channel_desc: int, buf_addr: int) -> int:
     """ret = acl.media.venc_set_channel_desc_buf_addr(channel_desc, buf_addr)"""
@@ -611,7 +623,9 @@ def venc_set_channel_desc_buf_size(channel_desc: int, buf_size: int) -> int:
     """ret = acl.media.venc_set_channel_desc_buf_size(channel_desc, buf_size)"""
 
 def venc_set_channel_desc_callback(channel_desc: int, callback: Callable[[int, int, Any], object]) -> int:
-    """ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc, output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report"""
+    """ret = acl.media.venc_set_channel_desc_callback(channel_desc, callback): callback(input_pic_desc,
+    output_stream_desc, user_data) runs on the channel's thread inside acl.rt.process_report
+    """
 
 def venc_set_channel_desc_entype(channel_desc: int, en_type: int) -> int:
     """ret = acl.media.venc_set_channel_desc_entype(channel_desc, en_type)"""

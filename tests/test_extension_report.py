@@ -33,6 +33,23 @@ def test_callbacks_run_in_order_on_the_report_thread(ctx):
     assert stream.report_thread is None
 
 
+def test_close_does_not_wait_for_the_poll(ctx):
+    """Closing unsubscribes the streams first, so a thread waiting in aclrtProcessReport returns at once:
+    with a ten-minute poll, close() still returns (it waited for the poll to end before)."""
+    context, _ = ctx
+    stream = _acl.Stream(context)
+    report = _acl.ReportThread(context, poll_ms=600_000)
+    ran = threading.Event()
+    report.launch_callback(ran.set, stream, block=False)
+    stream.synchronize(TIMEOUT)
+    assert ran.is_set()  # the thread is subscribed and back in aclrtProcessReport(600000)
+    closed = threading.Event()
+    closer = threading.Thread(target=lambda: (report.close(), closed.set()), daemon=True)
+    closer.start()
+    assert closed.wait(TIMEOUT), "close() waited for the report thread's ten-minute poll"
+    assert stream.report_thread is None and report.closed
+
+
 @pytest.mark.parametrize("blocking", [True, False], ids=["BLOCK", "NO_BLOCK"])
 def test_blocking_callback_holds_later_tasks(ctx, blocking):
     """BLOCK: the work queued after the callback waits until it returns; NO_BLOCK: it does not."""

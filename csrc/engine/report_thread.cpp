@@ -195,17 +195,19 @@ void ReportThread::release() noexcept {
       if (entry.second) entry.second->drain_quietly();
     }
     {
-      HostUnlock nogil;
-      {
-        std::lock_guard<std::mutex> lock(state->mu);
-        state->stop = true;
-      }
-      state->cv.notify_all();
-      if (state->thread.joinable()) state->thread.join();
+      std::lock_guard<std::mutex> lock(state->mu);
+      state->stop = true;
     }
+    state->cv.notify_all();
+    // Unsubscribed, a thread waiting in aclrtProcessReport returns at once (no longer subscribed)
+    // instead of at the end of its poll: closing takes microseconds, not up to poll_ms.
     for (const auto& entry : streams) {
       if (active) aclrtUnSubscribeReport(tid, entry.first);
       if (entry.second) entry.second->set_subscriber(nullptr);
+    }
+    {
+      HostUnlock nogil;
+      if (state->thread.joinable()) state->thread.join();
     }
   });
 }

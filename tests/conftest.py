@@ -69,3 +69,21 @@ def default_model(cache_env: dict[str, str]) -> str:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACL_ASYNC_CACHE_DIR", cache_env["ACL_ASYNC_CACHE_DIR"])
         return str(zoo.default_model_path())
+
+
+@pytest.fixture(scope="module")
+def dvpp():
+    """A DVPP channel and a stream in a new context (pyACL; for modules that checked acl.media exists):
+    (channel description, stream)."""
+    import acl
+
+    assert acl.init() in (0, 100002) and acl.rt.set_device(0) == 0
+    context, ret = acl.rt.create_context(0)
+    stream, ret = acl.rt.create_stream()
+    channel = acl.media.dvpp_create_channel_desc()
+    assert acl.media.dvpp_create_channel(channel) == 0
+    yield channel, stream
+    acl.media.dvpp_destroy_channel(channel)
+    acl.media.dvpp_destroy_channel_desc(channel)
+    acl.rt.destroy_stream(stream)
+    acl.rt.destroy_context(context)

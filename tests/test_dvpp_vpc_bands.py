@@ -16,20 +16,6 @@ if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_malloc"):
 H2D, D2H, NV12 = 1, 2, 1
 
 
-@pytest.fixture(scope="module")
-def dvpp():
-    assert acl.init() in (0, 100002) and acl.rt.set_device(0) == 0
-    context, ret = acl.rt.create_context(0)
-    stream, ret = acl.rt.create_stream()
-    channel = acl.media.dvpp_create_channel_desc()
-    assert acl.media.dvpp_create_channel(channel) == 0
-    yield channel, stream
-    acl.media.dvpp_destroy_channel(channel)
-    acl.media.dvpp_destroy_channel_desc(channel)
-    acl.rt.destroy_stream(stream)
-    acl.rt.destroy_context(context)
-
-
 def _pic(w: int, h: int, data: bytes | None = None) -> tuple[int, int, int]:
     size = w * h * 3 // 2
     mem, ret = acl.media.dvpp_malloc(size)

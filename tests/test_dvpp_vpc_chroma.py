@@ -117,20 +117,6 @@ def resize_errors(case: tuple[int, ...], channel: int, stream: int) -> tuple[flo
     )
 
 
-@pytest.fixture(scope="module")
-def dvpp():
-    assert acl.init() in (0, 100002) and acl.rt.set_device(0) == 0
-    context, ret = acl.rt.create_context(0)
-    stream, ret = acl.rt.create_stream()
-    channel = acl.media.dvpp_create_channel_desc()
-    assert acl.media.dvpp_create_channel(channel) == 0
-    yield channel, stream
-    acl.media.dvpp_destroy_channel(channel)
-    acl.media.dvpp_destroy_channel_desc(channel)
-    acl.rt.destroy_stream(stream)
-    acl.rt.destroy_context(context)
-
-
 # (source w, h, width stride, output w, h, width stride, format)
 CASES = [
     (1920, 1080, 1920, 224, 224, 224, NV12),  # the benchmark's resize (two column bands)

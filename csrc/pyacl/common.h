@@ -39,9 +39,12 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cxxabi.h>
+
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -211,6 +214,25 @@ void report_exception(const char* where, py::handle fn);
 using acl_async::common::GilAcquire;
 using acl_async::common::interpreter_exiting;
 
+// Runs `call` with the GIL taken on a C thread (a callback the runtime runs), then frees `owned` (the
+// callback's Python objects) with the GIL. While the interpreter finalizes, Python < 3.14 ends a thread
+// that waits for the GIL with pthread_exit: that forced unwind must touch nothing of Python (no GIL),
+// so `owned` is then left as it is and the GIL state is not released. `call` holds Python objects as
+// raw references it releases itself (a py::object in it would be released by the unwind).
+template <typename Owned, typename Call>
+void run_with_gil(std::unique_ptr<Owned>& owned, Call&& call) {
+  PyGILState_STATE state;
+  try {
+    state = PyGILState_Ensure();
+    call();
+    owned.reset();
+  } catch (abi::__forced_unwind&) {
+    (void)owned.release();
+    throw;
+  }
+  PyGILState_Release(state);
+}
+
 // ---------------------------------------------------------------- the binding templates
 
 enum Gil { Release, Quick };
@@ -334,7 +356,6 @@ py::object invoke(Args& a, std::index_sequence<I...>, const C&... c) {
   aclError refused = ACL_SUCCESS;
   ((refused = refused ? refused : admit<I>(a, c, st)), ...);
   auto call = [&]() -> R { return Fn(pass(c, std::get<I>(st))...); };
-  py::list outs;
   if constexpr (std::is_void<R>::value) {
     if (!refused) {
       if constexpr (G == Release)
@@ -346,6 +367,7 @@ py::object invoke(Args& a, std::index_sequence<I...>, const C&... c) {
   } else {
     R r{};
     if (!refused) r = G == Release ? call_nogil(call) : call();
+    py::list outs;  // made after the call: a thread ended while it waited for the GIL holds no Python object
     (collect(outs, c, std::get<I>(st)), ...);
     if constexpr (std::is_same<R, aclError>::value) {
       aclError ret = refused ? refused : r;

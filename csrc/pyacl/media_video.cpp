@@ -58,18 +58,19 @@ void run_frame(const void* first, const void* second, void* user, const char* wh
   if (interpreter_exiting()) return;
   std::unique_ptr<Frame> f = claim(reinterpret_cast<uintptr_t>(user));
   if (!f) return;
-  GilAcquire gil;
-  if (data && size) ranges::add(data, size, Mem::Device);
-  py::object a = ptr_obj(first), b = ptr_obj(second);
-  PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a.ptr(), b.ptr(), f->user_data.ptr(), nullptr);
-  if (r)
-    Py_DECREF(r);
-  else
-    report_exception(where, f->fn);
-  if (data && size) ranges::remove(data);
-  a = py::object();
-  b = py::object();
-  f.reset();  // its Python objects, with the GIL
+  run_with_gil(f, [&] {
+    if (data && size) ranges::add(data, size, Mem::Device);
+    PyObject* a = ptr_obj(first).release().ptr();
+    PyObject* b = ptr_obj(second).release().ptr();
+    PyObject* r = PyObject_CallFunctionObjArgs(f->fn.ptr(), a, b, f->user_data.ptr(), nullptr);
+    if (r)
+      Py_DECREF(r);
+    else
+      report_exception(where, f->fn);
+    if (data && size) ranges::remove(data);
+    Py_DECREF(a);
+    Py_DECREF(b);
+  });
 }
 
 void vdec_callback(acldvppStreamDesc* input, acldvppPicDesc* output, void* user) {

@@ -64,13 +64,13 @@ void run_callback(void* raw) {
   acl_async::selftest::race("pyacl-race");
   std::unique_ptr<Pending> cb = claim(token);
   if (!cb) return;  // dropped (unsubscribed, destroyed) after the runtime took it
-  GilAcquire gil;
-  PyObject* r = PyObject_CallFunctionObjArgs(cb->fn.ptr(), cb->user_data.ptr(), nullptr);
-  if (r)
-    Py_DECREF(r);
-  else
-    report_exception("acl.rt.launch_callback callback", cb->fn);
-  cb.reset();
+  run_with_gil(cb, [&] {
+    PyObject* r = PyObject_CallFunctionObjArgs(cb->fn.ptr(), cb->user_data.ptr(), nullptr);
+    if (r)
+      Py_DECREF(r);
+    else
+      report_exception("acl.rt.launch_callback callback", cb->fn);
+  });
 }
 
 // Releases (GIL held) the callbacks of the streams `pick` selects, warning with their count.

@@ -33,17 +33,20 @@ thread_local const aclrtExceptionInfo* t_info = nullptr;
 
 void run_exception_cb(aclrtExceptionInfo* info) {
   if (interpreter_exiting() || !g_exception_cb) return;
-  GilAcquire gil;
-  if (g_exception_cb && !g_exception_cb->is_none()) {
-    py::object fn = *g_exception_cb;
+  std::unique_ptr<py::object> fn;  // a reference of its own while it runs (released with the GIL)
+  run_with_gil(fn, [&] {
+    if (!g_exception_cb || g_exception_cb->is_none()) return;
+    fn = std::make_unique<py::object>(*g_exception_cb);
     t_info = info;
-    PyObject* r = PyObject_CallFunctionObjArgs(fn.ptr(), ptr_obj(info).ptr(), nullptr);
+    PyObject* arg = ptr_obj(info).release().ptr();
+    PyObject* r = PyObject_CallFunctionObjArgs(fn->ptr(), arg, nullptr);
     if (r)
       Py_DECREF(r);
     else
-      report_exception("acl.rt.set_exception_info_callback callback", fn);
+      report_exception("acl.rt.set_exception_info_callback callback", *fn);
+    Py_DECREF(arg);
     t_info = nullptr;
-  }
+  });
 }
 
 // aclrtGetXxxFromExceptionInfo: the info pointer is only valid inside the exception callback.

@@ -22,9 +22,18 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import test_aipp_dynamic  # noqa: E402
 from aipp_host_reference import Batch, Common, reference  # noqa: E402
 from models import make_add_model  # noqa: E402
-from test_aipp_dynamic import CASES, RGB2YUV, YUV2RGB, Loaded, pictures, run_static, static_conf  # noqa: E402
+from test_aipp_dynamic import (  # noqa: E402
+    CASES,
+    RGB2YUV,
+    YUV2RGB,
+    Loaded,
+    pictures,
+    run_static,
+    static_conf,
+)
 
 from acl_async.atc.aipp import parse_aipp_text  # noqa: E402
 from acl_async.atc.aipp_graph import insert_aipp  # noqa: E402
@@ -32,6 +41,7 @@ from acl_async.atc.container import OmContainer, read_container, write_container
 from acl_async.cli import main as cli_main  # noqa: E402
 
 acl = pytest.importorskip("acl")
+ctx = test_aipp_dynamic.ctx  # the module-scoped pyACL context fixture
 ov = pytest.importorskip("openvino")
 pytestmark = pytest.mark.skipif(acl.__backend__ != "host", reason="the host runtime runs AIPP")
 
@@ -64,17 +74,6 @@ HOST_CASES = {
         "RGB888_U8", 30, 22, pad_value=9, rbuv_swap=True, batches=[Batch(pad=(1, 1, 1, 1), **FULL)]
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def ctx():
-    assert acl.init() in (SUCCESS, 100002)
-    assert acl.rt.set_device(0) == SUCCESS
-    context, ret = acl.rt.create_context(0)
-    assert ret == SUCCESS
-    yield context
-    acl.rt.set_context(context)
-    assert acl.rt.destroy_context(context) == SUCCESS
 
 
 def _net_hw(c: Common) -> tuple[int, int, int]:

@@ -13,23 +13,9 @@ acl = pytest.importorskip("acl")
 if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_malloc"):
     pytest.skip("acl.media needs the host runtime's libacl_dvpp", allow_module_level=True)
 
-H2D, D2H, NV12 = 1, 2, 1
+from test_dvpp_vpc_chroma import pic  # noqa: E402 - a described DVPP picture, filled when given data
 
-
-def _pic(w: int, h: int, data: bytes | None = None) -> tuple[int, int, int]:
-    size = w * h * 3 // 2
-    mem, ret = acl.media.dvpp_malloc(size)
-    assert ret == 0
-    if data is not None:
-        assert acl.rt.memcpy(mem, size, acl.util.bytes_to_ptr(data), size, H2D) == 0
-    desc = acl.media.dvpp_create_pic_desc()
-    m = acl.media
-    for setter, v in ((m.dvpp_set_pic_desc_data, mem), (m.dvpp_set_pic_desc_size, size),
-                      (m.dvpp_set_pic_desc_format, NV12), (m.dvpp_set_pic_desc_width, w),
-                      (m.dvpp_set_pic_desc_height, h), (m.dvpp_set_pic_desc_width_stride, w),
-                      (m.dvpp_set_pic_desc_height_stride, h)):  # fmt: skip
-        assert setter(desc, v) == 0
-    return desc, mem, size
+D2H, NV12 = 2, 1
 
 
 def _ramp_centres(n_out: int, n_in: int, top: float) -> np.ndarray:
@@ -45,8 +31,8 @@ def test_big_resize_is_one_picture(dvpp, sw, sh, dw, dh):
     uv = np.empty((sh // 2, sw), np.uint8)
     uv[:, 0::2] = np.round(np.arange(sh // 2) * 100 / (sh // 2 - 1))[:, None].astype(np.uint8) + 50
     uv[:, 1::2] = 90
-    src, src_mem, _ = _pic(sw, sh, np.concatenate([y.ravel(), uv.ravel()]).tobytes())
-    dst, dst_mem, size = _pic(dw, dh)
+    src, src_mem, _ = pic(sw, sh, sw, NV12, np.concatenate([y.ravel(), uv.ravel()]).tobytes())
+    dst, dst_mem, size = pic(dw, dh, dw, NV12)
     cfg = acl.media.dvpp_create_resize_config()
     assert acl.media.dvpp_vpc_resize_async(channel, src, dst, cfg, stream) == 0
     assert acl.rt.synchronize_stream(stream) == 0, acl.get_recent_err_msg()

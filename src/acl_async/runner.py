@@ -56,6 +56,10 @@ def _weak_call(method: Callable[[], None]) -> Callable[[], None]:
     return call
 
 
+def _nothing() -> None:
+    """The callback that only marks a place in the report thread's order (:meth:`AsyncRunner.wait`)."""
+
+
 #: ``inputs`` of :meth:`AsyncRunner._accept` for a block whose inputs were written in place.
 _IN_PLACE: Any = object()
 
@@ -264,14 +268,20 @@ class AsyncRunner:
         if self._closed:
             raise ClosedError("the AsyncRunner is closed")
         if self._interval and self._unflushed:
-            self._launch()
+            self._launch(block=True)
+        elif self._launched:
+            # The interval callbacks do not hold the stream up (NO_BLOCK): this blocking one does, and the
+            # report thread runs callbacks in order, so synchronize returns after all of them ran.
+            self._report.launch_callback(_nothing, self._stream, True)
         self._stream.synchronize(timeout)
         if self._interval == 0:
             self._process()
 
-    def _launch(self) -> None:
+    def _launch(self, block: bool = False) -> None:
+        # NO_BLOCK: the stream goes on to the next execution while Python handles these results (and the
+        # host runtime may run that execution beside the one before it: README "Execution policy").
         self._unflushed = 0
-        self._report.launch_callback(self._process, self._stream, True)
+        self._report.launch_callback(self._process, self._stream, block)
         self._launched += 1
 
     def _flush(self) -> None:

@@ -21,6 +21,8 @@ aclError acl_host_ext_fail(const char* api, aclError code, const char* message) 
 
 int acl_host_ext_strict(void) ACL_API_TRY { return strict_mode() ? 1 : 0; } ACL_API_CATCH
 
+uint64_t acl_host_ext_executions_started_ahead(void) ACL_API_TRY { return stream::started_ahead(); } ACL_API_CATCH
+
 int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size) ACL_API_TRY {
   memory::Where w = memory::classify(ptr, 1);
   if (w.kind == memory::Kind::Foreign) return 0;

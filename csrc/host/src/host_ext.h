@@ -6,6 +6,7 @@
 #define ACL_HOST_EXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "acl/acl.h"
 
@@ -56,6 +57,10 @@ ACL_FUNC_VISIBILITY void acl_host_ext_unpin(void* handle);
  * are dropped and the streams blocked on them released. pyACL's acl.util.start_thread calls it
  * before thr_func, which must be first to run on the thread (it sets the thread's context). */
 ACL_FUNC_VISIBILITY void acl_host_ext_watch_report_thread(void);
+
+/* Model executions a stream started while the one before them still ran (README "Execution
+ * policy": the look-ahead), in this process so far. For tests and benchmarks. */
+ACL_FUNC_VISIBILITY uint64_t acl_host_ext_executions_started_ahead(void);
 
 #ifdef __cplusplus
 }

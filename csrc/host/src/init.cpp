@@ -72,6 +72,7 @@ Config load_config() {
   c.inference_threads =
       static_cast<int>(acl_async::env::integer("ACL_HOST_INFERENCE_NUM_THREADS", 0, 1, 4096));
   if (const char* dir = std::getenv("ACL_HOST_CACHE_DIR")) c.cache_dir = dir;
+  c.lookahead = acl_async::env::integer("ACL_HOST_LOOKAHEAD", 1, 0, 1) != 0;
   std::string prec = acl_async::env::upper("ACL_HOST_INFERENCE_PRECISION");
   if (prec == "F32" || prec == "FP32")
     c.inference_precision = "f32";

@@ -684,6 +684,61 @@ bool ModelInstance::dynamic_shape() const {
   return false;
 }
 
+bool ModelInstance::pipelinable() const {
+  return config().lookahead && latency_request_ && !has_gears() && !entry_->host_aipp && !dynamic_shape() &&
+         !observe::enabled();
+}
+
+bool ModelInstance::claim_pipe(const void* stream) {
+  const void* none = nullptr;
+  return pipe_owner_.compare_exchange_strong(none, stream, std::memory_order_acq_rel) || none == stream;
+}
+
+void ModelInstance::release_pipe(const void* stream) {
+  const void* mine = stream;
+  pipe_owner_.compare_exchange_strong(mine, nullptr, std::memory_order_acq_rel);
+}
+
+aclError ModelInstance::start(int slot, const IoList& io, uint32_t num_inputs, std::string& msg) {
+  PipeSlot& s = pipe_[slot];
+  try {
+    if (!s.request) {
+      s.request = entry_->compiled.create_infer_request();
+      s.bound.assign(io.size(), nullptr);
+    }
+    for (size_t i = 0; i < io.size(); ++i) {
+      if (s.bound[i] == io[i].ptr) continue;  // same buffer as last time: still wrapped
+      const bool is_in = i < num_inputs;
+      const size_t k = is_in ? i : i - num_inputs;
+      const PortInfo& p = is_in ? info().inputs[k] : info().outputs[k];
+      ov::Tensor t(p.type, p.shape, io[i].ptr);
+      if (is_in)
+        s.request.set_input_tensor(k, t);
+      else
+        s.request.set_output_tensor(k, t);
+      s.bound[i] = io[i].ptr;
+    }
+    s.request.start_async();
+  } catch (const std::exception& e) {
+    std::fill(s.bound.begin(), s.bound.end(), nullptr);
+    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
+    return ACL_ERROR_RT_MODEL_EXECUTE;
+  }
+  return ACL_SUCCESS;
+}
+
+aclError ModelInstance::finish(int slot, std::string& msg) {
+  PipeSlot& s = pipe_[slot];
+  try {
+    s.request.wait();
+  } catch (const std::exception& e) {
+    std::fill(s.bound.begin(), s.bound.end(), nullptr);
+    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
+    return ACL_ERROR_RT_MODEL_EXECUTE;
+  }
+  return ACL_SUCCESS;
+}
+
 aclError ModelInstance::run(const IoList& io, uint32_t num_inputs, std::string& msg, const ShapeIo* shapes) {
   ov::InferRequest* used = &request_;
   if (!observe::enabled())

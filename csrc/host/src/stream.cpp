@@ -13,6 +13,7 @@
 #include "detail/context.h"
 #include "detail/error.h"
 #include "detail/event.h"
+#include "detail/exec_policy.h"
 #include "detail/exception.h"
 #include "detail/model.h"
 #include "detail/observe.h"
@@ -177,16 +178,20 @@ void Stream::run() {
     if (queue_.empty()) break;  // stopped and drained
     Task task = std::move(queue_.front());
     queue_.pop();
+    const bool started = ahead_ && ahead_->seq == popped_;
+    ++popped_;
     const bool aborting = abort_.load(std::memory_order_acquire);
     lock.unlock();
     std::string msg;
     aclError err = ACL_SUCCESS;
     try {  // nothing may escape the worker (std::terminate): a failed task fails its stream
-      if (aborting)
+      if (started)
+        err = finish_ahead(task, aborting, msg);
+      else if (aborting)
         discard(task);
       else if (task.kind == TaskKind::Execute) {
         const auto t0 = std::chrono::steady_clock::now();
-        err = execute(task, msg);
+        err = execute_model(task, msg);
         heavy_models_ = std::chrono::steady_clock::now() - t0 > IdleSpin::kShortBusy;
       } else {
         err = execute(task, msg);
@@ -208,6 +213,80 @@ void Stream::run() {
     // e.g. twice per VDEC frame while an EOS waits for the whole clip).
     if (!sync_targets_.empty() && completed_ >= *sync_targets_.begin()) state_cv_.notify_all();
   }
+}
+
+namespace {
+bool overlap(const IoRef& a, const IoRef& b) {
+  const auto pa = reinterpret_cast<uintptr_t>(a.ptr), pb = reinterpret_cast<uintptr_t>(b.ptr);
+  return pa < pb + b.size && pb < pa + a.size;
+}
+
+// No memory written by one execution is read or written by the other (inputs may be shared).
+bool independent(const Task& a, const Task& b) {
+  for (size_t i = 0; i < a.io.size(); ++i)
+    for (size_t j = 0; j < b.io.size(); ++j)
+      if ((i >= a.num_inputs || j >= b.num_inputs) && overlap(a.io[i], b.io[j])) return false;
+  return true;
+}
+
+constexpr size_t kLookAhead = 8;  // queued tasks examined for the next execution
+std::atomic<uint64_t> g_started_ahead{0};  // acl_host_ext_executions_started_ahead
+}  // namespace
+
+aclError Stream::execute_model(Task& task, std::string& msg) {
+  ModelInstance& m = *task.model;
+  // One busy model load (this one) and the next execution queued: the two take a core each,
+  // instead of one after the other on the LATENCY variant (OpenVINO THROUGHPUT with two requests
+  // outruns LATENCY with one); a lone execution keeps LATENCY's every core.
+  Ahead next;
+  if (task.shapes || !m.pipelinable() || exec_policy::busy() > 1 || !find_ahead(task, next) ||
+      !m.claim_pipe(this))
+    return execute(task, msg);
+  aclError err = m.start(0, task.io, task.num_inputs, msg);
+  if (err == ACL_SUCCESS) {
+    next.slot = 1;
+    next.err = m.start(1, next.io, next.num_inputs, next.msg);
+    g_started_ahead.fetch_add(1, std::memory_order_relaxed);
+    ahead_ = std::move(next);
+    err = m.finish(0, msg);
+  } else {
+    m.release_pipe(this);
+  }
+  m.end();
+  return err;
+}
+
+aclError Stream::finish_ahead(Task& task, bool aborting, std::string& msg) {
+  ModelInstance& m = *task.model;
+  Ahead mine = std::move(*ahead_);
+  ahead_.reset();
+  Ahead next;
+  if (!aborting && mine.err == ACL_SUCCESS && exec_policy::busy() <= 1 && find_ahead(task, next)) {
+    next.slot = 1 - mine.slot;
+    next.err = m.start(next.slot, next.io, next.num_inputs, next.msg);
+    g_started_ahead.fetch_add(1, std::memory_order_relaxed);
+    ahead_ = std::move(next);
+  }
+  aclError err = mine.err;
+  msg = std::move(mine.msg);
+  if (err == ACL_SUCCESS) err = m.finish(mine.slot, msg);  // waited for even when aborting
+  if (!ahead_) m.release_pipe(this);
+  m.end();
+  return aborting ? ACL_SUCCESS : err;
+}
+
+bool Stream::find_ahead(const Task& task, Ahead& next) {
+  std::lock_guard<std::mutex> lock(m_);
+  for (size_t i = 0; i < queue_.size() && i < kLookAhead; ++i) {
+    const Task& t = queue_.at(i);
+    if (t.kind == TaskKind::Callback && !t.block) continue;
+    if (t.kind != TaskKind::Execute || t.model != task.model || t.shapes || !independent(task, t)) return false;
+    next.seq = popped_ + i;
+    next.io = t.io;  // the queued task keeps its memory pinned until it is popped and done
+    next.num_inputs = t.num_inputs;
+    return true;
+  }
+  return false;
 }
 
 void Stream::discard(Task& task) {
@@ -433,6 +512,8 @@ aclError synchronize_device(int device, int64_t timeout_ms) {
   }
   return first;
 }
+
+uint64_t started_ahead() { return g_started_ahead.load(std::memory_order_relaxed); }
 
 void release_all() {
   std::vector<std::shared_ptr<Stream>> doomed;

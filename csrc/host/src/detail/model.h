@@ -111,6 +111,17 @@ class ModelInstance {
   // True for a model with dynamic dims and no gears (its executions take a ShapeIo).
   bool dynamic_shape() const;
 
+  // Two executions at once on one stream (stream.cpp's look-ahead): each on its own request of the
+  // THROUGHPUT variant, one OpenVINO CPU stream per core. Only for an adaptive model (compiled
+  // THROUGHPUT and LATENCY) run on the caller's buffers as they are: no gears, dynamic dims or host
+  // AIPP. claim_pipe: the slots are this stream's until release_pipe (false: another stream's).
+  bool pipelinable() const;
+  bool claim_pipe(const void* stream);
+  void release_pipe(const void* stream);
+  // Starts an execution on slot 0 or 1 (asynchronous), then waits for it: finish returns its result.
+  aclError start(int slot, const IoList& io, uint32_t num_inputs, std::string& msg);
+  aclError finish(int slot, std::string& msg);
+
   // Models with gears (model_dynamic.cpp).
   const CompiledEntry& entry() const { return *entry_; }
   bool has_gears() const { return !entry_->dyn.gears.empty(); }
@@ -138,6 +149,12 @@ class ModelInstance {
   ov::InferRequest latency_request_;             // adaptive models (exec_policy); run_m_ held
   std::vector<void*> latency_bound_ = std::vector<void*>(bound_.size(), nullptr);
   exec_policy::Variant variant_ = exec_policy::Variant::Unset;  // last one run; run_m_ held
+  struct PipeSlot {
+    ov::InferRequest request;  // created on first use
+    std::vector<void*> bound;  // pointer currently wrapped per port
+  };
+  PipeSlot pipe_[2];
+  std::atomic<const void*> pipe_owner_{nullptr};
   std::vector<std::vector<float>> aipp_out_;  // per input: the network input host AIPP made; run_m_ held
   // Host AIPP input `k` (aipp_apply's output bound to the request): false with `msg` on bad parameters.
   bool host_aipp_input(size_t k, const IoList& io, ov::InferRequest& request, std::string& msg);

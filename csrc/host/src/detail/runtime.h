@@ -21,6 +21,7 @@ struct Config {
   std::string inference_precision;         // ACL_HOST_INFERENCE_PRECISION ("" = OpenVINO default)
   int inference_threads = 0;               // ACL_HOST_INFERENCE_NUM_THREADS (0 = OpenVINO default)
   std::string cache_dir;                   // ACL_HOST_CACHE_DIR: OpenVINO's model cache ("" = none)
+  bool lookahead = true;                   // ACL_HOST_LOOKAHEAD (0: a stream runs one execution at a time)
 };
 
 // Read once from the environment (first use).

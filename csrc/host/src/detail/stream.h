@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -112,6 +113,14 @@ class Stream : public std::enable_shared_from_this<Stream> {
  private:
   void run();
   aclError execute(Task& task, std::string& msg);
+  // A model execution, two at a time when the queue allows (the look-ahead below).
+  aclError execute_model(Task& task, std::string& msg);
+  // The execution `task` that the look-ahead started: waits for it (also when aborting).
+  aclError finish_ahead(Task& task, bool aborting, std::string& msg);
+  struct Ahead;
+  // The next queued execution of `task`'s model, if nothing but NO_BLOCK callbacks comes before
+  // it and neither writes memory the other touches.
+  bool find_ahead(const Task& task, Ahead& next);
   void discard(Task& task);
   aclError run_callback(Task& task);
 
@@ -132,6 +141,21 @@ class Stream : public std::enable_shared_from_this<Stream> {
   bool worker_idle_ = false;
   IdleSpin idle_spin_;         // worker thread only
   bool heavy_models_ = false;  // worker thread only: the last model execution took > IdleSpin::kShortBusy
+  // Look-ahead (worker thread only). While one execution runs, the next queued execution of
+  // the same model may already run beside it: an ACL stream's order is only observable through
+  // memory, events and callbacks, so it is started early only when no task between the two
+  // but NO_BLOCK callbacks (which a device does not wait for either) and no memory one writes
+  // that the other touches. Completions, callbacks and synchronize keep the queue's order.
+  struct Ahead {
+    uint64_t seq = 0;  // its place in the queue (popped_ when it reaches the front)
+    IoList io;
+    uint32_t num_inputs = 0;
+    int slot = 0;                // ModelInstance pipe slot
+    aclError err = ACL_SUCCESS;  // of its start
+    std::string msg;
+  };
+  std::optional<Ahead> ahead_;
+  uint64_t popped_ = 0;  // tasks taken from queue_ so far
   std::multiset<uint64_t> sync_targets_;  // the completed_ count each synchronize waits for
   bool stop_ = false;
   std::atomic<bool> abort_{false};
@@ -165,6 +189,8 @@ aclError synchronize_device(int device, int64_t timeout_ms = -1);
 // Streams still alive, including default ones, for aclFinalize.
 void register_default(const std::shared_ptr<Stream>& s);
 void release_all();
+// Executions started while the one before them on their stream still ran (the look-ahead).
+uint64_t started_ahead();
 
 }  // namespace stream
 }  // namespace acl_host

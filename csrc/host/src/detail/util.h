@@ -67,6 +67,7 @@ class RingQueue {
     ++size_;
   }
   T& front() { return buf_[head_]; }
+  T& at(size_t i) { return buf_[(head_ + i) & (buf_.size() - 1)]; }  // i < size(); 0 is the front
   void pop() {
     buf_[head_] = T();
     head_ = (head_ + 1) & (buf_.size() - 1);

@@ -40,6 +40,7 @@ pytest_files=(
   tests/test_extension_report.py
   tests/test_infer_queue.py
   tests/test_runner.py
+  tests/test_stream_lookahead.py
   tests/test_session.py
   tests/test_teardown.py
   tests/test_cli.py
@@ -53,6 +54,7 @@ tsan_pytest_files=(
   tests/test_extension_report.py
   tests/test_infer_queue.py
   tests/test_runner.py
+  tests/test_stream_lookahead.py
   tests/test_teardown.py
   tests/test_pyacl*.py
   tests/test_fuzz.py

@@ -97,8 +97,13 @@ YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::Fil
 // both widths even so the chroma plane keeps the luma's ratio); where no such split exists, one
 // call. A bilinear up-scale maps end pixel onto end pixel (step (sw-1)/(dw-1)): no split is
 // exact, the nearest one is off by at most a fifth of a source pixel (test_dvpp_vpc_bands.py).
-// Pictures smaller than kSplitPixels (the hand-over would cost more than it saves): one call.
-constexpr int64_t kSplitPixels = 512 * 512;
+// Pictures smaller than kSplitPixels: one call. Measured on a quiet 2-vCPU VM (benchmarks/DVPP_RESULTS.md):
+// a 1080p -> 224x224 resize takes 48 us in bands against 80 us in one call while resizes follow each
+// other without a gap, but 110-130 us against 93 us once anything else ran in between (a decode, a
+// model, the other side of an interleaved benchmark): the kernel packs a process's lightly loaded
+// threads onto one vCPU, and the second band then waits for the first. Only pictures above 1440p,
+// whose halves outweigh that, are split.
+constexpr int64_t kSplitPixels = 2560 * 1440;
 
 // The output columns of the left band (even), or 0 for one call.
 int split_columns(int sw, int dw, libyuv::FilterMode filter) {

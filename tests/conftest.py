@@ -72,18 +72,30 @@ def default_model(cache_env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def dvpp():
-    """A DVPP channel and a stream in a new context (pyACL; for modules that checked acl.media exists):
-    (channel description, stream)."""
+def pyacl_stream():
+    """pyACL initialised on device 0, a new context and a stream in it: (context, stream); destroyed
+    after the module (for modules that imported acl)."""
     import acl
 
     assert acl.init() in (0, 100002) and acl.rt.set_device(0) == 0
     context, ret = acl.rt.create_context(0)
+    assert ret == 0
     stream, ret = acl.rt.create_stream()
+    assert ret == 0
+    yield context, stream
+    acl.rt.set_context(context)
+    assert acl.rt.destroy_stream(stream) == 0
+    assert acl.rt.destroy_context(context) == 0
+
+
+@pytest.fixture(scope="module")
+def dvpp(pyacl_stream):
+    """A DVPP channel and a stream in a new context (pyACL; for modules that checked acl.media exists):
+    (channel description, stream)."""
+    import acl
+
     channel = acl.media.dvpp_create_channel_desc()
     assert acl.media.dvpp_create_channel(channel) == 0
-    yield channel, stream
+    yield channel, pyacl_stream[1]
     acl.media.dvpp_destroy_channel(channel)
     acl.media.dvpp_destroy_channel_desc(channel)
-    acl.rt.destroy_stream(stream)
-    acl.rt.destroy_context(context)

@@ -15,27 +15,19 @@ acl = pytest.importorskip("acl")
 if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_malloc"):
     pytest.skip("acl.media needs the host runtime's libacl_dvpp", allow_module_level=True)
 
-SUCCESS, REPEAT_INITIALIZE, INVALID_PARAM = 0, 100002, 100000
+SUCCESS, INVALID_PARAM = 0, 100000
 H2D, D2H = 1, 2
 NV12 = 1  # PIXEL_FORMAT_YUV_SEMIPLANAR_420
 RGB888 = 12  # PIXEL_FORMAT_RGB_888
 
 
 @pytest.fixture(scope="module")
-def env():
-    assert acl.init() in (SUCCESS, REPEAT_INITIALIZE)
-    assert acl.rt.set_device(0) == SUCCESS
-    context, ret = acl.rt.create_context(0)
-    assert ret == SUCCESS
-    stream, ret = acl.rt.create_stream()
-    assert ret == SUCCESS
+def env(pyacl_stream):
     channel = acl.media.dvpp_create_channel_desc()
     assert channel and acl.media.dvpp_create_channel(channel) == SUCCESS
-    yield {"stream": stream, "channel": channel}
+    yield {"stream": pyacl_stream[1], "channel": channel}
     assert acl.media.dvpp_destroy_channel(channel) == SUCCESS
     assert acl.media.dvpp_destroy_channel_desc(channel) == SUCCESS
-    assert acl.rt.destroy_stream(stream) == SUCCESS
-    assert acl.rt.destroy_context(context) == SUCCESS
 
 
 def to_device(data: bytes) -> int:

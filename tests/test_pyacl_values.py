@@ -24,7 +24,6 @@ acl = pytest.importorskip("acl")
 
 SUCCESS = 0
 INVALID_PARAM = 100000
-REPEAT_INITIALIZE = 100002
 H2D, D2H, D2D = 1, 2, 3
 ACL_FLOAT, ACL_FLOAT16, ACL_INT64 = 0, 1, 9
 ACL_FORMAT_NCHW, ACL_FORMAT_ND, ACL_FORMAT_NHWC = 0, 2, 1
@@ -43,13 +42,8 @@ def covers(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory):
-    assert acl.init() in (SUCCESS, REPEAT_INITIALIZE)
-    assert acl.rt.set_device(0) == SUCCESS
-    context, ret = acl.rt.create_context(0)
-    assert ret == SUCCESS
-    stream, ret = acl.rt.create_stream()
-    assert ret == SUCCESS
+def env(tmp_path_factory, pyacl_stream):
+    context, stream = pyacl_stream
     folder = tmp_path_factory.mktemp("pyacl_values")
     path = make_two_output_model(folder / "two.onnx", (2, 5))
     model_id, ret = acl.mdl.load_from_file(path)
@@ -67,8 +61,6 @@ def env(tmp_path_factory):
     acl.rt.set_context(context)
     assert acl.mdl.destroy_desc(desc) == SUCCESS
     assert acl.mdl.unload(model_id) == SUCCESS
-    assert acl.rt.destroy_stream(stream) == SUCCESS
-    assert acl.rt.destroy_context(context) == SUCCESS
 
 
 def run_child(code: str, **env: str) -> subprocess.CompletedProcess[str]:

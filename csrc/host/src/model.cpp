@@ -295,6 +295,15 @@ PortInfo describe(const Port& port) {
   return p;
 }
 
+namespace {
+// An execution OpenVINO failed: nothing stays wrapped (the request may have dropped its tensors).
+aclError execution_failed(uint32_t id, const std::exception& e, std::vector<void*>& bound, std::string& msg) {
+  std::fill(bound.begin(), bound.end(), nullptr);
+  msg = format("model %u execution failed: %s", id, first_line(e.what()).c_str());
+  return ACL_ERROR_RT_MODEL_EXECUTE;
+}
+}  // namespace
+
 PortInfo describe_input(const ov::Output<const ov::Node>& port) { return describe(port); }
 PortInfo describe_output(const ov::Output<const ov::Node>& port) { return describe(port); }
 
@@ -720,9 +729,7 @@ aclError ModelInstance::start(int slot, const IoList& io, uint32_t num_inputs, s
     }
     s.request.start_async();
   } catch (const std::exception& e) {
-    std::fill(s.bound.begin(), s.bound.end(), nullptr);
-    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
-    return ACL_ERROR_RT_MODEL_EXECUTE;
+    return execution_failed(id_, e, s.bound, msg);
   }
   return ACL_SUCCESS;
 }
@@ -732,9 +739,7 @@ aclError ModelInstance::finish(int slot, std::string& msg) {
   try {
     s.request.wait();
   } catch (const std::exception& e) {
-    std::fill(s.bound.begin(), s.bound.end(), nullptr);
-    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
-    return ACL_ERROR_RT_MODEL_EXECUTE;
+    return execution_failed(id_, e, s.bound, msg);
   }
   return ACL_SUCCESS;
 }
@@ -811,9 +816,7 @@ aclError ModelInstance::run_static(const IoList& io, uint32_t num_inputs, std::s
     }
     if (shapes && shapes->output) publish_output_dims(request_, mi, shapes->output);
   } catch (const std::exception& e) {
-    std::fill(bound_.begin(), bound_.end(), nullptr);
-    msg = format("model %u execution failed: %s", id_, first_line(e.what()).c_str());
-    return ACL_ERROR_RT_MODEL_EXECUTE;
+    return execution_failed(id_, e, bound_, msg);
   }
   return ACL_SUCCESS;
 }

@@ -8,10 +8,12 @@ goes back to the pool once the callback returned and no view is left (a view kep
 the pool lends at most ``pool_size - 1`` blocks so, then the outputs are copied and the block goes back at
 once, as always without a callback, where the runner keeps the results). Every
 ``callback_interval`` executions, a Python callback is launched on the stream (``aclrtLaunchCallback``,
-blocking); it runs on the report thread and hands every result since the previous one, in order, to
-``callback(outputs, userdata)`` (and/or ``on_batch(results)``). With interval 0 there are no callbacks:
-results are processed by :meth:`wait`, after the stream is synchronized. Unlike the sample, a tail that
-does not fill an interval is processed too, and any pool size works with any number of executions.
+``ACL_CALLBACK_NO_BLOCK``: the stream goes on meanwhile; :meth:`wait` ends with a blocking one, so it
+returns after every callback ran); it runs on the report thread and hands every result since the
+previous one, in order, to ``callback(outputs, userdata)`` (and/or ``on_batch(results)``). With interval
+0 there are no callbacks: results are processed by :meth:`wait`, after the stream is synchronized.
+Unlike the sample, a tail that does not fill an interval is processed too, and any pool size works with
+any number of executions.
 """
 
 from __future__ import annotations

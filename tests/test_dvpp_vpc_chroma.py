@@ -1,5 +1,5 @@
 """VPC bilinear resize, both planes against a bilinear reference computed here (csrc/dvpp/src/scale_nv12.cpp
-filters the chroma of a down-scale with libyuv's luma kernels on split U and V rows).
+filters both planes of a down-scale horizontally from a table of sample positions, on x86).
 
 The source planes are smooth random fields (a coarse random grid upscaled), different for Y, U and V,
 so a swapped U/V, a shifted pair or row, a missing band or a wrong stride all move samples by many
@@ -8,8 +8,8 @@ positions (a down-scale samples at output pixel centres, an up-scale maps the en
 other): 8-bit vertical and 7-bit horizontal weights round by at most that much on these fields.
 libyuv's own chroma up-scaler (ScaleUVBilinearUp) rounds down and samples rows a little off those
 positions: its chroma is held to 3.5 (as in test_dvpp_vpc_bands.py).
-NV12 and NV21, strides wider than the rows, down-scales (the split path), a horizontal up-scale with a
-vertical down-scale (split path too), a 2-D up-scale (libyuv's own path), odd sizes (relaxed mode
+NV12 and NV21, strides wider than the rows, down-scales (the table path), a horizontal up-scale with a
+vertical down-scale (table path too), a 2-D up-scale (libyuv's own path), odd sizes (relaxed mode
 only, in a child process: strict mode wants even YUV420SP sizes), and big pictures whose columns do not
 split exactly into two bands (vpc.cpp's split_columns: such bands sampled up to 0.6 pixel off)."""
 
@@ -124,7 +124,7 @@ CASES = [
     (1918, 1080, 1920, 302, 98, 304, NV12),  # no exact column split: one call (two bands were off)
     (500, 400, 512, 202, 150, 208, NV12),  # one band, strides wider than the rows
     (500, 400, 512, 202, 150, 208, NV21),
-    (320, 480, 320, 500, 200, 512, NV12),  # wider, shorter: the split path up-scales columns
+    (320, 480, 320, 500, 200, 512, NV12),  # wider, shorter: the table path up-scales columns
     (224, 224, 224, 640, 480, 640, NV21),  # up-scale: libyuv's own path
 ]
 

@@ -41,6 +41,7 @@ pytest_files=(
   tests/test_infer_queue.py
   tests/test_runner.py
   tests/test_stream_lookahead.py
+  tests/test_stream_sync_runs.py
   tests/test_session.py
   tests/test_teardown.py
   tests/test_cli.py
@@ -55,6 +56,7 @@ tsan_pytest_files=(
   tests/test_infer_queue.py
   tests/test_runner.py
   tests/test_stream_lookahead.py
+  tests/test_stream_sync_runs.py
   tests/test_teardown.py
   tests/test_pyacl*.py
   tests/test_fuzz.py

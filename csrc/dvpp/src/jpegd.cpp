@@ -205,7 +205,7 @@ aclError acldvppJpegDecodeAsync(acldvppChannelDesc* channelDesc, const void* dat
     desc->height_stride = hs;
     desc->ret_code = 0;
     return ACL_SUCCESS;
-  }, {{in, size}, {out.data, out.size}});
+  }, {{in, size}, {out.data, out.size}}, RunsOn::AnyThread);
 }
 
 }  // extern "C"

@@ -136,7 +136,7 @@ aclError acldvppJpegEncodeAsync(acldvppChannelDesc* channelDesc, acldvppPicDesc*
     std::copy(jpeg.begin(), jpeg.end(), out);
     *size = static_cast<uint32_t>(jpeg.size());
     return ACL_SUCCESS;
-  }, {{in.data, in.size}, {out, capacity}, {size, sizeof *size}});
+  }, {{in.data, in.size}, {out, capacity}, {size, sizeof *size}}, RunsOn::AnyThread);
 }
 
 }  // extern "C"

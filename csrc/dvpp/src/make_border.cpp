@@ -98,7 +98,7 @@ aclError acldvppVpcMakeBorderAsync(const acldvppChannelDesc* channelDesc, const 
     border_plane(in.uv(), in.width_stride, (iw + 1) / 2, (ih + 1) / 2, out.uv(), out.width_stride, (ow + 1) / 2,
                  (oh + 1) / 2, l / 2, t / 2, 2, b.type, uv_fill);
     return ACL_SUCCESS;
-  }, {{in.data, in.size}, {out.data, out.size}});
+  }, {{in.data, in.size}, {out.data, out.size}}, RunsOn::AnyThread);
 }
 
 }  // extern "C"

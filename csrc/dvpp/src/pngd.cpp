@@ -148,7 +148,7 @@ aclError acldvppPngDecodeAsync(acldvppChannelDesc* channelDesc, const void* data
     desc->height_stride = hs;
     desc->ret_code = 0;
     return ACL_SUCCESS;
-  }, {{in, size}, {out.data, out.size}});
+  }, {{in, size}, {out.data, out.size}}, RunsOn::AnyThread);
 }
 
 }  // extern "C"

@@ -29,10 +29,11 @@ void release(void* user) { delete static_cast<Work*>(user); }
 
 }  // namespace
 
-aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins) {
+aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins, RunsOn where) {
   Work* boxed = new (std::nothrow) Work(std::move(work));
   if (!boxed) return fail(api, ACL_ERROR_BAD_ALLOC, "out of memory");
-  return acl_host_ext_launch_pinned(api, stream, run, boxed, release, pins.data(), pins.size());
+  return acl_host_ext_launch_pinned(api, stream, run, boxed, release, pins.data(), pins.size(),
+                                    where == RunsOn::AnyThread ? ACL_HOST_EXT_TASK_ANY_THREAD : 0u);
 }
 
 }  // namespace acl_dvpp

@@ -19,9 +19,13 @@ using Work = std::function<aclError(std::string& message)>;
 // task is done: aclrtFree/acldvppFree of one meanwhile is refused in strict mode (207002) and
 // waits in relaxed mode, as for the runtime's copies and model executions.
 using Pin = acl_host_ext_range;
-aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins);
-inline aclError launch(const char* api, aclrtStream stream, Work work, std::initializer_list<Pin> pins) {
-  return launch(api, stream, std::move(work), std::vector<Pin>(pins));
+// Where the work may run: the stream's worker only, or also a thread synchronizing the stream
+// (work that only reads and writes its pinned buffers and never waits for another thread).
+enum class RunsOn { Worker, AnyThread };
+aclError launch(const char* api, aclrtStream stream, Work work, const std::vector<Pin>& pins, RunsOn where);
+inline aclError launch(const char* api, aclrtStream stream, Work work, std::initializer_list<Pin> pins,
+                       RunsOn where) {
+  return launch(api, stream, std::move(work), std::vector<Pin>(pins), where);
 }
 
 }  // namespace acl_dvpp

@@ -40,7 +40,7 @@ aclError CallbackStream::queue(const char* api, Work work, aclrtCallback deliver
   std::lock_guard<std::mutex> lock(send_mutex_);
   // No pins: the frame was copied at send, and a decoder emits a picture during a later frame's task
   // (reordering), so the output buffer's lifetime is not one task's; the channel holds its descriptions.
-  aclError e = launch(api, stream_, std::move(work), {});
+  aclError e = launch(api, stream_, std::move(work), {}, RunsOn::Worker);
   if (e == ACL_SUCCESS)
     e = aclrtLaunchCallback(deliver, user, block ? ACL_CALLBACK_BLOCK : ACL_CALLBACK_NO_BLOCK, stream_);
   return e;

@@ -181,7 +181,7 @@ aclError queue(const char* api, std::vector<Op> ops, libyuv::FilterMode filter, 
     for (const Op& op : ops)
       if (aclError e = run_op(op, filter, msg)) return e;
     return ACL_SUCCESS;
-  }, pins);
+  }, pins, RunsOn::AnyThread);
 }
 
 // One picture pair: checks and the op scaling `crop` (NULL: whole input) into `paste` (NULL:

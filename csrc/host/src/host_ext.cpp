@@ -23,6 +23,9 @@ int acl_host_ext_strict(void) ACL_API_TRY { return strict_mode() ? 1 : 0; } ACL_
 
 uint64_t acl_host_ext_executions_started_ahead(void) ACL_API_TRY { return stream::started_ahead(); } ACL_API_CATCH
 
+uint64_t acl_host_ext_tasks_run_by_synchronize(void) ACL_API_TRY { return stream::run_by_synchronize(); }
+ACL_API_CATCH
+
 int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* size) ACL_API_TRY {
   memory::Where w = memory::classify(ptr, 1);
   if (w.kind == memory::Kind::Foreign) return 0;
@@ -33,12 +36,12 @@ int acl_host_ext_find_allocation(const void* ptr, const void** base, size_t* siz
 
 aclError acl_host_ext_launch(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
                              acl_host_ext_release_fn release) ACL_API_TRY {
-  return acl_host_ext_launch_pinned(api, stream, fn, user, release, nullptr, 0);
+  return acl_host_ext_launch_pinned(api, stream, fn, user, release, nullptr, 0, 0);
 } ACL_API_CATCH
 
 aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_host_ext_task_fn fn, void* user,
                                     acl_host_ext_release_fn release, const acl_host_ext_range* ranges,
-                                    size_t count) ACL_API_TRY {
+                                    size_t count, unsigned flags) ACL_API_TRY {
   ApiScope scope(api);
   std::shared_ptr<void> owned(user, [release](void* p) {
     if (release) release(p);
@@ -51,6 +54,7 @@ aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_hos
   t.kind = TaskKind::HostTask;
   t.host_fn = fn;
   t.host_user = std::move(owned);
+  t.any_thread = (flags & ACL_HOST_EXT_TASK_ANY_THREAD) != 0;
   // Pinned before queueing, like Stream::enqueue's own ranges: a free between the caller's checks
   // and the task's run is refused (strict) or waits (relaxed) instead of freeing under the task.
   for (size_t i = 0; i < count; ++i) t.pins.add(ranges[i].ptr, ranges[i].size);

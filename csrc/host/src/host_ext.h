@@ -42,7 +42,12 @@ typedef struct acl_host_ext_range {
  * is refused in strict mode (ACL_ERROR_RT_MEMORY_FREE, 207002) and waits in relaxed mode. Ranges outside ACL memory are ignored. */
 ACL_FUNC_VISIBILITY aclError acl_host_ext_launch_pinned(const char* api, aclrtStream stream, acl_host_ext_task_fn fn,
                                                         void* user, acl_host_ext_release_fn release,
-                                                        const acl_host_ext_range* ranges, size_t count);
+                                                        const acl_host_ext_range* ranges, size_t count,
+                                                        unsigned flags);
+/* flags of acl_host_ext_launch_pinned: the task only reads and writes memory and never waits for
+ * another thread, so a thread synchronizing the stream may run it itself (when the worker has
+ * not started it yet) instead of waiting for the worker to wake up and run it. */
+#define ACL_HOST_EXT_TASK_ANY_THREAD 1u
 
 /* Pins the ACL allocation(s) holding [ptr, ptr+size) for a synchronous read or write by the
  * calling thread (a sibling's call that reads the caller's buffer right away): until
@@ -61,6 +66,9 @@ ACL_FUNC_VISIBILITY void acl_host_ext_watch_report_thread(void);
 /* Model executions a stream started while the one before them still ran (README "Execution
  * policy": the look-ahead), in this process so far. For tests and benchmarks. */
 ACL_FUNC_VISIBILITY uint64_t acl_host_ext_executions_started_ahead(void);
+/* Tasks run by a thread in aclrtSynchronizeStream rather than the stream's worker (copies,
+ * memsets and ACL_HOST_EXT_TASK_ANY_THREAD tasks the worker had not started). */
+ACL_FUNC_VISIBILITY uint64_t acl_host_ext_tasks_run_by_synchronize(void);
 
 #ifdef __cplusplus
 }

@@ -67,6 +67,9 @@ struct Task {
   memory::Pins pins;
   aclError (*host_fn)(void* user, char* message, size_t message_size) = nullptr;  // HostTask
   std::shared_ptr<void> host_user;  // HostTask: its argument, released with the task
+  // A synchronizing thread may run it (Stream::run_here): it only touches memory and never
+  // waits for another thread (copies, memsets, HostTasks launched with ACL_HOST_EXT_TASK_ANY_THREAD).
+  bool any_thread = false;
 };
 
 class Stream : public std::enable_shared_from_this<Stream> {
@@ -112,6 +115,13 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
  private:
   void run();
+  // Runs one task popped by the worker or run_here (never throws).
+  aclError run_task(Task& task, bool started_ahead, bool aborting, std::string& msg);
+  // Counts a task done (lock held on return; unlocked on entry) and wakes synchronize.
+  void complete(std::unique_lock<std::mutex>& lock, aclError err, std::string& msg);
+  // synchronize's thread runs the queue's front tasks up to `target` itself while they may run on
+  // any thread and the worker runs none (lock held).
+  void run_here(std::unique_lock<std::mutex>& lock, uint64_t target);
   aclError execute(Task& task, std::string& msg);
   // A model execution, two at a time when the queue allows (the look-ahead below).
   aclError execute_model(Task& task, std::string& msg);
@@ -156,6 +166,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   };
   std::optional<Ahead> ahead_;
   uint64_t popped_ = 0;  // tasks taken from queue_ so far
+  bool borrowed_ = false;  // a synchronizing thread runs the front task: the worker takes none
   std::multiset<uint64_t> sync_targets_;  // the completed_ count each synchronize waits for
   bool stop_ = false;
   std::atomic<bool> abort_{false};
@@ -191,6 +202,8 @@ void register_default(const std::shared_ptr<Stream>& s);
 void release_all();
 // Executions started while the one before them on their stream still ran (the look-ahead).
 uint64_t started_ahead();
+// Tasks run by a synchronizing thread instead of their stream's worker (Stream::run_here).
+uint64_t run_by_synchronize();
 
 }  // namespace stream
 }  // namespace acl_host

@@ -24,8 +24,9 @@ def _ramp_centres(n_out: int, n_in: int, top: float) -> np.ndarray:
     return pos * top / (n_in - 1)
 
 
-# At least 2560 x 1440 source pixels: smaller pictures are scaled in one call (vpc.cpp's kSplitPixels).
-@pytest.mark.parametrize(("sw", "sh", "dw", "dh"), [(2560, 1440, 224, 224), (2560, 1440, 3840, 2160)])
+# Resizes with at least 2 M of pixel work (vpc.cpp's kSplitWork: output rows x (wider width + output
+# width)) are split; 1440p -> 224x224 (0.6 M) is one call.
+@pytest.mark.parametrize(("sw", "sh", "dw", "dh"), [(2560, 1440, 1280, 720), (2560, 1440, 3840, 2160)])
 def test_big_resize_is_one_picture(dvpp, sw, sh, dw, dh):
     channel, stream = dvpp
     y = np.tile(np.round(np.arange(sw) * 200 / (sw - 1)).astype(np.uint8), (sh, 1))

@@ -119,7 +119,7 @@ def resize_errors(case: tuple[int, ...], channel: int, stream: int) -> tuple[flo
 
 # (source w, h, width stride, output w, h, width stride, format)
 CASES = [
-    (1920, 1080, 1920, 224, 224, 224, NV12),  # the benchmark's resize (two column bands)
+    (1920, 1080, 1920, 224, 224, 224, NV12),  # the benchmark's resize (one call)
     (1920, 1080, 1920, 224, 224, 224, NV21),
     (1918, 1080, 1920, 302, 98, 304, NV12),  # no exact column split: one call (two bands were off)
     (500, 400, 512, 202, 150, 208, NV12),  # one band, strides wider than the rows

@@ -97,13 +97,15 @@ YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::Fil
 // both widths even so the chroma plane keeps the luma's ratio); where no such split exists, one
 // call. A bilinear up-scale maps end pixel onto end pixel (step (sw-1)/(dw-1)): no split is
 // exact, the nearest one is off by at most a fifth of a source pixel (test_dvpp_vpc_bands.py).
-// Pictures smaller than kSplitPixels: one call. Measured on a quiet 2-vCPU VM (benchmarks/DVPP_RESULTS.md):
-// a 1080p -> 224x224 resize takes 48 us in bands against 80 us in one call while resizes follow each
-// other without a gap, but 110-130 us against 93 us once anything else ran in between (a decode, a
-// model, the other side of an interleaved benchmark): the kernel packs a process's lightly loaded
-// threads onto one vCPU, and the second band then waits for the first. Only pictures above 1440p,
-// whose halves outweigh that, are split.
-constexpr int64_t kSplitPixels = 2560 * 1440;
+// Only resizes with more than kSplitWork of pixel work are split: a helper's wake-up costs 0.05-1 ms on a
+// small VM once anything else ran in between (a decode, a model, the other side of an interleaved
+// benchmark; the guest packs lightly loaded threads onto one vCPU, so the second band waits for the
+// first), more than a small output's whole resize. The work is the row blends and column samples of
+// the output's rows (scale_nv12.cpp): on a quiet 2-vCPU VM 1080p -> 224x224 (0.48 M) takes 40 us in
+// one call, 2160p -> 224x224 (0.91 M) 59 us, 2160p -> 720p (3.7 M) 450 us (benchmarks/DVPP_RESULTS.md).
+constexpr int64_t kSplitWork = 2'000'000;
+
+int64_t scale_work(int sw, int dw, int dh) { return static_cast<int64_t>(dh) * ((sw > dw ? sw : dw) + dw); }
 
 // The output columns of the left band (even), or 0 for one call.
 int split_columns(int sw, int dw, libyuv::FilterMode filter) {
@@ -120,7 +122,7 @@ int split_columns(int sw, int dw, libyuv::FilterMode filter) {
 int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw, int sh, uint8_t* dy, int dys,
                uint8_t* duv, int duvs, int dw, int dh, libyuv::FilterMode filter) {
   const int dc =
-      static_cast<int64_t>(sw) * sh < kSplitPixels ? 0 : split_columns(sw, dw, filter);  // output left
+      scale_work(sw, dw, dh) < kSplitWork ? 0 : split_columns(sw, dw, filter);  // output left
   const int sc = static_cast<int>((static_cast<int64_t>(sw) * dc + dw / 2) / dw) & ~1;  // source columns left
   if (dc < 2 || sc < 2 || dw - dc < 2 || sw - sc < 2)
     return nv12_scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);

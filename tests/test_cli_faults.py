@@ -24,11 +24,14 @@ OUTPUT_BYTES = 4000  # the embedded model's output: 1000 fp32
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    # Unbuffered pipes: read_lines() must not read ahead, because communicate() in finish() reads
+    # the file descriptors themselves and would drop whatever a buffered reader had already taken.
     return subprocess.Popen(
         [sys.executable, "-u", "-m", "acl_async", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        bufsize=0,
     )
 
 

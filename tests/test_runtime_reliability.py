@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -437,6 +438,7 @@ def test_app_log_without_home_uses_a_private_folder(tmp_path):
     env.pop("ASCEND_SLOG_PRINT_TO_STDOUT", None)
     script = tmp_path / "script.py"
     script.write_text(LOG_SCRIPT)
+    started = time.time() - 1  # a log left by an earlier process with the same pid is older
     result = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120
     )
@@ -445,7 +447,8 @@ def test_app_log_without_home_uses_a_private_folder(tmp_path):
     import pwd
 
     home = pwd.getpwuid(os.getuid()).pw_dir
-    logs = list(Path(home, "ascend", "log", "debug", "plog").glob(f"plog-{pid}_*.log"))
+    logs = [p for p in Path(home, "ascend", "log", "debug", "plog").glob(f"plog-{pid}_*.log")
+            if p.stat().st_mtime >= started]  # fmt: skip
     assert not Path("/tmp/ascend/log/debug/plog").exists() or not list(
         Path("/tmp/ascend/log/debug/plog").glob(f"plog-{pid}_*.log")
     )

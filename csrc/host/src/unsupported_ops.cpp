@@ -1,10 +1,11 @@
 // Entry points of CANN libraries the host runtime declares but cannot run:
-// the BLAS operators (acl/ops/acl_cblas.h), single-operator compilation
-// (acl/acl_op_compiler.h) and per-operator exception info (aclmdlCreateAndGetOpDesc).
-// Models run whole on OpenVINO: there are no single operators and no
-// per-task operator records. Each returns ACL_ERROR_API_NOT_SUPPORT and
-// aclGetRecentErrMsg() says so. They live in libascendcl.so; libacl_cblas.so
-// and libacl_op_compiler.so load it (CMakeLists.txt).
+// the BLAS operators (acl/ops/acl_cblas.h), single-operator compilation at run
+// time (acl/acl_op_compiler.h) and per-operator exception info
+// (aclmdlCreateAndGetOpDesc). Models run whole on OpenVINO, and single operators
+// only from models `atc --singleop` built ahead (single_op.cpp): there is no
+// operator compiler and no per-task operator record. Each returns
+// ACL_ERROR_API_NOT_SUPPORT and aclGetRecentErrMsg() says so. They live in
+// libascendcl.so; libacl_cblas.so and libacl_op_compiler.so load it (CMakeLists.txt).
 #include "acl/acl.h"
 #include "acl/acl_op_compiler.h"
 #include "acl/ops/acl_cblas.h"

@@ -21,7 +21,8 @@ USAGE = (
     '[--input_shape_range="NAME:[1~8,3,224,224]"] [--out_nodes="NODE:PORT;..."] '
     "[--input_fp16_nodes=NAME;...] [--output_type=FP32|FP16|UINT8|INT8] [--insert_op_conf=aipp.cfg] "
     "[--save_original_model=true] [--check_report=FILE.json] [--mode=0|3] "
-    "[--log=error|warning|info|debug|null] (atc's other flags: accepted, no effect on the host)"
+    "[--log=error|warning|info|debug|null] (atc's other flags: accepted, no effect on the host); "
+    "or: acl-async atc --singleop=op_list.json --output=DIR [--soc_version=SOC]"
 )
 _LOG_LEVELS = {
     "debug": logging.DEBUG,
@@ -58,6 +59,32 @@ def _show(om: str, json_path: str) -> int:
     return 0
 
 
+def _singleop(args: list[str]) -> int:
+    """``--singleop=op_list.json --output=DIR [--soc_version=SOC]``: a single-operator .om per operator."""
+    from ..atc.singleop import build_singleops
+
+    flags: dict[str, str] = {}
+    for arg in args:
+        name, eq, value = arg.removeprefix("--").partition("=")
+        if not arg.startswith("--") or not eq:
+            raise UsageError(f"'{arg}': with --singleop, flags look like --name=value")
+        if name not in ("singleop", "output", "soc_version", "log"):
+            raise UsageError(
+                f"--{name}: not taken with --singleop (--singleop, --output, --soc_version, --log)"
+            )
+        flags[name] = value
+    if not flags.get("output"):
+        raise UsageError("--singleop needs --output=DIR (the folder for the operators' .om files)")
+    try:
+        written = build_singleops(flags["singleop"], flags["output"])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for path in written:
+        print(f"  {path}")
+    print(f"ATC run success: {len(written)} single-operator model(s) in {flags['output']}")
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
     from ..atc import convert, parse_atc_args
     from ..atc.report import write_report
@@ -69,6 +96,8 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if not args:
         raise UsageError("no flags given; " + USAGE)
+    if any(a.startswith("--singleop") for a in args):
+        return _singleop(args)
     try:
         opts = parse_atc_args(args)
     except ValueError as exc:

@@ -3,6 +3,7 @@
 #define ACL_ASYNC_ACL_H
 
 #include "acl_rt.h"
+#include "acl_op.h"
 #include "acl_mdl.h"
 
 #endif /* ACL_ASYNC_ACL_H */

@@ -1,0 +1,242 @@
+"""Single operators (acl/acl_op.h) on the host runtime: `acl-async atc --singleop=op_list.json` writes one
+.om per operator, aclopSetModelDir loads them, and aclopExecuteV2 / aclopCast / handles run the model
+compiled for the call's tensor descriptions and attributes on the stream, ordered with its other tasks.
+The C functions are called through ctypes (pyACL makes the memory, descriptions and buffers); every
+result is compared with numpy doing the same operation."""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+acl = pytest.importorskip("acl")
+
+SUCCESS, INVALID_PARAM, OP_NOT_FOUND, API_NOT_SUPPORT = 0, 100000, 100024, 200001
+FLOAT, FLOAT16, INT32 = 0, 1, 3
+ND = 2
+H2D, D2H = 1, 2
+P = ctypes.c_void_p
+
+OP_LIST = [
+    {"op": "Cast", "input_desc": [{"format": "ND", "shape": [4, 8], "type": "float"}],
+     "output_desc": [{"format": "ND", "shape": [4, 8], "type": "float16"}],
+     "attr": [{"name": "truncate", "type": "bool", "value": False},
+              {"name": "dst_type", "type": "int", "value": 1}]},
+    {"op": "ArgMaxV2", "input_desc": [{"format": "ND", "shape": [6, 50], "type": "float"},
+                                      {"format": "ND", "shape": [1], "type": "int32", "is_const": True,
+                                       "const_value": [1]}],
+     "output_desc": [{"format": "ND", "shape": [6], "type": "int32"}]},
+    {"op": "MatMul", "input_desc": [{"format": "ND", "shape": [5, 3], "type": "float"},
+                                    {"format": "ND", "shape": [5, 4], "type": "float"}],
+     "output_desc": [{"format": "ND", "shape": [3, 4], "type": "float"}],
+     "attr": [{"name": "transpose_x1", "type": "bool", "value": True},
+              {"name": "transpose_x2", "type": "bool", "value": False}]},
+    {"op": "Add", "input_desc": [{"format": "ND", "shape": [2, 3], "type": "float"},
+                                 {"format": "ND", "shape": [3], "type": "float"}],
+     "output_desc": [{"format": "ND", "shape": [2, 3], "type": "float"}]},
+]  # fmt: skip
+
+
+def atc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "acl_async", "atc", *args], capture_output=True, text=True)
+
+
+class Ops:
+    """libascendcl's aclop* functions."""
+
+    def __init__(self) -> None:
+        self.lib = ctypes.CDLL(acl._library_path())
+        sigs = {
+            "aclopSetModelDir": [ctypes.c_char_p],
+            "aclopCreateAttr": [],
+            "aclopSetAttrBool": [P, ctypes.c_char_p, ctypes.c_uint8],
+            "aclopExecuteV2": [ctypes.c_char_p, ctypes.c_int, P, P, ctypes.c_int, P, P, P, P],
+            "aclopCast": [P, P, P, P, ctypes.c_uint8, P],
+            "aclopCreateHandle": [ctypes.c_char_p, ctypes.c_int, P, ctypes.c_int, P, P, P],
+            "aclopExecWithHandle": [P, ctypes.c_int, P, ctypes.c_int, P, P],
+            "aclopCreateKernel": [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, P, ctypes.c_int,
+                                  ctypes.c_int, P],
+        }  # fmt: skip
+        for name, args in sigs.items():
+            getattr(self.lib, name).argtypes = args
+            getattr(self.lib, name).restype = P if name == "aclopCreateAttr" else ctypes.c_int
+        self.lib.aclopDestroyAttr.argtypes = [P]
+        self.lib.aclopDestroyHandle.argtypes = [P]
+
+    def execute(self, op: str, ins: list[tuple[int, int]], outs: list[tuple[int, int]], stream: int,
+                attr: int | None = None) -> int:  # fmt: skip
+        """ins/outs: (tensor desc, data buffer) pairs."""
+
+        def arr(xs: list[int]) -> ctypes.Array:
+            return (P * max(len(xs), 1))(*xs)
+
+        in_descs, in_bufs = arr([d for d, _ in ins]), arr([b for _, b in ins])
+        out_descs, out_bufs = arr([d for d, _ in outs]), arr([b for _, b in outs])
+        n_in, n_out = len(ins), len(outs)
+        run = self.lib.aclopExecuteV2
+        return run(op.encode(), n_in, in_descs, in_bufs, n_out, out_descs, out_bufs, attr, stream)
+
+
+@pytest.fixture(scope="module")
+def ops(pyacl_stream, tmp_path_factory) -> Ops:
+    folder = tmp_path_factory.mktemp("singleop")
+    (folder / "op_list.json").write_text(json.dumps(OP_LIST))
+    r = atc(
+        f"--singleop={folder / 'op_list.json'}", f"--output={folder / 'op_models'}", "--soc_version=Ascend310"
+    )
+    assert r.returncode == 0, r.stderr
+    assert len(list((folder / "op_models").glob("*.om"))) == len(OP_LIST)
+    acl.rt.set_context(pyacl_stream[0])
+    o = Ops()
+    assert o.lib.aclopSetModelDir(str(folder / "op_models").encode()) == SUCCESS, acl.get_recent_err_msg()
+    return o
+
+
+class Tensor:
+    """Device memory with its tensor description and data buffer (pyACL)."""
+
+    def __init__(
+        self, dtype: int, shape: tuple[int, ...], np_type: type, value: np.ndarray | None = None
+    ) -> None:
+        self.shape, self.np_type = shape, np_type
+        self.size = int(np.prod(shape)) * np.dtype(np_type).itemsize
+        self.ptr, ret = acl.rt.malloc(self.size, 0)
+        assert ret == SUCCESS
+        self.desc = acl.create_tensor_desc(dtype, list(shape), ND)
+        self.buf = acl.create_data_buffer(self.ptr, self.size)
+        if value is not None:
+            self.write(value)
+
+    def write(self, value: np.ndarray) -> None:
+        host = np.ascontiguousarray(value.astype(self.np_type))
+        assert acl.rt.memcpy(self.ptr, self.size, acl.util.numpy_to_ptr(host), self.size, H2D) == SUCCESS
+
+    def read(self) -> np.ndarray:
+        host = np.empty(self.shape, self.np_type)
+        assert acl.rt.memcpy(acl.util.numpy_to_ptr(host), self.size, self.ptr, self.size, D2H) == SUCCESS
+        return host
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        return self.desc, self.buf
+
+
+def test_cast_equals_numpy_and_runs_in_stream_order(ops, pyacl_stream):
+    """aclopCast float32 -> float16 between two async copies on the stream: the cast reads what the first
+    copy wrote and the second copy reads what the cast wrote (one synchronize at the end)."""
+    stream = pyacl_stream[1]
+    x = np.random.default_rng(0).normal(size=(4, 8)).astype(np.float32) * 100
+    src, dst = Tensor(FLOAT, (4, 8), np.float32), Tensor(FLOAT16, (4, 8), np.float16)
+    host_in, host_out = x.copy(), np.zeros((4, 8), np.float16)
+    assert acl.rt.memcpy_async(src.ptr, src.size, acl.util.numpy_to_ptr(host_in), src.size, H2D, stream) == 0
+    assert ops.lib.aclopCast(src.desc, src.buf, dst.desc, dst.buf, 0, stream) == SUCCESS, (
+        acl.get_recent_err_msg()
+    )
+    assert acl.rt.memcpy_async(acl.util.numpy_to_ptr(host_out), dst.size, dst.ptr, dst.size, D2H, stream) == 0
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    np.testing.assert_array_equal(host_out, x.astype(np.float16))
+
+
+def test_argmax_with_a_constant_input(ops, pyacl_stream):
+    """ArgMaxV2 as Huawei's samples call it: the axis input is a constant description (aclSetTensorConst)
+    with an empty data buffer; another constant value matches no model."""
+    stream = pyacl_stream[1]
+    x = np.random.default_rng(1).normal(size=(6, 50)).astype(np.float32)
+    src, out = Tensor(FLOAT, (6, 50), np.float32, x), Tensor(INT32, (6,), np.int32)
+    axis = acl.create_tensor_desc(INT32, [1], ND)
+    value = np.array([1], np.int32)
+    assert acl.set_tensor_const(axis, acl.util.numpy_to_ptr(value), 4) == SUCCESS
+    empty = acl.create_data_buffer(0, 0)
+    ret = ops.execute("ArgMaxV2", [src.pair, (axis, empty)], [out.pair], stream)
+    assert ret == SUCCESS, acl.get_recent_err_msg()
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    np.testing.assert_array_equal(out.read(), x.argmax(axis=1))
+    other = acl.create_tensor_desc(INT32, [1], ND)
+    zero = np.array([0], np.int32)
+    assert acl.set_tensor_const(other, acl.util.numpy_to_ptr(zero), 4) == SUCCESS
+    assert ops.execute("ArgMaxV2", [src.pair, (other, empty)], [out.pair], stream) == OP_NOT_FOUND
+    assert "input 1: constant value" in acl.get_recent_err_msg()
+
+
+def test_matmul_attributes_choose_the_model(ops, pyacl_stream):
+    """MatMul with transpose_x1 = true (the list's value) computes a.T @ b; transpose_x1 = false matches
+    no loaded model (ACL_ERROR_OP_NOT_FOUND naming the attribute)."""
+    stream = pyacl_stream[1]
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(5, 3)).astype(np.float32), rng.normal(size=(5, 4)).astype(np.float32)
+    ta, tb, out = (
+        Tensor(FLOAT, (5, 3), np.float32, a),
+        Tensor(FLOAT, (5, 4), np.float32, b),
+        Tensor(FLOAT, (3, 4), np.float32),
+    )
+    attr = ops.lib.aclopCreateAttr()
+    assert ops.lib.aclopSetAttrBool(attr, b"transpose_x1", 1) == SUCCESS
+    assert ops.execute("MatMul", [ta.pair, tb.pair], [out.pair], stream, attr) == SUCCESS, (
+        acl.get_recent_err_msg()
+    )
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    np.testing.assert_allclose(out.read(), a.T @ b, rtol=1e-5, atol=1e-5)
+    assert ops.lib.aclopSetAttrBool(attr, b"transpose_x1", 0) == SUCCESS
+    assert ops.execute("MatMul", [ta.pair, tb.pair], [out.pair], stream, attr) == OP_NOT_FOUND
+    assert "attribute transpose_x1=b:0" in acl.get_recent_err_msg()
+    ops.lib.aclopDestroyAttr(attr)
+
+
+def test_handle_runs_the_matched_model(ops, pyacl_stream):
+    """aclopCreateHandle matches once; aclopExecWithHandle then runs Add (with broadcasting) per call."""
+    stream = pyacl_stream[1]
+    x, y = np.arange(6, dtype=np.float32).reshape(2, 3), np.array([10, 20, 30], np.float32)
+    tx, ty, out = (
+        Tensor(FLOAT, (2, 3), np.float32, x),
+        Tensor(FLOAT, (3,), np.float32, y),
+        Tensor(FLOAT, (2, 3), np.float32),
+    )
+    handle = P()
+    ins, outs = (P * 2)(tx.desc, ty.desc), (P * 1)(out.desc)
+    assert ops.lib.aclopCreateHandle(b"Add", 2, ins, 1, outs, None, ctypes.byref(handle)) == SUCCESS
+    for k in range(2):
+        tx.write(x * (k + 1))
+        bufs = (P * 2)(tx.buf, ty.buf)
+        assert ops.lib.aclopExecWithHandle(handle, 2, bufs, 1, (P * 1)(out.buf), stream) == SUCCESS
+        assert acl.rt.synchronize_stream(stream) == SUCCESS
+        np.testing.assert_array_equal(out.read(), x * (k + 1) + y)
+    ops.lib.aclopDestroyHandle(handle)
+
+
+def test_errors_name_what_is_wrong(ops, pyacl_stream):
+    """A type no model was built for, an output buffer smaller than the operator writes, a custom kernel:
+    each the documented code with a message, nothing queued."""
+    stream = pyacl_stream[1]
+    x = Tensor(FLOAT, (2, 3), np.float32, np.ones((2, 3)))
+    y = Tensor(FLOAT, (3,), np.float32, np.ones(3))
+    assert ops.execute("Sub", [x.pair, y.pair], [x.pair], stream) == OP_NOT_FOUND
+    assert "no loaded single-operator model matches Sub" in acl.get_recent_err_msg()
+    small = acl.create_data_buffer(x.ptr, 8)
+    assert ops.execute("Add", [x.pair, y.pair], [(x.desc, small)], stream) == INVALID_PARAM
+    assert "output 0 of Add" in acl.get_recent_err_msg()
+    assert ops.lib.aclopCreateKernel(b"Add", b"k", b"k", None, 0, 0, None) == API_NOT_SUPPORT
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+
+
+def test_atc_singleop_bad_lists_are_one_line_errors(tmp_path):
+    """An unknown operator type, a dynamic shape or a file that is not JSON: exit 2, one line, and no
+    .om written."""
+    cases = {
+        "unknown": [{"op": "NoSuchOp", "input_desc": [], "output_desc": [{"shape": [1], "type": "float"}]}],
+        "dynamic": [{"op": "Relu", "input_desc": [{"shape": [-1, 3], "type": "float"}],
+                     "output_desc": [{"shape": [-1, 3], "type": "float"}]}],
+    }  # fmt: skip
+    for name, doc in cases.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(doc))
+    (tmp_path / "broken.json").write_text("[{")
+    for name, want in (("unknown", "'NoSuchOp' is not one the host runs"), ("dynamic", "dynamic shapes"),
+                       ("broken", "is not JSON")):  # fmt: skip
+        r = atc(f"--singleop={tmp_path / name}.json", f"--output={tmp_path / name}")
+        assert r.returncode == 2 and want in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert not Path(tmp_path / name).exists()

@@ -320,3 +320,25 @@ def test_vpc_resnet50_sample_with_single_operators(env, tmp_path):
     log = run(["./main"], root / "out", env)
     assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
     assert re.findall(r"index of classification result is (\d+)", log) == ["998", "999"], log[-3000:]
+
+
+PY_VPC_RESNET = "python/level2_simple_inference/1_classification/vpc_resnet50_imagenet_classification"
+
+
+def test_vpc_resnet50_python_sample_with_acl_op(env, tmp_path):
+    """The pyACL twin (`python3 ./src/acl_sample.py`, README_CN's steps): acl.op.set_model_dir, acl.op.cast
+    and acl.op.execute_v2 (ArgMaxV2) on the models `atc --singleop=op_models/op_list.json` writes. Same
+    pictures and the same NV21 description as the C++ sample: red -> 998, blue -> 999, per picture."""
+    root = extract(tmp_path, PY_VPC_RESNET) / PY_VPC_RESNET
+    write_resnet50_standin(root / "caffe_model")
+    (root / "model").mkdir()
+    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
+         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--output=model/resnet50_aipp",
+         "--soc_version=Ascend310", "--insert_op_conf=caffe_model/aipp.cfg"], root, env)  # fmt: skip
+    run([sys.executable, "-m", "acl_async", "atc", "--singleop=op_models/op_list.json",
+         "--soc_version=Ascend310", "--output=op_models/"], root, env)  # fmt: skip
+    for name, rgb in (("dog1_1024_683.jpg", (250, 10, 10)), ("dog2_1024_683.jpg", (10, 10, 250))):
+        (root / "data" / name).write_bytes(jpeg_bytes(PIL.new("RGB", (1024, 683), rgb)))
+    log = run([sys.executable, "./src/acl_sample.py"], root, env)
+    found = dict(re.findall(r"image:\S*/(dog\d)_1024_683\.jpg\s+(?:.*\n)*?.*result is:(\d+)", log))
+    assert found == {"dog1": "998", "dog2": "999"}, log[-3000:]

@@ -25,6 +25,7 @@ NAMESPACES = {
     "acl.mdl": "mdl.pyi",
     "acl.util": "util.pyi",
     "acl.media": "media.pyi",
+    "acl.op": "op.pyi",
 }
 
 

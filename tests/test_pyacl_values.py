@@ -803,6 +803,7 @@ def test_every_function_is_covered_by_a_value_test():
     by tests/test_pyacl_media_values.py, with its own @covers registry)."""
     import test_aipp_dynamic  # its @covers: the dynamic AIPP functions
     import test_pyacl_media_values as media
+    import test_pyacl_op  # its @covers: acl.op
 
     functions = {name for name in acl._signatures() if not name.startswith("acl.media.")}
     assert len(functions) > 140
@@ -814,4 +815,5 @@ def test_every_function_is_covered_by_a_value_test():
     assert unknown == [], "covered names that are not acl functions"
     tests = {name for name, obj in globals().items() if name.startswith("test_") and callable(obj)}
     tests |= {name for name in vars(test_aipp_dynamic) if name.startswith("test_")}
+    tests |= {name for name in vars(test_pyacl_op) if name.startswith("test_")}
     assert set(COVERED.values()) <= tests

@@ -425,6 +425,7 @@ void bind_mdl_dataset(py::module_& m);  // acl.mdl: datasets
 void bind_threads(py::module_& m);      // acl.util: start_thread/stop_thread
 void bind_util(py::module_& m);         // acl.util: Python buffers <-> pointers
 void bind_media(py::module_& m);        // acl.media: DVPP (media.cpp)
+void bind_op(py::module_& m);           // acl.op: single operators (op.cpp)
 
 // Report threads (report.cpp): pyACL's callbacks queued on `stream` / on any stream subscribed to
 // `thread_id` that will never run (the runtime dropped them) are released and reported.

@@ -30,6 +30,7 @@ PYBIND11_MODULE(acl, m) {
       {"rt", bind_report},    {"mdl", bind_mdl_model}, {"mdl", bind_mdl_desc}, {"mdl", bind_mdl_dataset},
       {"mdl", bind_mdl_aipp},
       {"util", bind_threads}, {"util", bind_util},     {"media", bind_media},
+      {"op", bind_op},
   };
   for (const auto& [sub, binder] : parts) {
     py::module_ target = m;

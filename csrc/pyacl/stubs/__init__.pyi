@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from . import mdl as mdl
 from . import media as media
+from . import op as op
 from . import rt as rt
 from . import util as util
 

@@ -1,0 +1,183 @@
+// pyACL: `acl.op`, single operators (acl/acl_op.h) under pyACL's names: lists of tensor descriptions and
+// data buffers are lists of ints, handles and attributes are ints.
+#include "common.h"
+
+namespace pyacl {
+
+namespace {
+
+// A list (or tuple) argument of handles (ints) as pointers of type T.
+template <typename T>
+std::vector<T*> handle_list(const Args& a, size_t i) {
+  py::handle h = a.get(i);
+  if (h.is_none()) return {};
+  if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(i, "list of int");
+  std::vector<T*> out;
+  for (py::handle v : h) {
+    if (PyFloat_Check(v.ptr()) || !PyIndex_Check(v.ptr())) a.type_error(i, "list of int");
+    out.push_back(reinterpret_cast<T*>(static_cast<uintptr_t>(list_int(v, a.fn() + "(): a handle"))));
+  }
+  return out;
+}
+
+std::vector<int64_t> int_values(const Args& a, size_t i) {
+  std::vector<int64_t> out;
+  for (void* p : handle_list<void>(a, i)) out.push_back(static_cast<int64_t>(reinterpret_cast<uintptr_t>(p)));
+  return out;
+}
+
+template <typename T>
+T* data_or_null(std::vector<T>& v) {
+  return v.empty() ? nullptr : v.data();
+}
+
+int count(size_t n) { return static_cast<int>(n); }
+
+// aclopExecute is deprecated in CANN's header; pyACL keeps acl.op.execute.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+aclError execute_v1(const char* type, int ni, const aclTensorDesc* const* id, const aclDataBuffer* const* ib, int no,
+                    const aclTensorDesc* const* od, aclDataBuffer* const* ob, const aclopAttr* attr, aclrtStream s) {
+  return aclopExecute(type, ni, id, ib, no, od, ob, attr, s);
+}
+#pragma GCC diagnostic pop
+
+}  // namespace
+
+void bind_op(py::module_& m) {
+  bind<aclopSetModelDir>(m, "set_model_dir", Call{"ret"}, In{"model_dir"});
+  bind<aclopLoad>(m, "load", Call{"ret"}, HostPtr<1>{"model"}, In{"model_size"});
+  bind<aclopCreateAttr, Quick>(m, "create_attr", "attr = acl.op.create_attr(): 0 on failure");
+  bind<aclopDestroyAttr, Quick>(m, "destroy_attr", "acl.op.destroy_attr(attr)", In{"attr"});
+  bind<aclopSetAttrBool, Quick>(m, "set_attr_bool", Call{"ret"}, In{"attr"}, In{"attr_name"}, In{"attr_value"});
+  bind<aclopSetAttrInt, Quick>(m, "set_attr_int", Call{"ret"}, In{"attr"}, In{"attr_name"}, In{"attr_value"});
+  bind<aclopSetAttrFloat, Quick>(m, "set_attr_float", Call{"ret"}, In{"attr"}, In{"attr_name"}, In{"attr_value"});
+  bind<aclopSetAttrString, Quick>(m, "set_attr_string", Call{"ret"}, In{"attr"}, In{"attr_name"},
+                                  In{"attr_value"});
+  bind<aclopSetAttrDataType, Quick>(m, "set_attr_data_type", Call{"ret"}, In{"attr"}, In{"attr_name"},
+                                    In{"attr_value"});
+  defn(
+      m, "set_attr_list_int", {"attr", "attr_name", "values"}, 3,
+      [](Args& a) -> py::object {
+        std::vector<int64_t> v = int_values(a, 2);
+        std::string name = a.str(1);
+        return py::int_(aclopSetAttrListInt(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
+      },
+      "ret = acl.op.set_attr_list_int(attr, attr_name, values)");
+  defn(
+      m, "set_attr_list_bool", {"attr", "attr_name", "values"}, 3,
+      [](Args& a) -> py::object {
+        std::vector<uint8_t> v;
+        for (int64_t x : int_values(a, 2)) v.push_back(x ? 1 : 0);
+        std::string name = a.str(1);
+        return py::int_(aclopSetAttrListBool(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
+      },
+      "ret = acl.op.set_attr_list_bool(attr, attr_name, values)");
+  defn(
+      m, "set_attr_list_float", {"attr", "attr_name", "values"}, 3,
+      [](Args& a) -> py::object {
+        py::handle h = a.get(2);
+        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list of float");
+        std::vector<float> v;
+        for (py::handle x : h) v.push_back(static_cast<float>(PyFloat_AsDouble(x.ptr())));
+        if (PyErr_Occurred()) throw py::error_already_set();
+        std::string name = a.str(1);
+        return py::int_(aclopSetAttrListFloat(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
+      },
+      "ret = acl.op.set_attr_list_float(attr, attr_name, values)");
+  defn(
+      m, "set_attr_list_string", {"attr", "attr_name", "values"}, 3,
+      [](Args& a) -> py::object {
+        py::handle h = a.get(2);
+        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list of str");
+        std::vector<std::string> keep;
+        for (py::handle x : h) {
+          if (!PyUnicode_Check(x.ptr())) a.type_error(2, "list of str");
+          keep.push_back(py::cast<std::string>(x));
+        }
+        std::vector<const char*> v;
+        for (const std::string& s : keep) v.push_back(s.c_str());
+        std::string name = a.str(1);
+        return py::int_(aclopSetAttrListString(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
+      },
+      "ret = acl.op.set_attr_list_string(attr, attr_name, values)");
+  defn(
+      m, "execute_v2", {"op_type", "input_desc", "inputs", "output_desc", "outputs", "attr", "stream"}, 7,
+      [](Args& a) -> py::object {
+        std::string type = a.str(0);
+        auto id = handle_list<aclTensorDesc>(a, 1);
+        auto ib = handle_list<aclDataBuffer>(a, 2);
+        auto od = handle_list<aclTensorDesc>(a, 3);
+        auto ob = handle_list<aclDataBuffer>(a, 4);
+        if (id.size() != ib.size() || od.size() != ob.size())
+          return py::int_(refuse(ACL_ERROR_INVALID_PARAM, "%s(): %zu input descriptions for %zu inputs, %zu output "
+                                 "descriptions for %zu outputs", a.fn().c_str(), id.size(), ib.size(), od.size(),
+                                 ob.size()));
+        auto* attr = as<aclopAttr>(a.ptr(5));
+        auto* stream = as<void>(a.ptr(6));
+        aclError ret = call_nogil([&] {
+          return aclopExecuteV2(type.c_str(), count(id.size()), data_or_null(id), data_or_null(ib), count(od.size()),
+                                data_or_null(od), data_or_null(ob), attr, stream);
+        });
+        return py::int_(ret);
+      },
+      "ret = acl.op.execute_v2(op_type, input_desc, inputs, output_desc, outputs, attr, stream)");
+  defn(
+      m, "execute", {"op_type", "input_desc", "inputs", "output_desc", "outputs", "attr", "stream"}, 7,
+      [](Args& a) -> py::object {
+        std::string type = a.str(0);
+        auto id = handle_list<const aclTensorDesc>(a, 1);
+        auto ib = handle_list<const aclDataBuffer>(a, 2);
+        auto od = handle_list<const aclTensorDesc>(a, 3);
+        auto ob = handle_list<aclDataBuffer>(a, 4);
+        if (id.size() != ib.size() || od.size() != ob.size())
+          return py::int_(refuse(ACL_ERROR_INVALID_PARAM, "%s(): description and buffer lists differ in length",
+                                 a.fn().c_str()));
+        auto* attr = as<const aclopAttr>(a.ptr(5));
+        auto* stream = as<void>(a.ptr(6));
+        aclError ret = call_nogil([&] {
+          return execute_v1(type.c_str(), count(id.size()), data_or_null(id), data_or_null(ib), count(od.size()),
+                            data_or_null(od), data_or_null(ob), attr, stream);
+        });
+        return py::int_(ret);
+      },
+      "ret = acl.op.execute(op_type, input_desc, inputs, output_desc, outputs, attr, stream)");
+  defn(
+      m, "create_handle", {"op_type", "input_desc", "output_desc", "op_attr"}, 4,
+      [](Args& a) -> py::object {
+        std::string type = a.str(0);
+        auto id = handle_list<const aclTensorDesc>(a, 1);
+        auto od = handle_list<const aclTensorDesc>(a, 2);
+        auto* attr = as<const aclopAttr>(a.ptr(3));
+        aclopHandle* handle = nullptr;
+        aclError ret = call_nogil([&] {
+          return aclopCreateHandle(type.c_str(), count(id.size()), data_or_null(id), count(od.size()),
+                                   data_or_null(od), attr, &handle);
+        });
+        return pair(ptr_obj(handle), ret);
+      },
+      "handle, ret = acl.op.create_handle(op_type, input_desc, output_desc, op_attr)");
+  bind<aclopDestroyHandle, Quick>(m, "destroy_handle", "acl.op.destroy_handle(handle)", In{"handle"});
+  defn(
+      m, "execute_with_handle", {"handle", "inputs", "outputs", "stream"}, 4,
+      [](Args& a) -> py::object {
+        auto* handle = as<aclopHandle>(a.ptr(0));
+        auto ib = handle_list<const aclDataBuffer>(a, 1);
+        auto ob = handle_list<aclDataBuffer>(a, 2);
+        auto* stream = as<void>(a.ptr(3));
+        aclError ret = call_nogil([&] {
+          return aclopExecWithHandle(handle, count(ib.size()), data_or_null(ib), count(ob.size()), data_or_null(ob),
+                                     stream);
+        });
+        return py::int_(ret);
+      },
+      "ret = acl.op.execute_with_handle(handle, inputs, outputs, stream)");
+  bind<aclopCast>(m, "cast", Call{"ret"}, In{"input_desc"}, In{"input"}, In{"output_desc"}, In{"output"},
+                  In{"truncate"}, In{"stream"});
+  bind<aclopCreateHandleForCast>(m, "create_handle_for_cast",
+                                 "handle, ret = acl.op.create_handle_for_cast(input_desc, output_desc, truncate)",
+                                 In{"input_desc"}, In{"output_desc"}, In{"truncate"}, Out());
+  bind<aclopSetMaxOpQueueNum, Quick>(m, "set_max_op_queue_num", Call{"ret"}, In{"max_op_num"});
+}
+
+}  // namespace pyacl

@@ -44,6 +44,16 @@ def sdk_env(thirdpart: Path) -> dict[str, str]:
     return env
 
 
+def samples_env(root: Path) -> dict[str, str]:
+    """The SDK's variables, with THIRDPART_PATH (under root) holding samples/common: the samples' README
+    step."""
+    import shutil
+
+    extract(root / "src", "common/sample_common.sh")
+    shutil.copytree(root / "src" / "common", root / "tp" / "common")
+    return sdk_env(root / "tp")
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: int = 600, stdin: str | None = None) -> str:
     r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
     assert r.returncode == 0, f"{cmd} -> {r.returncode}\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}"

@@ -25,7 +25,7 @@ from huawei_samples import (  # noqa: E402
     nv12_picture,
     run,
     run_command,
-    sdk_env,
+    samples_env,
     write_resnet50_standin,
 )
 
@@ -37,11 +37,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory) -> dict[str, str]:
-    """The SDK's variables, with THIRDPART_PATH holding samples/common (the samples' README step)."""
-    root = tmp_path_factory.mktemp("thirdpart")
-    extract(root / "src", "common/sample_common.sh")
-    shutil.copytree(root / "src" / "common", root / "tp" / "common")
-    return sdk_env(root / "tp")
+    return samples_env(tmp_path_factory.mktemp("thirdpart"))
 
 
 def sample(tmp_path: Path, name: str) -> Path:
@@ -293,52 +289,3 @@ def test_vpc_jpeg_resnet50_python_sample(py_vpc_jpeg, env, mode):
     assert len(top5) == 5, log[-2000:]
     for label, prob in top5:  # each printed score is the stand-in's of the picture VPC made
         assert float(prob) == pytest.approx(scores[int(label)], rel=3e-2, abs=0.1), (label, log[-2000:])
-
-
-VPC_RESNET = f"{CLASSIFICATION}/vpc_resnet50_imagenet_classification"
-
-
-def test_vpc_resnet50_sample_with_single_operators(env, tmp_path):
-    """vpc_resnet50_imagenet_classification (C++), as its README builds it: the AIPP model from atc, the
-    single operators of out/op_models/op_list.json from `atc --singleop` (Cast float -> float16, then
-    ArgMaxV2 over the 1000 scores: aclopSetModelDir, aclopCast, aclopExecuteV2 with a constant axis).
-    A red and a blue picture. The sample describes JPEGD's NV12 output as NV21 (YVU) for the VPC resize
-    to NV12, so VPC swaps the chroma planes, as the hardware would: red reaches the model as blue. The
-    stand-in's top class is then 998 (its largest weight on channel 2, B after the sample's CSC) for the
-    red picture and 999 (channel 0, R) for the blue one, as the sample prints them."""
-    root = extract(tmp_path, VPC_RESNET) / VPC_RESNET
-    write_resnet50_standin(root / "caffe_model")
-    (root / "model").mkdir()
-    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
-         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--soc_version=Ascend310",
-         "--insert_op_conf=caffe_model/aipp.cfg", "--output=model/resnet50_aipp"], root, env)  # fmt: skip
-    run([sys.executable, "-m", "acl_async", "atc", "--singleop=out/op_models/op_list.json",
-         "--soc_version=Ascend310", "--output=out/op_models"], root, env)  # fmt: skip
-    for name, rgb in (("dog1_1024_683.jpg", (250, 10, 10)), ("dog2_1024_683.jpg", (10, 10, 250))):
-        (root / "data" / name).write_bytes(jpeg_bytes(PIL.new("RGB", (1024, 683), rgb)))
-    build_with_cmake(root, env)
-    log = run(["./main"], root / "out", env)
-    assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
-    assert re.findall(r"index of classification result is (\d+)", log) == ["998", "999"], log[-3000:]
-
-
-PY_VPC_RESNET = "python/level2_simple_inference/1_classification/vpc_resnet50_imagenet_classification"
-
-
-def test_vpc_resnet50_python_sample_with_acl_op(env, tmp_path):
-    """The pyACL twin (`python3 ./src/acl_sample.py`, README_CN's steps): acl.op.set_model_dir, acl.op.cast
-    and acl.op.execute_v2 (ArgMaxV2) on the models `atc --singleop=op_models/op_list.json` writes. Same
-    pictures and the same NV21 description as the C++ sample: red -> 998, blue -> 999, per picture."""
-    root = extract(tmp_path, PY_VPC_RESNET) / PY_VPC_RESNET
-    write_resnet50_standin(root / "caffe_model")
-    (root / "model").mkdir()
-    run([sys.executable, "-m", "acl_async", "atc", "--model=caffe_model/resnet50.prototxt",
-         "--weight=caffe_model/resnet50.caffemodel", "--framework=0", "--output=model/resnet50_aipp",
-         "--soc_version=Ascend310", "--insert_op_conf=caffe_model/aipp.cfg"], root, env)  # fmt: skip
-    run([sys.executable, "-m", "acl_async", "atc", "--singleop=op_models/op_list.json",
-         "--soc_version=Ascend310", "--output=op_models/"], root, env)  # fmt: skip
-    for name, rgb in (("dog1_1024_683.jpg", (250, 10, 10)), ("dog2_1024_683.jpg", (10, 10, 250))):
-        (root / "data" / name).write_bytes(jpeg_bytes(PIL.new("RGB", (1024, 683), rgb)))
-    log = run([sys.executable, "./src/acl_sample.py"], root, env)
-    found = dict(re.findall(r"image:\S*/(dog\d)_1024_683\.jpg\s+(?:.*\n)*?.*result is:(\d+)", log))
-    assert found == {"dog1": "998", "dog2": "999"}, log[-3000:]

@@ -40,6 +40,12 @@ OP_LIST = [
     {"op": "Add", "input_desc": [{"format": "ND", "shape": [2, 3], "type": "float"},
                                  {"format": "ND", "shape": [3], "type": "float"}],
      "output_desc": [{"format": "ND", "shape": [2, 3], "type": "float"}]},
+    {"op": "Conv2D", "input_desc": [{"format": "NHWC", "shape": [1, 7, 6, 2], "type": "float"},
+                                    {"format": "NCHW", "shape": [3, 2, 3, 3], "type": "float"}],
+     "output_desc": [{"format": "NHWC", "shape": [1, 4, 3, 3], "type": "float"}],
+     "attr": [{"name": "strides", "type": "list_int", "value": [1, 2, 2, 1]},
+              {"name": "pads", "type": "list_int", "value": [1, 1, 1, 1]},
+              {"name": "dilations", "type": "list_int", "value": [1, 1, 1, 1]}]},
 ]  # fmt: skip
 
 
@@ -186,6 +192,28 @@ def test_matmul_attributes_choose_the_model(ops, pyacl_stream):
     assert ops.execute("MatMul", [ta.pair, tb.pair], [out.pair], stream, attr) == OP_NOT_FOUND
     assert "attribute transpose_x1=b:0" in acl.get_recent_err_msg()
     ops.lib.aclopDestroyAttr(attr)
+
+
+def test_conv2d_nhwc_with_strides_and_pads(ops, pyacl_stream):
+    """Conv2D as acl_execute_conv2d lists it: NHWC x, NCHW (OIHW) filter, strides in NHWC order (2 on H and
+    W), pads [top, bottom, left, right]; NHWC out equal to a numpy convolution."""
+    stream = pyacl_stream[1]
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(1, 7, 6, 2)).astype(np.float32), rng.normal(size=(3, 2, 3, 3)).astype(np.float32)
+    tx, tw, out = (
+        Tensor(FLOAT, x.shape, np.float32, x),
+        Tensor(FLOAT, w.shape, np.float32, w),
+        Tensor(FLOAT, (1, 4, 3, 3), np.float32),
+    )
+    assert ops.execute("Conv2D", [tx.pair, tw.pair], [out.pair], stream) == SUCCESS, acl.get_recent_err_msg()
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    xp = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    want = np.zeros((1, 4, 3, 3), np.float32)
+    for i in range(4):
+        for j in range(3):
+            patch = xp[0, 2 * i : 2 * i + 3, 2 * j : 2 * j + 3, :]  # kh, kw, c
+            want[0, i, j] = np.einsum("hwc,ochw->o", patch, w)
+    np.testing.assert_allclose(out.read(), want, rtol=1e-5, atol=1e-5)
 
 
 def test_handle_runs_the_matched_model(ops, pyacl_stream):

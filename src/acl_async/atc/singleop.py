@@ -47,6 +47,7 @@ class Tensor:
     dtype: str
     shape: list[int]
     const: np.ndarray | None = None
+    format: str = "ND"
 
     @property
     def acl_type(self) -> int:
@@ -112,7 +113,7 @@ def _tensor(desc: Any, where: str) -> Tensor:
         raise ValueError(f"{where}: shape must be a list of integers")
     if any(d < 0 for d in shape):
         raise ValueError(f"{where}: shape {shape}: dynamic shapes (-1/-2) are not supported on the host")
-    t = Tensor(dtype, shape)
+    t = Tensor(dtype, shape, format=str(desc.get("format", "ND")).upper())
     if desc.get("is_const"):
         values = np.asarray(desc.get("const_value", []), dtype=t.np_type)
         if values.size != int(np.prod(shape, dtype=np.int64)):
@@ -246,6 +247,39 @@ def _reshape(spec: OpSpec, x: list[Any]) -> list[Any]:
     return [ops.reshape(x[0], np.array(spec.outputs[0].shape, np.int64), False)]
 
 
+def _conv2d(spec: OpSpec, x: list[Any]) -> list[Any]:
+    """CANN's Conv2D: x in data_format (NHWC or NCHW), the filter in its description's format (NCHW = OIHW,
+    HWCN or NHWC), strides/dilations in data_format order, pads [top, bottom, left, right], groups, and
+    an optional bias."""
+    from openvino import opset13 as ops
+
+    if len(spec.inputs) not in (2, 3) or len(spec.inputs[0].shape) != 4:
+        raise ValueError("Conv2D takes a 4-D x, a filter and an optional bias")
+    fmt = str(spec.attr("data_format", spec.inputs[0].format if spec.inputs[0].format != "ND" else "NHWC"))
+    if fmt not in ("NHWC", "NCHW"):
+        raise ValueError(f"Conv2D data_format {fmt}: NHWC or NCHW")
+    h, w = (1, 2) if fmt == "NHWC" else (2, 3)
+    to_oihw = {"NCHW": [0, 1, 2, 3], "ND": [0, 1, 2, 3], "HWCN": [3, 2, 0, 1], "NHWC": [0, 3, 1, 2]}
+    if spec.inputs[1].format not in to_oihw:
+        raise ValueError(f"Conv2D filter format {spec.inputs[1].format}: NCHW, HWCN or NHWC")
+    data = ops.transpose(x[0], np.array([0, 3, 1, 2], np.int64)) if fmt == "NHWC" else x[0]
+    weights = ops.transpose(x[1], np.array(to_oihw[spec.inputs[1].format], np.int64))
+    strides, dilations = list(spec.attr("strides", [1, 1, 1, 1])), list(spec.attr("dilations", [1, 1, 1, 1]))
+    top, bottom, left, right = list(spec.attr("pads", [0, 0, 0, 0]))
+    groups = int(spec.attr("groups", 1))
+    args = ([strides[h], strides[w]], [top, left], [bottom, right], [dilations[h], dilations[w]])
+    if groups == 1:
+        y = ops.convolution(data, weights, *args)
+    else:
+        o, i, kh, kw = (spec.inputs[1].shape[k] for k in to_oihw[spec.inputs[1].format])
+        grouped = ops.reshape(weights, np.array([groups, o // groups, i, kh, kw], np.int64), False)
+        y = ops.group_convolution(data, grouped, *args)
+    if len(spec.inputs) == 3:
+        y = ops.add(y, ops.reshape(x[2], np.array([1, -1, 1, 1], np.int64), False))
+    out_fmt = spec.outputs[0].format if spec.outputs[0].format in ("NHWC", "NCHW") else fmt
+    return [ops.transpose(y, np.array([0, 2, 3, 1], np.int64)) if out_fmt == "NHWC" else y]
+
+
 def _leaky_relu(spec: OpSpec, x: list[Any]) -> list[Any]:
     from openvino import opset13 as ops
 
@@ -261,6 +295,7 @@ BUILDERS: dict[str, Builder] = {
     "BatchMatMul": _matmul("adj_x1", "adj_x2"),
     "BatchMatMulV2": _matmul("adj_x1", "adj_x2"),
     "Cast": _cast,
+    "Conv2D": _conv2d,
     "Div": _binary("divide"),
     "Exp": _unary("exp"),
     "LeakyRelu": _leaky_relu,
@@ -330,10 +365,19 @@ def _meta(spec: OpSpec) -> dict[str, str]:
     return meta
 
 
+#: op_list.json format name -> aclFormat value (CANN's ge::Format), for the file names.
+FORMATS = {
+    "NCHW": 0, "NHWC": 1, "ND": 2, "NC1HWC0": 3, "FRACTAL_Z": 4,
+    "HWCN": 16, "NDHWC": 27, "FRACTAL_NZ": 29, "NCDHW": 30,
+}  # fmt: skip
+
+
 def _file_name(i: int, spec: OpSpec) -> str:
+    """CANN's name: index, operator type, then each input's and output's data type, format and dims
+    (``0_Add_3_2_8_16_3_2_8_16_3_2_8_16.om``), which samples' build scripts look for."""
     parts = [str(i), spec.op]
     for t in [*spec.inputs, *spec.outputs]:
-        parts += [str(t.acl_type), *map(str, t.shape)]
+        parts += [str(t.acl_type), str(FORMATS.get(t.format, 2)), *map(str, t.shape)]
     return re.sub(r"[^A-Za-z0-9_.-]", "_", "_".join(parts)) + ".om"
 
 

@@ -42,6 +42,7 @@ pytest_files=(
   tests/test_runner.py
   tests/test_stream_lookahead.py
   tests/test_stream_sync_runs.py
+  tests/test_single_op.py
   tests/test_session.py
   tests/test_teardown.py
   tests/test_cli.py
@@ -57,6 +58,7 @@ tsan_pytest_files=(
   tests/test_runner.py
   tests/test_stream_lookahead.py
   tests/test_stream_sync_runs.py
+  tests/test_single_op.py
   tests/test_teardown.py
   tests/test_pyacl*.py
   tests/test_fuzz.py

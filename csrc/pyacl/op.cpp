@@ -20,18 +20,36 @@ std::vector<T*> handle_list(const Args& a, size_t i) {
   return out;
 }
 
-std::vector<int64_t> int_values(const Args& a, size_t i) {
-  std::vector<int64_t> out;
-  for (void* p : handle_list<void>(a, i)) out.push_back(static_cast<int64_t>(reinterpret_cast<uintptr_t>(p)));
-  return out;
-}
-
 template <typename T>
 T* data_or_null(std::vector<T>& v) {
   return v.empty() ? nullptr : v.data();
 }
 
 int count(size_t n) { return static_cast<int>(n); }
+
+int64_t int_of(const Args& a, py::handle v) {
+  if (PyFloat_Check(v.ptr()) || !PyIndex_Check(v.ptr())) a.type_error(2, "list of int");
+  return list_int(v, a.fn() + "(): a value");
+}
+
+// acl.op.<name>(attr, attr_name, values): each value converted by conv, then set(attr, name, n, values).
+template <typename T, typename Set, typename Conv>
+void list_setter(py::module_& m, const char* name, Set set, Conv conv) {
+  const std::string doc = std::string("ret = acl.op.") + name + "(attr, attr_name, values)";
+  defn(
+      m, name, {"attr", "attr_name", "values"}, 3,
+      [set, conv](Args& a) -> py::object {
+        py::handle h = a.get(2);
+        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list");
+        std::vector<T> values;
+        for (py::handle v : h) values.push_back(conv(a, v));
+        if (PyErr_Occurred()) throw py::error_already_set();
+        std::string attr_name = a.str(1);
+        auto* attr = as<aclopAttr>(a.ptr(0));
+        return py::int_(set(attr, attr_name.c_str(), count(values.size()), data_or_null(values)));
+      },
+      doc.c_str());
+}
 
 // aclopExecute is deprecated in CANN's header; pyACL keeps acl.op.execute.
 #pragma GCC diagnostic push
@@ -56,51 +74,24 @@ void bind_op(py::module_& m) {
                                   In{"attr_value"});
   bind<aclopSetAttrDataType, Quick>(m, "set_attr_data_type", Call{"ret"}, In{"attr"}, In{"attr_name"},
                                     In{"attr_value"});
-  defn(
-      m, "set_attr_list_int", {"attr", "attr_name", "values"}, 3,
-      [](Args& a) -> py::object {
-        std::vector<int64_t> v = int_values(a, 2);
-        std::string name = a.str(1);
-        return py::int_(aclopSetAttrListInt(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
-      },
-      "ret = acl.op.set_attr_list_int(attr, attr_name, values)");
-  defn(
-      m, "set_attr_list_bool", {"attr", "attr_name", "values"}, 3,
-      [](Args& a) -> py::object {
-        std::vector<uint8_t> v;
-        for (int64_t x : int_values(a, 2)) v.push_back(x ? 1 : 0);
-        std::string name = a.str(1);
-        return py::int_(aclopSetAttrListBool(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
-      },
-      "ret = acl.op.set_attr_list_bool(attr, attr_name, values)");
-  defn(
-      m, "set_attr_list_float", {"attr", "attr_name", "values"}, 3,
-      [](Args& a) -> py::object {
-        py::handle h = a.get(2);
-        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list of float");
-        std::vector<float> v;
-        for (py::handle x : h) v.push_back(static_cast<float>(PyFloat_AsDouble(x.ptr())));
-        if (PyErr_Occurred()) throw py::error_already_set();
-        std::string name = a.str(1);
-        return py::int_(aclopSetAttrListFloat(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
-      },
-      "ret = acl.op.set_attr_list_float(attr, attr_name, values)");
-  defn(
-      m, "set_attr_list_string", {"attr", "attr_name", "values"}, 3,
-      [](Args& a) -> py::object {
-        py::handle h = a.get(2);
-        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list of str");
-        std::vector<std::string> keep;
-        for (py::handle x : h) {
-          if (!PyUnicode_Check(x.ptr())) a.type_error(2, "list of str");
-          keep.push_back(py::cast<std::string>(x));
-        }
+  list_setter<int64_t>(m, "set_attr_list_int", aclopSetAttrListInt, int_of);
+  list_setter<uint8_t>(m, "set_attr_list_bool", aclopSetAttrListBool,
+                       [](const Args& a, py::handle v) { return static_cast<uint8_t>(int_of(a, v) != 0); });
+  list_setter<float>(m, "set_attr_list_float", aclopSetAttrListFloat, [](const Args& a, py::handle v) {
+    if (!PyFloat_Check(v.ptr()) && !PyIndex_Check(v.ptr())) a.type_error(2, "list of float");
+    return static_cast<float>(PyFloat_AsDouble(v.ptr()));
+  });
+  list_setter<std::string>(
+      m, "set_attr_list_string",
+      [](aclopAttr* attr, const char* name, int n, const std::string* values) {
         std::vector<const char*> v;
-        for (const std::string& s : keep) v.push_back(s.c_str());
-        std::string name = a.str(1);
-        return py::int_(aclopSetAttrListString(as<aclopAttr>(a.ptr(0)), name.c_str(), count(v.size()), data_or_null(v)));
+        for (int i = 0; i < n; ++i) v.push_back(values[i].c_str());
+        return aclopSetAttrListString(attr, name, n, data_or_null(v));
       },
-      "ret = acl.op.set_attr_list_string(attr, attr_name, values)");
+      [](const Args& a, py::handle v) {
+        if (!PyUnicode_Check(v.ptr())) a.type_error(2, "list of str");
+        return py::cast<std::string>(v);
+      });
   defn(
       m, "execute_v2", {"op_type", "input_desc", "inputs", "output_desc", "outputs", "attr", "stream"}, 7,
       [](Args& a) -> py::object {

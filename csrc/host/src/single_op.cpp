@@ -371,12 +371,30 @@ aclopAttr cast_attr(const aclTensorDesc* dst, uint8_t truncate) {
   return a;
 }
 
-aclError make_handle(std::shared_ptr<OpModel> op, aclopHandle** handle) {
+// The handle of the model matched for these descriptions and attributes, compiled now.
+aclError create_handle(const char* type, int n_in, const aclTensorDesc* const in[], int n_out,
+                       const aclTensorDesc* const out[], const aclopAttr* attr, aclopHandle** handle) {
+  if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
+  *handle = nullptr;
+  aclError code;
+  auto op = find(type, n_in, in, n_out, out, attr, code);
+  if (!op) return code;
+  if (aclError e = compile(*op)) return e;
   auto h = std::make_shared<aclopHandle>();
   h->op = std::move(op);
   op_handles().add(h.get(), h);
   *handle = h.get();
   return ACL_SUCCESS;
+}
+
+aclError execute(const char* type, int n_in, const aclTensorDesc* const in_desc[], const aclDataBuffer* const in[],
+                 int n_out, const aclTensorDesc* const out_desc[], aclDataBuffer* const out[], const aclopAttr* attr,
+                 aclrtStream stream) {
+  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
+  aclError code;
+  auto op = find(type, n_in, in_desc, n_out, out_desc, attr, code);
+  if (!op) return code;
+  return launch(op, n_in, in, n_out, out, stream);
 }
 
 }  // namespace
@@ -406,37 +424,23 @@ aclError aclopExecute(const char* opType, int numInputs, const aclTensorDesc* co
                       const aclDataBuffer* const inputs[], int numOutputs, const aclTensorDesc* const outputDesc[],
                       aclDataBuffer* const outputs[], const aclopAttr* attr, aclrtStream stream) ACL_API_TRY {
   ACL_API();
-  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
-  aclError code;
-  auto op = find(opType, numInputs, inputDesc, numOutputs, outputDesc, attr, code);
-  if (!op) return code;
-  return launch(op, numInputs, inputs, numOutputs, outputs, stream);
+  return execute(opType, numInputs, inputDesc, inputs, numOutputs, outputDesc, outputs, attr, stream);
 } ACL_API_CATCH
 
 aclError aclopExecuteV2(const char* opType, int numInputs, aclTensorDesc* inputDesc[], aclDataBuffer* inputs[],
                         int numOutputs, aclTensorDesc* outputDesc[], aclDataBuffer* outputs[], aclopAttr* attr,
                         aclrtStream stream) ACL_API_TRY {
   ACL_API();
-  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
-  aclError code;
-  auto op = find(opType, numInputs, inputDesc, numOutputs, outputDesc, attr, code);
-  if (!op) return code;
-  // Static shapes only: the output descriptions already hold what the operator writes.
-  return launch(op, numInputs, inputs, numOutputs, outputs, stream);
+  // Static shapes only: the output descriptions already hold what the operator writes (none to refresh).
+  return execute(opType, numInputs, inputDesc, inputs, numOutputs, outputDesc, outputs, attr, stream);
 } ACL_API_CATCH
 
 aclError aclopCreateHandle(const char* opType, int numInputs, const aclTensorDesc* const inputDesc[], int numOutputs,
                            const aclTensorDesc* const outputDesc[], const aclopAttr* opAttr,
                            aclopHandle** handle) ACL_API_TRY {
   ACL_API();
-  if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
-  *handle = nullptr;
   if (opAttr && !live_attr(opAttr)) return fail(ACL_ERROR_INVALID_PARAM, "opAttr is not a live aclopAttr");
-  aclError code;
-  auto op = find(opType, numInputs, inputDesc, numOutputs, outputDesc, opAttr, code);
-  if (!op) return code;
-  if (aclError e = compile(*op)) return e;
-  return make_handle(std::move(op), handle);
+  return create_handle(opType, numInputs, inputDesc, numOutputs, outputDesc, opAttr, handle);
 } ACL_API_CATCH
 
 void aclopDestroyHandle(aclopHandle* handle) ACL_API_TRY {
@@ -465,16 +469,10 @@ aclError aclopCast(const aclTensorDesc* srcDesc, const aclDataBuffer* srcBuffer,
 aclError aclopCreateHandleForCast(aclTensorDesc* srcDesc, aclTensorDesc* dstDesc, uint8_t truncate,
                                   aclopHandle** handle) ACL_API_TRY {
   ACL_API();
-  if (!handle) return fail(ACL_ERROR_INVALID_PARAM, "handle must not be NULL");
-  *handle = nullptr;
   const aclopAttr a = cast_attr(dstDesc, truncate);
   const aclTensorDesc* in = srcDesc;
   const aclTensorDesc* out = dstDesc;
-  aclError code;
-  auto op = find("Cast", 1, &in, 1, &out, &a, code);
-  if (!op) return code;
-  if (aclError e = compile(*op)) return e;
-  return make_handle(std::move(op), handle);
+  return create_handle("Cast", 1, &in, 1, &out, &a, handle);
 } ACL_API_CATCH
 
 aclError aclopCreateKernel(const char*, const char*, const char*, void*, int, aclopEngineType,

@@ -18,7 +18,8 @@ import pytest
 acl = pytest.importorskip("acl")
 
 SUCCESS, INVALID_PARAM, OP_NOT_FOUND, API_NOT_SUPPORT = 0, 100000, 100024, 200001
-FLOAT, FLOAT16, INT32 = 0, 1, 3
+FLOAT, FLOAT16, INT8, INT32 = 0, 1, 2, 3
+TRANS_N, TRANS_T = 0, 1
 ND = 2
 H2D, D2H = 1, 2
 P = ctypes.c_void_p
@@ -46,6 +47,20 @@ OP_LIST = [
      "attr": [{"name": "strides", "type": "list_int", "value": [1, 2, 2, 1]},
               {"name": "pads", "type": "list_int", "value": [1, 1, 1, 1]},
               {"name": "dilations", "type": "list_int", "value": [1, 1, 1, 1]}]},
+    {"op": "GEMM", "input_desc": [{"format": "ND", "shape": [3, 4], "type": "float16"},
+                                  {"format": "ND", "shape": [3, 5], "type": "float16"},
+                                  {"format": "ND", "shape": [4, 5], "type": "float16"},
+                                  {"format": "ND", "shape": [], "type": "float16"},
+                                  {"format": "ND", "shape": [], "type": "float16"}],
+     "output_desc": [{"format": "ND", "shape": [4, 5], "type": "float16"}],
+     "attr": [{"name": "transpose_a", "type": "bool", "value": True},
+              {"name": "transpose_b", "type": "bool", "value": False}]},
+    {"op": "GEMM", "input_desc": [{"format": "ND", "shape": [2, 3], "type": "int8"},
+                                  {"format": "ND", "shape": [3, 2], "type": "int8"},
+                                  {"format": "ND", "shape": [2, 2], "type": "int32"},
+                                  {"format": "ND", "shape": [], "type": "int32"},
+                                  {"format": "ND", "shape": [], "type": "int32"}],
+     "output_desc": [{"format": "ND", "shape": [2, 2], "type": "int32"}]},
 ]  # fmt: skip
 
 
@@ -214,6 +229,64 @@ def test_conv2d_nhwc_with_strides_and_pads(ops, pyacl_stream):
             patch = xp[0, 2 * i : 2 * i + 3, 2 * j : 2 * j + 3, :]  # kh, kw, c
             want[0, i, j] = np.einsum("hwc,ochw->o", patch, w)
     np.testing.assert_allclose(out.read(), want, rtol=1e-5, atol=1e-5)
+
+
+def test_blas_gemm_runs_the_gemm_model(ops, pyacl_stream):
+    """aclblasGemmEx (float16, A transposed) and aclblasS8gemm (int8 -> int32) compute C = alpha op(A) B +
+    beta C in place through the GEMM models of the list; the same call with A not transposed matches none."""
+    stream = pyacl_stream[1]
+    Int, P = ctypes.c_int, ctypes.c_void_p
+    gemm_ex = ops.lib.aclblasGemmEx
+    gemm_ex.argtypes = [Int, Int, Int, Int, Int, Int, P, P, Int, Int, P, Int, Int, P, P, Int, Int, Int, P]
+    rng = np.random.default_rng(4)
+    a, b = rng.random((3, 4)).astype(np.float16), rng.random((3, 5)).astype(np.float16)
+    c = rng.random((4, 5)).astype(np.float16)
+    ta, tb, tc = (Tensor(FLOAT16, v.shape, np.float16, v) for v in (a, b, c))
+    alpha, beta = (
+        Tensor(FLOAT16, (), np.float16, np.float16(2)),
+        Tensor(FLOAT16, (), np.float16, np.float16(0.5)),
+    )
+    args = [
+        4,
+        5,
+        3,
+        alpha.ptr,
+        ta.ptr,
+        -1,
+        FLOAT16,
+        tb.ptr,
+        -1,
+        FLOAT16,
+        beta.ptr,
+        tc.ptr,
+        -1,
+        FLOAT16,
+        0,
+        stream,
+    ]
+    assert gemm_ex(TRANS_T, TRANS_N, TRANS_N, *args) == SUCCESS, acl.get_recent_err_msg()
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    want = (2 * (a.astype(np.float32).T @ b.astype(np.float32)) + 0.5 * c.astype(np.float32)).astype(
+        np.float16
+    )
+    np.testing.assert_allclose(tc.read().astype(np.float32), want.astype(np.float32), rtol=2e-3)
+    assert gemm_ex(TRANS_N, TRANS_N, TRANS_N, *args) == OP_NOT_FOUND
+    s8 = ops.lib.aclblasS8gemm
+    s8.argtypes = [Int, Int, Int, Int, Int, Int, P, P, Int, P, Int, P, P, Int, Int, P]
+    x, y = rng.integers(-128, 128, (2, 3)).astype(np.int8), rng.integers(-128, 128, (3, 2)).astype(np.int8)
+    z = rng.integers(-1000, 1000, (2, 2)).astype(np.int32)
+    tx, ty, tz = (
+        Tensor(INT8, (2, 3), np.int8, x),
+        Tensor(INT8, (3, 2), np.int8, y),
+        Tensor(INT32, (2, 2), np.int32, z),
+    )
+    one, three = Tensor(INT32, (), np.int32, np.int32(1)), Tensor(INT32, (), np.int32, np.int32(3))
+    ret = s8(
+        TRANS_N, TRANS_N, TRANS_N, 2, 2, 3, three.ptr, tx.ptr, -1, ty.ptr, -1, one.ptr, tz.ptr, -1, 0, stream
+    )
+    assert ret == SUCCESS, acl.get_recent_err_msg()
+    assert acl.rt.synchronize_stream(stream) == SUCCESS
+    np.testing.assert_array_equal(tz.read(), 3 * (x.astype(np.int32) @ y.astype(np.int32)) + z)
 
 
 def test_handle_runs_the_matched_model(ops, pyacl_stream):

@@ -1,7 +1,8 @@
 """Huawei's samples that run single operators (Ascend/samples), built and run unmodified with their own build
 files and README steps, their operators made by `acl-async atc --singleop` from the samples' own
 op_list.json: vpc_resnet50_imagenet_classification, C++ and Python (Cast, then ArgMaxV2 over the scores of
-a DVPP + AIPP model), and acl_execute_conv2d (a 2 x 1024 x 1024 NHWC Conv2D). Read from a clone of
+a DVPP + AIPP model), acl_execute_conv2d (a 2 x 1024 x 1024 NHWC Conv2D) and the BLAS gemm sample
+(aclblasGemmEx on the GEMM operator). Read from a clone of
 Ascend/samples (tests/huawei_samples.py); skipped without one."""
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ CLASSIFICATION = "cplusplus/level2_simple_inference/1_classification"
 VPC_RESNET = f"{CLASSIFICATION}/vpc_resnet50_imagenet_classification"
 PY_VPC_RESNET = "python/level2_simple_inference/1_classification/vpc_resnet50_imagenet_classification"
 CONV2D = "cplusplus/level2_simple_inference/6_other/acl_execute_conv2d"
+GEMM = "cplusplus/level1_single_api/1_acl/4_blas/gemm"
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +118,19 @@ def test_acl_execute_conv2d_sample(env, tmp_path):
                 "nhwc,oc->nhwo", xp[:, kh : kh + 1024, kw : kw + 1024, :], w[:, :, kh, kw].astype(np.float32)
             )
     np.testing.assert_allclose(out, want, rtol=2e-3)
+
+
+def test_blas_gemm_sample(env, tmp_path):
+    """4_blas/gemm as its README runs it: generate_data.py writes A, B, C and numpy's 2 A @ B + C (float16),
+    `atc --singleop=run/out/test_data/config/gemm.json`, cmake, make, ./execute_gemm_op; its result file is
+    byte-equal to numpy's, which is what the sample's own verify_result.py checks."""
+    root = extract(tmp_path, GEMM) / GEMM
+    run([sys.executable, "generate_data.py"], root / "run" / "out" / "test_data" / "data", env)
+    atc(root, env, "--singleop=run/out/test_data/config/gemm.json", "--soc_version=Ascend310",
+        "--output=run/out/op_models")  # fmt: skip
+    build_with_cmake(root, env)
+    log = run(["./execute_gemm_op"], root / "run" / "out", env)
+    assert "Launch Gemm kernel success" in log and "[ERROR]" not in log, log[-3000:]
+    out = root / "run" / "out"
+    ours = (out / "result_files" / "matrix_c.bin").read_bytes()
+    assert ours == (out / "test_data" / "data" / "output.bin").read_bytes()

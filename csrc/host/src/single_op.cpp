@@ -371,6 +371,11 @@ aclopAttr cast_attr(const aclTensorDesc* dst, uint8_t truncate) {
   return a;
 }
 
+}  // namespace
+
+namespace acl_host {
+namespace single_op {
+
 // The handle of the model matched for these descriptions and attributes, compiled now.
 aclError create_handle(const char* type, int n_in, const aclTensorDesc* const in[], int n_out,
                        const aclTensorDesc* const out[], const aclopAttr* attr, aclopHandle** handle) {
@@ -390,14 +395,14 @@ aclError create_handle(const char* type, int n_in, const aclTensorDesc* const in
 aclError execute(const char* type, int n_in, const aclTensorDesc* const in_desc[], const aclDataBuffer* const in[],
                  int n_out, const aclTensorDesc* const out_desc[], aclDataBuffer* const out[], const aclopAttr* attr,
                  aclrtStream stream) {
-  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
   aclError code;
   auto op = find(type, n_in, in_desc, n_out, out_desc, attr, code);
   if (!op) return code;
   return launch(op, n_in, in, n_out, out, stream);
 }
 
-}  // namespace
+}  // namespace single_op
+}  // namespace acl_host
 
 extern "C" {
 
@@ -424,6 +429,7 @@ aclError aclopExecute(const char* opType, int numInputs, const aclTensorDesc* co
                       const aclDataBuffer* const inputs[], int numOutputs, const aclTensorDesc* const outputDesc[],
                       aclDataBuffer* const outputs[], const aclopAttr* attr, aclrtStream stream) ACL_API_TRY {
   ACL_API();
+  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
   return execute(opType, numInputs, inputDesc, inputs, numOutputs, outputDesc, outputs, attr, stream);
 } ACL_API_CATCH
 
@@ -431,6 +437,7 @@ aclError aclopExecuteV2(const char* opType, int numInputs, aclTensorDesc* inputD
                         int numOutputs, aclTensorDesc* outputDesc[], aclDataBuffer* outputs[], aclopAttr* attr,
                         aclrtStream stream) ACL_API_TRY {
   ACL_API();
+  if (attr && !live_attr(attr)) return fail(ACL_ERROR_INVALID_PARAM, "attr is not a live aclopAttr");
   // Static shapes only: the output descriptions already hold what the operator writes (none to refresh).
   return execute(opType, numInputs, inputDesc, inputs, numOutputs, outputDesc, outputs, attr, stream);
 } ACL_API_CATCH

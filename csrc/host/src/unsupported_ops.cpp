@@ -1,5 +1,6 @@
 // Entry points of CANN libraries the host runtime declares but cannot run:
-// the BLAS operators (acl/ops/acl_cblas.h), single-operator compilation at run
+// the BLAS matrix-vector functions (acl/ops/acl_cblas.h; the matrix-matrix ones
+// are blas_gemm.cpp), single-operator compilation at run
 // time (acl/acl_op_compiler.h) and per-operator exception info
 // (aclmdlCreateAndGetOpDesc). Models run whole on OpenVINO, and single operators
 // only from models `atc --singleop` built ahead (single_op.cpp): there is no
@@ -15,8 +16,9 @@ namespace {
 
 aclError no_single_ops() {
   return acl_host::fail(ACL_ERROR_API_NOT_SUPPORT,
-                        "the host runtime executes whole models only (OpenVINO): single operators are not "
-                        "supported");
+                        "the host runtime compiles no operator at run time and has no BLAS matrix-vector operator: "
+                        "single operators run from the models `acl-async atc --singleop` builds ahead (acl_op.h, "
+                        "the aclblas GEMM functions)");
 }
 
 aclError no_handle(aclopHandle** handle) {
@@ -57,39 +59,6 @@ aclError aclblasCreateHandleForS8gemv(aclTransType, int, int, aclComputeType, ac
   ACL_API();
   return no_handle(handle);
 } ACL_API_CATCH
-aclError aclblasGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, const void*, const void*, int,
-                       aclDataType, const void*, int, aclDataType, const void*, void*, int, aclDataType,
-                       aclComputeType, aclrtStream) ACL_API_TRY {
-  ACL_API();
-  return no_single_ops();
-} ACL_API_CATCH
-aclError aclblasCreateHandleForGemmEx(aclTransType, aclTransType, aclTransType, int, int, int, aclDataType,
-                                      aclDataType, aclDataType, aclComputeType, aclopHandle** handle) ACL_API_TRY {
-  ACL_API();
-  return no_handle(handle);
-} ACL_API_CATCH
-aclError aclblasHgemm(aclTransType, aclTransType, aclTransType, int, int, int, const aclFloat16*, const aclFloat16*,
-                      int, const aclFloat16*, int, const aclFloat16*, aclFloat16*, int, aclComputeType,
-                      aclrtStream) ACL_API_TRY {
-  ACL_API();
-  return no_single_ops();
-} ACL_API_CATCH
-aclError aclblasCreateHandleForHgemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
-                                     aclopHandle** handle) ACL_API_TRY {
-  ACL_API();
-  return no_handle(handle);
-} ACL_API_CATCH
-aclError aclblasS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, const int32_t*, const int8_t*, int,
-                       const int8_t*, int, const int32_t*, int32_t*, int, aclComputeType, aclrtStream) ACL_API_TRY {
-  ACL_API();
-  return no_single_ops();
-} ACL_API_CATCH
-aclError aclblasCreateHandleForS8gemm(aclTransType, aclTransType, aclTransType, int, int, int, aclComputeType,
-                                      aclopHandle** handle) ACL_API_TRY {
-  ACL_API();
-  return no_handle(handle);
-} ACL_API_CATCH
-
 // ---- acl/acl_op_compiler.h ----
 aclError aclopCompile(const char*, int, const aclTensorDesc* const[], int, const aclTensorDesc* const[],
                       const aclopAttr*, aclopEngineType, aclopCompileType, const char*) ACL_API_TRY {

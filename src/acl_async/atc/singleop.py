@@ -230,6 +230,20 @@ def _matmul(a: str, b: str) -> Builder:
     return build
 
 
+def _gemm(spec: OpSpec, x: list[Any]) -> list[Any]:
+    """CANN's GEMM (aclblasGemmEx, aclblasHgemm, aclblasS8gemm): y = alpha * op(a) op(b) + beta * c, in
+    float32 (exact for int8 products up to 2^24), in c's type."""
+    from openvino import opset13 as ops
+
+    _arity(spec, 5)
+    a, b, c, alpha, beta = (ops.convert(v, np.float32) for v in x)
+    ab = ops.matmul(a, b, bool(spec.attr("transpose_a", False)), bool(spec.attr("transpose_b", False)))
+    y = ops.add(ops.multiply(alpha, ab), ops.multiply(beta, c))
+    if spec.outputs[0].np_type in (np.int32, np.int8):
+        y = ops.round(y, "half_to_even")
+    return [ops.convert(y, spec.outputs[0].np_type)]
+
+
 def _softmax(spec: OpSpec, x: list[Any]) -> list[Any]:
     from openvino import opset13 as ops
 
@@ -298,6 +312,7 @@ BUILDERS: dict[str, Builder] = {
     "Conv2D": _conv2d,
     "Div": _binary("divide"),
     "Exp": _unary("exp"),
+    "GEMM": _gemm,
     "LeakyRelu": _leaky_relu,
     "Log": _unary("log"),
     "MatMul": _matmul("transpose_x1", "transpose_x2"),

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "acl/acl_op.h"
 #include "live_set.h"
 
 struct aclopAttr {
@@ -22,6 +23,13 @@ std::string float_text(double v);
 LiveSet<const aclopAttr*, aclopAttr>& attr_set();
 // a when it is live, else nullptr.
 const aclopAttr* live_attr(const aclopAttr* a);
+// What aclopExecute and aclopCreateHandle do once the caller's attributes are known to be live (the BLAS
+// functions call them with descriptions and attributes of their own).
+aclError execute(const char* type, int n_in, const aclTensorDesc* const in_desc[], const aclDataBuffer* const in[],
+                 int n_out, const aclTensorDesc* const out_desc[], aclDataBuffer* const out[], const aclopAttr* attr,
+                 aclrtStream stream);
+aclError create_handle(const char* type, int n_in, const aclTensorDesc* const in[], int n_out,
+                       const aclTensorDesc* const out[], const aclopAttr* attr, aclopHandle** handle);
 
 }  // namespace single_op
 }  // namespace acl_host

@@ -85,11 +85,11 @@ int main(void) {
   aclTensorDesc *in = NULL, *out = NULL;
   size_t nin = 9, nout = 9;
   if (aclInit(NULL) != ACL_SUCCESS) return 3;
-  bad += fails_with_message(aclblasGemvEx(ACL_TRANS_N, 2, 2, NULL, NULL, 2, ACL_FLOAT, NULL, 1, ACL_FLOAT, NULL,
-                                          NULL, 1, ACL_FLOAT, ACL_COMPUTE_HIGH_PRECISION, NULL),
+  bad += fails_with_message(aclblasGemvEx(ACL_TRANS_N, 2, 2, NULL, NULL, 2, ACL_FLOAT, NULL, 1, ACL_FLOAT,
+                                          NULL, NULL, 1, ACL_FLOAT, ACL_COMPUTE_HIGH_PRECISION, NULL),
                             "single operators");
-  bad += fails_with_message(aclblasCreateHandleForHgemv(ACL_TRANS_N, 2, 2, ACL_COMPUTE_HIGH_PRECISION, &handle),
-                            "single operators");
+  aclError gemv = aclblasCreateHandleForHgemv(ACL_TRANS_N, 2, 2, ACL_COMPUTE_HIGH_PRECISION, &handle);
+  bad += fails_with_message(gemv, "single operators");
   /* GEMM runs as a single operator: with no GEMM model loaded, ACL_ERROR_OP_NOT_FOUND. */
   bad += aclblasGemmEx(ACL_TRANS_N, ACL_TRANS_N, ACL_TRANS_N, 2, 2, 2, NULL, NULL, -1, ACL_FLOAT16, NULL, -1,
                        ACL_FLOAT16, NULL, NULL, -1, ACL_FLOAT16, ACL_COMPUTE_HIGH_PRECISION, NULL) != 100024;

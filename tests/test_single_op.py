@@ -341,3 +341,36 @@ def test_atc_singleop_bad_lists_are_one_line_errors(tmp_path):
         r = atc(f"--singleop={tmp_path / name}.json", f"--output={tmp_path / name}")
         assert r.returncode == 2 and want in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
         assert not Path(tmp_path / name).exists()
+
+
+FINALIZE_SCRIPT = r"""
+import sys, acl, numpy as np
+folder = sys.argv[1]
+def add_once():
+    assert acl.rt.set_device(0) == 0
+    stream, _ = acl.rt.create_stream()
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    ptrs = []
+    for v in (x, x[0]):
+        p, _ = acl.rt.malloc(v.nbytes, 0)
+        acl.rt.memcpy(p, v.nbytes, acl.util.numpy_to_ptr(np.ascontiguousarray(v)), v.nbytes, 1)
+        ptrs.append((acl.create_tensor_desc(0, list(v.shape), 2), acl.create_data_buffer(p, v.nbytes)))
+    out, _ = acl.rt.malloc(x.nbytes, 0)
+    od, ob = acl.create_tensor_desc(0, [2, 3], 2), acl.create_data_buffer(out, x.nbytes)
+    ret = acl.op.execute_v2("Add", [d for d, _ in ptrs], [b for _, b in ptrs], [od], [ob], 0, stream)
+    return ret, acl.rt.synchronize_stream(stream)
+assert acl.init() == 0
+assert acl.op.set_model_dir(folder) == 0
+print("before", add_once())
+assert acl.finalize() == 0 and acl.init() == 0
+print("after", add_once())
+"""
+
+
+def test_finalize_drops_the_loaded_operators(ops, tmp_path_factory):
+    """aclFinalize releases the loaded single-operator models (and their compiled graphs): after a new aclInit
+    the same call finds none (ACL_ERROR_OP_NOT_FOUND) until they are loaded again."""
+    folder = next(p for p in tmp_path_factory.getbasetemp().glob("singleop*/op_models"))
+    r = subprocess.run([sys.executable, "-c", FINALIZE_SCRIPT, str(folder)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "before (0, 0)" in r.stdout and f"after ({OP_NOT_FOUND}, 0)" in r.stdout, r.stdout

@@ -21,6 +21,7 @@
 #include "detail/model.h"
 #include "detail/observe.h"
 #include "detail/report.h"
+#include "detail/single_op.h"
 #include "detail/runtime.h"
 #include "detail/stream.h"
 #include "detail/util.h"
@@ -319,6 +320,7 @@ void shutdown_all() {
   stream::release_all();
   event::release_all();
   model::release_all();
+  single_op::release_all();
   // Compiled models are gone: unloading the CPU plugin ends the executor threads
   // OpenVINO keeps for them (two per model otherwise stay until process exit).
   if (!g_exiting.load(std::memory_order_acquire)) {

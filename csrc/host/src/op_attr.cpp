@@ -5,6 +5,7 @@
 #include "acl/acl_op.h"
 #include "detail/error.h"
 #include "detail/single_op.h"
+#include "detail/util.h"
 
 namespace acl_host {
 namespace single_op {
@@ -12,8 +13,8 @@ namespace single_op {
 std::string float_text(double v) { return format("%.9g", v); }
 
 LiveSet<const aclopAttr*, aclopAttr>& attr_set() {
-  static LiveSet<const aclopAttr*, aclopAttr> s;
-  return s;
+  static NoDestructor<LiveSet<const aclopAttr*, aclopAttr>> s;  // usable from exit handlers, fresh after fork
+  return *s;
 }
 
 const aclopAttr* live_attr(const aclopAttr* a) { return a && attr_set().find(a) ? a : nullptr; }

@@ -35,6 +35,7 @@
 #include "detail/stream.h"
 #include "detail/strict.h"
 #include "detail/tensor_desc.h"
+#include "detail/util.h"
 
 namespace acl_host {
 namespace single_op {
@@ -63,8 +64,16 @@ struct OpModel {
   ov::InferRequest req;
 };
 
-std::mutex g_models_m;
-std::vector<std::shared_ptr<OpModel>> g_models;
+// The loaded models. Never destroyed (and fresh in a fork child): aclFinalize, which may run from an
+// exit handler after static destructors, empties them (release_all).
+struct Loaded {
+  std::mutex m;
+  std::vector<std::shared_ptr<OpModel>> models;
+};
+Loaded& loaded() {
+  static NoDestructor<Loaded> l;
+  return *l;
+}
 
 std::string hex(const unsigned char* p, size_t n) {
   static const char digits[] = "0123456789abcdef";
@@ -136,8 +145,8 @@ std::shared_ptr<OpModel> parse(const std::string& bytes, const std::string& orig
 }
 
 void add(std::shared_ptr<OpModel> op) {
-  std::lock_guard<std::mutex> lock(g_models_m);
-  g_models.push_back(std::move(op));
+  std::lock_guard<std::mutex> lock(loaded().m);
+  loaded().models.push_back(std::move(op));
 }
 
 bool read_file(const std::string& path, std::string& out) {
@@ -221,20 +230,23 @@ std::shared_ptr<OpModel> find(const char* type, int n_in, const aclTensorDesc* c
       return fail(code, "outputDesc[%d] is not a live aclTensorDesc", i), nullptr;
   std::vector<std::shared_ptr<OpModel>> models;
   {
-    std::lock_guard<std::mutex> lock(g_models_m);
-    models = g_models;
+    std::lock_guard<std::mutex> lock(loaded().m);
+    models = loaded().models;
   }
+  // The nearest miss is the model that matched the most before it differed (counts, then each input,
+  // each output, then the attributes).
   std::string near;
-  int same_type = 0;
+  int same_type = 0, near_stage = -1;
   for (const auto& op : models) {
     if (op->type != type) continue;
     ++same_type;
     std::string why;
+    int stage = 0;
     if (op->inputs.size() != static_cast<size_t>(n_in) || op->outputs.size() != static_cast<size_t>(n_out))
       why = format("%zu inputs and %zu outputs", op->inputs.size(), op->outputs.size());
-    for (int i = 0; why.empty() && i < n_in; ++i)
+    for (int i = 0; why.empty() && i < n_in; ++i, ++stage)
       if (std::string m = mismatch(op->inputs[i], in[i]); !m.empty()) why = format("input %d: %s", i, m.c_str());
-    for (int i = 0; why.empty() && i < n_out; ++i)
+    for (int i = 0; why.empty() && i < n_out; ++i, ++stage)
       if (std::string m = mismatch(op->outputs[i], out[i]); !m.empty()) why = format("output %d: %s", i, m.c_str());
     if (why.empty() && attr)
       for (const auto& kv : attr->values) {
@@ -245,7 +257,7 @@ std::shared_ptr<OpModel> find(const char* type, int n_in, const aclTensorDesc* c
         }
       }
     if (why.empty()) return op;
-    if (near.empty()) near = "; e.g. " + signature(*op) + " differs in " + why;
+    if (stage > near_stage) near_stage = stage, near = "; nearest: " + signature(*op) + " differs in " + why;
   }
   code = ACL_ERROR_OP_NOT_FOUND;
   if (models.empty())
@@ -352,8 +364,8 @@ using namespace acl_host::single_op;
 namespace {
 
 LiveSet<const aclopHandle*, aclopHandle>& op_handles() {
-  static LiveSet<const aclopHandle*, aclopHandle> s;
-  return s;
+  static NoDestructor<LiveSet<const aclopHandle*, aclopHandle>> s;  // as loaded()
+  return *s;
 }
 
 aclError not_supported(const char* what) {
@@ -399,6 +411,15 @@ aclError execute(const char* type, int n_in, const aclTensorDesc* const in_desc[
   auto op = find(type, n_in, in_desc, n_out, out_desc, attr, code);
   if (!op) return code;
   return launch(op, n_in, in, n_out, out, stream);
+}
+
+void release_all() {
+  std::vector<std::shared_ptr<OpModel>> models;
+  {
+    std::lock_guard<std::mutex> lock(loaded().m);
+    models.swap(loaded().models);
+  }
+  auto handles = op_handles().take_all();  // released here, outside the set's lock
 }
 
 }  // namespace single_op

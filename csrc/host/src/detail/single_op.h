@@ -30,6 +30,8 @@ aclError execute(const char* type, int n_in, const aclTensorDesc* const in_desc[
                  aclrtStream stream);
 aclError create_handle(const char* type, int n_in, const aclTensorDesc* const in[], int n_out,
                        const aclTensorDesc* const out[], const aclopAttr* attr, aclopHandle** handle);
+// aclFinalize: drops every loaded single-operator model and handle (their compiled models with them).
+void release_all();
 
 }  // namespace single_op
 }  // namespace acl_host

@@ -138,6 +138,31 @@ def test_cropandpaste_sample(env, tmp_path):
     assert np.array_equal(ouv[0:100, 16:216], uv[256:356, 512:712])
 
 
+def test_small_resolution_cropandpaste_sample(env, tmp_path):
+    """smallResolution_cropandpaste (README: cmake ../../../src, make, its ./main command line): the 6x6
+    corner of a 1080p NV12 picture pasted as 224x224, in two VPC calls (the sample widens a crop under
+    10x6 first). That corner's chroma is one U and one V, and so must the output's be: libyuv's
+    interleaved UV scaler (weights 127 - f and f) turned its 100/150 into 98/146."""
+    root = sample(tmp_path, "smallResolution_cropandpaste")
+    y, uv = nv12_picture(1920, 1080, seed=3)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "dvpp_vpc_1920x1080_nv12.yuv").write_bytes(y.tobytes() + uv.tobytes())
+    build_with_cmake(root, env)
+    args = "--inImgName ../data/dvpp_vpc_1920x1080_nv12.yuv --inFormat 1 --inWidth 1920 --inHeight 1080 "
+    args += "--cLeftOffset 0 --cRightOffset 5 --cTopOffset 0 --cBottomOffset 5 "
+    args += "--outImgName output_224_224.yuv --outFormat 1 --outWidth 224 --outHeight 224 "
+    args += "--pLeftOffset 0 --pRightOffset 223 --pTopOffset 0 --pBottomOffset 223"
+    log = run(["./main", *args.split()], root / "out", env)
+    assert "execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    oy, ouv = read_nv12(root / "out" / "output_224_224.yuv", 224, 224, 224, 224)
+    corner_y, corner_uv = y[:6, :6], uv[:3, :6]
+    assert np.unique(corner_uv[:, 0::2]).size == 1 and np.unique(corner_uv[:, 1::2]).size == 1
+    assert np.unique(ouv[:, 0::2]).tolist() == [corner_uv[0, 0]]
+    assert np.unique(ouv[:, 1::2]).tolist() == [corner_uv[0, 1]]
+    assert corner_y.min() <= oy.min() and oy.max() <= corner_y.max()
+    assert abs(float(oy.mean()) - float(corner_y.mean())) < 1.5
+
+
 def test_batchcrop_sample(env, tmp_path):
     """batchcrop (README: cmake ../../../src, make, ./main from out/): eight 224x224 areas of one 1080p
     NV12 picture in one acldvppVpcBatchCropResizeAsync, each pixel for pixel."""

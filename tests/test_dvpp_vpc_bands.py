@@ -1,8 +1,8 @@
 """VPC resize of a big picture runs in two column bands at once (csrc/dvpp/src/vpc.cpp, helper.cpp):
 the bands must join into the one picture a single bilinear scale gives. A horizontal luma ramp and
 a vertical chroma ramp, scaled down and up: every output pixel is the ramp's value at that pixel's
-centre (luma within 1.5 grey levels; chroma within 3.5, libyuv's chroma filter rounds down and
-samples rows a little off centre), so a missing, shifted or doubled band fails."""
+centre (luma within 1.5 grey levels; chroma within 3.5: libyuv's up-scaler maps the end pixels onto
+each other, not the centres), so a missing, shifted or doubled band fails."""
 
 from __future__ import annotations
 

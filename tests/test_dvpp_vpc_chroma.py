@@ -5,9 +5,9 @@ The source planes are smooth random fields (a coarse random grid upscaled), diff
 so a swapped U/V, a shifted pair or row, a missing band or a wrong stride all move samples by many
 grey levels. Every output sample must be within 1.5 of the source sampled bilinearly at libyuv's
 positions (a down-scale samples at output pixel centres, an up-scale maps the end pixels onto each
-other): 8-bit vertical and 7-bit horizontal weights round by at most that much on these fields.
-libyuv's own chroma up-scaler (ScaleUVBilinearUp) rounds down and samples rows a little off those
-positions: its chroma is held to 3.5 (as in test_dvpp_vpc_bands.py).
+other): 8-bit vertical and 7-bit horizontal weights round by at most that much on these fields. That
+holds for chroma up-scales too since they go through libyuv's plane scaler (scale_nv12.cpp): its
+interleaved UV scaler weighed 127 - f and f, a gain of 127/128, and was 2-3.5 levels off here.
 NV12 and NV21, strides wider than the rows, down-scales (the table path), a horizontal up-scale with a
 vertical down-scale (table path too), a 2-D up-scale (libyuv's own path), odd sizes (relaxed mode
 only, in a child process: strict mode wants even YUV420SP sizes), and big pictures whose columns do not
@@ -136,8 +136,53 @@ def _case_id(c: tuple[int, ...]) -> str:
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_resize_matches_bilinear_reference(dvpp, case):
     errors = resize_errors(case, *dvpp)
-    up = case[4] > case[1]  # a vertical up-scale stays libyuv's UVScale
-    assert errors[0] <= TOLERANCE and max(errors[1:]) <= (3.5 if up else TOLERANCE), f"Y, U, V: {errors}"
+    assert max(errors) <= TOLERANCE, f"Y, U, V: {errors}"
+
+
+# (source w, h, output w, h): 2-D up-scales, 2x across with another ratio down, exactly half across
+# with the same height, a vertical-only up-scale, and the table path's down-scale.
+FLAT_CASES = [
+    (224, 224, 640, 480),
+    (64, 64, 128, 100),
+    (128, 64, 64, 64),
+    (64, 64, 64, 96),
+    (640, 480, 224, 224),
+]
+
+
+@pytest.mark.parametrize("case", FLAT_CASES, ids=lambda c: f"{c[0]}x{c[1]}to{c[2]}x{c[3]}")
+def test_flat_chroma_stays_flat(dvpp, case):
+    """A bilinear resize of flat planes gives the same flat planes: blends weigh 128 - f and f.
+    libyuv's interleaved UV scaler weighs 127 - f and f (a gain of 127/128), which moved a flat U of 250
+    to 248 and grey's 128 to 127 in every up-scale and in the down-scales off the table path."""
+    sw, sh, dw, dh = case
+    channel, stream = dvpp
+    cw, ch, dcw, dch = sw // 2, sh // 2, dw // 2, dh // 2
+    flat = {
+        "y": np.full((sh, sw), 80, np.uint8),
+        "u": np.full((ch, cw), 250, np.uint8),
+        "v": np.full((ch, cw), 128, np.uint8),
+    }
+    src, src_mem, _ = pic(sw, sh, sw, NV12, nv_bytes(flat["y"], flat["u"], flat["v"], sw, NV12))
+    dst, dst_mem, size = pic(dw, dh, dw, NV12)
+    cfg = acl.media.dvpp_create_resize_config()
+    assert acl.media.dvpp_vpc_resize_async(channel, src, dst, cfg, stream) == 0
+    assert acl.rt.synchronize_stream(stream) == 0, acl.get_recent_err_msg()
+    out = np.zeros(size, np.uint8)
+    assert acl.rt.memcpy(acl.util.numpy_to_ptr(out), size, dst_mem, size, D2H) == 0
+    rows = out.reshape(-1, dw)
+    y, uv = rows[:dh], rows[dh : dh + dch, : 2 * dcw]
+    for h in (src, dst):
+        acl.media.dvpp_destroy_pic_desc(h)
+    acl.media.dvpp_destroy_resize_config(cfg)
+    for mem in (src_mem, dst_mem):
+        acl.media.dvpp_free(mem)
+    values = {
+        "y": np.unique(y).tolist(),
+        "u": np.unique(uv[:, 0::2]).tolist(),
+        "v": np.unique(uv[:, 1::2]).tolist(),
+    }
+    assert values == {"y": [80], "u": [250], "v": [128]}
 
 
 ODD_CASES = [(999, 777, 1008, 333, 221, 336, NV12), (1919, 1081, 1920, 301, 97, 304, NV21)]

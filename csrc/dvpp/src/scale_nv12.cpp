@@ -7,9 +7,14 @@
 // weights) into a table, and the horizontal pass gathers 16 luma or 8 chroma samples per step
 // with one multiply-add: the same output as libyuv's luma kernel, byte for byte. The vertical
 // blend is libyuv's InterpolateRow. Every other case (up-scales, integer steps, nearest
-// neighbour, CPUs without SSSE3, aarch64's NEON kernels) is libyuv's NV12Scale.
+// neighbour, CPUs without SSSE3, aarch64's NEON kernels) is libyuv's: its ScalePlane for luma,
+// and for chroma too (U and V split into planes, scaled, merged back) whenever that scale
+// blends neighbours. libyuv's interleaved UV scaler blends columns with weights 127 - f and f
+// (its BLENDER, "bug 607"), a gain of 127/128: every up-scale, and every down-scale off the
+// table path, pulled U and V towards 0 (a flat U of 250 came out 248, grey's 128 as 127).
 #include "scale_nv12.h"
 
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -163,15 +168,38 @@ int scale_down(const uint8_t* src, int ss, int sw, int sh, uint8_t* dst, int ds,
 }
 #endif
 
+// The interleaved chroma plane scaled as two planes by libyuv's ScalePlane, whose blends weigh
+// 128 - f and f as its luma's do; the sample positions are the same as libyuv's UVScale's.
+int uv_scale_planar(const uint8_t* suv, int suvs, int sw, int sh, uint8_t* duv, int duvs, int dw, int dh,
+                    libyuv::FilterMode filter) {
+  const size_t src = static_cast<size_t>(sw) * sh, dst = static_cast<size_t>(dw) * dh;
+  std::vector<uint8_t> buf(2 * (src + dst));
+  uint8_t* su = buf.data();
+  uint8_t* sv = su + src;
+  uint8_t* du = sv + src;
+  uint8_t* dv = du + dst;
+  libyuv::SplitUVPlane(suv, suvs, su, sw, sv, sw, sw, sh);
+  int r = libyuv::ScalePlane(su, sw, sw, sh, du, dw, dw, dh, filter);
+  if (r == 0) r = libyuv::ScalePlane(sv, sw, sw, sh, dv, dw, dw, dh, filter);
+  if (r == 0) libyuv::MergeUVPlane(du, dw, dv, dw, duv, duvs, dw, dh);
+  return r;
+}
+
 }  // namespace
 
 int nv12_scale(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw, int sh, uint8_t* dy, int dys,
                uint8_t* duv, int duvs, int dw, int dh, libyuv::FilterMode filter) {
   Plan py, puv;
   const int sw2 = (sw + 1) / 2, sh2 = (sh + 1) / 2, dw2 = (dw + 1) / 2, dh2 = (dh + 1) / 2;
-  if (!sy || !suv || !dy || !duv || !plan_down(sw, sh, dw, dh, filter, py) ||
-      !plan_down(sw2, sh2, dw2, dh2, filter, puv))
+  if (!sy || !suv || !dy || !duv || sw <= 0 || sh <= 0 || dw <= 0 || dh <= 0)
     return libyuv::NV12Scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
+  if (!plan_down(sw, sh, dw, dh, filter, py) || !plan_down(sw2, sh2, dw2, dh2, filter, puv)) {
+    const libyuv::FilterMode uv_filter = libyuv::ScaleFilterReduce(sw2, sh2, dw2, dh2, filter);
+    if (uv_filter != libyuv::kFilterBilinear && uv_filter != libyuv::kFilterLinear)
+      return libyuv::NV12Scale(sy, sys, suv, suvs, sw, sh, dy, dys, duv, duvs, dw, dh, filter);
+    const int r = libyuv::ScalePlane(sy, sys, sw, sh, dy, dys, dw, dh, filter);
+    return r != 0 ? r : uv_scale_planar(suv, suvs, sw2, sh2, duv, duvs, dw2, dh2, filter);
+  }
 #if defined(ACL_DVPP_TABLE_COLS)
   scale_down(sy, sys, sw, sh, dy, dys, dw, dh, py, 1);
   return scale_down(suv, suvs, sw2, sh2, duv, duvs, dw2, dh2, puv, 2);

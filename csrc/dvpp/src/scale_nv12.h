@@ -1,5 +1,6 @@
-// NV12/NV21 scaling for VPC: libyuv's NV12Scale, with bilinear down-scales on x86 filtered
-// horizontally from a table of sample positions computed once per picture (scale_nv12.cpp says why).
+// NV12/NV21 scaling for VPC: libyuv's scalers, with bilinear down-scales on x86 filtered
+// horizontally from a table of sample positions computed once per picture, and other blending
+// chroma scales done on split U and V planes (scale_nv12.cpp says why).
 #pragma once
 
 #include <cstdint>

@@ -25,12 +25,34 @@ const char* format_name(acldvppPixelFormat f) {
       return "PIXEL_FORMAT_YUV_SEMIPLANAR_420 (NV12)";
     case PIXEL_FORMAT_YVU_SEMIPLANAR_420:
       return "PIXEL_FORMAT_YVU_SEMIPLANAR_420 (NV21)";
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_422:
+      return "PIXEL_FORMAT_YUV_SEMIPLANAR_422";
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_422:
+      return "PIXEL_FORMAT_YVU_SEMIPLANAR_422";
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_444:
+      return "PIXEL_FORMAT_YUV_SEMIPLANAR_444";
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_444:
+      return "PIXEL_FORMAT_YVU_SEMIPLANAR_444";
+    case PIXEL_FORMAT_YUYV_PACKED_422:
+      return "PIXEL_FORMAT_YUYV_PACKED_422";
+    case PIXEL_FORMAT_UYVY_PACKED_422:
+      return "PIXEL_FORMAT_UYVY_PACKED_422";
+    case PIXEL_FORMAT_YVYU_PACKED_422:
+      return "PIXEL_FORMAT_YVYU_PACKED_422";
+    case PIXEL_FORMAT_VYUY_PACKED_422:
+      return "PIXEL_FORMAT_VYUY_PACKED_422";
     case PIXEL_FORMAT_RGB_888:
       return "PIXEL_FORMAT_RGB_888";
     case PIXEL_FORMAT_BGR_888:
       return "PIXEL_FORMAT_BGR_888";
+    case PIXEL_FORMAT_ARGB_8888:
+      return "PIXEL_FORMAT_ARGB_8888";
+    case PIXEL_FORMAT_ABGR_8888:
+      return "PIXEL_FORMAT_ABGR_8888";
     case PIXEL_FORMAT_RGBA_8888:
       return "PIXEL_FORMAT_RGBA_8888";
+    case PIXEL_FORMAT_BGRA_8888:
+      return "PIXEL_FORMAT_BGRA_8888";
     default:
       return "this pixel format";
   }
@@ -42,10 +64,23 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t ws, uint32_t hs) {
     case PIXEL_FORMAT_YUV_SEMIPLANAR_420:
     case PIXEL_FORMAT_YVU_SEMIPLANAR_420:
       return plane * 3 / 2;
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_422:
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_422:
+      return plane * 2;
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_444:
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_444:
+      return plane * 3;
     case PIXEL_FORMAT_RGB_888:
     case PIXEL_FORMAT_BGR_888:
+    case PIXEL_FORMAT_YUYV_PACKED_422:
+    case PIXEL_FORMAT_UYVY_PACKED_422:
+    case PIXEL_FORMAT_YVYU_PACKED_422:
+    case PIXEL_FORMAT_VYUY_PACKED_422:
+    case PIXEL_FORMAT_ARGB_8888:
+    case PIXEL_FORMAT_ABGR_8888:
     case PIXEL_FORMAT_RGBA_8888:
-    case PIXEL_FORMAT_YUV_400:
+    case PIXEL_FORMAT_BGRA_8888:
+    case PIXEL_FORMAT_YUV_400:  // the luma plane is all VPC reads (the 310's table allots x 3/2)
       return plane;
     default:
       return 0;
@@ -55,17 +90,18 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t ws, uint32_t hs) {
 aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output, bool vpc_input) {
   const char* relax = " (strict mode; ACL_HOST_STRICT=0 relaxes)";
   if (!p.data) return fail(api, ACL_ERROR_INVALID_PARAM, "%s has no data (acldvppSetPicDescData)", what);
-  if (!p.yuv420sp() && !p.packed_rgb())
+  if (!p.yuv420sp() && !p.packed_rgb() && !(vpc_input && p.converted_input()))
     return fail(api, ACL_ERROR_INVALID_PARAM,
-                "%s format %d (%s) is not handled: VPC takes YUV420SP NV12/NV21 and packed RGB/BGR 888", what,
-                static_cast<int>(p.format), format_name(p.format));
+                "%s format %d (%s) is not handled: VPC takes YUV420SP NV12/NV21 and packed RGB/BGR 888%s", what,
+                static_cast<int>(p.format), format_name(p.format),
+                vpc_input ? ", and as input YUV400, YUV/YVU422SP, YUV/YVU444SP, packed YUV422 and 32-bit RGB" : "");
   if (output && p.packed_rgb() && strict())
     return fail(api, ACL_ERROR_INVALID_PARAM,
                 "%s format %s: VPC output on the Ascend 310 is YUV420SP NV12/NV21 only%s", what,
                 format_name(p.format), relax);
   if (p.width == 0 || p.height == 0)
     return fail(api, ACL_ERROR_INVALID_PARAM, "%s width %u x height %u must not be 0", what, p.width, p.height);
-  uint64_t row = p.packed_rgb() ? static_cast<uint64_t>(p.width) * 3 : p.width;
+  uint64_t row = static_cast<uint64_t>(p.width) * (p.packed_bytes() ? p.packed_bytes() : 1);
   if (p.width_stride < row || p.height_stride < p.height)
     return fail(api, ACL_ERROR_INVALID_PARAM,
                 "%s strides %u x %u are smaller than its %llu-byte rows x %u rows", what, p.width_stride,
@@ -76,6 +112,10 @@ aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool out
     if (p.yuv420sp() && !vpc_input && (p.width % 2 || p.height % 2))
       return fail(api, ACL_ERROR_INVALID_PARAM, "%s width %u and height %u must be even for YUV420SP%s", what,
                   p.width, p.height, relax);
+    // "Width: must be a multiple of 2" for YUV422SP and packed YUV422 inputs (the 310's table).
+    if (p.half_width_chroma() && !p.yuv420sp() && p.width % 2)
+      return fail(api, ACL_ERROR_INVALID_PARAM, "%s width %u must be even for %s%s", what, p.width,
+                  format_name(p.format), relax);
     if (p.width_stride % 16 || p.height_stride % 2)
       return fail(api, ACL_ERROR_INVALID_PARAM,
                   "%s width stride %u must be a multiple of 16 and height stride %u a multiple of 2%s", what,

@@ -4,7 +4,9 @@
 //        (canncommercial/601 inferapplicationdev/aclcppdevg/aclcppdevg_03_0168): YUV420SP width a
 //        multiple of 2, width stride a multiple of 16, height stride a multiple of 2, buffer
 //        widthStride x heightStride x 3/2; packed RGB/BGR 888 width stride = width x 3 rounded up
-//        to 16, buffer widthStride x heightStride; resolution 32 x 6 to 4096 x 4096; crop boxes
+//        to 16, buffer widthStride x heightStride; the other inputs: YUV400 (the luma plane),
+//        YUV422SP (width even, buffer x 2), YUV444SP (x 3), packed YUV422 (width even, stride
+//        2 bytes a pixel), 32-bit RGB (4 bytes a pixel); resolution 32 x 6 to 4096 x 4096; crop boxes
 //        inclusive, left/top even, right/bottom odd; scaling 1/32 to 16.
 //   JPEGD: "JPEGD Functions and Restrictions" (CANNCommunityEdition/900 API/dvpp/aclcppdevg_03_0354):
 //        output YUV420SP, width stride the width rounded up to 128, height stride to 16 (310),
@@ -34,6 +36,53 @@ struct Pic {
     return format == PIXEL_FORMAT_YUV_SEMIPLANAR_420 || format == PIXEL_FORMAT_YVU_SEMIPLANAR_420;
   }
   bool packed_rgb() const { return format == PIXEL_FORMAT_RGB_888 || format == PIXEL_FORMAT_BGR_888; }
+  // The other VPC input formats of the Ascend 310's table (YUV400, YUV/YVU422SP, YUV/YVU444SP, packed
+  // YUV422 in its four orders, 32-bit RGB in its four orders): converted to YUV420SP first (vpc.cpp).
+  bool converted_input() const {
+    switch (format) {
+      case PIXEL_FORMAT_YUV_400:
+      case PIXEL_FORMAT_YUV_SEMIPLANAR_422:
+      case PIXEL_FORMAT_YVU_SEMIPLANAR_422:
+      case PIXEL_FORMAT_YUV_SEMIPLANAR_444:
+      case PIXEL_FORMAT_YVU_SEMIPLANAR_444:
+      case PIXEL_FORMAT_YUYV_PACKED_422:
+      case PIXEL_FORMAT_UYVY_PACKED_422:
+      case PIXEL_FORMAT_YVYU_PACKED_422:
+      case PIXEL_FORMAT_VYUY_PACKED_422:
+      case PIXEL_FORMAT_ARGB_8888:
+      case PIXEL_FORMAT_ABGR_8888:
+      case PIXEL_FORMAT_RGBA_8888:
+      case PIXEL_FORMAT_BGRA_8888:
+        return true;
+      default:
+        return false;
+    }
+  }
+  // Bytes per pixel of a packed format (0 for planar and semi-planar ones).
+  uint32_t packed_bytes() const {
+    switch (format) {
+      case PIXEL_FORMAT_YUYV_PACKED_422:
+      case PIXEL_FORMAT_UYVY_PACKED_422:
+      case PIXEL_FORMAT_YVYU_PACKED_422:
+      case PIXEL_FORMAT_VYUY_PACKED_422:
+        return 2;
+      case PIXEL_FORMAT_RGB_888:
+      case PIXEL_FORMAT_BGR_888:
+        return 3;
+      case PIXEL_FORMAT_ARGB_8888:
+      case PIXEL_FORMAT_ABGR_8888:
+      case PIXEL_FORMAT_RGBA_8888:
+      case PIXEL_FORMAT_BGRA_8888:
+        return 4;
+      default:
+        return 0;
+    }
+  }
+  // Chroma at half the luma's width: the width must be even (rounded down by VPC on its input).
+  bool half_width_chroma() const {
+    return yuv420sp() || format == PIXEL_FORMAT_YUV_SEMIPLANAR_422 || format == PIXEL_FORMAT_YVU_SEMIPLANAR_422 ||
+           (packed_bytes() == 2);
+  }
   uint8_t* uv() const { return data + static_cast<size_t>(width_stride) * height_stride; }
 };
 
@@ -47,9 +96,10 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t width_stride, uint32_t heigh
 // safety needs (strides >= row bytes, buffer >= the layout).
 // vpc_input: the input of a VPC operation (8K YUV420SP allowed, odd sizes taken: vpc_input_size).
 aclError check_vpc_pic(const char* api, const Pic& p, const char* what, bool output, bool vpc_input = false);
-// The size a VPC operation reads of an input picture: a YUV420SP width or height rounded down to even.
+// The size a VPC operation reads of an input picture: a YUV420SP width or height rounded down to even
+// (and the width of the other formats with half-width chroma).
 inline void vpc_input_size(Pic& p) {
-  if (p.yuv420sp() && p.width > 1) p.width &= ~1u;
+  if (p.half_width_chroma() && p.width > 1) p.width &= ~1u;
   if (p.yuv420sp() && p.height > 1) p.height &= ~1u;
 }
 

@@ -1,5 +1,6 @@
 // VPC on the CPU: resize, crop, crop-resize, crop-and-paste (single and batch) and colour
-// conversion, over YUV420SP NV12/NV21 and packed RGB/BGR 888, with libyuv's scalers and
+// conversion, over YUV420SP NV12/NV21 and packed RGB/BGR 888 (and, as input, the 310 table's other
+// formats, converted to YUV420SP first: yuv_view_of), with libyuv's scalers and
 // converters. Every operation is one crop box of an input scaled into one paste box of an
 // output; checks run when the call is made, the pixels move when the stream reaches the task.
 // Rules and their sources: image.h.
@@ -66,26 +67,97 @@ struct YuvView {
   bool vu;
 };
 
-YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::FilterMode) {
-  if (p.yuv420sp()) {
-    const uint8_t* y = p.data + static_cast<size_t>(b.top) * p.width_stride + b.left;
-    const uint8_t* uv = p.uv() + static_cast<size_t>(b.top / 2) * p.width_stride + b.left;
-    return YuvView{y, static_cast<int>(p.width_stride), uv, static_cast<int>(p.width_stride),
-                   p.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420};
+// A 32-bit RGB input box as libyuv's ARGB (B, G, R, A in memory): CANN names the bytes in memory order.
+void to_argb(const Pic& p, const uint8_t* src, int w, int h, std::vector<uint8_t>& argb) {
+  argb.resize(static_cast<size_t>(w) * h * 4);
+  const int ss = static_cast<int>(p.width_stride), ds = 4 * w;
+  switch (p.format) {
+    case PIXEL_FORMAT_ARGB_8888:  // A, R, G, B: libyuv's BGRA
+      libyuv::BGRAToARGB(src, ss, argb.data(), ds, w, h);
+      break;
+    case PIXEL_FORMAT_ABGR_8888:  // A, B, G, R: libyuv's RGBA
+      libyuv::RGBAToARGB(src, ss, argb.data(), ds, w, h);
+      break;
+    case PIXEL_FORMAT_RGBA_8888:  // R, G, B, A: libyuv's ABGR
+      libyuv::ABGRToARGB(src, ss, argb.data(), ds, w, h);
+      break;
+    default:  // BGRA_8888: B, G, R, A is libyuv's ARGB
+      libyuv::ARGBCopy(src, ss, argb.data(), ds, w, h);
   }
-  // Packed RGB/BGR: to full-range YUV (BT.601 wide, CANN's default CSC matrix), then NV12.
-  int w = static_cast<int>(b.width), h = static_cast<int>(b.height);
-  std::vector<uint8_t> i420(static_cast<size_t>(w) * h + 2 * ((w + 1) / 2) * ((h + 1) / 2));
-  uint8_t* iy = i420.data();
-  uint8_t* iu = iy + static_cast<size_t>(w) * h;
-  uint8_t* iv = iu + ((w + 1) / 2) * ((h + 1) / 2);
-  const uint8_t* src = p.data + static_cast<size_t>(b.top) * p.width_stride + static_cast<size_t>(b.left) * 3;
-  if (p.format == PIXEL_FORMAT_RGB_888)  // R,G,B bytes: libyuv's RAW
-    libyuv::RAWToJ420(src, p.width_stride, iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, w, h);
-  else  // B,G,R bytes: libyuv's RGB24
-    libyuv::RGB24ToJ420(src, p.width_stride, iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, w, h);
-  libyuv::I420ToNV12(iy, w, iu, (w + 1) / 2, iv, (w + 1) / 2, scratch.y(), w, scratch.uv(), scratch.uv_stride(), w, h);
-  return YuvView{scratch.y(), w, scratch.uv(), scratch.uv_stride(), false};
+}
+
+// The input box as NV12 (or NV21 kept as is when `vu`), with its own strides. Other input formats are
+// converted into `scratch` first: RGB with the full-range BT.601 matrix (CANN's default CSC), YUV400
+// with grey chroma (128), 4:2:2 and 4:4:4 chroma averaged down to 4:2:0.
+YuvView yuv_view_of(const Pic& p, const Box& b, Nv12& scratch, const libyuv::FilterMode) {
+  const size_t ws = p.width_stride;
+  const uint8_t* y = p.data + b.top * ws + b.left;
+  if (p.yuv420sp()) {
+    const uint8_t* uv = p.uv() + static_cast<size_t>(b.top / 2) * ws + b.left;
+    return YuvView{y, static_cast<int>(ws), uv, static_cast<int>(ws), p.format == PIXEL_FORMAT_YVU_SEMIPLANAR_420};
+  }
+  const int w = static_cast<int>(b.width), h = static_cast<int>(b.height), cw = (w + 1) / 2, ch = (h + 1) / 2;
+  const int sy = static_cast<int>(ws);
+  uint8_t* dy = scratch.y();
+  uint8_t* duv = scratch.uv();
+  const int duvs = scratch.uv_stride();
+  bool vu = false;
+  const uint8_t* packed = p.data + b.top * ws + static_cast<size_t>(b.left) * p.packed_bytes();
+  switch (p.format) {
+    case PIXEL_FORMAT_YUV_400:
+      libyuv::CopyPlane(y, sy, dy, w, w, h);
+      libyuv::SetPlane(duv, duvs, duvs, ch, 128);
+      break;
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_422:
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_422: {  // chroma rows at full height: two rows to one (box)
+      libyuv::CopyPlane(y, sy, dy, w, w, h);
+      libyuv::ScalePlane(p.uv() + b.top * ws + b.left, sy, 2 * cw, h, duv, duvs, 2 * cw, ch, libyuv::kFilterBox);
+      vu = p.format == PIXEL_FORMAT_YVU_SEMIPLANAR_422;
+      break;
+    }
+    case PIXEL_FORMAT_YUV_SEMIPLANAR_444:
+    case PIXEL_FORMAT_YVU_SEMIPLANAR_444: {  // full-resolution chroma pairs: each plane 2 x 2 to 1 (box)
+      libyuv::CopyPlane(y, sy, dy, w, w, h);
+      std::vector<uint8_t> planes(2 * (static_cast<size_t>(w) * h + static_cast<size_t>(cw) * ch));
+      uint8_t* u = planes.data();
+      uint8_t* v = u + static_cast<size_t>(w) * h;
+      uint8_t* su = v + static_cast<size_t>(w) * h;
+      uint8_t* sv = su + static_cast<size_t>(cw) * ch;
+      libyuv::SplitUVPlane(p.uv() + b.top * 2 * ws + 2 * static_cast<size_t>(b.left), 2 * sy, u, w, v, w, w, h);
+      libyuv::ScalePlane(u, w, w, h, su, cw, cw, ch, libyuv::kFilterBox);
+      libyuv::ScalePlane(v, w, w, h, sv, cw, cw, ch, libyuv::kFilterBox);
+      libyuv::MergeUVPlane(su, cw, sv, cw, duv, duvs, cw, ch);
+      vu = p.format == PIXEL_FORMAT_YVU_SEMIPLANAR_444;
+      break;
+    }
+    case PIXEL_FORMAT_YUYV_PACKED_422:
+    case PIXEL_FORMAT_YVYU_PACKED_422:  // Y0 V Y1 U: YUY2's layout with the chroma swapped
+      libyuv::YUY2ToNV12(packed, sy, dy, w, duv, duvs, w, h);
+      vu = p.format == PIXEL_FORMAT_YVYU_PACKED_422;
+      break;
+    case PIXEL_FORMAT_UYVY_PACKED_422:
+    case PIXEL_FORMAT_VYUY_PACKED_422:
+      libyuv::UYVYToNV12(packed, sy, dy, w, duv, duvs, w, h);
+      vu = p.format == PIXEL_FORMAT_VYUY_PACKED_422;
+      break;
+    default: {  // packed RGB: to full-range YUV (BT.601 wide, CANN's default CSC matrix), then NV12
+      std::vector<uint8_t> i420(static_cast<size_t>(w) * h + 2 * static_cast<size_t>(cw) * ch);
+      uint8_t* iy = i420.data();
+      uint8_t* iu = iy + static_cast<size_t>(w) * h;
+      uint8_t* iv = iu + static_cast<size_t>(cw) * ch;
+      if (p.format == PIXEL_FORMAT_RGB_888) {  // R,G,B bytes: libyuv's RAW
+        libyuv::RAWToJ420(packed, sy, iy, w, iu, cw, iv, cw, w, h);
+      } else if (p.format == PIXEL_FORMAT_BGR_888) {  // B,G,R bytes: libyuv's RGB24
+        libyuv::RGB24ToJ420(packed, sy, iy, w, iu, cw, iv, cw, w, h);
+      } else {
+        std::vector<uint8_t> argb;
+        to_argb(p, packed, w, h, argb);
+        libyuv::ARGBToJ420(argb.data(), 4 * w, iy, w, iu, cw, iv, cw, w, h);
+      }
+      libyuv::I420ToNV12(iy, w, iu, cw, iv, cw, dy, w, duv, duvs, w, h);
+    }
+  }
+  return YuvView{dy, w, duv, duvs, vu};
 }
 
 // nv12_scale (libyuv's NV12Scale, scale_nv12.h), on a big picture in two column bands at the
@@ -136,7 +208,8 @@ int scale_nv12(const uint8_t* sy, int sys, const uint8_t* suv, int suvs, int sw,
 }
 
 aclError run_op(const Op& op, libyuv::FilterMode filter, std::string& msg) {
-  Nv12 in_scratch(op.in.yuv420sp() ? 0 : static_cast<int>(op.src.width), op.in.yuv420sp() ? 0 : static_cast<int>(op.src.height));
+  const bool direct = op.in.yuv420sp();
+  Nv12 in_scratch(direct ? 0 : static_cast<int>(op.src.width), direct ? 0 : static_cast<int>(op.src.height));
   YuvView v = yuv_view_of(op.in, op.src, in_scratch, filter);
   int sw = static_cast<int>(op.src.width), sh = static_cast<int>(op.src.height);
   int dw = static_cast<int>(op.dst.width), dh = static_cast<int>(op.dst.height);

@@ -33,6 +33,8 @@ TAGS = {
     "lf": ("list_float", [0.5, 1.25]),
     "ls": ("list_string", ["a", "b"]),
     "li": ("list_int", [3, -1]),
+    "ldt": ("list_data_type", [0, 1]),
+    "lli": ("list_list_int", [[1, 2], [3]]),
 }
 
 
@@ -154,6 +156,8 @@ def test_bool_attributes_pick_the_transposed_matmul(models, pyacl_stream):
     "acl.op.set_attr_list_float",
     "acl.op.set_attr_list_int",
     "acl.op.set_attr_list_string",
+    "acl.op.set_attr_list_data_type",
+    "acl.op.set_attr_list_list_int",
 )
 def test_each_attribute_setter_passes_its_value(models, pyacl_stream):
     """The Relu model matches only with every attribute at its list value: each setter gives the right one
@@ -169,9 +173,12 @@ def test_each_attribute_setter_passes_its_value(models, pyacl_stream):
         "list_float": acl.op.set_attr_list_float,
         "list_string": acl.op.set_attr_list_string,
         "list_int": acl.op.set_attr_list_int,
+        "list_data_type": acl.op.set_attr_list_data_type,
+        "list_list_int": acl.op.set_attr_list_list_int,
     }
     wrong = {"string": "abd", "data_type": 0, "int": 7, "float": 0.5, "list_bool": [True, True],
-             "list_float": [0.5, 1.5], "list_string": ["a", "c"], "list_int": [3, 1]}  # fmt: skip
+             "list_float": [0.5, 1.5], "list_string": ["a", "c"], "list_int": [3, 1],
+             "list_data_type": [0, 3], "list_list_int": [[1, 2], [4]]}  # fmt: skip
     attr = acl.op.create_attr()
     for name, (kind, value) in TAGS.items():
         assert setters[kind](attr, name, value) == SUCCESS

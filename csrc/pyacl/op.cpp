@@ -81,6 +81,31 @@ void bind_op(py::module_& m) {
     if (!PyFloat_Check(v.ptr()) && !PyIndex_Check(v.ptr())) a.type_error(2, "list of float");
     return static_cast<float>(PyFloat_AsDouble(v.ptr()));
   });
+  list_setter<aclDataType>(m, "set_attr_list_data_type", aclopSetAttrListDataType,
+                           [](const Args& a, py::handle v) { return static_cast<aclDataType>(int_of(a, v)); });
+  defn(
+      m, "set_attr_list_list_int", {"attr", "attr_name", "values"}, 3,
+      [](Args& a) -> py::object {
+        py::handle h = a.get(2);
+        if (!PyList_Check(h.ptr()) && !PyTuple_Check(h.ptr())) a.type_error(2, "list of lists of int");
+        std::vector<std::vector<int64_t>> lists;
+        for (py::handle inner : h) {
+          if (!PyList_Check(inner.ptr()) && !PyTuple_Check(inner.ptr())) a.type_error(2, "list of lists of int");
+          lists.emplace_back();
+          for (py::handle v : inner) lists.back().push_back(int_of(a, v));
+        }
+        std::vector<int> counts;
+        std::vector<const int64_t*> rows;
+        for (auto& l : lists) {
+          counts.push_back(count(l.size()));
+          rows.push_back(l.data());
+        }
+        std::string attr_name = a.str(1);
+        auto* attr = as<aclopAttr>(a.ptr(0));
+        return py::int_(aclopSetAttrListListInt(attr, attr_name.c_str(), count(lists.size()), data_or_null(counts),
+                                                data_or_null(rows)));
+      },
+      "ret = acl.op.set_attr_list_list_int(attr, attr_name, values)");
   list_setter<std::string>(
       m, "set_attr_list_string",
       [](aclopAttr* attr, const char* name, int n, const std::string* values) {

@@ -65,11 +65,17 @@ def set_attr_int(attr: int, attr_name: str, attr_value: int) -> int:
 def set_attr_list_bool(attr: int, attr_name: str, values: Sequence[int]) -> int:
     """ret = acl.op.set_attr_list_bool(attr, attr_name, values)"""
 
+def set_attr_list_data_type(attr: int, attr_name: str, values: Sequence[int]) -> int:
+    """ret = acl.op.set_attr_list_data_type(attr, attr_name, values)"""
+
 def set_attr_list_float(attr: int, attr_name: str, values: Sequence[float]) -> int:
     """ret = acl.op.set_attr_list_float(attr, attr_name, values)"""
 
 def set_attr_list_int(attr: int, attr_name: str, values: Sequence[int]) -> int:
     """ret = acl.op.set_attr_list_int(attr, attr_name, values)"""
+
+def set_attr_list_list_int(attr: int, attr_name: str, values: Sequence[Sequence[int]]) -> int:
+    """ret = acl.op.set_attr_list_list_int(attr, attr_name, values)"""
 
 def set_attr_list_string(attr: int, attr_name: str, values: Sequence[str]) -> int:
     """ret = acl.op.set_attr_list_string(attr, attr_name, values)"""

@@ -70,20 +70,10 @@ uint64_t buffer_size(acldvppPixelFormat f, uint32_t ws, uint32_t hs) {
     case PIXEL_FORMAT_YUV_SEMIPLANAR_444:
     case PIXEL_FORMAT_YVU_SEMIPLANAR_444:
       return plane * 3;
-    case PIXEL_FORMAT_RGB_888:
-    case PIXEL_FORMAT_BGR_888:
-    case PIXEL_FORMAT_YUYV_PACKED_422:
-    case PIXEL_FORMAT_UYVY_PACKED_422:
-    case PIXEL_FORMAT_YVYU_PACKED_422:
-    case PIXEL_FORMAT_VYUY_PACKED_422:
-    case PIXEL_FORMAT_ARGB_8888:
-    case PIXEL_FORMAT_ABGR_8888:
-    case PIXEL_FORMAT_RGBA_8888:
-    case PIXEL_FORMAT_BGRA_8888:
     case PIXEL_FORMAT_YUV_400:  // the luma plane is all VPC reads (the 310's table allots x 3/2)
       return plane;
     default:
-      return 0;
+      return packed_pixel_bytes(f) ? plane : 0;  // packed: the width stride counts bytes
   }
 }
 

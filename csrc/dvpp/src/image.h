@@ -25,6 +25,27 @@ namespace acl_dvpp {
 
 inline uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
+// Bytes per pixel of a packed format (0 for planar and semi-planar ones).
+inline uint32_t packed_pixel_bytes(acldvppPixelFormat f) {
+  switch (f) {
+    case PIXEL_FORMAT_YUYV_PACKED_422:
+    case PIXEL_FORMAT_UYVY_PACKED_422:
+    case PIXEL_FORMAT_YVYU_PACKED_422:
+    case PIXEL_FORMAT_VYUY_PACKED_422:
+      return 2;
+    case PIXEL_FORMAT_RGB_888:
+    case PIXEL_FORMAT_BGR_888:
+      return 3;
+    case PIXEL_FORMAT_ARGB_8888:
+    case PIXEL_FORMAT_ABGR_8888:
+    case PIXEL_FORMAT_RGBA_8888:
+    case PIXEL_FORMAT_BGRA_8888:
+      return 4;
+    default:
+      return 0;
+  }
+}
+
 // A copy of a picture description taken when an operation is queued.
 struct Pic {
   uint8_t* data = nullptr;
@@ -58,26 +79,7 @@ struct Pic {
         return false;
     }
   }
-  // Bytes per pixel of a packed format (0 for planar and semi-planar ones).
-  uint32_t packed_bytes() const {
-    switch (format) {
-      case PIXEL_FORMAT_YUYV_PACKED_422:
-      case PIXEL_FORMAT_UYVY_PACKED_422:
-      case PIXEL_FORMAT_YVYU_PACKED_422:
-      case PIXEL_FORMAT_VYUY_PACKED_422:
-        return 2;
-      case PIXEL_FORMAT_RGB_888:
-      case PIXEL_FORMAT_BGR_888:
-        return 3;
-      case PIXEL_FORMAT_ARGB_8888:
-      case PIXEL_FORMAT_ABGR_8888:
-      case PIXEL_FORMAT_RGBA_8888:
-      case PIXEL_FORMAT_BGRA_8888:
-        return 4;
-      default:
-        return 0;
-    }
-  }
+  uint32_t packed_bytes() const { return packed_pixel_bytes(format); }
   // Chroma at half the luma's width: the width must be even (rounded down by VPC on its input).
   bool half_width_chroma() const {
     return yuv420sp() || format == PIXEL_FORMAT_YUV_SEMIPLANAR_422 || format == PIXEL_FORMAT_YVU_SEMIPLANAR_422 ||

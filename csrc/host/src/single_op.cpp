@@ -228,11 +228,9 @@ std::shared_ptr<OpModel> find(const char* type, int n_in, const aclTensorDesc* c
   for (int i = 0; i < n_out; ++i)
     if (!out[i] || !tensor_desc::live(out[i]))
       return fail(code, "outputDesc[%d] is not a live aclTensorDesc", i), nullptr;
-  std::vector<std::shared_ptr<OpModel>> models;
-  {
-    std::lock_guard<std::mutex> lock(loaded().m);
-    models = loaded().models;
-  }
+  // Matched under the lock (no copy of the list per call): loading is rare, executions are not.
+  std::lock_guard<std::mutex> lock(loaded().m);
+  const std::vector<std::shared_ptr<OpModel>>& models = loaded().models;
   // The nearest miss is the model that matched the most before it differed (counts, then each input,
   // each output, then the attributes).
   std::string near;

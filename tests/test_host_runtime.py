@@ -309,6 +309,12 @@ def test_app_log_levels_to_stdout(programs, tmp_path, level):
         line = next(x for x in res.stdout.splitlines() if "marker-error" in x)
         assert line.startswith("[ERROR] APP(") and "[test_app_log.c:" in line
         assert "]main: marker-error" in line
+    # The runtime's own errors: CANN's ASCENDCL lines, at the error level; a poll's timeout is not one.
+    errors = [x for x in res.stdout.splitlines() if x.startswith("[ERROR] ASCENDCL(")]
+    assert len(errors) == (1 if level < 4 else 0), res.stdout
+    if errors:
+        assert "aclmdlLoadFromFile: " in errors[0] and "marker-model.om" in errors[0], errors
+        assert errors[0].endswith(")") and "(error 1000" in errors[0], errors  # with its code
     assert not list(tmp_path.rglob("*.log"))  # stdout only
 
 
@@ -324,6 +330,7 @@ def test_app_log_default_goes_to_plog_file(programs, tmp_path):
     text = logs[0].read_text()
     assert "marker-error 100%" in text and "marker-no-location" in text
     assert "marker-warning" not in text and "marker-info" not in text
+    assert "ASCENDCL" not in text and "ASCENDCL" not in res.stdout  # runtime errors: stdout only, when asked
 
 
 def test_stub_links_and_real_library_runs(ddk, tmp_path):

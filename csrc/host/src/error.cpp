@@ -35,7 +35,7 @@ std::string vformat(const char* fmt, va_list ap) {
   return out;
 }
 
-void record(const std::string& body, aclError code, bool with_code) {
+void record(const std::string& body, aclError code, bool with_code, bool logged = true) {
   std::string msg;
   if (tl_api) {
     msg += tl_api;
@@ -46,6 +46,7 @@ void record(const std::string& body, aclError code, bool with_code) {
     msg += " (error ";
     msg += std::to_string(code);
     msg += ")";
+    if (logged) log_runtime_error(msg);
   }
   if (tl_msgs.alive) tl_msgs.recent = std::move(msg);
 }
@@ -85,6 +86,16 @@ aclError fail(aclError code, const char* fmt, ...) {
   std::string body = vformat(fmt, ap);
   va_end(ap);
   record(body, code, true);
+  tl_last_code = code;
+  return code;
+}
+
+aclError fail_quiet(aclError code, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string body = vformat(fmt, ap);
+  va_end(ap);
+  record(body, code, true, false);
   tl_last_code = code;
   return code;
 }

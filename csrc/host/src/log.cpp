@@ -1,6 +1,9 @@
 // aclAppLog: application log lines filtered by ASCEND_GLOBAL_LOG_LEVEL and
 // written to stdout (ASCEND_SLOG_PRINT_TO_STDOUT=1) or, as CANN's plog does,
 // to a per-process file under $ASCEND_PROCESS_LOG_PATH (default ~/ascend/log)/debug/plog/.
+// The runtime's own errors (what aclGetRecentErrMsg returns) are printed as CANN's ASCENDCL
+// module's ERROR lines, on stdout only: with ASCEND_SLOG_PRINT_TO_STDOUT=1, as on an Ascend host,
+// a failing sample shows why without calling aclGetRecentErrMsg.
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -156,6 +159,36 @@ std::string process_name() {
 
 using namespace acl_host;
 
+namespace acl_host {
+namespace {
+
+// One line in CANN's format: "[LEVEL] MODULE(pid,process):date.ms.us <where>: <body>".
+void write_line(FILE* out, int level, const char* module, const std::string& where, const char* body) {
+  struct timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  localtime_r(&tv.tv_sec, &tm);
+  char when[64];
+  std::strftime(when, sizeof when, "%Y-%m-%d-%H:%M:%S", &tm);
+  static const std::string proc = process_name();
+  std::fprintf(out, "[%s] %s(%d,%s):%s.%03ld.%03ld %s: %s\n", level_name(level), module, static_cast<int>(::getpid()),
+               proc.c_str(), when, static_cast<long>(tv.tv_usec / 1000), static_cast<long>(tv.tv_usec % 1000),
+               where.c_str(), body);
+  std::fflush(out);
+}
+
+}  // namespace
+
+void log_runtime_error(const std::string& message) {
+  LogSink& s = sink();
+  std::lock_guard<std::mutex> lock(s.m);
+  setup(s);
+  if (!s.to_stdout || ACL_ERROR < s.level) return;
+  write_line(stdout, ACL_ERROR, "ASCENDCL", "[acl-async host runtime]", message.c_str());
+}
+
+}  // namespace acl_host
+
 extern "C" void aclAppLog(aclLogLevel logLevel, const char* func, const char* file, uint32_t line,
                           const char* fmt, ...) ACL_API_TRY {
   const int level = static_cast<int>(logLevel);
@@ -171,22 +204,11 @@ extern "C" void aclAppLog(aclLogLevel logLevel, const char* func, const char* fi
   va_start(ap, fmt);
   std::vsnprintf(body, sizeof body, fmt, ap);
   va_end(ap);
-  struct timeval tv{};
-  ::gettimeofday(&tv, nullptr);
-  std::tm tm{};
-  localtime_r(&tv.tv_sec, &tm);
-  char when[64];
-  std::strftime(when, sizeof when, "%Y-%m-%d-%H:%M:%S", &tm);
   const char* base = file ? std::strrchr(file, '/') : nullptr;
   base = base ? base + 1 : (file ? file : "");
-  static const std::string proc = process_name();
-  char head[512];
-  std::snprintf(head, sizeof head, "[%s] APP(%d,%s):%s.%03ld.%03ld [%s:%u]%s: ", level_name(level),
-                static_cast<int>(::getpid()), proc.c_str(), when, static_cast<long>(tv.tv_usec / 1000),
-                static_cast<long>(tv.tv_usec % 1000), base, line, func ? func : "");
+  const std::string where = "[" + std::string(base) + ":" + std::to_string(line) + "]" + (func ? func : "");
   std::lock_guard<std::mutex> lock(s.m);
   FILE* out = s.to_stdout ? stdout : plog(s);
   if (!out) return;
-  std::fprintf(out, "%s%s\n", head, body);
-  std::fflush(out);
+  write_line(out, level, "APP", where, body);
 } ACL_API_CATCH_VOID

@@ -285,10 +285,10 @@ aclError process(int32_t timeout_ms) {
   int n = q->process(timeout_ms);
   if (n > 0) return ACL_SUCCESS;
   if (n == 0)
-    return fail(ACL_ERROR_RT_REPORT_TIMEOUT, "no callback arrived within %d ms",
-                static_cast<int>(timeout_ms));
-  return fail(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu is no longer subscribed to any stream",
-              static_cast<unsigned long long>(tid));
+    return fail_quiet(ACL_ERROR_RT_REPORT_TIMEOUT, "no callback arrived within %d ms",
+                      static_cast<int>(timeout_ms));
+  return fail_quiet(ACL_ERROR_RT_THREAD_SUBSCRIBE, "thread %llu is no longer subscribed to any stream",
+                    static_cast<unsigned long long>(tid));
 }
 
 void release_all() {

@@ -28,12 +28,18 @@ const char* current_api();
 
 // Records "<api>: <message> (error <code>)" and returns code.
 aclError fail(aclError code, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// Same, not printed by the ASCENDCL log (log_runtime_error): an outcome callers poll for (a report
+// poll's timeout, a report thread woken by its unsubscription), not a fault.
+aclError fail_quiet(aclError code, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 // Same, for functions that do not return aclError (message only).
 void note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 // Records an already formatted message as the thread's recent error.
 void set_recent_error(const std::string& msg);
 // printf-style formatting into a std::string.
 std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// Prints a recorded error as CANN's ASCENDCL module does (stdout, ASCEND_SLOG_PRINT_TO_STDOUT=1; log.cpp).
+void log_runtime_error(const std::string& message);
 
 // The thread's last error code (aclrtGetLastError); clear resets it to ACL_SUCCESS.
 aclError last_error(bool clear);

@@ -114,3 +114,51 @@ def write_resnet50_standin(folder: Path) -> np.ndarray:
     blobs = {"fc": [w, np.zeros(1000, np.float32)]}
     write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
     return w
+
+
+def resnet50_weights() -> np.ndarray:
+    """W[k] = (0.5 + k/1000) e_(k mod 3): the stand-ins' 1000 x 3 classifier (distinct scores per class)."""
+    w = np.zeros((1000, 3), np.float32)
+    for k in range(1000):
+        w[k, k % 3] = 0.5 + k / 1000
+    return w
+
+
+def write_resnet50_onnx_standin(path: Path, input_name: str = "actual_input_1") -> np.ndarray:
+    """An ONNX stand-in for ModelZoo's resnet50.onnx (the samples' README download, unreachable offline):
+    input ``input_name`` float 1x3x224x224, output ``output1`` 1x1000 = W @ (per-channel mean of the
+    input), W from :func:`resnet50_weights`. Returns W."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    w = resnet50_weights()
+    nodes = [
+        helper.make_node("GlobalAveragePool", [input_name], ["pool"]),
+        helper.make_node("Flatten", ["pool"], ["flat"]),
+        helper.make_node("Gemm", ["flat", "W"], ["output1"], transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "resnet50_standin",
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, [1, 3, 224, 224])],
+        [helper.make_tensor_value_info("output1", TensorProto.FLOAT, [1, 1000])],
+        [numpy_helper.from_array(w, "W")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(model.SerializeToString())
+    return w
+
+
+def opencv_env(env: dict[str, str]) -> dict[str, str]:
+    """`env` with CXXFLAGS for the samples written for OpenCV 3.x (their README: "确保是3.x版本"): Debian's
+    OpenCV 4 keeps its headers under include/opencv4 and the C constants (CV_BGR2RGB) in
+    imgproc/types_c.h, which OpenCV 3's imgproc.hpp included. CMake takes CXXFLAGS from the environment."""
+    inc = next((d for d in ("/usr/include/opencv4", "/usr/local/include/opencv4")
+                if (Path(d) / "opencv2" / "opencv.hpp").is_file()), None)  # fmt: skip
+    if inc is None:
+        pytest.skip("needs OpenCV's C++ headers (libopencv-dev)")
+    flags = f"-I{inc} -include opencv2/imgproc/types_c.h"
+    return {**env, "CXXFLAGS": f"{env.get('CXXFLAGS', '')} {flags}".strip()}

@@ -58,6 +58,7 @@ BASE = "inference/modelInference"
 QUICKSTART = f"{BASE}/sampleResnetQuickStart"
 AIPP = f"{BASE}/sampleResnetAIPP"
 DVPP = f"{BASE}/sampleResnetDVPP"
+YOLOV7 = f"{BASE}/sampleYOLOV7"
 MEAN = np.array([123.675, 116.28, 103.53], np.float32)  # RGB, the QuickStart sample's min_chn_*
 VAR_RECI = np.array([0.0171247538316637, 0.0175070028011204, 0.0174291938997821], np.float32)
 #: Our aipp.cfg for sampleResnetAIPP: the sample sends RGB888 224 x 224, AIPP normalises as QuickStart does.
@@ -113,10 +114,15 @@ def check_top5(log: str, pattern: str, means: np.ndarray, rel: float = 1e-3) -> 
         assert v == pytest.approx(float(probs[k]), rel=rel, abs=1e-6), (k, v, probs[k])
 
 
+def convert(cwd: Path, *args: str) -> None:
+    """`atc ... --soc_version=Ascend310` as the READMEs run it."""
+    run([sys.executable, "-m", "acl_async", "atc", *args, "--soc_version=Ascend310"], cwd, dict(os.environ))
+
+
 def atc(cwd: Path, *args: str) -> None:
-    run([sys.executable, "-m", "acl_async", "atc", "--model=resnet50.onnx", "--framework=5",
-         "--output=resnet50", "--input_shape=actual_input_1:1,3,224,224", "--soc_version=Ascend310", *args],
-        cwd, dict(os.environ))  # fmt: skip
+    """The ResNet-50 READMEs' conversion."""
+    convert(cwd, "--model=resnet50.onnx", "--framework=5", "--output=resnet50",
+            "--input_shape=actual_input_1:1,3,224,224", *args)  # fmt: skip
 
 
 def prepare(tmp_path: Path, sample: str, folder: str, aipp: dict[str, object] | None
@@ -177,13 +183,166 @@ def test_cpp_sample_resnet_dvpp(tmp_path):
     check_top5(log, TOP_CPP, jpeg_channel_means(picture, YUV_AIPP), rel=3e-3)
 
 
-def test_cpp_sample_resnet_dvpp_acllite(tmp_path):
+@pytest.fixture(scope="module")
+def thirdpart(tmp_path_factory) -> Path:
+    """THIRDPART_PATH with FFmpeg, samples/common and aclliteCPP (huawei_samples.install_acllite)."""
+    return install_acllite(tmp_path_factory.mktemp("acllite"))
+
+
+def acllite_env(thirdpart: Path) -> dict[str, str]:
+    return opencv_env({**sdk_env(thirdpart), "ACL_HOST_INFERENCE_PRECISION": "f32"})
+
+
+def test_cpp_sample_resnet_dvpp_acllite(tmp_path, thirdpart):
     """sampleResnetDVPP/CPPAcllite: the same through aclliteCPP (ReadJpeg, CopyImageToDevice, JpegD,
     Resize, AclLiteModel), built against the library installed under THIRDPART_PATH."""
-    root, picture, env = prepare_dvpp(tmp_path, "CPPAcllite")
-    thirdpart = install_acllite(tmp_path / "acllite")
-    env = {**sdk_env(thirdpart), "ACL_HOST_INFERENCE_PRECISION": "f32"}
+    root, picture, _ = prepare_dvpp(tmp_path, "CPPAcllite")
+    env = acllite_env(thirdpart)
     build_with_script(root, env)
     log = run(run_command(root), root / "out", env)
     assert "[ERROR]" not in log, log[-3000:]
     check_top5(log, TOP_CPP, jpeg_channel_means(picture, YUV_AIPP), rel=3e-3)
+
+
+# ---- sampleYOLOV7: detections drawn on the picture ----
+
+YOLO_OUT = 25200  # boxes of yolov7x's "output" [1, 25200, 85]: x, y, w, h, objectness, 80 class scores
+#: The stand-in's boxes: (centre x, centre y, w, h) in model pixels, class, the channel whose mean (AIPP's
+#: RGB / 255) is the objectness, and a factor on it. The last box repeats the first's class over most of it
+#: with a lower score, so NMS (IoU > 0.45) drops it; the others are kept when their objectness >= 0.25.
+YOLO_BOXES = [
+    ((160, 170, 200, 180), 0, 0, 1.0),
+    ((480, 170, 200, 180), 2, 1, 1.0),
+    ((320, 460, 240, 200), 16, 2, 1.0),
+    ((170, 180, 200, 180), 0, 0, 0.9),
+]
+#: Our aipp.cfg for the README's download: JPEGD's YUV420SP 640 x 640 -> RGB, scaled to [0, 1].
+YOLO_AIPP = {
+    "input_format": "YUV420SP_U8", "src_image_size_w": 640, "src_image_size_h": 640, "csc_switch": True,
+    **JPEG_YUV2RGB, **{f"var_reci_chn_{c}": 1 / 255 for c in range(3)},
+}  # fmt: skip
+#: The samples' box colours (BGR), the i-th kept box drawn in the (i mod 4)-th.
+BOX_COLOURS = [(237, 149, 100), (0, 215, 255), (50, 205, 50), (139, 85, 26)]
+
+
+def write_yolo_standin(path: Path) -> None:
+    """ONNX: `images` [1, 3, 640, 640] -> `output` [1, 25200, 85]; rows 0..3 are YOLO_BOXES (objectness =
+    factor x the channel's mean, class score 1), every other row 0."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    n = len(YOLO_BOXES)
+    w = np.zeros((3, n * 85), np.float32)
+    base = np.zeros((1, n, 85), np.float32)
+    for i, (xywh, cls, channel, factor) in enumerate(YOLO_BOXES):
+        base[0, i, :4] = xywh
+        base[0, i, 5 + cls] = 1.0
+        w[channel, i * 85 + 4] = factor
+    zero = numpy_helper.from_array(np.zeros(1, np.float32))
+    nodes = [
+        helper.make_node("GlobalAveragePool", ["images"], ["pool"]),
+        helper.make_node("Flatten", ["pool"], ["flat"]),
+        helper.make_node("MatMul", ["flat", "W"], ["obj"]),
+        helper.make_node("Reshape", ["obj", "shape"], ["obj3"]),
+        helper.make_node("Add", ["obj3", "base"], ["head"]),
+        helper.make_node("ConstantOfShape", ["rest_shape"], ["rest"], value=zero),
+        helper.make_node("Concat", ["head", "rest"], ["output"], axis=1),
+    ]
+    inits = [
+        numpy_helper.from_array(w, "W"),
+        numpy_helper.from_array(np.array([1, n, 85], np.int64), "shape"),
+        numpy_helper.from_array(base, "base"),
+        numpy_helper.from_array(np.array([1, YOLO_OUT - n, 85], np.int64), "rest_shape"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "yolov7_standin",
+        [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 640, 640])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, YOLO_OUT, 85])],
+        inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    path.write_bytes(model.SerializeToString())
+
+
+def flat_jpeg(path: Path, rgb: tuple[int, int, int], width: int = 1024, height: int = 683) -> None:
+    """A JPEG of one colour: its decode, resize and AIPP means are the colour's (to a level)."""
+    from dvpp_pictures import jpeg_bytes
+    from PIL import Image
+
+    path.write_bytes(jpeg_bytes(Image.new("RGB", (width, height), rgb), quality=92))
+
+
+def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Of two (centre x, centre y, w, h) boxes."""
+    w = max(0.0, min(a[0] + a[2] / 2, b[0] + b[2] / 2) - max(a[0] - a[2] / 2, b[0] - b[2] / 2))
+    h = max(0.0, min(a[1] + a[3] / 2, b[1] + b[3] / 2) - max(a[1] - a[3] / 2, b[1] - b[3] / 2))
+    return w * h / (a[2] * a[3] + b[2] * b[3] - w * h)
+
+
+def expected_detections(means: np.ndarray) -> tuple[list[int], list[int]]:
+    """(kept, dropped) indices of YOLO_BOXES for these AIPP channel means: objectness >= 0.25, by score,
+    NMS per class at IoU 0.45, as YOLOv7's post-processing does."""
+    scores = [factor * float(means[channel]) for _, _, channel, factor in YOLO_BOXES]
+    order = sorted((i for i, s in enumerate(scores) if s >= 0.25), key=lambda i: -scores[i])
+    kept: list[int] = []
+    for i in order:
+        if all(
+            YOLO_BOXES[k][1] != YOLO_BOXES[i][1] or iou(YOLO_BOXES[k][0], YOLO_BOXES[i][0]) <= 0.45
+            for k in kept
+        ):
+            kept.append(i)
+    return kept, [i for i in range(len(YOLO_BOXES)) if i not in kept]
+
+
+def source_box(i: int, width: int, height: int) -> tuple[int, int, int, int]:
+    """Box i's corners (left, top, right, bottom) on the source picture, scaled and truncated as the
+    sample does."""
+    x, y, w, h = YOLO_BOXES[i][0]
+    sx, sy, sw, sh = x * width / 640, y * height / 640, w * width / 640, h * height / 640
+    return int(sx - sw / 2), int(sy - sh / 2), int(sx + sw / 2), int(sy + sh / 2)
+
+
+def edge_colours(image: np.ndarray, box: tuple[int, int, int, int]) -> list[np.ndarray]:
+    """The BGR colours at the middles of a box's left, right and bottom edges (its top has the label)."""
+    left, top, right, bottom = box
+    mid_y, mid_x = (top + bottom) // 2, (left + right) // 2
+    return [image[mid_y, left].astype(int), image[mid_y, right].astype(int), image[bottom, mid_x].astype(int)]
+
+
+def check_drawn(out: Path, picture: Path, means: np.ndarray) -> list[int]:
+    """The kept boxes are drawn in the samples' colours in score order; the dropped ones are not."""
+    drawn = cv2.imread(str(out))
+    background = cv2.imread(str(picture)).astype(int)
+    assert drawn is not None and drawn.shape == background.shape, out
+    kept, dropped = expected_detections(means)
+    assert kept and dropped  # the picture exercises both
+    h, w = drawn.shape[:2]
+    for rank, i in enumerate(kept):
+        for colour in edge_colours(drawn, source_box(i, w, h)):
+            assert np.abs(colour - BOX_COLOURS[rank % 4]).max() < 40, (i, rank, colour)
+    for i in dropped:
+        box = source_box(i, w, h)
+        for colour, bg in zip(edge_colours(drawn, box), edge_colours(background, box), strict=True):
+            assert np.abs(colour - bg).max() < 40, (i, colour, bg)
+    return kept
+
+
+def test_cpp_sample_yolov7(tmp_path, thirdpart):
+    """sampleYOLOV7 (aclliteCPP + OpenCV): JPEGD, VPC resize to 640 x 640, the AIPP model, then its own
+    confidence filter, NMS and drawing into out/out_0.jpg: the boxes the stand-in must give for the
+    picture's colour, each in the colour of its rank."""
+    env = acllite_env(thirdpart)
+    root = extract(tmp_path, YOLOV7) / YOLOV7
+    write_yolo_standin(root / "model" / "yolov7x.onnx")
+    write_aipp(root / "model" / "aipp.cfg", YOLO_AIPP)
+    convert(root / "model", "--model=yolov7x.onnx", "--framework=5", "--output=yolov7x",
+            "--input_shape=images:1,3,640,640", "--insert_op_conf=aipp.cfg")  # fmt: skip
+    picture = root / "data" / "dog1_1024_683.jpg"
+    flat_jpeg(picture, (200, 30, 130))
+    build_with_script(root, env)
+    log = run(run_command(root), root / "out", env)
+    assert "[ERROR]" not in log, log[-3000:]
+    check_drawn(root / "out" / "out_0.jpg", picture, jpeg_channel_means(picture, YOLO_AIPP))

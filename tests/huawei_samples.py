@@ -154,13 +154,14 @@ def write_resnet50_onnx_standin(path: Path, input_name: str = "actual_input_1") 
 
 def opencv_env(env: dict[str, str]) -> dict[str, str]:
     """`env` with CXXFLAGS for the samples written for OpenCV 3.x (their README: "确保是3.x版本"): Debian's
-    OpenCV 4 keeps its headers under include/opencv4 and the C constants (CV_BGR2RGB) in
-    imgproc/types_c.h, which OpenCV 3's imgproc.hpp included. CMake takes CXXFLAGS from the environment."""
+    OpenCV 4 keeps its headers under include/opencv4 and the C constants in imgproc/types_c.h (CV_BGR2RGB)
+    and imgcodecs/legacy/constants_c.h (CV_LOAD_IMAGE_UNCHANGED), which OpenCV 3's imgproc.hpp and
+    imgcodecs.hpp included. CMake takes CXXFLAGS from the environment."""
     inc = next((d for d in ("/usr/include/opencv4", "/usr/local/include/opencv4")
                 if (Path(d) / "opencv2" / "opencv.hpp").is_file()), None)  # fmt: skip
     if inc is None:
         pytest.skip("needs OpenCV's C++ headers (libopencv-dev)")
-    flags = f"-I{inc} -include opencv2/imgproc/types_c.h"
+    flags = f"-I{inc} -include opencv2/imgproc/types_c.h -include opencv2/imgcodecs/legacy/constants_c.h"
     return {**env, "CXXFLAGS": f"{env.get('CXXFLAGS', '')} {flags}".strip()}
 
 

@@ -8,7 +8,14 @@
 - ``sampleResnetDVPP`` C++ ``src/`` (JPEGD into 128 x 16 aligned strides, VPC resize, YUV420SP AIPP with
   CSC, on ACL and DVPP directly) and ``CPPAcllite/`` (the same through aclliteCPP, built and installed
   under THIRDPART_PATH by its own Makefile). Its README picture has an odd height (1024 x 683): the C++
-  sample hands VPC the height rounded up to 684, one row past what JPEGD reports.
+  sample hands VPC the height rounded up to 684, one row past what JPEGD reports;
+- ``sampleYOLOV7`` (aclliteCPP + OpenCV): an ONNX stand-in for yolov7x (``images`` 1x3x640x640 ->
+  ``output`` 1x25200x85) whose few boxes have fixed places and objectness from the picture's channel means;
+  the boxes the sample draws into ``out_0.jpg`` (confidence >= 0.25, NMS, colour by rank) are checked;
+- ``sampleCarColor``: the same detector, then each car cropped, resized and classified by a TensorFlow
+  stand-in for color.pb (``input_1`` 10x224x224x3, NHWC, AIPP; nearest of nine colour prototypes): the
+  printed boxes and scores, and the colour name drawn under each box (matched against OpenCV's rendering of
+  each of the nine names).
 
 The README's ``resnet50.onnx`` and ``aipp.cfg`` are downloads (unreachable offline): the stand-in has the
 real input name (``actual_input_1`` 1x3x224x224) and 1000 scores, class k = ``(0.5 + k/1000)`` x the mean of
@@ -19,8 +26,8 @@ is checked against numpy on OpenCV's resize of the same picture (DVPP: on libjpe
 flat blocks, whose means a resize keeps). ``ACL_HOST_INFERENCE_PRECISION=f32``: where
 OpenVINO infers in bf16 by default, neighbouring classes of the stand-in tie.
 
-The samples were written for OpenCV 3.x (README); Debian's OpenCV 4 needs the include directory and
-``imgproc/types_c.h`` in CXXFLAGS (``huawei_samples.opencv_env``). Huawei's files are never copied into this
+The samples were written for OpenCV 3.x (README); Debian's OpenCV 4 needs the include directory and the C
+constants' headers in CXXFLAGS (``huawei_samples.opencv_env``). Huawei's files are never copied into this
 project: they are read from a clone named by $ACL_ASYNC_SAMPLES_REPO (or the reference mirror of this
 project's machines), and the tests skip without one.
 """
@@ -38,7 +45,7 @@ import pytest
 
 cv2 = pytest.importorskip("cv2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from atc_models import JPEG_YUV2RGB, write_aipp  # noqa: E402
+from atc_models import JPEG_YUV2RGB, tf_graph, tf_node, write_aipp  # noqa: E402
 from huawei_samples import (  # noqa: E402
     block_jpeg,
     build_with_script,
@@ -59,6 +66,7 @@ QUICKSTART = f"{BASE}/sampleResnetQuickStart"
 AIPP = f"{BASE}/sampleResnetAIPP"
 DVPP = f"{BASE}/sampleResnetDVPP"
 YOLOV7 = f"{BASE}/sampleYOLOV7"
+CAR_COLOR = f"{BASE}/sampleCarColor"
 MEAN = np.array([123.675, 116.28, 103.53], np.float32)  # RGB, the QuickStart sample's min_chn_*
 VAR_RECI = np.array([0.0171247538316637, 0.0175070028011204, 0.0174291938997821], np.float32)
 #: Our aipp.cfg for sampleResnetAIPP: the sample sends RGB888 224 x 224, AIPP normalises as QuickStart does.
@@ -330,19 +338,113 @@ def check_drawn(out: Path, picture: Path, means: np.ndarray) -> list[int]:
     return kept
 
 
+def convert_yolo(model: Path) -> None:
+    """The README's step: yolov7x.onnx and aipp.cfg (downloads; our stand-ins) converted to yolov7x.om."""
+    write_yolo_standin(model / "yolov7x.onnx")
+    write_aipp(model / "aipp.cfg", YOLO_AIPP)
+    convert(model, "--model=yolov7x.onnx", "--framework=5", "--output=yolov7x",
+            "--input_shape=images:1,3,640,640", "--insert_op_conf=aipp.cfg")  # fmt: skip
+
+
 def test_cpp_sample_yolov7(tmp_path, thirdpart):
     """sampleYOLOV7 (aclliteCPP + OpenCV): JPEGD, VPC resize to 640 x 640, the AIPP model, then its own
     confidence filter, NMS and drawing into out/out_0.jpg: the boxes the stand-in must give for the
     picture's colour, each in the colour of its rank."""
     env = acllite_env(thirdpart)
     root = extract(tmp_path, YOLOV7) / YOLOV7
-    write_yolo_standin(root / "model" / "yolov7x.onnx")
-    write_aipp(root / "model" / "aipp.cfg", YOLO_AIPP)
-    convert(root / "model", "--model=yolov7x.onnx", "--framework=5", "--output=yolov7x",
-            "--input_shape=images:1,3,640,640", "--insert_op_conf=aipp.cfg")  # fmt: skip
+    convert_yolo(root / "model")
     picture = root / "data" / "dog1_1024_683.jpg"
     flat_jpeg(picture, (200, 30, 130))
     build_with_script(root, env)
     log = run(run_command(root), root / "out", env)
     assert "[ERROR]" not in log, log[-3000:]
     check_drawn(root / "out" / "out_0.jpg", picture, jpeg_channel_means(picture, YOLO_AIPP))
+
+
+# ---- sampleCarColor: YOLOv7 detections, then a 10-batch colour classifier on each car's crop ----
+
+CAR_COLOURS = ["black", "blue", "brown", "green", "pink", "red", "silver", "white", "yellow"]  # the sample's
+#: The colour stand-in's prototype (RGB in [0, 1]) of each class: the class nearest to a crop's mean wins.
+PROTOTYPES = np.array([(0, 0, 0), (0, 0, 1), (0.6, 0.3, 0.1), (0, 0.7, 0), (1, 0.6, 0.8), (1, 0, 0),
+                       (0.75, 0.75, 0.75), (1, 1, 1), (1, 1, 0)], np.float32)  # fmt: skip
+#: Our aipp_color.cfg: the 224 x 224 YUV420SP crops -> RGB / 255.
+COLOR_AIPP = {**YOLO_AIPP, "src_image_size_w": 224, "src_image_size_h": 224}
+
+
+def write_color_standin(path: Path) -> None:
+    """TensorFlow frozen graph for the README's color.pb: `input_1` [10, 224, 224, 3] (NHWC) -> Mean over
+    H, W -> 2 m.p - |p|^2 per prototype p (the nearest prototype scores highest) -> [10, 9]."""
+    g = tf_graph()
+    tf_node(g, "input_1", "Placeholder", dtype="float", shape=[10, 224, 224, 3])
+    tf_node(g, "axes", "Const", dtype="int32", value=np.array([1, 2], np.int32))
+    tf_node(g, "mean", "Mean", ["input_1", "axes"], T="float", Tidx="int32", keep_dims=False)
+    tf_node(g, "w", "Const", dtype="float", value=2 * PROTOTYPES.T)
+    tf_node(g, "fc", "MatMul", ["mean", "w"], T="float", transpose_a=False, transpose_b=False)
+    tf_node(g, "b", "Const", dtype="float", value=-(PROTOTYPES**2).sum(axis=1))
+    tf_node(g, "output", "BiasAdd", ["fc", "b"], T="float")
+    path.write_bytes(g.SerializeToString())
+
+
+def label_error(image: np.ndarray, reference: np.ndarray, at: tuple[int, int], text: str) -> float:
+    """How far the label area at `at` of `image` is from `reference` with `text` drawn there as the sample
+    draws it and written as a JPEG as the sample writes it (cv::imwrite's quality 95)."""
+    ref = reference.copy()
+    cv2.putText(ref, text, at, cv2.FONT_HERSHEY_COMPLEX, 0.5, (0, 0, 255))
+    ref = cv2.imdecode(cv2.imencode(".jpg", ref, [cv2.IMWRITE_JPEG_QUALITY, 95])[1], cv2.IMREAD_COLOR)
+    x, y = at
+    area = (slice(max(y - 14, 0), y + 6), slice(max(x - 2, 0), x + 110))
+    return float(np.abs(image[area].astype(int) - ref[area].astype(int)).mean())
+
+
+def test_cpp_sample_car_color(tmp_path, thirdpart):
+    """sampleCarColor (aclliteCPP + OpenCV): JPEGD, CropPaste to 640 x 640, the YOLOv7 stand-in, NMS, then
+    VPC Crop + Resize of each car to 224 x 224 and the 10-batch colour model (TensorFlow, NHWC, AIPP): the
+    printed boxes and scores are the stand-in's, and the colour name drawn under each box is the one
+    whose rendering matches out/out_car.jpg best: the nearest prototype to the car's colour."""
+    env = acllite_env(thirdpart)
+    root = extract(tmp_path, CAR_COLOR) / CAR_COLOR
+    model = root / "model"
+    convert_yolo(model)
+    write_color_standin(model / "color.pb")
+    write_aipp(model / "aipp_color.cfg", COLOR_AIPP)
+    convert(model, "--input_shape=input_1:10,224,224,3", "--output=./color_dvpp_10batch", "--framework=3",
+            "--model=./color.pb", "--insert_op_conf=./aipp_color.cfg")  # fmt: skip
+    # Magenta, a red car where box 0 is and a blue one at box 2: boxes 0 and 2 are kept (module notes).
+    from dvpp_pictures import jpeg_bytes
+    from PIL import Image
+
+    w, h = 1024, 683
+    rgb = np.empty((h, w, 3), np.uint8)
+    rgb[:] = (200, 30, 130)
+    for i, colour in ((0, (230, 20, 20)), (2, (20, 20, 220))):
+        left, top, right, bottom = source_box(i, w, h)
+        rgb[top:bottom, left:right] = colour
+    picture = root / "data" / "car.jpg"
+    picture.write_bytes(jpeg_bytes(Image.fromarray(rgb), quality=92))
+    build_with_script(root, env)
+    # Its sample_run.sh runs ./main from ../out (relative to scripts/) and reports how it ended.
+    log = run(["bash", "sample_run.sh"], root / "scripts", env)
+    assert "[ERROR]" not in log and "runs successfully" in log, log[-3000:]
+
+    means = jpeg_channel_means(picture, YOLO_AIPP)
+    kept, _ = expected_detections(means)
+    printed = re.findall(r"(-?\d+) (-?\d+) (-?\d+) (-?\d+)  (car([\d.]+)%)", log)
+    assert [tuple(int(v) for v in p[:4]) for p in printed] == [source_box(i, w, h) for i in kept], log[-3000:]
+    for (*_, _, score), i in zip(printed, kept, strict=True):
+        _, _, channel, factor = YOLO_BOXES[i]
+        assert float(score) == pytest.approx(factor * means[channel], abs=0.01)
+
+    decoded = np.asarray(Image.open(picture).convert("RGB"), np.float32) / 255
+    out = cv2.imread(str(root / "out" / "out_car.jpg"))
+    reference = cv2.imread(str(picture))
+    for rank, (found, i) in enumerate(zip(printed, kept, strict=True)):
+        left, top, right, bottom = source_box(i, w, h)
+        cv2.rectangle(reference, (left, top), (right, bottom), BOX_COLOURS[rank % 4], 2)
+        cv2.putText(reference, found[4], (left - 11, top - 11), cv2.FONT_HERSHEY_COMPLEX, 0.5, (0, 0, 255))
+    for i in kept:
+        left, top, right, bottom = source_box(i, w, h)
+        crop = decoded[top:bottom, left:right].reshape(-1, 3).mean(axis=0)
+        expected = CAR_COLOURS[int(np.argmin(((PROTOTYPES - crop) ** 2).sum(axis=1)))]
+        errors = {name: label_error(out, reference, (left, top + 11), name) for name in CAR_COLOURS}
+        others = min(v for name, v in errors.items() if name != expected)
+        assert errors[expected] < others / 2, (i, expected, errors)

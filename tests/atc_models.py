@@ -142,27 +142,31 @@ def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
 
 
 def tf_node(graph: Any, name: str, op: str, inputs: Sequence[str] = (), **attrs: object) -> None:
-    """Adds a NodeDef; attribute values: ``"float"`` (a dtype), a list (a shape, -1 for ``?``), an array
-    (a tensor), a bool."""
+    """Adds a NodeDef; attribute values: ``"float"`` or ``"int32"`` (a dtype), a list (a shape, -1 for
+    ``?``), an array (a tensor: int32 for an integer array, else float), a bool."""
     from acl_async.atc.tf_schema import DT_FLOAT
+
+    dt_int32 = 3  # TensorFlow's types.proto
 
     node = graph.node.add(name=name, op=op)
     node.input.extend(inputs)
     for key, value in attrs.items():
         entry = node.attr.add(key=key)
-        if isinstance(value, str) and value == "float":
-            entry.value.type = DT_FLOAT
+        if isinstance(value, str) and value in ("float", "int32"):
+            entry.value.type = DT_FLOAT if value == "float" else dt_int32
         elif isinstance(value, bool):
             entry.value.b = value
         elif isinstance(value, list):
             for d in value:
                 entry.value.shape.dim.add(size=d)
         elif isinstance(value, np.ndarray):
+            integer = np.issubdtype(value.dtype, np.integer)
             t = entry.value.tensor
-            t.dtype = DT_FLOAT
+            t.dtype = dt_int32 if integer else DT_FLOAT
             for d in value.shape:
                 t.tensor_shape.dim.add(size=d)
-            t.tensor_content = np.ascontiguousarray(value, dtype=np.float32).tobytes()
+            dtype = np.int32 if integer else np.float32
+            t.tensor_content = np.ascontiguousarray(value, dtype=dtype).tobytes()
         else:
             raise TypeError(f"attribute {key}: {value!r}")
 

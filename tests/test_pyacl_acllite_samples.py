@@ -40,6 +40,7 @@ YOLOV3_COCO = f"{DETECTION}/YOLOV3_coco_detection_picture"
 YOLOV4_CAR = f"{DETECTION}/YOLOV4_coco_detection_car_picture"
 YOLOV3_MASK = f"{DETECTION}/YOLOV3_mask_detection_picture"
 YOLOV3_MASK_VIDEO = f"{DETECTION}/YOLOV3_mask_detection_video"
+YOLOV4_CAR_VIDEO = f"{DETECTION}/YOLOV4_coco_detection_car_video"
 COMMON = "python/common"
 
 #: The YOLO stand-ins' AIPP: JPEG's YUV -> RGB, scaled to [0, 1] as YOLOv3's aipp_nv12.cfg does.
@@ -548,3 +549,51 @@ def test_yolov3_mask_detection_video(tmp_path):
         assert jpeg.size == (1280, 720)
         jpeg.draft("YCbCr", jpeg.size)
         assert psnr(np.asarray(jpeg)[:, :, 0], luma_ref) > 30
+
+
+def test_yolov4_coco_detection_car_video(tmp_path):
+    """`python3 yolov4.py ../data/test.mp4` from src: OpenCV reads the clip, acllite runs the ONNX model
+    converted as the README says (`--out_nodes` the three heads), the sample decodes and writes
+    ../out/test.mp4. Six 1280 x 720 frames with two red squares, one moving by a cell per frame: each
+    frame's printed detections are the stand-in's for that frame (PyAV's decode, the sample's letterbox)."""
+    av = pytest.importorskip("av")
+    pytest.importorskip("cv2")  # the sample reads and writes the clip with OpenCV
+    root = extract(tmp_path, YOLOV4_CAR_VIDEO, COMMON)
+    sample = root / YOLOV4_CAR_VIDEO
+    model = sample / "model"
+    write_yolov4_standin(model / "yolov4_dynamic_bs.onnx", 608)
+    atc(model, "--model=./yolov4_dynamic_bs.onnx", "--framework=5", "--output=yolov4_bs1",
+        "--input_format=NCHW", "--input_shape=input:1,3,608,608",
+        "--out_nodes=Conv_434:0;Conv_418:0;Conv_402:0")  # fmt: skip
+    frames = []
+    for i in range(6):
+        rgb = np.full((720, 1280, 3), 20, np.uint8)
+        for (cx, cy), red in zip([(3 + i, 7), (13, 8 + i % 3)], (250, 190), strict=True):
+            # stride-32 cells of the letterboxed picture: 608 / 1280 scale, 133 rows of padding on top
+            x0, y0 = int(np.ceil(cx * 32 * 1280 / 608)) + 3, int(np.ceil((cy * 32 - 133) * 1280 / 608)) + 3
+            rgb[y0 : y0 + 60, x0 : x0 + 60] = (red, 30, 30)
+        frames.append(rgb)
+    clip = sample / "data" / "test.mp4"
+    out = av.open(str(clip), "w")
+    s = out.add_stream("libx264", rate=25)
+    s.width, s.height, s.pix_fmt = 1280, 720, "yuv420p"
+    s.options = {"crf": "12"}
+    for rgb in frames:
+        out.mux(s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+    out.mux(s.encode(None))
+    out.close()
+    with av.open(str(clip)) as c:
+        decoded = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    env = sample_env(PYTHONPATH=str(root / COMMON / "acllite"))
+    log = run([sys.executable, "yolov4.py", "../data/test.mp4"], sample / "src", env)
+    results = [ast.literal_eval(m) for m in re.findall(r"result =  (\{.*\})", log)]
+    assert len(results) == len(frames), log[-3000:]
+    for result, rgb in zip(results, decoded, strict=True):
+        expected = letterbox_expected(PIL.fromarray(rgb), 608, 608, (142, 110))
+        assert len(expected) == 2 and result["detection_classes"] == ["dog", "dog"], (result, expected)
+        assert sorted(result["detection_boxes"]) == sorted(box for box, _ in expected)
+        got = dict(zip(map(tuple, result["detection_boxes"]), result["detection_scores"], strict=True))
+        for box, score in expected:
+            assert got[tuple(box)] == pytest.approx(score, rel=1e-2)
+    with av.open(str(sample / "out" / "test.mp4")) as c:
+        assert sum(1 for _ in c.decode(video=0)) == len(frames)

@@ -41,6 +41,7 @@ YOLOV4_CAR = f"{DETECTION}/YOLOV4_coco_detection_car_picture"
 YOLOV3_MASK = f"{DETECTION}/YOLOV3_mask_detection_picture"
 YOLOV3_MASK_VIDEO = f"{DETECTION}/YOLOV3_mask_detection_video"
 YOLOV4_CAR_VIDEO = f"{DETECTION}/YOLOV4_coco_detection_car_video"
+CLASSIFICATION = "python/level2_simple_inference/1_classification"
 COMMON = "python/common"
 
 #: The YOLO stand-ins' AIPP: JPEG's YUV -> RGB, scaled to [0, 1] as YOLOv3's aipp_nv12.cfg does.
@@ -597,3 +598,63 @@ def test_yolov4_coco_detection_car_video(tmp_path):
             assert got[tuple(box)] == pytest.approx(score, rel=1e-2)
     with av.open(str(sample / "out" / "test.mp4")) as c:
         assert sum(1 for _ in c.decode(video=0)) == len(frames)
+
+
+#: Seeds of dvpp_pictures.scene whose stand-in top scores are pairwise more than 5 % apart.
+PICTURE_SEEDS = [36, 26, 3, 14, 25, 23, 7, 22, 29, 11, 37, 28]
+
+
+def image_blocks(log: str) -> dict[str, list[tuple[int, float]]]:
+    """The classification samples' printed top 5 per picture: {file name: [(label, confidence)]}."""
+    blocks = {}
+    for name, body in re.findall(r"images:(\S+)\n=+ top5 inference results: =+\n((?:label:.*\n){5})", log):
+        blocks[Path(name).name] = [
+            (int(k), float(v)) for k, v in re.findall(r"label:(\d+)\s+confidence: ([-\d.]+)", body)
+        ]
+    return blocks
+
+
+@pytest.mark.parametrize(
+    ("sample", "om", "pictures", "atc_args"),
+    [
+        (f"{CLASSIFICATION}/googlenet_imagenet_multi_batch", "googlenet_yuv", 12,
+         ["--input_shape=data:10,3,224,224"]),
+        (f"{CLASSIFICATION}/googlenet_imagenet_dynamic_batch", "googlenet_dynamic_batch", 2,
+         ["--input_shape=data:-1,3,224,224", "--dynamic_batch_size=1,2,4,8"]),
+    ],
+    ids=["multi_batch", "dynamic_batch"],
+)  # fmt: skip
+def test_googlenet_batches(tmp_path, sample, om, pictures, atc_args):
+    """`python3 classify.py ../data/` from src: JPEGD + VPC resize of each picture with python/common/acllite,
+    the pictures copied one after the other into one device buffer (acl.rt.memcpy device to device) and
+    run as one batch: the Caffe model converted with the README's batch 10 (12 pictures: a batch of 10,
+    then 2 in a batch of 10) or `--input_shape=data:-1,... --dynamic_batch_size="1,2,4,8"` (2 pictures run
+    at batch size 2 of a buffer sized for 8). Every picture's printed top 5 is the stand-in's for it."""
+    from dvpp_pictures import scene
+    from huawei_samples import write_resnet50_standin
+    from test_pyacl_dvpp_samples import RGB_AIPP, check_top5, jpeg_channel_means, standin_weights
+
+    root = extract(tmp_path, sample, COMMON)
+    folder = root / sample
+    model = folder / "model"
+    write_resnet50_standin(model)
+    for ext in ("prototxt", "caffemodel"):
+        (model / f"resnet50.{ext}").rename(model / f"googlenet.{ext}")
+    write_aipp(model / "insert_op.cfg", RGB_AIPP)
+    atc(model, *atc_args, "--weight=./googlenet.caffemodel", "--input_format=NCHW", f"--output=./{om}",
+        "--insert_op_conf=./insert_op.cfg", "--framework=0", "--model=./googlenet.prototxt")  # fmt: skip
+    jpgs = []
+    for i, seed in enumerate(PICTURE_SEEDS[:pictures]):
+        jpg = folder / "data" / f"test{i + 1}.jpg"
+        size = (320 + 16 * (seed % 12), 240 + 8 * (seed % 12))
+        jpg.write_bytes(jpeg_bytes(scene(*size, seed=seed), quality=92))
+        jpgs.append(jpg)
+    log = run([sys.executable, "classify.py", "../data/"], folder / "src", sample_env())
+    blocks = image_blocks(log)
+    assert sorted(blocks) == sorted(j.name for j in jpgs), log[-3000:]
+    # 2 %: the reference averages the full picture, the model the VPC's bilinear 224 x 224 of it (pictures
+    # with sharp rectangles); the pictures' top scores are 5 % apart, so a picture's scores printed for
+    # another (a batch slot mixed up) fail.
+    for jpg in jpgs:
+        check_top5(blocks[jpg.name], standin_weights() @ jpeg_channel_means(jpg, RGB_AIPP), rel=2e-2)
+        assert (folder / "out" / jpg.name).is_file()

@@ -32,16 +32,18 @@ if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_jpeg_decode_async")
     pytest.skip("acl.media needs the host runtime's libacl_dvpp", allow_module_level=True)
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from atc_models import JPEG_YUV2RGB, aipp_reference, write_aipp, write_caffe  # noqa: E402
-from dvpp_pictures import jpeg_bytes  # noqa: E402
+from dvpp_pictures import jpeg_bytes, scene  # noqa: E402
 from huawei_samples import extract, run  # noqa: E402
 
 DETECTION = "python/level2_simple_inference/2_object_detection"
+CLASSIFICATION = "python/level2_simple_inference/1_classification"
 YOLOV3_COCO = f"{DETECTION}/YOLOV3_coco_detection_picture"
 YOLOV4_CAR = f"{DETECTION}/YOLOV4_coco_detection_car_picture"
 YOLOV3_MASK = f"{DETECTION}/YOLOV3_mask_detection_picture"
 YOLOV3_MASK_VIDEO = f"{DETECTION}/YOLOV3_mask_detection_video"
 YOLOV4_CAR_VIDEO = f"{DETECTION}/YOLOV4_coco_detection_car_video"
-CLASSIFICATION = "python/level2_simple_inference/1_classification"
+INCEPTIONV3 = f"{CLASSIFICATION}/inceptionv3_picture"
+VGG16 = f"{CLASSIFICATION}/vgg16_cat_dog_picture"
 COMMON = "python/common"
 
 #: The YOLO stand-ins' AIPP: JPEG's YUV -> RGB, scaled to [0, 1] as YOLOv3's aipp_nv12.cfg does.
@@ -658,3 +660,42 @@ def test_googlenet_batches(tmp_path, sample, om, pictures, atc_args):
     for jpg in jpgs:
         check_top5(blocks[jpg.name], standin_weights() @ jpeg_channel_means(jpg, RGB_AIPP), rel=2e-2)
         assert (folder / "out" / jpg.name).is_file()
+
+
+def resized_aipp_means(jpg: Path, size: int, cfg: dict[str, object]) -> np.ndarray:
+    """Per-channel means of the AIPP output (crop included) for a JPEG resized to size x size, from libjpeg's
+    YCbCr planes (Pillow's draft mode) resized by Pillow."""
+    im = PIL.open(jpg)
+    im.draft("YCbCr", im.size)
+    ycc = np.asarray(im)
+    planes = [PIL.fromarray(np.ascontiguousarray(ycc[:, :, c])) for c in range(3)]
+    y = np.asarray(planes[0].resize((size, size), PIL.BILINEAR))
+    cb, cr = (np.asarray(p.resize((size // 2, size // 2), PIL.BILINEAR)) for p in planes[1:])
+    uv = np.stack([cb, cr], axis=-1).reshape(size // 2, size)
+    return aipp_reference(np.concatenate([y, uv])[..., None], "YUV420SP_U8", cfg).mean(axis=(0, 2, 3))
+
+
+def test_inceptionv3_picture(tmp_path):
+    """`python3 classify.py ../data/` from src: JPEGD, VPC resize to 336 x 336, the ONNX model converted with
+    the README's `--input_shape="actual_input_1:1,3,300,300" --insert_op_conf` (an AIPP that crops the
+    centre 300 x 300, as InceptionV3's configuration does): the printed top 5 is the stand-in's."""
+    from test_pyacl_dvpp_samples import RGB_AIPP, check_top5, standin_weights, write_onnx_standin
+
+    root = extract(tmp_path, INCEPTIONV3, COMMON)
+    sample = root / INCEPTIONV3
+    model = sample / "model"
+    write_onnx_standin(model / "inceptionv3.onnx", "actual_input_1")
+    cfg = {**RGB_AIPP, "src_image_size_w": 336, "src_image_size_h": 336, "crop": True, "load_start_pos_w": 18,
+           "load_start_pos_h": 18, "crop_size_w": 300, "crop_size_h": 300}  # fmt: skip
+    write_aipp(model / "aipp_inceptionv3_pth.config", cfg)
+    atc_cmd = [sys.executable, "-m", "acl_async", "atc", "--model=./inceptionv3.onnx", "--framework=5",
+               "--output=InceptionV3", "--soc_version=Ascend310B1",
+               "--insert_op_conf=./aipp_inceptionv3_pth.config", "--input_shape=actual_input_1:1,3,300,300",
+               "--input_format=NCHW"]  # fmt: skip
+    run(atc_cmd, model, dict(os.environ))
+    jpg = sample / "data" / "rabit.jpg"
+    jpg.write_bytes(jpeg_bytes(scene(500, 375, seed=5), quality=92))
+    log = run([sys.executable, "classify.py", "../data/"], sample / "src", sample_env())
+    scores = standin_weights() @ resized_aipp_means(jpg, 336, cfg)
+    check_top5(image_blocks(log)["rabit.jpg"], scores, rel=1e-2)
+    assert (sample / "out" / "rabit.jpg").is_file()

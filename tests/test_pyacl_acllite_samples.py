@@ -699,3 +699,57 @@ def test_inceptionv3_picture(tmp_path):
     scores = standin_weights() @ resized_aipp_means(jpg, 336, cfg)
     check_top5(image_blocks(log)["rabit.jpg"], scores, rel=1e-2)
     assert (sample / "out" / "rabit.jpg").is_file()
+
+
+def write_vgg16_standin(path: Path) -> None:
+    """Frozen TensorFlow graph: `input_1` [1, 224, 224, 3] NHWC -> a 224 x 224 VALID Conv2D (the picture's
+    mean red minus mean blue for "dog", the opposite for "cat") -> Softmax: [1, 1, 1, 2]."""
+    from atc_models import tf_graph, tf_node
+
+    w = np.zeros((224, 224, 3, 2), np.float32)
+    w[:, :, 0, 0] = w[:, :, 2, 1] = 1.0 / 224**2
+    w[:, :, 2, 0] = w[:, :, 0, 1] = -1.0 / 224**2
+    g = tf_graph()
+    tf_node(g, "input_1", "Placeholder", dtype="float", shape=[1, 224, 224, 3])
+    tf_node(g, "w", "Const", dtype="float", value=w)
+    tf_node(g, "score", "Conv2D", ["input_1", "w"], T="float", strides=(1, 1, 1, 1), padding=b"VALID",
+            data_format=b"NHWC")  # fmt: skip
+    tf_node(g, "prob", "Softmax", ["score"], T="float")
+    path.write_bytes(g.SerializeToString())
+
+
+def test_vgg16_cat_dog_picture(tmp_path):
+    """`python3 main.py` from src: JPEGD, VPC resize to 224 x 256 (AclLiteImageProc without a resource:
+    its own stream), the TensorFlow model converted with the README's `--output_type=FP32
+    --input_shape="input_1:1,224,224,3" --input_format=NHWC --insert_op_conf` (AIPP crops 224 x 224): a red
+    picture is drawn "dog", a blue one "cat", each exactly as Pillow draws that label on the picture."""
+    from PIL import ImageDraw, ImageFont
+
+    root = extract(tmp_path, VGG16, COMMON)
+    sample = root / VGG16
+    model = sample / "model"
+    write_vgg16_standin(model / "vgg16_cat_dog.pb")
+    cfg = {**YOLO_AIPP, "src_image_size_w": 224, "src_image_size_h": 256, "crop": True,
+           "load_start_pos_h": 16, "crop_size_w": 224, "crop_size_h": 224}  # fmt: skip
+    write_aipp(model / "insert_op.cfg", cfg)
+    atc(model, "--output_type=FP32", "--input_shape=input_1:1,224,224,3", "--input_format=NHWC",
+        "--output=vgg16_cat_dog", "--insert_op_conf=insert_op.cfg", "--framework=3",
+        "--model=./vgg16_cat_dog.pb")  # fmt: skip
+    pictures = {"red.jpg": ("dog", (200, 90, 60)), "blue.jpg": ("cat", (60, 90, 200))}
+    for name, (_, colour) in pictures.items():
+        rgb = np.asarray(scene(400, 300, seed=1), np.float32) * 0.3 + np.array(colour, np.float32) * 0.7
+        (sample / "data" / name).write_bytes(jpeg_bytes(PIL.fromarray(rgb.astype(np.uint8)), quality=92))
+    env = sample_env(PYTHONPATH=str(root / COMMON / "acllite"))
+    log = run([sys.executable, "main.py"], sample / "src", env)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", size=20)
+    for name, (label, _) in pictures.items():
+        assert f"=== {name}===" in log, log[-3000:]
+        drawn = np.asarray(PIL.open(sample / "out" / name))
+        renders = {}
+        for text in ("dog", "cat"):
+            im = PIL.open(sample / "data" / name)
+            ImageDraw.Draw(im).text((10, 50), text, font=font, fill=255)
+            renders[text] = np.asarray(im).astype(int)
+        errors = {text: np.abs(drawn.astype(int) - r).mean() for text, r in renders.items()}
+        other = "cat" if label == "dog" else "dog"
+        assert errors[label] < 0.5 * errors[other], (name, errors)

@@ -47,6 +47,7 @@ YOLOV4_CAR_VIDEO = f"{DETECTION}/YOLOV4_coco_detection_car_video"
 INCEPTIONV3 = f"{CLASSIFICATION}/inceptionv3_picture"
 VGG16 = f"{CLASSIFICATION}/vgg16_cat_dog_picture"
 CROWD = "inference/modelInference/sampleCrowdCounting"
+MEMORY = "python/level1_single_api/1_acl/2_memory_management"
 ACLLITE_PY = "inference/acllite/acllitePY"
 COMMON = "python/common"
 
@@ -815,3 +816,40 @@ def test_sample_crowd_counting(tmp_path):
     assert r.returncode != 0 and "acl.rt.memcpy failed ret_int=100000" in log, log[-3000:]
     assert "Init model resource success" in log and "in copy_to_dvpp" in log, log[-3000:]
     assert not list((sample / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "live"),
+    [
+        ("memcpy_host_device_python/src/memcpy_host_device.py", ["--write_back_host"], [1, 2]),
+        ("memcpy_host_device_python/src/memcpy_host_device.py", ["--memory_reuse"], [1, 1]),
+        ("memcpy_host_DVPP_python/src/memcpy_host_dvpp.py", [], [1, 2]),
+        ("memcpy_host_device_async_python/src/memcpy_host_device_async_python.py", [], [1, 2]),
+    ],
+    ids=["host_device", "host_device_reuse", "host_dvpp", "host_device_async"],
+)
+def test_memory_management(tmp_path, script, args, live):
+    """python/level1_single_api/1_acl/2_memory_management: each script with `--release_cycle 2
+    --memory_size 1048576`: the host buffer set to 7 by acl.rt.memset(_async), copied to device (acl.rt.malloc
+    or acl.media.dvpp_malloc) and back, is printed as 7s at every step; acl.rt.get_mem_info's free device
+    memory drops by a buffer (plus at most 128 bytes of DVPP alignment) for each live device buffer (`live`
+    at each release cycle's report) and comes back to where it started once the buffers are freed."""
+    folder = extract(tmp_path, MEMORY) / MEMORY
+    size = 1 << 20
+    cmd = [sys.executable, Path(script).name, "--release_cycle", "2", "--memory_size", str(size), *args]
+    log = run(cmd, folder / Path(script).parent, sample_env())
+    assert "failed" not in log, log[-3000:]  # (memcpy_host_device.py prints no "run success!")
+    copies = re.findall(
+        r"(At first memset host data|At memcpy device data|Write back host data) is \[(.*)\]", log
+    )
+    assert len(copies) == (6 if "--write_back_host" in args else 4), log[-3000:]
+    assert all(values == "7 7 7 ... 7 7 7" for _, values in copies), copies
+    # the DDR reports in order: the start, after each of the two release cycles' allocations (the async
+    # script reports inside its cycle), after the buffers are freed
+    free = [
+        int(f) for f in re.findall(r"number_of_cycles = \d+, release_cycle = \d+, DDR free memory:(\d+)", log)
+    ]
+    assert len(free) == 4, log[-3000:]
+    for n, now in zip(live, free[1:3], strict=True):
+        assert n * size <= free[0] - now <= n * (size + 128), (n, free)
+    assert free[3] == free[0], free

@@ -1,15 +1,27 @@
-"""Huawei's Python detection and classification samples that use ``python/common/acllite`` (or the copy of
-acllite a sample carries in its own ``src/acllite``) run unchanged on the CPU, each as its README runs it,
-with a stand-in model converted by ``acl-async atc`` as the README converts the real one:
+"""Huawei's Python samples built on Python acllite (``python/common/acllite`` on PYTHONPATH as their READMEs
+set it, a sample's own ``src/acllite`` copy, or ``inference/acllite/acllitePY``) and the pyACL memory
+samples run unchanged on the CPU, each as its README runs it, with a stand-in model converted by
+``acl-async atc`` as the README converts the real one (its AIPP configuration written for the stand-in):
 
-- ``python/level2_simple_inference/2_object_detection/YOLOV3_coco_detection_picture``: JPEGD, VPC
-  crop-and-paste to 416 x 416, a Caffe model ending in Huawei's ``Yolo`` + ``YoloV3DetectionOutput`` layers
-  with YUV420SP AIPP.
+- ``2_object_detection/YOLOV3_coco_detection_picture``: JPEGD, VPC crop-and-paste to 416 x 416, a Caffe
+  model ending in Huawei's ``Yolo`` + ``YoloV3DetectionOutput`` layers with YUV420SP AIPP;
+- ``YOLOV4_coco_detection_car_picture`` / ``_video``: an ONNX model cut at its three heads by ``--out_nodes``,
+  the sample's own letterbox and decode (the video read by OpenCV);
+- ``YOLOV3_mask_detection_picture``: a TensorFlow model (NHWC), the sample's own acllite copy;
+- ``YOLOV3_mask_detection_video``: acllite's VideoCapture (PyAV demux + VDEC) on a raw H.264 clip, VPC resize,
+  a TensorFlow model with AIPP, JPEGE, every frame sent to a presenter server run by the test;
+- ``1_classification/googlenet_imagenet_multi_batch`` / ``_dynamic_batch``, ``inceptionv3_picture`` (AIPP
+  crop), ``vgg16_cat_dog_picture`` (TensorFlow NHWC, AIPP crop);
+- ``inference/modelInference/sampleCrowdCounting`` (acllitePY: strict mode refuses its copy from a released
+  ``bytes`` object, as for sampleResnetDVPP's pyAcllite twin);
+- ``python/level1_single_api/1_acl/2_memory_management``: the four memcpy scripts.
 
 The YOLO stand-ins pool the AIPP output to each head's grid and compute a cell's objectness from its mean
 red level (class logits and box offsets are constants), so a picture with bright red squares on a dark
 background gives one detection per square: the printed boxes are the squares' cells with the anchors'
-sizes, and each printed score is recomputed in numpy from Pillow's (libjpeg's) decode of the same JPEG.
+sizes, and each printed score is recomputed in numpy from Pillow's (libjpeg's) or PyAV's decode of the same
+input. The classification stand-ins are tests/test_pyacl_dvpp_samples.py's (global average pool, class k
+scores channel k mod 3).
 
 Huawei's files are never copied into this project: they are read from a clone named by
 $ACL_ASYNC_SAMPLES_REPO (or the reference mirror of this project's machines), and the tests skip without one.

@@ -558,6 +558,10 @@ def test_yolov3_mask_detection_video(tmp_path):
         PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION="python",
     )
     log = run([sys.executable, "main.py", "../data/mask.h264"], sample / "src", env)
+    # the agent (a child process the sample's exit waits for) has closed its connection: every message has
+    # been read once the server's thread has seen the end of the stream
+    server.thread.join(timeout=60)
+    assert not server.thread.is_alive()
     assert server.opened == ["video"], log[-3000:]
     assert len(server.frames) == len(frames), log[-3000:]
     reference = ffmpeg_frames(clip)

@@ -143,7 +143,8 @@ def picture(fmt: str, h: int, w: int, seed: int = 0) -> np.ndarray:
 
 def tf_node(graph: Any, name: str, op: str, inputs: Sequence[str] = (), **attrs: object) -> None:
     """Adds a NodeDef; attribute values: ``"float"`` or ``"int32"`` (a dtype), a list (a shape, -1 for
-    ``?``), an array (a tensor: int32 for an integer array, else float), a bool."""
+    ``?``), a tuple (a list of ints), bytes (a string), an array (a tensor: int32 for an integer array,
+    else float), a bool."""
     from acl_async.atc.tf_schema import DT_FLOAT
 
     dt_int32 = 3  # TensorFlow's types.proto
@@ -159,6 +160,10 @@ def tf_node(graph: Any, name: str, op: str, inputs: Sequence[str] = (), **attrs:
         elif isinstance(value, list):
             for d in value:
                 entry.value.shape.dim.add(size=d)
+        elif isinstance(value, tuple):  # list(int): ksize, strides
+            entry.value.list.i.extend(int(v) for v in value)
+        elif isinstance(value, bytes):  # string: padding, data_format
+            entry.value.s = value
         elif isinstance(value, np.ndarray):
             integer = np.issubdtype(value.dtype, np.integer)
             t = entry.value.tensor

@@ -87,6 +87,24 @@ def test_tf_out_nodes_internal_in_given_order(tmp_path, tf_pb):
     assert meta["outputs"] == "relu1:0;fc1:0" and meta["out_nodes"] == "relu1:0;fc1:0"
 
 
+def test_tf_outputs_in_graph_def_order_without_out_nodes(tmp_path):
+    """Without --out_nodes a frozen graph's outputs keep the GraphDef's node order, as atc gives them (a
+    YOLOv3 TensorFlow graph's heads Conv_6, Conv_14, Conv_22), not OpenVINO's order by name."""
+    g = am.tf_graph()
+    am.tf_node(g, "x", "Placeholder", dtype="float", shape=[1, 4])
+    for name, w in (("Conv_6", W1[:, :2]), ("Conv_14", W1[:, 2:5]), ("Conv_22", W1[:, 5:])):
+        am.tf_node(g, f"{name}_w", "Const", dtype="float", value=np.ascontiguousarray(w))
+        am.tf_node(g, name, "MatMul", ["x", f"{name}_w"], T="float", transpose_a=False, transpose_b=False)
+    (tmp_path / "heads.pb").write_bytes(g.SerializeToString())
+    out = tmp_path / "heads"
+    assert atc(f"--model={tmp_path / 'heads.pb'}", "--framework=3", f"--output={out}") == 0
+    x = X[:1]
+    got = run_om(out.with_suffix(".om"), x)
+    assert [a.shape for a in got] == [(1, 2), (1, 3), (1, 1)]
+    for a, ref in zip(got, (x @ W1[:, :2], x @ W1[:, 2:5], x @ W1[:, 5:]), strict=True):
+        np.testing.assert_allclose(a, ref, **TOL)
+
+
 def test_onnx_out_nodes(tmp_path):
     net = am.make_classifier(tmp_path / "net.onnx", n=1, h=8, w=8)
     out = tmp_path / "o"

@@ -14,7 +14,7 @@ from .aipp import AippConfig, parse_aipp_config
 from .aipp_graph import insert_aipp
 from .container import OmContainer, write_container
 from .flags import FRAMEWORKS, AtcOptions
-from .outputs import select_outputs
+from .outputs import graph_def_order, select_outputs
 from .reason import ov_reason
 
 __all__ = ["convert", "ConversionResult", "read_network"]
@@ -304,6 +304,20 @@ def _pack_original(opts: AtcOptions, weights: bytes) -> tuple[bytes, str]:
     return b"".join(parts), ";".join(entries)
 
 
+def _graph_def_nodes(path: str) -> list[str]:
+    """The node names of a frozen GraphDef, in the file's order (empty when it cannot be read)."""
+    from google.protobuf.message import DecodeError
+
+    from .tf_schema import GraphDef
+
+    graph = GraphDef()
+    try:
+        graph.ParseFromString(Path(path).read_bytes())
+    except (DecodeError, OSError):
+        return []
+    return [node.name for node in graph.node]
+
+
 def prepare(opts: AtcOptions) -> tuple[Any, list[AippConfig]]:
     """The network read, reshaped, with its outputs chosen and AIPP and types applied."""
     aipp: list[AippConfig] = parse_aipp_config(opts.insert_op_conf) if opts.insert_op_conf else []
@@ -312,6 +326,8 @@ def prepare(opts: AtcOptions) -> tuple[Any, list[AippConfig]]:
         _reshape(model, opts)
         if opts.out_nodes:
             model = select_outputs(model, opts.out_nodes)
+        elif opts.framework == 3 and Path(opts.model).is_file():
+            model = graph_def_order(model, _graph_def_nodes(opts.model))
     elif opts.input_shape_range:
         _reshape(model, opts)
     layout = "NHWC" if opts.input_format == "NHWC" else "NCHW"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["select_outputs"]
+__all__ = ["graph_def_order", "select_outputs"]
 
 
 def _find(model: Any, node: str, port: int | None) -> tuple[Any, str]:
@@ -56,4 +56,26 @@ def select_outputs(model: Any, out_nodes: list[tuple[str, int | None]]) -> Any:
         res = ops.result(out)
         res.set_friendly_name(name)
         results.append(res)
+    return ov.Model(results, model.get_parameters(), model.get_friendly_name())
+
+
+def graph_def_order(model: Any, node_names: list[str]) -> Any:
+    """A TensorFlow frozen graph's outputs in the order their nodes appear in the GraphDef, as atc gives a
+    network's outputs when ``--out_nodes`` is not set ("the output of the last layer", in the graph's
+    order); OpenVINO's TensorFlow frontend orders them by name instead (``Conv_14`` before ``Conv_6``).
+    Outputs whose node is not found keep their place after the others."""
+    import openvino as ov
+
+    rank = {name: i for i, name in enumerate(node_names)}
+
+    def position(result: Any) -> int:
+        source = result.input_value(0)
+        names = {n.rsplit(":", 1)[0] for n in source.get_names()} | {source.get_node().get_friendly_name()}
+        return min((rank[n] for n in names if n in rank), default=len(rank))
+
+    results = model.get_results()
+    order = sorted(range(len(results)), key=lambda i: position(results[i]))
+    if order == list(range(len(order))):
+        return model
+    results = [results[i] for i in order]
     return ov.Model(results, model.get_parameters(), model.get_friendly_name())

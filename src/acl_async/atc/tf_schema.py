@@ -26,7 +26,13 @@ _MESSAGES: dict[str, list[Field]] = {
         ("rep", "float", "float_val", 5, None),
         ("rep", "int32", "int_val", 7, None),
     ],
+    "ListValue": [
+        ("rep", "bytes", "s", 2, None),
+        ("rep", "int64", "i", 3, None),
+        ("rep", "float", "f", 4, None),
+    ],
     "AttrValue": [
+        ("opt", "ListValue", "list", 1, None),
         ("opt", "bytes", "s", 2, None),
         ("opt", "int64", "i", 3, None),
         ("opt", "float", "f", 4, None),

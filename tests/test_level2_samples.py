@@ -259,6 +259,27 @@ def write_detection_clip(path: Path, frames: list[np.ndarray], codec: str = "lib
     out.close()
 
 
+@pytest.mark.parametrize(("codec", "codec_id"), [("libx264", 27), ("libx265", 173)], ids=["h264", "h265"])
+def test_ffmpegdecode_sample(acllite_env, tmp_path, codec, codec_id):
+    """ffmpegdecode (aclliteCPP, FFmpeg): sample_build.sh, sample_run.sh on a 12-frame 352x288 MP4 (PyAV):
+    it reports the stream as FFmpeg's own probe does (codec id AV_CODEC_ID_H264 27 / HEVC 173, size, fps),
+    then demuxes every packet through the mp4toannexb filter into DVPP memory (acldvppMalloc via
+    aclliteCPP's CopyDataToDevice) without an error, to its end."""
+    env = acllite_env
+    root = sample(tmp_path, "0_data_process/ffmpegdecode")
+    write_detection_clip(root / "data" / "cat.mp4", moving_squares(352, 288, 12), codec)
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=120)
+    assert "[ERROR]" not in log, log[-3000:]
+    with av.open(str(root / "data" / "cat.mp4")) as c:
+        s = c.streams.video[0]
+        want = (s.codec_context.width, s.codec_context.height, int(s.average_rate))
+    found = re.search(r"type (\d+), profile (-?\d+), width:(\d+), height:(\d+), fps:(\d+)", log)
+    assert found, log[-3000:]
+    assert int(found[1]) == codec_id and tuple(int(v) for v in found.groups()[2:]) == want
+    assert "Ffmpeg decoder ../data/cat.mp4 finished" in log
+
+
 def moving_squares(width: int, height: int, count: int) -> list[np.ndarray]:
     """Frame i: a red rectangle over cell (i + 2, 2) of the 13x13 grid, a blue one fixed at (9, 8)."""
     return [

@@ -175,12 +175,19 @@ def write_yolov3_standin(folder: Path, size: int = 416, classes: int = 80) -> No
     write_caffe(folder, "yolov3", {"data": (1, 3, size, size), "img_info": (1, 4)}, layers, blobs)
 
 
-def write_aipp_nv12(path: Path, width: int, height: int) -> None:
-    """A static AIPP config for NV12 pictures of width x height (YUV -> RGB with the BT.601 matrix most
-    of Huawei's configs use, values scaled to 0..1), standing in for a config the README downloads."""
+def write_aipp_nv12(path: Path, width: int, height: int, crop: tuple[int, int] | None = None) -> None:
+    """A static AIPP config for NV12 pictures of width x height (YUV -> RGB with the BT.601 full-range
+    matrix most of Huawei's configs use, values scaled to 0..1), its top-left crop (w, h) if given,
+    standing in for a config the README downloads."""
+    cut = (
+        f" crop : true\n load_start_pos_w : 0\n load_start_pos_h : 0\n crop_size_w : {crop[0]}\n"
+        if crop
+        else ""
+    )
+    cut += f" crop_size_h : {crop[1]}\n" if crop else " crop : false\n"
     path.write_text(
         "aipp_op {\n aipp_mode : static\n related_input_rank : 0\n input_format : YUV420SP_U8\n"
-        f" src_image_size_w : {width}\n src_image_size_h : {height}\n crop : false\n csc_switch : true\n"
+        f" src_image_size_w : {width}\n src_image_size_h : {height}\n{cut} csc_switch : true\n"
         " rbuv_swap_switch : false\n matrix_r0c0 : 256\n matrix_r0c1 : 0\n matrix_r0c2 : 359\n"
         " matrix_r1c0 : 256\n matrix_r1c1 : -88\n matrix_r1c2 : -183\n matrix_r2c0 : 256\n"
         " matrix_r2c1 : 454\n matrix_r2c2 : 0\n input_bias_0 : 0\n input_bias_1 : 128\n input_bias_2 : 128\n"
@@ -250,3 +257,56 @@ def acllite_thirdpart(root: Path) -> Path:
     run(["make", "-j2", make_cc], root / "src" / acllite, env)
     run(["make", "install", make_cc], root / "src" / acllite, env)
     return tp
+
+
+def ssd_logits(cell_rgb: np.ndarray) -> np.ndarray:
+    """What the SSD stand-in's confidence head says of each cell's mean R, G, B (0..1, [..., 3]): the
+    logits of background, class 1 (red) and class 2 (blue)."""
+    r, b = cell_rgb[..., 0], cell_rgb[..., 2]
+    return np.stack([10 - 10 * (r + b), 20 * (r - b), 20 * (b - r)], axis=-1)
+
+
+def write_ssd_standin(folder: Path, name: str = "vgg_ssd", size: int = 300, grid: int = 3) -> None:
+    """A Caffe VGG-SSD stand-in (input data 1x3xSxS; tops out_boxnum and y of atc's SSDDetectionOutput, as
+    Huawei's vgg_ssd.prototxt ends): the picture averaged over a grid x grid raster, one prior per cell
+    (PriorBox min_size S/grid: the cell itself), location offsets 0 (the box is the prior), confidences
+    a softmax of `ssd_logits`. The real model's download is not reachable offline."""
+    from atc_models import write_caffe
+
+    step = size // grid
+    w_conf = np.zeros((3, 3, 1, 1), np.float32)
+    w_conf[0, [0, 2], 0, 0] = -10.0
+    w_conf[1, 0, 0, 0], w_conf[1, 2, 0, 0] = 20.0, -20.0
+    w_conf[2, 0, 0, 0], w_conf[2, 2, 0, 0] = -20.0, 20.0
+    layers = [
+        {"name": "feat", "type": "Pooling", "bottom": "data", "top": "feat",
+         "pooling_param": {"pool": "AVE", "kernel_size": step, "stride": step}},
+        {"name": "loc", "type": "Convolution", "bottom": "feat", "top": "loc",
+         "convolution_param": {"num_output": 4, "kernel_size": 1}},
+        {"name": "loc_perm", "type": "Permute", "bottom": "loc", "top": "loc_perm",
+         "permute_param": {"order": [0, 2, 3, 1]}},
+        {"name": "loc_flat", "type": "Flatten", "bottom": "loc_perm", "top": "loc_flat"},
+        {"name": "conf", "type": "Convolution", "bottom": "feat", "top": "conf",
+         "convolution_param": {"num_output": 3, "kernel_size": 1}},
+        {"name": "conf_perm", "type": "Permute", "bottom": "conf", "top": "conf_perm",
+         "permute_param": {"order": [0, 2, 3, 1]}},
+        {"name": "conf_flat", "type": "Flatten", "bottom": "conf_perm", "top": "conf_flat"},
+        {"name": "conf_rs", "type": "Reshape", "bottom": "conf_flat", "top": "conf_rs",
+         "reshape_param": {"shape": {"dim": [0, -1, 3]}}},
+        {"name": "conf_sm", "type": "Softmax", "bottom": "conf_rs", "top": "conf_sm",
+         "softmax_param": {"axis": 2}},
+        {"name": "conf_out", "type": "Flatten", "bottom": "conf_sm", "top": "conf_out"},
+        {"name": "pb", "type": "PriorBox", "bottom": ["feat", "data"], "top": "pb",
+         "prior_box_param": {"min_size": float(step), "clip": False, "step": float(step), "offset": 0.5,
+                             "variance": [0.1, 0.1, 0.2, 0.2]}},
+        {"name": "detection_out", "type": "SSDDetectionOutput", "bottom": ["loc_flat", "conf_out", "pb"],
+         "top": ["out_boxnum", "y"],
+         "ssddetectionoutput_param": {"num_classes": 3, "share_location": True, "background_label_id": 0,
+                                      "iou_threshold": 0.45, "top_k": 100, "keep_top_k": 100,
+                                      "confidence_threshold": 0.3, "code_type": 2}},
+    ]  # fmt: skip
+    blobs = {
+        "loc": [np.zeros((4, 3, 1, 1), np.float32), np.zeros(4, np.float32)],
+        "conf": [w_conf, np.array([10.0, 0.0, 0.0], np.float32)],
+    }
+    write_caffe(folder, name, {"data": (1, 3, size, size)}, layers, blobs)

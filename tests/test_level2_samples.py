@@ -44,8 +44,10 @@ from huawei_samples import (  # noqa: E402
     run_command,
     samples_env,
     sdk_env,
+    ssd_logits,
     write_aipp_nv12,
     write_resnet50_standin,
+    write_ssd_standin,
     write_yolov3_standin,
     yolov3_logits,
 )
@@ -243,6 +245,45 @@ def test_yolov3_picture_dvpp_with_aipp_sample(env, tmp_path):
     for x1, y1, _x2, y2, *_ in got:  # the rectangle's left edge is drawn over the background
         edge = slice(y1 + 5, y2 - 5), x1
         assert np.abs(drawn[edge] - decoded[edge]).max(axis=-1).mean() > 60
+
+
+def test_vgg_ssd_dvpp_with_aipp_sample(env, tmp_path):
+    """VGG_SSD_coco_detection_DVPP_with_AIPP: its README's atc command (--output_type=FP32, the stand-in
+    ending in atc's SSDDetectionOutput; insert_op.cfg: NV12 304x300, the width stride of the sample's
+    crop-and-paste output, cropped to 300x300), sample_build.sh, `./main`: JPEGD, VPC crop-and-paste of the
+    whole picture into 300x300, the model. A red and a blue rectangle over two cells of the stand-in's 3x3
+    raster: the printed scores are the reference's softmax (within 1 %), and out/output/out_bicycle.jpg has
+    each cell's yellow box drawn at its left edge."""
+    root = sample(tmp_path, "2_object_detection/VGG_SSD_coco_detection_DVPP_with_AIPP")
+    model = root / "model"
+    write_ssd_standin(model)
+    write_aipp_nv12(model / "insert_op.cfg", 304, 300, crop=(300, 300))
+    atc(model, env, "--output_type=FP32", "--input_shape=data:1,3,300,300", "--weight=./vgg_ssd.caffemodel",
+        "--input_format=NCHW", "--output=./vgg_ssd", "--soc_version=Ascend310",
+        "--insert_op_conf=./insert_op.cfg", "--framework=0", "--save_original_model=false",
+        "--model=./vgg_ssd.prototxt")  # fmt: skip
+    w, h = 600, 450
+    rgb = np.full((h, w, 3), 40, np.uint8)
+    cells = {(1, 0): (230, 20, 20), (2, 1): (20, 20, 230)}
+    for (c, r), colour in cells.items():
+        rgb[r * h // 3 : (r + 1) * h // 3, c * w // 3 : (c + 1) * w // 3] = colour
+    build_with_script(root, env)  # its wget of bicycle.jpg fails offline: the picture is written after
+    (root / "data" / "bicycle.jpg").write_bytes(jpeg_bytes(PIL.fromarray(rgb), quality=95))
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=120)
+    assert "Execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    decoded = np.asarray(PIL.open(root / "data" / "bicycle.jpg").convert("RGB"))
+    small = np.asarray(PIL.fromarray(decoded).resize((300, 300), PIL.BILINEAR), np.float64) / 255
+    logits = ssd_logits(small.reshape(3, 100, 3, 100, 3).mean(axis=(1, 3)))
+    prob = np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+    best = prob[..., 1:].max(axis=-1)
+    want = sorted(int(p * 100) for p in best[best > 0.85])
+    got = sorted(int(v) for v in re.findall(r"^score = (\d+)$", log, re.M))
+    assert len(got) == len(want) == 2, (got, want)
+    assert all(abs(a - b) <= 1 for a, b in zip(got, want, strict=True)), (got, want)
+    drawn = np.asarray(PIL.open(root / "out" / "output" / "out_bicycle.jpg").convert("RGB"), np.int64)
+    for c, r in cells:  # cv::Scalar(0, 255, 255): yellow, one pixel wide at x = int(xmin * width)
+        rows, cols = slice(r * h // 3 + 10, (r + 1) * h // 3 - 10), slice(c * w // 3 - 2, c * w // 3 + 2)
+        assert drawn[rows, cols, 1].mean(axis=0).max() > 120 and decoded[rows, cols, 1].max() < 60
 
 
 def write_detection_clip(path: Path, frames: list[np.ndarray], codec: str = "libx264") -> None:

@@ -310,3 +310,25 @@ def write_ssd_standin(folder: Path, name: str = "vgg_ssd", size: int = 300, grid
         "conf": [w_conf, np.array([10.0, 0.0, 0.0], np.float32)],
     }
     write_caffe(folder, name, {"data": (1, 3, size, size)}, layers, blobs)
+
+
+def add_link_only_libraries(thirdpart: Path) -> None:
+    """Libraries a sample links but never calls, as an Ascend host's THIRDPART_PATH/lib has them:
+    libprotobuf.so (the samples' guide builds ProtoBuf there for the Presenter Agent; here the system's
+    runtime library) and libascend_hal.so (the driver's HAL, which the Atlas 200 DK guide copies next to
+    the SDK; here an empty library: no HAL function is called). Skips without ProtoBuf's library."""
+    import glob
+
+    found = sorted(glob.glob("/usr/lib/*/libprotobuf.so.*")) + sorted(
+        glob.glob("/usr/lib64/libprotobuf.so.*")
+    )
+    if not found:
+        pytest.skip("needs ProtoBuf's runtime library (libprotobuf)")
+    lib = thirdpart / "lib"
+    lib.mkdir(parents=True, exist_ok=True)
+    if not (lib / "libprotobuf.so").exists():
+        (lib / "libprotobuf.so").symlink_to(found[0])
+    if not (lib / "libascend_hal.so").exists():
+        cmd = ["gcc", "-shared", "-x", "c", "-", "-o", str(lib / "libascend_hal.so")]
+        r = subprocess.run(cmd, input="", capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr

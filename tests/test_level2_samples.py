@@ -34,6 +34,7 @@ from dvpp_pictures import jpeg_bytes, scene  # noqa: E402
 from huawei_samples import (  # noqa: E402
     YOLOV3_ANCHORS,
     acllite_thirdpart,
+    add_link_only_libraries,
     build_with_cmake,
     build_with_script,
     extract,
@@ -378,3 +379,53 @@ def test_yolov3_video_dvpp_with_aipp_sample(acllite_env, tmp_path):
         for x1, y1, _x2, y2, *_ in yolov3_reference(rgb, 640, 480):
             edge = slice(y1 + 5, y2 - 5), x1
             assert np.abs(out[edge] - rgb[edge]).max(axis=-1).mean() > 60
+
+
+AIPP_BGR = """aipp_op {
+ aipp_mode : static
+ related_input_rank : 0
+ input_format : RGB888_U8
+ src_image_size_w : 416
+ src_image_size_h : 416
+ crop : false
+ csc_switch : false
+ rbuv_swap_switch : true
+ var_reci_chn_0 : 0.00392157
+ var_reci_chn_1 : 0.00392157
+ var_reci_chn_2 : 0.00392157
+}
+"""
+
+
+def test_yolov3_venc_sample(env, tmp_path):
+    """YOLOV3_coco_detection_VENC (OpenCV's VideoCapture, the YOLOv3 stand-in with aipp_bgr.cfg: OpenCV's
+    BGR swapped to RGB, DVPP VENC H.264 of NV21): its README's atc command, sample_build.sh (it links
+    ascend_hal and protobuf: `add_link_only_libraries`), sample_run.sh on the 8-frame MP4. FFmpeg decodes 8
+    pictures from output/out_<time>.h264 whose luma is the sample's own RGB -> Y of each input frame (most
+    pixels equal), with the boxes the reference finds drawn in."""
+    add_link_only_libraries(Path(env["THIRDPART_PATH"]))
+    root = sample(tmp_path, "2_object_detection/YOLOV3_coco_detection_VENC")
+    model = root / "model"
+    write_yolov3_standin(model)
+    (model / "aipp_bgr.cfg").write_text(AIPP_BGR)
+    atc(model, env, "--model=./yolov3.prototxt", "--weight=./yolov3.caffemodel", "--framework=0",
+        "--output=./yolov3", "--soc_version=Ascend310", "--insert_op_conf=./aipp_bgr.cfg")  # fmt: skip
+    clip = root / "data" / "detection.mp4"
+    write_detection_clip(clip, moving_squares(640, 480, 8))
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=120)
+    assert "Execute video object detection success" in log and "[ERROR]" not in log, log[-3000:]
+    (stream,) = (root / "out" / "output").glob("out_*.h264")
+    with av.open(str(stream), format="h264") as c:
+        encoded = [f.to_ndarray(format="yuv420p")[:480].astype(np.int64) for f in c.decode(video=0)]
+    with av.open(str(clip)) as c:
+        decoded = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(encoded) == len(decoded) == 8
+    for y, rgb in zip(encoded, decoded, strict=True):
+        r, g, b = (rgb[..., i].astype(np.int64) for i in range(3))
+        diff = np.abs(y - ((77 * r + 150 * g + 29 * b) >> 8))  # the sample's BGR -> NV21 luma
+        assert np.percentile(diff, 90) <= 2
+        boxes = yolov3_reference(rgb, 640, 480)
+        assert len(boxes) == 2
+        for x1, y1, _x2, y2, *_ in boxes:  # each box's left edge is drawn over the picture
+            assert diff[y1 + 5 : y2 - 5, x1].mean() > 60

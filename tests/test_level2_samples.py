@@ -2,11 +2,17 @@
 with their own build scripts or README CMake steps against acl-async's SDK and run on the CPU:
 
 - ``0_data_process/venc_image``: one NV12 picture encoded 16 times to H.265 (FFmpeg decodes it back);
+  ``0_data_process/ffmpegdecode``: FFmpeg demux of an MP4 into DVPP memory (aclliteCPP);
 - ``1_classification/resnet50_firstapp``: its ``sample_build.sh`` (transferPic.py, CMake) and
   ``sample_run.sh``; ``1_classification/googlenet_imagenet_picture``: aclliteCPP and OpenCV, a model with
   RGB888 AIPP;
-- ``2_object_detection/YOLOV3_coco_detection_picture_DVPP_with_AIPP``: JPEGD, VPC resize, a YOLOv3 model
-  with NV12 AIPP ending in Huawei's YoloV3DetectionOutput.
+- ``2_object_detection``: ``YOLOV3_coco_detection_picture_DVPP_with_AIPP`` (JPEGD, VPC resize, NV12
+  AIPP, Huawei's YoloV3DetectionOutput), ``YOLOV3_coco_detection_video_DVPP_with_AIPP`` (aclliteCPP's
+  FFmpeg + VDEC reader), ``YOLOV3_coco_detection_VENC`` (OpenCV's reader, BGR AIPP, VENC H.264) and
+  ``VGG_SSD_coco_detection_DVPP_with_AIPP`` (JPEGD, crop-and-paste, atc's SSDDetectionOutput).
+
+``1_classification/googlenet_imagenet_video`` is left out: it needs the Presenter Agent (ProtoBuf built
+into THIRDPART_PATH) and a running Presenter Server. Videos are MP4s written with PyAV.
 
 The models cannot be downloaded here: stand-ins with the real models' inputs and outputs are written as
 Caffe files (tests/huawei_samples.py) and converted by ``acl-async atc`` with the README's command; where

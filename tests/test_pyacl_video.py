@@ -59,10 +59,11 @@ class Reporter:
 class Decoder:
     """A VDEC channel whose callback records (user_data, ret code, size, luma) and frees as acllite does."""
 
-    def __init__(self, reporter: Reporter, en_type: int = H264_HIGH, fmt: int = NV12):
+    def __init__(self, reporter: Reporter, en_type: int = H264_HIGH, fmt: int = NV12, out_mode: int = 0):
         m = acl.media
         self.m = m
         self.results: list[tuple[Any, int, int, int, np.ndarray | None]] = []
+        self.arrived = threading.Condition()
         self.threads: set[int] = set()
         self.desc = m.vdec_create_channel_desc()
         assert self.desc
@@ -71,6 +72,7 @@ class Decoder:
         assert m.vdec_set_channel_desc_callback(self.desc, self._callback) == SUCCESS
         assert m.vdec_set_channel_desc_entype(self.desc, en_type) == SUCCESS
         assert m.vdec_set_channel_desc_out_pic_format(self.desc, fmt) == SUCCESS
+        assert m.vdec_set_channel_desc_out_mode(self.desc, out_mode) == SUCCESS
         assert m.vdec_create_channel(self.desc) == SUCCESS
         self.config = m.vdec_create_frame_config()
         assert self.config
@@ -91,9 +93,17 @@ class Decoder:
         luma = None
         if code == 0:
             luma = to_host(pic, ws * h).reshape(h, ws)[:, :w]
-        self.results.append((user_data, code, w, h, luma))
         assert m.dvpp_free(pic) == SUCCESS
         assert m.dvpp_destroy_pic_desc(output_desc) == SUCCESS
+        with self.arrived:
+            self.results.append((user_data, code, w, h, luma))
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int) -> int:
+        """How many callbacks ran, once `count` have (or after 30 s)."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.results) >= count, timeout=30)
+            return len(self.results)
 
     def send(self, packet: bytes, user_data: Any, skipped: bool = False) -> int:
         m = self.m
@@ -182,6 +192,34 @@ def test_vdec_decodes_like_ffmpeg_on_the_named_thread(env, reporter, clip):
         assert np.abs(luma.astype(np.int16) - ref).mean() <= 0.5
     assert dec.threads == {reporter.tid}
     dec.close()
+
+
+def test_vdec_out_modes(env, reporter, clip):
+    """CANN (aclvdecSetChannelDescOutMode): fast mode (1) gives each frame's picture as soon as the frame is
+    decoded, the default mode (0) caches frames and gives pictures only once later frames came: here the
+    newest two wait for later frames or EOS. An out mode other than 0 and 1 is refused at create."""
+    fast = Decoder(reporter, out_mode=1)
+    for i, packet in enumerate(clip["packets"][:6]):
+        assert fast.send(packet, i) == SUCCESS
+        assert fast.wait_for(i + 1) == i + 1  # frame i's picture, before frame i + 1 is sent
+    assert fast.eos() == SUCCESS
+    fast.close()
+    cached = Decoder(reporter)
+    for i, packet in enumerate(clip["packets"][:6]):
+        assert cached.send(packet, i) == SUCCESS
+        if i >= 2:
+            assert cached.wait_for(i - 1) >= i - 1  # frame i - 2's picture came once frame i was sent
+    assert [r[0] for r in cached.results] == [0, 1, 2, 3]  # frames 4 and 5 wait for more or EOS
+    assert cached.eos() == SUCCESS
+    assert [r[0] for r in cached.results] == list(range(6)) and all(r[1] == 0 for r in cached.results)
+    cached.close()
+    m = acl.media
+    desc = m.vdec_create_channel_desc()
+    assert m.vdec_set_channel_desc_thread_id(desc, reporter.tid) == SUCCESS
+    assert m.vdec_set_channel_desc_callback(desc, lambda *_: None) == SUCCESS
+    assert m.vdec_set_channel_desc_out_mode(desc, 2) == SUCCESS
+    assert m.vdec_create_channel(desc) == INVALID_PARAM
+    assert m.vdec_destroy_channel_desc(desc) == SUCCESS
 
 
 @covers("vdec_send_skipped_frame")

@@ -13,6 +13,7 @@
 #include <pthread.h>
 
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -71,11 +72,17 @@ class VdecChannel {
   aclvdecCallback callback = nullptr;
   acldvppPixelFormat out_format = PIXEL_FORMAT_YUV_SEMIPLANAR_420;
   std::unique_ptr<av::Decoder> decoder;
+  // CANN (aclvdecSetChannelDescOutMode): in the default out mode (0) "the decoder caches frames and
+  // cannot output in real time: VDEC starts giving results after it has received several frames of the
+  // stream"; in fast mode (1) it gives each frame's picture as soon as that frame is decoded. So in
+  // mode 0 the newest kDefaultModeHeld decoded frames wait for later frames (or EOS / destroy).
+  static constexpr size_t kDefaultModeHeld = 2;
+  size_t held = kDefaultModeHeld;
 
   // Runs on the stream's worker: decodes frame seq (data copied by the decoder).
   void decode(int64_t seq, const uint8_t* data, size_t size) {
     std::string err;
-    if (!decoder->send(data, size, seq, err)) finish(seq, "corrupt frame: " + err);
+    if (!decoder->send(data, size, seq, err)) complete(seq, "corrupt frame: " + err);
     drain_pictures();
   }
 
@@ -84,6 +91,8 @@ class VdecChannel {
     std::string err;
     decoder->send(nullptr, 0, 0, err);
     drain_pictures();
+    for (auto& [seq, why] : held_) finish(seq, why);
+    held_.clear();
     for (int64_t seq : frames_.pending())
       finish(seq, last_error_.empty() ? "no picture decoded from this frame (corrupt, truncated or another "
                                         "codec's stream)"
@@ -123,7 +132,16 @@ class VdecChannel {
     if (!f) return;  // a picture of no frame of ours (cannot happen)
     std::string err;
     if (f->out) write(pic, *f->out, err);  // a skipped frame (no output) only counts as done
-    finish(pic.pts, err);
+    complete(pic.pts, err);
+  }
+
+  // A frame done on the worker: its callback is due once `held` later frames are done (in order).
+  void complete(int64_t seq, const std::string& err) {
+    held_.emplace_back(seq, err);
+    while (held_.size() > held) {
+      finish(held_.front().first, held_.front().second);
+      held_.pop_front();
+    }
   }
 
   // The description's fields are read and written under the handles' lock, the picture converted
@@ -189,6 +207,7 @@ class VdecChannel {
   }
 
   FrameBook<Frame> frames_;
+  std::deque<std::pair<int64_t, std::string>> held_;  // worker only: done, callback not yet due
   std::string last_error_;       // worker only
   std::vector<uint8_t> scratch_;  // worker only
 };
@@ -368,6 +387,9 @@ aclError aclvdecCreateChannel(aclvdecChannelDesc* channelDesc) {
   if (snapshot.out_format != PIXEL_FORMAT_YUV_SEMIPLANAR_420 && snapshot.out_format != PIXEL_FORMAT_YVU_SEMIPLANAR_420)
     return fail(api, ACL_ERROR_INVALID_PARAM, "outPicFormat %d: VDEC writes YUV420SP NV12 (1) or NV21 (2)",
                 static_cast<int>(snapshot.out_format));
+  if (snapshot.out_mode > 1)
+    return fail(api, ACL_ERROR_INVALID_PARAM, "outMode %u: 0 (default, frames cached) or 1 (fast, real time)",
+                snapshot.out_mode);
   auto chan = std::make_shared<VdecChannel>();
   std::string why;
   chan->decoder = av::Decoder::open(codec, why);
@@ -377,6 +399,7 @@ aclError aclvdecCreateChannel(aclvdecChannelDesc* channelDesc) {
   if (aclError e = chan->stream.open(snapshot.thread_id)) return e;
   chan->callback = snapshot.callback;
   chan->out_format = snapshot.out_format;
+  chan->held = snapshot.out_mode == 1 ? 0 : VdecChannel::kDefaultModeHeld;
   return attach_channel(api, channelDesc, chan, [](aclvdecChannelDesc&) {});
 }
 

@@ -387,3 +387,31 @@ def add_link_only_libraries(thirdpart: Path) -> None:
         cmd = ["gcc", "-shared", "-x", "c", "-", "-o", str(lib / "libascend_hal.so")]
         r = subprocess.run(cmd, input="", capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
+
+
+#: PyAV dropped Packet.to_bytes() (deprecated in PyAV 9 for bytes(packet)); every PyAV on PyPI for Python
+#: 3.10-3.13 (12.0 and later) lacks it, which acllitePY's videocapture.py calls (README "DVPP video"). This
+#: code wraps av.open to hand it packets that have it: run first (a script's head, or a sitecustomize
+#: module on PYTHONPATH), the samples themselves run unmodified.
+PYAV_TO_BYTES_SHIM = """
+import av
+
+class _Packet:
+    def __init__(self, packet):
+        self._packet = packet
+    def __getattr__(self, name):
+        return getattr(self._packet, name)
+    def to_bytes(self):
+        return bytes(self._packet)
+
+class _Container:
+    def __init__(self, container):
+        self._container = container
+    def __getattr__(self, name):
+        return getattr(self._container, name)
+    def demux(self, *args, **kwargs):
+        return (_Packet(p) for p in self._container.demux(*args, **kwargs))
+
+_open = av.open
+av.open = lambda *a, **k: _Container(_open(*a, **k))
+"""

@@ -37,7 +37,14 @@ av = pytest.importorskip("av")
 PIL = pytest.importorskip("PIL.Image")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import luma  # noqa: E402
-from huawei_samples import extract, install_acllite, run, sdk_env, write_resnet50_standin  # noqa: E402
+from huawei_samples import (  # noqa: E402
+    PYAV_TO_BYTES_SHIM,
+    extract,
+    install_acllite,
+    run,
+    sdk_env,
+    write_resnet50_standin,
+)
 from video_clips import frames_rgb  # noqa: E402
 
 VDECANDVENC = "cplusplus/level2_simple_inference/0_data_process/vdecandvenc"
@@ -239,32 +246,12 @@ def test_vdecandvenc_sample(thirdpart, tmp_path):
     assert min(psnr(a, b) for a, b in zip(enc, ref, strict=True)) > 30
 
 
-# PyAV dropped Packet.to_bytes() (deprecated in PyAV 9 for bytes(packet)); every PyAV on PyPI for Python
-# 3.10-3.13 (12.0 and later) lacks it, so acllitePY's videocapture.py runs unmodified with av.open
-# wrapped to hand it packets that have it (README "DVPP video").
-PY_SCRIPT = r"""
+# acllitePY's videocapture.py runs unmodified, after huawei_samples.PYAV_TO_BYTES_SHIM.
+PY_SCRIPT = (
+    PYAV_TO_BYTES_SHIM
+    + r"""
 import sys
-import av
 import numpy as np
-
-class _Packet:
-    def __init__(self, packet):
-        self._packet = packet
-    def __getattr__(self, name):
-        return getattr(self._packet, name)
-    def to_bytes(self):
-        return bytes(self._packet)
-
-class _Container:
-    def __init__(self, container):
-        self._container = container
-    def __getattr__(self, name):
-        return getattr(self._container, name)
-    def demux(self, *args, **kwargs):
-        return (_Packet(p) for p in self._container.demux(*args, **kwargs))
-
-_open = av.open
-av.open = lambda *a, **k: _Container(_open(*a, **k))
 
 sys.path.insert(0, sys.argv[1])
 from acllite_resource import AclLiteResource
@@ -287,6 +274,7 @@ np.stack(lumas).tofile(sys.argv[3])
 print("frames", len(lumas), "ret", ret, "finished", cap.is_finished())
 cap.destroy()
 """
+)
 
 
 def test_python_acllite_video_capture(tmp_path):

@@ -47,7 +47,7 @@ if not hasattr(acl, "media") or not hasattr(acl.media, "dvpp_jpeg_decode_async")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from atc_models import JPEG_YUV2RGB, aipp_reference, write_aipp, write_caffe  # noqa: E402
 from dvpp_pictures import jpeg_bytes, scene  # noqa: E402
-from huawei_samples import extract, run  # noqa: E402
+from huawei_samples import PYAV_TO_BYTES_SHIM, extract, run  # noqa: E402
 
 DETECTION = "python/level2_simple_inference/2_object_detection"
 CLASSIFICATION = "python/level2_simple_inference/1_classification"
@@ -433,33 +433,6 @@ class PresenterServer:
                     elif name == "PresentImageRequest":
                         self.frames.append(self.classes[name].FromString(body))
                         self._send(conn, "PresentImageResponse", self.classes["PresentImageResponse"]())
-
-
-#: PyAV dropped Packet.to_bytes() (README "DVPP video": no `av` release for Python 3.10-3.13 has it), which
-#: acllite's videocapture.py calls: as in tests/test_acllite_video.py, av.open is wrapped to hand it packets
-#: that have it, here from a sitecustomize module on PYTHONPATH so the sample itself runs unmodified.
-PYAV_TO_BYTES_SHIM = """
-import av
-
-class _Packet:
-    def __init__(self, packet):
-        self._packet = packet
-    def __getattr__(self, name):
-        return getattr(self._packet, name)
-    def to_bytes(self):
-        return bytes(self._packet)
-
-class _Container:
-    def __init__(self, container):
-        self._container = container
-    def __getattr__(self, name):
-        return getattr(self._container, name)
-    def demux(self, *args, **kwargs):
-        return (_Packet(p) for p in self._container.demux(*args, **kwargs))
-
-_open = av.open
-av.open = lambda *a, **k: _Container(_open(*a, **k))
-"""
 
 
 def pyav_shim(folder: Path) -> str:

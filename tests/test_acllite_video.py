@@ -239,7 +239,9 @@ def test_vdecandvenc_sample(thirdpart, tmp_path):
     shutil.copy(root / "src" / "acl.json", root / "out")
     log = run(["./main", "../data/person.mp4"], root / "out", env)
     assert "Execute sample success" in log
-    assert "[ERROR]" not in log.replace("[ERROR]  No frame image to read abnormally", ""), log[-3000:]
+    # VDEC's default out mode gives the last pictures after EOS, so acllite sees the stream end
+    # (no "[ERROR]  No frame image to read abnormally" after a 10 s wait).
+    assert "[ERROR]" not in log, log[-3000:]
     enc = ffmpeg_luma(root / "out" / "output" / "dvpp_venc.h264")
     ref = ffmpeg_luma(root / "data" / "person.mp4")
     assert enc.shape == ref.shape == (N, H, W)

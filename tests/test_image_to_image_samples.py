@@ -1,0 +1,116 @@
+"""Huawei's image-to-image C++ samples under ``cplusplus/level2_simple_inference/6_other`` (Ascend/samples),
+built with their own ``scripts/sample_build.sh`` against acl-async's SDK (aclliteCPP installed under
+THIRDPART_PATH by its own Makefile, OpenCV 3 code on Debian's OpenCV 4: ``huawei_samples.opencv_env``) and
+run with the command their ``scripts/sample_run.sh`` runs:
+
+- ``colorization``: a Caffe stand-in for colorization.prototxt/.caffemodel (``data_l`` 1x1x224x224 ->
+  ``class8_ab`` 1x2x56x56) whose a and b channels are fixed affine maps of the 4 x 4 means of the L input
+  (a stride-4 convolution). The sample's OpenCV pre-processing (resize to 224 x 224, BGR -> Lab, L - 50) and
+  post-processing (a, b resized to the picture's size, merged with the picture's own L, Lab -> BGR) are
+  redone with Python's OpenCV and the picture it writes (out/output/out_<name>) compared with that.
+
+The READMEs' models are downloads (unreachable offline): the stand-ins have the real models' input and
+output names and shapes and are converted with ``acl-async atc`` as the READMEs convert them. Huawei's files
+are never copied into this project: they are read from a clone named by $ACL_ASYNC_SAMPLES_REPO (or the
+reference mirror of this project's machines), and the tests skip without one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+cv2 = pytest.importorskip("cv2")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from atc_models import write_caffe  # noqa: E402
+from huawei_samples import (  # noqa: E402
+    build_with_script,
+    extract,
+    install_acllite,
+    opencv_env,
+    run,
+    run_command,
+    sdk_env,
+)
+
+BASE = "cplusplus/level2_simple_inference/6_other"
+
+
+@pytest.fixture(scope="module")
+def thirdpart(tmp_path_factory) -> Path:
+    """THIRDPART_PATH with FFmpeg, samples/common and aclliteCPP (huawei_samples.install_acllite)."""
+    return install_acllite(tmp_path_factory.mktemp("acllite"))
+
+
+def acllite_env(thirdpart: Path) -> dict[str, str]:
+    return opencv_env({**sdk_env(thirdpart), "ACL_HOST_INFERENCE_PRECISION": "f32"})
+
+
+def convert(cwd: Path, *args: str) -> None:
+    """`atc ... --soc_version=Ascend310` as the READMEs run it."""
+    run([sys.executable, "-m", "acl_async", "atc", *args, "--soc_version=Ascend310"], cwd, dict(os.environ))
+
+
+def smooth_picture(width: int, height: int, seed: int = 0) -> np.ndarray:
+    """A BGR picture of smooth colour gradients (few JPEG/PNG artefacts, distinct L values)."""
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    rng = np.random.default_rng(seed)
+    phase = rng.uniform(0, 2 * np.pi, 3)
+    chans = [127 + 100 * np.sin(x / (17 + 5 * c) + y / (23 + 3 * c) + phase[c]) for c in range(3)]
+    return np.clip(np.stack(chans, axis=-1), 0, 255).astype(np.uint8)
+
+
+# ---- colorization: L -> (a, b) at a quarter of the size ----
+
+#: The stand-in's a and b: gain x the 4 x 4 mean of (L - 50) + offset.
+AB_GAIN = np.array([0.6, -0.4], np.float32)
+AB_OFFSET = np.array([12.0, -20.0], np.float32)
+
+
+def write_colorization_standin(folder: Path) -> None:
+    """colorization.prototxt/.caffemodel: `data_l` 1x1x224x224 -> Convolution (kernel 4, stride 4) ->
+    `class8_ab` 1x2x56x56."""
+    weights = np.broadcast_to(AB_GAIN[:, None, None, None] / 16, (2, 1, 4, 4)).astype(np.float32)
+    layer = {"name": "class8_ab", "type": "Convolution", "bottom": "data_l", "top": "class8_ab",
+             "convolution_param": {"num_output": 2, "kernel_size": 4, "stride": 4}}  # fmt: skip
+    write_caffe(folder, "colorization", {"data_l": [1, 1, 224, 224]}, [layer], {"class8_ab": [weights, AB_OFFSET]})
+
+
+def colorization_reference(picture: np.ndarray) -> np.ndarray:
+    """The sample's pre-processing, the stand-in (numpy) and its post-processing, with Python's OpenCV."""
+    small = cv2.resize(picture, (224, 224)).astype(np.float32) / 255
+    lum = cv2.cvtColor(small, cv2.COLOR_BGR2Lab)[:, :, 0] - 50
+    means = lum.reshape(56, 4, 56, 4).mean(axis=(1, 3))
+    ab = [AB_GAIN[k] * means + AB_OFFSET[k] for k in range(2)]
+    h, w = picture.shape[:2]
+    lab = cv2.cvtColor(picture.astype(np.float32) / 255, cv2.COLOR_BGR2Lab)
+    merged = cv2.merge([lab[:, :, 0], *(cv2.resize(c, (w, h)) for c in ab)])
+    return cv2.cvtColor(merged, cv2.COLOR_Lab2BGR) * 255
+
+
+def test_cpp_sample_colorization(tmp_path, thirdpart):
+    """colorization (aclliteCPP + OpenCV): the L channel in, a and b out, the coloured picture written."""
+    env = acllite_env(thirdpart)
+    root = extract(tmp_path, f"{BASE}/colorization") / BASE / "colorization"
+    write_colorization_standin(root / "model")
+    convert(root / "model", '--input_shape=data_l:1,1,224,224', "--weight=./colorization.caffemodel",
+            "--input_format=NCHW", "--output=colorization", "--framework=0",
+            "--model=./colorization.prototxt")  # fmt: skip
+    picture = smooth_picture(300, 200)
+    cv2.imwrite(str(root / "data" / "dog.png"), picture)
+    build_with_script(root, env)
+    (root / "out" / "output").mkdir(exist_ok=True)
+    log = run(run_command(root), root / "out", env)
+    assert "[ERROR]" not in log, log[-3000:]
+    out = cv2.imread(str(root / "out" / "output" / "out_dog.png"), cv2.IMREAD_COLOR)
+    assert out is not None and out.shape == picture.shape
+    ref = colorization_reference(picture)
+    # cv::imwrite saturates the float picture to 8 bits; the reference rounds the same way
+    diff = np.abs(out.astype(np.float32) - np.clip(np.rint(ref), 0, 255))
+    assert diff.max() <= 2, diff.max()
+    # the colour came from the model: the picture's own a, b would give a different picture
+    assert np.abs(out.astype(np.float32) - picture).mean() > 10

@@ -77,7 +77,8 @@ def write_colorization_standin(folder: Path) -> None:
     weights = np.broadcast_to(AB_GAIN[:, None, None, None] / 16, (2, 1, 4, 4)).astype(np.float32)
     layer = {"name": "class8_ab", "type": "Convolution", "bottom": "data_l", "top": "class8_ab",
              "convolution_param": {"num_output": 2, "kernel_size": 4, "stride": 4}}  # fmt: skip
-    write_caffe(folder, "colorization", {"data_l": [1, 1, 224, 224]}, [layer], {"class8_ab": [weights, AB_OFFSET]})
+    blobs = {"class8_ab": [weights, AB_OFFSET]}
+    write_caffe(folder, "colorization", {"data_l": [1, 1, 224, 224]}, [layer], blobs)
 
 
 def colorization_reference(picture: np.ndarray) -> np.ndarray:

@@ -7,7 +7,13 @@ run with the command their ``scripts/sample_run.sh`` runs:
   ``class8_ab`` 1x2x56x56) whose a and b channels are fixed affine maps of the 4 x 4 means of the L input
   (a stride-4 convolution). The sample's OpenCV pre-processing (resize to 224 x 224, BGR -> Lab, L - 50) and
   post-processing (a, b resized to the picture's size, merged with the picture's own L, Lab -> BGR) are
-  redone with Python's OpenCV and the picture it writes (out/output/out_<name>) compared with that.
+  redone with Python's OpenCV and the picture it writes (out/output/out_<name>) compared with that;
+- ``super_resolution_dynamic``: a Caffe stand-in for FSRCNN (``data`` 1x1xHxW, H and W dynamic, converted
+  with the README's ``--input_shape="data: 1, 1, -1, -1" --dynamic_image_size="256,256;512,512;288,288"``)
+  whose output is the input upsampled 3x by a 3 x 3, stride 3 deconvolution (each input pixel becomes
+  ``w[i, j] * x + b``). The sample picks the size from its command line (aclmdlSetDynamicHWSize): run as
+  sample_run.sh runs it (256 x 256) and with 288 x 288; its YCrCb picture (Y from the model, Cr and Cb
+  bicubic) is compared with OpenCV's.
 
 The READMEs' models are downloads (unreachable offline): the stand-ins have the real models' input and
 output names and shapes and are converted with ``acl-async atc`` as the READMEs convert them. Huawei's files
@@ -115,3 +121,61 @@ def test_cpp_sample_colorization(tmp_path, thirdpart):
     assert diff.max() <= 2, diff.max()
     # the colour came from the model: the picture's own a, b would give a different picture
     assert np.abs(out.astype(np.float32) - picture).mean() > 10
+
+
+# ---- super_resolution_dynamic: Y upsampled 3x, dynamic H x W ----
+
+#: The stand-in's deconvolution kernel (3 x 3, stride 3: every input pixel -> a 3 x 3 block) and bias.
+SR_KERNEL = np.array([[0.5, 0.6, 0.7], [0.8, 0.9, 1.0], [0.55, 0.75, 0.95]], np.float32)
+SR_BIAS = 0.04
+
+
+def write_fsrcnn_standin(folder: Path) -> None:
+    """FSRCNN.prototxt/.caffemodel: `data` 1x1xHxW -> Deconvolution (kernel 3, stride 3) -> 1x1x3Hx3W."""
+    layer = {"name": "deconv", "type": "Deconvolution", "bottom": "data", "top": "deconv",
+             "convolution_param": {"num_output": 1, "kernel_size": 3, "stride": 3}}  # fmt: skip
+    blobs = {"deconv": [SR_KERNEL.reshape(1, 1, 3, 3), np.array([SR_BIAS], np.float32)]}
+    write_caffe(folder, "FSRCNN", {"data": [1, 1, 256, 256]}, [layer], blobs)
+
+
+def super_resolution_reference(picture: np.ndarray, size: int) -> np.ndarray:
+    """The sample's pre-processing (grey, resized, / 255), the stand-in and its post-processing."""
+    grey = cv2.cvtColor(picture, cv2.COLOR_BGR2GRAY)
+    x = cv2.resize(grey, (size, size)).astype(np.float32) / 255
+    y = (x[:, None, :, None] * SR_KERNEL[None, :, None, :] + SR_BIAS).reshape(3 * size, 3 * size)
+    small = cv2.resize(picture, (size, size))
+    ycrcb = cv2.resize(
+        cv2.cvtColor(small, cv2.COLOR_BGR2YCrCb), None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC
+    )
+    ycrcb[:, :, 0] = np.clip(np.rint(y * 255), 0, 255).astype(np.uint8)
+    return cv2.cvtColor(ycrcb, cv2.COLOR_YCrCb2BGR)
+
+
+def test_cpp_sample_super_resolution_dynamic(tmp_path):
+    """super_resolution_dynamic (ACL + OpenCV, no aclliteCPP): one model with three image sizes, the size
+    chosen per run by aclmdlSetDynamicHWSize; the 3x picture of each size checked."""
+    from huawei_samples import samples_env
+
+    name = "super_resolution_dynamic"
+    root = extract(tmp_path, f"{BASE}/{name}") / BASE / name
+    env = opencv_env({**samples_env(tmp_path), "ACL_HOST_INFERENCE_PRECISION": "f32"})
+    write_fsrcnn_standin(root / "model")
+    convert(root / "model", "--model=./FSRCNN.prototxt", "--weight=./FSRCNN.caffemodel", "--framework=0",
+            "--input_format=NCHW", "--input_shape=data: 1, 1, -1, -1",
+            "--dynamic_image_size=256,256;512,512;288,288", "--output=./FSRCNN_x3",
+            "--output_type=FP32")  # fmt: skip
+    picture = smooth_picture(320, 240, seed=3)
+    cv2.imwrite(str(root / "data" / "butterfly_GT.bmp"), picture)
+    build_with_script(root, env)
+    (root / "out" / "output").mkdir(exist_ok=True)
+    cmd = run_command(root)
+    assert cmd[-2:] == ["256", "256"], cmd
+    for size in (256, 288):
+        log = run([*cmd[:-2], str(size), str(size)], root / "out", env)
+        assert "[ERROR]" not in log, log[-3000:]
+        out = cv2.imread(str(root / "out" / "output" / f"butterfly_GT_{size}x{size}_.png"), cv2.IMREAD_COLOR)
+        assert out is not None and out.shape == (3 * size, 3 * size, 3), size
+        diff = np.abs(out.astype(int) - super_resolution_reference(picture, size).astype(int))
+        # a few pixels off by more than 1: Python's OpenCV (pip) and Debian's 4.6 round bicubic and
+        # YCrCb -> BGR slightly differently
+        assert diff.max() <= 4 and diff.mean() < 0.05, (size, diff.max(), diff.mean())

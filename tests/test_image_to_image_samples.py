@@ -13,7 +13,15 @@ run with the command their ``scripts/sample_run.sh`` runs:
   whose output is the input upsampled 3x by a 3 x 3, stride 3 deconvolution (each input pixel becomes
   ``w[i, j] * x + b``). The sample picks the size from its command line (aclmdlSetDynamicHWSize): run as
   sample_run.sh runs it (256 x 256) and with 288 x 288; its YCrCb picture (Y from the model, Cr and Cb
-  bicubic) is compared with OpenCV's.
+  bicubic) is compared with OpenCV's;
+- ``animeGAN_picture``: a TensorFlow stand-in for AnimeGAN_256_256.pb (``test`` 1x256x256x3, NHWC) whose
+  output is a fixed linear colour map of each pixel (a 1 x 1 Conv2D and BiasAdd; the real output's name is
+  not in the sample, which reads output 0), converted with the README's command and our aipp_256_256.cfg
+  (a download: JPEGD's YUV420SP -> RGB, then (x - 127.5) / 127.5, the [-1, 1] that the sample's own
+  OpenCV path ``preprocess_cv`` feeds). The sample decodes and resizes with DVPP (aclliteCPP JpegD,
+  Resize), so the picture is one of flat 128 x 128 blocks: each block's inside, in the picture it writes,
+  must be the colour map of libjpeg's YCbCr of that block through the AIPP, then ``(y + 1) * 127.5``. It
+  links libprotobuf and libpresenteragent without calling them (``huawei_samples.add_link_only_libraries``).
 
 The READMEs' models are downloads (unreachable offline): the stand-ins have the real models' input and
 output names and shapes and are converted with ``acl-async atc`` as the READMEs convert them. Huawei's files
@@ -32,8 +40,10 @@ import pytest
 
 cv2 = pytest.importorskip("cv2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from atc_models import write_caffe  # noqa: E402
+from atc_models import JPEG_YUV2RGB, aipp_reference, tf_graph, tf_node, write_aipp, write_caffe  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    add_link_only_libraries,
+    block_jpeg,
     build_with_script,
     extract,
     install_acllite,
@@ -179,3 +189,75 @@ def test_cpp_sample_super_resolution_dynamic(tmp_path):
         # a few pixels off by more than 1: Python's OpenCV (pip) and Debian's 4.6 round bicubic and
         # YCrCb -> BGR slightly differently
         assert diff.max() <= 4 and diff.mean() < 0.05, (size, diff.max(), diff.mean())
+
+
+# ---- animeGAN_picture: RGB in [-1, 1] -> a linear colour map, DVPP + AIPP in front ----
+
+#: The stand-in's colour map: out[..., o] = sum_i ANIME_MAP[i, o] * in[..., i] + ANIME_BIAS[o] (RGB).
+ANIME_MAP = np.array([[0.5, 0.2, 0.0], [0.3, 0.0, -0.7], [0.0, 0.6, 0.0]], np.float32)
+ANIME_BIAS = np.array([-0.1, 0.15, 0.1], np.float32)
+#: Our aipp_256_256.cfg: JPEGD's YUV420SP -> RGB, then to [-1, 1].
+ANIME_AIPP = {
+    "input_format": "YUV420SP_U8", "src_image_size_w": 256, "src_image_size_h": 256, "csc_switch": True,
+    **JPEG_YUV2RGB, **{f"min_chn_{c}": 127.5 for c in range(3)},
+    **{f"var_reci_chn_{c}": 1 / 127.5 for c in range(3)},
+}  # fmt: skip
+
+
+def write_anime_standin(path: Path) -> None:
+    """AnimeGAN_256_256.pb: `test` [1, 256, 256, 3] (NHWC) -> Conv2D 1 x 1 (ANIME_MAP) -> BiasAdd."""
+    g = tf_graph()
+    tf_node(g, "test", "Placeholder", dtype="float", shape=[1, 256, 256, 3])
+    tf_node(g, "map", "Const", dtype="float", value=ANIME_MAP.reshape(1, 1, 3, 3))
+    tf_node(g, "conv", "Conv2D", ["test", "map"], T="float", strides=(1, 1, 1, 1), padding=b"VALID",
+            data_format=b"NHWC")  # fmt: skip
+    tf_node(g, "bias", "Const", dtype="float", value=ANIME_BIAS)
+    tf_node(g, "output", "BiasAdd", ["conv", "bias"], T="float", data_format=b"NHWC")
+    path.write_bytes(g.SerializeToString())
+
+
+def block_colours(path: Path, block: int = 128) -> np.ndarray:
+    """The AIPP output (RGB, [-1, 1]) of each flat block's centre, from libjpeg's YCbCr (Pillow's draft
+    mode: no colour conversion) -> [rows, cols, 3]."""
+    from PIL import Image
+
+    im = Image.open(path)
+    im.draft("YCbCr", im.size)
+    ycc = np.asarray(im)
+    centres = ycc[block // 2 :: block, block // 2 :: block]
+    rows, cols = centres.shape[:2]
+    # a YUV420SP picture of 2 x 2 pixels per block: its Y four times, one Cb, Cr pair
+    y = np.repeat(np.repeat(centres[:, :, 0], 2, axis=0), 2, axis=1)
+    uv = centres[:, :, 1:].reshape(rows, 2 * cols)
+    nv12 = np.concatenate([y, uv])
+    rgb = aipp_reference(nv12[..., None], "YUV420SP_U8", ANIME_AIPP)[0]  # [3, 2 rows, 2 cols]
+    return rgb[:, ::2, ::2].transpose(1, 2, 0)
+
+
+def test_cpp_sample_anime_gan(tmp_path, thirdpart):
+    """animeGAN_picture (aclliteCPP: ReadJpeg, JpegD, Resize, AclLiteModel; OpenCV after): the colour map
+    applied to every flat block of the picture, written at the picture's size."""
+    env = acllite_env(thirdpart)
+    add_link_only_libraries(thirdpart)  # it links ProtoBuf and the Presenter Agent, calls neither
+    root = extract(tmp_path, f"{BASE}/animeGAN_picture") / BASE / "animeGAN_picture"
+    model = root / "model"
+    write_anime_standin(model / "AnimeGAN_256_256.pb")
+    write_aipp(model / "aipp_256_256.cfg", ANIME_AIPP)
+    convert(model, "--model=./AnimeGAN_256_256.pb", "--output_type=FP32", "--input_shape=test:1,256,256,3",
+            "--input_format=NHWC", "--output=AnimeGANv2_256", "--framework=3",
+            "--precision_mode=allow_fp32_to_fp16", "--insert_op_conf=aipp_256_256.cfg")  # fmt: skip
+    (root / "data").mkdir(exist_ok=True)
+    picture = root / "data" / "mountain.jpg"
+    picture.write_bytes(block_jpeg(640, 384, seed=7))
+    build_with_script(root, env)
+    (root / "out" / "output").mkdir(exist_ok=True)
+    cmd = [arg.replace("$shape", "256") for arg in run_command(root)]
+    log = run(cmd, root / "out", env)
+    assert "[ERROR]" not in log, log[-3000:]
+    out = cv2.imread(str(root / "out" / "output" / "out_mountain.jpg"), cv2.IMREAD_COLOR)
+    assert out is not None and out.shape == (384, 640, 3)
+    expected = ((block_colours(picture) @ ANIME_MAP + ANIME_BIAS) + 1) * 127.5  # RGB
+    # each block's inside (away from the edges the resizes blend), BGR as the sample writes it
+    inside = out.reshape(3, 128, 5, 128, 3)[:, 40:88, :, 40:88].astype(np.float32)
+    got = np.median(inside, axis=(1, 3))[..., ::-1]
+    assert np.abs(got - expected).max() <= 3, np.abs(got - expected).max()

@@ -26,7 +26,11 @@ run with the command their ``scripts/sample_run.sh`` runs:
   grey picture in [0, 1]) whose output is ``0.9 x + 0.05``, converted with the README's command and our
   insert_op.cfg (a download: the sample's RGB888 256 x 256 -> Y by CSC (BT.601), / 255). The sample
   writes the picture with the model's output (x 0.92, clipped, x 255, truncated) as its Y channel: compared
-  with OpenCV's YCrCb of the same picture with numpy's Y.
+  with OpenCV's YCrCb of the same picture with numpy's Y;
+- ``DeblurGAN_GOPRO_Blur2Sharp``: a TensorFlow stand-in for DeblurrGAN-pad-01051648.pb (``blur``
+  1x720x1280x3, NHWC, the BGR picture in 0..255 as the sample feeds it) whose output is a fixed linear
+  colour map into [-1, 1] (1 x 1 Conv2D, BiasAdd); the sample's ``(y + 1) / 2 * 255`` picture, written as
+  a JPEG (out/output/out_data.jpg), is compared with numpy's, written by Python's OpenCV the same way.
 
 The READMEs' models are downloads (unreachable offline): the stand-ins have the real models' input and
 output names and shapes and are converted with ``acl-async atc`` as the READMEs convert them. Huawei's files
@@ -325,3 +329,49 @@ def test_cpp_sample_derain(tmp_path):
     assert out is not None and out.shape == picture.shape
     diff = np.abs(out.astype(int) - derain_reference(picture).astype(int))
     assert diff.max() <= 3 and diff.mean() < 0.1, (diff.max(), diff.mean())
+
+
+# ---- DeblurGAN_GOPRO_Blur2Sharp: BGR 0..255 -> a colour map into [-1, 1] ----
+
+#: out = in @ DEBLUR_MAP + DEBLUR_BIAS per pixel (BGR): ANIME_MAP applied to the picture taken to [-1, 1].
+DEBLUR_MAP = ANIME_MAP / 127.5
+DEBLUR_BIAS = ANIME_BIAS - ANIME_MAP.sum(axis=0)
+
+
+def write_deblur_standin(path: Path) -> None:
+    """DeblurrGAN-pad-01051648.pb: `blur` [1, 720, 1280, 3] (NHWC) -> Conv2D 1 x 1 -> BiasAdd."""
+    g = tf_graph()
+    tf_node(g, "blur", "Placeholder", dtype="float", shape=[1, 720, 1280, 3])
+    tf_node(g, "map", "Const", dtype="float", value=DEBLUR_MAP.astype(np.float32).reshape(1, 1, 3, 3))
+    tf_node(g, "conv", "Conv2D", ["blur", "map"], T="float", strides=(1, 1, 1, 1), padding=b"VALID",
+            data_format=b"NHWC")  # fmt: skip
+    tf_node(g, "bias", "Const", dtype="float", value=DEBLUR_BIAS.astype(np.float32))
+    tf_node(g, "output", "BiasAdd", ["conv", "bias"], T="float", data_format=b"NHWC")
+    path.write_bytes(g.SerializeToString())
+
+
+def test_cpp_sample_deblur_gan(tmp_path, thirdpart):
+    """DeblurGAN_GOPRO_Blur2Sharp (aclliteCPP + OpenCV): the BGR picture as float in, the sharp picture
+    (the stand-in's colour map) written at the picture's size."""
+    name = "DeblurGAN_GOPRO_Blur2Sharp"
+    env = acllite_env(thirdpart)
+    add_link_only_libraries(thirdpart)
+    root = extract(tmp_path, f"{BASE}/{name}") / BASE / name
+    write_deblur_standin(root / "model" / "DeblurrGAN-pad-01051648.pb")
+    convert(root / "model", "--input_shape=blur:1,720,1280,3", "--input_format=NHWC",
+            "--output=./blurtosharp_pad_1280_720", "--framework=3",
+            "--model=./DeblurrGAN-pad-01051648.pb")  # fmt: skip
+    picture = smooth_picture(1280, 720, seed=5)
+    cv2.imwrite(str(root / "data" / "data.jpg"), picture)
+    decoded = cv2.imread(str(root / "data" / "data.jpg"), cv2.IMREAD_COLOR)
+    build_with_script(root, env)
+    (root / "out" / "output").mkdir(exist_ok=True)
+    log = run(run_command(root), root / "out", env)
+    assert "[ERROR]" not in log, log[-3000:]
+    out = cv2.imread(str(root / "out" / "output" / "out_data.jpg"), cv2.IMREAD_COLOR)
+    assert out is not None and out.shape == decoded.shape
+    y = decoded.astype(np.float32) @ DEBLUR_MAP.astype(np.float32) + DEBLUR_BIAS.astype(np.float32)
+    ref = np.clip(np.rint((y + 1) / 2 * 255), 0, 255).astype(np.uint8)
+    ref = cv2.imdecode(cv2.imencode(".jpg", ref, [cv2.IMWRITE_JPEG_QUALITY, 95])[1], cv2.IMREAD_COLOR)
+    diff = np.abs(out.astype(int) - ref.astype(int))
+    assert diff.mean() < 0.5 and diff.max() <= 6, (diff.mean(), diff.max())

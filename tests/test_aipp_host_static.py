@@ -195,3 +195,30 @@ def test_dynamic_batch_keeps_static_aipp_in_the_graph(ctx, tmp_path):
     pic = pictures(c, seed=1)
     expected = reference(c, pic).reshape(-1)  # the largest profile runs (batch 2): the first picture's
     np.testing.assert_array_equal(run_static(str(om), pic)[: expected.size], expected)
+
+
+@pytest.mark.parametrize("nhwc", [False, True], ids=["NCHW", "NHWC"])
+@pytest.mark.parametrize("fmt", ["RGB888_U8", "XRGB8888_U8"])
+def test_csc_to_a_one_channel_network_keeps_row_0(ctx, tmp_path, fmt, nhwc):
+    """CANN's CSC guide converts RGB pictures to a GRAY (one-channel) network input: CSC's row 0 (Y, with
+    output_bias_0), then row 0's DTC (Huawei's DeRain sample). On the host and in the graph alike."""
+    c = Common(fmt, 32, 24, csc=True, matrix=RGB2YUV, out_bias=(5, 128, 128), batches=[Batch(**FULL)])
+    shape = (1, 24, 32, 1) if nhwc else (1, 1, 24, 32)
+    net = make_add_model(tmp_path / "gray.onnx", shape, np.float32, const=0.0, input_name="data")
+    (tmp_path / "gray.cfg").write_text(static_conf(c))
+    dims = ",".join(map(str, shape))
+    argv = ["atc", "--framework=5", "--soc_version=Ascend310", f"--model={net}",
+            f"--output={tmp_path / 'gray'}", f"--insert_op_conf={tmp_path / 'gray.cfg'}",
+            f"--input_shape=data:{dims}"]  # fmt: skip
+    if nhwc:
+        argv.append("--input_format=NHWC")
+    assert cli_main(argv) == 0
+    om = tmp_path / "gray.om"
+    assert read_container(om).meta["aipp0.mode"] == "host"
+    pic = pictures(c, seed=3)
+    got = run_static(str(om), pic)
+    three = reference(c, pic, nchw=True).reshape(1, 3, 24, 32)
+    np.testing.assert_array_equal(got, three[:, 0].reshape(-1))
+    _, compiled = _in_graph(om, c, nhwc)
+    in_graph = compiled(pic.reshape(tuple(compiled.input(0).get_shape())))[0].reshape(-1)
+    np.testing.assert_array_equal(got, in_graph)

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
 #include "acl/acl.h"
 #include "detail/aipp_fast.h"
@@ -389,7 +390,11 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
     if (bp.crop) im = crop(im, bp.crop_x, bp.crop_y, bp.crop_w, bp.crop_h);
     if (bp.scf) im = resize(im, bp.scf_out_w, bp.scf_out_h);
     if (bp.padding) im = pad(im, bp, p.h.pad_value);
-    if (im.w != w_net || im.h != h_net || im.c != c_net) {
+    // CANN's CSC guide (atlasatc_16_0021): an RGB picture through CSC to a one-channel (GRAY) input keeps
+    // CSC's row 0 (Y, with output_bias_0).
+    const bool to_gray = p.h.csc && im.c == 3 && c_net == 1 && p.h.format != ACL_YUV420SP_U8 &&
+                         p.h.format != ACL_YUV400_U8;
+    if (im.w != w_net || im.h != h_net || (im.c != c_net && !to_gray)) {
       std::ostringstream s;
       s << "batch " << b << ": AIPP makes a " << im.w << "x" << im.h << " picture of " << im.c
         << " channel(s), the network input takes " << w_net << "x" << h_net << " with " << c_net;
@@ -397,6 +402,11 @@ bool apply(const HostInput& in, const uint8_t* pic, size_t pic_size, const void*
       return false;
     }
     if (p.h.csc && im.c == 3) csc(im, p.h);
+    if (to_gray) {
+      Image y{im.w, im.h, 1, std::vector<int32_t>(static_cast<size_t>(im.w) * im.h)};
+      for (size_t i = 0; i < y.px.size(); ++i) y.px[i] = im.px[i * 3];
+      im = std::move(y);
+    }
     float mul[4], add[4];
     for (int c = 0; c < 4; ++c) {
       const float m = static_cast<float>(bp.mean[c]) + bp.min[c];

@@ -115,6 +115,10 @@ class AippConfig:
         """Channels of the picture AIPP produces before CSC (what the network sees)."""
         return 1 if self.input_format == "YUV400_U8" else 3
 
+    def csc_to_gray(self, channels: int) -> bool:
+        """RGB888/XRGB8888 in, CSC on, a one-channel network input: AIPP keeps CSC's first output (Y)."""
+        return channels == 1 and self.csc_switch and not self.is_yuv
+
     def input_shape(self, batch: int) -> list[int]:
         """The model input after AIPP: uint8, NHWC, the source size (YUV420SP: one plane of H*3/2 rows)."""
         w, h = self.src_image_size_w, self.src_image_size_h
@@ -203,7 +207,9 @@ class AippConfig:
                 f"aipp: AIPP makes {out_w}x{out_h} (w x h) pictures but the model input is {width}x{height}; "
                 "set crop, resize or padding so that they make the model's size"
             )
-        if channels != self.source_channels:
+        # CANN's CSC configuration guide (atlasatc_16_0021) converts RGB pictures to a one-channel (GRAY,
+        # YUV400) model input: CSC's row 0 (Y) and output_bias_0 make the channel.
+        if channels != self.source_channels and not self.csc_to_gray(channels):
             raise ValueError(
                 f"aipp: {self.input_format} makes {self.source_channels}-channel pictures, the model input "
                 f"has {channels} channels"

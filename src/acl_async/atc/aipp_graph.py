@@ -52,8 +52,9 @@ def _yuv420sp_to_yuv(x: Any, h: int, w: int) -> Any:
     return ops.concat([y, uv], axis=3)
 
 
-def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any) -> Any:
-    """The AIPP subgraph from ``param`` (uint8 NHWC) to the network's input (``layout``, ``out_type``)."""
+def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any, out_channels: int = 0) -> Any:
+    """The AIPP subgraph from ``param`` (uint8 NHWC) to the network's input (``layout``, ``out_type``,
+    ``out_channels`` when known: 1 for an RGB picture through CSC to GRAY)."""
     from openvino import opset13 as ops
 
     x = ops.convert(param, "f32")
@@ -86,6 +87,9 @@ def build_aipp(param: Any, cfg: AippConfig, layout: str, out_type: Any) -> Any:
         if not cfg.is_yuv:
             xi = ops.add(xi, _const(cfg.output_bias, np.int32))
         x = ops.convert(ops.clamp(xi, 0.0, 255.0), "f32")
+        if cfg.csc_to_gray(out_channels):
+            x = _slice(x, 3, 0, 1)
+            channels = 1
     # 4. data type conversion: (x - mean - min) * var_reci, per channel.
     mean = np.asarray(cfg.mean_chn[:channels], np.float32) + np.asarray(cfg.min_chn[:channels], np.float32)
     if mean.any():
@@ -156,7 +160,7 @@ def insert_aipp(model: Any, cfg: AippConfig, layout: str, host: bool = True) -> 
             raise ValueError("aipp: with --dynamic_image_size, crop must be off and src_image_size_w/h 0")
         if cfg.input_format == "YUV420SP_U8":
             raise ValueError("aipp: YUV420SP_U8 with --dynamic_image_size is not supported by acl-async atc")
-        if dims[c_axis] != cfg.source_channels:
+        if dims[c_axis] != cfg.source_channels and not cfg.csc_to_gray(dims[c_axis]):
             raise ValueError(
                 f"aipp: {cfg.input_format} makes {cfg.source_channels}-channel pictures but the model "
                 f"input has {dims[c_axis]} channels"
@@ -170,7 +174,7 @@ def insert_aipp(model: Any, cfg: AippConfig, layout: str, host: bool = True) -> 
     new = ops.parameter(ov.PartialShape(new_dims), ov.Type.u8, name=old.get_friendly_name())
     old.output(0).get_tensor().set_names(set())
     new.output(0).get_tensor().set_names(names or {old.get_friendly_name()})
-    out = build_aipp(new, cfg, layout, old.get_element_type())
+    out = build_aipp(new, cfg, layout, old.get_element_type(), dims[c_axis])
     for target in list(old.output(0).get_target_inputs()):
         target.replace_source_output(out.output(0))
     params[cfg.related_input_rank] = new

@@ -1,0 +1,146 @@
+"""Huawei's multi-thread inference samples (Ascend/samples, cplusplus/level2_simple_inference/
+n_performance/1_multi_process_thread), built unmodified with their own build scripts against acl-async's
+SDK and run on the CPU: ``YOLOV3_coco_detection_4_thread`` (four OpenCV readers, one inference loop, four
+postprocess threads on one context).
+
+The YOLOv3 model cannot be downloaded here: the stand-in of tests/huawei_samples.py is converted with the
+README's atc command (and an AIPP config of the same input format). Videos are MP4s written with PyAV;
+the printed boxes are checked against a numpy/Pillow reference of FFmpeg's decode of each frame. The tests
+skip without a clone of Ascend/samples.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+PIL = pytest.importorskip("PIL.Image")
+av = pytest.importorskip("av")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from huawei_samples import (  # noqa: E402
+    add_link_only_libraries,
+    build_with_script,
+    extract,
+    install_acllite,
+    opencv_env,
+    run,
+    sdk_env,
+    write_yolov3_standin,
+)
+from test_level2_samples import AIPP_BGR, detection_picture, write_detection_clip, yolov3_reference  # noqa: E402
+
+MT = "cplusplus/level2_simple_inference/n_performance/1_multi_process_thread"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
+    reason="needs make, g++ and cmake",
+)
+
+
+@pytest.fixture(scope="module")
+def acllite_env(tmp_path_factory) -> dict[str, str]:
+    """THIRDPART_PATH with FFmpeg, samples/common and aclliteCPP installed (the samples' install guide)."""
+    thirdpart = install_acllite(tmp_path_factory.mktemp("acllite"))
+    add_link_only_libraries(thirdpart)  # the samples link ProtoBuf and ascend_hal, never calling them
+    return opencv_env(sdk_env(thirdpart))
+
+
+def sample(tmp_path: Path, name: str) -> Path:
+    return extract(tmp_path, f"{MT}/{name}") / MT / name
+
+
+def atc(cwd: Path, env: dict[str, str], *args: str) -> None:
+    """`atc ...` as the README writes it, run as `python -m acl_async atc`."""
+    run([sys.executable, "-m", "acl_async", "atc", *args], cwd, env)
+
+
+def yolov3_bgr_model(model: Path, env: dict[str, str]) -> None:
+    """The README's `atc ... --insert_op_conf=aipp_bgr.cfg` on the YOLOv3 stand-in."""
+    write_yolov3_standin(model)
+    (model / "aipp_bgr.cfg").write_text(AIPP_BGR)
+    atc(model, env, "--model=yolov3.prototxt", "--weight=yolov3.caffemodel", "--framework=0",
+        "--output=yolov3", "--soc_version=Ascend310", "--insert_op_conf=aipp_bgr.cfg")  # fmt: skip
+
+
+def clip_frames(index: int, width: int, height: int, count: int) -> list[np.ndarray]:
+    """Clip `index`'s frames: a red rectangle moving along row index + 1 from column 2 (its box inside the
+    picture), a blue one fixed at (9, index + 6)."""
+    return [
+        detection_picture(width, height, {(i + 2, index + 1): (230, 20, 20), (9, index + 6): (20, 20, 230)})
+        for i in range(count)
+    ]
+
+
+def decoded(clip: Path) -> list[np.ndarray]:
+    with av.open(str(clip)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def test_yolov3_4_thread_sample(acllite_env, tmp_path):
+    """YOLOV3_coco_detection_4_thread: README's atc command (aipp_bgr.cfg), sample_build.sh, sample_run.sh
+    on four different 6-frame 640x480 MP4s. Each postprocess thread prints its video's boxes; the union of
+    the printed boxes (scores of 90 % and more) is the reference's of every frame of every clip."""
+    env = acllite_env
+    root = sample(tmp_path, "YOLOV3_coco_detection_4_thread")
+    yolov3_bgr_model(root / "model", env)
+    clips = [root / "data" / f"video{i + 1}.mp4" for i in range(4)]
+    for i, clip in enumerate(clips):
+        write_detection_clip(clip, clip_frames(i, 640, 480, 6))
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
+    assert "Execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    want = [box for clip in clips for rgb in decoded(clip) for box in yolov3_reference(rgb, 640, 480)]
+    assert len(want) == 48
+    assert_printed_boxes(log, want)
+
+
+def assert_printed_boxes(log: str, want: list[tuple[int, ...]]) -> None:
+    """The sample's `ltX     ltY` / `rbX     rbY` / `label<score>%` lines (threads may interleave them, so
+    the corners and labels are matched one by one): each expected corner printed once, within a pixel; the
+    labels (person: class 0, bicycle: class 1) with their scores, within 1 %."""
+    corners = [(int(x), int(y)) for x, y in re.findall(r"^(\d+) {5}(\d+)$", log, re.M)]
+    labels = sorted(
+        (("person", "bicycle").index(k), int(v))
+        for k, v in re.findall(r"^(person|bicycle)(\d+)%$", log, re.M)
+    )
+    assert len(corners) == 2 * len(want) and len(labels) == len(want), (len(corners), len(labels), len(want))
+    for x1, y1, x2, y2, *_ in want:
+        for corner in ((x1, y1), (x2, y2)):
+            near = [c for c in corners if max(abs(c[0] - corner[0]), abs(c[1] - corner[1])) <= 1]
+            assert near, (corner, sorted(corners))
+            corners.remove(near[0])
+    for got, exp in zip(labels, sorted((k, s) for *_, k, s in want), strict=True):
+        assert got[0] == exp[0] and abs(got[1] - exp[1]) <= 1, (labels, want)
+
+
+def test_yolov3_multi_thread_venc_sample(acllite_env, tmp_path):
+    """YOLOV3_coco_detection_multi_thread_VENC: README's atc command (aipp_bgr.cfg), sample_build.sh,
+    sample_run.sh on two different 6-frame 640x480 MP4s (two OpenCV readers, one inference loop, two
+    postprocess threads writing OpenCV MPEG-4 videos). output/test1.mp4 and test2.mp4 hold each clip's 6
+    frames, close to FFmpeg's decode of the input, with each box the reference finds drawn at its left
+    edge (scores of 90 % and more)."""
+    env = acllite_env
+    root = sample(tmp_path, "YOLOV3_coco_detection_multi_thread_VENC")
+    yolov3_bgr_model(root / "model", env)
+    clips = [root / "data" / f"video{i + 1}.mp4" for i in range(2)]
+    for i, clip in enumerate(clips):
+        write_detection_clip(clip, clip_frames(2 * i, 640, 480, 6))
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
+    assert "Execute sample success" in log and "[ERROR]" not in log, log[-3000:]
+    for i, clip in enumerate(clips):
+        frames = decoded(clip)
+        drawn = [f.astype(np.int64) for f in decoded(root / "out" / "output" / f"test{i + 1}.mp4")]
+        assert len(drawn) == len(frames) == 6 and drawn[0].shape == (480, 640, 3)
+        for rgb, out in zip(frames, drawn, strict=True):
+            diff = np.abs(out - rgb).max(axis=-1)
+            boxes = yolov3_reference(rgb, 640, 480)
+            assert len(boxes) == 2
+            for x1, y1, _x2, y2, *_ in boxes:  # the rectangle's left edge is drawn over the picture
+                assert diff[y1 + 5 : y2 - 5, x1].mean() > 60, (i, x1, y1)
+            assert np.percentile(diff, 80) < 20  # elsewhere the frame itself

@@ -30,9 +30,16 @@ from huawei_samples import (  # noqa: E402
     opencv_env,
     run,
     sdk_env,
+    write_aipp_nv12,
     write_yolov3_standin,
 )
-from test_level2_samples import AIPP_BGR, detection_picture, write_detection_clip, yolov3_reference  # noqa: E402
+from test_level2_samples import (  # noqa: E402
+    AIPP_BGR,
+    assert_same_boxes,
+    detection_picture,
+    write_detection_clip,
+    yolov3_reference,
+)
 
 MT = "cplusplus/level2_simple_inference/n_performance/1_multi_process_thread"
 
@@ -46,7 +53,8 @@ pytestmark = pytest.mark.skipif(
 def acllite_env(tmp_path_factory) -> dict[str, str]:
     """THIRDPART_PATH with FFmpeg, samples/common and aclliteCPP installed (the samples' install guide)."""
     thirdpart = install_acllite(tmp_path_factory.mktemp("acllite"))
-    add_link_only_libraries(thirdpart)  # the samples link ProtoBuf and ascend_hal, never calling them
+    # The samples link ProtoBuf, ascend_hal and the Presenter Agent, never calling them.
+    add_link_only_libraries(thirdpart, presenter_agent=True)
     return opencv_env(sdk_env(thirdpart))
 
 
@@ -68,10 +76,12 @@ def yolov3_bgr_model(model: Path, env: dict[str, str]) -> None:
 
 
 def clip_frames(index: int, width: int, height: int, count: int) -> list[np.ndarray]:
-    """Clip `index`'s frames: a red rectangle moving along row index + 1 from column 2 (its box inside the
-    picture), a blue one fixed at (9, index + 6)."""
+    """Clip `index`'s frames: a red rectangle moving along row index + 1 over columns 2 to 7 (its box
+    inside the picture), a blue one fixed at (9, index + 6)."""
     return [
-        detection_picture(width, height, {(i + 2, index + 1): (230, 20, 20), (9, index + 6): (20, 20, 230)})
+        detection_picture(
+            width, height, {(i % 6 + 2, index + 1): (230, 20, 20), (9, index + 6): (20, 20, 230)}
+        )
         for i in range(count)
     ]
 
@@ -144,3 +154,41 @@ def test_yolov3_multi_thread_venc_sample(acllite_env, tmp_path):
             for x1, y1, _x2, y2, *_ in boxes:  # the rectangle's left edge is drawn over the picture
                 assert diff[y1 + 5 : y2 - 5, x1].mean() > 60, (i, x1, y1)
             assert np.percentile(diff, 80) < 20  # elsewhere the frame itself
+
+
+def test_yolov3_multi_thread_sample(acllite_env, tmp_path):
+    """yolov3_coco_detection_multi_thread (aclliteCPP's AclLiteApp threads: four preprocess threads, each
+    an AclLiteVideoProc (FFmpeg demux + VDEC) and a VPC resize, one inference thread, four postprocess
+    threads): README's atc command with aipp_yuv.cfg (NV12 416x416), sample_build.sh, sample_run.sh on the
+    four 14-frame 640x480 MP4s its .conf names. Each channel logs its boxes (scores of 90 % and more) of
+    frames 7 and 14 (the sample infers every 7th frame): the reference's of FFmpeg's decode of those frames
+    of its clip."""
+    env = acllite_env
+    root = sample(tmp_path, "yolov3_coco_detection_multi_thread")
+    model = root / "model"
+    write_yolov3_standin(model)
+    write_aipp_nv12(model / "aipp_yuv.cfg", 416, 416)
+    atc(model, env, "--model=yolov3.prototxt", "--weight=yolov3.caffemodel", "--framework=0",
+        "--output=yolov3", "--soc_version=Ascend310", "--insert_op_conf=aipp_yuv.cfg")  # fmt: skip
+    clips = [root / "data" / f"person{i}.mp4" for i in range(4)]
+    for i, clip in enumerate(clips):
+        write_detection_clip(clip, clip_frames(i, 640, 480, 14))
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
+    # At the end of its clip each channel logs "read frame failed, error 0" (the sample's own message for
+    # AclLiteVideoProc's "No frame to read anymore"); nothing else is an error, and the app exits.
+    errors = [line for line in log.splitlines() if "[ERROR]" in line]
+    assert sorted(errors) == [f"[ERROR]  Channel {i}: read frame failed, error 0" for i in range(4)], errors
+    assert "Receive exit message, exit now" in log
+    printed = re.findall(
+        r"^\[INFO\]  channel(\d):(\d+) (\d+) (\d+) (\d+)  (person|bicycle)(\d+)%$", log, re.M
+    )
+    for channel, clip in enumerate(clips):
+        got = [(*map(int, box[1:5]), ("person", "bicycle").index(box[5]), int(box[6]))
+               for box in printed if int(box[0]) == channel]  # fmt: skip
+        frames = decoded(clip)
+        assert len(frames) == 14
+        # The preprocess thread sends every 7th frame it reads to the model.
+        want = [box for rgb in frames[6::7] for box in yolov3_reference(rgb, 640, 480)]
+        assert len(want) == 4
+        assert_same_boxes(got, want)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ import pytest
 PIL = pytest.importorskip("PIL.Image")
 av = pytest.importorskip("av")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dvpp_pictures import jpeg_bytes  # noqa: E402
 from huawei_samples import (  # noqa: E402
     add_link_only_libraries,
     build_with_script,
@@ -192,3 +194,84 @@ def test_yolov3_multi_thread_sample(acllite_env, tmp_path):
         want = [box for rgb in frames[6::7] for box in yolov3_reference(rgb, 640, 480)]
         assert len(want) == 4
         assert_same_boxes(got, want)
+
+
+def write_deeplab_standin(folder: Path, size: int = 513) -> None:
+    """deeplab_quant's stand-in as Caffe files (the README's deeplabv3_quant.air is MindSpore's AIR, which
+    has no open reader): data 1x3xSxS into a 1x1 convolution and a sigmoid, output 1x21xSxS. Class 1 is
+    sigmoid(20 (R - B) - 5) (red), class 2 sigmoid(20 (B - R) - 5) (blue), every other class sigmoid(-10)."""
+    from atc_models import write_caffe
+
+    w = np.zeros((21, 3, 1, 1), np.float32)
+    bias = np.full(21, -10.0, np.float32)
+    w[1, 0, 0, 0], w[1, 2, 0, 0], bias[1] = 20.0, -20.0, -5.0
+    w[2, 0, 0, 0], w[2, 2, 0, 0], bias[2] = -20.0, 20.0, -5.0
+    layers = [
+        {"name": "classes", "type": "Convolution", "bottom": "data", "top": "classes",
+         "convolution_param": {"num_output": 21, "kernel_size": 1}},
+        {"name": "prob", "type": "Sigmoid", "bottom": "classes", "top": "prob"},
+    ]  # fmt: skip
+    write_caffe(folder, "deeplabv3", {"data": (1, 3, size, size)}, layers, {"classes": [w, bias]})
+
+
+#: The sample's overlay colours (B, G, R) of classes 1 (red) and 2 (blue): kColors_1/2/3[i].
+DEEPLAB_COLOURS = {1: (150, 235, 50), 2: (87, 187, 287)}
+
+
+def segmentation_picture(
+    width: int, height: int, seed: int
+) -> tuple[np.ndarray, dict[int, tuple[slice, slice]]]:
+    """A grey picture with a red (class 1) and a blue (class 2) rectangle; the rectangles' slices."""
+    rng = np.random.default_rng(seed)
+    rgb = np.full((height, width, 3), 40, np.uint8)
+    areas = {}
+    for k, colour in ((1, (230, 20, 20)), (2, (20, 20, 230))):
+        x = int(rng.integers(0, width // 2 - width // 5)) + (k - 1) * width // 2
+        y = int(rng.integers(0, height // 2))
+        areas[k] = slice(y, y + height // 3), slice(x, x + width // 4)
+        rgb[areas[k]] = colour
+    return rgb, areas
+
+
+def test_deeplabv3_multi_thread_one_device_sample(acllite_env, tmp_path):
+    """deeplabv3_multi_thread_one_device (AclLiteApp: a preprocess thread (JPEGD, VPC resize to 513x513),
+    one inference thread, three postprocess threads): the README's atc command on a Caffe stand-in (its
+    MindSpore .air has no open reader: --framework=0 instead of 1) with an aipp.cfg for the resize output
+    (NV12 528x514 cropped to 513x513), sample_build.sh, sample_run.sh on six JPEGs of data.tar.gz. Each
+    out/out_<name>.jpg is the picture with the sample's overlay colour added where the stand-in's class 1
+    (red) or 2 (blue) passes 0.5 (inside each rectangle) and the picture itself elsewhere (JPEG noise)."""
+    env = acllite_env
+    root = sample(tmp_path, "deeplabv3_multi_thread_one_device")
+    model = root / "model"
+    write_deeplab_standin(model)
+    write_aipp_nv12(model / "aipp.cfg", 528, 514, crop=(513, 513))
+    atc(model, env, "--output=./deeplab_quant", "--soc_version=Ascend310", "--framework=0",
+        "--model=./deeplabv3.prototxt", "--weight=./deeplabv3.caffemodel",
+        "--insert_op_conf=./aipp.cfg")  # fmt: skip
+    sizes = [(640, 480), (800, 600), (512, 384), (1024, 576), (480, 360), (720, 480)]
+    areas = {}
+    for i, (w, h) in enumerate(sizes):
+        rgb, areas[f"pic{i}.jpg"] = segmentation_picture(w, h, seed=i)
+        (root / "data" / f"pic{i}.jpg").write_bytes(jpeg_bytes(PIL.fromarray(rgb), quality=95))
+    with tarfile.open(root / "data.tar.gz", "w:gz") as tar:  # what the build script would download
+        tar.add(root / "data", "data")
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
+    assert "[ERROR]" not in log, log[-3000:]
+    assert sorted(p.name for p in (root / "out").glob("out_*.jpg")) == sorted(f"out_{n}" for n in areas)
+    for name, rects in areas.items():
+        picture = np.asarray(PIL.open(root / "data" / name).convert("RGB"), np.int64)
+        out = np.asarray(PIL.open(root / "out" / f"out_{name}").convert("RGB"), np.int64)
+        assert out.shape == picture.shape
+        want = picture.copy()
+        for k, (rows, cols) in rects.items():
+            want[rows, cols] = np.minimum(want[rows, cols] + np.array(DEEPLAB_COLOURS[k][::-1]), 255)
+        inner = np.zeros(picture.shape[:2], bool)
+        for rows, cols in rects.values():  # the mask's edges are resized from 513x513: left out
+            inner[rows.start + 4 : rows.stop - 4, cols.start + 4 : cols.stop - 4] = True
+        edge = np.zeros_like(inner)
+        for rows, cols in rects.values():
+            edge[max(rows.start - 4, 0) : rows.stop + 4, max(cols.start - 4, 0) : cols.stop + 4] = True
+        diff = np.abs(out - want).max(axis=-1)
+        assert np.percentile(diff[inner], 95) <= 12, name
+        assert np.percentile(diff[~edge], 95) <= 12, name

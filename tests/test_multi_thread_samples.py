@@ -233,15 +233,10 @@ def segmentation_picture(
     return rgb, areas
 
 
-def test_deeplabv3_multi_thread_one_device_sample(acllite_env, tmp_path):
-    """deeplabv3_multi_thread_one_device (AclLiteApp: a preprocess thread (JPEGD, VPC resize to 513x513),
-    one inference thread, three postprocess threads): the README's atc command on a Caffe stand-in (its
-    MindSpore .air has no open reader: --framework=0 instead of 1) with an aipp.cfg for the resize output
-    (NV12 528x514 cropped to 513x513), sample_build.sh, sample_run.sh on six JPEGs of data.tar.gz. Each
-    out/out_<name>.jpg is the picture with the sample's overlay colour added where the stand-in's class 1
-    (red) or 2 (blue) passes 0.5 (inside each rectangle) and the picture itself elsewhere (JPEG noise)."""
-    env = acllite_env
-    root = sample(tmp_path, "deeplabv3_multi_thread_one_device")
+def deeplab_sample(tmp_path: Path, name: str, env: dict[str, str]) -> tuple[Path, dict[str, dict]]:
+    """The deeplabv3 sample `name` with its model (README's atc command on the stand-in) and six JPEGs in
+    data/ and data.tar.gz (what its build script would download); the rectangles of each picture."""
+    root = sample(tmp_path, name)
     model = root / "model"
     write_deeplab_standin(model)
     write_aipp_nv12(model / "aipp.cfg", 528, 514, crop=(513, 513))
@@ -255,12 +250,27 @@ def test_deeplabv3_multi_thread_one_device_sample(acllite_env, tmp_path):
         (root / "data" / f"pic{i}.jpg").write_bytes(jpeg_bytes(PIL.fromarray(rgb), quality=95))
     with tarfile.open(root / "data.tar.gz", "w:gz") as tar:  # what the build script would download
         tar.add(root / "data", "data")
-    build_with_script(root, env)
-    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
-    assert "[ERROR]" not in log, log[-3000:]
+    return root, areas
+
+
+def assert_deeplab_outputs(root: Path, areas: dict[str, dict], size: tuple[int, int] | None = None) -> None:
+    """Each out/out_<name>.jpg is the picture (resized to `size` (w, h) if given) with the sample's overlay
+    colour added where the stand-in's class 1 (red) or 2 (blue) passes 0.5 (inside each rectangle) and the
+    picture itself elsewhere (JPEG noise)."""
     assert sorted(p.name for p in (root / "out").glob("out_*.jpg")) == sorted(f"out_{n}" for n in areas)
     for name, rects in areas.items():
-        picture = np.asarray(PIL.open(root / "data" / name).convert("RGB"), np.int64)
+        original = PIL.open(root / "data" / name).convert("RGB")
+        if size is not None:
+            fx, fy = size[0] / original.width, size[1] / original.height
+            rects = {
+                k: (
+                    slice(round(r.start * fy), round(r.stop * fy)),
+                    slice(round(c.start * fx), round(c.stop * fx)),
+                )
+                for k, (r, c) in rects.items()
+            }
+            original = original.resize(size, PIL.BILINEAR)
+        picture = np.asarray(original, np.int64)
         out = np.asarray(PIL.open(root / "out" / f"out_{name}").convert("RGB"), np.int64)
         assert out.shape == picture.shape
         want = picture.copy()
@@ -268,10 +278,42 @@ def test_deeplabv3_multi_thread_one_device_sample(acllite_env, tmp_path):
             want[rows, cols] = np.minimum(want[rows, cols] + np.array(DEEPLAB_COLOURS[k][::-1]), 255)
         inner = np.zeros(picture.shape[:2], bool)
         for rows, cols in rects.values():  # the mask's edges are resized from 513x513: left out
-            inner[rows.start + 4 : rows.stop - 4, cols.start + 4 : cols.stop - 4] = True
+            inner[rows.start + 6 : rows.stop - 6, cols.start + 6 : cols.stop - 6] = True
         edge = np.zeros_like(inner)
         for rows, cols in rects.values():
-            edge[max(rows.start - 4, 0) : rows.stop + 4, max(cols.start - 4, 0) : cols.stop + 4] = True
+            edge[max(rows.start - 6, 0) : rows.stop + 6, max(cols.start - 6, 0) : cols.stop + 6] = True
         diff = np.abs(out - want).max(axis=-1)
         assert np.percentile(diff[inner], 95) <= 12, name
         assert np.percentile(diff[~edge], 95) <= 12, name
+
+
+def test_deeplabv3_multi_thread_one_device_sample(acllite_env, tmp_path):
+    """deeplabv3_multi_thread_one_device (AclLiteApp: a preprocess thread (JPEGD, VPC resize to 513x513),
+    one inference thread, three postprocess threads): the README's atc command on a Caffe stand-in (its
+    MindSpore .air has no open reader: --framework=0 instead of 1) with an aipp.cfg for the resize output
+    (NV12 528x514 cropped to 513x513), sample_build.sh, sample_run.sh on six JPEGs of data.tar.gz. Each
+    out/out_<name>.jpg is the picture with the sample's overlay colour added where the stand-in's class 1
+    (red) or 2 (blue) passes 0.5 (inside each rectangle) and the picture itself elsewhere (JPEG noise)."""
+    root, areas = deeplab_sample(tmp_path, "deeplabv3_multi_thread_one_device", acllite_env)
+    build_with_script(root, acllite_env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", acllite_env, timeout=300)
+    assert "[ERROR]" not in log, log[-3000:]
+    assert_deeplab_outputs(root, areas)
+
+
+def test_deeplabv3_multi_thread_multi_device_sample(acllite_env, tmp_path):
+    """deeplabv3_multi_thread_multi_device on two devices (ACL_HOST_DEVICE_COUNT=2; device_num=2 in its
+    deeplab_multi_thread.conf): one preprocess thread, and per device a context (aclrtSetDevice,
+    aclrtCreateContext), an inference thread and three postprocess threads. Same stand-in, pictures and
+    checks as the one-device sample, its outputs resized to the .conf's 1280x720; the two inference threads
+    run on two different contexts."""
+    env = dict(acllite_env, ACL_HOST_DEVICE_COUNT="2")
+    root, areas = deeplab_sample(tmp_path, "deeplabv3_multi_thread_multi_device", env)
+    conf = root / "scripts" / "deeplab_multi_thread.conf"
+    conf.write_text(conf.read_text().replace("device_num=1", "device_num=2"))
+    build_with_script(root, env)
+    log = run(["bash", "sample_run.sh"], root / "scripts", env, timeout=300)
+    assert "[ERROR]" not in log, log[-3000:]
+    contexts = re.findall(r"Inference context is ：(\S+)", log)
+    assert len(contexts) == 2 and contexts[0] != contexts[1], contexts
+    assert_deeplab_outputs(root, areas, size=(1280, 720))  # its output_width/height in the .conf

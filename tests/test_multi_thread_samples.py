@@ -10,13 +10,13 @@ SDK and aclliteCPP, and run on the CPU:
   ACL_HOST_DEVICE_COUNT=2): JPEGD, VPC resize, a segmentation model, masks drawn with OpenCV.
 
 The samples link ProtoBuf and the Presenter Agent without calling them (``add_link_only_libraries``);
-``deeplabv3_multi_thread_multi_device_presenter`` and ``animeGAN_multi_device_one_video`` are left out:
-the first calls the Presenter Agent (ProtoBuf built into THIRDPART_PATH, a Presenter Server). The models
-cannot be downloaded here: stand-ins are converted with the README's atc command (and an AIPP config of
-the same input format); deeplabv3's README converts a MindSpore .air, which has no open reader, so its
-stand-in is Caffe. Videos are MP4s written with PyAV, pictures JPEGs written with Pillow; outputs are
-checked against a numpy/Pillow reference of FFmpeg's or Pillow's decode. The tests skip without a clone
-of Ascend/samples.
+``deeplabv3_multi_thread_multi_device_presenter`` is left out: it calls the Presenter Agent (ProtoBuf
+built into THIRDPART_PATH, a Presenter Server); ``animeGAN_multi_device_one_video`` is not tested. The
+models cannot be downloaded here: stand-ins are converted with the README's atc command (and an AIPP
+config of the same input format); deeplabv3's README converts a MindSpore .air, which has no open
+reader, so its stand-in is Caffe. Videos are MP4s written with PyAV, pictures JPEGs written with
+Pillow; outputs are checked against a numpy/Pillow reference of FFmpeg's or Pillow's decode. The tests
+skip without a clone of Ascend/samples.
 """
 
 from __future__ import annotations

@@ -119,15 +119,35 @@ def test_yolov3_4_thread_sample(acllite_env, tmp_path):
     assert "Execute sample success" in log and "[ERROR]" not in log, log[-3000:]
     want = [box for clip in clips for rgb in decoded(clip) for box in yolov3_reference(rgb, 640, 480)]
     assert len(want) == 48
-    assert_same_boxes(printed_boxes(log), want)
+    assert_printed_boxes(log, want)
 
 
-def printed_boxes(log: str) -> list[tuple[int, ...]]:
-    """The sample's `ltX     ltY` / `rbX     rbY` / `label<score>%` lines, label person: class 0, bicycle:
-    class 1. A postprocess thread prints a frame's boxes in microseconds, the next frame comes from the
-    model milliseconds later: the threads' lines do not interleave."""
-    found = re.findall(r"^(\d+) {5}(\d+)\n(\d+) {5}(\d+)\n(person|bicycle)(\d+)%$", log, re.M)
-    return [(*map(int, box[:4]), ("person", "bicycle").index(box[4]), int(box[5])) for box in found]
+def assert_printed_boxes(log: str, want: list[tuple[int, ...]]) -> None:
+    """The sample's `ltX     ltY` / `rbX     rbY` / `label<score>%` lines (label person: class 0, bicycle:
+    class 1) are the boxes `want`: every corner printed once (within a pixel) and every label with its
+    score (within 1 %). A postprocess thread prints a frame's three lines in microseconds and the next frame
+    comes from the model milliseconds later, yet the threads may interleave lines: each box printed as
+    three consecutive lines (at least half of them) is one of `want`, label included."""
+    corners = [(int(x), int(y)) for x, y in re.findall(r"^(\d+) {5}(\d+)$", log, re.M)]
+    assert len(corners) == 2 * len(want), (len(corners), len(want))
+    for x1, y1, x2, y2, *_ in want:
+        for corner in ((x1, y1), (x2, y2)):
+            near = [c for c in corners if max(abs(c[0] - corner[0]), abs(c[1] - corner[1])) <= 1]
+            assert near, (corner, sorted(corners))
+            corners.remove(near[0])
+    labels = re.findall(r"^(person|bicycle)(\d+)%$", log, re.M)
+    got = sorted((("person", "bicycle").index(k), int(v)) for k, v in labels)
+    for g, e in zip(got, sorted((k, s) for *_, k, s in want), strict=True):
+        assert g[0] == e[0] and abs(g[1] - e[1]) <= 1, (got, want)
+    triples = re.findall(r"^(\d+) {5}(\d+)\n(\d+) {5}(\d+)\n(person|bicycle)(\d+)%$", log, re.M)
+    assert 2 * len(triples) >= len(want), (len(triples), len(want))
+    for *box, k, v in triples:
+        assert any(
+            max(abs(int(a) - b) for a, b in zip(box, w[:4], strict=True)) <= 1
+            and w[4] == ("person", "bicycle").index(k)
+            and abs(w[5] - int(v)) <= 1
+            for w in want
+        ), (box, k, v, want)
 
 
 def test_yolov3_multi_thread_venc_sample(acllite_env, tmp_path):

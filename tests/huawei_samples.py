@@ -367,13 +367,13 @@ def write_ssd_standin(folder: Path, name: str = "vgg_ssd", size: int = 300, grid
     write_caffe(folder, name, {"data": (1, 3, size, size)}, layers, blobs)
 
 
-def add_link_only_libraries(thirdpart: Path) -> None:
+def add_link_only_libraries(thirdpart: Path, presenter_agent: bool = False) -> None:
     """Libraries a sample links but never calls, as an Ascend host's THIRDPART_PATH/lib has them:
     libprotobuf.so (the samples' guide builds ProtoBuf there for the Presenter Agent; here the system's
-    runtime library), libascend_hal.so (the driver's HAL, which the Atlas 200 DK guide copies next to
-    the SDK) and libpresenteragent.so (the Presenter Agent the guide installs there; some samples link it
-    without calling it): these two empty libraries, as nothing of them is called. Skips without
-    ProtoBuf's library."""
+    runtime library) and libascend_hal.so (the driver's HAL, which the Atlas 200 DK guide copies next to
+    the SDK; here an empty library: no HAL function is called); with presenter_agent, libpresenteragent.so
+    (the guide builds it there too; here an empty library, for samples that link it without calling it: a
+    sample that calls it fails to link). Skips without ProtoBuf's library."""
     import glob
 
     found = sorted(glob.glob("/usr/lib/*/libprotobuf.so.*")) + sorted(
@@ -385,9 +385,9 @@ def add_link_only_libraries(thirdpart: Path) -> None:
     lib.mkdir(parents=True, exist_ok=True)
     if not (lib / "libprotobuf.so").exists():
         (lib / "libprotobuf.so").symlink_to(found[0])
-    for name in ("libascend_hal.so", "libpresenteragent.so"):
-        if not (lib / name).exists():
-            cmd = ["gcc", "-shared", "-x", "c", "-", "-o", str(lib / name)]
+    for name in ("ascend_hal", "presenteragent") if presenter_agent else ("ascend_hal",):
+        if not (lib / f"lib{name}.so").exists():
+            cmd = ["gcc", "-shared", "-x", "c", "-", "-o", str(lib / f"lib{name}.so")]
             r = subprocess.run(cmd, input="", capture_output=True, text=True)
             assert r.returncode == 0, r.stderr
 

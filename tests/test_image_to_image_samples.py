@@ -246,7 +246,8 @@ def test_cpp_sample_anime_gan(tmp_path, thirdpart):
     """animeGAN_picture (aclliteCPP: ReadJpeg, JpegD, Resize, AclLiteModel; OpenCV after): the colour map
     applied to every flat block of the picture, written at the picture's size."""
     env = acllite_env(thirdpart)
-    add_link_only_libraries(thirdpart)  # it links ProtoBuf and the Presenter Agent, calls neither
+    # it links ProtoBuf and the Presenter Agent, calls neither
+    add_link_only_libraries(thirdpart, presenter_agent=True)
     root = extract(tmp_path, f"{BASE}/animeGAN_picture") / BASE / "animeGAN_picture"
     model = root / "model"
     write_anime_standin(model / "AnimeGAN_256_256.pb")
@@ -355,7 +356,7 @@ def test_cpp_sample_deblur_gan(tmp_path, thirdpart):
     (the stand-in's colour map) written at the picture's size."""
     name = "DeblurGAN_GOPRO_Blur2Sharp"
     env = acllite_env(thirdpart)
-    add_link_only_libraries(thirdpart)
+    add_link_only_libraries(thirdpart, presenter_agent=True)  # COMMON_DEPEND_LIB: the Presenter Agent too
     root = extract(tmp_path, f"{BASE}/{name}") / BASE / name
     write_deblur_standin(root / "model" / "DeblurrGAN-pad-01051648.pb")
     convert(root / "model", "--input_shape=blur:1,720,1280,3", "--input_format=NHWC",

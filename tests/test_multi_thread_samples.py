@@ -124,21 +124,28 @@ def test_yolov3_4_thread_sample(acllite_env, tmp_path):
 
 def assert_printed_boxes(log: str, want: list[tuple[int, ...]]) -> None:
     """The sample's `ltX     ltY` / `rbX     rbY` / `label<score>%` lines (label person: class 0, bicycle:
-    class 1) are the boxes `want`: every corner printed once (within a pixel) and every label with its
-    score (within 1 %). A postprocess thread prints a frame's three lines in microseconds and the next frame
-    comes from the model milliseconds later, yet the threads may interleave lines: each box printed as
-    three consecutive lines (at least half of them) is one of `want`, label included."""
+    class 1) are the boxes `want`. A postprocess thread prints a frame's three lines in microseconds and the
+    next frame comes from the model milliseconds later, yet four threads share stdout and may interleave
+    lines (or, rarely, tokens of a line): every line that parses is one of `want`'s (a corner within a
+    pixel, a label with its score within 1 %), at least 3/4 of `want`'s corners and labels parse, and at
+    least half of the boxes come out as three consecutive lines, label included."""
     corners = [(int(x), int(y)) for x, y in re.findall(r"^(\d+) {5}(\d+)$", log, re.M)]
-    assert len(corners) == 2 * len(want), (len(corners), len(want))
-    for x1, y1, x2, y2, *_ in want:
-        for corner in ((x1, y1), (x2, y2)):
-            near = [c for c in corners if max(abs(c[0] - corner[0]), abs(c[1] - corner[1])) <= 1]
-            assert near, (corner, sorted(corners))
-            corners.remove(near[0])
-    labels = re.findall(r"^(person|bicycle)(\d+)%$", log, re.M)
-    got = sorted((("person", "bicycle").index(k), int(v)) for k, v in labels)
-    for g, e in zip(got, sorted((k, s) for *_, k, s in want), strict=True):
-        assert g[0] == e[0] and abs(g[1] - e[1]) <= 1, (got, want)
+    expected = [c for x1, y1, x2, y2, *_ in want for c in ((x1, y1), (x2, y2))]
+    assert 4 * len(corners) >= 3 * len(expected), (len(corners), len(expected))
+    for corner in corners:
+        near = [c for c in expected if max(abs(c[0] - corner[0]), abs(c[1] - corner[1])) <= 1]
+        assert near, (corner, sorted(expected))
+        expected.remove(near[0])
+    labels = [
+        (("person", "bicycle").index(k), int(v))
+        for k, v in re.findall(r"^(person|bicycle)(\d+)%$", log, re.M)
+    ]
+    scores = [(k, s) for *_, k, s in want]
+    assert 4 * len(labels) >= 3 * len(scores), (len(labels), len(scores))
+    for k, v in labels:
+        near = [e for e in scores if e[0] == k and abs(e[1] - v) <= 1]
+        assert near, ((k, v), sorted(scores))
+        scores.remove(near[0])
     triples = re.findall(r"^(\d+) {5}(\d+)\n(\d+) {5}(\d+)\n(person|bicycle)(\d+)%$", log, re.M)
     assert 2 * len(triples) >= len(want), (len(triples), len(want))
     for *box, k, v in triples:

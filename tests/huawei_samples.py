@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import subprocess
 import tarfile
 from io import BytesIO
@@ -16,6 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+#: The samples build with make, g++ and cmake (their scripts and READMEs): a test module's `pytestmark`.
+NEEDS_BUILD_TOOLS = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("make", "g++", "cmake")), reason="needs make, g++ and cmake"
+)
 REPO = Path(os.environ.get("ACL_ASYNC_SAMPLES_REPO", "/work/.mirror/Ascend+samples/repo"))
 DATA_PROCESS = "cplusplus/level2_simple_inference/0_data_process"
 

@@ -38,6 +38,7 @@ PIL = pytest.importorskip("PIL.Image")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import luma  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    NEEDS_BUILD_TOOLS,
     PYAV_TO_BYTES_SHIM,
     extract,
     install_acllite,
@@ -55,10 +56,7 @@ ACLLITE_PY = "inference/acllite/acllitePY"
 HERE = Path(__file__).resolve().parent
 W, H, N = 320, 240, 30
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 
 def write_mp4(path: Path, codec: str = "libx264", fmt: str | None = None) -> None:

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import jpeg_bytes, luma, scene  # noqa: E402
 from huawei_samples import (  # noqa: E402
     DATA_PROCESS,
+    NEEDS_BUILD_TOOLS,
     build_with_cmake,
     build_with_script,
     extract,
@@ -29,10 +30,7 @@ from huawei_samples import (  # noqa: E402
     write_resnet50_standin,
 )
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ $ACL_ASYNC_SAMPLES_REPO (or this project's reference mirror); the tests skip wit
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -38,6 +37,7 @@ av = pytest.importorskip("av")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import jpeg_bytes, scene  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    NEEDS_BUILD_TOOLS,
     YOLOV3_ANCHORS,
     add_link_only_libraries,
     build_with_cmake,
@@ -61,10 +61,7 @@ from huawei_samples import (  # noqa: E402
 
 L2 = "cplusplus/level2_simple_inference"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 
 @pytest.fixture(scope="module")

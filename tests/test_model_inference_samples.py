@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -47,6 +46,7 @@ cv2 = pytest.importorskip("cv2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from atc_models import JPEG_YUV2RGB, tf_graph, tf_node, write_aipp  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    NEEDS_BUILD_TOOLS,
     block_jpeg,
     build_with_script,
     extract,
@@ -83,10 +83,7 @@ YUV_AIPP = {
 TOP_CPP = r"top \d: index\[(\d+)\] value\[([\d.]+)\]"
 TOP_PY = r"label:(\d+) confidence:([\d.]+)"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 
 def write_picture(path: Path, seed: int) -> None:

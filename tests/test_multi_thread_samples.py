@@ -22,7 +22,6 @@ skip without a clone of Ascend/samples.
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import tarfile
 from pathlib import Path
@@ -35,6 +34,7 @@ av = pytest.importorskip("av")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import jpeg_bytes  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    NEEDS_BUILD_TOOLS,
     add_link_only_libraries,
     build_with_script,
     extract,
@@ -55,10 +55,7 @@ from test_level2_samples import (  # noqa: E402
 
 MT = "cplusplus/level2_simple_inference/n_performance/1_multi_process_thread"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 
 @pytest.fixture(scope="module")

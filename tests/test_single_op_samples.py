@@ -8,7 +8,6 @@ Ascend/samples (tests/huawei_samples.py); skipped without one."""
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ PIL = pytest.importorskip("PIL.Image")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dvpp_pictures import jpeg_bytes  # noqa: E402
 from huawei_samples import (  # noqa: E402
+    NEEDS_BUILD_TOOLS,
     build_with_cmake,
     build_with_script,
     extract,
@@ -27,10 +27,7 @@ from huawei_samples import (  # noqa: E402
     write_resnet50_standin,
 )
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("make") is None or shutil.which("g++") is None or shutil.which("cmake") is None,
-    reason="needs make, g++ and cmake",
-)
+pytestmark = NEEDS_BUILD_TOOLS
 
 CLASSIFICATION = "cplusplus/level2_simple_inference/1_classification"
 VPC_RESNET = f"{CLASSIFICATION}/vpc_resnet50_imagenet_classification"

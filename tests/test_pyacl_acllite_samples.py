@@ -270,6 +270,15 @@ def letterbox_expected(
     return sorted(found, key=lambda f: -f[1])
 
 
+def convert_yolov4(model: Path) -> None:
+    """The YOLOv4 samples' README step in model/: the stand-in ONNX converted with
+    `--input_shape="input:1,3,608,608" --out_nodes="Conv_434:0;Conv_418:0;Conv_402:0"` (the three heads)."""
+    write_yolov4_standin(model / "yolov4_dynamic_bs.onnx", 608)
+    atc(model, "--model=./yolov4_dynamic_bs.onnx", "--framework=5", "--output=yolov4_bs1",
+        "--input_format=NCHW", "--input_shape=input:1,3,608,608",
+        "--out_nodes=Conv_434:0;Conv_418:0;Conv_402:0")  # fmt: skip
+
+
 def test_yolov4_coco_detection_car_picture(tmp_path):
     """`python3 yolov4.py` from src: the ONNX model converted with `--input_shape="input:1,3,608,608"
     --out_nodes="Conv_434:0;Conv_418:0;Conv_402:0"` (the three heads, not the graph's outputs), the
@@ -278,11 +287,7 @@ def test_yolov4_coco_detection_car_picture(tmp_path):
     pytest.importorskip("cv2")  # the sample reads and writes pictures with OpenCV
     root = extract(tmp_path, YOLOV4_CAR, COMMON)
     sample = root / YOLOV4_CAR
-    model = sample / "model"
-    write_yolov4_standin(model / "yolov4_dynamic_bs.onnx", 608)
-    atc(model, "--model=./yolov4_dynamic_bs.onnx", "--framework=5", "--output=yolov4_bs1",
-        "--input_format=NCHW", "--input_shape=input:1,3,608,608",
-        "--out_nodes=Conv_434:0;Conv_418:0;Conv_402:0")  # fmt: skip
+    convert_yolov4(sample / "model")
     rgb = np.full((720, 1280, 3), 20, np.uint8)
     rgb[194:257, 204:268] = (250, 30, 30)  # the stride-32 cell (3, 7) of the letterboxed picture
     rgb[463:527, 878:941] = (190, 30, 30)  # cell (13, 11)
@@ -557,11 +562,7 @@ def test_yolov4_coco_detection_car_video(tmp_path):
     pytest.importorskip("cv2")  # the sample reads and writes the clip with OpenCV
     root = extract(tmp_path, YOLOV4_CAR_VIDEO, COMMON)
     sample = root / YOLOV4_CAR_VIDEO
-    model = sample / "model"
-    write_yolov4_standin(model / "yolov4_dynamic_bs.onnx", 608)
-    atc(model, "--model=./yolov4_dynamic_bs.onnx", "--framework=5", "--output=yolov4_bs1",
-        "--input_format=NCHW", "--input_shape=input:1,3,608,608",
-        "--out_nodes=Conv_434:0;Conv_418:0;Conv_402:0")  # fmt: skip
+    convert_yolov4(sample / "model")
     frames = []
     for i in range(6):
         rgb = np.full((720, 1280, 3), 20, np.uint8)

@@ -66,3 +66,31 @@ def test_run_on_a_new_local_cluster_uses_the_actor_pool_at_the_driver_priority(t
     pictures, data_imported, driver_nice = done.stdout.split()[-3:]
     assert (pictures, data_imported) == ("5", "False")
     assert nice.read_text() == driver_nice  # not Ray's worker niceness (15 above the driver)
+
+
+_MONITOR = """
+import ray
+from ray._private import ray_constants, worker
+from acl_async.ray import cluster
+
+cluster.connect("local", announce=False)
+monitors = worker._global_node.all_processes[ray_constants.PROCESS_TYPE_MONITOR]
+alive = [info.process.poll() is None for info in monitors]
+value = ray.get(ray.remote(lambda: 6 * 7).remote())
+ray.shutdown()
+print(len(monitors), any(alive), value)
+"""
+
+
+def test_new_local_cluster_stops_its_autoscaler_monitor_and_still_runs_work():
+    """A cluster the run starts has its autoscaler monitor (started by ``ray.init``) stopped as it joins:
+    nothing to scale, and Ray's shutdown would wait 1 s for it; tasks still run."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    cmd = [sys.executable, "-c", _MONITOR]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-3:] == ["1", "False", "42"]

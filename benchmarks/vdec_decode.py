@@ -3,8 +3,14 @@ same H.264 clip, interleaved round by round.
 
     python benchmarks/vdec_decode.py [--size 1920x1080] [--frames 60] [--repeats 7]
 
-The clip is made with PyAV's libx264 (veryfast, no B-frames). VDEC: every access unit sent with its own
-output picture, EOS, callbacks on an acl.util.start_thread report thread (the acllite flow), NV12 out;
+The clip is made with PyAV's libx264 (veryfast, no B-frames), with ``--content``: ``pan`` (default) a
+picture panned 8 pixels a frame, which motion compensation predicts exactly (tiny frames: decoding is
+cheap and VDEC's write of every picture into the caller's buffer weighs most), or ``camera`` the same
+pan with sensor-like noise (sigma 4) at ``--bitrate`` (default 8 Mbit/s, a 1080p camera stream's), whose
+residuals the decoder must work through as in footage from a real camera.
+
+VDEC: every access unit sent with its own output picture, EOS, callbacks on an acl.util.start_thread
+report thread (the acllite flow), NV12 out;
 PyAV: CodecContext.decode of the same packets to its own frames (no conversion), with VDEC's libavcodec
 threading (slice threads, as many as CPUs: PyAV's default too). After one uncounted round of each, every
 round runs VDEC then PyAV; each side's figures are per round: decoded frames per second (wall clock) and
@@ -35,16 +41,23 @@ H264_HIGH, NV12 = 3, 1
 THREAD_TYPE, THREAD_COUNT = "SLICE", 0
 
 
-def make_clip(width: int, height: int, frames: int) -> list[bytes]:
+def make_clip(width: int, height: int, frames: int, content: str = "pan",
+              bitrate: int = 8_000_000) -> list[bytes]:  # fmt: skip
     ctx = av.CodecContext.create("libx264", "w")
     ctx.width, ctx.height, ctx.pix_fmt = width, height, "yuv420p"
     ctx.time_base = Fraction(1, 25)
     ctx.max_b_frames = 0
     ctx.options = {"preset": "veryfast"}
+    if content == "camera":
+        ctx.bit_rate = bitrate
     out: list[bytes] = []
     base = video_clips.frames_rgb(width, height, 1)[0]
+    rng = np.random.default_rng(0)
     for i in range(frames):
         rgb = np.roll(base, 8 * i, axis=1)
+        if content == "camera":
+            noise = rng.normal(0.0, 4.0, rgb.shape).astype(np.int16)
+            rgb = np.clip(rgb.astype(np.int16) + noise, 0, 255).astype(np.uint8)
         f = av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
         f.pts = i
         out += [bytes(p) for p in ctx.encode(f)]
@@ -174,15 +187,19 @@ def main() -> int:
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--frames", type=int, default=60)
     ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--content", choices=("pan", "camera"), default="pan")
+    ap.add_argument("--bitrate", type=int, default=8_000_000, help="bits/s of the camera clip")
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
-    packets = make_clip(width, height, args.frames)
+    packets = make_clip(width, height, args.frames, args.content, args.bitrate)
     acl.init()
     acl.rt.set_device(0)
     context, _ = acl.rt.create_context(0)
     rounds = decode_rates(packets, width, height, args.repeats, context)
+    mbits = sum(map(len, packets)) * 8 * 25 / len(packets) / 1e6
     print(
-        f"{args.size} H.264, {len(packets)} frames, libavcodec threads {THREAD_TYPE.lower()} x "
+        f"{args.size} H.264 ({args.content}, {mbits:.1f} Mbit/s "
+        f"at 25 frames/s), {len(packets)} frames, libavcodec threads {THREAD_TYPE.lower()} x "
         f"{THREAD_COUNT or 'auto'}: {rounds.summary()}"
     )
     return 0

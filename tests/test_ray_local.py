@@ -1,5 +1,5 @@
 """``--ray local`` starts a cluster for the run alone: without Ray's dashboard (a fixed cost of every run),
-its workers at the driver's priority (not Ray's nice 15)."""
+its autoscaler monitor or task events, its workers at the driver's priority (not Ray's nice 15)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from acl_async.ray import cluster  # noqa: E402
 @pytest.mark.parametrize(
     ("address", "expected"),
     [
-        ("local", {"address": "local", "include_dashboard": False, "_system_config": {"worker_niceness": 0}}),
+        ("local", {"address": "local", "include_dashboard": False,
+                   "_system_config": {"worker_niceness": 0, "task_events_report_interval_ms": 0}}),
         (None, {"address": None}),
     ],
 )

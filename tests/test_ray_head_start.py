@@ -4,6 +4,7 @@ pictures while Ray and the actor start, then the actor takes the rest; the rows 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -137,3 +138,33 @@ def test_queue_hands_every_path_out_once_in_order():
 def test_head_start_only_on_a_cluster_the_run_starts(wanted, engine, address, remote, hooked, expected):
     hook = (lambda info, n: None) if hooked else None
     assert pipeline._head_start(wanted, engine, address, remote, hook, None) is expected
+
+
+_TABLE_MODULES = """
+import importlib.util, os, sys
+from pathlib import Path
+from acl_async.ray import pipeline
+from acl_async.ray.actor import DRIVER, ActorInfo, ClassifyActor
+from acl_async.ray.devices import AssignedDevice
+
+model = Path(sys.argv[1])
+descs = pipeline._inputs_from_file(model)
+batch, spec = pipeline._picture_model(descs, model)
+kwargs = pipeline._kwargs(model.read_bytes(), batch, None, 3, None, None, None, spec)
+before = [name in sys.modules for name in ("pyarrow", "pandas")]
+actor = ClassifyActor(**kwargs, info=ActorInfo(DRIVER, "", os.getpid(), AssignedDevice(0, None)))
+after = [name in sys.modules for name in ("pyarrow", "pandas")]
+print(before, after, importlib.util.find_spec("pandas") is not None)
+"""
+
+
+def test_actor_imports_its_table_modules_while_the_model_loads(tmp_path):
+    """pyarrow (and pandas, which pyarrow imports at its first array) are imported by the actor's
+    ``__init__``, not by its first batch after the last picture."""
+    model = make_classifier_model(tmp_path / "cls.onnx")
+    env = {**os.environ, "ACL_ASYNC_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", _TABLE_MODULES, str(model)], capture_output=True, text=True,
+                          timeout=300, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    pandas = importlib.util.find_spec("pandas") is not None
+    assert done.stdout.strip().splitlines()[-1] == f"[False, False] [True, {pandas}] {pandas}"

@@ -1,5 +1,6 @@
 """``--ray local`` starts a cluster for the run alone: without Ray's dashboard (a fixed cost of every run),
-its autoscaler monitor or task events, its workers at the driver's priority (not Ray's nice 15)."""
+its autoscaler monitor, task events or prestarted workers, its workers at the driver's priority (not Ray's
+nice 15)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from acl_async.ray import cluster  # noqa: E402
     ("address", "expected"),
     [
         ("local", {"address": "local", "include_dashboard": False,
-                   "_system_config": {"worker_niceness": 0, "task_events_report_interval_ms": 0}}),
+                   "_system_config": {"worker_niceness": 0, "task_events_report_interval_ms": 0,
+                                      "prestart_worker_first_driver": False}}),
         (None, {"address": None}),
     ],
 )

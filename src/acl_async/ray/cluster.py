@@ -47,10 +47,16 @@ DECODE_CPUS = 0.5
 #: (measured: ``ray::ClassifyActor`` at nice 15 took 66% of a core on a loaded 2-core machine while the
 #: same decode + inference in local ``classify`` gets its full share); and no task events (the records of
 #: every task's states that feed the dashboard's task views, which nobody opens here: the driver's exit
-#: flushed them for 0.25 s, measured with Ray 2.60, ``core_worker.shutdown_driver()`` 0.254 s vs 0.005 s).
+#: flushed them for 0.25 s, measured with Ray 2.60, ``core_worker.shutdown_driver()`` 0.254 s vs 0.005 s);
+#: and no workers started ahead for the driver (Ray starts one per CPU, 0.35 s of CPU each, to run the
+#: driver's first tasks at once; the run's actors start as it creates them, while the driver classifies).
 LOCAL_CLUSTER_ARGS: dict[str, Any] = {
     "include_dashboard": False,
-    "_system_config": {"worker_niceness": 0, "task_events_report_interval_ms": 0},
+    "_system_config": {
+        "worker_niceness": 0,
+        "task_events_report_interval_ms": 0,
+        "prestart_worker_first_driver": False,
+    },
 }
 #: Logical CPUs of an NPU actor (it mostly waits for its NPU) and of a host-runtime actor (it computes).
 NPU_ACTOR_CPUS, HOST_ACTOR_CPUS = 0.25, 1.0

@@ -36,7 +36,8 @@ INIT_DEATHS_PER_ACTOR = 3
 class ActorPool:
     """``actors`` ClassifyActor actors with ``remote_args`` (their resources), constructed with
     ``kwargs``; :meth:`start` creates them (returns at once), :meth:`run` classifies batches of paths and
-    returns the result tables (one per batch), :meth:`close` kills the actors."""
+    returns the results (one per batch: :meth:`.actor.ClassifyActor.classify`'s columns), :meth:`close`
+    kills the actors."""
 
     def __init__(self, ray: Any, actors: int, remote_args: dict[str, Any], kwargs: dict[str, Any]) -> None:
         from .actor import ClassifyActor
@@ -63,7 +64,7 @@ class ActorPool:
         self, batches: Iterable[Sequence[str]], on_batch: Callable[[int], None] | None = None
     ) -> list[Any]:
         """Classify ``batches`` (lists of paths; taken one at a time, as actors have room for them, so a
-        lazy iterable may share its paths with another worker): the result tables, in completion order.
+        lazy iterable may share its paths with another worker): the batches' results, in completion order.
         ``on_batch`` gets the number of pictures of each batch as it completes."""
         from ray.exceptions import ActorDiedError
 
@@ -72,7 +73,7 @@ class ActorPool:
         taken: list[Sequence[str]] = []  # every batch taken from ``source``, by index
         todo: collections.deque[int] = collections.deque()  # batches to send again (their actor died)
         pending: dict[Any, tuple[int, int]] = {}  # call -> (actor slot, batch index)
-        tables: list[Any] = []
+        results: list[Any] = []
         deaths = 0
 
         def next_index() -> int | None:
@@ -97,7 +98,7 @@ class ActorPool:
             ready, _ = self.ray.wait(list(pending), num_returns=1)
             slot, index = pending.pop(ready[0])
             try:
-                table = self.ray.get(ready[0])
+                result = self.ray.get(ready[0])
             except ActorDiedError as exc:
                 deaths += 1
                 if deaths > INIT_DEATHS_PER_ACTOR * self.size:
@@ -113,11 +114,11 @@ class ActorPool:
                 submit(slot)
                 continue
             deaths = 0
-            tables.append(table)
+            results.append(result)
             if on_batch is not None:
                 on_batch(len(taken[index]))
             submit(slot)
-        return tables
+        return results
 
     def close(self) -> None:
         """Kill the actors now (their processes exit without waiting for a graceful shutdown)."""

@@ -65,7 +65,7 @@ class HeadStart:
         self.queue = queue
         self.kwargs = {**kwargs, "after_batch": None, "on_start": None}  # actor hooks run in actors only
         self.on_batch = on_batch
-        self.tables: list[Any] = []
+        self.results: list[Any] = []
         self.error: BaseException | None = None
         self.load_failed = False
         self.stopping = threading.Event()
@@ -88,7 +88,7 @@ class HeadStart:
                 chunk = self.queue.take(CHUNK)
                 if not chunk:
                     break
-                self.tables.append(worker.classify(chunk))
+                self.results.append(worker.classify(chunk))
                 if self.on_batch is not None:
                     self.on_batch(len(chunk))
         except BaseException as exc:  # noqa: BLE001 - raised again by stop(), in the caller's thread
@@ -99,9 +99,9 @@ class HeadStart:
             self.done.set()
 
     def stop(self) -> list[Any]:
-        """Stop after the current chunk; the result tables.  Raises what the thread raised."""
+        """Stop after the current chunk; the result columns of its chunks.  Raises what the thread raised."""
         self.stopping.set()
         self.thread.join()
         if self.error is not None:
             raise self.error
-        return self.tables
+        return self.results

@@ -39,7 +39,17 @@ from ..atc.container import is_container, read_container
 from ..model_io import InputDesc, check_batch, describe_inputs, is_picture_input, picture_spec
 from ..preprocess import PICTURE_SUFFIXES, InputFileError, collect_inputs
 from ..zoo import read_model_inputs
-from .actor import ACTOR, LABELS, PROBABILITIES, TOP_IDS, AfterBatch, ClassifyActor, OnStart, result_schema
+from .actor import (
+    ACTOR,
+    LABELS,
+    PROBABILITIES,
+    TOP_IDS,
+    AfterBatch,
+    ClassifyActor,
+    OnStart,
+    result_schema,
+    rows_table,
+)
 from .actor_pool import ActorPool
 from .cluster import (
     ActorPlan,
@@ -224,7 +234,7 @@ def _collect(ray: Any, job: _Job, ds: Any) -> Any:
 
     if isinstance(ds, tuple):
         pool, run = ds
-        found = run.collect(ray, pool, job.batch_size)
+        found = [rows_table(columns) for columns in run.collect(ray, pool, job.batch_size)]
     else:
         found = ray.get(list(ds.to_arrow_refs()))
     tables = [t for t in found if t.num_rows]
@@ -513,7 +523,7 @@ class _PoolRun:
 
     def collect(self, ray: Any, pool: ActorPool, batch_size: int) -> list[Any]:
         """Hand the pictures the driver has not taken to the pool once an actor is ready (or the driver
-        has taken them all): every result table."""
+        has taken them all): every batch's result columns."""
         early: list[Any] = []
         if self.early is not None:
             ready = pool.ready()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -178,7 +179,10 @@ def stop_autoscaler() -> None:
     for info in infos:
         if info.process.poll() is None:
             info.process.kill()
-            info.process.wait()
+            try:
+                info.process.wait(timeout=5.0)  # bounded: a process in uninterruptible sleep is left to Ray
+            except subprocess.TimeoutExpired:
+                pass
 
 
 def describe_cluster() -> str:

@@ -170,3 +170,22 @@ def test_pool_actor_classifies_without_pyarrow_and_its_columns_make_the_table(tm
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[False, False] 5 True [3, 3, 3, 3, 0]"
+
+
+_ARROW_EARLY = """
+import sys
+from acl_async.ray import pipeline
+
+before = "pyarrow" in sys.modules
+run = pipeline._PoolRun.begin(["a.jpg"], None, False)
+run.arrow.join()
+print(before, "pyarrow" in sys.modules)
+"""
+
+
+def test_pool_run_imports_pyarrow_for_its_table_as_it_begins():
+    """The driver's table of the batches' columns is made after the last batch: the run imports pyarrow
+    (and the pandas pyarrow imports) as it begins, in a thread, not then."""
+    done = subprocess.run([sys.executable, "-c", _ARROW_EARLY], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "True"]

@@ -47,6 +47,7 @@ from .actor import (
     AfterBatch,
     ClassifyActor,
     OnStart,
+    load_arrow,
     result_schema,
     rows_table,
 )
@@ -509,10 +510,14 @@ class _PoolRun:
         self.bar = bar(len(paths), "Classify", "pictures", enabled=None if progress else False)
         self.lock = threading.Lock()
         self.early = HeadStart(self.queue, kwargs, self.update) if kwargs is not None else None
+        # The driver makes the run's table from the batches' columns once they are all in: its imports
+        # now, while Ray starts, not after the last batch with the cores idle.
+        self.arrow = threading.Thread(target=load_arrow, name="acl-async-arrow", daemon=True)
 
     @classmethod
     def begin(cls, paths: list[str], kwargs: dict[str, Any] | None, progress: bool) -> _PoolRun:
         run = cls(paths, kwargs, progress)
+        run.arrow.start()
         if run.early is not None:
             run.early.start()
         return run

@@ -152,16 +152,17 @@ void defn(py::module_& m, const char* name, std::vector<const char*> params, siz
       name,
       [qual, params, required, impl, reads_message](py::args args, py::kwargs kwargs) -> py::object {
         if (!reads_message) t_refusal.clear();
-        try {
-          Args a(qual, params, required, args, kwargs);
-          return impl(a);
-        } catch (abi::__forced_unwind&) {
-          // The interpreter finalizes and ended this thread as it took the GIL back (run_with_gil):
-          // no GIL, so the arguments are not released (pybind11's own references then stay above 0).
-          (void)args.release();
-          (void)kwargs.release();
-          throw;
-        }
+        return acl_async::common::on_forced_unwind(
+            [&] {
+              Args a(qual, params, required, args, kwargs);
+              return impl(a);
+            },
+            // The interpreter finalizes and ended this thread as it took the GIL back (run_with_gil):
+            // no GIL, so the arguments are not released (pybind11's own references then stay above 0).
+            [&]() noexcept {
+              (void)args.release();
+              (void)kwargs.release();
+            });
       },
       doc);
 }

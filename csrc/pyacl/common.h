@@ -39,8 +39,6 @@
 
 #include <pybind11/pybind11.h>
 
-#include <cxxabi.h>
-
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -52,6 +50,7 @@
 #include <vector>
 
 #include "acl/acl.h"
+#include "forced_unwind.h"
 #include "interpreter.h"
 
 namespace pyacl {
@@ -222,14 +221,13 @@ using acl_async::common::interpreter_exiting;
 template <typename Owned, typename Call>
 void run_with_gil(std::unique_ptr<Owned>& owned, Call&& call) {
   PyGILState_STATE state;
-  try {
-    state = PyGILState_Ensure();
-    call();
-    owned.reset();
-  } catch (abi::__forced_unwind&) {
-    (void)owned.release();
-    throw;
-  }
+  acl_async::common::on_forced_unwind(
+      [&] {
+        state = PyGILState_Ensure();
+        call();
+        owned.reset();
+      },
+      [&]() noexcept { (void)owned.release(); });
   PyGILState_Release(state);
 }
 

@@ -10,8 +10,6 @@
 // stream is destroyed or its report thread ends (and everything at aclFinalize). In those cases pyACL
 // releases the Python objects of the callbacks that can no longer run and says how many with a
 // RuntimeWarning.
-#include <cxxabi.h>
-
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -133,19 +131,18 @@ void thread_main(ThreadJob* raw) {
   if (interpreter_exiting()) return;
   std::unique_ptr<ThreadJob> job(raw);
   PyGILState_STATE gil = PyGILState_Ensure();
-  try {
-    PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
-    if (r)
-      Py_DECREF(r);
-    else
-      report_exception("acl.util.start_thread thread function", job->fn);
-  } catch (abi::__forced_unwind&) {
-    // The interpreter exited while thr_func still ran (acllite's decode threads sleep in loops):
-    // Python ends such a thread with pthread_exit when it asks for the GIL back. Nothing of Python may
-    // be touched on the way out (no GIL, no thread state), so the job is left as it is.
-    (void)job.release();
-    throw;
-  }
+  acl_async::common::on_forced_unwind(
+      [&] {
+        PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
+        if (r)
+          Py_DECREF(r);
+        else
+          report_exception("acl.util.start_thread thread function", job->fn);
+      },
+      // The interpreter exited while thr_func still ran (acllite's decode threads sleep in loops):
+      // Python ends such a thread with pthread_exit when it asks for the GIL back. Nothing of Python
+      // may be touched on the way out (no GIL, no thread state), so the job is left as it is.
+      [&]() noexcept { (void)job.release(); });
   job.reset();
   PyGILState_Release(gil);
 }

@@ -2,13 +2,12 @@
 // thread-local slot that aclGetRecentErrMsg returns (and clears).
 #pragma once
 
-#include <cxxabi.h>
-
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 
 #include "acl/acl.h"
+#include "forced_unwind.h"
 
 namespace acl_host {
 
@@ -88,20 +87,16 @@ class ApiFailure {
 // ACL error code instead (tests/test_runtime_reliability.py checks every export):
 //   aclError aclFoo(int x) ACL_API_TRY { ... } ACL_API_CATCH
 //   void aclBar(int x) ACL_API_TRY { ... } ACL_API_CATCH_VOID
-// Thread cancellation's forced unwind must go on (swallowing it aborts).
+// A forced unwind (thread cancellation, pthread_exit) must go on (swallowing it aborts).
 #define ACL_API_TRY try
 #define ACL_API_CATCH                                \
-  catch (abi::__forced_unwind&) {                    \
-    throw;                                           \
-  }                                                  \
   catch (...) {                                      \
+    ::acl_async::common::rethrow_if_forced_unwind(); \
     return ::acl_host::ApiFailure(__func__);         \
   }
 #define ACL_API_CATCH_VOID                           \
-  catch (abi::__forced_unwind&) {                    \
-    throw;                                           \
-  }                                                  \
   catch (...) {                                      \
+    ::acl_async::common::rethrow_if_forced_unwind(); \
     ::acl_host::ApiFailure failure_(__func__);       \
     (void)failure_;                                  \
   }

@@ -3,22 +3,22 @@
 // abi::__forced_unwind but must let it go on (swallowing it aborts the process). glibc's unwind
 // carries no C++ object, so the handler's reference is bound to null, which UBSan's null check reports
 // (and, built with -fno-sanitize-recover, aborts on). These two helpers hold the only such handlers, with
-// that one check off; the code they run keeps every check (functions with other sanitizer settings are
-// not inlined into them).
+// UBSan off in them alone (GCC's no_sanitize("null") does not reach a handler's binding); the code they
+// run keeps every check (functions with other sanitizer settings are not inlined into them).
 #pragma once
 
 #include <cxxabi.h>
 
 #include <utility>
 
-#define ACL_ASYNC_NO_SANITIZE_NULL __attribute__((no_sanitize("null")))
+#define ACL_ASYNC_NO_UBSAN __attribute__((no_sanitize("undefined")))
 
 namespace acl_async::common {
 
 // Runs body() and returns what it returns; if a forced unwind leaves body(), runs on_unwind() first
 // (which must not throw) and lets the unwind go on.
 template <typename Body, typename OnUnwind>
-ACL_ASYNC_NO_SANITIZE_NULL decltype(auto) on_forced_unwind(Body&& body, OnUnwind&& on_unwind) {
+ACL_ASYNC_NO_UBSAN decltype(auto) on_forced_unwind(Body&& body, OnUnwind&& on_unwind) {
   try {
     return std::forward<Body>(body)();
   } catch (abi::__forced_unwind&) {
@@ -29,7 +29,7 @@ ACL_ASYNC_NO_SANITIZE_NULL decltype(auto) on_forced_unwind(Body&& body, OnUnwind
 
 // Called inside a catch (...) handler: rethrows the exception it handles if that is a forced unwind,
 // returns otherwise (the handler goes on with the exception it caught).
-ACL_ASYNC_NO_SANITIZE_NULL inline void rethrow_if_forced_unwind() {
+ACL_ASYNC_NO_UBSAN inline void rethrow_if_forced_unwind() {
   try {
     throw;
   } catch (abi::__forced_unwind&) {

@@ -72,7 +72,7 @@ class InferQueue::PyHost final : public InferQueueHost {
       fn();
       return;
     }
-    std::optional<py::gil_scoped_acquire> gil;
+    std::optional<common::GilAcquire> gil;  // hangs, never unwinds, as the interpreter finalizes
     if (!PyGILState_Check()) gil.emplace();
     fn();
   }

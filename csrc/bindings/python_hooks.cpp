@@ -14,7 +14,7 @@ void* release_gil() noexcept {
   return PyEval_SaveThread();
 }
 
-void restore_gil(void* state) noexcept { PyEval_RestoreThread(static_cast<PyThreadState*>(state)); }
+void restore_gil(void* state) noexcept { common::restore_thread_or_hang(static_cast<PyThreadState*>(state)); }
 
 // Signal handlers run on the main thread only, and only where the GIL is held.
 void check_signals_if_gil() {

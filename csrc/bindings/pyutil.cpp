@@ -20,7 +20,7 @@ void SafeObject::reset() noexcept {
   PyObject* ptr = ptr_;
   ptr_ = nullptr;
   if (ptr == nullptr || common::interpreter_exiting()) return;
-  PyGILState_STATE state = PyGILState_Ensure();
+  PyGILState_STATE state = common::ensure_gil_or_hang();
   Py_DECREF(ptr);
   PyGILState_Release(state);
 }

@@ -34,7 +34,7 @@ std::shared_ptr<ResultQueue> create_result_queue(std::shared_ptr<ReportThread> t
     auto fn = std::make_shared<SafeObject>(std::move(on_close));
     deliver = [fn] {
       if (!*fn || common::interpreter_exiting()) return;
-      std::optional<py::gil_scoped_acquire> gil;
+      std::optional<common::GilAcquire> gil;  // hangs, never unwinds, as the interpreter finalizes
       if (!PyGILState_Check()) gil.emplace();
       try {
         py::object f = fn->take();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cxxabi.h>
+#include <unistd.h>
 
 #include <utility>
 
@@ -25,6 +26,18 @@ ACL_ASYNC_NO_UBSAN decltype(auto) on_forced_unwind(Body&& body, OnUnwind&& on_un
     std::forward<OnUnwind>(on_unwind)();
     throw;
   }
+}
+
+// Blocks the calling thread until the process ends (a thread that must neither run on nor unwind).
+[[noreturn]] inline void hang_thread() noexcept {
+  for (;;) pause();
+}
+
+// Runs body() and returns what it returns; a forced unwind leaving body() stops there: the thread
+// hangs (hang_thread) with every frame above left as it is, none of their cleanups run.
+template <typename Body>
+decltype(auto) hang_on_forced_unwind(Body&& body) {
+  return on_forced_unwind(std::forward<Body>(body), [] { hang_thread(); });
 }
 
 // Called inside a catch (...) handler: rethrows the exception it handles if that is a forced unwind,

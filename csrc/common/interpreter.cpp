@@ -2,6 +2,8 @@
 
 #include <atomic>
 
+#include "forced_unwind.h"
+
 namespace acl_async::common {
 
 namespace {
@@ -19,12 +21,20 @@ bool interpreter_exiting() noexcept {
 
 void mark_interpreter_exiting() noexcept { g_exiting.store(true, std::memory_order_release); }
 
+PyGILState_STATE ensure_gil_or_hang() noexcept {
+  return hang_on_forced_unwind([] { return PyGILState_Ensure(); });
+}
+
+void restore_thread_or_hang(PyThreadState* state) noexcept {
+  hang_on_forced_unwind([state] { PyEval_RestoreThread(state); });
+}
+
 GilRelease::GilRelease() noexcept {
   if (Py_IsInitialized() && PyGILState_Check()) state_ = PyEval_SaveThread();
 }
 
-GilRelease::~GilRelease() noexcept(false) {
-  if (state_ != nullptr) PyEval_RestoreThread(state_);
+GilRelease::~GilRelease() {
+  if (state_ != nullptr) restore_thread_or_hang(state_);
 }
 
 namespace {
@@ -36,11 +46,11 @@ thread_local PyGILState_STATE tls_outer_state;
 ReportThreadGil::ReportThreadGil() {
   if (!tls_has_state) {
     // First use on this thread: make a Python thread state and keep it (counter stays 1).
-    tls_outer_state = PyGILState_Ensure();
+    tls_outer_state = ensure_gil_or_hang();
     tls_has_state = true;
     PyEval_SaveThread();
   }
-  state_ = PyGILState_Ensure();
+  state_ = ensure_gil_or_hang();
 }
 
 ReportThreadGil::~ReportThreadGil() { PyGILState_Release(state_); }
@@ -49,7 +59,7 @@ void ReportThreadGil::forget_thread_state() noexcept {
   if (!tls_has_state) return;
   tls_has_state = false;
   if (interpreter_exiting()) return;  // taking the GIL now would never return: leak the state
-  PyEval_RestoreThread(PyGILState_GetThisThreadState());
+  restore_thread_or_hang(PyGILState_GetThisThreadState());
   PyGILState_Release(tls_outer_state);
 }
 

@@ -14,14 +14,20 @@ bool interpreter_exiting() noexcept;
 // Called from a module's atexit handler: callbacks on native threads run no Python from then on.
 void mark_interpreter_exiting() noexcept;
 
+// Taking the GIL back while the interpreter finalizes: Python < 3.14 ends the thread with pthread_exit,
+// a forced unwind through every C++ frame above. Their cleanups then run without the GIL (pybind11's
+// dispatcher releases its argument references), a catch (...) that swallows it aborts the process, and
+// sanitizers report the frames it unwinds. Python 3.14 hangs such a thread instead
+// (PyThread_hang_thread); these do the same on every version: the thread stops where it asked for the
+// GIL, holding no lock of ours, until the process ends. Each returns only with the GIL taken.
+PyGILState_STATE ensure_gil_or_hang() noexcept;
+void restore_thread_or_hang(PyThreadState* state) noexcept;
+
 // Releases the GIL for the scope if (and only if) the calling thread holds it.
 class GilRelease {
  public:
   GilRelease() noexcept;
-  // noexcept(false): taking the GIL back while the interpreter finalizes ends the thread with
-  // pthread_exit (Python < 3.14), a forced unwind that must leave this destructor (a noexcept one
-  // std::terminates the process); pybind11 and pyACL's thread entry let it through.
-  ~GilRelease() noexcept(false);
+  ~GilRelease();  // restore_thread_or_hang
   GilRelease(const GilRelease&) = delete;
   GilRelease& operator=(const GilRelease&) = delete;
 
@@ -29,10 +35,11 @@ class GilRelease {
   PyThreadState* state_ = nullptr;
 };
 
-// Takes the GIL on any native thread (PyGILState_Ensure/Release). Check interpreter_exiting() first.
+// Takes the GIL on any native thread (ensure_gil_or_hang/PyGILState_Release). Check
+// interpreter_exiting() first.
 class GilAcquire {
  public:
-  GilAcquire() noexcept : state_(PyGILState_Ensure()) {}
+  GilAcquire() noexcept : state_(ensure_gil_or_hang()) {}
   ~GilAcquire() { PyGILState_Release(state_); }
   GilAcquire(const GilAcquire&) = delete;
   GilAcquire& operator=(const GilAcquire&) = delete;

@@ -152,17 +152,12 @@ void defn(py::module_& m, const char* name, std::vector<const char*> params, siz
       name,
       [qual, params, required, impl, reads_message](py::args args, py::kwargs kwargs) -> py::object {
         if (!reads_message) t_refusal.clear();
-        return acl_async::common::on_forced_unwind(
-            [&] {
-              Args a(qual, params, required, args, kwargs);
-              return impl(a);
-            },
-            // The interpreter finalizes and ended this thread as it took the GIL back (run_with_gil):
-            // no GIL, so the arguments are not released (pybind11's own references then stay above 0).
-            [&]() noexcept {
-              (void)args.release();
-              (void)kwargs.release();
-            });
+        // A forced unwind (Python code inside impl asking for the GIL as the interpreter finalizes)
+        // stops here: pybind11's dispatcher above would release its references without the GIL.
+        return acl_async::common::hang_on_forced_unwind([&] {
+          Args a(qual, params, required, args, kwargs);
+          return impl(a);
+        });
       },
       doc);
 }

@@ -67,8 +67,8 @@ auto call_nogil(F&& f) -> decltype(f()) {
   static_assert(std::is_void<R>::value ||
                     (!std::is_base_of<py::handle, R>::value && std::is_trivially_copyable<R>::value),
                 "call_nogil returns C values only: build Python objects after it returns");
-  // common::GilRelease, not py::gil_scoped_release: its destructor lets the forced unwind of a thread
-  // ended while the interpreter finalizes leave (a noexcept one terminates the process).
+  // common::GilRelease, not py::gil_scoped_release: taking the GIL back while the interpreter finalizes
+  // hangs the thread there instead of unwinding it with pthread_exit.
   acl_async::common::GilRelease release;
   return f();
 }
@@ -214,21 +214,18 @@ using acl_async::common::GilAcquire;
 using acl_async::common::interpreter_exiting;
 
 // Runs `call` with the GIL taken on a C thread (a callback the runtime runs), then frees `owned` (the
-// callback's Python objects) with the GIL. While the interpreter finalizes, Python < 3.14 ends a thread
-// that waits for the GIL with pthread_exit: that forced unwind must touch nothing of Python (no GIL),
-// so `owned` is then left as it is and the GIL state is not released. `call` holds Python objects as
-// raw references it releases itself (a py::object in it would be released by the unwind).
+// callback's Python objects) with the GIL. While the interpreter finalizes, a thread asking for the GIL
+// (here, or inside `call`'s Python code) hangs there (common::ensure_gil_or_hang): nothing above is
+// unwound, so `owned` is never freed without the GIL. `call` holds Python objects as raw references it
+// releases itself.
 template <typename Owned, typename Call>
 void run_with_gil(std::unique_ptr<Owned>& owned, Call&& call) {
-  PyGILState_STATE state;
-  acl_async::common::on_forced_unwind(
-      [&] {
-        state = PyGILState_Ensure();
-        call();
-        owned.reset();
-      },
-      [&]() noexcept { (void)owned.release(); });
-  PyGILState_Release(state);
+  acl_async::common::hang_on_forced_unwind([&] {
+    PyGILState_STATE state = acl_async::common::ensure_gil_or_hang();
+    call();
+    owned.reset();
+    PyGILState_Release(state);
+  });
 }
 
 // ---------------------------------------------------------------- the binding templates

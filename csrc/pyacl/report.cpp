@@ -130,21 +130,18 @@ void thread_main(ThreadJob* raw) {
 #endif
   if (interpreter_exiting()) return;
   std::unique_ptr<ThreadJob> job(raw);
-  PyGILState_STATE gil = PyGILState_Ensure();
-  acl_async::common::on_forced_unwind(
-      [&] {
-        PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
-        if (r)
-          Py_DECREF(r);
-        else
-          report_exception("acl.util.start_thread thread function", job->fn);
-      },
-      // The interpreter exited while thr_func still ran (acllite's decode threads sleep in loops):
-      // Python ends such a thread with pthread_exit when it asks for the GIL back. Nothing of Python
-      // may be touched on the way out (no GIL, no thread state), so the job is left as it is.
-      [&]() noexcept { (void)job.release(); });
-  job.reset();
-  PyGILState_Release(gil);
+  // The interpreter may exit while thr_func still runs (acllite's decode threads sleep in loops): the
+  // thread then hangs where it asks for the GIL back, and the job is never released without the GIL.
+  acl_async::common::hang_on_forced_unwind([&] {
+    PyGILState_STATE gil = acl_async::common::ensure_gil_or_hang();
+    PyObject* r = PyObject_CallFunctionObjArgs(job->fn.ptr(), job->args.ptr(), nullptr);
+    if (r)
+      Py_DECREF(r);
+    else
+      report_exception("acl.util.start_thread thread function", job->fn);
+    job.reset();
+    PyGILState_Release(gil);
+  });
 }
 
 }  // namespace

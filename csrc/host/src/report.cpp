@@ -93,7 +93,8 @@ int ReportQueue::process(int64_t timeout_ms) {
     try {
       cb.fn(cb.user);
     } catch (...) {
-      // A callback must not throw; keep the stream going regardless.
+      // A callback must not throw; keep the stream going regardless (a thread's forced unwind goes on).
+      acl_async::common::rethrow_if_forced_unwind();
     }
     ++n;
     if (cb.ticket)

@@ -89,17 +89,26 @@ int ReportQueue::process(int64_t timeout_ms) {
   q_.swap(spare_);
   lock.unlock();
   int n = 0;
-  for (auto& cb : batch) {
-    try {
-      cb.fn(cb.user);
-    } catch (...) {
-      // A callback must not throw; keep the stream going regardless (a thread's forced unwind goes on).
-      acl_async::common::rethrow_if_forced_unwind();
-    }
-    ++n;
-    if (cb.ticket)
-      if (auto s = cb.stream.lock()) s->callback_done(cb.ticket);
-  }
+  acl_async::common::on_forced_unwind(
+      [&] {
+        for (auto& cb : batch) {
+          try {
+            cb.fn(cb.user);
+          } catch (...) {
+            // A callback must not throw; keep the stream going regardless.
+            acl_async::common::rethrow_if_forced_unwind();
+          }
+          ++n;
+          if (cb.ticket)
+            if (auto s = cb.stream.lock()) s->callback_done(cb.ticket);
+        }
+      },
+      // The thread ends inside a callback (pthread_exit, cancellation): that callback and the rest of
+      // the batch are dropped as for any report thread that ended (their BLOCK waits released).
+      [&]() noexcept {
+        batch.erase(batch.begin(), batch.begin() + n);
+        release_blocked(batch);
+      });
   batch.clear();
   lock.lock();
   if (spare_.capacity() < batch.capacity()) spare_.swap(batch);

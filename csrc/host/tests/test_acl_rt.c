@@ -830,6 +830,51 @@ static void test_finalize_with_live_resources(void) {
   CHECK_OK(aclFinalize());
 }
 
+/* ---------------------------------------------------------------- a report thread ended in a callback */
+
+static void exit_cb(void* user) {
+  gate_add((Gate*)user, 1);
+  pthread_exit(NULL); /* C++ sees a forced unwind through aclrtProcessReport: it must go on */
+}
+
+static void* exiting_reporter(void* arg) {
+  aclrtSetCurrentContext(g_default_ctx);
+  for (;;) aclrtProcessReport(-1);
+  (void)arg;
+  return NULL;
+}
+
+static void test_report_thread_exit_in_callback(void) {
+  aclrtStream s = NULL;
+  Gate entered;
+  pthread_t t;
+  Reporter r;
+  int before;
+  SECTION("a report thread that pthread_exits in a BLOCK callback");
+  gate_init(&entered);
+  CHECK_OK(aclrtCreateStream(&s));
+  pthread_create(&t, NULL, exiting_reporter, NULL);
+  CHECK_OK(aclrtSubscribeReport((uint64_t)t, s));
+  CHECK_OK(aclrtLaunchCallback(exit_cb, &entered, ACL_CALLBACK_BLOCK, s));
+  /* The thread ends (the process goes on) and the stream's BLOCK wait is released. */
+  CHECK(pthread_join(t, NULL) == 0);
+  CHECK(gate_count(&entered) == 1);
+  CHECK_OK(aclrtSynchronizeStream(s));
+  CHECK_OK(aclrtUnSubscribeReport((uint64_t)t, s));
+  /* The stream serves a new report thread. */
+  reporter_start(&r, g_default_ctx);
+  CHECK_OK(reporter_subscribe(&r, s));
+  before = counter();
+  CHECK_OK(aclrtLaunchCallback(count_cb, NULL, ACL_CALLBACK_BLOCK, s));
+  CHECK_OK(aclrtSynchronizeStream(s));
+  CHECK(counter() == before + 1);
+  CHECK_OK(aclrtUnSubscribeReport(reporter_id(&r), s));
+  reporter_stop(&r);
+  reporter_destroy(&r);
+  CHECK_OK(aclrtDestroyStream(s));
+  gate_destroy(&entered);
+}
+
 /* ---------------------------------------------------------------- cases */
 
 /* Each case starts from a fresh process (CTest) or after the previous case's aclFinalize. */
@@ -876,6 +921,11 @@ static void case_report(void) {
   test_report();
   acl_down();
 }
+static void case_report_thread_exit(void) {
+  device_up();
+  test_report_thread_exit_in_callback();
+  acl_down();
+}
 static void case_events(void) {
   device_up();
   test_events();
@@ -895,6 +945,7 @@ static const AclTestCase k_cases[] = {
     ACL_TEST_CASE("streams", case_streams),
     ACL_TEST_CASE("memory", case_memory),
     ACL_TEST_CASE("report", case_report),
+    ACL_TEST_CASE("report_thread_exit", case_report_thread_exit),
     ACL_TEST_CASE("events", case_events),
     ACL_TEST_CASE("finalize", case_finalize),
 };

@@ -34,19 +34,29 @@ thread_local const aclrtExceptionInfo* t_info = nullptr;
 void run_exception_cb(aclrtExceptionInfo* info) {
   if (interpreter_exiting() || !g_exception_cb) return;
   std::unique_ptr<py::object> fn;  // a reference of its own while it runs (released with the GIL)
-  run_with_gil(fn, [&] {
-    if (!g_exception_cb || g_exception_cb->is_none()) return;
-    fn = std::make_unique<py::object>(*g_exception_cb);
-    t_info = info;
-    PyObject* arg = ptr_obj(info).release().ptr();
-    PyObject* r = PyObject_CallFunctionObjArgs(fn->ptr(), arg, nullptr);
-    if (r)
-      Py_DECREF(r);
-    else
-      report_exception("acl.rt.set_exception_info_callback callback", *fn);
-    Py_DECREF(arg);
-    t_info = nullptr;
-  });
+  // This runs on the failed task's stream worker, which the runtime joins at process exit: if the
+  // interpreter finalizes while it waits for the GIL, the thread must end (Python < 3.14's pthread_exit
+  // unwinds it, `fn` left unreleased), not hang as the other threads asking for the GIL do
+  // (run_with_gil, common::ensure_gil_or_hang).
+  acl_async::common::on_forced_unwind(
+      [&] {
+        PyGILState_STATE state = PyGILState_Ensure();
+        if (g_exception_cb && !g_exception_cb->is_none()) {
+          fn = std::make_unique<py::object>(*g_exception_cb);
+          t_info = info;
+          PyObject* arg = ptr_obj(info).release().ptr();
+          PyObject* r = PyObject_CallFunctionObjArgs(fn->ptr(), arg, nullptr);
+          if (r)
+            Py_DECREF(r);
+          else
+            report_exception("acl.rt.set_exception_info_callback callback", *fn);
+          Py_DECREF(arg);
+          t_info = nullptr;
+          fn.reset();
+        }
+        PyGILState_Release(state);
+      },
+      [&]() noexcept { (void)fn.release(); });
 }
 
 // aclrtGetXxxFromExceptionInfo: the info pointer is only valid inside the exception callback.

@@ -118,9 +118,12 @@ def test_acl_execute_conv2d_sample(env, tmp_path):
 
 
 def test_blas_gemm_sample(env, tmp_path):
-    """4_blas/gemm as its README runs it: generate_data.py writes A, B, C and numpy's 2 A @ B + C (float16),
-    `atc --singleop=run/out/test_data/config/gemm.json`, cmake, make, ./execute_gemm_op; its result file is
-    byte-equal to numpy's, which is what the sample's own verify_result.py checks."""
+    """4_blas/gemm as its README runs it: generate_data.py writes random A, B, C and numpy's 2 A @ B + C
+    (float32 sums rounded to float16), `atc --singleop=run/out/test_data/config/gemm.json`, cmake, make,
+    ./execute_gemm_op; its result is numpy's to one float16 unit in the last place. The sample's own
+    verify_result.py asks for equal bytes, which no other summation order gives every time: numpy's BLAS
+    sums each float32 dot product in its own blocked order, so a value a few float32 units from a float16
+    rounding boundary rounds the other way (one element of 256 once in CI; 0 in 30 runs by hand)."""
     root = extract(tmp_path, GEMM) / GEMM
     run([sys.executable, "generate_data.py"], root / "run" / "out" / "test_data" / "data", env)
     atc(root, env, "--singleop=run/out/test_data/config/gemm.json", "--soc_version=Ascend310",
@@ -129,5 +132,7 @@ def test_blas_gemm_sample(env, tmp_path):
     log = run(["./execute_gemm_op"], root / "run" / "out", env)
     assert "Launch Gemm kernel success" in log and "[ERROR]" not in log, log[-3000:]
     out = root / "run" / "out"
-    ours = (out / "result_files" / "matrix_c.bin").read_bytes()
-    assert ours == (out / "test_data" / "data" / "output.bin").read_bytes()
+    ours = np.fromfile(out / "result_files" / "matrix_c.bin", np.float16)
+    want = np.fromfile(out / "test_data" / "data" / "output.bin", np.float16)
+    assert ours.shape == want.shape == (256,)
+    np.testing.assert_array_max_ulp(ours, want, maxulp=1)

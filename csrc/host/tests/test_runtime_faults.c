@@ -346,16 +346,39 @@ static int child_checks(aclrtStream parent_stream, void* parent_ptr) {
   return 0;
 }
 
+/* The parent forks with work in flight: its stream's worker is parked in a BLOCK callback
+ * (behind a gate) and a memset is queued after it. Parked at a known point, not racing: a
+ * thread inside malloc at the fork leaves the allocator's lock held in the child, and GCC 12's
+ * ASan allocator (unlike glibc's malloc) takes no lock across fork() (LLVM added that in 18),
+ * so a child whose worker was freeing a task then hung in its own first allocation. */
 static void case_fork(void) {
+  aclrtContext ctx = NULL;
   aclrtStream stream = NULL;
+  Reporter rep;
+  pthread_t rep_thread;
+  StreamGate sg;
+  unsigned char* host = NULL;
   void* p = NULL;
+  const size_t n = 1 << 20;
   pid_t pid;
   int status = 0;
   SECTION("fork");
   setup(0);
+  CHECK_OK(aclrtGetCurrentContext(&ctx));
   CHECK_OK(aclrtCreateStream(&stream));
-  CHECK_OK(aclrtMalloc(&p, 1 << 20, ACL_MEM_MALLOC_NORMAL_ONLY));
-  CHECK_OK(aclrtMemsetAsync(p, 1 << 20, 1, 1 << 20, stream));
+  rep.ctx = ctx;
+  rep.stop = 0;
+  pthread_create(&rep_thread, NULL, reporter_main, &rep);
+  CHECK_OK(aclrtSubscribeReport((uint64_t)rep_thread, stream));
+  memset(&sg, 0, sizeof sg);
+  gate_init(&sg.open);
+  gate_init(&sg.entered);
+  CHECK_OK(aclrtMalloc(&p, n, ACL_MEM_MALLOC_NORMAL_ONLY));
+  CHECK_OK(aclrtMallocHost((void**)&host, n));
+  CHECK_OK(aclrtLaunchCallback(gate_callback, &sg, ACL_CALLBACK_BLOCK, stream));
+  CHECK_OK(aclrtMemsetAsync(p, n, 1, n, stream));
+  CHECK(gate_wait(&sg.entered, 1));
+  fflush(NULL);
   pid = fork();
   if (pid == 0) _exit(child_checks(stream, p));
   CHECK(pid > 0);
@@ -364,10 +387,19 @@ static void case_fork(void) {
     fprintf(stderr, "child: %s %d\n", WIFEXITED(status) ? "exit status" : "signal",
             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
   CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  /* the parent is unaffected */
+  /* the parent is unaffected: its queued memset runs once the gate opens */
+  gate_add(&sg.open, 1);
   CHECK_OK(aclrtSynchronizeStream(stream));
+  CHECK_OK(aclrtMemcpy(host, n, p, n, ACL_MEMCPY_DEVICE_TO_HOST));
+  CHECK(host[0] == 1 && host[n - 1] == 1);
+  CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
+  flag_set(&rep.stop, 1);
+  pthread_join(rep_thread, NULL);
   CHECK_OK(aclrtDestroyStream(stream));
   CHECK_OK(aclrtFree(p));
+  CHECK_OK(aclrtFreeHost(host));
+  gate_destroy(&sg.open);
+  gate_destroy(&sg.entered);
   teardown(0);
 }
 

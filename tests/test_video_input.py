@@ -208,6 +208,19 @@ def test_bench_reports_decoded_frames_per_second(clips: dict[str, Path], cache_e
     rates = {line.split(":")[0]: float(line.split()[1]) for line in r.stdout.splitlines()
              if line.startswith(("Decoded:", "Throughput:"))}  # fmt: skip
     assert set(rates) == {"Decoded", "Throughput"} and rates["Decoded"] > rates["Throughput"] > 0
+    assert "[ INFO ] Model run by: AsyncRunner, one stream, 8 blocks\n" in r.stdout
+
+
+def test_bench_video_through_an_infer_queue(clips: dict[str, Path], cache_env: dict[str, str]) -> None:
+    """``bench -i clip -api queue -nireq 3``: the frames go through an InferQueue of 3 jobs (each on its own
+    stream: the model runs 3 frames at once on the host runtime), every N-th frame inferred once."""
+    r = run_cli(cache_env, "bench", "-i", str(clips["mp4"]), "--frame-interval", "2", "-api", "queue",
+                "-nireq", "3")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    frames = 3 * REPEAT
+    assert "[ INFO ] Model run by: InferQueue, 3 jobs\n" in r.stdout
+    assert f"[ INFO ] Decoded frames: {frames} in " in r.stdout
+    assert f"[ INFO ] Inferences: {(frames + 1) // 2}\n" in r.stdout
 
 
 def test_corrupt_frame_mid_stream_is_one_line_naming_it(tmp_path: Path, cache_env: dict[str, str]) -> None:

@@ -292,12 +292,13 @@ def _bench_video(args: argparse.Namespace, device: int, model: Path, paths: list
     from ..session import Session
 
     paths = videos(paths)
+    requests = _requests(args) if args.api == "queue" else None
     _print(args, f"Model: {model}")
     _print(args, "Videos: every frame decoded by VDEC while the model runs, each input once")
     try:
         with Session(device_id=device, config=args.config) as session:
             result = run_video(session, model, paths, interval=args.frame_interval, decoder=args.preprocess,
-                               threads=args.decode_threads)  # fmt: skip
+                               threads=args.decode_threads, api=args.api, requests=requests)  # fmt: skip
     except (InputFileError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     for line in format_video(result):

@@ -146,9 +146,10 @@ if [ "$only" != tsan ]; then
   # -fno-sanitize=enum: the ACL C API takes its enums by value and C code may pass any int in one (C enums
   # are ints); our C++ implementations and pyACL check such values as integers and return the documented
   # error, which UBSan's enum check would call undefined in C++ only.
-  # -g1: line tables only (function, file and line in every report), ~40% less compile time than -g.
-  san="-fsanitize=address,undefined -fno-sanitize=enum -fno-omit-frame-pointer -fno-sanitize-recover=all -O1 -g1"
+  san="-fsanitize=address,undefined -fno-sanitize=enum -fno-omit-frame-pointer -fno-sanitize-recover=all -O1"
   asan_build=$work/asan
+  # Debug info: -g1 (CMAKE_*_FLAGS_DEBUG below), line tables only: function, file and line in every
+  # report, ~40% less compile time than -g.
   python -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$asan_build" -Ccmake.build-type=Debug \
     -Ccmake.define.CMAKE_C_FLAGS_DEBUG=-g1 -Ccmake.define.CMAKE_CXX_FLAGS_DEBUG=-g1 \
@@ -200,7 +201,7 @@ if [ "$only" != asan ]; then
   "$tsan_venv/bin/python" -m pip install --quiet "${deps[@]}"
   step "tsan: build and install (host runtime, extension, pyACL, C tests)"
   tsan_build=$work/tsan
-  san="-fsanitize=thread -fno-omit-frame-pointer -O1 -g1"
+  san="-fsanitize=thread -fno-omit-frame-pointer -O1"
   "$tsan_venv/bin/python" -m pip install --quiet --no-deps --no-build-isolation --force-reinstall \
     -Cbuild-dir="$tsan_build" -Ccmake.build-type=Debug \
     -Ccmake.define.CMAKE_C_FLAGS_DEBUG=-g1 -Ccmake.define.CMAKE_CXX_FLAGS_DEBUG=-g1 \

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["VideoBench", "format_video", "run_video"]
 
@@ -68,27 +69,20 @@ def run_video(
             for path in paths:
                 yield from videos.frames(path)
 
-        if api == "queue":
-            queue = open_queue(model, jobs=requests or 0)
-            engine = f"InferQueue, {queue.jobs} jobs"
-            try:
-                queue.set_callback(count)
-                start = time.perf_counter()
-                feed_queue(queue, inputs(), spec, threads=threads)
-                queue.wait_all()
-                seconds = time.perf_counter() - start
-            finally:
-                queue.close()
+        if api == "queue":  # InferQueue: __exit__ waits for every request, then closes
+            engine: Any = open_queue(model, jobs=requests or 0)
+            engine.set_callback(count)
+            feed, finish, what = feed_queue, engine.wait_all, f"InferQueue, {engine.jobs} jobs"
         else:
-            runner = AsyncRunner(model, pool_size=pool_size, callback_interval=1, callback=count)
-            engine = f"AsyncRunner, one stream, {pool_size} blocks"
-            start = time.perf_counter()
-            with runner:
-                feed_runner(runner, inputs(), spec, threads=threads)
-                runner.wait()
-            seconds = time.perf_counter() - start
+            engine = AsyncRunner(model, pool_size=pool_size, callback_interval=1, callback=count)
+            feed, finish, what = feed_runner, engine.wait, f"AsyncRunner, one stream, {pool_size} blocks"
+        start = time.perf_counter()
+        with engine:
+            feed(engine, inputs(), spec, threads=threads)
+            finish()
+        seconds = time.perf_counter() - start
         decoded = videos.decoded
-    return VideoBench(decoded, done[0], seconds, engine)
+    return VideoBench(decoded, done[0], seconds, what)
 
 
 def format_video(result: VideoBench) -> list[str]:

@@ -198,6 +198,48 @@ def test_frames_are_streamed_with_back_pressure(tmp_path: Path, default_model: s
             first.load_frame(spec)
 
 
+def test_a_video_is_opened_once_and_its_pictures_are_reused(
+    tmp_path: Path, default_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One container open per video (PyAV's stream analysis decodes pictures: the sender demuxes the same
+    open container), and VDEC's output pictures go round: a 48-frame clip with ``ahead=4`` and every 2nd
+    frame taken allocates at most 4 pictures (consumed and skipped frames' pictures are sent again), each
+    freed once when the video ends."""
+    import acl
+    import av
+
+    from acl_async import Session, zoo
+    from acl_async.video_input import Videos
+
+    frames, ahead = 48, 4
+    clip = tmp_path / "long.h264"
+    clip.write_bytes(b"".join(video_clips.encode("libx264", video_clips.frames_rgb(64, 48, frames))))
+    spec = zoo.model_preprocess_spec(Path(default_model))
+    picture = 64 * 48 * 3 // 2
+    opens, pictures, freed = [], [], []
+    real_open, real_malloc, real_free = av.open, acl.media.dvpp_malloc, acl.media.dvpp_free
+
+    def malloc(size: int) -> tuple[int, int]:
+        ptr, ret = real_malloc(size)
+        if size == picture:
+            pictures.append(ptr)
+        return ptr, ret
+
+    def free(ptr: int) -> int:
+        freed.append(ptr)
+        return real_free(ptr)
+
+    monkeypatch.setattr(av, "open", lambda *a, **k: opens.append(a[0]) or real_open(*a, **k))
+    monkeypatch.setattr(acl.media, "dvpp_malloc", malloc)
+    monkeypatch.setattr(acl.media, "dvpp_free", free)
+    with Session(), Videos(2, ahead=ahead) as videos:
+        names = [path.name for path in videos.frames(clip) if path.load_frame(spec) is not None]
+    assert names == [f"long.h264#frame={i}" for i in range(0, frames, 2)]
+    assert opens == [str(clip)]
+    assert 1 <= len(pictures) <= ahead, len(pictures)
+    assert sorted(p for p in freed if p in pictures) == sorted(pictures)
+
+
 def test_bench_reports_decoded_frames_per_second(clips: dict[str, Path], cache_env: dict[str, str]) -> None:
     """``bench -i clip.mp4``: every frame decoded by VDEC once, every N-th inferred, both rates reported."""
     r = run_cli(cache_env, "bench", "-i", str(clips["mp4"]), "--frame-interval", "2")

@@ -59,26 +59,41 @@ def nv12_to_rgb(nv12: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
 
 
+def _open(path: Path) -> tuple[Any, str, int, int]:
+    """The opened container, the codec name and picture size of its first video stream; VideoError (one
+    line) for a file PyAV cannot read or a codec VDEC does not decode."""
+    import av
+
+    try:
+        container = av.open(str(path))
+    except av.FFmpegError as exc:
+        raise VideoError(f"{path}: unreadable video ({exc})") from None
+    try:
+        if not container.streams.video:
+            raise VideoError(f"{path}: no video stream")
+        context = container.streams.video[0].codec_context
+        if context.name not in _ENTYPE:
+            raise VideoError(f"{path}: codec {context.name} (VDEC decodes h264 and hevc)")
+        if not context.width or not context.height:
+            raise VideoError(f"{path}: no video frames")
+    except BaseException:
+        container.close()
+        raise
+    return container, context.name, context.width, context.height
+
+
 def probe(path: Path) -> tuple[str, int, int]:
     """The codec name and picture size of the first video stream, its first packet demuxed; VideoError
     (one line) for a file PyAV cannot read or a codec VDEC does not decode."""
     import av
 
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.video:
-                raise VideoError(f"{path}: no video stream")
-            stream = container.streams.video[0]
-            codec = stream.codec_context.name
-            width, height = stream.codec_context.width, stream.codec_context.height
-            if codec not in _ENTYPE:
-                raise VideoError(f"{path}: codec {codec} (VDEC decodes h264 and hevc)")
-            if next((p for p in container.demux(stream) if p.size), None) is None:
+    container, codec, width, height = _open(path)
+    with container:
+        try:
+            if next((p for p in container.demux(container.streams.video[0]) if p.size), None) is None:
                 raise VideoError(f"{path}: no video frames")
-    except av.FFmpegError as exc:
-        raise VideoError(f"{path}: unreadable video ({exc})") from None
-    if not width or not height:
-        raise VideoError(f"{path}: no video frames")
+        except av.FFmpegError as exc:
+            raise VideoError(f"{path}: unreadable video ({exc})") from None
     return codec, width, height
 
 
@@ -90,12 +105,12 @@ def check(paths: Sequence[Path]) -> list[Path]:
     return list(paths)
 
 
-def _access_units(path: Path, codec: str) -> Iterator[bytes]:
-    """The Annex B access units of the first video stream, demuxed as they are needed."""
-    import av
+def _access_units(container: Any, codec: str) -> Iterator[bytes]:
+    """The Annex B access units of the first video stream of ``container`` (closed at the end), demuxed as
+    they are needed."""
     from av.bitstream import BitStreamFilterContext
 
-    with av.open(str(path)) as container:
+    with container:
         stream = container.streams.video[0]
         bsf = None
         if container.format.name not in ("h264", "hevc"):  # length-prefixed (mp4/mkv): to Annex B
@@ -207,30 +222,36 @@ class _Video:
 
     def __init__(self, path: Path, interval: int, ahead: int) -> None:
         self.acl, self.m, self.path, self.interval = acl, acl.media, path, interval
-        self.codec, width, height = probe(path)
+        self.context, ret = acl.rt.get_context()
+        _check(ret, "aclrtGetCurrentContext (videos are decoded in an open session)")
+        # One open per video (PyAV's stream analysis decodes the first pictures): the sender demuxes it.
+        self.container, self.codec, width, height = _open(path)
         self.ws, self.hs = -(-width // 16) * 16, -(-height // 2) * 2
         self.size = self.ws * self.hs * 3 // 2
         self.slots = threading.Semaphore(ahead)
         self.frames: queue.SimpleQueue[Frame | _End] = queue.SimpleQueue()
         self.live: set[Frame] = set()
         self.lock = threading.Lock()
+        # Output pictures given back, sent again (at most ``ahead``): a fresh 3 MB DVPP block per 1080p frame
+        # cost page faults and zeroing of new pages on every frame. None once the channel is gone.
+        self.spare: list[int] | None = []
         self.stopping = threading.Event()
         self.finished = self.closed = False
         self.index = 0  # the next picture's number (report thread only)
         self.desc = self.config = None
-        self.context, ret = acl.rt.get_context()
-        _check(ret, "aclrtGetCurrentContext (videos are decoded in an open session)")
         self.run = True
         self.tid, ret = acl.util.start_thread(self._loop, [])
-        _check(ret, "start_thread")
+        if ret != _SUCCESS:
+            self.container.close()
+            _check(ret, "start_thread")
         self.sender = threading.Thread(target=self._send_all, name="acl-async-vdec-send", daemon=True)
         try:
-            self._open()
+            self._create_channel()
         except BaseException:
             self.close()
             raise
 
-    def _open(self) -> None:
+    def _create_channel(self) -> None:
         m = self.m
         self.desc = m.vdec_create_channel_desc()
         for call, value in ((m.vdec_set_channel_desc_channel_id, 0),
@@ -261,9 +282,8 @@ class _Video:
         code = m.dvpp_get_pic_desc_ret_code(output_desc)
         index, self.index = self.index, self.index + 1
         if code != 0 or self.stopping.is_set() or index % self.interval:
-            m.dvpp_free(pic)
             m.dvpp_destroy_pic_desc(output_desc)
-            self.slots.release()
+            self._recycle(pic)
             if code != 0 and not self.stopping.is_set():  # a frame VDEC could not decode: reported in turn
                 why = self.acl.get_recent_err_msg() or f"error {code:#x}"
                 self.frames.put(Frame(self, index, error=f"VDEC could not decode this frame ({why})"))
@@ -281,17 +301,34 @@ class _Video:
         self.frames.put(frame)
 
     def give_back(self, frame: Frame, ptr: int) -> None:
-        """A consumed (or abandoned) frame's picture freed: one more frame may be sent."""
-        self.m.dvpp_free(ptr)
+        """A consumed (or abandoned) frame's picture back: one more frame may be sent."""
         with self.lock:
             self.live.discard(frame)
+        self._recycle(ptr)
+
+    def _recycle(self, ptr: int) -> None:
+        """``ptr`` (an output picture) kept for a later frame, or freed once the channel is gone."""
+        with self.lock:
+            if self.spare is not None:
+                self.spare.append(ptr)
+                ptr = 0
+        if ptr:
+            self.m.dvpp_free(ptr)
         self.slots.release()
+
+    def _picture(self) -> int:
+        with self.lock:
+            if self.spare:
+                return self.spare.pop()
+        out, ret = self.m.dvpp_malloc(self.size)
+        _check(ret, "acldvppMalloc")
+        return out
 
     def _send_all(self) -> None:
         self.acl.rt.set_context(self.context)
         error = None
         try:
-            for n, data in enumerate(_access_units(self.path, self.codec)):
+            for n, data in enumerate(_access_units(self.container, self.codec)):
                 while not self.slots.acquire(timeout=_POLL_S):
                     if self.stopping.is_set():
                         return
@@ -319,8 +356,7 @@ class _Video:
         out = 0
         try:
             _check(acl.rt.memcpy(dev, len(data), acl.util.bytes_to_ptr(data), len(data), _H2D), "aclrtMemcpy")
-            out, ret = m.dvpp_malloc(self.size)
-            _check(ret, "acldvppMalloc")
+            out = self._picture()
         except BaseException:
             for ptr in (dev, out):
                 if ptr:
@@ -367,12 +403,18 @@ class _Video:
         self.stopping.set()
         if self.sender.is_alive():
             self.sender.join()
+        else:  # never started (or done: closing twice is harmless)
+            self.container.close()
         m = self.m
         if self.desc is not None:
             m.vdec_destroy_channel(self.desc)
             m.vdec_destroy_channel_desc(self.desc)
         if self.config is not None:
             m.vdec_destroy_frame_config(self.config)
+        with self.lock:
+            spare, self.spare = self.spare or [], None
+        for ptr in spare:
+            m.dvpp_free(ptr)
         self.run = False
         self.acl.util.stop_thread(self.tid)
 

@@ -403,8 +403,7 @@ class _Video:
         self.stopping.set()
         if self.sender.is_alive():
             self.sender.join()
-        else:  # never started (or done: closing twice is harmless)
-            self.container.close()
+        self.container.close()  # the sender's demuxer closed it, unless it never started (twice is harmless)
         m = self.m
         if self.desc is not None:
             m.vdec_destroy_channel(self.desc)
